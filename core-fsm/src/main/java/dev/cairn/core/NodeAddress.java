@@ -1,0 +1,41 @@
+package dev.cairn.core;
+
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * A dialable peer address {@code id@ip:port}. The IP is kept in its canonical text form (dotted
+ * quad for IPv4, RFC 5952 for IPv6), which is also what goes on the wire in PEX; the shell
+ * parses and canonicalises before building one. Ordered by ID, then IP text, then port, so
+ * that every collection of addresses iterates in a defined order.
+ */
+public record NodeAddress(NodeId id, String ip, int port) implements Comparable<NodeAddress> {
+
+  private static final Comparator<NodeAddress> ORDER =
+      Comparator.comparing(NodeAddress::id)
+          .thenComparing(NodeAddress::ip)
+          .thenComparingInt(NodeAddress::port);
+
+  public NodeAddress {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(ip, "ip");
+    if (ip.isEmpty()) {
+      throw new IllegalArgumentException("address of " + id + " has an empty IP");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " of " + id + " is outside 0..65535");
+    }
+  }
+
+  @Override
+  public int compareTo(NodeAddress other) {
+    return ORDER.compare(this, other);
+  }
+
+  /** {@code id@ip:port}, with IPv6 in brackets as Go's JoinHostPort writes it. */
+  @Override
+  public String toString() {
+    String host = ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip;
+    return id + "@" + host + ":" + port;
+  }
+}

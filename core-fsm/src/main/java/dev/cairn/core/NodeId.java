@@ -1,0 +1,58 @@
+package dev.cairn.core;
+
+import java.util.Objects;
+
+/**
+ * A node's identity: the lowercase hex of the first 20 bytes of SHA-256 of its Ed25519 public
+ * key, 40 characters, exactly as CometBFT prints and compares it. Upper-case hex is refused:
+ * Go compares IDs as strings, so an upper-case ID would never match an authenticated one.
+ */
+public record NodeId(String hex) implements Comparable<NodeId> {
+
+  /** Length of an ID in hex characters (20 bytes). */
+  public static final int HEX_LENGTH = 40;
+
+  public NodeId {
+    Objects.requireNonNull(hex, "hex");
+    if (hex.length() != HEX_LENGTH) {
+      throw new IllegalArgumentException(
+          "node ID must be " + HEX_LENGTH + " hex characters, got " + hex.length() + ": '" + hex + "'");
+    }
+    for (int i = 0; i < hex.length(); i++) {
+      char c = hex.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        throw new IllegalArgumentException(
+            "node ID must be lowercase hex, found '" + c + "' at " + i + " in '" + hex + "'");
+      }
+    }
+  }
+
+  /** Parses an ID, naming the rule it breaks when it is not one. */
+  public static NodeId of(String hex) {
+    return new NodeId(hex);
+  }
+
+  /** Whether {@code s} is a well-formed ID (40 lowercase hex characters). */
+  public static boolean isValid(String s) {
+    if (s == null || s.length() != HEX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int compareTo(NodeId other) {
+    return hex.compareTo(other.hex);
+  }
+
+  @Override
+  public String toString() {
+    return hex;
+  }
+}
