@@ -1,0 +1,53 @@
+package dev.cairn.core;
+
+/**
+ * An immutable SplitMix64 generator. Each draw returns the value and the next generator, so a
+ * state that holds a {@code Prng} stays a value: the same seed and the same draws give the same
+ * numbers on every JVM. The core never touches {@code java.util.Random} or a clock.
+ */
+public record Prng(long state) {
+
+  private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+
+  public static Prng seeded(long seed) {
+    return new Prng(seed);
+  }
+
+  /** A 64-bit draw and the generator that follows it. */
+  public record Long64(long value, Prng next) {}
+
+  /** A bounded draw and the generator that follows it. */
+  public record Bounded(long value, Prng next) {}
+
+  public Long64 nextLong() {
+    long s = state + GOLDEN_GAMMA;
+    long z = s;
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    z = z ^ (z >>> 31);
+    return new Long64(z, new Prng(s));
+  }
+
+  /**
+   * A uniform draw in {@code [0, bound)} without modulo bias (Lemire's rejection on the high
+   * product bits), and the generator that follows it.
+   *
+   * @throws IllegalArgumentException if {@code bound <= 0}
+   */
+  public Bounded nextBelow(long bound) {
+    if (bound <= 0) {
+      throw new IllegalArgumentException("bound must be positive, got " + bound);
+    }
+    Prng p = this;
+    while (true) {
+      Long64 d = p.nextLong();
+      long r = d.value() >>> 1; // 63 uniform bits
+      long v = r % bound;
+      // reject the incomplete last interval so every residue is equally likely
+      if (r - v + (bound - 1) >= 0) {
+        return new Bounded(v, d.next());
+      }
+      p = d.next();
+    }
+  }
+}
