@@ -1,0 +1,824 @@
+package dev.cairn.core.book;
+
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.Prng;
+import dev.cairn.core.WallTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
+import org.pcollections.TreePSet;
+
+/**
+ * CometBFT v0.34's address book ({@code p2p/pex/addrbook.go}, a port of btcd's addrmgr) as an
+ * immutable value: every operation returns a new book, and time and randomness are arguments.
+ *
+ * <p>Entries are kept by ID in {@code lookup} and, by reference, in {@code newBuckets} (up to
+ * {@code maxNewBucketsPerAddress} of them per entry) or {@code oldBuckets} (exactly one).
+ * Placement is a keyed hash of the address's group and its source's group ({@link Placement}),
+ * with the key persisted in the book. Banned entries leave the buckets and wait in {@code bans}
+ * with their expiry, so that a saved book keeps them.
+ *
+ * <p>Where we differ from v0.34, on purpose:
+ *
+ * <ul>
+ *   <li>the placement key is the persisted {@link BookKey}, not a per-process HighwayHash key,
+ *       so placements are stable across restarts;
+ *   <li>a bucket holds at most its configured size (v0.34 lets each reach 65);
+ *   <li>an entry pushed out of a full old bucket by a promotion is demoted to a new bucket; v0.34
+ *       meant to do this, but its consistency check dropped the entry instead;
+ *   <li>bans are kept (bounded by {@code maxBanned}), persisted, honoured by {@link #isBanned}
+ *       for inbound peers too, and can be recorded for an address not in the book; a ban whose
+ *       expiry passed is lifted by {@link #reinstateExpiredBans} or by the next {@link #add} of
+ *       the ID, and the entry comes back as new (v0.34 lost reinstated old entries);
+ *   <li>a full new bucket drops its first bad entry in ID order, else its oldest (ties: smallest
+ *       ID), instead of whatever Go's map iteration met first;
+ *   <li>{@link #pickAddress} is bounded: it never spins on empty buckets.
+ * </ul>
+ *
+ * @param key the placement key, persisted
+ * @param lookup every entry in a bucket, by ID
+ * @param newBuckets the new buckets
+ * @param oldBuckets the old buckets
+ * @param bans banned entries (in no bucket) by ID; {@code lastBanTime} is the expiry
+ * @param nNew number of new entries (v0.34 {@code nNew})
+ * @param nOld number of old entries (v0.34 {@code nOld})
+ */
+public record AddressBook(
+    BookKey key,
+    PSortedMap<NodeId, KnownAddress> lookup,
+    BucketTable newBuckets,
+    BucketTable oldBuckets,
+    PSortedMap<NodeId, KnownAddress> bans,
+    int nNew,
+    int nOld) {
+
+  /** v0.34 {@code getSelectionPercent}. */
+  public static final int SELECTION_PERCENT = 23;
+  /** v0.34 {@code minGetSelection}. */
+  public static final int SELECTION_MIN = 32;
+  /** v0.34 {@code maxGetSelection}: at most this many addresses in one PEX reply. */
+  public static final int SELECTION_MAX = 250;
+
+  public AddressBook {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(lookup, "lookup");
+    Objects.requireNonNull(newBuckets, "newBuckets");
+    Objects.requireNonNull(oldBuckets, "oldBuckets");
+    Objects.requireNonNull(bans, "bans");
+    if (nNew < 0 || nOld < 0) {
+      throw new IllegalArgumentException("entry counts must be >= 0: nNew=" + nNew + " nOld=" + nOld);
+    }
+  }
+
+  /** A book with no entries and no bans. */
+  public static AddressBook empty(BookKey key) {
+    return new AddressBook(key, TreePMap.empty(), BucketTable.EMPTY, BucketTable.EMPTY,
+        TreePMap.empty(), 0, 0);
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  /**
+   * Rebuilds a book from saved entries (the shell's reading of {@code addrbook.json}), putting
+   * each entry into the bucket indices it was saved with, as v0.34 does, but checking them first:
+   * a bucket index in range, a new entry in 1..{@code maxNewBucketsPerAddress} new buckets, an
+   * old entry in exactly one old bucket, no bucket over its size, no ID twice, valid IPs, bans in
+   * no bucket and at most {@code maxBanned} of them. Entries the current config refuses (now a
+   * private ID, our own ID or address, or non-routable in strict mode) are left out: the config
+   * changed, the file is not corrupt.
+   *
+   * @throws IllegalArgumentException naming the entry and the rule it breaks
+   */
+  public static AddressBook restore(
+      BookConfig cfg, BookKey key, List<KnownAddress> entries, List<KnownAddress> banned) {
+    Draft d = new Draft(empty(key));
+    for (KnownAddress ka : entries) {
+      String where = "addrbook entry " + ka.addr();
+      if (!IpClass.isValid(ka.addr().ip())) {
+        throw new IllegalArgumentException(where + ": IP '" + ka.addr().ip() + "' is not a valid IP");
+      }
+      if (!IpClass.isIp(ka.src().ip())) {
+        throw new IllegalArgumentException(where + ": source IP '" + ka.src().ip() + "' is not an IP");
+      }
+      if (d.lookup.containsKey(ka.id())) {
+        throw new IllegalArgumentException(where + ": ID " + ka.id() + " appears more than once");
+      }
+      checkBuckets(cfg, ka, where);
+      if (refusal(cfg, ka.addr(), ka.src()).isPresent()) {
+        continue;
+      }
+      int capacity = ka.isNew() ? cfg.newBucketSize() : cfg.oldBucketSize();
+      for (int idx : ka.buckets()) {
+        if (d.table(ka.type()).get(idx).size() >= capacity) {
+          throw new IllegalArgumentException(where + ": " + name(ka.type()) + " bucket " + idx
+              + " already holds " + capacity + " entries, its capacity ("
+              + (ka.isNew() ? "newBucketSize" : "oldBucketSize") + "=" + capacity + ")");
+        }
+      }
+      d.put(ka);
+      d.count(ka.type(), +1);
+    }
+    if (banned.size() > cfg.maxBanned()) {
+      throw new IllegalArgumentException("addrbook holds " + banned.size()
+          + " bans, more than maxBanned=" + cfg.maxBanned());
+    }
+    for (KnownAddress ka : banned) {
+      String where = "addrbook ban entry " + ka.addr();
+      if (!ka.buckets().isEmpty()) {
+        throw new IllegalArgumentException(where + ": a banned entry must be in no bucket, found "
+            + ka.buckets());
+      }
+      if (d.lookup.containsKey(ka.id()) || d.bans.containsKey(ka.id())) {
+        throw new IllegalArgumentException(where + ": ID " + ka.id()
+            + " is banned and also listed elsewhere in the file");
+      }
+      d.bans = d.bans.plus(ka.id(), ka);
+    }
+    return d.book();
+  }
+
+  private static void checkBuckets(BookConfig cfg, KnownAddress ka, String where) {
+    int n = ka.buckets().size();
+    switch (ka.type()) {
+      case NEW -> {
+        if (n < 1 || n > cfg.maxNewBucketsPerAddress()) {
+          throw new IllegalArgumentException(where + ": a new entry must be in 1.."
+              + cfg.maxNewBucketsPerAddress() + " new buckets (maxNewBucketsPerAddress), found "
+              + n + " " + ka.buckets());
+        }
+      }
+      case OLD -> {
+        if (n != 1) {
+          throw new IllegalArgumentException(where
+              + ": an old entry must be in exactly 1 old bucket, found " + n + " " + ka.buckets());
+        }
+      }
+    }
+    int count = ka.isNew() ? cfg.newBucketCount() : cfg.oldBucketCount();
+    for (int idx : ka.buckets()) {
+      if (idx < 0 || idx >= count) {
+        throw new IllegalArgumentException(where + ": " + name(ka.type()) + " bucket index " + idx
+            + " is outside 0.." + (count - 1) + " ("
+            + (ka.isNew() ? "newBucketCount" : "oldBucketCount") + "=" + count + ")");
+      }
+    }
+  }
+
+  private static String name(BucketType t) {
+    return switch (t) {
+      case NEW -> "new";
+      case OLD -> "old";
+    };
+  }
+
+  // ---------------------------------------------------------------- adding
+
+  /**
+   * v0.34 {@code AddAddress}: learn {@code addr} from {@code src}. Checks in v0.34's order: a
+   * valid IP (and a source that is an IP), not banned, not a private ID, not from a private
+   * source, not ourselves (by ID or by address), routable in strict mode. A known old (vetted)
+   * ID keeps its address. A known new entry gets one more new-bucket reference, computed from
+   * this (addr, src) pair, with probability 1/(2n) for n references, up to
+   * {@code maxNewBucketsPerAddress}; its stored address is not replaced. A new ID becomes a new
+   * entry in the bucket of (group(addr), group(src)), which first drops one entry when full. An
+   * expired ban of the ID is lifted and the banned entry comes back.
+   */
+  public AddResult add(BookConfig cfg, NodeAddress addr, NodeAddress src, WallTime now, Prng prng) {
+    Optional<AddOutcome> refused = refusal(cfg, addr, src);
+    if (refused.isPresent() && refused.get() == AddOutcome.INVALID) {
+      return new AddResult(this, prng, AddOutcome.INVALID);
+    }
+    KnownAddress ban = bans.get(addr.id());
+    if (ban != null && ban.lastBanTime().isAfter(now)) {
+      return new AddResult(this, prng, AddOutcome.BANNED);
+    }
+    if (refused.isPresent()) {
+      return new AddResult(this, prng, refused.get());
+    }
+    Draft d = new Draft(this);
+    if (ban != null && d.liftBan(cfg, ban, now)) {
+      return new AddResult(d.book(), prng, AddOutcome.ADDED);
+    }
+    KnownAddress known = d.lookup.get(addr.id());
+    if (known == null) {
+      d.addToNewBucket(cfg, KnownAddress.fresh(addr, src, now), newBucketFor(cfg, addr, src), now);
+      return new AddResult(d.book(), prng, AddOutcome.ADDED);
+    }
+    if (known.isOld()) {
+      AddOutcome o = known.addr().equals(addr) ? AddOutcome.ALREADY_KNOWN : AddOutcome.VETTED_ID_KEEPS_IP;
+      return new AddResult(this, prng, o);
+    }
+    int n = known.buckets().size();
+    if (n >= cfg.maxNewBucketsPerAddress()) {
+      return new AddResult(this, prng, AddOutcome.ALREADY_KNOWN);
+    }
+    Prng.Bounded draw = prng.nextBelow(2L * Math.max(1, n));
+    if (draw.value() != 0) {
+      return new AddResult(this, draw.next(), AddOutcome.ALREADY_KNOWN);
+    }
+    int idx = newBucketFor(cfg, addr, src);
+    if (known.buckets().contains(idx)) {
+      return new AddResult(this, draw.next(), AddOutcome.ALREADY_KNOWN);
+    }
+    d.addToNewBucket(cfg, known, idx, now);
+    return new AddResult(d.book(), draw.next(), AddOutcome.ADDED_BUCKET_REFERENCE);
+  }
+
+  /** Why {@code add} would refuse (addr, src) regardless of the book's content, if it would. */
+  static Optional<AddOutcome> refusal(BookConfig cfg, NodeAddress addr, NodeAddress src) {
+    byte[] ip = IpClass.parse(addr.ip());
+    if (ip == null || !IpClass.valid(ip) || IpClass.parse(src.ip()) == null) {
+      return Optional.of(AddOutcome.INVALID);
+    }
+    if (cfg.privateIds().contains(addr.id())) {
+      return Optional.of(AddOutcome.PRIVATE);
+    }
+    if (cfg.privateIds().contains(src.id())) {
+      return Optional.of(AddOutcome.PRIVATE_SOURCE);
+    }
+    if (addr.id().equals(cfg.self()) || cfg.ourAddresses().contains(addr)) {
+      return Optional.of(AddOutcome.SELF);
+    }
+    if (cfg.strict() && !IpClass.routable(ip)) {
+      return Optional.of(AddOutcome.NON_ROUTABLE);
+    }
+    return Optional.empty();
+  }
+
+  static String groupOf(BookConfig cfg, String ip) {
+    byte[] b = IpClass.parse(ip);
+    return b == null ? IpClass.UNROUTABLE_GROUP : IpClass.groupKey(b, cfg.strict());
+  }
+
+  int newBucketFor(BookConfig cfg, NodeAddress addr, NodeAddress src) {
+    return Placement.newBucket(cfg, key, groupOf(cfg, addr.ip()), groupOf(cfg, src.ip()));
+  }
+
+  int oldBucketFor(BookConfig cfg, NodeAddress addr) {
+    return Placement.oldBucket(cfg, key, addr, groupOf(cfg, addr.ip()));
+  }
+
+  // ---------------------------------------------------------------- marking
+
+  /** v0.34 {@code MarkAttempt}: one more failed dial at {@code now}. Unknown IDs: unchanged. */
+  public AddressBook markAttempt(NodeId id, WallTime now) {
+    KnownAddress ka = lookup.get(id);
+    if (ka != null) {
+      Draft d = new Draft(this);
+      d.put(ka.withAttempt(now));
+      return d.book();
+    }
+    KnownAddress banned = bans.get(id);
+    if (banned != null) {
+      return new AddressBook(key, lookup, newBuckets, oldBuckets,
+          bans.plus(id, banned.withAttempt(now)), nNew, nOld);
+    }
+    return this;
+  }
+
+  /**
+   * v0.34 {@code MarkGood}: a good connection at {@code now} clears the failures and promotes a
+   * new entry to its old bucket. If that bucket is full, its oldest entry (ties: smallest ID)
+   * is demoted to a new bucket (which may drop one of its entries), never deleted. Unknown or
+   * banned IDs: unchanged.
+   */
+  public AddressBook markGood(BookConfig cfg, NodeId id, WallTime now) {
+    KnownAddress ka = lookup.get(id);
+    if (ka == null) {
+      return this;
+    }
+    Draft d = new Draft(this);
+    KnownAddress good = ka.withSuccess(now);
+    switch (good.type()) {
+      case OLD -> d.put(good);
+      case NEW -> d.moveToOld(cfg, good, now);
+    }
+    return d.book();
+  }
+
+  /**
+   * Bans {@code id} until {@code until}: the entry leaves its buckets and is kept in the bans
+   * (as a new entry, with its failure record) until it is reinstated. A repeated ban keeps the
+   * later expiry. An ID neither in the book nor banned is not recorded (there is no address to
+   * keep); use {@link #ban(BookConfig, NodeAddress, WallTime)} for such peers. At
+   * {@code cfg.maxBanned()} bans the ban expiring first is forgotten.
+   */
+  public AddressBook ban(BookConfig cfg, NodeId id, WallTime until) {
+    return banBounded(cfg.maxBanned(), id, until);
+  }
+
+  /** As {@link #ban(BookConfig, NodeId, WallTime)}, with an address for IDs the book does not know. */
+  public AddressBook ban(BookConfig cfg, NodeAddress addr, WallTime until) {
+    return banBounded(cfg.maxBanned(), addr, until);
+  }
+
+  /**
+   * {@link #ban(BookConfig, NodeId, WallTime)} under the largest allowed bound
+   * ({@link BookConfig#MAX_BANNED}); prefer the config overload.
+   */
+  public AddressBook ban(NodeId id, WallTime until) {
+    return banBounded(BookConfig.MAX_BANNED, id, until);
+  }
+
+  /**
+   * {@link #ban(BookConfig, NodeAddress, WallTime)} under the largest allowed bound
+   * ({@link BookConfig#MAX_BANNED}); prefer the config overload.
+   */
+  public AddressBook ban(NodeAddress addr, WallTime until) {
+    return banBounded(BookConfig.MAX_BANNED, addr, until);
+  }
+
+  private AddressBook banBounded(int maxBanned, NodeId id, WallTime until) {
+    KnownAddress banned = bans.get(id);
+    KnownAddress ka = lookup.get(id);
+    if (banned == null && ka == null) {
+      return this;
+    }
+    Draft d = new Draft(this);
+    if (banned != null) {
+      WallTime later = banned.lastBanTime().isAfter(until) ? banned.lastBanTime() : until;
+      d.bans = d.bans.plus(id, banned.withBanUntil(later));
+    } else {
+      d.removeEverywhere(ka);
+      d.addBan(maxBanned, ka.withBanUntil(until));
+    }
+    return d.book();
+  }
+
+  private AddressBook banBounded(int maxBanned, NodeAddress addr, WallTime until) {
+    if (lookup.containsKey(addr.id()) || bans.containsKey(addr.id())) {
+      return banBounded(maxBanned, addr.id(), until);
+    }
+    Draft d = new Draft(this);
+    d.addBan(maxBanned, new KnownAddress(addr, addr, TreePSet.empty(), BucketType.NEW, 0,
+        WallTime.NEVER, WallTime.NEVER, until));
+    return d.book();
+  }
+
+  /** Whether {@code id} is banned at {@code now} (an expired ban no longer counts). */
+  public boolean isBanned(NodeId id, WallTime now) {
+    KnownAddress banned = bans.get(id);
+    return banned != null && banned.lastBanTime().isAfter(now);
+  }
+
+  /**
+   * v0.34 {@code ReinstateBadPeers}: every ban whose expiry is at or before {@code now} is
+   * lifted, and its entry goes back into a new bucket with its failure record, unless the
+   * current config refuses it (then it is just forgotten).
+   */
+  public AddressBook reinstateExpiredBans(BookConfig cfg, WallTime now) {
+    Draft d = null;
+    for (KnownAddress banned : bans.values()) {
+      if (!banned.lastBanTime().isAfter(now)) {
+        if (d == null) {
+          d = new Draft(this);
+        }
+        d.liftBan(cfg, banned, now);
+      }
+    }
+    return d == null ? this : d.book();
+  }
+
+  /** v0.34 {@code RemoveAddress}: the entry leaves the book. A ban of the ID is kept. */
+  public AddressBook remove(NodeId id) {
+    KnownAddress ka = lookup.get(id);
+    if (ka == null) {
+      return this;
+    }
+    Draft d = new Draft(this);
+    d.removeEverywhere(ka);
+    return d.book();
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  public Optional<KnownAddress> get(NodeId id) {
+    return Optional.ofNullable(lookup.get(id));
+  }
+
+  public boolean contains(NodeId id) {
+    return lookup.containsKey(id);
+  }
+
+  /** Number of entries in buckets (bans not counted). */
+  public int size() {
+    return lookup.size();
+  }
+
+  public int newCount() {
+    return nNew;
+  }
+
+  public int oldCount() {
+    return nOld;
+  }
+
+  /** v0.34 {@code NeedMoreAddrs}: fewer than {@code needAddressThreshold} entries. */
+  public boolean needsMoreAddresses(BookConfig cfg) {
+    return size() < cfg.needAddressThreshold();
+  }
+
+  /** Every entry in a bucket, sorted by ID. */
+  public List<KnownAddress> entries() {
+    return List.copyOf(lookup.values());
+  }
+
+  /** Every ban (expired or not), sorted by ID; {@code lastBanTime} is the expiry. */
+  public List<KnownAddress> bannedEntries() {
+    return List.copyOf(bans.values());
+  }
+
+  // ---------------------------------------------------------------- selection
+
+  /**
+   * v0.34 {@code PickAddress}: choose old with probability √nOld·(100−b) / (√nOld·(100−b) +
+   * √nNew·b) for bias b clamped to 0..100, then a uniformly random non-empty bucket of that
+   * table, then a uniformly random entry of it. An entry that {@code eligible} rejects (or a
+   * draw of an empty table) costs one of {@code maxTries} tries; after them the pick is empty.
+   * Random bucket draws are bounded too: after a few misses the bucket is drawn among the
+   * non-empty ones directly, so the pick never spins (a fork of v0.34 looped forever here).
+   */
+  public Pick pickAddress(int biasTowardsNew, Prng prng, Predicate<KnownAddress> eligible, int maxTries) {
+    int bias = Math.max(0, Math.min(100, biasTowardsNew));
+    Prng p = prng;
+    if (size() == 0) {
+      return new Pick(Optional.empty(), p);
+    }
+    double wOld = Math.sqrt(nOld) * (100 - bias);
+    double wNew = Math.sqrt(nNew) * bias;
+    for (int t = 0; t < maxTries; t++) {
+      Prng.Long64 r = p.nextLong();
+      p = r.next();
+      double u = (r.value() >>> 11) * 0x1.0p-53;
+      boolean old = (wOld + wNew) * u < wOld;
+      BucketTable table = old ? oldBuckets : newBuckets;
+      if ((old ? nOld : nNew) == 0) {
+        continue;
+      }
+      BucketDraw bd = nonEmptyBucket(table, p);
+      p = bd.prng();
+      if (bd.bucket().isEmpty()) {
+        continue;
+      }
+      Prng.Bounded e = p.nextBelow(bd.bucket().size());
+      p = e.next();
+      KnownAddress ka = bd.bucket().get((int) e.value());
+      if (eligible.test(ka)) {
+        return new Pick(Optional.of(ka), p);
+      }
+    }
+    return new Pick(Optional.empty(), p);
+  }
+
+  private record BucketDraw(Bucket bucket, Prng prng) {}
+
+  private static final int RANDOM_BUCKET_DRAWS = 16;
+
+  /** A uniformly random non-empty bucket of {@code table} (empty only if all are). */
+  private static BucketDraw nonEmptyBucket(BucketTable table, Prng prng) {
+    Prng p = prng;
+    int len = table.length();
+    if (len == 0) {
+      return new BucketDraw(Bucket.EMPTY, p);
+    }
+    for (int i = 0; i < RANDOM_BUCKET_DRAWS; i++) {
+      Prng.Bounded b = p.nextBelow(len);
+      p = b.next();
+      Bucket bucket = table.get((int) b.value());
+      if (!bucket.isEmpty()) {
+        return new BucketDraw(bucket, p);
+      }
+    }
+    int nonEmpty = table.nonEmptyCount();
+    if (nonEmpty == 0) {
+      return new BucketDraw(Bucket.EMPTY, p);
+    }
+    Prng.Bounded b = p.nextBelow(nonEmpty);
+    p = b.next();
+    long skip = b.value();
+    for (int i = 0; i < len; i++) {
+      if (!table.get(i).isEmpty() && skip-- == 0) {
+        return new BucketDraw(table.get(i), p);
+      }
+    }
+    throw new IllegalStateException("unreachable: counted " + nonEmpty + " non-empty buckets");
+  }
+
+  /** v0.34's selection size: min(250, max(min(32, n), n·23/100)). */
+  public static int selectionSize(int n) {
+    return Math.min(SELECTION_MAX, Math.max(Math.min(SELECTION_MIN, n), n * SELECTION_PERCENT / 100));
+  }
+
+  /**
+   * v0.34 {@code GetSelection}: {@link #selectionSize} of the book's size, uniformly random
+   * distinct entries, new and old mixed, among those {@code allowed} accepts (fewer if not
+   * enough are allowed).
+   */
+  public Selection selection(BookConfig cfg, Prng prng, Predicate<KnownAddress> allowed) {
+    int k = selectionSize(size());
+    List<NodeAddress> out = new ArrayList<>(k);
+    Prng p = new Sampler(allowed).sample(List.of(newBuckets, oldBuckets), k, prng, out);
+    return new Selection(out, p);
+  }
+
+  /**
+   * v0.34 {@code GetSelectionWithBias} (seeds answering inbound peers, b = 30): of the
+   * {@link #selectionSize} k, first max(round(b%·k), k − nOld) random new entries, then random
+   * old entries for the rest.
+   */
+  public Selection selectionWithBias(
+      BookConfig cfg, int biasTowardsNew, Prng prng, Predicate<KnownAddress> allowed) {
+    int bias = Math.max(0, Math.min(100, biasTowardsNew));
+    int k = selectionSize(size());
+    int kNew = Math.min(k, Math.max((int) Math.round(bias / 100.0 * k), k - nOld));
+    List<NodeAddress> out = new ArrayList<>(k);
+    Sampler s = new Sampler(allowed);
+    Prng p = s.sample(List.of(newBuckets), kNew, prng, out);
+    p = s.sample(List.of(oldBuckets), k - out.size(), p, out);
+    return new Selection(out, p);
+  }
+
+  /**
+   * Uniform sampling of distinct entries through the buckets: draw a uniformly random bucket slot,
+   * and keep its entry with probability 1/(its number of buckets), so that every entry is equally
+   * likely whatever its references. Costs O(buckets + k) instead of v0.34's copy and shuffle of
+   * every entry; a bounded number of draws is followed, if needed, by an exact pass over the
+   * remaining candidates, so the result never falls short of what {@code allowed} permits.
+   */
+  private final class Sampler {
+    private final Predicate<KnownAddress> allowed;
+    private final Set<NodeId> seen = new HashSet<>(); // membership only, never iterated
+
+    Sampler(Predicate<KnownAddress> allowed) {
+      this.allowed = allowed;
+    }
+
+    Prng sample(List<BucketTable> tables, int k, Prng prng, List<NodeAddress> out) {
+      Prng p = prng;
+      if (k <= 0) {
+        return p;
+      }
+      int nBuckets = 0;
+      for (BucketTable t : tables) {
+        nBuckets += t.length();
+      }
+      Bucket[] bs = new Bucket[nBuckets];
+      int[] ends = new int[nBuckets];
+      int total = 0;
+      int j = 0;
+      for (BucketTable t : tables) {
+        for (int i = 0; i < t.length(); i++) {
+          bs[j] = t.get(i);
+          total += bs[j].size();
+          ends[j++] = total;
+        }
+      }
+      if (total == 0) {
+        return p;
+      }
+      int target = out.size() + k;
+      int budget = 8 * k + 64;
+      for (int draw = 0; draw < budget && out.size() < target; draw++) {
+        Prng.Bounded s = p.nextBelow(total);
+        p = s.next();
+        int slot = (int) s.value();
+        int b = firstAbove(ends, slot);
+        KnownAddress ka = bs[b].get(slot - (b == 0 ? 0 : ends[b - 1]));
+        int refs = ka.buckets().size();
+        if (refs > 1) {
+          Prng.Bounded keep = p.nextBelow(refs);
+          p = keep.next();
+          if (keep.value() != 0) {
+            continue;
+          }
+        }
+        if (seen.add(ka.id()) && allowed.test(ka)) {
+          out.add(ka.addr());
+        }
+      }
+      if (out.size() < target) {
+        p = exactPass(tables, target, p, out);
+      }
+      return p;
+    }
+
+    /** Partial Fisher–Yates over the entries of these tables not seen yet. */
+    private Prng exactPass(List<BucketTable> tables, int target, Prng prng, List<NodeAddress> out) {
+      Prng p = prng;
+      List<KnownAddress> rest = new ArrayList<>();
+      for (KnownAddress ka : lookup.values()) {
+        boolean inTables = ka.isNew() ? tables.contains(newBuckets) : tables.contains(oldBuckets);
+        if (inTables && !seen.contains(ka.id()) && allowed.test(ka)) {
+          rest.add(ka);
+        }
+      }
+      for (int i = 0; i < rest.size() && out.size() < target; i++) {
+        Prng.Bounded s = p.nextBelow(rest.size() - i);
+        p = s.next();
+        int pick = i + (int) s.value();
+        KnownAddress chosen = rest.get(pick);
+        rest.set(pick, rest.get(i));
+        rest.set(i, chosen);
+        seen.add(chosen.id());
+        out.add(chosen.addr());
+      }
+      return p;
+    }
+  }
+
+  /** Index of the first element of ascending {@code ends} greater than {@code slot}. */
+  private static int firstAbove(int[] ends, int slot) {
+    int lo = 0;
+    int hi = ends.length - 1;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (ends[mid] > slot) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  // ---------------------------------------------------------------- editing
+
+  /**
+   * The working copy of one operation: local mutable references to immutable parts, so that a
+   * transition reads as v0.34's sequence of edits and still returns a new value.
+   */
+  private static final class Draft {
+    private final BookKey key;
+    private PSortedMap<NodeId, KnownAddress> lookup;
+    private BucketTable newBuckets;
+    private BucketTable oldBuckets;
+    private PSortedMap<NodeId, KnownAddress> bans;
+    private int nNew;
+    private int nOld;
+
+    Draft(AddressBook b) {
+      key = b.key;
+      lookup = b.lookup;
+      newBuckets = b.newBuckets;
+      oldBuckets = b.oldBuckets;
+      bans = b.bans;
+      nNew = b.nNew;
+      nOld = b.nOld;
+    }
+
+    AddressBook book() {
+      return new AddressBook(key, lookup, newBuckets, oldBuckets, bans, nNew, nOld);
+    }
+
+    BucketTable table(BucketType t) {
+      return switch (t) {
+        case NEW -> newBuckets;
+        case OLD -> oldBuckets;
+      };
+    }
+
+    void setTable(BucketType t, BucketTable table) {
+      switch (t) {
+        case NEW -> newBuckets = table;
+        case OLD -> oldBuckets = table;
+      }
+    }
+
+    void count(BucketType t, int delta) {
+      switch (t) {
+        case NEW -> nNew += delta;
+        case OLD -> nOld += delta;
+      }
+    }
+
+    /** Stores {@code ka} in the lookup and in every bucket it lists (replacing its old value). */
+    void put(KnownAddress ka) {
+      lookup = lookup.plus(ka.id(), ka);
+      BucketTable t = table(ka.type());
+      for (int idx : ka.buckets()) {
+        t = t.with(idx, t.get(idx).with(ka));
+      }
+      setTable(ka.type(), t);
+    }
+
+    /** v0.34 {@code addToNewBucket}, making room first: {@code ka} is new, current or fresh. */
+    void addToNewBucket(BookConfig cfg, KnownAddress ka, int idx, WallTime now) {
+      if (ka.buckets().contains(idx)) {
+        return;
+      }
+      while (newBuckets.get(idx).size() >= cfg.newBucketSize()) {
+        expireNew(idx, now);
+      }
+      if (ka.buckets().isEmpty()) {
+        nNew++;
+      }
+      put(ka.plusBucket(idx));
+    }
+
+    /** v0.34 {@code expireNew}: drop the first bad entry in ID order, else the oldest. */
+    void expireNew(int idx, WallTime now) {
+      Bucket b = newBuckets.get(idx);
+      for (int i = 0; i < b.size(); i++) {
+        if (b.get(i).isBad(now)) {
+          removeFromBucket(b.get(i), idx);
+          return;
+        }
+      }
+      removeFromBucket(oldest(b), idx);
+    }
+
+    /** Removes one bucket reference; the entry leaves the book with its last one. */
+    void removeFromBucket(KnownAddress ka, int idx) {
+      BucketTable t = table(ka.type());
+      setTable(ka.type(), t.with(idx, t.get(idx).without(ka.id())));
+      KnownAddress rest = ka.minusBucket(idx);
+      if (rest.buckets().isEmpty()) {
+        lookup = lookup.minus(ka.id());
+        count(ka.type(), -1);
+      } else {
+        put(rest);
+      }
+    }
+
+    /** Removes the entry from all its buckets and from the book. */
+    void removeEverywhere(KnownAddress ka) {
+      BucketTable t = table(ka.type());
+      for (int idx : ka.buckets()) {
+        t = t.with(idx, t.get(idx).without(ka.id()));
+      }
+      setTable(ka.type(), t);
+      lookup = lookup.minus(ka.id());
+      count(ka.type(), -1);
+    }
+
+    /** v0.34 {@code moveToOld}, with demotion of the displaced entry instead of its loss. */
+    void moveToOld(BookConfig cfg, KnownAddress ka, WallTime now) {
+      removeEverywhere(ka);
+      int idx = Placement.oldBucket(cfg, key, ka.addr(), groupOf(cfg, ka.addr().ip()));
+      while (oldBuckets.get(idx).size() >= cfg.oldBucketSize()) {
+        KnownAddress oldest = oldest(oldBuckets.get(idx));
+        removeEverywhere(oldest);
+        KnownAddress demoted = oldest.withType(BucketType.NEW).withBuckets(TreePSet.empty());
+        addToNewBucket(cfg, demoted, newBucket(cfg, demoted.addr(), demoted.src()), now);
+      }
+      put(ka.withType(BucketType.OLD).withBuckets(KnownAddress.singleton(idx)));
+      nOld++;
+    }
+
+    int newBucket(BookConfig cfg, NodeAddress addr, NodeAddress src) {
+      return Placement.newBucket(cfg, key, groupOf(cfg, addr.ip()), groupOf(cfg, src.ip()));
+    }
+
+    /**
+     * Lifts the ban of {@code banned} and puts the entry back into a new bucket if the config
+     * still admits it; returns whether it came back.
+     */
+    boolean liftBan(BookConfig cfg, KnownAddress banned, WallTime now) {
+      bans = bans.minus(banned.id());
+      if (lookup.containsKey(banned.id()) || refusal(cfg, banned.addr(), banned.src()).isPresent()) {
+        return false;
+      }
+      KnownAddress back = banned.withType(BucketType.NEW).withBuckets(TreePSet.empty());
+      addToNewBucket(cfg, back, newBucket(cfg, back.addr(), back.src()), now);
+      return true;
+    }
+
+    /** Records a ban; at the bound, forgets the ban that expires first (ties: smallest ID). */
+    void addBan(int maxBanned, KnownAddress ka) {
+      bans = bans.plus(ka.id(), ka);
+      while (bans.size() > maxBanned) {
+        KnownAddress first = null;
+        for (KnownAddress b : bans.values()) {
+          if (first == null || b.lastBanTime().isBefore(first.lastBanTime())) {
+            first = b;
+          }
+        }
+        bans = bans.minus(first.id());
+      }
+    }
+  }
+
+  /** The entry with the earliest {@code lastAttempt}; ties go to the smallest ID. */
+  private static KnownAddress oldest(Bucket b) {
+    KnownAddress oldest = b.get(0);
+    for (int i = 1; i < b.size(); i++) {
+      if (b.get(i).lastAttempt().isBefore(oldest.lastAttempt())) {
+        oldest = b.get(i);
+      }
+    }
+    return oldest;
+  }
+
+  @Override
+  public String toString() {
+    return "AddressBook[size=" + size() + ", nNew=" + nNew + ", nOld=" + nOld + ", bans="
+        + bans.size() + ", new=" + newBuckets + ", old=" + oldBuckets + "]";
+  }
+}
