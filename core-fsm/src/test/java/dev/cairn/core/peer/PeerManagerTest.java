@@ -1,0 +1,576 @@
+package dev.cairn.core.peer;
+
+import static dev.cairn.core.peer.Fixtures.NOW;
+import static dev.cairn.core.peer.Fixtures.SELF;
+import static dev.cairn.core.peer.Fixtures.SOURCE;
+import static dev.cairn.core.peer.Fixtures.WALL;
+import static dev.cairn.core.peer.Fixtures.addr;
+import static dev.cairn.core.peer.Fixtures.bookWith;
+import static dev.cairn.core.peer.Fixtures.connect;
+import static dev.cairn.core.peer.Fixtures.dialing;
+import static dev.cairn.core.peer.Fixtures.emptyBook;
+import static dev.cairn.core.peer.Fixtures.id;
+import static dev.cairn.core.peer.Fixtures.idle;
+import static dev.cairn.core.peer.Fixtures.persistent;
+import static dev.cairn.core.peer.Fixtures.remote;
+import static dev.cairn.core.peer.Fixtures.score;
+import static dev.cairn.core.peer.Fixtures.small;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.Outcome;
+import dev.cairn.core.Prng;
+import dev.cairn.core.Step;
+import dev.cairn.core.book.AddResult;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookConfig;
+import dev.cairn.core.peer.PeerEffect.Dial;
+import dev.cairn.core.peer.PeerEffect.Disconnect;
+import dev.cairn.core.peer.PeerEffect.PersistBook;
+import dev.cairn.core.peer.PeerEffect.PublishPeerUpdate;
+import dev.cairn.core.peer.PeerEvent.AddressesLearned;
+import dev.cairn.core.peer.PeerEvent.DialFailed;
+import dev.cairn.core.peer.PeerEvent.DialRequested;
+import dev.cairn.core.peer.PeerEvent.DialSucceeded;
+import dev.cairn.core.peer.PeerEvent.InboundAccepted;
+import dev.cairn.core.peer.PeerEvent.PeerBanned;
+import dev.cairn.core.peer.PeerEvent.PeerDisconnected;
+import dev.cairn.core.peer.PeerEvent.PeerErrored;
+import dev.cairn.core.peer.PeerEvent.PeerReady;
+import dev.cairn.core.peer.PeerEvent.PeerReported;
+import dev.cairn.core.peer.PeerEvent.Started;
+import dev.cairn.core.peer.PeerEvent.TimerFired;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pcollections.TreePSet;
+
+/**
+ * One example per transition, each asserting the whole {@link Step}. Most start from a state
+ * that has not {@link Started}, so that maintenance (dialing, trimming) stays out of the way and
+ * the step shows its event's own consequence; the maintenance tests start the manager. Where a
+ * case ports a test of Tendermint v0.35's {@code peermanager_test.go} its name is cited.
+ */
+class PeerManagerTest {
+
+  private static final PeerConfig CFG = small();
+
+  static Step<PeerState, PeerEffect> step(PeerConfig cfg, PeerState s, PeerEvent e) {
+    return step(cfg, s, NOW, e);
+  }
+
+  static Step<PeerState, PeerEffect> step(PeerConfig cfg, PeerState s, MonoTime now, PeerEvent e) {
+    Step<PeerState, PeerEffect> out = PeerManager.step(cfg, s, now, WALL, e);
+    PeerInvariants.check(cfg, out.state());
+    if (!out.isAccepted()) {
+      assertThat(out.state()).isSameAs(s);
+      assertThat(out.effects()).isEmpty();
+    }
+    return out;
+  }
+
+  static Step<PeerState, PeerEffect> accepted(PeerState s, PeerEffect... effects) {
+    return Step.accepted(s, List.of(effects));
+  }
+
+  static void assertRejected(Step<PeerState, PeerEffect> out, String reasonPart) {
+    assertThat(out.outcome()).isInstanceOfSatisfying(Outcome.Rejected.class,
+        r -> assertThat(r.reason()).contains(reasonPart));
+  }
+
+  static MonoTime after(Duration d) {
+    return NOW.plusNanos(d.toNanos());
+  }
+
+  // ---------------------------------------------------------------- Started
+
+  @Test
+  void started_armsMaintenanceTimer_andDialsPersistentPeers() {
+    PeerConfig cfg = persistent(CFG, 5);
+    PeerState s = idle(emptyBook());
+    var out = step(cfg, s, new Started());
+    PeerState expected = s.withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(cfg.maintenanceInterval())))
+        .withDialing(s.dialing().plus(id(5), addr(5)));
+    assertThat(out).isEqualTo(accepted(expected, new Dial(addr(5))));
+  }
+
+  @Test
+  void started_twice_isRejected() {
+    PeerState s = idle(emptyBook()).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, NOW));
+    assertRejected(step(CFG, s, new Started()), "already started");
+  }
+
+  // ---------------------------------------------------------------- AddressesLearned
+
+  @Test
+  void addressesLearned_storesInBook_andPersists() {
+    PeerState s = idle(emptyBook());
+    var out = step(CFG, s, new AddressesLearned(List.of(addr(1), addr(2)), SOURCE));
+    AddResult r1 = emptyBook().add(CFG.book(), addr(1), SOURCE, WALL, s.prng());
+    AddResult r2 = r1.book().add(CFG.book(), addr(2), SOURCE, WALL, r1.prng());
+    PeerState expected = s.withBook(r2.book()).withPrng(r2.prng());
+    assertThat(out).isEqualTo(accepted(expected, new PersistBook(r2.book())));
+    assertThat(out.state().book().contains(id(1))).isTrue();
+  }
+
+  @Test
+  void addressesLearned_fromPrivatePeer_storesNothing() {
+    BookConfig book = Fixtures.bookConfig().withPrivateIds(TreePSet.singleton(SOURCE.id()));
+    PeerConfig cfg = CFG.withBook(book);
+    PeerState s = idle(emptyBook());
+    var out = step(cfg, s, new AddressesLearned(List.of(addr(1)), SOURCE));
+    assertThat(out).isEqualTo(accepted(s));
+  }
+
+  @Test
+  void addressesLearned_moreThanTheCap_isRejected() {
+    List<NodeAddress> many = Collections.nCopies(PeerManager.MAX_ADDRESSES_PER_EVENT + 1, addr(1));
+    assertRejected(step(CFG, idle(emptyBook()), new AddressesLearned(many, SOURCE)), "251 addresses");
+  }
+
+  @Test
+  void addressesLearned_whenStarted_dialsUpToTheOutboundLimit() {
+    PeerState s = idle(emptyBook()).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(Duration.ofSeconds(30))));
+    var out = step(CFG, s, new AddressesLearned(List.of(addr(1), addr(2), addr(3)), SOURCE));
+    // maxOutbound = 2 and maxTarget = 2: two of the three are dialed, no more
+    assertThat(out.state().dialing()).hasSize(2);
+    assertThat(out.effects()).hasSize(3);
+    assertThat(out.effects().subList(0, 2)).allMatch(e -> e instanceof Dial);
+    assertThat(out.effects().get(2)).isEqualTo(new PersistBook(out.state().book()));
+    for (PeerEffect e : out.effects().subList(0, 2)) {
+      NodeAddress a = ((Dial) e).address();
+      assertThat(out.state().dialing()).containsEntry(a.id(), a);
+    }
+  }
+
+  // ---------------------------------------------------------------- DialRequested
+
+  @Test
+  void dialRequested_dialsTheAddress() {
+    PeerState s = idle(emptyBook());
+    var out = step(CFG, s, new DialRequested(addr(4)));
+    assertThat(out).isEqualTo(accepted(dialing(s, 4), new Dial(addr(4))));
+  }
+
+  @Test
+  void dialRequested_ofSelf_connected_banned_orFull_isRejected() {
+    PeerState s = connect(idle(emptyBook()), 1, Direction.OUTBOUND);
+    assertRejected(step(CFG, s, new DialRequested(new NodeAddress(SELF, "3.3.3.3", 1))), "ourselves");
+    assertRejected(step(CFG, s, new DialRequested(addr(1))), "already connected");
+    PeerState banned = s.withBook(bookWith(CFG, 2).ban(CFG.book(), id(2), WALL.plusMillis(1000)));
+    assertRejected(step(CFG, banned, new DialRequested(addr(2))), "banned");
+    PeerState full = dialing(s, 3);
+    assertRejected(step(CFG, full, new DialRequested(addr(4))), "no outbound slot");
+  }
+
+  // ---------------------------------------------------------------- DialSucceeded
+
+  @Test
+  void dialSucceeded_admitsOutbound_marksTheAddressGood_andPersists() {
+    AddressBook book = bookWith(CFG, 1).markAttempt(id(1), WALL);
+    PeerState s = dialing(idle(book), 1);
+    var out = step(CFG, s, new DialSucceeded(addr(1)));
+    AddressBook good = book.markGood(CFG.book(), id(1), WALL);
+    PeerState expected = connect(idle(good), 1, Direction.OUTBOUND);
+    assertThat(out).isEqualTo(accepted(expected, new PersistBook(good)));
+    assertThat(out.state().book().get(id(1)).orElseThrow().attempts()).isZero();
+  }
+
+  @Test
+  void dialSucceeded_ofAPeerNotDialing_isClosed_stateUnchanged() {
+    PeerState s = idle(emptyBook());
+    var out = step(CFG, s, new DialSucceeded(addr(1)));
+    assertThat(out).isEqualTo(accepted(s, new Disconnect(id(1), addr(1), DisconnectReason.NOT_DIALING)));
+  }
+
+  @Test
+  void dialSucceeded_afterInboundWon_closesTheDuplicate() {
+    // TestPeerManager_Accepted: accepting a peer being dialed wins; the later Dialed errors
+    PeerState s = dialing(idle(emptyBook()), 1);
+    PeerState afterInbound = step(CFG, s, new InboundAccepted(remote(1))).state();
+    assertThat(afterInbound.dialing()).isEmpty();
+    var out = step(CFG, afterInbound, new DialSucceeded(addr(1)));
+    assertThat(out).isEqualTo(
+        accepted(afterInbound, new Disconnect(id(1), addr(1), DisconnectReason.DUPLICATE)));
+  }
+
+  @Test
+  void dialSucceeded_whenFullWithoutVictim_refuses_andCoolsDown() {
+    // TestPeerManager_Dialed_MaxConnected: full and no lower-scored peer ⇒ the dial is closed
+    AddressBook book = bookWith(CFG, 4);
+    PeerState s = connect(connect(connect(idle(book), 1, Direction.INBOUND), 2, Direction.INBOUND),
+        3, Direction.OUTBOUND);
+    s = dialing(s, 4);
+    var out = step(CFG, s, new DialSucceeded(addr(4)));
+    PeerState expected = s.withDialing(s.dialing().minus(id(4)))
+        .withTimers(s.timers().arm(new TimerKey.DisconnectCooldown(id(4)), after(CFG.disconnectCooldown())));
+    assertThat(out).isEqualTo(accepted(expected, new Disconnect(id(4), addr(4), DisconnectReason.FULL)));
+  }
+
+  @Test
+  void dialSucceeded_upgrade_evictsAnEvenLowerPeerThatConnectedMeanwhile() {
+    // TestPeerManager_Dialed_UpgradeEvenLower
+    PeerConfig cfg = persistent(CFG, 9);
+    PeerState s = connect(connect(connect(idle(emptyBook()), 1, Direction.INBOUND), 2, Direction.INBOUND),
+        3, Direction.OUTBOUND);
+    s = score(score(score(s, 1, 5), 2, -3), 3, 1);
+    s = dialing(s, 9).withUpgrading(s.upgrading().plus(id(1), id(9)));
+    var out = step(cfg, s, new DialSucceeded(addr(9)));
+    PeerState expected = s.withDialing(s.dialing().minus(id(9)))
+        .withUpgrading(s.upgrading().minus(id(1)))
+        .withConnected(s.connected().plus(id(9), new Connection(Direction.OUTBOUND, addr(9))))
+        .withEvicting(s.evicting().plus(id(2), DisconnectReason.EVICTED_FOR_UPGRADE));
+    assertThat(out).isEqualTo(accepted(expected,
+        new Disconnect(id(2), remote(2), DisconnectReason.EVICTED_FOR_UPGRADE)));
+  }
+
+  @Test
+  void dialSucceeded_upgradeAfterTheVictimLeft_evictsNobody() {
+    // TestPeerManager_Dialed_UpgradeNoEvict
+    PeerConfig cfg = persistent(CFG, 9);
+    PeerState s = connect(connect(idle(emptyBook()), 1, Direction.INBOUND), 3, Direction.OUTBOUND);
+    s = dialing(s, 9);
+    var out = step(cfg, s, new DialSucceeded(addr(9)));
+    PeerState expected = s.withDialing(s.dialing().minus(id(9)))
+        .withConnected(s.connected().plus(id(9), new Connection(Direction.OUTBOUND, addr(9))));
+    assertThat(out).isEqualTo(accepted(expected));
+  }
+
+  // ---------------------------------------------------------------- DialFailed
+
+  @Test
+  void dialFailed_recordsTheAttempt_andArmsALinearRetryWithJitter() {
+    AddressBook book = bookWith(CFG, 1);
+    PeerState s = dialing(idle(book), 1);
+    var out = step(CFG, s, new DialFailed(addr(1)));
+    Prng.Bounded jitter = s.prng().nextBelow(CFG.retryTimeJitter().toNanos());
+    AddressBook attempted = book.markAttempt(id(1), WALL);
+    MonoTime retryAt = NOW.plusNanos(CFG.minRetryTime().toNanos() + jitter.value());
+    PeerState expected = idle(attempted).withPrng(jitter.next())
+        .withTimers(Timers.empty().arm(new TimerKey.RetryDial(id(1)), retryAt));
+    assertThat(out).isEqualTo(accepted(expected, new PersistBook(attempted)));
+  }
+
+  @Test
+  void dialFailed_ofAPersistentPeer_countsInState_andIsCappedAtTheirMaximum() {
+    PeerConfig cfg = persistent(CFG, 5);
+    PeerState s = dialing(idle(emptyBook()), 5);
+    s = s.withPersistentDialFailures(s.persistentDialFailures().plus(id(5), 100_000));
+    var out = step(cfg, s, new DialFailed(addr(5)));
+    Prng.Bounded jitter = s.prng().nextBelow(cfg.retryTimeJitter().toNanos());
+    PeerState expected = idle(emptyBook()).withPrng(jitter.next())
+        .withPersistentDialFailures(s.persistentDialFailures().plus(id(5), 100_001))
+        .withTimers(Timers.empty().arm(new TimerKey.RetryDial(id(5)), after(cfg.maxRetryTimePersistent())));
+    assertThat(out).isEqualTo(accepted(expected));
+  }
+
+  @Test
+  void dialFailed_atMaxDialAttempts_bansTheAddress() {
+    AddressBook book = bookWith(CFG, 1);
+    for (int i = 1; i < CFG.maxDialAttempts(); i++) {
+      book = book.markAttempt(id(1), WALL);
+    }
+    PeerState s = dialing(idle(book), 1);
+    var out = step(CFG, s, new DialFailed(addr(1)));
+    AddressBook banned = book.markAttempt(id(1), WALL)
+        .ban(CFG.book(), id(1), WALL.plusMillis(CFG.dialFailureBanTime().toMillis()));
+    assertThat(out).isEqualTo(accepted(idle(banned), new PersistBook(banned)));
+    assertThat(out.state().book().isBanned(id(1), WALL)).isTrue();
+  }
+
+  @Test
+  void dialFailed_ofAnAddressNotBeingDialed_isRejected() {
+    // TestPeerManager_DialFailed: an unknown peer is ignored and not added
+    PeerState s = dialing(idle(emptyBook()), 1);
+    assertRejected(step(CFG, s, new DialFailed(addr(2))), "not being dialed");
+    assertRejected(step(CFG, s, new DialFailed(new NodeAddress(id(1), "9.9.9.9", 1))), "not being dialed");
+  }
+
+  @Test
+  void dialFailed_releasesTheUpgradeReservation() {
+    // TestPeerManager_DialFailed_UnreservePeer
+    PeerConfig cfg = persistent(CFG, 9);
+    PeerState s = connect(idle(emptyBook()), 1, Direction.OUTBOUND);
+    s = dialing(s, 9).withUpgrading(s.upgrading().plus(id(1), id(9)));
+    var out = step(cfg, s, new DialFailed(addr(9)));
+    assertThat(out.state().upgrading()).isEmpty();
+    assertThat(out.state().dialing()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- InboundAccepted
+
+  @Test
+  void inboundAccepted_admitsThePeer_withoutStoringIt() {
+    PeerState s = idle(emptyBook());
+    var out = step(CFG, s, new InboundAccepted(remote(1)));
+    assertThat(out).isEqualTo(accepted(connect(s, 1, Direction.INBOUND)));
+    assertThat(out.state().book().contains(id(1))).isFalse();
+  }
+
+  @Test
+  void inboundAccepted_fromOurselves_aDuplicate_orABannedPeer_isClosed() {
+    PeerState s = connect(idle(emptyBook()), 1, Direction.OUTBOUND);
+    NodeAddress me = new NodeAddress(SELF, "3.3.3.3", 5);
+    assertThat(step(CFG, s, new InboundAccepted(me)))
+        .isEqualTo(accepted(s, new Disconnect(SELF, me, DisconnectReason.SELF)));
+    assertThat(step(CFG, s, new InboundAccepted(remote(1))))
+        .isEqualTo(accepted(s, new Disconnect(id(1), remote(1), DisconnectReason.DUPLICATE)));
+    // banned while not in the book (v0.34 could not ban it, and never checked inbound bans)
+    PeerState banned = s.withBook(s.book().ban(CFG.book(), remote(2), WALL.plusMillis(60_000)));
+    assertThat(step(CFG, banned, new InboundAccepted(remote(2))))
+        .isEqualTo(accepted(banned, new Disconnect(id(2), remote(2), DisconnectReason.BANNED)));
+  }
+
+  @Test
+  void inboundAccepted_afterTheBanExpired_admits_andReinstates() {
+    AddressBook book = bookWith(CFG, 2).ban(CFG.book(), id(2), WALL.plusMillis(-1));
+    PeerState s = idle(book);
+    var out = step(CFG, s, new InboundAccepted(remote(2)));
+    AddressBook reinstated = book.reinstateExpiredBans(CFG.book(), WALL);
+    assertThat(out).isEqualTo(accepted(connect(idle(reinstated), 2, Direction.INBOUND),
+        new PersistBook(reinstated)));
+  }
+
+  @Test
+  void inboundAccepted_atMaxInbound_withoutALowerPeer_isRefused() {
+    // TestPeerManager_Accepted_MaxConnected (per direction: max_num_inbound_peers)
+    PeerState s = connect(connect(idle(emptyBook()), 1, Direction.INBOUND), 2, Direction.INBOUND);
+    var out = step(CFG, s, new InboundAccepted(remote(3)));
+    assertThat(out).isEqualTo(accepted(s, new Disconnect(id(3), remote(3), DisconnectReason.FULL)));
+  }
+
+  @Test
+  void inboundAccepted_strictlyHigherScore_upgrades_butAnEqualScoreDoesNot() {
+    // TestPeerManager_Accepted_Upgrade
+    PeerState s = connect(connect(idle(emptyBook()), 1, Direction.INBOUND), 2, Direction.INBOUND);
+    s = score(score(s, 1, 0), 2, -1);
+    var out = step(CFG, s, new InboundAccepted(remote(3)));
+    PeerState expected = connect(s, 3, Direction.INBOUND)
+        .withEvicting(s.evicting().plus(id(2), DisconnectReason.EVICTED_FOR_UPGRADE));
+    assertThat(out).isEqualTo(accepted(expected,
+        new Disconnect(id(2), remote(2), DisconnectReason.EVICTED_FOR_UPGRADE)));
+    // peer 4 scores 0 like peer 1: no strictly lower victim left
+    var equal = step(CFG, out.state(), new InboundAccepted(remote(4)));
+    assertThat(equal).isEqualTo(accepted(out.state(), new Disconnect(id(4), remote(4), DisconnectReason.FULL)));
+  }
+
+  @Test
+  void inboundAccepted_ofAPeerBeingDialed_wins_andReleasesItsReservation() {
+    // TestPeerManager_Accepted_UpgradeDialing (the inbound side)
+    PeerConfig cfg = persistent(CFG, 9);
+    PeerState s = connect(idle(emptyBook()), 1, Direction.OUTBOUND);
+    s = dialing(s, 9).withUpgrading(s.upgrading().plus(id(1), id(9)));
+    var out = step(cfg, s, new InboundAccepted(remote(9)));
+    PeerState expected = connect(s.withDialing(s.dialing().minus(id(9))).withUpgrading(s.upgrading().minus(id(1))),
+        9, Direction.INBOUND);
+    assertThat(out).isEqualTo(accepted(expected));
+  }
+
+  @Test
+  void inboundAccepted_ofAnUnconditionalPeer_bypassesTheLimits() {
+    PeerConfig cfg = CFG.withUnconditionalPeerIds(TreePSet.singleton(id(7)));
+    PeerState s = connect(connect(idle(emptyBook()), 1, Direction.INBOUND), 2, Direction.INBOUND);
+    var out = step(cfg, s, new InboundAccepted(remote(7)));
+    assertThat(out).isEqualTo(accepted(connect(s, 7, Direction.INBOUND)));
+  }
+
+  // ---------------------------------------------------------------- PeerReady / PeerDisconnected
+
+  @Test
+  void peerReady_publishesUp() {
+    PeerState s = connect(idle(emptyBook()), 1, Direction.INBOUND);
+    var out = step(CFG, s, new PeerReady(id(1)));
+    assertThat(out).isEqualTo(accepted(s.withReady(TreePSet.singleton(id(1))),
+        new PublishPeerUpdate(id(1), PeerStatus.UP)));
+    assertRejected(step(CFG, out.state(), new PeerReady(id(1))), "already ready");
+    assertRejected(step(CFG, s, new PeerReady(id(2))), "not connected");
+  }
+
+  @Test
+  void peerDisconnected_ofAReadyPeer_publishesDown_andCoolsItDown() {
+    AddressBook book = bookWith(CFG, 1);
+    PeerState s = connect(idle(book), 1, Direction.OUTBOUND).withReady(TreePSet.singleton(id(1)));
+    s = score(s, 1, 3);
+    var out = step(CFG, s, new PeerDisconnected(addr(1)));
+    PeerState expected = idle(book).withScores(s.scores())
+        .withTimers(Timers.empty().arm(new TimerKey.DisconnectCooldown(id(1)), after(CFG.disconnectCooldown())));
+    assertThat(out).isEqualTo(accepted(expected, new PublishPeerUpdate(id(1), PeerStatus.DOWN)));
+  }
+
+  @Test
+  void peerDisconnected_ofAnInboundPeerNotInTheBook_forgetsItsScore_withoutCoolDown() {
+    PeerState s = score(connect(idle(emptyBook()), 1, Direction.INBOUND), 1, -2);
+    var out = step(CFG, s, new PeerDisconnected(remote(1)));
+    assertThat(out).isEqualTo(accepted(idle(emptyBook())));
+  }
+
+  @Test
+  void peerDisconnected_ofAnotherConnection_orAPeerOnlyDialing_isRejected() {
+    // Tendermint v0.35 leaves a dialing peer dialing on Disconnected; here it is simply not connected
+    PeerState s = dialing(connect(idle(emptyBook()), 1, Direction.INBOUND), 2);
+    assertRejected(step(CFG, s, new PeerDisconnected(addr(1))), "no admitted connection");
+    assertRejected(step(CFG, s, new PeerDisconnected(addr(2))), "no admitted connection");
+  }
+
+  // ---------------------------------------------------------------- PeerErrored / PeerReported / PeerBanned
+
+  @Test
+  void peerErrored_evictsOnce() {
+    // TestPeerManager_TryEvictNext: evicted once, not again while being evicted
+    PeerState s = connect(idle(emptyBook()), 1, Direction.INBOUND);
+    var out = step(CFG, s, new PeerErrored(id(1)));
+    PeerState evicting = s.withEvicting(s.evicting().plus(id(1), DisconnectReason.ERRORED));
+    assertThat(out).isEqualTo(accepted(evicting, new Disconnect(id(1), remote(1), DisconnectReason.ERRORED)));
+    assertThat(step(CFG, evicting, new PeerErrored(id(1)))).isEqualTo(accepted(evicting));
+    assertRejected(step(CFG, s, new PeerErrored(id(2))), "not connected");
+  }
+
+  @Test
+  void peerReported_movesTheScoreByOne_andSaturates() {
+    // TestPeerScoring
+    PeerState s = connect(idle(emptyBook()), 1, Direction.INBOUND);
+    var good = step(CFG, s, new PeerReported(id(1), Feedback.GOOD));
+    assertThat(good).isEqualTo(accepted(score(s, 1, 1)));
+    var capped = step(CFG, score(s, 1, PeerManager.SCORE_MUTABLE_MAX), new PeerReported(id(1), Feedback.GOOD));
+    assertThat(capped.state().scores()).containsEntry(id(1), PeerManager.SCORE_MUTABLE_MAX);
+    var floor = step(CFG, score(s, 1, PeerManager.SCORE_MIN), new PeerReported(id(1), Feedback.BAD));
+    assertThat(floor.state().scores()).containsEntry(id(1), PeerManager.SCORE_MIN);
+    assertRejected(step(CFG, s, new PeerReported(id(2), Feedback.BAD)), "not connected");
+  }
+
+  @Test
+  void peerBanned_whileConnected_bansInTheBook_andEvicts() {
+    AddressBook book = bookWith(CFG, 1);
+    PeerState s = connect(idle(book), 1, Direction.OUTBOUND);
+    var out = step(CFG, s, new PeerBanned(id(1), Duration.ofHours(24)));
+    AddressBook banned = book.ban(CFG.book(), id(1), WALL.plusMillis(Duration.ofHours(24).toMillis()));
+    PeerState expected = connect(idle(banned), 1, Direction.OUTBOUND)
+        .withEvicting(s.evicting().plus(id(1), DisconnectReason.BANNED));
+    assertThat(out).isEqualTo(accepted(expected,
+        new Disconnect(id(1), addr(1), DisconnectReason.BANNED), new PersistBook(banned)));
+  }
+
+  @Test
+  void peerBanned_whileDialing_cancelsTheDial() {
+    AddressBook book = bookWith(CFG, 1);
+    PeerState s = dialing(idle(book), 1);
+    var out = step(CFG, s, new PeerBanned(id(1), Duration.ofMinutes(10)));
+    AddressBook banned = book.ban(CFG.book(), id(1), WALL.plusMillis(600_000));
+    assertThat(out).isEqualTo(accepted(idle(banned), new PersistBook(banned)));
+    // the dial's late success is closed
+    assertThat(step(CFG, out.state(), new DialSucceeded(addr(1))).effects())
+        .containsExactly(new Disconnect(id(1), addr(1), DisconnectReason.NOT_DIALING));
+  }
+
+  @Test
+  void peerBanned_persistentPeer_isDisconnectedButNotBanned() {
+    PeerConfig cfg = persistent(CFG, 5);
+    PeerState s = connect(idle(emptyBook()), 5, Direction.OUTBOUND);
+    var out = step(cfg, s, new PeerBanned(id(5), Duration.ofHours(1)));
+    assertThat(out).isEqualTo(accepted(s.withEvicting(s.evicting().plus(id(5), DisconnectReason.BANNED)),
+        new Disconnect(id(5), addr(5), DisconnectReason.BANNED)));
+    assertThat(out.state().book().bannedEntries()).isEmpty();
+  }
+
+  @Test
+  void peerBanned_withANonPositiveDuration_orOfOurselves_isRejected() {
+    PeerState s = idle(emptyBook());
+    assertRejected(step(CFG, s, new PeerBanned(id(1), Duration.ZERO)), "not positive");
+    assertRejected(step(CFG, s, new PeerBanned(SELF, Duration.ofHours(1))), "ourselves");
+  }
+
+  // ---------------------------------------------------------------- TimerFired and maintenance
+
+  @Test
+  void timerFired_withNothingExpired_isRejected() {
+    PeerState s = idle(emptyBook()).withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(Duration.ofSeconds(1))));
+    assertRejected(step(CFG, s, new TimerFired()), "no timer expired");
+  }
+
+  @Test
+  void timerFired_retry_letsThePeerBeDialedAgain() {
+    // TestPeerManager_DialNext_WakeOnDialFailedRetry
+    AddressBook book = bookWith(CFG, 1).markAttempt(id(1), WALL);
+    MonoTime retryAt = after(Duration.ofMillis(300));
+    MonoTime maintenanceAt = after(Duration.ofSeconds(30));
+    PeerState s = idle(book).withStarted(true).withTimers(Timers.empty()
+        .arm(TimerKey.MAINTENANCE, maintenanceAt).arm(new TimerKey.RetryDial(id(1)), retryAt));
+    // before the deadline: rejected, nothing dialed
+    assertRejected(step(CFG, s, after(Duration.ofMillis(299)), new TimerFired()), "no timer expired");
+    var out = step(CFG, s, retryAt, new TimerFired());
+    assertThat(out.effects()).containsExactly(new Dial(addr(1)));
+    assertThat(out.state().dialing()).containsEntry(id(1), addr(1));
+    assertThat(out.state().timers().deadlines()).containsOnlyKeys(TimerKey.MAINTENANCE);
+  }
+
+  @Test
+  void timerFired_maintenance_rearmsItself_andTrimsAboveMaxThreshold() {
+    // Tezos maintenance: 4 > maxThreshold 3 ⇒ disconnect the lowest-scored down to maxTarget 2,
+    // never the persistent peer (which scores highest anyway) nor the unconditional one
+    PeerConfig cfg = persistent(PeerConfig.defaults(Fixtures.bookConfig()).withLimits(4, 4, 4, 0, 0, 1, 2, 3), 4)
+        .withUnconditionalPeerIds(TreePSet.singleton(id(6)));
+    PeerState s = idle(emptyBook()).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, NOW));
+    for (int n = 1; n <= 4; n++) {
+      s = connect(s, n, Direction.INBOUND);
+    }
+    s = connect(s, 6, Direction.INBOUND);
+    s = score(score(score(s, 1, 5), 2, -7), 3, 2);
+    var out = step(cfg, s, new TimerFired());
+    PeerState expected = s
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(cfg.maintenanceInterval())))
+        .withEvicting(s.evicting().plus(id(2), DisconnectReason.ABOVE_MAX_THRESHOLD)
+            .plus(id(3), DisconnectReason.ABOVE_MAX_THRESHOLD));
+    assertThat(out).isEqualTo(accepted(expected,
+        new Disconnect(id(2), remote(2), DisconnectReason.ABOVE_MAX_THRESHOLD),
+        new Disconnect(id(3), remote(3), DisconnectReason.ABOVE_MAX_THRESHOLD)));
+  }
+
+  @Test
+  void maintenance_persistentPeerReservesAVictim_thatNoOtherUpgraderMayClaim() {
+    // TestPeerManager_TryDialNext_UpgradeReservesPeer
+    PeerConfig cfg = persistent(CFG.withLimits(2, 2, 3, 2, 0, 1, 2, 3), 8, 9);
+    PeerState s = connect(connect(connect(idle(emptyBook()), 1, Direction.OUTBOUND), 2, Direction.OUTBOUND),
+        3, Direction.INBOUND).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, NOW));
+    s = score(score(s, 1, 4), 2, 2);
+    // full (3 of 3) and outbound full (2 of 2): 8 takes the lowest outbound peer (2) as its victim,
+    // 9 the next one (1): each reservation has its own victim
+    var out = step(cfg, s, new TimerFired());
+    PeerState expected = s.withDialing(s.dialing().plus(id(8), addr(8)).plus(id(9), addr(9)))
+        .withUpgrading(s.upgrading().plus(id(2), id(8)).plus(id(1), id(9)))
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(cfg.maintenanceInterval())));
+    assertThat(out).isEqualTo(accepted(expected, new Dial(addr(8)), new Dial(addr(9))));
+  }
+
+  @Test
+  void nextDeadline_isTheEarliestTimer() {
+    PeerState s = idle(emptyBook()).withTimers(Timers.empty()
+        .arm(TimerKey.MAINTENANCE, after(Duration.ofSeconds(30)))
+        .arm(new TimerKey.RetryDial(id(1)), after(Duration.ofSeconds(2)))
+        .arm(new TimerKey.DisconnectCooldown(id(2)), after(Duration.ofSeconds(5))));
+    assertThat(PeerManager.nextDeadline(s)).contains(after(Duration.ofSeconds(2)));
+    assertThat(PeerManager.nextDeadline(idle(emptyBook()))).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- retry delay
+
+  @Test
+  void retryDelay_growsLinearly_andIsCapped() {
+    // TestPeerManager_DialNext_Retry: Min 100 ms, Max 500 ms ⇒ n × 100 ms for n = 1..4, then 500 ms
+    PeerConfig cfg = CFG.withRetry(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofMillis(500),
+        Duration.ZERO, Duration.ofSeconds(2));
+    long[] expectedMs = {0, 100, 200, 300, 400, 500, 500, 500};
+    for (int n = 0; n < expectedMs.length; n++) {
+      assertThat(PeerManager.retryDelayNanos(cfg, n, false, 0)).isEqualTo(expectedMs[n] * 1_000_000);
+    }
+    assertThat(PeerManager.retryDelayNanos(cfg, Integer.MAX_VALUE, false, 0)).isEqualTo(500_000_000L);
+    assertThat(PeerManager.retryDelayNanos(cfg, 2, false, 50_000_000L)).isEqualTo(250_000_000L);
+    assertThat(PeerManager.retryDelayNanos(cfg, 5, false, 50_000_000L)).isEqualTo(500_000_000L);
+  }
+}
