@@ -380,6 +380,14 @@ public final class MConnection {
     return new MonoTime(d);
   }
 
+  /**
+   * The next keepalive deadline alone (Ping due or Pong overdue): what a driver must still wake
+   * for while the transport refuses more bytes.
+   */
+  public MonoTime keepaliveDeadline() {
+    return new MonoTime(Math.min(nextPing, pongDeadline));
+  }
+
   /** Total bytes counted by the send and receive monitors. */
   public long bytesSent() {
     return sendMonitor.total();
