@@ -12,12 +12,12 @@ import java.util.Optional;
  * without zone or brackets; printed as dotted quad for IPv4 and IPv4-mapped IPv6, RFC 5952 for
  * the rest.
  */
-final class IpLiterals {
+public final class IpLiterals {
 
   private IpLiterals() {}
 
   /** The canonical text of {@code text}, or empty when it is not an IP literal. */
-  static Optional<String> canonical(String text) {
+  public static Optional<String> canonical(String text) {
     if (text == null || text.isEmpty() || text.length() > 45) {
       return Optional.empty();
     }

@@ -1,0 +1,71 @@
+package dev.cairn.shell.config;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Cairn's own settings, in the {@code [cairn]} section of config.toml (CometBFT ignores the
+ * section). Durations are Go duration strings in the file.
+ *
+ * @param network {@code network}: the chain ID used when there is no genesis.json
+ * @param moniker {@code moniker}; falls back to CometBFT's top-level {@code moniker}
+ * @param prngSeed {@code prng_seed}: fixes the core's random choices (tests, replays); absent
+ *     means a seed drawn from {@code SecureRandom} at start-up and written to the trace
+ * @param thresholds {@code min_threshold}, {@code min_target}, {@code max_target}, {@code
+ *     max_threshold}; absent keys are derived from {@code max_num_outbound_peers}
+ * @param maxConnectedUpgrade {@code max_connected_upgrade}: extra slots to replace a worse peer
+ * @param retryDelayMin {@code retry_delay_min}: the delay added per failed dial (linear)
+ * @param retryDelayMax {@code retry_delay_max}: the cap on the retry delay
+ * @param retryJitterMax {@code retry_jitter_max}: uniform jitter added to each retry delay
+ * @param disconnectCooldown {@code disconnect_cooldown}: no redial of a peer sooner than this
+ * @param traceFile {@code trace_file}: where to write the core's event trace; empty is off
+ * @param metrics {@code prometheus}, {@code prometheus_listen_addr}, {@code namespace}
+ */
+public record CairnConfig(
+    Optional<String> network,
+    String moniker,
+    OptionalLong prngSeed,
+    MaintenanceThresholds thresholds,
+    int maxConnectedUpgrade,
+    Duration retryDelayMin,
+    Duration retryDelayMax,
+    Duration retryJitterMax,
+    Duration disconnectCooldown,
+    Optional<String> traceFile,
+    MetricsConfig metrics) {
+
+  public CairnConfig {
+    Objects.requireNonNull(network, "network");
+    Objects.requireNonNull(moniker, "moniker");
+    Objects.requireNonNull(prngSeed, "prngSeed");
+    Objects.requireNonNull(thresholds, "thresholds");
+    Objects.requireNonNull(retryDelayMin, "retryDelayMin");
+    Objects.requireNonNull(retryDelayMax, "retryDelayMax");
+    Objects.requireNonNull(retryJitterMax, "retryJitterMax");
+    Objects.requireNonNull(disconnectCooldown, "disconnectCooldown");
+    Objects.requireNonNull(traceFile, "traceFile");
+    Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /**
+   * Defaults for an outbound limit of {@code maxOutbound}: Tendermint v0.35's node defaults for
+   * retries (250 ms per failure, capped at 30 min, up to 5 s jitter), its 2 s disconnect
+   * cool-down and 4 upgrade slots.
+   */
+  public static CairnConfig defaults(int maxOutbound) {
+    return new CairnConfig(
+        Optional.empty(),
+        "cairn",
+        OptionalLong.empty(),
+        MaintenanceThresholds.derive(maxOutbound),
+        4,
+        Duration.ofMillis(250),
+        Duration.ofMinutes(30),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(2),
+        Optional.empty(),
+        MetricsConfig.defaults());
+  }
+}

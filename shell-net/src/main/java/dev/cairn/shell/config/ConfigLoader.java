@@ -1,0 +1,341 @@
+package dev.cairn.shell.config;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.cairn.core.NodeId;
+import dev.cairn.shell.store.FileContent;
+import dev.cairn.shell.store.DurableFiles;
+import dev.cairn.shell.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Loads {@code config/config.toml} and {@code config/genesis.json} from a CometBFT-style home
+ * directory. A complete CometBFT config.toml loads: sections other than {@code [p2p]}, {@code
+ * [cairn]} and {@code [instrumentation]} are ignored silently. Unknown keys inside {@code [p2p]}
+ * or {@code [cairn]} are accepted with a warning naming the key (a typo must not pass
+ * unnoticed, and a newer CometBFT key must not stop the node). Every value is checked; the
+ * first bad one is reported as a {@link ConfigException} naming the key, the value and the
+ * rule.
+ */
+public final class ConfigLoader {
+
+  /** config.toml larger than this is refused (CometBFT's is about 20 KiB). */
+  public static final int CONFIG_BYTES_MAX = 1024 * 1024;
+
+  /** CometBFT's {@code MaxChainIDLen}. */
+  public static final int CHAIN_ID_LENGTH_MAX = 50;
+
+  /** Limits Cairn accepts for the connection counts (every core collection is bounded). */
+  public static final int INBOUND_PEERS_MAX = 10_000;
+
+  public static final int OUTBOUND_PEERS_MAX = 1_000;
+
+  public static final int PACKET_PAYLOAD_BYTES_MAX = 1 << 20;
+
+  public static final int CONNECTED_UPGRADE_MAX = 100;
+
+  public static final int MONIKER_LENGTH_MAX = 128;
+
+  private static final TomlMapper TOML = new TomlMapper();
+
+  private ConfigLoader() {}
+
+  /** Loads {@code <home>/config/config.toml} and, when present, {@code <home>/config/genesis.json}. */
+  public static NodeConfig load(Path home) throws ConfigException {
+    Path configFile = home.resolve("config").resolve("config.toml");
+    Path genesisFile = home.resolve("config").resolve("genesis.json");
+    String text;
+    try {
+      text = switch (DurableFiles.read(configFile, CONFIG_BYTES_MAX)) {
+        case FileContent.Absent a -> throw new ConfigException(configFile.toString(),
+            "not found; run 'cairn init' to create it", null);
+        case FileContent.Empty e -> "";
+        case FileContent.Present p -> p.utf8();
+      };
+    } catch (StoreException e) {
+      throw new ConfigException(configFile.toString(), e.getMessage(), e);
+    }
+    return parse(text, configFile.getFileName().toString(), genesisChainId(genesisFile));
+  }
+
+  /**
+   * Reads the top-level {@code chain_id} of a genesis file, streaming, so a genesis of hundreds
+   * of megabytes is not held in memory.
+   *
+   * @return empty when the file does not exist
+   */
+  public static Optional<String> genesisChainId(Path genesisFile) throws ConfigException {
+    String where = genesisFile.toString();
+    try (InputStream in = Files.newInputStream(genesisFile);
+        JsonParser p = new JsonFactory().createParser(in)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new ConfigException(where, "must hold a JSON object", null);
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        if (name.equals("chain_id")) {
+          if (value != JsonToken.VALUE_STRING) {
+            throw new ConfigException(where, "chain_id", p.getText(), "must be a string");
+          }
+          return Optional.of(p.getText());
+        }
+        p.skipChildren();
+      }
+      throw new ConfigException(where, "has no top-level chain_id", null);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(where, "is not valid JSON at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ConfigException(where, "cannot be read: " + e, e);
+    }
+  }
+
+  /**
+   * Parses config.toml text.
+   *
+   * @param fileName named in messages ({@code config.toml})
+   * @param genesisChainId genesis.json's chain ID, which wins over {@code [cairn] network}
+   */
+  public static NodeConfig parse(String text, String fileName, Optional<String> genesisChainId)
+      throws ConfigException {
+    JsonNode root;
+    try {
+      root = TOML.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(fileName, "is not valid TOML at line " + e.getLocation().getLineNr()
+          + ": " + e.getOriginalMessage(), e);
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      root = TOML.createObjectNode();
+    }
+    List<String> warnings = new ArrayList<>();
+    Map<String, Map<String, BigInteger>> exact = ExactIntegers.scan(text);
+    Section p2pSection = Section.of(root, "p2p", fileName, warnings, exact);
+    P2pConfig p2p = readP2p(p2pSection);
+    p2pSection.warnUnknown();
+    Section instrumentation = Section.of(root, "instrumentation", fileName, warnings, exact);
+    MetricsConfig cometMetrics = readMetrics(instrumentation, MetricsConfig.defaults());
+    Section top = Section.root(root, fileName, warnings, exact);
+    String cometMoniker = top.string("moniker", "cairn");
+    Section cairnSection = Section.of(root, "cairn", fileName, warnings, exact);
+    CairnConfig cairn = readCairn(cairnSection, p2p, cometMoniker, cometMetrics);
+    cairnSection.warnUnknown();
+    Validation.check(p2pSection, p2p, cairnSection, cairn);
+    String network = network(cairnSection, cairn.network(), genesisChainId);
+    return new NodeConfig(network, p2p, cairn, warnings);
+  }
+
+  private static P2pConfig readP2p(Section s) throws ConfigException {
+    P2pConfig d = P2pConfig.defaults();
+    if (s.has("upnp")) {
+      s.bool("upnp", false);
+      s.warn("upnp", "is a CometBFT v0.34 setting that Cairn ignores (no UPnP port mapping)");
+    }
+    return new P2pConfig(
+        s.listenAddress("laddr", d.listenAddress()),
+        s.externalAddress("external_address"),
+        s.peers("seeds"),
+        s.peers("persistent_peers"),
+        s.string("addr_book_file", d.addrBookFile()),
+        s.bool("addr_book_strict", d.addrBookStrict()),
+        (int) s.integer("max_num_inbound_peers", d.maxNumInboundPeers(), 0, INBOUND_PEERS_MAX),
+        (int) s.integer("max_num_outbound_peers", d.maxNumOutboundPeers(), 0, OUTBOUND_PEERS_MAX),
+        s.ids("unconditional_peer_ids"),
+        s.duration("persistent_peers_max_dial_period", d.persistentPeersMaxDialPeriod()),
+        s.duration("flush_throttle_timeout", d.flushThrottleTimeout()),
+        (int) s.integer("max_packet_msg_payload_size", d.maxPacketMsgPayloadSize(), 1,
+            PACKET_PAYLOAD_BYTES_MAX),
+        s.integer("send_rate", d.sendRate(), 0, Long.MAX_VALUE),
+        s.integer("recv_rate", d.recvRate(), 0, Long.MAX_VALUE),
+        s.bool("pex", d.pex()),
+        s.bool("seed_mode", d.seedMode()),
+        s.ids("private_peer_ids"),
+        s.bool("allow_duplicate_ip", d.allowDuplicateIp()),
+        s.duration("handshake_timeout", d.handshakeTimeout()),
+        s.duration("dial_timeout", d.dialTimeout()));
+  }
+
+  private static MetricsConfig readMetrics(Section s, MetricsConfig d) throws ConfigException {
+    MetricsConfig m = new MetricsConfig(
+        s.bool("prometheus", d.prometheus()),
+        s.string("prometheus_listen_addr", d.listenAddress()),
+        s.string("namespace", d.namespace()));
+    Validation.listenAddress(s, m.listenAddress());
+    if (!m.namespace().matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+      throw s.bad("namespace", Section.quote(m.namespace()),
+          "must be a Prometheus name: letters, digits and '_', not starting with a digit");
+    }
+    return m;
+  }
+
+  private static CairnConfig readCairn(
+      Section s, P2pConfig p2p, String cometMoniker, MetricsConfig cometMetrics)
+      throws ConfigException {
+    CairnConfig d = CairnConfig.defaults(p2p.maxNumOutboundPeers());
+    MaintenanceThresholds t = d.thresholds();
+    String network = s.string("network", "");
+    String trace = s.string("trace_file", "");
+    return new CairnConfig(
+        network.isEmpty() ? Optional.empty() : Optional.of(network),
+        s.string("moniker", cometMoniker),
+        s.has("prng_seed")
+            ? OptionalLong.of(s.integer("prng_seed", 0, Long.MIN_VALUE, Long.MAX_VALUE))
+            : OptionalLong.empty(),
+        new MaintenanceThresholds(
+            (int) s.integer("min_threshold", t.minThreshold(), 0, OUTBOUND_PEERS_MAX + 1),
+            (int) s.integer("min_target", t.minTarget(), 0, OUTBOUND_PEERS_MAX + 1),
+            (int) s.integer("max_target", t.maxTarget(), 0, OUTBOUND_PEERS_MAX + 1),
+            (int) s.integer("max_threshold", t.maxThreshold(), 0, OUTBOUND_PEERS_MAX + 1)),
+        (int) s.integer("max_connected_upgrade", d.maxConnectedUpgrade(), 0, CONNECTED_UPGRADE_MAX),
+        s.duration("retry_delay_min", d.retryDelayMin()),
+        s.duration("retry_delay_max", d.retryDelayMax()),
+        s.duration("retry_jitter_max", d.retryJitterMax()),
+        s.duration("disconnect_cooldown", d.disconnectCooldown()),
+        trace.isEmpty() ? Optional.empty() : Optional.of(trace),
+        readMetrics(s, cometMetrics));
+  }
+
+  private static String network(Section cairn, Optional<String> configured, Optional<String> genesis)
+      throws ConfigException {
+    if (genesis.isPresent()) {
+      String g = genesis.get();
+      if (g.isEmpty() || g.length() > CHAIN_ID_LENGTH_MAX) {
+        throw new ConfigException("genesis.json", "chain_id", Section.quote(g),
+            "must have 1.." + CHAIN_ID_LENGTH_MAX + " characters");
+      }
+      if (configured.isPresent() && !configured.get().equals(g)) {
+        throw cairn.bad("network", Section.quote(configured.get()),
+            "differs from genesis.json chain_id " + Section.quote(g) + "; remove it or make them equal");
+      }
+      return g;
+    }
+    if (configured.isEmpty()) {
+      throw cairn.bad("network", "\"\"",
+          "must name the chain ID when there is no config/genesis.json with a chain_id");
+    }
+    return configured.get();
+  }
+
+  /** The rules that relate several keys, and ranges not checked while reading. */
+  static final class Validation {
+    private Validation() {}
+
+    static void check(Section p2pSection, P2pConfig p2p, Section cairnSection, CairnConfig c)
+        throws ConfigException {
+      if (p2p.addrBookFile().isBlank()) {
+        throw p2pSection.bad("addr_book_file", "\"\"", "must name a file");
+      }
+      nonNegative(p2pSection, "persistent_peers_max_dial_period", p2p.persistentPeersMaxDialPeriod());
+      nonNegative(p2pSection, "flush_throttle_timeout", p2p.flushThrottleTimeout());
+      positive(p2pSection, "handshake_timeout", p2p.handshakeTimeout());
+      positive(p2pSection, "dial_timeout", p2p.dialTimeout());
+      if (p2p.seedMode() && !p2p.pex()) {
+        throw p2pSection.bad("seed_mode", "true", "needs pex = true: a seed crawls and answers through PEX");
+      }
+      String network = c.network().orElse("");
+      if (network.length() > CHAIN_ID_LENGTH_MAX) {
+        throw cairnSection.bad("network", Section.quote(network),
+            "must have at most " + CHAIN_ID_LENGTH_MAX + " characters (CometBFT's chain ID limit)");
+      }
+      moniker(cairnSection, c.moniker());
+      thresholds(cairnSection, c.thresholds(), p2p.maxNumOutboundPeers());
+      positive(cairnSection, "retry_delay_min", c.retryDelayMin());
+      if (c.retryDelayMax().compareTo(c.retryDelayMin()) < 0) {
+        throw cairnSection.bad("retry_delay_max", Section.quote(GoDuration.format(c.retryDelayMax())),
+            "must not be less than retry_delay_min = " + Section.quote(GoDuration.format(c.retryDelayMin())));
+      }
+      nonNegative(cairnSection, "retry_jitter_max", c.retryJitterMax());
+      nonNegative(cairnSection, "disconnect_cooldown", c.disconnectCooldown());
+    }
+
+    private static void moniker(Section s, String m) throws ConfigException {
+      boolean printableAscii = m.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f);
+      if (m.isBlank() || m.length() > MONIKER_LENGTH_MAX || !printableAscii) {
+        throw s.bad("moniker", Section.quote(m),
+            "must be 1.." + MONIKER_LENGTH_MAX + " printable ASCII characters, not all spaces");
+      }
+    }
+
+    private static void thresholds(Section s, MaintenanceThresholds t, int maxOutbound)
+        throws ConfigException {
+      if (t.minTarget() <= t.minThreshold()) {
+        throw s.bad("min_target", Integer.toString(t.minTarget()),
+            "must be greater than min_threshold = " + t.minThreshold()
+                + " (min_threshold < min_target <= max_target < max_threshold)");
+      }
+      if (t.maxTarget() < t.minTarget()) {
+        throw s.bad("max_target", Integer.toString(t.maxTarget()),
+            "must not be less than min_target = " + t.minTarget()
+                + " (min_threshold < min_target <= max_target < max_threshold)");
+      }
+      if (t.maxThreshold() <= t.maxTarget()) {
+        throw s.bad("max_threshold", Integer.toString(t.maxThreshold()),
+            "must be greater than max_target = " + t.maxTarget()
+                + " (min_threshold < min_target <= max_target < max_threshold)");
+      }
+      int reachable = Math.max(1, maxOutbound);
+      if (t.maxTarget() > reachable) {
+        throw s.bad("max_target", Integer.toString(t.maxTarget()),
+            "must not exceed [p2p] max_num_outbound_peers = " + maxOutbound
+                + ": a target above the outbound limit can never be reached");
+      }
+    }
+
+    static void listenAddress(Section s, String addr) throws ConfigException {
+      String hostPort = addr.startsWith("tcp://") ? addr.substring(6) : addr;
+      try {
+        if (hostPort.startsWith(":")) {
+          HostPort.port(hostPort.substring(1));
+        } else {
+          HostPort.parse(hostPort);
+        }
+      } catch (IllegalArgumentException e) {
+        throw s.bad("prometheus_listen_addr", Section.quote(addr),
+            "must be [host]:port such as \":26660\"; it " + e.getMessage());
+      }
+    }
+
+    private static void nonNegative(Section s, String key, Duration d) throws ConfigException {
+      if (d.isNegative()) {
+        throw s.bad(key, Section.quote(GoDuration.format(d)), "must not be negative");
+      }
+    }
+
+    private static void positive(Section s, String key, Duration d) throws ConfigException {
+      if (d.isNegative() || d.isZero()) {
+        throw s.bad(key, Section.quote(GoDuration.format(d)), "must be greater than zero");
+      }
+    }
+  }
+
+  /** The IDs of a comma-separated list, for {@link Section#ids}. */
+  static List<NodeId> parseIds(String list) {
+    List<NodeId> out = new ArrayList<>();
+    for (String item : Section.splitList(list)) {
+      if (!NodeId.isValid(item)) {
+        throw new IllegalArgumentException(
+            "has \"" + item + "\", which is not a node ID of 40 lowercase hex characters");
+      }
+      out.add(NodeId.of(item));
+    }
+    return out;
+  }
+}

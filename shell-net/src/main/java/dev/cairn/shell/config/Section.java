@@ -1,0 +1,228 @@
+package dev.cairn.shell.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * One table of config.toml, read key by key with type checks. Remembers which keys were read
+ * so the rest can be reported as unknown.
+ */
+final class Section {
+
+  private final ObjectNode table;
+  private final String where;
+  private final List<String> warnings;
+  private final Map<String, BigInteger> exactIntegers;
+  private final TreeSet<String> read = new TreeSet<>();
+
+  private Section(ObjectNode table, String where, List<String> warnings,
+      Map<String, BigInteger> exactIntegers) {
+    this.table = table;
+    this.where = where;
+    this.warnings = warnings;
+    this.exactIntegers = exactIntegers;
+  }
+
+  static Section of(JsonNode root, String name, String fileName, List<String> warnings,
+      Map<String, Map<String, BigInteger>> exact) throws ConfigException {
+    JsonNode n = root.get(name);
+    String where = fileName + " [" + name + "]";
+    Map<String, BigInteger> ints = exact.getOrDefault(name, Map.of());
+    if (n == null) {
+      return new Section(JsonNodeFactory.instance.objectNode(), where, warnings, ints);
+    }
+    if (!n.isObject()) {
+      throw new ConfigException(fileName, name, render(n), "must be a table, written [" + name + "]");
+    }
+    return new Section((ObjectNode) n, where, warnings, ints);
+  }
+
+  static Section root(JsonNode root, String fileName, List<String> warnings,
+      Map<String, Map<String, BigInteger>> exact) {
+    return new Section((ObjectNode) root, fileName, warnings, exact.getOrDefault("", Map.of()));
+  }
+
+  ConfigException bad(String key, String value, String rule) {
+    return new ConfigException(where, key, value, rule);
+  }
+
+  void warn(String key, String problem) {
+    warnings.add(where + " " + key + " " + problem);
+  }
+
+  boolean has(String key) {
+    return table.has(key);
+  }
+
+  /** Warns about every key of the table that no reader asked for. */
+  void warnUnknown() {
+    Iterator<String> names = table.fieldNames();
+    while (names.hasNext()) {
+      String key = names.next();
+      if (!read.contains(key)) {
+        warn(key, "is not a known key of this section and is ignored (misspelt?)");
+      }
+    }
+  }
+
+  private JsonNode get(String key) {
+    read.add(key);
+    return table.get(key);
+  }
+
+  String string(String key, String absent) throws ConfigException {
+    JsonNode n = get(key);
+    if (n == null) {
+      return absent;
+    }
+    if (!n.isTextual()) {
+      throw bad(key, render(n), "must be a string in double quotes");
+    }
+    return n.textValue();
+  }
+
+  boolean bool(String key, boolean absent) throws ConfigException {
+    JsonNode n = get(key);
+    if (n == null) {
+      return absent;
+    }
+    if (!n.isBoolean()) {
+      throw bad(key, render(n), "must be true or false");
+    }
+    return n.booleanValue();
+  }
+
+  long integer(String key, long absent, long min, long max) throws ConfigException {
+    JsonNode n = get(key);
+    if (n == null) {
+      return absent;
+    }
+    BigInteger exact = n.isIntegralNumber() ? exactIntegers.get(key) : null;
+    if (exact != null && exact.bitLength() > 63) {
+      throw bad(key, exact.toString(), "must be a whole number in the signed 64-bit range");
+    }
+    if (exact == null && (!n.isIntegralNumber() || !n.canConvertToLong())) {
+      throw bad(key, render(n), n.isIntegralNumber()
+          ? "must be a whole number in the signed 64-bit range" : "must be a whole number");
+    }
+    long v = exact != null ? exact.longValueExact() : n.longValue();
+    if (v < min) {
+      throw bad(key, Long.toString(v), min == 0 ? "must not be negative" : "must be at least " + min);
+    }
+    if (v > max) {
+      throw bad(key, Long.toString(v), "must be at most " + max);
+    }
+    return v;
+  }
+
+  Duration duration(String key, Duration absent) throws ConfigException {
+    String text = string(key, null);
+    if (text == null) {
+      return absent;
+    }
+    Duration d;
+    try {
+      d = GoDuration.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(key, quote(text), e.getMessage());
+    }
+    if (d.isNegative()) {
+      throw bad(key, quote(text), "must not be negative");
+    }
+    return d;
+  }
+
+  List<PeerAddress> peers(String key) throws ConfigException {
+    String text = string(key, "");
+    List<PeerAddress> out = new ArrayList<>();
+    for (String item : splitList(text)) {
+      try {
+        out.add(PeerAddress.parse(item));
+      } catch (IllegalArgumentException e) {
+        throw bad(key, quote(text), e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  List<dev.cairn.core.NodeId> ids(String key) throws ConfigException {
+    String text = string(key, "");
+    try {
+      return ConfigLoader.parseIds(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(key, quote(text), e.getMessage());
+    }
+  }
+
+  HostPort listenAddress(String key, HostPort absent) throws ConfigException {
+    String text = string(key, null);
+    if (text == null) {
+      return absent;
+    }
+    try {
+      return tcpHostPort(text);
+    } catch (IllegalArgumentException e) {
+      throw bad(key, quote(text), e.getMessage());
+    }
+  }
+
+  Optional<HostPort> externalAddress(String key) throws ConfigException {
+    String text = string(key, "");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(tcpHostPort(text));
+    } catch (IllegalArgumentException e) {
+      throw bad(key, quote(text), e.getMessage());
+    }
+  }
+
+  private static HostPort tcpHostPort(String text) {
+    String s = text;
+    int scheme = s.indexOf("://");
+    if (scheme >= 0) {
+      if (!s.substring(0, scheme).equals("tcp")) {
+        throw new IllegalArgumentException("must be a tcp:// address (peer-to-peer runs over TCP only)");
+      }
+      s = s.substring(scheme + 3);
+    }
+    return HostPort.parse(s);
+  }
+
+  /** CometBFT's {@code SplitAndTrimEmpty(s, ",", " ")}: split on commas, trim, drop empties. */
+  static List<String> splitList(String s) {
+    List<String> out = new ArrayList<>();
+    for (String part : s.split(",", -1)) {
+      String t = part.strip();
+      if (!t.isEmpty()) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** A TOML rendering of a value for messages. */
+  static String render(JsonNode n) {
+    if (n.isTextual()) {
+      return quote(n.textValue());
+    }
+    if (n.isObject()) {
+      return "{...}";
+    }
+    return n.toString();
+  }
+
+  static String quote(String s) {
+    return ConfigWriter.tomlString(s.length() > 200 ? s.substring(0, 200) + "..." : s);
+  }
+}

@@ -1,0 +1,275 @@
+package dev.cairn.shell.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.core.NodeId;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+  static final Optional<String> GENESIS = Optional.of("test-chain");
+
+  @TempDir Path home;
+
+  static String resource(String name) throws Exception {
+    try (InputStream in = ConfigLoaderTest.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
+  void cometBftDefaultsFile_parsesToTheDefaults() throws Exception {
+    NodeConfig c = ConfigLoader.parse(resource("config_p2p_defaults_v0.38.toml"), "config.toml", GENESIS);
+    assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
+    assertThat(c.cairn()).isEqualTo(CairnConfig.defaults(10));
+    assertThat(c.network()).isEqualTo("test-chain");
+    assertThat(c.warnings()).isEmpty();
+    // spot-check the defaults themselves against CometBFT's table
+    assertThat(c.p2p().flushThrottleTimeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.p2p().handshakeTimeout()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(c.p2p().maxNumInboundPeers()).isEqualTo(40);
+    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(4, 5, 8, 9));
+  }
+
+  @Test
+  void emptyFile_givesTheDefaultsToo() throws Exception {
+    NodeConfig c = ConfigLoader.parse("", "config.toml", GENESIS);
+    assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
+    assertThat(c.cairn()).isEqualTo(CairnConfig.defaults(10));
+  }
+
+  @Test
+  void fullCometBftConfig_loads_ignoringOtherSectionsSilently() throws Exception {
+    NodeConfig c = ConfigLoader.parse(resource("full_cometbft_config.toml"), "config.toml", GENESIS);
+    assertThat(c.warnings()).isEmpty();
+    P2pConfig p = c.p2p();
+    assertThat(p.externalAddress()).contains(new HostPort("203.0.113.10", 26656));
+    assertThat(p.seeds()).containsExactly(
+        new PeerAddress(NodeId.of("2d6ea4296e321edc08897614e2a24c4bc3e71d63"),
+            new HostPort("seed-1.example.org", 26656)),
+        new PeerAddress(NodeId.of("35aeeb5a43ab2064d3e174dbbe76e191d8218423"),
+            new HostPort("198.51.100.7", 26656)));
+    assertThat(p.persistentPeers()).containsExactly(
+        new PeerAddress(NodeId.of("00112233445566778899aabbccddeeff00112233"), new HostPort("2001:db8::7", 26656)));
+    assertThat(p.maxNumInboundPeers()).isEqualTo(60);
+    assertThat(p.maxNumOutboundPeers()).isEqualTo(20);
+    assertThat(p.persistentPeersMaxDialPeriod()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(p.sendRate()).isEqualTo(20_000_000);
+    assertThat(p.unconditionalPeerIds()).containsExactly(NodeId.of("00112233445566778899aabbccddeeff00112233"));
+    assertThat(p.privatePeerIds()).containsExactly(NodeId.of("ffeeddccbbaa99887766554433221100ffeeddcc"));
+    // Cairn falls back to CometBFT's own keys
+    assertThat(c.cairn().moniker()).isEqualTo("sentry-eu-1");
+    assertThat(c.cairn().metrics()).isEqualTo(new MetricsConfig(true, ":26660", "cometbft"));
+    assertThat(c.cairn().thresholds()).isEqualTo(MaintenanceThresholds.derive(20));
+  }
+
+  @Test
+  void cairnSection_overridesAndSetsItsOwnKeys() throws Exception {
+    String toml = """
+        moniker = "from-comet"
+        [instrumentation]
+        prometheus = true
+        [p2p]
+        max_num_outbound_peers = 30
+        [cairn]
+        network = "cairn-net"
+        moniker = "from-cairn"
+        prng_seed = -42
+        min_threshold = 2
+        min_target = 3
+        max_target = 25
+        max_threshold = 29
+        max_connected_upgrade = 0
+        retry_delay_min = "1s"
+        retry_delay_max = "1h"
+        retry_jitter_max = "0s"
+        disconnect_cooldown = "10s"
+        trace_file = "data/trace.bin"
+        prometheus = false
+        prometheus_listen_addr = "127.0.0.1:9100"
+        namespace = "tendermint"
+        """;
+    NodeConfig c = ConfigLoader.parse(toml, "config.toml", Optional.empty());
+    assertThat(c.network()).isEqualTo("cairn-net");
+    assertThat(c.cairn()).isEqualTo(new CairnConfig(Optional.of("cairn-net"), "from-cairn", OptionalLong.of(-42),
+        new MaintenanceThresholds(2, 3, 25, 29), 0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ZERO,
+        Duration.ofSeconds(10), Optional.of("data/trace.bin"),
+        new MetricsConfig(false, "127.0.0.1:9100", "tendermint")));
+  }
+
+  @Test
+  void upnpOfV034_isAcceptedWithAWarning() throws Exception {
+    NodeConfig c = ConfigLoader.parse("[p2p]\nupnp = false\n", "config.toml", GENESIS);
+    assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
+    assertThat(c.warnings()).singleElement().asString()
+        .contains("[p2p] upnp").contains("v0.34").contains("ignores");
+  }
+
+  @Test
+  void unknownKeysInP2pOrCairn_areWarnedAboutByName_otherSectionsNot() throws Exception {
+    String toml = "[p2p]\nmax_num_inbund_peers = 3\n[cairn]\nnetwrok = \"x\"\n[rpc]\nwhatever = 1\n"
+        + "[instrumentation]\nmax_open_connections = 3\n";
+    NodeConfig c = ConfigLoader.parse(toml, "config.toml", GENESIS);
+    assertThat(c.warnings()).hasSize(2);
+    assertThat(c.warnings().get(0)).contains("[p2p] max_num_inbund_peers").contains("not a known key");
+    assertThat(c.warnings().get(1)).contains("[cairn] netwrok");
+  }
+
+  @Test
+  void network_comesFromGenesisFirst_andMustAgreeWithCairnNetwork() throws Exception {
+    assertThat(ConfigLoader.parse("[cairn]\nnetwork = \"test-chain\"\n", "config.toml", GENESIS).network())
+        .isEqualTo("test-chain");
+    assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nnetwork = \"other\"\n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("[cairn] network = \"other\"")
+        .hasMessageContaining("differs from genesis.json chain_id \"test-chain\"");
+    assertThatThrownBy(() -> ConfigLoader.parse("", "config.toml", Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("[cairn] network")
+        .hasMessageContaining("no config/genesis.json");
+    assertThatThrownBy(() -> ConfigLoader.parse("", "config.toml", Optional.of("x".repeat(51))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("chain_id").hasMessageContaining("1..50 characters");
+  }
+
+  @Test
+  void load_readsConfigAndGenesisFromTheHomeDirectory() throws Exception {
+    Path config = Files.createDirectories(home.resolve("config"));
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("config.toml").hasMessageContaining("cairn init");
+    Files.writeString(config.resolve("config.toml"), resource("full_cometbft_config.toml"));
+    // a genesis with a large app_state before chain_id is streamed, not held whole
+    String genesis = "{\"genesis_time\":\"2024-01-01T00:00:00Z\",\"app_state\":{\"accounts\":["
+        + "{\"a\":[1,2,3]},".repeat(20_000) + "{}]},\"chain_id\":\"cosmoshub-4\",\"initial_height\":\"1\"}";
+    Files.writeString(config.resolve("genesis.json"), genesis);
+    NodeConfig c = ConfigLoader.load(home);
+    assertThat(c.network()).isEqualTo("cosmoshub-4");
+    Files.writeString(config.resolve("genesis.json"), "{\"chain_id\": 7}");
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("genesis.json chain_id = 7: must be a string");
+    Files.writeString(config.resolve("genesis.json"), "{\"app_state\": {\"a\": [");
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("genesis.json").hasMessageContaining("not valid JSON at line 1");
+    Files.writeString(config.resolve("genesis.json"), "{\"app_hash\": \"\"}");
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("genesis.json").hasMessageContaining("no top-level chain_id");
+  }
+
+  @Test
+  void nineteenDigitIntegers_areReadExactly() throws Exception {
+    NodeConfig c = ConfigLoader.parse("[p2p]\nsend_rate = 1_000_000_000_000_000_000 # 1e18\n"
+        + "[cairn]\nprng_seed = -9223372036854775808\n", "config.toml", GENESIS);
+    assertThat(c.p2p().sendRate()).isEqualTo(1_000_000_000_000_000_000L);
+    assertThat(c.cairn().prngSeed()).hasValue(Long.MIN_VALUE);
+    c = ConfigLoader.parse("[cairn]\nprng_seed = 9223372036854775807\n", "config.toml", GENESIS);
+    assertThat(c.cairn().prngSeed()).hasValue(Long.MAX_VALUE);
+    assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nprng_seed = 9223372036854775808\n", "config.toml",
+        GENESIS)).isInstanceOf(ConfigException.class).hasMessageContaining("prng_seed")
+        .hasMessageContaining("signed 64-bit range");
+  }
+
+  @Test
+  void tomlSyntaxError_namesTheFileAndLine() {
+    assertThatThrownBy(() -> ConfigLoader.parse("[p2p]\npex = \n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("config.toml: is not valid TOML at line 2");
+  }
+
+  /** Each rule: the TOML, the key the exception must name, and a part of the rule text. */
+  static Stream<Arguments> invalid() {
+    String id = "2d6ea4296e321edc08897614e2a24c4bc3e71d63";
+    return Stream.of(
+        Arguments.of("[p2p]\nladdr = \"unix:///tmp/x.sock\"", "laddr", "tcp://"),
+        Arguments.of("[p2p]\nladdr = \"tcp://0.0.0.0\"", "laddr", "port is missing"),
+        Arguments.of("[p2p]\nladdr = \"tcp://0.0.0.0:70000\"", "laddr", "outside 0..65535"),
+        Arguments.of("[p2p]\nladdr = 26656", "laddr", "must be a string"),
+        Arguments.of("[p2p]\nexternal_address = \"::1:26656\"", "external_address", "in brackets"),
+        Arguments.of("[p2p]\nexternal_address = \"bad host!:1\"", "external_address", "neither an IP address nor a DNS name"),
+        Arguments.of("[p2p]\nseeds = \"1.2.3.4:26656\"", "seeds", "node ID is missing"),
+        Arguments.of("[p2p]\nseeds = \"abc@1.2.3.4:26656\"", "seeds", "not 40 lowercase hex"),
+        Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4\"", "persistent_peers", "port is missing"),
+        Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:x\"", "persistent_peers", "not a number"),
+        Arguments.of("[p2p]\npersistent_peers = \"" + id.toUpperCase() + "@1.2.3.4:1\"", "persistent_peers",
+            "lowercase"),
+        Arguments.of("[p2p]\nunconditional_peer_ids = \"" + id + ",zz\"", "unconditional_peer_ids", "\"zz\""),
+        Arguments.of("[p2p]\nprivate_peer_ids = \"nope\"", "private_peer_ids", "not a node ID"),
+        Arguments.of("[p2p]\naddr_book_file = \"\"", "addr_book_file", "must name a file"),
+        Arguments.of("[p2p]\naddr_book_strict = \"yes\"", "addr_book_strict", "true or false"),
+        Arguments.of("[p2p]\nmax_num_inbound_peers = -1", "max_num_inbound_peers", "must not be negative"),
+        Arguments.of("[p2p]\nmax_num_inbound_peers = 10001", "max_num_inbound_peers", "at most 10000"),
+        Arguments.of("[p2p]\nmax_num_inbound_peers = 4.5", "max_num_inbound_peers", "whole number"),
+        Arguments.of("[p2p]\nmax_num_outbound_peers = -3", "max_num_outbound_peers", "must not be negative"),
+        Arguments.of("[p2p]\nmax_num_outbound_peers = 1001", "max_num_outbound_peers", "at most 1000"),
+        Arguments.of("[p2p]\npersistent_peers_max_dial_period = \"-1s\"", "persistent_peers_max_dial_period",
+            "must not be negative"),
+        Arguments.of("[p2p]\nflush_throttle_timeout = \"100\"", "flush_throttle_timeout", "without a unit"),
+        Arguments.of("[p2p]\nflush_throttle_timeout = \"10 ms\"", "flush_throttle_timeout", "unknown unit"),
+        Arguments.of("[p2p]\nflush_throttle_timeout = 100", "flush_throttle_timeout", "must be a string"),
+        Arguments.of("[p2p]\nmax_packet_msg_payload_size = 0", "max_packet_msg_payload_size", "at least 1"),
+        Arguments.of("[p2p]\nsend_rate = -1", "send_rate", "must not be negative"),
+        Arguments.of("[p2p]\nrecv_rate = -5120000", "recv_rate", "must not be negative"),
+        Arguments.of("[p2p]\npex = 1", "pex", "true or false"),
+        Arguments.of("[p2p]\npex = false\nseed_mode = true", "seed_mode", "needs pex = true"),
+        Arguments.of("[p2p]\nhandshake_timeout = \"0s\"", "handshake_timeout", "greater than zero"),
+        Arguments.of("[p2p]\ndial_timeout = \"-3s\"", "dial_timeout", "must not be negative"),
+        Arguments.of("[p2p]\nupnp = \"no\"", "upnp", "true or false"),
+        Arguments.of("p2p = 3", "p2p", "must be a table"),
+        Arguments.of("[cairn]\nnetwork = \"" + "n".repeat(51) + "\"", "network", "at most 50"),
+        Arguments.of("[cairn]\nmoniker = \"\"", "moniker", "printable ASCII"),
+        Arguments.of("[cairn]\nmoniker = \"caf\u00e9\"", "moniker", "printable ASCII"),
+        Arguments.of("[cairn]\nprng_seed = \"42\"", "prng_seed", "whole number"),
+        Arguments.of("[cairn]\nmin_threshold = 5", "min_target", "greater than min_threshold = 5"),
+        Arguments.of("[cairn]\nmax_target = 4", "max_target", "not be less than min_target = 5"),
+        Arguments.of("[cairn]\nmax_threshold = 8", "max_threshold", "greater than max_target = 8"),
+        Arguments.of("[cairn]\nmax_target = 11\nmax_threshold = 12", "max_target",
+            "must not exceed [p2p] max_num_outbound_peers = 10"),
+        Arguments.of("[cairn]\nmin_threshold = -1", "min_threshold", "must not be negative"),
+        Arguments.of("[cairn]\nmax_connected_upgrade = 101", "max_connected_upgrade", "at most 100"),
+        Arguments.of("[cairn]\nretry_delay_min = \"0s\"", "retry_delay_min", "greater than zero"),
+        Arguments.of("[cairn]\nretry_delay_max = \"100ms\"", "retry_delay_max",
+            "not be less than retry_delay_min = \"250ms\""),
+        Arguments.of("[cairn]\nretry_jitter_max = \"-1ms\"", "retry_jitter_max", "must not be negative"),
+        Arguments.of("[cairn]\ndisconnect_cooldown = \"2 s\"", "disconnect_cooldown", "unknown unit \" s\""),
+        Arguments.of("[cairn]\ntrace_file = false", "trace_file", "must be a string"),
+        Arguments.of("[cairn]\nprometheus_listen_addr = \"26660\"", "prometheus_listen_addr", "[host]:port"),
+        Arguments.of("[instrumentation]\nprometheus_listen_addr = \":abc\"", "prometheus_listen_addr",
+            "[host]:port"),
+        Arguments.of("[cairn]\nnamespace = \"9lives\"", "namespace", "Prometheus name"),
+        Arguments.of("[instrumentation]\nprometheus = \"true\"", "prometheus", "true or false"));
+  }
+
+  @ParameterizedTest(name = "{1}: {0}")
+  @MethodSource("invalid")
+  void invalidValue_isRejectedNamingKeyValueAndRule(String toml, String key, String rule) {
+    assertThatThrownBy(() -> ConfigLoader.parse(toml, "config.toml", GENESIS))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.key()).contains(key);
+          assertThat(e.getMessage()).startsWith("config.toml").contains(" " + key + " = ").contains(rule);
+          assertThat(e.value()).isPresent();
+        });
+  }
+
+  @Test
+  void lists_areSplitLikeCometBft_trimmedAndEmptiesDropped() throws Exception {
+    String id1 = "2d6ea4296e321edc08897614e2a24c4bc3e71d63";
+    String id2 = "35aeeb5a43ab2064d3e174dbbe76e191d8218423";
+    NodeConfig c = ConfigLoader.parse("[p2p]\nprivate_peer_ids = \" " + id1 + " ,, " + id2 + ", \"\n"
+        + "persistent_peers = \"tcp://" + id1 + "@node.example:26656\"\n", "config.toml", GENESIS);
+    assertThat(c.p2p().privatePeerIds()).containsExactly(NodeId.of(id1), NodeId.of(id2));
+    assertThat(c.p2p().persistentPeers()).containsExactly(
+        new PeerAddress(NodeId.of(id1), new HostPort("node.example", 26656)));
+  }
+}

@@ -1,0 +1,75 @@
+package dev.cairn.shell.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.NodeId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigWriterTest {
+
+  @TempDir Path home;
+
+  static NodeConfig defaults(String network) {
+    CairnConfig d = CairnConfig.defaults(10);
+    CairnConfig c = new CairnConfig(Optional.of(network), d.moniker(), d.prngSeed(), d.thresholds(),
+        d.maxConnectedUpgrade(), d.retryDelayMin(), d.retryDelayMax(), d.retryJitterMax(), d.disconnectCooldown(),
+        d.traceFile(), d.metrics());
+    return new NodeConfig(network, P2pConfig.defaults(), c, List.of());
+  }
+
+  static NodeConfig customised() {
+    NodeId a = NodeId.of("2d6ea4296e321edc08897614e2a24c4bc3e71d63");
+    NodeId b = NodeId.of("35aeeb5a43ab2064d3e174dbbe76e191d8218423");
+    P2pConfig p = new P2pConfig(new HostPort("::", 26656), Optional.of(new HostPort("203.0.113.10", 26656)),
+        List.of(new PeerAddress(a, new HostPort("seed.example.org", 26656))),
+        List.of(new PeerAddress(b, new HostPort("2001:db8::1", 26656)), new PeerAddress(a, new HostPort("10.0.0.1", 1))),
+        "config/book \"quoted\".json", false, 100, 25, List.of(b), Duration.ofSeconds(90), Duration.ofMillis(10),
+        2048, 0, 1, true, true, List.of(a, b), true, Duration.ofMillis(1500), Duration.ofNanos(1500));
+    CairnConfig c = new CairnConfig(Optional.of("my-chain"), "node \\ one", OptionalLong.of(Long.MIN_VALUE),
+        new MaintenanceThresholds(1, 10, 20, 24), 7, Duration.ofMillis(1), Duration.ofHours(2).plusMillis(5),
+        Duration.ofSeconds(3), Duration.ZERO, Optional.of("data/trace.pb"),
+        new MetricsConfig(true, "127.0.0.1:26660", "cairn"));
+    return new NodeConfig("my-chain", p, c, List.of());
+  }
+
+  @Test
+  void defaults_roundTrip() throws Exception {
+    NodeConfig written = defaults("cairn-testnet");
+    String text = ConfigWriter.render(written);
+    assertThat(ConfigLoader.parse(text, "config.toml", Optional.empty())).isEqualTo(written);
+  }
+
+  @Test
+  void customisedConfig_roundTripsThroughTheFile() throws Exception {
+    NodeConfig written = customised();
+    Files.createDirectories(home.resolve("config"));
+    ConfigWriter.write(home, written);
+    assertThat(ConfigLoader.load(home)).isEqualTo(written);
+  }
+
+  @Test
+  void renderedP2pSection_isCometBftsTemplateWithItsDefaults() throws Exception {
+    String text = ConfigWriter.render(defaults("x"));
+    int start = text.indexOf("\n[p2p]") + 1;
+    String p2p = text.substring(start, text.indexOf("#####", start));
+    String example = ConfigLoaderTest.resource("config_p2p_defaults_v0.38.toml");
+    String exampleP2p = example.substring(example.indexOf("[p2p]"));
+    assertThat(p2p.strip()).isEqualTo(exampleP2p.strip());
+  }
+
+  @Test
+  void derivedThresholds_areWrittenAsComments_soTheyFollowTheOutboundLimit() throws Exception {
+    String text = ConfigWriter.render(defaults("x"));
+    assertThat(text).contains("# min_threshold = 4\n").contains("# prng_seed = 0\n");
+    String moreOutbound = text.replace("max_num_outbound_peers = 10", "max_num_outbound_peers = 40");
+    NodeConfig c = ConfigLoader.parse(moreOutbound, "config.toml", Optional.empty());
+    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(17, 21, 32, 36));
+  }
+}
