@@ -154,6 +154,10 @@ public final class PeerManager {
       PeerConfig cfg, PeerState s, MonoTime now, WallTime wallNow, NodeAddress address) {
     NodeId id = address.id();
     if (!address.equals(s.dialing().get(id))) {
+      Connection admitted = s.connected().get(id);
+      if (admitted != null && admitted.address().equals(address)) {
+        return Step.rejected(s, id + " is already connected at " + address);
+      }
       // the dial was cancelled (ban, inbound won): close this connection, keep everything else
       DisconnectReason why = s.connected().containsKey(id) ? DisconnectReason.DUPLICATE
           : DisconnectReason.NOT_DIALING;
