@@ -1,7 +1,6 @@
 package dev.cairn.shell.store;
 
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -84,11 +83,6 @@ final class GoTime {
     int abs = Math.abs(total);
     pad(sb, abs / 3600, 2).append(':');
     return pad(sb, (abs % 3600) / 60, 2).toString();
-  }
-
-  /** The instant at UTC, the form Cairn produces when it writes a stamp it made itself. */
-  static OffsetDateTime utc(Instant instant) {
-    return instant.atOffset(ZoneOffset.UTC);
   }
 
   private static StringBuilder pad(StringBuilder sb, int value, int width) {

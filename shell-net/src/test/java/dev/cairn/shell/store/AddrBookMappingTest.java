@@ -1,0 +1,101 @@
+package dev.cairn.shell.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.WallTime;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookConfig;
+import dev.cairn.core.book.BucketType;
+import dev.cairn.core.book.KnownAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pcollections.TreePSet;
+
+class AddrBookMappingTest {
+
+  static final Path FILE = Path.of("config", "addrbook.json");
+  static final NodeId SELF = NodeId.of("ffffffffffffffffffffffffffffffffffffffff");
+  static final BookConfig LAX = BookConfig.defaults(SELF).withStrict(false);
+
+  static long millis(String rfc3339) {
+    return Instant.parse(rfc3339).toEpochMilli();
+  }
+
+  @Test
+  void example_becomesTheCoreBook_withEveryField() throws Exception {
+    AddressBook book = AddrBookMapping.toCore(FILE, LAX, AddrBookFile.parse(FILE, AddrBookFileTest.example()));
+    assertThat(book.key().hex()).isEqualTo("9f0c3b5e8d1a2b4c6e7f8091");
+    assertThat(book.entries()).hasSize(2);
+    KnownAddress a = book.get(NodeId.of(AddrBookFileTest.ID_A)).orElseThrow();
+    assertThat(a.addr()).isEqualTo(new NodeAddress(NodeId.of(AddrBookFileTest.ID_A), "203.0.113.10", 26656));
+    assertThat(a.src().id()).isEqualTo(NodeId.of(AddrBookFileTest.ID_B));
+    assertThat(a.type()).isEqualTo(BucketType.NEW);
+    assertThat(a.buckets()).containsExactly(17, 203);
+    assertThat(a.lastAttempt()).isEqualTo(new WallTime(millis("2024-05-01T10:11:12.123Z")));
+    assertThat(a.lastSuccess()).isEqualTo(WallTime.NEVER);
+    KnownAddress b = book.get(NodeId.of(AddrBookFileTest.ID_B)).orElseThrow();
+    assertThat(b.type()).isEqualTo(BucketType.OLD);
+    assertThat(b.buckets()).containsExactly(42);
+    assertThat(b.lastSuccess()).isEqualTo(new WallTime(millis("2024-05-01T08:15:00.500Z")));
+    assertThat(book.bannedEntries()).isEmpty();
+  }
+
+  @Test
+  void example_throughTheCore_reSerialisesWithTheSameEntries() throws Exception {
+    AddrBookDocument original = AddrBookFile.parse(FILE, AddrBookFileTest.example());
+    AddressBook book = AddrBookMapping.toCore(FILE, LAX, original);
+    String text = AddrBookFile.render(AddrBookMapping.fromCore(book));
+    AddrBookDocument again = AddrBookFile.parse(FILE, text.getBytes(StandardCharsets.UTF_8));
+    assertThat(again.key()).isEqualTo(original.key());
+    assertThat(again.addrs()).hasSameSizeAs(original.addrs());
+    for (int i = 0; i < original.addrs().size(); i++) {
+      KnownAddressJson o = original.addrs().get(i);
+      KnownAddressJson r = again.addrs().get(i);
+      assertThat(r.addr()).isEqualTo(o.addr());
+      assertThat(r.src()).isEqualTo(o.src());
+      assertThat(r.buckets()).isEqualTo(o.buckets());
+      assertThat(r.bucketType()).isEqualTo(o.bucketType());
+      assertThat(r.attempts()).isEqualTo(o.attempts());
+      // same instants, to the millisecond the core keeps, now written in UTC
+      assertThat(AddrBookMapping.wall(r.lastAttempt())).isEqualTo(AddrBookMapping.wall(o.lastAttempt()));
+      assertThat(AddrBookMapping.wall(r.lastSuccess())).isEqualTo(AddrBookMapping.wall(o.lastSuccess()));
+      assertThat(r.lastBanTime()).isEqualTo(o.lastBanTime());
+    }
+    assertThat(text).contains("\"last_attempt\": \"2024-05-01T10:11:12.123Z\"")
+        .contains("\"last_success\": \"2024-05-01T08:15:00.5Z\"");
+    assertThat(AddrBookMapping.toCore(FILE, LAX, again)).isEqualTo(book);
+  }
+
+  @Test
+  void bans_surviveTheFile_andIpsAreCanonical() throws Exception {
+    NodeAddress peer = new NodeAddress(NodeId.of("00112233445566778899aabbccddeeff00112233"), "2a01:4f8::1", 26656);
+    NodeAddress src = new NodeAddress(NodeId.of(AddrBookFileTest.ID_B), "198.51.100.7", 26656);
+    KnownAddress banned = new KnownAddress(peer, src, TreePSet.empty(), BucketType.NEW, 2,
+        new WallTime(millis("2024-06-01T00:00:00Z")), WallTime.NEVER, new WallTime(millis("2024-06-02T00:00:00Z")));
+    AddressBook book = AddressBook.restore(LAX, dev.cairn.core.book.BookKey.of("9f0c3b5e8d1a2b4c6e7f8091"),
+        List.of(), List.of(banned));
+    String text = AddrBookFile.render(AddrBookMapping.fromCore(book)).replace("2a01:4f8::1", "2A01:4F8:0:0::1");
+    AddressBook back = AddrBookMapping.toCore(FILE, LAX, AddrBookFile.parse(FILE, text.getBytes(StandardCharsets.UTF_8)));
+    assertThat(back.bannedEntries()).containsExactly(banned);
+    assertThat(back.isBanned(peer.id(), new WallTime(millis("2024-06-01T12:00:00Z")))).isTrue();
+  }
+
+  @Test
+  void entryTheCoreRefuses_isAStoreExceptionNamingTheFile() throws Exception {
+    // the file format allows null buckets; a new entry of the core's book must sit in one
+    String json = AddrBookFileTest.book(AddrBookFileTest.entry(
+        AddrBookFileTest.addr(AddrBookFileTest.ID_A, "203.0.113.10"), "null", 1));
+    AddrBookDocument doc = AddrBookFile.parse(FILE, json.getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> AddrBookMapping.toCore(FILE, LAX, doc))
+        .isInstanceOf(StoreException.class)
+        .hasMessageStartingWith(FILE + ": ")
+        .hasMessageContaining(AddrBookFileTest.ID_A)
+        .hasMessageContaining("1..4 new buckets");
+  }
+}
