@@ -192,7 +192,7 @@ class ConfigLoaderTest {
   static Stream<Arguments> invalid() {
     String id = "2d6ea4296e321edc08897614e2a24c4bc3e71d63";
     return Stream.of(
-        Arguments.of("[p2p]\nladdr = \"unix:///tmp/x.sock\"", "laddr", "tcp://"),
+        Arguments.of("[p2p]\nladdr = \"unix://cairn.sock\"", "laddr", "tcp://"),
         Arguments.of("[p2p]\nladdr = \"tcp://0.0.0.0\"", "laddr", "port is missing"),
         Arguments.of("[p2p]\nladdr = \"tcp://0.0.0.0:70000\"", "laddr", "outside 0..65535"),
         Arguments.of("[p2p]\nladdr = 26656", "laddr", "must be a string"),

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DurableFilesCrashTest {
 
   static final int REPETITIONS = 50;
-  static final int ENTRIES = 3_000;
+  static final int ENTRIES = 2_000;
 
   @TempDir Path dir;
 
@@ -41,7 +41,7 @@ class DurableFilesCrashTest {
     long next = 0;
     List<Long> survivors = new ArrayList<>();
     for (int rep = 0; rep < REPETITIONS; rep++) {
-      Process child = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
+      Process child = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
           "-cp", System.getProperty("java.class.path"), CrashingRewriter.class.getName(),
           file.toString(), Long.toString(next), Integer.toString(ENTRIES))
           .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -61,7 +61,7 @@ class DurableFilesCrashTest {
           // destroyForcibly closes our end of the pipe
         }
       });
-      Thread.sleep(random.nextInt(0, 40)); // land anywhere in a later write
+      Thread.sleep(random.nextInt(0, 25)); // land anywhere in a later write
       child.destroyForcibly();
       assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
       reader.join(10_000);
