@@ -7,9 +7,11 @@ import dev.cairn.core.WallTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
@@ -99,7 +101,14 @@ public record AddressBook(
   public static AddressBook restore(
       BookConfig cfg, BookKey key, List<KnownAddress> entries, List<KnownAddress> banned) {
     Draft d = new Draft(empty(key));
+    // One object per distinct address: a file repeats the same few hundred sources thousands of
+    // times, and most sources are entries themselves (local to this call, never iterated).
+    Map<NodeAddress, NodeAddress> canonical = new TreeMap<>();
     for (KnownAddress ka : entries) {
+      canonical.putIfAbsent(ka.addr(), ka.addr());
+    }
+    for (KnownAddress loaded : entries) {
+      KnownAddress ka = shared(loaded, canonical);
       String where = "addrbook entry " + ka.addr();
       if (!IpClass.isValid(ka.addr().ip())) {
         throw new IllegalArgumentException(where + ": IP '" + ka.addr().ip() + "' is not a valid IP");
@@ -142,6 +151,17 @@ public record AddressBook(
       d.bans = d.bans.plus(ka.id(), ka);
     }
     return d.book();
+  }
+
+  /** {@code ka} with its source and its "never" times replaced by shared equal objects. */
+  private static KnownAddress shared(KnownAddress ka, Map<NodeAddress, NodeAddress> canonical) {
+    NodeAddress src = canonical.computeIfAbsent(ka.src(), s -> s);
+    return new KnownAddress(ka.addr(), src, ka.buckets(), ka.type(), ka.attempts(),
+        never(ka.lastAttempt()), never(ka.lastSuccess()), never(ka.lastBanTime()));
+  }
+
+  private static WallTime never(WallTime t) {
+    return t.isNever() ? WallTime.NEVER : t;
   }
 
   private static void checkBuckets(BookConfig cfg, KnownAddress ka, String where) {
