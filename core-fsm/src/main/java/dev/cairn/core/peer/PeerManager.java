@@ -40,8 +40,9 @@ import java.util.function.Predicate;
  * in {@code PeerManager.tla}. Decisions that differ from the Go code are listed in
  * {@code core-fsm/DECISIONS.md}.
  *
- * <p>Every accepted event ends with {@link #maintain}: trim above {@code maxThreshold}, then dial
- * (persistent peers first, then the book's biased pick) while slots are free.
+ * <p>Every accepted event of a started manager ends with {@link #maintain}: trim above
+ * {@code maxThreshold}, then dial (persistent peers first, then the book's biased pick) while
+ * slots are free.
  */
 public final class PeerManager {
 
@@ -108,21 +109,18 @@ public final class PeerManager {
     Tx tx = new Tx(s);
     AddressBook book = s.book();
     Prng prng = s.prng();
-    boolean stored = false;
+    int expectedSize = book.size();
     for (NodeAddress a : e.addresses()) {
       AddResult r = book.add(cfg.book(), a, e.source(), wallNow, prng);
       book = r.book();
       prng = r.prng();
-      stored |= switch (r.outcome()) {
-        case ADDED, ADDED_BUCKET_REFERENCE -> true;
-        default -> false;
+      expectedSize += switch (r.outcome()) {
+        case ADDED -> 1;
+        default -> 0;
       };
     }
     tx.s = tx.s.withPrng(prng);
-    if (stored) {
-      tx.setBook(book);
-      tx.pruneForgotten(cfg);
-    }
+    tx.setBook(cfg, book, expectedSize);
     return tx.finish(cfg, now, wallNow);
   }
 
@@ -179,7 +177,8 @@ public final class PeerManager {
     tx.s = tx.s.withPersistentDialFailures(tx.s.persistentDialFailures().minus(id));
     tx.cancel(new TimerKey.RetryDial(id));
     if (tx.s.book().contains(id)) {
-      tx.setBook(tx.s.book().markGood(cfg.book(), id, wallNow));
+      // a promotion may demote an old entry, which may push a new one out of its bucket
+      tx.setBook(cfg, tx.s.book().markGood(cfg.book(), id, wallNow), tx.s.book().size());
     }
     return tx.finish(cfg, now, wallNow);
   }
@@ -619,7 +618,22 @@ public final class PeerManager {
     }
 
     void reinstateExpiredBans(PeerConfig cfg, WallTime wallNow) {
-      setBook(s.book().reinstateExpiredBans(cfg.book(), wallNow));
+      AddressBook b = s.book().reinstateExpiredBans(cfg.book(), wallNow);
+      if (b != s.book()) {
+        setBook(b); // a reinstated entry may push another out of a full bucket
+        pruneForgotten(cfg);
+      }
+    }
+
+    /**
+     * Sets a book that should hold {@code expectedSize} entries if nothing was pushed out of a
+     * full bucket; when something was, forgets that peer's timers and score.
+     */
+    void setBook(PeerConfig cfg, AddressBook b, int expectedSize) {
+      setBook(b);
+      if (b.size() < expectedSize) {
+        pruneForgotten(cfg);
+      }
     }
 
     /** Drops per-peer timers and scores of peers the book no longer holds (bounded by the book). */
@@ -648,10 +662,10 @@ public final class PeerManager {
   // ---------------------------------------------------------------- maintenance (run after every accepted event)
 
   /**
-   * Tezos maintenance over the v0.35 limits: above {@code maxThreshold} disconnect the
-   * lowest-scored peers (never persistent or unconditional) down to {@code maxTarget}; then
-   * dial persistent peers that are due, then book picks while outbound slots are free and the
-   * total stays below {@code maxTarget}.
+   * Tezos maintenance over the v0.35 limits: above {@code maxThreshold} disconnect inbound
+   * peers, lowest score first, then outbound ones (never persistent or unconditional) down to
+   * {@code maxTarget}; then dial persistent peers that are due, then book picks while outbound
+   * slots are free and the total stays at or below {@code maxThreshold}.
    *
    * @see "PeerManager.tla Maintain"
    */
@@ -668,15 +682,18 @@ public final class PeerManager {
     }
     for (int excess = n - cfg.maxTarget(); excess > 0; excess--) {
       NodeId lowest = null;
-      int lowestScore = Integer.MAX_VALUE;
-      for (NodeId id : tx.s.connected().keySet()) {
+      long lowestRank = Long.MAX_VALUE;
+      for (Map.Entry<NodeId, Connection> e : tx.s.connected().entrySet()) {
+        NodeId id = e.getKey();
         if (!cfg.isLimited(id) || cfg.isPersistent(id) || tx.s.evicting().containsKey(id)) {
           continue;
         }
-        int sc = score(cfg, tx.s, id);
-        if (sc < lowestScore) {
+        // inbound peers go first: outbound peers are the ones we chose (eclipse resistance)
+        long rank = (e.getValue().direction() == Direction.INBOUND ? 0L : 1L << 32)
+            + score(cfg, tx.s, id) - SCORE_MIN;
+        if (rank < lowestRank) {
           lowest = id;
-          lowestScore = sc;
+          lowestRank = rank;
         }
       }
       if (lowest == null) {
@@ -714,8 +731,9 @@ public final class PeerManager {
    */
   static void dialBookPicks(PeerConfig cfg, Tx tx, WallTime wallNow) {
     Counts c = counts(cfg, tx.s);
+    // never dial past maxThreshold, so that our own dials never trigger a trim
     int budget = Math.min(cfg.maxOutbound() - c.outboundWithDialing(),
-        cfg.maxTarget() - (c.connectedNotEvicting() + c.dialing()));
+        cfg.maxThreshold() - (c.connectedNotEvicting() + c.dialing()));
     int bias = Math.min(c.outbound(), 8) * 10 + 10;
     while (budget > 0) {
       PeerState now = tx.s;

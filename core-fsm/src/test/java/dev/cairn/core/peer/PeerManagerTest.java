@@ -137,7 +137,7 @@ class PeerManagerTest {
     PeerState s = idle(emptyBook()).withStarted(true)
         .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(Duration.ofSeconds(30))));
     var out = step(CFG, s, new AddressesLearned(List.of(addr(1), addr(2), addr(3)), SOURCE));
-    // maxOutbound = 2 and maxTarget = 2: two of the three are dialed, no more
+    // maxOutbound = 2: two of the three are dialed, no more
     assertThat(out.state().dialing()).hasSize(2);
     assertThat(out.effects()).hasSize(3);
     assertThat(out.effects().subList(0, 2)).allMatch(e -> e instanceof Dial);
