@@ -104,6 +104,10 @@ public final class SecretHandshakeHandler extends ChannelDuplexHandler {
     SecretFrameCodec codec = new SecretFrameCodec(r.sealer(), r.opener());
     p.addAfter(ctx.name(), CODEC_NAME, codec);
     ChannelHandlerContext codecCtx = p.context(codec);
+    // Leave the pipeline before anyone hears of the established connection: handlers that answer
+    // the event (the NodeInfo exchange) write at once, and those writes must reach the codec and
+    // the socket, not this handler's pre-handshake write guard. A removed context still forwards.
+    p.remove(this);
     ctx.fireUserEventTriggered(new SecretConnectionEstablished(r.remoteId(), r.remotePubKey()));
     byte[] plain = r.leftoverPlaintext();
     if (plain.length > 0) {
@@ -112,7 +116,6 @@ public final class SecretHandshakeHandler extends ChannelDuplexHandler {
     if (used < bytes.length) {
       ctx.fireChannelRead(Unpooled.wrappedBuffer(bytes, used, bytes.length - used));
     }
-    p.remove(this);
   }
 
   @Override

@@ -1,0 +1,25 @@
+package dev.cairn.shell.cli;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * SIGINT and SIGTERM as a latch, so that a long-running command stops cleanly and exits 0 rather
+ * than being torn down by the JVM's default handler (exit 130/143).
+ */
+final class Signals {
+
+  private Signals() {}
+
+  @SuppressWarnings("restriction")
+  static CountDownLatch stopLatch() {
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : new String[] {"INT", "TERM"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // Signal not available on this platform: fall back to the JVM's default behaviour.
+      }
+    }
+    return stop;
+  }
+}

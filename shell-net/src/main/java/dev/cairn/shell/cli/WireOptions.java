@@ -1,0 +1,86 @@
+package dev.cairn.shell.cli;
+
+import dev.cairn.shell.config.GoDuration;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.mconn.StandardChannels;
+import dev.cairn.shell.node.PeerPipeline;
+import dev.cairn.shell.p2p.HostResolver;
+import dev.cairn.shell.p2p.NodeInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options shared by {@code probe} and {@code listen}. */
+final class WireOptions {
+
+  /** CometBFT's {@code version.BlockProtocol}; NodeInfo compatibility requires equality. */
+  static final long BLOCK_PROTOCOL = 11;
+  /** CometBFT's {@code version.P2PProtocol} before v1.0 (never compared). */
+  static final long P2P_PROTOCOL = 8;
+
+  @Option(names = "--key", paramLabel = "FILE",
+      description = "node_key.json in CometBFT's format; an ephemeral key is generated when absent")
+  Path keyFile;
+
+  @Option(names = "--network", paramLabel = "CHAIN_ID", required = true,
+      description = "chain ID the peer must be on")
+  String network;
+
+  @Option(names = "--moniker", defaultValue = "cairn", description = "moniker advertised in NodeInfo")
+  String moniker;
+
+  @Option(names = "--handshake-timeout", defaultValue = "3s", paramLabel = "DURATION",
+      description = "deadline of each handshake phase (SecretConnection, NodeInfo), as CometBFT's 3 s")
+  String handshakeTimeout;
+
+  @Option(names = "--ping-interval", defaultValue = "60s", paramLabel = "DURATION")
+  String pingInterval;
+
+  @Option(names = "--pong-timeout", defaultValue = "45s", paramLabel = "DURATION")
+  String pongTimeout;
+
+  NodeKey loadKey(SecureRandom random) throws IOException {
+    if (keyFile == null) {
+      return NodeKey.generate(random);
+    }
+    if (!Files.exists(keyFile)) {
+      throw new IOException("key file " + keyFile + " does not exist");
+    }
+    return NodeKey.load(keyFile);
+  }
+
+  Duration duration(String name, String value) {
+    try {
+      Duration d = GoDuration.parse(value);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException("must be positive");
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "invalid " + name + " '" + value + "': " + e.getMessage());
+    }
+  }
+
+  PeerPipeline.Settings settings(NodeKey key, String listenAddr, SecureRandom random) {
+    NodeInfo ours = new NodeInfo(
+        new NodeInfo.ProtocolVersion(P2P_PROTOCOL, BLOCK_PROTOCOL, 0),
+        key.id().hex(),
+        listenAddr,
+        network,
+        Cairn.VERSION,
+        List.of(StandardChannels.PEX.id()),
+        moniker,
+        new NodeInfo.Other("off", ""));
+    Duration hs = duration("--handshake-timeout", handshakeTimeout);
+    MConnConfig mconn = MConnConfig.defaults()
+        .withKeepalive(duration("--ping-interval", pingInterval), duration("--pong-timeout", pongTimeout));
+    return new PeerPipeline.Settings(key, ours, List.of(StandardChannels.PEX), mconn, hs, hs,
+        HostResolver.system(), random);
+  }
+}
