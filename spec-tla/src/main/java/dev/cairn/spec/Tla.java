@@ -1,0 +1,306 @@
+package dev.cairn.spec;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tla2sany.semantic.FormalParamNode;
+import tla2sany.semantic.ModuleNode;
+import tla2sany.semantic.OpDefNode;
+import tla2sany.semantic.SymbolNode;
+import tlc2.tool.Action;
+import tlc2.tool.EvalControl;
+import tlc2.tool.StateVec;
+import tlc2.tool.TLCState;
+import tlc2.tool.coverage.CostModel;
+import tlc2.tool.impl.FastTool;
+import tlc2.util.Context;
+import tlc2.util.FP64;
+import tlc2.value.IValue;
+import tlc2.value.impl.Value;
+import util.SimpleFilenameToStream;
+import util.ToolIO;
+import util.UniqueString;
+
+/**
+ * The in-process facade over TLC: load a spec with its cfg, get its initial states, the
+ * successors of a state under one named action with Java-supplied arguments, evaluate its
+ * invariants and definitions, and build or read states as Java values ({@link TlaValues}).
+ *
+ * <p><b>One spec per JVM at a time.</b> TLC keeps the loaded spec in static fields (the state
+ * layout, the model-value table, per-variable slots on interned names, the fingerprint
+ * polynomial). {@link #load} therefore refuses to load while another {@code Tla} is open, and a
+ * closed {@code Tla} refuses every call. Specs may be loaded one after another; test classes
+ * that use the facade run in one fork, one class at a time, and load once per class.
+ *
+ * <p>Thread use: one thread at a time per instance (TLC supports concurrent successor
+ * generation, but this facade makes no such promise).
+ */
+public final class Tla implements AutoCloseable {
+
+  private static final Object LOCK = new Object();
+  private static Tla current;
+
+  private final FastTool tool;
+  private final String name;
+  private final Map<String, OpDefNode> definitions;
+  private final ByteArrayOutputStream messages;
+  private boolean closed;
+
+  private Tla(FastTool tool, String name, Map<String, OpDefNode> definitions, ByteArrayOutputStream messages) {
+    this.tool = tool;
+    this.name = name;
+    this.definitions = definitions;
+    this.messages = messages;
+  }
+
+  /**
+   * Parses {@code module}.tla with {@code cfg}.cfg, both in {@code dir}; further modules are
+   * looked up in {@code dir}, then in {@code libraryDirs}, then among TLC's standard modules.
+   *
+   * @throws IllegalStateException when another spec is loaded, or when SANY or the cfg reject
+   *     the spec (the message carries TLC's own error text)
+   */
+  public static Tla load(Path dir, String module, String cfg, Path... libraryDirs) {
+    synchronized (LOCK) {
+      if (current != null) {
+        throw new IllegalStateException("TLC holds one spec per JVM: close " + current.name
+            + " before loading " + module + " with " + cfg + ".cfg");
+      }
+      try {
+        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+      } catch (IOException e) {
+        throw new UncheckedIOException("TLC copies its standard modules to java.io.tmpdir, which cannot be created", e);
+      }
+      String specDir = dir.toAbsolutePath().normalize() + "/";
+      String[] paths = new String[libraryDirs.length + 1];
+      paths[0] = specDir;
+      for (int i = 0; i < libraryDirs.length; i++) {
+        paths[i + 1] = libraryDirs[i].toAbsolutePath().normalize() + "/";
+      }
+      ByteArrayOutputStream buf = new ByteArrayOutputStream();
+      PrintStream saved = ToolIO.out;
+      ToolIO.out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+      ToolIO.reset();
+      FastTool tool;
+      try {
+        FP64.Init(0);
+        ToolIO.setUserDir(specDir);
+        tool = new FastTool(specDir, module, cfg, new SimpleFilenameToStream(paths));
+        tool.getActions();  // forces processing of the cfg's INIT/NEXT
+      } catch (RuntimeException | Error e) {
+        ToolIO.out = saved;
+        throw new IllegalStateException("TLC cannot load " + module + " with " + cfg + ".cfg from "
+            + dir + ":\n" + buf.toString(StandardCharsets.UTF_8).strip(), e);
+      }
+      Map<String, OpDefNode> defs = new LinkedHashMap<>();
+      ModuleNode root = tool.getSpecProcessor().getRootModule();
+      for (OpDefNode d : root.getOpDefs()) {
+        defs.put(d.getName().toString(), d);
+      }
+      Tla tla = new Tla(tool, module + "/" + cfg, Collections.unmodifiableMap(defs), buf);
+      current = tla;
+      return tla;
+    }
+  }
+
+  /** Releases the JVM's one spec slot; this instance refuses further calls. */
+  @Override
+  public void close() {
+    synchronized (LOCK) {
+      if (!closed) {
+        closed = true;
+        if (current == this) {
+          current = null;
+        }
+      }
+    }
+  }
+
+  /** {@code module/cfg} as loaded. */
+  public String name() {
+    return name;
+  }
+
+  /** The spec's variables, in declaration order. */
+  public List<String> variables() {
+    open();
+    return Arrays.stream(TLCState.vars).map(v -> v.getName().toString()).toList();
+  }
+
+  /** Every initial state. */
+  public List<TlaState> initialStates() {
+    open();
+    return states(tool.getInitStates());
+  }
+
+  /**
+   * The successors of {@code s} under the operator {@code action} applied to {@code args}
+   * (Java values, converted by {@link TlaValues#toTla}), regardless of how {@code Next} is
+   * written. Empty when the action is not enabled.
+   */
+  public List<TlaState> successors(TlaState s, String action, Object... args) {
+    open();
+    OpDefNode def = definition(action, args.length);
+    Context ctx = context(def, args);
+    return states(tool.getNextStates(new Action(def.getBody(), ctx, def), s.tlcState()));
+  }
+
+  /** One labelled step of {@code Next}: the action's name, its arguments and the next state. */
+  public record Transition(String action, Map<String, Object> arguments, TlaState next) {}
+
+  /**
+   * Every successor of {@code s} under the cfg's next-state relation, labelled with the action
+   * TLC split it into and that action's arguments. (TLC splits {@code Next} over {@code \/} and
+   * over {@code \E} on constant sets; an {@code \E} on a state-dependent set stays unsplit.)
+   */
+  public List<Transition> transitions(TlaState s) {
+    open();
+    List<Transition> out = new ArrayList<>();
+    for (Action a : tool.getActions()) {
+      Map<String, Object> args = new LinkedHashMap<>();
+      OpDefNode def = a.getOpDef();
+      if (def != null) {
+        for (FormalParamNode p : def.getParams()) {
+          Object v = a.con.lookup(p);
+          if (v instanceof IValue iv) {
+            args.put(p.getName().toString(), TlaValues.fromTla(iv));
+          }
+        }
+      }
+      String label = a.getName() == null ? "Next" : a.getName().toString();
+      for (TlaState t : states(tool.getNextStates(a, s.tlcState()))) {
+        out.add(new Transition(label, Collections.unmodifiableMap(args), t));
+      }
+    }
+    return out;
+  }
+
+  /** The names of the cfg's INVARIANTs. */
+  public List<String> invariantNames() {
+    open();
+    return List.of(tool.getInvNames());
+  }
+
+  /** The cfg's invariants that {@code s} violates, in cfg order; empty when all hold. */
+  public List<String> violatedInvariants(TlaState s) {
+    open();
+    Action[] invs = tool.getInvariants();
+    String[] names = tool.getInvNames();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < invs.length; i++) {
+      if (!tool.isValid(invs[i], s.tlcState())) {
+        out.add(names[i]);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the Boolean definition {@code name} (an invariant, say) holds in {@code s}. */
+  public boolean holds(String name, TlaState s, Object... args) {
+    Object v = eval(name, s, args);
+    if (!(v instanceof Boolean b)) {
+      throw new IllegalArgumentException(name + " is not a Boolean: it evaluates to " + v);
+    }
+    return b;
+  }
+
+  /** The value of the definition {@code name} applied to {@code args}, in state {@code s}. */
+  public Object eval(String name, TlaState s, Object... args) {
+    open();
+    OpDefNode def = definition(name, args.length);
+    Value v = tool.eval(def.getBody(), context(def, args), s.tlcState(), TLCState.Empty,
+        EvalControl.Clear, CostModel.DO_NOT_RECORD);
+    return TlaValues.fromTla(v);
+  }
+
+  /** The value the cfg gives the CONSTANT {@code name} (or a constant-level definition's value). */
+  public Object constant(String name) {
+    open();
+    SymbolNode sym = tool.getSpecProcessor().getRootModule().getContext()
+        .getSymbol(UniqueString.uniqueStringOf(name));
+    if (sym == null) {
+      throw new IllegalArgumentException(this.name + " declares no constant or definition " + name);
+    }
+    Object v = tool.lookup(sym);
+    if (v instanceof IValue iv) {
+      return TlaValues.fromTla(iv);
+    }
+    if (v instanceof OpDefNode def && def.getArity() == 0) {
+      return TlaValues.fromTla(tool.eval(def.getBody(), Context.Empty, TLCState.Empty,
+          TLCState.Empty, EvalControl.Clear, CostModel.DO_NOT_RECORD));
+    }
+    throw new IllegalArgumentException(name + " has no constant value in " + this.name);
+  }
+
+  /**
+   * A state built from Java values, one per variable ({@link TlaValues#toTla}).
+   *
+   * @throws IllegalArgumentException when a variable is missing or unknown
+   */
+  public TlaState state(Map<String, ?> values) {
+    open();
+    List<String> vars = variables();
+    for (String k : values.keySet()) {
+      if (!vars.contains(k)) {
+        throw new IllegalArgumentException("the spec has no variable " + k + "; variables: " + vars);
+      }
+    }
+    TLCState s = TLCState.Empty.createEmpty();
+    for (String v : vars) {
+      if (!values.containsKey(v)) {
+        throw new IllegalArgumentException("no value for variable " + v + "; every variable needs one");
+      }
+      s.bind(UniqueString.uniqueStringOf(v), TlaValues.toTla(values.get(v)));
+    }
+    return new TlaState(s);
+  }
+
+  /** What TLC printed while loading and evaluating (warnings, for instance). */
+  public String messages() {
+    return messages.toString(StandardCharsets.UTF_8);
+  }
+
+  private OpDefNode definition(String name, int arity) {
+    OpDefNode def = definitions.get(name);
+    if (def == null) {
+      throw new IllegalArgumentException(this.name + " has no definition " + name);
+    }
+    if (def.getArity() != arity) {
+      throw new IllegalArgumentException(name + " takes " + def.getArity() + " arguments, got " + arity);
+    }
+    return def;
+  }
+
+  private static Context context(OpDefNode def, Object[] args) {
+    Context ctx = Context.Empty;
+    FormalParamNode[] params = def.getParams();
+    for (int i = 0; i < params.length; i++) {
+      ctx = ctx.cons(params[i], TlaValues.toTla(args[i]));
+    }
+    return ctx;
+  }
+
+  private static List<TlaState> states(StateVec sv) {
+    List<TlaState> out = new ArrayList<>(sv.size());
+    for (int i = 0; i < sv.size(); i++) {
+      out.add(new TlaState(sv.elementAt(i)));
+    }
+    return out;
+  }
+
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException(name + " is closed; load it again to use it");
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package dev.cairn.spec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One model for the TLC gate: a {@code .cfg} and the module it checks. A cfg's name starts with
+ * its module's name ({@code MCPeerManagerLiveness.cfg} checks {@code MCPeerManager.tla} unless
+ * an {@code MCPeerManagerLiveness.tla} exists): the longest {@code .tla} name that prefixes the
+ * cfg name wins.
+ *
+ * @param name the cfg's name without {@code .cfg}, which names the model in reports
+ * @param module the module's file
+ * @param cfg the cfg file
+ */
+public record TlcModel(String name, Path module, Path cfg) {
+
+  /** Every {@code MC*.cfg} in {@code dir}, in name order. */
+  public static List<TlcModel> discover(Path dir) {
+    return discover(dir, "MC");
+  }
+
+  /** Every {@code <prefix>*.cfg} in {@code dir}, in name order, each paired with its module. */
+  public static List<TlcModel> discover(Path dir, String prefix) {
+    List<Path> cfgs = list(dir, prefix, ".cfg");
+    List<Path> modules = list(dir, "", ".tla");
+    List<TlcModel> out = new ArrayList<>();
+    for (Path cfg : cfgs) {
+      String name = stem(cfg, ".cfg");
+      Path module = modules.stream()
+          .filter(m -> name.startsWith(stem(m, ".tla")))
+          .max(Comparator.comparingInt(m -> stem(m, ".tla").length()))
+          .orElseThrow(() -> new IllegalArgumentException(
+              "no module for " + cfg.getFileName() + ": a cfg's name must start with the name of a .tla"
+                  + " in the same directory"));
+      out.add(new TlcModel(name, module, cfg));
+    }
+    return out;
+  }
+
+  /** The model named {@code name} in {@code dir}, if its cfg exists. */
+  public static Optional<TlcModel> find(Path dir, String name) {
+    return discover(dir, name).stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  /** The module name (the {@code .tla} file name without extension). */
+  public String moduleName() {
+    return stem(module, ".tla");
+  }
+
+  private static String stem(Path p, String ext) {
+    String f = p.getFileName().toString();
+    return f.substring(0, f.length() - ext.length());
+  }
+
+  private static List<Path> list(Path dir, String prefix, String ext) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> {
+            String f = p.getFileName().toString();
+            return f.startsWith(prefix) && f.endsWith(ext) && Files.isRegularFile(p);
+          })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,472 @@
+----------------------------- MODULE PeerManager -----------------------------
+(***************************************************************************)
+(* The PeerManager of Cairn (core-fsm, dev.cairn.core.peer), one-to-one:   *)
+(*  - each PeerEvent record is an action of the same name;                 *)
+(*  - each PeerState component is a VARIABLE of the same name (prng        *)
+(*    excepted: Java's PRNG is how Java picks one branch of an \E here);   *)
+(*  - each PeerConfig bound is a CONSTANT (capitalised);                   *)
+(*  - each PeerInvariants constant is an invariant of the same name;       *)
+(*  - outbox holds the effects (PeerEffect) of the last action.            *)
+(* Every accepted event, except PeerReady and the refusals that leave the  *)
+(* state alone, ends with Maintain (Java: Tx.finish -> maintain).          *)
+(*                                                                         *)
+(* Abstractions (see spec-tla/README.md):                                  *)
+(*  - Time. No clock: a timer is armed or not (timers is a set of keys);   *)
+(*    TimerFired(fired) fires any non-empty set of armed timers, which     *)
+(*    over-approximates "every timer whose deadline passed". Ban expiry is *)
+(*    nondeterministic at the points where Java reinstates expired bans.   *)
+(*  - Addresses. One address per peer: dialing is a set of peers,          *)
+(*    connected maps a peer to its direction; Java's addresses are         *)
+(*    projected away by the refinement mapping.                            *)
+(*  - The address book is per-peer data (unknown / known / banned, and the *)
+(*    failed-dial count); buckets and placement are Java-only (jqwik).     *)
+(*  - Counters saturate at small constants (ScoreMin..ScoreMax,            *)
+(*    MaxDialAttempts, PersistentFailureCap) so the state space is finite. *)
+(***************************************************************************)
+EXTENDS Integers, FiniteSets
+
+CONSTANTS
+  Peer,                   \* the other nodes (model values)
+  Self,                   \* our own ID (PeerConfig.self())
+  Persistent,             \* ids of PeerConfig.persistentPeers
+  Unconditional,          \* PeerConfig.unconditionalPeerIds
+  MaxInbound,             \* PeerConfig.maxInbound
+  MaxOutbound,            \* PeerConfig.maxOutbound
+  MaxConnected,           \* PeerConfig.maxConnected
+  MaxConnectedUpgrade,    \* PeerConfig.maxConnectedUpgrade
+  MinThreshold,           \* PeerConfig.minThreshold
+  MinTarget,              \* PeerConfig.minTarget
+  MaxTarget,              \* PeerConfig.maxTarget
+  MaxThreshold,           \* PeerConfig.maxThreshold
+  MaxDialAttempts,        \* PeerConfig.maxDialAttempts
+  DisconnectCooldownOn,   \* PeerConfig.disconnectCooldown > 0
+  ScoreMin,               \* PeerManager.SCORE_MIN (abstracted: small)
+  ScoreMax,               \* PeerManager.SCORE_MUTABLE_MAX (abstracted: small)
+  PersistentFailureCap    \* saturation of persistentDialFailures (Java: Integer.MAX_VALUE)
+
+ASSUME ConfigValid ==
+  /\ Self \notin Peer
+  /\ Persistent \subseteq Peer /\ Unconditional \subseteq Peer
+  /\ \A n \in {MaxInbound, MaxOutbound, MaxConnected, MaxConnectedUpgrade} : n \in Nat
+  /\ MaxOutbound <= MaxConnected /\ MaxInbound <= MaxConnected
+  /\ MaxConnected <= MaxInbound + MaxOutbound
+  /\ 0 <= MinThreshold /\ MinThreshold < MinTarget /\ MinTarget <= MaxTarget
+  /\ MaxTarget < MaxThreshold /\ MaxThreshold <= MaxConnected
+  /\ MaxDialAttempts \in Nat \ {0}
+  /\ DisconnectCooldownOn \in BOOLEAN
+  /\ ScoreMin \in Int /\ ScoreMax \in Nat /\ ScoreMin <= 0
+  /\ PersistentFailureCap \in Nat \ {0}
+  /\ Cardinality(Persistent \ Unconditional) <= MaxOutbound
+
+Node == Peer \cup {Self}
+Direction == {"inbound", "outbound"}
+Reason == {"banned", "self", "duplicate", "not_dialing", "full",
+           "evicted_for_upgrade", "errored", "above_max_threshold"}
+BookStatus == {"unknown", "known", "banned"}
+Feedback == {"good", "bad"}
+MaintenanceKey == [kind |-> "Maintenance"]
+TimerKey == {MaintenanceKey}
+            \cup [kind : {"RetryDial", "DisconnectCooldown"}, peer : Peer]
+RetryDial(p) == [kind |-> "RetryDial", peer |-> p]
+DisconnectCooldown(p) == [kind |-> "DisconnectCooldown", peer |-> p]
+ScorePersistent == ScoreMax + 1          \* PeerManager.SCORE_PERSISTENT
+
+\* PeerEffect records
+Dial(p) == [type |-> "Dial", peer |-> p]
+Disconnect(p, r) == [type |-> "Disconnect", peer |-> p, reason |-> r]
+PublishPeerUpdate(p, st) == [type |-> "PublishPeerUpdate", peer |-> p, status |-> st]
+PersistBook == [type |-> "PersistBook"]
+
+VARIABLES
+  book,                   \* Peer -> [status, attempts]
+  dialing,                \* peers with a dial in flight
+  connected,              \* admitted connections: peer -> direction
+  ready,                  \* connected peers the router routes
+  evicting,               \* peer -> reason, awaiting PeerDisconnected
+  upgrading,              \* victim -> upgrader
+  scores,                 \* peer -> mutable score
+  persistentDialFailures, \* persistent peer -> consecutive failed dials
+  timers,                 \* armed timer keys
+  started,
+  outbox                  \* effects of the last action (a set)
+
+vars == <<book, dialing, connected, ready, evicting, upgrading, scores,
+          persistentDialFailures, timers, started, outbox>>
+
+-----------------------------------------------------------------------------
+(* Small helpers on functions with a varying domain.                      *)
+Put(f, k, v) == [x \in DOMAIN f \cup {k} |-> IF x = k THEN v ELSE f[x]]
+Del(f, k) == [x \in DOMAIN f \ {k} |-> f[x]]
+Min(a, b) == IF a < b THEN a ELSE b
+Max(a, b) == IF a > b THEN a ELSE b
+EmptyFcn == [x \in {} |-> 0]
+
+(* The state as one record, so that a step can be built in stages as Java's *)
+(* Tx does; `out` collects the effects.                                     *)
+Cur == [book |-> book, dialing |-> dialing, connected |-> connected,
+        ready |-> ready, evicting |-> evicting, upgrading |-> upgrading,
+        scores |-> scores, persistentDialFailures |-> persistentDialFailures,
+        timers |-> timers, started |-> started, out |-> {}]
+
+Commit(st) ==
+  /\ book' = st.book /\ dialing' = st.dialing /\ connected' = st.connected
+  /\ ready' = st.ready /\ evicting' = st.evicting /\ upgrading' = st.upgrading
+  /\ scores' = st.scores /\ persistentDialFailures' = st.persistentDialFailures
+  /\ timers' = st.timers /\ started' = st.started /\ outbox' = st.out
+
+Limited(p) == p \notin Unconditional
+Known(st, p) == st.book[p].status = "known"
+Banned(st, p) == st.book[p].status = "banned"
+Occupied(st) == {p \in DOMAIN st.connected : Limited(p) /\ p \notin DOMAIN st.evicting}
+
+(* PeerManager.counts *)
+Counts(st) ==
+  LET in  == Cardinality({p \in Occupied(st) : st.connected[p] = "inbound"})
+      out == Cardinality({p \in Occupied(st) : st.connected[p] = "outbound"})
+  IN [inbound |-> in, outbound |-> out,
+      dialing |-> Cardinality({p \in st.dialing : Limited(p)}),
+      connectedNotEvicting |-> in + out,
+      connectedAll |-> Cardinality({p \in DOMAIN st.connected : Limited(p)})]
+
+(* PeerManager.score *)
+Score(st, p) ==
+  IF p \in Persistent \cup Unconditional THEN ScorePersistent
+  ELSE LET mutable == IF p \in DOMAIN st.scores THEN Min(ScoreMax, st.scores[p]) ELSE 0
+           failures == IF Known(st, p) THEN st.book[p].attempts ELSE 0
+       IN Max(ScoreMin, mutable - failures)
+
+(* PeerManager.findVictim: the lowest-scored eligible victims; Java takes   *)
+(* the smallest ID among them, one branch of the choice.                    *)
+Victims(st, cand, dirs) ==
+  LET V == {v \in DOMAIN st.connected :
+              /\ Limited(v) /\ v \notin DOMAIN st.evicting
+              /\ st.connected[v] \in dirs
+              /\ (v \notin DOMAIN st.upgrading \/ st.upgrading[v] = cand)
+              /\ Score(st, v) < Score(st, cand)}
+  IN {v \in V : \A w \in V : Score(st, v) <= Score(st, w)}
+
+(* Choices of PeerManager.admission / dialRoom: {} means refused; {{}} a     *)
+(* free slot; {{v}, ...} the slot of victim v.                               *)
+Admission(st, p, dir) ==
+  IF ~Limited(p) THEN {{}}
+  ELSE LET c == Counts(st)
+           dirFull == IF dir = "inbound" THEN c.inbound >= MaxInbound
+                      ELSE c.outbound + c.dialing >= MaxOutbound
+           totalFull == c.connectedNotEvicting >= MaxConnected
+       IN IF c.connectedAll >= MaxConnected + MaxConnectedUpgrade THEN {}
+          ELSE IF ~dirFull /\ ~totalFull THEN {{}}
+          ELSE {{v} : v \in Victims(st, p, IF dirFull THEN {dir} ELSE Direction)}
+
+DialRoom(st, p) ==
+  IF ~Limited(p) THEN {{}}
+  ELSE LET c == Counts(st)
+           outFull == c.outbound + c.dialing >= MaxOutbound
+           totalFull == c.connectedNotEvicting + c.dialing >= MaxConnected
+       IN IF c.connectedAll + c.dialing >= MaxConnected + MaxConnectedUpgrade THEN {}
+          ELSE IF ~outFull /\ ~totalFull THEN {{}}
+          ELSE {{v} : v \in Victims(st, p, IF outFull THEN {"outbound"} ELSE Direction)}
+
+-----------------------------------------------------------------------------
+(* Leaf helpers of Java's Tx, each state -> state.                          *)
+
+Emit(st, e) == [st EXCEPT !.out = @ \cup {e}]
+
+StopDialing(st, p) ==
+  [st EXCEPT !.dialing = @ \ {p},
+             !.upgrading = [v \in {x \in DOMAIN @ : @[x] # p} |-> @[v]]]
+
+DialIn(st, p, victims) ==
+  Emit([st EXCEPT !.dialing = @ \cup {p},
+                  !.upgrading = [v \in DOMAIN @ \cup victims |->
+                                   IF v \in victims THEN p ELSE @[v]]], Dial(p))
+
+Evict(st, p, r) ==
+  Emit([st EXCEPT !.evicting = Put(@, p, r), !.upgrading = Del(@, p)], Disconnect(p, r))
+
+EvictSet(st, E, r) ==
+  [st EXCEPT !.evicting = [x \in DOMAIN @ \cup E |-> IF x \in E THEN r ELSE @[x]],
+             !.upgrading = [x \in DOMAIN @ \ E |-> @[x]],
+             !.out = @ \cup {Disconnect(e, r) : e \in E}]
+
+Connect(st, p, dir, victims) ==
+  LET c == [st EXCEPT !.connected = Put(@, p, dir)]
+  IN EvictSet(c, victims, "evicted_for_upgrade")
+
+Arm(st, k) == [st EXCEPT !.timers = @ \cup {k}]
+Cancel(st, k) == [st EXCEPT !.timers = @ \ {k}]
+
+\* Tx.coolDown
+CoolDown(st, p) ==
+  IF DisconnectCooldownOn /\ (p \in Persistent \/ Known(st, p))
+  THEN Arm(st, DisconnectCooldown(p)) ELSE st
+
+\* Tx.reinstateExpiredBans: which bans expired is the environment's (wall time).
+Reinstated(st) ==
+  {[st EXCEPT !.book = [p \in Peer |-> IF p \in E THEN [@[p] EXCEPT !.status = "known"]
+                                       ELSE @[p]]] :
+     E \in SUBSET {p \in Peer : Banned(st, p)}}
+
+\* Tx.ban: a peer neither in the book nor dialed nor connected leaves no record.
+Ban(st, p) ==
+  LET recorded == Known(st, p) \/ Banned(st, p) \/ p \in st.dialing \/ p \in DOMAIN st.connected
+      b == IF recorded THEN [st EXCEPT !.book[p].status = "banned"] ELSE st
+      d == IF p \in b.dialing THEN StopDialing(b, p) ELSE b
+      e == IF p \in DOMAIN d.connected /\ p \notin DOMAIN d.evicting
+           THEN Evict(d, p, "banned") ELSE d
+      t == Cancel(Cancel(e, RetryDial(p)), DisconnectCooldown(p))
+  IN IF p \in DOMAIN t.connected THEN t ELSE [t EXCEPT !.scores = Del(@, p)]
+
+-----------------------------------------------------------------------------
+(* Maintain (PeerManager.maintain): a set of possible results.              *)
+
+\* trimAboveMaxThreshold: the lowest-scored non-persistent limited peers.
+Trim(st) ==
+  LET n == Counts(st).connectedNotEvicting
+      cand == {p \in DOMAIN st.connected :
+                 Limited(p) /\ p \notin Persistent /\ p \notin DOMAIN st.evicting}
+      k == Min(n - MaxTarget, Cardinality(cand))
+  IN IF n <= MaxThreshold THEN {st}
+     ELSE {EvictSet(st, E, "above_max_threshold") :
+             E \in {E \in SUBSET cand :
+                      /\ Cardinality(E) = k
+                      /\ \A e \in E, o \in cand \ E : Score(st, e) <= Score(st, o)}}
+
+\* PeerManager.dialable
+Dialable(st, p) ==
+  /\ p # Self
+  /\ p \notin DOMAIN st.connected /\ p \notin st.dialing
+  /\ RetryDial(p) \notin st.timers /\ DisconnectCooldown(p) \notin st.timers
+  /\ ~Banned(st, p)
+
+TryDial(st, p) ==
+  IF Dialable(st, p) /\ DialRoom(st, p) # {}
+  THEN {DialIn(st, p, v) : v \in DialRoom(st, p)}
+  ELSE {st}
+
+\* dialPersistentPeers, in Java's ID order: here in every order.
+RECURSIVE DialPersistentIn(_, _)
+DialPersistentIn(st, todo) ==
+  IF todo = {} THEN {st}
+  ELSE UNION {UNION {DialPersistentIn(s2, todo \ {p}) : s2 \in TryDial(st, p)} : p \in todo}
+
+\* dialBookPicks: a random pick may miss, so any number of eligible known
+\* peers up to the budget is dialed (each into a free slot).
+BookPicks(st) ==
+  LET c == Counts(st)
+      budget == Min(MaxOutbound - (c.outbound + c.dialing),
+                    MaxTarget - (c.connectedNotEvicting + c.dialing))
+      eligible == {p \in Peer : Known(st, p) /\ p \notin Persistent /\ Dialable(st, p)}
+  IN {[st EXCEPT !.dialing = @ \cup S, !.out = @ \cup {Dial(p) : p \in S}] :
+        S \in {S \in SUBSET eligible : Cardinality(S) <= Max(budget, 0)}}
+
+Maintain(st) ==
+  UNION {UNION {BookPicks(s2) : s2 \in DialPersistentIn(s1, Persistent)} : s1 \in Trim(st)}
+
+\* Tx.finish: maintain once started, then PersistBook when the book changed.
+Finish(st) ==
+  {IF r.book # book THEN Emit(r, PersistBook) ELSE r :
+     r \in IF st.started THEN Maintain(st) ELSE {st}}
+
+Step(st) == \E r \in Finish(st) : Commit(r)
+
+\* Accepted with effects only, the state untouched (refusals, PeerReady's effect aside).
+Only(effects) == outbox' = effects /\ UNCHANGED <<book, dialing, connected, ready, evicting,
+                   upgrading, scores, persistentDialFailures, timers, started>>
+
+-----------------------------------------------------------------------------
+(* The actions, one per PeerEvent record.                                   *)
+
+Init ==
+  /\ book \in [Peer -> [status : {"unknown", "known"}, attempts : {0}]]
+  /\ dialing = {} /\ connected = EmptyFcn /\ ready = {} /\ evicting = EmptyFcn
+  /\ upgrading = EmptyFcn /\ scores = EmptyFcn /\ persistentDialFailures = EmptyFcn
+  /\ timers = {} /\ started = FALSE /\ outbox = {}
+
+\* @see PeerManager.onStarted
+Started ==
+  /\ ~started
+  /\ Step(Arm([Cur EXCEPT !.started = TRUE], MaintenanceKey))
+
+\* @see PeerManager.onAddressesLearned (one source; the book filters Self and bans)
+AddressesLearned(addresses) ==
+  Step([Cur EXCEPT !.book = [p \in Peer |->
+          IF p \in addresses /\ @[p].status = "unknown" THEN [status |-> "known", attempts |-> 0]
+          ELSE @[p]]])
+
+\* @see PeerManager.onDialRequested
+DialRequested(p) ==
+  /\ p # Self
+  /\ p \notin DOMAIN connected /\ p \notin dialing
+  /\ \E st \in Reinstated(Cur) :
+       /\ ~Banned(st, p)
+       /\ DialRoom(st, p) # {}
+       /\ \E v \in DialRoom(st, p) : Step(DialIn(st, p, v))
+
+\* @see PeerManager.onDialSucceeded
+DialSucceeded(p) ==
+  IF p \notin dialing
+  THEN /\ ~(p \in DOMAIN connected /\ connected[p] = "outbound") \* same address: rejected
+       /\ Only({Disconnect(p, IF p \in DOMAIN connected THEN "duplicate" ELSE "not_dialing")})
+  ELSE LET st == StopDialing(Cur, p) IN
+       IF Banned(st, p) THEN Step(Emit(st, Disconnect(p, "banned")))
+       ELSE IF Admission(st, p, "outbound") = {}
+       THEN Step(CoolDown(Emit(st, Disconnect(p, "full")), p))
+       ELSE \E v \in Admission(st, p, "outbound") :
+              LET c == Connect(st, p, "outbound", v)
+                  f == [c EXCEPT !.persistentDialFailures = Del(@, p)]
+                  g == Cancel(f, RetryDial(p))
+              IN Step(IF Known(g, p) THEN [g EXCEPT !.book[p].attempts = 0] ELSE g)
+
+\* @see PeerManager.onDialFailed
+DialFailed(p) ==
+  /\ p \in dialing
+  /\ LET st == StopDialing(Cur, p) IN
+     IF p \in Persistent
+     THEN LET n == IF p \in DOMAIN st.persistentDialFailures
+                   THEN Min(st.persistentDialFailures[p] + 1, PersistentFailureCap) ELSE 1
+          IN Step(Arm([st EXCEPT !.persistentDialFailures = Put(@, p, n)], RetryDial(p)))
+     ELSE IF Known(st, p)
+     THEN LET a == Min(st.book[p].attempts + 1, MaxDialAttempts)
+              s1 == [st EXCEPT !.book[p].attempts = a]
+          IN IF a >= MaxDialAttempts THEN Step(Ban(s1, p)) ELSE Step(Arm(s1, RetryDial(p)))
+     ELSE Step(st)
+
+\* @see PeerManager.onInboundAccepted
+InboundAccepted(p) ==
+  IF p = Self THEN Only({Disconnect(p, "self")})
+  ELSE IF p \in DOMAIN connected THEN Only({Disconnect(p, "duplicate")})
+  ELSE \E st \in Reinstated(Cur) :
+         IF Banned(st, p) THEN Step(Emit(st, Disconnect(p, "banned")))
+         ELSE LET s1 == StopDialing(st, p) IN
+              IF Admission(s1, p, "inbound") = {}
+              THEN Step(Emit(st, Disconnect(p, "full")))   \* our dial goes on
+              ELSE \E v \in Admission(s1, p, "inbound") :
+                     LET c == Connect(s1, p, "inbound", v)
+                     IN Step([c EXCEPT !.persistentDialFailures = Del(@, p)])
+
+\* @see PeerManager.onPeerReady (no maintenance)
+PeerReady(p) ==
+  /\ p \in DOMAIN connected /\ p \notin ready /\ p \notin DOMAIN evicting
+  /\ ready' = ready \cup {p}
+  /\ outbox' = {PublishPeerUpdate(p, "up")}
+  /\ UNCHANGED <<book, dialing, connected, evicting, upgrading, scores,
+                 persistentDialFailures, timers, started>>
+
+\* @see PeerManager.onPeerDisconnected
+PeerDisconnected(p) ==
+  /\ p \in DOMAIN connected
+  /\ LET s1 == [Cur EXCEPT !.connected = Del(@, p), !.evicting = Del(@, p),
+                           !.upgrading = Del(@, p)]
+         s2 == IF p \in ready
+               THEN Emit([s1 EXCEPT !.ready = @ \ {p}], PublishPeerUpdate(p, "down"))
+               ELSE s1
+         s3 == IF Known(s2, p) THEN s2 ELSE [s2 EXCEPT !.scores = Del(@, p)]
+     IN Step(CoolDown(s3, p))
+
+\* @see PeerManager.onPeerErrored
+PeerErrored(p) ==
+  /\ p \in DOMAIN connected
+  /\ Step(IF p \in DOMAIN evicting THEN Cur ELSE Evict(Cur, p, "errored"))
+
+\* @see PeerManager.onPeerReported
+PeerReported(p, feedback) ==
+  /\ p \in DOMAIN connected
+  /\ LET old == IF p \in DOMAIN scores THEN scores[p] ELSE 0
+         new == IF feedback = "good" THEN Min(ScoreMax, old + 1) ELSE Max(ScoreMin, old - 1)
+         s1 == [Cur EXCEPT !.scores = Put(@, p, new)]
+         s2 == IF p \in DOMAIN s1.upgrading /\ Score(s1, p) >= Score(s1, s1.upgrading[p])
+               THEN [s1 EXCEPT !.upgrading = Del(@, p)] ELSE s1
+     IN Step(s2)
+
+\* @see PeerManager.onPeerBanned (the duration is positive; Java rejects others)
+PeerBanned(p) ==
+  /\ p # Self
+  /\ IF p \in Persistent \cup Unconditional
+     THEN Step(IF p \in DOMAIN connected /\ p \notin DOMAIN evicting
+               THEN Evict(Cur, p, "banned") ELSE Cur)
+     ELSE Step(Ban(Cur, p))
+
+\* @see PeerManager.onTimerFired: the expired timers are the environment's.
+TimerFired(fired) ==
+  /\ fired # {} /\ fired \subseteq timers
+  /\ LET s1 == [Cur EXCEPT !.timers = @ \ fired]
+     IN IF MaintenanceKey \in fired
+        THEN \E s2 \in Reinstated(Arm(s1, MaintenanceKey)) : Step(s2)
+        ELSE Step(s1)
+
+Next ==
+  \/ Started
+  \/ \E a \in SUBSET Peer : AddressesLearned(a)
+  \/ \E p \in Node : DialRequested(p) \/ DialSucceeded(p) \/ InboundAccepted(p)
+  \/ \E p \in Peer : DialFailed(p) \/ PeerReady(p) \/ PeerDisconnected(p)
+                     \/ PeerErrored(p) \/ PeerBanned(p)
+  \/ \E p \in Peer, f \in Feedback : PeerReported(p, f)
+  \/ \E f \in SUBSET TimerKey : TimerFired(f)
+
+Spec == Init /\ [][Next]_vars
+
+-----------------------------------------------------------------------------
+(* Invariants: the names of PeerInvariants' constants.                      *)
+
+TypeOK ==
+  /\ book \in [Peer -> [status : BookStatus, attempts : 0..MaxDialAttempts]]
+  /\ dialing \subseteq Peer
+  /\ DOMAIN connected \subseteq Peer /\ \A p \in DOMAIN connected : connected[p] \in Direction
+  /\ ready \subseteq Peer
+  /\ DOMAIN evicting \subseteq Peer /\ \A p \in DOMAIN evicting : evicting[p] \in Reason
+  /\ DOMAIN upgrading \subseteq Peer /\ \A v \in DOMAIN upgrading : upgrading[v] \in Peer
+  /\ DOMAIN scores \subseteq Peer /\ \A p \in DOMAIN scores : scores[p] \in ScoreMin..ScoreMax
+  /\ DOMAIN persistentDialFailures \subseteq Peer
+  /\ \A p \in DOMAIN persistentDialFailures : persistentDialFailures[p] \in 1..PersistentFailureCap
+  /\ timers \subseteq TimerKey
+  /\ started \in BOOLEAN
+
+ConnectedWithinLimit ==
+  /\ Counts(Cur).connectedNotEvicting <= MaxConnected
+  /\ Counts(Cur).connectedAll <= MaxConnected + MaxConnectedUpgrade
+
+OutboundWithinLimit == Counts(Cur).outbound <= MaxOutbound
+
+InboundWithinLimit == Counts(Cur).inbound <= MaxInbound
+
+DialingWithinLimit == Counts(Cur).dialing <= MaxOutbound + MaxConnectedUpgrade
+
+\* One address per peer in the spec: connected and dialing are keyed by peer.
+OneConnectionPerPeer == DOMAIN connected \subseteq Peer
+
+OneDialPerPeer == dialing \subseteq Peer
+
+DialingDisjointConnected == dialing \cap DOMAIN connected = {}
+
+ReadyAndEvictingConnected ==
+  ready \subseteq DOMAIN connected /\ DOMAIN evicting \subseteq DOMAIN connected
+
+ReservationFromHigherScore ==
+  \A v \in DOMAIN upgrading :
+    /\ v \in DOMAIN connected /\ v \notin DOMAIN evicting
+    /\ upgrading[v] \in dialing
+    /\ Score(Cur, upgrading[v]) > Score(Cur, v)
+
+BannedNeverDialedOrAccepted ==
+  \A p \in Peer : book[p].status = "banned" =>
+    /\ p \notin dialing
+    /\ (p \in DOMAIN connected => p \in DOMAIN evicting)
+
+SelfNeverDialed == Self \notin dialing /\ Self \notin DOMAIN connected
+
+PersistentNeverEvictedForNonPersistent ==
+  \A p \in Persistent :
+    /\ p \in DOMAIN evicting => evicting[p] \notin {"evicted_for_upgrade", "above_max_threshold"}
+    /\ p \notin DOMAIN upgrading
+
+TimersOnlyForKnownPeers ==
+  \A k \in timers : k # MaintenanceKey => (k.peer \in Persistent \/ book[k.peer].status = "known")
+
+ScoresOnlyForKnownPeers ==
+  \A p \in DOMAIN scores : p \in DOMAIN connected \/ book[p].status = "known"
+
+PersistentFailuresOnlyForPersistent == DOMAIN persistentDialFailures \subseteq Persistent
+
+MaintenanceArmedWhenStarted == started => MaintenanceKey \in timers
+
+=============================================================================

@@ -1,0 +1,53 @@
+package dev.cairn.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proves the gate can fail: a mutant of the PeerManager whose DialSucceeded skips the admission
+ * check must make TLC exit 12 naming OutboundWithinLimit, with a trace whose last step is the
+ * mutated action and whose last state really holds more outbound connections than allowed.
+ */
+class GateCanFailTest {
+
+  @Test
+  void mutantThatOvershootsTheOutboundLimitIsCaught() {
+    TlcModel mutant = TlcModel.find(SpecDirs.test(), "MCPeerManagerMutant").orElseThrow();
+    TlcResult r = TlcRunner.run(mutant, List.of(SpecDirs.main()), SpecDirs.tlcOut(),
+        TlcRunner.Options.defaults());
+
+    assertThat(r.status()).as(r.failureReport()).isEqualTo(12);
+    assertThat(r.exit()).isEqualTo(TlcExit.INVARIANT_VIOLATED);
+    assertThat(r.output()).contains("Invariant OutboundWithinLimit is violated");
+    assertThat(r.failureReport())
+        .contains("exit 12", "OutboundWithinLimit", "State 1: <Initial predicate>");
+
+    Counterexample cex = r.counterexample().orElseThrow();
+    assertThat(cex.kind()).isEqualTo(Counterexample.Kind.INVARIANT);
+    assertThat(cex.violated()).contains("OutboundWithinLimit");
+    assertThat(cex.states()).hasSizeGreaterThan(2);
+    assertThat(cex.states().get(0).action()).isEqualTo("Init");
+    assertThat(cex.last().action()).isEqualTo("DialSucceededUnchecked");
+
+    Map<?, ?> connected = (Map<?, ?>) cex.last().variables().get("connected");
+    long outbound = connected.values().stream().filter("outbound"::equals).count();
+    assertThat(outbound).as("outbound connections in the violating state %s", connected)
+        .isGreaterThan(1);  // MaxOutbound = 1 in the model
+  }
+
+  @Test
+  void parseErrorIsReportedAs150() throws Exception {
+    java.nio.file.Path dir = SpecDirs.tlcOut().resolve("broken-spec");
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve("MCBroken.tla"),
+        "---- MODULE MCBroken ----\nVARIABLE x\nInit == x = \nNext == x' = x\n====\n");
+    java.nio.file.Files.writeString(dir.resolve("MCBroken.cfg"), "INIT Init\nNEXT Next\n");
+    TlcModel m = TlcModel.find(dir, "MCBroken").orElseThrow();
+    TlcResult r = TlcRunner.run(m, List.of(), SpecDirs.tlcOut(), TlcRunner.Options.defaults());
+    assertThat(r.exit()).as(r.output()).isEqualTo(TlcExit.PARSE_ERROR);
+    assertThat(r.passed()).isFalse();
+  }
+}
