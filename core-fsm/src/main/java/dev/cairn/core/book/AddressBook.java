@@ -5,7 +5,8 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
 import dev.cairn.core.WallTime;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -574,7 +575,9 @@ public record AddressBook(
    */
   private final class Sampler {
     private final Predicate<KnownAddress> allowed;
-    private final Set<NodeId> seen = new HashSet<>(); // membership only, never iterated
+    // membership only, never iterated; the book holds one entry object per ID (the same in the
+    // lookup and in every bucket), so identity is equality here and skips hashing the ID text
+    private final Set<KnownAddress> seen = Collections.newSetFromMap(new IdentityHashMap<>(1024));
 
     Sampler(Predicate<KnownAddress> allowed) {
       this.allowed = allowed;
@@ -619,7 +622,7 @@ public record AddressBook(
             continue;
           }
         }
-        if (seen.add(ka.id()) && allowed.test(ka)) {
+        if (seen.add(ka) && allowed.test(ka)) {
           out.add(ka.addr());
         }
       }
@@ -635,7 +638,7 @@ public record AddressBook(
       List<KnownAddress> rest = new ArrayList<>();
       for (KnownAddress ka : lookup.values()) {
         boolean inTables = ka.isNew() ? tables.contains(newBuckets) : tables.contains(oldBuckets);
-        if (inTables && !seen.contains(ka.id()) && allowed.test(ka)) {
+        if (inTables && !seen.contains(ka) && allowed.test(ka)) {
           rest.add(ka);
         }
       }
@@ -646,7 +649,7 @@ public record AddressBook(
         KnownAddress chosen = rest.get(pick);
         rest.set(pick, rest.get(i));
         rest.set(i, chosen);
-        seen.add(chosen.id());
+        seen.add(chosen);
         out.add(chosen.addr());
       }
       return p;

@@ -27,32 +27,36 @@ final class Placement {
 
   private Placement() {}
 
+  /** A fresh SHA-256 engine is cloned from this one; it is never updated itself. */
+  private static final MessageDigest PROTOTYPE = sha256();
+
   static int newBucket(BookConfig cfg, BookKey key, String addrGroup, String srcGroup) {
-    long inner = Long.remainderUnsigned(
-        hash(key, addrGroup, srcGroup, null), cfg.newBucketsPerGroup());
-    return (int) Long.remainderUnsigned(hash(key, srcGroup, null, inner), cfg.newBucketCount());
+    MessageDigest md = engine();
+    byte[] k = key.bytes();
+    long inner = Long.remainderUnsigned(hash(md, k, addrGroup, srcGroup, -1), cfg.newBucketsPerGroup());
+    return (int) Long.remainderUnsigned(hash(md, k, srcGroup, null, inner), cfg.newBucketCount());
   }
 
   static int oldBucket(BookConfig cfg, BookKey key, NodeAddress addr, String addrGroup) {
-    long inner = Long.remainderUnsigned(
-        hash(key, addr.toString(), null, null), cfg.oldBucketsPerGroup());
-    return (int) Long.remainderUnsigned(hash(key, addrGroup, null, inner), cfg.oldBucketCount());
+    MessageDigest md = engine();
+    byte[] k = key.bytes();
+    long inner = Long.remainderUnsigned(hash(md, k, addr.toString(), null, -1), cfg.oldBucketsPerGroup());
+    return (int) Long.remainderUnsigned(hash(md, k, addrGroup, null, inner), cfg.oldBucketCount());
   }
 
-  private static long hash(BookKey key, String a, String b, Long n) {
-    MessageDigest md = sha256();
-    md.update(key.bytes());
+  /** H(key ‖ a [‖ b] [‖ be64(n)]); {@code n < 0} means absent (the inputs used are all ≥ 0). */
+  private static long hash(MessageDigest md, byte[] key, String a, String b, long n) {
+    md.update(key);
     put(md, a);
     if (b != null) {
       put(md, b);
     }
-    if (n != null) {
-      long v = n;
+    if (n >= 0) {
       for (int i = 7; i >= 0; i--) {
-        md.update((byte) (v >>> (8 * i)));
+        md.update((byte) (n >>> (8 * i)));
       }
     }
-    byte[] d = md.digest();
+    byte[] d = md.digest(); // also resets md for the next hash
     long out = 0;
     for (int i = 0; i < 8; i++) {
       out = (out << 8) | (d[i] & 0xff);
@@ -65,6 +69,14 @@ final class Placement {
     md.update((byte) (bytes.length >>> 8));
     md.update((byte) bytes.length);
     md.update(bytes);
+  }
+
+  private static MessageDigest engine() {
+    try {
+      return (MessageDigest) PROTOTYPE.clone();
+    } catch (CloneNotSupportedException e) {
+      return sha256();
+    }
   }
 
   private static MessageDigest sha256() {

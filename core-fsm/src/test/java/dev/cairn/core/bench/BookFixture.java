@@ -21,8 +21,17 @@ final class BookFixture {
   static final BookConfig CFG = BookConfig.defaults(id(999_999_999L));
   static final WallTime T0 = new WallTime(1_700_000_000_000L);
 
+  /** A distinct ID for each {@code n}, spread like real IDs (hashes), not sharing a prefix. */
   static NodeId id(long n) {
-    return NodeId.of(String.format("%040x", n));
+    StringBuilder sb = new StringBuilder(NodeId.HEX_LENGTH);
+    Prng p = Prng.seeded(n);
+    while (sb.length() < NodeId.HEX_LENGTH) {
+      Prng.Long64 d = p.nextLong();
+      sb.append(String.format("%016x", d.value()));
+      p = d.next();
+    }
+    sb.setLength(NodeId.HEX_LENGTH - 8);
+    return NodeId.of(sb.append(String.format("%08x", n)).toString()); // suffix keeps them distinct
   }
 
   /** Distinct routable IPv4 addresses, consecutive {@code n} in different /16 groups. */
