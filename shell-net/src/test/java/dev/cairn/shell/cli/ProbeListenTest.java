@@ -1,0 +1,174 @@
+package dev.cairn.shell.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cairn listen} and {@code cairn probe} run in-process against each other on loopback. */
+class ProbeListenTest {
+
+  private final StringWriter listenOut = new StringWriter();
+  private Thread listen;
+  private String listenerAddress;
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Cairn.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @BeforeEach
+  void startListener() throws Exception {
+    CommandLine cl = Cairn.commandLine();
+    cl.setOut(new PrintWriter(listenOut, true));
+    cl.setErr(new PrintWriter(new StringWriter(), true));
+    listen = new Thread(() -> cl.execute("listen", "--laddr", "tcp://127.0.0.1:0",
+        "--network", "probe-chain", "--duration", "60s",
+        "--addrs", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@203.0.113.10:26656,"
+            + "35aeeb5a43ab2064d3e174dbbe76e191d8218423@[2001:4860::8888]:26657"), "listen");
+    listen.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (listenerAddress == null && System.nanoTime() < deadline) {
+      String first = listenOut.toString().lines().findFirst().orElse("");
+      if (!first.isEmpty()) {
+        JsonNode n = Json.MAPPER.readTree(first);
+        assertThat(n.get("event").asText()).isEqualTo("listening");
+        listenerAddress = n.get("node_id").asText() + "@" + n.get("listen_addr").asText();
+      } else {
+        Thread.sleep(20);
+      }
+    }
+    assertThat(listenerAddress).as("listen printed its ready line").isNotNull();
+  }
+
+  @AfterEach
+  void stopListener() throws InterruptedException {
+    listen.interrupt(); // ends its wait; it closes the server and its event loops
+    listen.join(10_000);
+  }
+
+  private List<JsonNode> listenEvents() throws Exception {
+    List<String> lines = listenOut.toString().lines().toList();
+    java.util.ArrayList<JsonNode> out = new java.util.ArrayList<>();
+    for (String l : lines) {
+      out.add(Json.MAPPER.readTree(l));
+    }
+    return out;
+  }
+
+  @Test
+  void probePrintsNodeInfoAndTheListenersAddresses() throws Exception {
+    Run r = run("probe", listenerAddress, "--network", "probe-chain");
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines).hasSize(2);
+    JsonNode info = Json.MAPPER.readTree(lines.get(0)).get("node_info");
+    assertThat(info.get("id").asText() + "@" + info.get("listen_addr").asText()).isEqualTo(listenerAddress);
+    assertThat(info.get("network").asText()).isEqualTo("probe-chain");
+    assertThat(info.get("channels").asText()).isEqualTo("00");
+    JsonNode addrs = Json.MAPPER.readTree(lines.get(1)).get("addresses");
+    assertThat(addrs).hasSize(2);
+    assertThat(addrs.get(0).get("ip").asText()).isEqualTo("203.0.113.10");
+    assertThat(addrs.get(1).get("ip").asText()).isEqualTo("2001:4860::8888");
+    assertThat(addrs.get(1).get("port").asInt()).isEqualTo(26657);
+
+    Thread.sleep(200);
+    assertThat(listenEvents()).extracting(n -> n.get("event").asText())
+        .contains("peer_connected", "message", "pex_answered");
+  }
+
+  @Test
+  void probeWithAKeyFileUsesThatIdentity(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("node_key.json");
+    Path example = Path.of(System.getProperty("cairn.vectors", "../shared/vectors")).resolve("../examples/node_key.example.json");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(example),
+        "CometBFT example node_key.json not found next to the vectors at " + example + "; skipping");
+    Files.copy(example, key);
+    assertThat(run("probe", listenerAddress, "--network", "probe-chain", "--key", key.toString()).exit()).isZero();
+    Thread.sleep(200);
+    assertThat(listenEvents()).filteredOn(n -> n.get("event").asText().equals("peer_connected"))
+        .extracting(n -> n.get("peer").asText()).contains("2d6ea4296e321edc08897614e2a24c4bc3e71d63");
+  }
+
+  @Test
+  void probeFailures_exitNonZeroWithOneLineNamingTheReason() throws Exception {
+    Run wrongNet = run("probe", listenerAddress, "--network", "other-chain");
+    assertThat(wrongNet.exit()).isNotZero();
+    assertThat(wrongNet.err().lines().toList()).hasSize(1);
+    assertThat(wrongNet.err()).contains("WRONG_NETWORK").contains("other-chain");
+
+    String wrongId = "2d6ea4296e321edc08897614e2a24c4bc3e71d63@" + listenerAddress.substring(41);
+    Run mismatch = run("probe", wrongId, "--network", "probe-chain");
+    assertThat(mismatch.exit()).isNotZero();
+    assertThat(mismatch.err()).contains("ID_MISMATCH").contains("2d6ea4296e321edc08897614e2a24c4bc3e71d63");
+
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Run refused = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + closedPort,
+        "--network", "probe-chain");
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err()).contains("refused");
+
+    Run bad = run("probe", "not-an-address", "--network", "probe-chain");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("invalid address");
+  }
+
+  @Test
+  void probeOfASilentPeerTimesOutInTheHandshake() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0)) {
+      CompletableFuture<Socket> accepted = new CompletableFuture<>();
+      Thread acceptor = new Thread(() -> {
+        try {
+          accepted.complete(silent.accept());
+        } catch (Exception e) {
+          accepted.complete(null);
+        }
+      });
+      acceptor.start();
+      Run r = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + silent.getLocalPort(),
+          "--network", "probe-chain", "--handshake-timeout", "300ms");
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.err()).contains("HANDSHAKE_TIMEOUT");
+      Socket s = accepted.get(5, TimeUnit.SECONDS);
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void listenBansAPeerThatAsksTooOften() throws Exception {
+    // Three PexRequests back to back: two are free, the third breaks the 10 s rule.
+    var pipelineProbe = new RepeatedPexRequests(listenerAddress, "probe-chain", 3);
+    pipelineProbe.run();
+    Thread.sleep(300);
+    List<JsonNode> events = listenEvents();
+    assertThat(events).filteredOn(n -> n.get("event").asText().equals("pex_answered")).hasSize(2);
+    assertThat(events).filteredOn(n -> n.get("event").asText().equals("peer_banned"))
+        .singleElement().satisfies(n -> assertThat(n.get("reason").asText()).contains("PexRequest"));
+    assertThat(pipelineProbe.closedByPeer()).isTrue();
+  }
+}
