@@ -14,7 +14,8 @@ import java.util.OptionalLong;
  * @param prngSeed {@code prng_seed}: fixes the core's random choices (tests, replays); absent
  *     means a seed drawn from {@code SecureRandom} at start-up and written to the trace
  * @param thresholds {@code min_threshold}, {@code min_target}, {@code max_target}, {@code
- *     max_threshold}; absent keys are derived from {@code max_num_outbound_peers}
+ *     max_threshold}, over all connections; absent keys are derived from {@code
+ *     max_num_inbound_peers} and {@code max_num_outbound_peers}
  * @param maxConnectedUpgrade {@code max_connected_upgrade}: extra slots to replace a worse peer
  * @param retryDelayMin {@code retry_delay_min}: the delay added per failed dial (linear)
  * @param retryDelayMax {@code retry_delay_max}: the cap on the retry delay
@@ -50,16 +51,17 @@ public record CairnConfig(
   }
 
   /**
-   * Defaults for an outbound limit of {@code maxOutbound}: Tendermint v0.35's node defaults for
-   * retries (250 ms per failure, capped at 30 min, up to 5 s jitter), its 2 s disconnect
-   * cool-down and 4 upgrade slots.
+   * Defaults for the peer limits {@code maxInbound} and {@code maxOutbound}: the maintenance
+   * band of {@link MaintenanceThresholds#derive}, Tendermint v0.35's node defaults for retries
+   * (250 ms per failure, capped at 30 min, up to 5 s jitter), its 2 s disconnect cool-down and 4
+   * upgrade slots.
    */
-  public static CairnConfig defaults(int maxOutbound) {
+  public static CairnConfig defaults(int maxInbound, int maxOutbound) {
     return new CairnConfig(
         Optional.empty(),
         "cairn",
         OptionalLong.empty(),
-        MaintenanceThresholds.derive(maxOutbound),
+        MaintenanceThresholds.derive(maxInbound, maxOutbound),
         4,
         Duration.ofMillis(250),
         Duration.ofMinutes(30),

@@ -45,6 +45,9 @@ public final class ConfigLoader {
 
   public static final int OUTBOUND_PEERS_MAX = 1_000;
 
+  /** Upper end of the threshold keys' range; the band itself must fit the sum of both limits. */
+  static final int THRESHOLD_MAX = INBOUND_PEERS_MAX + OUTBOUND_PEERS_MAX;
+
   public static final int PACKET_PAYLOAD_BYTES_MAX = 1 << 20;
 
   public static final int CONNECTED_UPGRADE_MAX = 100;
@@ -189,7 +192,7 @@ public final class ConfigLoader {
   private static CairnConfig readCairn(
       Section s, P2pConfig p2p, String cometMoniker, MetricsConfig cometMetrics)
       throws ConfigException {
-    CairnConfig d = CairnConfig.defaults(p2p.maxNumOutboundPeers());
+    CairnConfig d = CairnConfig.defaults(p2p.maxNumInboundPeers(), p2p.maxNumOutboundPeers());
     MaintenanceThresholds t = d.thresholds();
     String network = s.string("network", "");
     String trace = s.string("trace_file", "");
@@ -200,10 +203,10 @@ public final class ConfigLoader {
             ? OptionalLong.of(s.integer("prng_seed", 0, Long.MIN_VALUE, Long.MAX_VALUE))
             : OptionalLong.empty(),
         new MaintenanceThresholds(
-            (int) s.integer("min_threshold", t.minThreshold(), 0, OUTBOUND_PEERS_MAX + 1),
-            (int) s.integer("min_target", t.minTarget(), 0, OUTBOUND_PEERS_MAX + 1),
-            (int) s.integer("max_target", t.maxTarget(), 0, OUTBOUND_PEERS_MAX + 1),
-            (int) s.integer("max_threshold", t.maxThreshold(), 0, OUTBOUND_PEERS_MAX + 1)),
+            (int) s.integer("min_threshold", t.minThreshold(), 0, THRESHOLD_MAX),
+            (int) s.integer("min_target", t.minTarget(), 0, THRESHOLD_MAX),
+            (int) s.integer("max_target", t.maxTarget(), 0, THRESHOLD_MAX),
+            (int) s.integer("max_threshold", t.maxThreshold(), 0, THRESHOLD_MAX)),
         (int) s.integer("max_connected_upgrade", d.maxConnectedUpgrade(), 0, CONNECTED_UPGRADE_MAX),
         s.duration("retry_delay_min", d.retryDelayMin()),
         s.duration("retry_delay_max", d.retryDelayMax()),
@@ -236,6 +239,10 @@ public final class ConfigLoader {
 
   /** The rules that relate several keys, and ranges not checked while reading. */
   static final class Validation {
+    private static final String BAND =
+        "min_threshold < min_target <= max_target < max_threshold"
+            + " <= max_num_inbound_peers + max_num_outbound_peers";
+
     private Validation() {}
 
     static void check(Section p2pSection, P2pConfig p2p, Section cairnSection, CairnConfig c)
@@ -256,7 +263,7 @@ public final class ConfigLoader {
             "must have at most " + CHAIN_ID_LENGTH_MAX + " characters (CometBFT's chain ID limit)");
       }
       moniker(cairnSection, c.moniker());
-      thresholds(cairnSection, c.thresholds(), p2p.maxNumOutboundPeers());
+      thresholds(cairnSection, c.thresholds(), p2p.maxNumInboundPeers(), p2p.maxNumOutboundPeers());
       positive(cairnSection, "retry_delay_min", c.retryDelayMin());
       if (c.retryDelayMax().compareTo(c.retryDelayMin()) < 0) {
         throw cairnSection.bad("retry_delay_max", Section.quote(GoDuration.format(c.retryDelayMax())),
@@ -274,28 +281,31 @@ public final class ConfigLoader {
       }
     }
 
-    private static void thresholds(Section s, MaintenanceThresholds t, int maxOutbound)
+    private static void thresholds(Section s, MaintenanceThresholds t, int maxInbound, int maxOutbound)
         throws ConfigException {
       if (t.minTarget() <= t.minThreshold()) {
         throw s.bad("min_target", Integer.toString(t.minTarget()),
-            "must be greater than min_threshold = " + t.minThreshold()
-                + " (min_threshold < min_target <= max_target < max_threshold)");
+            "must be greater than min_threshold = " + t.minThreshold() + " (" + BAND + ")");
       }
       if (t.maxTarget() < t.minTarget()) {
         throw s.bad("max_target", Integer.toString(t.maxTarget()),
-            "must not be less than min_target = " + t.minTarget()
-                + " (min_threshold < min_target <= max_target < max_threshold)");
+            "must not be less than min_target = " + t.minTarget() + " (" + BAND + ")");
       }
       if (t.maxThreshold() <= t.maxTarget()) {
         throw s.bad("max_threshold", Integer.toString(t.maxThreshold()),
-            "must be greater than max_target = " + t.maxTarget()
-                + " (min_threshold < min_target <= max_target < max_threshold)");
+            "must be greater than max_target = " + t.maxTarget() + " (" + BAND + ")");
       }
-      int reachable = Math.max(1, maxOutbound);
-      if (t.maxTarget() > reachable) {
-        throw s.bad("max_target", Integer.toString(t.maxTarget()),
-            "must not exceed [p2p] max_num_outbound_peers = " + maxOutbound
-                + ": a target above the outbound limit can never be reached");
+      int total = maxInbound + maxOutbound;
+      if (total >= 2 && t.maxThreshold() > total) {
+        throw s.bad("max_threshold", Integer.toString(t.maxThreshold()),
+            "must be at most [p2p] max_num_inbound_peers + max_num_outbound_peers = " + maxInbound
+                + " + " + maxOutbound + " = " + total + " (" + BAND
+                + "): the band counts all connections, and no more than that are ever open");
+      }
+      if (total < 2 && t.maxThreshold() > 2) {
+        throw s.bad("max_threshold", Integer.toString(t.maxThreshold()),
+            "must be at most 2 (" + BAND + "): [p2p] max_num_inbound_peers + max_num_outbound_peers = "
+                + total + " leaves room for no band, so only the inert 0, 1, 1, 2 is accepted");
       }
     }
 

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * Renders a fresh config.toml, as {@code cairn init} writes it: CometBFT's {@code [p2p]} section
  * with its keys, comments and order (v0.38's template), then Cairn's {@code [cairn]} section.
  * Settings left at a derived or absent default are written as comments, so a later change of
- * {@code max_num_outbound_peers} still moves the maintenance band. {@link ConfigLoader} reads
- * the result back to an equal {@link NodeConfig}.
+ * {@code max_num_inbound_peers} or {@code max_num_outbound_peers} still moves the maintenance
+ * band. {@link ConfigLoader} reads the result back to an equal {@link NodeConfig}.
  */
 public final class ConfigWriter {
 
@@ -99,14 +99,15 @@ public final class ConfigWriter {
         .append(c.prngSeed().isPresent() ? "" : "# ")
         .append("prng_seed = ").append(c.prngSeed().orElse(0)).append("\n\n");
     MaintenanceThresholds t = c.thresholds();
-    boolean derived = t.equals(MaintenanceThresholds.derive(config.p2p().maxNumOutboundPeers()));
+    boolean derived = t.equals(MaintenanceThresholds.derive(
+        config.p2p().maxNumInboundPeers(), config.p2p().maxNumOutboundPeers()));
     String prefix = derived ? "# " : "";
-    sb.append("# Connection-count maintenance over outbound connections (Tezos-style hysteresis):\n")
-        .append("# below min_threshold, dial until min_target; above max_threshold, disconnect the\n")
-        .append("# lowest-scored peers until max_target. Needs\n")
-        .append("# min_threshold < min_target <= max_target < max_threshold and\n")
-        .append("# max_target <= max_num_outbound_peers. When absent, derived from max_num_outbound_peers\n")
-        .append("# (10 gives 4, 5, 8, 9).\n")
+    sb.append("# Connection-count maintenance over all connections, inbound and outbound (Tezos-style\n")
+        .append("# hysteresis): below min_threshold, dial (as far as max_num_outbound_peers allows) until\n")
+        .append("# min_target; above max_threshold, disconnect peers, inbound and lowest-scored first, until\n")
+        .append("# max_target. Needs min_threshold < min_target <= max_target < max_threshold <=\n")
+        .append("# max_num_inbound_peers + max_num_outbound_peers. When absent, derived from those two\n")
+        .append("# limits (40 inbound and 10 outbound give 16, 22, 38, 44).\n")
         .append(prefix).append("min_threshold = ").append(t.minThreshold()).append('\n')
         .append(prefix).append("min_target = ").append(t.minTarget()).append('\n')
         .append(prefix).append("max_target = ").append(t.maxTarget()).append('\n')

@@ -1,40 +1,63 @@
 package dev.cairn.shell.config;
 
+import dev.cairn.core.peer.PeerConfig;
+
 /**
- * The hysteresis band of connection-count maintenance over the number of outbound
- * connections, after Tezos' {@code make_maintenance_bounds}: below {@code minThreshold} dial
- * until {@code minTarget}; above {@code maxThreshold} disconnect (lowest score first) until
- * {@code maxTarget}. Valid bands satisfy {@code 0 <= minThreshold < minTarget <= maxTarget <
- * maxThreshold}; {@link ConfigLoader} also requires {@code maxTarget <= max(1,
- * max_num_outbound_peers)}, since no target above the outbound limit can be reached.
+ * The hysteresis band of connection-count maintenance over the <em>total</em> number of
+ * connections, inbound and outbound, after Tezos' {@code make_maintenance_bounds}: below {@code
+ * minThreshold} dial until {@code minTarget} (as far as the outbound limit allows); above
+ * {@code maxThreshold} disconnect (inbound and lowest score first) until {@code maxTarget}. The
+ * core ({@link PeerConfig}) requires {@code 0 <= minThreshold < minTarget <= maxTarget <
+ * maxThreshold <= maxConnected}, and the node uses {@code max_num_inbound_peers +
+ * max_num_outbound_peers} as {@code maxConnected}; {@link ConfigLoader} checks the same rule.
  */
 public record MaintenanceThresholds(int minThreshold, int minTarget, int maxTarget, int maxThreshold) {
 
   /**
-   * The default band for an outbound limit of {@code maxOutbound}.
+   * The default band for the limits {@code maxInbound} and {@code maxOutbound}, with {@code
+   * total = maxInbound + maxOutbound}.
    *
-   * <p>Tezos derives its band from (min, expected, max) connections in the ratio 1 : 2 : 3
-   * ({@code --connections N} gives N/2, N, 3N/2) with {@code step_min = (expected - min) / 3},
-   * {@code step_max = (max - expected) / 3} and the band {@code min + step_min, min + 2
-   * step_min, max - 2 step_max, max - step_max}. Here the outbound limit is the maximum, so
-   * min = max/3 and expected = 2max/3 (10 outbound gives 4/5/8/9, 40 gives 17/21/32/36). Below
-   * 9 the steps would be zero, so small limits get the tightest valid band instead: {@code
-   * ceil(N/2) - 1, ceil(N/2), N - 1, N}; below 2 there is no band inside the limit and the
-   * result, 0/1/1/2, never triggers a disconnect.
+   * <p>The core's formula, {@link PeerConfig#defaultThresholds} over (min, expected, max) =
+   * ({@code maxOutbound}, {@code (maxOutbound + total) / 2}, {@code total}): CometBFT's 40 in
+   * and 10 out give (10, 30, 50), hence 16, 22, 38, 44. Both of its steps depend on the inbound
+   * limit only and are zero below 6 inbound peers, so the formula then yields no valid band; the
+   * result is instead the tightest valid band inside [0, total], one step wide on each side and
+   * placed where the formula would put it as far as the bound allows: {@code m - 1, m, total -
+   * 1, total} with {@code m = min(maxOutbound + 1, total - 1)} (6 in and 10 out through the
+   * formula and 5 in and 10 out through this rule give 11/12/14/15 and 10/11/14/15).
+   *
+   * <p>Below a total of 2 no band fits inside the limit. The result is then {@code 0, 1, 1, 2},
+   * which never triggers: no count is below 0, and trimming would start only above 2
+   * connections, more than the limits admit. {@link ConfigLoader} accepts that band (and only
+   * that one) for such limits, but the core refuses it, as it refuses any band, when its
+   * {@code maxConnected} is below 2.
+   *
+   * @throws IllegalArgumentException if a limit is negative
    */
-  public static MaintenanceThresholds derive(int maxOutbound) {
-    if (maxOutbound < 2) {
+  public static MaintenanceThresholds derive(int maxInbound, int maxOutbound) {
+    if (maxInbound < 0 || maxOutbound < 0) {
+      throw new IllegalArgumentException(
+          "peer limits must not be negative, got " + maxInbound + " in, " + maxOutbound + " out");
+    }
+    int total = maxInbound + maxOutbound;
+    if (total < 2) {
       return new MaintenanceThresholds(0, 1, 1, 2);
     }
-    if (maxOutbound < 9) {
-      int half = (maxOutbound + 1) / 2;
-      return new MaintenanceThresholds(half - 1, half, maxOutbound - 1, maxOutbound);
+    int[] t = PeerConfig.defaultThresholds(maxOutbound, (maxOutbound + total) / 2, total);
+    MaintenanceThresholds formula = new MaintenanceThresholds(t[0], t[1], t[2], t[3]);
+    if (formula.fitsWithin(total)) {
+      return formula;
     }
-    int min = maxOutbound / 3;
-    int expected = 2 * maxOutbound / 3;
-    int stepMin = (expected - min) / 3;
-    int stepMax = (maxOutbound - expected) / 3;
-    return new MaintenanceThresholds(
-        min + stepMin, min + 2 * stepMin, maxOutbound - 2 * stepMax, maxOutbound - stepMax);
+    int minTarget = Math.min(maxOutbound + 1, total - 1);
+    return new MaintenanceThresholds(minTarget - 1, minTarget, total - 1, total);
+  }
+
+  /**
+   * Whether {@code 0 <= minThreshold < minTarget <= maxTarget < maxThreshold <=
+   * maxConnected}, the core's rule.
+   */
+  public boolean fitsWithin(int maxConnected) {
+    return 0 <= minThreshold && minThreshold < minTarget && minTarget <= maxTarget
+        && maxTarget < maxThreshold && maxThreshold <= maxConnected;
   }
 }

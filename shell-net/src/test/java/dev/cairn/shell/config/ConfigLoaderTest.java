@@ -34,21 +34,22 @@ class ConfigLoaderTest {
   void cometBftDefaultsFile_parsesToTheDefaults() throws Exception {
     NodeConfig c = ConfigLoader.parse(resource("config_p2p_defaults_v0.38.toml"), "config.toml", GENESIS);
     assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
-    assertThat(c.cairn()).isEqualTo(CairnConfig.defaults(10));
+    assertThat(c.cairn()).isEqualTo(CairnConfig.defaults(40, 10));
     assertThat(c.network()).isEqualTo("test-chain");
     assertThat(c.warnings()).isEmpty();
     // spot-check the defaults themselves against CometBFT's table
     assertThat(c.p2p().flushThrottleTimeout()).isEqualTo(Duration.ofMillis(100));
     assertThat(c.p2p().handshakeTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.p2p().maxNumInboundPeers()).isEqualTo(40);
-    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(4, 5, 8, 9));
+    // the core's default band over 40 + 10 connections
+    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(16, 22, 38, 44));
   }
 
   @Test
   void emptyFile_givesTheDefaultsToo() throws Exception {
     NodeConfig c = ConfigLoader.parse("", "config.toml", GENESIS);
     assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
-    assertThat(c.cairn()).isEqualTo(CairnConfig.defaults(10));
+    assertThat(c.cairn()).isEqualTo(CairnConfig.defaults(40, 10));
   }
 
   @Test
@@ -73,7 +74,8 @@ class ConfigLoaderTest {
     // Cairn falls back to CometBFT's own keys
     assertThat(c.cairn().moniker()).isEqualTo("sentry-eu-1");
     assertThat(c.cairn().metrics()).isEqualTo(new MetricsConfig(true, ":26660", "cometbft"));
-    assertThat(c.cairn().thresholds()).isEqualTo(MaintenanceThresholds.derive(20));
+    // derived from 60 in + 20 out: (20, 50, 80) in the core's formula
+    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(30, 40, 60, 70));
   }
 
   @Test
@@ -90,8 +92,8 @@ class ConfigLoaderTest {
         prng_seed = -42
         min_threshold = 2
         min_target = 3
-        max_target = 25
-        max_threshold = 29
+        max_target = 45
+        max_threshold = 70
         max_connected_upgrade = 0
         retry_delay_min = "1s"
         retry_delay_max = "1h"
@@ -105,9 +107,33 @@ class ConfigLoaderTest {
     NodeConfig c = ConfigLoader.parse(toml, "config.toml", Optional.empty());
     assertThat(c.network()).isEqualTo("cairn-net");
     assertThat(c.cairn()).isEqualTo(new CairnConfig(Optional.of("cairn-net"), "from-cairn", OptionalLong.of(-42),
-        new MaintenanceThresholds(2, 3, 25, 29), 0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ZERO,
+        new MaintenanceThresholds(2, 3, 45, 70), 0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ZERO,
         Duration.ofSeconds(10), Optional.of("data/trace.bin"),
         new MetricsConfig(false, "127.0.0.1:9100", "tendermint")));
+  }
+
+  @Test
+  void thresholds_countAllConnections_soTheBandMayExceedTheOutboundLimit() throws Exception {
+    // max_target far above max_num_outbound_peers, max_threshold exactly the sum of both limits
+    String toml = """
+        [p2p]
+        max_num_inbound_peers = 40
+        max_num_outbound_peers = 10
+        [cairn]
+        min_threshold = 11
+        min_target = 12
+        max_target = 49
+        max_threshold = 50
+        """;
+    NodeConfig c = ConfigLoader.parse(toml, "config.toml", GENESIS);
+    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(11, 12, 49, 50));
+  }
+
+  @Test
+  void limitsBelowATotalOfTwo_loadWithTheInertBand() throws Exception {
+    NodeConfig c = ConfigLoader.parse(
+        "[p2p]\nmax_num_inbound_peers = 0\nmax_num_outbound_peers = 0\n", "config.toml", GENESIS);
+    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(0, 1, 1, 2));
   }
 
   @Test
@@ -231,11 +257,17 @@ class ConfigLoaderTest {
         Arguments.of("[cairn]\nmoniker = \"\"", "moniker", "printable ASCII"),
         Arguments.of("[cairn]\nmoniker = \"caf\u00e9\"", "moniker", "printable ASCII"),
         Arguments.of("[cairn]\nprng_seed = \"42\"", "prng_seed", "whole number"),
-        Arguments.of("[cairn]\nmin_threshold = 5", "min_target", "greater than min_threshold = 5"),
-        Arguments.of("[cairn]\nmax_target = 4", "max_target", "not be less than min_target = 5"),
-        Arguments.of("[cairn]\nmax_threshold = 8", "max_threshold", "greater than max_target = 8"),
-        Arguments.of("[cairn]\nmax_target = 11\nmax_threshold = 12", "max_target",
-            "must not exceed [p2p] max_num_outbound_peers = 10"),
+        Arguments.of("[cairn]\nmin_threshold = 22", "min_target", "greater than min_threshold = 22"),
+        Arguments.of("[cairn]\nmax_target = 21", "max_target", "not be less than min_target = 22"),
+        Arguments.of("[cairn]\nmax_threshold = 38", "max_threshold", "greater than max_target = 38"),
+        Arguments.of("[cairn]\nmax_threshold = 51", "max_threshold",
+            "must be at most [p2p] max_num_inbound_peers + max_num_outbound_peers = 40 + 10 = 50"),
+        Arguments.of("[p2p]\nmax_num_inbound_peers = 0\nmax_num_outbound_peers = 30\n[cairn]\nmin_threshold = 1"
+            + "\nmin_target = 2\nmax_target = 30\nmax_threshold = 31", "max_threshold",
+            "max_num_inbound_peers + max_num_outbound_peers = 0 + 30 = 30"),
+        Arguments.of("[p2p]\nmax_num_inbound_peers = 1\nmax_num_outbound_peers = 0\n[cairn]\nmax_target = 2"
+            + "\nmax_threshold = 3", "max_threshold", "must be at most 2"),
+        Arguments.of("[cairn]\nmax_threshold = 11001", "max_threshold", "at most 11000"),
         Arguments.of("[cairn]\nmin_threshold = -1", "min_threshold", "must not be negative"),
         Arguments.of("[cairn]\nmax_connected_upgrade = 101", "max_connected_upgrade", "at most 100"),
         Arguments.of("[cairn]\nretry_delay_min = \"0s\"", "retry_delay_min", "greater than zero"),

@@ -17,7 +17,7 @@ class ConfigWriterTest {
   @TempDir Path home;
 
   static NodeConfig defaults(String network) {
-    CairnConfig d = CairnConfig.defaults(10);
+    CairnConfig d = CairnConfig.defaults(40, 10);
     CairnConfig c = new CairnConfig(Optional.of(network), d.moniker(), d.prngSeed(), d.thresholds(),
         d.maxConnectedUpgrade(), d.retryDelayMin(), d.retryDelayMax(), d.retryJitterMax(), d.disconnectCooldown(),
         d.traceFile(), d.metrics());
@@ -65,11 +65,32 @@ class ConfigWriterTest {
   }
 
   @Test
-  void derivedThresholds_areWrittenAsComments_soTheyFollowTheOutboundLimit() throws Exception {
+  void derivedThresholds_areWrittenAsComments_soTheyFollowBothLimits() throws Exception {
     String text = ConfigWriter.render(defaults("x"));
-    assertThat(text).contains("# min_threshold = 4\n").contains("# prng_seed = 0\n");
+    assertThat(text).contains("# min_threshold = 16\n# min_target = 22\n# max_target = 38\n# max_threshold = 44\n")
+        .contains("# prng_seed = 0\n")
+        .contains("max_threshold <=\n# max_num_inbound_peers + max_num_outbound_peers.")
+        .doesNotContain("over outbound connections");
     String moreOutbound = text.replace("max_num_outbound_peers = 10", "max_num_outbound_peers = 40");
     NodeConfig c = ConfigLoader.parse(moreOutbound, "config.toml", Optional.empty());
-    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(17, 21, 32, 36));
+    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(46, 52, 68, 74));
+    String moreInbound = text.replace("max_num_inbound_peers = 40", "max_num_inbound_peers = 100");
+    c = ConfigLoader.parse(moreInbound, "config.toml", Optional.empty());
+    assertThat(c.cairn().thresholds()).isEqualTo(MaintenanceThresholds.derive(100, 10))
+        .isEqualTo(new MaintenanceThresholds(26, 42, 78, 94));
+  }
+
+  @Test
+  void aBandThatIsNotTheDerivedOne_isWrittenAsKeys() throws Exception {
+    NodeConfig d = defaults("x");
+    CairnConfig dc = d.cairn();
+    // the old outbound-only band for 10 out: valid, but no longer what 40 + 10 derive
+    CairnConfig c = new CairnConfig(dc.network(), dc.moniker(), dc.prngSeed(), new MaintenanceThresholds(4, 5, 8, 9),
+        dc.maxConnectedUpgrade(), dc.retryDelayMin(), dc.retryDelayMax(), dc.retryJitterMax(),
+        dc.disconnectCooldown(), dc.traceFile(), dc.metrics());
+    NodeConfig written = new NodeConfig(d.network(), d.p2p(), c, List.of());
+    String text = ConfigWriter.render(written);
+    assertThat(text).contains("\nmin_threshold = 4\nmin_target = 5\nmax_target = 8\nmax_threshold = 9\n");
+    assertThat(ConfigLoader.parse(text, "config.toml", Optional.empty())).isEqualTo(written);
   }
 }
