@@ -1,6 +1,7 @@
 ---------------------------- MODULE MCPeerManager ----------------------------
 (* A small model of PeerManager for the TLC gate: two peers, one of them     *)
-(* persistent, limits small enough that upgrades, trimming and bans happen.  *)
+(* persistent; limits small enough that upgrades and bans happen. Trimming *)
+(* above MaxThreshold needs three connections: not reached at these bounds. *)
 EXTENDS PeerManager, TLC
 
 CONSTANTS p1, p2, self

@@ -469,4 +469,40 @@ PersistentFailuresOnlyForPersistent == DOMAIN persistentDialFailures \subseteq P
 
 MaintenanceArmedWhenStarted == started => MaintenanceKey \in timers
 
+-----------------------------------------------------------------------------
+(* Liveness. The environment (the shell, the network, the clock) is fair:   *)
+(* a dial in flight ends, an eviction ends in PeerDisconnected, and time   *)
+(* keeps passing every armed deadline (TimerFired(timers) recurs). Java's   *)
+(* book pick is random and may miss;                                        *)
+(* that randomness is modelled by strong fairness on "a maintenance round   *)
+(* that dials": if such rounds are possible again and again, one happens.   *)
+
+DialIssued == \E e \in outbox : e.type = "Dial"
+
+Fairness ==
+  /\ \A p \in Peer : WF_vars(DialFailed(p) \/ (p \in dialing /\ DialSucceeded(p)))
+  /\ \A p \in Peer : WF_vars(p \in DOMAIN evicting /\ PeerDisconnected(p))
+  /\ WF_vars(TimerFired(timers))
+  /\ SF_vars(TimerFired(timers) /\ DialIssued')
+
+LiveSpec == Spec /\ Fairness
+
+\* A free outbound slot below maxTarget and a dialable book candidate.
+FreeSlot ==
+  LET c == Counts(Cur)
+  IN /\ started
+     /\ c.outbound + c.dialing < MaxOutbound
+     /\ c.connectedNotEvicting + c.dialing < MaxTarget
+
+DialableCandidate ==
+  \E p \in Peer : Known(Cur, p) /\ p \notin Persistent /\ Dialable(Cur, p)
+
+FreeSlotLeadsToDial ==
+  (FreeSlot /\ DialableCandidate) ~> (DialIssued \/ ~(FreeSlot /\ DialableCandidate))
+
+PersistentEventuallyRetried ==
+  \A p \in Persistent :
+    (started /\ p \notin dialing /\ p \notin DOMAIN connected)
+      ~> (p \in dialing \/ p \in DOMAIN connected)
+
 =============================================================================

@@ -131,7 +131,7 @@ public final class Tla implements AutoCloseable {
     return name;
   }
 
-  /** The spec's variables, in declaration order. */
+  /** The spec's variables, in TLC's order (not always the declaration order). */
   public List<String> variables() {
     open();
     return Arrays.stream(TLCState.vars).map(v -> v.getName().toString()).toList();

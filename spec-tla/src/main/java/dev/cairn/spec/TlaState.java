@@ -41,7 +41,7 @@ public final class TlaState {
     return TlaValues.fromTla(v);
   }
 
-  /** Every variable, in declaration order, as Java values. */
+  /** Every variable, in TLC's order, as Java values. */
   public Map<String, Object> variables() {
     Map<String, Object> out = new LinkedHashMap<>();
     for (OpDeclNode var : state.getVars()) {

@@ -14,6 +14,9 @@ import java.util.Set;
  * {@code Set} (TLC's order kept), {@code List} (tuples and sequences) and {@code Map} (records,
  * keyed by field name, and functions {@code (a :> x @@ b :> y)}).
  *
+ * <p>TLC prints an empty function and an empty sequence alike ({@code << >>}); both read
+ * back as an empty {@code List}, so compare an empty function with {@code isEmpty()}.
+ *
  * <p>This reads only TLC's normalised printout, not TLA+ expressions in general: no operators,
  * no {@code [x \in S |-> e]}.
  */

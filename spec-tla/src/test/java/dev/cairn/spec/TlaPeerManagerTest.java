@@ -1,0 +1,91 @@
+package dev.cairn.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The facade against the real spec at the gate's bounds (MCPeerManager). */
+class TlaPeerManagerTest {
+
+  private static final TlaModelValue P1 = TlaModelValue.of("p1");  // persistent
+  private static final TlaModelValue P2 = TlaModelValue.of("p2");
+  private static Tla tla;
+
+  @BeforeAll
+  static void load() {
+    tla = Tla.load(SpecDirs.main(), "MCPeerManager", "MCPeerManager");
+  }
+
+  @AfterAll
+  static void close() {
+    tla.close();
+  }
+
+  private static TlaState unstartedWithBook(String p2Status) {
+    return tla.initialStates().stream()
+        .filter(s -> ((Map<?, ?>) ((Map<?, ?>) s.get("book")).get(P2)).get("status").equals(p2Status))
+        .filter(s -> ((Map<?, ?>) ((Map<?, ?>) s.get("book")).get(P1)).get("status").equals("unknown"))
+        .findFirst().orElseThrow();
+  }
+
+  @Test
+  void variablesMirrorPeerStateComponents() {
+    assertThat(tla.variables()).containsExactlyInAnyOrder("book", "dialing", "connected", "ready",
+        "evicting", "upgrading", "scores", "persistentDialFailures", "timers", "started", "outbox");
+    assertThat(tla.constant("MaxOutbound")).isEqualTo(1);
+    assertThat(tla.constant("Persistent")).isEqualTo(Set.of(P1));
+  }
+
+  @Test
+  void startedDialsThePersistentPeerAndArmsMaintenance() {
+    TlaState s0 = unstartedWithBook("unknown");
+    List<TlaState> next = tla.successors(s0, "Started");
+    assertThat(next).hasSize(1);
+    TlaState s1 = next.get(0);
+    assertThat(s1.get("started")).isEqualTo(true);
+    assertThat(s1.get("dialing")).isEqualTo(Set.of(P1));
+    assertThat(s1.get("timers")).isEqualTo(Set.of(Map.of("kind", "Maintenance")));
+    assertThat(s1.get("outbox")).isEqualTo(Set.of(Map.of("type", "Dial", "peer", P1)));
+    assertThat(tla.violatedInvariants(s1)).isEmpty();
+    assertThat(tla.successors(s1, "Started")).as("Started happens once").isEmpty();
+  }
+
+  @Test
+  void persistentDialFailureArmsARetryTimer() {
+    TlaState s1 = tla.successors(unstartedWithBook("unknown"), "Started").get(0);
+    List<TlaState> failed = tla.successors(s1, "DialFailed", P1);
+    assertThat(failed).hasSize(1);
+    TlaState s2 = failed.get(0);
+    assertThat(s2.get("dialing")).isEqualTo(Set.of());
+    assertThat(s2.get("persistentDialFailures")).isEqualTo(Map.of(P1, 1));
+    assertThat((Set<?>) s2.get("timers")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.collection(Object.class))
+        .contains(Map.of("kind", "RetryDial", "peer", P1));
+    assertThat(tla.successors(s1, "DialFailed", P2)).as("p2 is not being dialed").isEmpty();
+  }
+
+  @Test
+  void inboundFromSelfIsRefusedWithoutStateChange() {
+    TlaState s0 = unstartedWithBook("known");
+    List<TlaState> next = tla.successors(s0, "InboundAccepted", TlaModelValue.of("self"));
+    assertThat(next).hasSize(1);
+    assertThat(next.get(0).get("connected")).isEqualTo(Map.of());  // the empty function
+    assertThat(next.get(0).get("outbox"))
+        .isEqualTo(Set.of(Map.of("type", "Disconnect", "peer", TlaModelValue.of("self"), "reason", "self")));
+  }
+
+  @Test
+  void invariantsOfTheCfgCatchABrokenState() {
+    TlaState s1 = tla.successors(unstartedWithBook("known"), "Started").get(0);
+    Map<String, Object> vars = new java.util.LinkedHashMap<>(s1.variables());
+    vars.put("connected", Map.of(P1, "outbound", P2, "outbound"));
+    vars.put("dialing", Set.of(P1));
+    TlaState broken = tla.state(vars);
+    assertThat(tla.violatedInvariants(broken))
+        .contains("OutboundWithinLimit", "DialingDisjointConnected");
+  }
+}
