@@ -1,0 +1,37 @@
+package dev.cairn.core;
+
+import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.pex.PexConfig;
+import java.util.Objects;
+
+/**
+ * The composed machine's configuration: the PeerManager's and PEX's, checked against each other.
+ * A message names the key and the rule broken.
+ *
+ * @param peer the PeerManager's configuration (also the address book's: our ID, private IDs, strict mode)
+ * @param pex  PEX's configuration
+ */
+public record CoreConfig(PeerConfig peer, PexConfig pex) {
+
+  public CoreConfig {
+    Objects.requireNonNull(peer, "core config peer must not be null");
+    Objects.requireNonNull(pex, "core config pex must not be null");
+    long connectionBound = (long) peer.maxConnected() + peer.maxConnectedUpgrade()
+        + peer.unconditionalPeerIds().size();
+    if (pex.maxPeers() < connectionBound) {
+      throw new IllegalArgumentException("invalid core config: pex.maxPeers = " + pex.maxPeers()
+          + " must be at least peer.maxConnected + peer.maxConnectedUpgrade + the number of"
+          + " peer.unconditionalPeerIds = " + connectionBound
+          + " (every peer the PeerManager can route must fit)");
+    }
+    if (pex.isSeed(peer.self())) {
+      throw new IllegalArgumentException(
+          "invalid core config: pex.seeds (seeds) lists our own ID " + peer.self());
+    }
+  }
+
+  /** CometBFT's defaults for both machines. */
+  public static CoreConfig defaults(PeerConfig peer) {
+    return new CoreConfig(peer, PexConfig.defaults());
+  }
+}
