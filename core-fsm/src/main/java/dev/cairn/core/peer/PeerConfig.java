@@ -197,6 +197,9 @@ public record PeerConfig(
   }
 
   public boolean isPersistent(NodeId id) {
+    if (persistentPeers.isEmpty()) {
+      return false; // the common case: no iterator on the hot path
+    }
     for (NodeAddress a : persistentPeers) {
       if (a.id().equals(id)) {
         return true;
@@ -206,12 +209,12 @@ public record PeerConfig(
   }
 
   public boolean isUnconditional(NodeId id) {
-    return unconditionalPeerIds.contains(id);
+    return !unconditionalPeerIds.isEmpty() && unconditionalPeerIds.contains(id);
   }
 
   /** Limited peers count towards the limits; unconditional peers do not. */
   public boolean isLimited(NodeId id) {
-    return !unconditionalPeerIds.contains(id);
+    return !isUnconditional(id);
   }
 
   private static void nonNegative(String key, int v) {

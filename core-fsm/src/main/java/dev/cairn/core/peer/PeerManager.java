@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.pcollections.PSortedMap;
 
 /**
  * The PeerManager: Tendermint v0.35's connection lifecycle, limits, scores, upgrades and retry
@@ -94,7 +95,7 @@ public final class PeerManager {
     if (s.started()) {
       return Step.rejected(s, "already started");
     }
-    Tx tx = new Tx(s.withStarted(true));
+    Tx tx = new Tx(cfg, s.withStarted(true));
     tx.arm(TimerKey.MAINTENANCE, now.plusNanos(cfg.maintenanceInterval().toNanos()));
     return tx.finish(cfg, now, wallNow);
   }
@@ -106,7 +107,7 @@ public final class PeerManager {
       return Step.rejected(s, e.addresses().size() + " addresses in one event, more than "
           + MAX_ADDRESSES_PER_EVENT);
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     AddressBook book = s.book();
     Prng prng = s.prng();
     int expectedSize = book.size();
@@ -134,12 +135,12 @@ public final class PeerManager {
     if (s.connected().containsKey(id) || s.dialing().containsKey(id)) {
       return Step.rejected(s, id + " is already connected or dialing");
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     tx.reinstateExpiredBans(cfg, wallNow);
     if (tx.s.book().isBanned(id, wallNow)) {
       return Step.rejected(s, id + " is banned");
     }
-    Optional<Optional<NodeId>> room = dialRoom(cfg, tx.s, id);
+    Optional<Optional<NodeId>> room = dialRoom(cfg, tx.s, tx.counts(), id);
     if (room.isEmpty()) {
       return Step.rejected(s, "no outbound slot free for " + id);
     }
@@ -161,13 +162,13 @@ public final class PeerManager {
           : DisconnectReason.NOT_DIALING;
       return Step.accepted(s, List.of(new Disconnect(id, address, why)));
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     tx.stopDialing(id); // its reservation is released: the lowest victim is chosen afresh
     if (tx.s.book().isBanned(id, wallNow)) {
       tx.refuse(id, address, DisconnectReason.BANNED);
       return tx.finish(cfg, now, wallNow);
     }
-    Optional<Optional<NodeId>> admission = admission(cfg, tx.s, id, Direction.OUTBOUND);
+    Optional<Optional<NodeId>> admission = admission(cfg, tx.s, tx.counts(), id, Direction.OUTBOUND);
     if (admission.isEmpty()) {
       tx.refuse(id, address, DisconnectReason.FULL);
       tx.coolDown(cfg, id, now);
@@ -190,7 +191,7 @@ public final class PeerManager {
     if (!address.equals(s.dialing().get(id))) {
       return Step.rejected(s, id + " is not being dialed at " + address);
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     tx.stopDialing(id);
     boolean persistent = cfg.isPersistent(id);
     int failures;
@@ -223,7 +224,7 @@ public final class PeerManager {
     if (s.connected().containsKey(id)) {
       return Step.accepted(s, List.of(new Disconnect(id, remote, DisconnectReason.DUPLICATE)));
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     tx.reinstateExpiredBans(cfg, wallNow);
     if (tx.s.book().isBanned(id, wallNow)) {
       tx.refuse(id, remote, DisconnectReason.BANNED);
@@ -231,7 +232,7 @@ public final class PeerManager {
     }
     PeerState before = tx.s;
     tx.stopDialing(id); // an inbound connection wins over our dial
-    Optional<Optional<NodeId>> admission = admission(cfg, tx.s, id, Direction.INBOUND);
+    Optional<Optional<NodeId>> admission = admission(cfg, tx.s, tx.counts(), id, Direction.INBOUND);
     if (admission.isEmpty()) {
       tx.s = before; // refused: our dial (if any) goes on
       tx.refuse(id, remote, DisconnectReason.FULL);
@@ -265,7 +266,7 @@ public final class PeerManager {
     if (c == null || !c.address().equals(address)) {
       return Step.rejected(s, "no admitted connection of " + id + " at " + address);
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     tx.s = tx.s.withConnected(tx.s.connected().minus(id))
         .withEvicting(tx.s.evicting().minus(id))
         .withUpgrading(tx.s.upgrading().minus(id));
@@ -286,7 +287,7 @@ public final class PeerManager {
     if (!s.connected().containsKey(peer)) {
       return Step.rejected(s, peer + " is not connected");
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     if (!s.evicting().containsKey(peer)) {
       tx.evict(peer, DisconnectReason.ERRORED);
     }
@@ -304,7 +305,7 @@ public final class PeerManager {
       case GOOD -> Math.min(SCORE_MUTABLE_MAX, old + 1);
       case BAD -> Math.max(SCORE_MIN, old - 1);
     };
-    Tx tx = new Tx(s.withScores(s.scores().plus(peer, updated)));
+    Tx tx = new Tx(cfg, s.withScores(s.scores().plus(peer, updated)));
     NodeId upgrader = tx.s.upgrading().get(peer);
     if (upgrader != null && score(cfg, tx.s, peer) >= score(cfg, tx.s, upgrader)) {
       tx.s = tx.s.withUpgrading(tx.s.upgrading().minus(peer)); // no longer a strictly lower victim
@@ -321,7 +322,7 @@ public final class PeerManager {
     if (peer.equals(cfg.self())) {
       return Step.rejected(s, "ban of ourselves");
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     if (cfg.isPersistent(peer) || cfg.isUnconditional(peer)) {
       if (s.connected().containsKey(peer) && !s.evicting().containsKey(peer)) {
         tx.evict(peer, DisconnectReason.BANNED); // disconnected, not banned: redialed after cool-down
@@ -341,7 +342,7 @@ public final class PeerManager {
     if (expired.isEmpty()) {
       return Step.rejected(s, "no timer expired at " + now);
     }
-    Tx tx = new Tx(s);
+    Tx tx = new Tx(cfg, s);
     for (TimerKey key : expired) {
       tx.cancel(key);
       switch (key) {
@@ -382,6 +383,17 @@ public final class PeerManager {
   }
 
   static Counts counts(PeerConfig cfg, PeerState s) {
+    if (cfg.unconditionalPeerIds().isEmpty() && s.evicting().isEmpty()) {
+      // every peer is limited and none is leaving: only the directions need a look
+      int in = 0;
+      for (Connection c : s.connected().values()) {
+        if (c.direction() == Direction.INBOUND) {
+          in++;
+        }
+      }
+      int all = s.connected().size();
+      return new Counts(in, all - in, s.dialing().size(), all, all);
+    }
     int in = 0;
     int out = 0;
     int all = 0;
@@ -415,11 +427,10 @@ public final class PeerManager {
    * lower one that connected meanwhile).
    */
   static Optional<Optional<NodeId>> admission(
-      PeerConfig cfg, PeerState s, NodeId id, Direction direction) {
+      PeerConfig cfg, PeerState s, Counts c, NodeId id, Direction direction) {
     if (!cfg.isLimited(id)) {
       return Optional.of(Optional.empty());
     }
-    Counts c = counts(cfg, s);
     if (c.connectedAll() >= cfg.maxConnected() + cfg.maxConnectedUpgrade()) {
       return Optional.empty();
     }
@@ -440,11 +451,10 @@ public final class PeerManager {
    * slot; present with a victim for an upgrade dial (only peers scored above every
    * non-persistent peer, i.e. persistent ones, find a victim among book candidates' scores).
    */
-  static Optional<Optional<NodeId>> dialRoom(PeerConfig cfg, PeerState s, NodeId id) {
+  static Optional<Optional<NodeId>> dialRoom(PeerConfig cfg, PeerState s, Counts c, NodeId id) {
     if (!cfg.isLimited(id)) {
       return Optional.of(Optional.empty());
     }
-    Counts c = counts(cfg, s);
     if (c.connectedAll() + c.dialing() >= cfg.maxConnected() + cfg.maxConnectedUpgrade()) {
       return Optional.empty();
     }
@@ -514,10 +524,43 @@ public final class PeerManager {
     PeerState s;
     final List<PeerEffect> out = new ArrayList<>();
     private final PeerState initial;
+    private final PeerConfig cfg;
 
-    Tx(PeerState s) {
+    /**
+     * {@link PeerManager#counts} of the maps it was computed from (compared by identity), so
+     * that a step scans {@code connected} at most once: the mutators below that change a count
+     * update it in place, and any other change of these maps makes it stale.
+     */
+    private Counts counts;
+    private PSortedMap<NodeId, Connection> countedConnected;
+    private PSortedMap<NodeId, NodeAddress> countedDialing;
+    private PSortedMap<NodeId, DisconnectReason> countedEvicting;
+
+    Tx(PeerConfig cfg, PeerState s) {
+      this.cfg = cfg;
       this.s = s;
       this.initial = s;
+    }
+
+    Counts counts() {
+      if (!countsFresh()) {
+        remember(PeerManager.counts(cfg, s));
+      }
+      // tests run with -ea: every incremental update is checked against a full count
+      assert counts.equals(PeerManager.counts(cfg, s)) : counts + " != " + PeerManager.counts(cfg, s);
+      return counts;
+    }
+
+    private boolean countsFresh() {
+      return counts != null && countedConnected == s.connected() && countedDialing == s.dialing()
+          && countedEvicting == s.evicting();
+    }
+
+    private void remember(Counts c) {
+      counts = c;
+      countedConnected = s.connected();
+      countedDialing = s.dialing();
+      countedEvicting = s.evicting();
     }
 
     Step<PeerState, PeerEffect> finish(PeerConfig cfg, MonoTime now, WallTime wallNow) {
@@ -544,7 +587,12 @@ public final class PeerManager {
 
     /** Removes {@code id} from dialing and returns the victim it had reserved, if any. */
     Optional<NodeId> stopDialing(NodeId id) {
+      Counts c = countsFresh() && s.dialing().containsKey(id) && limited(id) ? counts : null;
       s = s.withDialing(s.dialing().minus(id));
+      if (c != null) {
+        remember(new Counts(c.inbound(), c.outbound(), c.dialing() - 1, c.connectedNotEvicting(),
+            c.connectedAll()));
+      }
       for (Map.Entry<NodeId, NodeId> e : s.upgrading().entrySet()) {
         if (e.getValue().equals(id)) {
           s = s.withUpgrading(s.upgrading().minus(e.getKey()));
@@ -556,24 +604,45 @@ public final class PeerManager {
 
     void dial(NodeAddress address, Optional<NodeId> victim) {
       NodeId id = address.id();
+      Counts c = countsFresh() && !s.dialing().containsKey(id) && limited(id) ? counts : null;
       s = s.withDialing(s.dialing().plus(id, address));
+      if (c != null) {
+        remember(new Counts(c.inbound(), c.outbound(), c.dialing() + 1, c.connectedNotEvicting(),
+            c.connectedAll()));
+      }
       victim.ifPresent(v -> s = s.withUpgrading(s.upgrading().plus(v, id)));
       out.add(new Dial(address));
     }
 
     void connect(NodeId id, Connection c, Optional<NodeId> victim) {
+      Counts n = countsFresh() && !s.connected().containsKey(id) && limited(id) ? counts : null;
       s = s.withConnected(s.connected().plus(id, c));
+      if (n != null) {
+        int inbound = c.direction() == Direction.INBOUND ? 1 : 0;
+        remember(new Counts(n.inbound() + inbound, n.outbound() + 1 - inbound, n.dialing(),
+            n.connectedNotEvicting() + 1, n.connectedAll() + 1));
+      }
       victim.ifPresent(v -> evict(v, DisconnectReason.EVICTED_FOR_UPGRADE));
     }
 
     /** Asks the shell to close an admitted connection; the peer stays connected until PeerDisconnected. */
     void evict(NodeId id, DisconnectReason reason) {
       Connection c = s.connected().get(id);
+      Counts n = countsFresh() && !s.evicting().containsKey(id) && limited(id) ? counts : null;
       s = s.withEvicting(s.evicting().plus(id, reason)).withUpgrading(s.upgrading().minus(id));
+      if (n != null) {
+        int inbound = c.direction() == Direction.INBOUND ? 1 : 0;
+        remember(new Counts(n.inbound() - inbound, n.outbound() - 1 + inbound, n.dialing(),
+            n.connectedNotEvicting() - 1, n.connectedAll()));
+      }
       out.add(new Disconnect(id, c.address(), reason));
     }
 
     /** Closes a connection that is not admitted. */
+    private boolean limited(NodeId id) {
+      return cfg.isLimited(id);
+    }
+
     void refuse(NodeId id, NodeAddress address, DisconnectReason reason) {
       out.add(new Disconnect(id, address, reason));
     }
@@ -676,7 +745,10 @@ public final class PeerManager {
   }
 
   static void trimAboveMaxThreshold(PeerConfig cfg, Tx tx) {
-    int n = counts(cfg, tx.s).connectedNotEvicting();
+    if (tx.s.connected().size() <= cfg.maxThreshold()) {
+      return; // occupied connections are a subset of connected ones: nothing to count
+    }
+    int n = tx.counts().connectedNotEvicting();
     if (n <= cfg.maxThreshold()) {
       return;
     }
@@ -718,7 +790,7 @@ public final class PeerManager {
       if (!dialable(cfg, tx.s, a.id(), wallNow)) {
         continue;
       }
-      Optional<Optional<NodeId>> room = dialRoom(cfg, tx.s, a.id());
+      Optional<Optional<NodeId>> room = dialRoom(cfg, tx.s, tx.counts(), a.id());
       if (room.isPresent()) {
         tx.dial(a, room.get());
       }
@@ -730,7 +802,7 @@ public final class PeerManager {
    * ({@code min(out, 8) × 10 + 10}); {@link #PICK_TRIES} picks per free slot.
    */
   static void dialBookPicks(PeerConfig cfg, Tx tx, WallTime wallNow) {
-    Counts c = counts(cfg, tx.s);
+    Counts c = tx.counts();
     // never dial past maxThreshold, so that our own dials never trigger a trim
     int budget = Math.min(cfg.maxOutbound() - c.outboundWithDialing(),
         cfg.maxThreshold() - (c.connectedNotEvicting() + c.dialing()));

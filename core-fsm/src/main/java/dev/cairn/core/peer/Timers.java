@@ -23,8 +23,10 @@ public final class Timers {
   /** One armed timer, ordered by deadline then key: the index behind {@link #nextDeadline()}. */
   private record Armed(MonoTime at, TimerKey key) {}
 
-  private static final Comparator<Armed> BY_DEADLINE =
-      Comparator.comparing(Armed::at).thenComparing(Armed::key);
+  private static final Comparator<Armed> BY_DEADLINE = (a, b) -> {
+    int byTime = a.at().compareTo(b.at());
+    return byTime != 0 ? byTime : a.key().compareTo(b.key());
+  };
 
   private static final Timers EMPTY =
       new Timers(TreePMap.empty(), TreePSet.empty(BY_DEADLINE));
