@@ -98,7 +98,7 @@ public enum PexInvariants {
     }
     boolean learned = t.step().effects().stream().anyMatch(f -> f instanceof LearnAddresses);
     boolean outstanding = t.before().requestsSent().containsKey(e.peer());
-    return (!learned || outstanding) && !t.after().requestsSent().containsKey(e.peer());
+    return !learned || (outstanding && !t.after().requestsSent().containsKey(e.peer()));
   }),
 
   /**
