@@ -1,0 +1,236 @@
+package dev.cairn.core;
+
+import static dev.cairn.core.CoreChecks.checkedStep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookConfig;
+import dev.cairn.core.book.BookKey;
+import dev.cairn.core.peer.Connection;
+import dev.cairn.core.peer.Direction;
+import dev.cairn.core.peer.DisconnectReason;
+import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.peer.PeerStatus;
+import dev.cairn.core.pex.PexConfig;
+import dev.cairn.core.pex.PexEffect;
+import dev.cairn.core.pex.PexEvent;
+import dev.cairn.core.pex.PexPeer;
+import dev.cairn.core.pex.PexTimerKey;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.pcollections.TreePSet;
+
+/**
+ * The composition: one shell event is one step of both machines, hand-offs applied inside it, in
+ * a defined order. Each test checks every invariant of both machines after every sub-step.
+ */
+class CoreTest {
+
+  static final NodeId SELF = id(0);
+  static final BookKey KEY = BookKey.of("0123456789abcdef01234567");
+  static final WallTime WALL = new WallTime(1_700_000_000_000L);
+  static final MonoTime T0 = MonoTime.ofMillis(1_000);
+  static final PeerConfig PEER = PeerConfig.defaults(BookConfig.defaults(SELF));
+  static final CoreConfig CFG = CoreConfig.defaults(PEER);
+
+  static NodeId id(int n) {
+    return NodeId.of(String.format("%040x", n));
+  }
+
+  static NodeAddress addr(int n) {
+    return new NodeAddress(id(n), (1 + n / 200) + "." + (n % 200) + ".0.1", 26656);
+  }
+
+  static NodeAddress remote(int n) {
+    return new NodeAddress(id(n), (1 + n / 200) + "." + (n % 200) + ".0.1", 40000 + n);
+  }
+
+  static List<NodeAddress> addrs(int from, int to) {
+    List<NodeAddress> out = new ArrayList<>();
+    for (int n = from; n < to; n++) {
+      out.add(addr(n));
+    }
+    return out;
+  }
+
+  static CoreState fresh() {
+    return CoreState.initial(AddressBook.empty(KEY), 42);
+  }
+
+  static Step<CoreState, CoreEffect> step(CoreConfig cfg, CoreState s, MonoTime now, CoreEvent e) {
+    return checkedStep(cfg, s, now, WALL, e).step();
+  }
+
+  static CoreEvent peer(PeerEvent e) {
+    return new CoreEvent.Peer(e);
+  }
+
+  static CoreEvent pex(PexEvent.FromPeer e) {
+    return new CoreEvent.PexMessage(e);
+  }
+
+  /** A started node with peer {@code n} connected inbound and ready. */
+  static CoreState withReadyInbound(CoreConfig cfg, int n) {
+    CoreState s = step(cfg, fresh(), T0, peer(new PeerEvent.Started())).state();
+    s = step(cfg, s, T0, peer(new PeerEvent.InboundAccepted(remote(n)))).state();
+    return step(cfg, s, T0, new CoreEvent.PeerReady(id(n), addr(n))).state();
+  }
+
+  @Test
+  void started_startsBothMachines_peerManagerFirst() {
+    Step<CoreState, CoreEffect> out = step(CFG, fresh(), T0, peer(new PeerEvent.Started()));
+    assertThat(out.state().peer().started()).isTrue();
+    assertThat(out.state().pex().started()).isTrue();
+    assertThat(out.state().pex().timers()).containsOnlyKeys(PexTimerKey.ENSURE_PEERS);
+    assertThat(out.effects()).isEmpty(); // nothing to dial, no seeds
+    assertThat(Core.nextDeadline(out.state())).contains(T0.plusMillis(30_000));
+  }
+
+  @Test
+  void usesSeedsIfNeeded_fromStartToDialingWhatTheSeedTold() {
+    // TestPEXReactorUsesSeedsIfNeeded, composed: seed dialed, asked, its addresses dialed
+    CoreConfig cfg = new CoreConfig(PEER, PexConfig.defaults().withSeeds(TreePSet.singleton(addr(500))));
+    Step<CoreState, CoreEffect> out = step(cfg, fresh(), T0, peer(new PeerEvent.Started()));
+    assertThat(out.effects()).containsExactly(new CoreEffect.Peer(new PeerEffect.Dial(addr(500))));
+
+    out = step(cfg, out.state(), T0.plusMillis(50), peer(new PeerEvent.DialSucceeded(addr(500))));
+    assertThat(out.state().peer().connected()).containsEntry(id(500), new Connection(Direction.OUTBOUND, addr(500)));
+
+    out = step(cfg, out.state(), T0.plusMillis(60), new CoreEvent.PeerReady(id(500), addr(500)));
+    assertThat(out.effects()).containsExactly(
+        new CoreEffect.Peer(new PeerEffect.PublishPeerUpdate(id(500), PeerStatus.UP)),
+        new CoreEffect.Pex(new PexEffect.SendPexRequest(id(500))));
+
+    out = step(cfg, out.state(), T0.plusMillis(90), pex(new PexEvent.PexAddrsReceived(id(500), addrs(1, 31))));
+    CoreState s = out.state();
+    assertThat(s.peer().book().size()).isEqualTo(30);
+    assertThat(s.pex().requestsSent()).isEmpty();
+    List<CoreEffect> dials = out.effects().stream()
+        .filter(f -> f instanceof CoreEffect.Peer p && p.effect() instanceof PeerEffect.Dial).toList();
+    assertThat(dials).hasSize(PEER.maxOutbound() - 1); // the seed holds one outbound slot
+    assertThat(out.effects().get(0)).isInstanceOfSatisfying(CoreEffect.Peer.class,
+        p -> assertThat(p.effect()).isInstanceOf(PeerEffect.Dial.class));
+    assertThat(out.effects().get(out.effects().size() - 1)).isEqualTo(
+        new CoreEffect.Peer(new PeerEffect.PersistBook(s.peer().book())));
+  }
+
+  @Test
+  void inboundPeerReady_learnsItsListenAddressInTheSameStep() {
+    CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
+    s = step(CFG, s, T0, peer(new PeerEvent.InboundAccepted(remote(7)))).state();
+    Step<CoreState, CoreEffect> out = step(CFG, s, T0, new CoreEvent.PeerReady(id(7), addr(7)));
+    assertThat(out.state().pex().peers()).containsEntry(id(7), new PexPeer(Direction.INBOUND, addr(7), T0));
+    assertThat(out.state().peer().book().contains(id(7))).isTrue();
+    assertThat(out.effects()).containsExactly(
+        new CoreEffect.Peer(new PeerEffect.PublishPeerUpdate(id(7), PeerStatus.UP)),
+        new CoreEffect.Peer(new PeerEffect.PersistBook(out.state().peer().book())));
+  }
+
+  @Test
+  void requestAbuse_bansThroughThePeerManagerInTheSameStep() {
+    CoreState s = withReadyInbound(CFG, 7);
+    s = step(CFG, s, T0.plusMillis(1), pex(new PexEvent.PexRequestReceived(id(7)))).state();
+    s = step(CFG, s, T0.plusMillis(2), pex(new PexEvent.PexRequestReceived(id(7)))).state();
+    Step<CoreState, CoreEffect> out = step(CFG, s, T0.plusMillis(3), pex(new PexEvent.PexRequestReceived(id(7))));
+    CoreState after = out.state();
+    assertThat(after.peer().book().isBanned(id(7), WALL)).isTrue();
+    assertThat(after.peer().evicting()).containsEntry(id(7), DisconnectReason.BANNED);
+    assertThat(after.pex().disconnecting()).containsExactly(id(7));
+    assertThat(out.effects()).containsExactly(
+        new CoreEffect.Peer(new PeerEffect.Disconnect(id(7), remote(7), DisconnectReason.BANNED)),
+        new CoreEffect.Peer(new PeerEffect.PersistBook(after.peer().book())));
+
+    // what it still sends before the socket closes is ignored; its disconnect reaches PEX as PeerDown
+    out = step(CFG, after, T0.plusMillis(4), pex(new PexEvent.PexRequestReceived(id(7))));
+    assertThat(out).isEqualTo(Step.accepted(after, List.of()));
+    out = step(CFG, after, T0.plusMillis(5), peer(new PeerEvent.PeerDisconnected(remote(7))));
+    assertThat(out.state().pex().peers()).isEmpty();
+    assertThat(out.state().pex().disconnecting()).isEmpty();
+    assertThat(out.effects()).contains(new CoreEffect.Peer(new PeerEffect.PublishPeerUpdate(id(7), PeerStatus.DOWN)));
+  }
+
+  @Test
+  void abuseByAPersistentPeer_disconnectsButDoesNotBan() {
+    CoreConfig cfg = new CoreConfig(PEER.withPersistentPeers(TreePSet.singleton(addr(7))), PexConfig.defaults());
+    CoreState s = withReadyInbound(cfg, 7);
+    Step<CoreState, CoreEffect> out = step(cfg, s, T0.plusMillis(1),
+        pex(new PexEvent.PexMessageMalformed(id(7), "unknown oneof 3")));
+    assertThat(out.state().peer().book().isBanned(id(7), WALL)).isFalse();
+    assertThat(out.effects()).containsExactly(
+        new CoreEffect.Peer(new PeerEffect.Disconnect(id(7), remote(7), DisconnectReason.BANNED)));
+  }
+
+  @Test
+  void unsolicitedAddrs_areNotStoredAndBan() {
+    CoreState s = withReadyInbound(CFG, 7);
+    Step<CoreState, CoreEffect> out = step(CFG, s, T0.plusMillis(1),
+        pex(new PexEvent.PexAddrsReceived(id(7), addrs(100, 110))));
+    assertThat(out.state().peer().book().contains(id(100))).isFalse();
+    assertThat(out.state().peer().book().isBanned(id(7), WALL)).isTrue();
+  }
+
+  @Test
+  void timerFired_firesBothMachinesDueTimers() {
+    CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
+    MonoTime due = T0.plusMillis(30_000); // PeerManager maintenance and PEX round both at +30 s
+    Core.Traced t = Core.traced(CFG, s, due, WALL, new CoreEvent.TimerFired());
+    CoreChecks.check(CFG, s, t);
+    assertThat(t.subSteps()).hasSize(2);
+    assertThat(t.subSteps().get(0)).isInstanceOf(Core.SubStep.PeerManagerStep.class);
+    assertThat(t.subSteps().get(1)).isInstanceOf(Core.SubStep.PexStep.class);
+    assertThat(Core.nextDeadline(t.step().state())).contains(due.plusMillis(30_000));
+  }
+
+  @Test
+  void timerFired_nothingDue_isRejectedAndChangesNothing() {
+    CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
+    Step<CoreState, CoreEffect> out = step(CFG, s, T0.plusMillis(1), new CoreEvent.TimerFired());
+    assertThat(out.isAccepted()).isFalse();
+    assertThat(out.state()).isSameAs(s);
+  }
+
+  @Test
+  void pexMessageFromAPeerNotReady_isRejected() {
+    CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
+    Step<CoreState, CoreEffect> out = step(CFG, s, T0, pex(new PexEvent.PexRequestReceived(id(9))));
+    assertThat(out.outcome()).isEqualTo(new Outcome.Rejected(id(9) + " is not up"));
+  }
+
+  @Test
+  void peerManagerRejection_rejectsTheComposedStep() {
+    CoreState s = fresh();
+    Step<CoreState, CoreEffect> out = step(CFG, s, T0, new CoreEvent.PeerReady(id(9), addr(9)));
+    assertThat(out.outcome()).isEqualTo(new Outcome.Rejected(id(9) + " is not connected"));
+  }
+
+  @Test
+  void shapes_peerReadyAndTimerFiredHaveTheirOwnRecords() {
+    assertThatThrownBy(() -> new CoreEvent.Peer(new PeerEvent.PeerReady(id(1))))
+        .hasMessageContaining("CoreEvent.PeerReady");
+    assertThatThrownBy(() -> new CoreEvent.Peer(new PeerEvent.TimerFired()))
+        .hasMessageContaining("CoreEvent.TimerFired");
+    assertThatThrownBy(() -> new CoreEvent.PeerReady(id(1), addr(2))).hasMessageContaining("not an address of");
+  }
+
+  @Test
+  void config_checksTheMachinesAgainstEachOther() {
+    assertThatThrownBy(() -> new CoreConfig(PEER, PexConfig.defaults().withMaxPeers(53)))
+        .hasMessageStartingWith("invalid core config: pex.maxPeers = 53 must be at least"
+            + " peer.maxConnected + peer.maxConnectedUpgrade + the number of peer.unconditionalPeerIds = 54");
+    // TestCheckSeeds (the part that is not DNS): our own ID is no seed
+    assertThatThrownBy(() -> new CoreConfig(PEER, PexConfig.defaults()
+        .withSeeds(TreePSet.singleton(new NodeAddress(SELF, "8.8.8.8", 26656)))))
+        .hasMessage("invalid core config: pex.seeds (seeds) lists our own ID " + SELF);
+    assertThat(new CoreConfig(PEER, PexConfig.defaults().withMaxPeers(54)).pex().maxPeers()).isEqualTo(54);
+  }
+
+  @Test
+  void sameSeedAndEvents_giveEqualSteps() {
+    CoreConfig cfg = new CoreConfig(PEER, PexConfig.defaults().withSeeds(TreePSet.singleton(addr(500))));
+    assertThat(withReadyInbound(cfg, 7)).isEqualTo(withReadyInbound(cfg, 7));
+  }
+}
