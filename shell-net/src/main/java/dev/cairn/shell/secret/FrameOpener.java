@@ -52,4 +52,21 @@ public final class FrameOpener {
     System.arraycopy(plain, Frames.LENGTH_BYTES, dst, dstOff, (int) len);
     return (int) len;
   }
+
+  /**
+   * Opens {@code frames} consecutive sealed frames at {@code src[off, off+frames*1044)} and
+   * appends their data to {@code dst} from {@code dstOff} (room for {@code frames*1024} bytes
+   * needed). When a frame fails, the exception names it and the data written by this call is to
+   * be discarded.
+   *
+   * @return the number of data bytes written
+   */
+  public int openFrames(byte[] src, int off, int frames, byte[] dst, int dstOff)
+      throws SecretConnectionException {
+    int w = dstOff;
+    for (int i = 0; i < frames; i++) {
+      w += openFrame(src, off + i * Frames.SEALED_BYTES, dst, w);
+    }
+    return w - dstOff;
+  }
 }

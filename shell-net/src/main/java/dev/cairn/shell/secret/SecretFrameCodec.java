@@ -19,7 +19,7 @@ public final class SecretFrameCodec extends ByteToMessageCodec<ByteBuf> {
 
   private final FrameSealer sealer;
   private final FrameOpener opener;
-  private final byte[] sealedScratch = new byte[Frames.SEALED_BYTES];
+  private byte[] sealedScratch = new byte[0];
   private byte[] writeScratch = new byte[0];
   private boolean failed;
 
@@ -72,18 +72,23 @@ public final class SecretFrameCodec extends ByteToMessageCodec<ByteBuf> {
         int frames = Math.min(FRAMES_PER_READ_BATCH, in.readableBytes() / Frames.SEALED_BYTES);
         ByteBuf plain = ctx.alloc().heapBuffer(frames * Frames.DATA_MAX);
         try {
-          byte[] dst = plain.array();
-          int base = plain.arrayOffset();
-          int w = 0;
-          for (int i = 0; i < frames; i++) {
-            if (in.hasArray()) {
-              w += opener.openFrame(in.array(), in.arrayOffset() + in.readerIndex(), dst, base + w);
-            } else {
-              in.getBytes(in.readerIndex(), sealedScratch);
-              w += opener.openFrame(sealedScratch, 0, dst, base + w);
+          int sealedLen = frames * Frames.SEALED_BYTES;
+          byte[] src;
+          int srcOff;
+          if (in.hasArray()) {
+            src = in.array();
+            srcOff = in.arrayOffset() + in.readerIndex();
+          } else {
+            // a direct cumulation: one bulk copy per batch, then the frames are opened from it
+            if (sealedScratch.length < sealedLen) {
+              sealedScratch = new byte[FRAMES_PER_READ_BATCH * Frames.SEALED_BYTES];
             }
-            in.skipBytes(Frames.SEALED_BYTES);
+            in.getBytes(in.readerIndex(), sealedScratch, 0, sealedLen);
+            src = sealedScratch;
+            srcOff = 0;
           }
+          int w = opener.openFrames(src, srcOff, frames, plain.array(), plain.arrayOffset());
+          in.skipBytes(sealedLen);
           plain.writerIndex(w);
         } catch (SecretConnectionException e) {
           plain.release();

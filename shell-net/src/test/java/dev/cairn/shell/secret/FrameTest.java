@@ -102,4 +102,39 @@ class FrameTest {
     assertEquals(Reason.NONCE_EXHAUSTED, assertThrows(SecretConnectionException.class, () -> s.seal(new byte[] {1})).reason());
     assertEquals(Reason.NONCE_EXHAUSTED, assertThrows(SecretConnectionException.class, () -> o.openFrame(last, 0, new byte[1024], 0)).reason());
   }
+
+  /** A batch open names the failing frame wherever it sits in the batch. */
+  @Test
+  void batchOpenNamesTheFailingFrame() throws Exception {
+    byte[] data = new byte[5 * 1024 - 100];
+    new Random(5).nextBytes(data);
+    byte[] wire = new FrameSealer(key).seal(data);
+    byte[] out = new byte[5 * 1024];
+    assertEquals(data.length, new FrameOpener(key).openFrames(wire, 0, 5, out, 0));
+    assertArrayEquals(data, java.util.Arrays.copyOf(out, data.length));
+    for (int frame = 0; frame < 5; frame++) {
+      byte[] bad = wire.clone();
+      bad[frame * 1044 + 7] ^= 4;
+      FrameOpener o = new FrameOpener(key);
+      SecretConnectionException e = assertThrows(SecretConnectionException.class,
+          () -> o.openFrames(bad, 0, 5, out, 0));
+      assertEquals(Reason.BAD_FRAME_TAG, e.reason());
+      assertTrue(e.getMessage().contains("frame " + frame + " "), e.getMessage());
+    }
+  }
+
+  @Test
+  void batchOpenRefusesAnOverlongLengthInALaterFrame() {
+    ChaCha20Poly1305 aead = new ChaCha20Poly1305(key);
+    byte[] plain = new byte[1028];
+    byte[] wire = new byte[2 * 1044];
+    aead.seal(0, plain, 0, 1028, wire, 0);
+    plain[0] = 0x01;
+    plain[1] = 0x04; // the second frame announces 1025
+    aead.seal(1, plain, 0, 1028, wire, 1044);
+    SecretConnectionException e = assertThrows(SecretConnectionException.class,
+        () -> new FrameOpener(key).openFrames(wire, 0, 2, new byte[2048], 0));
+    assertEquals(Reason.FRAME_LENGTH_TOO_LARGE, e.reason());
+    assertTrue(e.getMessage().contains("frame 1 "), e.getMessage());
+  }
 }
