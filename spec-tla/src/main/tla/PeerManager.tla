@@ -262,19 +262,130 @@ BookPicks(st) ==
 Maintain(st) ==
   UNION {UNION {BookPicks(s2) : s2 \in DialPersistentIn(s1, Persistent)} : s1 \in Trim(st)}
 
-\* Tx.finish: maintain once started, then PersistBook when the book changed.
-Finish(st) ==
-  {IF r.book # book THEN Emit(r, PersistBook) ELSE r :
+\* Tx.finish: maintain once started, then PersistBook when the book changed
+\* since s0 (the state the event found).
+Finish(s0, st) ==
+  {IF r.book # s0.book THEN Emit(r, PersistBook) ELSE r :
      r \in IF st.started THEN Maintain(st) ELSE {st}}
 
-Step(st) == \E r \in Finish(st) : Commit(r)
-
-\* Accepted with effects only, the state untouched (refusals, PeerReady's effect aside).
-Only(effects) == outbox' = effects /\ UNCHANGED <<book, dialing, connected, ready, evicting,
-                   upgrading, scores, persistentDialFailures, timers, started>>
+\* An accepted event with effects only, the state untouched (refusals).
+Only(s0, effects) == {[s0 EXCEPT !.out = effects]}
 
 -----------------------------------------------------------------------------
-(* The actions, one per PeerEvent record.                                   *)
+(* The handlers, one per PeerEvent record: s0 (a state record as Cur, with *)
+(* out = {}) to the set of possible results; {} means Java rejects the      *)
+(* event (Step.rejected). The composition (Core.tla) chains them.          *)
+
+\* @see PeerManager.onStarted
+OnStarted(s0) ==
+  IF s0.started THEN {}
+  ELSE Finish(s0, Arm([s0 EXCEPT !.started = TRUE], MaintenanceKey))
+
+\* @see PeerManager.onAddressesLearned (one source; the book filters Self and bans)
+OnAddressesLearned(s0, addresses) ==
+  Finish(s0, [s0 EXCEPT !.book = [p \in Peer |->
+    IF p \in addresses /\ @[p].status = "unknown" THEN [status |-> "known", attempts |-> 0]
+    ELSE @[p]]])
+
+\* @see PeerManager.onDialRequested
+OnDialRequested(s0, p) ==
+  IF p = Self \/ p \in DOMAIN s0.connected \/ p \in s0.dialing THEN {}
+  ELSE UNION {UNION {Finish(s0, DialIn(st, p, v)) : v \in DialRoom(st, p)} :
+                st \in {st \in Reinstated(s0) : ~Banned(st, p)}}
+
+\* @see PeerManager.onDialSucceeded
+OnDialSucceeded(s0, p) ==
+  IF p \notin s0.dialing
+  THEN IF p \in DOMAIN s0.connected /\ s0.connected[p] = "outbound" THEN {} \* same address
+       ELSE Only(s0, {Disconnect(p, IF p \in DOMAIN s0.connected THEN "duplicate" ELSE "not_dialing")})
+  ELSE LET st == StopDialing(s0, p) IN
+       IF Banned(st, p) THEN Finish(s0, Emit(st, Disconnect(p, "banned")))
+       ELSE IF Admission(st, p, "outbound") = {}
+       THEN Finish(s0, CoolDown(Emit(st, Disconnect(p, "full")), p))
+       ELSE UNION {LET c == Connect(st, p, "outbound", v)
+                       f == [c EXCEPT !.persistentDialFailures = Del(@, p)]
+                       g == Cancel(f, RetryDial(p))
+                   IN Finish(s0, IF Known(g, p) THEN [g EXCEPT !.book[p].attempts = 0] ELSE g) :
+                     v \in Admission(st, p, "outbound")}
+
+\* @see PeerManager.onDialFailed
+OnDialFailed(s0, p) ==
+  IF p \notin s0.dialing THEN {}
+  ELSE LET st == StopDialing(s0, p) IN
+     IF p \in Persistent
+     THEN LET n == IF p \in DOMAIN st.persistentDialFailures
+                   THEN Min(st.persistentDialFailures[p] + 1, PersistentFailureCap) ELSE 1
+          IN Finish(s0, Arm([st EXCEPT !.persistentDialFailures = Put(@, p, n)], RetryDial(p)))
+     ELSE IF Known(st, p)
+     THEN LET a == Min(st.book[p].attempts + 1, MaxDialAttempts)
+              s1 == [st EXCEPT !.book[p].attempts = a]
+          IN IF a >= MaxDialAttempts THEN Finish(s0, Ban(s1, p))
+             ELSE Finish(s0, Arm(s1, RetryDial(p)))
+     ELSE Finish(s0, st)
+
+\* @see PeerManager.onInboundAccepted
+OnInboundAccepted(s0, p) ==
+  IF p = Self THEN Only(s0, {Disconnect(p, "self")})
+  ELSE IF p \in DOMAIN s0.connected THEN Only(s0, {Disconnect(p, "duplicate")})
+  ELSE UNION {
+         IF Banned(st, p) THEN Finish(s0, Emit(st, Disconnect(p, "banned")))
+         ELSE LET s1 == StopDialing(st, p) IN
+              IF Admission(s1, p, "inbound") = {}
+              THEN Finish(s0, Emit(st, Disconnect(p, "full")))   \* our dial goes on
+              ELSE UNION {LET c == Connect(s1, p, "inbound", v)
+                          IN Finish(s0, [c EXCEPT !.persistentDialFailures = Del(@, p)]) :
+                            v \in Admission(s1, p, "inbound")} :
+         st \in Reinstated(s0)}
+
+\* @see PeerManager.onPeerReady (no maintenance)
+OnPeerReady(s0, p) ==
+  IF p \notin DOMAIN s0.connected \/ p \in s0.ready \/ p \in DOMAIN s0.evicting THEN {}
+  ELSE {[s0 EXCEPT !.ready = @ \cup {p}, !.out = {PublishPeerUpdate(p, "up")}]}
+
+\* @see PeerManager.onPeerDisconnected
+OnPeerDisconnected(s0, p) ==
+  IF p \notin DOMAIN s0.connected THEN {}
+  ELSE LET s1 == [s0 EXCEPT !.connected = Del(@, p), !.evicting = Del(@, p),
+                            !.upgrading = Del(@, p)]
+           s2 == IF p \in s0.ready
+                 THEN Emit([s1 EXCEPT !.ready = @ \ {p}], PublishPeerUpdate(p, "down"))
+                 ELSE s1
+           s3 == IF Known(s2, p) THEN s2 ELSE [s2 EXCEPT !.scores = Del(@, p)]
+       IN Finish(s0, CoolDown(s3, p))
+
+\* @see PeerManager.onPeerErrored
+OnPeerErrored(s0, p) ==
+  IF p \notin DOMAIN s0.connected THEN {}
+  ELSE Finish(s0, IF p \in DOMAIN s0.evicting THEN s0 ELSE Evict(s0, p, "errored"))
+
+\* @see PeerManager.onPeerReported
+OnPeerReported(s0, p, feedback) ==
+  IF p \notin DOMAIN s0.connected THEN {}
+  ELSE LET old == IF p \in DOMAIN s0.scores THEN s0.scores[p] ELSE 0
+           new == IF feedback = "good" THEN Min(ScoreMax, old + 1) ELSE Max(ScoreMin, old - 1)
+           s1 == [s0 EXCEPT !.scores = Put(@, p, new)]
+           s2 == IF p \in DOMAIN s1.upgrading /\ Score(s1, p) >= Score(s1, s1.upgrading[p])
+                 THEN [s1 EXCEPT !.upgrading = Del(@, p)] ELSE s1
+       IN Finish(s0, s2)
+
+\* @see PeerManager.onPeerBanned (the duration is positive; Java rejects others)
+OnPeerBanned(s0, p) ==
+  IF p = Self THEN {}
+  ELSE IF p \in Persistent \cup Unconditional
+  THEN Finish(s0, IF p \in DOMAIN s0.connected /\ p \notin DOMAIN s0.evicting
+                  THEN Evict(s0, p, "banned") ELSE s0)
+  ELSE Finish(s0, Ban(s0, p))
+
+\* @see PeerManager.onTimerFired: the expired timers are the environment's.
+OnTimerFired(s0, fired) ==
+  IF fired = {} \/ ~(fired \subseteq s0.timers) THEN {}
+  ELSE LET s1 == [s0 EXCEPT !.timers = @ \ fired]
+       IN IF MaintenanceKey \in fired
+          THEN UNION {Finish(s0, s2) : s2 \in Reinstated(Arm(s1, MaintenanceKey))}
+          ELSE Finish(s0, s1)
+
+-----------------------------------------------------------------------------
+(* The actions, one per PeerEvent record: a handler applied to Cur.         *)
 
 Init ==
   /\ book \in [Peer -> [status : {"unknown", "known"}, attempts : {0}]]
@@ -282,117 +393,20 @@ Init ==
   /\ upgrading = EmptyFcn /\ scores = EmptyFcn /\ persistentDialFailures = EmptyFcn
   /\ timers = {} /\ started = FALSE /\ outbox = {}
 
-\* @see PeerManager.onStarted
-Started ==
-  /\ ~started
-  /\ Step(Arm([Cur EXCEPT !.started = TRUE], MaintenanceKey))
+Apply(results) == \E r \in results : Commit(r)
 
-\* @see PeerManager.onAddressesLearned (one source; the book filters Self and bans)
-AddressesLearned(addresses) ==
-  Step([Cur EXCEPT !.book = [p \in Peer |->
-          IF p \in addresses /\ @[p].status = "unknown" THEN [status |-> "known", attempts |-> 0]
-          ELSE @[p]]])
-
-\* @see PeerManager.onDialRequested
-DialRequested(p) ==
-  /\ p # Self
-  /\ p \notin DOMAIN connected /\ p \notin dialing
-  /\ \E st \in Reinstated(Cur) :
-       /\ ~Banned(st, p)
-       /\ DialRoom(st, p) # {}
-       /\ \E v \in DialRoom(st, p) : Step(DialIn(st, p, v))
-
-\* @see PeerManager.onDialSucceeded
-DialSucceeded(p) ==
-  IF p \notin dialing
-  THEN /\ ~(p \in DOMAIN connected /\ connected[p] = "outbound") \* same address: rejected
-       /\ Only({Disconnect(p, IF p \in DOMAIN connected THEN "duplicate" ELSE "not_dialing")})
-  ELSE LET st == StopDialing(Cur, p) IN
-       IF Banned(st, p) THEN Step(Emit(st, Disconnect(p, "banned")))
-       ELSE IF Admission(st, p, "outbound") = {}
-       THEN Step(CoolDown(Emit(st, Disconnect(p, "full")), p))
-       ELSE \E v \in Admission(st, p, "outbound") :
-              LET c == Connect(st, p, "outbound", v)
-                  f == [c EXCEPT !.persistentDialFailures = Del(@, p)]
-                  g == Cancel(f, RetryDial(p))
-              IN Step(IF Known(g, p) THEN [g EXCEPT !.book[p].attempts = 0] ELSE g)
-
-\* @see PeerManager.onDialFailed
-DialFailed(p) ==
-  /\ p \in dialing
-  /\ LET st == StopDialing(Cur, p) IN
-     IF p \in Persistent
-     THEN LET n == IF p \in DOMAIN st.persistentDialFailures
-                   THEN Min(st.persistentDialFailures[p] + 1, PersistentFailureCap) ELSE 1
-          IN Step(Arm([st EXCEPT !.persistentDialFailures = Put(@, p, n)], RetryDial(p)))
-     ELSE IF Known(st, p)
-     THEN LET a == Min(st.book[p].attempts + 1, MaxDialAttempts)
-              s1 == [st EXCEPT !.book[p].attempts = a]
-          IN IF a >= MaxDialAttempts THEN Step(Ban(s1, p)) ELSE Step(Arm(s1, RetryDial(p)))
-     ELSE Step(st)
-
-\* @see PeerManager.onInboundAccepted
-InboundAccepted(p) ==
-  IF p = Self THEN Only({Disconnect(p, "self")})
-  ELSE IF p \in DOMAIN connected THEN Only({Disconnect(p, "duplicate")})
-  ELSE \E st \in Reinstated(Cur) :
-         IF Banned(st, p) THEN Step(Emit(st, Disconnect(p, "banned")))
-         ELSE LET s1 == StopDialing(st, p) IN
-              IF Admission(s1, p, "inbound") = {}
-              THEN Step(Emit(st, Disconnect(p, "full")))   \* our dial goes on
-              ELSE \E v \in Admission(s1, p, "inbound") :
-                     LET c == Connect(s1, p, "inbound", v)
-                     IN Step([c EXCEPT !.persistentDialFailures = Del(@, p)])
-
-\* @see PeerManager.onPeerReady (no maintenance)
-PeerReady(p) ==
-  /\ p \in DOMAIN connected /\ p \notin ready /\ p \notin DOMAIN evicting
-  /\ ready' = ready \cup {p}
-  /\ outbox' = {PublishPeerUpdate(p, "up")}
-  /\ UNCHANGED <<book, dialing, connected, evicting, upgrading, scores,
-                 persistentDialFailures, timers, started>>
-
-\* @see PeerManager.onPeerDisconnected
-PeerDisconnected(p) ==
-  /\ p \in DOMAIN connected
-  /\ LET s1 == [Cur EXCEPT !.connected = Del(@, p), !.evicting = Del(@, p),
-                           !.upgrading = Del(@, p)]
-         s2 == IF p \in ready
-               THEN Emit([s1 EXCEPT !.ready = @ \ {p}], PublishPeerUpdate(p, "down"))
-               ELSE s1
-         s3 == IF Known(s2, p) THEN s2 ELSE [s2 EXCEPT !.scores = Del(@, p)]
-     IN Step(CoolDown(s3, p))
-
-\* @see PeerManager.onPeerErrored
-PeerErrored(p) ==
-  /\ p \in DOMAIN connected
-  /\ Step(IF p \in DOMAIN evicting THEN Cur ELSE Evict(Cur, p, "errored"))
-
-\* @see PeerManager.onPeerReported
-PeerReported(p, feedback) ==
-  /\ p \in DOMAIN connected
-  /\ LET old == IF p \in DOMAIN scores THEN scores[p] ELSE 0
-         new == IF feedback = "good" THEN Min(ScoreMax, old + 1) ELSE Max(ScoreMin, old - 1)
-         s1 == [Cur EXCEPT !.scores = Put(@, p, new)]
-         s2 == IF p \in DOMAIN s1.upgrading /\ Score(s1, p) >= Score(s1, s1.upgrading[p])
-               THEN [s1 EXCEPT !.upgrading = Del(@, p)] ELSE s1
-     IN Step(s2)
-
-\* @see PeerManager.onPeerBanned (the duration is positive; Java rejects others)
-PeerBanned(p) ==
-  /\ p # Self
-  /\ IF p \in Persistent \cup Unconditional
-     THEN Step(IF p \in DOMAIN connected /\ p \notin DOMAIN evicting
-               THEN Evict(Cur, p, "banned") ELSE Cur)
-     ELSE Step(Ban(Cur, p))
-
-\* @see PeerManager.onTimerFired: the expired timers are the environment's.
-TimerFired(fired) ==
-  /\ fired # {} /\ fired \subseteq timers
-  /\ LET s1 == [Cur EXCEPT !.timers = @ \ fired]
-     IN IF MaintenanceKey \in fired
-        THEN \E s2 \in Reinstated(Arm(s1, MaintenanceKey)) : Step(s2)
-        ELSE Step(s1)
+Started == Apply(OnStarted(Cur))
+AddressesLearned(addresses) == Apply(OnAddressesLearned(Cur, addresses))
+DialRequested(p) == Apply(OnDialRequested(Cur, p))
+DialSucceeded(p) == Apply(OnDialSucceeded(Cur, p))
+DialFailed(p) == Apply(OnDialFailed(Cur, p))
+InboundAccepted(p) == Apply(OnInboundAccepted(Cur, p))
+PeerReady(p) == Apply(OnPeerReady(Cur, p))
+PeerDisconnected(p) == Apply(OnPeerDisconnected(Cur, p))
+PeerErrored(p) == Apply(OnPeerErrored(Cur, p))
+PeerReported(p, feedback) == Apply(OnPeerReported(Cur, p, feedback))
+PeerBanned(p) == Apply(OnPeerBanned(Cur, p))
+TimerFired(fired) == Apply(OnTimerFired(Cur, fired))
 
 Next ==
   \/ Started

@@ -6,7 +6,7 @@ EXTENDS MCPeerManager
 
 DialSucceededUnchecked(p) ==
   /\ p \in dialing
-  /\ Step(Connect(StopDialing(Cur, p), p, "outbound", {}))
+  /\ Apply(Finish(Cur, Connect(StopDialing(Cur, p), p, "outbound", {})))
 
 MutantNext ==
   \/ Next
