@@ -1,0 +1,60 @@
+package dev.cairn.shell.report;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Every node's status at one moment of a testnet run. Nodes are kept sorted by ID, so every
+ * picture and table drawn from a snapshot has the same order whatever order they were given in.
+ *
+ * @param elapsedMillis time since the testnet started
+ */
+public record Snapshot(long elapsedMillis, List<NodeStatus> nodes) {
+
+  public Snapshot {
+    if (elapsedMillis < 0) {
+      throw new IllegalArgumentException("elapsedMillis is negative: " + elapsedMillis);
+    }
+    nodes = nodes.stream().sorted(Comparator.comparing(NodeStatus::nodeId)).toList();
+    for (int i = 1; i < nodes.size(); i++) {
+      if (nodes.get(i).nodeId().equals(nodes.get(i - 1).nodeId())) {
+        throw new IllegalArgumentException("node " + nodes.get(i).nodeId() + " appears twice in one snapshot");
+      }
+    }
+  }
+
+  public double elapsedSeconds() {
+    return elapsedMillis / 1000.0;
+  }
+
+  public int nonSeedCount() {
+    return (int) nodes.stream().filter(n -> !n.seed()).count();
+  }
+
+  public int seedCount() {
+    return nodes.size() - nonSeedCount();
+  }
+
+  /** Non-seed nodes with at least their target of outbound peers. */
+  public int atOutboundTargetCount() {
+    return (int) nodes.stream().filter(NodeStatus::atOutboundTarget).count();
+  }
+
+  /** Mean of outbound plus inbound connections over all nodes; 0 without nodes. */
+  public double meanPeersPerNode() {
+    return nodes.isEmpty() ? 0 : nodes.stream().mapToInt(NodeStatus::peers).sum() / (double) nodes.size();
+  }
+
+  /** Mean address-book size over all nodes; 0 without nodes. */
+  public double meanKnownAddressesPerNode() {
+    return nodes.isEmpty() ? 0 : nodes.stream().mapToLong(NodeStatus::knownAddresses).sum() / (double) nodes.size();
+  }
+
+  public long totalDials() {
+    return nodes.stream().mapToLong(NodeStatus::dials).sum();
+  }
+
+  public long totalDialFailures() {
+    return nodes.stream().mapToLong(NodeStatus::dialFailures).sum();
+  }
+}
