@@ -37,9 +37,14 @@ public record BookKey(String hex) {
   byte[] bytes() {
     byte[] out = new byte[HEX_LENGTH / 2];
     for (int i = 0; i < out.length; i++) {
-      out[i] = (byte) Integer.parseInt(hex, 2 * i, 2 * i + 2, 16);
+      out[i] = (byte) (nibble(hex.charAt(2 * i)) << 4 | nibble(hex.charAt(2 * i + 1)));
     }
     return out;
+  }
+
+  /** The value of one lowercase hex digit (the constructor admits no other character). */
+  private static int nibble(char c) {
+    return c <= '9' ? c - '0' : c - 'a' + 10;
   }
 
   @Override

@@ -52,9 +52,11 @@ final class Placement {
       put(md, b);
     }
     if (n >= 0) {
-      for (int i = 7; i >= 0; i--) {
-        md.update((byte) (n >>> (8 * i)));
+      byte[] be = new byte[8];
+      for (int i = 0; i < 8; i++) {
+        be[i] = (byte) (n >>> (8 * (7 - i)));
       }
+      md.update(be); // one call, not eight: each update pays the engine's dispatch
     }
     byte[] d = md.digest(); // also resets md for the next hash
     long out = 0;

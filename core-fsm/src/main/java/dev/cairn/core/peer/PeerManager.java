@@ -200,7 +200,7 @@ public final class PeerManager {
       tx.s = tx.s.withPersistentDialFailures(tx.s.persistentDialFailures().plus(id, failures));
     } else if (tx.s.book().contains(id)) {
       tx.setBook(tx.s.book().markAttempt(id, wallNow));
-      failures = tx.s.book().get(id).map(KnownAddress::attempts).orElse(0);
+      failures = tx.s.book().lookup().get(id).attempts(); // still there: markAttempt keeps entries
       if (failures >= cfg.maxDialAttempts()) {
         // v0.34 bans after 16 failures too, but counts them in memory by IP:port (tendermint#3532)
         tx.ban(cfg, id, Optional.of(address), wallNow.plusMillis(cfg.dialFailureBanTime().toMillis()));
@@ -386,8 +386,8 @@ public final class PeerManager {
     if (cfg.unconditionalPeerIds().isEmpty() && s.evicting().isEmpty()) {
       // every peer is limited and none is leaving: only the directions need a look
       int in = 0;
-      for (Connection c : s.connected().values()) {
-        if (c.direction() == Direction.INBOUND) {
+      for (Map.Entry<NodeId, Connection> e : s.connected().entrySet()) {
+        if (e.getValue().direction() == Direction.INBOUND) {
           in++;
         }
       }

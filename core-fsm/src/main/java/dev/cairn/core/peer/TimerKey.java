@@ -53,6 +53,9 @@ public sealed interface TimerKey extends Comparable<TimerKey> {
    */
   @Override
   default int compareTo(TimerKey other) {
+    if (this == other) {
+      return 0;
+    }
     int byKind = Integer.compare(kind(this), kind(other));
     return byKind != 0 ? byKind : peerHex(this).compareTo(peerHex(other));
   }

@@ -63,12 +63,16 @@ public final class Timers {
   /** Arms {@code key} at {@code at}, replacing any earlier deadline of the same key. */
   public Timers arm(TimerKey key, MonoTime at) {
     Objects.requireNonNull(at, "at");
+    PSortedMap<TimerKey, MonoTime> armed = deadlines.plus(key, at);
+    if (armed.size() > deadlines.size()) {
+      // a new key (the common case): one search fewer than a get before the plus
+      return new Timers(armed, byDeadline.plus(new Armed(at, key)));
+    }
     MonoTime old = deadlines.get(key);
     if (at.equals(old)) {
       return this;
     }
-    PSortedSet<Armed> index = old == null ? byDeadline : byDeadline.minus(new Armed(old, key));
-    return new Timers(deadlines.plus(key, at), index.plus(new Armed(at, key)));
+    return new Timers(armed, byDeadline.minus(new Armed(old, key)).plus(new Armed(at, key)));
   }
 
   public Timers cancel(TimerKey key) {

@@ -39,6 +39,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * one peer in ten (TimerFired fires one of them). The step is a pure function, so every invocation applies the same event to
  * the same prepared state; each includes the maintenance that follows the event (the book's
  * biased pick for the slot the event freed, where it frees one).
+ *
+ * <p>{@code ids}: {@code hashed} IDs look like real ones (a SHA-256 prefix: two IDs differ in
+ * their first characters), {@code sequential} IDs are {@code %040x} of a counter, so any two
+ * share 34 or more leading zeros and every comparison reads the whole string (a worst case for
+ * the sorted maps; an attacker would have to grind keys to get there).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -51,7 +56,9 @@ public class PeerStepBenchmark {
   @Param({"1000", "10000", "100000"})
   int peers;
 
-  static final NodeId SELF = id(0);
+  @Param({"hashed", "sequential"})
+  String ids;
+
   static final MonoTime NOW = MonoTime.ofMillis(10_000);
   static final WallTime WALL = new WallTime(1_700_000_000_000L);
 
@@ -63,19 +70,31 @@ public class PeerStepBenchmark {
   PeerEvent timerFired;
   PeerState timerState;
 
-  static NodeId id(long n) {
-    return NodeId.of(String.format("%040x", n));
+  NodeId id(long n) {
+    return switch (ids) {
+      case "sequential" -> NodeId.of(String.format("%040x", n));
+      case "hashed" -> NodeId.of(String.format("%016x%016x%08x", mix(n), mix(~n), n));
+      default -> throw new IllegalArgumentException("ids must be hashed or sequential: " + ids);
+    };
+  }
+
+  /** SplitMix64's finaliser: a bijection that spreads a counter over all 64 bits. */
+  private static long mix(long n) {
+    long z = n * 0x9e3779b97f4a7c15L;
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
   }
 
   /** Distinct routable IPv4 addresses spread over many /16 groups. */
-  static NodeAddress address(long n) {
+  NodeAddress address(long n) {
     return new NodeAddress(id(n), (11 + n % 80) + "." + (n / 80) % 250 + "." + (n / 20_000) % 250 + ".7", 26656);
   }
 
   @Setup(Level.Trial)
   public void setUp() {
     // the default 256×64 + 64×64 buckets hold ~20k entries; 100k peers need 2048 new buckets
-    BookConfig book = BookConfig.defaults(SELF);
+    BookConfig book = BookConfig.defaults(id(0));
     if (peers > 15_000) {
       book = book.withBuckets(2048, 64, 512, 64, 32, 4, 4);
     }
