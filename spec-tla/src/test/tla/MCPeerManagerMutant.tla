@@ -6,7 +6,7 @@ EXTENDS MCPeerManager
 
 DialSucceededUnchecked(p) ==
   /\ p \in dialing
-  /\ Apply(Finish(Cur, Connect(StopDialing(Cur, p), p, "outbound", {})))
+  /\ \E r \in Finish(Cur, Connect(StopDialing(Cur, p), p, "outbound", {})) : Commit(r)
 
 MutantNext ==
   \/ Next

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Collection;
 import org.junit.jupiter.api.Test;
 
 /**
  * Proves the gate can fail: a mutant of the PeerManager whose DialSucceeded skips the admission
  * check must make TLC exit 12 naming OutboundWithinLimit, with a trace whose last step is the
- * mutated action and whose last state really holds more outbound connections than allowed.
+ * mutated action and whose last state really holds more outbound connections than allowed; and a
+ * mutant that gives up on a persistent peer after one failed dial must make TLC exit 13 with a
+ * liveness counterexample in which the peer's dial failed and it is never dialed again.
  */
 class GateCanFailTest {
 
@@ -39,6 +42,34 @@ class GateCanFailTest {
   }
 
   @Test
+  void mutantThatNeverRetriesAPersistentPeerIsCaught() {
+    TlcModel mutant = TlcModel.find(SpecDirs.test(), "MCPeerManagerLivenessMutant").orElseThrow();
+    TlcResult r = TlcRunner.run(mutant, List.of(SpecDirs.main()), SpecDirs.tlcOut(),
+        TlcRunner.Options.defaults());
+
+    assertThat(r.status()).as(r.failureReport()).isEqualTo(13);
+    assertThat(r.exit()).isEqualTo(TlcExit.PROPERTY_VIOLATED);
+    assertThat(r.output()).contains("Temporal properties were violated");
+
+    Counterexample cex = r.counterexample().orElseThrow();
+    assertThat(cex.kind()).isEqualTo(Counterexample.Kind.TEMPORAL_PROPERTY);
+    List<String> actions = cex.states().stream().map(Counterexample.TraceState::action).toList();
+    assertThat(actions).first().isEqualTo("Init");
+    int failed = actions.indexOf("DialFailed");
+    assertThat(failed).as("the persistent peer's dial failed in %s", actions).isPositive();
+    // From the failure on, including the lasso's loop, p1 is neither dialed nor connected, while
+    // the model is started: the retry the property demands never comes.
+    for (Counterexample.TraceState s : cex.states().subList(failed, cex.states().size())) {
+      if (s.action().equals("Stuttering")) {
+        continue;
+      }
+      assertThat(size(s.variables().get("dialing"))).as("dialing in state %d", s.number()).isZero();
+      assertThat(size(s.variables().get("connected"))).as("connected in state %d", s.number()).isZero();
+      assertThat(s.variables().get("started")).isEqualTo(true);
+    }
+  }
+
+  @Test
   void parseErrorIsReportedAs150() throws Exception {
     java.nio.file.Path dir = SpecDirs.tlcOut().resolve("broken-spec");
     java.nio.file.Files.createDirectories(dir);
@@ -49,5 +80,13 @@ class GateCanFailTest {
     TlcResult r = TlcRunner.run(m, List.of(), SpecDirs.tlcOut(), TlcRunner.Options.defaults());
     assertThat(r.exit()).as(r.output()).isEqualTo(TlcExit.PARSE_ERROR);
     assertThat(r.passed()).isFalse();
+  }
+
+  /** The size of a TLA+ set, sequence or function as the parser returns it; -1 for anything else. */
+  private static int size(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      return m.size();
+    }
+    return v instanceof Collection<?> c ? c.size() : -1;
   }
 }
