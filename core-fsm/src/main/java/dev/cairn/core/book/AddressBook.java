@@ -772,18 +772,25 @@ public record AddressBook(
 
     /** Removes the entry from all its buckets and from the book. */
     void removeEverywhere(KnownAddress ka) {
+      removeFromBuckets(ka);
+      lookup = lookup.minus(ka.id());
+    }
+
+    /** Removes the entry from all its buckets; the caller puts it back or drops it from the lookup. */
+    private void removeFromBuckets(KnownAddress ka) {
       BucketTable t = table(ka.type());
       for (int idx : ka.buckets()) {
         t = t.with(idx, t.get(idx).without(ka.id()));
       }
       setTable(ka.type(), t);
-      lookup = lookup.minus(ka.id());
       count(ka.type(), -1);
     }
 
     /** v0.34 {@code moveToOld}, with demotion of the displaced entry instead of its loss. */
     void moveToOld(BookConfig cfg, KnownAddress ka, WallTime now) {
-      removeEverywhere(ka);
+      // ka stays in the lookup (in no bucket) until the put below replaces it: one tree edit
+      // fewer; nothing in between reads it, since it is in no bucket that demotion could touch
+      removeFromBuckets(ka);
       int idx = Placement.oldBucket(cfg, key, ka.addr(), groupOf(cfg, ka.addr().ip()));
       while (oldBuckets.get(idx).size() >= cfg.oldBucketSize()) {
         KnownAddress oldest = oldest(oldBuckets.get(idx));

@@ -177,10 +177,9 @@ public final class PeerManager {
     tx.connect(id, new Connection(Direction.OUTBOUND, address), admission.get());
     tx.s = tx.s.withPersistentDialFailures(tx.s.persistentDialFailures().minus(id));
     tx.cancel(new TimerKey.RetryDial(id));
-    if (tx.s.book().contains(id)) {
-      // a promotion may demote an old entry, which may push a new one out of its bucket
-      tx.setBook(cfg, tx.s.book().markGood(cfg.book(), id, wallNow), tx.s.book().size());
-    }
+    // a promotion may demote an old entry, which may push a new one out of its bucket; an ID the
+    // book does not hold leaves it unchanged (the same object)
+    tx.setBook(cfg, tx.s.book().markGood(cfg.book(), id, wallNow), tx.s.book().size());
     return tx.finish(cfg, now, wallNow);
   }
 
@@ -574,7 +573,9 @@ public final class PeerManager {
     }
 
     void setBook(AddressBook b) {
-      s = s.withBook(b);
+      if (b != s.book()) {
+        s = s.withBook(b);
+      }
     }
 
     void arm(TimerKey key, MonoTime at) {
