@@ -594,6 +594,9 @@ public final class PeerManager {
         remember(new Counts(c.inbound(), c.outbound(), c.dialing() - 1, c.connectedNotEvicting(),
             c.connectedAll()));
       }
+      if (s.upgrading().isEmpty()) {
+        return Optional.empty(); // no iterator for the common case
+      }
       for (Map.Entry<NodeId, NodeId> e : s.upgrading().entrySet()) {
         if (e.getValue().equals(id)) {
           s = s.withUpgrading(s.upgrading().minus(e.getKey()));
