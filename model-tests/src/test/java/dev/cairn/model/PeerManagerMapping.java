@@ -332,8 +332,9 @@ public final class PeerManagerMapping {
         yield new PeerEvent.AddressesLearned(addrs, SOURCE);
       }
       case "DialRequested" -> new PeerEvent.DialRequested(address(mv(a)));
-      case "DialSucceeded" -> new PeerEvent.DialSucceeded(address(mv(a)));
-      case "DialFailed" -> new PeerEvent.DialFailed(address(mv(a)));
+      // a dial's result names the address being dialed (Java may dial a reinstated ban's address)
+      case "DialSucceeded" -> new PeerEvent.DialSucceeded(s.dialing().getOrDefault(id(mv(a)), address(mv(a))));
+      case "DialFailed" -> new PeerEvent.DialFailed(s.dialing().getOrDefault(id(mv(a)), address(mv(a))));
       case "InboundAccepted" -> new PeerEvent.InboundAccepted(remote(mv(a)));
       case "PeerReady" -> new PeerEvent.PeerReady(id(mv(a)));
       case "PeerDisconnected" -> {
