@@ -9,7 +9,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Cairn.Version.class,
     description = "CometBFT's peer-to-peer layer with a model-checked peer manager.",
-    subcommands = {ProbeCommand.class, ListenCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+        InitCommand.class,
+        ShowNodeIdCommand.class,
+        ProbeCommand.class,
+        ListenCommand.class,
+        TestnetCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Cairn implements Runnable {
 
   /** Software version advertised in NodeInfo and printed by {@code --version}. */

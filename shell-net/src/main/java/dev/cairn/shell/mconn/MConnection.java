@@ -152,6 +152,16 @@ public final class MConnection {
     return ch == null ? 0 : ch.queue.size();
   }
 
+  /** Whether packets are packed but not yet handed out for flushing (the flush throttle holds them). */
+  public boolean hasUnflushed() {
+    return outLen > 0;
+  }
+
+  /** Makes the next {@link #pollTransmit} hand out what is packed without waiting for the throttle. */
+  public void requestFlush() {
+    flushNow = true;
+  }
+
   /** Whether any message is waiting or partly sent. */
   public boolean hasPendingSends() {
     for (Channel c : channels) {

@@ -95,6 +95,22 @@ public final class MConnectionHandler extends ChannelDuplexHandler {
     return failure;
   }
 
+  /**
+   * Whether anything is still to be written: messages queued or waiting for queue room, or
+   * packets held back by the flush throttle (on the event loop).
+   */
+  public boolean hasPendingSends() {
+    return core != null && (core.hasPendingSends() || core.hasUnflushed() || !waiting.isEmpty());
+  }
+
+  /** Writes and flushes what is packed now, without waiting for the flush throttle (on the event loop). */
+  public void flushNow() {
+    if (core != null) {
+      core.requestFlush();
+      pump();
+    }
+  }
+
   /** Bytes counted by the core's monitors (on the event loop). */
   public long bytesSent() {
     return core == null ? 0 : core.bytesSent();

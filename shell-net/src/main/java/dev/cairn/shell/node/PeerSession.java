@@ -63,6 +63,28 @@ public final class PeerSession {
     channel.close();
   }
 
+  /**
+   * Closes the connection once everything queued has been written and flushed (Go's
+   * {@code FlushStop}), or after {@code maxWait} at the latest.
+   */
+  public void closeAfterFlush(java.time.Duration maxWait) {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    channel.eventLoop().execute(() -> closeWhenDrained(deadline));
+  }
+
+  private void closeWhenDrained(long deadline) {
+    if (!channel.isActive()) {
+      return;
+    }
+    mconn.flushNow();
+    if (!mconn.hasPendingSends() || System.nanoTime() - deadline >= 0) {
+      channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER)
+          .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+      return;
+    }
+    channel.eventLoop().schedule(() -> closeWhenDrained(deadline), 10, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public String toString() {
     return (outbound ? "out " : "in ") + remoteId + " " + channel.remoteAddress();

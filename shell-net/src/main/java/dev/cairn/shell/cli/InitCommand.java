@@ -1,0 +1,89 @@
+package dev.cairn.shell.cli;
+
+import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.config.ConfigWriter;
+import dev.cairn.shell.config.NodeConfig;
+import dev.cairn.shell.crypto.NodeKey;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn init}: creates a home with {@code config/config.toml} (CometBFT's {@code [p2p]}
+ * keys and defaults plus Cairn's {@code [cairn]} section), {@code config/node_key.json} and
+ * {@code data/}. An existing home is never overwritten unless {@code --force} is given, and
+ * even then an existing node key is kept: a node's identity is not something to lose by a flag.
+ */
+@Command(name = "init", mixinStandardHelpOptions = true,
+    description = "Create a node home: config/config.toml, config/node_key.json, data/.")
+final class InitCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin HomeOption home;
+
+  @Option(names = "--network", paramLabel = "CHAIN_ID",
+      description = "chain ID stored in [cairn] network (a config/genesis.json, when present, takes precedence)")
+  String network;
+
+  @Option(names = "--moniker", paramLabel = "NAME", description = "node name advertised in NodeInfo")
+  String moniker;
+
+  @Option(names = "--force", description = "rewrite config.toml of an existing home (the node key is kept)")
+  boolean force;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path dir = home.resolve();
+    Path config = HomeOption.configDir(dir).resolve("config.toml");
+    Path keyFile = HomeOption.nodeKeyFile(dir);
+    if (Files.exists(config) && !force) {
+      err.println("cairn init: " + config + " already exists; not overwriting it (use --force to rewrite"
+          + " the config; the node key is always kept)");
+      return 1;
+    }
+    StringBuilder toml = new StringBuilder();
+    if (network != null || moniker != null) {
+      toml.append("[cairn]\n");
+      if (network != null) {
+        toml.append("network = ").append(quote(network)).append('\n');
+      }
+      if (moniker != null) {
+        toml.append("moniker = ").append(quote(moniker)).append('\n');
+      }
+    }
+    NodeConfig cfg = ConfigLoader.parse(toml.toString(), "command line", Optional.empty());
+    Files.createDirectories(HomeOption.configDir(dir));
+    Files.createDirectories(dir.resolve("data"));
+    ConfigWriter.write(dir, cfg);
+    boolean newKey = !Files.exists(keyFile);
+    NodeKey key = NodeKey.loadOrGenerate(keyFile, new SecureRandom());
+    out.println(Json.line(Json.object()
+        .put("home", dir.toString())
+        .put("node_id", key.id().hex())
+        .put("network", cfg.network())
+        .put("node_key", newKey ? "generated" : "kept")));
+    return 0;
+  }
+
+  private static String quote(String s) {
+    StringBuilder b = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        b.append('\\');
+      }
+      b.append(c);
+    }
+    return b.append('"').toString();
+  }
+}

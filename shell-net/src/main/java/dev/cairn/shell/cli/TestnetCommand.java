@@ -1,0 +1,169 @@
+package dev.cairn.shell.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.core.NodeId;
+import dev.cairn.shell.config.GoDuration;
+import dev.cairn.shell.node.EventLoops;
+import dev.cairn.shell.node.LocalNetwork;
+import dev.cairn.shell.node.Node;
+import io.netty.channel.EventLoopGroup;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn testnet}: a local network of Cairn nodes on 127.0.0.1 (K seeds; the others
+ * bootstrap only from the seeds), live progress while it converges, then a summary table, a
+ * picture of the final topology and a convergence plot. Exits 0 when every non-seed node
+ * reached its outbound target, 1 when the time ran out first.
+ */
+@Command(name = "testnet", mixinStandardHelpOptions = true,
+    description = "Run a local Cairn network on 127.0.0.1 until it converges; write a summary and pictures.")
+final class TestnetCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--nodes", defaultValue = "16", description = "number of nodes (default: ${DEFAULT-VALUE})")
+  int nodes;
+
+  @Option(names = "--seeds", defaultValue = "2", description = "seed nodes among them (default: ${DEFAULT-VALUE})")
+  int seeds;
+
+  @Option(names = "--outbound", defaultValue = "4",
+      description = "max_num_outbound_peers of each node, the target it must reach (default: ${DEFAULT-VALUE})")
+  int outbound;
+
+  @Option(names = "--inbound", defaultValue = "16",
+      description = "max_num_inbound_peers of each non-seed node (default: ${DEFAULT-VALUE})")
+  int inbound;
+
+  @Option(names = "--duration", defaultValue = "90s", paramLabel = "DURATION",
+      description = "give up after this long (default: ${DEFAULT-VALUE})")
+  String duration;
+
+  @Option(names = "--hold", defaultValue = "2s", paramLabel = "DURATION",
+      description = "after converging, keep running this long and check it stays converged (default: ${DEFAULT-VALUE})")
+  String hold;
+
+  @Option(names = "--pex-period", defaultValue = "2s", paramLabel = "DURATION",
+      description = "ensure-peers and crawl period (CometBFT: 30s; faster here so a local network converges in seconds)")
+  String pexPeriod;
+
+  @Option(names = "--out", defaultValue = "testnet-out", paramLabel = "DIR",
+      description = "where the summary, the pictures and the raw snapshots go (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed of the nodes' random choices")
+  long seed;
+
+  @Option(names = "--interval", defaultValue = "500ms", paramLabel = "DURATION",
+      description = "progress sampling interval (default: ${DEFAULT-VALUE})")
+  String interval;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter stdout = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Duration limit = parse("--duration", duration);
+    Duration holdFor = parse("--hold", hold);
+    Duration every = parse("--interval", interval);
+    LocalNetwork.Plan plan;
+    try {
+      plan = new LocalNetwork.Plan(nodes, seeds, outbound, inbound, parse("--pex-period", pexPeriod), seed);
+    } catch (IllegalArgumentException e) {
+      err.println("cairn testnet: " + e.getMessage());
+      return 2;
+    }
+    Files.createDirectories(out);
+    quietNodeLogs();
+    CountDownLatch stop = Signals.stopLatch();
+    EventLoopGroup group = EventLoops.newGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    List<TestnetRun.Sample> samples = new ArrayList<>();
+    boolean converged = false;
+    long t0 = System.nanoTime();
+    err.printf("cairn testnet: %d nodes (%d seeds), outbound target %d, on 127.0.0.1; output in %s%n",
+        nodes, seeds, outbound, out);
+    try (LocalNetwork net = LocalNetwork.start(plan, group)) {
+      long convergedAt = -1;
+      while (true) {
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        List<Node.Status> st = net.statuses();
+        TestnetRun.Sample sample = new TestnetRun.Sample(elapsed, st);
+        samples.add(sample);
+        err.println(TestnetRun.progressLine(sample));
+        err.flush();
+        boolean now = LocalNetwork.converged(st);
+        if (now && convergedAt < 0) {
+          convergedAt = elapsed;
+        } else if (!now) {
+          convergedAt = -1;
+        }
+        if (convergedAt >= 0 && elapsed - convergedAt >= holdFor.toMillis()) {
+          converged = true;
+          break;
+        }
+        if (elapsed >= limit.toMillis()) {
+          break;
+        }
+        if (stop.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+          err.println("cairn testnet: interrupted");
+          break;
+        }
+      }
+    } finally {
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    TestnetRun.Report report = TestnetRun.write(out, samples, converged);
+    stdout.print(report.summary());
+    stdout.println(Json.line(result(report, converged)));
+    stdout.flush();
+    return converged ? 0 : 1;
+  }
+
+  private ObjectNode result(TestnetRun.Report report, boolean converged) {
+    ObjectNode o = Json.object();
+    o.put("converged", converged);
+    o.put("seconds_to_converge", report.convergedAtMillis() < 0 ? null : report.convergedAtMillis() / 1000.0);
+    ArrayNode files = o.putArray("files");
+    for (Path p : report.files()) {
+      files.add(p.toString());
+    }
+    return o;
+  }
+
+  private Duration parse(String name, String value) {
+    try {
+      Duration d = GoDuration.parse(value);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException("must not be negative");
+      }
+      return d;
+    } catch (RuntimeException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "invalid " + name + " '" + value + "': " + e.getMessage());
+    }
+  }
+
+  /** Many nodes' decision lines would drown the progress: keep WARN unless the operator chose a level. */
+  private static void quietNodeLogs() {
+    if (System.getenv("CAIRN_NODE_LOG_LEVEL") == null
+        && org.slf4j.LoggerFactory.getLogger("dev.cairn.shell.node") instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+  }
+
+  static String shortId(NodeId id) {
+    return id.hex().substring(0, 8);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.cairn.shell.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.core.NodeId;
+import dev.cairn.shell.node.Node;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import dev.cairn.shell.report.ConvergencePlot;
+import dev.cairn.shell.report.NodeStatus;
+import dev.cairn.shell.report.ProgressLine;
+import dev.cairn.shell.report.Snapshot;
+import dev.cairn.shell.report.SummaryTable;
+import dev.cairn.shell.report.TopologyImage;
+
+/** What a testnet run leaves behind: progress lines, a summary table and the raw samples. */
+final class TestnetRun {
+
+  /** The statuses of all nodes at one moment. */
+  record Sample(long elapsedMillis, List<Node.Status> statuses) {}
+
+  /** Files written and the summary text. */
+  record Report(String summary, long convergedAtMillis, List<Path> files) {}
+
+  private TestnetRun() {}
+
+  /** The sample in the report package's terms (IDs as hex, sorted). */
+  static Snapshot snapshot(Sample s) {
+    List<NodeStatus> nodes = new ArrayList<>();
+    for (Node.Status st : s.statuses()) {
+      nodes.add(new NodeStatus(st.id().hex(), st.moniker(), st.seed(), st.outboundTarget(),
+          st.outbound().stream().map(NodeId::hex).toList(), st.inbound().stream().map(NodeId::hex).toList(),
+          st.knownAddresses(), st.dials(), st.dialFailures()));
+    }
+    return new Snapshot(s.elapsedMillis(), nodes);
+  }
+
+  static String progressLine(Sample s) {
+    return ProgressLine.of(snapshot(s));
+  }
+
+  static long convergedAt(List<Sample> samples) {
+    long at = -1;
+    for (Sample s : samples) {
+      boolean ok = s.statuses().stream().filter(x -> !x.seed())
+          .allMatch(x -> x.outbound().size() >= x.outboundTarget());
+      if (ok && at < 0) {
+        at = s.elapsedMillis();
+      } else if (!ok) {
+        at = -1;
+      }
+    }
+    return at;
+  }
+
+  static Report write(Path dir, List<Sample> samples, boolean converged) throws IOException {
+    List<Path> files = new ArrayList<>();
+    Snapshot last = samples.isEmpty() ? new Snapshot(0, List.of()) : snapshot(samples.get(samples.size() - 1));
+    long at = converged ? convergedAt(samples) : -1;
+    String summary = (converged
+        ? String.format(Locale.ROOT, "converged after %.1f s%n", at / 1000.0)
+        : "did not converge in time\n") + SummaryTable.of(last);
+    Path summaryFile = dir.resolve("summary.txt");
+    Files.writeString(summaryFile, summary, StandardCharsets.UTF_8);
+    files.add(summaryFile);
+    Path json = dir.resolve("samples.json");
+    Files.writeString(json, samplesJson(samples), StandardCharsets.UTF_8);
+    files.add(json);
+    files.addAll(writePictures(dir, samples, last));
+    return new Report(summary, at, files);
+  }
+
+  static String samplesJson(List<Sample> samples) {
+    ArrayNode arr = Json.MAPPER.createArrayNode();
+    for (Sample s : samples) {
+      ObjectNode o = arr.addObject();
+      o.put("elapsed_ms", s.elapsedMillis());
+      ArrayNode ns = o.putArray("nodes");
+      for (Node.Status st : s.statuses()) {
+        ObjectNode n = ns.addObject();
+        n.put("id", st.id().hex());
+        n.put("moniker", st.moniker());
+        n.put("seed", st.seed());
+        n.put("outbound_target", st.outboundTarget());
+        ArrayNode outb = n.putArray("outbound");
+        st.outbound().forEach(id -> outb.add(id.hex()));
+        ArrayNode inb = n.putArray("inbound");
+        st.inbound().forEach(id -> inb.add(id.hex()));
+        n.put("known", st.knownAddresses());
+        n.put("dials", st.dials());
+        n.put("dial_failures", st.dialFailures());
+      }
+    }
+    return arr.toPrettyString();
+  }
+
+  private static List<Path> writePictures(Path dir, List<Sample> samples, Snapshot last) throws IOException {
+    if (samples.isEmpty()) {
+      return List.of();
+    }
+    TopologyImage topology = TopologyImage.of(last);
+    Path png = dir.resolve("topology.png");
+    Files.write(png, topology.png());
+    Path svg = dir.resolve("topology.svg");
+    Files.writeString(svg, topology.svg(), StandardCharsets.UTF_8);
+    Path plot = dir.resolve("convergence.png");
+    Files.write(plot, ConvergencePlot.of(samples.stream().map(TestnetRun::snapshot).toList()).png());
+    return List.of(png, svg, plot);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.cairn.shell.node;
+
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.shell.store.AddrBookFile;
+import dev.cairn.shell.store.AddrBookMapping;
+import dev.cairn.shell.store.StoreException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the address book off the driver's loop. Requests coalesce: only the newest book
+ * waiting is written, so a burst of changes costs one write, and the queue holds at most one
+ * book. Writes are atomic and durable (temp file, fsync, rename, fsync of the directory).
+ */
+public interface BookPersister {
+
+  /** Asks for {@code book} to be written soon; never blocks. */
+  void submit(AddressBook book);
+
+  /** Writes {@code book} now and waits (used on shutdown). */
+  void flush(AddressBook book) throws StoreException;
+
+  /** Keeps nothing (tests, simulations, or {@code addr_book_file = ""}). */
+  BookPersister NONE = new BookPersister() {
+    @Override
+    public void submit(AddressBook book) {}
+
+    @Override
+    public void flush(AddressBook book) {}
+  };
+
+  /** A persister writing CometBFT's addrbook.json at {@code file}. */
+  static BookPersister toFile(Path file) {
+    return new FilePersister(file);
+  }
+
+  /** The file persister. */
+  final class FilePersister implements BookPersister {
+    private static final Logger log = LoggerFactory.getLogger(FilePersister.class);
+    private final Path file;
+    private final AtomicReference<AddressBook> waiting = new AtomicReference<>();
+    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "addrbook-writer");
+      t.setDaemon(true);
+      return t;
+    });
+
+    FilePersister(Path file) {
+      this.file = file;
+    }
+
+    @Override
+    public void submit(AddressBook book) {
+      if (waiting.getAndSet(book) == null) {
+        writer.execute(() -> {
+          AddressBook b = waiting.getAndSet(null);
+          if (b != null) {
+            try {
+              write(b);
+            } catch (StoreException e) {
+              log.error("event=persist_failed file={} reason=\"{}\"", file, e.getMessage());
+            }
+          }
+        });
+      }
+    }
+
+    @Override
+    public void flush(AddressBook book) throws StoreException {
+      waiting.set(null);
+      writer.shutdown();
+      try {
+        writer.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      write(book);
+    }
+
+    private synchronized void write(AddressBook book) throws StoreException {
+      AddrBookFile.save(file, AddrBookMapping.fromCore(book));
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.cairn.shell.node;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.book.BookConfig;
+import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.pex.PexConfig;
+import dev.cairn.shell.config.CairnConfig;
+import dev.cairn.shell.config.MaintenanceThresholds;
+import dev.cairn.shell.config.NodeConfig;
+import dev.cairn.shell.config.P2pConfig;
+import dev.cairn.shell.config.PeerAddress;
+import dev.cairn.shell.p2p.HostResolver;
+import dev.cairn.shell.p2p.IpText;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.pcollections.PSortedSet;
+import org.pcollections.TreePSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns an operator's {@link NodeConfig} into the core's {@link CoreConfig}: CometBFT's
+ * {@code [p2p]} limits and peer lists, Cairn's {@code [cairn]} maintenance band and retry
+ * settings. Host names in {@code seeds} and {@code persistent_peers} are resolved once here
+ * (the core sees IP literals only); a name that does not resolve is skipped with a warning, as
+ * CometBFT tolerates DNS errors in those lists.
+ */
+public final class CoreConfigs {
+
+  private static final Logger log = LoggerFactory.getLogger(CoreConfigs.class);
+
+  private CoreConfigs() {}
+
+  /**
+   * @param self our ID
+   * @param ourAddresses addresses that are ours (listen and external), never dialed or stored
+   */
+  public static CoreConfig from(NodeConfig config, NodeId self, List<NodeAddress> ourAddresses,
+      HostResolver resolver) {
+    P2pConfig p2p = config.p2p();
+    CairnConfig cairn = config.cairn();
+    BookConfig book = new BookConfig(256, 64, 64, 64, 32, 4, 4, 1000, BookConfig.MAX_BANNED,
+        p2p.addrBookStrict(), TreePSet.from(p2p.privatePeerIds()), TreePSet.from(ourAddresses), self);
+    int maxConnected = p2p.maxNumInboundPeers() + p2p.maxNumOutboundPeers();
+    MaintenanceThresholds t = cairn.thresholds();
+    Duration persistentCap = p2p.persistentPeersMaxDialPeriod().isZero()
+        ? cairn.retryDelayMax()
+        : p2p.persistentPeersMaxDialPeriod();
+    if (persistentCap.compareTo(cairn.retryDelayMin()) < 0) {
+      persistentCap = cairn.retryDelayMin();
+    }
+    PSortedSet<NodeAddress> persistent = resolveAll(p2p.persistentPeers(), resolver, "persistent_peers", self);
+    PeerConfig peer = new PeerConfig(book,
+        p2p.maxNumInboundPeers(), p2p.maxNumOutboundPeers(), maxConnected, cairn.maxConnectedUpgrade(),
+        t.minThreshold(), t.minTarget(), t.maxTarget(), t.maxThreshold(),
+        cairn.retryDelayMin(), cairn.retryDelayMax(), persistentCap, cairn.retryJitterMax(),
+        cairn.disconnectCooldown(), Duration.ofSeconds(30), 16, Duration.ofHours(24),
+        persistent, TreePSet.from(p2p.unconditionalPeerIds()));
+    PexConfig d = PexConfig.defaults();
+    PSortedSet<NodeAddress> seeds = resolveAll(p2p.seeds(), resolver, "seeds", self);
+    long bound = (long) maxConnected + cairn.maxConnectedUpgrade() + p2p.unconditionalPeerIds().size();
+    PexConfig pex = new PexConfig(p2p.seedMode(), seeds, d.ensurePeersPeriod(), d.minReceiveRequestInterval(),
+        d.freeRequests(), d.maxAddressesPerMessage(), d.banTime(), d.crawlPeriod(), d.minTimeBetweenCrawls(),
+        d.crawlRecordRetention(), d.maxCrawled(), d.seedDisconnectWaitPeriod(), d.seedBiasTowardsNew(),
+        (int) Math.max(d.maxPeers(), bound));
+    return new CoreConfig(peer, pex);
+  }
+
+  private static PSortedSet<NodeAddress> resolveAll(List<PeerAddress> in, HostResolver resolver, String key,
+      NodeId self) {
+    List<NodeAddress> out = new ArrayList<>();
+    for (PeerAddress a : in) {
+      if (a.id().equals(self)) {
+        log.warn("event=config_skip key={} peer={} reason=our_own_id", key, a.id());
+        continue;
+      }
+      try {
+        InetAddress ip = a.hostPort().isIpLiteral() ? IpText.parse(a.hostPort().host())
+            : resolver.resolve(a.hostPort().host());
+        out.add(new NodeAddress(a.id(), IpText.format(ip), a.hostPort().port()));
+      } catch (UnknownHostException | RuntimeException e) {
+        log.warn("event=config_skip key={} peer={} host={} reason=\"{}\"", key, a.id(), a.hostPort().host(),
+            e.getMessage());
+      }
+    }
+    return TreePSet.from(out);
+  }
+}

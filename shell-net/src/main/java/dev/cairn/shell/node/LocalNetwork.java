@@ -1,0 +1,181 @@
+package dev.cairn.shell.node;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookKey;
+import dev.cairn.core.pex.PexConfig;
+import dev.cairn.shell.config.ConfigException;
+import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.config.NodeConfig;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.p2p.HostResolver;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * N Cairn nodes on 127.0.0.1 in one process, each with its own listener and its own event loop
+ * thread share: K seed nodes in seed mode, the others knowing only the seeds. Used by
+ * {@code cairn testnet} and by the integration tests.
+ */
+public final class LocalNetwork implements AutoCloseable {
+
+  /** How the network is laid out. */
+  public record Plan(int nodes, int seeds, int maxOutbound, int maxInbound, Duration pexPeriod, long seed) {
+    public Plan {
+      if (nodes < 2) {
+        throw new IllegalArgumentException("--nodes must be at least 2, got " + nodes);
+      }
+      if (seeds < 1 || seeds >= nodes) {
+        throw new IllegalArgumentException("--seeds must be between 1 and nodes - 1 = " + (nodes - 1) + ", got " + seeds);
+      }
+      if (maxOutbound < 1) {
+        throw new IllegalArgumentException("--outbound must be at least 1, got " + maxOutbound);
+      }
+      if (maxOutbound > nodes - seeds - 1) {
+        throw new IllegalArgumentException("--outbound " + maxOutbound + " cannot be reached: each node has only "
+            + (nodes - seeds - 1) + " non-seed peers");
+      }
+    }
+  }
+
+  private final Plan plan;
+  private final List<Node> nodes = new ArrayList<>();
+
+  private LocalNetwork(Plan plan) {
+    this.plan = plan;
+  }
+
+  public static LocalNetwork start(Plan plan, EventLoopGroup group) throws Exception {
+    LocalNetwork net = new LocalNetwork(plan);
+    try {
+      net.startAll(group);
+    } catch (Exception e) {
+      net.close();
+      throw e;
+    }
+    return net;
+  }
+
+  private void startAll(EventLoopGroup group) throws Exception {
+    SecureRandom random = new SecureRandom();
+    List<NodeKey> keys = new ArrayList<>();
+    List<Integer> ports = freePorts(plan.nodes());
+    for (int i = 0; i < plan.nodes(); i++) {
+      keys.add(NodeKey.generate(random));
+    }
+    List<String> seedAddrs = new ArrayList<>();
+    for (int i = 0; i < plan.seeds(); i++) {
+      seedAddrs.add(keys.get(i).id().hex() + "@127.0.0.1:" + ports.get(i));
+    }
+    for (int i = 0; i < plan.nodes(); i++) {
+      boolean seed = i < plan.seeds();
+      String moniker = seed ? "seed" + i : "node" + (i - plan.seeds());
+      NodeConfig cfg = config(seed, moniker, seedAddrs, ports.get(i));
+      NodeKey key = keys.get(i);
+      NodeAddress self = new NodeAddress(key.id(), "127.0.0.1", ports.get(i));
+      CoreConfig core = accelerate(CoreConfigs.from(cfg, key.id(), List.of(self), HostResolver.none()));
+      byte[] bookKey = new byte[12];
+      random.nextBytes(bookKey);
+      Node.Settings s = new Node.Settings(key, "cairn-testnet", moniker, "127.0.0.1", ports.get(i), core,
+          plan.seed() * 1_000_003L + i, AddressBook.empty(BookKey.of(HexFormat.of().formatHex(bookKey))),
+          MConnConfig.defaults().withFlushThrottle(Duration.ofMillis(10)), Duration.ofSeconds(3),
+          Duration.ofSeconds(3), Math.max(16, plan.maxInbound()), BookPersister.NONE);
+      nodes.add(Node.start(s, group, null));
+    }
+  }
+
+  private NodeConfig config(boolean seed, String moniker, List<String> seedAddrs, int port) throws ConfigException {
+    int inbound = seed ? Math.max(plan.nodes(), plan.maxInbound()) : plan.maxInbound();
+    String toml = "[p2p]\n"
+        + "laddr = \"tcp://127.0.0.1:" + port + "\"\n"
+        + "addr_book_strict = false\n"
+        + "allow_duplicate_ip = true\n"
+        // A seed only crawls (CometBFT seeds never run ensure-peers): it keeps no outbound peers.
+        + "max_num_outbound_peers = " + (seed ? 0 : plan.maxOutbound()) + "\n"
+        + "max_num_inbound_peers = " + inbound + "\n"
+        + "seed_mode = " + seed + "\n"
+        + "seeds = \"" + (seed ? "" : String.join(",", seedAddrs)) + "\"\n"
+        + "[cairn]\n"
+        + "network = \"cairn-testnet\"\n"
+        + "moniker = \"" + moniker + "\"\n"
+        + "retry_delay_min = \"250ms\"\n"
+        + "retry_jitter_max = \"250ms\"\n"
+        + "disconnect_cooldown = \"500ms\"\n";
+    return ConfigLoader.parse(toml, moniker + "/config.toml", Optional.empty());
+  }
+
+  /**
+   * A local network runs CometBFT's PEX cadence faster (ensure-peers and crawl rounds every
+   * {@code pexPeriod} instead of 30 s) so that it converges in seconds; the request window that
+   * protects peers (10 s) is unchanged.
+   */
+  private CoreConfig accelerate(CoreConfig c) {
+    PexConfig p = c.pex();
+    PexConfig fast = new PexConfig(p.seedMode(), p.seeds(), plan.pexPeriod(), p.minReceiveRequestInterval(),
+        p.freeRequests(), p.maxAddressesPerMessage(), p.banTime(), plan.pexPeriod(), p.minTimeBetweenCrawls(),
+        p.crawlRecordRetention(), p.maxCrawled(), p.seedDisconnectWaitPeriod(), p.seedBiasTowardsNew(), p.maxPeers());
+    return new CoreConfig(c.peer(), fast);
+  }
+
+  private static List<Integer> freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        s.setReuseAddress(true);
+        held.add(s);
+      }
+      return held.stream().map(ServerSocket::getLocalPort).collect(Collectors.toList());
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
+  public List<Node> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** Every node's status, taken on each node's loop. */
+  public List<Node.Status> statuses() throws Exception {
+    List<CompletableFuture<Node.Status>> fs = new ArrayList<>();
+    for (Node n : nodes) {
+      fs.add(n.status());
+    }
+    List<Node.Status> out = new ArrayList<>();
+    for (CompletableFuture<Node.Status> f : fs) {
+      out.add(f.get(5, TimeUnit.SECONDS));
+    }
+    return out;
+  }
+
+  /** Whether every non-seed node has reached its outbound target. */
+  public static boolean converged(List<Node.Status> statuses) {
+    return statuses.stream().filter(s -> !s.seed()).allMatch(s -> s.outbound().size() >= s.outboundTarget());
+  }
+
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      n.close();
+    }
+  }
+}

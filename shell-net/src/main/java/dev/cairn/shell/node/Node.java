@@ -1,0 +1,539 @@
+package dev.cairn.shell.node;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreEffect;
+import dev.cairn.core.CoreEvent;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.Step;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.peer.Connection;
+import dev.cairn.core.peer.Direction;
+import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.pex.PexEffect;
+import dev.cairn.core.pex.PexEvent;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.mconn.StandardChannels;
+import dev.cairn.shell.p2p.HostResolver;
+import dev.cairn.shell.p2p.IpText;
+import dev.cairn.shell.p2p.NetAddress;
+import dev.cairn.shell.p2p.NetAddresses;
+import dev.cairn.shell.p2p.NodeInfo;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Cairn node: a TCP listener, the per-connection pipelines, and the {@link Driver}
+ * that owns the core. All of a node's channels and its driver share one event loop, so every
+ * callback, every core step and every effect of a node run on one thread, in order.
+ *
+ * <p>Connections are tracked by the address the core knows them by (the dialed address for
+ * outbound, the socket address for inbound) through a small lifecycle: handshaking → delivered
+ * to the core → admitted or refused → closed. The core hears of each connection exactly once
+ * when it is handshaken ({@code DialSucceeded}/{@code InboundAccepted}, or {@code DialFailed}),
+ * once more when it is ready, and once when it closes ({@code PeerDisconnected}) if it had been
+ * admitted.
+ */
+public final class Node implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  /** How long a seed's last answer may take to flush before the connection is closed anyway. */
+  static final Duration FLUSH_STOP_MAX = Duration.ofSeconds(2);
+
+  /** Everything a node needs besides its event loop. */
+  public record Settings(
+      NodeKey key,
+      String network,
+      String moniker,
+      String listenHost,
+      int listenPort,
+      CoreConfig core,
+      long prngSeed,
+      AddressBook initialBook,
+      MConnConfig mconn,
+      Duration handshakeTimeout,
+      Duration dialTimeout,
+      int maxHandshakingInbound,
+      BookPersister persister) {
+
+    public Settings {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(network, "network");
+      Objects.requireNonNull(moniker, "moniker");
+      Objects.requireNonNull(listenHost, "listenHost");
+      Objects.requireNonNull(core, "core");
+      Objects.requireNonNull(initialBook, "initialBook");
+      Objects.requireNonNull(mconn, "mconn");
+      Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+      Objects.requireNonNull(dialTimeout, "dialTimeout");
+      Objects.requireNonNull(persister, "persister");
+    }
+  }
+
+  /** A point-in-time view of a node, taken on its loop. */
+  public record Status(
+      NodeId id,
+      String moniker,
+      boolean seed,
+      int outboundTarget,
+      List<NodeId> outbound,
+      List<NodeId> inbound,
+      int knownAddresses,
+      long dials,
+      long dialFailures,
+      long steps,
+      long rejectedEvents) {}
+
+  private enum Phase { HANDSHAKING, DELIVERED, ADMITTED, REFUSED, CLOSED }
+
+  private static final class Conn {
+    final NodeAddress address;
+    final boolean outbound;
+    Channel channel;
+    PeerSession session;
+    Phase phase = Phase.HANDSHAKING;
+
+    Conn(NodeAddress address, boolean outbound) {
+      this.address = address;
+      this.outbound = outbound;
+    }
+  }
+
+  private final Settings settings;
+  private final EventLoop loop;
+  private final Driver driver;
+  private final PeerPipeline.Settings pipeline;
+  private final Map<NodeAddress, Conn> conns = new HashMap<>();
+  private final Map<NodeId, Conn> admitted = new HashMap<>();
+  private Channel server;
+  private NodeAddress listenAddress;
+  private int handshakingInbound;
+  private long dials;
+  private long dialFailures;
+
+  private Node(Settings settings, EventLoop loop, String advertisedListenAddr, Driver.StepObserver observer) {
+    this.settings = settings;
+    this.loop = loop;
+    NodeInfo info = new NodeInfo(new NodeInfo.ProtocolVersion(8, 11, 0), settings.key().id().hex(),
+        advertisedListenAddr, settings.network(), dev.cairn.shell.cli.Versions.VERSION,
+        List.of(StandardChannels.PEX.id()), settings.moniker(), new NodeInfo.Other("off", ""));
+    this.pipeline = new PeerPipeline.Settings(settings.key(), info, List.of(StandardChannels.PEX), settings.mconn(),
+        settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.none(), new SecureRandom());
+    this.driver = new Driver(settings.core(), CoreState.initial(settings.initialBook(), settings.prngSeed()), loop,
+        Driver.Clocks.SYSTEM, this::execute, observer);
+  }
+
+  /**
+   * Binds the listener and starts the core. The listen port must be known before the core is
+   * configured (our own address is part of its config), so {@code settings.listenPort()} must
+   * not be 0.
+   */
+  public static Node start(Settings settings, EventLoopGroup group, Driver.StepObserver observer)
+      throws InterruptedException {
+    if (settings.listenPort() == 0) {
+      throw new IllegalArgumentException("listen port must be fixed (our own address is part of the core config)");
+    }
+    EventLoop loop = group.next();
+    String advertised = settings.listenHost() + ":" + settings.listenPort();
+    Node node = new Node(settings, loop, advertised, observer);
+    node.bind();
+    return node;
+  }
+
+  private void bind() throws InterruptedException {
+    ServerBootstrap sb = new ServerBootstrap()
+        .group(loop, loop)
+        .channel(EventLoops.serverChannel())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            onInbound(ch);
+          }
+        });
+    server = sb.bind(settings.listenHost(), settings.listenPort()).sync().channel();
+    InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+    listenAddress = new NodeAddress(settings.key().id(), IpText.format(bound.getAddress()), bound.getPort());
+    log.info("event=listening node={} addr={}", settings.key().id(), listenAddress);
+    driver.post(new CoreEvent.Peer(new PeerEvent.Started()));
+  }
+
+  public NodeId id() {
+    return settings.key().id();
+  }
+
+  public NodeAddress listenAddress() {
+    return listenAddress;
+  }
+
+  public Driver driver() {
+    return driver;
+  }
+
+  /** The node's status, read on its loop. */
+  public CompletableFuture<Status> status() {
+    CompletableFuture<Status> f = new CompletableFuture<>();
+    loop.execute(() -> f.complete(statusNow()));
+    return f;
+  }
+
+  private Status statusNow() {
+    List<NodeId> out = new ArrayList<>();
+    List<NodeId> in = new ArrayList<>();
+    for (Map.Entry<NodeId, Connection> e : driver.state().peer().connected().entrySet()) {
+      (e.getValue().direction() == Direction.OUTBOUND ? out : in).add(e.getKey());
+    }
+    return new Status(id(), settings.moniker(), settings.core().pex().seedMode(),
+        settings.core().peer().maxOutbound(), out, in, driver.state().peer().book().size(), dials, dialFailures,
+        driver.steps(), driver.rejectedEvents());
+  }
+
+  // ---------------------------------------------------------------- inbound
+
+  private void onInbound(Channel ch) {
+    if (handshakingInbound >= settings.maxHandshakingInbound()) {
+      // Like CometBFT's listener limit: refuse before spending a handshake on it.
+      log.debug("event=inbound_refused reason=too_many_handshakes remote={}", ch.remoteAddress());
+      ch.close();
+      return;
+    }
+    handshakingInbound++;
+    InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    PeerPipeline.install(ch.pipeline(), pipeline, null, new PeerListener() {
+      Conn conn;
+
+      @Override
+      public void onPeerReady(PeerSession session) {
+        handshakingInbound--;
+        NodeAddress addr = new NodeAddress(session.remoteId(), IpText.format(remote.getAddress()), remote.getPort());
+        conn = new Conn(addr, false);
+        conn.channel = ch;
+        conn.session = session;
+        Conn previous = conns.get(addr);
+        if (previous != null && previous.phase != Phase.CLOSED) {
+          ch.close();
+          return;
+        }
+        conns.put(addr, conn);
+        Conn rival = liveConnectionTo(addr.id(), conn);
+        if (rival != null && keepsOwnDial(addr.id())) {
+          // Both of us dialed at once: the connection dialed by the smaller ID survives.
+          log.debug("event=simultaneous_dial node={} peer={} kept=outbound", id(), addr.id());
+          conn.phase = Phase.REFUSED;
+          ch.close();
+          return;
+        }
+        deliverAfterClosing(rival, conn, new PeerEvent.InboundAccepted(addr));
+      }
+
+      @Override
+      public void onMessage(PeerSession session, int channelId, byte[] message) {
+        Node.this.onMessage(conn, channelId, message);
+      }
+
+      @Override
+      public void onPeerClosed(Channel channel, PeerSession session, Throwable cause) {
+        if (conn == null) {
+          handshakingInbound--;
+          log.debug("event=handshake_failed dir=in remote={} reason=\"{}\"", remote,
+              cause == null ? "closed" : cause.getMessage());
+          return;
+        }
+        onClosed(conn, cause);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- outbound
+
+  private void dial(NodeAddress addr) {
+    Conn existing = conns.get(addr);
+    if (existing != null && existing.phase != Phase.CLOSED) {
+      log.debug("event=dial_skipped addr={} reason=connection_exists", addr);
+      return;
+    }
+    dials++;
+    Conn conn = new Conn(addr, true);
+    conns.put(addr, conn);
+    log.info("event=dial node={} addr={}", id(), addr);
+    Bootstrap b = new Bootstrap()
+        .group(loop)
+        .channel(EventLoops.socketChannel())
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, settings.dialTimeout().toMillis()))
+        .handler(PeerPipeline.initializer(pipeline, addr.id(), new PeerListener() {
+          @Override
+          public void onPeerReady(PeerSession session) {
+            conn.session = session;
+            Conn rival = liveConnectionTo(addr.id(), conn);
+            if (rival != null && !keepsOwnDial(addr.id())) {
+              // Both of us dialed at once: the peer's dial (from the smaller ID) survives; ours
+              // counts as a failed dial for the core, which then sees the peer's connection.
+              log.debug("event=simultaneous_dial node={} peer={} kept=inbound", id(), addr.id());
+              conn.channel.close();
+              return;
+            }
+            deliverAfterClosing(rival, conn, new PeerEvent.DialSucceeded(addr));
+          }
+
+          @Override
+          public void onMessage(PeerSession session, int channelId, byte[] message) {
+            Node.this.onMessage(conn, channelId, message);
+          }
+
+          @Override
+          public void onPeerClosed(Channel channel, PeerSession session, Throwable cause) {
+            onClosed(conn, cause);
+          }
+        }));
+    var future = b.connect(addr.ip(), addr.port());
+    conn.channel = future.channel();
+    future.addListener(f -> {
+      if (!f.isSuccess()) {
+        onClosed(conn, f.cause());
+      }
+    });
+  }
+
+  /**
+   * Another connection to the same peer that is still alive, if any. Two nodes that dial each
+   * other at the same moment end up with two connections; each side decides on its own which
+   * one to keep, so both must apply the same rule or both connections die (each closing the
+   * one the other kept). The rule is CometBFT-neutral and symmetric: the connection dialed by
+   * the node with the smaller ID survives.
+   */
+  private Conn liveConnectionTo(NodeId peer, Conn except) {
+    for (Conn c : conns.values()) {
+      if (c != except && c.address.id().equals(peer) && c.phase != Phase.CLOSED && c.phase != Phase.REFUSED) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  /** Whether our own dial to {@code peer} is the connection to keep. */
+  private boolean keepsOwnDial(NodeId peer) {
+    return id().compareTo(peer) < 0;
+  }
+
+  /** Closes {@code rival} (if any) and, once it is closed, tells the core of {@code conn}. */
+  private void deliverAfterClosing(Conn rival, Conn conn, PeerEvent event) {
+    if (rival == null) {
+      deliverHandshaken(conn, event);
+      return;
+    }
+    conn.phase = Phase.DELIVERED; // held: not handshaking any more, not yet known to the core
+    rival.channel.close().addListener(f -> {
+      if (conn.channel.isActive()) {
+        deliverHandshaken(conn, event);
+      } else {
+        conn.phase = Phase.REFUSED;
+      }
+    });
+  }
+
+  /** The core hears of a handshaken connection; if it admits it, the peer is made ready. */
+  private void deliverHandshaken(Conn conn, PeerEvent event) {
+    conn.phase = Phase.DELIVERED;
+    Consumer<Step<CoreState, CoreEffect>> then = step -> {
+      if (conn.phase == Phase.DELIVERED && step.isAccepted()) {
+        conn.phase = Phase.ADMITTED;
+        Conn other = admitted.put(conn.address.id(), conn);
+        if (other != null && other != conn) {
+          log.warn("event=duplicate_admission peer={} kept={} replaced={}", conn.address.id(), conn.address,
+              other.address);
+        }
+        NodeAddress listen = listenAddressOf(conn);
+        driver.post(new CoreEvent.PeerReady(conn.address.id(), listen));
+        log.info("event={} node={} peer={} addr={}", conn.outbound ? "dialed" : "accepted", id(),
+            conn.address.id(), conn.address);
+      } else if (conn.phase == Phase.CLOSED && step.isAccepted()) {
+        // Closed while the core was deciding: it was admitted, so it must hear of the close.
+        driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
+      } else if (conn.phase == Phase.DELIVERED) {
+        conn.phase = Phase.REFUSED;
+        conn.channel.close();
+      }
+    };
+    if (!driver.post(new CoreEvent.Peer(event), then)) {
+      conn.phase = Phase.REFUSED;
+      conn.channel.close();
+    }
+  }
+
+  /**
+   * The address a peer says it listens on ({@code NodeInfo.listen_addr}), for the address book.
+   * When it is unusable (unparsable, or the unspecified IP), the connection's IP with the
+   * advertised port is used instead, so an inbound peer that listens on 0.0.0.0 is still
+   * reachable in a local network.
+   */
+  private NodeAddress listenAddressOf(Conn conn) {
+    String advertised = conn.session.remoteInfo().listenAddr();
+    try {
+      NetAddress a = NetAddresses.parse(conn.address.id().hex() + "@" + NetAddresses.removeProtocol(advertised),
+          HostResolver.none());
+      if (!a.ip().isAnyLocalAddress()) {
+        return new NodeAddress(conn.address.id(), a.ipText(), a.port());
+      }
+      return new NodeAddress(conn.address.id(), conn.address.ip(), a.port());
+    } catch (Exception e) {
+      return conn.outbound ? conn.address : new NodeAddress(conn.address.id(), conn.address.ip(), conn.address.port());
+    }
+  }
+
+  private void onClosed(Conn conn, Throwable cause) {
+    Phase was = conn.phase;
+    conn.phase = Phase.CLOSED;
+    if (conns.get(conn.address) == conn) {
+      conns.remove(conn.address);
+    }
+    if (admitted.get(conn.address.id()) == conn) {
+      admitted.remove(conn.address.id());
+    }
+    switch (was) {
+      case HANDSHAKING -> {
+        if (conn.outbound) {
+          dialFailures++;
+          log.info("event=dial_failed node={} addr={} reason=\"{}\"", id(), conn.address,
+              cause == null ? "closed" : dev.cairn.shell.cli.Versions.reason(cause));
+          driver.post(new CoreEvent.Peer(new PeerEvent.DialFailed(conn.address)));
+        }
+      }
+      case ADMITTED -> {
+        log.info("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
+            cause == null ? "closed" : dev.cairn.shell.cli.Versions.reason(cause));
+        driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
+      }
+      case DELIVERED, REFUSED, CLOSED -> { }
+    }
+  }
+
+  private void onMessage(Conn conn, int channelId, byte[] message) {
+    if (conn == null || conn.phase != Phase.ADMITTED || channelId != PexMessages.CHANNEL) {
+      return;
+    }
+    NodeId peer = conn.address.id();
+    PexEvent.FromPeer event;
+    try {
+      event = switch (PexMessages.decode(message)) {
+        case PexMessages.Request r -> new PexEvent.PexRequestReceived(peer);
+        case PexMessages.Addrs a -> new PexEvent.PexAddrsReceived(peer, a.addresses());
+      };
+    } catch (PexMessages.PexProtocolException e) {
+      event = new PexEvent.PexMessageMalformed(peer, e.getMessage());
+    }
+    log.debug("event=pex_received node={} peer={} message={}", id(), peer, event);
+    if (!driver.post(new CoreEvent.PexMessage(event))) {
+      conn.channel.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- effects
+
+  private void execute(CoreEvent cause, List<CoreEffect> effects) {
+    for (CoreEffect effect : effects) {
+      switch (effect) {
+        case CoreEffect.Peer p -> executePeer(p.effect());
+        case CoreEffect.Pex p -> executePex(p.effect());
+      }
+    }
+  }
+
+  private void executePeer(PeerEffect effect) {
+    switch (effect) {
+      case PeerEffect.Dial d -> dial(d.address());
+      case PeerEffect.Disconnect d -> {
+        Conn c = conns.get(d.address());
+        if (c == null) {
+          Conn byId = admitted.get(d.peer());
+          c = byId != null && byId.address.equals(d.address()) ? byId : null;
+        }
+        if (c == null) {
+          return;
+        }
+        log.info("event=disconnect node={} peer={} addr={} reason={}", id(), d.peer(), d.address(), d.reason());
+        if (c.phase == Phase.DELIVERED) {
+          c.phase = Phase.REFUSED;
+        }
+        c.channel.close();
+      }
+      case PeerEffect.PublishPeerUpdate u -> log.debug("event=peer_update node={} peer={} status={}", id(),
+          u.peer(), u.status());
+      case PeerEffect.PersistBook b -> settings.persister().submit(b.book());
+    }
+  }
+
+  private void executePex(PexEffect.ShellEffect effect) {
+    log.debug("event=pex_effect node={} effect={}", id(), effect);
+    switch (effect) {
+      case PexEffect.SendPexRequest r -> send(r.peer(), PexMessages.encodeRequest());
+      case PexEffect.SendPexAddrs a -> send(a.peer(), PexMessages.encodeAddrs(a.addresses()));
+      case PexEffect.SendPexAddrsThenDisconnect a -> {
+        Conn c = admitted.get(a.peer());
+        if (c != null) {
+          c.session.send(PexMessages.CHANNEL, PexMessages.encodeAddrs(a.addresses()));
+          c.session.closeAfterFlush(FLUSH_STOP_MAX);
+        }
+      }
+      case PexEffect.DisconnectPeer d -> {
+        Conn c = admitted.get(d.peer());
+        if (c != null) {
+          log.info("event=disconnect node={} peer={} reason={}", id(), d.peer(), d.reason());
+          c.channel.close();
+        }
+      }
+    }
+  }
+
+  private void send(NodeId peer, byte[] message) {
+    Conn c = admitted.get(peer);
+    if (c != null) {
+      c.session.send(PexMessages.CHANNEL, message);
+    }
+  }
+
+  /** Stops listening, closes every connection, persists the book and stops the driver. */
+  @Override
+  public void close() {
+    CompletableFuture<AddressBook> last = new CompletableFuture<>();
+    loop.execute(() -> {
+      if (server != null) {
+        server.close();
+      }
+      for (Conn c : List.copyOf(conns.values())) {
+        if (c.channel != null) {
+          c.channel.close();
+        }
+      }
+      driver.stop();
+      last.complete(driver.state().peer().book());
+    });
+    try {
+      settings.persister().flush(last.get());
+    } catch (Exception e) {
+      log.warn("event=persist_failed_on_close node={} reason=\"{}\"", id(), e.getMessage());
+    }
+  }
+}
