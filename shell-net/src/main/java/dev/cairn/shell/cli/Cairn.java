@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ShowNodeIdCommand.class,
         ProbeCommand.class,
         ListenCommand.class,
+        StartCommand.class,
         TestnetCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cairn implements Runnable {

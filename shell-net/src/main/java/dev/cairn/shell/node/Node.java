@@ -16,6 +16,8 @@ import dev.cairn.core.pex.PexEffect;
 import dev.cairn.core.pex.PexEvent;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.metrics.DialOutcome;
+import dev.cairn.shell.metrics.NodeMetrics;
 import dev.cairn.shell.mconn.StandardChannels;
 import dev.cairn.shell.p2p.HostResolver;
 import dev.cairn.shell.p2p.IpText;
@@ -75,7 +77,8 @@ public final class Node implements AutoCloseable {
       Duration handshakeTimeout,
       Duration dialTimeout,
       int maxHandshakingInbound,
-      BookPersister persister) {
+      BookPersister persister,
+      NodeMetrics metrics) {
 
     public Settings {
       Objects.requireNonNull(key, "key");
@@ -88,6 +91,7 @@ public final class Node implements AutoCloseable {
       Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
       Objects.requireNonNull(dialTimeout, "dialTimeout");
       Objects.requireNonNull(persister, "persister");
+      Objects.requireNonNull(metrics, "metrics");
     }
   }
 
@@ -140,8 +144,17 @@ public final class Node implements AutoCloseable {
         List.of(StandardChannels.PEX.id()), settings.moniker(), new NodeInfo.Other("off", ""));
     this.pipeline = new PeerPipeline.Settings(settings.key(), info, List.of(StandardChannels.PEX), settings.mconn(),
         settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.none(), new SecureRandom());
+    NodeMetrics metrics = settings.metrics();
+    Driver.StepObserver counting = (now, wallNow, event, step, nanos) -> {
+      metrics.coreStep(eventName(event), step.outcome(), nanos);
+      var book = step.state().peer().book();
+      metrics.addressBook(book.newCount(), book.oldCount(), book.bannedEntries().size());
+      if (observer != null) {
+        observer.onStep(now, wallNow, event, step, nanos);
+      }
+    };
     this.driver = new Driver(settings.core(), CoreState.initial(settings.initialBook(), settings.prngSeed()), loop,
-        Driver.Clocks.SYSTEM, this::execute, observer);
+        Driver.Clocks.SYSTEM, this::execute, counting);
   }
 
   /**
@@ -178,6 +191,16 @@ public final class Node implements AutoCloseable {
     listenAddress = new NodeAddress(settings.key().id(), IpText.format(bound.getAddress()), bound.getPort());
     log.info("event=listening node={} addr={}", settings.key().id(), listenAddress);
     driver.post(new CoreEvent.Peer(new PeerEvent.Started()));
+  }
+
+  /** The event's type as metrics and logs name it, e.g. {@code DialFailed} or {@code PexRequestReceived}. */
+  static String eventName(CoreEvent event) {
+    return switch (event) {
+      case CoreEvent.Peer p -> p.event().getClass().getSimpleName();
+      case CoreEvent.PexMessage m -> m.event().getClass().getSimpleName();
+      case CoreEvent.PeerReady r -> "PeerReady";
+      case CoreEvent.TimerFired t -> "TimerFired";
+    };
   }
 
   public NodeId id() {
@@ -365,6 +388,10 @@ public final class Node implements AutoCloseable {
           log.warn("event=duplicate_admission peer={} kept={} replaced={}", conn.address.id(), conn.address,
               other.address);
         }
+        settings.metrics().peerConnected(conn.address.id());
+        if (conn.outbound) {
+          settings.metrics().dial(DialOutcome.SUCCEEDED);
+        }
         NodeAddress listen = listenAddressOf(conn);
         driver.post(new CoreEvent.PeerReady(conn.address.id(), listen));
         log.info("event={} node={} peer={} addr={}", conn.outbound ? "dialed" : "accepted", id(),
@@ -416,12 +443,16 @@ public final class Node implements AutoCloseable {
       case HANDSHAKING -> {
         if (conn.outbound) {
           dialFailures++;
+          settings.metrics().dial(cause instanceof java.net.ConnectException
+              || cause instanceof io.netty.channel.ConnectTimeoutException
+              ? DialOutcome.CONNECT_FAILED : DialOutcome.HANDSHAKE_FAILED);
           log.info("event=dial_failed node={} addr={} reason=\"{}\"", id(), conn.address,
               cause == null ? "closed" : dev.cairn.shell.cli.Versions.reason(cause));
           driver.post(new CoreEvent.Peer(new PeerEvent.DialFailed(conn.address)));
         }
       }
       case ADMITTED -> {
+        settings.metrics().peerDisconnected(conn.address.id());
         log.info("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
             cause == null ? "closed" : dev.cairn.shell.cli.Versions.reason(cause));
         driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
@@ -435,6 +466,7 @@ public final class Node implements AutoCloseable {
       return;
     }
     NodeId peer = conn.address.id();
+    settings.metrics().messageReceived(peer, channelId, "p2p_Message", message.length);
     PexEvent.FromPeer event;
     try {
       event = switch (PexMessages.decode(message)) {
@@ -474,6 +506,7 @@ public final class Node implements AutoCloseable {
           return;
         }
         log.info("event=disconnect node={} peer={} addr={} reason={}", id(), d.peer(), d.address(), d.reason());
+        settings.metrics().peerEvicted(d.reason());
         if (c.phase == Phase.DELIVERED) {
           c.phase = Phase.REFUSED;
         }
@@ -510,6 +543,7 @@ public final class Node implements AutoCloseable {
   private void send(NodeId peer, byte[] message) {
     Conn c = admitted.get(peer);
     if (c != null) {
+      settings.metrics().messageSent(peer, PexMessages.CHANNEL, "p2p_Message", message.length);
       c.session.send(PexMessages.CHANNEL, message);
     }
   }

@@ -1,0 +1,132 @@
+package dev.cairn.shell.cli;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookKey;
+import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.config.HostPort;
+import dev.cairn.shell.config.NodeConfig;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.metrics.NodeMetrics;
+import dev.cairn.shell.node.BookPersister;
+import dev.cairn.shell.node.CoreConfigs;
+import dev.cairn.shell.node.EventLoops;
+import dev.cairn.shell.node.Node;
+import dev.cairn.shell.p2p.HostResolver;
+import dev.cairn.shell.p2p.IpText;
+import dev.cairn.shell.store.AddrBookFile;
+import dev.cairn.shell.store.AddrBookMapping;
+import io.netty.channel.EventLoopGroup;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn start}: runs the node of a home made by {@code cairn init}. A corrupt
+ * {@code addrbook.json} stops start-up with a message naming the file and the problem and is
+ * left untouched. SIGINT/SIGTERM stop the node gracefully: stop accepting, close peers, persist
+ * the address book, exit 0.
+ */
+@Command(name = "start", mixinStandardHelpOptions = true, description = "Run the node of a home directory.")
+final class StartCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin HomeOption home;
+
+  @Option(names = "--duration", paramLabel = "DURATION", description = "stop after this long (default: run until signalled)")
+  String duration;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Path dir = home.resolve();
+    NodeConfig cfg = ConfigLoader.load(dir);
+    cfg.warnings().forEach(w -> err.println("cairn start: warning: " + w));
+    Path keyFile = HomeOption.nodeKeyFile(dir);
+    if (!Files.exists(keyFile)) {
+      err.println("cairn start: " + keyFile + " does not exist; run 'cairn init' first");
+      return 1;
+    }
+    NodeKey key = NodeKey.load(keyFile);
+    HostPort laddr = cfg.p2p().listenAddress();
+    if (laddr.port() == 0) {
+      err.println("cairn start: [p2p] laddr needs a fixed port (the node's own address is part of its configuration)");
+      return 2;
+    }
+    List<NodeAddress> ours = new ArrayList<>();
+    ours.add(new NodeAddress(key.id(), canonical(laddr.host()), laddr.port()));
+    cfg.p2p().externalAddress().ifPresent(e -> ours.add(new NodeAddress(key.id(), canonical(e.host()), e.port())));
+    CoreConfig core = CoreConfigs.from(cfg, key.id(), ours, HostResolver.system());
+
+    Path bookFile = dir.resolve(cfg.p2p().addrBookFile());
+    AddressBook book;
+    var loaded = AddrBookFile.load(bookFile);
+    if (loaded.isPresent()) {
+      book = AddrBookMapping.toCore(bookFile, core.peer().book(), loaded.get());
+    } else {
+      byte[] k = new byte[12];
+      new SecureRandom().nextBytes(k);
+      book = AddressBook.empty(BookKey.of(HexFormat.of().formatHex(k)));
+    }
+    Files.createDirectories(bookFile.toAbsolutePath().getParent());
+    long seed = cfg.cairn().prngSeed().orElse(new SecureRandom().nextLong());
+    String advertised = cfg.p2p().externalAddress().map(HostPort::toString).orElse(laddr.toString());
+    MConnConfig mconn = new MConnConfig(cfg.p2p().maxPacketMsgPayloadSize(), cfg.p2p().flushThrottleTimeout(),
+        MConnConfig.defaults().pingInterval(), MConnConfig.defaults().pongTimeout(), cfg.p2p().sendRate(),
+        cfg.p2p().recvRate());
+    CountDownLatch stop = Signals.stopLatch();
+    try (NodeMetrics metrics = NodeMetrics.start(cfg.cairn().metrics())) {
+      EventLoopGroup group = EventLoops.newGroup(1);
+      Node node;
+      try {
+        node = Node.start(new Node.Settings(key, cfg.network(), cfg.cairn().moniker(), laddr.host(), laddr.port(),
+            core, seed, book, mconn, cfg.p2p().handshakeTimeout(), cfg.p2p().dialTimeout(),
+            cfg.p2p().maxNumInboundPeers() + cfg.p2p().unconditionalPeerIds().size(),
+            BookPersister.toFile(bookFile), metrics), group, null);
+      } catch (Exception e) {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        throw e;
+      }
+      out.println(Json.line(Json.object()
+          .put("event", "started")
+          .put("node_id", key.id().hex())
+          .put("listen_addr", node.listenAddress().ip() + ":" + node.listenAddress().port())
+          .put("advertised", advertised)
+          .put("network", cfg.network())
+          .put("prng_seed", seed)
+          .put("metrics", metrics.endpoint().map(Object::toString).orElse(""))));
+      out.flush();
+      if (duration == null) {
+        stop.await();
+      } else {
+        stop.await(dev.cairn.shell.config.GoDuration.parse(duration).toMillis(), TimeUnit.MILLISECONDS);
+      }
+      node.close();
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      out.println(Json.line(Json.object().put("event", "stopped").put("address_book", bookFile.toString())));
+      out.flush();
+    }
+    return 0;
+  }
+
+  private static String canonical(String host) {
+    var ip = IpText.parse(host);
+    return ip == null ? host : IpText.format(ip);
+  }
+}
