@@ -1,0 +1,405 @@
+-------------------------------- MODULE Pex --------------------------------
+(***************************************************************************)
+(* PEX of Cairn (core-fsm, dev.cairn.core.pex), one-to-one:                *)
+(*  - each PexEvent record has a handler On<Event> here (Pex.on<Event>);   *)
+(*    the composed actions that run them are in Core.tla;                  *)
+(*  - each PexState component is a VARIABLE of the same name, except      *)
+(*    timers and started, which are pexTimers and pexStarted because the   *)
+(*    PeerManager's variables of those names share the namespace; prng is  *)
+(*    not a variable (Java's PRNG picks one branch of an \E here);         *)
+(*  - each PexConfig bound is a CONSTANT (capitalised);                    *)
+(*  - each PexInvariants constant is a property of the same name: a state *)
+(*    invariant, or an action property [][A]_vars where Java reads the     *)
+(*    state before the step or the event.                                  *)
+(* PEX reads the PeerManager (PeerView): its constants and variables, here *)
+(* a PeerManager state record v (PeerManager!Cur). A handler maps a PEX    *)
+(* state record x (PexCur) and v to the set of possible results; x.out     *)
+(* collects the shell effects and x.handoffs the PexEffect.HandOffs, which *)
+(* Core.tla applies to the PeerManager in the same step. {} = rejected.    *)
+(*                                                                         *)
+(* Abstractions (see spec-tla/README.md):                                  *)
+(*  - Time. lastAddrsReceived maps a peer to whether the window its last   *)
+(*    answer opened is still open; the windows that passed are chosen     *)
+(*    when a round runs (the only time Java compares). A request beyond    *)
+(*    the free ones is inside its window or not, as the environment        *)
+(*    chooses (its arrival time). Crawl records are a set; which are old   *)
+(*    enough to crawl again, which are past retention, which peers are    *)
+(*    aged (seed mode) are chosen when the crawl round runs.               *)
+(*  - Addresses. One address per node: an address is a node id; a        *)
+(*    PexAddrs carries a set of ids (Self included), so "more than         *)
+(*    MaxAddressesPerMessage" is its cardinality. IP checks (invalid,      *)
+(*    non-routable) are Java-only.                                         *)
+(*  - Selections (answers, crawl picks) are any subset of what Java may    *)
+(*    pick from, up to the size bound: Java's random selection is one of   *)
+(*    them.                                                                *)
+(*  - dropped: the set of reasons counted at least once.                   *)
+(***************************************************************************)
+EXTENDS Integers, FiniteSets
+
+CONSTANTS
+  \* the PeerManager's (PeerConfig), read through PeerView
+  Peer, Self, Persistent, Unconditional, MaxInbound, MaxOutbound, MaxConnected,
+  MaxConnectedUpgrade, MinThreshold, MinTarget, MaxTarget, MaxThreshold,
+  MaxDialAttempts, DisconnectCooldownOn, ScoreMin, ScoreMax, PersistentFailureCap,
+  \* the address book's (BookConfig), read through PeerView
+  Private,                  \* BookConfig.privateIds
+  NeedAddressThreshold,     \* BookConfig.needAddressThreshold
+  \* PEX's (PexConfig)
+  SeedMode,                 \* PexConfig.seedMode
+  Seeds,                    \* ids of PexConfig.seeds
+  FreeRequests,             \* PexConfig.freeRequests
+  MaxAddressesPerMessage,   \* PexConfig.maxAddressesPerMessage
+  MaxCrawled,               \* PexConfig.maxCrawled
+  MaxPeers                  \* PexConfig.maxPeers
+
+VARIABLES
+  \* the PeerManager's (PeerState), read through PeerView
+  book, dialing, connected, ready, evicting, upgrading, scores,
+  persistentDialFailures, timers, started, outbox,
+  \* PEX's (PexState)
+  peers,                    \* peer -> direction ("inbound"/"outbound")
+  requestsSent,             \* peers with our request outstanding
+  lastAddrsReceived,        \* peer -> TRUE while the window of its last answer is open
+  lastReceivedRequests,     \* peer -> requests it sent us on this connection (saturating)
+  disconnecting,            \* peers we asked to be disconnected
+  crawled,                  \* seed mode: ids with a crawl record
+  dropped,                  \* reasons of received addresses not handed to the book
+  pexTimers,                \* PexState.timers: armed round keys
+  pexStarted,               \* PexState.started
+  \* of the last step, set by the composition (Core.tla) and read by the invariants
+  handedOff,                \* the PexEffect.HandOffs it applied to the PeerManager
+  event                     \* the CoreEvent it took, a record with its name in type
+
+PM == INSTANCE PeerManager
+
+ASSUME PexConfigValid ==
+  /\ SeedMode \in BOOLEAN
+  /\ Private \subseteq Peer /\ Seeds \subseteq Peer
+  /\ NeedAddressThreshold \in Nat
+  /\ FreeRequests \in Nat
+  /\ MaxAddressesPerMessage \in Nat \ {0}
+  /\ MaxCrawled \in Nat \ {0}
+  /\ MaxPeers \in Nat \ {0}
+  \* CoreConfig: every peer the PeerManager can route must fit.
+  /\ MaxPeers >= MaxConnected + MaxConnectedUpgrade + Cardinality(Unconditional)
+
+Node == Peer \cup {Self}
+RoundKey == {"EnsurePeers", "CrawlPeers"}         \* PexTimerKey
+DropReason == {"self", "private", "private_source"}
+PexDisconnectReason == {"seed_connection_aged", "crawled"}
+
+\* PexEffect.ShellEffect records
+SendPexRequest(p) == [type |-> "SendPexRequest", peer |-> p]
+SendPexAddrs(p, a) == [type |-> "SendPexAddrs", peer |-> p, addresses |-> a]
+SendPexAddrsThenDisconnect(p, a) ==
+  [type |-> "SendPexAddrsThenDisconnect", peer |-> p, addresses |-> a]
+DisconnectPeer(p, r) == [type |-> "DisconnectPeer", peer |-> p, reason |-> r]
+\* PexEffect.HandOff records
+LearnAddresses(a, source) == [type |-> "LearnAddresses", addresses |-> a, source |-> source]
+BanPeer(p) == [type |-> "BanPeer", peer |-> p]
+RequestDial(p) == [type |-> "RequestDial", peer |-> p]
+
+ReplyTypes == {"SendPexAddrs", "SendPexAddrsThenDisconnect"}
+
+allVars == <<book, dialing, connected, ready, evicting, upgrading, scores,
+             persistentDialFailures, timers, started, outbox, peers, requestsSent,
+             lastAddrsReceived, lastReceivedRequests, disconnecting, crawled, dropped,
+             pexTimers, pexStarted, handedOff, event>>
+
+pexVars == <<peers, requestsSent, lastAddrsReceived, lastReceivedRequests,
+             disconnecting, crawled, dropped, pexTimers, pexStarted>>
+
+PexCur == [peers |-> peers, requestsSent |-> requestsSent,
+           lastAddrsReceived |-> lastAddrsReceived,
+           lastReceivedRequests |-> lastReceivedRequests, disconnecting |-> disconnecting,
+           crawled |-> crawled, dropped |-> dropped, timers |-> pexTimers,
+           started |-> pexStarted, out |-> {}, handoffs |-> {}]
+
+PexInit ==
+  /\ peers = PM!EmptyFcn /\ requestsSent = {} /\ lastAddrsReceived = PM!EmptyFcn
+  /\ lastReceivedRequests = PM!EmptyFcn /\ disconnecting = {} /\ crawled = {}
+  /\ dropped = {} /\ pexTimers = {} /\ pexStarted = FALSE
+
+\* The PEX part of a step's result, committed (the effects go to outbox in Core).
+PexCommit(x) ==
+  /\ peers' = x.peers /\ requestsSent' = x.requestsSent
+  /\ lastAddrsReceived' = x.lastAddrsReceived
+  /\ lastReceivedRequests' = x.lastReceivedRequests /\ disconnecting' = x.disconnecting
+  /\ crawled' = x.crawled /\ dropped' = x.dropped /\ pexTimers' = x.timers
+  /\ pexStarted' = x.started
+
+-----------------------------------------------------------------------------
+(* Leaf helpers (Pex.Tx).                                                   *)
+
+Min(a, b) == IF a < b THEN a ELSE b
+Max(a, b) == IF a > b THEN a ELSE b
+
+\* AddressBook.needsMoreAddresses: fewer entries than the threshold.
+NeedsMore(v) == Cardinality({p \in Peer : v.book[p].status = "known"}) < NeedAddressThreshold
+
+Send(x, e) == [x EXCEPT !.out = @ \cup {e}]
+HandOff(x, h) == [x EXCEPT !.handoffs = @ \cup {h}]
+Arm(x, k) == [x EXCEPT !.timers = @ \cup {k}]
+CountDrop(x, r) == [x EXCEPT !.dropped = @ \cup {r}]
+
+\* Tx.mayRequest: up, not being disconnected, nothing outstanding, window passed.
+MayRequest(x, p) ==
+  /\ p \in DOMAIN x.peers /\ p \notin x.disconnecting /\ p \notin x.requestsSent
+  /\ ~(p \in DOMAIN x.lastAddrsReceived /\ x.lastAddrsReceived[p])
+
+\* Tx.requestAddrs
+RequestAddrs(x, p) ==
+  IF MayRequest(x, p)
+  THEN Send([x EXCEPT !.requestsSent = @ \cup {p}], SendPexRequest(p)) ELSE x
+
+\* Tx.punish: ban (PeerBanned) and ignore the peer until it is down.
+Punish(x, p) == HandOff([x EXCEPT !.disconnecting = @ \cup {p}], BanPeer(p))
+
+\* Tx.recordCrawl: at MaxCrawled the oldest record (any: time is abstract) goes.
+RecordCrawl(x, p) ==
+  IF p \in x.crawled \/ Cardinality(x.crawled) < MaxCrawled
+  THEN {[x EXCEPT !.crawled = @ \cup {p}]}
+  ELSE {[x EXCEPT !.crawled = (@ \ {o}) \cup {p}] : o \in x.crawled}
+
+RECURSIVE RecordCrawls(_, _)
+RecordCrawls(x, S) ==
+  IF S = {} THEN {x}
+  ELSE UNION {UNION {RecordCrawls(y, S \ {p}) : y \in RecordCrawl(x, p)} : p \in S}
+
+\* Pex.learn: filter (counting drops) and hand the rest to the book.
+Learn(x, addresses, source) ==
+  IF source \in Private THEN CountDrop(x, "private_source")
+  ELSE LET x1 == IF addresses \cap Private # {} THEN CountDrop(x, "private") ELSE x
+           x2 == IF Self \in addresses THEN CountDrop(x1, "self") ELSE x1
+           kept == addresses \ (Private \cup {Self})
+       IN IF kept # {} THEN HandOff(x2, LearnAddresses(kept, source)) ELSE x2
+
+\* Pex.answerable: never the requester, ourselves, a private or a banned ID (a
+\* banned ID is not a book entry: status "banned").
+Answerable(v, requester) ==
+  {q \in Peer : v.book[q].status = "known" /\ q # requester /\ q \notin Private}
+
+\* Tx.select: a selection, at most MaxAddressesPerMessage.
+Answers(v, requester) ==
+  {a \in SUBSET Answerable(v, requester) : Cardinality(a) <= MaxAddressesPerMessage}
+
+\* Pex.outboundSlotsFree: as the PeerManager's dialRoom counts.
+OutboundSlotsFree(v) ==
+  LET c == PM!Counts(v)
+  IN Max(0, Min(Min(MaxOutbound - c.outbound - c.dialing,
+                    MaxConnected - c.connectedNotEvicting - c.dialing),
+                MaxConnected + MaxConnectedUpgrade - c.connectedAll - c.dialing))
+
+\* Pex.dialRandomSeed: one seed not connected, dialing or banned.
+DialRandomSeed(x, v) ==
+  LET candidates == {s \in Seeds : /\ s \notin DOMAIN v.connected /\ s \notin v.dialing
+                                   /\ v.book[s].status # "banned"}
+  IN IF candidates = {} THEN {x} ELSE {HandOff(x, RequestDial(s)) : s \in candidates}
+
+-----------------------------------------------------------------------------
+(* Rounds.                                                                  *)
+
+\* Pex.ensurePeersRound
+EnsurePeers(x, v) ==
+  LET y == Arm(x, "EnsurePeers")
+      askable == {p \in DOMAIN y.peers : MayRequest(y, p)}
+      asked == IF askable = {} THEN {y} ELSE {RequestAddrs(y, p) : p \in askable}
+  IN IF ~NeedsMore(v) THEN {y}
+     ELSE UNION {IF v.dialing = {} /\ OutboundSlotsFree(v) > 0 THEN DialRandomSeed(z, v) ELSE {z} :
+                   z \in asked}
+
+\* Pex.crawlRound: disconnectAged, pruneCrawled, then dial up to the free slots.
+CrawlPeers(x, v) ==
+  LET y == Arm(x, "CrawlPeers")
+      agedCand == {p \in DOMAIN y.peers : p \notin y.disconnecting /\ p \notin Persistent}
+      slots == OutboundSlotsFree(v)
+  IN UNION {UNION {
+       LET z == [y EXCEPT !.disconnecting = @ \cup aged,
+                          !.out = @ \cup {DisconnectPeer(p, "seed_connection_aged") : p \in aged},
+                          !.crawled = @ \ pruned]
+           crawlable == {p \in Peer : /\ v.book[p].status = "known"
+                                      /\ p \notin DOMAIN v.connected /\ p \notin v.dialing
+                                      /\ (p \notin z.crawled \/ p \in old)}
+       IN IF slots <= 0 THEN {z}
+          ELSE UNION {UNION {
+                 LET w == [r EXCEPT !.handoffs = @ \cup {RequestDial(p) : p \in S}]
+                 IN IF S = {} /\ v.dialing = {} /\ NeedsMore(v) THEN DialRandomSeed(w, v) ELSE {w} :
+                   r \in RecordCrawls(z, S)} :
+                 S \in {S \in SUBSET crawlable : Cardinality(S) <= slots}} :
+         old \in SUBSET (y.crawled \ pruned)} :
+       aged \in SUBSET agedCand, pruned \in SUBSET y.crawled}
+
+-----------------------------------------------------------------------------
+(* The handlers, one per PexEvent record.                                   *)
+
+\* @see Pex.onStarted (the first round waits a random jitter if the node already
+\* has a connection or a dial in flight)
+OnPexStarted(x, v) ==
+  IF x.started THEN {}
+  ELSE LET y == [x EXCEPT !.started = TRUE] IN
+       IF SeedMode THEN CrawlPeers(y, v)
+       ELSE IF DOMAIN v.connected # {} \/ v.dialing # {} THEN {Arm(y, "EnsurePeers")}
+       ELSE EnsurePeers(y, v)
+
+\* @see Pex.onPeerUp (the listen address is the peer itself: one address per node)
+OnPeerUp(x, v, p, direction) ==
+  IF p \in DOMAIN x.peers \/ Cardinality(DOMAIN x.peers) >= MaxPeers THEN {}
+  ELSE LET y == [x EXCEPT !.peers = PM!Put(@, p, direction)] IN
+       IF direction = "inbound" THEN {Learn(y, {p}, p)}
+       ELSE IF SeedMode THEN {RequestAddrs(z, p) : z \in RecordCrawl(y, p)}
+       ELSE IF NeedsMore(v) THEN {RequestAddrs(y, p)}
+       ELSE {y}
+
+\* @see Pex.onPeerDown
+OnPeerDown(x, p) ==
+  IF p \notin DOMAIN x.peers THEN {}
+  ELSE {[x EXCEPT !.peers = PM!Del(@, p), !.requestsSent = @ \ {p},
+                  !.lastAddrsReceived = PM!Del(@, p), !.lastReceivedRequests = PM!Del(@, p),
+                  !.disconnecting = @ \ {p}]}
+
+\* @see Pex.onPexRequestReceived. Beyond the free requests, the request is
+\* inside the window (abuse) or not: its arrival time is the environment's.
+OnPexRequestReceived(x, v, p) ==
+  LET Answer(y) == {Send(y, SendPexAddrs(p, a)) : a \in Answers(v, p)}
+      Count(n) == [x EXCEPT !.lastReceivedRequests = PM!Put(@, p, n)]
+  IN IF p \notin DOMAIN x.peers THEN {}
+     ELSE IF p \in x.disconnecting THEN {x}
+     ELSE IF SeedMode /\ x.peers[p] = "inbound" /\ p \notin Persistent
+     THEN {Send([x EXCEPT !.disconnecting = @ \cup {p}], SendPexAddrsThenDisconnect(p, a)) :
+             a \in Answers(v, p)}
+     ELSE IF p \notin DOMAIN x.lastReceivedRequests THEN Answer(Count(1))
+     ELSE LET n == x.lastReceivedRequests[p] IN
+          IF n < FreeRequests THEN Answer(Count(n + 1))
+          ELSE {Punish(x, p)} \cup Answer(Count(n))
+
+\* @see Pex.onPexAddrsReceived
+OnPexAddrsReceived(x, v, p, addresses) ==
+  IF p \notin DOMAIN x.peers THEN {}
+  ELSE IF p \in x.disconnecting THEN {x}
+  ELSE IF Cardinality(addresses) > MaxAddressesPerMessage \/ p \notin x.requestsSent
+  THEN {Punish(x, p)}
+  ELSE LET y == [x EXCEPT !.requestsSent = @ \ {p}, !.lastAddrsReceived = PM!Put(@, p, TRUE)]
+           z == Learn(y, addresses, p)
+       IN {IF SeedMode /\ x.peers[p] = "outbound" /\ p \notin Persistent
+           THEN Send([z EXCEPT !.disconnecting = @ \cup {p}], DisconnectPeer(p, "crawled"))
+           ELSE z}
+
+\* @see Pex.onPexMessageMalformed
+OnPexMessageMalformed(x, p) ==
+  IF p \notin DOMAIN x.peers THEN {}
+  ELSE IF p \in x.disconnecting THEN {x}
+  ELSE {Punish(x, p)}
+
+\* @see Pex.onTimerFired: fired rounds in key order; the windows that passed
+\* since their answer are the environment's.
+OnPexTimerFired(x, v, fired) ==
+  IF fired = {} \/ ~(fired \subseteq x.timers) THEN {}
+  ELSE LET open == {p \in DOMAIN x.lastAddrsReceived : x.lastAddrsReceived[p]}
+       IN UNION {
+            LET y == [x EXCEPT !.timers = @ \ fired,
+                               !.lastAddrsReceived = [q \in DOMAIN @ |-> @[q] /\ q \notin passed]]
+                r1 == IF "EnsurePeers" \in fired THEN EnsurePeers(y, v) ELSE {y}
+            IN UNION {IF "CrawlPeers" \in fired THEN CrawlPeers(z, v) ELSE {z} : z \in r1} :
+            passed \in SUBSET open}
+
+-----------------------------------------------------------------------------
+(* Invariants: the names of PexInvariants' constants. The action parts read *)
+(* outbox' (the step's effects; PEX's are the shell effects above),        *)
+(* handedOff' (the step's hand-offs) and event' (the step's CoreEvent),    *)
+(* which the composition (Core.tla) defines.                               *)
+
+PexTypeOK ==
+  /\ DOMAIN peers \subseteq Peer
+  /\ \A p \in DOMAIN peers : peers[p] \in {"inbound", "outbound"}
+  /\ requestsSent \subseteq Peer /\ disconnecting \subseteq Peer /\ crawled \subseteq Peer
+  /\ DOMAIN lastAddrsReceived \subseteq Peer
+  /\ \A p \in DOMAIN lastAddrsReceived : lastAddrsReceived[p] \in BOOLEAN
+  /\ DOMAIN lastReceivedRequests \subseteq Peer
+  /\ \A p \in DOMAIN lastReceivedRequests :
+       lastReceivedRequests[p] \in 1..Max(1, FreeRequests)
+  /\ dropped \subseteq DropReason
+  /\ pexTimers \subseteq RoundKey /\ pexStarted \in BOOLEAN
+
+
+RequestsOf(effects) == {e.peer : e \in {f \in effects : f.type = "SendPexRequest"}}
+Replies == {e \in outbox' : e.type \in ReplyTypes}
+Learned == {h \in handedOff' : h.type = "LearnAddresses"}
+
+\* A request is outstanding at most once per peer (requestsSent is a set), only
+\* for a peer that is up, and a step sends SendPexRequest(p) only if none was
+\* outstanding and records it as outstanding.
+AtMostOneOutstandingRequest ==
+  /\ [](requestsSent \subseteq DOMAIN peers)
+  /\ [][\A p \in RequestsOf(outbox') : p \notin requestsSent /\ p \in requestsSent']_allVars
+
+\* Every outstanding request was sent after the window of the peer's previous
+\* answer passed, and never to a peer being disconnected.
+NeverRequestInsideWindow ==
+  /\ [](\A p \in requestsSent : ~(p \in DOMAIN lastAddrsReceived /\ lastAddrsReceived[p]))
+  /\ [][\A p \in RequestsOf(outbox') : p \notin disconnecting]_allVars
+
+\* We send PexAddrs only as the one answer to the request this step took.
+ReplyOnlyWhenRequested ==
+  [][/\ Cardinality(Replies) <= 1
+     /\ \A e \in Replies : /\ event'.type = "PexRequestReceived" /\ event'.peer = e.peer
+                           /\ e.peer \notin disconnecting]_allVars
+
+\* Addresses a peer sent are handed to the book only if our request to it was
+\* outstanding, and that answer closes the request.
+AcceptOnlyWhenOutstanding ==
+  [][event'.type = "PexAddrsReceived" /\ Learned # {} =>
+       event'.peer \in requestsSent /\ event'.peer \notin requestsSent']_allVars
+
+\* Abuse is punished: an unsolicited or oversized PexAddrs or a malformed message
+\* from a peer that is up and not already being disconnected yields BanPeer and
+\* marks the peer as being disconnected. (Java also covers a request inside the
+\* window; here that is the environment's choice, so the spec cannot tell.)
+AbuseDisconnectsAndBans ==
+  [][LET e == event'
+         abuse == \/ e.type = "PexMessageMalformed"
+                  \/ /\ e.type = "PexAddrsReceived"
+                     /\ (e.peer \notin requestsSent \/ Cardinality(e.addresses) > MaxAddressesPerMessage)
+     IN abuse /\ e.peer \in DOMAIN peers /\ e.peer \notin disconnecting =>
+          BanPeer(e.peer) \in handedOff' /\ e.peer \in disconnecting']_allVars
+
+\* What we send is never a private ID, ourselves, a banned ID, the requester,
+\* and never more than MaxAddressesPerMessage addresses.
+NeverSendPrivateOrBanned ==
+  [][\A e \in Replies :
+       /\ Cardinality(e.addresses) <= MaxAddressesPerMessage
+       /\ \A a \in e.addresses : a # e.peer /\ a # Self /\ a \notin Private
+                                /\ book[a].status # "banned"]_allVars
+
+\* Addresses handed to the book are at most MaxAddressesPerMessage, none that the
+\* filter refuses, never from a private source.
+LearnOnlyFiltered ==
+  [][\A h \in Learned :
+       /\ Cardinality(h.addresses) <= MaxAddressesPerMessage
+       /\ h.source \notin Private
+       /\ h.addresses \cap (Private \cup {Self}) = {}]_allVars
+
+\* Seed mode answers an inbound, non-persistent peer once per connection: the
+\* answer comes with the disconnect and marks the peer as being disconnected,
+\* so it gets no second answer; such a peer never gets a plain answer.
+SeedAnswersOnce ==
+  [][/\ \A e \in {f \in outbox' : f.type = "SendPexAddrsThenDisconnect"} :
+          SeedMode /\ e.peer \notin disconnecting /\ e.peer \in disconnecting'
+     /\ \A e \in {f \in outbox' : f.type = "SendPexAddrs"} :
+          SeedMode => (e.peer \in DOMAIN peers
+                       /\ ~(peers[e.peer] = "inbound" /\ e.peer \notin Persistent))]_allVars
+
+\* Per-connection records exist only for peers that are up.
+PerPeerStateOnlyForPeers ==
+  /\ requestsSent \subseteq DOMAIN peers
+  /\ DOMAIN lastAddrsReceived \subseteq DOMAIN peers
+  /\ DOMAIN lastReceivedRequests \subseteq DOMAIN peers
+  /\ disconnecting \subseteq DOMAIN peers
+
+\* At most MaxPeers peers and MaxCrawled crawl records.
+WithinBounds == Cardinality(DOMAIN peers) <= MaxPeers /\ Cardinality(crawled) <= MaxCrawled
+
+\* Once started, exactly the mode's round timer is armed.
+RoundTimerArmedWhenStarted ==
+  pexTimers = IF pexStarted THEN {IF SeedMode THEN "CrawlPeers" ELSE "EnsurePeers"} ELSE {}
+
+=============================================================================
