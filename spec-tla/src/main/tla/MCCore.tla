@@ -31,4 +31,46 @@ MCNext ==
                      \/ \E x \in {x \in SUBSET Node : Cardinality(x) <= MaxAddressesPerMessage + 1} :
                           PexAddrsReceived(p, x)
   \/ \E f \in SUBSET PM!TimerKey, g \in SUBSET RoundKey : TimerFired(f, g)
+
+-----------------------------------------------------------------------------
+(* MCCoreLiveness: a fresh node (empty book) with one seed s that is        *)
+(* reachable and honest, and one more node a that only s knows. The        *)
+(* network is abstract and stable: a dial succeeds, the router readies a   *)
+(* connected peer, s answers our request with a's address, a connection    *)
+(* closes only when we asked. No inbound connections, no operator events.  *)
+(* No VIEW (the fairness reads outbox) and no symmetry (unsound for        *)
+(* liveness).                                                              *)
+
+MCLiveInit == Init /\ \A p \in Peer : book[p].status = "unknown"
+
+SeedAnswers == PexAddrsReceived(s, {a})
+
+MCLiveNext ==
+  \/ Started
+  \/ \E p \in Peer : \/ p \in dialing /\ DialSucceeded(p)
+                     \/ PeerReady(p)
+                     \/ p \in DOMAIN evicting /\ PeerDisconnected(p)
+  \/ s \in requestsSent /\ SeedAnswers
+  \/ \E f \in SUBSET timers, g \in SUBSET pexTimers : TimerFired(f, g)
+
+\* The node starts; dials end in a connection; connections become ready;
+\* the seed answers; evictions complete; time passes every deadline; a
+\* random book pick that may dial is eventually made (strong fairness, as
+\* PeerManager's PickFairness).
+MCLiveFairness ==
+  /\ WF_vars(Started)
+  /\ \A p \in Peer : WF_vars(p \in dialing /\ DialSucceeded(p))
+  /\ \A p \in Peer : WF_vars(PeerReady(p))
+  /\ \A p \in Peer : WF_vars(p \in DOMAIN evicting /\ PeerDisconnected(p))
+  /\ WF_vars(s \in requestsSent /\ SeedAnswers)
+  /\ WF_vars(TimerFired(timers, pexTimers))
+  /\ SF_vars(TimerFired(timers, pexTimers) /\ PM!DialIssued')
+
+MCLiveSpec == MCLiveInit /\ [][MCLiveNext]_vars /\ MCLiveFairness
+
+\* The node learns the addresses it lacks from the seed...
+LearnsAddresses == <>(\A p \in Peer \ Seeds : book[p].status = "known")
+
+\* ...and fills its outbound slots (the seed's and a's) and keeps them.
+ReachesOutboundTarget == <>[](PM!Counts(PM!Cur).outbound = MaxOutbound)
 =============================================================================
