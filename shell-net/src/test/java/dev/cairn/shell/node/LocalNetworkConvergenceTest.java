@@ -1,0 +1,137 @@
+package dev.cairn.shell.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.NodeId;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Eight real nodes (one seed) on 127.0.0.1, each non-seed with an outbound target of 3: every
+ * non-seed reaches its target through the seed's crawl and PEX within 30 s, and the topology
+ * stays sane at every sample — nobody is connected to itself, no pair holds two connections,
+ * inbound counts stay within their limits — and once converged both ends agree on every link.
+ */
+class LocalNetworkConvergenceTest {
+
+  private static final int NODES = 8;
+  private static final int OUTBOUND = 3;
+  private static final int INBOUND = 6;
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void eightNodesReachTheirOutboundTargetWithASaneTopology() throws Exception {
+    EventLoopGroup group = EventLoops.newGroup(2);
+    LocalNetwork.Plan plan = new LocalNetwork.Plan(NODES, 1, OUTBOUND, INBOUND, Duration.ofMillis(500), 7);
+    List<String> violations = new ArrayList<>();
+    List<Node.Status> converged = null;
+    int samples = 0;
+    try (LocalNetwork net = LocalNetwork.start(plan, group)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (System.nanoTime() - deadline < 0) {
+        List<Node.Status> statuses = net.statuses();
+        samples++;
+        violations.addAll(saneTopology(statuses));
+        if (LocalNetwork.converged(statuses) && mirrored(statuses)) {
+          converged = statuses;
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertThat(violations).as("topology violations over %d samples", samples).isEmpty();
+      assertThat(converged).as("every non-seed at its outbound target of %d within 30 s; last: %s", OUTBOUND,
+          describe(net.statuses())).isNotNull();
+      for (Node.Status s : converged) {
+        if (!s.seed()) {
+          assertThat(s.outbound()).as(s.moniker()).hasSize(OUTBOUND);
+          // what PEX taught it: at least every peer it dialed, plus the seed
+          assertThat(s.knownAddresses()).as(s.moniker() + " address book").isGreaterThanOrEqualTo(OUTBOUND);
+        }
+      }
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  /** Problems in one sample, each a sentence naming the nodes. */
+  static List<String> saneTopology(List<Node.Status> statuses) {
+    List<String> out = new ArrayList<>();
+    Map<NodeId, Node.Status> byId = new TreeMap<>();
+    statuses.forEach(s -> byId.put(s.id(), s));
+    for (Node.Status s : statuses) {
+      Set<NodeId> seen = new HashSet<>();
+      for (NodeId p : concat(s.outbound(), s.inbound())) {
+        if (p.equals(s.id())) {
+          out.add(s.moniker() + " is connected to itself");
+        }
+        if (!seen.add(p)) {
+          out.add(s.moniker() + " holds two connections to " + p);
+        }
+      }
+      int inboundMax = s.seed() ? Math.max(NODES, INBOUND) : INBOUND;
+      if (s.inbound().size() > inboundMax) {
+        out.add(s.moniker() + " has " + s.inbound().size() + " inbound peers, more than " + inboundMax);
+      }
+      if (!s.seed() && s.outbound().size() > s.outboundTarget()) {
+        out.add(s.moniker() + " has " + s.outbound().size() + " outbound peers, more than " + s.outboundTarget());
+      }
+      for (NodeId p : s.outbound()) {
+        Node.Status other = byId.get(p);
+        if (other != null && other.outbound().contains(s.id())) {
+          // both ends dialed and both kept their own dial: two TCP connections for one pair
+          out.add(s.moniker() + " and " + other.moniker() + " each hold an outbound connection to the other");
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether, among non-seeds, every outbound link is the other end's inbound link and vice versa.
+   * (The seed's crawl connections come and go every round, so a sample taken node by node may
+   * catch one end of them only.)
+   */
+  static boolean mirrored(List<Node.Status> statuses) {
+    Map<NodeId, Node.Status> byId = new TreeMap<>();
+    statuses.stream().filter(s -> !s.seed()).forEach(s -> byId.put(s.id(), s));
+    for (Node.Status s : byId.values()) {
+      for (NodeId p : s.outbound()) {
+        Node.Status other = byId.get(p);
+        if (other != null && !other.inbound().contains(s.id())) {
+          return false;
+        }
+      }
+      for (NodeId p : s.inbound()) {
+        Node.Status other = byId.get(p);
+        if (other != null && !other.outbound().contains(s.id())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static List<NodeId> concat(List<NodeId> a, List<NodeId> b) {
+    List<NodeId> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static String describe(List<Node.Status> statuses) {
+    StringBuilder b = new StringBuilder();
+    for (Node.Status s : statuses) {
+      b.append(s.moniker()).append(" out=").append(s.outbound().size()).append(" in=").append(s.inbound().size())
+          .append(" known=").append(s.knownAddresses()).append("; ");
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,77 @@
+package dev.cairn.shell.node;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookKey;
+import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.config.NodeConfig;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.metrics.NodeMetrics;
+import dev.cairn.shell.p2p.HostResolver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** Node settings for tests, built from config.toml text as an operator would write it. */
+final class TestNodes {
+
+  static final String NETWORK = "cairn-it";
+
+  private TestNodes() {}
+
+  /** A port free on 127.0.0.1 at the time of the call. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * Settings of a node listening on 127.0.0.1:{@code port}, whose {@code [p2p]} section is
+   * {@code p2pToml} (plus the listen address and the network).
+   */
+  static Node.Settings settings(NodeKey key, int port, String p2pToml, AddressBook book, BookPersister persister,
+      Duration handshakeTimeout, int maxHandshakingInbound) throws Exception {
+    String toml = "[p2p]\n"
+        + "laddr = \"tcp://127.0.0.1:" + port + "\"\n"
+        + p2pToml
+        + "[cairn]\n"
+        + "network = \"" + NETWORK + "\"\n"
+        + "moniker = \"n" + port + "\"\n";
+    NodeConfig cfg = ConfigLoader.parse(toml, "config.toml", Optional.empty());
+    CoreConfig core = CoreConfigs.from(cfg, key.id(), List.of(new NodeAddress(key.id(), "127.0.0.1", port)),
+        HostResolver.none());
+    return new Node.Settings(key, NETWORK, cfg.cairn().moniker(), "127.0.0.1", port, core, 7L * port, book,
+        MConnConfig.defaults().withFlushThrottle(Duration.ofMillis(10)), handshakeTimeout, Duration.ofSeconds(3),
+        maxHandshakingInbound, persister, NodeMetrics.disabled());
+  }
+
+  static AddressBook emptyBook() {
+    return AddressBook.empty(BookKey.of("0123456789abcdef01234567"));
+  }
+
+  /** Polls {@code condition} every 50 ms until it holds or {@code within} has passed. */
+  static boolean eventually(Duration within, Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      if (condition.call()) {
+        return true;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  static Node.Status status(Node node) throws Exception {
+    return node.status().get(5, TimeUnit.SECONDS);
+  }
+}
