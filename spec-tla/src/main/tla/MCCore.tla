@@ -30,7 +30,7 @@ MCNext ==
                      \/ PexRequestReceived(p) \/ PexMessageMalformed(p)
                      \/ \E x \in {x \in SUBSET Node : Cardinality(x) <= MaxAddressesPerMessage + 1} :
                           PexAddrsReceived(p, x)
-  \/ \E f \in SUBSET PM!TimerKey, g \in SUBSET RoundKey : TimerFired(f, g)
+  \/ \E f \in SUBSET timers, g \in SUBSET pexTimers : TimerFired(f, g)  \* = Next's: fired \subseteq timers
 
 -----------------------------------------------------------------------------
 (* MCCoreLiveness: a fresh node (empty book) with one seed s that is        *)
