@@ -1,0 +1,214 @@
+package dev.cairn.shell.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.store.AddrBookFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code cairn init}, {@code show-node-id} and {@code start} on a real home directory, run
+ * in-process: what init creates and refuses to overwrite, that the printed ID is the key's, and
+ * that start stops with a message naming the problem — and touches nothing — when the address
+ * book or the config is bad.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HomeCommandsTest {
+
+  @TempDir Path home;
+
+  record Run(int exit, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Cairn.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private Path config() {
+    return home.resolve("config").resolve("config.toml");
+  }
+
+  private Path nodeKey() {
+    return home.resolve("config").resolve("node_key.json");
+  }
+
+  private Path addrBook() {
+    return home.resolve("config").resolve("addrbook.json");
+  }
+
+  private Run init(String... extra) {
+    String[] args = Stream.concat(Stream.of("init", "--home", home.toString()), Stream.of(extra))
+        .toArray(String[]::new);
+    return run(args);
+  }
+
+  /** Points laddr at a free loopback port so that start never binds a shared port. */
+  private void useFreeLoopbackPort() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String toml = Files.readString(config());
+    String changed = toml.replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:" + port + "\"");
+    assertThat(changed).as("config.toml has a laddr line").isNotEqualTo(toml);
+    Files.writeString(config(), changed);
+  }
+
+  @Test
+  void initCreatesTheHomeAndRefusesToOverwriteIt() throws Exception {
+    Run first = init("--network", "test-chain");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(config()).isRegularFile();
+    assertThat(nodeKey()).isRegularFile();
+    assertThat(home.resolve("data")).isDirectory();
+    JsonNode line = Json.MAPPER.readTree(first.out().lines().findFirst().orElseThrow());
+    assertThat(line.get("node_id").asText()).isEqualTo(NodeKey.load(nodeKey()).id().hex());
+    assertThat(line.get("node_key").asText()).isEqualTo("generated");
+    assertThat(Files.readString(config())).contains("[p2p]").contains("test-chain");
+
+    byte[] configBefore = Files.readAllBytes(config());
+    byte[] keyBefore = Files.readAllBytes(nodeKey());
+    Run again = init("--network", "other-chain");
+    assertThat(again.exit()).isNotZero();
+    assertThat(again.err()).contains(config().toString()).contains("already exists").contains("--force");
+    assertThat(Files.readAllBytes(config())).isEqualTo(configBefore);
+    assertThat(Files.readAllBytes(nodeKey())).isEqualTo(keyBefore);
+  }
+
+  @Test
+  void initWithoutAChainIdStopsNamingTheKeyAndCreatesNothing() throws Exception {
+    Run r = init();
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("network").contains("chain ID");
+    assertThat(config()).doesNotExist();
+    assertThat(nodeKey()).doesNotExist();
+  }
+
+  @Test
+  void initForceRewritesTheConfigButKeepsTheKey() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    byte[] keyBefore = Files.readAllBytes(nodeKey());
+    String configBefore = Files.readString(config());
+
+    Run forced = init("--force", "--network", "second-chain", "--moniker", "renamed");
+    assertThat(forced.exit()).as(forced.err()).isZero();
+    String configAfter = Files.readString(config());
+    assertThat(configAfter).isNotEqualTo(configBefore).contains("second-chain").contains("renamed")
+        .doesNotContain("test-chain");
+    assertThat(Files.readAllBytes(nodeKey())).as("node_key.json byte for byte").isEqualTo(keyBefore);
+    assertThat(Json.MAPPER.readTree(forced.out().lines().findFirst().orElseThrow()).get("node_key").asText())
+        .isEqualTo("kept");
+  }
+
+  @Test
+  void showNodeIdPrintsTheIdOfTheKey() throws Exception {
+    Run missing = run("show-node-id", "--home", home.toString());
+    assertThat(missing.exit()).isNotZero();
+    assertThat(missing.err()).contains("node_key.json").contains("cairn init");
+
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    Run shown = run("show-node-id", "--home", home.toString());
+    assertThat(shown.exit()).as(shown.err()).isZero();
+    String id = NodeKey.load(nodeKey()).id().hex();
+    assertThat(shown.out().strip()).isEqualTo(id).matches("[0-9a-f]{40}");
+  }
+
+  @Test
+  void startOnACorruptAddressBookStopsNamingTheFileAndTheProblemAndLeavesItUntouched() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    record Corruption(String content, String problem) {}
+    List<Corruption> cases = List.of(
+        // torn write: the file ends in the middle of the JSON
+        new Corruption("{\n\t\"key\": \"0123456789abcdef01234567\",\n\t\"addrs\": [\n\t\t{\n\t\t\t\"addr\": {",
+            "not valid JSON"),
+        // an entry whose IP is not an IP
+        new Corruption("{\"key\": \"0123456789abcdef01234567\", \"addrs\": [{\"addr\": {\"id\": "
+            + "\"2d6ea4296e321edc08897614e2a24c4bc3e71d63\", \"ip\": \"999.1.2.3\", \"port\": 26656}, \"src\": "
+            + "{\"id\": \"2d6ea4296e321edc08897614e2a24c4bc3e71d63\", \"ip\": \"1.2.3.4\", \"port\": 26656}, "
+            + "\"buckets\": [1], \"attempts\": 0, \"bucket_type\": 1}]}", "addrs[0].addr.ip"),
+        new Corruption("", "is empty"));
+    for (Corruption c : cases) {
+      byte[] bytes = c.content().getBytes(StandardCharsets.UTF_8);
+      Files.write(addrBook(), bytes);
+      List<Path> before = listConfigDir();
+      Run r = run("start", "--home", home.toString(), "--duration", "5s");
+      assertThat(r.exit()).as("exit of start with addrbook %s", c.problem()).isNotZero();
+      assertThat(r.err()).contains("addrbook.json").contains(c.problem());
+      assertThat(r.err().lines().toList()).as("one line, no stack trace: " + r.err()).hasSize(1);
+      assertThat(r.out()).as("never reported started").doesNotContain("\"started\"");
+      assertThat(Files.readAllBytes(addrBook())).as("addrbook.json byte for byte").isEqualTo(bytes);
+      assertThat(listConfigDir()).as("no file added or removed next to it").isEqualTo(before);
+    }
+  }
+
+  @Test
+  void startWithAnInvalidConfigValueStopsNamingTheKey() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    String valid = Files.readString(config());
+    record Bad(String key, String line) {}
+    for (Bad bad : List.of(new Bad("max_num_inbound_peers", "max_num_inbound_peers = -1"),
+        new Bad("handshake_timeout", "handshake_timeout = \"soon\""),
+        new Bad("dial_timeout", "dial_timeout = \"0s\""))) {
+      String broken = valid.replaceFirst("(?m)^" + bad.key() + " = .*$", bad.line());
+      assertThat(broken).as("config.toml has a %s line", bad.key()).isNotEqualTo(valid);
+      Files.writeString(config(), broken);
+      Run r = run("start", "--home", home.toString(), "--duration", "5s");
+      assertThat(r.exit()).as(bad.line()).isNotZero();
+      assertThat(r.err()).as(bad.line()).contains(bad.key()).contains("config.toml");
+      assertThat(r.out()).doesNotContain("\"started\"");
+      assertThat(addrBook()).as("no address book written by a start that never ran").doesNotExist();
+    }
+  }
+
+  @Test
+  void startRunsForItsDurationAndLeavesALoadableAddressBook() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    String id = NodeKey.load(nodeKey()).id().hex();
+    for (int i = 0; i < 2; i++) { // the second start reads what the first one wrote
+      Run r = run("start", "--home", home.toString(), "--duration", "300ms");
+      assertThat(r.exit()).as(r.err()).isZero();
+      List<JsonNode> lines = r.out().lines().map(HomeCommandsTest::json).toList();
+      assertThat(lines).extracting(n -> n.get("event").asText()).containsExactly("started", "stopped");
+      assertThat(lines.get(0).get("node_id").asText()).isEqualTo(id);
+      assertThat(lines.get(0).get("network").asText()).isEqualTo("test-chain");
+      assertThat(AddrBookFile.load(addrBook())).as("addrbook.json after start %d", i + 1).isPresent();
+    }
+  }
+
+  private List<Path> listConfigDir() throws IOException {
+    try (Stream<Path> s = Files.list(home.resolve("config"))) {
+      return s.sorted().toList();
+    }
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return Json.MAPPER.readTree(line);
+    } catch (IOException e) {
+      throw new AssertionError("not a JSON line: " + line, e);
+    }
+  }
+}
