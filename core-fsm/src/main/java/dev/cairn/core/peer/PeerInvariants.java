@@ -93,9 +93,26 @@ public enum PeerInvariants {
     for (KnownAddress ka : s.book().bannedEntries()) {
       banned = banned.plus(ka.id());
     }
+    banned = banned.plusAll(s.bannedIds().keySet());
     for (NodeId id : banned) {
       if (s.dialing().containsKey(id)
           || (s.connected().containsKey(id) && !s.evicting().containsKey(id))) {
+        return false;
+      }
+    }
+    return true;
+  }),
+
+  /**
+   * Bans by ID are bounded by the book's {@code maxBanned}, and a banned peer has one record:
+   * never both a ban by ID and a ban in the book.
+   */
+  BannedIdsWithinBound((cfg, s) -> {
+    if (s.bannedIds().size() > cfg.book().maxBanned()) {
+      return false;
+    }
+    for (NodeId id : s.bannedIds().keySet()) {
+      if (s.book().bans().containsKey(id)) {
         return false;
       }
     }

@@ -112,6 +112,9 @@ public final class PeerManager {
     Prng prng = s.prng();
     int expectedSize = book.size();
     for (NodeAddress a : e.addresses()) {
+      if (isBannedById(s, a.id(), wallNow)) {
+        continue; // as the book refuses its own banned IDs
+      }
       AddResult r = book.add(cfg.book(), a, e.source(), wallNow, prng);
       book = r.book();
       prng = r.prng();
@@ -137,7 +140,7 @@ public final class PeerManager {
     }
     Tx tx = new Tx(cfg, s);
     tx.reinstateExpiredBans(cfg, wallNow);
-    if (tx.s.book().isBanned(id, wallNow)) {
+    if (isBanned(tx.s, id, wallNow)) {
       return Step.rejected(s, id + " is banned");
     }
     Optional<Optional<NodeId>> room = dialRoom(cfg, tx.s, tx.counts(), id);
@@ -164,7 +167,7 @@ public final class PeerManager {
     }
     Tx tx = new Tx(cfg, s);
     tx.stopDialing(id); // its reservation is released: the lowest victim is chosen afresh
-    if (tx.s.book().isBanned(id, wallNow)) {
+    if (isBanned(tx.s, id, wallNow)) {
       tx.refuse(id, address, DisconnectReason.BANNED);
       return tx.finish(cfg, now, wallNow);
     }
@@ -225,7 +228,7 @@ public final class PeerManager {
     }
     Tx tx = new Tx(cfg, s);
     tx.reinstateExpiredBans(cfg, wallNow);
-    if (tx.s.book().isBanned(id, wallNow)) {
+    if (isBanned(tx.s, id, wallNow)) {
       tx.refuse(id, remote, DisconnectReason.BANNED);
       return tx.finish(cfg, now, wallNow);
     }
@@ -328,8 +331,10 @@ public final class PeerManager {
       }
       return tx.finish(cfg, now, wallNow);
     }
+    // an inbound connection's remote socket is not a dialable address: such a peer is banned by ID
     Connection c = s.connected().get(peer);
-    Optional<NodeAddress> known = c != null ? Optional.of(c.address())
+    Optional<NodeAddress> known = c != null
+        ? Optional.of(c.address()).filter(a -> c.direction() == Direction.OUTBOUND)
         : Optional.ofNullable(s.dialing().get(peer));
     tx.ban(cfg, peer, known, wallNow.plusMillis(duration.toMillis()));
     return tx.finish(cfg, now, wallNow);
@@ -357,6 +362,19 @@ public final class PeerManager {
   }
 
   // ---------------------------------------------------------------- queries used by handlers and invariants
+
+  /** Whether {@code id} is banned at {@code wallNow}: in the book, or by ID only ({@code bannedIds}). */
+  public static boolean isBanned(PeerState s, NodeId id, WallTime wallNow) {
+    return s.book().isBanned(id, wallNow) || isBannedById(s, id, wallNow);
+  }
+
+  private static boolean isBannedById(PeerState s, NodeId id, WallTime wallNow) {
+    if (s.bannedIds().isEmpty()) {
+      return false; // the common case: no search
+    }
+    WallTime until = s.bannedIds().get(id);
+    return until != null && until.isAfter(wallNow);
+  }
 
   /**
    * v0.35 {@code Score}: persistent and unconditional peers score {@link #SCORE_PERSISTENT};
@@ -669,13 +687,19 @@ public final class PeerManager {
       return PeerManager.retryDelayNanos(cfg, failures, persistent, jitter);
     }
 
-    /** Bans a non-persistent peer: book entry banned, dial cancelled, connection evicted, timers dropped. */
+    /**
+     * Bans a non-persistent peer: book entry banned (or, for a peer the book does not know, its
+     * dialable address; for one connected inbound, its ID alone in {@code bannedIds}; otherwise
+     * nothing is recorded), dial cancelled, connection evicted, timers dropped.
+     */
     void ban(PeerConfig cfg, NodeId id, Optional<NodeAddress> address, WallTime until) {
       AddressBook b = s.book();
-      if (b.contains(id) || address.isEmpty()) {
-        setBook(b.ban(cfg.book(), id, until));
-      } else {
-        setBook(b.ban(cfg.book(), address.get(), until));
+      boolean inBook = b.contains(id) || b.bans().containsKey(id);
+      if (inBook || address.isPresent()) {
+        setBook(inBook ? b.ban(cfg.book(), id, until) : b.ban(cfg.book(), address.get(), until));
+        s = s.withBannedIds(s.bannedIds().minus(id)); // one record per banned peer
+      } else if (s.connected().containsKey(id)) {
+        banById(cfg, id, until); // connected inbound: its remote socket must not become dialable
       }
       if (s.dialing().containsKey(id)) {
         stopDialing(id);
@@ -690,11 +714,46 @@ public final class PeerManager {
       }
     }
 
+    /**
+     * Records a ban of a peer with no dialable address by its ID alone; a repeated ban keeps the
+     * later expiry. At the book's {@code maxBanned} the ban expiring first (ties: smallest ID)
+     * is forgotten, as the book does with its own bans.
+     */
+    void banById(PeerConfig cfg, NodeId id, WallTime until) {
+      WallTime previous = s.bannedIds().get(id);
+      WallTime later = previous != null && previous.isAfter(until) ? previous : until;
+      var bans = s.bannedIds().plus(id, later);
+      while (bans.size() > cfg.book().maxBanned()) {
+        NodeId first = null;
+        for (Map.Entry<NodeId, WallTime> e : bans.entrySet()) {
+          if (first == null || e.getValue().isBefore(bans.get(first))) {
+            first = e.getKey();
+          }
+        }
+        bans = bans.minus(first);
+      }
+      s = s.withBannedIds(bans);
+    }
+
     void reinstateExpiredBans(PeerConfig cfg, WallTime wallNow) {
+      liftExpiredBansById(wallNow);
       AddressBook b = s.book().reinstateExpiredBans(cfg.book(), wallNow);
       if (b != s.book()) {
         setBook(b); // a reinstated entry may push another out of a full bucket
         pruneForgotten(cfg);
+      }
+    }
+
+    /** Forgets expired bans by ID; nothing enters the book (there is no address to dial). */
+    void liftExpiredBansById(WallTime wallNow) {
+      var bans = s.bannedIds();
+      for (Map.Entry<NodeId, WallTime> e : s.bannedIds().entrySet()) {
+        if (!e.getValue().isAfter(wallNow)) {
+          bans = bans.minus(e.getKey());
+        }
+      }
+      if (bans != s.bannedIds()) {
+        s = s.withBannedIds(bans);
       }
     }
 
@@ -786,7 +845,7 @@ public final class PeerManager {
         && !s.dialing().containsKey(id)
         && !s.timers().isArmed(new TimerKey.RetryDial(id))
         && !s.timers().isArmed(new TimerKey.DisconnectCooldown(id))
-        && !s.book().isBanned(id, wallNow);
+        && !isBanned(s, id, wallNow);
   }
 
   static void dialPersistentPeers(PeerConfig cfg, Tx tx, WallTime wallNow) {

@@ -3,6 +3,7 @@ package dev.cairn.core.peer;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
+import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import java.util.Objects;
 import org.pcollections.PSortedMap;
@@ -26,6 +27,9 @@ import org.pcollections.TreePSet;
  * @param timers                 armed timers
  * @param prng                   the random source for jitter and address picks
  * @param started                whether {@link PeerEvent.Started} happened
+ * @param bannedIds              bans of peers that have no dialable address (banned while connected
+ *                               inbound and not in the book), by ID, with their expiry; bounded by the
+ *                               book's {@code maxBanned}. Lifted without adding anything to the book.
  */
 public record PeerState(
     AddressBook book,
@@ -38,7 +42,8 @@ public record PeerState(
     PSortedMap<NodeId, Integer> persistentDialFailures,
     Timers timers,
     Prng prng,
-    boolean started) {
+    boolean started,
+    PSortedMap<NodeId, WallTime> bannedIds) {
 
   public PeerState {
     Objects.requireNonNull(book, "book");
@@ -51,67 +56,87 @@ public record PeerState(
     Objects.requireNonNull(persistentDialFailures, "persistentDialFailures");
     Objects.requireNonNull(timers, "timers");
     Objects.requireNonNull(prng, "prng");
+    Objects.requireNonNull(bannedIds, "bannedIds");
+  }
+
+  /**
+   * A state with no ID-only bans: the shape of {@link PeerState} before {@code bannedIds}, kept
+   * for callers that build states field by field. Rebuilding an existing state with it drops its
+   * {@code bannedIds}; pass them on with the canonical constructor instead.
+   */
+  public PeerState(AddressBook book, PSortedMap<NodeId, NodeAddress> dialing,
+      PSortedMap<NodeId, Connection> connected, PSortedSet<NodeId> ready,
+      PSortedMap<NodeId, DisconnectReason> evicting, PSortedMap<NodeId, NodeId> upgrading,
+      PSortedMap<NodeId, Integer> scores, PSortedMap<NodeId, Integer> persistentDialFailures,
+      Timers timers, Prng prng, boolean started) {
+    this(book, dialing, connected, ready, evicting, upgrading, scores, persistentDialFailures,
+        timers, prng, started, TreePMap.empty());
   }
 
   /** A node that has not started: the loaded (or empty) book, nothing else. */
   public static PeerState initial(AddressBook book, Prng prng) {
     return new PeerState(book, TreePMap.empty(), TreePMap.empty(), TreePSet.empty(),
         TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(),
-        Timers.empty(), prng, false);
+        Timers.empty(), prng, false, TreePMap.empty());
   }
 
   PeerState withBook(AddressBook b) {
     return new PeerState(b, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started);
+        persistentDialFailures, timers, prng, started, bannedIds);
   }
 
   PeerState withDialing(PSortedMap<NodeId, NodeAddress> d) {
     return new PeerState(book, d, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started);
+        persistentDialFailures, timers, prng, started, bannedIds);
   }
 
   PeerState withConnected(PSortedMap<NodeId, Connection> c) {
     return new PeerState(book, dialing, c, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started);
+        persistentDialFailures, timers, prng, started, bannedIds);
   }
 
   PeerState withReady(PSortedSet<NodeId> r) {
     return new PeerState(book, dialing, connected, r, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started);
+        persistentDialFailures, timers, prng, started, bannedIds);
   }
 
   PeerState withEvicting(PSortedMap<NodeId, DisconnectReason> e) {
     return new PeerState(book, dialing, connected, ready, e, upgrading, scores,
-        persistentDialFailures, timers, prng, started);
+        persistentDialFailures, timers, prng, started, bannedIds);
   }
 
   PeerState withUpgrading(PSortedMap<NodeId, NodeId> u) {
     return new PeerState(book, dialing, connected, ready, evicting, u, scores,
-        persistentDialFailures, timers, prng, started);
+        persistentDialFailures, timers, prng, started, bannedIds);
   }
 
   PeerState withScores(PSortedMap<NodeId, Integer> s) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, s,
-        persistentDialFailures, timers, prng, started);
+        persistentDialFailures, timers, prng, started, bannedIds);
   }
 
   PeerState withPersistentDialFailures(PSortedMap<NodeId, Integer> f) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        f, timers, prng, started);
+        f, timers, prng, started, bannedIds);
   }
 
   PeerState withTimers(Timers t) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, t, prng, started);
+        persistentDialFailures, t, prng, started, bannedIds);
   }
 
   PeerState withPrng(Prng p) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, p, started);
+        persistentDialFailures, timers, p, started, bannedIds);
   }
 
   PeerState withStarted(boolean s) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, s);
+        persistentDialFailures, timers, prng, s, bannedIds);
+  }
+
+  PeerState withBannedIds(PSortedMap<NodeId, WallTime> b) {
+    return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
+        persistentDialFailures, timers, prng, started, b);
   }
 }

@@ -14,6 +14,7 @@ import dev.cairn.core.book.Selection;
 import dev.cairn.core.peer.Connection;
 import dev.cairn.core.peer.Direction;
 import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.peer.PeerManager;
 import dev.cairn.core.peer.PeerState;
 import dev.cairn.core.pex.PexEffect.BanPeer;
 import dev.cairn.core.pex.PexEffect.DisconnectPeer;
@@ -347,7 +348,7 @@ public final class Pex {
     for (NodeAddress a : cfg.seeds()) {
       NodeId id = a.id();
       if (!id.equals(view.config().self()) && !ps.connected().containsKey(id)
-          && !ps.dialing().containsKey(id) && !ps.book().isBanned(id, wallNow)) {
+          && !ps.dialing().containsKey(id) && !PeerManager.isBanned(ps, id, wallNow)) {
         candidates.add(a);
       }
     }

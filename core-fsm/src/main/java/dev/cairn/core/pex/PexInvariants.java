@@ -6,6 +6,7 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.book.IpClass;
 import dev.cairn.core.peer.Direction;
+import dev.cairn.core.peer.PeerManager;
 import dev.cairn.core.pex.PexEffect.BanPeer;
 import dev.cairn.core.pex.PexEffect.LearnAddresses;
 import dev.cairn.core.pex.PexEffect.SendPexAddrs;
@@ -142,7 +143,7 @@ public enum PexInvariants {
       }
       Predicate<NodeAddress> bad = a -> a.id().equals(r.to()) || a.id().equals(bc.self())
           || bc.ourAddresses().contains(a) || bc.privateIds().contains(a.id())
-          || t.view().state().book().isBanned(a.id(), t.wallNow())
+          || PeerManager.isBanned(t.view().state(), a.id(), t.wallNow())
           || (bc.strict() && !IpClass.isRoutable(a.ip()));
       if (r.addresses().stream().anyMatch(bad)) {
         return false;

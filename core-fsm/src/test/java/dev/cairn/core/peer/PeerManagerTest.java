@@ -19,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.WallTime;
 import dev.cairn.core.Outcome;
 import dev.cairn.core.Prng;
 import dev.cairn.core.Step;
@@ -45,6 +47,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
 
 /**
@@ -475,6 +478,70 @@ class PeerManagerTest {
     assertThat(out).isEqualTo(accepted(s.withEvicting(s.evicting().plus(id(5), DisconnectReason.BANNED)),
         new Disconnect(id(5), addr(5), DisconnectReason.BANNED)));
     assertThat(out.state().book().bannedEntries()).isEmpty();
+  }
+
+  @Test
+  void peerBanned_ofAnInboundPeerNotInTheBook_bansItsIdOnly_neverItsRemoteSocket() {
+    // the remote socket (ephemeral port) is not a dialable address: nothing enters the book
+    PeerState s = connect(idle(emptyBook()), 2, Direction.INBOUND);
+    WallTime until = WALL.plusMillis(Duration.ofHours(1).toMillis());
+    var out = step(CFG, s, new PeerBanned(id(2), Duration.ofHours(1)));
+    PeerState expected = s.withEvicting(s.evicting().plus(id(2), DisconnectReason.BANNED))
+        .withBannedIds(TreePMap.singleton(id(2), until));
+    assertThat(out).isEqualTo(accepted(expected, new Disconnect(id(2), remote(2), DisconnectReason.BANNED)));
+    assertThat(out.state().book().bannedEntries()).isEmpty();
+    // the ban holds: its reconnection is refused, its gossiped address is not stored
+    PeerState gone = step(CFG, out.state(), new PeerDisconnected(remote(2))).state();
+    assertThat(step(CFG, gone, new InboundAccepted(remote(2))))
+        .isEqualTo(accepted(gone, new Disconnect(id(2), remote(2), DisconnectReason.BANNED)));
+    assertThat(step(CFG, gone, new AddressesLearned(List.of(addr(2)), SOURCE)))
+        .isEqualTo(accepted(gone));
+    assertRejected(step(CFG, gone, new DialRequested(addr(2))), "banned");
+  }
+
+  @Test
+  void expiredBanById_isLiftedOnMaintenance_withoutAddingTheSocketToTheBook() {
+    // model-tests InboundSocketRedialTest: the lifted socket used to enter the book and be dialed
+    WallTime until = WALL.plusMillis(60_000);
+    PeerState s = idle(emptyBook()).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, NOW))
+        .withBannedIds(TreePMap.singleton(id(2), until));
+    var stillBanned = PeerManager.step(CFG, s, NOW, until.plusMillis(-1), new TimerFired());
+    assertThat(stillBanned.state().bannedIds()).containsOnlyKeys(id(2));
+    var out = PeerManager.step(CFG, s, NOW, until, new TimerFired());
+    PeerInvariants.check(CFG, out.state());
+    PeerState expected = s.withBannedIds(TreePMap.empty())
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(CFG.maintenanceInterval())));
+    assertThat(out).isEqualTo(accepted(expected)); // no Dial, no PersistBook: the book is untouched
+    // and an inbound connection after the expiry is admitted
+    var back = PeerManager.step(CFG, s, NOW, until, new InboundAccepted(remote(2)));
+    assertThat(back.state().connected()).containsKey(id(2));
+    assertThat(back.state().bannedIds()).isEmpty();
+  }
+
+  @Test
+  void peerBanned_ofAnOutboundPeerNotInTheBook_bansItsDialedAddress() {
+    // an operator's or a seed dial: the dialed address is dialable, so the book keeps the ban
+    PeerState s = connect(idle(emptyBook()), 3, Direction.OUTBOUND);
+    var out = step(CFG, s, new PeerBanned(id(3), Duration.ofHours(1)));
+    AddressBook banned = emptyBook().ban(CFG.book(), addr(3), WALL.plusMillis(Duration.ofHours(1).toMillis()));
+    assertThat(out.state().book()).isEqualTo(banned);
+    assertThat(out.state().bannedIds()).isEmpty();
+    assertThat(out.effects()).containsExactly(new Disconnect(id(3), addr(3), DisconnectReason.BANNED),
+        new PersistBook(banned));
+  }
+
+  @Test
+  void bansById_areBoundedByMaxBanned_forgettingTheOneExpiringFirst() {
+    PeerConfig cfg = CFG.withBook(CFG.book().withMaxBanned(2));
+    PeerState s = idle(emptyBook())
+        .withBannedIds(TreePMap.<NodeId, WallTime>empty().plus(id(1), WALL.plusMillis(5_000))
+            .plus(id(2), WALL.plusMillis(1_000)));
+    s = connect(s, 3, Direction.INBOUND);
+    var out = step(cfg, s, new PeerBanned(id(3), Duration.ofSeconds(3)));
+    // id(2)'s ban expires first: it is the one forgotten at the bound
+    assertThat(out.state().bannedIds()).containsOnlyKeys(id(1), id(3));
+    assertThat(out.state().bannedIds().get(id(3))).isEqualTo(WALL.plusMillis(3_000));
   }
 
   @Test
