@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         ListenCommand.class,
         StartCommand.class,
         TestnetCommand.class,
+        TraceCommand.class,
         CommandLine.HelpCommand.class})
 public final class Cairn implements Runnable {
 

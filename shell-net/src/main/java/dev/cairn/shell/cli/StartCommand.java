@@ -1,6 +1,7 @@
 package dev.cairn.shell.cli;
 
 import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreState;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookKey;
@@ -18,6 +19,7 @@ import dev.cairn.shell.p2p.HostResolver;
 import dev.cairn.shell.p2p.IpText;
 import dev.cairn.shell.store.AddrBookFile;
 import dev.cairn.shell.store.AddrBookMapping;
+import dev.cairn.shell.trace.TraceWriter;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,10 @@ final class StartCommand implements Callable<Integer> {
 
   @Option(names = "--duration", paramLabel = "DURATION", description = "stop after this long (default: run until signalled)")
   String duration;
+
+  @Option(names = "--trace", paramLabel = "FILE",
+      description = "record every core step to FILE (overrides [cairn] trace_file); see 'cairn trace'")
+  Path trace;
 
   @Override
   public Integer call() throws Exception {
@@ -93,14 +100,20 @@ final class StartCommand implements Callable<Integer> {
     CountDownLatch stop = Signals.stopLatch();
     try (NodeMetrics metrics = NodeMetrics.start(cfg.cairn().metrics())) {
       EventLoopGroup group = EventLoops.newGroup(1);
+      Optional<Path> traceFile = Optional.ofNullable(trace).or(() -> cfg.cairn().traceFile().map(dir::resolve));
+      TraceWriter tracer = traceFile.map(f -> new TraceWriter(TraceWriter.Options.defaults(f), core,
+          CoreState.initial(book, seed), seed)).orElse(null);
       Node node;
       try {
         node = Node.start(new Node.Settings(key, cfg.network(), cfg.cairn().moniker(), laddr.host(), laddr.port(),
             core, seed, book, mconn, cfg.p2p().handshakeTimeout(), cfg.p2p().dialTimeout(),
             cfg.p2p().maxNumInboundPeers() + cfg.p2p().unconditionalPeerIds().size(),
-            BookPersister.toFile(bookFile), metrics), group, null);
+            BookPersister.toFile(bookFile), metrics), group, tracer);
       } catch (Exception e) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (tracer != null) {
+          tracer.close();
+        }
         throw e;
       }
       out.println(Json.line(Json.object()
@@ -110,6 +123,7 @@ final class StartCommand implements Callable<Integer> {
           .put("advertised", advertised)
           .put("network", cfg.network())
           .put("prng_seed", seed)
+          .put("trace", traceFile.map(Path::toString).orElse(""))
           .put("metrics", metrics.endpoint().map(Object::toString).orElse(""))));
       out.flush();
       if (duration == null) {
@@ -119,6 +133,9 @@ final class StartCommand implements Callable<Integer> {
       }
       node.close();
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      if (tracer != null) {
+        tracer.close(); // after the loop stopped: no step can follow
+      }
       out.println(Json.line(Json.object().put("event", "stopped").put("address_book", bookFile.toString())));
       out.flush();
     }

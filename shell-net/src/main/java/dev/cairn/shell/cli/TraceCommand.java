@@ -1,0 +1,289 @@
+package dev.cairn.shell.cli;
+
+import dev.cairn.core.CoreEffect;
+import dev.cairn.core.CoreEvent;
+import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.proto.trace.TraceRecord;
+import dev.cairn.shell.trace.EventCodec;
+import dev.cairn.shell.trace.Replay;
+import dev.cairn.shell.trace.TraceFormatException;
+import dev.cairn.shell.trace.TraceReader;
+import dev.cairn.shell.trace.TraceText;
+import dev.cairn.shell.trace.ValueJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn trace show|replay|diff}: read a trace a node recorded ({@code cairn start --trace}),
+ * re-run its core deterministically and compare traces. Exit status: 0 OK, 1 a replay or a diff
+ * found a difference, 2 a file is not a readable trace (the message names the byte offset and the
+ * record).
+ */
+@Command(name = "trace", mixinStandardHelpOptions = true,
+    description = "Show, replay and compare the core traces a node recorded.",
+    subcommands = {TraceCommand.Show.class, TraceCommand.Replay_.class, TraceCommand.Diff.class})
+final class TraceCommand implements Runnable {
+
+  static final int OK = 0;
+  static final int DIFFERS = 1;
+  static final int BROKEN = 2;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+  }
+
+  private static int broken(PrintWriter err, Exception e) {
+    err.println("cairn trace: " + e.getMessage());
+    return BROKEN;
+  }
+
+  private static String headerLine(Path file, TraceHeader h) {
+    return "# " + file + ": cairn " + h.getCairnVersion() + ", segment " + h.getSegment() + ", first step "
+        + h.getFirstStep() + ", prng seed " + h.getPrngSeed() + ", spec hash "
+        + (h.getSpecHashPresent() ? HexFormat.of().formatHex(h.getSpecHash().toByteArray()) : "absent");
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Print the recorded events, one line each; with --states/--effects, replay and print those too.")
+  static final class Show implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE") Path file;
+
+    @Option(names = "--from", paramLabel = "N", description = "first step to print") long from = 0;
+
+    @Option(names = "--to", paramLabel = "M", description = "last step to print") long to = Long.MAX_VALUE;
+
+    @Option(names = "--peer", paramLabel = "ID", description = "only events naming this peer (an ID or its prefix)")
+    String peer;
+
+    @Option(names = "--states", description = "print the state after each printed step (JSON)") boolean states;
+
+    @Option(names = "--effects", description = "print the effects of each printed step") boolean effects;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try {
+        return states || effects ? replaying(out) : reading(out);
+      } catch (IOException | TraceFormatException e) {
+        out.flush();
+        return broken(err, e);
+      } finally {
+        out.flush();
+      }
+    }
+
+    private boolean selected(long step, CoreEvent event) {
+      return step >= from && step <= to && (peer == null || EventCodec.concerns(event, peer));
+    }
+
+    private static String indent(String json) {
+      return json.lines().map(l -> "         " + l).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private int reading(PrintWriter out) throws IOException, TraceFormatException {
+      try (TraceReader r = TraceReader.open(file)) {
+        out.println(headerLine(file, r.header()));
+        for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
+          TraceRecord rec = e.get().record();
+          if (rec.getStep() > to) {
+            break;
+          }
+          CoreEvent event;
+          try {
+            event = EventCodec.decode(rec.getEvent());
+          } catch (EventCodec.InvalidEventException x) {
+            throw new TraceFormatException(file + ": corrupt step " + rec.getStep() + " (record " + e.get().index()
+                + " at byte offset " + e.get().offset() + "): " + x.getMessage());
+          }
+          if (selected(rec.getStep(), event)) {
+            out.println(TraceText.record(r.header(), rec, event));
+          }
+        }
+      }
+      return OK;
+    }
+
+    private int replaying(PrintWriter out) throws IOException, TraceFormatException {
+      int status = OK;
+      try (Replay replay = Replay.open(file)) {
+        out.println(headerLine(file, replay.header()));
+        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
+          Replay.Stepped st = s.get();
+          if (st.stepNumber() > to) {
+            break;
+          }
+          if (selected(st.stepNumber(), st.event())) {
+            out.println(TraceText.record(replay.header(), st.entry().record(), st.event()));
+            if (effects && st.step() != null) {
+              for (CoreEffect f : st.step().effects()) {
+                out.println("         -> " + TraceText.effect(f));
+              }
+            }
+            if (states && st.step() != null) {
+              out.println(indent(ValueJson.pretty(st.step().state())));
+            }
+          }
+          if (st.mismatch().isPresent()) {
+            out.println("MISMATCH " + st.mismatch().get());
+            status = DIFFERS;
+            break;
+          }
+        }
+      }
+      return status;
+    }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = "Re-run the core from the trace's header and verify every recorded digest.")
+  static final class Replay_ implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE") Path file;
+
+    @Option(names = "--at", paramLabel = "N", description = "print the whole state after step N (JSON)") Long at;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (Replay replay = Replay.open(file)) {
+        long first = replay.header().getFirstStep();
+        if (at != null && at < first) {
+          err.println("cairn trace replay: step " + at + " is before this file's first step " + first);
+          return BROKEN;
+        }
+        long count = 0;
+        long last = first - 1;
+        boolean printed = false;
+        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
+          Replay.Stepped st = s.get();
+          if (st.mismatch().isPresent()) {
+            out.println("MISMATCH at " + st.mismatch().get());
+            out.println("  event: " + TraceText.record(replay.header(), st.entry().record(), st.event()));
+            out.println("  " + count + " steps before it replayed identically");
+            return DIFFERS;
+          }
+          count++;
+          last = st.stepNumber();
+          if (at != null && at == last) {
+            out.println("# state after step " + last + ": " + TraceText.record(replay.header(), st.entry().record(),
+                st.event()).strip());
+            out.println(ValueJson.pretty(st.step().state()));
+            printed = true;
+          }
+        }
+        if (at != null && !printed) {
+          err.println("cairn trace replay: step " + at + " is not in " + file + " (steps " + first + ".." + last + ")");
+          return BROKEN;
+        }
+        out.println("OK: " + count + " steps replayed (steps " + first + ".." + last
+            + "), every outcome, effects digest and state digest matches");
+        return OK;
+      } catch (IOException | TraceFormatException e) {
+        out.flush();
+        return broken(err, e);
+      } finally {
+        out.flush();
+      }
+    }
+  }
+
+  @Command(name = "diff", mixinStandardHelpOptions = true,
+      description = "Name the first step where two traces diverge (event, outcome or digest).")
+  static final class Diff implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "A") Path a;
+
+    @Parameters(index = "1", paramLabel = "B") Path b;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      try (TraceReader ra = TraceReader.open(a); TraceReader rb = TraceReader.open(b)) {
+        TraceHeader ha = ra.header();
+        TraceHeader hb = rb.header();
+        if (!ha.getCoreConfig().equals(hb.getCoreConfig())) {
+          out.println("DIVERGE before the first step: the core configs differ");
+          return DIFFERS;
+        }
+        if (ha.getFirstStep() != hb.getFirstStep() || !ha.getCoreState().equals(hb.getCoreState())) {
+          out.println("DIVERGE before the first step: the initial states differ (first steps " + ha.getFirstStep()
+              + " and " + hb.getFirstStep() + ")");
+          return DIFFERS;
+        }
+        long same = 0;
+        while (true) {
+          Optional<TraceReader.Entry> ea = ra.next();
+          Optional<TraceReader.Entry> eb = rb.next();
+          if (ea.isEmpty() && eb.isEmpty()) {
+            out.println("SAME: " + same + " steps, identical events, outcomes and digests");
+            return OK;
+          }
+          if (ea.isEmpty() || eb.isEmpty()) {
+            long step = (ea.isPresent() ? ea : eb).get().record().getStep();
+            out.println("DIVERGE at step " + step + ": " + (ea.isEmpty() ? a : b) + " ends after " + same
+                + " steps, " + (ea.isEmpty() ? b : a) + " goes on");
+            return DIFFERS;
+          }
+          TraceRecord x = ea.get().record();
+          TraceRecord y = eb.get().record();
+          String what = difference(x, y);
+          if (what != null) {
+            out.println("DIVERGE at step " + x.getStep() + ": " + what);
+            out.println("  A: " + line(ha, x));
+            out.println("  B: " + line(hb, y));
+            return DIFFERS;
+          }
+          same++;
+        }
+      } catch (IOException | TraceFormatException e) {
+        out.flush();
+        return broken(err, e);
+      } finally {
+        out.flush();
+      }
+    }
+
+    private static String difference(TraceRecord x, TraceRecord y) {
+      if (!x.getEvent().equals(y.getEvent())) {
+        return "the events differ";
+      }
+      if (x.getRejected() != y.getRejected() || !x.getRejectedReason().equals(y.getRejectedReason())) {
+        return "the outcomes differ";
+      }
+      if (!x.getEffectsDigest().equals(y.getEffectsDigest())) {
+        return "the effects differ (digest)";
+      }
+      if (!x.getStateDigest().equals(y.getStateDigest())) {
+        return "the resulting states differ (digest)";
+      }
+      return null;
+    }
+
+    private static String line(TraceHeader h, TraceRecord r) {
+      try {
+        return TraceText.record(h, r, EventCodec.decode(r.getEvent())).strip();
+      } catch (EventCodec.InvalidEventException e) {
+        return "step " + r.getStep() + ": undecodable event (" + e.getMessage() + ")";
+      }
+    }
+  }
+}

@@ -1,0 +1,204 @@
+package dev.cairn.shell.trace;
+
+import dev.cairn.core.CoreEvent;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.peer.Feedback;
+import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.pex.PexEvent;
+import dev.cairn.proto.trace.Address;
+import dev.cairn.proto.trace.Event;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link CoreEvent} to the trace's {@link Event} and back, one case per variant (the switches
+ * have no default, so a new core event does not compile until it has an encoding), and the
+ * one-line rendering {@code cairn trace show} prints.
+ */
+public final class EventCodec {
+
+  private EventCodec() {}
+
+  /** A trace event that does not name a valid core event. */
+  public static final class InvalidEventException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InvalidEventException(String message) {
+      super(message);
+    }
+  }
+
+  public static Event encode(CoreEvent event) {
+    Event.Builder b = Event.newBuilder();
+    switch (event) {
+      case CoreEvent.Peer p -> peer(b, p.event());
+      case CoreEvent.PeerReady r -> b.setPeerReady(dev.cairn.proto.trace.PeerReady.newBuilder()
+          .setPeer(r.peer().hex()).setListenAddress(address(r.listenAddress())));
+      case CoreEvent.PexMessage m -> pex(b, m.event());
+      case CoreEvent.TimerFired t -> b.setTimerFired(dev.cairn.proto.trace.TimerFired.getDefaultInstance());
+    }
+    return b.build();
+  }
+
+  private static void peer(Event.Builder b, PeerEvent e) {
+    switch (e) {
+      case PeerEvent.Started s -> b.setStarted(dev.cairn.proto.trace.Started.getDefaultInstance());
+      case PeerEvent.AddressesLearned a -> b.setAddressesLearned(dev.cairn.proto.trace.AddressesLearned.newBuilder()
+          .addAllAddresses(addresses(a.addresses())).setSource(address(a.source())));
+      case PeerEvent.DialRequested d -> b.setDialRequested(
+          dev.cairn.proto.trace.DialRequested.newBuilder().setAddress(address(d.address())));
+      case PeerEvent.DialSucceeded d -> b.setDialSucceeded(
+          dev.cairn.proto.trace.DialSucceeded.newBuilder().setAddress(address(d.address())));
+      case PeerEvent.DialFailed d -> b.setDialFailed(
+          dev.cairn.proto.trace.DialFailed.newBuilder().setAddress(address(d.address())));
+      case PeerEvent.InboundAccepted i -> b.setInboundAccepted(
+          dev.cairn.proto.trace.InboundAccepted.newBuilder().setRemote(address(i.remote())));
+      case PeerEvent.PeerReady r -> throw new IllegalArgumentException("PeerReady travels as CoreEvent.PeerReady");
+      case PeerEvent.PeerDisconnected d -> b.setPeerDisconnected(
+          dev.cairn.proto.trace.PeerDisconnected.newBuilder().setAddress(address(d.address())));
+      case PeerEvent.PeerErrored x -> b.setPeerErrored(
+          dev.cairn.proto.trace.PeerErrored.newBuilder().setPeer(x.peer().hex()));
+      case PeerEvent.PeerReported r -> b.setPeerReported(dev.cairn.proto.trace.PeerReported.newBuilder()
+          .setPeer(r.peer().hex()).setFeedback(switch (r.feedback()) {
+            case GOOD -> dev.cairn.proto.trace.PeerReported.Feedback.GOOD;
+            case BAD -> dev.cairn.proto.trace.PeerReported.Feedback.BAD;
+          }));
+      case PeerEvent.PeerBanned x -> b.setPeerBanned(dev.cairn.proto.trace.PeerBanned.newBuilder()
+          .setPeer(x.peer().hex()).setDurationSeconds(x.duration().getSeconds())
+          .setDurationNanos(x.duration().getNano()));
+      case PeerEvent.TimerFired t -> throw new IllegalArgumentException("TimerFired travels as CoreEvent.TimerFired");
+    }
+  }
+
+  private static void pex(Event.Builder b, PexEvent.FromPeer e) {
+    switch (e) {
+      case PexEvent.PexRequestReceived r -> b.setPexRequestReceived(
+          dev.cairn.proto.trace.PexRequestReceived.newBuilder().setPeer(r.peer().hex()));
+      case PexEvent.PexAddrsReceived a -> b.setPexAddrsReceived(dev.cairn.proto.trace.PexAddrsReceived.newBuilder()
+          .setPeer(a.peer().hex()).addAllAddresses(addresses(a.addresses())));
+      case PexEvent.PexMessageMalformed m -> b.setPexMessageMalformed(
+          dev.cairn.proto.trace.PexMessageMalformed.newBuilder().setPeer(m.peer().hex()).setReason(m.reason()));
+    }
+  }
+
+  private static Address address(NodeAddress a) {
+    return Address.newBuilder().setId(a.id().hex()).setIp(a.ip()).setPort(a.port()).build();
+  }
+
+  private static List<Address> addresses(List<NodeAddress> as) {
+    List<Address> out = new ArrayList<>(as.size());
+    for (NodeAddress a : as) {
+      out.add(address(a));
+    }
+    return out;
+  }
+
+  /** The core event a trace event names. */
+  public static CoreEvent decode(Event e) throws InvalidEventException {
+    try {
+      return switch (e.getSumCase()) {
+        case STARTED -> new CoreEvent.Peer(new PeerEvent.Started());
+        case ADDRESSES_LEARNED -> new CoreEvent.Peer(new PeerEvent.AddressesLearned(
+            fromProto(e.getAddressesLearned().getAddressesList()), address(e.getAddressesLearned().getSource())));
+        case DIAL_REQUESTED -> new CoreEvent.Peer(new PeerEvent.DialRequested(address(e.getDialRequested().getAddress())));
+        case DIAL_SUCCEEDED -> new CoreEvent.Peer(new PeerEvent.DialSucceeded(address(e.getDialSucceeded().getAddress())));
+        case DIAL_FAILED -> new CoreEvent.Peer(new PeerEvent.DialFailed(address(e.getDialFailed().getAddress())));
+        case INBOUND_ACCEPTED -> new CoreEvent.Peer(
+            new PeerEvent.InboundAccepted(address(e.getInboundAccepted().getRemote())));
+        case PEER_DISCONNECTED -> new CoreEvent.Peer(
+            new PeerEvent.PeerDisconnected(address(e.getPeerDisconnected().getAddress())));
+        case PEER_ERRORED -> new CoreEvent.Peer(new PeerEvent.PeerErrored(NodeId.of(e.getPeerErrored().getPeer())));
+        case PEER_REPORTED -> new CoreEvent.Peer(new PeerEvent.PeerReported(NodeId.of(e.getPeerReported().getPeer()),
+            feedback(e.getPeerReported().getFeedback())));
+        case PEER_BANNED -> new CoreEvent.Peer(new PeerEvent.PeerBanned(NodeId.of(e.getPeerBanned().getPeer()),
+            Duration.ofSeconds(e.getPeerBanned().getDurationSeconds(), e.getPeerBanned().getDurationNanos())));
+        case PEER_READY -> new CoreEvent.PeerReady(NodeId.of(e.getPeerReady().getPeer()),
+            address(e.getPeerReady().getListenAddress()));
+        case PEX_REQUEST_RECEIVED -> new CoreEvent.PexMessage(
+            new PexEvent.PexRequestReceived(NodeId.of(e.getPexRequestReceived().getPeer())));
+        case PEX_ADDRS_RECEIVED -> new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(
+            NodeId.of(e.getPexAddrsReceived().getPeer()), fromProto(e.getPexAddrsReceived().getAddressesList())));
+        case PEX_MESSAGE_MALFORMED -> new CoreEvent.PexMessage(new PexEvent.PexMessageMalformed(
+            NodeId.of(e.getPexMessageMalformed().getPeer()), e.getPexMessageMalformed().getReason()));
+        case TIMER_FIRED -> new CoreEvent.TimerFired();
+        case SUM_NOT_SET -> throw new InvalidEventException("the record has no event");
+      };
+    } catch (IllegalArgumentException | NullPointerException x) {
+      throw new InvalidEventException("invalid " + e.getSumCase() + " event: " + x.getMessage());
+    }
+  }
+
+  private static Feedback feedback(dev.cairn.proto.trace.PeerReported.Feedback f) throws InvalidEventException {
+    return switch (f) {
+      case GOOD -> Feedback.GOOD;
+      case BAD -> Feedback.BAD;
+      case FEEDBACK_UNSPECIFIED, UNRECOGNIZED -> throw new InvalidEventException("PeerReported without feedback");
+    };
+  }
+
+  private static NodeAddress address(Address a) throws InvalidEventException {
+    if (a.getPort() > 65535) {
+      throw new InvalidEventException("port " + a.getPort() + " of " + a.getId() + " is above 65535");
+    }
+    return new NodeAddress(NodeId.of(a.getId()), a.getIp(), a.getPort());
+  }
+
+  private static List<NodeAddress> fromProto(List<Address> as) throws InvalidEventException {
+    List<NodeAddress> out = new ArrayList<>(as.size());
+    for (Address a : as) {
+      out.add(address(a));
+    }
+    return out;
+  }
+
+  /** The event's type, as the TLA+ action and the metrics name it. */
+  public static String name(CoreEvent event) {
+    return switch (event) {
+      case CoreEvent.Peer p -> p.event().getClass().getSimpleName();
+      case CoreEvent.PexMessage m -> m.event().getClass().getSimpleName();
+      case CoreEvent.PeerReady r -> "PeerReady";
+      case CoreEvent.TimerFired t -> "TimerFired";
+    };
+  }
+
+  /** The event's fields, e.g. {@code peer=ab12… address=ab12…@127.0.0.1:26656}. */
+  public static String fields(CoreEvent event) {
+    return switch (event) {
+      case CoreEvent.Peer p -> switch (p.event()) {
+        case PeerEvent.Started s -> "";
+        case PeerEvent.AddressesLearned a -> "source=" + a.source() + " addresses=" + list(a.addresses());
+        case PeerEvent.DialRequested d -> "address=" + d.address();
+        case PeerEvent.DialSucceeded d -> "address=" + d.address();
+        case PeerEvent.DialFailed d -> "address=" + d.address();
+        case PeerEvent.InboundAccepted i -> "remote=" + i.remote();
+        case PeerEvent.PeerReady r -> "peer=" + r.peer();
+        case PeerEvent.PeerDisconnected d -> "address=" + d.address();
+        case PeerEvent.PeerErrored x -> "peer=" + x.peer();
+        case PeerEvent.PeerReported r -> "peer=" + r.peer() + " feedback=" + r.feedback();
+        case PeerEvent.PeerBanned x -> "peer=" + x.peer() + " duration=" + x.duration();
+        case PeerEvent.TimerFired t -> "";
+      };
+      case CoreEvent.PeerReady r -> "peer=" + r.peer() + " listen=" + r.listenAddress();
+      case CoreEvent.PexMessage m -> switch (m.event()) {
+        case PexEvent.PexRequestReceived r -> "peer=" + r.peer();
+        case PexEvent.PexAddrsReceived a -> "peer=" + a.peer() + " addresses=" + list(a.addresses());
+        case PexEvent.PexMessageMalformed x -> "peer=" + x.peer() + " reason=\"" + x.reason() + "\"";
+      };
+      case CoreEvent.TimerFired t -> "";
+    };
+  }
+
+  /** The peers an event concerns (for {@code --peer}). */
+  public static boolean concerns(CoreEvent event, String idPrefix) {
+    return fields(event).contains(idPrefix);
+  }
+
+  private static String list(List<NodeAddress> as) {
+    if (as.size() <= 4) {
+      return as.toString();
+    }
+    return "[" + as.get(0) + ", " + as.get(1) + ", … " + (as.size() - 2) + " more]";
+  }
+}

@@ -1,0 +1,22 @@
+package dev.cairn.shell.trace;
+
+import java.nio.charset.StandardCharsets;
+
+/** Constants of the trace file format ({@code proto/src/main/proto/cairn/trace.proto}). */
+public final class TraceFormat {
+
+  /** The first bytes of every trace file. */
+  public static final String MAGIC_TEXT = "CAIRNTRC";
+  static final byte[] MAGIC = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
+
+  /** The format version this build writes and reads. */
+  public static final int VERSION = 1;
+
+  /** Largest header accepted: the encoded state of a 100k-address book is about 15 MB. */
+  static final int MAX_HEADER_BYTES = 256 << 20;
+
+  /** Largest record accepted: a 250-address PexAddrs is about 20 kB. */
+  static final int MAX_RECORD_BYTES = 4 << 20;
+
+  private TraceFormat() {}
+}

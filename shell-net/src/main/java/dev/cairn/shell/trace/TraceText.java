@@ -1,0 +1,49 @@
+package dev.cairn.shell.trace;
+
+import dev.cairn.core.CoreEffect;
+import dev.cairn.core.CoreEvent;
+import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.core.pex.PexEffect;
+import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.proto.trace.TraceRecord;
+import java.time.Instant;
+import java.util.Locale;
+
+/** One-line renderings of trace records and effects, as {@code cairn trace show} prints them. */
+public final class TraceText {
+
+  private TraceText() {}
+
+  /**
+   * {@code step  +seconds  wall-time  EventType fields  [rejected: reason]}; the seconds count
+   * from the header's start (the monotonic clock of the node).
+   */
+  public static String record(TraceHeader h, TraceRecord r, CoreEvent event) {
+    double secs = (r.getMonoNanos() - h.getStartMonoNanos()) / 1e9;
+    String fields = EventCodec.fields(event);
+    return String.format(Locale.ROOT, "%6d  +%10.6fs  %s  %s%s%s", r.getStep(), secs,
+        Instant.ofEpochMilli(r.getWallMillis()), EventCodec.name(event), fields.isEmpty() ? "" : " " + fields,
+        r.getRejected() ? "  [rejected: " + r.getRejectedReason() + "]" : "");
+  }
+
+  /** An effect: its command and fields. */
+  public static String effect(CoreEffect e) {
+    return switch (e) {
+      case CoreEffect.Peer p -> switch (p.effect()) {
+        case PeerEffect.Dial d -> "Dial address=" + d.address();
+        case PeerEffect.Disconnect d -> "Disconnect peer=" + d.peer() + " address=" + d.address()
+            + " reason=" + d.reason();
+        case PeerEffect.PublishPeerUpdate u -> "PublishPeerUpdate peer=" + u.peer() + " status=" + u.status();
+        case PeerEffect.PersistBook b -> "PersistBook entries=" + b.book().size() + " (new=" + b.book().nNew()
+            + " old=" + b.book().nOld() + ") bans=" + b.book().bannedEntries().size();
+      };
+      case CoreEffect.Pex x -> switch (x.effect()) {
+        case PexEffect.SendPexRequest r -> "SendPexRequest peer=" + r.peer();
+        case PexEffect.SendPexAddrs a -> "SendPexAddrs peer=" + a.peer() + " addresses=" + a.addresses().size();
+        case PexEffect.SendPexAddrsThenDisconnect a -> "SendPexAddrsThenDisconnect peer=" + a.peer()
+            + " addresses=" + a.addresses().size();
+        case PexEffect.DisconnectPeer d -> "DisconnectPeer peer=" + d.peer() + " reason=" + d.reason();
+      };
+    };
+  }
+}
