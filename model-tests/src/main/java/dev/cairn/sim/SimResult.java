@@ -35,11 +35,18 @@ public record SimResult(
    * @param pexDroppedNotAdmitted PEX messages that arrived on a connection not (yet) admitted, dropped as the shell does
    * @param crashes               crashes executed
    * @param partitions            partitions executed
+   * @param unconvergedAtHeal     ordinary nodes below their outbound target when the faults stopped
+   * @param rejectedByEvent       rejected steps by event type
    */
   public record Stats(
       long steps, long rejectedSteps, long virtualMillis, long healedAtMillis, long convergedAfterHealMillis,
       long dials, long pexMessagesSent, long pexMessagesLost, long pexMessagesDuplicated,
-      long pexDroppedNotAdmitted, long crashes, long partitions) {}
+      long pexDroppedNotAdmitted, long crashes, long partitions, int unconvergedAtHeal,
+      java.util.SortedMap<String, Long> rejectedByEvent) {
+    public Stats {
+      rejectedByEvent = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(rejectedByEvent));
+    }
+  }
 
   public SimResult {
     Objects.requireNonNull(verdict, "verdict");

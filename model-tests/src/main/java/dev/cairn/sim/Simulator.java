@@ -61,7 +61,8 @@ public final class Simulator {
   /** Wall time at the run's start: 2023-11-14. */
   static final long WALL_BASE_MILLIS = 1_700_000_000_000L;
   static final int LISTEN_PORT = 26656;
-  static final int LOG_TAIL = 60;
+  /** Event-log lines a report shows ({@code -Dcairn.sim.logTail=N} for more). */
+  static final int LOG_TAIL = Integer.getInteger("cairn.sim.logTail", 60);
   private static final long MILLI = 1_000_000L;
 
   private final Scenario sc;
@@ -95,6 +96,8 @@ public final class Simulator {
   private long pexDroppedNotAdmitted;
   private long crashCount;
   private long partitionCount;
+  private int unconvergedAtHeal = -1;
+  private final TreeMap<String, Long> rejectedByEvent = new TreeMap<>();
 
   /** A queue item: {@code action} at virtual {@code time}; {@code link} if it concerns one. */
   private record Item(long time, long seq, Action action, Link link) implements Comparable<Item> {
@@ -237,7 +240,8 @@ public final class Simulator {
     }
     long phase = sc.faultPhase().toNanos();
     if (sc.partitions() > 0 && phase > 0) {
-      long slot = phase / sc.partitions();
+      long span = phase > 60_000 * MILLI ? phase - 30_000 * MILLI : phase; // each ends before the last fault
+      long slot = span / sc.partitions();
       for (int i = 0; i < sc.partitions(); i++) {
         long start = slot * i + faults.below(Math.max(1, slot / 2));
         long duration = faults.between(5_000 * MILLI, Math.max(5_000 * MILLI, Math.min(45_000 * MILLI, slot / 2)));
@@ -248,6 +252,13 @@ public final class Simulator {
       long at = faults.between(5_000 * MILLI, phase - 5_000 * MILLI);
       SimNode victim = nodes.get((int) faults.below(nodes.size()));
       schedule(START_NANOS + at, new Action.Crash(victim, faults.between(2_000 * MILLI, 60_000 * MILLI)), null);
+    }
+    if (phase > 60_000 * MILLI) {
+      // the last fault straddles the heal: a partition and a crash still in force when it comes,
+      // so that the liveness phase starts from a damaged network, not a converged one
+      schedule(START_NANOS + phase - 20_000 * MILLI, new Action.PartitionStart(60_000 * MILLI), null);
+      SimNode victim = nodes.get((int) faults.below(nodes.size()));
+      schedule(START_NANOS + phase - 1_000 * MILLI, new Action.Crash(victim, 60_000 * MILLI), null);
     }
     faultsActive = phase > 0;
     schedule(START_NANOS + phase, new Action.Heal(), null);
@@ -305,22 +316,26 @@ public final class Simulator {
   private void step(SimNode n, CoreEvent event, End handshaken) {
     WallTime wall = new WallTime(WALL_BASE_MILLIS + (now - START_NANOS) / MILLI);
     MonoTime mono = new MonoTime(now);
+    Core.Traced traced = null;
     Step<CoreState, CoreEffect> st;
     if (sc.checks() == Scenario.Checks.FULL) {
-      Core.Traced t = Core.traced(n.running, n.state, mono, wall, event);
-      st = t.step();
-      checkSubSteps(n, t);
+      traced = Core.traced(n.running, n.state, mono, wall, event);
+      st = traced.step();
     } else {
       st = Core.step(n.running, n.state, mono, wall, event);
     }
     steps++;
     if (!st.isAccepted()) {
       rejectedSteps++;
+      rejectedByEvent.merge(Describe.event(event).replaceAll("\\(.*", ""), 1L, Long::sum);
       if (st.state() != n.state || !st.effects().isEmpty()) {
         violate(n, "RejectedChangesNothing", "a rejected step changed the state or has effects");
       }
     }
     log.add(Describe.step(stamp(), n, event, st));
+    if (traced != null) {
+      checkSubSteps(n, traced);
+    }
     if (event instanceof CoreEvent.Peer p && p.event() instanceof PeerEvent.PeerDisconnected d) {
       n.disconnectsQueued.computeIfPresent(d.address(), (k, v) -> v == 1 ? null : v - 1);
     }
@@ -428,7 +443,7 @@ public final class Simulator {
       return;
     }
     if (e.phase == Phase.DELIVERED) {
-      e.phase = Phase.REFUSED;
+      e.refuse();
     }
     close(e);
   }
@@ -548,7 +563,7 @@ public final class Simulator {
     schedule(at, new Action.AtDialer(link), link);
     End rival = liveConnectionTo(b, a.id, e);
     if (rival != null && b.keepsOwnDial(a.id)) {
-      e.phase = Phase.REFUSED; // both dialed: ours (from the smaller ID) survives
+      e.refuse(); // both dialed: ours (from the smaller ID) survives
       close(e);
       return;
     }
@@ -602,10 +617,10 @@ public final class Simulator {
       n.admitted.put(e.address.id(), e);
       SimNode peer = e.outbound ? e.link.acceptorNode : e.link.dialer.node;
       post(n, new CoreEvent.PeerReady(e.address.id(), peer.listen), e.link);
-    } else if (e.phase == Phase.CLOSED && accepted) {
+    } else if (e.phase == Phase.CLOSED && accepted && !e.refused) {
       post(n, new CoreEvent.Peer(new PeerEvent.PeerDisconnected(e.address)), e.link);
     } else if (e.phase == Phase.DELIVERED) {
-      e.phase = Phase.REFUSED;
+      e.refuse();
       close(e);
     }
   }
@@ -714,6 +729,7 @@ public final class Simulator {
     faultsActive = false;
     partitionSide = null;
     healedAt = now;
+    unconvergedAtHeal = unconverged;
     log.add(stamp() + " heal: faults stop, crashed nodes restart");
     for (SimNode n : nodes) {
       if (!n.up) {
@@ -856,7 +872,8 @@ public final class Simulator {
     long healed = healedAt < 0 ? -1 : (healedAt - START_NANOS) / MILLI;
     long converged = convergedAt < 0 || healedAt < 0 ? -1 : (convergedAt - healedAt) / MILLI;
     SimResult.Stats stats = new SimResult.Stats(steps, rejectedSteps, virtualMillis, healed, converged, dials,
-        pexSent, pexLost, pexDuplicated, pexDroppedNotAdmitted, crashCount, partitionCount);
+        pexSent, pexLost, pexDuplicated, pexDroppedNotAdmitted, crashCount, partitionCount, unconvergedAtHeal,
+        rejectedByEvent);
     return new SimResult(seed, verdict, violation == null ? "" : violation, sc.replay(seed), log.tail(),
         log.sha256(), stats);
   }

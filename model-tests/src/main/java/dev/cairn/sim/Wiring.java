@@ -30,6 +30,12 @@ final class Wiring {
     /** The address the core knows this connection by: dialed address, or remote IP and ephemeral port. */
     final NodeAddress address;
     Phase phase = Phase.HANDSHAKING;
+    /**
+     * The core or the simultaneous-dial rule refused it. The shell's close of a refused channel
+     * completes after the step's follow-up ran (Netty fires channelInactive later), so the
+     * follow-up still sees it refused, not closed, and reports nothing.
+     */
+    boolean refused;
 
     End(Link link, SimNode node, boolean outbound, NodeAddress address) {
       this.link = link;
@@ -41,6 +47,11 @@ final class Wiring {
     /** The other end, or null while the acceptor has not seen the connection yet. */
     End other() {
       return this == link.dialer ? link.acceptor : link.dialer;
+    }
+
+    void refuse() {
+      phase = Phase.REFUSED;
+      refused = true;
     }
 
     boolean live() {
