@@ -6,6 +6,7 @@ import dev.cairn.core.Prng;
 import dev.cairn.core.WallTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
@@ -126,7 +128,7 @@ public record AddressBook(
       }
       int capacity = ka.isNew() ? cfg.newBucketSize() : cfg.oldBucketSize();
       for (int idx : ka.buckets()) {
-        if (d.table(ka.type()).get(idx).size() >= capacity) {
+        if (d.table(ka.type()).size(idx) >= capacity) {
           throw new IllegalArgumentException(where + ": " + name(ka.type()) + " bucket " + idx
               + " already holds " + capacity + " entries, its capacity ("
               + (ka.isNew() ? "newBucketSize" : "oldBucketSize") + "=" + capacity + ")");
@@ -212,65 +214,108 @@ public record AddressBook(
    * expired ban of the ID is lifted and the banned entry comes back.
    */
   public AddResult add(BookConfig cfg, NodeAddress addr, NodeAddress src, WallTime now, Prng prng) {
-    Optional<AddOutcome> refused = refusal(cfg, addr, src);
-    if (refused.isPresent() && refused.get() == AddOutcome.INVALID) {
-      return new AddResult(this, prng, AddOutcome.INVALID);
-    }
-    KnownAddress ban = bans.get(addr.id());
-    if (ban != null && ban.lastBanTime().isAfter(now)) {
-      return new AddResult(this, prng, AddOutcome.BANNED);
-    }
-    if (refused.isPresent()) {
-      return new AddResult(this, prng, refused.get());
-    }
     Draft d = new Draft(this);
-    if (ban != null && d.liftBan(cfg, ban, now)) {
-      return new AddResult(d.book(), prng, AddOutcome.ADDED);
+    Added a = d.add(cfg, addr, new Source(cfg, key, src), now, prng);
+    return new AddResult(d.book(), a.prng(), a.outcome());
+  }
+
+  /**
+   * {@link #add} of every address of {@code addrs} in order, all learned from {@code src} (one
+   * PEX reply): the same outcomes, book and generator as that many {@code add} calls, at a
+   * fraction of the cost. The source is classified once, each IP parsed once, each new-bucket
+   * placement computed once per address group, and every touched bucket copied once for the
+   * whole batch.
+   *
+   * @return the book, the generator, one outcome per address, and the IDs the batch pushed out
+   *     of the book (out of full buckets) that are not back in it at the end
+   */
+  public AddAllResult addAll(
+      BookConfig cfg, List<NodeAddress> addrs, NodeAddress src, WallTime now, Prng prng) {
+    Draft d = new Draft(this);
+    d.forgotten = new ArrayList<>();
+    Source source = new Source(cfg, key, src);
+    List<AddOutcome> outcomes = new ArrayList<>(addrs.size());
+    Prng p = prng;
+    for (NodeAddress addr : addrs) {
+      Added a = d.add(cfg, addr, source, now, p);
+      p = a.prng();
+      outcomes.add(a.outcome());
     }
-    KnownAddress known = d.lookup.get(addr.id());
-    if (known == null) {
-      d.addToNewBucket(cfg, KnownAddress.fresh(addr, src, now), newBucketFor(cfg, addr, src), now);
-      return new AddResult(d.book(), prng, AddOutcome.ADDED);
+    AddressBook book = d.book();
+    TreeSet<NodeId> gone = new TreeSet<>(); // sorted and once each: the order is defined
+    for (NodeId id : d.forgotten) {
+      if (!book.lookup.containsKey(id)) {
+        gone.add(id);
+      }
     }
-    if (known.isOld()) {
-      AddOutcome o = known.addr().equals(addr) ? AddOutcome.ALREADY_KNOWN : AddOutcome.VETTED_ID_KEEPS_IP;
-      return new AddResult(this, prng, o);
+    return new AddAllResult(book, p, outcomes, List.copyOf(gone));
+  }
+
+  /** One add's outcome and the generator after its draws. */
+  private record Added(AddOutcome outcome, Prng prng) {}
+
+  /**
+   * The source of one add or of a batch, classified once: whether it is an IP, whether it is a
+   * private peer, its group, and the new bucket of each address group learned from it so far
+   * (placement of (group(addr), group(src)) depends on nothing else).
+   */
+  private static final class Source {
+    final NodeAddress addr;
+    final boolean isIp;
+    final boolean isPrivate;
+    final String group;
+    private final BookConfig cfg;
+    private final BookKey key;
+    // lookup only, never iterated; local to one call
+    private final Map<String, Integer> newBucketByGroup = new HashMap<>();
+
+    Source(BookConfig cfg, BookKey key, NodeAddress addr) {
+      this.cfg = cfg;
+      this.key = key;
+      this.addr = addr;
+      byte[] ip = IpClass.parse(addr.ip());
+      this.isIp = ip != null;
+      this.isPrivate = cfg.privateIds().contains(addr.id());
+      this.group = ip == null ? IpClass.UNROUTABLE_GROUP : IpClass.groupKey(ip, cfg.strict());
     }
-    int n = known.buckets().size();
-    if (n >= cfg.maxNewBucketsPerAddress()) {
-      return new AddResult(this, prng, AddOutcome.ALREADY_KNOWN);
+
+    int newBucket(byte[] addrIp) {
+      String g = IpClass.groupKey(addrIp, cfg.strict());
+      Integer idx = newBucketByGroup.get(g);
+      if (idx == null) {
+        idx = Placement.newBucket(cfg, key, g, group);
+        newBucketByGroup.put(g, idx);
+      }
+      return idx;
     }
-    Prng.Bounded draw = prng.nextBelow(2L * Math.max(1, n));
-    if (draw.value() != 0) {
-      return new AddResult(this, draw.next(), AddOutcome.ALREADY_KNOWN);
-    }
-    int idx = newBucketFor(cfg, addr, src);
-    if (known.buckets().contains(idx)) {
-      return new AddResult(this, draw.next(), AddOutcome.ALREADY_KNOWN);
-    }
-    d.addToNewBucket(cfg, known, idx, now);
-    return new AddResult(d.book(), draw.next(), AddOutcome.ADDED_BUCKET_REFERENCE);
   }
 
   /** Why {@code add} would refuse (addr, src) regardless of the book's content, if it would. */
   static Optional<AddOutcome> refusal(BookConfig cfg, NodeAddress addr, NodeAddress src) {
     byte[] ip = IpClass.parse(addr.ip());
-    if (ip == null || !IpClass.valid(ip) || IpClass.parse(src.ip()) == null) {
-      return Optional.of(AddOutcome.INVALID);
+    boolean srcIsIp = IpClass.parse(src.ip()) != null;
+    return Optional.ofNullable(refusal(cfg, addr, ip, srcIsIp, cfg.privateIds().contains(src.id())));
+  }
+
+  /** {@link #refusal(BookConfig, NodeAddress, NodeAddress)} on a parsed IP and a classified source; null if none. */
+  private static AddOutcome refusal(
+      BookConfig cfg, NodeAddress addr, byte[] ip, boolean srcIsIp, boolean srcIsPrivate) {
+    if (ip == null || !IpClass.valid(ip) || !srcIsIp) {
+      return AddOutcome.INVALID;
     }
     if (cfg.privateIds().contains(addr.id())) {
-      return Optional.of(AddOutcome.PRIVATE);
+      return AddOutcome.PRIVATE;
     }
-    if (cfg.privateIds().contains(src.id())) {
-      return Optional.of(AddOutcome.PRIVATE_SOURCE);
+    if (srcIsPrivate) {
+      return AddOutcome.PRIVATE_SOURCE;
     }
     if (addr.id().equals(cfg.self()) || cfg.ourAddresses().contains(addr)) {
-      return Optional.of(AddOutcome.SELF);
+      return AddOutcome.SELF;
     }
     if (cfg.strict() && !IpClass.routable(ip)) {
-      return Optional.of(AddOutcome.NON_ROUTABLE);
+      return AddOutcome.NON_ROUTABLE;
     }
-    return Optional.empty();
+    return null;
   }
 
   static String groupOf(BookConfig cfg, String ip) {
@@ -674,44 +719,48 @@ public record AddressBook(
   // ---------------------------------------------------------------- editing
 
   /**
-   * The working copy of one operation: local mutable references to immutable parts, so that a
-   * transition reads as v0.34's sequence of edits and still returns a new value.
+   * The working copy of one operation: local mutable references to immutable parts, and local
+   * drafts of the bucket tables ({@link TableDraft}), so that a transition reads as v0.34's
+   * sequence of edits and still returns a new value. A batch ({@link #addAll}) runs many edits on
+   * one draft; {@link #book()} builds the value once at the end.
    */
   private static final class Draft {
+    private final AddressBook base;
     private final BookKey key;
     private PSortedMap<NodeId, KnownAddress> lookup;
-    private BucketTable newBuckets;
-    private BucketTable oldBuckets;
+    private final TableDraft newBuckets;
+    private final TableDraft oldBuckets;
     private PSortedMap<NodeId, KnownAddress> bans;
     private int nNew;
     private int nOld;
+    /** When not null, every ID that left the lookup (bounded by the edits of one batch). */
+    private List<NodeId> forgotten;
 
     Draft(AddressBook b) {
+      base = b;
       key = b.key;
       lookup = b.lookup;
-      newBuckets = b.newBuckets;
-      oldBuckets = b.oldBuckets;
+      newBuckets = new TableDraft(b.newBuckets);
+      oldBuckets = new TableDraft(b.oldBuckets);
       bans = b.bans;
       nNew = b.nNew;
       nOld = b.nOld;
     }
 
+    /** The edited book; the base book itself when nothing was edited. */
     AddressBook book() {
-      return new AddressBook(key, lookup, newBuckets, oldBuckets, bans, nNew, nOld);
+      if (lookup == base.lookup && bans == base.bans && !newBuckets.isTouched()
+          && !oldBuckets.isTouched()) {
+        return base;
+      }
+      return new AddressBook(key, lookup, newBuckets.table(), oldBuckets.table(), bans, nNew, nOld);
     }
 
-    BucketTable table(BucketType t) {
+    TableDraft table(BucketType t) {
       return switch (t) {
         case NEW -> newBuckets;
         case OLD -> oldBuckets;
       };
-    }
-
-    void setTable(BucketType t, BucketTable table) {
-      switch (t) {
-        case NEW -> newBuckets = table;
-        case OLD -> oldBuckets = table;
-      }
     }
 
     void count(BucketType t, int delta) {
@@ -721,14 +770,55 @@ public record AddressBook(
       }
     }
 
+    /** {@link AddressBook#add} on this draft. */
+    Added add(BookConfig cfg, NodeAddress addr, Source src, WallTime now, Prng prng) {
+      byte[] ip = IpClass.parse(addr.ip());
+      AddOutcome refused = refusal(cfg, addr, ip, src.isIp, src.isPrivate);
+      if (refused == AddOutcome.INVALID) {
+        return new Added(refused, prng);
+      }
+      KnownAddress ban = bans.get(addr.id());
+      if (ban != null && ban.lastBanTime().isAfter(now)) {
+        return new Added(AddOutcome.BANNED, prng);
+      }
+      if (refused != null) {
+        return new Added(refused, prng);
+      }
+      if (ban != null && liftBan(cfg, ban, now)) {
+        return new Added(AddOutcome.ADDED, prng);
+      }
+      KnownAddress known = lookup.get(addr.id());
+      if (known == null) {
+        addToNewBucket(cfg, KnownAddress.fresh(addr, src.addr, now), src.newBucket(ip), now);
+        return new Added(AddOutcome.ADDED, prng);
+      }
+      if (known.isOld()) {
+        return new Added(known.addr().equals(addr) ? AddOutcome.ALREADY_KNOWN
+            : AddOutcome.VETTED_ID_KEEPS_IP, prng);
+      }
+      int n = known.buckets().size();
+      if (n >= cfg.maxNewBucketsPerAddress()) {
+        return new Added(AddOutcome.ALREADY_KNOWN, prng);
+      }
+      Prng.Bounded draw = prng.nextBelow(2L * Math.max(1, n));
+      if (draw.value() != 0) {
+        return new Added(AddOutcome.ALREADY_KNOWN, draw.next());
+      }
+      int idx = src.newBucket(ip);
+      if (known.buckets().contains(idx)) {
+        return new Added(AddOutcome.ALREADY_KNOWN, draw.next());
+      }
+      addToNewBucket(cfg, known, idx, now);
+      return new Added(AddOutcome.ADDED_BUCKET_REFERENCE, draw.next());
+    }
+
     /** Stores {@code ka} in the lookup and in every bucket it lists (replacing its old value). */
     void put(KnownAddress ka) {
       lookup = lookup.plus(ka.id(), ka);
-      BucketTable t = table(ka.type());
+      TableDraft t = table(ka.type());
       for (int idx : ka.buckets()) {
-        t = t.with(idx, t.get(idx).with(ka));
+        t.put(idx, ka);
       }
-      setTable(ka.type(), t);
     }
 
     /** v0.34 {@code addToNewBucket}, making room first: {@code ka} is new, current or fresh. */
@@ -736,7 +826,7 @@ public record AddressBook(
       if (ka.buckets().contains(idx)) {
         return;
       }
-      while (newBuckets.get(idx).size() >= cfg.newBucketSize()) {
+      while (newBuckets.size(idx) >= cfg.newBucketSize()) {
         expireNew(idx, now);
       }
       if (ka.buckets().isEmpty()) {
@@ -747,24 +837,27 @@ public record AddressBook(
 
     /** v0.34 {@code expireNew}: drop the first bad entry in ID order, else the oldest. */
     void expireNew(int idx, WallTime now) {
-      Bucket b = newBuckets.get(idx);
-      for (int i = 0; i < b.size(); i++) {
-        if (b.get(i).isBad(now)) {
-          removeFromBucket(b.get(i), idx);
+      int size = newBuckets.size(idx);
+      for (int i = 0; i < size; i++) {
+        KnownAddress ka = newBuckets.get(idx, i);
+        if (ka.isBad(now)) {
+          removeFromBucket(ka, idx);
           return;
         }
       }
-      removeFromBucket(oldest(b), idx);
+      removeFromBucket(oldest(newBuckets, idx), idx);
     }
 
     /** Removes one bucket reference; the entry leaves the book with its last one. */
     void removeFromBucket(KnownAddress ka, int idx) {
-      BucketTable t = table(ka.type());
-      setTable(ka.type(), t.with(idx, t.get(idx).without(ka.id())));
+      table(ka.type()).remove(idx, ka.id());
       KnownAddress rest = ka.minusBucket(idx);
       if (rest.buckets().isEmpty()) {
         lookup = lookup.minus(ka.id());
         count(ka.type(), -1);
+        if (forgotten != null) {
+          forgotten.add(ka.id());
+        }
       } else {
         put(rest);
       }
@@ -778,11 +871,10 @@ public record AddressBook(
 
     /** Removes the entry from all its buckets; the caller puts it back or drops it from the lookup. */
     private void removeFromBuckets(KnownAddress ka) {
-      BucketTable t = table(ka.type());
+      TableDraft t = table(ka.type());
       for (int idx : ka.buckets()) {
-        t = t.with(idx, t.get(idx).without(ka.id()));
+        t.remove(idx, ka.id());
       }
-      setTable(ka.type(), t);
       count(ka.type(), -1);
     }
 
@@ -792,8 +884,8 @@ public record AddressBook(
       // fewer; nothing in between reads it, since it is in no bucket that demotion could touch
       removeFromBuckets(ka);
       int idx = Placement.oldBucket(cfg, key, ka.addr(), groupOf(cfg, ka.addr().ip()));
-      while (oldBuckets.get(idx).size() >= cfg.oldBucketSize()) {
-        KnownAddress oldest = oldest(oldBuckets.get(idx));
+      while (oldBuckets.size(idx) >= cfg.oldBucketSize()) {
+        KnownAddress oldest = oldest(oldBuckets, idx);
         removeEverywhere(oldest);
         KnownAddress demoted = oldest.withType(BucketType.NEW).withBuckets(TreePSet.empty());
         addToNewBucket(cfg, demoted, newBucket(cfg, demoted.addr(), demoted.src()), now);
@@ -835,12 +927,14 @@ public record AddressBook(
     }
   }
 
-  /** The entry with the earliest {@code lastAttempt}; ties go to the smallest ID. */
-  private static KnownAddress oldest(Bucket b) {
-    KnownAddress oldest = b.get(0);
-    for (int i = 1; i < b.size(); i++) {
-      if (b.get(i).lastAttempt().isBefore(oldest.lastAttempt())) {
-        oldest = b.get(i);
+  /** The entry of bucket {@code idx} with the earliest {@code lastAttempt}; ties go to the smallest ID. */
+  private static KnownAddress oldest(TableDraft t, int idx) {
+    KnownAddress oldest = t.get(idx, 0);
+    int size = t.size(idx);
+    for (int i = 1; i < size; i++) {
+      KnownAddress ka = t.get(idx, i);
+      if (ka.lastAttempt().isBefore(oldest.lastAttempt())) {
+        oldest = ka;
       }
     }
     return oldest;

@@ -21,6 +21,11 @@ public final class Bucket {
     this.entries = entries;
   }
 
+  /** A bucket over {@code sorted} (entries in ID order, owned by the bucket from now on). */
+  static Bucket of(KnownAddress[] sorted) {
+    return sorted.length == 0 ? EMPTY : new Bucket(sorted);
+  }
+
   public int size() {
     return entries.length;
   }

@@ -72,6 +72,32 @@ public final class BucketTable {
     return new BucketTable(copy, Math.max(length, index + 1));
   }
 
+  /**
+   * This table with {@code buckets[i]} at {@code indices[i]} (distinct indices): the same table as
+   * that many {@link #with} calls, copying the chunk index and each touched chunk once.
+   */
+  BucketTable withAll(int[] indices, Bucket[] buckets) {
+    int top = length;
+    for (int index : indices) {
+      top = Math.max(top, index + 1);
+    }
+    int chunkCount = Math.max(chunks.length, ((top - 1) >>> SHIFT) + 1);
+    Bucket[][] copy = Arrays.copyOf(chunks, chunkCount);
+    for (int i = chunks.length; i < copy.length; i++) {
+      copy[i] = EMPTY_CHUNK;
+    }
+    boolean[] copied = new boolean[chunkCount];
+    for (int i = 0; i < indices.length; i++) {
+      int c = indices[i] >>> SHIFT;
+      if (!copied[c]) {
+        copy[c] = copy[c].clone();
+        copied[c] = true;
+      }
+      copy[c][indices[i] & MASK] = buckets[i];
+    }
+    return new BucketTable(copy, top);
+  }
+
   private static Bucket[] emptyChunk() {
     Bucket[] chunk = new Bucket[CHUNK];
     Arrays.fill(chunk, Bucket.EMPTY);
