@@ -254,7 +254,7 @@ DialPersistentIn(st, todo) ==
 BookPicks(st) ==
   LET c == Counts(st)
       budget == Min(MaxOutbound - (c.outbound + c.dialing),
-                    MaxTarget - (c.connectedNotEvicting + c.dialing))
+                    MaxThreshold - (c.connectedNotEvicting + c.dialing))
       eligible == {p \in Peer : Known(st, p) /\ p \notin Persistent /\ Dialable(st, p)}
   IN {[st EXCEPT !.dialing = @ \cup S, !.out = @ \cup {Dial(p) : p \in S}] :
         S \in {S \in SUBSET eligible : Cardinality(S) <= Max(budget, 0)}}

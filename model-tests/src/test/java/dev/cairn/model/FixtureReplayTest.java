@@ -21,7 +21,7 @@ class FixtureReplayTest {
 
   @BeforeAll
   static void load() {
-    Models.use(Models.Spec.BOOK_PICKS_FIXED);
+    Models.load();
   }
 
   @TestFactory

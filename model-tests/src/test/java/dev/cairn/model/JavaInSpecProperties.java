@@ -20,7 +20,7 @@ class JavaInSpecProperties {
 
   @BeforeContainer
   static void load() {
-    Models.use(Models.Spec.BOOK_PICKS_FIXED);
+    Models.load();
   }
 
   @Property(tries = 400, seed = "20250101", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)

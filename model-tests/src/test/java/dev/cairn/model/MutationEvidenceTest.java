@@ -20,7 +20,7 @@ class MutationEvidenceTest {
 
   @BeforeAll
   static void load() {
-    Models.use(Models.Spec.BOOK_PICKS_FIXED);
+    Models.load();
   }
 
   /** How a check fared against a mutant: caught after how many runs and steps, and how long. */

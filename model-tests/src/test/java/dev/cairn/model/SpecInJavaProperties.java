@@ -19,7 +19,7 @@ class SpecInJavaProperties {
 
   @BeforeContainer
   static void load() {
-    Models.use(Models.Spec.BOOK_PICKS_FIXED);
+    Models.load();
   }
 
   @Property(tries = 60, seed = "20250102", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)

@@ -26,7 +26,7 @@ class TraceValidatorTest {
 
   @BeforeAll
   static void load() {
-    Models.use(Models.Spec.BOOK_PICKS_FIXED);
+    Models.load();
   }
 
   /** Runs the letters on the real core and logs what a tracing node would write. */
