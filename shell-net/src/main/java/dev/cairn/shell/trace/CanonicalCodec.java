@@ -115,10 +115,13 @@ public final class CanonicalCodec {
    * when they encode the same way.
    */
   public static String schema() {
-    return SCHEMA;
+    return Schema.VALUE;
   }
 
-  private static final String SCHEMA = computeSchema();
+  /** Computed on first use, after the class's own tables exist. */
+  private static final class Schema {
+    static final String VALUE = computeSchema();
+  }
 
   private static String computeSchema() {
     StringBuilder sb = new StringBuilder(NAME);

@@ -1,0 +1,126 @@
+package dev.cairn.shell.trace;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookKey;
+import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.proto.trace.TraceRecord;
+import dev.cairn.shell.cli.Cairn;
+import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.config.NodeConfig;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.metrics.NodeMetrics;
+import dev.cairn.shell.node.BookPersister;
+import dev.cairn.shell.node.CoreConfigs;
+import dev.cairn.shell.node.Node;
+import dev.cairn.shell.p2p.HostResolver;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import picocli.CommandLine;
+
+/** Helpers for trace tests: loopback node settings, reading and rewriting trace files, running the CLI. */
+final class TraceFiles {
+
+  private TraceFiles() {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Settings of a loopback node on {@code port} whose {@code [p2p]} section adds {@code p2pToml}. */
+  static Node.Settings settings(NodeKey key, int port, String p2pToml, long seed) throws Exception {
+    String toml = "[p2p]\n"
+        + "laddr = \"tcp://127.0.0.1:" + port + "\"\n"
+        + "addr_book_strict = false\n"
+        + "allow_duplicate_ip = true\n"
+        + p2pToml
+        + "[cairn]\n"
+        + "network = \"cairn-trace\"\n"
+        + "moniker = \"n" + port + "\"\n"
+        + "retry_delay_min = \"100ms\"\n"
+        + "retry_jitter_max = \"100ms\"\n"
+        + "disconnect_cooldown = \"200ms\"\n";
+    NodeConfig cfg = ConfigLoader.parse(toml, "config.toml", Optional.empty());
+    CoreConfig core = CoreConfigs.from(cfg, key.id(), List.of(new NodeAddress(key.id(), "127.0.0.1", port)),
+        HostResolver.none());
+    return new Node.Settings(key, "cairn-trace", cfg.cairn().moniker(), "127.0.0.1", port, core, seed,
+        AddressBook.empty(BookKey.of("00112233445566778899aabb")),
+        MConnConfig.defaults().withFlushThrottle(Duration.ofMillis(10)), Duration.ofSeconds(3), Duration.ofSeconds(2),
+        16, BookPersister.NONE, NodeMetrics.disabled());
+  }
+
+  static CoreState initial(Node.Settings s) {
+    return CoreState.initial(s.initialBook(), s.prngSeed());
+  }
+
+  /** A whole trace file in memory. */
+  record Parsed(TraceHeader header, List<TraceRecord> records) {}
+
+  static Parsed parse(Path file) throws Exception {
+    try (TraceReader r = TraceReader.open(file)) {
+      List<TraceRecord> out = new ArrayList<>();
+      for (var e = r.next(); e.isPresent(); e = r.next()) {
+        out.add(e.get().record());
+      }
+      return new Parsed(r.header(), out);
+    }
+  }
+
+  static void write(Path file, TraceHeader header, List<TraceRecord> records) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      out.write(TraceFormat.MAGIC);
+      header.writeDelimitedTo(out);
+      for (TraceRecord r : records) {
+        r.writeDelimitedTo(out);
+      }
+    }
+  }
+
+  /** A copy of {@code from} at {@code to} whose records went through {@code edit}. */
+  static Path rewrite(Path from, Path to, UnaryOperator<List<TraceRecord>> edit) throws Exception {
+    Parsed p = parse(from);
+    write(to, p.header(), edit.apply(new ArrayList<>(p.records())));
+    return to;
+  }
+
+  /** Byte offset of record {@code index} in {@code file}. */
+  static long offsetOf(Path file, long index) throws Exception {
+    try (TraceReader r = TraceReader.open(file)) {
+      for (var e = r.next(); e.isPresent(); e = r.next()) {
+        if (e.get().index() == index) {
+          return e.get().offset();
+        }
+      }
+    }
+    throw new IllegalArgumentException("no record " + index);
+  }
+
+  /** The outcome of one {@code cairn} invocation. */
+  record Run(int code, String out, String err) {}
+
+  static Run cairn(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cl = Cairn.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+}
