@@ -80,7 +80,7 @@ public final class ScaleHarness {
     int h = 420;
     int left = 70;
     int right = 30;
-    int top = 50;
+    int top = 75;
     int bottom = 60;
     BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
@@ -89,7 +89,7 @@ public final class ScaleHarness {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, w, h);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-      double maxNodes = rows.stream().mapToInt(Row::nodes).max().orElse(1);
+      double[] xRange = xRange(rows);
       double maxY = Math.max(1, rows.stream()
           .mapToDouble(r -> Math.max(r.virtualSeconds(), r.wallSeconds())).max().orElse(1)) * 1.1;
       int plotW = w - left - right;
@@ -106,32 +106,44 @@ public final class ScaleHarness {
       g.drawLine(left, top + plotH, left + plotW, top + plotH);
       g.drawLine(left, top, left, top + plotH);
       g.drawString("Simulated cold start: time until every node has its outbound peers", left, 25);
-      g.drawString("nodes", left + plotW / 2, h - 15);
+      g.drawString("nodes (log scale)", left + plotW / 2 - 40, h - 15);
       for (Row r : rows) {
-        int x = left + (int) (plotW * r.nodes() / maxNodes);
+        int x = xOf(r.nodes(), xRange, left, plotW);
         g.drawString(Integer.toString(r.nodes()), x - 12, top + plotH + 18);
       }
-      series(g, rows, true, new Color(0x1f77b4), left, top, plotW, plotH, maxNodes, maxY);
-      series(g, rows, false, new Color(0xff7f0e), left, top, plotW, plotH, maxNodes, maxY);
+      series(g, rows, true, new Color(0x1f77b4), left, top, plotW, plotH, xRange, maxY);
+      series(g, rows, false, new Color(0xff7f0e), left, top, plotW, plotH, xRange, maxY);
       g.setColor(new Color(0x1f77b4));
-      g.drawString("virtual time to convergence", left + 20, top + 15);
+      g.drawString("\u25cf virtual time to convergence", left, 45);
       g.setColor(new Color(0xff7f0e));
-      g.drawString("wall time of the simulation (2 cores)", left + 20, top + 32);
+      g.drawString("\u25cf wall time of the simulation (2 cores)", left + 240, 45);
     } finally {
       g.dispose();
     }
     return img;
   }
 
+  /** log10 of the smallest and largest size, padded so that end points sit inside the axes. */
+  private static double[] xRange(List<Row> rows) {
+    double lo = Math.log10(rows.stream().mapToInt(Row::nodes).min().orElse(1));
+    double hi = Math.log10(rows.stream().mapToInt(Row::nodes).max().orElse(10));
+    double pad = Math.max(0.1, (hi - lo) * 0.05);
+    return new double[] {lo - pad, hi + pad};
+  }
+
+  private static int xOf(int nodes, double[] range, int left, int plotW) {
+    return left + (int) (plotW * (Math.log10(nodes) - range[0]) / (range[1] - range[0]));
+  }
+
   private static void series(Graphics2D g, List<Row> rows, boolean virtual, Color color, int left, int top,
-      int plotW, int plotH, double maxNodes, double maxY) {
+      int plotW, int plotH, double[] xRange, double maxY) {
     g.setColor(color);
     g.setStroke(new BasicStroke(2f));
     int px = -1;
     int py = -1;
     for (Row r : rows) {
       double v = virtual ? r.virtualSeconds() : r.wallSeconds();
-      int x = left + (int) (plotW * r.nodes() / maxNodes);
+      int x = xOf(r.nodes(), xRange, left, plotW);
       int y = top + plotH - (int) (plotH * Math.max(0, v) / maxY);
       g.fillOval(x - 4, y - 4, 8, 8);
       if (px >= 0) {

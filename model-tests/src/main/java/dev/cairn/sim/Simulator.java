@@ -732,7 +732,7 @@ public final class Simulator {
     unconvergedAtHeal = unconverged;
     log.add(stamp() + " heal: faults stop, crashed nodes restart");
     for (SimNode n : nodes) {
-      if (!n.up) {
+      if (!n.up && n.incarnation > 0) { // crashed (not merely not started yet)
         schedule(now, new Action.Start(n), null);
       }
     }
