@@ -3,6 +3,7 @@ package dev.cairn.shell.trace;
 import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.KnownAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -11,8 +12,8 @@ import java.util.List;
 /**
  * The digests of one step: the first {@value #LENGTH} bytes of SHA-256 over the canonical
  * encoding ({@link CanonicalCodec}) of the step's effects, and of its new state. Inside both, an
- * address book is written as the SHA-256 of its own canonical encoding, computed once per book
- * value: most steps leave the book as it was (the same object), and a {@code PersistBook} effect
+ * address book is written as a SHA-256 over its entries' own hashes ({@link #bookDigest}),
+ * computed once per book value: most steps leave the book as it was (the same object), and a {@code PersistBook} effect
  * carries the very book of the new state, so a step pays for encoding the book only when it
  * changed it.
  *
@@ -25,6 +26,10 @@ public final class Digester {
 
   private final MessageDigest sha = sha256();
   private final CanonicalCodec.Writer writer = new CanonicalCodec.Writer(this::bookDigest);
+  private final MessageDigest bookSha = sha256();
+  private final MessageDigest entrySha = sha256();
+  private final CanonicalCodec.Writer entryWriter = new CanonicalCodec.Writer(null);
+  private java.util.IdentityHashMap<KnownAddress, byte[]> entryDigests = new java.util.IdentityHashMap<>();
   private AddressBook lastBook;
   private byte[] lastBookDigest;
   private AddressBook previousBook;
@@ -49,7 +54,13 @@ public final class Digester {
     return Arrays.copyOf(sha.digest(), LENGTH);
   }
 
-  /** SHA-256 of the book's full encoding, remembered for the last two books seen. */
+  /**
+   * SHA-256 of the book, remembered for the last two books seen. It is the hash of the key, the
+   * SHA-256 of each entry's and each ban's canonical encoding in ID order, the counts and the
+   * table lengths; an entry's hash is remembered while the entry object stays in the book (a
+   * changed entry is a new object), so a changed book costs one hash per changed entry plus one
+   * pass over the remembered ones.
+   */
   private byte[] bookDigest(AddressBook book) {
     if (book == lastBook) {
       return lastBookDigest;
@@ -57,11 +68,36 @@ public final class Digester {
     if (book == previousBook) {
       return previousBookDigest;
     }
-    byte[] d = sha256().digest(CanonicalCodec.encode(AddressBook.class, book));
+    java.util.IdentityHashMap<KnownAddress, byte[]> next = new java.util.IdentityHashMap<>(entryDigests.size() + 16);
+    MessageDigest outer = bookSha;
+    outer.update(book.key().hex().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (KnownAddress ka : book.lookup().values()) {
+      outer.update(entryDigest(ka, next));
+    }
+    outer.update((byte) 0xff);
+    for (KnownAddress ka : book.bans().values()) {
+      outer.update(entryDigest(ka, next));
+    }
+    outer.update(java.nio.ByteBuffer.allocate(16).putInt(book.nNew()).putInt(book.nOld())
+        .putInt(book.newBuckets().length()).putInt(book.oldBuckets().length()).array());
+    byte[] d = outer.digest();
+    entryDigests = next;
     previousBook = lastBook;
     previousBookDigest = lastBookDigest;
     lastBook = book;
     lastBookDigest = d;
+    return d;
+  }
+
+  private byte[] entryDigest(KnownAddress ka, java.util.IdentityHashMap<KnownAddress, byte[]> next) {
+    byte[] d = entryDigests.get(ka);
+    if (d == null) {
+      entryWriter.out.reset();
+      entryWriter.write(KnownAddress.class, ka);
+      entrySha.update(entryWriter.out.buf, 0, entryWriter.out.len);
+      d = entrySha.digest();
+    }
+    next.put(ka, d);
     return d;
   }
 

@@ -89,6 +89,8 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   private final BlockingQueue<Pending> queue;
   private final Thread thread;
   private volatile boolean failed;
+  private long submitted; // driver thread only
+  private volatile long written;
 
   // owned by the background thread
   private final Digester digester = new Digester();
@@ -97,7 +99,6 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   private int segment = -1;
   private OutputStream out;
   private long fileBytes;
-  private long written;
 
   /**
    * A writer for a core run with {@code config} from {@code initial} (as built by
@@ -130,6 +131,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
       return;
     }
     Pending p = new Pending(now, wallNow, event, step);
+    submitted++;
     if (queue.offer(p)) {
       return;
     }
@@ -153,6 +155,16 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Waits until every step handed to {@link #onStep} so far is encoded and in the file's buffer
+   * (or the writer failed). Call it from the thread that calls {@code onStep}.
+   */
+  public void drain() {
+    while (written < submitted && !failed && thread.isAlive()) {
+      Thread.onSpinWait();
     }
   }
 
@@ -217,7 +229,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     fileBytes += delimitedSize(rec.getSerializedSize());
     rec.writeDelimitedTo(out);
     nextStep++;
-    written++;
+    written = written + 1; // only this thread writes it
     last = step.state();
     if (fileBytes >= options.maxFileBytes()) {
       closeFile();
