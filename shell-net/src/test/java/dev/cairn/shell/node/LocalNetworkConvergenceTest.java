@@ -16,10 +16,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Eight real nodes (one seed) on 127.0.0.1, each non-seed with an outbound target of 3: every
- * non-seed reaches its target through the seed's crawl and PEX within 30 s, and the topology
- * stays sane at every sample — nobody is connected to itself, no pair holds two connections,
- * inbound counts stay within their limits — and once converged both ends agree on every link.
+ * Eight real nodes (one seed) on 127.0.0.1, each non-seed with an outbound target of 3.
+ *
+ * <p>Safety, at every sample: nobody is connected to itself, no pair holds two connections,
+ * inbound counts stay within their limits, no non-seed exceeds its outbound target.
+ *
+ * <p>Liveness, within 30 s: every non-seed is at its target, or has no usable candidate left
+ * (every other non-seed is already connected to it, or has no inbound room) — DESIGN.md's "a
+ * free slot with a dialable candidate is eventually used" — and both ends agree on every link.
+ * Full convergence cannot be promised at these parameters: 7 non-seeds × 3 outbound = 21 links =
+ * every one of the 21 non-seed pairs, each node dialing exactly 3 of its 6 peers (a regular
+ * tournament). Random dialing reaches a state where a node below target is already connected to
+ * all others (e.g. out=1, in=5) in roughly a third of runs, and no rule of CometBFT or Cairn
+ * turns an inbound link into an outbound one. The test prints which of the two it reached.
  */
 class LocalNetworkConvergenceTest {
 
@@ -33,33 +42,62 @@ class LocalNetworkConvergenceTest {
     EventLoopGroup group = EventLoops.newGroup(2);
     LocalNetwork.Plan plan = new LocalNetwork.Plan(NODES, 1, OUTBOUND, INBOUND, Duration.ofMillis(500), 7);
     List<String> violations = new ArrayList<>();
-    List<Node.Status> converged = null;
+    List<Node.Status> settled = null;
     int samples = 0;
+    int settledSamples = 0;
     try (LocalNetwork net = LocalNetwork.start(plan, group)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (System.nanoTime() - deadline < 0) {
         List<Node.Status> statuses = net.statuses();
         samples++;
         violations.addAll(saneTopology(statuses));
-        if (LocalNetwork.converged(statuses) && mirrored(statuses)) {
-          converged = statuses;
+        boolean done = mirrored(statuses) && unusedSlots(statuses).isEmpty();
+        settledSamples = done ? settledSamples + 1 : 0;
+        if (settledSamples == 3 || (done && LocalNetwork.converged(statuses))) {
+          settled = statuses;
           break;
         }
-        Thread.sleep(100);
+        Thread.sleep(200);
       }
+      List<Node.Status> last = net.statuses();
       assertThat(violations).as("topology violations over %d samples", samples).isEmpty();
-      assertThat(converged).as("every non-seed at its outbound target of %d within 30 s; last: %s", OUTBOUND,
-          describe(net.statuses())).isNotNull();
-      for (Node.Status s : converged) {
+      assertThat(settled).as("within 30 s every non-seed at its target of %d or out of candidates; unused slots %s;"
+          + " last: %s", OUTBOUND, unusedSlots(last), describe(last)).isNotNull();
+      System.out.printf("local network %s after %d samples: %s%n",
+          LocalNetwork.converged(settled) ? "converged" : "settled below target (no candidates left)", samples,
+          describe(settled));
+      for (Node.Status s : settled) {
         if (!s.seed()) {
-          assertThat(s.outbound()).as(s.moniker()).hasSize(OUTBOUND);
-          // what PEX taught it: at least every peer it dialed, plus the seed
-          assertThat(s.knownAddresses()).as(s.moniker() + " address book").isGreaterThanOrEqualTo(OUTBOUND);
+          assertThat(s.knownAddresses()).as(s.moniker() + " address book, learned through the seed")
+              .isGreaterThanOrEqualTo(NODES - 2);
         }
       }
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
+  }
+
+  /**
+   * Non-seeds below their outbound target that still have a usable candidate: another non-seed
+   * not connected to them that has inbound room. Each entry names the node and one candidate.
+   */
+  static List<String> unusedSlots(List<Node.Status> statuses) {
+    List<String> out = new ArrayList<>();
+    List<Node.Status> nonSeeds = statuses.stream().filter(s -> !s.seed()).toList();
+    for (Node.Status s : nonSeeds) {
+      if (s.outbound().size() >= s.outboundTarget()) {
+        continue;
+      }
+      for (Node.Status y : nonSeeds) {
+        if (y != s && !s.outbound().contains(y.id()) && !s.inbound().contains(y.id())
+            && y.inbound().size() < INBOUND) {
+          out.add(s.moniker() + " (out=" + s.outbound().size() + ", known=" + s.knownAddresses() + ") could dial "
+              + y.moniker());
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   /** Problems in one sample, each a sentence naming the nodes. */

@@ -37,10 +37,14 @@ final class WirePeer {
 
   /** @param listenAddr what the peer claims in NodeInfo.listen_addr ("IP:PORT") */
   WirePeer(NodeKey key, String network, String listenAddr, Duration handshakeTimeout) {
+    this(key, network, listenAddr, handshakeTimeout, MConnConfig.defaults());
+  }
+
+  WirePeer(NodeKey key, String network, String listenAddr, Duration handshakeTimeout, MConnConfig mconn) {
     this.key = key;
     NodeInfo info = new NodeInfo(new NodeInfo.ProtocolVersion(8, 11, 0), key.id().hex(), listenAddr, network,
         "test", List.of(StandardChannels.PEX.id()), "wire-peer", new NodeInfo.Other("", ""));
-    this.settings = new PeerPipeline.Settings(key, info, List.of(StandardChannels.PEX), MConnConfig.defaults(),
+    this.settings = new PeerPipeline.Settings(key, info, List.of(StandardChannels.PEX), mconn,
         handshakeTimeout, handshakeTimeout, HostResolver.none(), RANDOM);
   }
 
