@@ -139,6 +139,12 @@ public record Scenario(
         partitions, crashes, livenessBudget, checks, mutation, maxSteps, replayCommand);
   }
 
+  public Scenario withLivenessBudget(Duration budget) {
+    return new Scenario(nodes, seeds, maxOutbound, maxInbound, maxConnectedUpgrade, latencyMsMin,
+        latencyMsMax, connectTimeout, startSpread, faultPhase, lossPerMille, duplicatePerMille,
+        partitions, crashes, budget, checks, mutation, maxSteps, replayCommand);
+  }
+
   public Scenario withReplayCommand(String command) {
     return new Scenario(nodes, seeds, maxOutbound, maxInbound, maxConnectedUpgrade, latencyMsMin,
         latencyMsMax, connectTimeout, startSpread, faultPhase, lossPerMille, duplicatePerMille,

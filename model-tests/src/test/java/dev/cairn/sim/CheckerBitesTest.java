@@ -33,10 +33,11 @@ class CheckerBitesTest {
     // The control: the same tight network is safe when every node keeps the limit it declares.
     // It cannot converge (18 ordinary nodes want 4 outbound peers each, 72 in all, but offer only
     // 2 inbound slots each, 36 in all), so the liveness check must report it, with the seed.
-    Scenario sc = Scenario.faulty(SimulationTest.NODES).withLimits(4, 2);
+    Scenario sc = Scenario.faulty(SimulationTest.NODES).withLimits(4, 2)
+        .withLivenessBudget(java.time.Duration.ofMinutes(2));
     SimResult r = new Simulator(sc, 7).run();
     assertThat(r.verdict()).as(r.report()).isEqualTo(SimResult.Verdict.LIVENESS_FAILURE);
-    assertThat(r.message()).contains("below the outbound target 4");
+    assertThat(r.message()).contains("below the outbound target 4 120 s after healing");
     assertThat(r.report()).contains("-Dcairn.sim.seed=7");
   }
 }
