@@ -13,9 +13,19 @@ import java.util.Objects;
  */
 public record CoreConfig(PeerConfig peer, PexConfig pex) {
 
+  /**
+   * Checks both configs against each other. {@code seed_mode} is one key for both machines: it is
+   * read from {@code pex.seedMode} and copied into {@code peer.seedMode} (so a PeerConfig built
+   * without it needs no change); a {@code peer.seedMode} set without {@code pex.seedMode} is refused.
+   */
   public CoreConfig {
     Objects.requireNonNull(peer, "core config peer must not be null");
     Objects.requireNonNull(pex, "core config pex must not be null");
+    if (peer.seedMode() && !pex.seedMode()) {
+      throw new IllegalArgumentException("invalid core config: peer.seedMode = true but pex.seedMode"
+          + " (seed_mode) = false; seed mode is set by pex.seedMode, which the peer config follows");
+    }
+    peer = peer.withSeedMode(pex.seedMode());
     long connectionBound = (long) peer.maxConnected() + peer.maxConnectedUpgrade()
         + peer.unconditionalPeerIds().size();
     if (pex.maxPeers() < connectionBound) {

@@ -229,6 +229,54 @@ class CoreTest {
   }
 
   @Test
+  void config_seedModeIsOneKey_readFromPexAndCopiedIntoThePeerConfig() {
+    assertThat(new CoreConfig(PEER, PexConfig.defaults().withSeedMode(true)).peer().seedMode()).isTrue();
+    assertThat(new CoreConfig(PEER, PexConfig.defaults()).peer().seedMode()).isFalse();
+    assertThatThrownBy(() -> new CoreConfig(PEER.withSeedMode(true), PexConfig.defaults()))
+        .hasMessageStartingWith("invalid core config: peer.seedMode = true but pex.seedMode (seed_mode) = false");
+  }
+
+  @Test
+  void seedMode_dialsOnlyToCrawl_skippingPeersInCoolDown_andNeverRedialsWhatItCrawled() {
+    CoreConfig cfg = new CoreConfig(PEER.withLimits(40, 2, 42, 4, 0, 1, 2, 3), PexConfig.defaults().withSeedMode(true));
+    CoreState s = step(cfg, fresh(), T0, peer(new PeerEvent.AddressesLearned(addrs(1, 4), addr(900)))).state();
+    // 1 just disconnected: cooling down (2 s), so the crawl leaves it alone
+    s = step(cfg, s, T0, peer(new PeerEvent.InboundAccepted(remote(1)))).state();
+    s = step(cfg, s, T0, peer(new PeerEvent.PeerDisconnected(remote(1)))).state();
+    Step<CoreState, CoreEffect> out = step(cfg, s, T0, peer(new PeerEvent.Started()));
+    List<NodeAddress> dialed = dials(out);
+    assertThat(dialed).containsExactlyInAnyOrder(addr(2), addr(3)); // two crawls, the outbound limit
+    assertThat(out.state().pex().crawled()).containsOnlyKeys(id(2), id(3));
+
+    // both answer and are let go; the seed's maintenance does not redial them (v0.34 seeds never
+    // run ensure-peers), and cool-downs keep the next crawl rounds off them
+    s = out.state();
+    MonoTime t = T0.plusMillis(100);
+    for (int n = 2; n <= 3; n++) {
+      s = step(cfg, s, t, peer(new PeerEvent.DialSucceeded(addr(n)))).state();
+      s = step(cfg, s, t, new CoreEvent.PeerReady(id(n), addr(n))).state();
+      s = step(cfg, s, t, pex(new PexEvent.PexAddrsReceived(id(n), List.of()))).state();
+      out = step(cfg, s, t, peer(new PeerEvent.PeerDisconnected(addr(n))));
+      assertThat(dials(out)).isEmpty();
+      s = out.state();
+    }
+    for (int i = 0; i < 6; i++) { // every expiry (cool-downs, crawl rounds, maintenance) up to 3 minutes
+      t = Core.nextDeadline(s).orElseThrow();
+      out = step(cfg, s, t, new CoreEvent.TimerFired());
+      // the only dial is a crawl of 1 once its cool-down is over; 2 and 3 were crawled < 2 min ago
+      assertThat(dials(out)).isSubsetOf(addr(1));
+      s = out.state();
+    }
+  }
+
+  static List<NodeAddress> dials(Step<CoreState, CoreEffect> out) {
+    return out.effects().stream()
+        .flatMap(f -> f instanceof CoreEffect.Peer p && p.effect() instanceof PeerEffect.Dial d
+            ? java.util.stream.Stream.of(d.address()) : java.util.stream.Stream.empty())
+        .toList();
+  }
+
+  @Test
   void sameSeedAndEvents_giveEqualSteps() {
     CoreConfig cfg = new CoreConfig(PEER, PexConfig.defaults().withSeeds(TreePSet.singleton(addr(500))));
     assertThat(withReadyInbound(cfg, 7)).isEqualTo(withReadyInbound(cfg, 7));

@@ -37,6 +37,10 @@ import org.pcollections.TreePSet;
  * @param dialFailureBanTime      how long such an address is banned
  * @param persistentPeers         {@code persistent_peers}: always dialed first, retried forever, never evicted for others
  * @param unconditionalPeerIds    {@code unconditional_peer_ids}: exempt from every limit
+ * @param seedMode                {@code seed_mode}: maintenance never dials book addresses (CometBFT seeds never run
+ *                                ensure-peers); only persistent peers and PEX's crawl hand-offs
+ *                                ({@link PeerEvent.DialRequested}) are dialed. Set from {@code PexConfig.seedMode} by
+ *                                {@code CoreConfig}, so that the one {@code seed_mode} key drives both machines
  */
 public record PeerConfig(
     BookConfig book,
@@ -57,7 +61,8 @@ public record PeerConfig(
     int maxDialAttempts,
     Duration dialFailureBanTime,
     PSortedSet<NodeAddress> persistentPeers,
-    PSortedSet<NodeId> unconditionalPeerIds) {
+    PSortedSet<NodeId> unconditionalPeerIds,
+    boolean seedMode) {
 
   /** Upper bound of every connection limit, so counts and sums never overflow. */
   public static final int MAX_PEERS_BOUND = 10_000;
@@ -131,6 +136,19 @@ public record PeerConfig(
     }
   }
 
+  /** A node that is not a seed ({@code seedMode} false): the shape of this record before {@code seedMode}. */
+  public PeerConfig(BookConfig book, int maxInbound, int maxOutbound, int maxConnected,
+      int maxConnectedUpgrade, int minThreshold, int minTarget, int maxTarget, int maxThreshold,
+      Duration minRetryTime, Duration maxRetryTime, Duration maxRetryTimePersistent,
+      Duration retryTimeJitter, Duration disconnectCooldown, Duration maintenanceInterval,
+      int maxDialAttempts, Duration dialFailureBanTime, PSortedSet<NodeAddress> persistentPeers,
+      PSortedSet<NodeId> unconditionalPeerIds) {
+    this(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade, minThreshold, minTarget,
+        maxTarget, maxThreshold, minRetryTime, maxRetryTime, maxRetryTimePersistent, retryTimeJitter,
+        disconnectCooldown, maintenanceInterval, maxDialAttempts, dialFailureBanTime, persistentPeers,
+        unconditionalPeerIds, false);
+  }
+
   /**
    * CometBFT's limits (40 in, 10 out, total 50, 4 upgrade slots), v0.35.9's retry and
    * cool-down timings, persistent cap 5 min, maintenance every 30 s (ensurePeers period),
@@ -159,14 +177,14 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, peers, unconditionalPeerIds);
+        maxDialAttempts, dialFailureBanTime, peers, unconditionalPeerIds, seedMode);
   }
 
   public PeerConfig withUnconditionalPeerIds(PSortedSet<NodeId> ids) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, ids);
+        maxDialAttempts, dialFailureBanTime, persistentPeers, ids, seedMode);
   }
 
   public PeerConfig withLimits(int maxInbound, int maxOutbound, int maxConnected, int maxConnectedUpgrade,
@@ -174,7 +192,7 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds);
+        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, seedMode);
   }
 
   public PeerConfig withRetry(Duration minRetryTime, Duration maxRetryTime,
@@ -182,14 +200,21 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds);
+        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, seedMode);
   }
 
   public PeerConfig withBook(BookConfig book) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds);
+        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, seedMode);
+  }
+
+  public PeerConfig withSeedMode(boolean value) {
+    return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
+        minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
+        maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
+        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, value);
   }
 
   public NodeId self() {

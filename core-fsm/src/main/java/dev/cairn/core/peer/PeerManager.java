@@ -811,14 +811,18 @@ public final class PeerManager {
    * Tezos maintenance over the v0.35 limits: above {@code maxThreshold} disconnect inbound
    * peers, lowest score first, then outbound ones (never persistent or unconditional) down to
    * {@code maxTarget}; then dial persistent peers that are due, then book picks while outbound
-   * slots are free and the total stays at or below {@code maxThreshold}.
+   * slots are free and the total stays at or below {@code maxThreshold}. A seed makes no book
+   * picks: CometBFT seeds never run ensure-peers, they dial only to crawl (PEX's
+   * {@link PeerEvent.DialRequested} hand-offs, which meet the same limits, bans and cool-downs).
    *
    * @see "PeerManager.tla Maintain"
    */
   static void maintain(PeerConfig cfg, Tx tx, MonoTime now, WallTime wallNow) {
     trimAboveMaxThreshold(cfg, tx);
     dialPersistentPeers(cfg, tx, wallNow);
-    dialBookPicks(cfg, tx, wallNow);
+    if (!cfg.seedMode()) {
+      dialBookPicks(cfg, tx, wallNow);
+    }
   }
 
   static void trimAboveMaxThreshold(PeerConfig cfg, Tx tx) {
@@ -852,8 +856,11 @@ public final class PeerManager {
     }
   }
 
-  /** Whether {@code id} may be dialed now, apart from limits. */
-  static boolean dialable(PeerConfig cfg, PeerState s, NodeId id, WallTime wallNow) {
+  /**
+   * Whether {@code id} may be dialed now, apart from limits: not ourselves, connected or dialing,
+   * not in retry delay or disconnect cool-down, not banned. PEX's crawl reads it too.
+   */
+  public static boolean dialable(PeerConfig cfg, PeerState s, NodeId id, WallTime wallNow) {
     return !id.equals(cfg.self())
         && !s.connected().containsKey(id)
         && !s.dialing().containsKey(id)

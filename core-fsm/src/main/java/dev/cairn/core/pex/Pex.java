@@ -305,10 +305,12 @@ public final class Pex {
     PeerState ps = view.state();
     long minGap = cfg.minTimeBetweenCrawls().toNanos();
     PexState before = tx.s;
+    // what the PeerManager would dial (not in retry delay or disconnect cool-down, not banned):
+    // a crawl is a dial like any other, and a refused hand-off would waste the crawl slot
     Predicate<KnownAddress> crawlable = ka -> {
       NodeId id = ka.id();
       MonoTime last = before.crawled().get(id);
-      return !id.equals(pc.self()) && !ps.connected().containsKey(id) && !ps.dialing().containsKey(id)
+      return PeerManager.dialable(pc, ps, id, wallNow)
           && (last == null || now.nanosSince(last) >= minGap);
     };
     Selection sel = ps.book().selection(pc.book(), tx.s.prng(), crawlable);

@@ -616,6 +616,33 @@ class PeerManagerTest {
   }
 
   @Test
+  void maintenance_inSeedMode_dialsPersistentPeersButNeverBookAddresses() {
+    // CometBFT seeds never run ensure-peers: redialing what was just crawled would churn
+    PeerConfig cfg = persistent(CFG, 5).withSeedMode(true);
+    PeerState s = idle(bookWith(cfg, 1, 2)).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, NOW));
+    var out = step(cfg, s, new TimerFired());
+    PeerState expected = s.withDialing(s.dialing().plus(id(5), addr(5)))
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(cfg.maintenanceInterval())));
+    assertThat(out).isEqualTo(accepted(expected, new Dial(addr(5))));
+    // the same state of a node that is not a seed fills its second outbound slot from the book
+    assertThat(step(cfg.withSeedMode(false), s, new TimerFired()).effects())
+        .hasSize(2).startsWith(new Dial(addr(5)));
+  }
+
+  @Test
+  void dialRequested_inSeedMode_aCrawl_keepsTheOutboundLimit() {
+    PeerConfig cfg = CFG.withSeedMode(true);
+    PeerState s = idle(bookWith(cfg, 1, 2, 3)).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(cfg.maintenanceInterval())));
+    var first = step(cfg, s, new DialRequested(addr(1)));
+    assertThat(first.effects()).containsExactly(new Dial(addr(1))); // and no book pick after it
+    var second = step(cfg, first.state(), new DialRequested(addr(2)));
+    assertThat(second.effects()).containsExactly(new Dial(addr(2)));
+    assertRejected(step(cfg, second.state(), new DialRequested(addr(3))), "no outbound slot");
+  }
+
+  @Test
   void nextDeadline_isTheEarliestTimer() {
     PeerState s = idle(emptyBook()).withTimers(Timers.empty()
         .arm(TimerKey.MAINTENANCE, after(Duration.ofSeconds(30)))
