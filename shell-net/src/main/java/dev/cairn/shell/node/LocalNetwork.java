@@ -44,9 +44,13 @@ public final class LocalNetwork implements AutoCloseable {
       if (maxOutbound < 1) {
         throw new IllegalArgumentException("--outbound must be at least 1, got " + maxOutbound);
       }
-      if (maxOutbound > nodes - seeds - 1) {
-        throw new IllegalArgumentException("--outbound " + maxOutbound + " cannot be reached: each node has only "
-            + (nodes - seeds - 1) + " non-seed peers");
+      // Every outbound link is another node's inbound link: with T outbound each among M
+      // non-seeds, a node needs 2T distinct partners (T it dials, T that dial it) to be sure
+      // that random dialing cannot corner it below target.
+      if (2 * maxOutbound > nodes - seeds - 1) {
+        throw new IllegalArgumentException("--outbound " + maxOutbound + " is not safely reachable with "
+            + (nodes - seeds) + " non-seed nodes: it needs at least 2 x outbound + 1 = " + (2 * maxOutbound + 1)
+            + " of them");
       }
     }
   }

@@ -117,6 +117,8 @@ public final class Node implements AutoCloseable {
     Channel channel;
     PeerSession session;
     Phase phase = Phase.HANDSHAKING;
+    /** PEX messages that arrived while the core was still deciding on the connection. */
+    java.util.ArrayDeque<byte[]> early;
 
     Conn(NodeAddress address, boolean outbound) {
       this.address = address;
@@ -394,6 +396,15 @@ public final class Node implements AutoCloseable {
         }
         NodeAddress listen = listenAddressOf(conn);
         driver.post(new CoreEvent.PeerReady(conn.address.id(), listen));
+        if (conn.early != null) {
+          // The peer spoke as soon as its own handshake was done, before our core admitted it:
+          // its messages follow the admission in the order they arrived.
+          java.util.ArrayDeque<byte[]> held = conn.early;
+          conn.early = null;
+          for (byte[] m : held) {
+            onMessage(conn, PexMessages.CHANNEL, m);
+          }
+        }
         log.info("event={} node={} peer={} addr={}", conn.outbound ? "dialed" : "accepted", id(),
             conn.address.id(), conn.address);
       } else if (conn.phase == Phase.CLOSED && step.isAccepted()) {
@@ -461,8 +472,26 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** PEX messages held per connection while the core decides on it (CometBFT's PEX queue holds 10). */
+  static final int EARLY_MESSAGES_MAX = 16;
+
   private void onMessage(Conn conn, int channelId, byte[] message) {
-    if (conn == null || conn.phase != Phase.ADMITTED || channelId != PexMessages.CHANNEL) {
+    if (conn == null || channelId != PexMessages.CHANNEL) {
+      return;
+    }
+    if (conn.phase == Phase.DELIVERED) {
+      if (conn.early == null) {
+        conn.early = new java.util.ArrayDeque<>();
+      }
+      if (conn.early.size() >= EARLY_MESSAGES_MAX) {
+        log.warn("event=early_messages_overflow node={} peer={} held={}", id(), conn.address.id(), EARLY_MESSAGES_MAX);
+        conn.channel.close();
+        return;
+      }
+      conn.early.add(message);
+      return;
+    }
+    if (conn.phase != Phase.ADMITTED) {
       return;
     }
     NodeId peer = conn.address.id();

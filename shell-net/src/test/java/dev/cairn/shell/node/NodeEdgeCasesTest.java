@@ -72,11 +72,6 @@ class NodeEdgeCasesTest {
    * its NodeInfo (about one try in two) its request lands in the same read as its NodeInfo.
    */
   @Test
-  @Disabled("bug: Node.onMessage drops every message that arrives while the connection is not yet ADMITTED"
-      + " (handshake done, InboundAccepted/DialSucceeded posted to the driver but not yet stepped); a"
-      + " PexRequest sent by the peer right after its handshake is silently lost, so the peer waits forever"
-      + " on an outstanding request (seen in LocalNetwork runs as a node stuck with an empty book and one"
-      + " outbound connection to the seed)")
   void aPexRequestSentRightAfterTheHandshakeIsAnswered() throws Exception {
     Node a = start("", BookPersister.NONE);
     int answered = 0;
