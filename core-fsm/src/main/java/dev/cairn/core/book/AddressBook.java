@@ -7,6 +7,7 @@ import dev.cairn.core.WallTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.pcollections.PSortedMap;
+import org.pcollections.PSortedSet;
 import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
 
@@ -242,9 +244,14 @@ public record AddressBook(
       outcomes.add(a.outcome());
     }
     AddressBook book = d.book();
+    // an entry pushed out can only be back if the batch itself added its ID again
+    Set<NodeId> batchIds = new HashSet<>(); // membership only, never iterated
+    for (NodeAddress addr : addrs) {
+      batchIds.add(addr.id());
+    }
     TreeSet<NodeId> gone = new TreeSet<>(); // sorted and once each: the order is defined
     for (NodeId id : d.forgotten) {
-      if (!book.lookup.containsKey(id)) {
+      if (!batchIds.contains(id) || !book.lookup.containsKey(id)) {
         gone.add(id);
       }
     }
@@ -267,7 +274,9 @@ public record AddressBook(
     private final BookConfig cfg;
     private final BookKey key;
     // lookup only, never iterated; local to one call
-    private final Map<String, Integer> newBucketByGroup = new HashMap<>();
+    private final Map<String, Integer> newBucketByGroup = new HashMap<>(512);
+    // the new bucket of each of the source group's slots, 0 = not computed yet (else bucket + 1)
+    private final int[] newBucketBySlot;
 
     Source(BookConfig cfg, BookKey key, NodeAddress addr) {
       this.cfg = cfg;
@@ -277,13 +286,18 @@ public record AddressBook(
       this.isIp = ip != null;
       this.isPrivate = cfg.privateIds().contains(addr.id());
       this.group = ip == null ? IpClass.UNROUTABLE_GROUP : IpClass.groupKey(ip, cfg.strict());
+      this.newBucketBySlot = new int[cfg.newBucketsPerGroup()];
     }
 
     int newBucket(byte[] addrIp) {
       String g = IpClass.groupKey(addrIp, cfg.strict());
       Integer idx = newBucketByGroup.get(g);
       if (idx == null) {
-        idx = Placement.newBucket(cfg, key, g, group);
+        int slot = Placement.newBucketSlot(cfg, key, g, group);
+        if (newBucketBySlot[slot] == 0) {
+          newBucketBySlot[slot] = Placement.newBucket(cfg, key, group, slot) + 1;
+        }
+        idx = newBucketBySlot[slot] - 1;
         newBucketByGroup.put(g, idx);
       }
       return idx;
@@ -614,15 +628,16 @@ public record AddressBook(
   /**
    * Uniform sampling of distinct entries through the buckets: draw a uniformly random bucket slot,
    * and keep its entry with probability 1/(its number of buckets), so that every entry is equally
-   * likely whatever its references. Costs O(buckets + k) instead of v0.34's copy and shuffle of
-   * every entry; a bounded number of draws is followed, if needed, by an exact pass over the
-   * remaining candidates, so the result never falls short of what {@code allowed} permits.
+   * likely whatever its references. Costs O(k log buckets) per call (the tables' cumulative sizes
+   * are computed once per table) instead of v0.34's copy and shuffle of every entry; a bounded
+   * number of draws is followed, if needed, by an exact pass over the remaining candidates, so the
+   * result never falls short of what {@code allowed} permits.
    */
   private final class Sampler {
     private final Predicate<KnownAddress> allowed;
-    // membership only, never iterated; the book holds one entry object per ID (the same in the
-    // lookup and in every bucket), so identity is equality here and skips hashing the ID text
-    private final Set<KnownAddress> seen = Collections.newSetFromMap(new IdentityHashMap<>(1024));
+    // entries in several buckets, by identity (membership only, never iterated): the book holds
+    // one entry object per ID, the same in the lookup and in every bucket; created on first need
+    private Set<KnownAddress> seenShared;
 
     Sampler(Predicate<KnownAddress> allowed) {
       this.allowed = allowed;
@@ -633,41 +648,51 @@ public record AddressBook(
       if (k <= 0) {
         return p;
       }
-      int nBuckets = 0;
-      for (BucketTable t : tables) {
-        nBuckets += t.length();
+      BucketTable.Prefix[] prefixes = new BucketTable.Prefix[tables.size()];
+      long totalLong = 0;
+      for (int i = 0; i < prefixes.length; i++) {
+        prefixes[i] = tables.get(i).prefix();
+        totalLong += prefixes[i].total();
       }
-      Bucket[] bs = new Bucket[nBuckets];
-      int[] ends = new int[nBuckets];
-      int total = 0;
-      int j = 0;
-      for (BucketTable t : tables) {
-        for (int i = 0; i < t.length(); i++) {
-          bs[j] = t.get(i);
-          total += bs[j].size();
-          ends[j++] = total;
-        }
-      }
+      int total = (int) totalLong;
       if (total == 0) {
         return p;
       }
+      // an entry in one bucket has one slot: a bit per slot tells whether it was drawn before
+      long[] seenSlots = new long[(total + 63) >>> 6];
       int target = out.size() + k;
       int budget = 8 * k + 64;
       for (int draw = 0; draw < budget && out.size() < target; draw++) {
         Prng.Bounded s = p.nextBelow(total);
         p = s.next();
         int slot = (int) s.value();
-        int b = firstAbove(ends, slot);
-        KnownAddress ka = bs[b].get(slot - (b == 0 ? 0 : ends[b - 1]));
-        int refs = ka.buckets().size();
-        if (refs > 1) {
-          Prng.Bounded keep = p.nextBelow(refs);
+        int t = 0;
+        int inTable = slot;
+        while (inTable >= prefixes[t].total()) {
+          inTable -= prefixes[t].total();
+          t++;
+        }
+        int[] ends = prefixes[t].ends();
+        int b = firstAbove(ends, inTable);
+        KnownAddress ka = tables.get(t).get(b).get(inTable - (b == 0 ? 0 : ends[b - 1]));
+        PSortedSet<Integer> refs = ka.buckets();
+        boolean seen;
+        if (refs == KnownAddress.singleton(b) || refs.size() == 1) {
+          long bit = 1L << slot;
+          seen = (seenSlots[slot >>> 6] & bit) != 0;
+          seenSlots[slot >>> 6] |= bit;
+        } else {
+          Prng.Bounded keep = p.nextBelow(refs.size());
           p = keep.next();
           if (keep.value() != 0) {
             continue;
           }
+          if (seenShared == null) {
+            seenShared = Collections.newSetFromMap(new IdentityHashMap<>());
+          }
+          seen = !seenShared.add(ka);
         }
-        if (seen.add(ka) && allowed.test(ka)) {
+        if (!seen && allowed.test(ka)) {
           out.add(ka.addr());
         }
       }
@@ -677,13 +702,21 @@ public record AddressBook(
       return p;
     }
 
-    /** Partial Fisher–Yates over the entries of these tables not seen yet. */
+    /**
+     * Partial Fisher–Yates over the entries of these tables not taken yet, in ID order. Entries
+     * drawn before and refused by {@code allowed} are refused again here ({@code allowed} is a
+     * pure test), so skipping only the taken ones gives the same candidates.
+     */
     private Prng exactPass(List<BucketTable> tables, int target, Prng prng, List<NodeAddress> out) {
       Prng p = prng;
+      Set<NodeId> taken = new HashSet<>(); // membership only, never iterated
+      for (NodeAddress a : out) {
+        taken.add(a.id());
+      }
       List<KnownAddress> rest = new ArrayList<>();
       for (KnownAddress ka : lookup.values()) {
         boolean inTables = ka.isNew() ? tables.contains(newBuckets) : tables.contains(oldBuckets);
-        if (inTables && !seen.contains(ka) && allowed.test(ka)) {
+        if (inTables && !taken.contains(ka.id()) && allowed.test(ka)) {
           rest.add(ka);
         }
       }
@@ -694,7 +727,6 @@ public record AddressBook(
         KnownAddress chosen = rest.get(pick);
         rest.set(pick, rest.get(i));
         rest.set(i, chosen);
-        seen.add(chosen);
         out.add(chosen.addr());
       }
       return p;
@@ -837,29 +869,33 @@ public record AddressBook(
 
     /** v0.34 {@code expireNew}: drop the first bad entry in ID order, else the oldest. */
     void expireNew(int idx, WallTime now) {
+      // one pass: the first bad entry in ID order if there is one, else the oldest seen
       int size = newBuckets.size(idx);
+      KnownAddress oldest = null;
       for (int i = 0; i < size; i++) {
         KnownAddress ka = newBuckets.get(idx, i);
         if (ka.isBad(now)) {
           removeFromBucket(ka, idx);
           return;
         }
+        if (oldest == null || ka.lastAttempt().isBefore(oldest.lastAttempt())) {
+          oldest = ka;
+        }
       }
-      removeFromBucket(oldest(newBuckets, idx), idx);
+      removeFromBucket(oldest, idx);
     }
 
     /** Removes one bucket reference; the entry leaves the book with its last one. */
     void removeFromBucket(KnownAddress ka, int idx) {
       table(ka.type()).remove(idx, ka.id());
-      KnownAddress rest = ka.minusBucket(idx);
-      if (rest.buckets().isEmpty()) {
+      if (ka.buckets().size() == 1) { // its last bucket (the caller passes one it is in)
         lookup = lookup.minus(ka.id());
         count(ka.type(), -1);
         if (forgotten != null) {
           forgotten.add(ka.id());
         }
       } else {
-        put(rest);
+        put(ka.minusBucket(idx));
       }
     }
 

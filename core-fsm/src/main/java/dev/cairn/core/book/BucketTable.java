@@ -24,6 +24,32 @@ public final class BucketTable {
 
   private final Bucket[][] chunks;
   private final int length;
+  /** Cumulative bucket sizes, computed on first use (the table never changes). */
+  private Prefix prefix;
+
+  /**
+   * Cumulative sizes: {@code ends[i]} is the number of slots in buckets {@code 0..i}, {@code total}
+   * the number of slots (entries counted once per bucket holding them). Final fields, so that a
+   * table read by another thread sees it whole.
+   */
+  static final class Prefix {
+    private final int[] ends;
+    private final int total;
+
+    private Prefix(int[] ends, int total) {
+      this.ends = ends;
+      this.total = total;
+    }
+
+    /** Read-only by convention: the array is shared by every sampler of this table. */
+    int[] ends() {
+      return ends;
+    }
+
+    int total() {
+      return total;
+    }
+  }
 
   private BucketTable(Bucket[][] chunks, int length) {
     this.chunks = chunks;
@@ -49,6 +75,22 @@ public final class BucketTable {
       }
     }
     return n;
+  }
+
+  /** The cumulative bucket sizes, computed once per table. */
+  Prefix prefix() {
+    Prefix p = prefix;
+    if (p == null) {
+      int[] ends = new int[length];
+      int total = 0;
+      for (int i = 0; i < length; i++) {
+        total += get(i).size();
+        ends[i] = total;
+      }
+      p = new Prefix(ends, total);
+      prefix = p;
+    }
+    return p;
   }
 
   /** Sum of bucket sizes: each entry once per bucket that holds it. */

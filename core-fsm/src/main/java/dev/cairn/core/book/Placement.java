@@ -31,10 +31,27 @@ final class Placement {
   private static final MessageDigest PROTOTYPE = sha256();
 
   static int newBucket(BookConfig cfg, BookKey key, String addrGroup, String srcGroup) {
-    MessageDigest md = engine();
-    byte[] k = key.bytes();
-    long inner = Long.remainderUnsigned(hash(md, k, addrGroup, srcGroup, -1), cfg.newBucketsPerGroup());
-    return (int) Long.remainderUnsigned(hash(md, k, srcGroup, null, inner), cfg.newBucketCount());
+    return newBucket(cfg, key, srcGroup, newBucketSlot(cfg, key, addrGroup, srcGroup));
+  }
+
+  /**
+   * The inner step of {@link #newBucket}: which of the source group's
+   * {@code newBucketsPerGroup} buckets the address group gets, {@code H(key ‖ group(addr) ‖
+   * group(src)) mod newBucketsPerGroup}.
+   */
+  static int newBucketSlot(BookConfig cfg, BookKey key, String addrGroup, String srcGroup) {
+    return (int) Long.remainderUnsigned(hash(engine(), key.bytes(), addrGroup, srcGroup, -1),
+        cfg.newBucketsPerGroup());
+  }
+
+  /**
+   * The outer step of {@link #newBucket}: the bucket of slot {@code slot} of the source group.
+   * It depends on the source group and the slot only, so a batch from one source computes it at
+   * most {@code newBucketsPerGroup} times.
+   */
+  static int newBucket(BookConfig cfg, BookKey key, String srcGroup, int slot) {
+    return (int) Long.remainderUnsigned(hash(engine(), key.bytes(), srcGroup, null, slot),
+        cfg.newBucketCount());
   }
 
   static int oldBucket(BookConfig cfg, BookKey key, NodeAddress addr, String addrGroup) {

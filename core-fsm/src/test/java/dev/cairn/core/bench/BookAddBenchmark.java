@@ -2,6 +2,7 @@ package dev.cairn.core.bench;
 
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.Prng;
+import dev.cairn.core.book.AddAllResult;
 import dev.cairn.core.book.AddResult;
 import dev.cairn.core.book.AddressBook;
 import java.util.List;
@@ -61,5 +62,17 @@ public class BookAddBenchmark {
       p = r.prng();
     }
     return b;
+  }
+
+  /** {@link #add250New} as one batch ({@code addAll}), as the PeerManager takes a PEX reply. */
+  @Benchmark
+  public AddAllResult addAll250New() {
+    return book.addAll(BookFixture.CFG, reply, source, BookFixture.T0, Prng.seeded(3));
+  }
+
+  /** {@link #add250Known} as one batch ({@code addAll}). */
+  @Benchmark
+  public AddAllResult addAll250Known() {
+    return book.addAll(BookFixture.CFG, known, source, BookFixture.T0, Prng.seeded(3));
   }
 }
