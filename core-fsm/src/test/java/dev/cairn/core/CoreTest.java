@@ -15,6 +15,7 @@ import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.peer.PeerStatus;
 import dev.cairn.core.pex.PexConfig;
+import dev.cairn.core.pex.PexDisconnectReason;
 import dev.cairn.core.pex.PexEffect;
 import dev.cairn.core.pex.PexEvent;
 import dev.cairn.core.pex.PexPeer;
@@ -111,8 +112,11 @@ class CoreTest {
     assertThat(s.pex().requestsSent()).isEmpty();
     List<CoreEffect> dials = out.effects().stream()
         .filter(f -> f instanceof CoreEffect.Peer p && p.effect() instanceof PeerEffect.Dial).toList();
-    assertThat(dials).hasSize(PEER.maxOutbound() - 1); // the seed holds one outbound slot
-    assertThat(out.effects().get(0)).isInstanceOfSatisfying(CoreEffect.Peer.class,
+    assertThat(dials).hasSize(PEER.maxOutbound() - 1); // the seed holds one outbound slot until it is gone
+    // the seed answered: it is let go (its slot goes to what it told us), then its addresses are dialed
+    assertThat(out.effects().get(0)).isEqualTo(
+        new CoreEffect.Pex(new PexEffect.DisconnectPeer(id(500), PexDisconnectReason.SEED_ANSWERED)));
+    assertThat(out.effects().get(1)).isInstanceOfSatisfying(CoreEffect.Peer.class,
         p -> assertThat(p.effect()).isInstanceOf(PeerEffect.Dial.class));
     assertThat(out.effects().get(out.effects().size() - 1)).isEqualTo(
         new CoreEffect.Peer(new PeerEffect.PersistBook(s.peer().book())));
@@ -274,6 +278,61 @@ class CoreTest {
         .flatMap(f -> f instanceof CoreEffect.Peer p && p.effect() instanceof PeerEffect.Dial d
             ? java.util.stream.Stream.of(d.address()) : java.util.stream.Stream.empty())
         .toList();
+  }
+
+  /**
+   * The stall of a 4-node local network (1 seed, 3 nodes, max outbound 1), scripted: the node
+   * dials the seed, which answers with the two other nodes; one of them connects to us inbound.
+   * The seed held our only outbound slot for as long as it kept the connection, so the other
+   * node was never dialed (maintenance's book budget was 0) and the node kept relying on the seed.
+   * Now the seed is let go once it answered, and the slot goes to the address it told us about.
+   */
+  @Test
+  void oneOutboundSlot_theSeedIsLetGoOnceItAnswered_andTheOtherAddressIsDialed() {
+    NodeAddress seed = addr(500);
+    NodeAddress a = addr(1);
+    NodeAddress b = addr(2);
+    CoreConfig cfg = new CoreConfig(PEER.withLimits(16, 1, 17, 4, 3, 5, 13, 15),
+        PexConfig.defaults().withSeeds(TreePSet.singleton(seed)));
+    Step<CoreState, CoreEffect> out = step(cfg, fresh(), T0, peer(new PeerEvent.Started()));
+    assertThat(dials(out)).containsExactly(seed);
+    CoreState s = step(cfg, out.state(), T0.plusMillis(10), peer(new PeerEvent.DialSucceeded(seed))).state();
+    s = step(cfg, s, T0.plusMillis(20), new CoreEvent.PeerReady(seed.id(), seed)).state();
+    out = step(cfg, s, T0.plusMillis(30), pex(new PexEvent.PexAddrsReceived(seed.id(), List.of(a, b))));
+    assertThat(out.effects()).contains(
+        new CoreEffect.Pex(new PexEffect.DisconnectPeer(seed.id(), PexDisconnectReason.SEED_ANSWERED)));
+    assertThat(dials(out)).as("the seed still holds the slot until it is gone").isEmpty();
+    s = out.state();
+
+    // the shell closes the seed's connection; the one inbound peer arrives about then
+    List<NodeAddress> dialed = new ArrayList<>();
+    out = step(cfg, s, T0.plusMillis(35), peer(new PeerEvent.PeerDisconnected(seed)));
+    dialed.addAll(dials(out));
+    s = out.state();
+    out = step(cfg, s, T0.plusMillis(40), peer(new PeerEvent.InboundAccepted(remote(1))));
+    dialed.addAll(dials(out));
+    s = step(cfg, out.state(), T0.plusMillis(45), new CoreEvent.PeerReady(a.id(), a)).state();
+    for (int i = 0; i < 5 && !dialed.contains(b); i++) {
+      MonoTime t = Core.nextDeadline(s).orElseThrow();
+      out = step(cfg, s, t, new CoreEvent.TimerFired());
+      dialed.addAll(dials(out));
+      s = out.state();
+    }
+    // A is connected (inbound) and so not dialed; B gets the slot, and the seed is not redialed
+    assertThat(dialed).contains(b).doesNotContain(seed);
+    assertThat(s.peer().connected().get(a.id()).direction()).isEqualTo(Direction.INBOUND);
+  }
+
+  @Test
+  void aSeedThatIsAlsoPersistent_isKeptAfterItAnswered() {
+    NodeAddress seed = addr(500);
+    CoreConfig cfg = new CoreConfig(PEER.withPersistentPeers(TreePSet.singleton(seed)),
+        PexConfig.defaults().withSeeds(TreePSet.singleton(seed)));
+    CoreState s = step(cfg, fresh(), T0, peer(new PeerEvent.Started())).state();
+    s = step(cfg, s, T0, peer(new PeerEvent.DialSucceeded(seed))).state();
+    s = step(cfg, s, T0, new CoreEvent.PeerReady(seed.id(), seed)).state();
+    Step<CoreState, CoreEffect> out = step(cfg, s, T0, pex(new PexEvent.PexAddrsReceived(seed.id(), addrs(1, 3))));
+    assertThat(out.effects()).noneMatch(f -> f instanceof CoreEffect.Pex p && p.effect() instanceof PexEffect.DisconnectPeer);
   }
 
   @Test

@@ -188,7 +188,8 @@ public final class Pex {
    * v0.34 {@code Receive(PexAddrs)} / {@code ReceiveAddrs}: an answer is accepted only while our
    * request is outstanding and only with at most {@code maxAddressesPerMessage} entries; anything
    * else is abuse. Accepted addresses are filtered (counted) and handed to the book with the
-   * sender's self-reported address as source. Seed mode frees the slot of a crawled peer.
+   * sender's self-reported address as source. Seed mode frees the slot of a crawled peer; a node
+   * that is not a seed frees the slot of a configured seed it dialed, once it answered.
    *
    * @see "Pex.tla PexAddrsReceived"
    */
@@ -210,9 +211,16 @@ public final class Pex {
     tx.s = tx.s.withRequestsSent(tx.s.requestsSent().minus(id))
         .withLastAddrsReceived(tx.s.lastAddrsReceived().plus(id, now));
     learn(view, tx, e.addresses(), p.listenAddress());
-    if (cfg.seedMode() && p.direction() == Direction.OUTBOUND && !view.config().isPersistent(id)) {
-      tx.s = tx.s.withDisconnecting(tx.s.disconnecting().plus(id));
-      tx.out.add(new DisconnectPeer(id, PexDisconnectReason.CRAWLED));
+    if (p.direction() == Direction.OUTBOUND && !view.config().isPersistent(id)) {
+      if (cfg.seedMode()) {
+        tx.s = tx.s.withDisconnecting(tx.s.disconnecting().plus(id));
+        tx.out.add(new DisconnectPeer(id, PexDisconnectReason.CRAWLED));
+      } else if (cfg.isSeed(id)) {
+        // a seed that keeps us (not in seed mode, or a Go seed slow to close) would otherwise hold
+        // an outbound slot forever: with max_num_outbound_peers = 1 the book is never dialed
+        tx.s = tx.s.withDisconnecting(tx.s.disconnecting().plus(id));
+        tx.out.add(new DisconnectPeer(id, PexDisconnectReason.SEED_ANSWERED));
+      }
     }
     return tx.finish();
   }
