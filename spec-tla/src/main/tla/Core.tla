@@ -17,7 +17,9 @@
 (* PeerManager's and PEX's records have distinct types); handedOff the     *)
 (* hand-offs; event the CoreEvent, as a record.                            *)
 (* The step is disabled (Java: rejected) exactly when the machine the      *)
-(* shell's event goes to rejects it.                                       *)
+(* shell's event goes to rejects it. The PeerManager's SeedMode is PEX's   *)
+(* (PM == INSTANCE PeerManager in Pex.tla substitutes it by name), as       *)
+(* CoreConfig copies PexConfig.seedMode into PeerConfig.seedMode.          *)
 (***************************************************************************)
 EXTENDS Pex
 
@@ -167,6 +169,7 @@ TimersOnlyForKnownPeers == PM!TimersOnlyForKnownPeers
 ScoresOnlyForKnownPeers == PM!ScoresOnlyForKnownPeers
 PersistentFailuresOnlyForPersistent == PM!PersistentFailuresOnlyForPersistent
 MaintenanceArmedWhenStarted == PM!MaintenanceArmedWhenStarted
+BannedIdsWithinBound == PM!BannedIdsWithinBound
 
 (* CoreInvariants (same names).                                             *)
 

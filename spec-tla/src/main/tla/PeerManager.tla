@@ -42,7 +42,8 @@ CONSTANTS
   DisconnectCooldownOn,   \* PeerConfig.disconnectCooldown > 0
   ScoreMin,               \* PeerManager.SCORE_MIN (abstracted: small)
   ScoreMax,               \* PeerManager.SCORE_MUTABLE_MAX (abstracted: small)
-  PersistentFailureCap    \* saturation of persistentDialFailures (Java: Integer.MAX_VALUE)
+  PersistentFailureCap,   \* saturation of persistentDialFailures (Java: Integer.MAX_VALUE)
+  SeedMode                \* PeerConfig.seedMode (from PexConfig.seedMode in the composition)
 
 ASSUME ConfigValid ==
   /\ Self \notin Peer
@@ -56,6 +57,7 @@ ASSUME ConfigValid ==
   /\ DisconnectCooldownOn \in BOOLEAN
   /\ ScoreMin \in Int /\ ScoreMax \in Nat /\ ScoreMin <= 0
   /\ PersistentFailureCap \in Nat \ {0}
+  /\ SeedMode \in BOOLEAN
   /\ Cardinality(Persistent \ Unconditional) <= MaxOutbound
 
 Node == Peer \cup {Self}
@@ -88,10 +90,11 @@ VARIABLES
   persistentDialFailures, \* persistent peer -> consecutive failed dials
   timers,                 \* armed timer keys
   started,
+  bannedIds,              \* peers banned by ID only (connected inbound, not in the book)
   outbox                  \* effects of the last action (a set)
 
 vars == <<book, dialing, connected, ready, evicting, upgrading, scores,
-          persistentDialFailures, timers, started, outbox>>
+          persistentDialFailures, timers, started, bannedIds, outbox>>
 
 -----------------------------------------------------------------------------
 (* Small helpers on functions with a varying domain.                      *)
@@ -106,17 +109,20 @@ EmptyFcn == [x \in {} |-> 0]
 Cur == [book |-> book, dialing |-> dialing, connected |-> connected,
         ready |-> ready, evicting |-> evicting, upgrading |-> upgrading,
         scores |-> scores, persistentDialFailures |-> persistentDialFailures,
-        timers |-> timers, started |-> started, out |-> {}]
+        timers |-> timers, started |-> started, bannedIds |-> bannedIds, out |-> {}]
 
 Commit(st) ==
   /\ book' = st.book /\ dialing' = st.dialing /\ connected' = st.connected
   /\ ready' = st.ready /\ evicting' = st.evicting /\ upgrading' = st.upgrading
   /\ scores' = st.scores /\ persistentDialFailures' = st.persistentDialFailures
-  /\ timers' = st.timers /\ started' = st.started /\ outbox' = st.out
+  /\ timers' = st.timers /\ started' = st.started /\ bannedIds' = st.bannedIds
+  /\ outbox' = st.out
 
 Limited(p) == p \notin Unconditional
 Known(st, p) == st.book[p].status = "known"
-Banned(st, p) == st.book[p].status = "banned"
+BookBanned(st, p) == st.book[p].status = "banned"
+\* PeerManager.isBanned: in the book, or by ID only (bannedIds)
+Banned(st, p) == BookBanned(st, p) \/ p \in st.bannedIds
 Occupied(st) == {p \in DOMAIN st.connected : Limited(p) /\ p \notin DOMAIN st.evicting}
 
 (* PeerManager.counts *)
@@ -200,16 +206,28 @@ CoolDown(st, p) ==
   IF DisconnectCooldownOn /\ (p \in Persistent \/ Known(st, p))
   THEN Arm(st, DisconnectCooldown(p)) ELSE st
 
-\* Tx.reinstateExpiredBans: which bans expired is the environment's (wall time).
+\* Tx.reinstateExpiredBans and Tx.liftExpiredBansById: which bans expired is
+\* the environment's (wall time). An expired book ban makes the peer known
+\* again; an expired ban by ID is forgotten and adds nothing to the book.
 Reinstated(st) ==
-  {[st EXCEPT !.book = [p \in Peer |-> IF p \in E THEN [@[p] EXCEPT !.status = "known"]
-                                       ELSE @[p]]] :
-     E \in SUBSET {p \in Peer : Banned(st, p)}}
+  {[st EXCEPT !.book = [p \in Peer |-> IF p \in E /\ BookBanned(st, p)
+                                       THEN [@[p] EXCEPT !.status = "known"]
+                                       ELSE @[p]],
+              !.bannedIds = @ \ E] :
+     E \in SUBSET ({p \in Peer : BookBanned(st, p)} \cup st.bannedIds)}
 
-\* Tx.ban: a peer neither in the book nor dialed nor connected leaves no record.
+\* Tx.ban: a peer in the book, dialed or connected outbound (a dialable
+\* address) is banned in the book, one record per peer; one connected inbound
+\* and not in the book by its ID alone (its remote socket is not dialable);
+\* any other peer leaves no record.
 Ban(st, p) ==
-  LET recorded == Known(st, p) \/ Banned(st, p) \/ p \in st.dialing \/ p \in DOMAIN st.connected
-      b == IF recorded THEN [st EXCEPT !.book[p].status = "banned"] ELSE st
+  LET inBook == \/ Known(st, p) \/ BookBanned(st, p) \/ p \in st.dialing
+                \/ p \in DOMAIN st.connected /\ st.connected[p] = "outbound"
+      b == IF inBook
+           THEN [st EXCEPT !.book[p].status = "banned", !.bannedIds = @ \ {p}]
+           ELSE IF p \in DOMAIN st.connected
+           THEN [st EXCEPT !.bannedIds = @ \cup {p}]
+           ELSE st
       d == IF p \in b.dialing THEN StopDialing(b, p) ELSE b
       e == IF p \in DOMAIN d.connected /\ p \notin DOMAIN d.evicting
            THEN Evict(d, p, "banned") ELSE d
@@ -259,8 +277,11 @@ BookPicks(st) ==
   IN {[st EXCEPT !.dialing = @ \cup S, !.out = @ \cup {Dial(p) : p \in S}] :
         S \in {S \in SUBSET eligible : Cardinality(S) <= Max(budget, 0)}}
 
+\* A seed makes no book picks: it dials persistent peers and PEX's crawls.
 Maintain(st) ==
-  UNION {UNION {BookPicks(s2) : s2 \in DialPersistentIn(s1, Persistent)} : s1 \in Trim(st)}
+  UNION {UNION {IF SeedMode THEN {s2} ELSE BookPicks(s2) :
+                  s2 \in DialPersistentIn(s1, Persistent)} :
+           s1 \in Trim(st)}
 
 \* Tx.finish: maintain once started, then PersistBook when the book changed
 \* since s0 (the state the event found).
@@ -281,10 +302,12 @@ OnStarted(s0) ==
   IF s0.started THEN {}
   ELSE Finish(s0, Arm([s0 EXCEPT !.started = TRUE], MaintenanceKey))
 
-\* @see PeerManager.onAddressesLearned (one source; the book filters Self and bans)
+\* @see PeerManager.onAddressesLearned (one source; the book filters Self and
+\* its bans, the PeerManager the bans by ID)
 OnAddressesLearned(s0, addresses) ==
   Finish(s0, [s0 EXCEPT !.book = [p \in Peer |->
-    IF p \in addresses /\ @[p].status = "unknown" THEN [status |-> "known", attempts |-> 0]
+    IF p \in addresses /\ @[p].status = "unknown" /\ p \notin s0.bannedIds
+    THEN [status |-> "known", attempts |-> 0]
     ELSE @[p]]])
 
 \* @see PeerManager.onDialRequested
@@ -393,7 +416,7 @@ Init ==
   /\ book \in [Peer -> [status : {"unknown", "known"}, attempts : {0}]]
   /\ dialing = {} /\ connected = EmptyFcn /\ ready = {} /\ evicting = EmptyFcn
   /\ upgrading = EmptyFcn /\ scores = EmptyFcn /\ persistentDialFailures = EmptyFcn
-  /\ timers = {} /\ started = FALSE /\ outbox = {}
+  /\ timers = {} /\ started = FALSE /\ bannedIds = {} /\ outbox = {}
 
 Started == \E r \in OnStarted(Cur) : Commit(r)
 AddressesLearned(addresses) == \E r \in OnAddressesLearned(Cur, addresses) : Commit(r)
@@ -434,6 +457,7 @@ TypeOK ==
   /\ \A p \in DOMAIN persistentDialFailures : persistentDialFailures[p] \in 1..PersistentFailureCap
   /\ timers \subseteq TimerKey
   /\ started \in BOOLEAN
+  /\ bannedIds \subseteq Peer
 
 ConnectedWithinLimit ==
   /\ Counts(Cur).connectedNotEvicting <= MaxConnected
@@ -462,7 +486,7 @@ ReservationFromHigherScore ==
     /\ Score(Cur, upgrading[v]) > Score(Cur, v)
 
 BannedNeverDialedOrAccepted ==
-  \A p \in Peer : book[p].status = "banned" =>
+  \A p \in Peer : Banned(Cur, p) =>
     /\ p \notin dialing
     /\ (p \in DOMAIN connected => p \in DOMAIN evicting)
 
@@ -482,6 +506,11 @@ ScoresOnlyForKnownPeers ==
 PersistentFailuresOnlyForPersistent == DOMAIN persistentDialFailures \subseteq Persistent
 
 MaintenanceArmedWhenStarted == started => MaintenanceKey \in timers
+
+\* One record per banned peer: never both a ban by ID and a ban in the book.
+\* (Java also bounds bannedIds by the book's maxBanned; the spec has no
+\* bound on bans.)
+BannedIdsWithinBound == \A p \in bannedIds : book[p].status # "banned"
 
 -----------------------------------------------------------------------------
 (* Liveness. Each property needs only part of the environment to be fair;  *)

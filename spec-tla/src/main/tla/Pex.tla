@@ -55,7 +55,7 @@ CONSTANTS
 VARIABLES
   \* the PeerManager's (PeerState), read through PeerView
   book, dialing, connected, ready, evicting, upgrading, scores,
-  persistentDialFailures, timers, started, outbox,
+  persistentDialFailures, timers, started, bannedIds, outbox,
   \* PEX's (PexState)
   peers,                    \* peer -> direction ("inbound"/"outbound")
   requestsSent,             \* peers with our request outstanding
@@ -86,7 +86,7 @@ ASSUME PexConfigValid ==
 Node == Peer \cup {Self}
 RoundKey == {"EnsurePeers", "CrawlPeers"}         \* PexTimerKey
 DropReason == {"self", "private", "private_source"}
-PexDisconnectReason == {"seed_connection_aged", "crawled"}
+PexDisconnectReason == {"seed_connection_aged", "crawled", "seed_answered"}
 
 \* PexEffect.ShellEffect records
 SendPexRequest(p) == [type |-> "SendPexRequest", peer |-> p]
@@ -102,7 +102,7 @@ RequestDial(p) == [type |-> "RequestDial", peer |-> p]
 ReplyTypes == {"SendPexAddrs", "SendPexAddrsThenDisconnect"}
 
 allVars == <<book, dialing, connected, ready, evicting, upgrading, scores,
-             persistentDialFailures, timers, started, outbox, peers, requestsSent,
+             persistentDialFailures, timers, started, bannedIds, outbox, peers, requestsSent,
              lastAddrsReceived, lastReceivedRequests, disconnecting, crawled, dropped,
              pexTimers, pexStarted, handedOff, event>>
 
@@ -193,7 +193,7 @@ OutboundSlotsFree(v) ==
 \* Pex.dialRandomSeed: one seed not connected, dialing or banned.
 DialRandomSeed(x, v) ==
   LET candidates == {s \in Seeds : /\ s \notin DOMAIN v.connected /\ s \notin v.dialing
-                                   /\ v.book[s].status # "banned"}
+                                   /\ ~PM!Banned(v, s)}
   IN IF candidates = {} THEN {x} ELSE {HandOff(x, RequestDial(s)) : s \in candidates}
 
 -----------------------------------------------------------------------------
@@ -217,8 +217,9 @@ CrawlPeers(x, v) ==
        LET z == [y EXCEPT !.disconnecting = @ \cup aged,
                           !.out = @ \cup {DisconnectPeer(p, "seed_connection_aged") : p \in aged},
                           !.crawled = @ \ pruned]
+           \* what the PeerManager would dial now (PeerManager.dialable)
            crawlable == {p \in Peer : /\ v.book[p].status = "known"
-                                      /\ p \notin DOMAIN v.connected /\ p \notin v.dialing
+                                      /\ PM!Dialable(v, p)
                                       /\ (p \notin z.crawled \/ p \in old)}
        IN IF slots <= 0 THEN {z}
           ELSE UNION {UNION {
@@ -280,8 +281,11 @@ OnPexAddrsReceived(x, v, p, addresses) ==
   THEN {Punish(x, p)}
   ELSE LET y == [x EXCEPT !.requestsSent = @ \ {p}, !.lastAddrsReceived = PM!Put(@, p, TRUE)]
            z == Learn(y, addresses, p)
-       IN {IF SeedMode /\ x.peers[p] = "outbound" /\ p \notin Persistent
-           THEN Send([z EXCEPT !.disconnecting = @ \cup {p}], DisconnectPeer(p, "crawled"))
+       IN {IF x.peers[p] = "outbound" /\ p \notin Persistent /\ (SeedMode \/ p \in Seeds)
+           \* seed mode frees a crawled peer's slot; a node that is not a seed lets
+           \* a configured seed go once it answered (it is dialed for addresses only)
+           THEN Send([z EXCEPT !.disconnecting = @ \cup {p}],
+                     DisconnectPeer(p, IF SeedMode THEN "crawled" ELSE "seed_answered"))
            ELSE z}
 
 \* @see Pex.onPexMessageMalformed
@@ -368,7 +372,7 @@ NeverSendPrivateOrBanned ==
   [][\A e \in Replies :
        /\ Cardinality(e.addresses) <= MaxAddressesPerMessage
        /\ \A a \in e.addresses : a # e.peer /\ a # Self /\ a \notin Private
-                                /\ book[a].status # "banned"]_allVars
+                                /\ ~PM!Banned(PM!Cur, a)]_allVars
 
 \* Addresses handed to the book are at most MaxAddressesPerMessage, none that the
 \* filter refuses, never from a private source.

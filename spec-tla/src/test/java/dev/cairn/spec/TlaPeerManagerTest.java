@@ -36,7 +36,7 @@ class TlaPeerManagerTest {
   @Test
   void variablesMirrorPeerStateComponents() {
     assertThat(tla.variables()).containsExactlyInAnyOrder("book", "dialing", "connected", "ready",
-        "evicting", "upgrading", "scores", "persistentDialFailures", "timers", "started", "outbox");
+        "evicting", "upgrading", "scores", "persistentDialFailures", "timers", "started", "bannedIds", "outbox");
     assertThat(tla.constant("MaxOutbound")).isEqualTo(1);
     assertThat(tla.constant("Persistent")).isEqualTo(Set.of(P1));
   }
@@ -76,6 +76,32 @@ class TlaPeerManagerTest {
     assertThat(next.get(0).get("connected")).isEqualTo(Map.of());  // the empty function
     assertThat(next.get(0).get("outbox"))
         .isEqualTo(Set.of(Map.of("type", "Disconnect", "peer", TlaModelValue.of("self"), "reason", "self")));
+  }
+
+  @Test
+  void banOfAnInboundPeerTheBookDoesNotKnowIsByIdOnly_andLiftingItAddsNothingToTheBook() {
+    TlaState s1 = tla.successors(unstartedWithBook("unknown"), "Started").get(0);
+    List<TlaState> in = tla.successors(s1, "InboundAccepted", P2);
+    assertThat(in).hasSize(1);
+    List<TlaState> banned = tla.successors(in.get(0), "PeerBanned", P2);
+    assertThat(banned).hasSize(1);
+    TlaState s3 = banned.get(0);
+    assertThat(s3.get("bannedIds")).isEqualTo(Set.of(P2));
+    assertThat(s3.get("book")).as("the book is left alone").isEqualTo(s1.get("book"));
+    assertThat((Set<?>) s3.get("outbox")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.collection(Object.class))
+        .contains(Map.of("type", "Disconnect", "peer", P2, "reason", "banned"))
+        .doesNotContain(Map.of("type", "PersistBook"));
+    TlaState gone = tla.successors(s3, "PeerDisconnected", P2).get(0);
+    assertThat(tla.successors(gone, "InboundAccepted", P2))
+        .as("banned: refused unless the ban expired (then nothing enters the book)")
+        .allSatisfy(t -> {
+          if (((Set<?>) t.get("bannedIds")).contains(P2)) {
+            assertThat(t.get("connected")).isEqualTo(Map.of());
+          } else {
+            assertThat(((Map<?, ?>) ((Map<?, ?>) t.get("book")).get(P2)).get("status")).isEqualTo("unknown");
+          }
+        })
+        .anySatisfy(t -> assertThat(t.get("bannedIds")).isEqualTo(Set.of(P2)));
   }
 
   @Test
