@@ -112,7 +112,10 @@ public final class PeerManager {
     if (!s.bannedIds().isEmpty()) {
       learned = new ArrayList<>(learned.size());
       for (NodeAddress a : e.addresses()) {
-        if (!isBannedById(s, a.id(), wallNow)) {
+        // Refused while the ban is on record, expired or not: an expired ban ends only where
+        // bans are lifted (then the peer may be learned again), never half-way, with its ID
+        // still banned while its address is already dialable (PeerManager.tla AddressesLearned).
+        if (!s.bannedIds().containsKey(a.id())) {
           learned.add(a); // as the book refuses its own banned IDs
         }
       }
