@@ -109,15 +109,9 @@ public final class Equivalence {
     return out;
   }
 
+  /** The banned peers: in the book or by ID only ({@code bannedIds}). */
   private Set<TlaModelValue> banned(Map<String, Object> vars) {
-    Set<TlaModelValue> out = new LinkedHashSet<>();
-    Map<?, ?> book = (Map<?, ?>) vars.get("book");
-    for (TlaModelValue p : mapping.peers()) {
-      if ("banned".equals(((Map<?, ?>) book.get(p)).get("status"))) {
-        out.add(p);
-      }
-    }
-    return out;
+    return mapping.banned(vars);
   }
 
   /** The abstract state (with {@code outbox}) that Java reached in {@code r}. */

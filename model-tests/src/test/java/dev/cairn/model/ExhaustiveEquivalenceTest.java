@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Check 3: breadth-first over the spec's reachable states at MC bounds, every letter of the
  * alphabet compared at every state, plus completeness of the alphabet against {@code Next}.
- * The full space (192,832 states modulo outbox and symmetry, per the TLC gate) is too large for
+ * The full space (206,632 states modulo outbox and symmetry, per the TLC gate) is too large for
  * a CI run that compares ~100 letters per state on both sides; the bound below is what fits the
  * module's time budget, and the test prints the coverage it reached.
  */

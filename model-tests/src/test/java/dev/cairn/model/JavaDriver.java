@@ -1,6 +1,7 @@
 package dev.cairn.model;
 
 import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
 import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -117,6 +119,11 @@ public final class JavaDriver {
           return new Result(false, e, step, w, w, retimed);
         }
       }
+      for (NodeId id : step.state().bannedIds().keySet()) {
+        if (l.lift().stream().anyMatch(v -> mapping.id(v).equals(id))) {
+          return new Result(false, e, step, w, w, retimed); // as above, for a ban by ID
+        }
+      }
     }
     World after = step.isAccepted() ? new World(step.state(), now, wall) : w;
     return new Result(true, e, step, new World(s, now, wall), after, retimed);
@@ -144,31 +151,40 @@ public final class JavaDriver {
       t = t.arm(e.getKey(), at);
     }
     return new PeerState(s.book(), s.dialing(), s.connected(), s.ready(), s.evicting(),
-        s.upgrading(), s.scores(), s.persistentDialFailures(), t, s.prng(), s.started());
+        s.upgrading(), s.scores(), s.persistentDialFailures(), t, s.prng(), s.started(), s.bannedIds());
   }
 
   static PeerState withPrng(PeerState s, Prng p) {
     return new PeerState(s.book(), s.dialing(), s.connected(), s.ready(), s.evicting(),
-        s.upgrading(), s.scores(), s.persistentDialFailures(), s.timers(), p, s.started());
+        s.upgrading(), s.scores(), s.persistentDialFailures(), s.timers(), p, s.started(),
+        s.bannedIds());
   }
 
-  /** The wall time at which exactly the bans of {@code lift} have expired, if there is one. */
+  /**
+   * The wall time at which exactly the bans of {@code lift} have expired, if there is one: the
+   * book's bans and the bans by ID ({@code PeerState.bannedIds}) alike.
+   */
   private Optional<WallTime> liftTime(PeerState s, Set<TlaModelValue> lift, WallTime wall) {
-    Set<dev.cairn.core.NodeId> ids = new TreeSet<>();
+    Set<NodeId> ids = new TreeSet<>();
     lift.forEach(v -> ids.add(mapping.id(v)));
+    Map<NodeId, WallTime> expiries = new TreeMap<>();
+    for (KnownAddress ka : s.book().bannedEntries()) {
+      expiries.put(ka.id(), ka.lastBanTime());
+    }
+    expiries.putAll(s.bannedIds()); // one record per banned peer (BannedIdsWithinBound)
     WallTime latest = wall;
     int found = 0;
-    for (KnownAddress ka : s.book().bannedEntries()) {
-      if (ids.contains(ka.id())) {
+    for (Map.Entry<NodeId, WallTime> e : expiries.entrySet()) {
+      if (ids.contains(e.getKey())) {
         found++;
-        latest = ka.lastBanTime().isAfter(latest) ? ka.lastBanTime() : latest;
+        latest = e.getValue().isAfter(latest) ? e.getValue() : latest;
       }
     }
     if (found != ids.size()) {
       return Optional.empty();
     }
-    for (KnownAddress ka : s.book().bannedEntries()) {
-      if (!ids.contains(ka.id()) && !ka.lastBanTime().isAfter(latest)) {
+    for (Map.Entry<NodeId, WallTime> e : expiries.entrySet()) {
+      if (!ids.contains(e.getKey()) && !e.getValue().isAfter(latest)) {
         return Optional.empty();
       }
     }

@@ -96,7 +96,8 @@ public final class PeerManagerMapping {
         d.minRetryTime(), d.maxRetryTime(), d.maxRetryTimePersistent(), d.retryTimeJitter(),
         (Boolean) tla.constant("DisconnectCooldownOn") ? d.disconnectCooldown() : Duration.ZERO,
         d.maintenanceInterval(), maxDialAttempts, d.dialFailureBanTime(),
-        TreePSet.from(persistent), TreePSet.from(unconditional));
+        TreePSet.from(persistent), TreePSet.from(unconditional),
+        (Boolean) tla.constant("SeedMode"));
   }
 
   private void bind(TlaModelValue v) {
@@ -241,6 +242,7 @@ public final class PeerManagerMapping {
     }
     out.put("timers", timers);
     out.put("started", s.started());
+    out.put("bannedIds", set(s.bannedIds().keySet())); // expiries: the wall time is abstracted away
     return out;
   }
 
@@ -425,15 +427,23 @@ public final class PeerManagerMapping {
     return out;
   }
 
-  /** The letters of the alphabet with every ban-expiry choice ({@code lift ⊆ banned}) in state {@code s}. */
-  public List<Label> lettersIn(Map<String, Object> abstractState) {
-    Set<TlaModelValue> banned = new LinkedHashSet<>();
+  /** The banned peers of an abstract state: book status banned, or in {@code bannedIds}. */
+  Set<TlaModelValue> banned(Map<String, Object> abstractState) {
+    Set<TlaModelValue> out = new LinkedHashSet<>();
     Map<?, ?> book = (Map<?, ?>) abstractState.get("book");
+    Object byId = abstractState.get("bannedIds");
     for (TlaModelValue p : peers) {
-      if ("banned".equals(((Map<?, ?>) book.get(p)).get("status"))) {
-        banned.add(p);
+      if ("banned".equals(((Map<?, ?>) book.get(p)).get("status"))
+          || (byId instanceof java.util.Collection<?> c && c.contains(p))) {
+        out.add(p);
       }
     }
+    return out;
+  }
+
+  /** The letters of the alphabet with every ban-expiry choice ({@code lift ⊆ banned}) in state {@code s}. */
+  public List<Label> lettersIn(Map<String, Object> abstractState) {
+    Set<TlaModelValue> banned = banned(abstractState);
     List<Set<Object>> lifts = subsets(new ArrayList<>(banned));
     List<Label> out = new ArrayList<>();
     for (Label l : alphabet()) {
