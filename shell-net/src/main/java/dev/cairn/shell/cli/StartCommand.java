@@ -63,6 +63,8 @@ final class StartCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Path dir = home.resolve();
+    java.time.Duration runFor = duration == null ? null
+        : CliDurations.parse(spec.commandLine(), "--duration", duration, false);
     NodeConfig cfg = ConfigLoader.load(dir);
     cfg.warnings().forEach(w -> err.println("cairn start: warning: " + w));
     Path keyFile = HomeOption.nodeKeyFile(dir);
@@ -126,10 +128,10 @@ final class StartCommand implements Callable<Integer> {
           .put("trace", traceFile.map(Path::toString).orElse(""))
           .put("metrics", metrics.endpoint().map(Object::toString).orElse(""))));
       out.flush();
-      if (duration == null) {
+      if (runFor == null) {
         stop.await();
       } else {
-        stop.await(dev.cairn.shell.config.GoDuration.parse(duration).toMillis(), TimeUnit.MILLISECONDS);
+        stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS);
       }
       node.close();
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -3,7 +3,6 @@ package dev.cairn.shell.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.NodeId;
-import dev.cairn.shell.config.GoDuration;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.LocalNetwork;
 import dev.cairn.shell.node.Node;
@@ -143,16 +142,7 @@ final class TestnetCommand implements Callable<Integer> {
   }
 
   private Duration parse(String name, String value) {
-    try {
-      Duration d = GoDuration.parse(value);
-      if (d.isNegative()) {
-        throw new IllegalArgumentException("must not be negative");
-      }
-      return d;
-    } catch (RuntimeException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "invalid " + name + " '" + value + "': " + e.getMessage());
-    }
+    return CliDurations.parse(spec.commandLine(), name, value, true);
   }
 
   /** Many nodes' decision lines would drown the progress: keep WARN unless the operator chose a level. */

@@ -1,6 +1,5 @@
 package dev.cairn.shell.cli;
 
-import dev.cairn.shell.config.GoDuration;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
 import dev.cairn.shell.mconn.StandardChannels;
@@ -55,16 +54,7 @@ final class WireOptions {
   }
 
   Duration duration(String name, String value) {
-    try {
-      Duration d = GoDuration.parse(value);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("must be positive");
-      }
-      return d;
-    } catch (RuntimeException e) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "invalid " + name + " '" + value + "': " + e.getMessage());
-    }
+    return CliDurations.parse(new picocli.CommandLine(this), name, value, false);
   }
 
   PeerPipeline.Settings settings(NodeKey key, String listenAddr, SecureRandom random) {
