@@ -146,11 +146,8 @@ public final class Node implements AutoCloseable {
         List.of(StandardChannels.PEX.id()), settings.moniker(), new NodeInfo.Other("off", ""));
     this.pipeline = new PeerPipeline.Settings(settings.key(), info, List.of(StandardChannels.PEX), settings.mconn(),
         settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.none(), new SecureRandom());
-    NodeMetrics metrics = settings.metrics();
     Driver.StepObserver counting = (now, wallNow, event, step, nanos) -> {
-      metrics.coreStep(eventName(event), step.outcome(), nanos);
-      var book = step.state().peer().book();
-      metrics.addressBook(book.newCount(), book.oldCount(), book.bannedEntries().size());
+      observed(event, step, nanos);
       if (observer != null) {
         observer.onStep(now, wallNow, event, step, nanos);
       }
@@ -193,6 +190,33 @@ public final class Node implements AutoCloseable {
     listenAddress = new NodeAddress(settings.key().id(), IpText.format(bound.getAddress()), bound.getPort());
     log.info("event=listening node={} addr={}", settings.key().id(), listenAddress);
     driver.post(new CoreEvent.Peer(new PeerEvent.Started()));
+  }
+
+  /** Metrics of one step; runs before the driver swaps in the step's state. */
+  private void observed(CoreEvent event, Step<CoreState, CoreEffect> step, long nanos) {
+    NodeMetrics metrics = settings.metrics();
+    metrics.coreStep(eventName(event), step.outcome(), nanos);
+    var before = driver.state().peer();
+    var after = step.state().peer();
+    if (before.book() != after.book() || before.bannedIds() != after.bannedIds()) {
+      var book = after.book();
+      metrics.addressBook(book.newCount(), book.oldCount(), book.bannedEntries().size() + after.bannedIds().size());
+      reportNewBans(before, after);
+    }
+  }
+
+  /** One log line and one metric count per peer the step banned (a decision the core took). */
+  private void reportNewBans(dev.cairn.core.peer.PeerState before, dev.cairn.core.peer.PeerState after) {
+    java.util.Set<NodeId> was = new java.util.HashSet<>(before.bannedIds().keySet());
+    before.book().bannedEntries().forEach(k -> was.add(k.addr().id()));
+    java.util.List<NodeId> now = new java.util.ArrayList<>(after.bannedIds().keySet());
+    after.book().bannedEntries().forEach(k -> now.add(k.addr().id()));
+    for (NodeId id : now) {
+      if (!was.contains(id)) {
+        settings.metrics().peerBanned();
+        log.info("event=ban node={} peer={}", id(), id);
+      }
+    }
   }
 
   /** The event's type as metrics and logs name it, e.g. {@code DialFailed} or {@code PexRequestReceived}. */
