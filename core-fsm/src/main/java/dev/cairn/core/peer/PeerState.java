@@ -135,7 +135,8 @@ public record PeerState(
         persistentDialFailures, timers, prng, s, bannedIds);
   }
 
-  PeerState withBannedIds(PSortedMap<NodeId, WallTime> b) {
+  /** This state with {@code b} as the bans by ID (the shell restores persisted ones at start). */
+  public PeerState withBannedIds(PSortedMap<NodeId, WallTime> b) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
         persistentDialFailures, timers, prng, started, b);
   }

@@ -85,9 +85,12 @@ final class StartCommand implements Callable<Integer> {
 
     Path bookFile = dir.resolve(cfg.p2p().addrBookFile());
     AddressBook book;
+    org.pcollections.PSortedMap<dev.cairn.core.NodeId, dev.cairn.core.WallTime> bannedIds =
+        org.pcollections.TreePMap.empty();
     var loaded = AddrBookFile.load(bookFile);
     if (loaded.isPresent()) {
       book = AddrBookMapping.toCore(bookFile, core.peer().book(), loaded.get());
+      bannedIds = AddrBookMapping.bannedIds(loaded.get());
     } else {
       byte[] k = new byte[12];
       new SecureRandom().nextBytes(k);

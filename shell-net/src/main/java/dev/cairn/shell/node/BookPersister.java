@@ -1,6 +1,9 @@
 package dev.cairn.shell.node;
 
+import dev.cairn.core.NodeId;
+import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
+import org.pcollections.PSortedMap;
 import dev.cairn.shell.store.AddrBookFile;
 import dev.cairn.shell.store.AddrBookMapping;
 import dev.cairn.shell.store.StoreException;
@@ -19,19 +22,22 @@ import org.slf4j.LoggerFactory;
  */
 public interface BookPersister {
 
-  /** Asks for {@code book} to be written soon; never blocks. */
-  void submit(AddressBook book);
+  /** What is written: the book and the bans by ID alone (peers the book keeps no address of). */
+  record Snapshot(AddressBook book, PSortedMap<NodeId, WallTime> bannedIds) {}
 
-  /** Writes {@code book} now and waits (used on shutdown). */
-  void flush(AddressBook book) throws StoreException;
+  /** Asks for {@code snapshot} to be written soon; never blocks. */
+  void submit(Snapshot snapshot);
+
+  /** Writes {@code snapshot} now and waits (used on shutdown). */
+  void flush(Snapshot snapshot) throws StoreException;
 
   /** Keeps nothing (tests, simulations, or {@code addr_book_file = ""}). */
   BookPersister NONE = new BookPersister() {
     @Override
-    public void submit(AddressBook book) {}
+    public void submit(Snapshot snapshot) {}
 
     @Override
-    public void flush(AddressBook book) {}
+    public void flush(Snapshot snapshot) {}
   };
 
   /** A persister writing CometBFT's addrbook.json at {@code file}. */
@@ -43,7 +49,7 @@ public interface BookPersister {
   final class FilePersister implements BookPersister {
     private static final Logger log = LoggerFactory.getLogger(FilePersister.class);
     private final Path file;
-    private final AtomicReference<AddressBook> waiting = new AtomicReference<>();
+    private final AtomicReference<Snapshot> waiting = new AtomicReference<>();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "addrbook-writer");
       t.setDaemon(true);
@@ -55,10 +61,10 @@ public interface BookPersister {
     }
 
     @Override
-    public void submit(AddressBook book) {
-      if (waiting.getAndSet(book) == null) {
+    public void submit(Snapshot snapshot) {
+      if (waiting.getAndSet(snapshot) == null) {
         writer.execute(() -> {
-          AddressBook b = waiting.getAndSet(null);
+          Snapshot b = waiting.getAndSet(null);
           if (b != null) {
             try {
               write(b);
@@ -71,7 +77,7 @@ public interface BookPersister {
     }
 
     @Override
-    public void flush(AddressBook book) throws StoreException {
+    public void flush(Snapshot snapshot) throws StoreException {
       waiting.set(null);
       writer.shutdown();
       try {
@@ -79,11 +85,11 @@ public interface BookPersister {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      write(book);
+      write(snapshot);
     }
 
-    private synchronized void write(AddressBook book) throws StoreException {
-      AddrBookFile.save(file, AddrBookMapping.fromCore(book));
+    private synchronized void write(Snapshot s) throws StoreException {
+      AddrBookFile.save(file, AddrBookMapping.fromCore(s.book(), s.bannedIds()));
     }
   }
 }

@@ -7,6 +7,9 @@ import dev.cairn.core.CoreState;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.Step;
+import dev.cairn.core.WallTime;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.peer.Connection;
 import dev.cairn.core.peer.Direction;
@@ -78,7 +81,8 @@ public final class Node implements AutoCloseable {
       Duration dialTimeout,
       int maxHandshakingInbound,
       BookPersister persister,
-      NodeMetrics metrics) {
+      NodeMetrics metrics,
+      PSortedMap<NodeId, WallTime> initialBannedIds) {
 
     public Settings {
       Objects.requireNonNull(key, "key");
@@ -92,6 +96,15 @@ public final class Node implements AutoCloseable {
       Objects.requireNonNull(dialTimeout, "dialTimeout");
       Objects.requireNonNull(persister, "persister");
       Objects.requireNonNull(metrics, "metrics");
+      Objects.requireNonNull(initialBannedIds, "initialBannedIds");
+    }
+
+    /** Settings of a node that starts with no bans by ID. */
+    public Settings(NodeKey key, String network, String moniker, String listenHost, int listenPort, CoreConfig core,
+        long prngSeed, AddressBook initialBook, MConnConfig mconn, Duration handshakeTimeout, Duration dialTimeout,
+        int maxHandshakingInbound, BookPersister persister, NodeMetrics metrics) {
+      this(key, network, moniker, listenHost, listenPort, core, prngSeed, initialBook, mconn, handshakeTimeout,
+          dialTimeout, maxHandshakingInbound, persister, metrics, TreePMap.empty());
     }
   }
 
@@ -152,7 +165,9 @@ public final class Node implements AutoCloseable {
         observer.onStep(now, wallNow, event, step, nanos);
       }
     };
-    this.driver = new Driver(settings.core(), CoreState.initial(settings.initialBook(), settings.prngSeed()), loop,
+    CoreState initial = CoreState.initial(settings.initialBook(), settings.prngSeed());
+    initial = initial.withPeer(initial.peer().withBannedIds(settings.initialBannedIds()));
+    this.driver = new Driver(settings.core(), initial, loop,
         Driver.Clocks.SYSTEM, this::execute, counting);
   }
 
@@ -202,6 +217,10 @@ public final class Node implements AutoCloseable {
       var book = after.book();
       metrics.addressBook(book.newCount(), book.oldCount(), book.bannedEntries().size() + after.bannedIds().size());
       reportNewBans(before, after);
+      if (before.bannedIds() != after.bannedIds()) {
+        // A ban by ID changes no book, so no PersistBook follows it: persist it here.
+        settings.persister().submit(new BookPersister.Snapshot(after.book(), after.bannedIds()));
+      }
     }
   }
 
@@ -567,7 +586,8 @@ public final class Node implements AutoCloseable {
       }
       case PeerEffect.PublishPeerUpdate u -> log.debug("event=peer_update node={} peer={} status={}", id(),
           u.peer(), u.status());
-      case PeerEffect.PersistBook b -> settings.persister().submit(b.book());
+      case PeerEffect.PersistBook b -> settings.persister().submit(
+          new BookPersister.Snapshot(b.book(), driver.state().peer().bannedIds()));
     }
   }
 
@@ -604,7 +624,7 @@ public final class Node implements AutoCloseable {
   /** Stops listening, closes every connection, persists the book and stops the driver. */
   @Override
   public void close() {
-    CompletableFuture<AddressBook> last = new CompletableFuture<>();
+    CompletableFuture<BookPersister.Snapshot> last = new CompletableFuture<>();
     loop.execute(() -> {
       if (server != null) {
         server.close();
@@ -615,7 +635,7 @@ public final class Node implements AutoCloseable {
         }
       }
       driver.stop();
-      last.complete(driver.state().peer().book());
+      last.complete(new BookPersister.Snapshot(driver.state().peer().book(), driver.state().peer().bannedIds()));
     });
     try {
       settings.persister().flush(last.get());

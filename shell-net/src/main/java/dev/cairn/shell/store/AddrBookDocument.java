@@ -1,5 +1,6 @@
 package dev.cairn.shell.store;
 
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,11 +18,29 @@ import java.util.Objects;
  * @param addrs the book's entries, in file order
  * @param banned Cairn's banned addresses, in file order
  */
-public record AddrBookDocument(String key, List<KnownAddressJson> addrs, List<KnownAddressJson> banned) {
+public record AddrBookDocument(String key, List<KnownAddressJson> addrs, List<KnownAddressJson> banned,
+    List<BannedId> bannedIds) {
+
+  /**
+   * A ban of a peer by ID alone, for peers with no address the book keeps (e.g. an inbound peer
+   * whose advertised address is not routable): Cairn's {@code cairn_banned_ids}.
+   */
+  public record BannedId(String id, OffsetDateTime until) {
+    public BannedId {
+      Objects.requireNonNull(id, "id");
+      Objects.requireNonNull(until, "until");
+    }
+  }
 
   public AddrBookDocument {
     Objects.requireNonNull(key, "key");
     addrs = List.copyOf(addrs);
     banned = List.copyOf(banned);
+    bannedIds = List.copyOf(bannedIds);
+  }
+
+  /** A document without bans by ID. */
+  public AddrBookDocument(String key, List<KnownAddressJson> addrs, List<KnownAddressJson> banned) {
+    this(key, addrs, banned, List.of());
   }
 }

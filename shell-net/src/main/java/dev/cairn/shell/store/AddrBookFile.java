@@ -43,6 +43,9 @@ public final class AddrBookFile {
 
   static final String BANNED_FIELD = "cairn_banned";
 
+  /** Cairn's bans by ID alone ({@code [{"id", "until"}]}); Go's decoder ignores the key too. */
+  static final String BANNED_IDS_FIELD = "cairn_banned_ids";
+
   private static final ObjectMapper JSON =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
@@ -99,7 +102,8 @@ public final class AddrBookFile {
     r.checkDistinct(addrs, "addrs");
     r.checkDistinct(banned, BANNED_FIELD);
     r.checkBucketOccupancy(addrs);
-    return new AddrBookDocument(key, addrs, banned);
+    List<AddrBookDocument.BannedId> bannedIds = r.bannedIds(root.get(BANNED_IDS_FIELD));
+    return new AddrBookDocument(key, addrs, banned, bannedIds);
   }
 
   /** Go's {@code MarshalIndent(book, "", "\t")}, plus {@code cairn_banned} when there are bans. */
@@ -112,6 +116,17 @@ public final class AddrBookFile {
     if (!book.banned().isEmpty()) {
       sb.append(",\n\t\"").append(BANNED_FIELD).append("\": ");
       entries(sb, book.banned());
+    }
+    if (!book.bannedIds().isEmpty()) {
+      sb.append(",\n\t\"").append(BANNED_IDS_FIELD).append("\": [");
+      for (int i = 0; i < book.bannedIds().size(); i++) {
+        AddrBookDocument.BannedId b = book.bannedIds().get(i);
+        sb.append(i == 0 ? "\n\t\t{\n\t\t\t\"id\": " : ",\n\t\t{\n\t\t\t\"id\": ");
+        GoJson.string(sb, b.id());
+        timestamp(sb.append(",\n\t\t\t\"until\": "), b.until());
+        sb.append("\n\t\t}");
+      }
+      sb.append("\n\t]");
     }
     return sb.append("\n}").toString();
   }
@@ -255,6 +270,36 @@ public final class AddrBookFile {
           time(n.get("last_attempt"), path + ".last_attempt"),
           time(n.get("last_success"), path + ".last_success"),
           time(n.get("last_ban_time"), path + ".last_ban_time"));
+    }
+
+    List<AddrBookDocument.BannedId> bannedIds(JsonNode n) throws StoreException {
+      if (n == null || n.isNull()) {
+        return List.of();
+      }
+      if (!n.isArray()) {
+        throw bad(BANNED_IDS_FIELD, "must be an array of {\"id\", \"until\"}, found " + kind(n));
+      }
+      if (n.size() > BANNED_MAX) {
+        throw bad(BANNED_IDS_FIELD, "holds " + n.size() + " entries, more than " + BANNED_MAX);
+      }
+      List<AddrBookDocument.BannedId> out = new ArrayList<>(n.size());
+      java.util.Set<String> seen = new java.util.HashSet<>();
+      for (int i = 0; i < n.size(); i++) {
+        String path = BANNED_IDS_FIELD + "[" + i + "]";
+        JsonNode e = n.get(i);
+        if (e == null || !e.isObject()) {
+          throw bad(path, "must be an object {\"id\", \"until\"}, found " + kind(e));
+        }
+        JsonNode id = e.get("id");
+        if (id == null || !id.isTextual() || !isNodeId(id.textValue())) {
+          throw bad(path + ".id", "must be a node ID of 40 lowercase hex characters, found " + kind(id));
+        }
+        if (!seen.add(id.textValue())) {
+          throw bad(path + ".id", "bans " + id.textValue() + " a second time");
+        }
+        out.add(new AddrBookDocument.BannedId(id.textValue(), time(e.get("until"), path + ".until")));
+      }
+      return out;
     }
 
     private NetAddressJson address(JsonNode n, String path) throws StoreException {

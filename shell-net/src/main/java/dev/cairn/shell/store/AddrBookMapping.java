@@ -45,7 +45,26 @@ public final class AddrBookMapping {
 
   /** The file content for the core's book: entries and bans, each sorted by ID. */
   public static AddrBookDocument fromCore(AddressBook book) {
-    return new AddrBookDocument(book.key().hex(), json(book.entries()), json(book.bannedEntries()));
+    return fromCore(book, org.pcollections.TreePMap.empty());
+  }
+
+  /** The file content for the core's book and its bans by ID alone, each sorted by ID. */
+  public static AddrBookDocument fromCore(AddressBook book,
+      org.pcollections.PSortedMap<dev.cairn.core.NodeId, WallTime> bannedIds) {
+    List<AddrBookDocument.BannedId> ids = new ArrayList<>(bannedIds.size());
+    for (var e : bannedIds.entrySet()) {
+      ids.add(new AddrBookDocument.BannedId(e.getKey().hex(), time(e.getValue())));
+    }
+    return new AddrBookDocument(book.key().hex(), json(book.entries()), json(book.bannedEntries()), ids);
+  }
+
+  /** The bans by ID alone a file holds. */
+  public static org.pcollections.PSortedMap<dev.cairn.core.NodeId, WallTime> bannedIds(AddrBookDocument doc) {
+    org.pcollections.PSortedMap<dev.cairn.core.NodeId, WallTime> out = org.pcollections.TreePMap.empty();
+    for (AddrBookDocument.BannedId b : doc.bannedIds()) {
+      out = out.plus(dev.cairn.core.NodeId.of(b.id()), wall(b.until()));
+    }
+    return out;
   }
 
   private static List<KnownAddress> entries(List<KnownAddressJson> in) {

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,10 +97,6 @@ class NodeEdgeCasesTest {
    * (DESIGN.md §2: "bans are persisted and enforced on inbound connections too").
    */
   @Test
-  @Disabled("bug: a ban by ID alone (PeerState.bannedIds, used when the banned inbound peer's listen address"
-      + " is not in the book, e.g. loopback/private under addr_book_strict = true) is never persisted:"
-      + " PeerEffect.PersistBook carries only the AddressBook and AddrBookMapping.fromCore writes only"
-      + " book.bannedEntries(), so cairn_banned misses the peer and a restart forgets the ban")
   void aBanOfAnInboundPeerWithoutARoutableAddressIsPersisted() throws Exception {
     Path bookFile = home.resolve("addrbook.json");
     int port = TestNodes.freePort();
@@ -121,15 +116,17 @@ class NodeEdgeCasesTest {
     node = null;
     assertThat(bookFile).exists();
     AddrBookDocument doc = AddrBookFile.load(bookFile).orElseThrow();
-    assertThat(doc.banned()).extracting(e -> e.addr().id()).as("cairn_banned of " + Files.readString(bookFile))
-        .contains(m.id().hex());
+    assertThat(doc.bannedIds()).extracting(AddrBookDocument.BannedId::id)
+        .as("cairn_banned_ids of " + Files.readString(bookFile)).containsExactly(m.id().hex());
+    assertThat(doc.bannedIds().get(0).until()).isAfter(java.time.OffsetDateTime.now());
 
     Node.Settings again = TestNodes.settings(key, port, "", TestNodes.emptyBook(), BookPersister.NONE,
         Duration.ofSeconds(3), 16);
     AddressBook restored = AddrBookMapping.toCore(bookFile, again.core().peer().book(), doc);
     node = Node.start(new Node.Settings(again.key(), again.network(), again.moniker(), again.listenHost(),
         again.listenPort(), again.core(), again.prngSeed(), restored, again.mconn(), again.handshakeTimeout(),
-        again.dialTimeout(), again.maxHandshakingInbound(), again.persister(), again.metrics()), nodeGroup, null);
+        again.dialTimeout(), again.maxHandshakingInbound(), again.persister(), again.metrics(),
+        AddrBookMapping.bannedIds(doc)), nodeGroup, null);
     WirePeer.Conn back = m.dial(peers, node.listenAddress(), s -> { }, (s, pex) -> { });
     back.ready.get(5, TimeUnit.SECONDS);
     assertThat(back.closed.get(3, TimeUnit.SECONDS)).as("refused after its handshake").isTrue();
