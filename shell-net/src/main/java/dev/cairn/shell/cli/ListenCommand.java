@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,7 +69,17 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
       description = "least gap between a peer's PexRequests after its two free ones")
   String pexMinInterval;
 
-  private final Map<NodeId, Long> bannedUntil = new ConcurrentHashMap<>();
+  /** Bans this listener remembers at most; past it the oldest ban is forgotten. */
+  static final int BANS_MAX = 4096;
+
+  /** Peers banned in this run, oldest first, bounded so a flood of fresh keys cannot grow it. */
+  private final Map<NodeId, Long> bannedUntil = java.util.Collections.synchronizedMap(
+      new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<NodeId, Long> eldest) {
+          return size() > BANS_MAX;
+        }
+      });
 
   @Override
   public Integer call() throws Exception {
