@@ -108,8 +108,8 @@ public final class LocalNetwork implements AutoCloseable {
         + "laddr = \"tcp://127.0.0.1:" + port + "\"\n"
         + "addr_book_strict = false\n"
         + "allow_duplicate_ip = true\n"
-        // A seed only crawls (CometBFT seeds never run ensure-peers): it keeps no outbound peers.
-        + "max_num_outbound_peers = " + (seed ? 0 : plan.maxOutbound()) + "\n"
+        // A seed dials only to crawl (seed mode: no ensure-peers dials), within the same limit.
+        + "max_num_outbound_peers = " + plan.maxOutbound() + "\n"
         + "max_num_inbound_peers = " + inbound + "\n"
         + "seed_mode = " + seed + "\n"
         + "seeds = \"" + (seed ? "" : String.join(",", seedAddrs)) + "\"\n"
