@@ -1,5 +1,6 @@
 package dev.cairn.shell.cli;
 
+import dev.cairn.shell.node.FailureReasons;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
 public final class Cairn implements Runnable {
 
   /** Software version advertised in NodeInfo and printed by {@code --version}. */
-  public static final String VERSION = "0.1.0";
+  public static final String VERSION = dev.cairn.shell.Version.VERSION;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

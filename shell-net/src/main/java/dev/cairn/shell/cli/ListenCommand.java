@@ -1,5 +1,6 @@
 package dev.cairn.shell.cli;
 
+import dev.cairn.shell.node.FailureReasons;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;

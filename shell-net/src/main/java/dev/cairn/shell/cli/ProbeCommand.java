@@ -1,5 +1,6 @@
 package dev.cairn.shell.cli;
 
+import dev.cairn.shell.node.FailureReasons;
 import dev.cairn.core.NodeId;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.PeerListener;

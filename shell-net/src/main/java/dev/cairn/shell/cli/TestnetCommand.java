@@ -2,7 +2,6 @@ package dev.cairn.shell.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.core.NodeId;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.LocalNetwork;
 import dev.cairn.shell.node.Node;
@@ -151,9 +150,5 @@ final class TestnetCommand implements Callable<Integer> {
         && org.slf4j.LoggerFactory.getLogger("dev.cairn.shell.node") instanceof ch.qos.logback.classic.Logger l) {
       l.setLevel(ch.qos.logback.classic.Level.WARN);
     }
-  }
-
-  static String shortId(NodeId id) {
-    return id.hex().substring(0, 8);
   }
 }

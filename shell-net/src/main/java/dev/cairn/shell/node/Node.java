@@ -155,7 +155,7 @@ public final class Node implements AutoCloseable {
     this.settings = settings;
     this.loop = loop;
     NodeInfo info = new NodeInfo(new NodeInfo.ProtocolVersion(8, 11, 0), settings.key().id().hex(),
-        advertisedListenAddr, settings.network(), dev.cairn.shell.cli.Versions.VERSION,
+        advertisedListenAddr, settings.network(), dev.cairn.shell.Version.VERSION,
         List.of(StandardChannels.PEX.id()), settings.moniker(), new NodeInfo.Other("off", ""));
     this.pipeline = new PeerPipeline.Settings(settings.key(), info, List.of(StandardChannels.PEX), settings.mconn(),
         settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.none(), new SecureRandom());
@@ -501,14 +501,14 @@ public final class Node implements AutoCloseable {
               || cause instanceof io.netty.channel.ConnectTimeoutException
               ? DialOutcome.CONNECT_FAILED : DialOutcome.HANDSHAKE_FAILED);
           log.info("event=dial_failed node={} addr={} reason=\"{}\"", id(), conn.address,
-              cause == null ? "closed" : dev.cairn.shell.cli.Versions.reason(cause));
+              cause == null ? "closed" : FailureReasons.describe(cause));
           driver.post(new CoreEvent.Peer(new PeerEvent.DialFailed(conn.address)));
         }
       }
       case ADMITTED -> {
         settings.metrics().peerDisconnected(conn.address.id());
         log.info("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
-            cause == null ? "closed" : dev.cairn.shell.cli.Versions.reason(cause));
+            cause == null ? "closed" : FailureReasons.describe(cause));
         driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
       }
       case DELIVERED, REFUSED, CLOSED -> { }

@@ -11,7 +11,7 @@ import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.proto.trace.TraceRecord;
-import dev.cairn.shell.cli.Cairn;
+import dev.cairn.shell.Version;
 import dev.cairn.shell.node.Driver;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -249,7 +249,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
     TraceHeader.Builder h = TraceHeader.newBuilder()
         .setFormatVersion(TraceFormat.VERSION)
-        .setCairnVersion(Cairn.VERSION)
+        .setCairnVersion(Version.VERSION)
         .setStateEncoding(CanonicalCodec.schema())
         .setCoreConfig(ByteString.copyFrom(configBytes))
         .setCoreState(ByteString.copyFrom(CanonicalCodec.encodeState(last)))

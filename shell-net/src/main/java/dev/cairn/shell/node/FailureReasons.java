@@ -1,14 +1,14 @@
-package dev.cairn.shell.cli;
+package dev.cairn.shell.node;
 
 import java.net.ConnectException;
 import java.nio.channels.ClosedChannelException;
 
-/** Turns an exception into the one-line reason the CLI prints. */
-final class FailureReasons {
+/** Turns an exception into the one-line reason the CLI prints and the node logs. */
+public final class FailureReasons {
 
   private FailureReasons() {}
 
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root && shouldUnwrap(root)) {
       root = root.getCause();
