@@ -3,7 +3,6 @@ package dev.cairn.shell.cli;
 import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreEvent;
 import dev.cairn.proto.trace.TraceHeader;
-import dev.cairn.proto.trace.TraceRecord;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.TraceFormatException;
@@ -99,18 +98,18 @@ final class TraceCommand implements Runnable {
       try (TraceReader r = TraceReader.open(file)) {
         out.println(headerLine(file, r.header()));
         for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
-          TraceRecord rec = e.get().record();
-          if (rec.getStep() > to) {
+          TraceReader.Entry rec = e.get();
+          if (rec.step() > to) {
             break;
           }
           CoreEvent event;
           try {
-            event = EventCodec.decode(rec.getEvent());
+            event = EventCodec.decode(rec.event());
           } catch (EventCodec.InvalidEventException x) {
-            throw new TraceFormatException(file + ": corrupt step " + rec.getStep() + " (record " + e.get().index()
-                + " at byte offset " + e.get().offset() + "): " + x.getMessage());
+            throw new TraceFormatException(file + ": corrupt step " + rec.step() + " (record " + rec.index()
+                + " at byte offset " + rec.offset() + "): " + x.getMessage());
           }
-          if (selected(rec.getStep(), event)) {
+          if (selected(rec.step(), event)) {
             out.println(TraceText.record(r.header(), rec, event));
           }
         }
@@ -128,7 +127,7 @@ final class TraceCommand implements Runnable {
             break;
           }
           if (selected(st.stepNumber(), st.event())) {
-            out.println(TraceText.record(replay.header(), st.entry().record(), st.event()));
+            out.println(TraceText.record(replay.header(), st.entry(), st.event()));
             if (effects && st.step() != null) {
               for (CoreEffect f : st.step().effects()) {
                 out.println("         -> " + TraceText.effect(f));
@@ -144,13 +143,18 @@ final class TraceCommand implements Runnable {
             break;
           }
         }
+        if (status == OK && replay.endMismatch().isPresent()) {
+          out.println("MISMATCH " + replay.endMismatch().get());
+          status = DIFFERS;
+        }
       }
       return status;
     }
   }
 
   @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = "Re-run the core from the trace's header and verify every recorded digest.")
+      description = "Re-run the core from the trace's header and verify every step's outcome and effects digest, "
+          + "and the state digest at each checkpoint and at the end of the file.")
   static final class Replay_ implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -175,25 +179,36 @@ final class TraceCommand implements Runnable {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
             out.println("MISMATCH at " + st.mismatch().get());
-            out.println("  event: " + TraceText.record(replay.header(), st.entry().record(), st.event()));
+            out.println("  event: " + TraceText.record(replay.header(), st.entry(), st.event()));
             out.println("  " + count + " steps before it replayed identically");
             return DIFFERS;
           }
           count++;
           last = st.stepNumber();
           if (at != null && at == last) {
-            out.println("# state after step " + last + ": " + TraceText.record(replay.header(), st.entry().record(),
+            out.println("# state after step " + last + ": " + TraceText.record(replay.header(), st.entry(),
                 st.event()).strip());
             out.println(ValueJson.pretty(st.step().state()));
             printed = true;
           }
         }
+        if (replay.endMismatch().isPresent()) {
+          out.println("MISMATCH at the end of the file: " + replay.endMismatch().get());
+          out.println("  " + count + " steps before it replayed identically");
+          return DIFFERS;
+        }
         if (at != null && !printed) {
           err.println("cairn trace replay: step " + at + " is not in " + file + " (steps " + first + ".." + last + ")");
           return BROKEN;
         }
-        out.println("OK: " + count + " steps replayed (steps " + first + ".." + last
-            + "), every outcome, effects digest and state digest matches");
+        out.println("OK: " + count + " steps replayed (steps " + first + ".." + last + "), every outcome and effects"
+            + " digest matches, and the state digest at " + replay.checkpointsVerified() + " checkpoint"
+            + (replay.checkpointsVerified() == 1 ? "" : "s"));
+        if (replay.trailer().isEmpty() && count > 0) {
+          long v = replay.lastVerifiedStateStep();
+          out.println("  the file has no trailer (its writer did not close it): the steps after "
+              + (v < first ? "the header" : "step " + v) + " were checked by their outcomes and effects only");
+        }
         return OK;
       } catch (IOException | TraceFormatException e) {
         out.flush();
@@ -224,7 +239,8 @@ final class TraceCommand implements Runnable {
           out.println("DIVERGE before the first step: the core configs differ");
           return DIFFERS;
         }
-        if (ha.getFirstStep() != hb.getFirstStep() || !ha.getCoreState().equals(hb.getCoreState())) {
+        if (ha.getFirstStep() != hb.getFirstStep() || !ha.getCoreState().equals(hb.getCoreState())
+            || ha.getPreviousDigest() != hb.getPreviousDigest()) {
           out.println("DIVERGE before the first step: the initial states differ (first steps " + ha.getFirstStep()
               + " and " + hb.getFirstStep() + ")");
           return DIFFERS;
@@ -234,20 +250,25 @@ final class TraceCommand implements Runnable {
           Optional<TraceReader.Entry> ea = ra.next();
           Optional<TraceReader.Entry> eb = rb.next();
           if (ea.isEmpty() && eb.isEmpty()) {
+            if (ra.trailer().isPresent() && rb.trailer().isPresent()
+                && !java.util.Arrays.equals(ra.trailer().get().stateDigest(), rb.trailer().get().stateDigest())) {
+              out.println("DIVERGE after the last step: the final states differ (trailer digest)");
+              return DIFFERS;
+            }
             out.println("SAME: " + same + " steps, identical events, outcomes and digests");
             return OK;
           }
           if (ea.isEmpty() || eb.isEmpty()) {
-            long step = (ea.isPresent() ? ea : eb).get().record().getStep();
+            long step = (ea.isPresent() ? ea : eb).get().step();
             out.println("DIVERGE at step " + step + ": " + (ea.isEmpty() ? a : b) + " ends after " + same
                 + " steps, " + (ea.isEmpty() ? b : a) + " goes on");
             return DIFFERS;
           }
-          TraceRecord x = ea.get().record();
-          TraceRecord y = eb.get().record();
+          TraceReader.Entry x = ea.get();
+          TraceReader.Entry y = eb.get();
           String what = difference(x, y);
           if (what != null) {
-            out.println("DIVERGE at step " + x.getStep() + ": " + what);
+            out.println("DIVERGE at step " + x.step() + ": " + what);
             out.println("  A: " + line(ha, x));
             out.println("  B: " + line(hb, y));
             return DIFFERS;
@@ -262,27 +283,30 @@ final class TraceCommand implements Runnable {
       }
     }
 
-    private static String difference(TraceRecord x, TraceRecord y) {
-      if (!x.getEvent().equals(y.getEvent())) {
+    private static String difference(TraceReader.Entry x, TraceReader.Entry y) {
+      if (!x.sameEvent(y)) {
         return "the events differ";
       }
-      if (x.getRejected() != y.getRejected() || !x.getRejectedReason().equals(y.getRejectedReason())) {
+      if (x.monoNanos() != y.monoNanos() || x.wallMillis() != y.wallMillis()) {
+        return "the times differ";
+      }
+      if (x.rejected() != y.rejected() || !x.rejectedReason().equals(y.rejectedReason())) {
         return "the outcomes differ";
       }
-      if (!x.getEffectsDigest().equals(y.getEffectsDigest())) {
+      if (x.effectsDigest() != y.effectsDigest()) {
         return "the effects differ (digest)";
       }
-      if (!x.getStateDigest().equals(y.getStateDigest())) {
-        return "the resulting states differ (digest)";
+      if (x.stateDiffers(y)) {
+        return "the resulting states differ (checkpoint digest)";
       }
       return null;
     }
 
-    private static String line(TraceHeader h, TraceRecord r) {
+    private static String line(TraceHeader h, TraceReader.Entry r) {
       try {
-        return TraceText.record(h, r, EventCodec.decode(r.getEvent())).strip();
+        return TraceText.record(h, r, EventCodec.decode(r.event())).strip();
       } catch (EventCodec.InvalidEventException e) {
-        return "step " + r.getStep() + ": undecodable event (" + e.getMessage() + ")";
+        return "step " + r.step() + ": undecodable event (" + e.getMessage() + ")";
       }
     }
   }

@@ -2,12 +2,14 @@ package dev.cairn.shell.trace;
 
 import dev.cairn.core.CoreConfig;
 import dev.cairn.core.CoreEffect;
+import dev.cairn.core.CoreInvariants;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.book.BookKey;
 import dev.cairn.core.book.BucketTable;
 import dev.cairn.core.book.KnownAddress;
+import dev.cairn.core.peer.PeerInvariants;
 import dev.cairn.core.peer.Timers;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -34,8 +36,8 @@ import org.pcollections.TreePMap;
 import org.pcollections.TreePSet;
 
 /**
- * The canonical byte encoding of the core's values (its config, state and effects), written
- * into trace headers and hashed into the per-step digests. It walks the values by their declared
+ * The canonical byte encoding of the core's values (its config and state), written into trace
+ * headers and hashed into the checkpoints' state digests ({@link Digester}). It walks the values by their declared
  * types, so a field added to a core record is encoded without a change here:
  *
  * <ul>
@@ -95,18 +97,21 @@ public final class CanonicalCodec {
 
   /** The state of {@code bytes}; its address book is rebuilt under {@code cfg}'s book config. */
   public static CoreState decodeState(byte[] bytes, CoreConfig cfg) {
-    return (CoreState) new Reader(bytes, cfg.peer().book()).readAll(CoreState.class);
+    CoreState s = (CoreState) new Reader(bytes, cfg.peer().book()).readAll(CoreState.class);
+    // A recorded state held the invariants (the core checks them after every step); one that
+    // does not was altered, and stepping it would break the core's assertions.
+    List<String> broken = new ArrayList<>(PeerInvariants.violations(cfg.peer(), s.peer()));
+    broken.addAll(CoreInvariants.violations(cfg, s));
+    if (!broken.isEmpty()) {
+      throw new DecodeException("the decoded state breaks the core's invariants " + broken);
+    }
+    return s;
   }
 
   static byte[] encode(Type type, Object value) {
     Writer w = new Writer(null);
     w.write(type, value);
     return w.out.toByteArray();
-  }
-
-  /** The encoding of a step's effects, with address books replaced by their digest (see {@link Digester}). */
-  static void writeEffects(Writer w, List<CoreEffect> effects) {
-    w.write(EFFECTS, effects);
   }
 
   /**
@@ -597,6 +602,14 @@ public final class CanonicalCodec {
       int nOld = readInt();
       int newLength = readInt();
       int oldLength = readInt();
+      if (newLength < 0 || newLength > bookConfig.newBucketCount()) {
+        throw new DecodeException("new bucket table length " + newLength + " at byte " + (pos - 8)
+            + " is outside 0.." + bookConfig.newBucketCount() + " (the book config's new bucket count)");
+      }
+      if (oldLength < 0 || oldLength > bookConfig.oldBucketCount()) {
+        throw new DecodeException("old bucket table length " + oldLength + " at byte " + (pos - 4)
+            + " is outside 0.." + bookConfig.oldBucketCount() + " (the book config's old bucket count)");
+      }
       AddressBook b;
       try {
         b = AddressBook.restore(bookConfig, key, entries, bans);

@@ -1,21 +1,18 @@
 package dev.cairn.shell.trace;
 
-import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.KnownAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * The digests of one step: the first {@value #LENGTH} bytes of SHA-256 over the canonical
- * encoding ({@link CanonicalCodec}) of the step's effects, and of its new state. Inside both, an
- * address book is written as a SHA-256 over its entries' own hashes ({@link #bookDigest}),
- * computed once per book value: most steps leave the book as it was (the same object), and a {@code PersistBook} effect
- * carries the very book of the new state, so a step pays for encoding the book only when it
- * changed it.
+ * The state digest of trace checkpoints: the first {@value #LENGTH} bytes of SHA-256 over the
+ * canonical encoding ({@link CanonicalCodec}) of a core state, in which the address book is
+ * written as a SHA-256 over its entries' own hashes ({@link #bookDigest}); an entry's hash is
+ * remembered while the entry object stays in the book, so a digest pays for encoding only the
+ * entries that changed since the previous one. (The per-step digest is {@link EffectsDigest}.)
  *
  * <p>Not thread-safe: one digester per writing or replaying thread.
  */
@@ -34,13 +31,6 @@ public final class Digester {
   private byte[] lastBookDigest;
   private AddressBook previousBook;
   private byte[] previousBookDigest;
-
-  /** Digest of the effects of a step. */
-  public byte[] effects(List<CoreEffect> effects) {
-    writer.out.reset();
-    CanonicalCodec.writeEffects(writer, effects);
-    return finish();
-  }
 
   /** Digest of a state. */
   public byte[] state(CoreState state) {

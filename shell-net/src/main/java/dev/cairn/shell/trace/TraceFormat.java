@@ -9,8 +9,12 @@ public final class TraceFormat {
   public static final String MAGIC_TEXT = "CAIRNTRC";
   static final byte[] MAGIC = MAGIC_TEXT.getBytes(StandardCharsets.US_ASCII);
 
-  /** The format version this build writes and reads. */
-  public static final int VERSION = 1;
+  /**
+   * The format version this build writes and reads. Version 1 carried a SHA-256 of the effects
+   * and of the whole state on every record; version 2 a chained XXH64 of each step on every
+   * record and a state digest at checkpoints and at the end of each file.
+   */
+  public static final int VERSION = 2;
 
   /** Largest header accepted: the encoded state of a 100k-address book is about 15 MB. */
   static final int MAX_HEADER_BYTES = 256 << 20;

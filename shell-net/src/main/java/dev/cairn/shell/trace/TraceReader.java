@@ -1,54 +1,169 @@
 package dev.cairn.shell.trace;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.proto.trace.TraceRecord;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * Reads one trace file: the magic, the header, then the records one at a time. Anything that
- * is not a well-formed trace ({@link TraceFormatException}) is reported with the byte offset and
- * the record number where it went wrong; nothing is skipped silently.
+ * Reads one trace file: the magic, the header, then the records one at a time, and the trailer
+ * that ends a file its writer closed. Anything that is not a well-formed trace
+ * ({@link TraceFormatException}) is reported with the byte offset and the record number where it
+ * went wrong; nothing is skipped silently.
  */
 public final class TraceReader implements AutoCloseable {
 
-  /** One record and where it was found. */
-  public record Entry(long index, long offset, TraceRecord record) {}
+  /**
+   * One record and where it was found. The record's fields are read from its bytes; the
+   * protobuf {@link TraceRecord} and {@link Event} objects are built only when asked for.
+   */
+  public static final class Entry {
+    private final long index;
+    private final long offset;
+    private final byte[] bytes;
+    private final RecordCodec.Fields fields;
+    private Event event;
+    private TraceRecord record;
+
+    private Entry(long index, long offset, byte[] bytes, RecordCodec.Fields fields) {
+      this.index = index;
+      this.offset = offset;
+      this.bytes = bytes;
+      this.fields = fields;
+    }
+
+    /** Position of the record in its file: 0 for the first. */
+    public long index() {
+      return index;
+    }
+
+    /** Byte offset of the record's length prefix in its file. */
+    public long offset() {
+      return offset;
+    }
+
+    public long step() {
+      return fields.step;
+    }
+
+    public long monoNanos() {
+      return fields.monoNanos;
+    }
+
+    public long wallMillis() {
+      return fields.wallMillis;
+    }
+
+    public long effectsDigest() {
+      return fields.effectsDigest;
+    }
+
+    /** The state digest of a checkpoint record. */
+    public Optional<byte[]> stateDigest() {
+      return fields.stateOff < 0 ? Optional.empty()
+          : Optional.of(Arrays.copyOfRange(bytes, fields.stateOff, fields.stateOff + fields.stateLen));
+    }
+
+    public boolean isCheckpoint() {
+      return fields.stateOff >= 0;
+    }
+
+    public boolean rejected() {
+      return fields.rejected;
+    }
+
+    public String rejectedReason() {
+      return fields.reason;
+    }
+
+    /** The recorded event as protobuf. */
+    public Event event() {
+      return event;
+    }
+
+    /** Whether two records hold the same event, byte for byte. */
+    public boolean sameEvent(Entry other) {
+      return Arrays.equals(bytes, fields.eventOff, fields.eventOff + fields.eventLen, other.bytes,
+          other.fields.eventOff, other.fields.eventOff + other.fields.eventLen);
+    }
+
+    /** Whether both records carry a state digest and they differ. */
+    public boolean stateDiffers(Entry other) {
+      return isCheckpoint() && other.isCheckpoint() && !Arrays.equals(bytes, fields.stateOff,
+          fields.stateOff + fields.stateLen, other.bytes, other.fields.stateOff,
+          other.fields.stateOff + other.fields.stateLen);
+    }
+
+    long digestOver(EffectsDigest d, long previous, dev.cairn.core.Outcome outcome,
+        java.util.List<dev.cairn.core.CoreEffect> effects) {
+      return d.digest(previous, fields.step, fields.monoNanos, fields.wallMillis, bytes, fields.eventOff,
+          fields.eventLen, outcome, effects);
+    }
+
+    boolean stateDigestEquals(byte[] digest) {
+      return Arrays.equals(bytes, fields.stateOff, fields.stateOff + fields.stateLen, digest, 0, digest.length);
+    }
+
+    /** The whole record as protobuf (parsed on first use). */
+    public TraceRecord record() {
+      if (record == null) {
+        try {
+          record = TraceRecord.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException("record " + index + " read by hand but not by protobuf", e);
+        }
+      }
+      return record;
+    }
+  }
+
+  /** What the trailer of a closed file says: the state digest after its last step. */
+  public record Trailer(long step, long effectsDigest, byte[] stateDigest, long offset) {}
 
   private final Path file;
   private final InputStream in;
   private final TraceHeader header;
-  private long offset;
+  private byte[] buf = new byte[1 << 16];
+  private int pos;
+  private int lim;
+  private long bufStart; // file offset of buf[0]
   private long index;
   private long nextStep;
+  private Trailer trailer;
+  private boolean ended;
 
   private TraceReader(Path file, InputStream in) throws IOException, TraceFormatException {
     this.file = file;
     this.in = in;
-    byte[] magic = in.readNBytes(TraceFormat.MAGIC.length);
-    offset = magic.length;
-    if (magic.length < TraceFormat.MAGIC.length || !java.util.Arrays.equals(magic, TraceFormat.MAGIC)) {
+    fill(TraceFormat.MAGIC.length);
+    if (lim < TraceFormat.MAGIC.length
+        || !Arrays.equals(buf, 0, TraceFormat.MAGIC.length, TraceFormat.MAGIC, 0, TraceFormat.MAGIC.length)) {
       throw new TraceFormatException(file + " is not a Cairn trace: it does not start with the magic bytes \""
           + TraceFormat.MAGIC_TEXT + "\" (at byte offset 0)");
     }
-    long at = offset;
-    byte[] bytes = frame(TraceFormat.MAX_HEADER_BYTES, "the header");
-    if (bytes == null) {
+    pos = TraceFormat.MAGIC.length;
+    long at = offset();
+    int length = frame(TraceFormat.MAX_HEADER_BYTES, "the header");
+    if (length < 0) {
       throw new TraceFormatException(file + ": truncated: the file ends at byte offset " + at + " before its header");
     }
     try {
-      header = TraceHeader.parseFrom(bytes);
+      header = TraceHeader.parseFrom(Arrays.copyOfRange(buf, pos, pos + length));
     } catch (InvalidProtocolBufferException e) {
       throw new TraceFormatException(file + ": corrupt header at byte offset " + at + ": " + e.getMessage());
     }
+    pos += length;
     if (header.getFormatVersion() != TraceFormat.VERSION) {
       throw new TraceFormatException(file + ": trace format version " + header.getFormatVersion()
-          + " (written by cairn " + header.getCairnVersion() + "); this cairn reads version " + TraceFormat.VERSION);
+          + " (written by cairn " + header.getCairnVersion() + "); this cairn reads version " + TraceFormat.VERSION
+          + (header.getFormatVersion() < TraceFormat.VERSION
+              ? " only: replay the file with the cairn that wrote it" : ": it needs a newer cairn"));
     }
     nextStep = header.getFirstStep();
   }
@@ -57,7 +172,7 @@ public final class TraceReader implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw new TraceFormatException(file + " does not exist or is not a file");
     }
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    InputStream in = Files.newInputStream(file);
     try {
       return new TraceReader(file, in);
     } catch (IOException | TraceFormatException | RuntimeException e) {
@@ -74,70 +189,141 @@ public final class TraceReader implements AutoCloseable {
     return header;
   }
 
-  /** The next record, or empty at the clean end of the file. */
+  /**
+   * The trailer, once {@link #next} has returned empty; empty when the file ends without one
+   * (its writer did not close it: the process stopped first).
+   */
+  public Optional<Trailer> trailer() {
+    return Optional.ofNullable(trailer);
+  }
+
+  /** The next record, or empty at the end of the file (after the trailer, if any). */
   public Optional<Entry> next() throws IOException, TraceFormatException {
-    long at = offset;
-    String what = "record " + index;
-    byte[] bytes = frame(TraceFormat.MAX_RECORD_BYTES, what);
-    if (bytes == null) {
+    if (ended) {
       return Optional.empty();
     }
-    TraceRecord r;
-    try {
-      r = TraceRecord.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new TraceFormatException(file + ": corrupt " + what + " at byte offset " + at + ": " + e.getMessage());
+    long at = offset();
+    int length = frame(TraceFormat.MAX_RECORD_BYTES, null);
+    if (length < 0) {
+      ended = true;
+      return Optional.empty();
     }
-    if (r.getStep() != nextStep) {
-      throw new TraceFormatException(file + ": " + what + " at byte offset " + at + " is step " + r.getStep()
+    if (trailer != null) {
+      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at
+          + ": it follows the file's trailer (at byte offset " + trailer.offset() + "), which must come last");
+    }
+    byte[] bytes = Arrays.copyOfRange(buf, pos, pos + length);
+    pos += length;
+    RecordCodec.Fields f;
+    try {
+      f = RecordCodec.decode(bytes, 0, bytes.length);
+    } catch (RecordCodec.Malformed e) {
+      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": " + e.getMessage());
+    }
+    if (f.stateOff >= 0 && f.stateLen != Digester.LENGTH) {
+      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": a state digest of "
+          + f.stateLen + " bytes, expected " + Digester.LENGTH);
+    }
+    if (f.trailer) {
+      if (index == 0 || f.step != nextStep - 1 || f.stateOff < 0 || f.eventOff >= 0) {
+        throw new TraceFormatException(file + ": corrupt trailer (" + what() + ") at byte offset " + at
+            + ": it must follow a record, name the last step (" + (nextStep - 1) + ", it names " + f.step
+            + ") and carry a state digest and no event");
+      }
+      trailer = new Trailer(f.step, f.effectsDigest, Arrays.copyOfRange(bytes, f.stateOff, f.stateOff + f.stateLen),
+          at);
+      index++;
+      return next();
+    }
+    if (f.step != nextStep) {
+      throw new TraceFormatException(file + ": " + what() + " at byte offset " + at + " is step " + f.step
           + ", expected step " + nextStep + " (steps are consecutive)");
     }
-    if (r.getEffectsDigest().size() != Digester.LENGTH || r.getStateDigest().size() != Digester.LENGTH) {
-      throw new TraceFormatException(file + ": corrupt " + what + " at byte offset " + at + ": digests of "
-          + r.getEffectsDigest().size() + " and " + r.getStateDigest().size() + " bytes, expected " + Digester.LENGTH);
+    if (f.eventOff < 0) {
+      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": it has no event");
+    }
+    Entry e = new Entry(index, at, bytes, f);
+    try {
+      e.event = Event.parseFrom(java.nio.ByteBuffer.wrap(bytes, f.eventOff, f.eventLen));
+    } catch (InvalidProtocolBufferException x) {
+      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": its event: "
+          + x.getMessage());
     }
     nextStep++;
-    return Optional.of(new Entry(index++, at, r));
+    index++;
+    return Optional.of(e);
+  }
+
+  private String what() {
+    return "record " + index;
+  }
+
+  private long offset() {
+    return bufStart + pos;
   }
 
   /**
-   * One length-delimited frame; null at a clean end of file (no byte of a new frame).
-   * A frame cut short or with an impossible length is an error naming its offset.
+   * Reads one frame's length prefix and makes its bytes available at {@code buf[pos, pos + length)};
+   * -1 at a clean end of file (no byte of a new frame). A frame cut short or with an impossible
+   * length is an error naming its offset.
    */
-  private byte[] frame(int max, String what) throws IOException, TraceFormatException {
-    long at = offset;
+  private int frame(int max, String frameName) throws IOException, TraceFormatException {
+    long at = offset();
+    java.util.function.Supplier<String> name = () -> frameName != null ? frameName : "record " + index;
     long length = 0;
     int shift = 0;
     while (true) {
-      int b = in.read();
-      if (b < 0) {
-        if (offset == at) {
-          return null;
+      if (pos == lim && !fill(1)) {
+        if (offset() == at) {
+          return -1;
         }
-        throw new TraceFormatException(file + ": truncated: " + what + " at byte offset " + at
+        throw new TraceFormatException(file + ": truncated: " + name.get() + " at byte offset " + at
             + " ends inside its length prefix");
       }
-      offset++;
+      int b = buf[pos++];
       length |= (long) (b & 0x7f) << shift;
       if ((b & 0x80) == 0) {
         break;
       }
       shift += 7;
       if (shift > 35) {
-        throw new TraceFormatException(file + ": corrupt " + what + " at byte offset " + at + ": length prefix too long");
+        throw new TraceFormatException(file + ": corrupt " + name.get() + " at byte offset " + at + ": length prefix too long");
       }
     }
     if (length > max) {
-      throw new TraceFormatException(file + ": corrupt " + what + " at byte offset " + at + ": length " + length
+      throw new TraceFormatException(file + ": corrupt " + name.get() + " at byte offset " + at + ": length " + length
           + " exceeds the limit of " + max + " bytes");
     }
-    byte[] bytes = in.readNBytes((int) length);
-    offset += bytes.length;
-    if (bytes.length < length) {
-      throw new TraceFormatException(file + ": truncated: " + what + " at byte offset " + at + " needs " + length
-          + " bytes, the file ends after " + bytes.length + " (at byte offset " + offset + ")");
+    if (lim - pos < length && !fill((int) length)) {
+      long have = lim - pos;
+      throw new TraceFormatException(file + ": truncated: " + name.get() + " at byte offset " + at + " needs " + length
+          + " bytes, the file ends after " + have + " (at byte offset " + (offset() + have) + ")");
     }
-    return bytes;
+    return (int) length;
+  }
+
+  /** Makes at least {@code n} bytes available from {@code pos}; false if the file ends first. */
+  private boolean fill(int n) throws IOException {
+    if (lim - pos >= n) {
+      return true;
+    }
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, lim - pos);
+      bufStart += pos;
+      lim -= pos;
+      pos = 0;
+    }
+    if (n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
+    }
+    while (lim < n) {
+      int r = in.read(buf, lim, buf.length - lim);
+      if (r < 0) {
+        return false;
+      }
+      lim += r;
+    }
+    return true;
   }
 
   @Override

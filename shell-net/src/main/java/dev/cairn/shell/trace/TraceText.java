@@ -26,6 +26,15 @@ public final class TraceText {
         r.getRejected() ? "  [rejected: " + r.getRejectedReason() + "]" : "");
   }
 
+  /** The same line from a record as {@link TraceReader} reads it. */
+  public static String record(TraceHeader h, TraceReader.Entry r, CoreEvent event) {
+    double secs = (r.monoNanos() - h.getStartMonoNanos()) / 1e9;
+    String fields = EventCodec.fields(event);
+    return String.format(Locale.ROOT, "%6d  +%10.6fs  %s  %s%s%s", r.step(), secs,
+        Instant.ofEpochMilli(r.wallMillis()), EventCodec.name(event), fields.isEmpty() ? "" : " " + fields,
+        r.rejected() ? "  [rejected: " + r.rejectedReason() + "]" : "");
+  }
+
   /** An effect: its command and fields. */
   public static String effect(CoreEffect e) {
     return switch (e) {

@@ -10,19 +10,19 @@ import dev.cairn.core.Outcome;
 import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.proto.trace.TraceHeader;
-import dev.cairn.proto.trace.TraceRecord;
 import dev.cairn.shell.Version;
 import dev.cairn.shell.node.Driver;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,33 +30,44 @@ import org.slf4j.LoggerFactory;
  * Records every core step of a node into a trace file (format: {@code cairn/trace.proto}).
  *
  * <p>On the driver's loop, {@link #onStep} only puts the step (references to immutable values)
- * into a bounded queue. A background thread numbers the steps, computes the digests, encodes the
- * records and writes them through a buffer, flushing when the buffer fills or the queue runs dry.
- * If the queue stays full for longer than {@link Options#maxBlock} the writer gives up (logs
- * once, closes the file, records nothing more) rather than hold the node back: the file then ends
- * with the last step it holds, and replays up to there.
+ * into a bounded single-producer ring: no lock, no wake-up of the writer thread (which sleeps
+ * when idle and polls again after at most {@value #MAX_IDLE_MILLIS} ms, or is woken when the ring
+ * is half full). The writer thread numbers the steps, computes each record's chained effects
+ * digest ({@link EffectsDigest}), a state digest every {@link Options#checkpointInterval} steps
+ * ({@link Digester}), encodes the records and writes them through a buffer, flushing when it
+ * runs out of work. If the ring stays full for longer than {@link Options#maxBlock} the writer
+ * gives up (logs once, closes the file, records nothing more) rather than hold the node back:
+ * the file then ends with the last step it holds, and replays up to there.
  *
  * <p>Files rotate by size: the trace starts in {@code FILE}, and once a file reaches
  * {@link Options#maxFileBytes} the next record starts {@code FILE.1}, then {@code FILE.2}, …;
  * each begins with a header carrying the core state before its first record, so each replays
- * alone. At most {@link Options#maxFiles} files are kept; older ones are deleted.
+ * alone, and each file the writer closes ends with a trailer holding the digest of its final
+ * state. At most {@link Options#maxFiles} files are kept; older ones are deleted.
  */
 public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(TraceWriter.class);
 
+  /** Longest sleep of an idle writer thread before it looks at the ring again. */
+  static final long MAX_IDLE_MILLIS = 10;
+
+  /** Default steps between two state digests. */
+  public static final int DEFAULT_CHECKPOINT_INTERVAL = 1024;
+
   /**
    * Limits of a writer.
    *
-   * @param file           the first file; rotated files add {@code .1}, {@code .2}, …
-   * @param maxFileBytes   a file is closed after the record that takes it past this size
-   * @param maxFiles       files kept on disk, the newest ones
-   * @param queueCapacity  steps that may wait for the background thread
-   * @param maxBlock       how long {@link #onStep} may wait for room before the writer gives up
-   * @param specHash       hash of the TLA+ modules the core mirrors, if known
+   * @param file                the first file; rotated files add {@code .1}, {@code .2}, …
+   * @param maxFileBytes        a file is closed after the record that takes it past this size
+   * @param maxFiles            files kept on disk, the newest ones
+   * @param queueCapacity       steps that may wait for the background thread (rounded up to a power of two)
+   * @param maxBlock            how long {@link #onStep} may wait for room before the writer gives up
+   * @param specHash            hash of the TLA+ modules the core mirrors, if known
+   * @param checkpointInterval  a record carries a state digest every this many steps (0: only at the end of a file)
    */
   public record Options(Path file, long maxFileBytes, int maxFiles, int queueCapacity, Duration maxBlock,
-      SpecHash specHash) {
+      SpecHash specHash, int checkpointInterval) {
     public Options {
       Objects.requireNonNull(file, "file");
       Objects.requireNonNull(maxBlock, "maxBlock");
@@ -67,38 +78,71 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
       if (maxFiles < 1) {
         throw new IllegalArgumentException("trace maxFiles must be at least 1, got " + maxFiles);
       }
-      if (queueCapacity < 1) {
-        throw new IllegalArgumentException("trace queueCapacity must be at least 1, got " + queueCapacity);
+      if (queueCapacity < 1 || queueCapacity > 1 << 24) {
+        throw new IllegalArgumentException("trace queueCapacity must be in 1..2^24, got " + queueCapacity);
+      }
+      if (checkpointInterval < 0) {
+        throw new IllegalArgumentException("trace checkpointInterval must not be negative, got " + checkpointInterval);
       }
     }
 
-    /** 64 MiB per file, 16 files, 65 536 queued steps, 1 s of patience. */
+    /** With the default checkpoint interval. */
+    public Options(Path file, long maxFileBytes, int maxFiles, int queueCapacity, Duration maxBlock,
+        SpecHash specHash) {
+      this(file, maxFileBytes, maxFiles, queueCapacity, maxBlock, specHash, DEFAULT_CHECKPOINT_INTERVAL);
+    }
+
+    /** 64 MiB per file, 16 files, 65 536 queued steps, 1 s of patience, a state digest every 1 024 steps. */
     public static Options defaults(Path file) {
       return new Options(file, 64L << 20, 16, 1 << 16, Duration.ofSeconds(1), SpecHash.fromClasspath());
+    }
+
+    public Options withCheckpointInterval(int steps) {
+      return new Options(file, maxFileBytes, maxFiles, queueCapacity, maxBlock, specHash, steps);
     }
   }
 
   private record Pending(MonoTime now, WallTime wallNow, CoreEvent event, Step<CoreState, CoreEffect> step) {}
 
-  private static final Pending END = new Pending(null, null, null, null);
+  private static final VarHandle HEAD;
+  private static final VarHandle TAIL;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      HEAD = l.findVarHandle(TraceWriter.class, "head", long.class);
+      TAIL = l.findVarHandle(TraceWriter.class, "tail", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Options options;
   private final CoreConfig config;
   private final long seed;
   private final byte[] configBytes;
-  private final BlockingQueue<Pending> queue;
+  private final Pending[] ring;
+  private final int mask;
   private final Thread thread;
   private volatile boolean failed;
-  private long submitted; // driver thread only
+  private volatile boolean closing;
+  private volatile boolean sleeping;
+  @SuppressWarnings("unused") private volatile long head; // next slot the writer thread takes (VarHandle HEAD)
+  @SuppressWarnings("unused") private volatile long tail; // next slot onStep fills (VarHandle TAIL)
+  private long cachedHead; // driver thread only
   private volatile long written;
 
   // owned by the background thread
   private final Digester digester = new Digester();
+  private final EffectsDigest effectsDigest = new EffectsDigest();
+  private final RecordCodec.Out record = new RecordCodec.Out();
   private CoreState last;
+  private long lastDigest;
   private long nextStep;
   private int segment = -1;
   private OutputStream out;
   private long fileBytes;
+  private boolean recordsInFile;
 
   /**
    * A writer for a core run with {@code config} from {@code initial} (as built by
@@ -110,7 +154,9 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     this.last = Objects.requireNonNull(initial, "initial");
     this.seed = seed;
     this.configBytes = CanonicalCodec.encodeConfig(config);
-    this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
+    int capacity = Integer.highestOneBit(options.queueCapacity() - 1) << 1;
+    this.ring = new Pending[Math.max(1, capacity)];
+    this.mask = ring.length - 1;
     this.thread = new Thread(this::run, "cairn-trace-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -130,28 +176,51 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     if (failed) {
       return;
     }
-    Pending p = new Pending(now, wallNow, event, step);
-    submitted++;
-    if (queue.offer(p)) {
-      return;
-    }
-    try {
-      if (!queue.offer(p, options.maxBlock().toNanos(), TimeUnit.NANOSECONDS)) {
-        fail("the trace queue stayed full for " + options.maxBlock() + " (" + options.queueCapacity() + " steps)");
+    long t = (long) TAIL.getOpaque(this);
+    if (t - cachedHead >= ring.length) {
+      cachedHead = (long) HEAD.getAcquire(this);
+      if (t - cachedHead >= ring.length && !waitForRoom(t)) {
+        return;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      fail("interrupted while waiting for room in the trace queue");
+    }
+    ring[(int) t & mask] = new Pending(now, wallNow, event, step);
+    TAIL.setRelease(this, t + 1);
+    if (sleeping) { // the writer thread idles: wake it only once the ring is half full
+      cachedHead = (long) HEAD.getAcquire(this);
+      if (t + 1 - cachedHead > ring.length >> 1) {
+        LockSupport.unpark(thread);
+      }
     }
   }
 
-  /** Writes every queued step, closes the file and stops the background thread. */
+  private boolean waitForRoom(long t) {
+    long deadline = System.nanoTime() + options.maxBlock().toNanos();
+    while (t - cachedHead >= ring.length) {
+      if (failed || !thread.isAlive()) {
+        return false;
+      }
+      LockSupport.unpark(thread);
+      if (System.nanoTime() - deadline > 0) {
+        fail("the trace queue stayed full for " + options.maxBlock() + " (" + ring.length + " steps)");
+        return false;
+      }
+      LockSupport.parkNanos(20_000);
+      if (Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+        fail("interrupted while waiting for room in the trace queue");
+        return false;
+      }
+      cachedHead = (long) HEAD.getAcquire(this);
+    }
+    return true;
+  }
+
+  /** Writes every queued step, ends the file with its trailer, closes it and stops the background thread. */
   @Override
   public void close() {
+    closing = true;
+    LockSupport.unpark(thread);
     try {
-      while (thread.isAlive() && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
-        // the writer is busy; wait for room
-      }
       thread.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -163,7 +232,12 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
    * (or the writer failed). Call it from the thread that calls {@code onStep}.
    */
   public void drain() {
+    long submitted = (long) TAIL.getOpaque(this);
+    LockSupport.unpark(thread);
     while (written < submitted && !failed && thread.isAlive()) {
+      if (sleeping) {
+        LockSupport.unpark(thread);
+      }
       Thread.onSpinWait();
     }
   }
@@ -181,32 +255,50 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   }
 
   private void run() {
+    long idleNanos = 100_000;
     try {
       while (true) {
-        Pending p = queue.poll();
-        if (p == null) {
+        boolean done = closing; // read before the tail: every step put before close() is seen
+        long h = (long) HEAD.getOpaque(this);
+        long t = (long) TAIL.getAcquire(this);
+        if (h == t) {
+          if (done || failed) {
+            break;
+          }
           if (out != null) {
             out.flush();
           }
-          p = queue.take();
+          sleeping = true;
+          if ((long) TAIL.getAcquire(this) == t && !closing) {
+            LockSupport.parkNanos(idleNanos);
+            idleNanos = Math.min(idleNanos * 2, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_MILLIS));
+          }
+          sleeping = false;
+          continue;
         }
-        if (p == END) {
-          break;
-        }
-        if (!failed) {
-          write(p);
+        idleNanos = 100_000;
+        for (; h < t; h++) {
+          int i = (int) h & mask;
+          Pending p = ring[i];
+          ring[i] = null;
+          if (!failed) {
+            write(p);
+          }
+          HEAD.setRelease(this, h + 1);
         }
       }
     } catch (IOException e) {
       fail("I/O error: " + e.getMessage());
-      queue.clear();
-    } catch (InterruptedException e) {
-      fail("interrupted");
+      try {
+        out.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the file is already broken; the failure is logged
+      }
+      out = null;
     } catch (RuntimeException e) {
       fail("cannot encode a step: " + e);
-      queue.clear();
     } finally {
-      closeFile();
+      endFile();
     }
   }
 
@@ -215,25 +307,45 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
       open(p);
     }
     Step<CoreState, CoreEffect> step = p.step();
-    TraceRecord.Builder r = TraceRecord.newBuilder()
-        .setStep(nextStep)
-        .setMonoNanos(p.now().nanos())
-        .setWallMillis(p.wallNow().epochMillis())
-        .setEvent(EventCodec.encode(p.event()))
-        .setEffectsDigest(ByteString.copyFrom(digester.effects(step.effects())))
-        .setStateDigest(ByteString.copyFrom(digester.state(step.state())));
-    if (step.outcome() instanceof Outcome.Rejected rej) {
-      r.setRejected(true).setRejectedReason(rej.reason());
-    }
-    TraceRecord rec = r.build();
-    fileBytes += delimitedSize(rec.getSerializedSize());
-    rec.writeDelimitedTo(out);
+    byte[] event = EventCodec.encode(p.event()).toByteArray();
+    long mono = p.now().nanos();
+    long wall = p.wallNow().epochMillis();
+    long digest = effectsDigest.digest(lastDigest, nextStep, mono, wall, event, 0, event.length, step.outcome(),
+        step.effects());
+    int k = options.checkpointInterval();
+    byte[] state = k > 0 && (nextStep + 1) % k == 0 ? digester.state(step.state()) : null;
+    String reason = step.outcome() instanceof Outcome.Rejected rej ? rej.reason() : null;
+    record.len = 0;
+    RecordCodec.encode(record, nextStep, mono, wall, event, digest, state, reason != null, reason, false);
+    writeFrame();
+    lastDigest = digest;
     nextStep++;
     written = written + 1; // only this thread writes it
     last = step.state();
+    recordsInFile = true;
     if (fileBytes >= options.maxFileBytes()) {
-      closeFile();
+      endFile();
     }
+  }
+
+  private void writeFrame() throws IOException {
+    int n = record.len;
+    int prefix = 0;
+    for (int v = n; ; v >>>= 7) {
+      prefix++;
+      if ((v & ~0x7F) == 0) {
+        break;
+      }
+    }
+    for (int v = n; ; v >>>= 7) {
+      if ((v & ~0x7F) == 0) {
+        out.write(v);
+        break;
+      }
+      out.write((v & 0x7F) | 0x80);
+    }
+    out.write(record.buf, 0, n);
+    fileBytes += prefix + n;
   }
 
   private void open(Pending first) throws IOException {
@@ -247,6 +359,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
       Files.deleteIfExists(segmentPath(options.file(), segment - options.maxFiles()));
     }
     out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
+    recordsInFile = false;
     TraceHeader.Builder h = TraceHeader.newBuilder()
         .setFormatVersion(TraceFormat.VERSION)
         .setCairnVersion(Version.VERSION)
@@ -257,7 +370,9 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         .setStartMonoNanos(first.now().nanos())
         .setStartWallMillis(first.wallNow().epochMillis())
         .setFirstStep(nextStep)
-        .setSegment(segment);
+        .setSegment(segment)
+        .setCheckpointInterval(options.checkpointInterval())
+        .setPreviousDigest(lastDigest);
     options.specHash().digest().ifPresent(d -> h.setSpecHash(ByteString.copyFrom(d)).setSpecHashPresent(true));
     TraceHeader header = h.build();
     out.write(TraceFormat.MAGIC);
@@ -265,14 +380,20 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     fileBytes = TraceFormat.MAGIC.length + delimitedSize(header.getSerializedSize());
   }
 
-  private void closeFile() {
+  /** Writes the trailer (the digest of the state after the file's last step) and closes the file. */
+  private void endFile() {
     if (out == null) {
       return;
     }
     try {
+      if (recordsInFile) {
+        record.len = 0;
+        RecordCodec.encode(record, nextStep - 1, 0, 0, null, lastDigest, digester.state(last), false, null, true);
+        writeFrame();
+      }
       out.close();
-    } catch (IOException e) {
-      fail("I/O error closing " + segmentPath(options.file(), segment) + ": " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      fail("error closing " + segmentPath(options.file(), segment) + ": " + e.getMessage());
     }
     out = null;
   }

@@ -1,0 +1,243 @@
+package dev.cairn.shell.trace;
+
+import dev.cairn.proto.trace.TraceRecord;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The {@link TraceRecord} wire format written and read by hand, so that neither the writer nor a
+ * replay builds protobuf message objects per step. The bytes are those protobuf itself writes
+ * for the same record (fields in number order, default values omitted), and
+ * {@link TraceRecord#parseFrom} reads them; the tests check both directions.
+ */
+final class RecordCodec {
+
+  private RecordCodec() {}
+
+  // field tags: (number << 3) | wire type
+  private static final int STEP = 1 << 3;
+  private static final int MONO = 2 << 3;
+  private static final int WALL = 3 << 3;
+  private static final int EVENT = 4 << 3 | 2;
+  private static final int STATE = 6 << 3 | 2;
+  private static final int REJECTED = 7 << 3;
+  private static final int REASON = 8 << 3 | 2;
+  private static final int DIGEST = 9 << 3 | 1;
+  private static final int TRAILER = 10 << 3;
+
+  /** A growable output buffer of protobuf primitives. */
+  static final class Out {
+    byte[] buf = new byte[512];
+    int len;
+
+    void ensure(int n) {
+      if (len + n > buf.length) {
+        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+      }
+    }
+
+    void varint(long v) {
+      ensure(10);
+      while ((v & ~0x7FL) != 0) {
+        buf[len++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      buf[len++] = (byte) v;
+    }
+
+    void fixed64(long v) {
+      ensure(8);
+      for (int i = 0; i < 8; i++) {
+        buf[len++] = (byte) (v >>> (8 * i));
+      }
+    }
+
+    void bytes(byte[] b, int off, int n) {
+      varint(n);
+      ensure(n);
+      System.arraycopy(b, off, buf, len, n);
+      len += n;
+    }
+  }
+
+  /**
+   * Appends one record to {@code out}, without its length prefix.
+   *
+   * @param stateDigest null when the record is no checkpoint
+   * @param event       the serialized Event; null for a trailer
+   */
+  static void encode(Out out, long step, long monoNanos, long wallMillis, byte[] event, long effectsDigest,
+      byte[] stateDigest, boolean rejected, String reason, boolean trailer) {
+    if (step != 0) {
+      out.varint(STEP);
+      out.varint(step);
+    }
+    if (monoNanos != 0) {
+      out.varint(MONO);
+      out.varint(monoNanos);
+    }
+    if (wallMillis != 0) {
+      out.varint(WALL);
+      out.varint(wallMillis);
+    }
+    if (event != null) {
+      out.varint(EVENT);
+      out.bytes(event, 0, event.length);
+    }
+    if (stateDigest != null) {
+      out.varint(STATE);
+      out.bytes(stateDigest, 0, stateDigest.length);
+    }
+    if (rejected) {
+      out.varint(REJECTED);
+      out.varint(1);
+    }
+    if (reason != null && !reason.isEmpty()) {
+      byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+      out.varint(REASON);
+      out.bytes(r, 0, r.length);
+    }
+    if (effectsDigest != 0) {
+      out.varint(DIGEST);
+      out.fixed64(effectsDigest);
+    }
+    if (trailer) {
+      out.varint(TRAILER);
+      out.varint(1);
+    }
+  }
+
+  /** A record's wire format is broken; the message says how (the caller adds where). */
+  static final class Malformed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Malformed(String message) {
+      super(message);
+    }
+  }
+
+  /** The fields of one record as read from {@code frame}; the event stays serialized. */
+  static final class Fields {
+    long step;
+    long monoNanos;
+    long wallMillis;
+    int eventOff = -1;
+    int eventLen;
+    long effectsDigest;
+    int stateOff = -1;
+    int stateLen;
+    boolean rejected;
+    String reason = "";
+    boolean trailer;
+  }
+
+  /** Reads the record in {@code b[off, off + len)}. */
+  static Fields decode(byte[] b, int off, int len) throws Malformed {
+    Fields f = new Fields();
+    int end = off + len;
+    int[] pos = {off};
+    int seen = 0;
+    while (pos[0] < end) {
+      int at = pos[0] - off;
+      long tag = varint(b, pos, end);
+      int number = (int) (tag >>> 3);
+      int wire = (int) (tag & 7);
+      if (tag > Integer.MAX_VALUE || number == 0) {
+        throw new Malformed("invalid field tag " + tag + " at byte " + at + " of the record");
+      }
+      if (number <= 10 && number != 5) {
+        if ((seen & (1 << number)) != 0) {
+          throw new Malformed("field " + number + " appears twice (byte " + at + " of the record)");
+        }
+        seen |= 1 << number;
+        int expected = switch (number) {
+          case 4, 6, 8 -> 2;
+          case 9 -> 1;
+          default -> 0;
+        };
+        if (wire != expected) {
+          throw new Malformed("field " + number + " has wire type " + wire + ", expected " + expected + " (byte " + at
+              + " of the record)");
+        }
+      }
+      switch (number) {
+        case 1 -> f.step = varint(b, pos, end);
+        case 2 -> f.monoNanos = varint(b, pos, end);
+        case 3 -> f.wallMillis = varint(b, pos, end);
+        case 4 -> {
+          f.eventLen = length(b, pos, end);
+          f.eventOff = pos[0];
+          pos[0] += f.eventLen;
+        }
+        case 6 -> {
+          f.stateLen = length(b, pos, end);
+          f.stateOff = pos[0];
+          pos[0] += f.stateLen;
+        }
+        case 7 -> f.rejected = varint(b, pos, end) != 0;
+        case 8 -> {
+          int n = length(b, pos, end);
+          f.reason = new String(b, pos[0], n, StandardCharsets.UTF_8);
+          pos[0] += n;
+        }
+        case 9 -> {
+          if (end - pos[0] < 8) {
+            throw new Malformed("the record ends inside field 9");
+          }
+          long v = 0;
+          for (int i = 7; i >= 0; i--) {
+            v = v << 8 | (b[pos[0] + i] & 0xFFL);
+          }
+          f.effectsDigest = v;
+          pos[0] += 8;
+        }
+        case 10 -> f.trailer = varint(b, pos, end) != 0;
+        default -> skip(b, pos, end, wire, number, at);
+      }
+    }
+    return f;
+  }
+
+  private static void skip(byte[] b, int[] pos, int end, int wire, int number, int at) throws Malformed {
+    switch (wire) {
+      case 0 -> varint(b, pos, end);
+      case 1 -> advance(pos, end, 8, number);
+      case 2 -> pos[0] += length(b, pos, end);
+      case 5 -> advance(pos, end, 4, number);
+      default -> throw new Malformed("field " + number + " has wire type " + wire + ", which protobuf does not"
+          + " use in trace records (byte " + at + " of the record)");
+    }
+  }
+
+  private static void advance(int[] pos, int end, int n, int number) throws Malformed {
+    if (end - pos[0] < n) {
+      throw new Malformed("the record ends inside field " + number);
+    }
+    pos[0] += n;
+  }
+
+  private static int length(byte[] b, int[] pos, int end) throws Malformed {
+    long n = varint(b, pos, end);
+    if (n < 0 || n > end - pos[0]) {
+      throw new Malformed("a field of length " + n + " overruns the record at byte " + pos[0]);
+    }
+    return (int) n;
+  }
+
+  private static long varint(byte[] b, int[] pos, int end) throws Malformed {
+    long v = 0;
+    int p = pos[0];
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p >= end) {
+        throw new Malformed("the record ends inside a varint");
+      }
+      byte x = b[p++];
+      v |= (long) (x & 0x7F) << shift;
+      if (x >= 0) {
+        pos[0] = p;
+        return v;
+      }
+    }
+    throw new Malformed("a varint longer than 10 bytes");
+  }
+}

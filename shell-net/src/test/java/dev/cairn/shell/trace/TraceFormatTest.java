@@ -1,0 +1,273 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import dev.cairn.core.Core;
+import dev.cairn.core.CoreState;
+import dev.cairn.proto.trace.Event;
+import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.proto.trace.TraceRecord;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The version-2 trace format on a deterministic run without a network: the hand-written record
+ * codec against protobuf, the XXH64 vectors, checkpoints and trailers, and what replay says when
+ * a state digest, a trailer or the format version is not what it expects.
+ */
+class TraceFormatTest {
+
+  @TempDir static Path dir;
+
+  private static SyntheticRun run;
+  private static Path trace;
+  private static CoreState finalState;
+  private static final int STEPS = 600;
+  private static final int K = 50;
+
+  @BeforeAll
+  static void record() {
+    run = SyntheticRun.generate(STEPS, 2024);
+    trace = dir.resolve("synthetic.trace");
+    finalState = run.record(trace, K);
+  }
+
+  @Test
+  void xxh64MatchesTheReferenceVectors() {
+    byte[] hundred = new byte[100];
+    for (int i = 0; i < hundred.length; i++) {
+      hundred[i] = (byte) i;
+    }
+    byte[] text = "Nobody inspects the spammish repetition".getBytes(StandardCharsets.US_ASCII);
+    assertThat(Xxh64.hash(new byte[0], 0, 0)).isEqualTo(0xef46db3751d8e999L);
+    assertThat(Xxh64.hash("a".getBytes(StandardCharsets.US_ASCII), 0, 1)).isEqualTo(0xd24ec4f1a98c6e5bL);
+    assertThat(Xxh64.hash("abc".getBytes(StandardCharsets.US_ASCII), 0, 3)).isEqualTo(0x44bc2cf5ad770999L);
+    assertThat(Xxh64.hash(text, 0, text.length)).isEqualTo(0xfbcea83c8a378bf1L);
+    assertThat(Xxh64.hash(hundred, 0, 100)).isEqualTo(0x6ac1e58032166597L);
+    byte[] shifted = new byte[103];
+    System.arraycopy(hundred, 0, shifted, 3, 100);
+    assertThat(Xxh64.hash(shifted, 3, 100)).isEqualTo(0x6ac1e58032166597L);
+  }
+
+  @Test
+  void handWrittenRecordsAreProtobufsBytes() throws Exception {
+    Event event = Event.newBuilder().setPeerErrored(dev.cairn.proto.trace.PeerErrored.newBuilder()
+        .setPeer("ab".repeat(20))).build();
+    byte[] state = new byte[Digester.LENGTH];
+    state[3] = 7;
+    TraceRecord expected = TraceRecord.newBuilder().setStep(300).setMonoNanos(-5).setWallMillis(1_700_000_000_000L)
+        .setEvent(event).setEffectsDigest(0x8000_0000_0000_0001L).setStateDigest(ByteString.copyFrom(state))
+        .setRejected(true).setRejectedReason("not dialing é").build();
+    RecordCodec.Out out = new RecordCodec.Out();
+    RecordCodec.encode(out, 300, -5, 1_700_000_000_000L, event.toByteArray(), 0x8000_0000_0000_0001L, state, true,
+        "not dialing é", false);
+    byte[] hand = java.util.Arrays.copyOf(out.buf, out.len);
+    assertThat(hand).isEqualTo(expected.toByteArray());
+    RecordCodec.Fields f = RecordCodec.decode(hand, 0, hand.length);
+    assertThat(f.step).isEqualTo(300);
+    assertThat(f.monoNanos).isEqualTo(-5);
+    assertThat(f.effectsDigest).isEqualTo(0x8000_0000_0000_0001L);
+    assertThat(f.rejected).isTrue();
+    assertThat(f.reason).isEqualTo("not dialing é");
+    assertThat(f.trailer).isFalse();
+    assertThat(Event.parseFrom(java.nio.ByteBuffer.wrap(hand, f.eventOff, f.eventLen))).isEqualTo(event);
+    // a trailer: no event, zero step omitted
+    out.len = 0;
+    RecordCodec.encode(out, 0, 0, 0, null, 1, state, false, null, true);
+    assertThat(java.util.Arrays.copyOf(out.buf, out.len)).isEqualTo(TraceRecord.newBuilder().setEffectsDigest(1)
+        .setStateDigest(ByteString.copyFrom(state)).setTrailer(true).build().toByteArray());
+  }
+
+  @Test
+  void everyRecordCarriesAnEffectsDigestAndCheckpointsAStateDigest() throws Exception {
+    try (TraceReader r = TraceReader.open(trace)) {
+      assertThat(r.header().getFormatVersion()).isEqualTo(2);
+      assertThat(r.header().getCheckpointInterval()).isEqualTo(K);
+      long n = 0;
+      for (var e = r.next(); e.isPresent(); e = r.next()) {
+        assertThat(e.get().isCheckpoint()).as("step %d", e.get().step()).isEqualTo((e.get().step() + 1) % K == 0);
+        assertThat(e.get().record().getStep()).isEqualTo(e.get().step());
+        n++;
+      }
+      assertThat(n).isEqualTo(STEPS);
+      assertThat(r.trailer()).isPresent();
+      assertThat(r.trailer().get().step()).isEqualTo(STEPS - 1);
+      assertThat(r.trailer().get().stateDigest()).isEqualTo(new Digester().state(finalState));
+    }
+  }
+
+  @Test
+  void replayVerifiesEveryStepAndEveryCheckpoint() throws Exception {
+    try (Replay r = Replay.open(trace)) {
+      long n = 0;
+      for (var s = r.next(); s.isPresent(); s = r.next()) {
+        assertThat(s.get().mismatch()).isEmpty();
+        n++;
+      }
+      assertThat(n).isEqualTo(STEPS);
+      assertThat(r.endMismatch()).isEmpty();
+      assertThat(r.checkpointsVerified()).isEqualTo(STEPS / K); // 600 is a multiple of 50: the trailer adds none
+      assertThat(r.lastVerifiedStateStep()).isEqualTo(STEPS - 1);
+      assertThat(r.state()).isEqualTo(finalState);
+    }
+    TraceFiles.Run run = TraceFiles.cairn("trace", "replay", trace.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("OK: " + STEPS + " steps replayed (steps 0.." + (STEPS - 1) + ")")
+        .contains("state digest at " + (STEPS / K) + " checkpoints").doesNotContain("no trailer");
+  }
+
+  @Test
+  void aStateThatDivergesWithoutEffectsIsNamedWithItsWindow() throws Exception {
+    // the state digest of the checkpoint at step 249 no longer matches: replay names steps 200..249
+    Path bad = TraceFiles.rewrite(trace, dir.resolve("state.trace"), l -> {
+      TraceRecord r = l.get(249);
+      byte[] d = r.getStateDigest().toByteArray();
+      d[0] ^= 1;
+      l.set(249, r.toBuilder().setStateDigest(ByteString.copyFrom(d)).build());
+      return l;
+    });
+    TraceFiles.Run run = TraceFiles.cairn("trace", "replay", bad.toString());
+    assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.out()).contains("MISMATCH at step 249 ").contains("state digest differs at this checkpoint")
+        .contains("diverged in steps 200..249 (the previous verified state is after step 199)")
+        .contains("249 steps before it replayed identically");
+    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", trace.toString(), bad.toString());
+    assertThat(diff.out()).contains("DIVERGE at step 249: the resulting states differ (checkpoint digest)");
+  }
+
+  @Test
+  void theTrailerIsCheckedAndAFileWithoutItSaysSo() throws Exception {
+    // the trailer rewritten with another state digest: named at the end, with the window since the last checkpoint
+    Path longer = dir.resolve("odd.trace");
+    SyntheticRun.generate(STEPS + 7, 2024).record(longer, K);
+    byte[] all = Files.readAllBytes(longer);
+    TraceReader.Trailer t;
+    try (TraceReader r = TraceReader.open(longer)) {
+      while (r.next().isPresent()) {
+        // to the end
+      }
+      t = r.trailer().orElseThrow();
+    }
+    byte[] broken = all.clone();
+    int digestAt = indexOf(all, t.stateDigest(), (int) t.offset());
+    broken[digestAt] ^= 1;
+    Path bad = dir.resolve("trailer.trace");
+    Files.write(bad, broken);
+    TraceFiles.Run run = TraceFiles.cairn("trace", "replay", bad.toString());
+    assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
+    assertThat(run.out()).contains("MISMATCH at the end of the file: state digest differs at the trailer")
+        .contains("diverged in steps " + STEPS + ".." + (STEPS + 6));
+    // cut before the trailer: a valid file whose end is checked by its effects only
+    Path cut = dir.resolve("untrailed.trace");
+    Files.write(cut, java.util.Arrays.copyOf(all, (int) t.offset()));
+    TraceFiles.Run ok = TraceFiles.cairn("trace", "replay", cut.toString());
+    assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+    assertThat(ok.out()).contains("OK: " + (STEPS + 7) + " steps replayed")
+        .contains("the file has no trailer (its writer did not close it): the steps after step " + (STEPS - 1)
+            + " were checked by their outcomes and effects only");
+    // a record after the trailer
+    Path after = dir.resolve("after.trace");
+    byte[] extra = java.util.Arrays.copyOfRange(all, (int) TraceFiles.offsetOf(longer, 0), (int) TraceFiles.offsetOf(longer, 1));
+    byte[] joined = java.util.Arrays.copyOf(all, all.length + extra.length);
+    System.arraycopy(extra, 0, joined, all.length, extra.length);
+    Files.write(after, joined);
+    TraceFiles.Run afterRun = TraceFiles.cairn("trace", "replay", after.toString());
+    assertThat(afterRun.code()).isEqualTo(2);
+    assertThat(afterRun.err()).contains("corrupt record " + (STEPS + 8) + " at byte offset " + all.length)
+        .contains("follows the file's trailer");
+  }
+
+  private static int indexOf(byte[] all, byte[] part, int from) {
+    outer:
+    for (int i = from; i <= all.length - part.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (all[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  @Test
+  void aVersionOneTraceIsRefusedWithAClearMessage() throws Exception {
+    TraceHeader h;
+    try (TraceReader r = TraceReader.open(trace)) {
+      h = r.header().toBuilder().setFormatVersion(1).build();
+    }
+    Path old = dir.resolve("v1.trace");
+    try (OutputStream out = Files.newOutputStream(old)) {
+      out.write(TraceFormat.MAGIC);
+      h.writeDelimitedTo(out);
+    }
+    TraceFiles.Run run = TraceFiles.cairn("trace", "replay", old.toString());
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("trace format version 1").contains("this cairn reads version 2 only")
+        .contains("replay the file with the cairn that wrote it");
+  }
+
+  @Test
+  void aSmallRingWrapsAndRotatedFilesChainTheirDigests() throws Exception {
+    Path rotated = dir.resolve("ring/r.trace");
+    CoreState end = run.record(new TraceWriter.Options(rotated, 16 * 1024, 1000, 4, Duration.ofSeconds(10),
+        SpecHash.ABSENT, 64));
+    assertThat(end).isEqualTo(finalState);
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; Files.exists(TraceWriter.segmentPath(rotated, i)); i++) {
+      files.add(TraceWriter.segmentPath(rotated, i));
+    }
+    assertThat(files).hasSizeGreaterThan(2);
+    long next = 0;
+    long previous = 0;
+    for (Path f : files) {
+      try (Replay r = Replay.open(f)) {
+        assertThat(r.header().getFirstStep()).isEqualTo(next);
+        assertThat(r.header().getPreviousDigest()).isEqualTo(previous);
+        for (var s = r.next(); s.isPresent(); s = r.next()) {
+          assertThat(s.get().mismatch()).isEmpty();
+          next++;
+          previous = s.get().entry().effectsDigest();
+        }
+        assertThat(r.endMismatch()).isEmpty();
+        assertThat(r.trailer()).as(f.toString()).isPresent();
+        assertThat(r.lastVerifiedStateStep()).isEqualTo(next - 1);
+      }
+    }
+    assertThat(next).isEqualTo(STEPS);
+  }
+
+  @Test
+  void theEffectsDigestCoversTheEffects() {
+    // the same step with one effect fewer has another digest
+    CoreState s = run.initial();
+    var t = run.events().get(0);
+    var st = Core.step(run.config(), s, t.now(), t.wall(), t.event());
+    for (int i = 1; st.effects().size() < 2; i++) {
+      s = st.state();
+      t = run.events().get(i);
+      st = Core.step(run.config(), s, t.now(), t.wall(), t.event());
+    }
+    byte[] ev = EventCodec.encode(t.event()).toByteArray();
+    EffectsDigest d = new EffectsDigest();
+    long all = d.digest(0, 0, t.now().nanos(), t.wall().epochMillis(), ev, 0, ev.length, st.outcome(), st.effects());
+    long again = d.digest(0, 0, t.now().nanos(), t.wall().epochMillis(), ev, 0, ev.length, st.outcome(), st.effects());
+    assertThat(again).isEqualTo(all);
+    assertThat(st.effects()).isNotEmpty();
+    long fewer = d.digest(0, 0, t.now().nanos(), t.wall().epochMillis(), ev, 0, ev.length, st.outcome(),
+        st.effects().subList(1, st.effects().size()));
+    assertThat(fewer).isNotEqualTo(all);
+    long otherPrevious = d.digest(1, 0, t.now().nanos(), t.wall().epochMillis(), ev, 0, ev.length, st.outcome(),
+        st.effects());
+    assertThat(otherPrevious).isNotEqualTo(all);
+  }
+}
