@@ -1,0 +1,91 @@
+package dev.cairn.shell.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.peer.PeerState;
+import dev.cairn.shell.trace.CanonicalCodec;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Inputs the decoder fuzzing found, kept as examples: each one failed before its fix. */
+class FuzzRegressionTest {
+
+  private static final CoreConfig CONFIG = DecoderTargets.TraceSeeds.RUN.config();
+  private static final CoreState INITIAL = DecoderTargets.TraceSeeds.RUN.initial();
+
+  /** Where the empty book's new-bucket table length sits in an encoded state. */
+  private static int newBucketLengthOffset(byte[] encoded) {
+    byte[] key = "00112233445566778899aabb".getBytes(StandardCharsets.US_ASCII);
+    outer:
+    for (int i = 0; i + key.length <= encoded.length; i++) {
+      for (int j = 0; j < key.length; j++) {
+        if (encoded[i + j] != key[j]) {
+          continue outer;
+        }
+      }
+      // key, entries size, bans size, nNew, nOld, then newLength and oldLength
+      return i + key.length + 16;
+    }
+    throw new AssertionError("book key not found in the encoded state");
+  }
+
+  private static long allocated(Runnable r) {
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long a0 = threads.getCurrentThreadAllocatedBytes();
+    r.run();
+    return threads.getCurrentThreadAllocatedBytes() - a0;
+  }
+
+  @Test
+  void aBucketTableLengthBeyondTheBookConfigIsRefusedWithoutAllocatingIt() {
+    byte[] bytes = CanonicalCodec.encodeState(INITIAL);
+    int at = newBucketLengthOffset(bytes);
+    assertThat(CanonicalCodec.decodeState(bytes, CONFIG)).isEqualTo(INITIAL);
+    bytes[at] = 0x59; // 0x59xxxxxx buckets: the fuzzer's 85-byte state allocated 52 MB before the fix
+    long bytesAllocated = allocated(() ->
+        assertThatThrownBy(() -> CanonicalCodec.decodeState(bytes, CONFIG))
+            .isInstanceOf(CanonicalCodec.DecodeException.class)
+            .hasMessageContaining("new bucket table length")
+            .hasMessageContaining("new bucket count"));
+    assertThat(bytesAllocated).isLessThan(1 << 20);
+  }
+
+  @Test
+  void oldBucketTableLengthIsCheckedToo() {
+    byte[] bytes = CanonicalCodec.encodeState(INITIAL);
+    int at = newBucketLengthOffset(bytes) + 4;
+    bytes[at] = 0x01;
+    assertThatThrownBy(() -> CanonicalCodec.decodeState(bytes, CONFIG))
+        .isInstanceOf(CanonicalCodec.DecodeException.class)
+        .hasMessageContaining("old bucket table length 16777216");
+  }
+
+  @Test
+  void aStateWhoseDerivedCountsDisagreeIsRefused() {
+    PeerState p = INITIAL.peer();
+    PeerState drifted = new PeerState(p.book(), p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(),
+        p.scores(), p.persistentDialFailures(), p.timers(), p.prng(), p.started(), p.bannedIds(),
+        new PeerState.Occupied(262144, 0));
+    byte[] bytes = CanonicalCodec.encodeState(INITIAL.withPeer(drifted));
+    // before the fix it decoded, and the first step of a replay failed the core's assertion
+    assertThatThrownBy(() -> CanonicalCodec.decodeState(bytes, CONFIG))
+        .isInstanceOf(CanonicalCodec.DecodeException.class)
+        .hasMessageContaining("invariants")
+        .hasMessageContaining("OccupiedMatchesConnected");
+  }
+
+  @Test
+  void aStateWithOnlyOneMachineStartedIsRefused() {
+    PeerState p = INITIAL.peer();
+    PeerState started = new PeerState(p.book(), p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(),
+        p.scores(), p.persistentDialFailures(), p.timers(), p.prng(), true, p.bannedIds(), p.occupied());
+    byte[] bytes = CanonicalCodec.encodeState(INITIAL.withPeer(started));
+    assertThatThrownBy(() -> CanonicalCodec.decodeState(bytes, CONFIG))
+        .isInstanceOf(CanonicalCodec.DecodeException.class)
+        .hasMessageContaining("StartedTogether");
+  }
+}
