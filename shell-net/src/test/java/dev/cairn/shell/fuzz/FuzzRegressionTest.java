@@ -3,13 +3,20 @@ package dev.cairn.shell.fuzz;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.core.Core;
 import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreEvent;
 import dev.cairn.core.CoreState;
-import dev.cairn.core.peer.PeerState;
+import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.WallTime;
+import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.shell.trace.CanonicalCodec;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.pcollections.PSortedMap;
+import org.pcollections.TreePMap;
 
 /** Inputs the decoder fuzzing found, kept as examples: each one failed before its fix. */
 class FuzzRegressionTest {
@@ -65,27 +72,27 @@ class FuzzRegressionTest {
   }
 
   @Test
-  void aStateWhoseDerivedCountsDisagreeIsRefused() {
-    PeerState p = INITIAL.peer();
-    PeerState drifted = new PeerState(p.book(), p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(),
-        p.scores(), p.persistentDialFailures(), p.timers(), p.prng(), p.started(), p.bannedIds(),
-        new PeerState.Occupied(262144, 0));
-    byte[] bytes = CanonicalCodec.encodeState(INITIAL.withPeer(drifted));
-    // before the fix it decoded, and the first step of a replay failed the core's assertion
+  void aStateWithOnlyOneMachineStartedIsRefused() {
+    CoreState started = Core.step(CONFIG, INITIAL, new MonoTime(1), new WallTime(1),
+        new CoreEvent.Peer(new PeerEvent.Started())).state();
+    byte[] bytes = CanonicalCodec.encodeState(started.withPex(INITIAL.pex()));
+    assertThat(CanonicalCodec.decodeState(CanonicalCodec.encodeState(started), CONFIG)).isEqualTo(started);
+    // before the fix it decoded, and replaying from it would step a core that breaks its invariants
     assertThatThrownBy(() -> CanonicalCodec.decodeState(bytes, CONFIG))
         .isInstanceOf(CanonicalCodec.DecodeException.class)
         .hasMessageContaining("invariants")
-        .hasMessageContaining("OccupiedMatchesConnected");
+        .hasMessageContaining("StartedTogether");
   }
 
   @Test
-  void aStateWithOnlyOneMachineStartedIsRefused() {
-    PeerState p = INITIAL.peer();
-    PeerState started = new PeerState(p.book(), p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(),
-        p.scores(), p.persistentDialFailures(), p.timers(), p.prng(), true, p.bannedIds(), p.occupied());
-    byte[] bytes = CanonicalCodec.encodeState(INITIAL.withPeer(started));
+  void moreBansByIdThanTheBookAllowsAreRefused() {
+    PSortedMap<NodeId, WallTime> bans = TreePMap.empty();
+    for (int i = 0; i <= CONFIG.peer().book().maxBanned(); i++) {
+      bans = bans.plus(NodeId.of(String.format("%040x", i)), new WallTime(1_000));
+    }
+    byte[] bytes = CanonicalCodec.encodeState(INITIAL.withPeer(INITIAL.peer().withBannedIds(bans)));
     assertThatThrownBy(() -> CanonicalCodec.decodeState(bytes, CONFIG))
         .isInstanceOf(CanonicalCodec.DecodeException.class)
-        .hasMessageContaining("StartedTogether");
+        .hasMessageContaining("BannedIdsWithinBound");
   }
 }
