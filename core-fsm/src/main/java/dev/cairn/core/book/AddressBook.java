@@ -59,7 +59,7 @@ import org.pcollections.TreePSet;
  */
 public record AddressBook(
     BookKey key,
-    PSortedMap<NodeId, KnownAddress> lookup,
+    IdTrie lookup,
     BucketTable newBuckets,
     BucketTable oldBuckets,
     PSortedMap<NodeId, KnownAddress> bans,
@@ -86,7 +86,7 @@ public record AddressBook(
 
   /** A book with no entries and no bans. */
   public static AddressBook empty(BookKey key) {
-    return new AddressBook(key, TreePMap.empty(), BucketTable.EMPTY, BucketTable.EMPTY,
+    return new AddressBook(key, IdTrie.empty(), BucketTable.EMPTY, BucketTable.EMPTY,
         TreePMap.empty(), 0, 0);
   }
 
@@ -244,14 +244,10 @@ public record AddressBook(
       outcomes.add(a.outcome());
     }
     AddressBook book = d.book();
-    // an entry pushed out can only be back if the batch itself added its ID again
-    Set<NodeId> batchIds = new HashSet<>(); // membership only, never iterated
-    for (NodeAddress addr : addrs) {
-      batchIds.add(addr.id());
-    }
+    // pushed out and not back (the batch may have added the ID again)
     TreeSet<NodeId> gone = new TreeSet<>(); // sorted and once each: the order is defined
     for (NodeId id : d.forgotten) {
-      if (!batchIds.contains(id) || !book.lookup.containsKey(id)) {
+      if (!book.lookup.containsKey(id)) {
         gone.add(id);
       }
     }
@@ -759,7 +755,7 @@ public record AddressBook(
   private static final class Draft {
     private final AddressBook base;
     private final BookKey key;
-    private PSortedMap<NodeId, KnownAddress> lookup;
+    private IdTrie lookup;
     private final TableDraft newBuckets;
     private final TableDraft oldBuckets;
     private PSortedMap<NodeId, KnownAddress> bans;
@@ -846,7 +842,7 @@ public record AddressBook(
 
     /** Stores {@code ka} in the lookup and in every bucket it lists (replacing its old value). */
     void put(KnownAddress ka) {
-      lookup = lookup.plus(ka.id(), ka);
+      lookup = lookup.plus(ka);
       TableDraft t = table(ka.type());
       for (int idx : ka.buckets()) {
         t.put(idx, ka);

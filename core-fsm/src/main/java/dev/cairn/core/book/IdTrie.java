@@ -1,0 +1,389 @@
+package dev.cairn.core.book;
+
+import dev.cairn.core.NodeId;
+import java.util.AbstractCollection;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+
+/**
+ * The book's entries by ID: an immutable map from {@link NodeId} to the entry of that ID, kept as
+ * a persistent 16-way trie on the hex digits of the ID (digit {@code k} of the ID chooses the
+ * branch at depth {@code k}). An ID is 40 lowercase hex digits drawn from a hash, so 20 000 IDs
+ * sit about four levels deep: a lookup reads a few digits of the ID and compares one ID string
+ * at the end, and a change copies the few short arrays on its path, instead of comparing 40-digit
+ * strings down a balanced tree of fifteen levels and copying its path.
+ *
+ * <p>Iteration is in ID order: digits are visited in ascending order and {@code '0'..'9'} sort
+ * before {@code 'a'..'f'}, so the order of the trie is the string order of the IDs, with no
+ * sorting and no dependence on hash codes or on the history of edits. The shape is canonical
+ * (a subtrie of one entry is always that entry itself), so equal maps have equal tries and
+ * {@link #equals} compares them structurally, skipping shared subtries.
+ *
+ * <p>Keys are not stored: the key of an entry is {@link KnownAddress#id()}. The map is read-only
+ * through the {@link Map} interface; the book edits it through {@link #plus} and {@link #minus}.
+ */
+public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
+
+  private static final IdTrie EMPTY = new IdTrie(null, 0);
+
+  /** Deepest possible path: one level per hex digit of an ID. */
+  private static final int MAX_DEPTH = NodeId.HEX_LENGTH;
+
+  /** The root node, null when empty. */
+  private final Node root;
+  private final int size;
+
+  /**
+   * One trie node: bit {@code d} of {@code bitmap} is set when digit {@code d} leads somewhere,
+   * and {@code slots} holds, in digit order, one {@link KnownAddress} (the only entry under that
+   * digit) or one {@link Node} (two or more entries) per set bit. Never edited once published.
+   */
+  private static final class Node {
+    final int bitmap;
+    final Object[] slots;
+
+    Node(int bitmap, Object[] slots) {
+      this.bitmap = bitmap;
+      this.slots = slots;
+    }
+  }
+
+  private IdTrie(Node root, int size) {
+    this.root = root;
+    this.size = size;
+  }
+
+  /** The empty map. */
+  public static IdTrie empty() {
+    return EMPTY;
+  }
+
+  private static int digit(String hex, int depth) {
+    char c = hex.charAt(depth);
+    return c <= '9' ? c - '0' : c - ('a' - 10);
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** The entry of {@code id}, or null. */
+  public KnownAddress get(NodeId id) {
+    String h = id.hex();
+    Node n = root;
+    int depth = 0;
+    while (n != null) {
+      int bit = 1 << digit(h, depth);
+      if ((n.bitmap & bit) == 0) {
+        return null;
+      }
+      Object o = n.slots[Integer.bitCount(n.bitmap & (bit - 1))];
+      if (o instanceof Node child) {
+        n = child;
+        depth++;
+      } else {
+        KnownAddress ka = (KnownAddress) o;
+        return ka.id().hex().equals(h) ? ka : null;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public KnownAddress get(Object key) {
+    return key instanceof NodeId id ? get(id) : null;
+  }
+
+  public boolean containsKey(NodeId id) {
+    return get(id) != null;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return key instanceof NodeId id && get(id) != null;
+  }
+
+  /** This map with {@code ka} stored under its ID (replacing the entry of that ID); itself if {@code ka} is already there. */
+  public IdTrie plus(KnownAddress ka) {
+    String h = ka.id().hex();
+    if (root == null) {
+      return new IdTrie(new Node(1 << digit(h, 0), new Object[] {ka}), 1);
+    }
+    Node[] path = new Node[MAX_DEPTH];
+    int depth = 0;
+    Node n = root;
+    while (true) {
+      path[depth] = n;
+      int d = digit(h, depth);
+      int bit = 1 << d;
+      int at = Integer.bitCount(n.bitmap & (bit - 1));
+      Node replaced;
+      int grown = 0;
+      if ((n.bitmap & bit) == 0) {
+        replaced = inserted(n, bit, at, ka);
+        grown = 1;
+      } else {
+        Object o = n.slots[at];
+        if (o instanceof Node child) {
+          n = child;
+          depth++;
+          continue;
+        }
+        KnownAddress e = (KnownAddress) o;
+        if (e == ka) {
+          return this;
+        }
+        String eh = e.id().hex();
+        if (eh.equals(h)) {
+          replaced = withSlot(n, at, ka);
+        } else {
+          replaced = withSlot(n, at, pair(e, eh, ka, h, depth + 1));
+          grown = 1;
+        }
+      }
+      return new IdTrie(rebuild(path, depth, h, replaced), size + grown);
+    }
+  }
+
+  /** This map without the entry of {@code id}; itself if there is none. */
+  public IdTrie minus(NodeId id) {
+    String h = id.hex();
+    Node[] path = new Node[MAX_DEPTH];
+    int depth = 0;
+    Node n = root;
+    while (n != null) {
+      path[depth] = n;
+      int bit = 1 << digit(h, depth);
+      if ((n.bitmap & bit) == 0) {
+        return this;
+      }
+      int at = Integer.bitCount(n.bitmap & (bit - 1));
+      Object o = n.slots[at];
+      if (o instanceof Node child) {
+        n = child;
+        depth++;
+        continue;
+      }
+      if (!((KnownAddress) o).id().hex().equals(h)) {
+        return this;
+      }
+      // remove the slot; a node left with one entry (a single leaf) becomes that leaf in its parent
+      Object replacement;
+      if (n.slots.length == 1) {
+        replacement = null; // only the root can hold a single leaf
+      } else if (n.slots.length == 2 && depth > 0 && !(n.slots[1 - at] instanceof Node)) {
+        replacement = n.slots[1 - at];
+      } else {
+        replacement = removed(n, bit, at);
+      }
+      // walk up: a leaf replacing a node may in turn leave its parent with one leaf
+      for (int k = depth - 1; k >= 0; k--) {
+        Node p = path[k];
+        int pbit = 1 << digit(h, k);
+        int pat = Integer.bitCount(p.bitmap & (pbit - 1));
+        if (replacement instanceof KnownAddress leaf && p.slots.length == 1 && k > 0) {
+          replacement = leaf; // p held only this subtrie: p itself collapses to the leaf
+          continue;
+        }
+        replacement = withSlot(p, pat, replacement);
+      }
+      return new IdTrie((Node) replacement, size - 1);
+    }
+    return this;
+  }
+
+  /** Rebuilds the path above {@code depth}, {@code path[depth]} being replaced by {@code node}. */
+  private static Node rebuild(Node[] path, int depth, String h, Node node) {
+    Node out = node;
+    for (int k = depth - 1; k >= 0; k--) {
+      Node p = path[k];
+      int bit = 1 << digit(h, k);
+      out = withSlot(p, Integer.bitCount(p.bitmap & (bit - 1)), out);
+    }
+    return out;
+  }
+
+  /** The subtrie at {@code depth} holding the two distinct entries {@code a} and {@code b}. */
+  private static Node pair(KnownAddress a, String ah, KnownAddress b, String bh, int depth) {
+    int da = digit(ah, depth);
+    int db = digit(bh, depth);
+    if (da == db) {
+      return new Node(1 << da, new Object[] {pair(a, ah, b, bh, depth + 1)});
+    }
+    return new Node((1 << da) | (1 << db), da < db ? new Object[] {a, b} : new Object[] {b, a});
+  }
+
+  private static Node withSlot(Node n, int at, Object value) {
+    Object[] s = n.slots.clone();
+    s[at] = value;
+    return new Node(n.bitmap, s);
+  }
+
+  private static Node inserted(Node n, int bit, int at, Object value) {
+    Object[] s = new Object[n.slots.length + 1];
+    System.arraycopy(n.slots, 0, s, 0, at);
+    s[at] = value;
+    System.arraycopy(n.slots, at, s, at + 1, n.slots.length - at);
+    return new Node(n.bitmap | bit, s);
+  }
+
+  private static Node removed(Node n, int bit, int at) {
+    Object[] s = new Object[n.slots.length - 1];
+    System.arraycopy(n.slots, 0, s, 0, at);
+    System.arraycopy(n.slots, at + 1, s, at, n.slots.length - at - 1);
+    return new Node(n.bitmap & ~bit, s);
+  }
+
+  // ---------------------------------------------------------------- iteration (ID order)
+
+  /** The entries in ID order. */
+  private final class Entries implements Iterator<KnownAddress> {
+    private final Node[] nodes = new Node[MAX_DEPTH + 1];
+    private final int[] next = new int[MAX_DEPTH + 1];
+    private int top = -1;
+    private KnownAddress pending;
+
+    Entries() {
+      if (root != null) {
+        top = 0;
+        nodes[0] = root;
+      }
+      advance();
+    }
+
+    private void advance() {
+      pending = null;
+      while (top >= 0) {
+        Node n = nodes[top];
+        int i = next[top];
+        if (i == n.slots.length) {
+          next[top] = 0;
+          nodes[top--] = null;
+          continue;
+        }
+        next[top] = i + 1;
+        Object o = n.slots[i];
+        if (o instanceof Node child) {
+          nodes[++top] = child;
+          next[top] = 0;
+        } else {
+          pending = (KnownAddress) o;
+          return;
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return pending != null;
+    }
+
+    @Override
+    public KnownAddress next() {
+      KnownAddress out = pending;
+      if (out == null) {
+        throw new NoSuchElementException();
+      }
+      advance();
+      return out;
+    }
+  }
+
+  /** The entries in ID order (a read-only view). */
+  @Override
+  public Collection<KnownAddress> values() {
+    return new AbstractCollection<>() {
+      @Override
+      public Iterator<KnownAddress> iterator() {
+        return new Entries();
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
+  }
+
+  /** (ID, entry) pairs in ID order (a read-only view). */
+  @Override
+  public Set<Map.Entry<NodeId, KnownAddress>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public Iterator<Map.Entry<NodeId, KnownAddress>> iterator() {
+        Entries it = new Entries();
+        return new Iterator<>() {
+          @Override
+          public boolean hasNext() {
+            return it.hasNext();
+          }
+
+          @Override
+          public Map.Entry<NodeId, KnownAddress> next() {
+            KnownAddress ka = it.next();
+            return new SimpleImmutableEntry<>(ka.id(), ka);
+          }
+        };
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+    };
+  }
+
+  // ---------------------------------------------------------------- equality
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (o instanceof IdTrie t) {
+      return size == t.size && sameEntries(root, t.root);
+    }
+    return super.equals(o);
+  }
+
+  /** Canonical shapes: equal maps have nodes of equal bitmaps and equal slots, pairwise. */
+  private static boolean sameEntries(Node a, Node b) {
+    if (a == b) {
+      return true;
+    }
+    if (a == null || b == null || a.bitmap != b.bitmap) {
+      return false;
+    }
+    for (int i = 0; i < a.slots.length; i++) {
+      Object x = a.slots[i];
+      Object y = b.slots[i];
+      if (x == y) {
+        continue;
+      }
+      if (x instanceof Node nx) {
+        if (!(y instanceof Node ny) || !sameEntries(nx, ny)) {
+          return false;
+        }
+      } else if (y instanceof Node || !x.equals(y)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public int hashCode() {
+    return super.hashCode(); // the Map contract: sum over entries of hash(key) ^ hash(value)
+  }
+}
