@@ -16,12 +16,17 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.SecureRandom;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -88,28 +93,39 @@ public class SecretThroughputBenchmark {
     return o.openFrames(s.sealedOnce, 0, s.sealedOnce.length / Frames.SEALED_BYTES, s.opened, 0);
   }
 
-  /** Two Netty channels over 127.0.0.1 with the SecretConnection handlers, one event loop each. */
-  @State(Scope.Benchmark)
-  public static class Loopback {
+  /**
+   * Two Netty channels with the SecretConnection handlers, one event loop each: over 127.0.0.1
+   * ({@link Loopback}) or in memory ({@link InVm}, Netty's local transport, which hands the
+   * sealed buffers to the peer's event loop without a socket).
+   */
+  public abstract static class Connection {
     EventLoopGroup serverGroup;
     EventLoopGroup clientGroup;
     Channel listener;
     Channel client;
-    /** Credits: at most 4 messages in flight, so sealing, the socket and opening overlap. */
+    /** Credits: at most 4 messages in flight, so sealing, the transport and opening overlap. */
     final Semaphore inFlight = new Semaphore(4);
     final ByteBuf message = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[MESSAGE]));
 
+    abstract IoHandlerFactory ioHandler();
+
+    abstract ServerBootstrap server(ServerBootstrap b);
+
+    abstract Bootstrap client(Bootstrap b);
+
+    abstract SocketAddress bindAddress();
+
     @Setup(Level.Trial)
     public void setup() throws Exception {
-      serverGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-      clientGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+      serverGroup = new MultiThreadIoEventLoopGroup(1, ioHandler());
+      clientGroup = new MultiThreadIoEventLoopGroup(1, ioHandler());
       SecureRandom r = new SecureRandom();
       NodeKey serverKey = NodeKey.generate(r);
       NodeKey clientKey = NodeKey.generate(r);
-      listener = new ServerBootstrap().group(serverGroup).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<SocketChannel>() {
+      listener = server(new ServerBootstrap().group(serverGroup))
+          .childHandler(new ChannelInitializer<Channel>() {
             @Override
-            protected void initChannel(SocketChannel ch) {
+            protected void initChannel(Channel ch) {
               ch.pipeline().addLast(new SecretHandshakeHandler(serverKey, r), new ChannelInboundHandlerAdapter() {
                 long bytes;
 
@@ -125,13 +141,12 @@ public class SecretThroughputBenchmark {
                 }
               });
             }
-          }).bind("127.0.0.1", 0).sync().channel();
+          }).bind(bindAddress()).sync().channel();
       CountDownLatch up = new CountDownLatch(1);
-      client = new Bootstrap().group(clientGroup).channel(NioSocketChannel.class)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .handler(new ChannelInitializer<SocketChannel>() {
+      client = client(new Bootstrap().group(clientGroup))
+          .handler(new ChannelInitializer<Channel>() {
             @Override
-            protected void initChannel(SocketChannel ch) {
+            protected void initChannel(Channel ch) {
               ch.pipeline().addLast(new SecretHandshakeHandler(clientKey, r), new ChannelInboundHandlerAdapter() {
                 @Override
                 public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
@@ -141,7 +156,7 @@ public class SecretThroughputBenchmark {
                 }
               });
             }
-          }).connect((InetSocketAddress) listener.localAddress()).sync().channel();
+          }).connect(listener.localAddress()).sync().channel();
       if (!up.await(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException("handshake did not complete");
       }
@@ -154,6 +169,61 @@ public class SecretThroughputBenchmark {
       clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
       serverGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
+
+    void sendOne() throws InterruptedException {
+      if (!inFlight.tryAcquire(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("message not received within 10 s");
+      }
+      client.writeAndFlush(message.retainedDuplicate());
+    }
+  }
+
+  /** Over 127.0.0.1 with NIO sockets. */
+  @State(Scope.Benchmark)
+  public static class Loopback extends Connection {
+    @Override
+    IoHandlerFactory ioHandler() {
+      return NioIoHandler.newFactory();
+    }
+
+    @Override
+    ServerBootstrap server(ServerBootstrap b) {
+      return b.channel(NioServerSocketChannel.class);
+    }
+
+    @Override
+    Bootstrap client(Bootstrap b) {
+      return b.channel(NioSocketChannel.class).option(ChannelOption.TCP_NODELAY, true);
+    }
+
+    @Override
+    SocketAddress bindAddress() {
+      return new InetSocketAddress("127.0.0.1", 0);
+    }
+  }
+
+  /** In memory: Netty's local transport between two event loops. */
+  @State(Scope.Benchmark)
+  public static class InVm extends Connection {
+    @Override
+    IoHandlerFactory ioHandler() {
+      return LocalIoHandler.newFactory();
+    }
+
+    @Override
+    ServerBootstrap server(ServerBootstrap b) {
+      return b.channel(LocalServerChannel.class);
+    }
+
+    @Override
+    Bootstrap client(Bootstrap b) {
+      return b.channel(LocalChannel.class);
+    }
+
+    @Override
+    SocketAddress bindAddress() {
+      return new LocalAddress("secret-throughput-" + System.nanoTime());
+    }
   }
 
   /**
@@ -163,9 +233,12 @@ public class SecretThroughputBenchmark {
    */
   @Benchmark
   public void loopbackTcp(Loopback s) throws Exception {
-    if (!s.inFlight.tryAcquire(10, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("message not received within 10 s");
-    }
-    s.client.writeAndFlush(s.message.retainedDuplicate());
+    s.sendOne();
+  }
+
+  /** As {@link #loopbackTcp}, over Netty's in-memory transport instead of a socket. */
+  @Benchmark
+  public void inMemoryChannel(InVm s) throws Exception {
+    s.sendOne();
   }
 }

@@ -14,9 +14,11 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -27,6 +29,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -180,6 +184,82 @@ class NettyHandlerTest {
     assertEquals(Reason.BAD_FRAME_TAG, e.reason());
     assertTrue(e.getMessage().contains("frame 2"), e.getMessage());
     assertFalse(b.isOpen());
+  }
+
+  /** Two embedded channels with the handshake done. */
+  private EmbeddedChannel[] connectedPair(Sink sa, Sink sb) {
+    EmbeddedChannel a = new EmbeddedChannel(new SecretHandshakeHandler(keyA, TestKeys.fixed(TestKeys.bytes(10))), sa);
+    EmbeddedChannel b = new EmbeddedChannel(new SecretHandshakeHandler(keyB, TestKeys.fixed(TestKeys.bytes(11))), sb);
+    pump(a, b);
+    assertNotNull(a.pipeline().get(SecretHandshakeHandler.CODEC_NAME));
+    assertNotNull(b.pipeline().get(SecretHandshakeHandler.CODEC_NAME));
+    return new EmbeddedChannel[] {a, b};
+  }
+
+  @Test
+  void largeWriteLeavesInBuffersOf62FramesAndCompletesItsPromise() {
+    Sink sa = new Sink();
+    Sink sb = new Sink();
+    EmbeddedChannel[] ab = connectedPair(sa, sb);
+    byte[] payload = new byte[200_000]; // 196 frames: 62 + 62 + 62 + 10
+    new Random(7).nextBytes(payload);
+    ByteBuf direct = Unpooled.directBuffer(payload.length).writeBytes(payload);
+    ChannelFuture written = ab[0].writeAndFlush(direct);
+    assertTrue(written.isSuccess(), "the write's promise completes once all its buffers are written");
+    assertEquals(0, direct.refCnt(), "the written buffer is released");
+    List<Integer> sizes = new ArrayList<>();
+    for (ByteBuf b; (b = ab[0].readOutbound()) != null; ) {
+      sizes.add(b.readableBytes());
+      ab[1].writeInbound(b);
+    }
+    int chunk = SecretFrameCodec.FRAMES_PER_WRITE_CHUNK * Frames.SEALED_BYTES;
+    assertEquals(List.of(chunk, chunk, chunk, 10 * Frames.SEALED_BYTES), sizes);
+    assertArrayEquals(payload, sb.bytes());
+    assertTrue(sa.errors.isEmpty() && sb.errors.isEmpty());
+  }
+
+  @Test
+  void peerClosingInsideADataFrameGivesTruncatedOnce() {
+    Sink sa = new Sink();
+    Sink sb = new Sink();
+    EmbeddedChannel[] ab = connectedPair(sa, sb);
+    byte[] payload = new byte[3000];
+    new Random(8).nextBytes(payload);
+    ab[0].writeOutbound(Unpooled.wrappedBuffer(payload));
+    ByteBuf sealed = ab[0].readOutbound();
+    ab[1].writeInbound(sealed.readRetainedSlice(Frames.SEALED_BYTES + 500));
+    sealed.release();
+    assertArrayEquals(Arrays.copyOf(payload, Frames.DATA_MAX), sb.bytes(), "the whole first frame is delivered");
+    ab[1].close();
+    assertEquals(1, sb.errors.size(), "exactly one error: " + sb.errors);
+    SecretConnectionException e = assertInstanceOf(SecretConnectionException.class, sb.errors.get(0));
+    assertEquals(Reason.TRUNCATED, e.reason());
+    assertTrue(e.getMessage().contains("after 500 of 1044"), e.getMessage());
+  }
+
+  @Test
+  void withAutoReadOffAReadThatCompletesNoFrameAsksForMore() {
+    Sink sa = new Sink();
+    Sink sb = new Sink();
+    EmbeddedChannel[] ab = connectedPair(sa, sb);
+    int[] reads = {0};
+    ab[1].pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+      @Override
+      public void read(ChannelHandlerContext ctx) {
+        reads[0]++;
+        ctx.read();
+      }
+    });
+    ab[1].config().setAutoRead(false);
+    ab[0].writeOutbound(Unpooled.wrappedBuffer(new byte[100]));
+    ByteBuf sealed = ab[0].readOutbound();
+    int before = reads[0];
+    ab[1].writeInbound(sealed.readRetainedSlice(600));
+    assertEquals(before + 1, reads[0], "no frame completed: the codec asks for more");
+    ab[1].writeInbound(sealed.readRetainedSlice(sealed.readableBytes()));
+    sealed.release();
+    assertEquals(before + 1, reads[0], "a frame went on: reading more is left to the handlers after it");
+    assertEquals(100, sb.bytes().length);
   }
 
   @Test
