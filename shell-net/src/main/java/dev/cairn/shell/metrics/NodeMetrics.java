@@ -67,6 +67,18 @@ public interface NodeMetrics extends AutoCloseable {
   /** A whole message of {@code bytes} payload bytes was queued to {@code peer} on {@code channelId}. */
   void messageSent(NodeId peer, int channelId, String messageType, long bytes);
 
+  /**
+   * A message for a peer was dropped on {@code channelId} because the peer's send queue of the
+   * channel was full ({@code cause} from a closed set, e.g. {@code queue_full}).
+   */
+  void messageDropped(int channelId, String cause);
+
+  /**
+   * The router found a fatal error of a peer (reported to the PeerManager), on {@code channelId}
+   * or, with -1, on the connection; {@code kind} is from a closed set, e.g. {@code malformed_message}.
+   */
+  void peerErrored(int channelId, String kind);
+
   /** Bytes queued to {@code peer} and not yet written (CometBFT samples this every 10 s). */
   void pendingSendBytes(NodeId peer, long bytes);
 

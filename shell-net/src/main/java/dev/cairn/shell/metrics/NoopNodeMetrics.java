@@ -28,6 +28,12 @@ enum NoopNodeMetrics implements NodeMetrics {
   public void messageSent(NodeId peer, int channelId, String messageType, long bytes) {}
 
   @Override
+  public void messageDropped(int channelId, String cause) {}
+
+  @Override
+  public void peerErrored(int channelId, String kind) {}
+
+  @Override
   public void pendingSendBytes(NodeId peer, long bytes) {}
 
   @Override

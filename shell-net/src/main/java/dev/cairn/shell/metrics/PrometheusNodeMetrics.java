@@ -30,6 +30,8 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   static final int MESSAGE_TYPES_MAX = 64;
   static final int EVENT_TYPES_MAX = 64;
   static final int REJECTION_REASONS_MAX = 64;
+  /** Cap on the router's drop causes and peer-error kinds (closed sets of a handful each). */
+  static final int ROUTER_LABELS_MAX = 16;
   /** Core steps take microseconds; anything above 0.1 s is a bug worth seeing in +Inf. */
   static final double[] STEP_SECONDS_BUCKETS = {
       1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 1e-2, 1e-1};
@@ -47,6 +49,8 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   private final Gauge peerPendingSendBytes;
   private final Counter messageReceiveBytes;
   private final Counter messageSendBytes;
+  private final Counter droppedMessages;
+  private final Counter peerErrors;
   private final Counter coreEvents;
   private final Counter coreRejectedEvents;
   private final Histogram coreStepSeconds;
@@ -60,6 +64,7 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   private final BoundedLabel messageTypes = new BoundedLabel(MESSAGE_TYPES_MAX);
   private final BoundedLabel eventTypes = new BoundedLabel(EVENT_TYPES_MAX);
   private final BoundedLabel rejectionReasons = new BoundedLabel(REJECTION_REASONS_MAX);
+  private final BoundedLabel routerLabels = new BoundedLabel(ROUTER_LABELS_MAX);
   /** Connected peers and their series; an entry lives from peerConnected to peerDisconnected. */
   private final ConcurrentHashMap<NodeId, PeerSeries> connected = new ConcurrentHashMap<>();
 
@@ -76,6 +81,12 @@ final class PrometheusNodeMetrics implements NodeMetrics {
         "Number of bytes of each message type received.", "message_type");
     messageSendBytes = counter(p2p + "message_send_bytes_total",
         "Number of bytes of each message type sent.", "message_type");
+    droppedMessages = counter("cairn_router_dropped_messages_total",
+        "Messages dropped because a peer's send queue of the channel was full, by channel and cause.",
+        "chID", "cause");
+    peerErrors = counter("cairn_router_peer_errors_total",
+        "Fatal peer errors the router reported to the PeerManager, by channel (none: the connection) and kind.",
+        "chID", "kind");
     coreEvents = counter("cairn_core_events_total", "Events stepped through the core, by event type.", "event");
     coreRejectedEvents = counter("cairn_core_rejected_events_total",
         "Events the core rejected as impossible in its state (state unchanged), by reason kind.", "reason");
@@ -160,6 +171,19 @@ final class PrometheusNodeMetrics implements NodeMetrics {
       series.sent(channelId).inc(bytes);
     }
     messageSendBytes.labelValues(messageTypes.of(messageType)).inc(bytes);
+  }
+
+  @Override
+  public void messageDropped(int channelId, String cause) {
+    if (channelId >= 0 && channelId < CHANNEL_COUNT) {
+      droppedMessages.labelValues(channelLabel(channelId), routerLabels.of(cause)).inc();
+    }
+  }
+
+  @Override
+  public void peerErrored(int channelId, String kind) {
+    String ch = channelId >= 0 && channelId < CHANNEL_COUNT ? channelLabel(channelId) : "none";
+    peerErrors.labelValues(ch, routerLabels.of(kind)).inc();
   }
 
   @Override

@@ -16,17 +16,18 @@ import dev.cairn.core.peer.Direction;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.pex.PexEffect;
-import dev.cairn.core.pex.PexEvent;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
 import dev.cairn.shell.metrics.DialOutcome;
 import dev.cairn.shell.metrics.NodeMetrics;
-import dev.cairn.shell.mconn.StandardChannels;
 import dev.cairn.shell.p2p.HostResolver;
 import dev.cairn.shell.p2p.IpText;
 import dev.cairn.shell.p2p.NetAddress;
 import dev.cairn.shell.p2p.NetAddresses;
 import dev.cairn.shell.p2p.NodeInfo;
+import dev.cairn.shell.router.PeerError;
+import dev.cairn.shell.router.Reactor;
+import dev.cairn.shell.router.Router;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -58,6 +59,11 @@ import org.slf4j.LoggerFactory;
  * when it is handshaken ({@code DialSucceeded}/{@code InboundAccepted}, or {@code DialFailed}),
  * once more when it is ready, and once when it closes ({@code PeerDisconnected}) if it had been
  * admitted.
+ *
+ * <p>Messages go through a {@link Router}: PEX is its first reactor ({@link PexReactor}, channel
+ * 0x00, bridging to the core's PEX machine); further reactors may be given to {@link #start}.
+ * The node advertises exactly the router's channels. A peer error the router finds becomes
+ * {@code PeerErrored} for the PeerManager, whose {@code Disconnect(ERRORED)} closes the peer.
  */
 public final class Node implements AutoCloseable {
 
@@ -130,8 +136,10 @@ public final class Node implements AutoCloseable {
     Channel channel;
     PeerSession session;
     Phase phase = Phase.HANDSHAKING;
-    /** PEX messages that arrived while the core was still deciding on the connection. */
-    java.util.ArrayDeque<byte[]> early;
+    /** Messages that arrived while the core was still deciding on the connection. */
+    java.util.ArrayDeque<Early> early;
+    /** The peer error that made us report the peer, if any (for the disconnect's log line). */
+    PeerError error;
 
     Conn(NodeAddress address, boolean outbound) {
       this.address = address;
@@ -139,9 +147,14 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** A message held until its connection is admitted. */
+  private record Early(int channelId, byte[] message) {}
+
   private final Settings settings;
   private final EventLoop loop;
   private final Driver driver;
+  private final PexReactor pex;
+  private final Router router;
   private final PeerPipeline.Settings pipeline;
   private final Map<NodeAddress, Conn> conns = new HashMap<>();
   private final Map<NodeId, Conn> admitted = new HashMap<>();
@@ -151,13 +164,20 @@ public final class Node implements AutoCloseable {
   private long dials;
   private long dialFailures;
 
-  private Node(Settings settings, EventLoop loop, String advertisedListenAddr, Driver.StepObserver observer) {
+  private Node(Settings settings, EventLoop loop, String advertisedListenAddr, Driver.StepObserver observer,
+      List<Reactor> reactors) {
     this.settings = settings;
     this.loop = loop;
+    this.pex = new PexReactor(settings.key().id(), event -> driver().post(event), FLUSH_STOP_MAX);
+    List<Reactor> all = new ArrayList<>();
+    all.add(pex);
+    all.addAll(reactors);
+    this.router = new Router(all, loop, settings.metrics(), this::onPeerError);
+    pex.attach(router);
     NodeInfo info = new NodeInfo(new NodeInfo.ProtocolVersion(8, 11, 0), settings.key().id().hex(),
         advertisedListenAddr, settings.network(), dev.cairn.shell.Version.VERSION,
-        List.of(StandardChannels.PEX.id()), settings.moniker(), new NodeInfo.Other("off", ""));
-    this.pipeline = new PeerPipeline.Settings(settings.key(), info, List.of(StandardChannels.PEX), settings.mconn(),
+        router.channelIds(), settings.moniker(), new NodeInfo.Other("off", ""));
+    this.pipeline = new PeerPipeline.Settings(settings.key(), info, router.descriptors(), settings.mconn(),
         settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.none(), new SecureRandom());
     Driver.StepObserver counting = (now, wallNow, event, step, nanos) -> {
       observed(event, step, nanos);
@@ -178,12 +198,22 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(Settings settings, EventLoopGroup group, Driver.StepObserver observer)
       throws InterruptedException {
+    return start(settings, group, observer, List.of());
+  }
+
+  /**
+   * Like {@link #start(Settings, EventLoopGroup, Driver.StepObserver)}, with {@code reactors}
+   * registered after PEX (their channels follow 0x00 in the NodeInfo). Their callbacks run on the
+   * node's event loop, the driver's thread.
+   */
+  public static Node start(Settings settings, EventLoopGroup group, Driver.StepObserver observer,
+      List<Reactor> reactors) throws InterruptedException {
     if (settings.listenPort() == 0) {
       throw new IllegalArgumentException("listen port must be fixed (our own address is part of the core config)");
     }
     EventLoop loop = group.next();
     String advertised = settings.listenHost() + ":" + settings.listenPort();
-    Node node = new Node(settings, loop, advertised, observer);
+    Node node = new Node(settings, loop, advertised, observer, reactors);
     node.bind();
     return node;
   }
@@ -258,6 +288,11 @@ public final class Node implements AutoCloseable {
 
   public Driver driver() {
     return driver;
+  }
+
+  /** The node's router (use on the node's loop, see {@link Reactor}). */
+  public Router router() {
+    return router;
   }
 
   /** The node's status, read on its loop. */
@@ -432,7 +467,9 @@ public final class Node implements AutoCloseable {
         if (other != null && other != conn) {
           log.warn("event=duplicate_admission peer={} kept={} replaced={}", conn.address.id(), conn.address,
               other.address);
+          router.removePeer(conn.address.id());
         }
+        router.addPeer(conn.session);
         settings.metrics().peerConnected(conn.address.id());
         if (conn.outbound) {
           settings.metrics().dial(DialOutcome.SUCCEEDED);
@@ -442,10 +479,10 @@ public final class Node implements AutoCloseable {
         if (conn.early != null) {
           // The peer spoke as soon as its own handshake was done, before our core admitted it:
           // its messages follow the admission in the order they arrived.
-          java.util.ArrayDeque<byte[]> held = conn.early;
+          java.util.ArrayDeque<Early> held = conn.early;
           conn.early = null;
-          for (byte[] m : held) {
-            onMessage(conn, PexMessages.CHANNEL, m);
+          for (Early m : held) {
+            onMessage(conn, m.channelId(), m.message());
           }
         }
         log.info("event={} node={} peer={} addr={}", conn.outbound ? "dialed" : "accepted", id(),
@@ -491,6 +528,10 @@ public final class Node implements AutoCloseable {
       conns.remove(conn.address);
     }
     if (admitted.get(conn.address.id()) == conn) {
+      // A protocol violation the MConnection found is a peer error for the PeerManager, told
+      // before the disconnect (while the peer is still connected for the core).
+      router.connectionFailed(conn.address.id(), cause);
+      router.removePeer(conn.address.id());
       admitted.remove(conn.address.id());
     }
     switch (was) {
@@ -508,18 +549,18 @@ public final class Node implements AutoCloseable {
       case ADMITTED -> {
         settings.metrics().peerDisconnected(conn.address.id());
         log.info("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
-            cause == null ? "closed" : FailureReasons.describe(cause));
+            conn.error != null ? conn.error : cause == null ? "closed" : FailureReasons.describe(cause));
         driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
       }
       case DELIVERED, REFUSED, CLOSED -> { }
     }
   }
 
-  /** PEX messages held per connection while the core decides on it (CometBFT's PEX queue holds 10). */
+  /** Messages held per connection while the core decides on it (CometBFT's PEX queue holds 10). */
   static final int EARLY_MESSAGES_MAX = 16;
 
   private void onMessage(Conn conn, int channelId, byte[] message) {
-    if (conn == null || channelId != PexMessages.CHANNEL) {
+    if (conn == null) {
       return;
     }
     if (conn.phase == Phase.DELIVERED) {
@@ -531,26 +572,34 @@ public final class Node implements AutoCloseable {
         conn.channel.close();
         return;
       }
-      conn.early.add(message);
+      conn.early.add(new Early(channelId, message));
       return;
     }
-    if (conn.phase != Phase.ADMITTED) {
+    if (conn.phase != Phase.ADMITTED || admitted.get(conn.address.id()) != conn) {
       return;
     }
-    NodeId peer = conn.address.id();
-    settings.metrics().messageReceived(peer, channelId, "p2p_Message", message.length);
-    PexEvent.FromPeer event;
-    try {
-      event = switch (PexMessages.decode(message)) {
-        case PexMessages.Request r -> new PexEvent.PexRequestReceived(peer);
-        case PexMessages.Addrs a -> new PexEvent.PexAddrsReceived(peer, a.addresses());
-      };
-    } catch (PexMessages.PexProtocolException e) {
-      event = new PexEvent.PexMessageMalformed(peer, e.getMessage());
+    router.receive(conn.address.id(), channelId, message);
+  }
+
+  /**
+   * The router found a fatal error of an admitted peer: the PeerManager hears of it
+   * ({@code PeerErrored}) and answers with {@code Disconnect(ERRORED)}. If the core refuses the
+   * event (it no longer counts the peer as connected), the connection is closed here.
+   */
+  private void onPeerError(NodeId peer, PeerError error) {
+    Conn c = admitted.get(peer);
+    log.info("event=peer_error node={} peer={} error=\"{}\"", id(), peer, error);
+    if (c == null) {
+      return;
     }
-    log.debug("event=pex_received node={} peer={} message={}", id(), peer, event);
-    if (!driver.post(new CoreEvent.PexMessage(event))) {
-      conn.channel.close();
+    c.error = error;
+    boolean posted = driver.post(new CoreEvent.Peer(new PeerEvent.PeerErrored(peer)), step -> {
+      if (!step.isAccepted() && c.phase == Phase.ADMITTED) {
+        c.channel.close();
+      }
+    });
+    if (!posted) {
+      c.channel.close();
     }
   }
 
@@ -577,7 +626,12 @@ public final class Node implements AutoCloseable {
         if (c == null) {
           return;
         }
-        log.info("event=disconnect node={} peer={} addr={} reason={}", id(), d.peer(), d.address(), d.reason());
+        if (c.error != null) {
+          log.info("event=disconnect node={} peer={} addr={} reason={} error=\"{}\"", id(), d.peer(), d.address(),
+              d.reason(), c.error);
+        } else {
+          log.info("event=disconnect node={} peer={} addr={} reason={}", id(), d.peer(), d.address(), d.reason());
+        }
         settings.metrics().peerEvicted(d.reason());
         if (c.phase == Phase.DELIVERED) {
           c.phase = Phase.REFUSED;
@@ -593,32 +647,7 @@ public final class Node implements AutoCloseable {
 
   private void executePex(PexEffect.ShellEffect effect) {
     log.debug("event=pex_effect node={} effect={}", id(), effect);
-    switch (effect) {
-      case PexEffect.SendPexRequest r -> send(r.peer(), PexMessages.encodeRequest());
-      case PexEffect.SendPexAddrs a -> send(a.peer(), PexMessages.encodeAddrs(a.addresses()));
-      case PexEffect.SendPexAddrsThenDisconnect a -> {
-        Conn c = admitted.get(a.peer());
-        if (c != null) {
-          c.session.send(PexMessages.CHANNEL, PexMessages.encodeAddrs(a.addresses()));
-          c.session.closeAfterFlush(FLUSH_STOP_MAX);
-        }
-      }
-      case PexEffect.DisconnectPeer d -> {
-        Conn c = admitted.get(d.peer());
-        if (c != null) {
-          log.info("event=disconnect node={} peer={} reason={}", id(), d.peer(), d.reason());
-          c.channel.close();
-        }
-      }
-    }
-  }
-
-  private void send(NodeId peer, byte[] message) {
-    Conn c = admitted.get(peer);
-    if (c != null) {
-      settings.metrics().messageSent(peer, PexMessages.CHANNEL, "p2p_Message", message.length);
-      c.session.send(PexMessages.CHANNEL, message);
-    }
+    pex.execute(effect);
   }
 
   /** Stops listening, closes every connection, persists the book and stops the driver. */

@@ -12,7 +12,7 @@ import java.net.SocketAddress;
  * One authenticated, handshaken peer connection: the peer's verified ID and NodeInfo, and the
  * MConnection to send on. Created by {@link PeerPipeline} when both handshakes have succeeded.
  */
-public final class PeerSession {
+public final class PeerSession implements dev.cairn.shell.router.PeerLink {
 
   private final Channel channel;
   private final NodeId remoteId;

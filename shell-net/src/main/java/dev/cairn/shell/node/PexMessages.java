@@ -46,19 +46,11 @@ public final class PexMessages {
   }
 
   public static byte[] encodeRequest() {
-    return Message.newBuilder().setPexRequest(PexRequest.getDefaultInstance()).build().toByteArray();
+    return request().toByteArray();
   }
 
   public static byte[] encodeAddrs(List<NodeAddress> addresses) {
-    if (addresses.size() > MAX_ADDRESSES) {
-      throw new IllegalArgumentException(
-          "a PexAddrs carries at most " + MAX_ADDRESSES + " addresses, got " + addresses.size());
-    }
-    PexAddrs.Builder b = PexAddrs.newBuilder();
-    for (NodeAddress a : addresses) {
-      b.addAddrs(ProtoMapping.toProto(a));
-    }
-    return Message.newBuilder().setPexAddrs(b).build().toByteArray();
+    return addrs(addresses).toByteArray();
   }
 
   public static Pex decode(byte[] bytes) throws PexProtocolException {
@@ -68,6 +60,11 @@ public final class PexMessages {
     } catch (InvalidProtocolBufferException e) {
       throw new PexProtocolException("PEX message is not a valid protobuf: " + e.getMessage());
     }
+    return fromProto(m);
+  }
+
+  /** Checks a parsed {@code tendermint.p2p.Message} as {@link #decode} does. */
+  public static Pex fromProto(Message m) throws PexProtocolException {
     switch (m.getSumCase()) {
       case PEX_REQUEST:
         return new Request();
@@ -91,5 +88,23 @@ public final class PexMessages {
       default:
         throw new PexProtocolException("PEX message has no known oneof set (unknown message type)");
     }
+  }
+
+  /** The request as a message. */
+  public static Message request() {
+    return Message.newBuilder().setPexRequest(PexRequest.getDefaultInstance()).build();
+  }
+
+  /** An address list as a message; at most {@link #MAX_ADDRESSES}. */
+  public static Message addrs(List<NodeAddress> addresses) {
+    if (addresses.size() > MAX_ADDRESSES) {
+      throw new IllegalArgumentException(
+          "a PexAddrs carries at most " + MAX_ADDRESSES + " addresses, got " + addresses.size());
+    }
+    PexAddrs.Builder b = PexAddrs.newBuilder();
+    for (NodeAddress a : addresses) {
+      b.addAddrs(ProtoMapping.toProto(a));
+    }
+    return Message.newBuilder().setPexAddrs(b).build();
   }
 }
