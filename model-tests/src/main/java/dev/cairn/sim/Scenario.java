@@ -127,6 +127,25 @@ public record Scenario(
             + " -Dcairn.sim.nodes=" + nodes + " -Dcairn.sim.seed=%d");
   }
 
+  /**
+   * The honest side of an attack run: {@code nodes} nodes (two seeds) with the given limits,
+   * latency 5–150 ms, no injected faults (the adversary is the fault), and the liveness demand at
+   * {@code runFor}: by then every ordinary node must have its outbound peers. Checks each
+   * stepping node. The replay command runs the attack harness for one seed.
+   */
+  public static Scenario underAttack(int nodes, int maxOutbound, int maxInbound, Duration runFor) {
+    return new Scenario(nodes, 2, maxOutbound, maxInbound, 2, 5, 150, Duration.ofSeconds(3),
+        Duration.ofSeconds(10), Duration.ZERO, 0, 0, 0, 0, runFor, Checks.NODE, Mutation.NONE,
+        50_000_000L, "./mvnw -q -pl model-tests compile exec:java -Dexec.mainClass=dev.cairn.sim.AttackHarness"
+            + " -Dcairn.sim.seed=%d");
+  }
+
+  public Scenario withChecks(Checks c) {
+    return new Scenario(nodes, seeds, maxOutbound, maxInbound, maxConnectedUpgrade, latencyMsMin,
+        latencyMsMax, connectTimeout, startSpread, faultPhase, lossPerMille, duplicatePerMille,
+        partitions, crashes, livenessBudget, c, mutation, maxSteps, replayCommand);
+  }
+
   public Scenario withMutation(Mutation m) {
     return new Scenario(nodes, seeds, maxOutbound, maxInbound, maxConnectedUpgrade, latencyMsMin,
         latencyMsMax, connectTimeout, startSpread, faultPhase, lossPerMille, duplicatePerMille,

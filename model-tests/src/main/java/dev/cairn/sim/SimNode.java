@@ -26,6 +26,8 @@ final class SimNode {
   final CoreConfig running;
   /** The configuration the checks hold the node to (differs from {@code running} only in a mutant). */
   final CoreConfig declared;
+  /** A scripted adversary's identity: no core; an {@link Attack} decides what it does. */
+  final boolean scripted;
 
   CoreState state;
   boolean up;
@@ -51,6 +53,21 @@ final class SimNode {
     this.running = running;
     this.declared = declared;
     this.persisted = initialBook;
+    this.scripted = false;
+  }
+
+  /** A scripted identity listening at {@code listen}: always up, accepts every connection. */
+  SimNode(int index, NodeAddress listen) {
+    this.index = index;
+    this.id = listen.id();
+    this.listen = listen;
+    this.seed = false;
+    this.ordinary = false;
+    this.running = null;
+    this.declared = null;
+    this.persisted = null;
+    this.scripted = true;
+    this.up = true;
   }
 
   /** The next ephemeral port of an outgoing socket, as the remote side sees it (32768..60999, cycling). */
@@ -67,6 +84,6 @@ final class SimNode {
 
   @Override
   public String toString() {
-    return "n" + index + "(" + id.hex().substring(0, 8) + (seed ? ",seed" : "") + ")";
+    return (scripted ? "x" : "n") + index + "(" + id.hex().substring(0, 8) + (seed ? ",seed" : "") + ")";
   }
 }

@@ -72,6 +72,11 @@ public final class Simulator {
   private final SimRandom duplication;
   private final SimRandom faults;
   private final List<SimNode> nodes = new ArrayList<>();
+  /** The adversary's identities (no core), or none. */
+  private final List<SimNode> scripted = new ArrayList<>();
+  private final Attack attack;
+  private final Hooks hooks = new Hooks();
+  private boolean stopped;
   /** Listen IP → node; lookups only, never iterated. */
   private final Map<String, SimNode> byIp = new HashMap<>();
   private final TreeMap<Long, Link> liveLinks = new TreeMap<>();
@@ -136,22 +141,47 @@ public final class Simulator {
     record Heal() implements Action {}
 
     record LivenessDeadline() implements Action {}
+
+    /** Something an attack script scheduled. */
+    record Call(Runnable what) implements Action {}
+
+    /** The end of a run with an attack. */
+    record Stop() implements Action {}
   }
 
   public Simulator(Scenario scenario, long seed) {
+    this(scenario, seed, null);
+  }
+
+  /** A run in which {@code attack} (null for none) scripts an adversary beside the honest nodes. */
+  Simulator(Scenario scenario, long seed, Attack attack) {
     this.sc = scenario;
+    this.attack = attack;
     this.seed = seed;
     this.latency = SimRandom.derive(seed, "latency");
     this.loss = SimRandom.derive(seed, "loss");
     this.duplication = SimRandom.derive(seed, "duplication");
     this.faults = SimRandom.derive(seed, "faults");
     buildNodes(SimRandom.derive(seed, "identities"));
+    if (attack != null) {
+      for (NodeAddress a : attack.identities()) {
+        SimNode x = new SimNode(nodes.size() + scripted.size(), a);
+        if (a.port() != LISTEN_PORT || byIp.put(a.ip(), x) != null) {
+          throw new IllegalArgumentException("attack identity " + a + " reuses an IP or another port");
+        }
+        scripted.add(x);
+      }
+    }
   }
 
   /** Runs the whole scenario and says how it ended. */
   public SimResult run() {
     schedulePlan();
-    while (!queue.isEmpty() && violation == null) {
+    if (attack != null) {
+      schedule(START_NANOS + attack.runFor().toNanos(), new Action.Stop(), null);
+      attack.begin(hooks);
+    }
+    while (!queue.isEmpty() && violation == null && !stopped) {
       Item it = queue.poll();
       now = it.time();
       if (it.link() != null) {
@@ -161,7 +191,7 @@ public final class Simulator {
       if (violation == null && steps > sc.maxSteps()) {
         fail(SimResult.Verdict.STEP_BUDGET_EXCEEDED, "more than " + sc.maxSteps() + " core steps");
       }
-      if (violation == null && healedAt >= 0 && unconverged == 0) {
+      if (violation == null && healedAt >= 0 && unconverged == 0 && attack == null) {
         convergedAt = now;
         checkAll();
         break;
@@ -182,6 +212,10 @@ public final class Simulator {
         seedAddresses.add(new NodeAddress(idList.get(i), ipOf(i), LISTEN_PORT));
       }
     }
+    List<NodeAddress> listens = new ArrayList<>();
+    for (int i = 0; i < sc.nodes(); i++) {
+      listens.add(new NodeAddress(idList.get(i), ipOf(i), LISTEN_PORT));
+    }
     for (int i = 0; i < sc.nodes(); i++) {
       NodeId id = idList.get(i);
       NodeAddress listen = new NodeAddress(id, ipOf(i), LISTEN_PORT);
@@ -191,6 +225,10 @@ public final class Simulator {
       CoreConfig running = mutant
           ? ordinaryConfig(listen, seedAddresses, sc.maxInbound() + sc.maxOutbound())
           : declared;
+      if (attack != null) {
+        declared = attack.configure(i, declared, listens);
+        running = mutant ? running : declared;
+      }
       String bookKey = String.format("%016x%016x", ids.nextLong(), ids.nextLong()).substring(0, BookKey.HEX_LENGTH);
       SimNode n = new SimNode(i, id, listen, isSeed, !isSeed && !mutant, running, declared,
           AddressBook.empty(BookKey.of(bookKey)));
@@ -304,6 +342,8 @@ public final class Simulator {
         log.add(stamp() + " partition healed");
       }
       case Action.Heal h -> heal();
+      case Action.Call c -> c.what().run();
+      case Action.Stop s -> stopped = true;
       case Action.LivenessDeadline l -> {
         if (unconverged > 0) {
           fail(SimResult.Verdict.LIVENESS_FAILURE, livenessReport());
@@ -422,6 +462,9 @@ public final class Simulator {
       return;
     }
     dials++;
+    if (attack != null && !n.scripted) {
+      attack.dialed(hooks, n, address);
+    }
     SimNode target = address.port() == LISTEN_PORT ? byIp.get(address.ip()) : null;
     Link link = new Link(nextLinkId++, n, address, target);
     liveLinks.put(link.id, link);
@@ -459,6 +502,9 @@ public final class Simulator {
   private void sendOn(End from, Message m) {
     End to = from.other();
     pexSent++;
+    if (attack != null && !from.node.scripted && m instanceof Message.PexAddrs a && to != null) {
+      attack.gossiped(hooks, from.node, to.node, a.addresses());
+    }
     if (to == null || partitioned(from.node, to.node)) {
       pexLost++;
       return;
@@ -517,6 +563,12 @@ public final class Simulator {
     if (e.link.closed()) {
       liveLinks.remove(e.link.id);
     }
+    if (n.scripted) {
+      if (was != Phase.HANDSHAKING || e.outbound) {
+        attack.closed(hooks, e);
+      }
+      return;
+    }
     if (!n.up) {
       return;
     }
@@ -561,6 +613,10 @@ public final class Simulator {
     long at = Math.max(now + latencyNanos(), link.lastArrivalAtDialer);
     link.lastArrivalAtDialer = at;
     schedule(at, new Action.AtDialer(link), link);
+    if (b.scripted) {
+      admitScripted(e);
+      return;
+    }
     End rival = liveConnectionTo(b, a.id, e);
     if (rival != null && b.keepsOwnDial(a.id)) {
       e.refuse(); // both dialed: ours (from the smaller ID) survives
@@ -576,6 +632,10 @@ public final class Simulator {
       return;
     }
     SimNode a = d.node;
+    if (a.scripted) {
+      admitScripted(d);
+      return;
+    }
     NodeId peer = d.address.id();
     End rival = liveConnectionTo(a, peer, d);
     if (rival != null && !a.keepsOwnDial(peer)) {
@@ -583,6 +643,13 @@ public final class Simulator {
       return;
     }
     deliverAfterClosing(rival, d, new PeerEvent.DialSucceeded(d.address));
+  }
+
+  /** An adversary's end is admitted as soon as its handshake is done; the script hears of it. */
+  private void admitScripted(End e) {
+    e.phase = Phase.ADMITTED;
+    e.node.admitted.put(e.address.id(), e);
+    attack.opened(hooks, e);
   }
 
   private End liveConnectionTo(SimNode n, NodeId peer, End except) {
@@ -627,6 +694,10 @@ public final class Simulator {
 
   private void arrive(End to, Message m) {
     if (to.phase == Phase.CLOSED) {
+      return;
+    }
+    if (to.node.scripted && !(m instanceof Message.Close)) {
+      attack.received(hooks, to, m);
       return;
     }
     switch (m) {
@@ -824,6 +895,9 @@ public final class Simulator {
       return;
     }
     End o = e.other();
+    if (o != null && o.node.scripted) {
+      return; // the adversary keeps no state to agree with
+    }
     if (o == null || o.phase != Phase.ADMITTED || !o.node.up) {
       violate(n, "BothEndsAgree", "settled connection " + e + " is admitted here but "
           + (o == null ? "unknown" : o.phase) + " at the other end");
@@ -881,5 +955,74 @@ public final class Simulator {
   /** The nodes' final states, for tests and reports. */
   List<SimNode> nodes() {
     return List.copyOf(nodes);
+  }
+
+  /** What attack scripts see of this run (for their figures after it). */
+  Hooks hooks() {
+    return hooks;
+  }
+
+  /** The adversary's identities. */
+  List<SimNode> scripted() {
+    return List.copyOf(scripted);
+  }
+
+  /** What an {@link Attack} script may do and see; every action goes through the run's queue. */
+  final class Hooks {
+
+    /** Virtual time since the run's start, in nanoseconds. */
+    long elapsed() {
+      return now - START_NANOS;
+    }
+
+    /** Wall time now, as the cores see it. */
+    WallTime wallNow() {
+      return new WallTime(WALL_BASE_MILLIS + (now - START_NANOS) / MILLI);
+    }
+
+    /** The honest nodes, by index. */
+    List<SimNode> honest() {
+      return List.copyOf(nodes);
+    }
+
+    /** The adversary's identities. */
+    List<SimNode> identities() {
+      return List.copyOf(scripted);
+    }
+
+    /** {@code who} (an identity of the adversary) dials {@code target}. */
+    void dial(SimNode who, NodeAddress target) {
+      if (!who.scripted) {
+        throw new IllegalArgumentException(who + " is not scripted");
+      }
+      Simulator.this.dial(who, target);
+    }
+
+    /** Sends {@code m} on the adversary's end {@code e}, if it is still admitted. */
+    void send(End e, Message m) {
+      if (e.phase == Phase.ADMITTED && e.other() != null) {
+        sendOn(e, m);
+      }
+    }
+
+    /** Closes the adversary's end {@code e}. */
+    void close(End e) {
+      Simulator.this.close(e);
+    }
+
+    /** Runs {@code what} after {@code delayNanos} of virtual time. */
+    void after(long delayNanos, Runnable what) {
+      schedule(now + Math.max(0, delayNanos), new Action.Call(what), null);
+    }
+
+    /** Crashes honest node {@code n} for {@code downNanos}; it restarts from its persisted book. */
+    void crash(SimNode n, long downNanos) {
+      Simulator.this.crash(n, downNanos);
+    }
+
+    /** Whether {@code n}'s core lists {@code peer} as connected. */
+    boolean connected(SimNode n, dev.cairn.core.NodeId peer) {
+      return n.up && n.state.peer().connected().containsKey(peer);
+    }
   }
 }

@@ -1,0 +1,121 @@
+package dev.cairn.sim;
+
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.peer.Connection;
+import dev.cairn.core.peer.Direction;
+import dev.cairn.sim.Wiring.End;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A Sybil inbound flood: {@code sybils} identities in {@code groups} /16 groups each connect to
+ * every honest node at {@code startAt} (10 ms apart) and reconnect {@value #REDIAL_SECONDS}
+ * s after every close. They send nothing and answer nothing: they only take slots. Sampled every
+ * second from {@code startAt}: inbound connections per honest node, how many of them are sybils, and honest outbound
+ * connections to sybils (an honest node learns an inbound peer's listen address, so sybils reach
+ * the books one by one).
+ */
+final class SybilFlood implements Attack {
+
+  static final int REDIAL_SECONDS = 5;
+  private static final long SECOND = 1_000_000_000L;
+
+  /**
+   * {@code attempts}: connections the sybils opened (each is handshaken, then admitted or refused);
+   * {@code closed}: of those, closed by the honest side; {@code maxInboundSeen}: most inbound
+   * connections of one honest node at any sample; {@code sybilInboundShare}: time-averaged sybil
+   * share of honest inbound connections; {@code sybilOutboundShare}: of honest ordinary nodes'
+   * outbound connections.
+   */
+  record Outcome(int sybils, long attempts, long closed, int maxInboundSeen, double sybilInboundShare,
+      double sybilOutboundShare, long samples) {}
+
+  private final Duration runFor;
+  private final Duration startAt;
+  private final List<NodeAddress> sybils;
+  private final TreeSet<NodeId> sybilIds = new TreeSet<>();
+  private long attempts;
+  private long closed;
+  private int maxInboundSeen;
+  private long inboundAll;
+  private long inboundSybil;
+  private long outboundAll;
+  private long outboundSybil;
+  private long samples;
+
+  SybilFlood(long seed, int sybils, int groups, Duration startAt, Duration runFor) {
+    this.runFor = runFor;
+    this.startAt = startAt;
+    this.sybils = Sybils.inGroups(sybils, groups, SimRandom.derive(seed, "sybil-flood-ids"));
+    this.sybils.forEach(a -> sybilIds.add(a.id()));
+  }
+
+  @Override
+  public List<NodeAddress> identities() {
+    return sybils;
+  }
+
+  @Override
+  public Duration runFor() {
+    return runFor;
+  }
+
+  @Override
+  public void begin(Simulator.Hooks h) {
+    List<SimNode> xs = h.identities();
+    for (int k = 0; k < xs.size(); k++) {
+      SimNode x = xs.get(k);
+      for (SimNode n : h.honest()) {
+        h.after(startAt.toNanos() + k * 10_000_000L, () -> h.dial(x, n.listen));
+      }
+    }
+    h.after(startAt.toNanos(), () -> sample(h));
+  }
+
+  @Override
+  public void opened(Simulator.Hooks h, End c) {
+    attempts++;
+  }
+
+  @Override
+  public void closed(Simulator.Hooks h, End c) {
+    if (c.outbound) {
+      closed++;
+      SimNode x = c.node;
+      NodeAddress target = c.address;
+      h.after(REDIAL_SECONDS * SECOND, () -> h.dial(x, target));
+    }
+  }
+
+  private void sample(Simulator.Hooks h) {
+    samples++;
+    for (SimNode n : h.honest()) {
+      if (!n.up) {
+        continue;
+      }
+      int in = 0;
+      for (Map.Entry<NodeId, Connection> c : n.state.peer().connected().entrySet()) {
+        boolean sybil = sybilIds.contains(c.getKey());
+        if (c.getValue().direction() == Direction.INBOUND) {
+          in++;
+          inboundAll++;
+          inboundSybil += sybil ? 1 : 0;
+        } else if (n.ordinary) {
+          outboundAll++;
+          outboundSybil += sybil ? 1 : 0;
+        }
+      }
+      maxInboundSeen = Math.max(maxInboundSeen, n.seed ? 0 : in);
+    }
+    h.after(SECOND, () -> sample(h));
+  }
+
+  Outcome outcome() {
+    return new Outcome(sybils.size(), attempts, closed, maxInboundSeen,
+        inboundAll == 0 ? 0 : (double) inboundSybil / inboundAll,
+        outboundAll == 0 ? 0 : (double) outboundSybil / outboundAll, samples);
+  }
+}

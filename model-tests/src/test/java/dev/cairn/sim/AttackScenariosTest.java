@@ -1,0 +1,126 @@
+package dev.cairn.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.pex.DropReason;
+import dev.cairn.core.pex.PexConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The attack scenarios of {@code SECURITY.md}: each one simulated run (seed
+ * {@code -Dcairn.sim.seed}, default 1) of the real core against a scripted adversary, asserting
+ * the safety outcome. {@link AttackHarness} runs the same scenarios and prints every figure.
+ */
+class AttackScenariosTest {
+
+  static final long SEED = Long.getLong("cairn.sim.seed", 1L);
+  /** Stated bound: sybils in two /16 groups never hold more than this share of honest outbound slots. */
+  static final double ECLIPSE_SHARE_BOUND = 0.80;
+  /** Cairn's book must beat the naive uniform book by at least this margin. */
+  static final double NAIVE_MARGIN = 0.05;
+
+  @Test
+  void sybilsFromTwoGroupsTakeFewerOutboundSlotsThanANaiveBookWould() {
+    for (int sybils : new int[] {64, 1024}) {
+      AttackHarness.Run<EclipseAttack.Outcome> r = AttackHarness.eclipse(SEED, sybils);
+      EclipseAttack.Outcome o = r.outcome();
+      System.out.println("seed " + SEED + " eclipse " + o);
+      assertThat(r.result().passed()).as(r.result().report()).isTrue();
+      assertThat(o.samples()).isGreaterThan(50);
+      assertThat(o.share()).as("sybil share of outbound slots, %d sybils", sybils)
+          .isLessThan(o.naive() - NAIVE_MARGIN)
+          .isLessThanOrEqualTo(ECLIPSE_SHARE_BOUND);
+      assertThat(o.share()).as("the attack got somewhere (else the scenario measures nothing)").isGreaterThan(0);
+    }
+  }
+
+  @Test
+  void groupBucketingIsWhatHoldsTheSybilsBack() {
+    EclipseAttack.Outcome few = AttackHarness.eclipse(SEED, AttackHarness.GROUPS_SYBILS, 2).outcome();
+    EclipseAttack.Outcome many = AttackHarness.eclipse(SEED, AttackHarness.GROUPS_SYBILS, 32).outcome();
+    System.out.println("seed " + SEED + " eclipse 2 groups " + few + "\n  32 groups " + many);
+    assertThat(few.share()).as("share from 2 /16 groups against 32").isLessThan(many.share() - 0.15);
+  }
+
+  @Test
+  void pexFloodsUnsolicitedAddressesAndPoisonAreRefused() {
+    AttackHarness.Run<PexAbuseAttack.Outcome> r = AttackHarness.pexAbuse(SEED);
+    PexAbuseAttack.Outcome o = r.outcome();
+    System.out.println("seed " + SEED + " pex abuse " + o);
+    assertThat(r.result().passed()).as(r.result().report()).isTrue();
+    int seeds = 2;
+    int freeRequests = PexConfig.defaults().freeRequests();
+    assertThat(o.floodRequests()).isGreaterThan(1000);
+    assertThat(o.floodAnswersMax()).as("answers on one flooding connection").isLessThanOrEqualTo(freeRequests);
+    assertThat(o.bannedFlooder()).as("ordinary nodes banning the flooder (seeds answer once and hang up)")
+        .isGreaterThanOrEqualTo(o.honest() - seeds);
+    assertThat(o.pushes()).isGreaterThan(o.honest());
+    assertThat(o.pushedTo()).as("nodes the pusher reached").isGreaterThanOrEqualTo(o.honest() / 2);
+    assertThat(o.pushedToBanned()).as("of them, nodes banning the pusher").isEqualTo(o.pushedTo());
+    assertThat(o.pushedStored()).as("unsolicited addresses stored").isZero();
+    assertThat(o.poisonAnswers()).as("poisoners were asked").isGreaterThan(10);
+    assertThat(o.markersStored()).as("books that took a poisoner's clean marker").isPositive();
+    assertThat(o.badStored()).as("poisoned entries stored: %s", o.firstViolations()).isZero();
+    assertThat(o.badGossiped()).as("poisoned entries gossiped: %s", o.firstViolations()).isZero();
+    assertThat(o.watches()).isGreaterThan(100);
+    assertThat(o.drops()).containsKeys(DropReason.INVALID, DropReason.SELF, DropReason.NON_ROUTABLE);
+  }
+
+  @Test
+  void aSybilInboundFloodOnAFormedNetworkHoldsTheLimitsAndLeavesOutboundHonest() {
+    AttackHarness.Run<SybilFlood.Outcome> r = AttackHarness.sybilFlood(SEED, AttackHarness.FLOOD_ESTABLISHED);
+    SybilFlood.Outcome o = r.outcome();
+    System.out.println("seed " + SEED + " sybil flood " + o);
+    assertThat(r.result().passed()).as(r.result().report()).isTrue();
+    assertThat(o.attempts()).isGreaterThan(10_000);
+    assertThat(o.maxInboundSeen()).as("most inbound peers of one ordinary node").isEqualTo(AttackHarness.ABUSE_IN);
+    assertThat(o.sybilInboundShare()).as("the flood did take inbound slots").isGreaterThan(0.3);
+    assertThat(o.sybilOutboundShare()).as("sybil share of honest outbound connections").isLessThan(0.1);
+  }
+
+  @Disabled("Known weakness, not fixed here: sybils that connect before the network forms fill every inbound slot"
+      + " of the seeds and of the ordinary nodes and hold them (they send nothing, so nothing evicts them; a seed"
+      + " drops idle inbound peers only after seedDisconnectWaitPeriod, 28 h); ordinary nodes then learn only the"
+      + " sybils' addresses and never reach each other. Needs an inbound eviction policy in core-fsm"
+      + " (e.g. seeds evict inbound peers that send no PexRequest within a short window).")
+  @Test
+  void aSybilInboundFloodFromColdStartDoesNotPreventBootstrap() {
+    AttackHarness.Run<SybilFlood.Outcome> r = AttackHarness.sybilFlood(SEED, Duration.ofSeconds(1));
+    System.out.println("seed " + SEED + " sybil flood from cold start " + r.outcome());
+    assertThat(r.result().passed()).as(r.result().report()).isTrue();
+  }
+
+  @Test
+  void aPersistentPeerUnderHeavyChurnIsAlwaysRedialedWithinTheCappedBackoff() {
+    AttackHarness.Run<PersistentChurn.Outcome> r = AttackHarness.persistentChurn(SEED);
+    PersistentChurn.Outcome o = r.outcome();
+    System.out.println("seed " + SEED + " persistent churn " + o);
+    // safety holds throughout; liveness of the churned node itself is the disabled test below
+    assertThat(r.result().verdict()).as(r.result().report())
+        .isIn(SimResult.Verdict.PASSED, SimResult.Verdict.LIVENESS_FAILURE);
+    assertThat(o.peerRestarts()).as("the persistent peer churned").isGreaterThan(10);
+    assertThat(o.otherCrashes()).isGreaterThan(100);
+    assertThat(o.abandoned()).as("restarts after which the holder never came back").isZero();
+    assertThat(o.reconnects()).as("restarts followed by a reconnection").isGreaterThanOrEqualTo(o.peerRestarts() - 1);
+    assertThat(o.maxGapMillis()).as("longest dial gap while not connected").isLessThanOrEqualTo(o.boundMillis());
+    assertThat(o.dials()).isGreaterThan(o.peerRestarts());
+    assertThat(o.connectedAtEnd()).isTrue();
+  }
+
+  @Disabled("Core liveness bug, not fixed here (core-fsm main): PeerManager.onDialFailed bans a non-persistent"
+      + " peer's ID for dialFailureBanTime (24 h) after maxDialAttempts (16) consecutive failed dials, and a ban of"
+      + " an ID also refuses that peer's inbound connections (onInboundAccepted: BANNED). A node that is down for a"
+      + " minute or two while its peers keep redialing it (250 ms linear steps: 16 failures take about 34 s) comes"
+      + " back banned by them and can reach no one but its persistent peers. Seed 1: node 3 ends banned by most"
+      + " other nodes with 1 outbound peer of 4 after the quiet tail. Fix: a dial-failure ban should only stop our"
+      + " dials of that address (or drop the entry, as v0.34's book does with bad addresses), never refuse inbound.")
+  @Test
+  void aNodeBackFromRepeatedOutagesIsNotBannedByItsPeers() {
+    AttackHarness.Run<PersistentChurn.Outcome> r = AttackHarness.persistentChurn(SEED);
+    System.out.println("seed " + SEED + " persistent churn " + r.outcome());
+    assertThat(r.outcome().bannersOfPeer()).as("honest nodes banning the churned node").isZero();
+    assertThat(r.result().passed()).as(r.result().report()).isTrue();
+  }
+}
