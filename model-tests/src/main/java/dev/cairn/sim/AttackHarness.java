@@ -89,6 +89,18 @@ public final class AttackHarness {
           o.finalShare(), o.eclipsed(), o.naive(), o.bookShare());
     }
 
+    System.out.println("\nEclipse by size of the honest network, " + SIZES_SYBILS + " sybil addresses in "
+        + ECLIPSE_GROUPS + " /16 groups:");
+    System.out.println("| honest nodes | verdict | sybil share of outbound (time avg) | at end | nodes eclipsed"
+        + " | naive uniform book | sybil share of book entries |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (int nodes : new int[] {32, 64, 128}) {
+      Run<EclipseAttack.Outcome> r = eclipse(seed, SIZES_SYBILS, ECLIPSE_GROUPS, nodes);
+      EclipseAttack.Outcome o = r.outcome();
+      System.out.printf("| %d | %s | %.3f | %.3f | %d | %.3f | %.3f |%n", nodes, r.result().verdict(), o.share(),
+          o.finalShare(), o.eclipsed(), o.naive(), o.bookShare());
+    }
+
     Run<PexAbuseAttack.Outcome> pex = pexAbuse(seed);
     PexAbuseAttack.Outcome p = pex.outcome();
     System.out.println("\nPEX abuse: " + ABUSE_NODES + " honest nodes (2 seeds), " + ABUSE_OUT + " out / " + ABUSE_IN
@@ -167,6 +179,7 @@ public final class AttackHarness {
   }
 
   static final int GROUPS_SYBILS = 4096;
+  static final int SIZES_SYBILS = 1024;
   static final int ABUSE_NODES = 16;
   static final int ABUSE_OUT = 4;
   static final int ABUSE_IN = 8;
@@ -214,7 +227,11 @@ public final class AttackHarness {
   }
 
   static Run<EclipseAttack.Outcome> eclipse(long seed, int sybils, int groups) {
-    Scenario sc = Scenario.underAttack(ECLIPSE_NODES, ECLIPSE_OUT, ECLIPSE_IN, ECLIPSE_RUN);
+    return eclipse(seed, sybils, groups, ECLIPSE_NODES);
+  }
+
+  static Run<EclipseAttack.Outcome> eclipse(long seed, int sybils, int groups, int nodes) {
+    Scenario sc = Scenario.underAttack(nodes, ECLIPSE_OUT, ECLIPSE_IN, ECLIPSE_RUN);
     EclipseAttack attack = new EclipseAttack(seed, sybils, groups, ECLIPSE_CONNECTORS_PER_GROUP,
         ECLIPSE_OUT, ECLIPSE_RUN, ECLIPSE_WARM_UP, ECLIPSE_CHURN);
     Simulator sim = new Simulator(sc, seed, attack);
