@@ -17,17 +17,22 @@ import java.util.List;
  * allocation per step: the bytes go into one reused buffer.
  *
  * <p>The effects encoding: their count, then for each a tag byte and its fields; a node ID as
- * its 40 hex characters, an address as ID, IP text and port, an enum as its ordinal (the trace
- * header's schema fingerprint changes when an enum does), an address list as its size and its
- * addresses. A {@code PersistBook} is encoded by its counts (entries, new, old, bans): the book
+ * its 40 hex characters, an address as the XXH64 of its ID, IP text and port, an enum as its
+ * ordinal (the trace header's schema fingerprint changes when an enum does), an address list as
+ * its size and its addresses. A {@code PersistBook} is encoded by its counts (entries, new, old, bans): the book
  * it carries is the new state's, whose content the checkpoints' state digests cover.
  *
  * <p>Not thread-safe: one per writing or replaying thread.
  */
 public final class EffectsDigest {
 
+  private static final int CACHE = 16384;
+
   private byte[] buf = new byte[512];
   private int len;
+  private byte[] scratch = new byte[128];
+  private final NodeAddress[] cachedAddresses = new NodeAddress[CACHE];
+  private final long[] cachedHashes = new long[CACHE];
 
   /**
    * The digest of one step.
@@ -121,19 +126,45 @@ public final class EffectsDigest {
     }
   }
 
+  /** An address as the XXH64 of its ID, IP and port ({@link #addressHash}). */
   private void address(NodeAddress a) {
+    writeLong(addressHash(a));
+  }
+
+  /**
+   * XXH64 of the address's 40 ID characters, its IP (length and bytes) and its port, remembered
+   * for the last address object seen in each of {@value #CACHE} slots: a PEX answer repeats the
+   * book's own address objects, so most of its addresses cost a look-up instead of an encoding.
+   * The value depends on the address alone, never on the cache.
+   */
+  long addressHash(NodeAddress a) {
+    int i = System.identityHashCode(a) & (CACHE - 1);
+    if (cachedAddresses[i] == a) {
+      return cachedHashes[i];
+    }
+    byte[] outer = buf;
+    int outerLen = len;
+    buf = scratch;
+    len = 0;
     id(a.id());
     writeString(a.ip());
     writeInt(a.port());
+    long h = Xxh64.hash(buf, 0, len);
+    scratch = buf;
+    buf = outer;
+    len = outerLen;
+    cachedAddresses[i] = a;
+    cachedHashes[i] = h;
+    return h;
   }
 
+  @SuppressWarnings("deprecation") // the low byte of each char: exact for the ASCII hex NodeId guarantees
   private void id(NodeId id) {
-    String hex = id.hex(); // 40 lowercase hex characters, checked by NodeId
+    String hex = id.hex();
     int n = hex.length();
     ensure(n);
-    for (int i = 0; i < n; i++) {
-      buf[len++] = (byte) hex.charAt(i);
-    }
+    hex.getBytes(0, n, buf, len);
+    len += n;
   }
 
   private void writeString(String s) {

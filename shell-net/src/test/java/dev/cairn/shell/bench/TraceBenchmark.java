@@ -15,6 +15,7 @@ import dev.cairn.shell.trace.TraceWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -41,9 +42,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>synthetic ({@value #EVENTS} steps, {@link SyntheticRun}): a node with 1 000 known
  *       addresses starts, dials (30 % of dials fail), admits inbound peers, exchanges PEX requests
  *       and 30-address replies, loses peers, and fires its timers as time passes (10 ms per event);
- *   <li>loopback ({@link LoopbackRun}, up to {@value #LOOPBACK_EVENTS} steps): the steps node A
- *       took in a real six-node run on 127.0.0.1 (two persistent peers, one inbound slot, three
- *       nodes that keep dialing it and are refused), recorded once at setup.
+ *   <li>loopback ({@link LoopbackRun}): the steps every node took in a real
+ *       {@value #LOOPBACK_SECONDS}-second run of {@value #LOOPBACK_NODES} nodes on 127.0.0.1 laid
+ *       out as {@code cairn testnet} does (one seed, PEX every 500 ms), recorded once at setup, one
+ *       trace per node.
  * </ul>
  *
  * The benchmarks:
@@ -69,7 +71,8 @@ import org.openjdk.jmh.infra.Blackhole;
 public class TraceBenchmark {
 
   static final int EVENTS = 20_000;
-  static final int LOOPBACK_EVENTS = 3_000;
+  static final int LOOPBACK_NODES = 10;
+  static final int LOOPBACK_SECONDS = 15;
 
   /** Events processed, reported by JMH as a rate. */
   @State(Scope.Thread)
@@ -84,10 +87,8 @@ public class TraceBenchmark {
   }
 
   private SyntheticRun synthetic;
-  private LoopbackRun loopback;
   private Path dir;
   private Path recorded;
-  private Path loopbackRecorded;
   private TraceWriter writer;
 
   @Setup(Level.Trial)
@@ -96,18 +97,6 @@ public class TraceBenchmark {
     dir = Files.createTempDirectory("trace-bench");
     recorded = dir.resolve("replay.trace");
     synthetic.record(TraceWriter.Options.defaults(recorded));
-    loopback = LoopbackRun.record(LOOPBACK_EVENTS, Duration.ofSeconds(20));
-    loopbackRecorded = dir.resolve("loopback.trace");
-    try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(loopbackRecorded), loopback.config(),
-        loopback.initial(), loopback.prngSeed())) {
-      CoreState s = loopback.initial();
-      for (SyntheticRun.Timed t : loopback.events()) {
-        Step<CoreState, CoreEffect> st = Core.step(loopback.config(), s, t.now(), t.wall(), t.event());
-        w.onStep(t.now(), t.wall(), t.event(), st, 0);
-        s = st.state();
-      }
-    }
-    System.out.println("# loopback trace: " + loopback.events().size() + " steps");
     writer = new TraceWriter(new TraceWriter.Options(dir.resolve("bench.trace"), 16L << 20, 2, 1 << 16,
         Duration.ofSeconds(10), SpecHash.ABSENT), synthetic.config(), synthetic.initial(), synthetic.prngSeed());
   }
@@ -115,12 +104,73 @@ public class TraceBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
     writer.close();
+    delete(dir);
+  }
+
+  private static void delete(Path dir) throws Exception {
     try (var files = Files.list(dir)) {
       for (Path p : files.toList()) {
         Files.deleteIfExists(p);
       }
     }
     Files.deleteIfExists(dir);
+  }
+
+  /** The loopback run and its traces (one per node), made only for the benchmarks that use them. */
+  @State(Scope.Benchmark)
+  public static class Loopback {
+    LoopbackRun run;
+    Path dir;
+    List<Path> recorded = new ArrayList<>();
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      run = LoopbackRun.record(LOOPBACK_NODES, Duration.ofSeconds(LOOPBACK_SECONDS));
+      dir = Files.createTempDirectory("trace-bench-loopback");
+      long bytes = 0;
+      for (LoopbackRun.NodeRun node : run.nodes()) {
+        Path file = dir.resolve("node" + recorded.size() + ".trace");
+        try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(file), node.config(), node.initial(),
+            node.prngSeed())) {
+          CoreState s = node.initial();
+          for (SyntheticRun.Timed t : node.events()) {
+            Step<CoreState, CoreEffect> st = Core.step(node.config(), s, t.now(), t.wall(), t.event());
+            w.onStep(t.now(), t.wall(), t.event(), st, 0);
+            s = st.state();
+          }
+        }
+        recorded.add(file);
+        bytes += Files.size(file);
+      }
+      System.out.println("# loopback traces: " + run.nodes().size() + " nodes, " + run.steps() + " steps, " + bytes
+          + " bytes");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      delete(dir);
+    }
+  }
+
+  /** The loopback traces opened (header read and decoded), before each invocation replays them. */
+  @State(Scope.Thread)
+  public static class Opened {
+    List<Replay> replays = new ArrayList<>();
+
+    @Setup(Level.Invocation)
+    public void open(Loopback l) throws Exception {
+      replays.clear();
+      for (Path p : l.recorded) {
+        replays.add(Replay.open(p));
+      }
+    }
+
+    @TearDown(Level.Invocation)
+    public void close() throws Exception {
+      for (Replay r : replays) {
+        r.close();
+      }
+    }
   }
 
   private static CoreState stepAll(CoreConfig config, CoreState initial, List<SyntheticRun.Timed> events) {
@@ -192,18 +242,44 @@ public class TraceBenchmark {
   }
 
   @Benchmark
-  public CoreState loopbackStep(Events n) {
-    n.events += loopback.events().size();
-    return stepAll(loopback.config(), loopback.initial(), loopback.events());
+  public void loopbackStep(Loopback l, Events n, Blackhole bh) {
+    for (LoopbackRun.NodeRun node : l.run.nodes()) {
+      n.events += node.events().size();
+      bh.consume(stepAll(node.config(), node.initial(), node.events()));
+    }
+  }
+
+  /** Replay's per-event work on the loopback traces; opening them (decoding each header) is not counted. */
+  @Benchmark
+  public void loopbackReplay(Opened o, Events n, Blackhole bh) throws Exception {
+    for (Replay r : o.replays) {
+      for (var st = r.next(); st.isPresent(); st = r.next()) {
+        if (st.get().mismatch().isPresent()) {
+          throw new IllegalStateException(st.get().mismatch().get());
+        }
+        bh.consume(st.get());
+        n.events++;
+      }
+      if (r.endMismatch().isPresent()) {
+        throw new IllegalStateException(r.endMismatch().get());
+      }
+    }
   }
 
   @Benchmark
-  public void loopbackReplay(Events n, Blackhole bh) throws Exception {
-    n.events += replayAll(loopbackRecorded, bh);
+  public void loopbackRead(Loopback l, Events n, Blackhole bh) throws Exception {
+    for (Path p : l.recorded) {
+      n.events += readAll(p, bh);
+    }
   }
 
+  /** Opening the loopback traces: reading and decoding each file's header (config and initial state). */
   @Benchmark
-  public void loopbackRead(Events n, Blackhole bh) throws Exception {
-    n.events += readAll(loopbackRecorded, bh);
+  public void loopbackOpen(Loopback l, Blackhole bh) throws Exception {
+    for (Path p : l.recorded) {
+      try (Replay r = Replay.open(p)) {
+        bh.consume(r.state());
+      }
+    }
   }
 }

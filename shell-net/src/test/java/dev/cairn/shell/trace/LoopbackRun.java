@@ -2,96 +2,130 @@ package dev.cairn.shell.trace;
 
 import dev.cairn.core.CoreConfig;
 import dev.cairn.core.CoreState;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookKey;
+import dev.cairn.core.pex.PexConfig;
+import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.config.NodeConfig;
 import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.mconn.MConnConfig;
+import dev.cairn.shell.metrics.NodeMetrics;
+import dev.cairn.shell.node.BookPersister;
+import dev.cairn.shell.node.CoreConfigs;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.Node;
+import dev.cairn.shell.p2p.HostResolver;
 import io.netty.channel.EventLoopGroup;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The events node A took in a real loopback run, for trace benchmarks: A dials B and C
- * (persistent peers) and admits one inbound peer, while D..F keep dialing it and are refused,
- * so the run has dials, refusals, PEX exchanges, timers and retries. The events and their
- * times are kept as A's driver stepped them; {@link #run()} replays them into a core or a writer
- * exactly as the node did (the core is deterministic).
+ * The events every node took in a real run of a small network on 127.0.0.1, laid out as
+ * {@code cairn testnet} lays it out: one seed in seed mode, the other nodes knowing only the
+ * seed, 3 outbound and 6 inbound slots each, PEX rounds every 500 ms, short retry delays. So the
+ * run has seed crawls, PEX requests and answers, dials (some refused), inbound admissions,
+ * graceful seed disconnects, timers and retries. Each node's events are kept with the times its
+ * driver stepped them at; stepping them again from the node's initial state reproduces its run
+ * exactly (the core is deterministic), so they make realistic traces.
  */
 public final class LoopbackRun {
 
-  private final CoreConfig config;
-  private final CoreState initial;
-  private final long seed;
-  private final List<SyntheticRun.Timed> events;
+  /** One node's run. */
+  public record NodeRun(CoreConfig config, CoreState initial, long prngSeed, List<SyntheticRun.Timed> events) {}
 
-  private LoopbackRun(CoreConfig config, CoreState initial, long seed, List<SyntheticRun.Timed> events) {
-    this.config = config;
-    this.initial = initial;
-    this.seed = seed;
-    this.events = events;
+  private final List<NodeRun> nodes;
+
+  private LoopbackRun(List<NodeRun> nodes) {
+    this.nodes = nodes;
   }
 
-  /** Runs the network until A has taken {@code steps} steps (or {@code limit} passed) and keeps the first of them. */
-  public static LoopbackRun record(int steps, Duration limit) throws Exception {
+  /** Runs {@code count} nodes for {@code duration}. */
+  public static LoopbackRun record(int count, Duration duration) throws Exception {
     SecureRandom random = new SecureRandom();
     EventLoopGroup group = EventLoops.newGroup(2);
-    List<Node> nodes = new ArrayList<>();
-    List<SyntheticRun.Timed> seen = Collections.synchronizedList(new ArrayList<>());
+    List<Node> started = new ArrayList<>();
+    List<Node.Settings> settings = new ArrayList<>();
+    List<List<SyntheticRun.Timed>> seen = new ArrayList<>();
     try {
-      int n = 6;
-      NodeKey[] keys = new NodeKey[n];
-      int[] ports = new int[n];
-      for (int i = 0; i < n; i++) {
+      NodeKey[] keys = new NodeKey[count];
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
         keys[i] = NodeKey.generate(random);
         ports[i] = TraceFiles.freePort();
       }
-      String a = keys[0].id().hex() + "@127.0.0.1:" + ports[0];
-      String b = keys[1].id().hex() + "@127.0.0.1:" + ports[1];
-      String c = keys[2].id().hex() + "@127.0.0.1:" + ports[2];
-      Node.Settings sa = TraceFiles.settings(keys[0], ports[0],
-          "persistent_peers = \"" + b + "," + c + "\"\nmax_num_inbound_peers = 1\n", 42);
-      nodes.add(Node.start(sa, group, (now, wall, ev, st, nanos) -> seen.add(new SyntheticRun.Timed(now, wall, ev))));
-      for (int i = 1; i < n; i++) {
-        String p2p = i >= 3 ? "persistent_peers = \"" + a + "\"\n" : "";
-        nodes.add(Node.start(TraceFiles.settings(keys[i], ports[i], p2p, 100 + i), group, null));
+      String seed = keys[0].id().hex() + "@127.0.0.1:" + ports[0];
+      for (int i = 0; i < count; i++) {
+        Node.Settings s = settings(keys[i], ports[i], i == 0, seed, count, 1000L + i);
+        List<SyntheticRun.Timed> events = Collections.synchronizedList(new ArrayList<>());
+        settings.add(s);
+        seen.add(events);
+        started.add(Node.start(s, group, (now, wall, ev, st, nanos) -> events.add(new SyntheticRun.Timed(now, wall,
+            ev))));
       }
-      long deadline = System.nanoTime() + limit.toNanos();
-      while (seen.size() < steps && System.nanoTime() < deadline) {
-        TimeUnit.MILLISECONDS.sleep(50);
+      TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+      for (Node n : started) {
+        n.close();
       }
-      for (Node node : nodes) {
-        node.close();
+      started.clear();
+      List<NodeRun> runs = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        List<SyntheticRun.Timed> events = seen.get(i);
+        synchronized (events) {
+          runs.add(new NodeRun(settings.get(i).core(), TraceFiles.initial(settings.get(i)), settings.get(i).prngSeed(),
+              List.copyOf(events)));
+        }
       }
-      nodes.clear();
-      List<SyntheticRun.Timed> kept;
-      synchronized (seen) {
-        kept = List.copyOf(seen.subList(0, Math.min(steps, seen.size())));
-      }
-      return new LoopbackRun(sa.core(), TraceFiles.initial(sa), 42, kept);
+      return new LoopbackRun(runs);
     } finally {
-      for (Node node : nodes) {
-        node.close();
+      for (Node n : started) {
+        n.close();
       }
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 
-  public CoreConfig config() {
-    return config;
+  private static Node.Settings settings(NodeKey key, int port, boolean isSeed, String seedAddress, int count,
+      long prngSeed) throws Exception {
+    String toml = "[p2p]\n"
+        + "laddr = \"tcp://127.0.0.1:" + port + "\"\n"
+        + "addr_book_strict = false\n"
+        + "allow_duplicate_ip = true\n"
+        + "max_num_outbound_peers = 3\n"
+        + "max_num_inbound_peers = " + (isSeed ? count : 6) + "\n"
+        + "seed_mode = " + isSeed + "\n"
+        + "seeds = \"" + (isSeed ? "" : seedAddress) + "\"\n"
+        + "[cairn]\n"
+        + "network = \"cairn-trace\"\n"
+        + "moniker = \"n" + port + "\"\n"
+        + "retry_delay_min = \"100ms\"\n"
+        + "retry_jitter_max = \"100ms\"\n"
+        + "disconnect_cooldown = \"200ms\"\n";
+    NodeConfig cfg = ConfigLoader.parse(toml, "config.toml", Optional.empty());
+    CoreConfig core = CoreConfigs.from(cfg, key.id(), List.of(new NodeAddress(key.id(), "127.0.0.1", port)),
+        HostResolver.none());
+    PexConfig p = core.pex();
+    Duration round = Duration.ofMillis(500);
+    PexConfig fast = new PexConfig(p.seedMode(), p.seeds(), round, p.minReceiveRequestInterval(), p.freeRequests(),
+        p.maxAddressesPerMessage(), p.banTime(), round, p.minTimeBetweenCrawls(), p.crawlRecordRetention(),
+        p.maxCrawled(), p.seedDisconnectWaitPeriod(), p.seedBiasTowardsNew(), p.maxPeers());
+    return new Node.Settings(key, "cairn-trace", cfg.cairn().moniker(), "127.0.0.1", port,
+        new CoreConfig(core.peer(), fast), prngSeed, AddressBook.empty(BookKey.of("00112233445566778899aabb")),
+        MConnConfig.defaults().withFlushThrottle(Duration.ofMillis(10)), Duration.ofSeconds(3), Duration.ofSeconds(2),
+        16, BookPersister.NONE, NodeMetrics.disabled());
   }
 
-  public CoreState initial() {
-    return initial;
+  public List<NodeRun> nodes() {
+    return nodes;
   }
 
-  public long prngSeed() {
-    return seed;
-  }
-
-  public List<SyntheticRun.Timed> events() {
-    return events;
+  /** Steps in all nodes' runs. */
+  public long steps() {
+    return nodes.stream().mapToLong(n -> n.events().size()).sum();
   }
 }
