@@ -268,7 +268,7 @@ public record AddressBook(
     final boolean isPrivate;
     final String group;
     private final BookConfig cfg;
-    private final BookKey key;
+    private final Placement.Hasher hasher;
     // lookup only, never iterated; local to one call
     private final Map<String, Integer> newBucketByGroup = new HashMap<>(512);
     // the new bucket of each of the source group's slots, 0 = not computed yet (else bucket + 1)
@@ -276,7 +276,7 @@ public record AddressBook(
 
     Source(BookConfig cfg, BookKey key, NodeAddress addr) {
       this.cfg = cfg;
-      this.key = key;
+      this.hasher = new Placement.Hasher(key);
       this.addr = addr;
       byte[] ip = IpClass.parse(addr.ip());
       this.isIp = ip != null;
@@ -289,9 +289,9 @@ public record AddressBook(
       String g = IpClass.groupKey(addrIp, cfg.strict());
       Integer idx = newBucketByGroup.get(g);
       if (idx == null) {
-        int slot = Placement.newBucketSlot(cfg, key, g, group);
+        int slot = Placement.newBucketSlot(cfg, hasher, g, group);
         if (newBucketBySlot[slot] == 0) {
-          newBucketBySlot[slot] = Placement.newBucket(cfg, key, group, slot) + 1;
+          newBucketBySlot[slot] = Placement.newBucket(cfg, hasher, group, slot) + 1;
         }
         idx = newBucketBySlot[slot] - 1;
         newBucketByGroup.put(g, idx);
@@ -865,20 +865,7 @@ public record AddressBook(
 
     /** v0.34 {@code expireNew}: drop the first bad entry in ID order, else the oldest. */
     void expireNew(int idx, WallTime now) {
-      // one pass: the first bad entry in ID order if there is one, else the oldest seen
-      int size = newBuckets.size(idx);
-      KnownAddress oldest = null;
-      for (int i = 0; i < size; i++) {
-        KnownAddress ka = newBuckets.get(idx, i);
-        if (ka.isBad(now)) {
-          removeFromBucket(ka, idx);
-          return;
-        }
-        if (oldest == null || ka.lastAttempt().isBefore(oldest.lastAttempt())) {
-          oldest = ka;
-        }
-      }
-      removeFromBucket(oldest, idx);
+      removeFromBucket(newBuckets.get(idx, newBuckets.expiryIndex(idx, now)), idx);
     }
 
     /** Removes one bucket reference; the entry leaves the book with its last one. */
@@ -961,15 +948,7 @@ public record AddressBook(
 
   /** The entry of bucket {@code idx} with the earliest {@code lastAttempt}; ties go to the smallest ID. */
   private static KnownAddress oldest(TableDraft t, int idx) {
-    KnownAddress oldest = t.get(idx, 0);
-    int size = t.size(idx);
-    for (int i = 1; i < size; i++) {
-      KnownAddress ka = t.get(idx, i);
-      if (ka.lastAttempt().isBefore(oldest.lastAttempt())) {
-        oldest = ka;
-      }
-    }
-    return oldest;
+    return t.get(idx, t.oldestIndex(idx));
   }
 
   @Override

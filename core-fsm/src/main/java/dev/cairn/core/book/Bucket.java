@@ -1,6 +1,7 @@
 package dev.cairn.core.book;
 
 import dev.cairn.core.NodeId;
+import dev.cairn.core.WallTime;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,20 +11,98 @@ import java.util.List;
  * bucket holds at most 64 entries by default, so a copy is cheaper than a tree, and a uniform
  * pick is one array access. Entries are the same values as in the book's ID lookup; the book
  * replaces them in every bucket that holds them when they change.
+ *
+ * <p>Beside the entries, two columns derived from them: each entry's last attempt and the time
+ * from which it may be bad ({@link KnownAddress#badFrom}). Choosing what a full bucket drops
+ * reads these contiguous arrays and looks at an entry itself only when it may be bad, instead of
+ * following two references per entry for each of its (up to 64) entries.
  */
 public final class Bucket {
 
-  static final Bucket EMPTY = new Bucket(new KnownAddress[0]);
+  private static final long[] NO_TIMES = new long[0];
+
+  static final Bucket EMPTY = new Bucket(new KnownAddress[0], NO_TIMES, NO_TIMES);
 
   private final KnownAddress[] entries;
+  /** {@code entries[i].lastAttempt()} in epoch ms. */
+  private final long[] attempted;
+  /** {@code entries[i].badFrom()}. */
+  private final long[] badFrom;
 
-  private Bucket(KnownAddress[] entries) {
+  private Bucket(KnownAddress[] entries, long[] attempted, long[] badFrom) {
     this.entries = entries;
+    this.attempted = attempted;
+    this.badFrom = badFrom;
   }
 
   /** A bucket over {@code sorted} (entries in ID order, owned by the bucket from now on). */
   static Bucket of(KnownAddress[] sorted) {
-    return sorted.length == 0 ? EMPTY : new Bucket(sorted);
+    if (sorted.length == 0) {
+      return EMPTY;
+    }
+    long[] attempted = new long[sorted.length];
+    long[] badFrom = new long[sorted.length];
+    for (int i = 0; i < sorted.length; i++) {
+      attempted[i] = sorted[i].lastAttempt().epochMillis();
+      badFrom[i] = sorted[i].badFrom();
+    }
+    return new Bucket(sorted, attempted, badFrom);
+  }
+
+  /**
+   * A bucket over the first {@code size} elements of columns kept by a {@link TableDraft} (copied:
+   * the caller keeps editing its arrays).
+   */
+  static Bucket copyOf(KnownAddress[] sorted, long[] attempted, long[] badFrom, int size) {
+    if (size == 0) {
+      return EMPTY;
+    }
+    return new Bucket(Arrays.copyOf(sorted, size), Arrays.copyOf(attempted, size),
+        Arrays.copyOf(badFrom, size));
+  }
+
+  /** Copies this bucket's entries and columns into the given arrays (at least {@link #size} long). */
+  void copyInto(KnownAddress[] sorted, long[] attemptedOut, long[] badFromOut) {
+    System.arraycopy(entries, 0, sorted, 0, entries.length);
+    System.arraycopy(attempted, 0, attemptedOut, 0, entries.length);
+    System.arraycopy(badFrom, 0, badFromOut, 0, entries.length);
+  }
+
+  /**
+   * The position, among the first {@code size} of these columns, of the entry a full new bucket
+   * drops at {@code now}: the first bad one in ID order, else the first with the earliest last
+   * attempt (v0.34 {@code expireNew}, made deterministic). {@code size} must be at least 1.
+   */
+  static int expiryIndex(KnownAddress[] sorted, long[] attempted, long[] badFrom, int size,
+      WallTime now) {
+    long t = now.epochMillis();
+    boolean filter = t > KnownAddress.BAD_FROM_SAFE;
+    int oldest = 0;
+    for (int i = 0; i < size; i++) {
+      if ((!filter || badFrom[i] <= t) && sorted[i].isBad(now)) {
+        return i;
+      }
+      if (attempted[i] < attempted[oldest]) {
+        oldest = i;
+      }
+    }
+    return oldest;
+  }
+
+  /** The position of this bucket's first entry with the earliest last attempt (not empty). */
+  int oldestIndex() {
+    return oldestIndex(attempted, entries.length);
+  }
+
+  /** The position of the first entry with the earliest last attempt among the first {@code size}. */
+  static int oldestIndex(long[] attempted, int size) {
+    int oldest = 0;
+    for (int i = 1; i < size; i++) {
+      if (attempted[i] < attempted[oldest]) {
+        oldest = i;
+      }
+    }
+    return oldest;
   }
 
   public int size() {
@@ -73,37 +152,6 @@ public final class Bucket {
       }
     }
     return -(lo + 1);
-  }
-
-  /** This bucket with {@code ka} inserted, or replacing the entry of the same ID. */
-  Bucket with(KnownAddress ka) {
-    int i = indexOf(ka.id());
-    if (i >= 0) {
-      KnownAddress[] copy = entries.clone();
-      copy[i] = ka;
-      return new Bucket(copy);
-    }
-    int at = -(i + 1);
-    KnownAddress[] copy = new KnownAddress[entries.length + 1];
-    System.arraycopy(entries, 0, copy, 0, at);
-    copy[at] = ka;
-    System.arraycopy(entries, at, copy, at + 1, entries.length - at);
-    return new Bucket(copy);
-  }
-
-  /** This bucket without the entry of {@code id} (itself if absent). */
-  Bucket without(NodeId id) {
-    int i = indexOf(id);
-    if (i < 0) {
-      return this;
-    }
-    if (entries.length == 1) {
-      return EMPTY;
-    }
-    KnownAddress[] copy = new KnownAddress[entries.length - 1];
-    System.arraycopy(entries, 0, copy, 0, i);
-    System.arraycopy(entries, i + 1, copy, i, entries.length - i - 1);
-    return new Bucket(copy);
   }
 
   @Override

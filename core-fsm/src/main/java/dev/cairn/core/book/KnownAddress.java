@@ -100,6 +100,42 @@ public record KnownAddress(
     return lastSuccess.epochMillis() < t - MIN_BAD_MS && attempts >= MAX_FAILURES;
   }
 
+  /**
+   * {@link #badFrom} holds for times after this (epoch ms): from there on, the subtractions of
+   * {@link #isBad} do not wrap.
+   */
+  static final long BAD_FROM_SAFE = Long.MIN_VALUE + MISSING_MS + MIN_BAD_MS + MINUTE_MS;
+
+  /**
+   * A lower bound of the times at which {@link #isBad} holds, so that a bucket can skip entries
+   * without reading them: for every {@code now} after {@link #BAD_FROM_SAFE}, {@code isBad(now)}
+   * implies {@code now.epochMillis() >= badFrom()}. Each clause of {@code isBad} only becomes
+   * true as time passes, so the set of such times is a ray; this is its start, exact unless a sum
+   * overflows (then lowered to the largest long, still a lower bound). Old entries: never bad.
+   */
+  long badFrom() {
+    if (type == BucketType.OLD) {
+      return Long.MAX_VALUE;
+    }
+    long a = lastAttempt.epochMillis();
+    // not tried in the last minute: now - MINUTE >= a
+    long tried = saturatedSum(a, MINUTE_MS);
+    // and one of: not tried for 7 days (now - MISSING > a), never a success after 3 failures,
+    // or 10 failures and no success for 7 days (now - MIN_BAD > lastSuccess)
+    long reason = saturatedSum(a, MISSING_MS + 1);
+    if (lastSuccess.isNever() && attempts >= RETRIES) {
+      reason = Long.MIN_VALUE;
+    }
+    if (attempts >= MAX_FAILURES) {
+      reason = Math.min(reason, saturatedSum(lastSuccess.epochMillis(), MIN_BAD_MS + 1));
+    }
+    return Math.max(tried, reason);
+  }
+
+  private static long saturatedSum(long x, long positive) {
+    return x > Long.MAX_VALUE - positive ? Long.MAX_VALUE : x + positive;
+  }
+
   KnownAddress withBuckets(PSortedSet<Integer> value) {
     return new KnownAddress(addr, src, value, type, attempts, lastAttempt, lastSuccess, lastBanTime);
   }

@@ -2,6 +2,8 @@ package dev.cairn.core.book;
 
 import dev.cairn.core.NodeAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -31,7 +33,8 @@ final class Placement {
   private static final MessageDigest PROTOTYPE = sha256();
 
   static int newBucket(BookConfig cfg, BookKey key, String addrGroup, String srcGroup) {
-    return newBucket(cfg, key, srcGroup, newBucketSlot(cfg, key, addrGroup, srcGroup));
+    Hasher h = new Hasher(key);
+    return newBucket(cfg, h, srcGroup, newBucketSlot(cfg, h, addrGroup, srcGroup));
   }
 
   /**
@@ -39,9 +42,8 @@ final class Placement {
    * {@code newBucketsPerGroup} buckets the address group gets, {@code H(key ‖ group(addr) ‖
    * group(src)) mod newBucketsPerGroup}.
    */
-  static int newBucketSlot(BookConfig cfg, BookKey key, String addrGroup, String srcGroup) {
-    return (int) Long.remainderUnsigned(hash(engine(), key.bytes(), addrGroup, srcGroup, -1),
-        cfg.newBucketsPerGroup());
+  static int newBucketSlot(BookConfig cfg, Hasher h, String addrGroup, String srcGroup) {
+    return (int) Long.remainderUnsigned(h.hash(addrGroup, srcGroup, -1), cfg.newBucketsPerGroup());
   }
 
   /**
@@ -49,45 +51,88 @@ final class Placement {
    * It depends on the source group and the slot only, so a batch from one source computes it at
    * most {@code newBucketsPerGroup} times.
    */
-  static int newBucket(BookConfig cfg, BookKey key, String srcGroup, int slot) {
-    return (int) Long.remainderUnsigned(hash(engine(), key.bytes(), srcGroup, null, slot),
-        cfg.newBucketCount());
+  static int newBucket(BookConfig cfg, Hasher h, String srcGroup, int slot) {
+    return (int) Long.remainderUnsigned(h.hash(srcGroup, null, slot), cfg.newBucketCount());
   }
 
   static int oldBucket(BookConfig cfg, BookKey key, NodeAddress addr, String addrGroup) {
-    MessageDigest md = engine();
-    byte[] k = key.bytes();
-    long inner = Long.remainderUnsigned(hash(md, k, addr.toString(), null, -1), cfg.oldBucketsPerGroup());
-    return (int) Long.remainderUnsigned(hash(md, k, addrGroup, null, inner), cfg.oldBucketCount());
+    Hasher h = new Hasher(key);
+    long inner = Long.remainderUnsigned(h.hash(addr.toString(), null, -1), cfg.oldBucketsPerGroup());
+    return (int) Long.remainderUnsigned(h.hash(addrGroup, null, inner), cfg.oldBucketCount());
   }
 
-  /** H(key ‖ a [‖ b] [‖ be64(n)]); {@code n < 0} means absent (the inputs used are all ≥ 0). */
-  private static long hash(MessageDigest md, byte[] key, String a, String b, long n) {
-    md.update(key);
-    put(md, a);
-    if (b != null) {
-      put(md, b);
+  /**
+   * H under one key, reusable for many hashes (one batch): one SHA-256 engine, the key bytes
+   * written once into an input buffer, and a reused output buffer, so that a hash allocates
+   * nothing. Local to one operation (not thread-safe).
+   */
+  static final class Hasher {
+    private final MessageDigest md = engine();
+    private final byte[] out = new byte[32];
+    private final int keyLength;
+    private byte[] in;
+
+    Hasher(BookKey key) {
+      byte[] k = key.bytes();
+      keyLength = k.length;
+      in = Arrays.copyOf(k, keyLength + 64);
     }
-    if (n >= 0) {
-      byte[] be = new byte[8];
-      for (int i = 0; i < 8; i++) {
-        be[i] = (byte) (n >>> (8 * (7 - i)));
+
+    /** H(key ‖ a [‖ b] [‖ be64(n)]); {@code n < 0} means absent (the inputs used are all ≥ 0). */
+    long hash(String a, String b, long n) {
+      int at = put(keyLength, a);
+      if (b != null) {
+        at = put(at, b);
       }
-      md.update(be); // one call, not eight: each update pays the engine's dispatch
+      if (n >= 0) {
+        ensure(at + 8);
+        for (int i = 0; i < 8; i++) {
+          in[at + i] = (byte) (n >>> (8 * (7 - i)));
+        }
+        at += 8;
+      }
+      md.update(in, 0, at);
+      try {
+        md.digest(out, 0, out.length); // also resets md for the next hash
+      } catch (DigestException e) {
+        throw new IllegalStateException("SHA-256 writes 32 bytes", e);
+      }
+      long v = 0;
+      for (int i = 0; i < 8; i++) {
+        v = (v << 8) | (out[i] & 0xff);
+      }
+      return v;
     }
-    byte[] d = md.digest(); // also resets md for the next hash
-    long out = 0;
-    for (int i = 0; i < 8; i++) {
-      out = (out << 8) | (d[i] & 0xff);
-    }
-    return out;
-  }
 
-  private static void put(MessageDigest md, String s) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    md.update((byte) (bytes.length >>> 8));
-    md.update((byte) bytes.length);
-    md.update(bytes);
+    /** Writes be16(length) ‖ UTF-8 of {@code s} at {@code at}; returns the end. */
+    private int put(int at, String s) {
+      int n = s.length();
+      boolean ascii = true;
+      for (int i = 0; i < n && ascii; i++) {
+        ascii = s.charAt(i) < 0x80;
+      }
+      if (!ascii) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        ensure(at + 2 + bytes.length);
+        in[at] = (byte) (bytes.length >>> 8);
+        in[at + 1] = (byte) bytes.length;
+        System.arraycopy(bytes, 0, in, at + 2, bytes.length);
+        return at + 2 + bytes.length;
+      }
+      ensure(at + 2 + n);
+      in[at] = (byte) (n >>> 8);
+      in[at + 1] = (byte) n;
+      for (int i = 0; i < n; i++) {
+        in[at + 2 + i] = (byte) s.charAt(i);
+      }
+      return at + 2 + n;
+    }
+
+    private void ensure(int length) {
+      if (length > in.length) {
+        in = Arrays.copyOf(in, Math.max(length, 2 * in.length));
+      }
+    }
   }
 
   private static MessageDigest engine() {

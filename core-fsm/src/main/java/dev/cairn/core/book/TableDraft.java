@@ -1,6 +1,7 @@
 package dev.cairn.core.book;
 
 import dev.cairn.core.NodeId;
+import dev.cairn.core.WallTime;
 import java.util.Arrays;
 
 /**
@@ -80,17 +81,38 @@ final class TableDraft {
     return s;
   }
 
-  /** A mutable bucket: entries sorted by ID in {@code entries[0..size)}. */
+  /**
+   * The position in bucket {@code idx} (full, so not empty) of the entry a full new bucket drops
+   * at {@code now} ({@link Bucket#expiryIndex}); the bucket counts as touched.
+   */
+  int expiryIndex(int idx, WallTime now) {
+    Slots s = slots(idx);
+    return Bucket.expiryIndex(s.entries, s.attempted, s.badFrom, s.size, now);
+  }
+
+  /** The position in bucket {@code idx} (not empty) of its first entry with the earliest last attempt. */
+  int oldestIndex(int idx) {
+    Slots s = idx < edited.length ? edited[idx] : null;
+    if (s != null) {
+      return Bucket.oldestIndex(s.attempted, s.size);
+    }
+    return base.get(idx).oldestIndex();
+  }
+
+  /** A mutable bucket: entries sorted by ID in {@code entries[0..size)}, with their columns. */
   private static final class Slots {
     KnownAddress[] entries;
+    long[] attempted;
+    long[] badFrom;
     int size;
 
     Slots(Bucket b) {
       size = b.size();
-      entries = new KnownAddress[Math.max(4, size + 2)];
-      for (int i = 0; i < size; i++) {
-        entries[i] = b.get(i);
-      }
+      int capacity = Math.max(4, size + 2);
+      entries = new KnownAddress[capacity];
+      attempted = new long[capacity];
+      badFrom = new long[capacity];
+      b.copyInto(entries, attempted, badFrom);
     }
 
     int indexOf(NodeId id) {
@@ -112,17 +134,21 @@ final class TableDraft {
 
     void put(KnownAddress ka) {
       int i = indexOf(ka.id());
-      if (i >= 0) {
-        entries[i] = ka;
-        return;
+      if (i < 0) {
+        i = -(i + 1);
+        if (size == entries.length) {
+          entries = Arrays.copyOf(entries, 2 * size);
+          attempted = Arrays.copyOf(attempted, 2 * size);
+          badFrom = Arrays.copyOf(badFrom, 2 * size);
+        }
+        System.arraycopy(entries, i, entries, i + 1, size - i);
+        System.arraycopy(attempted, i, attempted, i + 1, size - i);
+        System.arraycopy(badFrom, i, badFrom, i + 1, size - i);
+        size++;
       }
-      int at = -(i + 1);
-      if (size == entries.length) {
-        entries = Arrays.copyOf(entries, 2 * size);
-      }
-      System.arraycopy(entries, at, entries, at + 1, size - at);
-      entries[at] = ka;
-      size++;
+      entries[i] = ka;
+      attempted[i] = ka.lastAttempt().epochMillis();
+      badFrom[i] = ka.badFrom();
     }
 
     void remove(NodeId id) {
@@ -130,12 +156,15 @@ final class TableDraft {
       if (i < 0) {
         return;
       }
-      System.arraycopy(entries, i + 1, entries, i, size - i - 1);
+      int tail = size - i - 1;
+      System.arraycopy(entries, i + 1, entries, i, tail);
+      System.arraycopy(attempted, i + 1, attempted, i, tail);
+      System.arraycopy(badFrom, i + 1, badFrom, i, tail);
       entries[--size] = null;
     }
 
     Bucket bucket() {
-      return Bucket.of(Arrays.copyOf(entries, size));
+      return Bucket.copyOf(entries, attempted, badFrom, size);
     }
   }
 }
