@@ -104,11 +104,22 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (JsonProcessingException e) {
-      throw new ConfigException(where, "is not valid JSON at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+      throw new ConfigException(where, "is not valid JSON " + position(e, true) + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ConfigException(where, "cannot be read: " + e, e);
     }
+  }
+
+  /**
+   * Where a parse error is, as {@code at line L[, column C]}. Jackson gives no location for some
+   * errors (a nesting depth or a length over its limits), then the text says so.
+   */
+  private static String position(JsonProcessingException e, boolean column) {
+    com.fasterxml.jackson.core.JsonLocation loc = e.getLocation();
+    if (loc == null) {
+      return "at an unknown position";
+    }
+    return "at line " + loc.getLineNr() + (column ? ", column " + loc.getColumnNr() : "");
   }
 
   /**
@@ -123,8 +134,7 @@ public final class ConfigLoader {
     try {
       root = TOML.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(fileName, "is not valid TOML at line " + e.getLocation().getLineNr()
-          + ": " + e.getOriginalMessage(), e);
+      throw new ConfigException(fileName, "is not valid TOML " + position(e, false) + ": " + e.getOriginalMessage(), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       root = TOML.createObjectNode();

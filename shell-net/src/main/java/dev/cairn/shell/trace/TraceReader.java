@@ -313,10 +313,11 @@ public final class TraceReader implements AutoCloseable {
       lim -= pos;
       pos = 0;
     }
-    if (n > buf.length) {
-      buf = Arrays.copyOf(buf, Math.max(n, buf.length * 2));
-    }
     while (lim < n) {
+      if (lim == buf.length) {
+        // grown as bytes arrive, never to an announced length the file may not hold
+        buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+      }
       int r = in.read(buf, lim, buf.length - lim);
       if (r < 0) {
         return false;

@@ -438,7 +438,7 @@ final class DecoderTargets {
           return s;
         },
         Mutator.tokens("::ffff:", "1.2.3.4", "2001:db8::1", "fe80::1%eth0", PEER.hex()),
-        16 << 10, 32 << 10, 24,
+        16 << 10, 32 << 10, 64,
         () -> input -> PexMessages.decode(input));
   }
 
@@ -448,7 +448,7 @@ final class DecoderTargets {
     return new FuzzTarget("crypto.nodekey", "NodeKey.parse (node_key.json)", List.of(NodeKeyException.class),
         () -> List.of(KEY_A.toJson().getBytes(StandardCharsets.UTF_8), KEY_B.toJson().getBytes(StandardCharsets.UTF_8),
             "{\"priv_key\":{\"type\":\"tendermint/PrivKeyEd25519\",\"value\":\"\"}}".getBytes(StandardCharsets.UTF_8)),
-        JSON_TOKENS, 4096, 64 << 10, 32,
+        JSON_TOKENS, 4096, 64 << 10, 96,
         () -> input -> NodeKey.parse(new String(input, StandardCharsets.UTF_8)));
   }
 
@@ -475,7 +475,7 @@ final class DecoderTargets {
           s.add(AddrBookFile.renderBytes(AddrBookMapping.fromCore(AddressBook.empty(BookKey.of("00112233445566778899aabb")))));
           return s;
         },
-        JSON_TOKENS, 16 << 10, 256 << 10, 96,
+        JSON_TOKENS, 16 << 10, 256 << 10, 128,
         () -> input -> {
           AddrBookDocument doc = AddrBookFile.parse(BOOK_FILE, input);
           AddrBookMapping.toCore(BOOK_FILE, LAX_BOOK, doc);
@@ -559,7 +559,7 @@ final class DecoderTargets {
             + " events, canonical config and state)",
         List.of(TraceFormatException.class),
         () -> List.of(TraceSeeds.RUN.file()),
-        NO_TOKENS, 32 << 10, 4 << 20, 64,
+        NO_TOKENS, 32 << 10, 1 << 20, 64,
         () -> {
           if (scratch[0] == null) {
             Path dir = Files.createTempDirectory("cairn-fuzz");
@@ -591,7 +591,7 @@ final class DecoderTargets {
           }
           return s;
         },
-        NO_TOKENS, 4096, 16 << 10, 16,
+        NO_TOKENS, 4096, 16 << 10, 64,
         () -> input -> EventCodec.decode(Event.parseFrom(input)));
   }
 

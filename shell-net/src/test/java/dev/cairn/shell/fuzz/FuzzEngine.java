@@ -116,6 +116,8 @@ final class FuzzEngine {
     long maxNanos;
     long maxAllocated;
     int maxAllocatedLength;
+    Finding worstAllocation;
+    long worstExcess;
     volatile Throwable failure;
 
     @Override
@@ -180,9 +182,19 @@ final class FuzzEngine {
         maxAllocatedLength = input.length;
       }
       if (allocated > target.allocationBound(input.length)) {
-        record(Kind.ALLOCATION, index, input, "allocated " + allocated + " bytes for a " + input.length
-            + "-byte input; bound " + target.allocationBound(input.length) + " (" + target.allocFixed() + " + "
-            + target.allocPerByte() + " per input byte)", "alloc");
+        Finding f = new Finding(Kind.ALLOCATION, index, input, "allocated " + allocated + " bytes for a "
+            + input.length + "-byte input; bound " + target.allocationBound(input.length) + " ("
+            + target.allocFixed() + " + " + target.allocPerByte() + " per input byte)");
+        // one allocation finding per decoder: the input furthest over its bound
+        if (worstAllocation == null) {
+          worstAllocation = f;
+          worstExcess = allocated - target.allocationBound(input.length);
+          findings.add(f);
+        } else if (allocated - target.allocationBound(input.length) > worstExcess) {
+          findings.set(findings.indexOf(worstAllocation), f);
+          worstAllocation = f;
+          worstExcess = allocated - target.allocationBound(input.length);
+        }
         return null;
       }
       if (thrown == null) {

@@ -12,9 +12,18 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.shell.trace.CanonicalCodec;
+import dev.cairn.shell.config.ConfigException;
+import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.proto.Uvarint;
+import dev.cairn.shell.trace.TraceFormatException;
+import dev.cairn.shell.trace.TraceReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
 
@@ -94,5 +103,40 @@ class FuzzRegressionTest {
     assertThatThrownBy(() -> CanonicalCodec.decodeState(bytes, CONFIG))
         .isInstanceOf(CanonicalCodec.DecodeException.class)
         .hasMessageContaining("BannedIdsWithinBound");
+  }
+
+  @Test
+  void tomlNestedBeyondJacksonsDepthLimitIsAConfigErrorNotANullPointer() {
+    String toml = "a = " + "[".repeat(1100) + "]".repeat(1100) + "\n";
+    // before the fix: NullPointerException, Jackson gives this error no location
+    assertThatThrownBy(() -> ConfigLoader.parse(toml, "config.toml", Optional.empty()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not valid TOML at an unknown position")
+        .hasMessageContaining("nesting depth");
+  }
+
+  @Test
+  void genesisNestedBeyondJacksonsDepthLimitIsAConfigError(@TempDir Path dir) throws Exception {
+    Path genesis = dir.resolve("genesis.json");
+    Files.writeString(genesis, "{\"a\":".repeat(1100) + "1" + "}".repeat(1100));
+    assertThatThrownBy(() -> ConfigLoader.genesisChainId(genesis))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is not valid JSON");
+  }
+
+  @Test
+  void aTraceWhoseHeaderAnnouncesMoreThanTheFileHoldsIsNotAllocatedUpFront(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("short.trace");
+    byte[] magic = "CAIRNTRC".getBytes(StandardCharsets.US_ASCII);
+    byte[] length = Uvarint.encode(200_000_000); // under the 256 MiB header limit
+    byte[] bytes = DecoderTargets.concat(magic, length, new byte[30]);
+    Files.write(file, bytes);
+    // before the fix: the reader sized its buffer to the announced 200 MB for this 43-byte file
+    long bytesAllocated = allocated(() ->
+        assertThatThrownBy(() -> TraceReader.open(file).close())
+            .isInstanceOf(TraceFormatException.class)
+            .hasMessageContaining("truncated")
+            .hasMessageContaining("needs 200000000 bytes"));
+    assertThat(bytesAllocated).isLessThan(4 << 20);
   }
 }
