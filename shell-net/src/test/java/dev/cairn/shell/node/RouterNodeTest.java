@@ -284,6 +284,25 @@ class RouterNodeTest {
     assertThat(TestNodes.eventually(WITHIN, () -> !TestNodes.status(a).inbound().contains(p.id()))).isTrue();
   }
 
+  @Test
+  void aMessageOverTheChannelsCapacityDisconnectsThePeerThroughThePeerManager() throws Exception {
+    Steps steps = new Steps();
+    TestReactor ra = new TestReactor(List.of(spec(TEST_CHANNEL, 5, 10, ChannelSpec.Overflow.DROP)));
+    Node a = start(NodeKey.generate(RANDOM), TestNodes.freePort(), "", null, steps.observer(), List.of(ra));
+    ScriptedPeer p = new ScriptedPeer(List.of(StandardChannels.PEX, spec(TEST_CHANNEL, 5, 10,
+        ChannelSpec.Overflow.DROP).descriptor()));
+    ScriptedPeer.Conn c = p.dial(peers, a);
+    assertThat(TestNodes.eventually(WITHIN, () -> ra.peers.contains(p.id()))).isTrue();
+
+    // a's channel takes at most 64 KiB per message; its MConnection stops reassembling past that
+    c.session().send(TEST_CHANNEL, text("x".repeat(70_000)).toByteArray());
+
+    assertThat(c.closed.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(TestNodes.eventually(WITHIN, () -> steps.tookPeerErrored(p.id()))).isTrue();
+    assertThat(a.router().errors(PeerError.Kind.MESSAGE_TOO_LARGE)).isEqualTo(1);
+    assertThat(ra.received).isEmpty();
+  }
+
   /**
    * With {@link ChannelSpec.Overflow#DROP} a send that finds the peer's queue of the channel
    * full is dropped at once, counted, and everything that was queued arrives in order.
