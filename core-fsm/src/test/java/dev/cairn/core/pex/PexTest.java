@@ -19,16 +19,20 @@ import static dev.cairn.core.pex.PexFixtures.view;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.core.CoreConfig;
 import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.Outcome;
 import dev.cairn.core.Prng;
 import dev.cairn.core.Step;
+import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.book.Selection;
 import dev.cairn.core.peer.Direction;
 import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.peer.PeerState;
+import dev.cairn.core.peer.TimerKey;
 import dev.cairn.core.pex.PexEffect.BanPeer;
 import dev.cairn.core.pex.PexEffect.DisconnectPeer;
 import dev.cairn.core.pex.PexEffect.LearnAddresses;
@@ -520,6 +524,50 @@ class PexTest {
     Step<PexState, PexEffect> out = step(cfg, s, view(PEER_CFG, AddressBook.empty(PexFixtures.KEY)), T0, new Started());
     assertThat(out.effects()).containsExactly(new RequestDial(addr(500)));
     assertThat(out.state().timers()).containsExactly(java.util.Map.entry(PexTimerKey.CRAWL_PEERS, plus(T0, cfg.crawlPeriod())));
+  }
+
+  @Test
+  void seedMode_crawlRound_skipsAPeerInItsRetryDelay() {
+    // TestPEXReactorDialPeer: a redial inside the backoff is skipped. The attempt count and the
+    // backoff are the PeerManager's (its RetryDial timer); a crawl dials only what it would dial
+    MonoTime now = T0.plusMillis(60_000);
+    PexState s = initial().withStarted(true).withTimers(TreePMap.singleton(PexTimerKey.CRAWL_PEERS, now));
+    PeerView free = view(PEER_CFG, book(bookConfig(), 3, 4));
+    PeerState ps = free.state();
+    PeerState backingOff = new PeerState(ps.book(), ps.dialing(), ps.connected(), ps.ready(), ps.evicting(),
+        ps.upgrading(), ps.scores(), ps.persistentDialFailures(),
+        ps.timers().arm(new TimerKey.RetryDial(id(3)), now.plusMillis(5_000)), ps.prng(), ps.started(),
+        ps.bannedIds());
+    Step<PexState, PexEffect> waiting = step(SEED_CFG, s, new PeerView(PEER_CFG, backingOff), now, new TimerFired());
+    assertThat(waiting.effects()).doesNotContain(new RequestDial(addr(3)));
+    assertThat(waiting.state().crawled()).doesNotContainKey(id(3));
+    Step<PexState, PexEffect> after = step(SEED_CFG, s, free, now, new TimerFired());
+    assertThat(after.effects()).contains(new RequestDial(addr(3)));
+    assertThat(after.state().crawled()).containsEntry(id(3), now);
+  }
+
+  @Test
+  void seedMode_crawlRound_neverDialsABannedPeer() {
+    // TestPEXReactorDialsPeerUpToMaxAttemptsInSeedMode, deliberately different: v0.34 removes an
+    // address from the book after 16 failed crawl dials; here the PeerManager bans it after
+    // maxDialAttempts failures (kept in the book's ban list, lifted after dialFailureBanTime) and
+    // the crawl leaves it alone while it is banned
+    AddressBook b = book(bookConfig(), 3, 5).ban(bookConfig(), id(3), new WallTime(WALL.epochMillis() + 3_600_000));
+    MonoTime now = T0.plusMillis(60_000);
+    PexState s = initial().withStarted(true).withTimers(TreePMap.singleton(PexTimerKey.CRAWL_PEERS, now));
+    Step<PexState, PexEffect> out = step(SEED_CFG, s, view(PEER_CFG, b), now, new TimerFired());
+    assertThat(out.effects()).contains(new RequestDial(addr(4))).doesNotContain(new RequestDial(addr(3)));
+    assertThat(out.state().crawled()).doesNotContainKey(id(3));
+  }
+
+  @Test
+  void config_seedListedTwiceOrOurOwnId_isRejected() {
+    // TestCheckSeeds: v0.34 refuses seeds it cannot parse at start; the shell parses addresses
+    // here, and the configs refuse a seed listed twice or a seed that is ourselves
+    assertThatThrownBy(() -> CFG.withSeeds(TreePSet.from(List.of(addr(5), new NodeAddress(id(5), "1.2.3.4", 26656)))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("seeds lists");
+    assertThatThrownBy(() -> new CoreConfig(PEER_CFG, CFG.withSeeds(TreePSet.singleton(new NodeAddress(SELF, "1.2.3.4", 26656)))))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("our own ID");
   }
 
   // ---------------------------------------------------------------- config
