@@ -20,20 +20,20 @@ public enum PeerInvariants {
 
   /** At most maxConnected occupied connections, at most maxConnected + maxConnectedUpgrade open. */
   ConnectedWithinLimit((cfg, s) -> {
-    PeerManager.Counts c = PeerManager.counts(cfg, s);
+    PeerManager.Counts c = PeerManager.countsByScan(cfg, s);
     return c.connectedNotEvicting() <= cfg.maxConnected()
         && c.connectedAll() <= cfg.maxConnected() + cfg.maxConnectedUpgrade();
   }),
 
   /** At most maxOutbound occupied outbound connections. */
-  OutboundWithinLimit((cfg, s) -> PeerManager.counts(cfg, s).outbound() <= cfg.maxOutbound()),
+  OutboundWithinLimit((cfg, s) -> PeerManager.countsByScan(cfg, s).outbound() <= cfg.maxOutbound()),
 
   /** At most maxInbound occupied inbound connections. */
-  InboundWithinLimit((cfg, s) -> PeerManager.counts(cfg, s).inbound() <= cfg.maxInbound()),
+  InboundWithinLimit((cfg, s) -> PeerManager.countsByScan(cfg, s).inbound() <= cfg.maxInbound()),
 
   /** Dials in flight stay within the outbound limit plus the upgrade slots. */
   DialingWithinLimit((cfg, s) ->
-      PeerManager.counts(cfg, s).dialing() <= cfg.maxOutbound() + cfg.maxConnectedUpgrade()),
+      PeerManager.countsByScan(cfg, s).dialing() <= cfg.maxOutbound() + cfg.maxConnectedUpgrade()),
 
   /** A peer has at most one admitted connection, and it is the peer's own. */
   OneConnectionPerPeer((cfg, s) -> {
@@ -184,13 +184,32 @@ public enum PeerInvariants {
     return holds.test(cfg, s);
   }
 
-  /** Names of the invariants {@code s} violates, in declaration order; empty when all hold. */
+  /**
+   * The name of the implementation-only check that the state's derived
+   * {@link PeerState#occupied()} equals a recount of {@code connected} and {@code evicting}. It
+   * is not a TLA+ invariant (the spec has no derived counts) and so not a constant here, but
+   * {@link #violations} reports it like one.
+   */
+  public static final String OCCUPIED_MATCHES_CONNECTED = "OccupiedMatchesConnected";
+
+  /** Whether the derived counts of {@code s} equal a recount (see {@link #OCCUPIED_MATCHES_CONNECTED}). */
+  public static boolean occupiedMatchesConnected(PeerState s) {
+    return s.occupied().equals(PeerState.Occupied.of(s.connected(), s.evicting()));
+  }
+
+  /**
+   * Names of the invariants {@code s} violates, in declaration order, then
+   * {@link #OCCUPIED_MATCHES_CONNECTED} if the derived counts drifted; empty when all hold.
+   */
   public static List<String> violations(PeerConfig cfg, PeerState s) {
     List<String> broken = new ArrayList<>();
     for (PeerInvariants inv : values()) {
       if (!inv.holds(cfg, s)) {
         broken.add(inv.name());
       }
+    }
+    if (!occupiedMatchesConnected(s)) {
+      broken.add(OCCUPIED_MATCHES_CONNECTED);
     }
     return broken;
   }

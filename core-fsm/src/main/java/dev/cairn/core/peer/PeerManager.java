@@ -269,9 +269,7 @@ public final class PeerManager {
       return Step.rejected(s, "no admitted connection of " + id + " at " + address);
     }
     Tx tx = new Tx(cfg, s);
-    tx.s = tx.s.withConnected(tx.s.connected().minus(id))
-        .withEvicting(tx.s.evicting().minus(id))
-        .withUpgrading(tx.s.upgrading().minus(id));
+    tx.s = tx.s.withoutConnection(id).withUpgrading(tx.s.upgrading().minus(id));
     if (tx.s.ready().contains(id)) {
       tx.s = tx.s.withReady(tx.s.ready().minus(id));
       tx.out.add(new PublishPeerUpdate(id, PeerStatus.DOWN));
@@ -399,18 +397,35 @@ public final class PeerManager {
     }
   }
 
+  /**
+   * The counts, from the state's derived {@link PeerState#occupied()} and the map sizes, minus
+   * the unconditional peers (a config-bounded set, usually empty): no scan of {@code connected}.
+   */
   static Counts counts(PeerConfig cfg, PeerState s) {
-    if (cfg.unconditionalPeerIds().isEmpty() && s.evicting().isEmpty()) {
-      // every peer is limited and none is leaving: only the directions need a look
-      int in = 0;
-      for (Map.Entry<NodeId, Connection> e : s.connected().entrySet()) {
-        if (e.getValue().direction() == Direction.INBOUND) {
-          in++;
+    int in = s.occupied().inbound();
+    int out = s.occupied().outbound();
+    int all = s.connected().size();
+    int dialing = s.dialing().size();
+    for (NodeId u : cfg.unconditionalPeerIds()) {
+      Connection c = s.connected().get(u);
+      if (c != null) {
+        all--;
+        if (!s.evicting().containsKey(u)) {
+          switch (c.direction()) {
+            case INBOUND -> in--;
+            case OUTBOUND -> out--;
+          }
         }
       }
-      int all = s.connected().size();
-      return new Counts(in, all - in, s.dialing().size(), all, all);
+      if (s.dialing().containsKey(u)) {
+        dialing--;
+      }
     }
+    return new Counts(in, out, dialing, in + out, all);
+  }
+
+  /** {@link #counts} by a scan of every connection and dial, without the derived counts: what they must equal. */
+  static Counts countsByScan(PeerConfig cfg, PeerState s) {
     int in = 0;
     int out = 0;
     int all = 0;
@@ -543,16 +558,6 @@ public final class PeerManager {
     private final PeerState initial;
     private final PeerConfig cfg;
 
-    /**
-     * {@link PeerManager#counts} of the maps it was computed from (compared by identity), so
-     * that a step scans {@code connected} at most once: the mutators below that change a count
-     * update it in place, and any other change of these maps makes it stale.
-     */
-    private Counts counts;
-    private PSortedMap<NodeId, Connection> countedConnected;
-    private PSortedMap<NodeId, NodeAddress> countedDialing;
-    private PSortedMap<NodeId, DisconnectReason> countedEvicting;
-
     Tx(PeerConfig cfg, PeerState s) {
       this.cfg = cfg;
       this.s = s;
@@ -560,24 +565,10 @@ public final class PeerManager {
     }
 
     Counts counts() {
-      if (!countsFresh()) {
-        remember(PeerManager.counts(cfg, s));
-      }
-      // tests run with -ea: every incremental update is checked against a full count
-      assert counts.equals(PeerManager.counts(cfg, s)) : counts + " != " + PeerManager.counts(cfg, s);
-      return counts;
-    }
-
-    private boolean countsFresh() {
-      return counts != null && countedConnected == s.connected() && countedDialing == s.dialing()
-          && countedEvicting == s.evicting();
-    }
-
-    private void remember(Counts c) {
-      counts = c;
-      countedConnected = s.connected();
-      countedDialing = s.dialing();
-      countedEvicting = s.evicting();
+      Counts c = PeerManager.counts(cfg, s);
+      // tests run with -ea: the derived counts are checked against a full count at every use
+      assert c.equals(countsByScan(cfg, s)) : c + " != " + countsByScan(cfg, s) + " in " + s;
+      return c;
     }
 
     Step<PeerState, PeerEffect> finish(PeerConfig cfg, MonoTime now, WallTime wallNow) {
@@ -606,12 +597,7 @@ public final class PeerManager {
 
     /** Removes {@code id} from dialing and returns the victim it had reserved, if any. */
     Optional<NodeId> stopDialing(NodeId id) {
-      Counts c = countsFresh() && s.dialing().containsKey(id) && limited(id) ? counts : null;
       s = s.withDialing(s.dialing().minus(id));
-      if (c != null) {
-        remember(new Counts(c.inbound(), c.outbound(), c.dialing() - 1, c.connectedNotEvicting(),
-            c.connectedAll()));
-      }
       if (s.upgrading().isEmpty()) {
         return Optional.empty(); // no iterator for the common case
       }
@@ -626,45 +612,24 @@ public final class PeerManager {
 
     void dial(NodeAddress address, Optional<NodeId> victim) {
       NodeId id = address.id();
-      Counts c = countsFresh() && !s.dialing().containsKey(id) && limited(id) ? counts : null;
       s = s.withDialing(s.dialing().plus(id, address));
-      if (c != null) {
-        remember(new Counts(c.inbound(), c.outbound(), c.dialing() + 1, c.connectedNotEvicting(),
-            c.connectedAll()));
-      }
       victim.ifPresent(v -> s = s.withUpgrading(s.upgrading().plus(v, id)));
       out.add(new Dial(address));
     }
 
     void connect(NodeId id, Connection c, Optional<NodeId> victim) {
-      Counts n = countsFresh() && !s.connected().containsKey(id) && limited(id) ? counts : null;
-      s = s.withConnected(s.connected().plus(id, c));
-      if (n != null) {
-        int inbound = c.direction() == Direction.INBOUND ? 1 : 0;
-        remember(new Counts(n.inbound() + inbound, n.outbound() + 1 - inbound, n.dialing(),
-            n.connectedNotEvicting() + 1, n.connectedAll() + 1));
-      }
+      s = s.withConnection(id, c);
       victim.ifPresent(v -> evict(v, DisconnectReason.EVICTED_FOR_UPGRADE));
     }
 
     /** Asks the shell to close an admitted connection; the peer stays connected until PeerDisconnected. */
     void evict(NodeId id, DisconnectReason reason) {
       Connection c = s.connected().get(id);
-      Counts n = countsFresh() && !s.evicting().containsKey(id) && limited(id) ? counts : null;
-      s = s.withEvicting(s.evicting().plus(id, reason)).withUpgrading(s.upgrading().minus(id));
-      if (n != null) {
-        int inbound = c.direction() == Direction.INBOUND ? 1 : 0;
-        remember(new Counts(n.inbound() - inbound, n.outbound() - 1 + inbound, n.dialing(),
-            n.connectedNotEvicting() - 1, n.connectedAll()));
-      }
+      s = s.withEviction(id, reason).withUpgrading(s.upgrading().minus(id));
       out.add(new Disconnect(id, c.address(), reason));
     }
 
     /** Closes a connection that is not admitted. */
-    private boolean limited(NodeId id) {
-      return cfg.isLimited(id);
-    }
-
     void refuse(NodeId id, NodeAddress address, DisconnectReason reason) {
       out.add(new Disconnect(id, address, reason));
     }
@@ -867,8 +832,8 @@ public final class PeerManager {
     return !id.equals(cfg.self())
         && !s.connected().containsKey(id)
         && !s.dialing().containsKey(id)
-        && !s.timers().isArmed(new TimerKey.RetryDial(id))
-        && !s.timers().isArmed(new TimerKey.DisconnectCooldown(id))
+        && !s.timers().isRetryDialArmed(id)
+        && !s.timers().isDisconnectCooldownArmed(id)
         && !isBanned(s, id, wallNow);
   }
 

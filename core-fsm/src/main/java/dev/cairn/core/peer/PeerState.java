@@ -5,6 +5,7 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
+import java.util.Map;
 import java.util.Objects;
 import org.pcollections.PSortedMap;
 import org.pcollections.PSortedSet;
@@ -30,6 +31,11 @@ import org.pcollections.TreePSet;
  * @param bannedIds              bans of peers that have no dialable address (banned while connected
  *                               inbound and not in the book), by ID, with their expiry; bounded by the
  *                               book's {@code maxBanned}. Lifted without adding anything to the book.
+ * @param occupied               derived, not a spec variable: the connected peers that are not being
+ *                               evicted, counted by direction, so that a step checks the limits without
+ *                               a scan of {@code connected}. Kept up to date by the transitions; the
+ *                               constructors without it count it. {@link PeerInvariants#violations}
+ *                               recounts it.
  */
 public record PeerState(
     AddressBook book,
@@ -43,7 +49,41 @@ public record PeerState(
     Timers timers,
     Prng prng,
     boolean started,
-    PSortedMap<NodeId, WallTime> bannedIds) {
+    PSortedMap<NodeId, WallTime> bannedIds,
+    Occupied occupied) {
+
+  /**
+   * Connected peers not being evicted, by direction, over every peer (unconditional ones too:
+   * {@code PeerManager.counts} takes those out). Derived from {@code connected} and
+   * {@code evicting}.
+   */
+  public record Occupied(int inbound, int outbound) {
+
+    static final Occupied NONE = new Occupied(0, 0);
+
+    /** Counts {@code connected} minus {@code evicting}: one scan. */
+    public static Occupied of(PSortedMap<NodeId, Connection> connected,
+        PSortedMap<NodeId, DisconnectReason> evicting) {
+      int in = 0;
+      int out = 0;
+      for (Map.Entry<NodeId, Connection> e : connected.entrySet()) {
+        if (evicting.isEmpty() || !evicting.containsKey(e.getKey())) {
+          if (e.getValue().direction() == Direction.INBOUND) {
+            in++;
+          } else {
+            out++;
+          }
+        }
+      }
+      return new Occupied(in, out);
+    }
+
+    /** These counts with one occupied connection of {@code c}'s direction more ({@code +1}) or less ({@code -1}). */
+    Occupied plus(Connection c, int delta) {
+      return c.direction() == Direction.INBOUND ? new Occupied(inbound + delta, outbound)
+          : new Occupied(inbound, outbound + delta);
+    }
+  }
 
   public PeerState {
     Objects.requireNonNull(book, "book");
@@ -57,12 +97,25 @@ public record PeerState(
     Objects.requireNonNull(timers, "timers");
     Objects.requireNonNull(prng, "prng");
     Objects.requireNonNull(bannedIds, "bannedIds");
+    Objects.requireNonNull(occupied, "occupied");
+  }
+
+  /** A state whose derived {@code occupied} is counted from {@code connected} and {@code evicting}. */
+  public PeerState(AddressBook book, PSortedMap<NodeId, NodeAddress> dialing,
+      PSortedMap<NodeId, Connection> connected, PSortedSet<NodeId> ready,
+      PSortedMap<NodeId, DisconnectReason> evicting, PSortedMap<NodeId, NodeId> upgrading,
+      PSortedMap<NodeId, Integer> scores, PSortedMap<NodeId, Integer> persistentDialFailures,
+      Timers timers, Prng prng, boolean started, PSortedMap<NodeId, WallTime> bannedIds) {
+    this(book, dialing, connected, ready, evicting, upgrading, scores, persistentDialFailures,
+        timers, prng, started, bannedIds,
+        Occupied.of(Objects.requireNonNull(connected, "connected"),
+            Objects.requireNonNull(evicting, "evicting")));
   }
 
   /**
    * A state with no ID-only bans: the shape of {@link PeerState} before {@code bannedIds}, kept
    * for callers that build states field by field. Rebuilding an existing state with it drops its
-   * {@code bannedIds}; pass them on with the canonical constructor instead.
+   * {@code bannedIds}; pass them on with the constructor that takes them instead.
    */
   public PeerState(AddressBook book, PSortedMap<NodeId, NodeAddress> dialing,
       PSortedMap<NodeId, Connection> connected, PSortedSet<NodeId> ready,
@@ -77,67 +130,99 @@ public record PeerState(
   public static PeerState initial(AddressBook book, Prng prng) {
     return new PeerState(book, TreePMap.empty(), TreePMap.empty(), TreePSet.empty(),
         TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(),
-        Timers.empty(), prng, false, TreePMap.empty());
+        Timers.empty(), prng, false, TreePMap.empty(), Occupied.NONE);
   }
 
   PeerState withBook(AddressBook b) {
     return new PeerState(b, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds);
+        persistentDialFailures, timers, prng, started, bannedIds, occupied);
   }
 
   PeerState withDialing(PSortedMap<NodeId, NodeAddress> d) {
     return new PeerState(book, d, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds);
+        persistentDialFailures, timers, prng, started, bannedIds, occupied);
   }
 
+  /** This state with {@code c} as the connections, its derived counts recounted (one scan). */
   PeerState withConnected(PSortedMap<NodeId, Connection> c) {
     return new PeerState(book, dialing, c, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds);
+        persistentDialFailures, timers, prng, started, bannedIds, Occupied.of(c, evicting));
+  }
+
+  /** This state with {@code e} as the evictions, its derived counts recounted (one scan). */
+  PeerState withEvicting(PSortedMap<NodeId, DisconnectReason> e) {
+    return new PeerState(book, dialing, connected, ready, e, upgrading, scores,
+        persistentDialFailures, timers, prng, started, bannedIds, Occupied.of(connected, e));
+  }
+
+  /** Admits {@code c} as {@code id}'s connection (replacing any earlier one). */
+  PeerState withConnection(NodeId id, Connection c) {
+    Occupied o = occupied;
+    boolean occupies = evicting.isEmpty() || !evicting.containsKey(id);
+    if (occupies) {
+      Connection old = connected.get(id);
+      o = (old == null ? o : o.plus(old, -1)).plus(c, 1);
+    }
+    return new PeerState(book, dialing, connected.plus(id, c), ready, evicting, upgrading, scores,
+        persistentDialFailures, timers, prng, started, bannedIds, o);
+  }
+
+  /** Removes {@code id}'s connection, and its eviction if it was being evicted. */
+  PeerState withoutConnection(NodeId id) {
+    Connection old = connected.get(id);
+    boolean wasEvicting = !evicting.isEmpty() && evicting.containsKey(id);
+    Occupied o = old != null && !wasEvicting ? occupied.plus(old, -1) : occupied;
+    return new PeerState(book, dialing, connected.minus(id), ready,
+        wasEvicting ? evicting.minus(id) : evicting, upgrading, scores,
+        persistentDialFailures, timers, prng, started, bannedIds, o);
+  }
+
+  /** Marks {@code id} as being evicted for {@code reason}: its connection no longer occupies a slot. */
+  PeerState withEviction(NodeId id, DisconnectReason reason) {
+    Connection c = connected.get(id);
+    Occupied o = c != null && !evicting.containsKey(id) ? occupied.plus(c, -1) : occupied;
+    return new PeerState(book, dialing, connected, ready, evicting.plus(id, reason), upgrading,
+        scores, persistentDialFailures, timers, prng, started, bannedIds, o);
   }
 
   PeerState withReady(PSortedSet<NodeId> r) {
     return new PeerState(book, dialing, connected, r, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds);
-  }
-
-  PeerState withEvicting(PSortedMap<NodeId, DisconnectReason> e) {
-    return new PeerState(book, dialing, connected, ready, e, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds);
+        persistentDialFailures, timers, prng, started, bannedIds, occupied);
   }
 
   PeerState withUpgrading(PSortedMap<NodeId, NodeId> u) {
     return new PeerState(book, dialing, connected, ready, evicting, u, scores,
-        persistentDialFailures, timers, prng, started, bannedIds);
+        persistentDialFailures, timers, prng, started, bannedIds, occupied);
   }
 
   PeerState withScores(PSortedMap<NodeId, Integer> s) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, s,
-        persistentDialFailures, timers, prng, started, bannedIds);
+        persistentDialFailures, timers, prng, started, bannedIds, occupied);
   }
 
   PeerState withPersistentDialFailures(PSortedMap<NodeId, Integer> f) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        f, timers, prng, started, bannedIds);
+        f, timers, prng, started, bannedIds, occupied);
   }
 
   PeerState withTimers(Timers t) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, t, prng, started, bannedIds);
+        persistentDialFailures, t, prng, started, bannedIds, occupied);
   }
 
   PeerState withPrng(Prng p) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, p, started, bannedIds);
+        persistentDialFailures, timers, p, started, bannedIds, occupied);
   }
 
   PeerState withStarted(boolean s) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, s, bannedIds);
+        persistentDialFailures, timers, prng, s, bannedIds, occupied);
   }
 
   /** This state with {@code b} as the bans by ID (the shell restores persisted ones at start). */
   public PeerState withBannedIds(PSortedMap<NodeId, WallTime> b) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, b);
+        persistentDialFailures, timers, prng, started, b, occupied);
   }
 }

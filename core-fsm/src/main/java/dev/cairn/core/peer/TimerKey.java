@@ -29,34 +29,32 @@ public sealed interface TimerKey extends Comparable<TimerKey> {
 
   Maintenance MAINTENANCE = new Maintenance();
 
+  /**
+   * 0, 1, 2 for Maintenance, RetryDial, DisconnectCooldown. Plain type tests, not a pattern
+   * switch: this runs for every comparison in the timer table, the hot path of a step.
+   */
   private static int kind(TimerKey k) {
-    return switch (k) {
-      case Maintenance m -> 0;
-      case RetryDial r -> 1;
-      case DisconnectCooldown d -> 2;
-    };
+    return k instanceof RetryDial ? 1 : k instanceof DisconnectCooldown ? 2 : 0;
   }
 
-  private static String peerHex(TimerKey k) {
-    return switch (k) {
-      case Maintenance m -> "";
-      case RetryDial r -> r.peer().hex();
-      case DisconnectCooldown d -> d.peer().hex();
-    };
+  /** The peer a per-peer timer belongs to, null for {@link Maintenance}. */
+  static NodeId peerOf(TimerKey k) {
+    return k instanceof RetryDial r ? r.peer() : k instanceof DisconnectCooldown d ? d.peer() : null;
   }
 
   Comparator<TimerKey> ORDER = TimerKey::compareTo;
 
-  /**
-   * By kind, then by peer. Written out rather than composed from {@link Comparator} combinators:
-   * every timer-table lookup runs it a dozen times, and this is the hot path of a step.
-   */
+  /** By kind, then by peer. */
   @Override
   default int compareTo(TimerKey other) {
     if (this == other) {
       return 0;
     }
     int byKind = Integer.compare(kind(this), kind(other));
-    return byKind != 0 ? byKind : peerHex(this).compareTo(peerHex(other));
+    if (byKind != 0) {
+      return byKind;
+    }
+    NodeId a = peerOf(this);
+    return a == null ? 0 : a.compareTo(peerOf(other));
   }
 }

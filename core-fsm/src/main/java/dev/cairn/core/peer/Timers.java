@@ -1,6 +1,7 @@
 package dev.cairn.core.peer;
 
 import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,9 +15,10 @@ import org.pcollections.TreePSet;
 
 /**
  * The timer table: {@code key -> deadline}, immutable. Its value (equality, TLA+ mapping) is
- * {@link #deadlines()} alone; a second index ordered by deadline is kept beside it so that the
- * earliest deadline and the expired timers are found in logarithmic time, whatever the number of
- * retry timers.
+ * {@link #deadlines()} alone. It is stored indexed by peer, one map per kind of per-peer timer
+ * (so a lookup compares node IDs, not timer keys), beside a second index ordered by deadline, so
+ * that the earliest deadline and the expired timers are found in logarithmic time, whatever the
+ * number of retry timers.
  */
 public final class Timers {
 
@@ -29,13 +31,22 @@ public final class Timers {
   };
 
   private static final Timers EMPTY =
-      new Timers(TreePMap.empty(), TreePSet.empty(BY_DEADLINE));
+      new Timers(null, TreePMap.empty(), TreePMap.empty(), TreePSet.empty(BY_DEADLINE));
 
-  private final PSortedMap<TimerKey, MonoTime> deadlines;
+  /** The deadline of {@link TimerKey#MAINTENANCE}, null when it is not armed. */
+  private final MonoTime maintenance;
+  /** {@link TimerKey.RetryDial} deadlines by peer. */
+  private final PSortedMap<NodeId, MonoTime> retryDial;
+  /** {@link TimerKey.DisconnectCooldown} deadlines by peer. */
+  private final PSortedMap<NodeId, MonoTime> disconnectCooldown;
+  /** Every armed timer, by deadline: derived from the three above. */
   private final PSortedSet<Armed> byDeadline;
 
-  private Timers(PSortedMap<TimerKey, MonoTime> deadlines, PSortedSet<Armed> byDeadline) {
-    this.deadlines = deadlines;
+  private Timers(MonoTime maintenance, PSortedMap<NodeId, MonoTime> retryDial,
+      PSortedMap<NodeId, MonoTime> disconnectCooldown, PSortedSet<Armed> byDeadline) {
+    this.maintenance = maintenance;
+    this.retryDial = retryDial;
+    this.disconnectCooldown = disconnectCooldown;
     this.byDeadline = byDeadline;
   }
 
@@ -43,44 +54,110 @@ public final class Timers {
     return EMPTY;
   }
 
-  /** {@code key -> deadline}, sorted by key. */
+  /**
+   * {@code key -> deadline}, sorted by key (the maintenance timer, then retry timers by peer,
+   * then cool-downs by peer). Built on each call, in time linear in the number of timers: for
+   * encoders, mappings and checks, not for the step itself.
+   */
   public PSortedMap<TimerKey, MonoTime> deadlines() {
-    return deadlines;
+    // keys arrive in ascending order: the tree is built by appending
+    PSortedMap<TimerKey, MonoTime> m = TreePMap.empty();
+    if (maintenance != null) {
+      m = m.plus(TimerKey.MAINTENANCE, maintenance);
+    }
+    for (Map.Entry<NodeId, MonoTime> e : retryDial.entrySet()) {
+      m = m.plus(new TimerKey.RetryDial(e.getKey()), e.getValue());
+    }
+    for (Map.Entry<NodeId, MonoTime> e : disconnectCooldown.entrySet()) {
+      m = m.plus(new TimerKey.DisconnectCooldown(e.getKey()), e.getValue());
+    }
+    return m;
   }
 
   public int size() {
-    return deadlines.size();
+    return byDeadline.size();
   }
 
   public boolean isArmed(TimerKey key) {
-    return deadlines.containsKey(key);
+    return deadlineOrNull(key) != null;
+  }
+
+  /** Whether {@code peer}'s {@link TimerKey.RetryDial} is armed (no key is built). */
+  public boolean isRetryDialArmed(NodeId peer) {
+    return !retryDial.isEmpty() && retryDial.containsKey(peer);
+  }
+
+  /** Whether {@code peer}'s {@link TimerKey.DisconnectCooldown} is armed (no key is built). */
+  public boolean isDisconnectCooldownArmed(NodeId peer) {
+    return !disconnectCooldown.isEmpty() && disconnectCooldown.containsKey(peer);
   }
 
   public Optional<MonoTime> deadline(TimerKey key) {
-    return Optional.ofNullable(deadlines.get(key));
+    return Optional.ofNullable(deadlineOrNull(key));
+  }
+
+  private MonoTime deadlineOrNull(TimerKey key) {
+    return switch (key) {
+      case TimerKey.Maintenance m -> maintenance;
+      case TimerKey.RetryDial r -> retryDial.get(r.peer());
+      case TimerKey.DisconnectCooldown d -> disconnectCooldown.get(d.peer());
+    };
   }
 
   /** Arms {@code key} at {@code at}, replacing any earlier deadline of the same key. */
   public Timers arm(TimerKey key, MonoTime at) {
     Objects.requireNonNull(at, "at");
-    PSortedMap<TimerKey, MonoTime> armed = deadlines.plus(key, at);
-    if (armed.size() > deadlines.size()) {
+    return switch (key) {
+      case TimerKey.Maintenance m -> {
+        if (at.equals(maintenance)) {
+          yield this;
+        }
+        PSortedSet<Armed> index = maintenance == null ? byDeadline
+            : byDeadline.minus(new Armed(maintenance, key));
+        yield new Timers(at, retryDial, disconnectCooldown, index.plus(new Armed(at, key)));
+      }
+      case TimerKey.RetryDial r -> {
+        PSortedMap<NodeId, MonoTime> armed = retryDial.plus(r.peer(), at);
+        PSortedSet<Armed> index = reindex(retryDial, armed, r.peer(), key, at);
+        yield index == null ? this : new Timers(maintenance, armed, disconnectCooldown, index);
+      }
+      case TimerKey.DisconnectCooldown d -> {
+        PSortedMap<NodeId, MonoTime> armed = disconnectCooldown.plus(d.peer(), at);
+        PSortedSet<Armed> index = reindex(disconnectCooldown, armed, d.peer(), key, at);
+        yield index == null ? this : new Timers(maintenance, retryDial, armed, index);
+      }
+    };
+  }
+
+  /** The deadline index after {@code peer}'s timer moved from {@code before} to {@code after}; null: unchanged. */
+  private PSortedSet<Armed> reindex(PSortedMap<NodeId, MonoTime> before,
+      PSortedMap<NodeId, MonoTime> after, NodeId peer, TimerKey key, MonoTime at) {
+    if (after.size() > before.size()) {
       // a new key (the common case): one search fewer than a get before the plus
-      return new Timers(armed, byDeadline.plus(new Armed(at, key)));
+      return byDeadline.plus(new Armed(at, key));
     }
-    MonoTime old = deadlines.get(key);
+    MonoTime old = before.get(peer);
     if (at.equals(old)) {
-      return this;
+      return null;
     }
-    return new Timers(armed, byDeadline.minus(new Armed(old, key)).plus(new Armed(at, key)));
+    return byDeadline.minus(new Armed(old, key)).plus(new Armed(at, key));
   }
 
   public Timers cancel(TimerKey key) {
-    MonoTime old = deadlines.get(key);
-    if (old == null) {
-      return this;
-    }
-    return new Timers(deadlines.minus(key), byDeadline.minus(new Armed(old, key)));
+    return switch (key) {
+      case TimerKey.Maintenance m -> maintenance == null ? this
+          : new Timers(null, retryDial, disconnectCooldown, byDeadline.minus(new Armed(maintenance, key)));
+      case TimerKey.RetryDial r -> {
+        MonoTime old = retryDial.isEmpty() ? null : retryDial.get(r.peer());
+        yield old == null ? this : new Timers(maintenance, retryDial.minus(r.peer()),
+            disconnectCooldown, byDeadline.minus(new Armed(old, key)));
+      }
+      case TimerKey.DisconnectCooldown d -> {
+        MonoTime old = disconnectCooldown.isEmpty() ? null : disconnectCooldown.get(d.peer());
+        yield old == null ? this : new Timers(maintenance, retryDial,
+            disconnectCooldown.minus(d.peer()), byDeadline.minus(new Armed(old, key)));
+      }
+    };
   }
 
   /** The earliest deadline, if any timer is armed. */
@@ -90,31 +167,35 @@ public final class Timers {
 
   /** Keys whose deadline is at or before {@code now}, in key order (the order they fire in). */
   public List<TimerKey> expired(MonoTime now) {
+    if (byDeadline.isEmpty() || byDeadline.first().at().isAfter(now)) {
+      return List.of(); // the common case: no iterator
+    }
     List<TimerKey> keys = new ArrayList<>();
-    for (Armed a : byDeadline) {
-      if (a.at().isAfter(now)) {
-        break;
-      }
+    // a search per expired timer rather than an iterator: usually one or two expire at a time
+    for (Armed a = byDeadline.first(); a != null && !a.at().isAfter(now); a = byDeadline.higher(a)) {
       keys.add(a.key());
     }
-    keys.sort(Comparator.naturalOrder());
+    if (keys.size() > 1) {
+      keys.sort(Comparator.naturalOrder());
+    }
     return keys;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Timers t && deadlines.equals(t.deadlines);
+    return o instanceof Timers t && Objects.equals(maintenance, t.maintenance)
+        && retryDial.equals(t.retryDial) && disconnectCooldown.equals(t.disconnectCooldown);
   }
 
   @Override
   public int hashCode() {
-    return deadlines.hashCode();
+    return Objects.hash(maintenance, retryDial, disconnectCooldown);
   }
 
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("{");
-    for (Map.Entry<TimerKey, MonoTime> e : deadlines.entrySet()) {
+    for (Map.Entry<TimerKey, MonoTime> e : deadlines().entrySet()) {
       if (b.length() > 1) {
         b.append(", ");
       }

@@ -14,6 +14,7 @@ import dev.cairn.core.book.KnownAddress;
 import dev.cairn.core.peer.PeerConfig;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.peer.PeerInvariants;
 import dev.cairn.core.peer.PeerManager;
 import dev.cairn.core.peer.PeerState;
 import dev.cairn.core.peer.TimerKey;
@@ -150,10 +151,26 @@ public class PeerStepBenchmark {
     timerFired = new PeerEvent.TimerFired();
     MonoTime first = PeerManager.nextDeadline(s).orElseThrow();
     timerAt = first;
-    check(PeerManager.step(cfg, state, NOW, WALL, dialFailed));
-    check(PeerManager.step(cfg, state, NOW, WALL, dialSucceeded));
-    check(PeerManager.step(cfg, state, NOW, WALL, peerDisconnected));
-    check(PeerManager.step(cfg, timerState, timerAt, WALL, timerFired));
+    valid(state);
+    valid(timerState);
+    // each frees or takes an outbound slot: a redial (book pick) or PersistBook follows
+    check(PeerManager.step(cfg, state, NOW, WALL, dialFailed), true);
+    check(PeerManager.step(cfg, state, NOW, WALL, dialSucceeded), true);
+    check(PeerManager.step(cfg, state, NOW, WALL, peerDisconnected), true);
+    // the fired retry timer makes its peer dialable again; no slot is free, so nothing else
+    Step<PeerState, PeerEffect> fired = PeerManager.step(cfg, timerState, timerAt, WALL, timerFired);
+    check(fired, false);
+    if (fired.state().timers().size() != timerState.timers().size() - 1) {
+      throw new IllegalStateException("TimerFired did not fire exactly one timer");
+    }
+  }
+
+  /** The measured events start from states that meet every invariant (derived counts included). */
+  private void valid(PeerState s) {
+    List<String> broken = PeerInvariants.violations(cfg, s);
+    if (!broken.isEmpty()) {
+      throw new IllegalStateException("benchmark state breaks " + broken);
+    }
   }
 
   MonoTime timerAt;
@@ -163,10 +180,15 @@ public class PeerStepBenchmark {
         s.scores(), s.persistentDialFailures(), s.timers().arm(key, at), s.prng(), s.started());
   }
 
-  private static void check(Step<PeerState, PeerEffect> st) {
+  /** A measured event must be accepted, lead to a valid state and do its work (effects). */
+  private void check(Step<PeerState, PeerEffect> st, boolean effects) {
     if (!st.isAccepted()) {
       throw new IllegalStateException("benchmark event rejected: " + st.outcome());
     }
+    if (effects && st.effects().isEmpty()) {
+      throw new IllegalStateException("benchmark event had no effect: " + st);
+    }
+    valid(st.state());
   }
 
   @Benchmark
