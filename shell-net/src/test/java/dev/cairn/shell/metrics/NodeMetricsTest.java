@@ -157,6 +157,20 @@ class NodeMetricsTest {
   }
 
   @Test
+  void routerDropsAndPeerErrorsAreCountedByChannelAndKind() throws Exception {
+    NodeMetrics m = started("cometbft");
+    m.messageDropped(0x42, "queue_full");
+    m.messageDropped(0x42, "queue_full");
+    m.peerErrored(0x42, "malformed_message");
+    m.peerErrored(-1, "unknown_channel");
+
+    Scrape s = scrape(m);
+    assertThat(s.value("cairn_router_dropped_messages_total{cause=\"queue_full\",chID=\"0x42\"}")).isEqualTo(2.0);
+    assertThat(s.value("cairn_router_peer_errors_total{chID=\"0x42\",kind=\"malformed_message\"}")).isEqualTo(1.0);
+    assertThat(s.value("cairn_router_peer_errors_total{chID=\"none\",kind=\"unknown_channel\"}")).isEqualTo(1.0);
+  }
+
+  @Test
   void labelsFedByTextAreCapped() throws Exception {
     NodeMetrics m = started("cometbft");
     int types = PrometheusNodeMetrics.MESSAGE_TYPES_MAX + 10;
