@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * bounds, loaded once by the first test class that needs it. The mutant of the counterexample
  * test runs in a child JVM.
  */
-final class Models {
+public final class Models {
 
   private static Tla tla;
   private static PeerManagerMapping mapping;
@@ -18,8 +18,18 @@ final class Models {
   /** Loads the committed spec, if this JVM has not yet. */
   static synchronized void load() {
     if (tla == null) {
+      dev.cairn.model.core.CoreModels.release();
       tla = Tla.load(specDir(), "MCPeerManager", "MCPeerManager");
       mapping = new PeerManagerMapping(tla);
+    }
+  }
+
+  /** Closes the spec, so that another may be loaded (TLC holds one per JVM). */
+  public static synchronized void release() {
+    if (tla != null) {
+      tla.close();
+      tla = null;
+      mapping = null;
     }
   }
 
@@ -41,7 +51,7 @@ final class Models {
     return equivalence(new JavaDriver(mapping(), mapping().config(), JavaCore.REAL));
   }
 
-  static Path specDir() {
+  public static Path specDir() {
     return Path.of(System.getProperty("cairn.tla.main", "../spec-tla/src/main/tla"));
   }
 
@@ -49,11 +59,11 @@ final class Models {
     return Path.of(System.getProperty("cairn.tla.test", "../spec-tla/src/test/tla"));
   }
 
-  static Path tlcOut() {
+  public static Path tlcOut() {
     return Path.of(System.getProperty("cairn.tlc.out", "target/tlc"));
   }
 
-  static Path fixtures() {
+  public static Path fixtures() {
     return Path.of(System.getProperty("cairn.fixtures", "src/test/resources/fixtures"));
   }
 }

@@ -1,0 +1,58 @@
+package dev.cairn.model.core;
+
+import dev.cairn.model.Models;
+import dev.cairn.spec.Tla;
+import dev.cairn.spec.mapping.CoreMapping;
+import dev.cairn.spec.mapping.CoreStepValidator;
+
+/**
+ * The composed model this JVM holds: {@code MCCore} or {@code MCCoreSeed} (TLC holds one spec per
+ * JVM; loading one closes the PeerManager model of {@link Models} and the other composed one).
+ */
+public final class CoreModels {
+
+  public static final String CORE = "MCCore";
+  public static final String SEED = "MCCoreSeed";
+
+  private static Tla tla;
+  private static String cfg;
+  private static CoreStepValidator validator;
+
+  private CoreModels() {}
+
+  /** Loads {@code MCCore.tla} with {@code cfgName}.cfg, if it is not the one loaded. */
+  public static synchronized CoreStepValidator load(String cfgName) {
+    if (tla == null || !cfgName.equals(cfg)) {
+      release();
+      Models.release();
+      tla = Tla.load(Models.specDir(), "MCCore", cfgName);
+      cfg = cfgName;
+      validator = new CoreStepValidator(tla, new CoreMapping(tla));
+    }
+    return validator;
+  }
+
+  /** Closes the composed model, if one is loaded. */
+  public static synchronized void release() {
+    if (tla != null) {
+      tla.close();
+      tla = null;
+      cfg = null;
+      validator = null;
+    }
+  }
+
+  public static synchronized CoreEquivalence equivalence(String cfgName, CoreJavaCore core) {
+    CoreStepValidator v = load(cfgName);
+    return new CoreEquivalence(cfgName, v, new CoreDriver(v.mapping(), v.mapping().config(), core));
+  }
+
+  public static CoreEquivalence real(String cfgName) {
+    return equivalence(cfgName, CoreJavaCore.REAL);
+  }
+
+  /** A bound from a system property (longer runs: {@code -Dcairn.core.<name>=N}). */
+  public static int bound(String name, int def) {
+    return Integer.getInteger("cairn.core." + name, def);
+  }
+}
