@@ -386,7 +386,7 @@ final class DecoderTargets {
           return s;
         },
         Mutator.tokens("tcp://", "@", ":", "::ffff:", "0.0.0.0", "on", "off", NETWORK, PEER.hex()),
-        16 << 10, 64 << 10, 32,
+        16 << 10, 64 << 10, 128,
         () -> {
           NodeInfoExchange x = new NodeInfoExchange(ours(), PEER, HostResolver.none());
           return input -> {
@@ -438,7 +438,7 @@ final class DecoderTargets {
           return s;
         },
         Mutator.tokens("::ffff:", "1.2.3.4", "2001:db8::1", "fe80::1%eth0", PEER.hex()),
-        16 << 10, 32 << 10, 64,
+        16 << 10, 32 << 10, 128,
         () -> input -> PexMessages.decode(input));
   }
 
@@ -591,7 +591,7 @@ final class DecoderTargets {
           }
           return s;
         },
-        NO_TOKENS, 4096, 16 << 10, 64,
+        NO_TOKENS, 4096, 16 << 10, 128,
         () -> input -> EventCodec.decode(Event.parseFrom(input)));
   }
 
