@@ -865,15 +865,12 @@ public record AddressBook(
 
     /** v0.34 {@code expireNew}: drop the first bad entry in ID order, else the oldest. */
     void expireNew(int idx, WallTime now) {
-      removeFromBucket(newBuckets.get(idx, newBuckets.expiryIndex(idx, now)), idx);
-    }
-
-    /** Removes one bucket reference; the entry leaves the book with its last one. */
-    void removeFromBucket(KnownAddress ka, int idx) {
-      table(ka.type()).remove(idx, ka.id());
-      if (ka.buckets().size() == 1) { // its last bucket (the caller passes one it is in)
+      int at = newBuckets.expiryIndex(idx, now);
+      KnownAddress ka = newBuckets.get(idx, at);
+      newBuckets.removeAt(idx, at);
+      if (ka.buckets().size() == 1) { // its last bucket: the entry leaves the book
         lookup = lookup.minus(ka.id());
-        count(ka.type(), -1);
+        nNew--;
         if (forgotten != null) {
           forgotten.add(ka.id());
         }

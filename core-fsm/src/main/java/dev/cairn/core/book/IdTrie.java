@@ -41,15 +41,20 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
   /**
    * One trie node: bit {@code d} of {@code bitmap} is set when digit {@code d} leads somewhere,
    * and {@code slots} holds, in digit order, one {@link KnownAddress} (the only entry under that
-   * digit) or one {@link Node} (two or more entries) per set bit. Never edited once published.
+   * digit) or one {@link Node} (two or more entries) per set bit. {@code keys} holds, for each
+   * entry slot, the first 16 digits of its ID ({@link #prefix}), so that a lookup that misses,
+   * and an insertion that splits a slot, decide without reading the entry; 0 for a node slot.
+   * Never edited once published.
    */
   private static final class Node {
     final int bitmap;
     final Object[] slots;
+    final long[] keys;
 
-    Node(int bitmap, Object[] slots) {
+    Node(int bitmap, Object[] slots, long[] keys) {
       this.bitmap = bitmap;
       this.slots = slots;
+      this.keys = keys;
     }
   }
 
@@ -63,9 +68,27 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
     return EMPTY;
   }
 
+  /** Digits covered by {@link #prefix}. */
+  private static final int PREFIX_DIGITS = 16;
+
+  /** The first 16 hex digits of an ID as an unsigned number. */
+  private static long prefix(String hex) {
+    long p = 0;
+    for (int i = 0; i < PREFIX_DIGITS; i++) {
+      p = (p << 4) | digit(hex, i);
+    }
+    return p;
+  }
+
   private static int digit(String hex, int depth) {
     char c = hex.charAt(depth);
     return c <= '9' ? c - '0' : c - ('a' - 10);
+  }
+
+  /** Digit {@code depth} of the ID with prefix {@code prefix} and digits {@code hex}. */
+  private static int digit(long prefix, String hex, int depth) {
+    return depth < PREFIX_DIGITS ? (int) (prefix >>> (4 * (PREFIX_DIGITS - 1 - depth))) & 0xf
+        : digit(hex, depth);
   }
 
   @Override
@@ -80,24 +103,31 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
 
   /** The entry of {@code id}, or null. */
   public KnownAddress get(NodeId id) {
-    String h = id.hex();
     Node n = root;
+    if (n == null) {
+      return null;
+    }
+    String h = id.hex();
+    long p = prefix(h);
     int depth = 0;
-    while (n != null) {
-      int bit = 1 << digit(h, depth);
+    while (true) {
+      int bit = 1 << digit(p, h, depth);
       if ((n.bitmap & bit) == 0) {
         return null;
       }
-      Object o = n.slots[Integer.bitCount(n.bitmap & (bit - 1))];
+      int at = Integer.bitCount(n.bitmap & (bit - 1));
+      Object o = n.slots[at];
       if (o instanceof Node child) {
         n = child;
         depth++;
       } else {
+        if (n.keys[at] != p) {
+          return null;
+        }
         KnownAddress ka = (KnownAddress) o;
         return ka.id().hex().equals(h) ? ka : null;
       }
     }
-    return null;
   }
 
   @Override
@@ -117,21 +147,21 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
   /** This map with {@code ka} stored under its ID (replacing the entry of that ID); itself if {@code ka} is already there. */
   public IdTrie plus(KnownAddress ka) {
     String h = ka.id().hex();
+    long p = prefix(h);
     if (root == null) {
-      return new IdTrie(new Node(1 << digit(h, 0), new Object[] {ka}), 1);
+      return new IdTrie(new Node(1 << digit(p, h, 0), new Object[] {ka}, new long[] {p}), 1);
     }
     Node[] path = new Node[MAX_DEPTH];
     int depth = 0;
     Node n = root;
     while (true) {
       path[depth] = n;
-      int d = digit(h, depth);
-      int bit = 1 << d;
+      int bit = 1 << digit(p, h, depth);
       int at = Integer.bitCount(n.bitmap & (bit - 1));
       Node replaced;
       int grown = 0;
       if ((n.bitmap & bit) == 0) {
-        replaced = inserted(n, bit, at, ka);
+        replaced = inserted(n, bit, at, ka, p);
         grown = 1;
       } else {
         Object o = n.slots[at];
@@ -144,27 +174,31 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
         if (e == ka) {
           return this;
         }
-        String eh = e.id().hex();
-        if (eh.equals(h)) {
-          replaced = withSlot(n, at, ka);
+        long ep = n.keys[at];
+        if (ep == p && e.id().hex().equals(h)) {
+          replaced = withSlot(n, at, ka, p);
         } else {
-          replaced = withSlot(n, at, pair(e, eh, ka, h, depth + 1));
+          replaced = withSlot(n, at, pair(e, ep, ka, p, h, depth + 1), 0);
           grown = 1;
         }
       }
-      return new IdTrie(rebuild(path, depth, h, replaced), size + grown);
+      return new IdTrie(rebuild(path, depth, p, h, replaced), size + grown);
     }
   }
 
   /** This map without the entry of {@code id}; itself if there is none. */
   public IdTrie minus(NodeId id) {
+    Node n = root;
+    if (n == null) {
+      return this;
+    }
     String h = id.hex();
+    long p = prefix(h);
     Node[] path = new Node[MAX_DEPTH];
     int depth = 0;
-    Node n = root;
-    while (n != null) {
+    while (true) {
       path[depth] = n;
-      int bit = 1 << digit(h, depth);
+      int bit = 1 << digit(p, h, depth);
       if ((n.bitmap & bit) == 0) {
         return this;
       }
@@ -175,74 +209,90 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
         depth++;
         continue;
       }
-      if (!((KnownAddress) o).id().hex().equals(h)) {
+      if (n.keys[at] != p || !((KnownAddress) o).id().hex().equals(h)) {
         return this;
       }
       // remove the slot; a node left with one entry (a single leaf) becomes that leaf in its parent
       Object replacement;
+      long replacementKey = 0;
       if (n.slots.length == 1) {
         replacement = null; // only the root can hold a single leaf
       } else if (n.slots.length == 2 && depth > 0 && !(n.slots[1 - at] instanceof Node)) {
         replacement = n.slots[1 - at];
+        replacementKey = n.keys[1 - at];
       } else {
         replacement = removed(n, bit, at);
       }
       // walk up: a leaf replacing a node may in turn leave its parent with one leaf
       for (int k = depth - 1; k >= 0; k--) {
-        Node p = path[k];
-        int pbit = 1 << digit(h, k);
-        int pat = Integer.bitCount(p.bitmap & (pbit - 1));
-        if (replacement instanceof KnownAddress leaf && p.slots.length == 1 && k > 0) {
-          replacement = leaf; // p held only this subtrie: p itself collapses to the leaf
-          continue;
+        Node q = path[k];
+        if (replacement instanceof KnownAddress && q.slots.length == 1 && k > 0) {
+          continue; // q held only this subtrie: q itself collapses to the leaf
         }
-        replacement = withSlot(p, pat, replacement);
+        int qbit = 1 << digit(p, h, k);
+        replacement = withSlot(q, Integer.bitCount(q.bitmap & (qbit - 1)), replacement,
+            replacement instanceof KnownAddress ? replacementKey : 0);
       }
       return new IdTrie((Node) replacement, size - 1);
     }
-    return this;
   }
 
   /** Rebuilds the path above {@code depth}, {@code path[depth]} being replaced by {@code node}. */
-  private static Node rebuild(Node[] path, int depth, String h, Node node) {
+  private static Node rebuild(Node[] path, int depth, long p, String h, Node node) {
     Node out = node;
     for (int k = depth - 1; k >= 0; k--) {
-      Node p = path[k];
-      int bit = 1 << digit(h, k);
-      out = withSlot(p, Integer.bitCount(p.bitmap & (bit - 1)), out);
+      Node q = path[k];
+      int bit = 1 << digit(p, h, k);
+      out = withSlot(q, Integer.bitCount(q.bitmap & (bit - 1)), out, 0);
     }
     return out;
   }
 
   /** The subtrie at {@code depth} holding the two distinct entries {@code a} and {@code b}. */
-  private static Node pair(KnownAddress a, String ah, KnownAddress b, String bh, int depth) {
-    int da = digit(ah, depth);
-    int db = digit(bh, depth);
+  private static Node pair(KnownAddress a, long ap, KnownAddress b, long bp, String bh, int depth) {
+    String ah = depth < PREFIX_DIGITS ? null : a.id().hex();
+    int da = ah == null ? digit(ap, null, depth) : digit(ah, depth);
+    int db = digit(bp, bh, depth);
     if (da == db) {
-      return new Node(1 << da, new Object[] {pair(a, ah, b, bh, depth + 1)});
+      return new Node(1 << da, new Object[] {pair(a, ap, b, bp, bh, depth + 1)}, new long[1]);
     }
-    return new Node((1 << da) | (1 << db), da < db ? new Object[] {a, b} : new Object[] {b, a});
+    return new Node((1 << da) | (1 << db), da < db ? new Object[] {a, b} : new Object[] {b, a},
+        da < db ? new long[] {ap, bp} : new long[] {bp, ap});
   }
 
-  private static Node withSlot(Node n, int at, Object value) {
+  private static Node withSlot(Node n, int at, Object value, long key) {
     Object[] s = n.slots.clone();
     s[at] = value;
-    return new Node(n.bitmap, s);
+    long[] k = n.keys;
+    if (k[at] != key) {
+      k = k.clone();
+      k[at] = key;
+    }
+    return new Node(n.bitmap, s, k);
   }
 
-  private static Node inserted(Node n, int bit, int at, Object value) {
-    Object[] s = new Object[n.slots.length + 1];
+  private static Node inserted(Node n, int bit, int at, Object value, long key) {
+    int len = n.slots.length;
+    Object[] s = new Object[len + 1];
     System.arraycopy(n.slots, 0, s, 0, at);
     s[at] = value;
-    System.arraycopy(n.slots, at, s, at + 1, n.slots.length - at);
-    return new Node(n.bitmap | bit, s);
+    System.arraycopy(n.slots, at, s, at + 1, len - at);
+    long[] k = new long[len + 1];
+    System.arraycopy(n.keys, 0, k, 0, at);
+    k[at] = key;
+    System.arraycopy(n.keys, at, k, at + 1, len - at);
+    return new Node(n.bitmap | bit, s, k);
   }
 
   private static Node removed(Node n, int bit, int at) {
-    Object[] s = new Object[n.slots.length - 1];
+    int len = n.slots.length;
+    Object[] s = new Object[len - 1];
     System.arraycopy(n.slots, 0, s, 0, at);
-    System.arraycopy(n.slots, at + 1, s, at, n.slots.length - at - 1);
-    return new Node(n.bitmap & ~bit, s);
+    System.arraycopy(n.slots, at + 1, s, at, len - at - 1);
+    long[] k = new long[len - 1];
+    System.arraycopy(n.keys, 0, k, 0, at);
+    System.arraycopy(n.keys, at + 1, k, at, len - at - 1);
+    return new Node(n.bitmap & ~bit, s, k);
   }
 
   // ---------------------------------------------------------------- iteration (ID order)

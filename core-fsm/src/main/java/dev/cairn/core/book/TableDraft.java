@@ -52,6 +52,11 @@ final class TableDraft {
     slots(idx).remove(id);
   }
 
+  /** Removes the entry at position {@code i} of bucket {@code idx} (as found by {@link #expiryIndex}). */
+  void removeAt(int idx, int i) {
+    slots(idx).removeAt(i);
+  }
+
   /** The table with every touched bucket written back; the base itself if none was touched. */
   BucketTable table() {
     if (touchedCount == 0) {
@@ -153,9 +158,12 @@ final class TableDraft {
 
     void remove(NodeId id) {
       int i = indexOf(id);
-      if (i < 0) {
-        return;
+      if (i >= 0) {
+        removeAt(i);
       }
+    }
+
+    void removeAt(int i) {
       int tail = size - i - 1;
       System.arraycopy(entries, i + 1, entries, i, tail);
       System.arraycopy(attempted, i + 1, attempted, i, tail);
