@@ -15,7 +15,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.pcollections.PSortedMap;
 import org.pcollections.PSortedSet;
@@ -244,14 +243,21 @@ public record AddressBook(
       outcomes.add(a.outcome());
     }
     AddressBook book = d.book();
-    // pushed out and not back (the batch may have added the ID again)
-    TreeSet<NodeId> gone = new TreeSet<>(); // sorted and once each: the order is defined
+    // pushed out and not back (the batch may have added the ID again), sorted, once each
+    List<NodeId> gone = new ArrayList<>(d.forgotten.size());
     for (NodeId id : d.forgotten) {
       if (!book.lookup.containsKey(id)) {
         gone.add(id);
       }
     }
-    return new AddAllResult(book, p, outcomes, List.copyOf(gone));
+    gone.sort(null);
+    int distinct = 0;
+    for (NodeId id : gone) {
+      if (distinct == 0 || !gone.get(distinct - 1).equals(id)) {
+        gone.set(distinct++, id);
+      }
+    }
+    return new AddAllResult(book, p, outcomes, List.copyOf(gone.subList(0, distinct)));
   }
 
   /** One add's outcome and the generator after its draws. */
