@@ -112,4 +112,20 @@ class FuzzEngineTest {
       assertThat(a.length).isLessThanOrEqualTo(256);
     }
   }
+
+  @Test
+  void replayDecodesOneInputAndExplainsItsFinding() {
+    FuzzTarget t = target(in -> {
+      if (in.length == 2 && in[0] == 0x0a) {
+        throw new IllegalArgumentException("unexpected");
+      }
+    }, 1 << 20);
+    FuzzEngine engine = new FuzzEngine(t, 42, 1, 1_000, dir);
+    assertThat(engine.replay(new byte[] {0x0b, 0x00})).isEmpty();
+    List<FuzzEngine.Finding> found = engine.replay(new byte[] {0x0a, 0x00});
+    assertThat(found).extracting(FuzzEngine.Finding::kind).containsExactly(FuzzEngine.Kind.UNDOCUMENTED_EXCEPTION);
+    String text = engine.explain(found.get(0));
+    assertThat(text).contains("decoder synthetic", "seed 42", "hex: 0a00", "-Dcairn.fuzz.target=synthetic",
+        "-Dcairn.fuzz.replay=", "-Dcairn.fuzz.seed=42 -Dcairn.fuzz.inputs=1");
+  }
 }
