@@ -25,6 +25,8 @@ import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.SecureRandom;
@@ -51,6 +53,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class SecretThroughputBenchmark {
 
   static final int MESSAGE = 1 << 20;
+  static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** Seal a 1 MiB write into frames, then open every frame: one thread, no I/O. */
   @State(Scope.Thread)
@@ -106,6 +109,11 @@ public class SecretThroughputBenchmark {
     /** Credits: at most 4 messages in flight, so sealing, the transport and opening overlap. */
     final Semaphore inFlight = new Semaphore(4);
     final ByteBuf message = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[MESSAGE]));
+    Thread senderThread;
+    Thread receiverThread;
+    long senderCpu0;
+    long receiverCpu0;
+    long sent;
 
     abstract IoHandlerFactory ioHandler();
 
@@ -160,6 +168,29 @@ public class SecretThroughputBenchmark {
       if (!up.await(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException("handshake did not complete");
       }
+      senderThread = clientGroup.next().submit(Thread::currentThread).get();
+      receiverThread = serverGroup.next().submit(Thread::currentThread).get();
+    }
+
+    @Setup(Level.Iteration)
+    public void startCpuCount() {
+      sent = 0;
+      senderCpu0 = THREADS.getThreadCpuTime(senderThread.threadId());
+      receiverCpu0 = THREADS.getThreadCpuTime(receiverThread.threadId());
+    }
+
+    /**
+     * Prints the CPU time each event loop spent per message in the iteration (thread CPU time, so
+     * it depends less than the score on what else runs on the machine).
+     */
+    @TearDown(Level.Iteration)
+    public void printCpuPerMessage() {
+      long s = THREADS.getThreadCpuTime(senderThread.threadId()) - senderCpu0;
+      long r = THREADS.getThreadCpuTime(receiverThread.threadId()) - receiverCpu0;
+      if (sent > 0) {
+        System.out.printf("  [event-loop CPU per 1 MiB message: sender %.0f us, receiver %.0f us, %d messages]%n",
+            s / 1e3 / sent, r / 1e3 / sent, sent);
+      }
     }
 
     @TearDown(Level.Trial)
@@ -175,6 +206,7 @@ public class SecretThroughputBenchmark {
         throw new IllegalStateException("message not received within 10 s");
       }
       client.writeAndFlush(message.retainedDuplicate());
+      sent++;
     }
   }
 
