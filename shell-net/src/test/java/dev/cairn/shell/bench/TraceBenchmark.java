@@ -56,11 +56,15 @@ import org.openjdk.jmh.infra.Blackhole;
  *       (the digests and the file are the writer thread's work);
  *   <li>{@code stepAndRecordDrained}: the same, then waiting until the writer thread has digested,
  *       encoded and buffered every step: the sustained cost with both threads counted;
+ *   <li>{@code recordDrained}: {@code onStep} alone on precomputed steps, then waiting for the writer
+ *       thread: the writer thread's throughput;
  *   <li>{@code replay}: {@code cairn trace replay}'s work per event: read, decode, step, digest, compare;
  *   <li>{@code read}: reading and decoding the events alone (replay's cost beyond the core).
  * </ul>
  *
- * The loopback benchmarks count events in the {@code events} secondary result (events/s).
+ * The loopback benchmarks count events in the {@code events} secondary result (events/s);
+ * {@code step} and {@code stepAndRecord} also report the benchmark thread's CPU time
+ * ({@code cpuNanos}) and steps ({@code steps}) per iteration.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -86,14 +90,46 @@ public class TraceBenchmark {
     }
   }
 
+  /**
+   * CPU time of the benchmark (driver) thread and the steps it took, summed per iteration: their
+   * ratio is the driver's CPU cost per step, unaffected by waiting for a core on a loaded machine.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class DriverCpu {
+    private static final java.lang.management.ThreadMXBean THREADS =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    public long cpuNanos;
+    public long steps;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      cpuNanos = 0;
+      steps = 0;
+    }
+
+    long now() {
+      return THREADS.getCurrentThreadCpuTime();
+    }
+  }
+
   private SyntheticRun synthetic;
   private Path dir;
   private Path recorded;
   private TraceWriter writer;
 
+  private List<Step<CoreState, CoreEffect>> steps;
+
   @Setup(Level.Trial)
   public void setup() throws Exception {
     synthetic = SyntheticRun.generate(EVENTS, 2024);
+    steps = new ArrayList<>(EVENTS);
+    CoreState s = synthetic.initial();
+    for (SyntheticRun.Timed t : synthetic.events()) {
+      Step<CoreState, CoreEffect> st = Core.step(synthetic.config(), s, t.now(), t.wall(), t.event());
+      steps.add(st);
+      s = st.state();
+    }
     dir = Files.createTempDirectory("trace-bench");
     recorded = dir.resolve("replay.trace");
     synthetic.record(TraceWriter.Options.defaults(recorded));
@@ -211,22 +247,49 @@ public class TraceBenchmark {
 
   @Benchmark
   @OperationsPerInvocation(EVENTS)
-  public CoreState step() {
-    return stepAll(synthetic.config(), synthetic.initial(), synthetic.events());
+  public CoreState step(DriverCpu cpu) {
+    long t0 = cpu.now();
+    CoreState s = stepAll(synthetic.config(), synthetic.initial(), synthetic.events());
+    cpu.cpuNanos += cpu.now() - t0;
+    cpu.steps += EVENTS;
+    return s;
   }
 
   @Benchmark
   @OperationsPerInvocation(EVENTS)
-  public CoreState stepAndRecord() {
-    return synthetic.feed(writer);
+  public CoreState stepAndRecord(DriverCpu cpu) {
+    long t0 = cpu.now();
+    CoreState s = synthetic.feed(writer);
+    cpu.cpuNanos += cpu.now() - t0;
+    cpu.steps += EVENTS;
+    return s;
   }
 
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public CoreState stepAndRecordDrained() {
-    CoreState s = stepAndRecord();
+    CoreState s = synthetic.feed(writer);
     writer.drain();
     return s;
+  }
+
+  private void record() {
+    List<SyntheticRun.Timed> events = synthetic.events();
+    for (int i = 0; i < EVENTS; i++) {
+      SyntheticRun.Timed t = events.get(i);
+      writer.onStep(t.now(), t.wall(), t.event(), steps.get(i), 0);
+    }
+  }
+
+  /**
+   * {@link TraceWriter#onStep} alone on the precomputed steps, then waiting for the writer thread:
+   * the writer thread's throughput (digest, encode, write), which must stay above the core's.
+   */
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void recordDrained() {
+    record();
+    writer.drain();
   }
 
   @Benchmark
