@@ -3,51 +3,32 @@ package dev.cairn.core.peer;
 import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.pcollections.PSortedMap;
-import org.pcollections.PSortedSet;
 import org.pcollections.TreePMap;
-import org.pcollections.TreePSet;
 
 /**
  * The timer table: {@code key -> deadline}, immutable. Its value (equality, TLA+ mapping) is
- * {@link #deadlines()} alone. It is stored indexed by peer, one map per kind of per-peer timer
- * (so a lookup compares node IDs, not timer keys), beside a second index ordered by deadline, so
- * that the earliest deadline and the expired timers are found in logarithmic time, whatever the
- * number of retry timers.
+ * {@link #deadlines()} alone. It is one persistent balanced (AVL) tree ordered by key in which
+ * every node also holds the earliest deadline of its subtree, so that a lookup, an arm and a
+ * cancel each walk and copy one path, the earliest deadline is read at the root and the expired
+ * timers are found without visiting subtrees that hold none: all in logarithmic time, whatever
+ * the number of retry timers.
  */
 public final class Timers {
 
-  /** One armed timer, ordered by deadline then key: the index behind {@link #nextDeadline()}. */
-  private record Armed(MonoTime at, TimerKey key) {}
+  /** One armed timer and its subtree; {@code earliest} is the minimum deadline in the subtree. */
+  private record Node(TimerKey key, MonoTime at, Node left, Node right, int height, int size,
+      MonoTime earliest) {}
 
-  private static final Comparator<Armed> BY_DEADLINE = (a, b) -> {
-    int byTime = a.at().compareTo(b.at());
-    return byTime != 0 ? byTime : a.key().compareTo(b.key());
-  };
+  private static final Timers EMPTY = new Timers(null);
 
-  private static final Timers EMPTY =
-      new Timers(null, TreePMap.empty(), TreePMap.empty(), TreePSet.empty(BY_DEADLINE));
+  private final Node root;
 
-  /** The deadline of {@link TimerKey#MAINTENANCE}, null when it is not armed. */
-  private final MonoTime maintenance;
-  /** {@link TimerKey.RetryDial} deadlines by peer. */
-  private final PSortedMap<NodeId, MonoTime> retryDial;
-  /** {@link TimerKey.DisconnectCooldown} deadlines by peer. */
-  private final PSortedMap<NodeId, MonoTime> disconnectCooldown;
-  /** Every armed timer, by deadline: derived from the three above. */
-  private final PSortedSet<Armed> byDeadline;
-
-  private Timers(MonoTime maintenance, PSortedMap<NodeId, MonoTime> retryDial,
-      PSortedMap<NodeId, MonoTime> disconnectCooldown, PSortedSet<Armed> byDeadline) {
-    this.maintenance = maintenance;
-    this.retryDial = retryDial;
-    this.disconnectCooldown = disconnectCooldown;
-    this.byDeadline = byDeadline;
+  private Timers(Node root) {
+    this.root = root;
   }
 
   public static Timers empty() {
@@ -56,150 +37,250 @@ public final class Timers {
 
   /**
    * {@code key -> deadline}, sorted by key (the maintenance timer, then retry timers by peer,
-   * then cool-downs by peer). Built on each call, in time linear in the number of timers: for
-   * encoders, mappings and checks, not for the step itself.
+   * then cool-downs by peer). Built on each call, in one walk: for encoders, mappings and
+   * checks, not for the step itself.
    */
   public PSortedMap<TimerKey, MonoTime> deadlines() {
-    // keys arrive in ascending order: the tree is built by appending
+    List<Node> nodes = new ArrayList<>(size());
+    inOrder(root, nodes);
     PSortedMap<TimerKey, MonoTime> m = TreePMap.empty();
-    if (maintenance != null) {
-      m = m.plus(TimerKey.MAINTENANCE, maintenance);
-    }
-    for (Map.Entry<NodeId, MonoTime> e : retryDial.entrySet()) {
-      m = m.plus(new TimerKey.RetryDial(e.getKey()), e.getValue());
-    }
-    for (Map.Entry<NodeId, MonoTime> e : disconnectCooldown.entrySet()) {
-      m = m.plus(new TimerKey.DisconnectCooldown(e.getKey()), e.getValue());
+    for (Node n : nodes) {
+      m = m.plus(n.key(), n.at());
     }
     return m;
   }
 
+  private static void inOrder(Node n, List<Node> out) {
+    if (n != null) {
+      inOrder(n.left(), out);
+      out.add(n);
+      inOrder(n.right(), out);
+    }
+  }
+
   public int size() {
-    return byDeadline.size();
+    return root == null ? 0 : root.size();
   }
 
   public boolean isArmed(TimerKey key) {
-    return deadlineOrNull(key) != null;
+    return find(kind(key), TimerKey.peerOf(key)) != null;
   }
 
   /** Whether {@code peer}'s {@link TimerKey.RetryDial} is armed (no key is built). */
   public boolean isRetryDialArmed(NodeId peer) {
-    return !retryDial.isEmpty() && retryDial.containsKey(peer);
+    return find(1, peer) != null;
   }
 
   /** Whether {@code peer}'s {@link TimerKey.DisconnectCooldown} is armed (no key is built). */
   public boolean isDisconnectCooldownArmed(NodeId peer) {
-    return !disconnectCooldown.isEmpty() && disconnectCooldown.containsKey(peer);
+    return find(2, peer) != null;
   }
 
   public Optional<MonoTime> deadline(TimerKey key) {
-    return Optional.ofNullable(deadlineOrNull(key));
-  }
-
-  private MonoTime deadlineOrNull(TimerKey key) {
-    return switch (key) {
-      case TimerKey.Maintenance m -> maintenance;
-      case TimerKey.RetryDial r -> retryDial.get(r.peer());
-      case TimerKey.DisconnectCooldown d -> disconnectCooldown.get(d.peer());
-    };
+    Node n = find(kind(key), TimerKey.peerOf(key));
+    return n == null ? Optional.empty() : Optional.of(n.at());
   }
 
   /** Arms {@code key} at {@code at}, replacing any earlier deadline of the same key. */
   public Timers arm(TimerKey key, MonoTime at) {
+    Objects.requireNonNull(key, "key");
     Objects.requireNonNull(at, "at");
-    return switch (key) {
-      case TimerKey.Maintenance m -> {
-        if (at.equals(maintenance)) {
-          yield this;
-        }
-        PSortedSet<Armed> index = maintenance == null ? byDeadline
-            : byDeadline.minus(new Armed(maintenance, key));
-        yield new Timers(at, retryDial, disconnectCooldown, index.plus(new Armed(at, key)));
-      }
-      case TimerKey.RetryDial r -> {
-        PSortedMap<NodeId, MonoTime> armed = retryDial.plus(r.peer(), at);
-        PSortedSet<Armed> index = reindex(retryDial, armed, r.peer(), key, at);
-        yield index == null ? this : new Timers(maintenance, armed, disconnectCooldown, index);
-      }
-      case TimerKey.DisconnectCooldown d -> {
-        PSortedMap<NodeId, MonoTime> armed = disconnectCooldown.plus(d.peer(), at);
-        PSortedSet<Armed> index = reindex(disconnectCooldown, armed, d.peer(), key, at);
-        yield index == null ? this : new Timers(maintenance, retryDial, armed, index);
-      }
-    };
-  }
-
-  /** The deadline index after {@code peer}'s timer moved from {@code before} to {@code after}; null: unchanged. */
-  private PSortedSet<Armed> reindex(PSortedMap<NodeId, MonoTime> before,
-      PSortedMap<NodeId, MonoTime> after, NodeId peer, TimerKey key, MonoTime at) {
-    if (after.size() > before.size()) {
-      // a new key (the common case): one search fewer than a get before the plus
-      return byDeadline.plus(new Armed(at, key));
-    }
-    MonoTime old = before.get(peer);
-    if (at.equals(old)) {
-      return null;
-    }
-    return byDeadline.minus(new Armed(old, key)).plus(new Armed(at, key));
+    Node r = put(root, key, kind(key), TimerKey.peerOf(key), at);
+    return r == root ? this : new Timers(r);
   }
 
   public Timers cancel(TimerKey key) {
-    return switch (key) {
-      case TimerKey.Maintenance m -> maintenance == null ? this
-          : new Timers(null, retryDial, disconnectCooldown, byDeadline.minus(new Armed(maintenance, key)));
-      case TimerKey.RetryDial r -> {
-        MonoTime old = retryDial.isEmpty() ? null : retryDial.get(r.peer());
-        yield old == null ? this : new Timers(maintenance, retryDial.minus(r.peer()),
-            disconnectCooldown, byDeadline.minus(new Armed(old, key)));
-      }
-      case TimerKey.DisconnectCooldown d -> {
-        MonoTime old = disconnectCooldown.isEmpty() ? null : disconnectCooldown.get(d.peer());
-        yield old == null ? this : new Timers(maintenance, retryDial,
-            disconnectCooldown.minus(d.peer()), byDeadline.minus(new Armed(old, key)));
-      }
-    };
+    Node r = remove(root, kind(key), TimerKey.peerOf(key));
+    return r == root ? this : new Timers(r);
   }
 
   /** The earliest deadline, if any timer is armed. */
   public Optional<MonoTime> nextDeadline() {
-    return byDeadline.isEmpty() ? Optional.empty() : Optional.of(byDeadline.first().at());
+    return root == null ? Optional.empty() : Optional.of(root.earliest());
   }
 
   /** Keys whose deadline is at or before {@code now}, in key order (the order they fire in). */
   public List<TimerKey> expired(MonoTime now) {
-    if (byDeadline.isEmpty() || byDeadline.first().at().isAfter(now)) {
-      return List.of(); // the common case: no iterator
+    if (root == null || root.earliest().isAfter(now)) {
+      return List.of(); // the common case: nothing to walk
     }
     List<TimerKey> keys = new ArrayList<>();
-    // a search per expired timer rather than an iterator: usually one or two expire at a time
-    for (Armed a = byDeadline.first(); a != null && !a.at().isAfter(now); a = byDeadline.higher(a)) {
-      keys.add(a.key());
-    }
-    if (keys.size() > 1) {
-      keys.sort(Comparator.naturalOrder());
-    }
+    collect(root, now, keys);
     return keys;
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Timers t && Objects.equals(maintenance, t.maintenance)
-        && retryDial.equals(t.retryDial) && disconnectCooldown.equals(t.disconnectCooldown);
+  /** In key order, skipping every subtree whose earliest deadline is after {@code now}. */
+  private static void collect(Node n, MonoTime now, List<TimerKey> out) {
+    if (n == null || n.earliest().isAfter(now)) {
+      return;
+    }
+    collect(n.left(), now, out);
+    if (!n.at().isAfter(now)) {
+      out.add(n.key());
+    }
+    collect(n.right(), now, out);
   }
 
+  // ---------------------------------------------------------------- the tree
+
+  /** 0, 1, 2 for Maintenance, RetryDial, DisconnectCooldown: {@link TimerKey}'s order by kind. */
+  private static int kind(TimerKey k) {
+    return k instanceof TimerKey.RetryDial ? 1 : k instanceof TimerKey.DisconnectCooldown ? 2 : 0;
+  }
+
+  /** {@link TimerKey#compareTo} of the key (kind, peer) against {@code k}, without building the key. */
+  private static int compare(int kind, NodeId peer, TimerKey k) {
+    int byKind = Integer.compare(kind, kind(k));
+    if (byKind != 0 || peer == null) {
+      return byKind;
+    }
+    return peer.compareTo(TimerKey.peerOf(k));
+  }
+
+  private Node find(int kind, NodeId peer) {
+    Node n = root;
+    while (n != null) {
+      int c = compare(kind, peer, n.key());
+      if (c == 0) {
+        return n;
+      }
+      n = c < 0 ? n.left() : n.right();
+    }
+    return null;
+  }
+
+  private static int height(Node n) {
+    return n == null ? 0 : n.height();
+  }
+
+  private static Node node(TimerKey key, MonoTime at, Node left, Node right) {
+    MonoTime earliest = at;
+    if (left != null && left.earliest().compareTo(earliest) < 0) {
+      earliest = left.earliest();
+    }
+    if (right != null && right.earliest().compareTo(earliest) < 0) {
+      earliest = right.earliest();
+    }
+    return new Node(key, at, left, right, Math.max(height(left), height(right)) + 1,
+        (left == null ? 0 : left.size()) + (right == null ? 0 : right.size()) + 1, earliest);
+  }
+
+  /** {@link #node} after at most one single or double rotation: heights differ by at most one. */
+  private static Node balanced(TimerKey key, MonoTime at, Node l, Node r) {
+    int hl = height(l);
+    int hr = height(r);
+    if (hl > hr + 1) {
+      if (height(l.left()) >= height(l.right())) {
+        return node(l.key(), l.at(), l.left(), node(key, at, l.right(), r));
+      }
+      Node lr = l.right();
+      return node(lr.key(), lr.at(), node(l.key(), l.at(), l.left(), lr.left()),
+          node(key, at, lr.right(), r));
+    }
+    if (hr > hl + 1) {
+      if (height(r.right()) >= height(r.left())) {
+        return node(r.key(), r.at(), node(key, at, l, r.left()), r.right());
+      }
+      Node rl = r.left();
+      return node(rl.key(), rl.at(), node(key, at, l, rl.left()),
+          node(r.key(), r.at(), rl.right(), r.right()));
+    }
+    return node(key, at, l, r);
+  }
+
+  private static Node put(Node n, TimerKey key, int kind, NodeId peer, MonoTime at) {
+    if (n == null) {
+      return node(key, at, null, null);
+    }
+    int c = compare(kind, peer, n.key());
+    if (c == 0) {
+      return at.equals(n.at()) ? n : node(n.key(), at, n.left(), n.right());
+    }
+    if (c < 0) {
+      Node l = put(n.left(), key, kind, peer, at);
+      return l == n.left() ? n : balanced(n.key(), n.at(), l, n.right());
+    }
+    Node r = put(n.right(), key, kind, peer, at);
+    return r == n.right() ? n : balanced(n.key(), n.at(), n.left(), r);
+  }
+
+  private static Node remove(Node n, int kind, NodeId peer) {
+    if (n == null) {
+      return null;
+    }
+    int c = compare(kind, peer, n.key());
+    if (c < 0) {
+      Node l = remove(n.left(), kind, peer);
+      return l == n.left() ? n : balanced(n.key(), n.at(), l, n.right());
+    }
+    if (c > 0) {
+      Node r = remove(n.right(), kind, peer);
+      return r == n.right() ? n : balanced(n.key(), n.at(), n.left(), r);
+    }
+    if (n.left() == null) {
+      return n.right();
+    }
+    if (n.right() == null) {
+      return n.left();
+    }
+    Node first = n.right();
+    while (first.left() != null) {
+      first = first.left();
+    }
+    return balanced(first.key(), first.at(), n.left(), removeFirst(n.right()));
+  }
+
+  private static Node removeFirst(Node n) {
+    if (n.left() == null) {
+      return n.right();
+    }
+    return balanced(n.key(), n.at(), removeFirst(n.left()), n.right());
+  }
+
+  // ---------------------------------------------------------------- value
+
+  @Override
+  public boolean equals(Object o) {
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof Timers t) || t.size() != size()) {
+      return false;
+    }
+    List<Node> mine = new ArrayList<>(size());
+    List<Node> theirs = new ArrayList<>(size());
+    inOrder(root, mine);
+    inOrder(t.root, theirs);
+    for (int i = 0; i < mine.size(); i++) {
+      if (!mine.get(i).key().equals(theirs.get(i).key()) || !mine.get(i).at().equals(theirs.get(i).at())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link java.util.Map#hashCode()} of {@link #deadlines()}. */
   @Override
   public int hashCode() {
-    return Objects.hash(maintenance, retryDial, disconnectCooldown);
+    List<Node> nodes = new ArrayList<>(size());
+    inOrder(root, nodes);
+    int h = 0;
+    for (Node n : nodes) {
+      h += n.key().hashCode() ^ n.at().hashCode();
+    }
+    return h;
   }
 
   @Override
   public String toString() {
+    List<Node> nodes = new ArrayList<>(size());
+    inOrder(root, nodes);
     StringBuilder b = new StringBuilder("{");
-    for (Map.Entry<TimerKey, MonoTime> e : deadlines().entrySet()) {
+    for (Node n : nodes) {
       if (b.length() > 1) {
         b.append(", ");
       }
-      b.append(e.getKey()).append('=').append(e.getValue());
+      b.append(n.key()).append('=').append(n.at());
     }
     return b.append('}').toString();
   }
