@@ -277,6 +277,11 @@ public record AddressBook(
     private final Placement.Hasher hasher;
     // lookup only, never iterated; local to one call
     private final Map<String, Integer> newBucketByGroup = new HashMap<>(512);
+    // the same for IPv4 /16 groups, by number: open addressing, key = group + 1 (0 = empty);
+    // lookup only, never iterated
+    private int[] v4Keys = new int[64];
+    private int[] v4Buckets = new int[64];
+    private int v4Count;
     // the new bucket of each of the source group's slots, 0 = not computed yet (else bucket + 1)
     private final int[] newBucketBySlot;
 
@@ -292,14 +297,60 @@ public record AddressBook(
     }
 
     int newBucket(byte[] addrIp) {
-      String g = IpClass.groupKey(addrIp, cfg.strict());
+      boolean strict = cfg.strict();
+      int v4 = strict && (IpClass.local(addrIp) || !IpClass.routable(addrIp)) ? -1
+          : IpClass.v4Group(addrIp);
+      return v4 >= 0 ? newBucketV4(v4) : newBucket(IpClass.groupKey(addrIp, strict));
+    }
+
+    /** {@link #newBucket(String)} for the IPv4 /16 group {@code v4} (0..65535), memoized by number. */
+    private int newBucketV4(int v4) {
+      int mask = v4Keys.length - 1;
+      int i = (v4 * 0x9E3779B1) >>> 7 & mask;
+      while (v4Keys[i] != 0) {
+        if (v4Keys[i] == v4 + 1) {
+          return v4Buckets[i];
+        }
+        i = (i + 1) & mask;
+      }
+      int idx = bucketOfSlot(Placement.newBucketSlotV4(cfg, hasher, v4, group));
+      v4Keys[i] = v4 + 1;
+      v4Buckets[i] = idx;
+      if (++v4Count * 2 > v4Keys.length) {
+        growV4();
+      }
+      return idx;
+    }
+
+    private void growV4() {
+      int[] keys = v4Keys;
+      int[] buckets = v4Buckets;
+      v4Keys = new int[2 * keys.length];
+      v4Buckets = new int[2 * keys.length];
+      int mask = v4Keys.length - 1;
+      for (int j = 0; j < keys.length; j++) {
+        if (keys[j] != 0) {
+          int i = ((keys[j] - 1) * 0x9E3779B1) >>> 7 & mask;
+          while (v4Keys[i] != 0) {
+            i = (i + 1) & mask;
+          }
+          v4Keys[i] = keys[j];
+          v4Buckets[i] = buckets[j];
+        }
+      }
+    }
+
+    private int bucketOfSlot(int slot) {
+      if (newBucketBySlot[slot] == 0) {
+        newBucketBySlot[slot] = Placement.newBucket(cfg, hasher, group, slot) + 1;
+      }
+      return newBucketBySlot[slot] - 1;
+    }
+
+    private int newBucket(String g) {
       Integer idx = newBucketByGroup.get(g);
       if (idx == null) {
-        int slot = Placement.newBucketSlot(cfg, hasher, g, group);
-        if (newBucketBySlot[slot] == 0) {
-          newBucketBySlot[slot] = Placement.newBucket(cfg, hasher, group, slot) + 1;
-        }
-        idx = newBucketBySlot[slot] - 1;
+        idx = bucketOfSlot(Placement.newBucketSlot(cfg, hasher, g, group));
         newBucketByGroup.put(g, idx);
       }
       return idx;

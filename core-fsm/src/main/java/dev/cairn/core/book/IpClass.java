@@ -98,23 +98,32 @@ public final class IpClass {
     if (strict && !routable(b)) {
       return UNROUTABLE_GROUP;
     }
-    if (isV4(b)) {
-      return v4Slash16(b[12], b[13]);
-    }
-    if (inV6(b, RFC6145, 96) || inV6(b, RFC6052, 96)) {
-      return v4Slash16(b[12], b[13]);
-    }
-    if (inV6(b, RFC3964, 16)) {
-      return v4Slash16(b[2], b[3]);
-    }
-    if (inV6(b, RFC4380, 32)) {
-      return v4Slash16((byte) (b[12] ^ 0xff), (byte) (b[13] ^ 0xff));
+    int v4 = v4Group(b);
+    if (v4 >= 0) {
+      return v4Slash16((byte) (v4 >>> 8), (byte) v4);
     }
     if (inV6(b, ONION_CAT, 48)) {
       return "tor:" + (b[6] & 0x0f);
     }
     int bits = inV6(b, HE_NET, 32) ? 36 : 32;
     return formatV6(mask(b, bits));
+  }
+
+  /**
+   * When the group of {@code b} (strict checks aside) is an IPv4 /16 "a.b.0.0": {@code a << 8 | b};
+   * else -1. IPv4, and IPv6 carrying IPv4 (RFC 6145, RFC 6052, RFC 3964 6to4, RFC 4380 Teredo).
+   */
+  static int v4Group(byte[] b) {
+    if (isV4(b) || inV6(b, RFC6145, 96) || inV6(b, RFC6052, 96)) {
+      return (b[12] & 0xff) << 8 | (b[13] & 0xff);
+    }
+    if (inV6(b, RFC3964, 16)) {
+      return (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    }
+    if (inV6(b, RFC4380, 32)) {
+      return (~b[12] & 0xff) << 8 | (~b[13] & 0xff);
+    }
+    return -1;
   }
 
   // ---- ranges ----

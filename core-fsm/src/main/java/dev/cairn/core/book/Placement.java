@@ -47,6 +47,14 @@ final class Placement {
   }
 
   /**
+   * {@link #newBucketSlot} for an address group that is the IPv4 /16 {@code v4Group}
+   * ({@link IpClass#v4Group}), hashing the bytes of its key "a.b.0.0" without building it.
+   */
+  static int newBucketSlotV4(BookConfig cfg, Hasher h, int v4Group, String srcGroup) {
+    return (int) Long.remainderUnsigned(h.hashV4(v4Group, srcGroup), cfg.newBucketsPerGroup());
+  }
+
+  /**
    * The outer step of {@link #newBucket}: the bucket of slot {@code slot} of the source group.
    * It depends on the source group and the slot only, so a batch from one source computes it at
    * most {@code newBucketsPerGroup} times.
@@ -84,6 +92,40 @@ final class Placement {
       if (b != null) {
         at = put(at, b);
       }
+      return finish(at, n);
+    }
+
+    /** {@code hash("a.b.0.0", b, -1)} for {@code v4Group = a << 8 | b}. */
+    long hashV4(int v4Group, String b) {
+      ensure(keyLength + 2 + 15);
+      int at = keyLength + 2;
+      at = putDecimal(at, v4Group >>> 8);
+      in[at++] = '.';
+      at = putDecimal(at, v4Group & 0xff);
+      in[at++] = '.';
+      in[at++] = '0';
+      in[at++] = '.';
+      in[at++] = '0';
+      int n = at - keyLength - 2;
+      in[keyLength] = (byte) (n >>> 8);
+      in[keyLength + 1] = (byte) n;
+      return finish(put(at, b), -1);
+    }
+
+    /** Writes the decimal digits of {@code v} (0..255) at {@code at}; returns the end. */
+    private int putDecimal(int at, int v) {
+      if (v >= 100) {
+        in[at++] = (byte) ('0' + v / 100);
+      }
+      if (v >= 10) {
+        in[at++] = (byte) ('0' + v / 10 % 10);
+      }
+      in[at++] = (byte) ('0' + v % 10);
+      return at;
+    }
+
+    private long finish(int end, long n) {
+      int at = end;
       if (n >= 0) {
         ensure(at + 8);
         for (int i = 0; i < 8; i++) {
