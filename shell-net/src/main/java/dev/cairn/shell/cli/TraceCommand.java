@@ -22,14 +22,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn trace show|replay|diff}: read a trace a node recorded ({@code cairn start --trace}),
- * re-run its core deterministically and compare traces. Exit status: 0 OK, 1 a replay or a diff
+ * {@code cairn trace show|replay|diff|validate}: read a trace a node recorded ({@code cairn start --trace}),
+ * re-run its core deterministically, compare traces and check them against the TLA+ spec
+ * ({@link TraceValidateCommand}). Exit status: 0 OK, 1 a replay, a diff or a validation
  * found a difference, 2 a file is not a readable trace (the message names the byte offset and the
  * record).
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-    description = "Show, replay and compare the core traces a node recorded.",
-    subcommands = {TraceCommand.Show.class, TraceCommand.Replay_.class, TraceCommand.Diff.class})
+    description = "Show, replay, compare and validate the core traces a node recorded.",
+    subcommands = {TraceCommand.Show.class, TraceCommand.Replay_.class, TraceCommand.Diff.class,
+        TraceValidateCommand.class})
 final class TraceCommand implements Runnable {
 
   static final int OK = 0;

@@ -95,8 +95,42 @@ public final class CoreMapping {
   private final int freeRequests;
   private final int maxAddressesPerMessage;
   private final CoreConfig config;
+  /** The node IDs of the model values when given (a recorded trace's nodes), else null (numbered). */
+  private final Map<TlaModelValue, NodeId> givenIds;
+
+  /**
+   * The mapping at a model whose constants were derived from a real node's config (see
+   * {@link TraceModel}): the model values stand for the given node IDs, and the Java config is
+   * {@code config} itself instead of one built from the constants.
+   */
+  public CoreMapping(Tla tla, CoreConfig config, Map<TlaModelValue, NodeId> ids) {
+    peers = new ArrayList<>(new TreeSet<>(modelValues(tla.constant("Peer"))));
+    self = (TlaModelValue) tla.constant("Self");
+    givenIds = Map.copyOf(ids);
+    int n = 1;
+    TreeSet<TlaModelValue> all = new TreeSet<>(peers);
+    all.add(self);
+    for (TlaModelValue v : all) {
+      NodeId id = givenIds.get(v);
+      if (id == null) {
+        throw new IllegalArgumentException("no node ID for " + v);
+      }
+      numbers.put(v, n++);
+      values.put(id, v);
+    }
+    maxDialAttempts = (Integer) tla.constant("MaxDialAttempts");
+    persistentFailureCap = (Integer) tla.constant("PersistentFailureCap");
+    scoreMin = (Integer) tla.constant("ScoreMin");
+    scoreMax = (Integer) tla.constant("ScoreMax");
+    freeRequests = (Integer) tla.constant("FreeRequests");
+    maxAddressesPerMessage = (Integer) tla.constant("MaxAddressesPerMessage");
+    privates = new TreeSet<>(modelValues(tla.constant("Private")));
+    persistent = new TreeSet<>(modelValues(tla.constant("Persistent")));
+    this.config = config;
+  }
 
   public CoreMapping(Tla tla) {
+    givenIds = null;
     peers = new ArrayList<>(new TreeSet<>(modelValues(tla.constant("Peer"))));
     self = (TlaModelValue) tla.constant("Self");
     TreeSet<TlaModelValue> all = new TreeSet<>(peers);
@@ -188,6 +222,13 @@ public final class CoreMapping {
   }
 
   public NodeId id(TlaModelValue v) {
+    if (givenIds != null) {
+      NodeId given = givenIds.get(v);
+      if (given == null) {
+        throw new IllegalArgumentException(v + " is not a node of the model " + numbers.keySet());
+      }
+      return given;
+    }
     return NodeId.of(String.format("%040x", number(v)));
   }
 

@@ -1,0 +1,414 @@
+package dev.cairn.shell.trace;
+
+import dev.cairn.core.Core;
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreEvent;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.Outcome;
+import dev.cairn.core.WallTime;
+import dev.cairn.core.book.KnownAddress;
+import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.peer.PeerState;
+import dev.cairn.core.peer.TimerKey;
+import dev.cairn.core.pex.PexEvent;
+import dev.cairn.core.pex.PexState;
+import dev.cairn.spec.TlaModelValue;
+import dev.cairn.spec.TlaState;
+import dev.cairn.spec.mapping.CoreLetter;
+import dev.cairn.spec.mapping.CoreStepValidator;
+import dev.cairn.spec.mapping.TraceModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Validates a trace against the TLA+ spec ({@code Core.tla}), step by step. The spec is
+ * instantiated for the recorded node ({@link TraceModel}: the constants of the header's config,
+ * one model value per node ID the trace names). Every record is stepped by the core from the
+ * state before it (as {@link Replay} does) and then judged twice:
+ *
+ * <ol>
+ *   <li><b>The spec</b>: α(state before), the event's letter (with the bans that expired by its
+ *       wall time), α(state after) with the step's effects and hand-offs must be one of the
+ *       spec's successors under the event's action; a step the core rejected must have none; the
+ *       cfg's safety invariants must hold on the state reached. The abstract state is recomputed
+ *       from the Java state before every step, so the spec's nondeterminism (which addresses an
+ *       answer carries, which time facts held, which bans expired) never has to be tracked as a
+ *       set of candidate states: Java's state after the step names the one successor.
+ *   <li><b>The record</b>: the outcome, the chained effects digest, and the state digest at
+ *       checkpoints and at the trailer, as {@link Replay} checks them. This ties the Java steps
+ *       that were judged to the run that was recorded.
+ * </ol>
+ *
+ * <p>The first step that fails either check ends the validation; the failure names the step,
+ * its record and byte offset, the event, why it fails, and the spec's actions enabled in the
+ * abstract state before it.
+ */
+public final class Validate {
+
+  /** Steps the core; a test may substitute a changed core to show that the spec rejects it. */
+  @FunctionalInterface
+  public interface Stepper {
+    Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event);
+  }
+
+  /** The core itself. */
+  public static final Stepper CORE = Core::traced;
+
+  /** The first step that leaves the spec or differs from its record. */
+  public record Failure(long step, long record, long offset, String event, String letter, Check check,
+      String reason, List<String> enabled) {
+    public String describe() {
+      StringBuilder b = new StringBuilder();
+      b.append("step ").append(step).append(" (record ").append(record).append(" at byte offset ").append(offset)
+          .append("): ").append(event).append('\n');
+      b.append("  spec letter: ").append(letter).append('\n');
+      b.append("  ").append(check == Check.SPEC ? "leaves the spec: " : "differs from the record: ")
+          .append(reason.strip().replace("\n", "\n  ")).append('\n');
+      b.append("  enabled in the spec before this step:");
+      if (enabled.isEmpty()) {
+        b.append(" (none)");
+      }
+      for (String e : enabled) {
+        b.append("\n    ").append(e);
+      }
+      return b.toString();
+    }
+  }
+
+  /** Which check failed. */
+  public enum Check {
+    /** The step is not a step of the spec. */
+    SPEC,
+    /** The step is the spec's, but not the recorded one (outcome, effects or state digest). */
+    RECORD
+  }
+
+  /** What a validation found. */
+  public record Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
+      Optional<String> endMismatch) {
+    public boolean valid() {
+      return failure.isEmpty() && endMismatch.isEmpty();
+    }
+  }
+
+  private Validate() {}
+
+  /** Validates {@code file} with the core itself. */
+  public static Result run(Path file) throws IOException, TraceFormatException {
+    return run(file, CORE);
+  }
+
+  /**
+   * Validates {@code file}, stepping with {@code stepper}. TLC evaluates the spec recursively: the
+   * work runs on a thread of its own with a 64 MiB stack.
+   */
+  public static Result run(Path file, Stepper stepper) throws IOException, TraceFormatException {
+    Object[] result = new Object[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        result[0] = runHere(file, stepper);
+      } catch (IOException | TraceFormatException | RuntimeException | Error e) {
+        result[0] = e;
+      }
+    }, "cairn-validate", 64L << 20);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      t.interrupt();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while validating " + file, e);
+    }
+    return switch (result[0]) {
+      case Result r -> r;
+      case IOException e -> throw e;
+      case TraceFormatException e -> throw e;
+      case RuntimeException e -> throw e;
+      case Error e -> throw e;
+      default -> throw new IllegalStateException("no result");
+    };
+  }
+
+  private static Result runHere(Path file, Stepper stepper) throws IOException, TraceFormatException {
+    CoreConfig config;
+    CoreState initial;
+    try (Replay r = Replay.open(file)) {
+      config = r.config();
+      initial = r.state();
+    }
+    Set<NodeId> seen = new TreeSet<>();
+    ids(initial, seen);
+    try (TraceReader reader = TraceReader.open(file)) {
+      for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
+        ids(decode(reader, e.get()), seen);
+      }
+    }
+    Path scratch = Files.createTempDirectory("cairn-validate");
+    try (TraceModel model = TraceModel.load(config, seen, scratch)) {
+      return steps(file, config, initial, model, stepper);
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper)
+      throws IOException, TraceFormatException {
+    CoreStepValidator validator = model.validator();
+    EffectsDigest effects = new EffectsDigest();
+    Digester digester = new Digester();
+    Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
+    int nodes = model.nodes().size();
+    try (TraceReader reader = TraceReader.open(file)) {
+      CoreState state = initial;
+      long previous = reader.header().getPreviousDigest();
+      long steps = 0;
+      for (Optional<TraceReader.Entry> o = reader.next(); o.isPresent(); o = reader.next()) {
+        TraceReader.Entry entry = o.get();
+        CoreEvent event = decode(reader, entry);
+        MonoTime now = new MonoTime(entry.monoNanos());
+        WallTime wall = new WallTime(entry.wallMillis());
+        Core.Traced traced;
+        try {
+          traced = stepper.step(config, state, now, wall, event);
+        } catch (RuntimeException x) {
+          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.RECORD,
+              "the core failed on it: " + x));
+        }
+        Optional<CoreStepValidator.Verdict> v = validator.validate(state, now, wall, event, traced);
+        if (v.isEmpty()) {
+          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.SPEC,
+              "the event names a node outside the model"));
+        }
+        CoreStepValidator.Verdict verdict = v.get();
+        verdicts.merge(verdict.kind(), 1L, Long::sum);
+        if (!verdict.ok()) {
+          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+              verdict.letter().toString(), Check.SPEC, verdict.kind() + ": " + verdict.detail()));
+        }
+        long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
+        String m = record(entry, event, traced, d, digester);
+        if (m != null) {
+          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+              verdict.letter().toString(), Check.RECORD, m));
+        }
+        previous = d;
+        state = traced.step().state();
+        steps++;
+      }
+      Optional<String> end = Optional.empty();
+      Optional<TraceReader.Trailer> t = reader.trailer();
+      if (t.isPresent()) {
+        TraceReader.Trailer tr = t.get();
+        if (tr.effectsDigest() != previous) {
+          end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names effects digest "
+              + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous));
+        } else if (!java.util.Arrays.equals(digester.state(state), tr.stateDigest())) {
+          end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
+        }
+      }
+      return new Result(steps, nodes, verdicts, Optional.empty(), end);
+    }
+  }
+
+  private static Result failed(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Failure f) {
+    return new Result(steps, nodes, verdicts, Optional.of(f), Optional.empty());
+  }
+
+  /** How the step differs from its record, or null. */
+  private static String record(TraceReader.Entry r, CoreEvent event, Core.Traced traced, long d,
+      Digester digester) {
+    boolean rejected = traced.step().outcome() instanceof Outcome.Rejected;
+    if (rejected != r.rejected()) {
+      return "the core " + (rejected ? "rejects" : "accepts") + " " + EventCodec.name(event) + " (and so does the spec)"
+          + " but the trace says " + (r.rejected() ? "rejected (" + r.rejectedReason() + ")" : "accepted")
+          + " (the event was altered, or a record before it was removed)";
+    }
+    if (d != r.effectsDigest()) {
+      return "effects digest differs: recorded " + Replay.hex(r.effectsDigest()) + ", stepped " + Replay.hex(d)
+          + " (the step's effects differ, or its event, times or step number were altered, or a record before it"
+          + " was removed)";
+    }
+    if (r.isCheckpoint() && !r.stateDigestEquals(digester.state(traced.step().state()))) {
+      return "state digest differs at this checkpoint";
+    }
+    return null;
+  }
+
+  private static Failure failure(CoreStepValidator validator, TraceReader.Entry entry, CoreEvent event,
+      CoreState state, MonoTime now, WallTime wall, String letter, Check check, String reason) {
+    List<String> enabled;
+    try {
+      enabled = enabled(validator, state, now, event);
+    } catch (RuntimeException e) {
+      enabled = List.of("(not computed: " + e.getMessage() + ")");
+    }
+    return new Failure(entry.step(), entry.index(), entry.offset(), (EventCodec.name(event) + " " + EventCodec.fields(event)).strip(), letter, check, reason,
+        enabled);
+  }
+
+  /**
+   * The spec's letters enabled in α(state): every action on every node, PEX answers with the
+   * event's own addresses or none, and the timers due at {@code now}.
+   */
+  static List<String> enabled(CoreStepValidator validator, CoreState state, MonoTime now, CoreEvent event) {
+    var mapping = validator.mapping();
+    TlaState s = validator.specState(mapping.alpha(state, now));
+    List<CoreLetter> letters = new ArrayList<>();
+    letters.add(CoreLetter.of("Started"));
+    Set<Object> addresses = new LinkedHashSet<>();
+    mapping.fromJava(event, state, now).ifPresent(l -> {
+      if (l.action().equals("PexAddrsReceived") || l.action().equals("AddressesLearned")) {
+        addresses.addAll((Set<?>) l.args().get(l.action().equals("PexAddrsReceived") ? 1 : 0));
+      }
+      if (l.action().equals("TimerFired")) {
+        letters.add(l);
+      }
+    });
+    if (!addresses.isEmpty()) {
+      letters.add(CoreLetter.of("AddressesLearned", addresses));
+    }
+    for (TlaModelValue p : mapping.nodes()) {
+      for (String a : List.of("DialRequested", "DialSucceeded", "DialFailed", "InboundAccepted", "PeerReady",
+          "PeerDisconnected", "PeerErrored", "PeerBanned", "PexRequestReceived", "PexMessageMalformed")) {
+        letters.add(CoreLetter.of(a, p));
+      }
+      letters.add(CoreLetter.of("PeerReported", p, "good"));
+      letters.add(CoreLetter.of("PeerReported", p, "bad"));
+      letters.add(CoreLetter.of("PexAddrsReceived", p, Set.of()));
+      if (!addresses.isEmpty()) {
+        letters.add(CoreLetter.of("PexAddrsReceived", p, addresses));
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (CoreLetter l : letters) {
+      try {
+        if (!validator.successors(s, l).isEmpty()) {
+          out.add(l + "   [" + names(validator, l) + "]");
+        }
+      } catch (RuntimeException e) {
+        // an argument outside the action's domain (e.g. Self where only peers go): not enabled
+      }
+    }
+    return out;
+  }
+
+  private static String names(CoreStepValidator validator, CoreLetter l) {
+    List<String> out = new ArrayList<>();
+    for (Object a : l.args()) {
+      if (a instanceof TlaModelValue v) {
+        out.add(v.name() + "=" + validator.mapping().id(v).hex().substring(0, 12));
+      }
+    }
+    return String.join(" ", out);
+  }
+
+  private static CoreEvent decode(TraceReader reader, TraceReader.Entry entry) throws TraceFormatException {
+    try {
+      return EventCodec.decode(entry.event());
+    } catch (EventCodec.InvalidEventException x) {
+      throw new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
+          + " at byte offset " + entry.offset() + "): " + x.getMessage());
+    }
+  }
+
+  /** The node IDs a state names. */
+  static void ids(CoreState cs, Set<NodeId> out) {
+    PeerState s = cs.peer();
+    for (KnownAddress ka : s.book().entries()) {
+      out.add(ka.id());
+    }
+    for (KnownAddress ka : s.book().bannedEntries()) {
+      out.add(ka.id());
+    }
+    out.addAll(s.dialing().keySet());
+    out.addAll(s.connected().keySet());
+    out.addAll(s.ready());
+    out.addAll(s.evicting().keySet());
+    out.addAll(s.upgrading().keySet());
+    out.addAll(s.upgrading().values());
+    out.addAll(s.scores().keySet());
+    out.addAll(s.persistentDialFailures().keySet());
+    out.addAll(s.bannedIds().keySet());
+    for (TimerKey k : s.timers().deadlines().keySet()) {
+      if (k instanceof TimerKey.RetryDial r) {
+        out.add(r.peer());
+      } else if (k instanceof TimerKey.DisconnectCooldown d) {
+        out.add(d.peer());
+      }
+    }
+    PexState x = cs.pex();
+    out.addAll(x.peers().keySet());
+    out.addAll(x.requestsSent().keySet());
+    out.addAll(x.lastAddrsReceived().keySet());
+    out.addAll(x.lastReceivedRequests().keySet());
+    x.disconnecting().forEach(out::add);
+    out.addAll(x.crawled().keySet());
+  }
+
+  /** The node IDs an event names. */
+  static void ids(CoreEvent e, Set<NodeId> out) {
+    switch (e) {
+      case CoreEvent.PeerReady r -> {
+        out.add(r.peer());
+        out.add(r.listenAddress().id());
+      }
+      case CoreEvent.TimerFired t -> { }
+      case CoreEvent.PexMessage m -> {
+        switch (m.event()) {
+          case PexEvent.PexRequestReceived r -> out.add(r.peer());
+          case PexEvent.PexAddrsReceived r -> {
+            out.add(r.peer());
+            r.addresses().forEach(a -> out.add(a.id()));
+          }
+          case PexEvent.PexMessageMalformed r -> out.add(r.peer());
+        }
+      }
+      case CoreEvent.Peer p -> {
+        switch (p.event()) {
+          case PeerEvent.AddressesLearned l -> {
+            l.addresses().forEach(a -> out.add(a.id()));
+            out.add(l.source().id());
+          }
+          case PeerEvent.DialRequested d -> out.add(d.address().id());
+          case PeerEvent.DialSucceeded d -> out.add(d.address().id());
+          case PeerEvent.DialFailed d -> out.add(d.address().id());
+          case PeerEvent.InboundAccepted i -> out.add(i.remote().id());
+          case PeerEvent.PeerDisconnected d -> out.add(d.address().id());
+          case PeerEvent.PeerErrored r -> out.add(r.peer());
+          case PeerEvent.PeerReported r -> out.add(r.peer());
+          case PeerEvent.PeerBanned b -> out.add(b.peer());
+          case PeerEvent.PeerReady r -> out.add(r.peer());
+          case PeerEvent.Started s -> { }
+          case PeerEvent.TimerFired t -> { }
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort: a scratch directory under the temporary directory
+        }
+      });
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}

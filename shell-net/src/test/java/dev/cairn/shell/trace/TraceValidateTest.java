@@ -1,0 +1,266 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.Core;
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreEffect;
+import dev.cairn.core.CoreEvent;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.Step;
+import dev.cairn.core.WallTime;
+import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.proto.trace.Event;
+import dev.cairn.proto.trace.TraceRecord;
+import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.node.EventLoops;
+import dev.cairn.shell.node.Node;
+import io.netty.channel.EventLoopGroup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cairn trace validate} on a trace a real node recorded in a loopback network of five
+ * nodes (persistent peers both ways, inbound refusals, PEX): every step is a step of
+ * {@code Core.tla}. Tampered traces are caught at the tampered step; a trace recorded by a
+ * changed core (a test-only mutant whose steps and digests agree with each other) is rejected by
+ * the spec's step relation at the changed step; broken files end in exit status 2 with the offset.
+ */
+class TraceValidateTest {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @TempDir static Path dir;
+
+  private static Path trace;
+  private static long steps;
+
+  @BeforeAll
+  static void record() throws Exception {
+    EventLoopGroup group = EventLoops.newGroup(2);
+    List<Node> nodes = new ArrayList<>();
+    try {
+      NodeKey[] keys = new NodeKey[5];
+      int[] ports = new int[5];
+      for (int i = 0; i < 5; i++) {
+        keys[i] = NodeKey.generate(RANDOM);
+        ports[i] = TraceFiles.freePort();
+      }
+      String b = keys[1].id().hex() + "@127.0.0.1:" + ports[1];
+      String c = keys[2].id().hex() + "@127.0.0.1:" + ports[2];
+      String a = keys[0].id().hex() + "@127.0.0.1:" + ports[0];
+      Node.Settings sa = TraceFiles.settings(keys[0], ports[0],
+          "persistent_peers = \"" + b + "," + c + "\"\nmax_num_inbound_peers = 1\n", 42);
+      trace = dir.resolve("a.trace");
+      TraceWriter writer = new TraceWriter(TraceWriter.Options.defaults(trace).withCheckpointInterval(16), sa.core(),
+          TraceFiles.initial(sa), 42);
+      nodes.add(Node.start(sa, group, writer::onStep));
+      for (int i = 1; i < 5; i++) {
+        String p2p = i >= 3 ? "persistent_peers = \"" + a + "\"\n" : "";
+        nodes.add(Node.start(TraceFiles.settings(keys[i], ports[i], p2p, 100 + i), group, null));
+      }
+      TimeUnit.MILLISECONDS.sleep(2500);
+      for (Node n : nodes) {
+        n.close();
+      }
+      nodes.clear();
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      writer.close();
+      assertThat(writer.failed()).isFalse();
+      steps = writer.written();
+    } finally {
+      for (Node n : nodes) {
+        n.close();
+      }
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void loopbackTraceValidatesAndReplaysBitIdentically() throws Exception {
+    assertThat(steps).isGreaterThan(20);
+    Validate.Result r = Validate.run(trace);
+    assertThat(r.failure()).as(() -> r.failure().get().describe()).isEmpty();
+    assertThat(r.endMismatch()).isEmpty();
+    assertThat(r.steps()).isEqualTo(steps);
+    // the run's interesting steps were judged by the spec, not skipped
+    assertThat(r.verdicts().get(dev.cairn.spec.mapping.CoreStepValidator.Kind.MATCHED)).isGreaterThan(steps / 2);
+    assertThat(r.verdicts()).doesNotContainKey(dev.cairn.spec.mapping.CoreStepValidator.Kind.OUTSIDE_ABSTRACTION);
+    assertThat(r.nodes()).isGreaterThanOrEqualTo(5);
+    try (Replay replay = Replay.open(trace)) {
+      long n = 0;
+      for (var s = replay.next(); s.isPresent(); s = replay.next()) {
+        assertThat(s.get().mismatch()).isEmpty();
+        n++;
+      }
+      assertThat(n).isEqualTo(steps);
+      assertThat(replay.endMismatch()).isEmpty();
+    }
+    TraceFiles.Run run = TraceFiles.cairn("trace", "validate", trace.toString());
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("OK: " + steps + " steps are steps of Core.tla");
+  }
+
+  @Test
+  void alteredEventIsCaughtAtItsStep() throws Exception {
+    List<TraceRecord> rs = TraceFiles.parse(trace).records();
+    int k = firstAccepted(rs, Event.SumCase.PEER_READY);
+    // the peer that becomes ready is replaced by one that is not connected
+    NodeId other = NodeId.of("00000000000000000000000000000000000000aa");
+    Path bad = TraceFiles.rewrite(trace, dir.resolve("altered.trace"), l -> {
+      TraceRecord r = l.get(k);
+      Event.Builder e = r.getEvent().toBuilder();
+      e.getPeerReadyBuilder().setPeer(other.hex()).getListenAddressBuilder().setId(other.hex());
+      l.set(k, r.toBuilder().setEvent(e).build());
+      return l;
+    });
+    Validate.Result r = Validate.run(bad);
+    assertThat(r.failure()).isPresent();
+    Validate.Failure f = r.failure().get();
+    assertThat(f.step()).as(f.describe()).isEqualTo(rs.get(k).getStep());
+    assertThat(r.steps()).isEqualTo(k);
+    // the core and the spec both refuse it, the record says accepted
+    assertThat(f.check()).isEqualTo(Validate.Check.RECORD);
+    assertThat(f.reason()).contains("the core rejects").contains("the trace says accepted");
+    // the peer that really became ready is among the actions the spec allowed there
+    NodeId ready = NodeId.of(rs.get(k).getEvent().getPeerReady().getPeer());
+    assertThat(f.enabled()).anyMatch(e -> e.startsWith("PeerReady ") && e.contains(ready.hex().substring(0, 12)));
+    TraceFiles.Run run = TraceFiles.cairn("trace", "validate", bad.toString());
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.out()).contains("INVALID at step " + rs.get(k).getStep() + " (record " + k + " at byte offset")
+        .contains("enabled in the spec before this step");
+  }
+
+  @Test
+  void droppedEventIsCaughtAtItsStep() throws Exception {
+    List<TraceRecord> rs = TraceFiles.parse(trace).records();
+    int k = firstAccepted(rs, Event.SumCase.DIAL_SUCCEEDED);
+    NodeId dialed = NodeId.of(rs.get(k).getEvent().getDialSucceeded().getAddress().getId());
+    Path hidden = TraceFiles.rewrite(trace, dir.resolve("dropped.trace"), l -> {
+      l.remove(k);
+      for (int i = k; i < l.size(); i++) {
+        l.set(i, l.get(i).toBuilder().setStep(i).build());
+      }
+      return l;
+    });
+    Validate.Result r = Validate.run(hidden);
+    Validate.Failure f = r.failure().orElseThrow();
+    assertThat(f.step()).as(f.describe()).isEqualTo(k);
+    assertThat(r.steps()).isEqualTo(k);
+    // the dial that succeeded in the real run is still pending there: the spec allows its success
+    assertThat(f.enabled()).anyMatch(e -> e.startsWith("DialSucceeded ") && e.contains(dialed.hex().substring(0, 12)));
+  }
+
+  /**
+   * A core that forgets one decision: at the first peer that becomes ready it does not publish
+   * the peer's update to the reactors. Its trace is self-consistent (stepping it with the same
+   * mutant reproduces every digest), so only the spec can reject it.
+   */
+  static final class Mutant implements Validate.Stepper {
+    private boolean done;
+    Optional<Long> mutatedAt = Optional.empty();
+    private long step;
+
+    @Override
+    public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
+      Core.Traced t = Core.traced(config, state, now, wallNow, event);
+      long current = step++;
+      Step<CoreState, CoreEffect> st = t.step();
+      if (done || !(event instanceof CoreEvent.PeerReady) || !st.isAccepted()) {
+        return t;
+      }
+      List<CoreEffect> kept = new ArrayList<>(st.effects());
+      if (!kept.removeIf(e -> e instanceof CoreEffect.Peer p && p.effect() instanceof PeerEffect.PublishPeerUpdate)) {
+        return t;
+      }
+      done = true;
+      mutatedAt = Optional.of(current);
+      return new Core.Traced(Step.accepted(st.state(), kept), t.subSteps());
+    }
+  }
+
+  @Test
+  void traceOfAMutantCoreIsRejectedByTheSpec() throws Exception {
+    // record the mutant's run of the same events from the same header
+    CoreConfig config;
+    CoreState state;
+    long seed;
+    try (Replay r = Replay.open(trace)) {
+      config = r.config();
+      state = r.state();
+      seed = r.header().getPrngSeed();
+    }
+    Path mutantTrace = dir.resolve("mutant.trace");
+    Mutant recorder = new Mutant();
+    TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(mutantTrace), config, state, seed);
+    try (TraceReader reader = TraceReader.open(trace)) {
+      for (var e = reader.next(); e.isPresent(); e = reader.next()) {
+        CoreEvent ev = EventCodec.decode(e.get().event());
+        MonoTime now = new MonoTime(e.get().monoNanos());
+        WallTime wall = new WallTime(e.get().wallMillis());
+        Step<CoreState, CoreEffect> st = recorder.step(config, state, now, wall, ev).step();
+        w.onStep(now, wall, ev, st, 0);
+        state = st.state();
+      }
+    }
+    w.close();
+    assertThat(w.failed()).isFalse();
+    long mutated = recorder.mutatedAt.orElseThrow();
+
+    // stepped by the same mutant, every record matches: the spec is what rejects the step
+    Validate.Result r = Validate.run(mutantTrace, new Mutant());
+    Validate.Failure f = r.failure().orElseThrow();
+    assertThat(f.step()).as(f.describe()).isEqualTo(mutated);
+    assertThat(f.check()).isEqualTo(Validate.Check.SPEC);
+    assertThat(f.reason()).contains("DIFFERENT_RESULT").contains("outbox").contains("PublishPeerUpdate");
+    assertThat(r.steps()).isEqualTo(mutated);
+    // the real core's validation of the same file stops at the same step: its record is not the core's
+    Validate.Result real = Validate.run(mutantTrace);
+    assertThat(real.failure().orElseThrow().step()).isEqualTo(mutated);
+    assertThat(real.failure().get().check()).isEqualTo(Validate.Check.RECORD);
+  }
+
+  @Test
+  void brokenFilesEndInStatusTwoWithTheirOffset() throws Exception {
+    byte[] all = Files.readAllBytes(trace);
+    long at = TraceFiles.offsetOf(trace, 5);
+    Path cut = dir.resolve("cut.trace");
+    Files.write(cut, java.util.Arrays.copyOf(all, (int) at + 3));
+    TraceFiles.Run run = TraceFiles.cairn("trace", "validate", cut.toString());
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("truncated: record 5 at byte offset " + at).doesNotContain("\tat ");
+    Path foreign = dir.resolve("notes.txt");
+    Files.writeString(foreign, "this is not a trace, just some notes\n");
+    TraceFiles.Run f = TraceFiles.cairn("trace", "validate", foreign.toString());
+    assertThat(f.code()).isEqualTo(2);
+    assertThat(f.err()).contains("is not a Cairn trace").contains("byte offset 0");
+    int rec = (int) TraceFiles.offsetOf(trace, 3);
+    byte[] bad = all.clone();
+    bad[rec + 1] = (byte) 0xff;
+    bad[rec + 2] = (byte) 0xff;
+    Path corrupt = dir.resolve("corrupt.trace");
+    Files.write(corrupt, bad);
+    TraceFiles.Run c = TraceFiles.cairn("trace", "validate", corrupt.toString());
+    assertThat(c.code()).isEqualTo(2);
+    assertThat(c.err()).contains("corrupt record 3 at byte offset " + rec).doesNotContain("\tat ");
+  }
+
+  private static int firstAccepted(List<TraceRecord> rs, Event.SumCase kind) {
+    for (int i = 0; i < rs.size(); i++) {
+      if (rs.get(i).getEvent().getSumCase() == kind && !rs.get(i).getRejected()) {
+        return i;
+      }
+    }
+    throw new AssertionError("the run has no accepted " + kind);
+  }
+}

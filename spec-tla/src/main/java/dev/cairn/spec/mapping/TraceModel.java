@@ -1,0 +1,218 @@
+package dev.cairn.spec.mapping;
+
+import dev.cairn.core.CoreConfig;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.pex.PexConfig;
+import dev.cairn.spec.Tla;
+import dev.cairn.spec.TlaModelValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * {@code Core.tla} instantiated for one recorded node: the constants come from the node's own
+ * {@link CoreConfig} (its real limits, thresholds, persistent, unconditional and private peers,
+ * seeds, seed mode, PEX bounds) and {@code Peer} is the set of node IDs the trace names (its
+ * header state, its events, its config), one model value each ({@code n1}, {@code n2}, … in ID
+ * order; {@code self} for the node). Scores keep Java's full range
+ * ({@code PeerManager.SCORE_MIN..SCORE_MUTABLE_MAX}), so no step falls outside the abstraction.
+ *
+ * <p>The spec modules are read from the classpath ({@code tla/} in this module's jar: exactly the
+ * modules the build model-checked) and written, with a generated constant module
+ * {@code MCTrace.tla}/{@code .cfg}, into a scratch directory that TLC parses. The cfg checks the
+ * same safety invariants as {@code MCCore.cfg} on every matched state.
+ */
+public final class TraceModel implements AutoCloseable {
+
+  /** The modules of the composed spec, as packaged under {@code tla/}. */
+  public static final List<String> MODULES = List.of("Core.tla", "PeerManager.tla", "Pex.tla");
+  /** PeerManager.SCORE_MIN and SCORE_MUTABLE_MAX. */
+  public static final int SCORE_MIN = -32768;
+  public static final int SCORE_MAX = 32766;
+  /** Java counts persistent dial failures without a cap; the model saturates far beyond any run. */
+  public static final int PERSISTENT_FAILURE_CAP = 1_000_000_000;
+
+  private static final List<String> INVARIANTS = List.of("TypeOK", "PexTypeOK", "ConnectedWithinLimit",
+      "OutboundWithinLimit", "InboundWithinLimit", "DialingWithinLimit", "DialingDisjointConnected",
+      "ReadyAndEvictingConnected", "BannedNeverDialedOrAccepted", "SelfNeverDialed", "TimersOnlyForKnownPeers",
+      "ScoresOnlyForKnownPeers", "MaintenanceArmedWhenStarted", "BannedIdsWithinBound", "PerPeerStateOnlyForPeers",
+      "WithinBounds", "RoundTimerArmedWhenStarted", "PexPeersAreReadyPeers", "StartedTogether");
+
+  private final Tla tla;
+  private final CoreMapping mapping;
+  private final CoreStepValidator validator;
+  private final Map<TlaModelValue, NodeId> ids;
+
+  private TraceModel(Tla tla, CoreMapping mapping, Map<TlaModelValue, NodeId> ids) {
+    this.tla = tla;
+    this.mapping = mapping;
+    this.validator = new CoreStepValidator(tla, mapping);
+    this.ids = ids;
+  }
+
+  /**
+   * Loads the spec for a node with {@code config} whose trace names the nodes {@code seen}
+   * (the node itself may be among them); the peers of the config are added. {@code scratch}
+   * receives the modules TLC parses.
+   */
+  public static TraceModel load(CoreConfig config, Collection<NodeId> seen, Path scratch) {
+    NodeId selfId = config.peer().self();
+    SortedSet<NodeId> peers = new TreeSet<>(seen);
+    PeerConfig pc = config.peer();
+    pc.persistentPeers().forEach(a -> peers.add(a.id()));
+    peers.addAll(pc.unconditionalPeerIds());
+    peers.addAll(pc.book().privateIds());
+    config.pex().seeds().forEach(a -> peers.add(a.id()));
+    peers.remove(selfId);
+
+    Map<TlaModelValue, NodeId> ids = new LinkedHashMap<>();
+    Map<NodeId, String> names = new LinkedHashMap<>();
+    int width = String.valueOf(peers.size()).length();
+    int i = 1;
+    for (NodeId id : peers) {
+      String name = "n" + String.format("%0" + width + "d", i++);
+      ids.put(TlaModelValue.of(name), id);
+      names.put(id, name);
+    }
+    ids.put(TlaModelValue.of("self"), selfId);
+    names.put(selfId, "self");
+
+    try {
+      Files.createDirectories(scratch);
+      for (String m : MODULES) {
+        try (InputStream in = TraceModel.class.getResourceAsStream("/tla/" + m)) {
+          if (in == null) {
+            throw new IllegalStateException("the spec module tla/" + m + " is not on the classpath");
+          }
+          Files.write(scratch.resolve(m), in.readAllBytes());
+        }
+      }
+      Files.writeString(scratch.resolve("MCTrace.tla"), module(names), StandardCharsets.UTF_8);
+      Files.writeString(scratch.resolve("MCTrace.cfg"), cfg(config, names), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the trace model into " + scratch, e);
+    }
+    Tla tla = Tla.load(scratch, "MCTrace", "MCTrace");
+    try {
+      return new TraceModel(tla, new CoreMapping(tla, config, ids), ids);
+    } catch (RuntimeException e) {
+      tla.close();
+      throw e;
+    }
+  }
+
+  private static String module(Map<NodeId, String> names) {
+    return "---- MODULE MCTrace ----\n"
+        + "\\* Core.tla at the constants of one recorded node (generated for trace validation).\n"
+        + "EXTENDS Core, TLC\n"
+        + "CONSTANTS " + String.join(", ", names.values()) + "\n"
+        + "\\* PeerManager.SCORE_MIN (a cfg file takes no negative numbers)\n"
+        + "TraceScoreMin == " + SCORE_MIN + "\n"
+        + "====\n";
+  }
+
+  private static String cfg(CoreConfig config, Map<NodeId, String> names) {
+    PeerConfig p = config.peer();
+    PexConfig x = config.pex();
+    StringBuilder b = new StringBuilder("CONSTANTS\n");
+    for (String n : names.values()) {
+      b.append("  ").append(n).append(" = ").append(n).append('\n');
+    }
+    List<String> peerNames = new ArrayList<>();
+    names.forEach((id, n) -> {
+      if (!n.equals("self")) {
+        peerNames.add(n);
+      }
+    });
+    line(b, "Peer", "{" + String.join(", ", peerNames) + "}");
+    line(b, "Self", "self");
+    List<NodeId> persistent = new ArrayList<>();
+    p.persistentPeers().forEach(a -> persistent.add(a.id()));
+    line(b, "Persistent", set(persistent, names));
+    line(b, "Unconditional", set(p.unconditionalPeerIds(), names));
+    line(b, "MaxInbound", p.maxInbound());
+    line(b, "MaxOutbound", p.maxOutbound());
+    line(b, "MaxConnected", p.maxConnected());
+    line(b, "MaxConnectedUpgrade", p.maxConnectedUpgrade());
+    line(b, "MinThreshold", p.minThreshold());
+    line(b, "MinTarget", p.minTarget());
+    line(b, "MaxTarget", p.maxTarget());
+    line(b, "MaxThreshold", p.maxThreshold());
+    line(b, "MaxDialAttempts", p.maxDialAttempts());
+    line(b, "DisconnectCooldownOn", !p.disconnectCooldown().isZero() ? "TRUE" : "FALSE");
+    b.append("  ScoreMin <- TraceScoreMin\n");
+    line(b, "ScoreMax", SCORE_MAX);
+    line(b, "PersistentFailureCap", PERSISTENT_FAILURE_CAP);
+    line(b, "Private", set(p.book().privateIds(), names));
+    line(b, "NeedAddressThreshold", p.book().needAddressThreshold());
+    line(b, "SeedMode", x.seedMode() ? "TRUE" : "FALSE");
+    List<NodeId> seeds = new ArrayList<>();
+    for (NodeAddress a : x.seeds()) {
+      seeds.add(a.id());
+    }
+    line(b, "Seeds", set(seeds, names));
+    line(b, "FreeRequests", x.freeRequests());
+    line(b, "MaxAddressesPerMessage", x.maxAddressesPerMessage());
+    line(b, "MaxCrawled", x.maxCrawled());
+    line(b, "MaxPeers", x.maxPeers());
+    b.append("\nINIT Init\nNEXT Next\n\nINVARIANTS\n");
+    for (String inv : INVARIANTS) {
+      b.append("  ").append(inv).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static void line(StringBuilder b, String name, Object value) {
+    b.append("  ").append(name).append(" = ").append(value).append('\n');
+  }
+
+  private static String set(Iterable<NodeId> ids, Map<NodeId, String> names) {
+    TreeSet<String> out = new TreeSet<>();
+    for (NodeId id : ids) {
+      String n = names.get(id);
+      if (n != null && !n.equals("self")) {
+        out.add(n);
+      }
+    }
+    return "{" + String.join(", ", out) + "}";
+  }
+
+  public Tla tla() {
+    return tla;
+  }
+
+  public CoreMapping mapping() {
+    return mapping;
+  }
+
+  public CoreStepValidator validator() {
+    return validator;
+  }
+
+  /** The node ID a model value stands for. */
+  public NodeId id(TlaModelValue v) {
+    return ids.get(v);
+  }
+
+  /** The model values and the node IDs they stand for (the node itself is {@code self}). */
+  public Map<TlaModelValue, NodeId> nodes() {
+    return ids;
+  }
+
+  @Override
+  public void close() {
+    tla.close();
+  }
+}
