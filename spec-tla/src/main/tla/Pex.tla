@@ -190,11 +190,17 @@ OutboundSlotsFree(v) ==
                     MaxConnected - c.connectedNotEvicting - c.dialing),
                 MaxConnected + MaxConnectedUpgrade - c.connectedAll - c.dialing))
 
-\* Pex.dialRandomSeed: one seed not connected, dialing or banned.
+\* Pex.dialRandomSeed: one seed not connected, dialing or banned. Java reads a
+\* ban at wallNow (PeerManager.isBanned): a ban that has expired but is not yet
+\* reinstated does not count. Time is abstract here, so any banned seed's ban
+\* may have expired (the environment's choice, `expired`); the PeerManager's
+\* DialRequested then reinstates it (Reinstated) before dialing.
 DialRandomSeed(x, v) ==
-  LET candidates == {s \in Seeds : /\ s \notin DOMAIN v.connected /\ s \notin v.dialing
-                                   /\ ~PM!Banned(v, s)}
-  IN IF candidates = {} THEN {x} ELSE {HandOff(x, RequestDial(s)) : s \in candidates}
+  LET free == {s \in Seeds : s \notin DOMAIN v.connected /\ s \notin v.dialing}
+      open == {s \in free : ~PM!Banned(v, s)}
+  IN UNION {LET candidates == open \cup expired
+            IN IF candidates = {} THEN {x} ELSE {HandOff(x, RequestDial(s)) : s \in candidates} :
+            expired \in SUBSET (free \ open)}
 
 -----------------------------------------------------------------------------
 (* Rounds.                                                                  *)

@@ -86,16 +86,14 @@ public record CoreLetter(String action, List<Object> args, Set<TlaModelValue> li
   }
 
   /**
-   * Whether the step may reinstate expired bans before anything reads them: the PeerManager does
-   * so on {@code DialRequested}, {@code InboundAccepted} and its maintenance. ({@code Started} and
-   * a PEX round without maintenance read bans in PEX before any reinstatement: Java sees an
-   * expired ban as lifted there, the spec until {@code Reinstated}; that window is not modelled,
-   * so those letters never lift.)
+   * Whether the step may reinstate expired bans: the PeerManager does so on {@code DialRequested}
+   * (also PEX's dial hand-offs: a seed dialed at {@code Started} or in a round, whose ban PEX sees
+   * expired), {@code InboundAccepted} and its maintenance.
    */
   public boolean reinstates() {
     return switch (action) {
-      case "DialRequested", "InboundAccepted" -> true;
-      case "TimerFired" -> fired().contains(CoreMapping.MAINTENANCE_KEY);
+      case "Started", "DialRequested", "InboundAccepted" -> true;
+      case "TimerFired" -> fired().contains(CoreMapping.MAINTENANCE_KEY) || !pexFired().isEmpty();
       default -> false;
     };
   }
