@@ -26,6 +26,8 @@ public final class NodeKey {
   public static final String ED25519_TYPE = "tendermint/PrivKeyEd25519";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** A node_key.json is about 150 bytes; anything this large is not one and is not read. */
+  static final long MAX_FILE_BYTES = 64 * 1024;
 
   private final byte[] seed;
   private final byte[] publicKey;
@@ -99,6 +101,16 @@ public final class NodeKey {
 
   /** Reads {@code file}. */
   public static NodeKey load(Path file) throws IOException {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new NodeKeyException("cannot read node key file " + file + ": " + e, e);
+    }
+    if (size > MAX_FILE_BYTES) {
+      throw new NodeKeyException("node key file " + file + " is " + size + " bytes, more than the "
+          + MAX_FILE_BYTES + " a node_key.json may hold");
+    }
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);

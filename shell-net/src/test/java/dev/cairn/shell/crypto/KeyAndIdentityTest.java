@@ -91,6 +91,12 @@ class KeyAndIdentityTest {
     Files.writeString(bad, "{\"priv_key\":{}}");
     NodeKeyException e = assertThrows(NodeKeyException.class, () -> NodeKey.load(bad));
     assertTrue(e.getMessage().contains("bad.json"), e.getMessage());
+
+    Path huge = tmp.resolve("huge.json");
+    Files.write(huge, new byte[(int) NodeKey.MAX_FILE_BYTES + 1]);
+    NodeKeyException tooLarge = assertThrows(NodeKeyException.class, () -> NodeKey.load(huge));
+    assertTrue(tooLarge.getMessage().contains("huge.json") && tooLarge.getMessage().contains("bytes"),
+        tooLarge.getMessage());
   }
 
   @Test
