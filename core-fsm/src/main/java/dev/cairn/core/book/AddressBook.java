@@ -956,7 +956,7 @@ public record AddressBook(
       // ka stays in the lookup (in no bucket) until the put below replaces it: one tree edit
       // fewer; nothing in between reads it, since it is in no bucket that demotion could touch
       removeFromBuckets(ka);
-      int idx = Placement.oldBucket(cfg, key, ka.addr(), groupOf(cfg, ka.addr().ip()));
+      int idx = Placement.oldBucket(cfg, key, ka.addr());
       while (oldBuckets.size(idx) >= cfg.oldBucketSize()) {
         KnownAddress oldest = oldest(oldBuckets, idx);
         removeEverywhere(oldest);

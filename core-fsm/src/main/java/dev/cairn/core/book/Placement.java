@@ -70,6 +70,26 @@ final class Placement {
   }
 
   /**
+   * {@link #oldBucket(BookConfig, BookKey, NodeAddress, String)} with the group of
+   * {@code addr}'s IP ({@code AddressBook.groupOf}), without building a string: the address's
+   * text and an IPv4 /16 group are written straight into the hash input.
+   */
+  static int oldBucket(BookConfig cfg, BookKey key, NodeAddress addr) {
+    Hasher h = new Hasher(key);
+    long inner = Long.remainderUnsigned(h.hashAddress(addr), cfg.oldBucketsPerGroup());
+    byte[] ip = IpClass.parse(addr.ip());
+    boolean strict = cfg.strict();
+    long outer;
+    if (ip == null) {
+      outer = h.hash(IpClass.UNROUTABLE_GROUP, null, inner);
+    } else {
+      int v4 = strict && (IpClass.local(ip) || !IpClass.routable(ip)) ? -1 : IpClass.v4Group(ip);
+      outer = v4 >= 0 ? h.hashV4(v4, inner) : h.hash(IpClass.groupKey(ip, strict), null, inner);
+    }
+    return (int) Long.remainderUnsigned(outer, cfg.oldBucketCount());
+  }
+
+  /**
    * H under one key, reusable for many hashes (one batch): one SHA-256 engine, the key bytes
    * written once into an input buffer, and a reused output buffer, so that a hash allocates
    * nothing. Local to one operation (not thread-safe).
@@ -110,6 +130,71 @@ final class Placement {
       in[keyLength] = (byte) (n >>> 8);
       in[keyLength + 1] = (byte) n;
       return finish(put(at, b), -1);
+    }
+
+    /** {@code hash(a.toString(), null, -1)} for the address {@code a}, without building its text. */
+    long hashAddress(NodeAddress a) {
+      String id = a.id().hex();
+      String ip = a.ip();
+      int port = a.port();
+      int ipLength = ip.length();
+      boolean plain = port >= 0;
+      for (int i = 0; i < ipLength && plain; i++) {
+        plain = ip.charAt(i) < 0x80;
+      }
+      if (!plain) {
+        return hash(a.toString(), null, -1);
+      }
+      boolean bracket = ip.indexOf(':') >= 0;
+      int portDigits = 1;
+      for (int p = port; p >= 10; p /= 10) {
+        portDigits++;
+      }
+      int n = id.length() + 1 + ipLength + (bracket ? 2 : 0) + 1 + portDigits;
+      ensure(keyLength + 2 + n);
+      int at = keyLength;
+      in[at++] = (byte) (n >>> 8);
+      in[at++] = (byte) n;
+      at = putAscii(at, id);
+      in[at++] = '@';
+      if (bracket) {
+        in[at++] = '[';
+      }
+      at = putAscii(at, ip);
+      if (bracket) {
+        in[at++] = ']';
+      }
+      in[at++] = ':';
+      for (int i = portDigits - 1, p = port; i >= 0; i--, p /= 10) {
+        in[at + i] = (byte) ('0' + p % 10);
+      }
+      return finish(at + portDigits, -1);
+    }
+
+    /** {@code hash("a.b.0.0", null, n)} for {@code v4Group = a << 8 | b} and {@code n >= 0}. */
+    long hashV4(int v4Group, long n) {
+      ensure(keyLength + 2 + 15);
+      int at = keyLength + 2;
+      at = putDecimal(at, v4Group >>> 8);
+      in[at++] = '.';
+      at = putDecimal(at, v4Group & 0xff);
+      in[at++] = '.';
+      in[at++] = '0';
+      in[at++] = '.';
+      in[at++] = '0';
+      int length = at - keyLength - 2;
+      in[keyLength] = (byte) (length >>> 8);
+      in[keyLength + 1] = (byte) length;
+      return finish(at, n);
+    }
+
+    /** Writes the characters of {@code s} (all below 0x80) at {@code at}; returns the end. */
+    private int putAscii(int at, String s) {
+      int n = s.length();
+      for (int i = 0; i < n; i++) {
+        in[at + i] = (byte) s.charAt(i);
+      }
+      return at + n;
     }
 
     /** Writes the decimal digits of {@code v} (0..255) at {@code at}; returns the end. */
