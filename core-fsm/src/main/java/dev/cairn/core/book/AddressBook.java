@@ -404,9 +404,7 @@ public record AddressBook(
   public AddressBook markAttempt(NodeId id, WallTime now) {
     KnownAddress ka = lookup.get(id);
     if (ka != null) {
-      Draft d = new Draft(this);
-      d.put(ka.withAttempt(now));
-      return d.book();
+      return withEntryReplaced(ka, ka.withAttempt(now));
     }
     KnownAddress banned = bans.get(id);
     if (banned != null) {
@@ -427,13 +425,36 @@ public record AddressBook(
     if (ka == null) {
       return this;
     }
-    Draft d = new Draft(this);
     KnownAddress good = ka.withSuccess(now);
-    switch (good.type()) {
-      case OLD -> d.put(good);
-      case NEW -> d.moveToOld(cfg, good, now);
+    if (good.isOld()) {
+      return withEntryReplaced(ka, good);
     }
+    Draft d = new Draft(this);
+    d.moveToOld(cfg, good, now);
     return d.book();
+  }
+
+  /**
+   * This book with the entry {@code was} replaced by {@code next}, of the same ID, type and
+   * buckets (only its record changed): its slot in each of its buckets is replaced in place of
+   * a general edit.
+   */
+  private AddressBook withEntryReplaced(KnownAddress was, KnownAddress next) {
+    BucketTable t = was.isNew() ? newBuckets : oldBuckets;
+    for (int idx : was.buckets()) {
+      Bucket b = t.get(idx);
+      int i = b.indexOf(was.id());
+      if (i < 0) { // not where the entry says (a broken book): the general edit
+        Draft d = new Draft(this);
+        d.put(next);
+        return d.book();
+      }
+      t = t.with(idx, b.withEntryAt(i, next));
+    }
+    IdTrie l = lookup.plus(next);
+    return was.isNew()
+        ? new AddressBook(key, l, t, oldBuckets, bans, nNew, nOld)
+        : new AddressBook(key, l, newBuckets, t, bans, nNew, nOld);
   }
 
   /**

@@ -137,6 +137,20 @@ public final class Bucket {
     };
   }
 
+  /**
+   * This bucket with the entry at {@code i} replaced by {@code ka} (the same ID, so the order
+   * holds): one copy of each column, no search.
+   */
+  Bucket withEntryAt(int i, KnownAddress ka) {
+    KnownAddress[] e = entries.clone();
+    long[] a = attempted.clone();
+    long[] f = badFrom.clone();
+    e[i] = ka;
+    a[i] = ka.lastAttempt().epochMillis();
+    f[i] = ka.badFrom();
+    return new Bucket(e, a, f);
+  }
+
   int indexOf(NodeId id) {
     int lo = 0;
     int hi = entries.length - 1;
