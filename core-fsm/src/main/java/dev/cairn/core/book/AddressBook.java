@@ -429,8 +429,31 @@ public record AddressBook(
     if (good.isOld()) {
       return withEntryReplaced(ka, good);
     }
+    int oldIdx = Placement.oldBucket(cfg, key, ka.addr());
+    Bucket target = oldBuckets.get(oldIdx);
+    int at = target.indexOf(id);
+    if (target.size() < cfg.oldBucketSize() && at < 0) {
+      // room in its old bucket (nothing demoted): leave each new bucket, join the old one
+      BucketTable nt = newBuckets;
+      for (int idx : ka.buckets()) {
+        Bucket b = nt.get(idx);
+        int i = b.indexOf(id);
+        if (i < 0) { // not where the entry says (a broken book): the general edit
+          nt = null;
+          break;
+        }
+        nt = nt.with(idx, b.withoutAt(i));
+      }
+      if (nt != null) {
+        KnownAddress promoted =
+            good.withType(BucketType.OLD).withBuckets(KnownAddress.singleton(oldIdx));
+        return new AddressBook(key, lookup.plus(promoted), nt,
+            oldBuckets.with(oldIdx, target.withInsertedAt(-(at + 1), promoted)), bans,
+            nNew - 1, nOld + 1);
+      }
+    }
     Draft d = new Draft(this);
-    d.moveToOld(cfg, good, now);
+    d.moveToOld(cfg, good, oldIdx, now);
     return d.book();
   }
 
@@ -972,12 +995,14 @@ public record AddressBook(
       count(ka.type(), -1);
     }
 
-    /** v0.34 {@code moveToOld}, with demotion of the displaced entry instead of its loss. */
-    void moveToOld(BookConfig cfg, KnownAddress ka, WallTime now) {
+    /**
+     * v0.34 {@code moveToOld} to old bucket {@code idx} (the entry's old-bucket placement), with
+     * demotion of the displaced entry instead of its loss.
+     */
+    void moveToOld(BookConfig cfg, KnownAddress ka, int idx, WallTime now) {
       // ka stays in the lookup (in no bucket) until the put below replaces it: one tree edit
       // fewer; nothing in between reads it, since it is in no bucket that demotion could touch
       removeFromBuckets(ka);
-      int idx = Placement.oldBucket(cfg, key, ka.addr());
       while (oldBuckets.size(idx) >= cfg.oldBucketSize()) {
         KnownAddress oldest = oldest(oldBuckets, idx);
         removeEverywhere(oldest);

@@ -151,6 +151,42 @@ public final class Bucket {
     return new Bucket(e, a, f);
   }
 
+  /** This bucket without its entry at {@code i}. */
+  Bucket withoutAt(int i) {
+    int n = entries.length - 1;
+    if (n == 0) {
+      return EMPTY;
+    }
+    KnownAddress[] e = new KnownAddress[n];
+    long[] a = new long[n];
+    long[] f = new long[n];
+    System.arraycopy(entries, 0, e, 0, i);
+    System.arraycopy(entries, i + 1, e, i, n - i);
+    System.arraycopy(attempted, 0, a, 0, i);
+    System.arraycopy(attempted, i + 1, a, i, n - i);
+    System.arraycopy(badFrom, 0, f, 0, i);
+    System.arraycopy(badFrom, i + 1, f, i, n - i);
+    return new Bucket(e, a, f);
+  }
+
+  /** This bucket with {@code ka} inserted at {@code i} (its place in ID order, its ID absent). */
+  Bucket withInsertedAt(int i, KnownAddress ka) {
+    int n = entries.length;
+    KnownAddress[] e = new KnownAddress[n + 1];
+    long[] a = new long[n + 1];
+    long[] f = new long[n + 1];
+    System.arraycopy(entries, 0, e, 0, i);
+    System.arraycopy(entries, i, e, i + 1, n - i);
+    System.arraycopy(attempted, 0, a, 0, i);
+    System.arraycopy(attempted, i, a, i + 1, n - i);
+    System.arraycopy(badFrom, 0, f, 0, i);
+    System.arraycopy(badFrom, i, f, i + 1, n - i);
+    e[i] = ka;
+    a[i] = ka.lastAttempt().epochMillis();
+    f[i] = ka.badFrom();
+    return new Bucket(e, a, f);
+  }
+
   int indexOf(NodeId id) {
     int lo = 0;
     int hi = entries.length - 1;
