@@ -8,7 +8,6 @@ import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.book.BookKey;
-import dev.cairn.core.book.KnownAddress;
 import dev.cairn.core.peer.Connection;
 import dev.cairn.core.peer.Feedback;
 import dev.cairn.core.peer.PeerConfig;
@@ -18,6 +17,7 @@ import dev.cairn.core.peer.PeerState;
 import dev.cairn.core.peer.TimerKey;
 import dev.cairn.spec.Tla;
 import dev.cairn.spec.TlaModelValue;
+import dev.cairn.spec.mapping.PeerAlpha;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pcollections.TreePSet;
 
@@ -56,7 +55,7 @@ import org.pcollections.TreePSet;
  */
 public final class PeerManagerMapping {
 
-  static final Map<String, Object> MAINTENANCE_KEY = Map.of("kind", "Maintenance");
+  static final Map<String, Object> MAINTENANCE_KEY = PeerAlpha.MAINTENANCE_KEY;
   static final BookKey BOOK_KEY = BookKey.of("0123456789abcdef01234567");
   /** Where the addresses of AddressesLearned come from (a seed; the source is abstracted away). */
   static final NodeAddress SOURCE = new NodeAddress(NodeId.of(String.format("%040x", 999)), "2.2.2.2", 26656);
@@ -193,57 +192,11 @@ public final class PeerManagerMapping {
 
   /** α: the spec's variables (all but {@code outbox}) for a Java state. */
   public Map<String, Object> alpha(PeerState s) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    Map<TlaModelValue, Object> book = new TreeMap<>();
-    Map<NodeId, KnownAddress> banned = new LinkedHashMap<>();
-    for (KnownAddress ka : s.book().bannedEntries()) {
-      banned.put(ka.id(), ka);
-    }
-    for (TlaModelValue v : peers) {
-      NodeId id = id(v);
-      Optional<KnownAddress> known = s.book().get(id);
-      String status;
-      int attempts;
-      if (known.isPresent()) {
-        status = "known";
-        attempts = known.get().attempts();
-      } else if (banned.containsKey(id)) {
-        status = "banned";
-        attempts = banned.get(id).attempts();
-      } else {
-        status = "unknown";
-        attempts = 0;
-      }
-      book.put(v, Map.of("status", status, "attempts", Math.min(attempts, maxDialAttempts)));
-    }
-    out.put("book", book);
-    out.put("dialing", set(s.dialing().keySet()));
-    Map<TlaModelValue, Object> connected = new TreeMap<>();
-    for (Map.Entry<NodeId, Connection> e : s.connected().entrySet()) {
-      connected.put(valueOf(e.getKey()), lower(e.getValue().direction()));
-    }
-    out.put("connected", connected);
-    out.put("ready", set(s.ready()));
-    Map<TlaModelValue, Object> evicting = new TreeMap<>();
-    s.evicting().forEach((k, r) -> evicting.put(valueOf(k), lower(r)));
-    out.put("evicting", evicting);
-    Map<TlaModelValue, Object> upgrading = new TreeMap<>();
-    s.upgrading().forEach((v, u) -> upgrading.put(valueOf(v), valueOf(u)));
-    out.put("upgrading", upgrading);
-    Map<TlaModelValue, Object> scores = new TreeMap<>();
-    s.scores().forEach((k, v) -> scores.put(valueOf(k), v)); // identity: the alphabet keeps it in range
-    out.put("scores", scores);
-    Map<TlaModelValue, Object> failures = new TreeMap<>();
-    s.persistentDialFailures().forEach((k, v) -> failures.put(valueOf(k), Math.min(v, persistentFailureCap)));
-    out.put("persistentDialFailures", failures);
-    Set<Object> timers = new LinkedHashSet<>();
-    for (TimerKey k : s.timers().deadlines().keySet()) {
-      timers.add(timerKey(k));
-    }
-    out.put("timers", timers);
-    out.put("started", s.started());
-    out.put("bannedIds", set(s.bannedIds().keySet())); // expiries: the wall time is abstracted away
-    return out;
+    return peerAlpha().variables(s);
+  }
+
+  private PeerAlpha peerAlpha() {
+    return new PeerAlpha(peers, this::id, this::valueOf, maxDialAttempts, persistentFailureCap);
   }
 
   /**
@@ -255,30 +208,12 @@ public final class PeerManagerMapping {
     return s.scores().values().stream().allMatch(v -> v >= scoreMin && v <= scoreMax);
   }
 
-  private Set<Object> set(Iterable<NodeId> ids) {
-    Set<Object> out = new LinkedHashSet<>();
-    for (NodeId id : new TreeSet<>((java.util.Collection<NodeId>) toList(ids))) {
-      out.add(valueOf(id));
-    }
-    return out;
-  }
-
-  private static List<NodeId> toList(Iterable<NodeId> ids) {
-    List<NodeId> out = new ArrayList<>();
-    ids.forEach(out::add);
-    return out;
-  }
-
   private static String lower(Enum<?> e) {
     return e.name().toLowerCase(Locale.ROOT);
   }
 
   Map<String, Object> timerKey(TimerKey k) {
-    return switch (k) {
-      case TimerKey.Maintenance m -> MAINTENANCE_KEY;
-      case TimerKey.RetryDial r -> Map.of("kind", "RetryDial", "peer", valueOf(r.peer()));
-      case TimerKey.DisconnectCooldown d -> Map.of("kind", "DisconnectCooldown", "peer", valueOf(d.peer()));
-    };
+    return peerAlpha().timerKey(k);
   }
 
   TimerKey javaTimerKey(Map<?, ?> key) {

@@ -13,7 +13,6 @@ import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.book.BookKey;
-import dev.cairn.core.book.KnownAddress;
 import dev.cairn.core.peer.Connection;
 import dev.cairn.core.peer.PeerConfig;
 import dev.cairn.core.peer.PeerEffect;
@@ -70,7 +69,7 @@ import org.pcollections.TreePSet;
  */
 public final class CoreMapping {
 
-  public static final Map<String, Object> MAINTENANCE_KEY = Map.of("kind", "Maintenance");
+  public static final Map<String, Object> MAINTENANCE_KEY = PeerAlpha.MAINTENANCE_KEY;
   public static final BookKey BOOK_KEY = BookKey.of("0123456789abcdef01234567");
   /** Where the addresses of an operator's AddressesLearned come from (outside the model). */
   public static final NodeAddress SOURCE =
@@ -299,57 +298,7 @@ public final class CoreMapping {
 
   /** α: the spec's variables, all but {@link #STEP_VARS}, for a Java state at {@code now}. */
   public Map<String, Object> alpha(CoreState cs, MonoTime now) {
-    PeerState s = cs.peer();
-    Map<String, Object> out = new LinkedHashMap<>();
-    Map<TlaModelValue, Object> book = new TreeMap<>();
-    Map<NodeId, KnownAddress> banned = new LinkedHashMap<>();
-    for (KnownAddress ka : s.book().bannedEntries()) {
-      banned.put(ka.id(), ka);
-    }
-    for (TlaModelValue v : peers) {
-      NodeId id = id(v);
-      Optional<KnownAddress> known = s.book().get(id);
-      String status;
-      int attempts;
-      if (known.isPresent()) {
-        status = "known";
-        attempts = known.get().attempts();
-      } else if (banned.containsKey(id)) {
-        status = "banned";
-        attempts = banned.get(id).attempts();
-      } else {
-        status = "unknown";
-        attempts = 0;
-      }
-      book.put(v, Map.of("status", status, "attempts", Math.min(attempts, maxDialAttempts)));
-    }
-    out.put("book", book);
-    out.put("dialing", set(s.dialing().keySet()));
-    Map<TlaModelValue, Object> connected = new TreeMap<>();
-    for (Map.Entry<NodeId, Connection> e : s.connected().entrySet()) {
-      connected.put(valueOf(e.getKey()), lower(e.getValue().direction()));
-    }
-    out.put("connected", connected);
-    out.put("ready", set(s.ready()));
-    Map<TlaModelValue, Object> evicting = new TreeMap<>();
-    s.evicting().forEach((k, r) -> evicting.put(valueOf(k), lower(r)));
-    out.put("evicting", evicting);
-    Map<TlaModelValue, Object> upgrading = new TreeMap<>();
-    s.upgrading().forEach((v, u) -> upgrading.put(valueOf(v), valueOf(u)));
-    out.put("upgrading", upgrading);
-    Map<TlaModelValue, Object> scores = new TreeMap<>();
-    s.scores().forEach((k, v) -> scores.put(valueOf(k), v));
-    out.put("scores", scores);
-    Map<TlaModelValue, Object> failures = new TreeMap<>();
-    s.persistentDialFailures().forEach((k, v) -> failures.put(valueOf(k), Math.min(v, persistentFailureCap)));
-    out.put("persistentDialFailures", failures);
-    Set<Object> timers = new LinkedHashSet<>();
-    for (TimerKey k : s.timers().deadlines().keySet()) {
-      timers.add(timerKey(k));
-    }
-    out.put("timers", timers);
-    out.put("started", s.started());
-    out.put("bannedIds", set(s.bannedIds().keySet()));
+    Map<String, Object> out = peerAlpha().variables(cs.peer());
 
     PexState x = cs.pex();
     Map<TlaModelValue, Object> pexPeers = new TreeMap<>();
@@ -386,13 +335,7 @@ public final class CoreMapping {
   }
 
   private Set<Object> set(Iterable<NodeId> ids) {
-    TreeSet<NodeId> sorted = new TreeSet<>();
-    ids.forEach(sorted::add);
-    Set<Object> out = new LinkedHashSet<>();
-    for (NodeId id : sorted) {
-      out.add(valueOf(id));
-    }
-    return out;
+    return peerAlpha().set(ids);
   }
 
   static String lower(Enum<?> e) {
@@ -400,11 +343,12 @@ public final class CoreMapping {
   }
 
   public Map<String, Object> timerKey(TimerKey k) {
-    return switch (k) {
-      case TimerKey.Maintenance m -> MAINTENANCE_KEY;
-      case TimerKey.RetryDial r -> Map.of("kind", "RetryDial", "peer", valueOf(r.peer()));
-      case TimerKey.DisconnectCooldown d -> Map.of("kind", "DisconnectCooldown", "peer", valueOf(d.peer()));
-    };
+    return peerAlpha().timerKey(k);
+  }
+
+  /** α of the PeerManager part, shared with the PeerManager's own mapping. */
+  public PeerAlpha peerAlpha() {
+    return new PeerAlpha(peers, this::id, this::valueOf, maxDialAttempts, persistentFailureCap);
   }
 
   public TimerKey javaTimerKey(Map<?, ?> key) {
