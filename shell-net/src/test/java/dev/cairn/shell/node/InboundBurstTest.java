@@ -81,7 +81,7 @@ class InboundBurstTest {
       final Node target = node;
       Thread loopThread = node.driver().loop().submit(Thread::currentThread).get();
       var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-      long heapBefore = settledUsedHeap();
+      long heapBefore = TestNodes.settledUsedHeap();
       long allocatedBefore = threads.getThreadAllocatedBytes(loopThread.threadId());
 
       AtomicInteger maxInbound = new AtomicInteger();
@@ -117,7 +117,7 @@ class InboundBurstTest {
 
       Node.Status after = TestNodes.status(node);
       long allocated = threads.getThreadAllocatedBytes(loopThread.threadId()) - allocatedBefore;
-      long heapGrowth = settledUsedHeap() - heapBefore;
+      long heapGrowth = TestNodes.settledUsedHeap() - heapBefore;
       Map<Outcome, Integer> counts = new TreeMap<>();
       results.forEach(r -> counts.merge(r.outcome(), 1, Integer::sum));
       long slowest = results.stream().mapToLong(Result::resolvedMs).max().orElse(0);
@@ -178,11 +178,11 @@ class InboundBurstTest {
     try {
       conn.ready.get(RESOLVE_MS_MAX + 1000, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.ExecutionException closedFirst) {
-      return new Result(attempt, Outcome.CLOSED_IN_HANDSHAKE, millisSince(t0));
+      return new Result(attempt, Outcome.CLOSED_IN_HANDSHAKE, TestNodes.millisSince(t0));
     } catch (TimeoutException e) {
       throw new AssertionError("handshake " + attempt + " neither completed nor closed in time");
     }
-    long readyMs = millisSince(t0);
+    long readyMs = TestNodes.millisSince(t0);
     try {
       conn.closed.get(KEPT_AFTER_MS, TimeUnit.MILLISECONDS);
       return new Result(attempt, Outcome.REFUSED_AFTER_HANDSHAKE, readyMs);
@@ -190,25 +190,5 @@ class InboundBurstTest {
       kept.add(conn);
       return new Result(attempt, Outcome.KEPT, readyMs);
     }
-  }
-
-  private static long millisSince(long t0) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-  }
-
-  /** Used heap once repeated full collections stop changing it by more than 256 KiB. */
-  private static long settledUsedHeap() throws InterruptedException {
-    Runtime rt = Runtime.getRuntime();
-    long previous = Long.MAX_VALUE;
-    for (int i = 0; i < 10; i++) {
-      System.gc();
-      Thread.sleep(100);
-      long used = rt.totalMemory() - rt.freeMemory();
-      if (Math.abs(previous - used) < (256 << 10)) {
-        return used;
-      }
-      previous = used;
-    }
-    return previous;
   }
 }

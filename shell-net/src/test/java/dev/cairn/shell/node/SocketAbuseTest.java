@@ -100,7 +100,7 @@ class SocketAbuseTest {
       assertThat(TestNodes.eventually(Duration.ofSeconds(5),
           () -> TestNodes.status(target).inbound().size() == HONEST_BEFORE)).as("honest peers admitted").isTrue();
       List<NodeId> honestIds = List.copyOf(TestNodes.status(node).inbound());
-      long heapBefore = settledUsedHeap();
+      long heapBefore = TestNodes.settledUsedHeap();
 
       AtomicInteger maxInbound = new AtomicInteger();
       AtomicBoolean strangerAdmitted = new AtomicBoolean();
@@ -135,7 +135,7 @@ class SocketAbuseTest {
       long burstMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       polling.set(false);
       poller.join(5000);
-      long heapGrowth = settledUsedHeap() - heapBefore;
+      long heapGrowth = TestNodes.settledUsedHeap() - heapBefore;
 
       Map<String, Integer> counts = new TreeMap<>();
       Map<Kind, Long> slowest = new TreeMap<>();
@@ -211,7 +211,7 @@ class SocketAbuseTest {
           return new Result(attempt, kind, false, 0, false);
         }
         case SILENT -> {
-          return new Result(attempt, kind, awaitClose(s, in, deadlineMs), millisSince(t0), false);
+          return new Result(attempt, kind, awaitClose(s, in, deadlineMs), TestNodes.millisSince(t0), false);
         }
         case DRIBBLE -> {
           byte[] eph = SecretHandshake.ephemeralMessage(new byte[32]);
@@ -222,13 +222,13 @@ class SocketAbuseTest {
               out.write(eph[i]);
               out.flush();
             } catch (IOException closed) {
-              return new Result(attempt, kind, true, millisSince(t0), false);
+              return new Result(attempt, kind, true, TestNodes.millisSince(t0), false);
             }
             if (drained(in, sink)) {
-              return new Result(attempt, kind, true, millisSince(t0), false);
+              return new Result(attempt, kind, true, TestNodes.millisSince(t0), false);
             }
           }
-          return new Result(attempt, kind, false, millisSince(t0), false);
+          return new Result(attempt, kind, false, TestNodes.millisSince(t0), false);
         }
         case MUTE -> {
           SecretHandshake hs = new SecretHandshake(NodeKey.generate(RANDOM), RANDOM);
@@ -240,7 +240,7 @@ class SocketAbuseTest {
             while (!hs.isDone()) {
               int n = in.read(buf);
               if (n < 0) {
-                return new Result(attempt, kind, true, millisSince(t0), false);
+                return new Result(attempt, kind, true, TestNodes.millisSince(t0), false);
               }
               hs.receive(Arrays.copyOf(buf, n));
               byte[] reply = hs.takeOutbound();
@@ -250,10 +250,10 @@ class SocketAbuseTest {
               }
             }
           } catch (IOException | SecretConnectionException closed) {
-            return new Result(attempt, kind, true, millisSince(t0), false);
+            return new Result(attempt, kind, true, TestNodes.millisSince(t0), false);
           }
           long t1 = System.nanoTime();
-          return new Result(attempt, kind, awaitClose(s, in, deadlineMs), millisSince(t1), true);
+          return new Result(attempt, kind, awaitClose(s, in, deadlineMs), TestNodes.millisSince(t1), true);
         }
         default -> throw new IllegalStateException(kind.name());
       }
@@ -285,25 +285,5 @@ class SocketAbuseTest {
     } catch (IOException reset) {
       return true;
     }
-  }
-
-  private static long millisSince(long t0) {
-    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-  }
-
-  /** Used heap once repeated full collections stop changing it by more than 256 KiB. */
-  private static long settledUsedHeap() throws InterruptedException {
-    Runtime rt = Runtime.getRuntime();
-    long previous = Long.MAX_VALUE;
-    for (int i = 0; i < 10; i++) {
-      System.gc();
-      Thread.sleep(100);
-      long used = rt.totalMemory() - rt.freeMemory();
-      if (Math.abs(previous - used) < (256 << 10)) {
-        return used;
-      }
-      previous = used;
-    }
-    return previous;
   }
 }

@@ -74,4 +74,24 @@ final class TestNodes {
   static Node.Status status(Node node) throws Exception {
     return node.status().get(5, TimeUnit.SECONDS);
   }
+
+  static long millisSince(long t0) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+  }
+
+  /** Used heap once repeated full collections stop changing it by more than 256 KiB. */
+  static long settledUsedHeap() throws InterruptedException {
+    Runtime rt = Runtime.getRuntime();
+    long previous = Long.MAX_VALUE;
+    for (int i = 0; i < 10; i++) {
+      System.gc();
+      Thread.sleep(100);
+      long used = rt.totalMemory() - rt.freeMemory();
+      if (Math.abs(previous - used) < (256 << 10)) {
+        return used;
+      }
+      previous = used;
+    }
+    return previous;
+  }
 }
