@@ -8,6 +8,7 @@ import dev.cairn.core.book.BookKey;
 import dev.cairn.shell.config.ConfigLoader;
 import dev.cairn.shell.config.HostPort;
 import dev.cairn.shell.config.NodeConfig;
+import dev.cairn.shell.config.TraceConfig;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
 import dev.cairn.shell.metrics.NodeMetrics;
@@ -105,8 +106,9 @@ final class StartCommand implements Callable<Integer> {
     CountDownLatch stop = Signals.stopLatch();
     try (NodeMetrics metrics = NodeMetrics.start(cfg.cairn().metrics())) {
       EventLoopGroup group = EventLoops.newGroup(1);
-      Optional<Path> traceFile = Optional.ofNullable(trace).or(() -> cfg.cairn().traceFile().map(dir::resolve));
-      TraceWriter tracer = traceFile.map(f -> new TraceWriter(TraceWriter.Options.defaults(f), core,
+      TraceConfig tc = cfg.cairn().trace();
+      Optional<Path> traceFile = Optional.ofNullable(trace).or(() -> tc.file().map(dir::resolve));
+      TraceWriter tracer = traceFile.map(f -> new TraceWriter(traceOptions(f, tc), core,
           CoreState.initial(book, seed), seed)).orElse(null);
       Node node;
       try {
@@ -145,6 +147,13 @@ final class StartCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /** The writer's limits from {@code [cairn]}: rotation size, files kept, checkpoint interval. */
+  static TraceWriter.Options traceOptions(Path file, TraceConfig tc) {
+    TraceWriter.Options d = TraceWriter.Options.defaults(file);
+    return new TraceWriter.Options(file, tc.maxFileBytes(), tc.maxFiles(), d.queueCapacity(), d.maxBlock(),
+        d.specHash(), tc.checkpointInterval());
   }
 
   private static String canonical(String host) {

@@ -21,7 +21,8 @@ import java.util.OptionalLong;
  * @param retryDelayMax {@code retry_delay_max}: the cap on the retry delay
  * @param retryJitterMax {@code retry_jitter_max}: uniform jitter added to each retry delay
  * @param disconnectCooldown {@code disconnect_cooldown}: no redial of a peer sooner than this
- * @param traceFile {@code trace_file}: where to write the core's event trace; empty is off
+ * @param trace {@code trace_file}, {@code trace_max_file_bytes}, {@code trace_max_files}, {@code
+ *     trace_checkpoint_interval}: recording of the core's event trace
  * @param metrics {@code prometheus}, {@code prometheus_listen_addr}, {@code namespace}
  */
 public record CairnConfig(
@@ -34,7 +35,7 @@ public record CairnConfig(
     Duration retryDelayMax,
     Duration retryJitterMax,
     Duration disconnectCooldown,
-    Optional<String> traceFile,
+    TraceConfig trace,
     MetricsConfig metrics) {
 
   public CairnConfig {
@@ -46,7 +47,7 @@ public record CairnConfig(
     Objects.requireNonNull(retryDelayMax, "retryDelayMax");
     Objects.requireNonNull(retryJitterMax, "retryJitterMax");
     Objects.requireNonNull(disconnectCooldown, "disconnectCooldown");
-    Objects.requireNonNull(traceFile, "traceFile");
+    Objects.requireNonNull(trace, "trace");
     Objects.requireNonNull(metrics, "metrics");
   }
 
@@ -67,7 +68,7 @@ public record CairnConfig(
         Duration.ofMinutes(30),
         Duration.ofSeconds(5),
         Duration.ofSeconds(2),
-        Optional.empty(),
+        TraceConfig.defaults(),
         MetricsConfig.defaults());
   }
 }

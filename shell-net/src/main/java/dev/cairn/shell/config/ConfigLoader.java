@@ -205,7 +205,13 @@ public final class ConfigLoader {
     CairnConfig d = CairnConfig.defaults(p2p.maxNumInboundPeers(), p2p.maxNumOutboundPeers());
     MaintenanceThresholds t = d.thresholds();
     String network = s.string("network", "");
-    String trace = s.string("trace_file", "");
+    String traceFile = s.string("trace_file", "");
+    TraceConfig td = d.trace();
+    TraceConfig trace = new TraceConfig(
+        traceFile.isEmpty() ? Optional.empty() : Optional.of(traceFile),
+        s.integer("trace_max_file_bytes", td.maxFileBytes(), TraceConfig.MIN_FILE_BYTES, Long.MAX_VALUE),
+        (int) s.integer("trace_max_files", td.maxFiles(), 1, TraceConfig.MAX_FILES),
+        (int) s.integer("trace_checkpoint_interval", td.checkpointInterval(), 0, TraceConfig.MAX_CHECKPOINT_INTERVAL));
     return new CairnConfig(
         network.isEmpty() ? Optional.empty() : Optional.of(network),
         s.string("moniker", cometMoniker),
@@ -222,7 +228,7 @@ public final class ConfigLoader {
         s.duration("retry_delay_max", d.retryDelayMax()),
         s.duration("retry_jitter_max", d.retryJitterMax()),
         s.duration("disconnect_cooldown", d.disconnectCooldown()),
-        trace.isEmpty() ? Optional.empty() : Optional.of(trace),
+        trace,
         readMetrics(s, cometMetrics));
   }
 

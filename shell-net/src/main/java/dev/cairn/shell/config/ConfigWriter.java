@@ -121,8 +121,16 @@ public final class ConfigWriter {
         .append("retry_jitter_max = ").append(duration(c.retryJitterMax())).append("\n\n");
     line(sb, "No redial of a peer sooner than this after it disconnected.", "disconnect_cooldown",
         duration(c.disconnectCooldown()));
-    line(sb, "File to record every core event in, for 'cairn trace replay|validate'. Empty: no trace.",
-        "trace_file", tomlString(c.traceFile().orElse("")));
+    TraceConfig tc = c.trace();
+    sb.append("# File to record every core event in, for 'cairn trace show|replay|validate', relative\n")
+        .append("# to the home. Empty: no trace. A file is rotated after trace_max_file_bytes (the previous\n")
+        .append("# ones become trace_file.1, .2, ...) and trace_max_files are kept. Every\n")
+        .append("# trace_checkpoint_interval steps a record carries a digest of the whole core state (0: only\n")
+        .append("# at the end of each file), so a replay names the window where it diverged.\n")
+        .append("trace_file = ").append(tomlString(tc.file().orElse(""))).append('\n')
+        .append("trace_max_file_bytes = ").append(tc.maxFileBytes()).append('\n')
+        .append("trace_max_files = ").append(tc.maxFiles()).append('\n')
+        .append("trace_checkpoint_interval = ").append(tc.checkpointInterval()).append("\n\n");
     MetricsConfig m = c.metrics();
     sb.append("# Prometheus metrics, with CometBFT's p2p metric names. These override CometBFT's\n")
         .append("# [instrumentation] prometheus, prometheus_listen_addr and namespace.\n")

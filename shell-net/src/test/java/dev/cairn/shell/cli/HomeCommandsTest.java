@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.store.AddrBookFile;
+import dev.cairn.shell.trace.TraceReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -195,6 +196,28 @@ class HomeCommandsTest {
       assertThat(lines.get(0).get("node_id").asText()).isEqualTo(id);
       assertThat(lines.get(0).get("network").asText()).isEqualTo("test-chain");
       assertThat(AddrBookFile.load(addrBook())).as("addrbook.json after start %d", i + 1).isPresent();
+    }
+  }
+
+  @Test
+  void startRecordsTheTraceNamedInTheConfigWithItsCheckpointInterval() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    String toml = Files.readString(config());
+    String traced = toml.replaceFirst("(?m)^trace_file = .*$", "trace_file = \"data/node.trace\"")
+        .replaceFirst("(?m)^trace_checkpoint_interval = .*$", "trace_checkpoint_interval = 7");
+    assertThat(traced).as("config.toml has trace_file and trace_checkpoint_interval lines")
+        .contains("trace_file = \"data/node.trace\"").contains("trace_checkpoint_interval = 7");
+    Files.writeString(config(), traced);
+
+    Run r = run("start", "--home", home.toString(), "--duration", "300ms");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    Path trace = home.resolve("data").resolve("node.trace");
+    assertThat(json(r.out().lines().findFirst().orElseThrow()).get("trace").asText()).isEqualTo(trace.toString());
+    try (TraceReader reader = TraceReader.open(trace)) {
+      assertThat(reader.header().getCheckpointInterval()).as("the header carries the configured interval").isEqualTo(7);
+      assertThat(reader.next()).as("at least the start step was recorded").isPresent();
     }
   }
 

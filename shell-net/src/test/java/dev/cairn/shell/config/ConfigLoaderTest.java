@@ -100,6 +100,9 @@ class ConfigLoaderTest {
         retry_jitter_max = "0s"
         disconnect_cooldown = "10s"
         trace_file = "data/trace.bin"
+        trace_max_file_bytes = 4096
+        trace_max_files = 2
+        trace_checkpoint_interval = 64
         prometheus = false
         prometheus_listen_addr = "127.0.0.1:9100"
         namespace = "tendermint"
@@ -108,7 +111,7 @@ class ConfigLoaderTest {
     assertThat(c.network()).isEqualTo("cairn-net");
     assertThat(c.cairn()).isEqualTo(new CairnConfig(Optional.of("cairn-net"), "from-cairn", OptionalLong.of(-42),
         new MaintenanceThresholds(2, 3, 45, 70), 0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ZERO,
-        Duration.ofSeconds(10), Optional.of("data/trace.bin"),
+        Duration.ofSeconds(10), new TraceConfig(Optional.of("data/trace.bin"), 4096, 2, 64),
         new MetricsConfig(false, "127.0.0.1:9100", "tendermint")));
   }
 
@@ -276,6 +279,10 @@ class ConfigLoaderTest {
         Arguments.of("[cairn]\nretry_jitter_max = \"-1ms\"", "retry_jitter_max", "must not be negative"),
         Arguments.of("[cairn]\ndisconnect_cooldown = \"2 s\"", "disconnect_cooldown", "unknown unit \" s\""),
         Arguments.of("[cairn]\ntrace_file = false", "trace_file", "must be a string"),
+        Arguments.of("[cairn]\ntrace_max_file_bytes = 100", "trace_max_file_bytes", "must be at least 1024"),
+        Arguments.of("[cairn]\ntrace_max_files = 0", "trace_max_files", "must be at least 1"),
+        Arguments.of("[cairn]\ntrace_checkpoint_interval = -1", "trace_checkpoint_interval", "must not be negative"),
+        Arguments.of("[cairn]\ntrace_max_files = 10001", "trace_max_files", "must be at most 10000"),
         Arguments.of("[cairn]\nprometheus_listen_addr = \"26660\"", "prometheus_listen_addr", "[host]:port"),
         Arguments.of("[instrumentation]\nprometheus_listen_addr = \":abc\"", "prometheus_listen_addr",
             "[host]:port"),
