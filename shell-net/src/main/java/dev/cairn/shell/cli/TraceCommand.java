@@ -3,6 +3,8 @@ package dev.cairn.shell.cli;
 import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreEvent;
 import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.shell.report.PeerTimeline;
+import dev.cairn.shell.report.PeerTimelineImage;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.TraceFormatException;
@@ -22,8 +24,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn trace show|replay|diff|validate}: read a trace a node recorded ({@code cairn start --trace}),
- * re-run its core deterministically, compare traces and check them against the TLA+ spec
+ * {@code cairn trace show|replay|diff|timeline|validate}: read a trace a node recorded ({@code cairn start
+ * --trace}), re-run its core deterministically, compare traces, draw what happened to each peer,
+ * and check them against the TLA+ spec
  * ({@link TraceValidateCommand}). Exit status: 0 OK, 1 a replay, a diff or a validation
  * found a difference, 2 a file is not a readable trace (the message names the byte offset and the
  * record).
@@ -31,7 +34,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = "Show, replay, compare and validate the core traces a node recorded.",
     subcommands = {TraceCommand.Show.class, TraceCommand.Replay_.class, TraceCommand.Diff.class,
-        TraceValidateCommand.class})
+        TraceCommand.Timeline.class, TraceValidateCommand.class})
 final class TraceCommand implements Runnable {
 
   static final int OK = 0;
@@ -218,6 +221,109 @@ final class TraceCommand implements Runnable {
       } finally {
         out.flush();
       }
+    }
+  }
+
+  @Command(name = "timeline", mixinStandardHelpOptions = true,
+      description = "Replay the trace and draw each peer's history as a PNG: dialing, connected inbound or outbound, "
+          + "disconnects and refusals with their reasons, bans and failed dials; also printed, one line per peer.")
+  static final class Timeline implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE") Path file;
+
+    @Option(names = "--out", paramLabel = "PNG", description = "where to write the picture (default: FILE.png)")
+    Path png;
+
+    @Option(names = "--from", paramLabel = "N", description = "first step to draw") long from = 0;
+
+    @Option(names = "--to", paramLabel = "M", description = "last step to draw") long to = Long.MAX_VALUE;
+
+    @Option(names = "--peer", paramLabel = "ID", description = "only the peers whose ID starts with this")
+    String peer;
+
+    @Option(names = "--lanes", paramLabel = "N", description = "at most this many peers in the picture "
+        + "(persistent peers first, then the busiest; default ${DEFAULT-VALUE})") int lanes = 40;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      if (lanes < 1 || lanes > 1000) {
+        err.println("cairn trace timeline: --lanes must be in 1..1000, got " + lanes);
+        return BROKEN;
+      }
+      Path target = png != null ? png : file.resolveSibling(file.getFileName() + ".png");
+      int status = OK;
+      try (Replay replay = Replay.open(file)) {
+        java.util.Set<dev.cairn.core.NodeId> persistent = new java.util.TreeSet<>();
+        replay.config().peer().persistentPeers().forEach(a -> persistent.add(a.id()));
+        PeerTimeline.Builder timeline = null;
+        dev.cairn.core.CoreState before = replay.state();
+        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
+          Replay.Stepped st = s.get();
+          if (st.mismatch().isPresent()) {
+            out.println("MISMATCH at " + st.mismatch().get() + "; drawn up to the step before it");
+            status = DIFFERS;
+            break;
+          }
+          if (st.stepNumber() > to) {
+            break;
+          }
+          if (st.stepNumber() >= from) {
+            if (timeline == null) {
+              timeline = new PeerTimeline.Builder(before, persistent::contains);
+            }
+            timeline.observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
+                st.step().state(), st.step().effects());
+          }
+          before = st.step().state();
+        }
+        if (timeline == null) {
+          err.println("cairn trace timeline: no step of " + file + " is in " + from + ".." + to);
+          return BROKEN;
+        }
+        PeerTimeline all = timeline.build();
+        PeerTimeline chosen = peer == null ? all : all.only(peer);
+        PeerTimeline drawn = chosen.top(lanes);
+        String title = "Peers over " + String.format(java.util.Locale.ROOT, "%.1f", all.seconds()) + " s — "
+            + file.getFileName();
+        java.nio.file.Files.write(target, PeerTimelineImage.of(drawn, title).png());
+        for (PeerTimeline.Lane l : drawn.lanes()) {
+          out.println(laneLine(l));
+        }
+        out.println("# " + drawn.lanes().size() + " of " + chosen.lanes().size() + " peers drawn in " + target
+            + " (steps " + all.firstStep() + ".." + all.lastStep() + ")");
+        return status;
+      } catch (IOException | TraceFormatException e) {
+        out.flush();
+        return broken(err, e);
+      } finally {
+        out.flush();
+      }
+    }
+
+    static String laneLine(PeerTimeline.Lane l) {
+      StringBuilder b = new StringBuilder(l.peer().hex());
+      b.append(l.persistent() ? " persistent" : "");
+      long out = l.segments().stream().filter(g -> g.activity() == PeerTimeline.Activity.OUTBOUND).count();
+      long in = l.segments().stream().filter(g -> g.activity() == PeerTimeline.Activity.INBOUND).count();
+      b.append(String.format(java.util.Locale.ROOT, " connected %.1f s (%d outbound, %d inbound)",
+          l.connectedSeconds(), out, in));
+      java.util.Map<String, Long> reasons = new java.util.TreeMap<>();
+      for (PeerTimeline.Mark m : l.marks()) {
+        if (m.kind() != PeerTimeline.MarkKind.DIAL_FAILED) {
+          reasons.merge(m.detail(), 1L, Long::sum);
+        }
+      }
+      reasons.forEach((r, n) -> b.append(' ').append(r).append(" x").append(n));
+      long failed = l.count(PeerTimeline.MarkKind.DIAL_FAILED);
+      if (failed > 0) {
+        b.append(" dial_failed x").append(failed);
+      }
+      l.marks().stream().filter(m -> m.kind() != PeerTimeline.MarkKind.DIAL_FAILED).reduce((x, y) -> y)
+          .ifPresent(m -> b.append(" last ").append(m.detail()).append(" at step ").append(m.step()));
+      return b.toString();
     }
   }
 
