@@ -42,6 +42,126 @@ public final class EventCodec {
     return b.build();
   }
 
+  /**
+   * Appends the serialized {@link Event} of {@code event} to {@code out}: the bytes protobuf writes
+   * for {@code encode(event)} (fields in number order, defaults omitted), written by hand so that
+   * the trace writer builds no message objects per step. The tests check it against protobuf.
+   */
+  static void encodeTo(CoreEvent event, RecordCodec.Out out) {
+    switch (event) {
+      case CoreEvent.Peer p -> {
+        switch (p.event()) {
+          case PeerEvent.Started x -> out.tagLength(1, 0);
+          case PeerEvent.AddressesLearned a -> {
+            int n = addressListSize(1, a.addresses()) + messageSize(2, addressSize(a.source()));
+            out.tagLength(2, n);
+            for (NodeAddress x : a.addresses()) {
+              address(out, 1, x);
+            }
+            address(out, 2, a.source());
+          }
+          case PeerEvent.DialRequested d -> addressEvent(out, 3, d.address());
+          case PeerEvent.DialSucceeded d -> addressEvent(out, 4, d.address());
+          case PeerEvent.DialFailed d -> addressEvent(out, 5, d.address());
+          case PeerEvent.InboundAccepted i -> addressEvent(out, 6, i.remote());
+          case PeerEvent.PeerReady r -> throw new IllegalArgumentException("PeerReady travels as CoreEvent.PeerReady");
+          case PeerEvent.PeerDisconnected d -> addressEvent(out, 7, d.address());
+          case PeerEvent.PeerErrored x -> {
+            out.tagLength(8, stringSize(1, x.peer().hex()));
+            out.string(1, x.peer().hex());
+          }
+          case PeerEvent.PeerReported r -> {
+            int feedback = switch (r.feedback()) {
+              case GOOD -> dev.cairn.proto.trace.PeerReported.Feedback.GOOD_VALUE;
+              case BAD -> dev.cairn.proto.trace.PeerReported.Feedback.BAD_VALUE;
+            };
+            out.tagLength(9, stringSize(1, r.peer().hex()) + varintFieldSize(feedback));
+            out.string(1, r.peer().hex());
+            out.varintField(2, feedback);
+          }
+          case PeerEvent.PeerBanned x -> {
+            long seconds = x.duration().getSeconds();
+            long nanos = x.duration().getNano(); // int32: a negative value would be sign-extended
+            out.tagLength(10, stringSize(1, x.peer().hex()) + varintFieldSize(seconds) + varintFieldSize(nanos));
+            out.string(1, x.peer().hex());
+            out.varintField(2, seconds);
+            out.varintField(3, nanos);
+          }
+          case PeerEvent.TimerFired t -> throw new IllegalArgumentException("TimerFired travels as CoreEvent.TimerFired");
+        }
+      }
+      case CoreEvent.PeerReady r -> {
+        out.tagLength(11, stringSize(1, r.peer().hex()) + messageSize(2, addressSize(r.listenAddress())));
+        out.string(1, r.peer().hex());
+        address(out, 2, r.listenAddress());
+      }
+      case CoreEvent.PexMessage m -> {
+        switch (m.event()) {
+          case PexEvent.PexRequestReceived r -> {
+            out.tagLength(12, stringSize(1, r.peer().hex()));
+            out.string(1, r.peer().hex());
+          }
+          case PexEvent.PexAddrsReceived a -> {
+            out.tagLength(13, stringSize(1, a.peer().hex()) + addressListSize(2, a.addresses()));
+            out.string(1, a.peer().hex());
+            for (NodeAddress x : a.addresses()) {
+              address(out, 2, x);
+            }
+          }
+          case PexEvent.PexMessageMalformed x -> {
+            out.tagLength(14, stringSize(1, x.peer().hex()) + stringSize(2, x.reason()));
+            out.string(1, x.peer().hex());
+            out.string(2, x.reason());
+          }
+        }
+      }
+      case CoreEvent.TimerFired t -> out.tagLength(15, 0);
+    }
+  }
+
+  private static void addressEvent(RecordCodec.Out out, int field, NodeAddress a) {
+    out.tagLength(field, messageSize(1, addressSize(a)));
+    address(out, 1, a);
+  }
+
+  private static void address(RecordCodec.Out out, int field, NodeAddress a) {
+    out.tagLength(field, addressSize(a));
+    out.string(1, a.id().hex());
+    out.string(2, a.ip());
+    out.varintField(3, a.port());
+  }
+
+  private static int addressSize(NodeAddress a) {
+    return stringSize(1, a.id().hex()) + stringSize(2, a.ip()) + varintFieldSize(a.port());
+  }
+
+  private static int addressListSize(int field, List<NodeAddress> as) {
+    int n = 0;
+    for (NodeAddress a : as) {
+      n += messageSize(field, addressSize(a));
+    }
+    return n;
+  }
+
+  /** A field of a nested message of {@code size} bytes: its tag, its length and its bytes (fields 1..15). */
+  private static int messageSize(int field, int size) {
+    return 1 + RecordCodec.varintSize(size) + size;
+  }
+
+  /** A string field; an empty string is omitted. */
+  private static int stringSize(int field, String s) {
+    if (s.isEmpty()) {
+      return 0;
+    }
+    int n = RecordCodec.utf8Length(s);
+    return 1 + RecordCodec.varintSize(n) + n;
+  }
+
+  /** A varint field; zero is omitted. */
+  private static int varintFieldSize(long v) {
+    return v == 0 ? 0 : 1 + RecordCodec.varintSize(v);
+  }
+
   private static void peer(Event.Builder b, PeerEvent e) {
     switch (e) {
       case PeerEvent.Started s -> b.setStarted(dev.cairn.proto.trace.Started.getDefaultInstance());

@@ -58,6 +58,68 @@ final class RecordCodec {
       System.arraycopy(b, off, buf, len, n);
       len += n;
     }
+
+    /** The tag and length of a length-delimited field (numbers 1..15: a one-byte tag). */
+    void tagLength(int field, int length) {
+      ensure(1);
+      buf[len++] = (byte) (field << 3 | 2);
+      varint(length);
+    }
+
+    /** A varint field, omitted when zero (proto3). */
+    void varintField(int field, long v) {
+      if (v != 0) {
+        ensure(1);
+        buf[len++] = (byte) (field << 3);
+        varint(v);
+      }
+    }
+
+    /** A string field in UTF-8, omitted when empty (proto3). */
+    void string(int field, String s) {
+      if (s.isEmpty()) {
+        return;
+      }
+      int n = s.length();
+      boolean ascii = true;
+      for (int i = 0; i < n && ascii; i++) {
+        ascii = s.charAt(i) < 0x80;
+      }
+      if (!ascii) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        tagLength(field, b.length);
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, len, b.length);
+        len += b.length;
+        return;
+      }
+      tagLength(field, n);
+      ensure(n);
+      for (int i = 0; i < n; i++) {
+        buf[len++] = (byte) s.charAt(i);
+      }
+    }
+  }
+
+  /** Bytes of {@code v} as a varint. */
+  static int varintSize(long v) {
+    int n = 1;
+    while ((v & ~0x7FL) != 0) {
+      v >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
+  /** Bytes of {@code s} in UTF-8. */
+  static int utf8Length(String s) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+      }
+    }
+    return n;
   }
 
   /**
@@ -68,6 +130,13 @@ final class RecordCodec {
    */
   static void encode(Out out, long step, long monoNanos, long wallMillis, byte[] event, long effectsDigest,
       byte[] stateDigest, boolean rejected, String reason, boolean trailer) {
+    encode(out, step, monoNanos, wallMillis, event, 0, event == null ? 0 : event.length, effectsDigest, stateDigest,
+        rejected, reason, trailer);
+  }
+
+  /** {@link #encode} with the serialized event in {@code event[eventOff, eventOff + eventLen)}. */
+  static void encode(Out out, long step, long monoNanos, long wallMillis, byte[] event, int eventOff, int eventLen,
+      long effectsDigest, byte[] stateDigest, boolean rejected, String reason, boolean trailer) {
     if (step != 0) {
       out.varint(STEP);
       out.varint(step);
@@ -82,7 +151,7 @@ final class RecordCodec {
     }
     if (event != null) {
       out.varint(EVENT);
-      out.bytes(event, 0, event.length);
+      out.bytes(event, eventOff, eventLen);
     }
     if (stateDigest != null) {
       out.varint(STATE);

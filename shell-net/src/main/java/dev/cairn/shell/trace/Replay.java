@@ -14,6 +14,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Re-runs the core from a trace file's header and checks every record against it: the event is
@@ -32,11 +35,58 @@ public final class Replay implements AutoCloseable {
     }
   }
 
+  /**
+   * Records read and decoded ahead of the one being verified: while the stepping thread runs
+   * {@code Core.step} on them, the caller's thread reads, decodes and digests.
+   */
+  static final int AHEAD = 256;
+
+  /** Spins of a waiting thread before it parks (about tens of microseconds). */
+  private static final int SPINS = 4_000;
+
+  /** The stepping threads: daemons, kept for a while between files so a run of small files reuses one. */
+  private static final ExecutorService STEPPERS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "cairn-replay-step");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** One record on its way through the pipeline: written by the caller, stepped by the stepping thread. */
+  private static final class Job {
+    final TraceReader.Entry entry;
+    final CoreEvent event;
+    final MonoTime now;
+    final WallTime wallNow;
+    Step<CoreState, CoreEffect> step; // set by the stepping thread before it publishes {@code stepped}
+    Throwable failure; // what Core.step threw
+
+    Job(TraceReader.Entry entry, CoreEvent event) {
+      this.entry = entry;
+      this.event = event;
+      this.now = new MonoTime(entry.monoNanos());
+      this.wallNow = new WallTime(entry.wallMillis());
+    }
+  }
+
   private final TraceReader reader;
   private final CoreConfig config;
   private final EffectsDigest effects = new EffectsDigest();
   private final Digester digester = new Digester();
+  private final CoreState initial;
   private CoreState state;
+
+  // the pipeline: jobs[seq & (AHEAD - 1)]; the caller submits, the stepping thread steps, the caller consumes
+  private final Job[] jobs = new Job[AHEAD];
+  private volatile long submitted; // written by the caller
+  private volatile long stepped; // written by the stepping thread
+  private long consumed; // caller only
+  private volatile boolean cancelled;
+  private volatile boolean inputDone; // no job will be submitted after {@code submitted}
+  private volatile Thread stepper; // while the stepping thread runs
+  private volatile boolean stepperParked;
+  private volatile Thread waiter; // the caller, while parked waiting for a step
+  private boolean started;
+  private Exception readError; // thrown once every record before it is consumed
   private long previousDigest;
   private long verifiedStateStep; // the last step whose state digest matched; first step - 1 for the header's
   private long checkpoints;
@@ -47,6 +97,7 @@ public final class Replay implements AutoCloseable {
   private Replay(TraceReader reader, CoreConfig config, CoreState state) {
     this.reader = reader;
     this.config = config;
+    this.initial = state;
     this.state = state;
     this.previousDigest = reader.header().getPreviousDigest();
     this.verifiedStateStep = reader.header().getFirstStep() - 1;
@@ -117,41 +168,168 @@ public final class Replay implements AutoCloseable {
     return endMismatch;
   }
 
-  /** Replays the next record; empty at the end of the file. */
+  /**
+   * Replays the next record; empty at the end of the file. The core steps on a second thread,
+   * up to {@value #AHEAD} records ahead of the record returned, while this thread reads, decodes
+   * and verifies; results, mismatches and errors come back in record order, exactly as a
+   * record-at-a-time replay would give them.
+   */
   public Optional<Stepped> next() throws IOException, TraceFormatException {
     if (ended) {
       return Optional.empty();
     }
-    Optional<TraceReader.Entry> e = reader.next();
-    if (e.isEmpty()) {
+    if (!started) {
+      started = true;
+      readAhead();
+      STEPPERS.execute(this::stepLoop);
+    }
+    while (true) {
+      if (consumed < submitted) {
+        Job j = awaitStep(consumed);
+        jobs[(int) consumed & (AHEAD - 1)] = null;
+        consumed++;
+        readAhead();
+        return Optional.of(verify(j));
+      }
+      if (!inputDone) {
+        readAhead();
+        continue;
+      }
       ended = true;
+      cancelled = true;
+      wake(stepper);
+      if (readError != null) {
+        if (readError instanceof IOException x) {
+          throw x;
+        }
+        throw (TraceFormatException) readError;
+      }
       checkTrailer();
       return Optional.empty();
     }
-    TraceReader.Entry entry = e.get();
-    CoreEvent event;
-    try {
-      event = EventCodec.decode(entry.event());
-    } catch (EventCodec.InvalidEventException x) {
-      throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": " + x.getMessage());
+  }
+
+  /** Reads and decodes records into free pipeline slots, until they are full or the input ends. */
+  private void readAhead() {
+    while (!inputDone && submitted - consumed < AHEAD) {
+      Job j;
+      try {
+        Optional<TraceReader.Entry> e = reader.next();
+        if (e.isEmpty()) {
+          inputDone = true;
+          break;
+        }
+        TraceReader.Entry entry = e.get();
+        try {
+          j = new Job(entry, EventCodec.decode(entry.event()));
+        } catch (EventCodec.InvalidEventException x) {
+          throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": " + x.getMessage());
+        }
+      } catch (IOException | TraceFormatException x) {
+        readError = x;
+        inputDone = true;
+        break;
+      }
+      long n = submitted;
+      jobs[(int) n & (AHEAD - 1)] = j;
+      submitted = n + 1; // publishes the job
+      if (stepperParked) {
+        wake(stepper);
+      }
     }
-    Step<CoreState, CoreEffect> step;
+  }
+
+  /** The stepping thread: steps every submitted job in order, from the header's state. */
+  private void stepLoop() {
+    stepper = Thread.currentThread();
     try {
-      step = Core.step(config, state, new MonoTime(entry.monoNanos()), new WallTime(entry.wallMillis()), event);
-    } catch (RuntimeException x) {
+      CoreState s = initial;
+      for (long k = 0; ; k++) {
+        int spins = 0;
+        while (submitted == k) {
+          if (cancelled || inputDone && submitted == k) {
+            return;
+          }
+          if (++spins < SPINS) {
+            Thread.onSpinWait();
+          } else {
+            stepperParked = true;
+            if (submitted == k && !cancelled && !inputDone) {
+              LockSupport.parkNanos(1_000_000);
+            }
+            stepperParked = false;
+          }
+        }
+        if (cancelled) {
+          return;
+        }
+        Job j = jobs[(int) k & (AHEAD - 1)];
+        try {
+          j.step = Core.step(config, s, j.now, j.wallNow, j.event);
+          s = j.step.state();
+        } catch (RuntimeException | Error x) {
+          j.failure = x;
+          stepped = k + 1;
+          wake(waiter);
+          return;
+        }
+        stepped = k + 1; // publishes the step
+        if (waiter != null) {
+          wake(waiter);
+        }
+      }
+    } finally {
+      stepper = null;
+    }
+  }
+
+  private Job awaitStep(long k) {
+    int spins = 0;
+    while (stepped <= k) {
+      if (++spins < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        waiter = Thread.currentThread();
+        if (stepped <= k) {
+          LockSupport.parkNanos(1_000_000);
+        }
+        waiter = null;
+      }
+    }
+    return jobs[(int) k & (AHEAD - 1)];
+  }
+
+  private static void wake(Thread t) {
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** Checks one stepped record against its record; a mismatch ends the replay. */
+  private Stepped verify(Job j) {
+    TraceReader.Entry entry = j.entry;
+    CoreEvent event = j.event;
+    if (j.failure != null) {
       state = null;
       ended = true;
-      return Optional.of(new Stepped(entry, event, null, Optional.of(where(entry) + ": the core failed on "
-          + EventCodec.name(event) + ": " + x)));
+      cancelled = true;
+      if (j.failure instanceof Error x) {
+        throw x; // as a replay on one thread would
+      }
+      return new Stepped(entry, event, null, Optional.of(where(entry) + ": the core failed on "
+          + EventCodec.name(event) + ": " + j.failure));
     }
+    Step<CoreState, CoreEffect> step = j.step;
     String m = compare(entry, event, step);
     state = step.state();
     lastStep = entry.step();
     if (m != null) {
       ended = true;
-      return Optional.of(new Stepped(entry, event, step, Optional.of(where(entry) + ": " + m)));
+      cancelled = true;
+      wake(stepper);
+      return new Stepped(entry, event, step, Optional.of(where(entry) + ": " + m));
     }
-    return Optional.of(new Stepped(entry, event, step, Optional.empty()));
+    return new Stepped(entry, event, step, Optional.empty());
   }
 
   private static String where(TraceReader.Entry entry) {
@@ -226,6 +404,8 @@ public final class Replay implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    cancelled = true;
+    wake(stepper);
     reader.close();
   }
 }

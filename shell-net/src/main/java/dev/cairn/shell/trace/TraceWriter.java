@@ -52,6 +52,9 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   /** Longest sleep of an idle writer thread before it looks at the ring again. */
   static final long MAX_IDLE_MILLIS = 10;
 
+  /** Records the writer thread takes between two publications of its head (a power of two). */
+  static final int BATCH = 64;
+
   /** Default steps between two state digests. */
   public static final int DEFAULT_CHECKPOINT_INTERVAL = 1024;
 
@@ -104,18 +107,19 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
 
   private record Pending(MonoTime now, WallTime wallNow, CoreEvent event, Step<CoreState, CoreEffect> step) {}
 
-  private static final VarHandle HEAD;
-  private static final VarHandle TAIL;
+  /**
+   * The ring's two counters live in one array, {@value #PAD} longs apart, each on its own cache
+   * lines: the driver's tail, the writer thread's head and the writer thread's idle flag. Fields
+   * of one object would share a line, so that every put would wait for the line the writer
+   * thread just wrote (its head, after every record).
+   */
+  private static final int PAD = 16;
 
-  static {
-    try {
-      MethodHandles.Lookup l = MethodHandles.lookup();
-      HEAD = l.findVarHandle(TraceWriter.class, "head", long.class);
-      TAIL = l.findVarHandle(TraceWriter.class, "tail", long.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final int TAIL = PAD; // next slot onStep fills; written by the driver
+  private static final int HEAD = 2 * PAD; // next slot the writer thread takes; written by it, once per batch
+  private static final int SLEEPING = 3 * PAD; // 1 while the writer thread idles; written by it
+
+  private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
 
   private final Options options;
   private final CoreConfig config;
@@ -123,12 +127,12 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   private final byte[] configBytes;
   private final Pending[] ring;
   private final int mask;
+  private final int wakeCheck; // onStep looks whether the writer thread idles every wakeCheck + 1 puts
   private final Thread thread;
   private volatile boolean failed;
   private volatile boolean closing;
-  private volatile boolean sleeping;
-  @SuppressWarnings("unused") private volatile long head; // next slot the writer thread takes (VarHandle HEAD)
-  @SuppressWarnings("unused") private volatile long tail; // next slot onStep fills (VarHandle TAIL)
+  private final long[] counters = new long[4 * PAD]; // TAIL, HEAD, SLEEPING (see PAD)
+  private long tail; // driver thread only: the last tail it published
   private long cachedHead; // driver thread only
   private volatile long written;
 
@@ -136,9 +140,11 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   private final Digester digester = new Digester();
   private final EffectsDigest effectsDigest = new EffectsDigest();
   private final RecordCodec.Out record = new RecordCodec.Out();
+  private final RecordCodec.Out eventOut = new RecordCodec.Out();
   private CoreState last;
   private long lastDigest;
   private long nextStep;
+  private long recorded; // steps written; published to {@code written} with the head
   private int segment = -1;
   private OutputStream out;
   private long fileBytes;
@@ -157,6 +163,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     int capacity = Integer.highestOneBit(options.queueCapacity() - 1) << 1;
     this.ring = new Pending[Math.max(1, capacity)];
     this.mask = ring.length - 1;
+    this.wakeCheck = ring.length >= 1024 ? 63 : 0;
     this.thread = new Thread(this::run, "cairn-trace-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -176,17 +183,19 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     if (failed) {
       return;
     }
-    long t = (long) TAIL.getOpaque(this);
+    long t = tail;
     if (t - cachedHead >= ring.length) {
-      cachedHead = (long) HEAD.getAcquire(this);
+      cachedHead = (long) COUNTERS.getAcquire(counters, HEAD);
       if (t - cachedHead >= ring.length && !waitForRoom(t)) {
         return;
       }
     }
     ring[(int) t & mask] = new Pending(now, wallNow, event, step);
-    TAIL.setRelease(this, t + 1);
-    if (sleeping) { // the writer thread idles: wake it only once the ring is half full
-      cachedHead = (long) HEAD.getAcquire(this);
+    tail = t + 1;
+    COUNTERS.setRelease(counters, TAIL, t + 1);
+    if ((t & wakeCheck) == 0 && (long) COUNTERS.getOpaque(counters, SLEEPING) != 0) {
+      // the writer thread idles: wake it only once the ring is half full (it also wakes by itself)
+      cachedHead = (long) COUNTERS.getAcquire(counters, HEAD);
       if (t + 1 - cachedHead > ring.length >> 1) {
         LockSupport.unpark(thread);
       }
@@ -210,7 +219,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         fail("interrupted while waiting for room in the trace queue");
         return false;
       }
-      cachedHead = (long) HEAD.getAcquire(this);
+      cachedHead = (long) COUNTERS.getAcquire(counters, HEAD);
     }
     return true;
   }
@@ -232,10 +241,10 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
    * (or the writer failed). Call it from the thread that calls {@code onStep}.
    */
   public void drain() {
-    long submitted = (long) TAIL.getOpaque(this);
+    long submitted = tail;
     LockSupport.unpark(thread);
     while (written < submitted && !failed && thread.isAlive()) {
-      if (sleeping) {
+      if ((long) COUNTERS.getOpaque(counters, SLEEPING) != 0) {
         LockSupport.unpark(thread);
       }
       Thread.onSpinWait();
@@ -259,8 +268,8 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     try {
       while (true) {
         boolean done = closing; // read before the tail: every step put before close() is seen
-        long h = (long) HEAD.getOpaque(this);
-        long t = (long) TAIL.getAcquire(this);
+        long h = (long) COUNTERS.getOpaque(counters, HEAD);
+        long t = (long) COUNTERS.getAcquire(counters, TAIL);
         if (h == t) {
           if (done || failed) {
             break;
@@ -268,15 +277,17 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
           if (out != null) {
             out.flush();
           }
-          sleeping = true;
-          if ((long) TAIL.getAcquire(this) == t && !closing) {
+          COUNTERS.setVolatile(counters, SLEEPING, 1L);
+          if ((long) COUNTERS.getVolatile(counters, TAIL) == t && !closing) {
             LockSupport.parkNanos(idleNanos);
             idleNanos = Math.min(idleNanos * 2, TimeUnit.MILLISECONDS.toNanos(MAX_IDLE_MILLIS));
           }
-          sleeping = false;
+          COUNTERS.setVolatile(counters, SLEEPING, 0L);
           continue;
         }
         idleNanos = 100_000;
+        // the batch [h, t): its slots are freed, and the head published, every BATCH records and at its end
+        long n = 0;
         for (; h < t; h++) {
           int i = (int) h & mask;
           Pending p = ring[i];
@@ -284,8 +295,13 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
           if (!failed) {
             write(p);
           }
-          HEAD.setRelease(this, h + 1);
+          if ((++n & (BATCH - 1)) == 0) {
+            COUNTERS.setRelease(counters, HEAD, h + 1);
+            written = recorded;
+          }
         }
+        COUNTERS.setRelease(counters, HEAD, t);
+        written = recorded;
       }
     } catch (IOException e) {
       fail("I/O error: " + e.getMessage());
@@ -298,6 +314,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     } catch (RuntimeException e) {
       fail("cannot encode a step: " + e);
     } finally {
+      written = recorded;
       endFile();
     }
   }
@@ -307,20 +324,23 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
       open(p);
     }
     Step<CoreState, CoreEffect> step = p.step();
-    byte[] event = EventCodec.encode(p.event()).toByteArray();
+    eventOut.len = 0;
+    EventCodec.encodeTo(p.event(), eventOut);
+    byte[] event = eventOut.buf;
+    int eventLen = eventOut.len;
     long mono = p.now().nanos();
     long wall = p.wallNow().epochMillis();
-    long digest = effectsDigest.digest(lastDigest, nextStep, mono, wall, event, 0, event.length, step.outcome(),
+    long digest = effectsDigest.digest(lastDigest, nextStep, mono, wall, event, 0, eventLen, step.outcome(),
         step.effects());
     int k = options.checkpointInterval();
     byte[] state = k > 0 && (nextStep + 1) % k == 0 ? digester.state(step.state()) : null;
     String reason = step.outcome() instanceof Outcome.Rejected rej ? rej.reason() : null;
     record.len = 0;
-    RecordCodec.encode(record, nextStep, mono, wall, event, digest, state, reason != null, reason, false);
+    RecordCodec.encode(record, nextStep, mono, wall, event, 0, eventLen, digest, state, reason != null, reason, false);
     writeFrame();
     lastDigest = digest;
     nextStep++;
-    written = written + 1; // only this thread writes it
+    recorded++;
     last = step.state();
     recordsInFile = true;
     if (fileBytes >= options.maxFileBytes()) {

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.core.Core;
+import dev.cairn.core.CoreEvent;
 import dev.cairn.core.CoreState;
+import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.peer.Feedback;
+import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.pex.PexEvent;
 import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.proto.trace.TraceRecord;
@@ -15,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +92,116 @@ class TraceFormatTest {
     RecordCodec.encode(out, 0, 0, 0, null, 1, state, false, null, true);
     assertThat(java.util.Arrays.copyOf(out.buf, out.len)).isEqualTo(TraceRecord.newBuilder().setEffectsDigest(1)
         .setStateDigest(ByteString.copyFrom(state)).setTrailer(true).build().toByteArray());
+  }
+
+  @Test
+  void handWrittenEventsAreProtobufsBytes() {
+    NodeId a = NodeId.of("0a".repeat(20));
+    NodeAddress at = new NodeAddress(a, "10.1.2.3", 26656);
+    NodeAddress v6 = new NodeAddress(NodeId.of("b1".repeat(20)), "2001:db8::1", 1);
+    NodeAddress portZero = new NodeAddress(a, "127.0.0.1", 0);
+    List<CoreEvent> events = new ArrayList<>(List.of(
+        new CoreEvent.Peer(new PeerEvent.Started()),
+        new CoreEvent.Peer(new PeerEvent.AddressesLearned(List.of(at, v6, portZero), at)),
+        new CoreEvent.Peer(new PeerEvent.AddressesLearned(List.of(), v6)),
+        new CoreEvent.Peer(new PeerEvent.DialRequested(at)),
+        new CoreEvent.Peer(new PeerEvent.DialSucceeded(v6)),
+        new CoreEvent.Peer(new PeerEvent.DialFailed(portZero)),
+        new CoreEvent.Peer(new PeerEvent.InboundAccepted(at)),
+        new CoreEvent.Peer(new PeerEvent.PeerDisconnected(at)),
+        new CoreEvent.Peer(new PeerEvent.PeerErrored(a)),
+        new CoreEvent.Peer(new PeerEvent.PeerReported(a, Feedback.GOOD)),
+        new CoreEvent.Peer(new PeerEvent.PeerReported(a, Feedback.BAD)),
+        new CoreEvent.Peer(new PeerEvent.PeerBanned(a, Duration.ofHours(24))),
+        new CoreEvent.Peer(new PeerEvent.PeerBanned(a, Duration.ofSeconds(3, 999_999_999))),
+        new CoreEvent.Peer(new PeerEvent.PeerBanned(a, Duration.ZERO)),
+        new CoreEvent.PeerReady(a, at),
+        new CoreEvent.PexMessage(new PexEvent.PexRequestReceived(a)),
+        new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(a, List.of(at, v6))),
+        new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(a, List.of())),
+        new CoreEvent.PexMessage(new PexEvent.PexMessageMalformed(a, "bad varint é ✓")),
+        new CoreEvent.PexMessage(new PexEvent.PexMessageMalformed(a, "")),
+        new CoreEvent.TimerFired()));
+    List<NodeAddress> many = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      many.add(new NodeAddress(a, "10.0." + (i / 100) + "." + i, 1000 + i * 200)); // 2- and 3-byte lengths
+    }
+    events.add(new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(a, many)));
+    events.add(new CoreEvent.Peer(new PeerEvent.AddressesLearned(many, at)));
+    for (SyntheticRun.Timed t : run.events()) {
+      events.add(t.event());
+    }
+    RecordCodec.Out out = new RecordCodec.Out();
+    for (CoreEvent e : events) {
+      out.len = 3; // not at the start of the buffer
+      EventCodec.encodeTo(e, out);
+      assertThat(java.util.Arrays.copyOfRange(out.buf, 3, out.len)).as(EventCodec.name(e) + " " + EventCodec.fields(e))
+          .isEqualTo(EventCodec.encode(e).toByteArray());
+    }
+  }
+
+  @Test
+  void replayReturnsStepsMismatchesAndErrorsInRecordOrder() throws Exception {
+    // the core steps ahead of the record being verified: what replay reports must not depend on it
+    List<CoreState> states = new ArrayList<>();
+    CoreState s = run.initial();
+    for (SyntheticRun.Timed t : run.events()) {
+      s = Core.step(run.config(), s, t.now(), t.wall(), t.event()).state();
+      states.add(s);
+    }
+    int at = 500; // well past the records read ahead of the first one
+    Path altered = TraceFiles.rewrite(trace, dir.resolve("altered500.trace"), l -> {
+      l.set(at, l.get(at).toBuilder().setEvent(l.get(at - 1).getEvent()).build());
+      return l;
+    });
+    try (Replay r = Replay.open(altered)) {
+      long n = 0;
+      Optional<Replay.Stepped> st = r.next();
+      for (; st.isPresent() && st.get().mismatch().isEmpty(); st = r.next()) {
+        assertThat(r.state()).isEqualTo(states.get((int) n));
+        n++;
+      }
+      assertThat(n).isEqualTo(at);
+      assertThat(st).isPresent();
+      assertThat(st.get().stepNumber()).isEqualTo(at);
+      assertThat(st.get().mismatch().get()).startsWith("step " + at + " (record " + at + " at byte offset ");
+      assertThat(r.next()).isEmpty();
+      assertThat(r.lastVerifiedStateStep()).isEqualTo(at - at % K - 1);
+    }
+    // a file cut inside record 400: the 400 records before it, then the error
+    Path cut = dir.resolve("cut400.trace");
+    byte[] all = Files.readAllBytes(trace);
+    Files.write(cut, java.util.Arrays.copyOf(all, (int) TraceFiles.offsetOf(trace, 400) + 3));
+    try (Replay r = Replay.open(cut)) {
+      long n = 0;
+      TraceFormatException thrown = null;
+      try {
+        for (var x = r.next(); x.isPresent(); x = r.next()) {
+          assertThat(x.get().mismatch()).isEmpty();
+          n++;
+        }
+      } catch (TraceFormatException e) {
+        thrown = e;
+      }
+      assertThat(n).isEqualTo(400);
+      assertThat(thrown).isNotNull();
+      assertThat(thrown.getMessage()).contains("truncated: record 400 at byte offset");
+      assertThat(r.state()).isEqualTo(states.get(399));
+    }
+    // closed part-way: the stepping thread stops, and a new replay of the same file runs to its end
+    try (Replay r = Replay.open(trace)) {
+      for (int i = 0; i < 10; i++) {
+        assertThat(r.next().orElseThrow().mismatch()).isEmpty();
+      }
+    }
+    try (Replay r = Replay.open(trace)) {
+      long n = 0;
+      while (r.next().isPresent()) {
+        n++;
+      }
+      assertThat(n).isEqualTo(STEPS);
+      assertThat(r.endMismatch()).isEmpty();
+    }
   }
 
   @Test
