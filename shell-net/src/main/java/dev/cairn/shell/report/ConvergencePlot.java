@@ -10,13 +10,9 @@ import java.awt.geom.Ellipse2D;
 import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * How a testnet converged, as a line chart over time: on the left axis the number of non-seed
@@ -59,13 +55,7 @@ public final class ConvergencePlot {
   }
 
   public byte[] png() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image(), "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("PNG encoding into memory failed", e);
-    }
-    return out.toByteArray();
+    return Png.encode(image());
   }
 
   public BufferedImage image() {

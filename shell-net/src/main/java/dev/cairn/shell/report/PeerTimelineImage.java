@@ -12,13 +12,9 @@ import java.awt.RenderingHints;
 import java.awt.geom.Line2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import javax.imageio.ImageIO;
 
 /**
  * A {@link PeerTimeline} as a PNG: one lane per peer (persistent peers in bold), bars for the
@@ -63,13 +59,7 @@ public final class PeerTimelineImage {
   }
 
   public byte[] png() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image(), "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("PNG encoding into memory failed", e);
-    }
-    return out.toByteArray();
+    return Png.encode(image());
   }
 
   /** The x coordinate of a time in seconds. */

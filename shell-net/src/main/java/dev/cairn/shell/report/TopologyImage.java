@@ -11,11 +11,7 @@ import java.awt.geom.Line2D;
 import java.awt.geom.Path2D;
 import java.awt.geom.QuadCurve2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * The topology of one snapshot as a picture: nodes on a circle in node-ID order (seeds larger
@@ -53,13 +49,7 @@ public final class TopologyImage {
   }
 
   public byte[] png() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image(), "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("PNG encoding into memory failed", e);
-    }
-    return out.toByteArray();
+    return Png.encode(image());
   }
 
   public BufferedImage image() {

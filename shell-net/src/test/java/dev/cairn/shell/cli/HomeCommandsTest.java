@@ -7,8 +7,6 @@ import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.store.AddrBookFile;
 import dev.cairn.shell.trace.TraceReader;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +18,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cairn init}, {@code show-node-id} and {@code start} on a real home directory, run
@@ -33,16 +30,8 @@ class HomeCommandsTest {
 
   @TempDir Path home;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cairn.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static CliRun.Result run(String... args) {
+    return CliRun.cairn(args);
   }
 
   private Path config() {
@@ -57,7 +46,7 @@ class HomeCommandsTest {
     return home.resolve("config").resolve("addrbook.json");
   }
 
-  private Run init(String... extra) {
+  private CliRun.Result init(String... extra) {
     String[] args = Stream.concat(Stream.of("init", "--home", home.toString()), Stream.of(extra))
         .toArray(String[]::new);
     return run(args);
@@ -77,7 +66,7 @@ class HomeCommandsTest {
 
   @Test
   void initCreatesTheHomeAndRefusesToOverwriteIt() throws Exception {
-    Run first = init("--network", "test-chain");
+    CliRun.Result first = init("--network", "test-chain");
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(config()).isRegularFile();
     assertThat(nodeKey()).isRegularFile();
@@ -89,7 +78,7 @@ class HomeCommandsTest {
 
     byte[] configBefore = Files.readAllBytes(config());
     byte[] keyBefore = Files.readAllBytes(nodeKey());
-    Run again = init("--network", "other-chain");
+    CliRun.Result again = init("--network", "other-chain");
     assertThat(again.exit()).isNotZero();
     assertThat(again.err()).contains(config().toString()).contains("already exists").contains("--force");
     assertThat(Files.readAllBytes(config())).isEqualTo(configBefore);
@@ -98,7 +87,7 @@ class HomeCommandsTest {
 
   @Test
   void initWithoutAChainIdStopsNamingTheKeyAndCreatesNothing() throws Exception {
-    Run r = init();
+    CliRun.Result r = init();
     assertThat(r.exit()).isNotZero();
     assertThat(r.err()).contains("network").contains("chain ID");
     assertThat(config()).doesNotExist();
@@ -111,7 +100,7 @@ class HomeCommandsTest {
     byte[] keyBefore = Files.readAllBytes(nodeKey());
     String configBefore = Files.readString(config());
 
-    Run forced = init("--force", "--network", "second-chain", "--moniker", "renamed");
+    CliRun.Result forced = init("--force", "--network", "second-chain", "--moniker", "renamed");
     assertThat(forced.exit()).as(forced.err()).isZero();
     String configAfter = Files.readString(config());
     assertThat(configAfter).isNotEqualTo(configBefore).contains("second-chain").contains("renamed")
@@ -123,12 +112,12 @@ class HomeCommandsTest {
 
   @Test
   void showNodeIdPrintsTheIdOfTheKey() throws Exception {
-    Run missing = run("show-node-id", "--home", home.toString());
+    CliRun.Result missing = run("show-node-id", "--home", home.toString());
     assertThat(missing.exit()).isNotZero();
     assertThat(missing.err()).contains("node_key.json").contains("cairn init");
 
     assertThat(init("--network", "test-chain").exit()).isZero();
-    Run shown = run("show-node-id", "--home", home.toString());
+    CliRun.Result shown = run("show-node-id", "--home", home.toString());
     assertThat(shown.exit()).as(shown.err()).isZero();
     String id = NodeKey.load(nodeKey()).id().hex();
     assertThat(shown.out().strip()).isEqualTo(id).matches("[0-9a-f]{40}");
@@ -153,7 +142,7 @@ class HomeCommandsTest {
       byte[] bytes = c.content().getBytes(StandardCharsets.UTF_8);
       Files.write(addrBook(), bytes);
       List<Path> before = listConfigDir();
-      Run r = run("start", "--home", home.toString(), "--duration", "5s");
+      CliRun.Result r = run("start", "--home", home.toString(), "--duration", "5s");
       assertThat(r.exit()).as("exit of start with addrbook %s", c.problem()).isNotZero();
       assertThat(r.err()).contains("addrbook.json").contains(c.problem());
       assertThat(r.err().lines().toList()).as("one line, no stack trace: " + r.err()).hasSize(1);
@@ -175,7 +164,7 @@ class HomeCommandsTest {
       String broken = valid.replaceFirst("(?m)^" + bad.key() + " = .*$", bad.line());
       assertThat(broken).as("config.toml has a %s line", bad.key()).isNotEqualTo(valid);
       Files.writeString(config(), broken);
-      Run r = run("start", "--home", home.toString(), "--duration", "5s");
+      CliRun.Result r = run("start", "--home", home.toString(), "--duration", "5s");
       assertThat(r.exit()).as(bad.line()).isNotZero();
       assertThat(r.err()).as(bad.line()).contains(bad.key()).contains("config.toml");
       assertThat(r.out()).doesNotContain("\"started\"");
@@ -189,7 +178,7 @@ class HomeCommandsTest {
     useFreeLoopbackPort();
     String id = NodeKey.load(nodeKey()).id().hex();
     for (int i = 0; i < 2; i++) { // the second start reads what the first one wrote
-      Run r = run("start", "--home", home.toString(), "--duration", "300ms");
+      CliRun.Result r = run("start", "--home", home.toString(), "--duration", "300ms");
       assertThat(r.exit()).as(r.err()).isZero();
       List<JsonNode> lines = r.out().lines().map(HomeCommandsTest::json).toList();
       assertThat(lines).extracting(n -> n.get("event").asText()).containsExactly("started", "stopped");
@@ -210,7 +199,7 @@ class HomeCommandsTest {
         .contains("trace_file = \"data/node.trace\"").contains("trace_checkpoint_interval = 7");
     Files.writeString(config(), traced);
 
-    Run r = run("start", "--home", home.toString(), "--duration", "300ms");
+    CliRun.Result r = run("start", "--home", home.toString(), "--duration", "300ms");
 
     assertThat(r.exit()).as(r.err()).isZero();
     Path trace = home.resolve("data").resolve("node.trace");

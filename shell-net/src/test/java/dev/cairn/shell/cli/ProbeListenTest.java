@@ -25,16 +25,8 @@ class ProbeListenTest {
   private Thread listen;
   private String listenerAddress;
 
-  record Run(int exit, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cairn.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static CliRun.Result run(String... args) {
+    return CliRun.cairn(args);
   }
 
   @BeforeEach
@@ -78,7 +70,7 @@ class ProbeListenTest {
 
   @Test
   void probePrintsNodeInfoAndTheListenersAddresses() throws Exception {
-    Run r = run("probe", listenerAddress, "--network", "probe-chain");
+    CliRun.Result r = run("probe", listenerAddress, "--network", "probe-chain");
     assertThat(r.exit()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
     assertThat(lines).hasSize(2);
@@ -112,13 +104,13 @@ class ProbeListenTest {
 
   @Test
   void probeFailures_exitNonZeroWithOneLineNamingTheReason() throws Exception {
-    Run wrongNet = run("probe", listenerAddress, "--network", "other-chain");
+    CliRun.Result wrongNet = run("probe", listenerAddress, "--network", "other-chain");
     assertThat(wrongNet.exit()).isNotZero();
     assertThat(wrongNet.err().lines().toList()).hasSize(1);
     assertThat(wrongNet.err()).contains("WRONG_NETWORK").contains("other-chain");
 
     String wrongId = "2d6ea4296e321edc08897614e2a24c4bc3e71d63@" + listenerAddress.substring(41);
-    Run mismatch = run("probe", wrongId, "--network", "probe-chain");
+    CliRun.Result mismatch = run("probe", wrongId, "--network", "probe-chain");
     assertThat(mismatch.exit()).isNotZero();
     assertThat(mismatch.err()).contains("ID_MISMATCH").contains("2d6ea4296e321edc08897614e2a24c4bc3e71d63");
 
@@ -126,12 +118,12 @@ class ProbeListenTest {
     try (ServerSocket s = new ServerSocket(0)) {
       closedPort = s.getLocalPort();
     }
-    Run refused = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + closedPort,
+    CliRun.Result refused = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + closedPort,
         "--network", "probe-chain");
     assertThat(refused.exit()).isNotZero();
     assertThat(refused.err()).contains("refused");
 
-    Run bad = run("probe", "not-an-address", "--network", "probe-chain");
+    CliRun.Result bad = run("probe", "not-an-address", "--network", "probe-chain");
     assertThat(bad.exit()).isNotZero();
     assertThat(bad.err()).contains("invalid address");
   }
@@ -148,7 +140,7 @@ class ProbeListenTest {
         }
       });
       acceptor.start();
-      Run r = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + silent.getLocalPort(),
+      CliRun.Result r = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + silent.getLocalPort(),
           "--network", "probe-chain", "--handshake-timeout", "300ms");
       assertThat(r.exit()).isNotZero();
       assertThat(r.err()).contains("HANDSHAKE_TIMEOUT");

@@ -11,15 +11,13 @@ import dev.cairn.core.Step;
 import dev.cairn.core.peer.Direction;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
-import dev.cairn.shell.cli.Cairn;
+import dev.cairn.shell.cli.CliRun;
 import dev.cairn.shell.report.PeerTimeline.Activity;
 import dev.cairn.shell.report.PeerTimeline.Lane;
 import dev.cairn.shell.report.PeerTimeline.MarkKind;
 import dev.cairn.shell.report.PeerTimeline.Segment;
 import dev.cairn.shell.trace.SyntheticRun;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +29,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code cairn trace timeline}: the lanes agree with the core's own state at several steps of a
@@ -114,15 +111,8 @@ class PeerTimelineTest {
     }
   }
 
-  record Run(int exit, String out, String err) {}
-
-  static Run cairn(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cairn.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+  static CliRun.Result cairn(String... args) {
+    return CliRun.cairn(args);
   }
 
   @Test
@@ -131,7 +121,7 @@ class PeerTimelineTest {
     run.record(trace, 256);
     Path png = dir.resolve("t.png");
 
-    Run r = cairn("trace", "timeline", trace.toString(), "--out", png.toString(), "--lanes", "12");
+    CliRun.Result r = cairn("trace", "timeline", trace.toString(), "--out", png.toString(), "--lanes", "12");
 
     assertThat(r.exit()).as(r.err()).isZero();
     BufferedImage image = ImageIO.read(png.toFile());
@@ -152,13 +142,13 @@ class PeerTimelineTest {
   void peerAndStepRangeNarrowTheTimeline() throws Exception {
     Path trace = dir.resolve("narrow.trace");
     run.record(trace, 0);
-    Run range = cairn("trace", "timeline", trace.toString(), "--out", dir.resolve("a.png").toString(), "--lanes", "1000",
+    CliRun.Result range = cairn("trace", "timeline", trace.toString(), "--out", dir.resolve("a.png").toString(), "--lanes", "1000",
         "--from", "100", "--to", "900");
     List<String> peers = range.out().lines().filter(l -> !l.startsWith("#")).toList();
     assertThat(peers).hasSizeGreaterThan(2);
     String someone = peers.get(peers.size() / 2).substring(0, 40);
 
-    Run one = cairn("trace", "timeline", trace.toString(), "--out", dir.resolve("b.png").toString(),
+    CliRun.Result one = cairn("trace", "timeline", trace.toString(), "--out", dir.resolve("b.png").toString(),
         "--peer", someone.substring(0, 10), "--from", "100", "--to", "900");
 
     assertThat(one.exit()).as(one.err()).isZero();
@@ -171,13 +161,13 @@ class PeerTimelineTest {
   void aBrokenFileOrAnEmptyRangeStopsWithExitTwoAndAMessage() throws Exception {
     Path trace = dir.resolve("short.trace");
     run.record(trace, 0);
-    Run range = cairn("trace", "timeline", trace.toString(), "--from", "999999");
+    CliRun.Result range = cairn("trace", "timeline", trace.toString(), "--from", "999999");
     assertThat(range.exit()).isEqualTo(2);
     assertThat(range.err()).contains("no step of").contains("999999");
 
     Path junk = dir.resolve("junk.trace");
     Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-    Run broken = cairn("trace", "timeline", junk.toString());
+    CliRun.Result broken = cairn("trace", "timeline", junk.toString());
     assertThat(broken.exit()).isEqualTo(2);
     assertThat(broken.err()).startsWith("cairn trace: ").contains("junk.trace");
     assertThat(dir.resolve("junk.trace.png")).doesNotExist();

@@ -7,7 +7,7 @@ import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookKey;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.proto.trace.TraceRecord;
-import dev.cairn.shell.cli.Cairn;
+import dev.cairn.shell.cli.CliRun;
 import dev.cairn.shell.config.ConfigLoader;
 import dev.cairn.shell.config.NodeConfig;
 import dev.cairn.shell.crypto.NodeKey;
@@ -19,8 +19,6 @@ import dev.cairn.shell.node.Node;
 import dev.cairn.shell.p2p.HostResolver;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import picocli.CommandLine;
 
 /** Helpers for trace tests: loopback node settings, reading and rewriting trace files, running the CLI. */
 final class TraceFiles {
@@ -115,12 +112,7 @@ final class TraceFiles {
   record Run(int code, String out, String err) {}
 
   static Run cairn(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cl = Cairn.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+    CliRun.Result r = CliRun.cairn(args);
+    return new Run(r.exit(), r.out(), r.err());
   }
 }
