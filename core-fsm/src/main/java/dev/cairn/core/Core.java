@@ -68,23 +68,15 @@ public final class Core {
   /** One composed transition. Never throws for an impossible event: it is {@code Rejected}, state unchanged. */
   public static Step<CoreState, CoreEffect> step(
       CoreConfig cfg, CoreState s, MonoTime now, WallTime wallNow, CoreEvent event) {
-    return traced(cfg, s, now, wallNow, event).step();
+    Composition c = new Composition(cfg, s, now, wallNow, false);
+    return c.run(event);
   }
 
   /** {@link #step}, with the sub-steps it was made of. */
   public static Traced traced(CoreConfig cfg, CoreState s, MonoTime now, WallTime wallNow, CoreEvent event) {
-    Composition c = new Composition(cfg, s, now, wallNow);
-    Optional<String> rejected = switch (event) {
-      case CoreEvent.Peer e -> c.first(e.event(), Optional.empty());
-      case CoreEvent.PeerReady e -> c.first(new PeerEvent.PeerReady(e.peer()), Optional.of(e.listenAddress()));
-      case CoreEvent.PexMessage e -> c.firstPex(e.event());
-      case CoreEvent.TimerFired e -> c.timers();
-    };
-    if (rejected.isPresent()) {
-      return new Traced(Step.rejected(s, rejected.get()), c.subSteps);
-    }
-    c.drain();
-    return new Traced(Step.accepted(c.s, c.out), c.subSteps);
+    Composition c = new Composition(cfg, s, now, wallNow, true);
+    Step<CoreState, CoreEffect> step = c.run(event);
+    return new Traced(step, c.subSteps);
   }
 
   /** The earliest armed timer of either machine; the shell keeps exactly one wake-up scheduled at it. */
@@ -114,15 +106,33 @@ public final class Core {
     final WallTime wallNow;
     CoreState s;
     final List<CoreEffect> out = new ArrayList<>();
-    final List<SubStep> subSteps = new ArrayList<>();
+    /** The sub-steps taken, when {@link Core#traced} asked for them (null for {@link Core#step}). */
+    final List<SubStep> subSteps;
     final Deque<Work> queue = new ArrayDeque<>();
+    int taken; // sub-steps taken, the loop guard
     Optional<NodeAddress> listenAddress = Optional.empty();
 
-    Composition(CoreConfig cfg, CoreState s, MonoTime now, WallTime wallNow) {
+    Composition(CoreConfig cfg, CoreState s, MonoTime now, WallTime wallNow, boolean traced) {
       this.cfg = cfg;
       this.s = s;
       this.now = now;
       this.wallNow = wallNow;
+      this.subSteps = traced ? new ArrayList<>() : null;
+    }
+
+    Step<CoreState, CoreEffect> run(CoreEvent event) {
+      CoreState before = s;
+      Optional<String> rejected = switch (event) {
+        case CoreEvent.Peer e -> first(e.event(), Optional.empty());
+        case CoreEvent.PeerReady e -> first(new PeerEvent.PeerReady(e.peer()), Optional.of(e.listenAddress()));
+        case CoreEvent.PexMessage e -> firstPex(e.event());
+        case CoreEvent.TimerFired e -> timers();
+      };
+      if (rejected.isPresent()) {
+        return Step.rejected(before, rejected.get());
+      }
+      drain();
+      return Step.accepted(s, out);
     }
 
     /** The shell's PeerManager event; its rejection rejects the composed step. */
@@ -156,7 +166,7 @@ public final class Core {
 
     void drain() {
       while (!queue.isEmpty()) {
-        if (subSteps.size() > MAX_SUB_STEPS) {
+        if (taken > MAX_SUB_STEPS) {
           throw new IllegalStateException("more than " + MAX_SUB_STEPS + " sub-steps in one step");
         }
         switch (queue.poll()) {
@@ -171,7 +181,10 @@ public final class Core {
     Optional<String> peerManager(PeerEvent e) {
       PeerState before = s.peer();
       Step<PeerState, PeerEffect> st = PeerManager.step(cfg.peer(), before, now, wallNow, e);
-      subSteps.add(new SubStep.PeerManagerStep(before, e, st));
+      taken++;
+      if (subSteps != null) {
+        subSteps.add(new SubStep.PeerManagerStep(before, e, st));
+      }
       if (st.outcome() instanceof Outcome.Rejected r) {
         return Optional.of(r.reason());
       }
@@ -203,7 +216,10 @@ public final class Core {
       PexState before = s.pex();
       PeerView view = new PeerView(cfg.peer(), s.peer());
       Step<PexState, PexEffect> st = Pex.step(cfg.pex(), before, view, now, wallNow, e);
-      subSteps.add(new SubStep.PexStep(new PexTransition(cfg.pex(), view, before, now, wallNow, e, st)));
+      taken++;
+      if (subSteps != null) {
+        subSteps.add(new SubStep.PexStep(new PexTransition(cfg.pex(), view, before, now, wallNow, e, st)));
+      }
       if (st.outcome() instanceof Outcome.Rejected r) {
         return Optional.of(r.reason());
       }

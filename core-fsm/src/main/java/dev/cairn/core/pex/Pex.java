@@ -31,10 +31,14 @@ import dev.cairn.core.pex.PexEvent.PexRequestReceived;
 import dev.cairn.core.pex.PexEvent.Started;
 import dev.cairn.core.pex.PexEvent.TimerFired;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import org.pcollections.PSortedMap;
+import org.pcollections.PSortedSet;
 
 /**
  * PEX on channel 0x00 as one pure function: CometBFT v0.34's reactor ({@code p2p/pex/pex_reactor.go})
@@ -459,6 +463,48 @@ public final class Pex {
         && !bc.ourAddresses().contains(ka.addr()) && !book.isBanned(id, wallNow);
   }
 
+  /**
+   * {@link #answerable} for the many entries of one selection, with its set look-ups decided once:
+   * an empty set of private IDs is not searched, our addresses only when one of them has an ID
+   * other than ours (ours is refused before), and the IDs banned at {@code wallNow} are collected
+   * once into a hash set when there are few (membership only, never iterated). The same answer
+   * as {@link #answerable} for every entry; what the sampler calls per drawn entry.
+   */
+  static Predicate<KnownAddress> answerableTo(BookConfig bc, AddressBook book, WallTime wallNow, NodeId requester,
+      int probes) {
+    NodeId self = bc.self();
+    PSortedSet<NodeId> privateIds = bc.privateIds().isEmpty() ? null : bc.privateIds();
+    PSortedSet<NodeAddress> ours = null;
+    for (NodeAddress a : bc.ourAddresses()) {
+      if (!a.id().equals(self)) {
+        ours = bc.ourAddresses();
+        break;
+      }
+    }
+    PSortedSet<NodeAddress> ourAddresses = ours;
+    PSortedMap<NodeId, KnownAddress> bans = book.bans();
+    Set<NodeId> banned;
+    if (bans.isEmpty()) {
+      banned = Set.of();
+    } else if (bans.size() <= 2 * probes) {
+      banned = new HashSet<>();
+      for (KnownAddress b : bans.values()) {
+        if (b.lastBanTime().isAfter(wallNow)) {
+          banned.add(b.id());
+        }
+      }
+    } else {
+      banned = null; // many bans: search the book's map per entry
+    }
+    return ka -> {
+      NodeId id = ka.id();
+      return !id.equals(requester) && !id.equals(self)
+          && (privateIds == null || !privateIds.contains(id))
+          && (ourAddresses == null || !ourAddresses.contains(ka.addr()))
+          && (banned != null ? !banned.contains(id) : !book.isBanned(id, wallNow));
+    };
+  }
+
   // ---------------------------------------------------------------- the transaction of one step
 
   /** The state and effects being built by one step; local to it, so the step stays pure. */
@@ -517,7 +563,8 @@ public final class Pex {
         Optional<Integer> biasTowardsNew) {
       BookConfig bc = view.config().book();
       AddressBook book = view.state().book();
-      Predicate<KnownAddress> allowed = ka -> answerable(bc, book, wallNow, requester, ka);
+      Predicate<KnownAddress> allowed =
+          answerableTo(bc, book, wallNow, requester, AddressBook.selectionSize(book.size()));
       Selection sel = biasTowardsNew.isPresent()
           ? book.selectionWithBias(bc, biasTowardsNew.get(), s.prng(), allowed)
           : book.selection(bc, s.prng(), allowed);
