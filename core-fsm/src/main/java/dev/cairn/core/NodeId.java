@@ -46,6 +46,21 @@ public record NodeId(String hex) implements Comparable<NodeId> {
     return true;
   }
 
+  /**
+   * The first 16 hex digits as an unsigned number, computed on each call. Two IDs whose prefixes
+   * differ compare as their prefixes do ({@link Long#compareUnsigned}): hex digits sort as their
+   * values. Sorted structures keep it beside an ID to compare without reading the ID's text.
+   */
+  public long prefix() {
+    long p = 0;
+    for (int i = 0; i < 16; i++) {
+      int c = hex.charAt(i);
+      // '0'..'9' are 0x30..0x39, 'a'..'f' 0x61..0x66 (the constructor admits no other character)
+      p = (p << 4) | ((c & 0xf) + 9 * (c >>> 6));
+    }
+    return p;
+  }
+
   @Override
   public int compareTo(NodeId other) {
     return hex.compareTo(other.hex);

@@ -104,7 +104,7 @@ public record AddressBook(
    */
   public static AddressBook restore(
       BookConfig cfg, BookKey key, List<KnownAddress> entries, List<KnownAddress> banned) {
-    Draft d = new Draft(empty(key));
+    Draft d = new Draft(empty(key), cfg);
     // One object per distinct address: a file repeats the same few hundred sources thousands of
     // times, and most sources are entries themselves (local to this call, never iterated).
     Map<NodeAddress, NodeAddress> canonical = new TreeMap<>();
@@ -215,7 +215,7 @@ public record AddressBook(
    * expired ban of the ID is lifted and the banned entry comes back.
    */
   public AddResult add(BookConfig cfg, NodeAddress addr, NodeAddress src, WallTime now, Prng prng) {
-    Draft d = new Draft(this);
+    Draft d = new Draft(this, cfg);
     Added a = d.add(cfg, addr, new Source(cfg, key, src), now, prng);
     return new AddResult(d.book(), a.prng(), a.outcome());
   }
@@ -232,7 +232,7 @@ public record AddressBook(
    */
   public AddAllResult addAll(
       BookConfig cfg, List<NodeAddress> addrs, NodeAddress src, WallTime now, Prng prng) {
-    Draft d = new Draft(this);
+    Draft d = new Draft(this, cfg);
     d.forgotten = new ArrayList<>();
     Source source = new Source(cfg, key, src);
     List<AddOutcome> outcomes = new ArrayList<>(addrs.size());
@@ -402,9 +402,10 @@ public record AddressBook(
 
   /** v0.34 {@code MarkAttempt}: one more failed dial at {@code now}. Unknown IDs: unchanged. */
   public AddressBook markAttempt(NodeId id, WallTime now) {
-    KnownAddress ka = lookup.get(id);
+    long p = IdTrie.prefix(id);
+    KnownAddress ka = lookup.get(id, p);
     if (ka != null) {
-      return withEntryReplaced(ka, ka.withAttempt(now));
+      return withEntryReplaced(ka, ka.withAttempt(now), p);
     }
     KnownAddress banned = bans.get(id);
     if (banned != null) {
@@ -421,23 +422,24 @@ public record AddressBook(
    * banned IDs: unchanged.
    */
   public AddressBook markGood(BookConfig cfg, NodeId id, WallTime now) {
-    KnownAddress ka = lookup.get(id);
+    long p = IdTrie.prefix(id);
+    KnownAddress ka = lookup.get(id, p);
     if (ka == null) {
       return this;
     }
     KnownAddress good = ka.withSuccess(now);
     if (good.isOld()) {
-      return withEntryReplaced(ka, good);
+      return withEntryReplaced(ka, good, p);
     }
     int oldIdx = Placement.oldBucket(cfg, key, ka.addr());
     Bucket target = oldBuckets.get(oldIdx);
-    int at = target.indexOf(id);
+    int at = target.indexOf(id, p);
     if (target.size() < cfg.oldBucketSize() && at < 0) {
       // room in its old bucket (nothing demoted): leave each new bucket, join the old one
       BucketTable nt = newBuckets;
-      for (int idx : ka.buckets()) {
+      for (int idx : bucketsOf(ka)) {
         Bucket b = nt.get(idx);
-        int i = b.indexOf(id);
+        int i = b.indexOf(id, p);
         if (i < 0) { // not where the entry says (a broken book): the general edit
           nt = null;
           break;
@@ -445,14 +447,15 @@ public record AddressBook(
         nt = nt.with(idx, b.withoutAt(i));
       }
       if (nt != null) {
-        KnownAddress promoted =
-            good.withType(BucketType.OLD).withBuckets(KnownAddress.singleton(oldIdx));
-        return new AddressBook(key, lookup.plus(promoted), nt,
-            oldBuckets.with(oldIdx, target.withInsertedAt(-(at + 1), promoted)), bans,
+        KnownAddress promoted = new KnownAddress(good.addr(), good.src(),
+            KnownAddress.singleton(oldIdx), BucketType.OLD, good.attempts(), good.lastAttempt(),
+            good.lastSuccess(), good.lastBanTime());
+        return new AddressBook(key, lookup.replaced(ka, promoted, p), nt,
+            oldBuckets.with(oldIdx, target.withInsertedAt(-(at + 1), promoted, p)), bans,
             nNew - 1, nOld + 1);
       }
     }
-    Draft d = new Draft(this);
+    Draft d = new Draft(this, cfg);
     d.moveToOld(cfg, good, oldIdx, now);
     return d.book();
   }
@@ -462,11 +465,11 @@ public record AddressBook(
    * buckets (only its record changed): its slot in each of its buckets is replaced in place of
    * a general edit.
    */
-  private AddressBook withEntryReplaced(KnownAddress was, KnownAddress next) {
+  private AddressBook withEntryReplaced(KnownAddress was, KnownAddress next, long p) {
     BucketTable t = was.isNew() ? newBuckets : oldBuckets;
-    for (int idx : was.buckets()) {
+    for (int idx : bucketsOf(was)) {
       Bucket b = t.get(idx);
-      int i = b.indexOf(was.id());
+      int i = b.indexOf(was.id(), p);
       if (i < 0) { // not where the entry says (a broken book): the general edit
         Draft d = new Draft(this);
         d.put(next);
@@ -474,7 +477,7 @@ public record AddressBook(
       }
       t = t.with(idx, b.withEntryAt(i, next));
     }
-    IdTrie l = lookup.plus(next);
+    IdTrie l = lookup.replaced(was, next, p);
     return was.isNew()
         ? new AddressBook(key, l, t, oldBuckets, bans, nNew, nOld)
         : new AddressBook(key, l, newBuckets, t, bans, nNew, nOld);
@@ -845,6 +848,24 @@ public record AddressBook(
     return lo;
   }
 
+  /**
+   * The bucket indices of {@code ka} in ascending order, as an array: most entries are in one
+   * bucket, read without an iterator over the set.
+   */
+  private static int[] bucketsOf(KnownAddress ka) {
+    PSortedSet<Integer> b = ka.buckets();
+    int n = b.size();
+    if (n == 1) {
+      return new int[] {b.first()};
+    }
+    int[] out = new int[n];
+    int i = 0;
+    for (int idx : b) {
+      out[i++] = idx;
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- editing
 
   /**
@@ -856,7 +877,8 @@ public record AddressBook(
   private static final class Draft {
     private final AddressBook base;
     private final BookKey key;
-    private IdTrie lookup;
+    /** The ID lookup, edited in place for the nodes this operation created. */
+    private final IdTrie.Editor lookup;
     private final TableDraft newBuckets;
     private final TableDraft oldBuckets;
     private PSortedMap<NodeId, KnownAddress> bans;
@@ -866,23 +888,28 @@ public record AddressBook(
     private List<NodeId> forgotten;
 
     Draft(AddressBook b) {
+      this(b, null);
+    }
+
+    /** A draft of {@code b}; {@code cfg}, when given, sizes the arrays of touched buckets. */
+    Draft(AddressBook b, BookConfig cfg) {
       base = b;
       key = b.key;
-      lookup = b.lookup;
-      newBuckets = new TableDraft(b.newBuckets);
-      oldBuckets = new TableDraft(b.oldBuckets);
+      lookup = new IdTrie.Editor(b.lookup);
+      newBuckets = new TableDraft(b.newBuckets, cfg == null ? 0 : cfg.newBucketSize());
+      oldBuckets = new TableDraft(b.oldBuckets, cfg == null ? 0 : cfg.oldBucketSize());
       bans = b.bans;
       nNew = b.nNew;
       nOld = b.nOld;
     }
 
-    /** The edited book; the base book itself when nothing was edited. */
+    /** The edited book; the base book itself when nothing was edited. Ends the draft. */
     AddressBook book() {
-      if (lookup == base.lookup && bans == base.bans && !newBuckets.isTouched()
+      if (!lookup.isChanged() && bans == base.bans && !newBuckets.isTouched()
           && !oldBuckets.isTouched()) {
         return base;
       }
-      return new AddressBook(key, lookup, newBuckets.table(), oldBuckets.table(), bans, nNew, nOld);
+      return new AddressBook(key, lookup.trie(), newBuckets.table(), oldBuckets.table(), bans, nNew, nOld);
     }
 
     TableDraft table(BucketType t) {
@@ -916,9 +943,10 @@ public record AddressBook(
       if (ban != null && liftBan(cfg, ban, now)) {
         return new Added(AddOutcome.ADDED, prng);
       }
-      KnownAddress known = lookup.get(addr.id());
+      long p = IdTrie.prefix(addr.id());
+      KnownAddress known = lookup.get(addr.id(), p);
       if (known == null) {
-        addToNewBucket(cfg, KnownAddress.fresh(addr, src.addr, now), src.newBucket(ip), now);
+        addToNewBucket(cfg, KnownAddress.fresh(addr, src.addr, now), src.newBucket(ip), now, p);
         return new Added(AddOutcome.ADDED, prng);
       }
       if (known.isOld()) {
@@ -937,21 +965,31 @@ public record AddressBook(
       if (known.buckets().contains(idx)) {
         return new Added(AddOutcome.ALREADY_KNOWN, draw.next());
       }
-      addToNewBucket(cfg, known, idx, now);
+      addToNewBucket(cfg, known, idx, now, p);
       return new Added(AddOutcome.ADDED_BUCKET_REFERENCE, draw.next());
     }
 
     /** Stores {@code ka} in the lookup and in every bucket it lists (replacing its old value). */
     void put(KnownAddress ka) {
-      lookup = lookup.plus(ka);
+      put(ka, IdTrie.prefix(ka.id()));
+    }
+
+    /** {@link #put(KnownAddress)} of an entry whose ID's {@link IdTrie#prefix} is {@code p}. */
+    void put(KnownAddress ka, long p) {
+      lookup.plus(ka, p);
       TableDraft t = table(ka.type());
-      for (int idx : ka.buckets()) {
-        t.put(idx, ka);
+      for (int idx : bucketsOf(ka)) {
+        t.put(idx, ka, p);
       }
     }
 
     /** v0.34 {@code addToNewBucket}, making room first: {@code ka} is new, current or fresh. */
     void addToNewBucket(BookConfig cfg, KnownAddress ka, int idx, WallTime now) {
+      addToNewBucket(cfg, ka, idx, now, IdTrie.prefix(ka.id()));
+    }
+
+    /** {@link #addToNewBucket(BookConfig, KnownAddress, int, WallTime)}; {@code p}: {@link IdTrie#prefix} of its ID. */
+    void addToNewBucket(BookConfig cfg, KnownAddress ka, int idx, WallTime now, long p) {
       if (ka.buckets().contains(idx)) {
         return;
       }
@@ -961,35 +999,36 @@ public record AddressBook(
       if (ka.buckets().isEmpty()) {
         nNew++;
       }
-      put(ka.plusBucket(idx));
+      put(ka.plusBucket(idx), p);
     }
 
     /** v0.34 {@code expireNew}: drop the first bad entry in ID order, else the oldest. */
     void expireNew(int idx, WallTime now) {
       int at = newBuckets.expiryIndex(idx, now);
       KnownAddress ka = newBuckets.get(idx, at);
+      long p = newBuckets.prefixAt(idx, at);
       newBuckets.removeAt(idx, at);
       if (ka.buckets().size() == 1) { // its last bucket: the entry leaves the book
-        lookup = lookup.minus(ka.id());
+        lookup.minus(ka.id(), p);
         nNew--;
         if (forgotten != null) {
           forgotten.add(ka.id());
         }
       } else {
-        put(ka.minusBucket(idx));
+        put(ka.minusBucket(idx), p);
       }
     }
 
     /** Removes the entry from all its buckets and from the book. */
     void removeEverywhere(KnownAddress ka) {
       removeFromBuckets(ka);
-      lookup = lookup.minus(ka.id());
+      lookup.minus(ka.id());
     }
 
     /** Removes the entry from all its buckets; the caller puts it back or drops it from the lookup. */
     private void removeFromBuckets(KnownAddress ka) {
       TableDraft t = table(ka.type());
-      for (int idx : ka.buckets()) {
+      for (int idx : bucketsOf(ka)) {
         t.remove(idx, ka.id());
       }
       count(ka.type(), -1);

@@ -21,18 +21,25 @@ public final class Bucket {
 
   private static final long[] NO_TIMES = new long[0];
 
-  static final Bucket EMPTY = new Bucket(new KnownAddress[0], NO_TIMES, NO_TIMES);
+  static final Bucket EMPTY = new Bucket(new KnownAddress[0], NO_TIMES, NO_TIMES, NO_TIMES);
 
   private final KnownAddress[] entries;
   /** {@code entries[i].lastAttempt()} in epoch ms. */
   private final long[] attempted;
   /** {@code entries[i].badFrom()}. */
   private final long[] badFrom;
+  /**
+   * The first 16 hex digits of {@code entries[i].id()} as an unsigned number ({@link
+   * IdTrie#prefix}), ascending: a search by ID compares these and reads an entry's ID only when
+   * they are equal.
+   */
+  private final long[] ids;
 
-  private Bucket(KnownAddress[] entries, long[] attempted, long[] badFrom) {
+  private Bucket(KnownAddress[] entries, long[] attempted, long[] badFrom, long[] ids) {
     this.entries = entries;
     this.attempted = attempted;
     this.badFrom = badFrom;
+    this.ids = ids;
   }
 
   /** A bucket over {@code sorted} (entries in ID order, owned by the bucket from now on). */
@@ -42,30 +49,38 @@ public final class Bucket {
     }
     long[] attempted = new long[sorted.length];
     long[] badFrom = new long[sorted.length];
+    long[] ids = new long[sorted.length];
     for (int i = 0; i < sorted.length; i++) {
       attempted[i] = sorted[i].lastAttempt().epochMillis();
       badFrom[i] = sorted[i].badFrom();
+      ids[i] = IdTrie.prefix(sorted[i].id());
     }
-    return new Bucket(sorted, attempted, badFrom);
+    return new Bucket(sorted, attempted, badFrom, ids);
   }
 
   /**
-   * A bucket over the first {@code size} elements of columns kept by a {@link TableDraft} (copied:
-   * the caller keeps editing its arrays).
+   * A bucket over the first {@code size} elements of columns kept by a {@link TableDraft}: the
+   * arrays themselves when they are exactly {@code size} long (the caller gives them up), else
+   * copies.
    */
-  static Bucket copyOf(KnownAddress[] sorted, long[] attempted, long[] badFrom, int size) {
+  static Bucket copyOf(KnownAddress[] sorted, long[] attempted, long[] badFrom, long[] ids,
+      int size) {
     if (size == 0) {
       return EMPTY;
     }
+    if (sorted.length == size) {
+      return new Bucket(sorted, attempted, badFrom, ids);
+    }
     return new Bucket(Arrays.copyOf(sorted, size), Arrays.copyOf(attempted, size),
-        Arrays.copyOf(badFrom, size));
+        Arrays.copyOf(badFrom, size), Arrays.copyOf(ids, size));
   }
 
   /** Copies this bucket's entries and columns into the given arrays (at least {@link #size} long). */
-  void copyInto(KnownAddress[] sorted, long[] attemptedOut, long[] badFromOut) {
+  void copyInto(KnownAddress[] sorted, long[] attemptedOut, long[] badFromOut, long[] idsOut) {
     System.arraycopy(entries, 0, sorted, 0, entries.length);
     System.arraycopy(attempted, 0, attemptedOut, 0, entries.length);
     System.arraycopy(badFrom, 0, badFromOut, 0, entries.length);
+    System.arraycopy(ids, 0, idsOut, 0, entries.length);
   }
 
   /**
@@ -148,7 +163,7 @@ public final class Bucket {
     e[i] = ka;
     a[i] = ka.lastAttempt().epochMillis();
     f[i] = ka.badFrom();
-    return new Bucket(e, a, f);
+    return new Bucket(e, a, f, ids); // the same IDs: the column is shared
   }
 
   /** This bucket without its entry at {@code i}. */
@@ -160,39 +175,70 @@ public final class Bucket {
     KnownAddress[] e = new KnownAddress[n];
     long[] a = new long[n];
     long[] f = new long[n];
+    long[] d = new long[n];
     System.arraycopy(entries, 0, e, 0, i);
     System.arraycopy(entries, i + 1, e, i, n - i);
     System.arraycopy(attempted, 0, a, 0, i);
     System.arraycopy(attempted, i + 1, a, i, n - i);
     System.arraycopy(badFrom, 0, f, 0, i);
     System.arraycopy(badFrom, i + 1, f, i, n - i);
-    return new Bucket(e, a, f);
+    System.arraycopy(ids, 0, d, 0, i);
+    System.arraycopy(ids, i + 1, d, i, n - i);
+    return new Bucket(e, a, f, d);
   }
 
   /** This bucket with {@code ka} inserted at {@code i} (its place in ID order, its ID absent). */
   Bucket withInsertedAt(int i, KnownAddress ka) {
+    return withInsertedAt(i, ka, IdTrie.prefix(ka.id()));
+  }
+
+  /** {@link #withInsertedAt(int, KnownAddress)} of an entry whose ID's {@link IdTrie#prefix} is {@code p}. */
+  Bucket withInsertedAt(int i, KnownAddress ka, long p) {
     int n = entries.length;
     KnownAddress[] e = new KnownAddress[n + 1];
     long[] a = new long[n + 1];
     long[] f = new long[n + 1];
+    long[] d = new long[n + 1];
     System.arraycopy(entries, 0, e, 0, i);
     System.arraycopy(entries, i, e, i + 1, n - i);
     System.arraycopy(attempted, 0, a, 0, i);
     System.arraycopy(attempted, i, a, i + 1, n - i);
     System.arraycopy(badFrom, 0, f, 0, i);
     System.arraycopy(badFrom, i, f, i + 1, n - i);
+    System.arraycopy(ids, 0, d, 0, i);
+    System.arraycopy(ids, i, d, i + 1, n - i);
     e[i] = ka;
     a[i] = ka.lastAttempt().epochMillis();
     f[i] = ka.badFrom();
-    return new Bucket(e, a, f);
+    d[i] = p;
+    return new Bucket(e, a, f, d);
   }
 
+  /** The position of {@code id}, or {@code -(insertion point) - 1}. */
   int indexOf(NodeId id) {
+    return indexOf(entries, ids, entries.length, id, IdTrie.prefix(id));
+  }
+
+  /** {@link #indexOf(NodeId)} of an ID whose {@link IdTrie#prefix} is {@code p}. */
+  int indexOf(NodeId id, long p) {
+    return indexOf(entries, ids, entries.length, id, p);
+  }
+
+  /**
+   * Binary search of {@code id} (whose {@link IdTrie#prefix} is {@code p}) among the first
+   * {@code size} entries of sorted columns: by the prefixes, and by the ID itself only where the
+   * prefixes are equal. The order is the ID order: the prefix is the ID's first 16 hex digits,
+   * and hex digits sort as their values.
+   */
+  static int indexOf(KnownAddress[] entries, long[] ids, int size, NodeId id, long p) {
     int lo = 0;
-    int hi = entries.length - 1;
+    int hi = size - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = entries[mid].id().compareTo(id);
+      int c = Long.compareUnsigned(ids[mid], p);
+      if (c == 0) {
+        c = entries[mid].id().compareTo(id);
+      }
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {

@@ -44,14 +44,20 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
    * digit) or one {@link Node} (two or more entries) per set bit. {@code keys} holds, for each
    * entry slot, the first 16 digits of its ID ({@link #prefix}), so that a lookup that misses,
    * and an insertion that splits a slot, decide without reading the entry; 0 for a node slot.
-   * Never edited once published.
+   *
+   * <p>A node is edited in place only by the {@link Editor} that created it ({@code owner}),
+   * before that editor publishes its trie; once reachable from an {@link IdTrie} it never
+   * changes again (the editor takes a new owner token when it publishes).
    */
   private static final class Node {
-    final int bitmap;
-    final Object[] slots;
-    final long[] keys;
+    int bitmap;
+    Object[] slots;
+    long[] keys;
+    /** The editor token that may still edit this node in place, or null. */
+    final Object owner;
 
-    Node(int bitmap, Object[] slots, long[] keys) {
+    Node(Object owner, int bitmap, Object[] slots, long[] keys) {
+      this.owner = owner;
       this.bitmap = bitmap;
       this.slots = slots;
       this.keys = keys;
@@ -71,18 +77,19 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
   /** Digits covered by {@link #prefix}. */
   private static final int PREFIX_DIGITS = 16;
 
-  /** The first 16 hex digits of an ID as an unsigned number. */
-  private static long prefix(String hex) {
-    long p = 0;
-    for (int i = 0; i < PREFIX_DIGITS; i++) {
-      p = (p << 4) | digit(hex, i);
-    }
-    return p;
+  /**
+   * The first 16 hex digits of an ID as an unsigned number: two IDs whose prefixes differ are in
+   * the order of their prefixes ({@link Long#compareUnsigned}), since hex digits sort as their
+   * values.
+   */
+  static long prefix(NodeId id) {
+    return id.prefix();
   }
 
   private static int digit(String hex, int depth) {
-    char c = hex.charAt(depth);
-    return c <= '9' ? c - '0' : c - ('a' - 10);
+    int c = hex.charAt(depth);
+    // '0'..'9' are 0x30..0x39, 'a'..'f' 0x61..0x66 (an ID holds no other character)
+    return (c & 0xf) + 9 * (c >>> 6);
   }
 
   /** Digit {@code depth} of the ID with prefix {@code prefix} and digits {@code hex}. */
@@ -103,12 +110,20 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
 
   /** The entry of {@code id}, or null. */
   public KnownAddress get(NodeId id) {
+    return get(root, id, prefix(id));
+  }
+
+  /** {@link #get(NodeId)} of an ID whose {@link #prefix} is {@code p}. */
+  KnownAddress get(NodeId id, long p) {
+    return get(root, id, p);
+  }
+
+  private static KnownAddress get(Node root, NodeId id, long p) {
     Node n = root;
     if (n == null) {
       return null;
     }
     String h = id.hex();
-    long p = prefix(h);
     int depth = 0;
     while (true) {
       int bit = 1 << digit(p, h, depth);
@@ -146,153 +161,321 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
 
   /** This map with {@code ka} stored under its ID (replacing the entry of that ID); itself if {@code ka} is already there. */
   public IdTrie plus(KnownAddress ka) {
-    String h = ka.id().hex();
-    long p = prefix(h);
-    if (root == null) {
-      return new IdTrie(new Node(1 << digit(p, h, 0), new Object[] {ka}, new long[] {p}), 1);
+    return plus(ka, prefix(ka.id()));
+  }
+
+  /** {@link #plus(KnownAddress)} of an entry whose ID's {@link #prefix} is {@code p}. */
+  IdTrie plus(KnownAddress ka, long p) {
+    Editor e = new Editor(this, false);
+    e.plus(ka, p);
+    return e.trie();
+  }
+
+  /**
+   * {@link #plus} of {@code next} where {@code was}, an entry of this map of the same ID (whose
+   * {@link #prefix} is {@code p}), is replaced: the entry is found by identity along its path, and
+   * only that path is copied (each node's digit keys are kept: the ID is the same).
+   */
+  IdTrie replaced(KnownAddress was, KnownAddress next, long p) {
+    Node r = root == null ? null : replacedIn(root, 0, was, next, p, was.id().hex());
+    return r == null ? plus(next, p) : new IdTrie(r, size);
+  }
+
+  /** The copy of {@code n} with {@code was} replaced by {@code next} below it; null if it is not there. */
+  private static Node replacedIn(Node n, int depth, KnownAddress was, KnownAddress next, long p,
+      String h) {
+    int bit = 1 << digit(p, h, depth);
+    if ((n.bitmap & bit) == 0) {
+      return null;
     }
-    Node[] path = new Node[MAX_DEPTH];
-    int depth = 0;
-    Node n = root;
-    while (true) {
+    int at = Integer.bitCount(n.bitmap & (bit - 1));
+    Object o = n.slots[at];
+    Object replacement;
+    if (o == was) {
+      replacement = next;
+    } else if (o instanceof Node child) {
+      replacement = replacedIn(child, depth + 1, was, next, p, h);
+      if (replacement == null) {
+        return null;
+      }
+    } else {
+      return null;
+    }
+    Object[] s = n.slots.clone();
+    s[at] = replacement;
+    return new Node(null, n.bitmap, s, n.keys); // never edited: its key array may be shared
+  }
+
+  /** This map without the entry of {@code id}; itself if there is none. */
+  public IdTrie minus(NodeId id) {
+    Editor e = new Editor(this, false);
+    e.minus(id, prefix(id));
+    return e.trie();
+  }
+
+  /**
+   * The edits of one book operation: a mutable map that starts as a trie and ends as a new trie
+   * ({@link #trie}), local to that operation. The nodes it creates are its own until it publishes
+   * them, so a batch edits them in place: of the path of an insertion or a removal, only the
+   * nodes not created by this batch yet are copied (the root and the upper levels once per batch
+   * instead of once per edit). Nodes of the trie it started from are never written. From outside
+   * the map stays a persistent value: {@link #trie} returns an immutable trie equal to the one
+   * that the same {@link IdTrie#plus} and {@link IdTrie#minus} calls would build (the same
+   * canonical shape), and after it the editor copies again before any edit.
+   */
+  static final class Editor {
+    private IdTrie base;
+    private Node root;
+    private int size;
+    /** Nodes with this owner were created by this editor since it last published; null: none are. */
+    private Object owner;
+    private Node[] path = new Node[8];
+
+    /** An editor starting from {@code t}; {@code inPlace}: whether it may edit its own nodes in place. */
+    Editor(IdTrie t, boolean inPlace) {
+      base = t;
+      root = t.root;
+      size = t.size;
+      owner = inPlace ? new Object() : null;
+    }
+
+    Editor(IdTrie t) {
+      this(t, true);
+    }
+
+    int size() {
+      return size;
+    }
+
+    /** Whether the map differs (as an object) from the trie it started from or last published. */
+    boolean isChanged() {
+      return root != base.root;
+    }
+
+    KnownAddress get(NodeId id) {
+      return IdTrie.get(root, id, prefix(id));
+    }
+
+    /** {@link #get(NodeId)} of an ID whose {@link #prefix} is {@code p}. */
+    KnownAddress get(NodeId id, long p) {
+      return IdTrie.get(root, id, p);
+    }
+
+    boolean containsKey(NodeId id) {
+      return get(id) != null;
+    }
+
+    /** The map as an immutable trie; the trie it started from when nothing changed. */
+    IdTrie trie() {
+      if (root == base.root) {
+        return base;
+      }
+      base = new IdTrie(root, size);
+      if (owner != null) {
+        owner = new Object(); // the published nodes are never written again
+      }
+      return base;
+    }
+
+    private boolean owns(Node n) {
+      return owner != null && n.owner == owner;
+    }
+
+    private void push(int depth, Node n) {
+      if (depth == path.length) {
+        path = java.util.Arrays.copyOf(path, Math.min(MAX_DEPTH, 2 * depth));
+      }
       path[depth] = n;
-      int bit = 1 << digit(p, h, depth);
-      int at = Integer.bitCount(n.bitmap & (bit - 1));
-      Node replaced;
-      int grown = 0;
-      if ((n.bitmap & bit) == 0) {
-        replaced = inserted(n, bit, at, ka, p);
-        grown = 1;
-      } else {
+    }
+
+    /** Stores {@code ka} under its ID, replacing the entry of that ID. */
+    void plus(KnownAddress ka) {
+      plus(ka, prefix(ka.id()));
+    }
+
+    /** {@link #plus(KnownAddress)} of an entry whose ID's {@link #prefix} is {@code p}. */
+    void plus(KnownAddress ka, long p) {
+      String h = ka.id().hex();
+      if (root == null) {
+        root = new Node(owner, 1 << digit(p, h, 0), new Object[] {ka}, new long[] {p});
+        size = 1;
+        return;
+      }
+      int depth = 0;
+      Node n = root;
+      while (true) {
+        push(depth, n);
+        int bit = 1 << digit(p, h, depth);
+        int at = Integer.bitCount(n.bitmap & (bit - 1));
+        Node replaced;
+        if ((n.bitmap & bit) == 0) {
+          replaced = inserted(n, bit, at, ka, p);
+          size++;
+        } else {
+          Object o = n.slots[at];
+          if (o instanceof Node child) {
+            n = child;
+            depth++;
+            continue;
+          }
+          KnownAddress e = (KnownAddress) o;
+          if (e == ka) {
+            return;
+          }
+          long ep = n.keys[at];
+          if (ep == p && e.id().hex().equals(h)) {
+            replaced = withSlot(n, at, ka, p);
+          } else {
+            replaced = withSlot(n, at, pair(e, ep, ka, p, h, depth + 1), 0);
+            size++;
+          }
+        }
+        root = rebuild(depth, p, h, replaced);
+        return;
+      }
+    }
+
+    /** Removes the entry of {@code id}, if any. */
+    void minus(NodeId id) {
+      minus(id, prefix(id));
+    }
+
+    /** {@link #minus(NodeId)} of an ID whose {@link #prefix} is {@code p}. */
+    void minus(NodeId id, long p) {
+      Node n = root;
+      if (n == null) {
+        return;
+      }
+      String h = id.hex();
+      int depth = 0;
+      while (true) {
+        push(depth, n);
+        int bit = 1 << digit(p, h, depth);
+        if ((n.bitmap & bit) == 0) {
+          return;
+        }
+        int at = Integer.bitCount(n.bitmap & (bit - 1));
         Object o = n.slots[at];
         if (o instanceof Node child) {
           n = child;
           depth++;
           continue;
         }
-        KnownAddress e = (KnownAddress) o;
-        if (e == ka) {
-          return this;
+        if (n.keys[at] != p || !((KnownAddress) o).id().hex().equals(h)) {
+          return;
         }
-        long ep = n.keys[at];
-        if (ep == p && e.id().hex().equals(h)) {
-          replaced = withSlot(n, at, ka, p);
+        size--;
+        // remove the slot; a node left with one entry (a single leaf) becomes that leaf in its parent
+        Object replacement;
+        long replacementKey = 0;
+        if (n.slots.length == 1) {
+          replacement = null; // only the root can hold a single leaf
+        } else if (n.slots.length == 2 && depth > 0 && !(n.slots[1 - at] instanceof Node)) {
+          replacement = n.slots[1 - at];
+          replacementKey = n.keys[1 - at];
         } else {
-          replaced = withSlot(n, at, pair(e, ep, ka, p, h, depth + 1), 0);
-          grown = 1;
+          replacement = removed(n, bit, at);
         }
+        // walk up: a leaf replacing a node may in turn leave its parent with one leaf
+        for (int k = depth - 1; k >= 0; k--) {
+          if (replacement == path[k + 1]) {
+            return; // edited in place: its parent already holds it
+          }
+          Node q = path[k];
+          if (replacement instanceof KnownAddress && q.slots.length == 1 && k > 0) {
+            continue; // q held only this subtrie: q itself collapses to the leaf
+          }
+          int qbit = 1 << digit(p, h, k);
+          replacement = withSlot(q, Integer.bitCount(q.bitmap & (qbit - 1)), replacement,
+              replacement instanceof KnownAddress ? replacementKey : 0);
+        }
+        root = (Node) replacement;
+        return;
       }
-      return new IdTrie(rebuild(path, depth, p, h, replaced), size + grown);
     }
-  }
 
-  /** This map without the entry of {@code id}; itself if there is none. */
-  public IdTrie minus(NodeId id) {
-    Node n = root;
-    if (n == null) {
-      return this;
-    }
-    String h = id.hex();
-    long p = prefix(h);
-    Node[] path = new Node[MAX_DEPTH];
-    int depth = 0;
-    while (true) {
-      path[depth] = n;
-      int bit = 1 << digit(p, h, depth);
-      if ((n.bitmap & bit) == 0) {
-        return this;
-      }
-      int at = Integer.bitCount(n.bitmap & (bit - 1));
-      Object o = n.slots[at];
-      if (o instanceof Node child) {
-        n = child;
-        depth++;
-        continue;
-      }
-      if (n.keys[at] != p || !((KnownAddress) o).id().hex().equals(h)) {
-        return this;
-      }
-      // remove the slot; a node left with one entry (a single leaf) becomes that leaf in its parent
-      Object replacement;
-      long replacementKey = 0;
-      if (n.slots.length == 1) {
-        replacement = null; // only the root can hold a single leaf
-      } else if (n.slots.length == 2 && depth > 0 && !(n.slots[1 - at] instanceof Node)) {
-        replacement = n.slots[1 - at];
-        replacementKey = n.keys[1 - at];
-      } else {
-        replacement = removed(n, bit, at);
-      }
-      // walk up: a leaf replacing a node may in turn leave its parent with one leaf
+    /**
+     * The root after {@code path[depth]} was replaced by {@code node} (the same node when edited
+     * in place): the path above is copied up to the first node edited in place.
+     */
+    private Node rebuild(int depth, long p, String h, Node node) {
+      Node out = node;
       for (int k = depth - 1; k >= 0; k--) {
-        Node q = path[k];
-        if (replacement instanceof KnownAddress && q.slots.length == 1 && k > 0) {
-          continue; // q held only this subtrie: q itself collapses to the leaf
+        if (out == path[k + 1]) {
+          return root;
         }
-        int qbit = 1 << digit(p, h, k);
-        replacement = withSlot(q, Integer.bitCount(q.bitmap & (qbit - 1)), replacement,
-            replacement instanceof KnownAddress ? replacementKey : 0);
+        Node q = path[k];
+        int bit = 1 << digit(p, h, k);
+        out = withSlot(q, Integer.bitCount(q.bitmap & (bit - 1)), out, 0);
       }
-      return new IdTrie((Node) replacement, size - 1);
+      return out;
     }
-  }
 
-  /** Rebuilds the path above {@code depth}, {@code path[depth]} being replaced by {@code node}. */
-  private static Node rebuild(Node[] path, int depth, long p, String h, Node node) {
-    Node out = node;
-    for (int k = depth - 1; k >= 0; k--) {
-      Node q = path[k];
-      int bit = 1 << digit(p, h, k);
-      out = withSlot(q, Integer.bitCount(q.bitmap & (bit - 1)), out, 0);
+    /** The subtrie at {@code depth} holding the two distinct entries {@code a} and {@code b}. */
+    private Node pair(KnownAddress a, long ap, KnownAddress b, long bp, String bh, int depth) {
+      String ah = depth < PREFIX_DIGITS ? null : a.id().hex();
+      int da = ah == null ? digit(ap, null, depth) : digit(ah, depth);
+      int db = digit(bp, bh, depth);
+      if (da == db) {
+        return new Node(owner, 1 << da, new Object[] {pair(a, ap, b, bp, bh, depth + 1)},
+            new long[1]);
+      }
+      return new Node(owner, (1 << da) | (1 << db),
+          da < db ? new Object[] {a, b} : new Object[] {b, a},
+          da < db ? new long[] {ap, bp} : new long[] {bp, ap});
     }
-    return out;
-  }
 
-  /** The subtrie at {@code depth} holding the two distinct entries {@code a} and {@code b}. */
-  private static Node pair(KnownAddress a, long ap, KnownAddress b, long bp, String bh, int depth) {
-    String ah = depth < PREFIX_DIGITS ? null : a.id().hex();
-    int da = ah == null ? digit(ap, null, depth) : digit(ah, depth);
-    int db = digit(bp, bh, depth);
-    if (da == db) {
-      return new Node(1 << da, new Object[] {pair(a, ap, b, bp, bh, depth + 1)}, new long[1]);
+    private Node withSlot(Node n, int at, Object value, long key) {
+      if (owns(n)) {
+        n.slots[at] = value;
+        n.keys[at] = key;
+        return n;
+      }
+      Object[] s = n.slots.clone();
+      s[at] = value;
+      long[] k = n.keys;
+      if (k[at] != key) {
+        k = k.clone();
+        k[at] = key;
+      }
+      return new Node(owner, n.bitmap, s, k);
     }
-    return new Node((1 << da) | (1 << db), da < db ? new Object[] {a, b} : new Object[] {b, a},
-        da < db ? new long[] {ap, bp} : new long[] {bp, ap});
-  }
 
-  private static Node withSlot(Node n, int at, Object value, long key) {
-    Object[] s = n.slots.clone();
-    s[at] = value;
-    long[] k = n.keys;
-    if (k[at] != key) {
-      k = k.clone();
+    private Node inserted(Node n, int bit, int at, Object value, long key) {
+      int len = n.slots.length;
+      Object[] s = new Object[len + 1];
+      System.arraycopy(n.slots, 0, s, 0, at);
+      s[at] = value;
+      System.arraycopy(n.slots, at, s, at + 1, len - at);
+      long[] k = new long[len + 1];
+      System.arraycopy(n.keys, 0, k, 0, at);
       k[at] = key;
+      System.arraycopy(n.keys, at, k, at + 1, len - at);
+      if (owns(n)) {
+        n.bitmap |= bit;
+        n.slots = s;
+        n.keys = k;
+        return n;
+      }
+      return new Node(owner, n.bitmap | bit, s, k);
     }
-    return new Node(n.bitmap, s, k);
-  }
 
-  private static Node inserted(Node n, int bit, int at, Object value, long key) {
-    int len = n.slots.length;
-    Object[] s = new Object[len + 1];
-    System.arraycopy(n.slots, 0, s, 0, at);
-    s[at] = value;
-    System.arraycopy(n.slots, at, s, at + 1, len - at);
-    long[] k = new long[len + 1];
-    System.arraycopy(n.keys, 0, k, 0, at);
-    k[at] = key;
-    System.arraycopy(n.keys, at, k, at + 1, len - at);
-    return new Node(n.bitmap | bit, s, k);
-  }
-
-  private static Node removed(Node n, int bit, int at) {
-    int len = n.slots.length;
-    Object[] s = new Object[len - 1];
-    System.arraycopy(n.slots, 0, s, 0, at);
-    System.arraycopy(n.slots, at + 1, s, at, len - at - 1);
-    long[] k = new long[len - 1];
-    System.arraycopy(n.keys, 0, k, 0, at);
-    System.arraycopy(n.keys, at + 1, k, at, len - at - 1);
-    return new Node(n.bitmap & ~bit, s, k);
+    private Node removed(Node n, int bit, int at) {
+      int len = n.slots.length;
+      Object[] s = new Object[len - 1];
+      System.arraycopy(n.slots, 0, s, 0, at);
+      System.arraycopy(n.slots, at + 1, s, at, len - at - 1);
+      long[] k = new long[len - 1];
+      System.arraycopy(n.keys, 0, k, 0, at);
+      System.arraycopy(n.keys, at + 1, k, at, len - at - 1);
+      if (owns(n)) {
+        n.bitmap &= ~bit;
+        n.slots = s;
+        n.keys = k;
+        return n;
+      }
+      return new Node(owner, n.bitmap & ~bit, s, k);
+    }
   }
 
   // ---------------------------------------------------------------- iteration (ID order)

@@ -69,7 +69,21 @@ public final class IpClass {
   // ---- on parsed addresses (16 bytes, IPv4 as ::ffff:a.b.c.d) ----
 
   static boolean valid(byte[] b) {
-    return !unspecified(b) && !inV6(b, RFC3849, 32) && !(isV4(b) && allOnes(b, 12));
+    if (isV4(b)) {
+      return validV4(b);
+    }
+    return !unspecified(b) && !inV6(b, RFC3849, 32);
+  }
+
+  /** {@link #valid} of an IPv4 address ({@link #isV4}): neither 0.0.0.0 nor 255.255.255.255. */
+  private static boolean validV4(byte[] b) {
+    int v = v4Bits(b);
+    return v != 0 && v != -1;
+  }
+
+  /** The four bytes of an IPv4 address ({@link #isV4}) as a big-endian int. */
+  private static int v4Bits(byte[] b) {
+    return (b[12] & 0xff) << 24 | (b[13] & 0xff) << 16 | (b[14] & 0xff) << 8 | (b[15] & 0xff);
   }
 
   static boolean local(byte[] b) {
@@ -80,6 +94,17 @@ public final class IpClass {
   }
 
   static boolean routable(byte[] b) {
+    if (isV4(b)) {
+      // the IPv6 ranges below never hold an IPv4 address: the same test, reading b once
+      int v = v4Bits(b);
+      int a0 = v >>> 24;
+      return v != 0 && v != -1
+          && a0 != 10 // 10/8
+          && (v >>> 16) != (192 << 8 | 168) // 192.168/16
+          && (v >>> 20) != (172 << 4 | 1) // 172.16/12
+          && (v >>> 16) != (169 << 8 | 254) // 169.254/16
+          && a0 != 127 && a0 != 0; // local
+    }
     return valid(b)
         && !inV4(b, 10, 0, 8)
         && !inV4(b, 192, 168, 16)
@@ -278,13 +303,14 @@ public final class IpClass {
   }
 
   private static boolean parseV4(String s, int from, byte[] out, int at) {
-    int part = 0;
+    int n = s.length();
     int i = from;
-    while (part < 4) {
+    for (int part = 0; part < 4; part++) {
       int start = i;
       int v = 0;
-      while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
-        v = v * 10 + (s.charAt(i) - '0');
+      char c;
+      while (i < n && (c = s.charAt(i)) >= '0' && c <= '9') {
+        v = v * 10 + (c - '0');
         i++;
         if (i - start > 3) {
           return false;
@@ -295,15 +321,14 @@ public final class IpClass {
         return false;
       }
       out[at + part] = (byte) v;
-      part++;
-      if (part < 4) {
-        if (i >= s.length() || s.charAt(i) != '.') {
+      if (part < 3) {
+        if (i >= n || s.charAt(i) != '.') {
           return false;
         }
         i++;
       }
     }
-    return i == s.length();
+    return i == n;
   }
 
   private static byte[] parseV6(String s) {

@@ -16,14 +16,22 @@ final class TableDraft {
   private static final Slots[] NONE = new Slots[0];
 
   private final BucketTable base;
+  /**
+   * The table's bucket size, or 0 if unknown. A touched bucket's arrays are as long as the bucket,
+   * plus one slot when it is below this size: an insertion into a full bucket after its expiry,
+   * or one insertion into a bucket with room, needs no second array, and at the end the arrays
+   * become the bucket's own instead of being copied.
+   */
+  private final int bucketSize;
   /** Touched buckets by index (null: unchanged); grown on demand. */
   private Slots[] edited = NONE;
   /** Indices of the touched buckets, in first-touch order (each once). */
   private int[] touched = new int[0];
   private int touchedCount;
 
-  TableDraft(BucketTable base) {
+  TableDraft(BucketTable base, int bucketSize) {
     this.base = base;
+    this.bucketSize = bucketSize;
   }
 
   /** Whether any bucket was touched, even if its content ended up the same. */
@@ -42,9 +50,18 @@ final class TableDraft {
     return s != null ? s.entries[i] : base.get(idx).get(i);
   }
 
-  /** Inserts {@code ka} into bucket {@code idx}, or replaces the entry of the same ID. */
-  void put(int idx, KnownAddress ka) {
-    slots(idx).put(ka);
+  /**
+   * Inserts {@code ka} into bucket {@code idx}, or replaces the entry of the same ID; {@code p} is
+   * the {@link IdTrie#prefix} of its ID.
+   */
+  void put(int idx, KnownAddress ka, long p) {
+    slots(idx).put(ka, p);
+  }
+
+  /** The {@link IdTrie#prefix} of the ID of the entry at {@code i} of bucket {@code idx}. */
+  long prefixAt(int idx, int i) {
+    Slots s = idx < edited.length ? edited[idx] : null;
+    return s != null ? s.ids[i] : IdTrie.prefix(base.get(idx).get(i).id());
   }
 
   /** Removes the entry of {@code id} from bucket {@code idx} (the bucket counts as touched even if absent). */
@@ -57,7 +74,10 @@ final class TableDraft {
     slots(idx).removeAt(i);
   }
 
-  /** The table with every touched bucket written back; the base itself if none was touched. */
+  /**
+   * The table with every touched bucket written back; the base itself if none was touched. Ends
+   * the draft: the touched buckets' arrays now belong to the table, so no edit may follow.
+   */
   BucketTable table() {
     if (touchedCount == 0) {
       return base;
@@ -76,7 +96,7 @@ final class TableDraft {
     }
     Slots s = edited[idx];
     if (s == null) {
-      s = new Slots(base.get(idx));
+      s = new Slots(base.get(idx), bucketSize);
       edited[idx] = s;
       if (touchedCount == touched.length) {
         touched = Arrays.copyOf(touched, Math.max(8, 2 * touched.length));
@@ -104,60 +124,52 @@ final class TableDraft {
     return base.get(idx).oldestIndex();
   }
 
-  /** A mutable bucket: entries sorted by ID in {@code entries[0..size)}, with their columns. */
+  /**
+   * A mutable bucket: entries sorted by ID in {@code entries[0..size)}, with their columns
+   * (those of {@link Bucket}).
+   */
   private static final class Slots {
     KnownAddress[] entries;
     long[] attempted;
     long[] badFrom;
+    long[] ids;
     int size;
 
-    Slots(Bucket b) {
+    Slots(Bucket b, int bucketSize) {
       size = b.size();
-      int capacity = Math.max(4, size + 2);
+      int capacity = size < bucketSize || size == 0 ? size + 1 : size;
       entries = new KnownAddress[capacity];
       attempted = new long[capacity];
       badFrom = new long[capacity];
-      b.copyInto(entries, attempted, badFrom);
+      ids = new long[capacity];
+      b.copyInto(entries, attempted, badFrom, ids);
     }
 
-    int indexOf(NodeId id) {
-      int lo = 0;
-      int hi = size - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        int c = entries[mid].id().compareTo(id);
-        if (c < 0) {
-          lo = mid + 1;
-        } else if (c > 0) {
-          hi = mid - 1;
-        } else {
-          return mid;
-        }
-      }
-      return -(lo + 1);
-    }
-
-    void put(KnownAddress ka) {
-      int i = indexOf(ka.id());
+    void put(KnownAddress ka, long p) {
+      int i = Bucket.indexOf(entries, ids, size, ka.id(), p);
       if (i < 0) {
         i = -(i + 1);
         if (size == entries.length) {
-          entries = Arrays.copyOf(entries, 2 * size);
-          attempted = Arrays.copyOf(attempted, 2 * size);
-          badFrom = Arrays.copyOf(badFrom, 2 * size);
+          int grown = Math.max(4, 2 * size);
+          entries = Arrays.copyOf(entries, grown);
+          attempted = Arrays.copyOf(attempted, grown);
+          badFrom = Arrays.copyOf(badFrom, grown);
+          ids = Arrays.copyOf(ids, grown);
         }
         System.arraycopy(entries, i, entries, i + 1, size - i);
         System.arraycopy(attempted, i, attempted, i + 1, size - i);
         System.arraycopy(badFrom, i, badFrom, i + 1, size - i);
+        System.arraycopy(ids, i, ids, i + 1, size - i);
         size++;
       }
       entries[i] = ka;
       attempted[i] = ka.lastAttempt().epochMillis();
       badFrom[i] = ka.badFrom();
+      ids[i] = p;
     }
 
     void remove(NodeId id) {
-      int i = indexOf(id);
+      int i = Bucket.indexOf(entries, ids, size, id, IdTrie.prefix(id));
       if (i >= 0) {
         removeAt(i);
       }
@@ -168,11 +180,13 @@ final class TableDraft {
       System.arraycopy(entries, i + 1, entries, i, tail);
       System.arraycopy(attempted, i + 1, attempted, i, tail);
       System.arraycopy(badFrom, i + 1, badFrom, i, tail);
+      System.arraycopy(ids, i + 1, ids, i, tail);
       entries[--size] = null;
     }
 
+    /** The bucket; this draft is finished (its arrays may become the bucket's). */
     Bucket bucket() {
-      return Bucket.copyOf(entries, attempted, badFrom, size);
+      return Bucket.copyOf(entries, attempted, badFrom, ids, size);
     }
   }
 }

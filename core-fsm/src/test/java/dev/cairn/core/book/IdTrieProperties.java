@@ -68,7 +68,14 @@ class IdTrieProperties {
       if (op.put()) {
         KnownAddress ka = entry(op.id(), op.version());
         KnownAddress had = model.put(ka.id(), ka);
+        KnownAddress stored = trie.get(ka.id());
         trie = trie.plus(ka);
+        if (stored != null) { // the same edit by identity along the entry's path
+          IdTrie replaced = before.replaced(stored, ka, IdTrie.prefix(ka.id()));
+          assertThat(replaced.equals(trie)).isTrue();
+          assertThat(replaced.size()).isEqualTo(trie.size());
+          assertThat(new ArrayList<>(replaced.values())).containsExactlyElementsOf(trie.values());
+        }
         if (had != null && had.equals(ka)) {
           assertThat(trie).isEqualTo(before);
         }
@@ -105,6 +112,65 @@ class IdTrieProperties {
     assertThat(trie.equals(forwards)).isTrue();
     assertThat(trie.equals(backwards)).isTrue();
     assertThat(forwards.equals(backwards)).isTrue();
+  }
+
+  /**
+   * An {@link IdTrie.Editor} (edits in place of the nodes it created) gives the tries the
+   * persistent {@code plus}/{@code minus} give, however its edits are cut by publications, and
+   * never changes a trie once published (nor the one it started from): each published trie still
+   * holds, at the end, what the model held when it was published.
+   */
+  @Property(tries = 300)
+  void editorMatchesPersistentEdits(
+      @ForAll("ops") List<Op> start, @ForAll("ops") List<Op> ops,
+      @ForAll("cuts") List<Boolean> publishAfter) {
+    IdTrie base = IdTrie.empty();
+    for (Op op : start) {
+      base = op.put() ? base.plus(entry(op.id(), op.version())) : base.minus(poolId(op.id()));
+    }
+    TreeMap<NodeId, KnownAddress> baseContent = new TreeMap<>(base);
+    IdTrie persistent = base;
+    IdTrie.Editor editor = new IdTrie.Editor(base);
+    List<IdTrie> published = new ArrayList<>();
+    List<TreeMap<NodeId, KnownAddress>> publishedContent = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      Op op = ops.get(i);
+      if (op.put()) {
+        KnownAddress ka = entry(op.id(), op.version());
+        persistent = persistent.plus(ka);
+        editor.plus(ka);
+      } else {
+        persistent = persistent.minus(poolId(op.id()));
+        editor.minus(poolId(op.id()));
+      }
+      assertThat(editor.size()).isEqualTo(persistent.size());
+      NodeId probe = poolId(op.id());
+      assertThat(editor.get(probe)).isEqualTo(persistent.get(probe));
+      if (i < publishAfter.size() && publishAfter.get(i)) {
+        IdTrie t = editor.trie();
+        assertThat(t.equals(persistent)).isTrue();
+        published.add(t);
+        publishedContent.add(new TreeMap<>(persistent));
+      }
+    }
+    IdTrie last = editor.trie();
+    assertThat(last.equals(persistent)).isTrue();
+    assertThat(persistent.equals(last)).isTrue();
+    assertThat(new ArrayList<>(last.values())).containsExactlyElementsOf(persistent.values());
+    assertThat(editor.isChanged()).isFalse();
+    assertThat(editor.trie()).isSameAs(last);
+    assertThat(base).isEqualTo(baseContent);
+    assertThat(new ArrayList<>(base.values())).containsExactlyElementsOf(baseContent.values());
+    for (int i = 0; i < published.size(); i++) {
+      assertThat(published.get(i)).isEqualTo(publishedContent.get(i));
+      assertThat(new ArrayList<>(published.get(i).values()))
+          .containsExactlyElementsOf(publishedContent.get(i).values());
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Boolean>> cuts() {
+    return Arbitraries.integers().between(0, 19).map(k -> k == 0).list().ofMaxSize(400);
   }
 
   @Property(tries = 100)
