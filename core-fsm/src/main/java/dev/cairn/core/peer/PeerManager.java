@@ -178,7 +178,9 @@ public final class PeerManager {
       return tx.finish(cfg, now, wallNow);
     }
     tx.connect(id, new Connection(Direction.OUTBOUND, address), admission.get());
-    tx.s = tx.s.withPersistentDialFailures(tx.s.persistentDialFailures().minus(id));
+    if (!tx.s.persistentDialFailures().isEmpty()) {
+      tx.s = tx.s.withPersistentDialFailures(tx.s.persistentDialFailures().minus(id));
+    }
     tx.cancel(new TimerKey.RetryDial(id));
     // a promotion may demote an old entry, which may push a new one out of its bucket; an ID the
     // book does not hold leaves it unchanged (the same object)
@@ -406,6 +408,9 @@ public final class PeerManager {
     int out = s.occupied().outbound();
     int all = s.connected().size();
     int dialing = s.dialing().size();
+    if (cfg.unconditionalPeerIds().isEmpty()) {
+      return new Counts(in, out, dialing, in + out, all); // the usual case: no iterator
+    }
     for (NodeId u : cfg.unconditionalPeerIds()) {
       Connection c = s.connected().get(u);
       if (c != null) {
@@ -592,7 +597,10 @@ public final class PeerManager {
     }
 
     void cancel(TimerKey key) {
-      s = s.withTimers(s.timers().cancel(key));
+      Timers t = s.timers().cancel(key);
+      if (t != s.timers()) { // none armed: the same timers, no new state
+        s = s.withTimers(t);
+      }
     }
 
     /** Removes {@code id} from dialing and returns the victim it had reserved, if any. */
@@ -744,7 +752,7 @@ public final class PeerManager {
           cancel(new TimerKey.RetryDial(id));
           cancel(new TimerKey.DisconnectCooldown(id));
         }
-        if (!s.connected().containsKey(id) && s.scores().containsKey(id)) {
+        if (!s.scores().isEmpty() && s.scores().containsKey(id) && !s.connected().containsKey(id)) {
           s = s.withScores(s.scores().minus(id));
         }
       }
@@ -838,6 +846,9 @@ public final class PeerManager {
   }
 
   static void dialPersistentPeers(PeerConfig cfg, Tx tx, WallTime wallNow) {
+    if (cfg.persistentPeers().isEmpty()) {
+      return; // no iterator
+    }
     for (NodeAddress a : cfg.persistentPeers()) {
       if (!dialable(cfg, tx.s, a.id(), wallNow)) {
         continue;

@@ -157,13 +157,15 @@ public record PeerState(
 
   /** Admits {@code c} as {@code id}'s connection (replacing any earlier one). */
   PeerState withConnection(NodeId id, Connection c) {
+    PSortedMap<NodeId, Connection> next = connected.plus(id, c);
     Occupied o = occupied;
     boolean occupies = evicting.isEmpty() || !evicting.containsKey(id);
     if (occupies) {
-      Connection old = connected.get(id);
+      // a new peer grows the map: no second search for an earlier connection
+      Connection old = next.size() > connected.size() ? null : connected.get(id);
       o = (old == null ? o : o.plus(old, -1)).plus(c, 1);
     }
-    return new PeerState(book, dialing, connected.plus(id, c), ready, evicting, upgrading, scores,
+    return new PeerState(book, dialing, next, ready, evicting, upgrading, scores,
         persistentDialFailures, timers, prng, started, bannedIds, o);
   }
 

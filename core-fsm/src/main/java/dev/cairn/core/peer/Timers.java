@@ -19,9 +19,14 @@ import org.pcollections.TreePMap;
  */
 public final class Timers {
 
-  /** One armed timer and its subtree; {@code earliest} is the minimum deadline in the subtree. */
-  private record Node(TimerKey key, MonoTime at, Node left, Node right, int height, int size,
-      MonoTime earliest) {}
+  /**
+   * One armed timer and its subtree; {@code earliest} is the minimum deadline in the subtree.
+   * {@code kind} and {@code prefix} are the key's kind and its peer's {@link NodeId#prefix} (0
+   * for the maintenance timer): a search compares them and reads the peer's ID only when both
+   * are equal.
+   */
+  private record Node(TimerKey key, int kind, long prefix, MonoTime at, Node left, Node right,
+      int height, int size, MonoTime earliest) {}
 
   private static final Timers EMPTY = new Timers(null);
 
@@ -63,21 +68,23 @@ public final class Timers {
   }
 
   public boolean isArmed(TimerKey key) {
-    return find(kind(key), TimerKey.peerOf(key)) != null;
+    NodeId peer = TimerKey.peerOf(key);
+    return find(kind(key), prefix(peer), peer) != null;
   }
 
   /** Whether {@code peer}'s {@link TimerKey.RetryDial} is armed (no key is built). */
   public boolean isRetryDialArmed(NodeId peer) {
-    return find(1, peer) != null;
+    return root != null && find(1, peer.prefix(), peer) != null;
   }
 
   /** Whether {@code peer}'s {@link TimerKey.DisconnectCooldown} is armed (no key is built). */
   public boolean isDisconnectCooldownArmed(NodeId peer) {
-    return find(2, peer) != null;
+    return root != null && find(2, peer.prefix(), peer) != null;
   }
 
   public Optional<MonoTime> deadline(TimerKey key) {
-    Node n = find(kind(key), TimerKey.peerOf(key));
+    NodeId peer = TimerKey.peerOf(key);
+    Node n = find(kind(key), prefix(peer), peer);
     return n == null ? Optional.empty() : Optional.of(n.at());
   }
 
@@ -85,13 +92,22 @@ public final class Timers {
   public Timers arm(TimerKey key, MonoTime at) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(at, "at");
-    Node r = put(root, key, kind(key), TimerKey.peerOf(key), at);
+    NodeId peer = TimerKey.peerOf(key);
+    Node r = put(root, key, kind(key), prefix(peer), peer, at);
     return r == root ? this : new Timers(r);
   }
 
   public Timers cancel(TimerKey key) {
-    Node r = remove(root, kind(key), TimerKey.peerOf(key));
+    if (root == null) {
+      return this;
+    }
+    NodeId peer = TimerKey.peerOf(key);
+    Node r = remove(root, kind(key), prefix(peer), peer);
     return r == root ? this : new Timers(r);
+  }
+
+  private static long prefix(NodeId peer) {
+    return peer == null ? 0 : peer.prefix();
   }
 
   /** The earliest deadline, if any timer is armed. */
@@ -128,19 +144,23 @@ public final class Timers {
     return k instanceof TimerKey.RetryDial ? 1 : k instanceof TimerKey.DisconnectCooldown ? 2 : 0;
   }
 
-  /** {@link TimerKey#compareTo} of the key (kind, peer) against {@code k}, without building the key. */
-  private static int compare(int kind, NodeId peer, TimerKey k) {
-    int byKind = Integer.compare(kind, kind(k));
-    if (byKind != 0 || peer == null) {
-      return byKind;
+  /**
+   * {@link TimerKey#compareTo} of the key (kind, peer) against {@code n}'s key, without building
+   * the key; {@code prefix} is the peer's {@link NodeId#prefix}.
+   */
+  private static int compare(int kind, long prefix, NodeId peer, Node n) {
+    int c = Integer.compare(kind, n.kind());
+    if (c != 0 || peer == null) {
+      return c;
     }
-    return peer.compareTo(TimerKey.peerOf(k));
+    c = Long.compareUnsigned(prefix, n.prefix());
+    return c != 0 ? c : peer.compareTo(TimerKey.peerOf(n.key()));
   }
 
-  private Node find(int kind, NodeId peer) {
+  private Node find(int kind, long prefix, NodeId peer) {
     Node n = root;
     while (n != null) {
-      int c = compare(kind, peer, n.key());
+      int c = compare(kind, prefix, peer, n);
       if (c == 0) {
         return n;
       }
@@ -153,7 +173,13 @@ public final class Timers {
     return n == null ? 0 : n.height();
   }
 
-  private static Node node(TimerKey key, MonoTime at, Node left, Node right) {
+  /** A node of the key of {@code k} (its kind and prefix too) at {@code at}. */
+  private static Node node(Node k, MonoTime at, Node left, Node right) {
+    return node(k.key(), k.kind(), k.prefix(), at, left, right);
+  }
+
+  private static Node node(TimerKey key, int kind, long prefix, MonoTime at, Node left,
+      Node right) {
     MonoTime earliest = at;
     if (left != null && left.earliest().compareTo(earliest) < 0) {
       earliest = left.earliest();
@@ -161,61 +187,64 @@ public final class Timers {
     if (right != null && right.earliest().compareTo(earliest) < 0) {
       earliest = right.earliest();
     }
-    return new Node(key, at, left, right, Math.max(height(left), height(right)) + 1,
+    return new Node(key, kind, prefix, at, left, right, Math.max(height(left), height(right)) + 1,
         (left == null ? 0 : left.size()) + (right == null ? 0 : right.size()) + 1, earliest);
   }
 
-  /** {@link #node} after at most one single or double rotation: heights differ by at most one. */
-  private static Node balanced(TimerKey key, MonoTime at, Node l, Node r) {
+  /**
+   * {@link #node} of the key of {@code k} at {@code at} over {@code l} and {@code r}, after at
+   * most one single or double rotation: heights differ by at most one.
+   */
+  private static Node balanced(Node k, MonoTime at, Node l, Node r) {
     int hl = height(l);
     int hr = height(r);
     if (hl > hr + 1) {
       if (height(l.left()) >= height(l.right())) {
-        return node(l.key(), l.at(), l.left(), node(key, at, l.right(), r));
+        return node(l, l.at(), l.left(), node(k, at, l.right(), r));
       }
       Node lr = l.right();
-      return node(lr.key(), lr.at(), node(l.key(), l.at(), l.left(), lr.left()),
-          node(key, at, lr.right(), r));
+      return node(lr, lr.at(), node(l, l.at(), l.left(), lr.left()),
+          node(k, at, lr.right(), r));
     }
     if (hr > hl + 1) {
       if (height(r.right()) >= height(r.left())) {
-        return node(r.key(), r.at(), node(key, at, l, r.left()), r.right());
+        return node(r, r.at(), node(k, at, l, r.left()), r.right());
       }
       Node rl = r.left();
-      return node(rl.key(), rl.at(), node(key, at, l, rl.left()),
-          node(r.key(), r.at(), rl.right(), r.right()));
+      return node(rl, rl.at(), node(k, at, l, rl.left()),
+          node(r, r.at(), rl.right(), r.right()));
     }
-    return node(key, at, l, r);
+    return node(k, at, l, r);
   }
 
-  private static Node put(Node n, TimerKey key, int kind, NodeId peer, MonoTime at) {
+  private static Node put(Node n, TimerKey key, int kind, long prefix, NodeId peer, MonoTime at) {
     if (n == null) {
-      return node(key, at, null, null);
+      return node(key, kind, prefix, at, null, null);
     }
-    int c = compare(kind, peer, n.key());
+    int c = compare(kind, prefix, peer, n);
     if (c == 0) {
-      return at.equals(n.at()) ? n : node(n.key(), at, n.left(), n.right());
+      return at.equals(n.at()) ? n : node(n, at, n.left(), n.right());
     }
     if (c < 0) {
-      Node l = put(n.left(), key, kind, peer, at);
-      return l == n.left() ? n : balanced(n.key(), n.at(), l, n.right());
+      Node l = put(n.left(), key, kind, prefix, peer, at);
+      return l == n.left() ? n : balanced(n, n.at(), l, n.right());
     }
-    Node r = put(n.right(), key, kind, peer, at);
-    return r == n.right() ? n : balanced(n.key(), n.at(), n.left(), r);
+    Node r = put(n.right(), key, kind, prefix, peer, at);
+    return r == n.right() ? n : balanced(n, n.at(), n.left(), r);
   }
 
-  private static Node remove(Node n, int kind, NodeId peer) {
+  private static Node remove(Node n, int kind, long prefix, NodeId peer) {
     if (n == null) {
       return null;
     }
-    int c = compare(kind, peer, n.key());
+    int c = compare(kind, prefix, peer, n);
     if (c < 0) {
-      Node l = remove(n.left(), kind, peer);
-      return l == n.left() ? n : balanced(n.key(), n.at(), l, n.right());
+      Node l = remove(n.left(), kind, prefix, peer);
+      return l == n.left() ? n : balanced(n, n.at(), l, n.right());
     }
     if (c > 0) {
-      Node r = remove(n.right(), kind, peer);
-      return r == n.right() ? n : balanced(n.key(), n.at(), n.left(), r);
+      Node r = remove(n.right(), kind, prefix, peer);
+      return r == n.right() ? n : balanced(n, n.at(), n.left(), r);
     }
     if (n.left() == null) {
       return n.right();
@@ -227,14 +256,14 @@ public final class Timers {
     while (first.left() != null) {
       first = first.left();
     }
-    return balanced(first.key(), first.at(), n.left(), removeFirst(n.right()));
+    return balanced(first, first.at(), n.left(), removeFirst(n.right()));
   }
 
   private static Node removeFirst(Node n) {
     if (n.left() == null) {
       return n.right();
     }
-    return balanced(n.key(), n.at(), removeFirst(n.left()), n.right());
+    return balanced(n, n.at(), removeFirst(n.left()), n.right());
   }
 
   // ---------------------------------------------------------------- value
