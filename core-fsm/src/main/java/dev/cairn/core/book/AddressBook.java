@@ -296,6 +296,25 @@ public record AddressBook(
       this.newBucketBySlot = new int[cfg.newBucketsPerGroup()];
     }
 
+    /**
+     * The new bucket of an address whose IP is the dotted quad {@code v4} ({@link
+     * IpClass#parseV4Bits}), or, when {@code v4 < 0}, the parsed {@code addrIp}.
+     */
+    int newBucket(long v4, byte[] addrIp) {
+      if (v4 < 0) {
+        return newBucket(addrIp);
+      }
+      int v = (int) v4;
+      boolean strict = cfg.strict();
+      if (strict && IpClass.localV4(v)) {
+        return newBucket(IpClass.LOCAL_GROUP);
+      }
+      if (strict && !IpClass.routableV4(v)) {
+        return newBucket(IpClass.UNROUTABLE_GROUP);
+      }
+      return newBucketV4(v >>> 16);
+    }
+
     int newBucket(byte[] addrIp) {
       boolean strict = cfg.strict();
       int v4 = strict && (IpClass.local(addrIp) || !IpClass.routable(addrIp)) ? -1
@@ -367,7 +386,18 @@ public record AddressBook(
   /** {@link #refusal(BookConfig, NodeAddress, NodeAddress)} on a parsed IP and a classified source; null if none. */
   private static AddOutcome refusal(
       BookConfig cfg, NodeAddress addr, byte[] ip, boolean srcIsIp, boolean srcIsPrivate) {
-    if (ip == null || !IpClass.valid(ip) || !srcIsIp) {
+    return refusal(cfg, addr, -1, ip, srcIsIp, srcIsPrivate);
+  }
+
+  /**
+   * {@link #refusal(BookConfig, NodeAddress, byte[], boolean, boolean)} of an address whose IP is
+   * the dotted quad {@code v4} ({@link IpClass#parseV4Bits}), or, when {@code v4 < 0}, the parsed
+   * {@code ip} (null: not an IP).
+   */
+  private static AddOutcome refusal(BookConfig cfg, NodeAddress addr, long v4, byte[] ip,
+      boolean srcIsIp, boolean srcIsPrivate) {
+    boolean valid = v4 >= 0 ? IpClass.validV4((int) v4) : ip != null && IpClass.valid(ip);
+    if (!valid || !srcIsIp) {
       return AddOutcome.INVALID;
     }
     if (cfg.privateIds().contains(addr.id())) {
@@ -379,7 +409,7 @@ public record AddressBook(
     if (addr.id().equals(cfg.self()) || cfg.ourAddresses().contains(addr)) {
       return AddOutcome.SELF;
     }
-    if (cfg.strict() && !IpClass.routable(ip)) {
+    if (cfg.strict() && !(v4 >= 0 ? IpClass.routableV4((int) v4) : IpClass.routable(ip))) {
       return AddOutcome.NON_ROUTABLE;
     }
     return null;
@@ -928,8 +958,10 @@ public record AddressBook(
 
     /** {@link AddressBook#add} on this draft. */
     Added add(BookConfig cfg, NodeAddress addr, Source src, WallTime now, Prng prng) {
-      byte[] ip = IpClass.parse(addr.ip());
-      AddOutcome refused = refusal(cfg, addr, ip, src.isIp, src.isPrivate);
+      // a dotted quad (almost every address) is read as its four bytes, without an array
+      long v4 = IpClass.parseV4Bits(addr.ip());
+      byte[] ip = v4 >= 0 ? null : IpClass.parse(addr.ip());
+      AddOutcome refused = refusal(cfg, addr, v4, ip, src.isIp, src.isPrivate);
       if (refused == AddOutcome.INVALID) {
         return new Added(refused, prng);
       }
@@ -946,7 +978,7 @@ public record AddressBook(
       long p = IdTrie.prefix(addr.id());
       KnownAddress known = lookup.get(addr.id(), p);
       if (known == null) {
-        addToNewBucket(cfg, KnownAddress.fresh(addr, src.addr, now), src.newBucket(ip), now, p);
+        addToNewBucket(cfg, KnownAddress.fresh(addr, src.addr, now), src.newBucket(v4, ip), now, p);
         return new Added(AddOutcome.ADDED, prng);
       }
       if (known.isOld()) {
@@ -961,7 +993,7 @@ public record AddressBook(
       if (draw.value() != 0) {
         return new Added(AddOutcome.ALREADY_KNOWN, draw.next());
       }
-      int idx = src.newBucket(ip);
+      int idx = src.newBucket(v4, ip);
       if (known.buckets().contains(idx)) {
         return new Added(AddOutcome.ALREADY_KNOWN, draw.next());
       }

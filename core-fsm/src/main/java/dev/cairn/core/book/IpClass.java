@@ -70,15 +70,72 @@ public final class IpClass {
 
   static boolean valid(byte[] b) {
     if (isV4(b)) {
-      return validV4(b);
+      return validV4(v4Bits(b));
     }
     return !unspecified(b) && !inV6(b, RFC3849, 32);
   }
 
-  /** {@link #valid} of an IPv4 address ({@link #isV4}): neither 0.0.0.0 nor 255.255.255.255. */
-  private static boolean validV4(byte[] b) {
-    int v = v4Bits(b);
+  /** {@link #valid} of the IPv4 address {@code v} (four bytes, big-endian): neither 0.0.0.0 nor 255.255.255.255. */
+  static boolean validV4(int v) {
     return v != 0 && v != -1;
+  }
+
+  /**
+   * {@link #routable} of the IPv4 address {@code v} (its four bytes, big-endian): the IPv6
+   * ranges never hold an IPv4 address, so this is the same test on the four bytes alone.
+   */
+  static boolean routableV4(int v) {
+    int a0 = v >>> 24;
+    return validV4(v)
+        && a0 != 10 // 10/8
+        && (v >>> 16) != (192 << 8 | 168) // 192.168/16
+        && (v >>> 20) != (172 << 4 | 1) // 172.16/12
+        && (v >>> 16) != (169 << 8 | 254) // 169.254/16
+        && !localV4(v);
+  }
+
+  /** {@link #local} of the IPv4 address {@code v}: 127/8 or 0/8. */
+  static boolean localV4(int v) {
+    int a0 = v >>> 24;
+    return a0 == 127 || a0 == 0;
+  }
+
+  /**
+   * The IPv4 address {@code s} as its four bytes (big-endian) in the low 32 bits, when {@code s}
+   * is a dotted quad that {@link #parse} accepts as IPv4 (no ':'); -1 otherwise (then use
+   * {@link #parse}).
+   */
+  static long parseV4Bits(String s) {
+    int n = s.length();
+    if (n < 7 || n > 15) {
+      return -1;
+    }
+    long v = 0;
+    int i = 0;
+    for (int part = 0; part < 4; part++) {
+      int start = i;
+      int x = 0;
+      char c;
+      while (i < n && (c = s.charAt(i)) >= '0' && c <= '9') {
+        x = x * 10 + (c - '0');
+        i++;
+        if (i - start > 3) {
+          return -1;
+        }
+      }
+      int len = i - start;
+      if (len == 0 || x > 255 || (len > 1 && s.charAt(start) == '0')) {
+        return -1;
+      }
+      v = v << 8 | x;
+      if (part < 3) {
+        if (i >= n || s.charAt(i) != '.') {
+          return -1;
+        }
+        i++;
+      }
+    }
+    return i == n ? v : -1;
   }
 
   /** The four bytes of an IPv4 address ({@link #isV4}) as a big-endian int. */
@@ -95,15 +152,7 @@ public final class IpClass {
 
   static boolean routable(byte[] b) {
     if (isV4(b)) {
-      // the IPv6 ranges below never hold an IPv4 address: the same test, reading b once
-      int v = v4Bits(b);
-      int a0 = v >>> 24;
-      return v != 0 && v != -1
-          && a0 != 10 // 10/8
-          && (v >>> 16) != (192 << 8 | 168) // 192.168/16
-          && (v >>> 20) != (172 << 4 | 1) // 172.16/12
-          && (v >>> 16) != (169 << 8 | 254) // 169.254/16
-          && a0 != 127 && a0 != 0; // local
+      return routableV4(v4Bits(b));
     }
     return valid(b)
         && !inV4(b, 10, 0, 8)

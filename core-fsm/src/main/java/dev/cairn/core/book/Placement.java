@@ -77,8 +77,16 @@ final class Placement {
   static int oldBucket(BookConfig cfg, BookKey key, NodeAddress addr) {
     Hasher h = new Hasher(key);
     long inner = Long.remainderUnsigned(h.hashAddress(addr), cfg.oldBucketsPerGroup());
-    byte[] ip = IpClass.parse(addr.ip());
     boolean strict = cfg.strict();
+    long bits = IpClass.parseV4Bits(addr.ip());
+    if (bits >= 0) { // a dotted quad (almost every address): its group from its four bytes
+      int v = (int) bits;
+      long outer = strict && IpClass.localV4(v) ? h.hash(IpClass.LOCAL_GROUP, null, inner)
+          : strict && !IpClass.routableV4(v) ? h.hash(IpClass.UNROUTABLE_GROUP, null, inner)
+          : h.hashV4(v >>> 16, inner);
+      return (int) Long.remainderUnsigned(outer, cfg.oldBucketCount());
+    }
+    byte[] ip = IpClass.parse(addr.ip());
     long outer;
     if (ip == null) {
       outer = h.hash(IpClass.UNROUTABLE_GROUP, null, inner);
@@ -101,9 +109,9 @@ final class Placement {
     private byte[] in;
 
     Hasher(BookKey key) {
-      byte[] k = key.bytes();
-      keyLength = k.length;
-      in = Arrays.copyOf(k, keyLength + 64);
+      keyLength = BookKey.HEX_LENGTH / 2;
+      in = new byte[keyLength + 80];
+      key.copyBytes(in, 0);
     }
 
     /** H(key ‖ a [‖ b] [‖ be64(n)]); {@code n < 0} means absent (the inputs used are all ≥ 0). */
