@@ -206,6 +206,16 @@ CoolDown(st, p) ==
   IF DisconnectCooldownOn /\ (p \in Persistent \/ Known(st, p))
   THEN Arm(st, DisconnectCooldown(p)) ELSE st
 
+(* The environment's choices inside a step (which bans expired, which peers *)
+(* a trim or a random book pick takes) are each the set of one operator       *)
+(* below, {c \in SUBSET universe : condition}. A check of a recorded step     *)
+(* (TraceCore.tla) ranges over the part of the universe that the step's       *)
+(* successor shows, under the same condition.                                 *)
+
+\* The bans that may have expired: any of them.
+ReinstateUniverse(st) == {p \in Peer : BookBanned(st, p)} \cup st.bannedIds
+ReinstateChoices(st) == SUBSET ReinstateUniverse(st)
+
 \* Tx.reinstateExpiredBans and Tx.liftExpiredBansById: which bans expired is
 \* the environment's (wall time). An expired book ban makes the peer known
 \* again; an expired ban by ID is forgotten and adds nothing to the book.
@@ -214,7 +224,7 @@ Reinstated(st) ==
                                        THEN [@[p] EXCEPT !.status = "known"]
                                        ELSE @[p]],
               !.bannedIds = @ \ E] :
-     E \in SUBSET ({p \in Peer : BookBanned(st, p)} \cup st.bannedIds)}
+     E \in ReinstateChoices(st)}
 
 \* Tx.ban: a peer in the book, dialed or connected outbound (a dialable
 \* address) is banned in the book, one record per peer; one connected inbound
@@ -237,6 +247,12 @@ Ban(st, p) ==
 -----------------------------------------------------------------------------
 (* Maintain (PeerManager.maintain): a set of possible results.              *)
 
+\* The k lowest-scored of cand (ties: any of them).
+IsTrim(st, cand, k, E) ==
+  /\ Cardinality(E) = k
+  /\ \A e \in E, o \in cand \ E : Score(st, e) <= Score(st, o)
+TrimChoices(st, cand, k) == {E \in SUBSET cand : IsTrim(st, cand, k, E)}
+
 \* trimAboveMaxThreshold: the lowest-scored non-persistent limited peers.
 Trim(st) ==
   LET n == Counts(st).connectedNotEvicting
@@ -244,10 +260,7 @@ Trim(st) ==
                  Limited(p) /\ p \notin Persistent /\ p \notin DOMAIN st.evicting}
       k == Min(n - MaxTarget, Cardinality(cand))
   IN IF n <= MaxThreshold THEN {st}
-     ELSE {EvictSet(st, E, "above_max_threshold") :
-             E \in {E \in SUBSET cand :
-                      /\ Cardinality(E) = k
-                      /\ \A e \in E, o \in cand \ E : Score(st, e) <= Score(st, o)}}
+     ELSE {EvictSet(st, E, "above_max_threshold") : E \in TrimChoices(st, cand, k)}
 
 \* PeerManager.dialable
 Dialable(st, p) ==
@@ -267,6 +280,10 @@ DialPersistentIn(st, todo) ==
   IF todo = {} THEN {st}
   ELSE UNION {UNION {DialPersistentIn(s2, todo \ {p}) : s2 \in TryDial(st, p)} : p \in todo}
 
+\* Any eligible peers up to the budget.
+IsPick(budget, S) == Cardinality(S) <= Max(budget, 0)
+PickChoices(eligible, budget) == {S \in SUBSET eligible : IsPick(budget, S)}
+
 \* dialBookPicks: a random pick may miss, so any number of eligible known
 \* peers up to the budget is dialed (each into a free slot).
 BookPicks(st) ==
@@ -275,7 +292,7 @@ BookPicks(st) ==
                     MaxThreshold - (c.connectedNotEvicting + c.dialing))
       eligible == {p \in Peer : Known(st, p) /\ p \notin Persistent /\ Dialable(st, p)}
   IN {[st EXCEPT !.dialing = @ \cup S, !.out = @ \cup {Dial(p) : p \in S}] :
-        S \in {S \in SUBSET eligible : Cardinality(S) <= Max(budget, 0)}}
+        S \in PickChoices(eligible, budget)}
 
 \* A seed makes no book picks: it dials persistent peers and PEX's crawls.
 Maintain(st) ==

@@ -179,9 +179,29 @@ Learn(x, addresses, source) ==
 Answerable(v, requester) ==
   {q \in Peer : v.book[q].status = "known" /\ q # requester /\ q \notin Private}
 
+(* The environment's choices inside a step (which answer a random selection *)
+(* makes, which windows passed, which crawl records and connections are old, *)
+(* which peers a crawl picks, which seeds' bans expired) are each the set of  *)
+(* one operator, {c \in SUBSET universe : condition}. A check of a recorded   *)
+(* step (TraceCore.tla) ranges over what the step's successor shows, under    *)
+(* the same condition.                                                        *)
+
 \* Tx.select: a selection, at most MaxAddressesPerMessage.
-Answers(v, requester) ==
-  {a \in SUBSET Answerable(v, requester) : Cardinality(a) <= MaxAddressesPerMessage}
+IsAnswer(a) == Cardinality(a) <= MaxAddressesPerMessage
+Answers(v, requester) == {a \in SUBSET Answerable(v, requester) : IsAnswer(a)}
+
+\* Banned seeds whose ban may have expired (DialRandomSeed).
+ExpiredChoices(banned) == SUBSET banned
+\* Open request windows that may have passed (a round runs).
+PassedChoices(open) == SUBSET open
+\* Connections old enough to be aged, crawl records past retention, records old
+\* enough to crawl again (a crawl round runs).
+AgedChoices(cand) == SUBSET cand
+PrunedChoices(records) == SUBSET records
+OldChoices(records) == SUBSET records
+\* The peers a crawl round dials: any crawlable ones, up to the free slots.
+IsCrawl(slots, S) == Cardinality(S) <= slots
+CrawlChoices(crawlable, slots) == {S \in SUBSET crawlable : IsCrawl(slots, S)}
 
 \* Pex.outboundSlotsFree: as the PeerManager's dialRoom counts.
 OutboundSlotsFree(v) ==
@@ -200,7 +220,7 @@ DialRandomSeed(x, v) ==
       open == {s \in free : ~PM!Banned(v, s)}
   IN UNION {LET candidates == open \cup expired
             IN IF candidates = {} THEN {x} ELSE {HandOff(x, RequestDial(s)) : s \in candidates} :
-            expired \in SUBSET (free \ open)}
+            expired \in ExpiredChoices(free \ open)}
 
 -----------------------------------------------------------------------------
 (* Rounds.                                                                  *)
@@ -232,9 +252,9 @@ CrawlPeers(x, v) ==
                  LET w == [r EXCEPT !.handoffs = @ \cup {RequestDial(p) : p \in S}]
                  IN IF S = {} /\ v.dialing = {} /\ NeedsMore(v) THEN DialRandomSeed(w, v) ELSE {w} :
                    r \in RecordCrawls(z, S)} :
-                 S \in {S \in SUBSET crawlable : Cardinality(S) <= slots}} :
-         old \in SUBSET (y.crawled \ pruned)} :
-       aged \in SUBSET agedCand, pruned \in SUBSET y.crawled}
+                 S \in CrawlChoices(crawlable, slots)} :
+         old \in OldChoices(y.crawled \ pruned)} :
+       aged \in AgedChoices(agedCand), pruned \in PrunedChoices(y.crawled)}
 
 -----------------------------------------------------------------------------
 (* The handlers, one per PexEvent record.                                   *)
@@ -310,7 +330,7 @@ OnPexTimerFired(x, v, fired) ==
                                !.lastAddrsReceived = [q \in DOMAIN @ |-> @[q] /\ q \notin passed]]
                 r1 == IF "EnsurePeers" \in fired THEN EnsurePeers(y, v) ELSE {y}
             IN UNION {IF "CrawlPeers" \in fired THEN CrawlPeers(z, v) ELSE {z} : z \in r1} :
-            passed \in SUBSET open}
+            passed \in PassedChoices(open)}
 
 -----------------------------------------------------------------------------
 (* Invariants: the names of PexInvariants' constants. The action parts read *)

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import tla2sany.semantic.FormalParamNode;
 import tla2sany.semantic.ModuleNode;
+import tla2sany.semantic.OpDeclNode;
 import tla2sany.semantic.OpDefNode;
 import tla2sany.semantic.SymbolNode;
 import tlc2.tool.Action;
@@ -183,6 +184,143 @@ public final class Tla implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether {@code (s, t)} is a step of the operator {@code action} applied to {@code args}: the
+   * action evaluated as a predicate with {@code s} unprimed and {@code t} primed (TLC's
+   * {@code isValid}), without enumerating the action's successors. Every variable of both states
+   * must be bound.
+   */
+  public boolean isStep(TLCState s, Pair action, TLCState t) {
+    open();
+    return tool.isValid(action.action, s, t);
+  }
+
+  /** An operator applied to arguments, prepared once for {@link #isStep}. */
+  public static final class Pair {
+    private final Action action;
+
+    private Pair(Action action) {
+      this.action = action;
+    }
+  }
+
+  /** {@code action} applied to {@code args} (Java values, or TLC values as they are). */
+  public Pair pair(String action, Object... args) {
+    open();
+    OpDefNode def = definition(action, args.length);
+    return new Pair(new Action(def.getBody(), context(def, args), def));
+  }
+
+  /**
+   * A substitution of definitions: while {@linkplain Substitution#apply applied}, every use of
+   * the definition {@code module!name} evaluates the root module's definition that
+   * {@code replacements} maps it to (as a cfg's {@code name <- [module] replacement} does, but
+   * revertible, so one loaded spec serves both ways of evaluating).
+   */
+  public Substitution substitution(Map<String, String> replacements) {
+    open();
+    int id = tool.getId();
+    List<OpDefNode> targets = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    for (Map.Entry<String, String> e : replacements.entrySet()) {
+      String[] mn = e.getKey().split("!", 2);
+      if (mn.length != 2) {
+        throw new IllegalArgumentException("not module!definition: " + e.getKey());
+      }
+      ModuleNode m = tool.getSpecProcessor().getModuleTbl().getModuleNode(UniqueString.uniqueStringOf(mn[0]));
+      if (m == null) {
+        throw new IllegalArgumentException(name + " has no module " + mn[0]);
+      }
+      OpDefNode target = null;
+      for (OpDefNode d : m.getOpDefs()) {
+        if (d.getName().toString().equals(mn[1])) {
+          target = d;
+        }
+      }
+      if (target == null) {
+        throw new IllegalArgumentException("module " + mn[0] + " defines no " + mn[1]);
+      }
+      OpDefNode by = definition(e.getValue(), target.getArity());
+      targets.add(target);
+      values.add(by);
+    }
+    return new Substitution(id, targets, values);
+  }
+
+  /** A revertible substitution of definitions ({@link #substitution}); one thread at a time. */
+  public static final class Substitution {
+    private final int id;
+    private final List<OpDefNode> targets;
+    private final List<Object> replacements;
+    private final Object[] saved;
+    private final Object[] savedBodies;
+    private boolean applied;
+
+    private Substitution(int id, List<OpDefNode> targets, List<Object> replacements) {
+      this.id = id;
+      this.targets = targets;
+      this.replacements = replacements;
+      this.saved = new Object[targets.size()];
+      this.savedBodies = new Object[targets.size()];
+    }
+
+    /** Swaps the replacements in. */
+    public void apply() {
+      if (applied) {
+        return;
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        OpDefNode d = targets.get(i);
+        saved[i] = d.getToolObject(id);
+        savedBodies[i] = d.getBody().getToolObject(id);
+        // TLC looks a definition up by its own tool object, then by its body's
+        d.setToolObject(id, replacements.get(i));
+        d.getBody().setToolObject(id, replacements.get(i));
+      }
+      applied = true;
+    }
+
+    /** Swaps the spec's definitions back in. */
+    public void revert() {
+      if (!applied) {
+        return;
+      }
+      for (int i = 0; i < targets.size(); i++) {
+        targets.get(i).setToolObject(id, saved[i]);
+        targets.get(i).getBody().setToolObject(id, savedBodies[i]);
+      }
+      applied = false;
+    }
+
+    public boolean applied() {
+      return applied;
+    }
+  }
+
+  /** A state from TLC values, one per variable in {@link #variables()} order. */
+  public TLCState rawState(tlc2.value.IValue[] values) {
+    open();
+    TLCState s = TLCState.Empty.createEmpty();
+    OpDeclNode[] vars = TLCState.vars;
+    if (values.length != vars.length) {
+      throw new IllegalArgumentException(vars.length + " variables, " + values.length + " values");
+    }
+    for (int i = 0; i < vars.length; i++) {
+      s.bind(vars[i].getName(), values[i]);
+    }
+    return s;
+  }
+
+  /** The cfg's invariants that the TLC state {@code s} violates; empty when all hold. */
+  public List<String> violatedInvariants(TLCState s) {
+    return violatedInvariants(new TlaState(s));
+  }
+
+  /** Wraps a TLC state (its fingerprint computed now). */
+  public TlaState wrap(TLCState s) {
+    return new TlaState(s);
   }
 
   /** The names of the cfg's INVARIANTs. */

@@ -296,42 +296,85 @@ public final class CoreMapping {
     return Optional.of(CoreState.initial(b, seed));
   }
 
+  /** PEX's variables that α gives, in the spec's declaration order. */
+  public static final List<String> PEX_VARIABLES = List.of("peers", "requestsSent", "lastAddrsReceived",
+      "lastReceivedRequests", "disconnecting", "crawled", "dropped", "pexTimers", "pexStarted");
+  /** The one variable whose α reads the clock (whether each answer's window is still open). */
+  public static final String TIMED_VARIABLE = "lastAddrsReceived";
+
   /** α: the spec's variables, all but {@link #STEP_VARS}, for a Java state at {@code now}. */
   public Map<String, Object> alpha(CoreState cs, MonoTime now) {
     Map<String, Object> out = peerAlpha().variables(cs.peer());
-
-    PexState x = cs.pex();
-    Map<TlaModelValue, Object> pexPeers = new TreeMap<>();
-    for (Map.Entry<NodeId, PexPeer> e : x.peers().entrySet()) {
-      pexPeers.put(valueOf(e.getKey()), lower(e.getValue().direction()));
+    for (String v : PEX_VARIABLES) {
+      out.put(v, pexVariable(v, cs.pex(), now));
     }
-    out.put("peers", pexPeers);
-    out.put("requestsSent", set(x.requestsSent().keySet()));
-    long window = config.pex().minReceiveRequestInterval().toNanos();
-    Map<TlaModelValue, Object> last = new TreeMap<>();
-    x.lastAddrsReceived().forEach((k, t) -> last.put(valueOf(k), now.nanosSince(t) < window));
-    out.put("lastAddrsReceived", last);
-    Map<TlaModelValue, Object> received = new TreeMap<>();
-    for (Map.Entry<NodeId, ReceivedRequests> e : x.lastReceivedRequests().entrySet()) {
-      received.put(valueOf(e.getKey()), e.getValue().count());
-    }
-    out.put("lastReceivedRequests", received);
-    out.put("disconnecting", set(x.disconnecting()));
-    out.put("crawled", set(x.crawled().keySet()));
-    Set<Object> dropped = new TreeSet<>();
-    for (Map.Entry<DropReason, Long> e : x.dropped().entrySet()) {
-      if (e.getValue() > 0) {
-        dropped.add(lower(e.getKey()));
-      }
-    }
-    out.put("dropped", new LinkedHashSet<>(dropped));
-    Set<Object> pexTimers = new LinkedHashSet<>();
-    for (PexTimerKey k : x.timers().keySet()) {
-      pexTimers.add(roundKey(k));
-    }
-    out.put("pexTimers", pexTimers);
-    out.put("pexStarted", x.started());
     return out;
+  }
+
+  /**
+   * The part of {@code x} that PEX variable {@code v}'s value is a function of (an immutable
+   * component; for {@link #TIMED_VARIABLE}, together with the clock).
+   */
+  public static Object pexSource(String v, PexState x) {
+    return switch (v) {
+      case "peers" -> x.peers();
+      case "requestsSent" -> x.requestsSent();
+      case "lastAddrsReceived" -> x.lastAddrsReceived();
+      case "lastReceivedRequests" -> x.lastReceivedRequests();
+      case "disconnecting" -> x.disconnecting();
+      case "crawled" -> x.crawled();
+      case "dropped" -> x.dropped();
+      case "pexTimers" -> x.timers();
+      case "pexStarted" -> x.started();
+      default -> throw new IllegalArgumentException("no PEX variable " + v);
+    };
+  }
+
+  /** The value of PEX's variable {@code v} for {@code x} at {@code now}. */
+  public Object pexVariable(String v, PexState x, MonoTime now) {
+    return switch (v) {
+      case "peers" -> {
+        Map<TlaModelValue, Object> pexPeers = new TreeMap<>();
+        for (Map.Entry<NodeId, PexPeer> e : x.peers().entrySet()) {
+          pexPeers.put(valueOf(e.getKey()), lower(e.getValue().direction()));
+        }
+        yield pexPeers;
+      }
+      case "requestsSent" -> set(x.requestsSent().keySet());
+      case "lastAddrsReceived" -> {
+        long window = config.pex().minReceiveRequestInterval().toNanos();
+        Map<TlaModelValue, Object> last = new TreeMap<>();
+        x.lastAddrsReceived().forEach((k, t) -> last.put(valueOf(k), now.nanosSince(t) < window));
+        yield last;
+      }
+      case "lastReceivedRequests" -> {
+        Map<TlaModelValue, Object> received = new TreeMap<>();
+        for (Map.Entry<NodeId, ReceivedRequests> e : x.lastReceivedRequests().entrySet()) {
+          received.put(valueOf(e.getKey()), e.getValue().count());
+        }
+        yield received;
+      }
+      case "disconnecting" -> set(x.disconnecting());
+      case "crawled" -> set(x.crawled().keySet());
+      case "dropped" -> {
+        Set<Object> dropped = new TreeSet<>();
+        for (Map.Entry<DropReason, Long> e : x.dropped().entrySet()) {
+          if (e.getValue() > 0) {
+            dropped.add(lower(e.getKey()));
+          }
+        }
+        yield new LinkedHashSet<>(dropped);
+      }
+      case "pexTimers" -> {
+        Set<Object> pexTimers = new LinkedHashSet<>();
+        for (PexTimerKey k : x.timers().keySet()) {
+          pexTimers.add(roundKey(k));
+        }
+        yield pexTimers;
+      }
+      case "pexStarted" -> x.started();
+      default -> throw new IllegalArgumentException("no PEX variable " + v);
+    };
   }
 
   private Set<Object> set(Iterable<NodeId> ids) {

@@ -34,9 +34,87 @@ public record PeerAlpha(List<TlaModelValue> peers, Function<TlaModelValue, NodeI
   /** The key of the maintenance timer in the spec's {@code timers}. */
   public static final Map<String, Object> MAINTENANCE_KEY = Map.of("kind", "Maintenance");
 
+  /** The PeerManager's variables that α gives, in the spec's declaration order. */
+  public static final List<String> VARIABLES = List.of("book", "dialing", "connected", "ready", "evicting",
+      "upgrading", "scores", "persistentDialFailures", "timers", "started", "bannedIds");
+
   /** The spec's PeerManager variables for {@code s}, in a map the caller may extend. */
   public Map<String, Object> variables(PeerState s) {
     Map<String, Object> out = new LinkedHashMap<>();
+    for (String v : VARIABLES) {
+      out.put(v, variable(v, s));
+    }
+    return out;
+  }
+
+  /**
+   * The part of {@code s} that variable {@code v}'s value is a function of (an immutable component:
+   * the same object gives the same value).
+   */
+  public static Object source(String v, PeerState s) {
+    return switch (v) {
+      case "book" -> s.book();
+      case "dialing" -> s.dialing();
+      case "connected" -> s.connected();
+      case "ready" -> s.ready();
+      case "evicting" -> s.evicting();
+      case "upgrading" -> s.upgrading();
+      case "scores" -> s.scores();
+      case "persistentDialFailures" -> s.persistentDialFailures();
+      case "timers" -> s.timers();
+      case "started" -> s.started();
+      case "bannedIds" -> s.bannedIds();
+      default -> throw new IllegalArgumentException("no PeerManager variable " + v);
+    };
+  }
+
+  /** The value of the spec's variable {@code v} for {@code s}. */
+  public Object variable(String v, PeerState s) {
+    return switch (v) {
+      case "book" -> book(s);
+      case "dialing" -> set(s.dialing().keySet());
+      case "connected" -> {
+        Map<TlaModelValue, Object> connected = new TreeMap<>();
+        for (Map.Entry<NodeId, Connection> e : s.connected().entrySet()) {
+          connected.put(valueOf.apply(e.getKey()), lower(e.getValue().direction()));
+        }
+        yield connected;
+      }
+      case "ready" -> set(s.ready());
+      case "evicting" -> {
+        Map<TlaModelValue, Object> evicting = new TreeMap<>();
+        s.evicting().forEach((k, r) -> evicting.put(valueOf.apply(k), lower(r)));
+        yield evicting;
+      }
+      case "upgrading" -> {
+        Map<TlaModelValue, Object> upgrading = new TreeMap<>();
+        s.upgrading().forEach((x, u) -> upgrading.put(valueOf.apply(x), valueOf.apply(u)));
+        yield upgrading;
+      }
+      case "scores" -> {
+        Map<TlaModelValue, Object> scores = new TreeMap<>();
+        s.scores().forEach((k, x) -> scores.put(valueOf.apply(k), x)); // the alphabet keeps them in range
+        yield scores;
+      }
+      case "persistentDialFailures" -> {
+        Map<TlaModelValue, Object> failures = new TreeMap<>();
+        s.persistentDialFailures().forEach((k, x) -> failures.put(valueOf.apply(k), Math.min(x, persistentFailureCap)));
+        yield failures;
+      }
+      case "timers" -> {
+        Set<Object> timers = new LinkedHashSet<>();
+        for (TimerKey k : s.timers().deadlines().keySet()) {
+          timers.add(timerKey(k));
+        }
+        yield timers;
+      }
+      case "started" -> s.started();
+      case "bannedIds" -> set(s.bannedIds().keySet()); // expiries: the wall time is abstracted away
+      default -> throw new IllegalArgumentException("no PeerManager variable " + v);
+    };
+  }
+
+  private Map<TlaModelValue, Object> book(PeerState s) {
     Map<TlaModelValue, Object> book = new TreeMap<>();
     Map<NodeId, KnownAddress> banned = new LinkedHashMap<>();
     for (KnownAddress ka : s.book().bannedEntries()) {
@@ -59,34 +137,7 @@ public record PeerAlpha(List<TlaModelValue> peers, Function<TlaModelValue, NodeI
       }
       book.put(v, Map.of("status", status, "attempts", Math.min(attempts, maxDialAttempts)));
     }
-    out.put("book", book);
-    out.put("dialing", set(s.dialing().keySet()));
-    Map<TlaModelValue, Object> connected = new TreeMap<>();
-    for (Map.Entry<NodeId, Connection> e : s.connected().entrySet()) {
-      connected.put(valueOf.apply(e.getKey()), lower(e.getValue().direction()));
-    }
-    out.put("connected", connected);
-    out.put("ready", set(s.ready()));
-    Map<TlaModelValue, Object> evicting = new TreeMap<>();
-    s.evicting().forEach((k, r) -> evicting.put(valueOf.apply(k), lower(r)));
-    out.put("evicting", evicting);
-    Map<TlaModelValue, Object> upgrading = new TreeMap<>();
-    s.upgrading().forEach((v, u) -> upgrading.put(valueOf.apply(v), valueOf.apply(u)));
-    out.put("upgrading", upgrading);
-    Map<TlaModelValue, Object> scores = new TreeMap<>();
-    s.scores().forEach((k, v) -> scores.put(valueOf.apply(k), v)); // the alphabet keeps them in range
-    out.put("scores", scores);
-    Map<TlaModelValue, Object> failures = new TreeMap<>();
-    s.persistentDialFailures().forEach((k, v) -> failures.put(valueOf.apply(k), Math.min(v, persistentFailureCap)));
-    out.put("persistentDialFailures", failures);
-    Set<Object> timers = new LinkedHashSet<>();
-    for (TimerKey k : s.timers().deadlines().keySet()) {
-      timers.add(timerKey(k));
-    }
-    out.put("timers", timers);
-    out.put("started", s.started());
-    out.put("bannedIds", set(s.bannedIds().keySet())); // expiries: the wall time is abstracted away
-    return out;
+    return book;
   }
 
   /** A timer's key as the spec writes it. */

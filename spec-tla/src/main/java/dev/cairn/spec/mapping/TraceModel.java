@@ -37,7 +37,7 @@ import java.util.TreeSet;
 public final class TraceModel implements AutoCloseable {
 
   /** The modules of the composed spec, as packaged under {@code tla/}. */
-  public static final List<String> MODULES = List.of("Core.tla", "PeerManager.tla", "Pex.tla");
+  public static final List<String> MODULES = List.of("Core.tla", "PeerManager.tla", "Pex.tla", "TraceCore.tla");
   /** PeerManager.SCORE_MIN and SCORE_MUTABLE_MAX. */
   public static final int SCORE_MIN = -32768;
   public static final int SCORE_MAX = 32766;
@@ -54,8 +54,14 @@ public final class TraceModel implements AutoCloseable {
   private final CoreMapping mapping;
   private final CoreStepValidator validator;
   private final Map<TlaModelValue, NodeId> ids;
+  private PairChecker pairs;
+  private PairChecker.Memo memo;
+  private final Plan plan;
+  private final boolean owner;
 
-  private TraceModel(Tla tla, CoreMapping mapping, Map<TlaModelValue, NodeId> ids) {
+  private TraceModel(Tla tla, CoreMapping mapping, Map<TlaModelValue, NodeId> ids, Plan plan, boolean owner) {
+    this.plan = plan;
+    this.owner = owner;
     this.tla = tla;
     this.mapping = mapping;
     this.validator = new CoreStepValidator(tla, mapping);
@@ -63,11 +69,21 @@ public final class TraceModel implements AutoCloseable {
   }
 
   /**
-   * Loads the spec for a node with {@code config} whose trace names the nodes {@code seen}
-   * (the node itself may be among them); the peers of the config are added. {@code scratch}
-   * receives the modules TLC parses.
+   * The model of one node's trace before it is loaded: the generated constant module and cfg,
+   * and the node ID each model value stands for. Two plans with the same module and cfg are the
+   * same spec (one loaded spec serves both traces, each with its own mapping).
    */
-  public static TraceModel load(CoreConfig config, Collection<NodeId> seen, Path scratch) {
+  public record Plan(CoreConfig config, Map<TlaModelValue, NodeId> ids, String module, String cfg) {
+    public boolean sameSpec(Plan other) {
+      return other != null && module.equals(other.module) && cfg.equals(other.cfg);
+    }
+  }
+
+  /**
+   * The plan for a node with {@code config} whose trace names the nodes {@code seen} (the node
+   * itself may be among them); the peers of the config are added.
+   */
+  public static Plan plan(CoreConfig config, Collection<NodeId> seen) {
     NodeId selfId = config.peer().self();
     SortedSet<NodeId> peers = new TreeSet<>(seen);
     PeerConfig pc = config.peer();
@@ -88,7 +104,19 @@ public final class TraceModel implements AutoCloseable {
     }
     ids.put(TlaModelValue.of("self"), selfId);
     names.put(selfId, "self");
+    return new Plan(config, Map.copyOf(ids), module(names), cfg(config, names));
+  }
 
+  /**
+   * Loads the spec for a node with {@code config} whose trace names the nodes {@code seen}
+   * (see {@link #plan}). {@code scratch} receives the modules TLC parses.
+   */
+  public static TraceModel load(CoreConfig config, Collection<NodeId> seen, Path scratch) {
+    return load(plan(config, seen), scratch);
+  }
+
+  /** Loads the spec of a plan; {@code scratch} receives the modules TLC parses. */
+  public static TraceModel load(Plan plan, Path scratch) {
     try {
       Files.createDirectories(scratch);
       for (String m : MODULES) {
@@ -99,24 +127,42 @@ public final class TraceModel implements AutoCloseable {
           Files.write(scratch.resolve(m), in.readAllBytes());
         }
       }
-      Files.writeString(scratch.resolve("MCTrace.tla"), module(names), StandardCharsets.UTF_8);
-      Files.writeString(scratch.resolve("MCTrace.cfg"), cfg(config, names), StandardCharsets.UTF_8);
+      Files.writeString(scratch.resolve("MCTrace.tla"), plan.module(), StandardCharsets.UTF_8);
+      Files.writeString(scratch.resolve("MCTrace.cfg"), plan.cfg(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the trace model into " + scratch, e);
     }
     Tla tla = Tla.load(scratch, "MCTrace", "MCTrace");
     try {
-      return new TraceModel(tla, new CoreMapping(tla, config, ids), ids);
+      return new TraceModel(tla, new CoreMapping(tla, plan.config(), plan.ids()), plan.ids(), plan, true);
     } catch (RuntimeException e) {
       tla.close();
       throw e;
     }
   }
 
+  /**
+   * This loaded spec for another trace whose plan is the same spec: a mapping of its own; the
+   * memoised verdicts of the pair checker are shared (they depend on the spec's values only).
+   * Closing the result leaves the spec loaded; closing this model unloads it.
+   */
+  public TraceModel reuse(Plan other) {
+    if (!plan.sameSpec(other)) {
+      throw new IllegalArgumentException("another spec: load it instead");
+    }
+    TraceModel m = new TraceModel(tla, new CoreMapping(tla, other.config(), other.ids()), other.ids(), other, false);
+    m.memo = pairs().memo();
+    return m;
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
   private static String module(Map<NodeId, String> names) {
     return "---- MODULE MCTrace ----\n"
         + "\\* Core.tla at the constants of one recorded node (generated for trace validation).\n"
-        + "EXTENDS Core, TLC\n"
+        + "EXTENDS TraceCore, TLC\n"
         + "CONSTANTS " + String.join(", ", names.values()) + "\n"
         + "\\* PeerManager.SCORE_MIN (a cfg file takes no negative numbers)\n"
         + "TraceScoreMin == " + SCORE_MIN + "\n"
@@ -167,7 +213,7 @@ public final class TraceModel implements AutoCloseable {
     line(b, "MaxAddressesPerMessage", x.maxAddressesPerMessage());
     line(b, "MaxCrawled", x.maxCrawled());
     line(b, "MaxPeers", x.maxPeers());
-    b.append("\nINIT Init\nNEXT Next\n\nINVARIANTS\n");
+    b.append("\nINIT Init\nNEXT TraceNext\n\nINVARIANTS\n");
     for (String inv : INVARIANTS) {
       b.append("  ").append(inv).append('\n');
     }
@@ -201,6 +247,14 @@ public final class TraceModel implements AutoCloseable {
     return validator;
   }
 
+  /** The checker of recorded steps as pairs ({@code TraceCore.tla}), created on first use. */
+  public PairChecker pairs() {
+    if (pairs == null) {
+      pairs = new PairChecker(validator, memo == null ? new PairChecker.Memo() : memo);
+    }
+    return pairs;
+  }
+
   /** The node ID a model value stands for. */
   public NodeId id(TlaModelValue v) {
     return ids.get(v);
@@ -213,6 +267,8 @@ public final class TraceModel implements AutoCloseable {
 
   @Override
   public void close() {
-    tla.close();
+    if (owner) {
+      tla.close();
+    }
   }
 }

@@ -1,0 +1,417 @@
+package dev.cairn.spec.mapping;
+
+import dev.cairn.core.Core;
+import dev.cairn.core.CoreEvent;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.WallTime;
+import dev.cairn.core.book.KnownAddress;
+import dev.cairn.spec.Tla;
+import dev.cairn.spec.TlaModelValue;
+import dev.cairn.spec.TlaState;
+import dev.cairn.spec.TlaValues;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tla2sany.semantic.OpDeclNode;
+import tlc2.tool.TLCState;
+import tlc2.util.FP64;
+import tlc2.value.impl.Value;
+
+/**
+ * Checks recorded steps of the composed core against {@code Core.tla} as pairs: the letter's
+ * action is evaluated as a predicate on (α(before), Java's reached state with its effects,
+ * hand-offs and event), with the spec's choice operators narrowed to what that state shows
+ * ({@code TraceCore.tla}, substituted while a pair is checked). No successor is enumerated, so a
+ * step costs the same however many choices the spec leaves open (a seed's crawl round, a PEX
+ * answer from a large book).
+ *
+ * <p>What it does not change: a step Java accepted must be a step of the action and keep Java's
+ * invariants and the cfg's; a step Java rejected must leave the action disabled (that check
+ * enumerates, with the spec's own operators: a refusal is decided by the action's guards). When a
+ * pair is not a step, the step is judged again by enumeration ({@link CoreStepValidator#compare}),
+ * which names the difference; that verdict is the one returned, so this checker accepts nothing
+ * the enumeration rejects.
+ *
+ * <p>Speed: α is computed once per step (the state after a step is the state before the next;
+ * only the one time-dependent variable is recomputed at the next step's clock), per variable,
+ * and only for the components of the Java state that changed (they are immutable: the same
+ * object abstracts to the same value). Verdicts are memoised by the TLC fingerprints of
+ * (α(before), letter, reached state); the cfg's invariants by the fingerprint of the state
+ * reached. Java's own invariants are checked on every step. One thread at a time.
+ */
+public final class PairChecker {
+
+  /** The choice operators of the spec and their narrowed forms ({@code TraceCore.tla}). */
+  public static final Map<String, String> NARROWED = Map.ofEntries(
+      Map.entry("PeerManager!ReinstateChoices", "TraceReinstateChoices"),
+      Map.entry("PeerManager!TrimChoices", "TraceTrimChoices"),
+      Map.entry("PeerManager!PickChoices", "TracePickChoices"),
+      Map.entry("Pex!Answers", "TraceAnswers"),
+      Map.entry("Pex!ExpiredChoices", "TraceExpiredChoices"),
+      Map.entry("Pex!PassedChoices", "TracePassedChoices"),
+      Map.entry("Pex!AgedChoices", "TraceAgedChoices"),
+      Map.entry("Pex!PrunedChoices", "TracePrunedChoices"),
+      Map.entry("Pex!OldChoices", "TraceOldChoices"),
+      Map.entry("Pex!CrawlChoices", "TraceCrawlChoices"));
+
+  /** How often each way was taken (for tests and benchmarks). */
+  public static final class Stats {
+    public long steps;
+    public long pairHits;
+    public long pairChecks;
+    public long rejectedHits;
+    public long rejectedChecks;
+    public long invariantChecks;
+    /** Pairs the narrowed check refused and the enumeration then matched (must stay 0). */
+    public long narrowingMisses;
+    /** Pairs refused, judged again by enumeration. */
+    public long enumerated;
+    /** Time in TLC: pairs evaluated, the cfg's invariants evaluated. */
+    public long pairNanos;
+    public long invariantNanos;
+    /** Time in Java: α, Java's invariants, the step's own variables and the memo key. */
+    public long alphaNanos;
+    public long javaInvariantNanos;
+    public long stepVarNanos;
+    /** TLC time and pairs evaluated, per action. */
+    public final Map<String, long[]> perAction = new java.util.TreeMap<>();
+
+    @Override
+    public String toString() {
+      return "steps=" + steps + " pairs=" + pairChecks + "(+" + pairHits + " memo) rejected=" + rejectedChecks + "(+"
+          + rejectedHits + " memo) invariants=" + invariantChecks + " enumerated=" + enumerated
+          + " narrowingMisses=" + narrowingMisses + String.format(" tlc: pairs %.1f ms, invariants %.1f ms",
+          pairNanos / 1e6, invariantNanos / 1e6) + String.format("; java: alpha %.1f ms, invariants %.1f ms, step vars %.1f ms",
+          alphaNanos / 1e6, javaInvariantNanos / 1e6, stepVarNanos / 1e6) + perActionText();
+    }
+
+    private String perActionText() {
+      StringBuilder b = new StringBuilder();
+      perAction.forEach((a, v) -> b.append(' ').append(a).append('=').append(v[1]).append('/')
+          .append(v[1] == 0 ? 0 : v[0] / v[1] / 1000).append("us"));
+      return b.toString();
+    }
+  }
+
+  /** α of one Java state at one instant, as TLC values, with the spec state's fingerprint. */
+  public static final class Alpha {
+    private final Value[] values;
+    private final long[] fps;
+    private final long fingerprint;
+    private TLCState state;
+
+    private Alpha(Value[] values, long[] fps) {
+      this.values = values;
+      this.fps = fps;
+      long fp = FP64.New();
+      for (long f : fps) {
+        fp = FP64.Extend(fp, f);
+      }
+      this.fingerprint = fp;
+    }
+
+    public long fingerprint() {
+      return fingerprint;
+    }
+  }
+
+  private record Key(long before, String letter, long after) {}
+
+  /**
+   * Memoised verdicts: by the fingerprints of (α(before), letter, reached state) for pairs and
+   * refusals, by the reached state's for the cfg's invariants. They depend on the loaded spec's
+   * values only, so checkers of one loaded spec may share them.
+   */
+  public static final class Memo {
+    final Map<Key, Boolean> pairs = new HashMap<>();
+    final Map<Key, Boolean> refusals = new HashMap<>();
+    final Map<Long, List<String>> invariants = new HashMap<>();
+
+    public int size() {
+      return pairs.size() + refusals.size() + invariants.size();
+    }
+  }
+
+  private final Memo memo;
+
+  private final Tla tla;
+  private final CoreMapping mapping;
+  private final CoreStepValidator validator;
+  private final PeerAlpha peerAlpha;
+  private final Tla.Substitution narrowing;
+  private final String[] names;
+  private final int outboxAt;
+  private final int handedOffAt;
+  private final int eventAt;
+  private final int bookAt;
+  private final Value neutralOutbox;
+  private final Value neutralHandedOff;
+  private final Value neutralEvent;
+  private final long neutralOutboxFp;
+  private final long neutralHandedOffFp;
+  private final long neutralEventFp;
+  private final Object[] sources;
+  private final Value[] cached;
+  private final long[] cachedFps;
+  private final Map<Key, Boolean> pairs;
+  private final Map<Key, Boolean> refusals;
+  private final Map<Long, List<String>> invariants;
+  private final Map<String, Tla.Pair> actions = new HashMap<>();
+  private final Stats stats = new Stats();
+
+  public PairChecker(CoreStepValidator validator) {
+    this(validator, new Memo());
+  }
+
+  /** A checker whose memoised verdicts go to {@code memo} (shared by checkers of one loaded spec). */
+  public PairChecker(CoreStepValidator validator, Memo memo) {
+    this.memo = memo;
+    this.pairs = memo.pairs;
+    this.refusals = memo.refusals;
+    this.invariants = memo.invariants;
+    this.validator = validator;
+    this.tla = validator.tla();
+    this.mapping = validator.mapping();
+    this.peerAlpha = mapping.peerAlpha();
+    this.narrowing = tla.substitution(NARROWED);
+    OpDeclNode[] vars = TLCState.vars;
+    names = new String[vars.length];
+    int o = -1;
+    int h = -1;
+    int e = -1;
+    int b = -1;
+    for (int i = 0; i < vars.length; i++) {
+      names[i] = vars[i].getName().toString();
+      switch (names[i]) {
+        case "outbox" -> o = i;
+        case "handedOff" -> h = i;
+        case "event" -> e = i;
+        case "book" -> b = i;
+        default -> { }
+      }
+    }
+    outboxAt = o;
+    handedOffAt = h;
+    eventAt = e;
+    bookAt = b;
+    neutralOutbox = TlaValues.toTla(Set.of());
+    neutralHandedOff = TlaValues.toTla(Set.of());
+    neutralEvent = TlaValues.toTla(Map.of("type", "Init"));
+    neutralOutboxFp = neutralOutbox.fingerPrint(FP64.New());
+    neutralHandedOffFp = neutralHandedOff.fingerPrint(FP64.New());
+    neutralEventFp = neutralEvent.fingerPrint(FP64.New());
+    sources = new Object[vars.length];
+    cached = new Value[vars.length];
+    cachedFps = new long[vars.length];
+  }
+
+  public Stats stats() {
+    return stats;
+  }
+
+  public CoreStepValidator validator() {
+    return validator;
+  }
+
+  /** α({@code cs}) at {@code now}, recomputing only the variables whose Java component changed. */
+  public Alpha alpha(CoreState cs, MonoTime now) {
+    Value[] values = new Value[names.length];
+    long[] fps = new long[names.length];
+    for (int i = 0; i < names.length; i++) {
+      if (i == outboxAt) {
+        values[i] = neutralOutbox;
+        fps[i] = neutralOutboxFp;
+        continue;
+      }
+      if (i == handedOffAt) {
+        values[i] = neutralHandedOff;
+        fps[i] = neutralHandedOffFp;
+        continue;
+      }
+      if (i == eventAt) {
+        values[i] = neutralEvent;
+        fps[i] = neutralEventFp;
+        continue;
+      }
+      String v = names[i];
+      boolean pex = CoreMapping.PEX_VARIABLES.contains(v);
+      Object src = pex ? CoreMapping.pexSource(v, cs.pex()) : PeerAlpha.source(v, cs.peer());
+      boolean timed = v.equals(CoreMapping.TIMED_VARIABLE);
+      if (cached[i] == null || src != sources[i] || (timed && !isEmptyMap(src))) {
+        Object java = pex ? mapping.pexVariable(v, cs.pex(), now) : peerAlpha.variable(v, cs.peer());
+        Value val = TlaValues.toTla(java);
+        if (cached[i] != null && timed && val.equals(cached[i])) {
+          val = cached[i];
+        } else {
+          cached[i] = val;
+          cachedFps[i] = val.fingerPrint(FP64.New());
+        }
+        sources[i] = src;
+      }
+      values[i] = cached[i];
+      fps[i] = cachedFps[i];
+    }
+    return new Alpha(values, fps);
+  }
+
+  private static boolean isEmptyMap(Object o) {
+    return o instanceof Map<?, ?> m && m.isEmpty();
+  }
+
+  /** The spec state of an α (step variables neutral). */
+  public TlaState specState(Alpha a) {
+    return tla.wrap(state(a));
+  }
+
+  private TLCState state(Alpha a) {
+    if (a.state == null) {
+      a.state = tla.rawState(a.values);
+    }
+    return a.state;
+  }
+
+  /**
+   * Judges one recorded step: Java's state {@code before}, the clocks, the event, the traced step
+   * (as {@link CoreStepValidator#validate} does). Empty when the event names a node outside the
+   * model.
+   */
+  public Optional<CoreStepValidator.Verdict> check(CoreState before, MonoTime now, WallTime wallNow, CoreEvent e,
+      Core.Traced traced) {
+    stats.steps++;
+    long j0 = System.nanoTime();
+    Alpha alphaBefore = alpha(before, now);
+    stats.alphaNanos += System.nanoTime() - j0;
+    Optional<CoreLetter> letter = mapping.fromJava(e, before, now);
+    if (letter.isEmpty()) {
+      return Optional.empty();
+    }
+    CoreLetter l = letter.get();
+    if (!traced.step().isAccepted()) {
+      CoreLetter lifted = l.withLift(lift(before, wallNow));
+      Key k = new Key(alphaBefore.fingerprint, lifted.toString(), 0);
+      Boolean disabled = refusals.get(k);
+      if (disabled == null) {
+        stats.rejectedChecks++;
+        disabled = validator.successorsWithLift(specState(alphaBefore), lifted).isEmpty();
+        refusals.put(k, disabled);
+      } else {
+        stats.rejectedHits++;
+      }
+      if (disabled) {
+        return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.BOTH_DISABLED, lifted, List.of(),
+            Optional.empty(), Optional.empty(), ""));
+      }
+      return Optional.of(enumerate(alphaBefore, lifted, before, now, traced));
+    }
+    if (!mapping.applicable(l, before)) {
+      return Optional.of(enumerate(alphaBefore, l, before, now, traced));
+    }
+    long j1 = System.nanoTime();
+    List<String> javaBroken = validator.javaViolations(traced);
+    long j2 = System.nanoTime();
+    stats.javaInvariantNanos += j2 - j1;
+    Alpha a = alpha(traced.step().state(), now);
+    stats.alphaNanos += System.nanoTime() - j2;
+    long j3 = System.nanoTime();
+    if (!javaBroken.isEmpty()) {
+      return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.INVARIANT, l, List.of(), Optional.empty(),
+          Optional.empty(), "Java's invariants " + javaBroken + " broken after " + l));
+    }
+    // the step's own variables
+    boolean bookVisible = !alphaBefore.values[bookAt].equals(a.values[bookAt]);
+    Value outbox = TlaValues.toTla(mapping.outbox(traced.step().effects(), bookVisible));
+    Value handedOff = TlaValues.toTla(mapping.handedOff(traced));
+    Value event = TlaValues.toTla(CoreMapping.eventRecord(l));
+    Value[] tv = a.values.clone();
+    long[] tfps = a.fps.clone();
+    tv[outboxAt] = outbox;
+    tfps[outboxAt] = outbox.fingerPrint(FP64.New());
+    tv[handedOffAt] = handedOff;
+    tfps[handedOffAt] = handedOff.fingerPrint(FP64.New());
+    tv[eventAt] = event;
+    tfps[eventAt] = event.fingerPrint(FP64.New());
+    Alpha t = new Alpha(tv, tfps);
+    Key k = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
+    stats.stepVarNanos += System.nanoTime() - j3;
+    Boolean ok = pairs.get(k);
+    if (ok == null) {
+      stats.pairChecks++;
+      Tla.Pair action = actions.computeIfAbsent(k.letter(), x -> tla.pair(l.action(), l.args().toArray()));
+      long t0 = System.nanoTime();
+      narrowing.apply();
+      try {
+        ok = tla.isStep(state(alphaBefore), action, state(t));
+      } finally {
+        narrowing.revert();
+      }
+      long dt = System.nanoTime() - t0;
+      stats.pairNanos += dt;
+      long[] pa = stats.perAction.computeIfAbsent(l.action(), x -> new long[2]);
+      pa[0] += dt;
+      pa[1]++;
+      pairs.put(k, ok);
+    } else {
+      stats.pairHits++;
+    }
+    if (!ok) {
+      CoreStepValidator.Verdict v = enumerate(alphaBefore, l, before, now, traced);
+      if (v.ok()) {
+        stats.narrowingMisses++;
+      }
+      return Optional.of(v);
+    }
+    List<String> broken = invariants.get(a.fingerprint);
+    if (broken == null) {
+      stats.invariantChecks++;
+      long t0 = System.nanoTime();
+      broken = tla.violatedInvariants(state(t));
+      stats.invariantNanos += System.nanoTime() - t0;
+      invariants.put(a.fingerprint, broken);
+    }
+    if (!broken.isEmpty()) {
+      return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.INVARIANT, l, List.of(),
+          Optional.of(tla.wrap(state(t))), Optional.empty(), "spec invariants " + broken));
+    }
+    return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.MATCHED, l, List.of(), Optional.empty(),
+        Optional.empty(), ""));
+  }
+
+  private CoreStepValidator.Verdict enumerate(Alpha alphaBefore, CoreLetter l, CoreState before, MonoTime now,
+      Core.Traced traced) {
+    stats.enumerated++;
+    narrowing.revert();
+    return validator.compare(specState(alphaBefore), l, before, now, traced);
+  }
+
+  /** The peers whose bans expired by {@code wallNow}: the letter's {@code lift}. */
+  Set<TlaModelValue> lift(CoreState before, WallTime wallNow) {
+    Set<TlaModelValue> lift = new LinkedHashSet<>();
+    for (KnownAddress ka : before.peer().book().bannedEntries()) {
+      if (!ka.lastBanTime().isAfter(wallNow)) {
+        mapping.value(ka.id()).ifPresent(lift::add);
+      }
+    }
+    for (Map.Entry<NodeId, WallTime> b : before.peer().bannedIds().entrySet()) {
+      if (!b.getValue().isAfter(wallNow)) {
+        mapping.value(b.getKey()).ifPresent(lift::add);
+      }
+    }
+    return lift;
+  }
+
+  public Memo memo() {
+    return memo;
+  }
+
+  /** Forgets the memoised verdicts (a test comparing both ways of checking starts afresh). */
+  public void forget() {
+    pairs.clear();
+    refusals.clear();
+    invariants.clear();
+  }
+}
