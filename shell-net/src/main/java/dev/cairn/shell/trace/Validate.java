@@ -18,6 +18,7 @@ import dev.cairn.spec.TlaModelValue;
 import dev.cairn.spec.TlaState;
 import dev.cairn.spec.mapping.CoreLetter;
 import dev.cairn.spec.mapping.CoreStepValidator;
+import dev.cairn.spec.mapping.PairChecker;
 import dev.cairn.spec.mapping.TraceModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,6 +105,18 @@ public final class Validate {
     }
   }
 
+  /** How each step is judged against the spec. */
+  public enum Mode {
+    /**
+     * The step as a pair (state before, state reached) evaluated against the action, the spec's
+     * choices narrowed to what the reached state shows ({@link PairChecker}); a pair that is not
+     * a step is judged again by enumeration, which names the difference.
+     */
+    PAIRS,
+    /** Every successor of the action enumerated and Java's reached state searched among them. */
+    ENUMERATE
+  }
+
   private Validate() {}
 
   /** Validates {@code file} with the core itself. */
@@ -111,15 +124,119 @@ public final class Validate {
     return run(file, CORE);
   }
 
-  /**
-   * Validates {@code file}, stepping with {@code stepper}. TLC evaluates the spec recursively: the
-   * work runs on a thread of its own with a 64 MiB stack.
-   */
+  /** Validates {@code file}, stepping with {@code stepper}. */
   public static Result run(Path file, Stepper stepper) throws IOException, TraceFormatException {
+    try (Session s = new Session()) {
+      return s.validate(file, stepper, Mode.PAIRS, null);
+    }
+  }
+
+  /**
+   * Validates trace files one after another, loading the spec once per distinct model (traces
+   * whose generated constants are equal share the loaded spec and its memoised verdicts). TLC
+   * holds one spec per JVM: one session at a time, and nothing else loading specs meanwhile.
+   */
+  public static final class Session implements AutoCloseable {
+    private TraceModel loaded;
+    private Path scratch;
+    private long loadNanos;
+    private int loads;
+    private PairChecker.Stats last;
+
+    /** Time spent parsing and loading specs so far. */
+    public long loadNanos() {
+      return loadNanos;
+    }
+
+    /** Specs loaded so far. */
+    public int loads() {
+      return loads;
+    }
+
+    /** The pair checker's counts for the last file validated in {@link Mode#PAIRS}. */
+    public PairChecker.Stats lastStats() {
+      return last;
+    }
+
+    /**
+     * Validates {@code file} stepping with {@code stepper}, judging each step as {@code mode} says;
+     * {@code perStep}, when given, receives each judged step's verdict kind.
+     */
+    public Result validate(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep)
+        throws IOException, TraceFormatException {
+      return onLargeStack(file, () -> validateHere(file, stepper, mode, perStep));
+    }
+
+    private Result validateHere(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep)
+        throws IOException, TraceFormatException {
+      CoreConfig config;
+      CoreState initial;
+      try (Replay r = Replay.open(file)) {
+        config = r.config();
+        initial = r.state();
+      }
+      Set<NodeId> seen = new TreeSet<>();
+      ids(initial, seen);
+      try (TraceReader reader = TraceReader.open(file)) {
+        for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
+          ids(decode(reader, e.get()), seen);
+        }
+      }
+      TraceModel.Plan plan = TraceModel.plan(config, seen);
+      TraceModel model;
+      if (loaded != null && loaded.plan().sameSpec(plan)) {
+        model = loaded.reuse(plan);
+      } else {
+        close();
+        long t0 = System.nanoTime();
+        scratch = Files.createTempDirectory("cairn-validate");
+        loaded = TraceModel.load(plan, scratch);
+        loadNanos += System.nanoTime() - t0;
+        loads++;
+        model = loaded;
+      }
+      Result r = steps(file, config, initial, model, stepper, mode, perStep);
+      if (mode == Mode.PAIRS) {
+        last = model.pairs().stats();
+      }
+      return r;
+    }
+
+    /**
+     * Forgets the memoised verdicts of the loaded spec (the next file is checked as if it were the
+     * first, without loading the spec again).
+     */
+    public void forgetVerdicts() {
+      if (loaded != null) {
+        loaded.pairs().forget();
+      }
+    }
+
+    /** Unloads the spec. */
+    @Override
+    public void close() {
+      if (loaded != null) {
+        loaded.close();
+        loaded = null;
+      }
+      if (scratch != null) {
+        deleteTree(scratch);
+        scratch = null;
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    Result run() throws IOException, TraceFormatException;
+  }
+
+  /** TLC evaluates the spec recursively: the work runs on a thread of its own with a 64 MiB stack. */
+  private static Result onLargeStack(Path file, Work work) throws IOException, TraceFormatException {
     Object[] result = new Object[1];
     Thread t = new Thread(null, () -> {
       try {
-        result[0] = runHere(file, stepper);
+        result[0] = work.run();
       } catch (IOException | TraceFormatException | RuntimeException | Error e) {
         result[0] = e;
       }
@@ -142,31 +259,10 @@ public final class Validate {
     };
   }
 
-  private static Result runHere(Path file, Stepper stepper) throws IOException, TraceFormatException {
-    CoreConfig config;
-    CoreState initial;
-    try (Replay r = Replay.open(file)) {
-      config = r.config();
-      initial = r.state();
-    }
-    Set<NodeId> seen = new TreeSet<>();
-    ids(initial, seen);
-    try (TraceReader reader = TraceReader.open(file)) {
-      for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
-        ids(decode(reader, e.get()), seen);
-      }
-    }
-    Path scratch = Files.createTempDirectory("cairn-validate");
-    try (TraceModel model = TraceModel.load(config, seen, scratch)) {
-      return steps(file, config, initial, model, stepper);
-    } finally {
-      deleteTree(scratch);
-    }
-  }
-
-  private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper)
-      throws IOException, TraceFormatException {
+  private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper,
+      Mode mode, List<CoreStepValidator.Kind> perStep) throws IOException, TraceFormatException {
     CoreStepValidator validator = model.validator();
+    PairChecker pairs = mode == Mode.PAIRS ? model.pairs() : null;
     EffectsDigest effects = new EffectsDigest();
     Digester digester = new Digester();
     Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
@@ -187,7 +283,12 @@ public final class Validate {
           return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.RECORD,
               "the core failed on it: " + x));
         }
-        Optional<CoreStepValidator.Verdict> v = validator.validate(state, now, wall, event, traced);
+        Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
+            ? validator.validate(state, now, wall, event, traced)
+            : pairs.check(state, now, wall, event, traced);
+        if (perStep != null && v.isPresent()) {
+          perStep.add(v.get().kind());
+        }
         if (v.isEmpty()) {
           return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.SPEC,
               "the event names a node outside the model"));

@@ -5,6 +5,7 @@ import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.Step;
 import dev.cairn.shell.trace.LoopbackRun;
+import dev.cairn.shell.trace.SmallWorldRun;
 import dev.cairn.shell.trace.SyntheticRun;
 import dev.cairn.shell.trace.TraceWriter;
 import dev.cairn.shell.trace.Validate;
@@ -31,13 +32,25 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@code cairn trace validate}'s work ({@link Validate#run}) on the traces of a real loopback run
- * of {@value #NODES} nodes ({@link LoopbackRun}, one trace per node but the seed's, as in {@code TraceBenchmark}):
- * per node, the spec is instantiated and loaded by TLC, then every step is stepped, abstracted,
- * checked against the spec's successors and the record's digests. The {@code events} counter gives
- * validated events per second, the spec loads included; {@code loads} how many specs were loaded.
+ * {@code cairn trace validate}'s work ({@link Validate.Session}: load the spec for a trace's
+ * model, then per step: step the core, α, check the pair against the spec's action, invariants,
+ * the record's digests) on two kinds of traces:
+ *
+ * <ul>
+ *   <li><b>loopback</b>: the traces of a real 15-second run of {@value LoopbackTraces#NODES} nodes
+ *       on 127.0.0.1 ({@link LoopbackRun}), one per node, the seed's included: about 100 steps
+ *       each, each with a model of its own (10 spec loads per pass);
+ *   <li><b>long</b>: {@value LongTraces#EVENTS} steps (about 3.5 hours of virtual time) of one node
+ *       of a small simulated network ({@link SmallWorldRun}: 25 node IDs), as a validator with
+ *       sentries and a seed ({@code longValidator}) and as the seed in seed mode ({@code longSeed}).
+ * </ul>
+ *
+ * <p>The {@code events} counter gives validated events per second. {@code loopback} and the
+ * {@code …WithLoad} benchmarks load the spec in every invocation (a fresh JVM's
+ * {@code cairn trace validate} also pays class loading, not measured here); {@code longValidator}
+ * and {@code longSeed} load it once at setup and only forget the memoised verdicts between
+ * invocations, so each invocation checks the trace as a first validation would, without the load.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1, time = 5)
@@ -45,53 +58,89 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = "-Xss4m")
 public class ValidateBenchmark {
 
-  static final int NODES = 10;
-  static final int SECONDS = 15;
+  /** The loopback traces. */
+  @State(Scope.Benchmark)
+  public static class LoopbackTraces {
+    static final int NODES = 10;
+    static final int SECONDS = 15;
 
-  List<Path> traces = new ArrayList<>();
-  long steps;
-  Path dir;
+    List<Path> traces = new ArrayList<>();
+    long steps;
+    Path dir;
 
-  @Setup(Level.Trial)
-  public void setup() throws Exception {
-    LoopbackRun run = LoopbackRun.record(NODES, Duration.ofSeconds(SECONDS));
-    dir = Files.createTempDirectory("validate-bench");
-    for (LoopbackRun.NodeRun node : run.nodes()) {
-      if (node.config().pex().seedMode()) {
-        continue; // see BENCHMARKS.md: a seed's crawl rounds are out of reach of successor enumeration
-      }
-      Path file = dir.resolve("node" + traces.size() + ".trace");
-      try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(file), node.config(), node.initial(),
-          node.prngSeed())) {
-        CoreState s = node.initial();
-        for (SyntheticRun.Timed t : node.events()) {
-          Step<CoreState, CoreEffect> st = Core.step(node.config(), s, t.now(), t.wall(), t.event());
-          w.onStep(t.now(), t.wall(), t.event(), st, 0);
-          s = st.state();
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      LoopbackRun run = LoopbackRun.record(NODES, Duration.ofSeconds(SECONDS));
+      dir = Files.createTempDirectory("validate-bench");
+      for (LoopbackRun.NodeRun node : run.nodes()) {
+        Path file = dir.resolve((node.config().pex().seedMode() ? "seed" : "node") + traces.size() + ".trace");
+        try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(file), node.config(), node.initial(),
+            node.prngSeed())) {
+          CoreState s = node.initial();
+          for (SyntheticRun.Timed t : node.events()) {
+            Step<CoreState, CoreEffect> st = Core.step(node.config(), s, t.now(), t.wall(), t.event());
+            w.onStep(t.now(), t.wall(), t.event(), st, 0);
+            s = st.state();
+          }
         }
+        traces.add(file);
+        steps += node.events().size();
       }
-      traces.add(file);
-      steps += node.events().size();
+      check(traces);
+      System.out.println("# loopback traces: " + traces.size() + " nodes, " + steps + " steps");
     }
-    // every trace must be valid, or the figures measure early failures
-    for (Path p : traces) {
-      long t0 = System.nanoTime();
-      Validate.Result r = Validate.run(p);
-      if (!r.valid()) {
-        throw new IllegalStateException(p + ": " + r.failure().map(Validate.Failure::describe).orElse("")
-            + r.endMismatch().orElse(""));
-      }
-      System.out.printf("# %s: %d steps, %d nodes in the model, %.1f ms (%s)%n", p.getFileName(), r.steps(), r.nodes(),
-          (System.nanoTime() - t0) / 1e6, r.verdicts());
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      delete(dir);
     }
-    System.out.println("# loopback traces: " + traces.size() + " nodes, " + steps + " steps");
   }
 
-  @TearDown(Level.Trial)
-  public void tearDown() throws Exception {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
+  /** The long traces of a small simulated network. */
+  @State(Scope.Benchmark)
+  public static class LongTraces {
+    static final int EVENTS = 50_000;
+
+    Path validator;
+    Path seed;
+    Path dir;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      dir = Files.createTempDirectory("validate-bench");
+      validator = dir.resolve("validator.trace");
+      SmallWorldRun.generate(EVENTS, 3, false).record(TraceWriter.Options.defaults(validator));
+      seed = dir.resolve("seed.trace");
+      SmallWorldRun.generate(EVENTS, 4, true).record(TraceWriter.Options.defaults(seed));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      delete(dir);
+    }
+  }
+
+  /** A session holding the loaded spec of one long trace across invocations. */
+  @State(Scope.Thread)
+  public static class Loaded {
+    Validate.Session session;
+
+    void load(Path trace) throws Exception {
+      if (session == null) {
+        session = new Validate.Session();
+        long t0 = System.nanoTime();
+        Validate.Result r = session.validate(trace, Validate.CORE, Validate.Mode.PAIRS, null);
+        require(trace, r);
+        System.out.printf("# %s: first validation %d steps in %.1f ms, spec load %.1f ms (%s)%n", trace.getFileName(),
+            r.steps(), (System.nanoTime() - t0) / 1e6, session.loadNanos() / 1e6, session.lastStats());
+      }
+      session.forgetVerdicts();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+      if (session != null) {
+        session.close();
       }
     }
   }
@@ -111,14 +160,77 @@ public class ValidateBenchmark {
   }
 
   @Benchmark
-  public long validateLoopback(Counts c) throws Exception {
+  public long loopback(LoopbackTraces t, Counts c) throws Exception {
+    return validateFresh(t.traces, c);
+  }
+
+  @Benchmark
+  public long longValidator(LongTraces t, Loaded l, Counts c) throws Exception {
+    l.load(t.validator);
+    return validateLoaded(l, t.validator, c);
+  }
+
+  @Benchmark
+  public long longSeed(LongTraces t, Loaded l, Counts c) throws Exception {
+    l.load(t.seed);
+    return validateLoaded(l, t.seed, c);
+  }
+
+  @Benchmark
+  public long longValidatorWithLoad(LongTraces t, Counts c) throws Exception {
+    return validateFresh(List.of(t.validator), c);
+  }
+
+  @Benchmark
+  public long longSeedWithLoad(LongTraces t, Counts c) throws Exception {
+    return validateFresh(List.of(t.seed), c);
+  }
+
+  private static long validateFresh(List<Path> traces, Counts c) throws Exception {
     long n = 0;
-    for (Path p : traces) {
-      Validate.Result r = Validate.run(p);
-      n += r.steps();
-      c.loads++;
+    try (Validate.Session s = new Validate.Session()) {
+      for (Path p : traces) {
+        n += s.validate(p, Validate.CORE, Validate.Mode.PAIRS, null).steps();
+      }
+      c.loads += s.loads();
     }
     c.events += n;
     return n;
+  }
+
+  private static long validateLoaded(Loaded l, Path trace, Counts c) throws Exception {
+    long n = l.session.validate(trace, Validate.CORE, Validate.Mode.PAIRS, null).steps();
+    c.events += n;
+    return n;
+  }
+
+  /** Every trace must be valid, or the figures measure early failures. */
+  static void check(List<Path> traces) throws Exception {
+    try (Validate.Session s = new Validate.Session()) {
+      for (Path p : traces) {
+        long t0 = System.nanoTime();
+        long l0 = s.loadNanos();
+        Validate.Result r = s.validate(p, Validate.CORE, Validate.Mode.PAIRS, null);
+        require(p, r);
+        System.out.printf("# %s: %d steps, %d nodes in the model, %.1f ms, of which spec load %.1f ms (%s)%n",
+            p.getFileName(), r.steps(), r.nodes(), (System.nanoTime() - t0) / 1e6, (s.loadNanos() - l0) / 1e6,
+            s.lastStats());
+      }
+    }
+  }
+
+  static void require(Path p, Validate.Result r) {
+    if (!r.valid()) {
+      throw new IllegalStateException(p + ": " + r.failure().map(Validate.Failure::describe).orElse("")
+          + r.endMismatch().orElse(""));
+    }
+  }
+
+  static void delete(Path dir) throws Exception {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }

@@ -112,6 +112,70 @@ class TraceValidateTest {
   }
 
   @Test
+  void pairsAndEnumerationGiveTheSameVerdictAtEveryStep() throws Exception {
+    assertSameVerdicts(trace, Validate.CORE);
+  }
+
+  @Test
+  void smallWorldTracesAgreeWithEnumeration() throws Exception {
+    // networks small enough for every successor to be enumerated (a PEX answer from a book of n
+    // peers has 2^n choices, a seed's crawl round far more): a validator with three sentries, a
+    // seed and two more nodes; the seed of a network of five nodes
+    Path v = dir.resolve("small-validator.trace");
+    SmallWorldRun.generate(1500, 3, false, 2).record(TraceWriter.Options.defaults(v).withCheckpointInterval(256));
+    Validate.Result r = assertSameVerdicts(v, Validate.CORE);
+    assertThat(r.valid()).as(() -> r.failure().map(Validate.Failure::describe).orElse("")).isTrue();
+    Path s = dir.resolve("small-seed.trace");
+    SmallWorldRun.generate(1000, 4, true, 0).record(TraceWriter.Options.defaults(s));
+    Validate.Result rs = assertSameVerdicts(s, Validate.CORE);
+    assertThat(rs.valid()).as(() -> rs.failure().map(Validate.Failure::describe).orElse("")).isTrue();
+  }
+
+  @Test
+  void longTracesOfTwentyFiveNodesValidate() throws Exception {
+    for (boolean seed : new boolean[] {false, true}) {
+      Path f = dir.resolve("world-" + seed + ".trace");
+      SmallWorldRun.generate(5000, 5, seed).record(TraceWriter.Options.defaults(f).withCheckpointInterval(512));
+      try (Validate.Session session = new Validate.Session()) {
+        Validate.Result r = session.validate(f, Validate.CORE, Validate.Mode.PAIRS, null);
+        assertThat(r.failure()).as(() -> r.failure().get().describe()).isEmpty();
+        assertThat(r.endMismatch()).isEmpty();
+        assertThat(r.steps()).isEqualTo(5000);
+        assertThat(r.nodes()).isEqualTo(SmallWorldRun.NODES);
+        assertThat(session.lastStats().enumerated).isZero();
+        System.out.println(f.getFileName() + ": " + session.lastStats() + " " + r.verdicts());
+      }
+    }
+  }
+
+  /**
+   * Validates {@code file} both ways (pairs with narrowed choices; every successor enumerated) in
+   * one session and asserts the same verdict at every step and the same failure, if any.
+   */
+  static Validate.Result assertSameVerdicts(Path file, Validate.Stepper stepper) throws Exception {
+    return assertSameVerdicts(file, () -> stepper);
+  }
+
+  static Validate.Result assertSameVerdicts(Path file, java.util.function.Supplier<Validate.Stepper> stepper)
+      throws Exception {
+    try (Validate.Session s = new Validate.Session()) {
+      List<dev.cairn.spec.mapping.CoreStepValidator.Kind> pairs = new ArrayList<>();
+      List<dev.cairn.spec.mapping.CoreStepValidator.Kind> enumerated = new ArrayList<>();
+      long t0 = System.nanoTime();
+      Validate.Result p = s.validate(file, stepper.get(), Validate.Mode.PAIRS, pairs);
+      long t1 = System.nanoTime();
+      assertThat(s.lastStats().narrowingMisses).as(s.lastStats().toString()).isZero();
+      Validate.Result e = s.validate(file, stepper.get(), Validate.Mode.ENUMERATE, enumerated);
+      System.out.printf("%s: %d steps, pairs %.0f ms (%s), enumeration %.0f ms%n", file.getFileName(), p.steps(),
+          (t1 - t0) / 1e6, s.lastStats(), (System.nanoTime() - t1) / 1e6);
+      assertThat(pairs).isEqualTo(enumerated);
+      assertThat(p.steps()).isEqualTo(e.steps());
+      assertThat(p.failure().map(f -> f.step() + " " + f.check())).isEqualTo(e.failure().map(f -> f.step() + " " + f.check()));
+      return p;
+    }
+  }
+
+  @Test
   void alteredEventIsCaughtAtItsStep() throws Exception {
     List<TraceRecord> rs = TraceFiles.parse(trace).records();
     int k = firstAccepted(rs, Event.SumCase.PEER_READY);
@@ -125,6 +189,7 @@ class TraceValidateTest {
       return l;
     });
     Validate.Result r = Validate.run(bad);
+    assertSameVerdicts(bad, Validate.CORE);
     assertThat(r.failure()).isPresent();
     Validate.Failure f = r.failure().get();
     assertThat(f.step()).as(f.describe()).isEqualTo(rs.get(k).getStep());
@@ -154,6 +219,7 @@ class TraceValidateTest {
       return l;
     });
     Validate.Result r = Validate.run(hidden);
+    assertSameVerdicts(hidden, Validate.CORE);
     Validate.Failure f = r.failure().orElseThrow();
     assertThat(f.step()).as(f.describe()).isEqualTo(k);
     assertThat(r.steps()).isEqualTo(k);
@@ -224,6 +290,8 @@ class TraceValidateTest {
     assertThat(f.check()).isEqualTo(Validate.Check.SPEC);
     assertThat(f.reason()).contains("DIFFERENT_RESULT").contains("outbox").contains("PublishPeerUpdate");
     assertThat(r.steps()).isEqualTo(mutated);
+    // both ways of checking judge every step alike, the mutated one included
+    assertSameVerdicts(mutantTrace, Mutant::new);
     // the real core's validation of the same file stops at the same step: its record is not the core's
     Validate.Result real = Validate.run(mutantTrace);
     assertThat(real.failure().orElseThrow().step()).isEqualTo(mutated);
