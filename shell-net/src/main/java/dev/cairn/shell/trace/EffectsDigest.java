@@ -27,12 +27,15 @@ import java.util.List;
 public final class EffectsDigest {
 
   private static final int CACHE = 16384;
+  private static final int FIRST_CACHE = 512;
 
   private byte[] buf = new byte[512];
   private int len;
   private byte[] scratch = new byte[128];
-  private final NodeAddress[] cachedAddresses = new NodeAddress[CACHE];
-  private final long[] cachedHashes = new long[CACHE];
+  // starts small (a replay of a short file hashes a few dozen addresses) and grows with the misses
+  private NodeAddress[] cachedAddresses = new NodeAddress[FIRST_CACHE];
+  private long[] cachedHashes = new long[FIRST_CACHE];
+  private int misses;
 
   /**
    * The digest of one step.
@@ -133,14 +136,20 @@ public final class EffectsDigest {
 
   /**
    * XXH64 of the address's 40 ID characters, its IP (length and bytes) and its port, remembered
-   * for the last address object seen in each of {@value #CACHE} slots: a PEX answer repeats the
+   * for the last address object seen in each of up to {@value #CACHE} slots: a PEX answer repeats the
    * book's own address objects, so most of its addresses cost a look-up instead of an encoding.
    * The value depends on the address alone, never on the cache.
    */
   long addressHash(NodeAddress a) {
-    int i = System.identityHashCode(a) & (CACHE - 1);
+    int i = System.identityHashCode(a) & (cachedAddresses.length - 1);
     if (cachedAddresses[i] == a) {
       return cachedHashes[i];
+    }
+    if (++misses > 2 * cachedAddresses.length && cachedAddresses.length < CACHE) {
+      cachedAddresses = new NodeAddress[cachedAddresses.length * 4];
+      cachedHashes = new long[cachedAddresses.length];
+      misses = 0;
+      i = System.identityHashCode(a) & (cachedAddresses.length - 1);
     }
     byte[] outer = buf;
     int outerLen = len;

@@ -11,6 +11,8 @@ import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.proto.trace.TraceHeader;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -40,6 +42,17 @@ public final class Replay implements AutoCloseable {
    * {@code Core.step} on them, the caller's thread reads, decodes and digests.
    */
   static final int AHEAD = 256;
+
+  /**
+   * Records replayed on the caller's thread alone before the second thread starts: a short file
+   * (a node's trace of a few minutes) is done before a thread hand-off would pay off.
+   */
+  static final int INLINE = 512;
+
+  private static final int PAD = 16; // longs between two counters: a cache line and more
+  private static final int SUBMITTED = PAD;
+  private static final int STEPPED = 2 * PAD;
+  private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
 
   /** Spins of a waiting thread before it parks (about tens of microseconds). */
   private static final int SPINS = 4_000;
@@ -72,13 +85,12 @@ public final class Replay implements AutoCloseable {
   private final CoreConfig config;
   private final EffectsDigest effects = new EffectsDigest();
   private final Digester digester = new Digester();
-  private final CoreState initial;
   private CoreState state;
 
   // the pipeline: jobs[seq & (AHEAD - 1)]; the caller submits, the stepping thread steps, the caller consumes
   private final Job[] jobs = new Job[AHEAD];
-  private volatile long submitted; // written by the caller
-  private volatile long stepped; // written by the stepping thread
+  // the caller's submitted count and the stepping thread's stepped count, on separate cache lines
+  private final long[] counters = new long[3 * PAD];
   private long consumed; // caller only
   private volatile boolean cancelled;
   private volatile boolean inputDone; // no job will be submitted after {@code submitted}
@@ -97,7 +109,6 @@ public final class Replay implements AutoCloseable {
   private Replay(TraceReader reader, CoreConfig config, CoreState state) {
     this.reader = reader;
     this.config = config;
-    this.initial = state;
     this.state = state;
     this.previousDigest = reader.header().getPreviousDigest();
     this.verifiedStateStep = reader.header().getFirstStep() - 1;
@@ -169,22 +180,28 @@ public final class Replay implements AutoCloseable {
   }
 
   /**
-   * Replays the next record; empty at the end of the file. The core steps on a second thread,
-   * up to {@value #AHEAD} records ahead of the record returned, while this thread reads, decodes
-   * and verifies; results, mismatches and errors come back in record order, exactly as a
-   * record-at-a-time replay would give them.
+   * Replays the next record; empty at the end of the file. The first {@value #INLINE} records are
+   * replayed on this thread; after them the core steps on a second thread, up to {@value #AHEAD}
+   * records ahead of the record returned, while this thread reads, decodes and verifies. Results,
+   * mismatches and errors come back in record order, exactly as a record-at-a-time replay would
+   * give them.
    */
   public Optional<Stepped> next() throws IOException, TraceFormatException {
     if (ended) {
       return Optional.empty();
     }
     if (!started) {
+      if (consumed < INLINE) {
+        return inline();
+      }
       started = true;
       readAhead();
-      STEPPERS.execute(this::stepLoop);
+      long from = consumed;
+      CoreState at = state;
+      STEPPERS.execute(() -> stepLoop(from, at));
     }
     while (true) {
-      if (consumed < submitted) {
+      if (consumed < submitted()) {
         Job j = awaitStep(consumed);
         jobs[(int) consumed & (AHEAD - 1)] = null;
         consumed++;
@@ -209,9 +226,46 @@ public final class Replay implements AutoCloseable {
     }
   }
 
+  private long submitted() {
+    return (long) COUNTERS.getVolatile(counters, SUBMITTED);
+  }
+
+  private long stepped() {
+    return (long) COUNTERS.getVolatile(counters, STEPPED);
+  }
+
+  /** One record read, stepped and verified on this thread (before the pipeline starts). */
+  private Optional<Stepped> inline() throws IOException, TraceFormatException {
+    Optional<TraceReader.Entry> e = reader.next();
+    if (e.isEmpty()) {
+      ended = true;
+      checkTrailer();
+      return Optional.empty();
+    }
+    Job j = job(e.get());
+    try {
+      j.step = Core.step(config, state, j.now, j.wallNow, j.event);
+    } catch (RuntimeException x) {
+      j.failure = x;
+    }
+    consumed++;
+    COUNTERS.setVolatile(counters, SUBMITTED, consumed);
+    COUNTERS.setVolatile(counters, STEPPED, consumed);
+    return Optional.of(verify(j));
+  }
+
+  private Job job(TraceReader.Entry entry) throws TraceFormatException {
+    try {
+      return new Job(entry, EventCodec.decode(entry.event()));
+    } catch (EventCodec.InvalidEventException x) {
+      throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": " + x.getMessage());
+    }
+  }
+
   /** Reads and decodes records into free pipeline slots, until they are full or the input ends. */
   private void readAhead() {
-    while (!inputDone && submitted - consumed < AHEAD) {
+    long n = submitted();
+    while (!inputDone && n - consumed < AHEAD) {
       Job j;
       try {
         Optional<TraceReader.Entry> e = reader.next();
@@ -219,42 +273,37 @@ public final class Replay implements AutoCloseable {
           inputDone = true;
           break;
         }
-        TraceReader.Entry entry = e.get();
-        try {
-          j = new Job(entry, EventCodec.decode(entry.event()));
-        } catch (EventCodec.InvalidEventException x) {
-          throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": " + x.getMessage());
-        }
+        j = job(e.get());
       } catch (IOException | TraceFormatException x) {
         readError = x;
         inputDone = true;
         break;
       }
-      long n = submitted;
       jobs[(int) n & (AHEAD - 1)] = j;
-      submitted = n + 1; // publishes the job
+      n++;
+      COUNTERS.setVolatile(counters, SUBMITTED, n); // publishes the job
       if (stepperParked) {
         wake(stepper);
       }
     }
   }
 
-  /** The stepping thread: steps every submitted job in order, from the header's state. */
-  private void stepLoop() {
+  /** The stepping thread: steps every submitted job in order, from job {@code from} in state {@code s0}. */
+  private void stepLoop(long from, CoreState s0) {
     stepper = Thread.currentThread();
     try {
-      CoreState s = initial;
-      for (long k = 0; ; k++) {
+      CoreState s = s0;
+      for (long k = from; ; k++) {
         int spins = 0;
-        while (submitted == k) {
-          if (cancelled || inputDone && submitted == k) {
+        while (submitted() == k) {
+          if (cancelled || inputDone && submitted() == k) {
             return;
           }
           if (++spins < SPINS) {
             Thread.onSpinWait();
           } else {
             stepperParked = true;
-            if (submitted == k && !cancelled && !inputDone) {
+            if (submitted() == k && !cancelled && !inputDone) {
               LockSupport.parkNanos(1_000_000);
             }
             stepperParked = false;
@@ -269,11 +318,11 @@ public final class Replay implements AutoCloseable {
           s = j.step.state();
         } catch (RuntimeException | Error x) {
           j.failure = x;
-          stepped = k + 1;
+          COUNTERS.setVolatile(counters, STEPPED, k + 1);
           wake(waiter);
           return;
         }
-        stepped = k + 1; // publishes the step
+        COUNTERS.setVolatile(counters, STEPPED, k + 1); // publishes the step
         if (waiter != null) {
           wake(waiter);
         }
@@ -285,12 +334,12 @@ public final class Replay implements AutoCloseable {
 
   private Job awaitStep(long k) {
     int spins = 0;
-    while (stepped <= k) {
+    while (stepped() <= k) {
       if (++spins < SPINS) {
         Thread.onSpinWait();
       } else {
         waiter = Thread.currentThread();
-        if (stepped <= k) {
+        if (stepped() <= k) {
           LockSupport.parkNanos(1_000_000);
         }
         waiter = null;

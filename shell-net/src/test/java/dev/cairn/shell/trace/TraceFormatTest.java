@@ -142,15 +142,20 @@ class TraceFormatTest {
 
   @Test
   void replayReturnsStepsMismatchesAndErrorsInRecordOrder() throws Exception {
-    // the core steps ahead of the record being verified: what replay reports must not depend on it
+    // past its first records, replay steps the core on a second thread, ahead of the record being
+    // verified: what it reports must not depend on that
+    int steps = Replay.INLINE + 2 * Replay.AHEAD + 100;
+    SyntheticRun longer = SyntheticRun.generate(steps, 2025);
+    Path file = dir.resolve("pipelined.trace");
+    longer.record(file, K);
     List<CoreState> states = new ArrayList<>();
-    CoreState s = run.initial();
-    for (SyntheticRun.Timed t : run.events()) {
-      s = Core.step(run.config(), s, t.now(), t.wall(), t.event()).state();
+    CoreState s = longer.initial();
+    for (SyntheticRun.Timed t : longer.events()) {
+      s = Core.step(longer.config(), s, t.now(), t.wall(), t.event()).state();
       states.add(s);
     }
-    int at = 500; // well past the records read ahead of the first one
-    Path altered = TraceFiles.rewrite(trace, dir.resolve("altered500.trace"), l -> {
+    int at = Replay.INLINE + Replay.AHEAD + 37; // well past the first records read ahead
+    Path altered = TraceFiles.rewrite(file, dir.resolve("altered.trace"), l -> {
       l.set(at, l.get(at).toBuilder().setEvent(l.get(at - 1).getEvent()).build());
       return l;
     });
@@ -168,10 +173,11 @@ class TraceFormatTest {
       assertThat(r.next()).isEmpty();
       assertThat(r.lastVerifiedStateStep()).isEqualTo(at - at % K - 1);
     }
-    // a file cut inside record 400: the 400 records before it, then the error
-    Path cut = dir.resolve("cut400.trace");
-    byte[] all = Files.readAllBytes(trace);
-    Files.write(cut, java.util.Arrays.copyOf(all, (int) TraceFiles.offsetOf(trace, 400) + 3));
+    // a file cut inside a record past the first ones: the records before it, then the error
+    int cutAt = Replay.INLINE + 100;
+    Path cut = dir.resolve("cut.trace");
+    byte[] all = Files.readAllBytes(file);
+    Files.write(cut, java.util.Arrays.copyOf(all, (int) TraceFiles.offsetOf(file, cutAt) + 3));
     try (Replay r = Replay.open(cut)) {
       long n = 0;
       TraceFormatException thrown = null;
@@ -183,24 +189,26 @@ class TraceFormatTest {
       } catch (TraceFormatException e) {
         thrown = e;
       }
-      assertThat(n).isEqualTo(400);
+      assertThat(n).isEqualTo(cutAt);
       assertThat(thrown).isNotNull();
-      assertThat(thrown.getMessage()).contains("truncated: record 400 at byte offset");
-      assertThat(r.state()).isEqualTo(states.get(399));
+      assertThat(thrown.getMessage()).contains("truncated: record " + cutAt + " at byte offset");
+      assertThat(r.state()).isEqualTo(states.get(cutAt - 1));
     }
-    // closed part-way: the stepping thread stops, and a new replay of the same file runs to its end
-    try (Replay r = Replay.open(trace)) {
-      for (int i = 0; i < 10; i++) {
+    // closed part-way, after the second thread started: it stops, and a new replay runs to the end
+    try (Replay r = Replay.open(file)) {
+      for (int i = 0; i < Replay.INLINE + 10; i++) {
         assertThat(r.next().orElseThrow().mismatch()).isEmpty();
       }
     }
-    try (Replay r = Replay.open(trace)) {
+    try (Replay r = Replay.open(file)) {
       long n = 0;
       while (r.next().isPresent()) {
         n++;
       }
-      assertThat(n).isEqualTo(STEPS);
+      assertThat(n).isEqualTo(steps);
       assertThat(r.endMismatch()).isEmpty();
+      assertThat(r.state()).isEqualTo(states.get(steps - 1));
+      assertThat(r.lastVerifiedStateStep()).isEqualTo(steps - 1);
     }
   }
 
