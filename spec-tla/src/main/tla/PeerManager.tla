@@ -274,15 +274,20 @@ TryDial(st, p) ==
   THEN {DialIn(st, p, v) : v \in DialRoom(st, p)}
   ELSE {st}
 
+\* The persistent peer dialPersistentPeers tries next: any of those left (Java:
+\* the least ID).
+PersistentNext(todo) == todo
+
 \* dialPersistentPeers, in Java's ID order: here in every order.
 RECURSIVE DialPersistentIn(_, _)
 DialPersistentIn(st, todo) ==
   IF todo = {} THEN {st}
-  ELSE UNION {UNION {DialPersistentIn(s2, todo \ {p}) : s2 \in TryDial(st, p)} : p \in todo}
+  ELSE UNION {UNION {DialPersistentIn(s2, todo \ {p}) : s2 \in TryDial(st, p)} : p \in PersistentNext(todo)}
 
-\* Any eligible peers up to the budget.
+\* Any eligible peers (known, not persistent, dialable) up to the budget.
+PickEligible(st, p) == Known(st, p) /\ p \notin Persistent /\ Dialable(st, p)
 IsPick(budget, S) == Cardinality(S) <= Max(budget, 0)
-PickChoices(eligible, budget) == {S \in SUBSET eligible : IsPick(budget, S)}
+PickChoices(st, budget) == {S \in SUBSET {p \in Peer : PickEligible(st, p)} : IsPick(budget, S)}
 
 \* dialBookPicks: a random pick may miss, so any number of eligible known
 \* peers up to the budget is dialed (each into a free slot).
@@ -290,9 +295,8 @@ BookPicks(st) ==
   LET c == Counts(st)
       budget == Min(MaxOutbound - (c.outbound + c.dialing),
                     MaxThreshold - (c.connectedNotEvicting + c.dialing))
-      eligible == {p \in Peer : Known(st, p) /\ p \notin Persistent /\ Dialable(st, p)}
   IN {[st EXCEPT !.dialing = @ \cup S, !.out = @ \cup {Dial(p) : p \in S}] :
-        S \in PickChoices(eligible, budget)}
+        S \in PickChoices(st, budget)}
 
 \* A seed makes no book picks: it dials persistent peers and PEX's crawls.
 Maintain(st) ==

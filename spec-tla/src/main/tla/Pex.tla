@@ -176,8 +176,8 @@ Learn(x, addresses, source) ==
 
 \* Pex.answerable: never the requester, ourselves, a private or a banned ID (a
 \* banned ID is not a book entry: status "banned").
-Answerable(v, requester) ==
-  {q \in Peer : v.book[q].status = "known" /\ q # requester /\ q \notin Private}
+IsAnswerable(v, requester, q) == v.book[q].status = "known" /\ q # requester /\ q \notin Private
+Answerable(v, requester) == {q \in Peer : IsAnswerable(v, requester, q)}
 
 (* The environment's choices inside a step (which answer a random selection *)
 (* makes, which windows passed, which crawl records and connections are old, *)

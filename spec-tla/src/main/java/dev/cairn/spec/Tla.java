@@ -10,13 +10,26 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import tla2sany.semantic.ASTConstants;
+import tla2sany.semantic.ExprNode;
+import tla2sany.semantic.ExprOrOpArgNode;
 import tla2sany.semantic.FormalParamNode;
+import tla2sany.semantic.LabelNode;
+import tla2sany.semantic.LetInNode;
 import tla2sany.semantic.ModuleNode;
+import tla2sany.semantic.OpApplNode;
+import tla2sany.semantic.OpArgNode;
 import tla2sany.semantic.OpDeclNode;
 import tla2sany.semantic.OpDefNode;
+import tla2sany.semantic.SemanticNode;
+import tla2sany.semantic.Subst;
+import tla2sany.semantic.SubstInNode;
 import tla2sany.semantic.SymbolNode;
 import tlc2.tool.Action;
 import tlc2.tool.EvalControl;
@@ -313,9 +326,73 @@ public final class Tla implements AutoCloseable {
     return s;
   }
 
+  /**
+   * The variables each cfg invariant reads (in cfg order), found by walking its definition and
+   * every definition it uses. An instance's implicit substitution maps a name to the same name.
+   */
+  public List<Set<String>> invariantReads() {
+    open();
+    List<Set<String>> out = new ArrayList<>();
+    for (Action inv : tool.getInvariants()) {
+      Set<String> reads = new TreeSet<>();
+      reads(inv.pred, reads, new HashSet<>());
+      out.add(Collections.unmodifiableSet(reads));
+    }
+    return out;
+  }
+
+  private static void reads(SemanticNode n, Set<String> out, Set<SemanticNode> seen) {
+    if (n == null || !seen.add(n)) {
+      return;
+    }
+    switch (n) {
+      case OpApplNode a -> {
+        SymbolNode op = a.getOperator();
+        if (op instanceof OpDeclNode d && d.getKind() == ASTConstants.VariableDeclKind) {
+          out.add(d.getName().toString());
+        } else if (op instanceof OpDefNode def) {
+          reads(def.getBody(), out, seen);
+        }
+        for (ExprOrOpArgNode x : a.getArgs()) {
+          reads(x, out, seen);
+        }
+        for (ExprNode b : a.getBdedQuantBounds()) {
+          reads(b, out, seen);
+        }
+      }
+      case LetInNode l -> {
+        for (OpDefNode d : l.getLets()) {
+          reads(d.getBody(), out, seen);
+        }
+        reads(l.getBody(), out, seen);
+      }
+      case SubstInNode si -> {
+        for (Subst sub : si.getSubsts()) {
+          if (!sub.isImplicit()) {
+            reads(sub.getExpr(), out, seen);
+          }
+        }
+        reads(si.getBody(), out, seen);
+      }
+      case OpArgNode oa -> {
+        if (oa.getOp() instanceof OpDefNode def) {
+          reads(def.getBody(), out, seen);
+        }
+      }
+      case LabelNode ln -> reads((SemanticNode) ln.getBody(), out, seen);
+      default -> { }
+    }
+  }
+
   /** The cfg's invariants that the TLC state {@code s} violates; empty when all hold. */
   public List<String> violatedInvariants(TLCState s) {
     return violatedInvariants(new TlaState(s));
+  }
+
+  /** Whether the cfg's invariant number {@code i} (cfg order) holds in {@code s}. */
+  public boolean invariantHolds(int i, TLCState s) {
+    open();
+    return tool.isValid(tool.getInvariants()[i], s);
   }
 
   /** Wraps a TLC state (its fingerprint computed now). */

@@ -40,16 +40,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li><b>loopback</b>: the traces of a real 15-second run of {@value LoopbackTraces#NODES} nodes
  *       on 127.0.0.1 ({@link LoopbackRun}), one per node, the seed's included: about 100 steps
  *       each, each with a model of its own (10 spec loads per pass);
- *   <li><b>long</b>: {@value LongTraces#EVENTS} steps (about 3.5 hours of virtual time) of one node
+ *   <li><b>long</b>: {@value LongTraces#EVENTS} steps (about 1.4 hours of virtual time) of one node
  *       of a small simulated network ({@link SmallWorldRun}: 25 node IDs), as a validator with
  *       sentries and a seed ({@code longValidator}) and as the seed in seed mode ({@code longSeed}).
  * </ul>
  *
- * <p>The {@code events} counter gives validated events per second. {@code loopback} and the
- * {@code …WithLoad} benchmarks load the spec in every invocation (a fresh JVM's
- * {@code cairn trace validate} also pays class loading, not measured here); {@code longValidator}
- * and {@code longSeed} load it once at setup and only forget the memoised verdicts between
- * invocations, so each invocation checks the trace as a first validation would, without the load.
+ * <p>The {@code events} counter gives validated events per second. {@code loopback} loads the
+ * spec in every invocation ({@code loadMicros}: microseconds of spec loading per second of the
+ * run; a fresh JVM's {@code cairn trace validate} also pays class loading, not measured here);
+ * {@code longValidator} and {@code longSeed} load it once at setup (the time is printed) and only
+ * forget the memoised verdicts between invocations, so each invocation checks the trace as a
+ * first validation would, without the load.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -99,7 +100,7 @@ public class ValidateBenchmark {
   /** The long traces of a small simulated network. */
   @State(Scope.Benchmark)
   public static class LongTraces {
-    static final int EVENTS = 50_000;
+    static final int EVENTS = 20_000;
 
     Path validator;
     Path seed;
@@ -151,11 +152,14 @@ public class ValidateBenchmark {
   public static class Counts {
     public long events;
     public long loads;
+    /** Microseconds spent loading specs: per second of the run, the share of the time (in millionths). */
+    public long loadMicros;
 
     @Setup(Level.Iteration)
     public void reset() {
       events = 0;
       loads = 0;
+      loadMicros = 0;
     }
   }
 
@@ -176,16 +180,6 @@ public class ValidateBenchmark {
     return validateLoaded(l, t.seed, c);
   }
 
-  @Benchmark
-  public long longValidatorWithLoad(LongTraces t, Counts c) throws Exception {
-    return validateFresh(List.of(t.validator), c);
-  }
-
-  @Benchmark
-  public long longSeedWithLoad(LongTraces t, Counts c) throws Exception {
-    return validateFresh(List.of(t.seed), c);
-  }
-
   private static long validateFresh(List<Path> traces, Counts c) throws Exception {
     long n = 0;
     try (Validate.Session s = new Validate.Session()) {
@@ -193,6 +187,7 @@ public class ValidateBenchmark {
         n += s.validate(p, Validate.CORE, Validate.Mode.PAIRS, null).steps();
       }
       c.loads += s.loads();
+      c.loadMicros += s.loadNanos() / 1000;
     }
     c.events += n;
     return n;

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -166,7 +167,20 @@ public final class TraceModel implements AutoCloseable {
         + "CONSTANTS " + String.join(", ", names.values()) + "\n"
         + "\\* PeerManager.SCORE_MIN (a cfg file takes no negative numbers)\n"
         + "TraceScoreMin == " + SCORE_MIN + "\n"
+        + "\\* the order of node IDs\n"
+        + "TraceRank == " + rank(names) + "\n"
         + "====\n";
+  }
+
+  /** Each node's place in ID order, as a TLA+ function (the names are given in ID order). */
+  private static String rank(Map<NodeId, String> names) {
+    TreeMap<NodeId, String> byId = new TreeMap<>(names);
+    List<String> parts = new ArrayList<>();
+    int i = 1;
+    for (String n : byId.values()) {
+      parts.add(n + " :> " + i++);
+    }
+    return "(" + String.join(" @@ ", parts) + ")";
   }
 
   private static String cfg(CoreConfig config, Map<NodeId, String> names) {
@@ -199,6 +213,7 @@ public final class TraceModel implements AutoCloseable {
     line(b, "MaxDialAttempts", p.maxDialAttempts());
     line(b, "DisconnectCooldownOn", !p.disconnectCooldown().isZero() ? "TRUE" : "FALSE");
     b.append("  ScoreMin <- TraceScoreMin\n");
+    b.append("  Rank <- TraceRank\n");
     line(b, "ScoreMax", SCORE_MAX);
     line(b, "PersistentFailureCap", PERSISTENT_FAILURE_CAP);
     line(b, "Private", set(p.book().privateIds(), names));
