@@ -52,13 +52,17 @@ public record NodeId(String hex) implements Comparable<NodeId> {
    * values. Sorted structures keep it beside an ID to compare without reading the ID's text.
    */
   public long prefix() {
-    long p = 0;
-    for (int i = 0; i < 16; i++) {
-      int c = hex.charAt(i);
+    // two independent halves (digits 0-7 and 8-15): half the dependency chain of one loop
+    int hi = 0;
+    int lo = 0;
+    for (int i = 0; i < 8; i++) {
+      int a = hex.charAt(i);
+      int b = hex.charAt(8 + i);
       // '0'..'9' are 0x30..0x39, 'a'..'f' 0x61..0x66 (the constructor admits no other character)
-      p = (p << 4) | ((c & 0xf) + 9 * (c >>> 6));
+      hi = hi << 4 | ((a & 0xf) + 9 * (a >>> 6));
+      lo = lo << 4 | ((b & 0xf) + 9 * (b >>> 6));
     }
-    return p;
+    return (long) hi << 32 | (lo & 0xffffffffL);
   }
 
   @Override

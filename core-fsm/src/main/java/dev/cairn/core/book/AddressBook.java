@@ -1041,7 +1041,7 @@ public record AddressBook(
       long p = newBuckets.prefixAt(idx, at);
       newBuckets.removeAt(idx, at);
       if (ka.buckets().size() == 1) { // its last bucket: the entry leaves the book
-        lookup.minus(ka.id(), p);
+        lookup.minus(ka, p);
         nNew--;
         if (forgotten != null) {
           forgotten.add(ka.id());

@@ -342,6 +342,18 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
 
     /** {@link #minus(NodeId)} of an ID whose {@link #prefix} is {@code p}. */
     void minus(NodeId id, long p) {
+      minus(id, null, p);
+    }
+
+    /**
+     * {@link #minus(NodeId)} of the ID of {@code ka}, an entry of this map, whose {@link #prefix}
+     * is {@code p}: found by identity, without reading the stored entry's ID.
+     */
+    void minus(KnownAddress ka, long p) {
+      minus(ka.id(), ka, p);
+    }
+
+    private void minus(NodeId id, KnownAddress known, long p) {
       Node n = root;
       if (n == null) {
         return;
@@ -361,7 +373,7 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
           depth++;
           continue;
         }
-        if (n.keys[at] != p || !((KnownAddress) o).id().hex().equals(h)) {
+        if (o != known && (n.keys[at] != p || !((KnownAddress) o).id().hex().equals(h))) {
           return;
         }
         size--;

@@ -197,11 +197,10 @@ final class Placement {
     }
 
     /** Writes the characters of {@code s} (all below 0x80) at {@code at}; returns the end. */
+    @SuppressWarnings("deprecation") // the low byte of each char: exactly the text, all chars being ASCII
     private int putAscii(int at, String s) {
       int n = s.length();
-      for (int i = 0; i < n; i++) {
-        in[at + i] = (byte) s.charAt(i);
-      }
+      s.getBytes(0, n, in, at); // a copy of the string's bytes, not a loop over chars
       return at + n;
     }
 

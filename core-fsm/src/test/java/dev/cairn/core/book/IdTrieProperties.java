@@ -140,8 +140,13 @@ class IdTrieProperties {
         persistent = persistent.plus(ka);
         editor.plus(ka);
       } else {
+        KnownAddress stored = editor.get(poolId(op.id()));
         persistent = persistent.minus(poolId(op.id()));
-        editor.minus(poolId(op.id()));
+        if (stored != null && op.version() % 2 == 0) {
+          editor.minus(stored, IdTrie.prefix(stored.id())); // by identity
+        } else {
+          editor.minus(poolId(op.id()));
+        }
       }
       assertThat(editor.size()).isEqualTo(persistent.size());
       NodeId probe = poolId(op.id());
