@@ -361,10 +361,9 @@ OnDialFailed(s0, p) ==
                    THEN Min(st.persistentDialFailures[p] + 1, PersistentFailureCap) ELSE 1
           IN Finish(s0, Arm([st EXCEPT !.persistentDialFailures = Put(@, p, n)], RetryDial(p)))
      ELSE IF Known(st, p)
-     THEN LET a == Min(st.book[p].attempts + 1, MaxDialAttempts)
-              s1 == [st EXCEPT !.book[p].attempts = a]
-          IN IF a >= MaxDialAttempts THEN Finish(s0, Ban(s1, p))
-             ELSE Finish(s0, Arm(s1, RetryDial(p)))
+     \* from MaxDialAttempts failures on, the retry delay is unreachableRetryTime (time is
+     \* abstract here): given up on for a while, never banned, so its inbound is still accepted
+     THEN Finish(s0, Arm([st EXCEPT !.book[p].attempts = Min(@ + 1, MaxDialAttempts)], RetryDial(p)))
      ELSE Finish(s0, st)
 
 \* @see PeerManager.onInboundAccepted

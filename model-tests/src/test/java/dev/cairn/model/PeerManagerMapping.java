@@ -94,7 +94,7 @@ public final class PeerManagerMapping {
         (Integer) tla.constant("MaxTarget"), (Integer) tla.constant("MaxThreshold"),
         d.minRetryTime(), d.maxRetryTime(), d.maxRetryTimePersistent(), d.retryTimeJitter(),
         (Boolean) tla.constant("DisconnectCooldownOn") ? d.disconnectCooldown() : Duration.ZERO,
-        d.maintenanceInterval(), maxDialAttempts, d.dialFailureBanTime(),
+        d.maintenanceInterval(), maxDialAttempts, d.unreachableRetryTime(),
         TreePSet.from(persistent), TreePSet.from(unconditional),
         (Boolean) tla.constant("SeedMode"));
   }

@@ -33,8 +33,9 @@ import org.pcollections.TreePSet;
  * @param retryTimeJitter         upper bound (exclusive) of the uniform jitter added to a retry delay; zero for none
  * @param disconnectCooldown      no redial of a peer this soon after it disconnected
  * @param maintenanceInterval     period of the maintenance timer
- * @param maxDialAttempts         a non-persistent address is banned after this many consecutive failed dials
- * @param dialFailureBanTime      how long such an address is banned
+ * @param maxDialAttempts         after this many consecutive failed dials a non-persistent address is given up on
+ * @param unreachableRetryTime    for this long: its {@code RetryDial} timer is armed this far ahead (no ban:
+ *                                inbound connections from the peer are still accepted)
  * @param persistentPeers         {@code persistent_peers}: always dialed first, retried forever, never evicted for others
  * @param unconditionalPeerIds    {@code unconditional_peer_ids}: exempt from every limit
  * @param seedMode                {@code seed_mode}: maintenance never dials book addresses (CometBFT seeds never run
@@ -59,7 +60,7 @@ public record PeerConfig(
     Duration disconnectCooldown,
     Duration maintenanceInterval,
     int maxDialAttempts,
-    Duration dialFailureBanTime,
+    Duration unreachableRetryTime,
     PSortedSet<NodeAddress> persistentPeers,
     PSortedSet<NodeId> unconditionalPeerIds,
     boolean seedMode) {
@@ -102,7 +103,7 @@ public record PeerConfig(
     nonNegative("retryTimeJitter", retryTimeJitter);
     nonNegative("disconnectCooldown", disconnectCooldown);
     positive("maintenanceInterval", maintenanceInterval);
-    positive("dialFailureBanTime", dialFailureBanTime);
+    positive("unreachableRetryTime", unreachableRetryTime);
     if (maxRetryTime.compareTo(minRetryTime) < 0) {
       throw bad("maxRetryTime = " + maxRetryTime + " must be at least minRetryTime = " + minRetryTime);
     }
@@ -141,11 +142,11 @@ public record PeerConfig(
       int maxConnectedUpgrade, int minThreshold, int minTarget, int maxTarget, int maxThreshold,
       Duration minRetryTime, Duration maxRetryTime, Duration maxRetryTimePersistent,
       Duration retryTimeJitter, Duration disconnectCooldown, Duration maintenanceInterval,
-      int maxDialAttempts, Duration dialFailureBanTime, PSortedSet<NodeAddress> persistentPeers,
+      int maxDialAttempts, Duration unreachableRetryTime, PSortedSet<NodeAddress> persistentPeers,
       PSortedSet<NodeId> unconditionalPeerIds) {
     this(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade, minThreshold, minTarget,
         maxTarget, maxThreshold, minRetryTime, maxRetryTime, maxRetryTimePersistent, retryTimeJitter,
-        disconnectCooldown, maintenanceInterval, maxDialAttempts, dialFailureBanTime, persistentPeers,
+        disconnectCooldown, maintenanceInterval, maxDialAttempts, unreachableRetryTime, persistentPeers,
         unconditionalPeerIds, false);
   }
 
@@ -177,14 +178,14 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, peers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, peers, unconditionalPeerIds, seedMode);
   }
 
   public PeerConfig withUnconditionalPeerIds(PSortedSet<NodeId> ids) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, ids, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, ids, seedMode);
   }
 
   public PeerConfig withLimits(int maxInbound, int maxOutbound, int maxConnected, int maxConnectedUpgrade,
@@ -192,7 +193,7 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode);
   }
 
   public PeerConfig withRetry(Duration minRetryTime, Duration maxRetryTime,
@@ -200,21 +201,21 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode);
   }
 
   public PeerConfig withBook(BookConfig book) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode);
   }
 
   public PeerConfig withSeedMode(boolean value) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, dialFailureBanTime, persistentPeers, unconditionalPeerIds, value);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, value);
   }
 
   public NodeId self() {

@@ -206,8 +206,11 @@ public final class PeerManager {
       tx.setBook(tx.s.book().markAttempt(id, wallNow));
       failures = tx.s.book().lookup().get(id).attempts(); // still there: markAttempt keeps entries
       if (failures >= cfg.maxDialAttempts()) {
-        // v0.34 bans after 16 failures too, but counts them in memory by IP:port (tendermint#3532)
-        tx.ban(cfg, id, Optional.of(address), wallNow.plusMillis(cfg.dialFailureBanTime().toMillis()));
+        // Given up on for unreachableRetryTime, not banned: v0.34 drops the address after 16
+        // failures (counted in memory by IP:port, tendermint#3532), and a ban would refuse the
+        // peer's own inbound connections too, so a node back from an outage would find itself
+        // banned by every peer that kept dialing it. Only our dials stop.
+        tx.arm(new TimerKey.RetryDial(id), now.plusNanos(cfg.unreachableRetryTime().toNanos()));
         return tx.finish(cfg, now, wallNow);
       }
     } else {

@@ -273,17 +273,35 @@ class PeerManagerTest {
   }
 
   @Test
-  void dialFailed_atMaxDialAttempts_bansTheAddress() {
+  void dialFailed_atMaxDialAttempts_givesUpDialingForUnreachableRetryTimeWithoutBanning() {
+    // v0.34 removes the address after 16 failures; a ban here would also refuse the peer's
+    // inbound connections (a node back from an outage would be banned by its peers), so the
+    // address is only held back by a RetryDial timer unreachableRetryTime ahead
     AddressBook book = bookWith(CFG, 1);
     for (int i = 1; i < CFG.maxDialAttempts(); i++) {
       book = book.markAttempt(id(1), WALL);
     }
     PeerState s = dialing(idle(book), 1);
     var out = step(CFG, s, new DialFailed(addr(1)));
-    AddressBook banned = book.markAttempt(id(1), WALL)
-        .ban(CFG.book(), id(1), WALL.plusMillis(CFG.dialFailureBanTime().toMillis()));
-    assertThat(out).isEqualTo(accepted(idle(banned), new PersistBook(banned)));
-    assertThat(out.state().book().isBanned(id(1), WALL)).isTrue();
+    AddressBook counted = book.markAttempt(id(1), WALL);
+    PeerState expected = idle(counted)
+        .withTimers(idle(counted).timers().arm(new TimerKey.RetryDial(id(1)), after(CFG.unreachableRetryTime())));
+    assertThat(out).isEqualTo(accepted(expected, new PersistBook(counted)));
+    assertThat(out.state().book().isBanned(id(1), WALL)).isFalse();
+    assertThat(out.state().book().lookup().get(id(1)).attempts()).isEqualTo(CFG.maxDialAttempts());
+
+    // its own inbound connection is admitted, which a ban would have refused
+    var inbound = step(CFG, out.state(), new InboundAccepted(remote(1)));
+    assertThat(inbound.isAccepted()).isTrue();
+    assertThat(inbound.state().connected()).containsKey(id(1));
+    assertThat(inbound.effects()).noneMatch(e -> e instanceof Disconnect);
+
+    // and one more failure later (after a restart, say) gives up again, still without a ban
+    PeerState again = dialing(idle(out.state().book()), 1);
+    var twice = step(CFG, again, new DialFailed(addr(1)));
+    assertThat(twice.state().timers().deadline(new TimerKey.RetryDial(id(1))))
+        .contains(after(CFG.unreachableRetryTime()));
+    assertThat(twice.state().book().isBanned(id(1), WALL)).isFalse();
   }
 
   @Test

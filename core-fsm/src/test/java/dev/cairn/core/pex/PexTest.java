@@ -549,9 +549,10 @@ class PexTest {
   @Test
   void seedMode_crawlRound_neverDialsABannedPeer() {
     // TestPEXReactorDialsPeerUpToMaxAttemptsInSeedMode, deliberately different: v0.34 removes an
-    // address from the book after 16 failed crawl dials; here the PeerManager bans it after
-    // maxDialAttempts failures (kept in the book's ban list, lifted after dialFailureBanTime) and
-    // the crawl leaves it alone while it is banned
+    // address from the book after 16 failed crawl dials; here the PeerManager holds it back for
+    // unreachableRetryTime after maxDialAttempts failures (a RetryDial timer, which the crawl
+    // respects: see the retry-delay test above), and a peer banned for misbehaviour is left alone
+    // by the crawl while it is banned
     AddressBook b = book(bookConfig(), 3, 5).ban(bookConfig(), id(3), new WallTime(WALL.epochMillis() + 3_600_000));
     MonoTime now = T0.plusMillis(60_000);
     PexState s = initial().withStarted(true).withTimers(TreePMap.singleton(PexTimerKey.CRAWL_PEERS, now));

@@ -166,7 +166,7 @@ public final class CoreMapping {
         (Integer) tla.constant("MaxTarget"), (Integer) tla.constant("MaxThreshold"),
         d.minRetryTime(), d.maxRetryTime(), d.maxRetryTimePersistent(), d.retryTimeJitter(),
         (Boolean) tla.constant("DisconnectCooldownOn") ? d.disconnectCooldown() : Duration.ZERO,
-        d.maintenanceInterval(), maxDialAttempts, d.dialFailureBanTime(),
+        d.maintenanceInterval(), maxDialAttempts, d.unreachableRetryTime(),
         TreePSet.from(persistentAddrs), TreePSet.from(unconditional), false);
     TreeSet<NodeAddress> seeds = new TreeSet<>();
     modelValues(tla.constant("Seeds")).forEach(p -> seeds.add(address(p)));
