@@ -58,8 +58,11 @@ import org.openjdk.jmh.infra.Blackhole;
  *       encoded and buffered every step: the sustained cost with both threads counted;
  *   <li>{@code recordDrained}: {@code onStep} alone on precomputed steps, then waiting for the writer
  *       thread: the writer thread's throughput;
- *   <li>{@code replay}: {@code cairn trace replay}'s work per event: read, decode, step, digest, compare;
- *   <li>{@code read}: reading and decoding the events alone (replay's cost beyond the core).
+ *   <li>{@code replay}: {@code cairn trace replay}'s work per event: read, decode, step, digest, compare
+ *       (past a file's first 512 records the core steps on a second thread, ahead of the verification);
+ *   <li>{@code read}: reading and decoding the events alone (replay's cost beyond the core);
+ *   <li>{@code loopbackReplay}: replay on the loopback files (about 95 records each: all on the
+ *       caller's thread).
  * </ul>
  *
  * The loopback benchmarks count events in the {@code events} secondary result (events/s);
