@@ -5,6 +5,7 @@ import dev.cairn.shell.trace.Validate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -14,10 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn trace validate FILE}: checks every step of a trace against the TLA+ spec
- * ({@link Validate}). Exit status: 0 every step is a step of the spec and the record's, 1 a step
- * is not (the first one is named, with the spec's actions enabled before it), 2 the file is not
- * a readable trace.
+ * {@code cairn trace validate FILE...}: checks every step of each trace against the TLA+ spec
+ * ({@link Validate}), loading the spec once for traces whose models are equal. Exit status: 0
+ * every step of every file is a step of the spec and of its record, 1 a step is not (per file,
+ * the first one is named, with the spec's actions enabled before it), 2 a file is not a readable
+ * trace (the highest status of the files).
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = "Check each recorded step against the TLA+ spec (Core.tla) and the record's digests.")
@@ -25,36 +27,53 @@ final class TraceValidateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE") Path file;
+  @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE") List<Path> files;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try {
-      long t0 = System.nanoTime();
-      Validate.Result r = Validate.run(file);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      if (r.failure().isPresent()) {
-        out.println("INVALID at " + r.failure().get().describe());
-        out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
-        return TraceCommand.DIFFERS;
+    int status = TraceCommand.OK;
+    long steps = 0;
+    long t0 = System.nanoTime();
+    try (Validate.Session session = new Validate.Session()) {
+      for (Path file : files) {
+        String prefix = files.size() > 1 ? file + ": " : "";
+        long f0 = System.nanoTime();
+        long load0 = session.loadNanos();
+        try {
+          Validate.Result r = session.validate(file, Validate.CORE, Validate.Mode.PAIRS, null);
+          double load = (session.loadNanos() - load0) / 1e9;
+          double secs = (System.nanoTime() - f0) / 1e9 - load;
+          steps += r.steps();
+          if (r.failure().isPresent()) {
+            out.println(prefix + "INVALID at " + r.failure().get().describe());
+            out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+            status = Math.max(status, TraceCommand.DIFFERS);
+          } else if (r.endMismatch().isPresent()) {
+            out.println(prefix + "INVALID at the end of the file: " + r.endMismatch().get());
+            out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+            status = Math.max(status, TraceCommand.DIFFERS);
+          } else {
+            out.println(prefix + "OK: " + r.steps() + " steps are steps of Core.tla (" + counts(r.verdicts()) + ") with "
+                + (r.nodes() - 1) + " peers in the model; every outcome and digest matches the record ("
+                + String.format(Locale.ROOT, "%.1f s, spec load %.1f s", secs, load) + ")");
+          }
+        } catch (IOException | TraceFormatException e) {
+          err.println("cairn trace: " + e.getMessage());
+          status = TraceCommand.BROKEN;
+        } catch (RuntimeException e) {
+          err.println("cairn trace validate: cannot validate " + file + ": " + e.getMessage());
+          status = TraceCommand.BROKEN;
+        }
       }
-      if (r.endMismatch().isPresent()) {
-        out.println("INVALID at the end of the file: " + r.endMismatch().get());
-        out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
-        return TraceCommand.DIFFERS;
+      if (files.size() > 1) {
+        double all = (System.nanoTime() - t0) / 1e9;
+        double load = session.loadNanos() / 1e9;
+        out.println(String.format(Locale.ROOT, "%d files, %d steps: %.1f s, of which %.1f s loading the spec %d times",
+            files.size(), steps, all, load, session.loads()));
       }
-      out.println("OK: " + r.steps() + " steps are steps of Core.tla (" + counts(r.verdicts()) + ") with "
-          + (r.nodes() - 1) + " peers in the model; every outcome and digest matches the record ("
-          + String.format(Locale.ROOT, "%.1f s", secs) + ")");
-      return TraceCommand.OK;
-    } catch (IOException | TraceFormatException e) {
-      err.println("cairn trace: " + e.getMessage());
-      return TraceCommand.BROKEN;
-    } catch (RuntimeException e) {
-      err.println("cairn trace validate: cannot validate " + file + ": " + e.getMessage());
-      return TraceCommand.BROKEN;
+      return status;
     } finally {
       out.flush();
     }

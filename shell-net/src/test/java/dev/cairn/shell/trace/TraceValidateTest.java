@@ -109,6 +109,11 @@ class TraceValidateTest {
     TraceFiles.Run run = TraceFiles.cairn("trace", "validate", trace.toString());
     assertThat(run.code()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("OK: " + steps + " steps are steps of Core.tla");
+    // several files in one run: the spec is loaded once for traces of equal models
+    TraceFiles.Run two = TraceFiles.cairn("trace", "validate", trace.toString(), trace.toString());
+    assertThat(two.code()).as(two.out() + two.err()).isZero();
+    assertThat(two.out()).contains(trace + ": OK: " + steps + " steps")
+        .contains("2 files, " + 2 * steps + " steps").contains("loading the spec 1 times");
   }
 
   @Test
@@ -299,6 +304,50 @@ class TraceValidateTest {
   }
 
   @Test
+  void aMutantIsRejectedInAModelTooLargeToEnumerate() throws Exception {
+    // 25 nodes: once the book knows more than 16 peers, enumerating a step's successors is out of
+    // reach; the mutated step is still refused, at its step, without enumeration
+    SmallWorldRun world = SmallWorldRun.generate(3000, 6, false);
+    Path f = dir.resolve("world-mutant.trace");
+    Mutant recorder = new Mutant();
+    CoreState state = world.initial();
+    long known = 0;
+    long first = -1;
+    long index = 0;
+    try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(f), world.config(), state, world.prngSeed())) {
+      for (SyntheticRun.Timed t : world.events()) {
+        if (state.peer().book().size() > 16) {
+          known++;
+          if (first < 0) {
+            first = index;
+          }
+        }
+        index++;
+        Mutant m = known > 0 ? recorder : null;
+        Step<CoreState, CoreEffect> st = (m != null ? m.step(world.config(), state, t.now(), t.wall(), t.event())
+            : Core.traced(world.config(), state, t.now(), t.wall(), t.event())).step();
+        w.onStep(t.now(), t.wall(), t.event(), st, 0);
+        state = st.state();
+      }
+    }
+    Mutant replaying = new Mutant();
+    // the same mutant replays the file: it mutates at the same step if it sees the same history
+    Validate.Result r = Validate.run(f, new Validate.Stepper() {
+      boolean on;
+
+      @Override
+      public Core.Traced step(CoreConfig config, CoreState s, MonoTime now, WallTime wallNow, CoreEvent event) {
+        on |= s.peer().book().size() > 16;
+        return on ? replaying.step(config, s, now, wallNow, event) : Core.traced(config, s, now, wallNow, event);
+      }
+    });
+    Validate.Failure fail = r.failure().orElseThrow();
+    assertThat(fail.check()).as(fail.describe()).isEqualTo(Validate.Check.SPEC);
+    assertThat(fail.step()).isEqualTo(first + recorder.mutatedAt.orElseThrow());
+    assertThat(fail.reason()).contains("NOT_A_STEP");
+  }
+
+  @Test
   void brokenFilesEndInStatusTwoWithTheirOffset() throws Exception {
     byte[] all = Files.readAllBytes(trace);
     long at = TraceFiles.offsetOf(trace, 5);
@@ -321,6 +370,11 @@ class TraceValidateTest {
     TraceFiles.Run c = TraceFiles.cairn("trace", "validate", corrupt.toString());
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err()).contains("corrupt record 3 at byte offset " + rec).doesNotContain("\tat ");
+    // with a good file: each file is judged, the status is the worst
+    TraceFiles.Run both = TraceFiles.cairn("trace", "validate", trace.toString(), corrupt.toString());
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.out()).contains(trace + ": OK: ");
+    assertThat(both.err()).contains("corrupt record 3");
   }
 
   private static int firstAccepted(List<TraceRecord> rs, Event.SumCase kind) {

@@ -50,7 +50,12 @@ public final class CoreStepValidator {
     /** Both accepted, but Java's result is none of the spec's successors. */
     DIFFERENT_RESULT,
     /** An invariant broke (Java's, or the cfg's on the matched spec state). */
-    INVARIANT
+    INVARIANT,
+    /**
+     * Java's result is not a step of the action with the choices it shows, and the action's
+     * successors are too many to enumerate for a finer verdict ({@link PairChecker}).
+     */
+    NOT_A_STEP
   }
 
   /** The comparison of one step; {@code reached} is the spec state Java reached (if it accepted). */
