@@ -19,14 +19,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * {@code Core.tla} instantiated for one recorded node: the constants come from the node's own
  * {@link CoreConfig} (its real limits, thresholds, persistent, unconditional and private peers,
  * seeds, seed mode, PEX bounds) and {@code Peer} is the set of node IDs the trace names (its
- * header state, its events, its config), one model value each ({@code n1}, {@code n2}, … in ID
+ * header state, its events, its config), one model value each ({@code n1}, {@code n2}, …: the
+ * seeds, persistent, unconditional and private peers first, then the others, each group in ID
  * order; {@code self} for the node). Scores keep Java's full range
  * ({@code PeerManager.SCORE_MIN..SCORE_MUTABLE_MAX}), so no step falls outside the abstraction.
  *
@@ -98,14 +98,35 @@ public final class TraceModel implements AutoCloseable {
     Map<NodeId, String> names = new LinkedHashMap<>();
     int width = String.valueOf(peers.size()).length();
     int i = 1;
-    for (NodeId id : peers) {
+    // the nodes with a role in the config first (seeds, persistent, unconditional, private), then
+    // the others, each group in ID order: the nodes of one network then get the same names for
+    // the same roles, and their traces the same model when their configs agree
+    List<NodeId> ordered = new ArrayList<>();
+    List<SortedSet<NodeId>> roles = new ArrayList<>();
+    SortedSet<NodeId> seedIds = new TreeSet<>();
+    config.pex().seeds().forEach(a -> seedIds.add(a.id()));
+    SortedSet<NodeId> persistentIds = new TreeSet<>();
+    pc.persistentPeers().forEach(a -> persistentIds.add(a.id()));
+    roles.add(seedIds);
+    roles.add(persistentIds);
+    roles.add(new TreeSet<>(pc.unconditionalPeerIds()));
+    roles.add(new TreeSet<>(pc.book().privateIds()));
+    roles.add(peers);
+    for (SortedSet<NodeId> group : roles) {
+      for (NodeId id : group) {
+        if (!id.equals(selfId) && !ordered.contains(id)) {
+          ordered.add(id);
+        }
+      }
+    }
+    for (NodeId id : ordered) {
       String name = "n" + String.format("%0" + width + "d", i++);
       ids.put(TlaModelValue.of(name), id);
       names.put(id, name);
     }
     ids.put(TlaModelValue.of("self"), selfId);
     names.put(selfId, "self");
-    return new Plan(config, Map.copyOf(ids), module(names), cfg(config, names));
+    return new Plan(config, Map.copyOf(ids), module(names, persistentIds), cfg(config, names));
   }
 
   /**
@@ -160,27 +181,29 @@ public final class TraceModel implements AutoCloseable {
     return plan;
   }
 
-  private static String module(Map<NodeId, String> names) {
+  private static String module(Map<NodeId, String> names, SortedSet<NodeId> persistent) {
     return "---- MODULE MCTrace ----\n"
         + "\\* Core.tla at the constants of one recorded node (generated for trace validation).\n"
         + "EXTENDS TraceCore, TLC\n"
         + "CONSTANTS " + String.join(", ", names.values()) + "\n"
         + "\\* PeerManager.SCORE_MIN (a cfg file takes no negative numbers)\n"
         + "TraceScoreMin == " + SCORE_MIN + "\n"
-        + "\\* the order of node IDs\n"
-        + "TraceRank == " + rank(names) + "\n"
+        + "\\* the persistent peers in ID order (PersistentNext)\n"
+        + "TraceRank == " + rank(names, persistent) + "\n"
         + "====\n";
   }
 
-  /** Each node's place in ID order, as a TLA+ function (the names are given in ID order). */
-  private static String rank(Map<NodeId, String> names) {
-    TreeMap<NodeId, String> byId = new TreeMap<>(names);
+  /** Each persistent peer's place in ID order, as a TLA+ function. */
+  private static String rank(Map<NodeId, String> names, SortedSet<NodeId> persistent) {
     List<String> parts = new ArrayList<>();
     int i = 1;
-    for (String n : byId.values()) {
-      parts.add(n + " :> " + i++);
+    for (NodeId id : persistent) {
+      String n = names.get(id);
+      if (n != null && !n.equals("self")) {
+        parts.add(n + " :> " + i++);
+      }
     }
-    return "(" + String.join(" @@ ", parts) + ")";
+    return parts.isEmpty() ? "[p \\in {} |-> 0]" : "(" + String.join(" @@ ", parts) + ")";
   }
 
   private static String cfg(CoreConfig config, Map<NodeId, String> names) {
