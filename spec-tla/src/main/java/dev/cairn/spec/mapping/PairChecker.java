@@ -26,23 +26,24 @@ import tlc2.value.impl.Value;
  * Checks recorded steps of the composed core against {@code Core.tla} as pairs: the letter's
  * action is evaluated as a predicate on (α(before), Java's reached state with its effects,
  * hand-offs and event), with the spec's choice operators narrowed to what that state shows
- * ({@code TraceCore.tla}, substituted while a pair is checked). No successor is enumerated, so a
- * step costs the same however many choices the spec leaves open (a seed's crawl round, a PEX
- * answer from a large book).
+ * ({@code TraceCore.tla}, substituted while a pair is checked). No successor is enumerated: a
+ * step's cost does not grow with the choices the reached state rules out (the subsets of a large
+ * book a PEX answer could have been, the crawl choices of a seed's round); what the spec still
+ * ranges over inside a step (victims of equal score, the order of hand-offs) remains.
  *
  * <p>What it does not change: a step Java accepted must be a step of the action and keep Java's
  * invariants and the cfg's; a step Java rejected must leave the action disabled (that check
  * enumerates, with the spec's own operators: a refusal is decided by the action's guards). When a
  * pair is not a step, the step is judged again by enumeration ({@link CoreStepValidator#compare}),
- * which names the difference; that verdict is the one returned, so this checker accepts nothing
- * the enumeration rejects.
+ * which names the difference, when its choices are few enough ({@link #MAX_ENUMERATED_CHOICE_BITS});
+ * that verdict is the one returned, so this checker accepts nothing the enumeration rejects.
  *
  * <p>Speed: α is computed once per step (the state after a step is the state before the next;
  * only the one time-dependent variable is recomputed at the next step's clock), per variable,
  * and only for the components of the Java state that changed (they are immutable: the same
  * object abstracts to the same value). Verdicts are memoised by the TLC fingerprints of
- * (α(before), letter, reached state); the cfg's invariants by the fingerprint of the state
- * reached. Java's own invariants are checked on every step. One thread at a time.
+ * (α(before), letter, reached state); each of the cfg's invariants by the fingerprints of the
+ * variables it reads. Java's own invariants are checked on every step. One thread at a time.
  */
 public final class PairChecker {
 
