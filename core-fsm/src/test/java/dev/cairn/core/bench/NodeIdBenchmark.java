@@ -31,44 +31,6 @@ public class NodeIdBenchmark {
   }
 
   @Benchmark
-  public long prefixOr() {
-    String h = a.hex();
-    long p = 0;
-    for (int i = 0; i < 16; i++) {
-      int ch = h.charAt(i);
-      p |= (long) ((ch & 0xf) + 9 * (ch >>> 6)) << (60 - 4 * i);
-    }
-    return p;
-  }
-
-  @Benchmark
-  public long prefixHalves() {
-    String h = a.hex();
-    int hi = 0;
-    int lo = 0;
-    for (int i = 0; i < 8; i++) {
-      int x = h.charAt(i);
-      int y = h.charAt(8 + i);
-      hi = hi << 4 | ((x & 0xf) + 9 * (x >>> 6));
-      lo = lo << 4 | ((y & 0xf) + 9 * (y >>> 6));
-    }
-    return (long) hi << 32 | (lo & 0xffffffffL);
-  }
-
-  @Benchmark
-  @SuppressWarnings("deprecation")
-  public long prefixBytes() {
-    byte[] b = new byte[16];
-    a.hex().getBytes(0, 16, b, 0);
-    long p = 0;
-    for (int i = 0; i < 16; i++) {
-      int ch = b[i];
-      p = p << 4 | ((ch & 0xf) + 9 * (ch >>> 6));
-    }
-    return p;
-  }
-
-  @Benchmark
   public int compareSharingPrefix() {
     return a.compareTo(b);
   }
