@@ -1,13 +1,18 @@
 package dev.cairn.shell.cli;
 
+import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.shell.trace.SpecHash;
 import dev.cairn.shell.trace.TraceFormatException;
+import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.Validate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,12 +41,14 @@ final class TraceValidateCommand implements Callable<Integer> {
     int status = TraceCommand.OK;
     long steps = 0;
     long t0 = System.nanoTime();
+    SpecHash checking = SpecHash.fromClasspath();
     try (Validate.Session session = new Validate.Session()) {
       for (Path file : files) {
         String prefix = files.size() > 1 ? file + ": " : "";
         long f0 = System.nanoTime();
         long load0 = session.loadNanos();
         try {
+          specNote(file, checking).ifPresent(n -> out.println(prefix + n));
           Validate.Result r = session.validate(file, Validate.CORE, Validate.Mode.PAIRS, null);
           double load = (session.loadNanos() - load0) / 1e9;
           double secs = (System.nanoTime() - f0) / 1e9 - load;
@@ -77,6 +84,30 @@ final class TraceValidateCommand implements Callable<Integer> {
     } finally {
       out.flush();
     }
+  }
+
+  /**
+   * A note when the trace was recorded against other TLA+ modules than the ones this validator
+   * checks with (the header's spec hash): a failure may then come from the spec having changed
+   * since, not from the node. Nothing when they are equal.
+   */
+  static Optional<String> specNote(Path file, SpecHash checking) throws IOException, TraceFormatException {
+    TraceHeader h;
+    try (TraceReader r = TraceReader.open(file)) {
+      h = r.header();
+    }
+    String ours = checking.hex().orElse("unknown");
+    if (!h.getSpecHashPresent()) {
+      return Optional.of("note: the trace names no spec hash (its node did not have the TLA+ modules at hand); "
+          + "checking against the modules with hash " + ours);
+    }
+    String theirs = HexFormat.of().formatHex(h.getSpecHash().toByteArray());
+    if (theirs.equals(ours)) {
+      return Optional.empty();
+    }
+    return Optional.of("note: the trace was recorded against TLA+ modules with hash " + theirs
+        + ", this validator checks against " + ours + " (another version of the spec): a step it refuses may "
+        + "be one the spec changed since, not one the node got wrong");
   }
 
   private static String counts(Map<?, Long> verdicts) {

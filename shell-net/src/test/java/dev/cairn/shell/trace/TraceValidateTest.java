@@ -137,6 +137,24 @@ class TraceValidateTest {
   }
 
   @Test
+  void aTraceRecordedAgainstAnotherSpecVersionIsValidatedWithANote() throws Exception {
+    Path same = dir.resolve("same-spec.trace");
+    SmallWorldRun.generate(200, 3, false, 2).record(TraceWriter.Options.defaults(same));
+    TraceFiles.Run r = TraceFiles.cairn("trace", "validate", same.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).as("recorded with the modules it is checked against").doesNotContain("note:");
+
+    Path other = dir.resolve("other-spec.trace");
+    TraceWriter.Options d = TraceWriter.Options.defaults(other);
+    SmallWorldRun.generate(200, 3, false, 2).record(new TraceWriter.Options(other, d.maxFileBytes(), d.maxFiles(),
+        d.queueCapacity(), d.maxBlock(), new SpecHash(java.util.Optional.of("ab".repeat(32))), d.checkpointInterval()));
+    TraceFiles.Run o = TraceFiles.cairn("trace", "validate", other.toString());
+    assertThat(o.code()).as("the verdict is still the spec's: " + o.out() + o.err()).isZero();
+    assertThat(o.out()).contains("note: the trace was recorded against TLA+ modules with hash " + "ab".repeat(32))
+        .contains("this validator checks against " + SpecHash.fromClasspath().hex().orElseThrow());
+  }
+
+  @Test
   void longTracesOfTwentyFiveNodesValidate() throws Exception {
     for (boolean seed : new boolean[] {false, true}) {
       Path f = dir.resolve("world-" + seed + ".trace");
