@@ -12,9 +12,7 @@ import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookKey;
-import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
-import dev.cairn.core.pex.PexEffect;
 import dev.cairn.core.pex.PexEvent;
 import dev.cairn.shell.config.ConfigException;
 import dev.cairn.shell.config.ConfigLoader;
@@ -184,58 +182,18 @@ public final class SmallWorldRun {
     return new CoreEvent.Peer(new PeerEvent.PeerDisconnected(s.peer().connected().get(p).address()));
   }
 
+  /** 20 % of dials fail; a PEX request is answered with 1–8 of the other nodes; PEX's closes are carried out. */
   private static void react(Random r, CoreState s, List<CoreEffect> effects, Deque<CoreEvent> world,
       List<NodeAddress> others) {
-    for (CoreEffect f : effects) {
-      switch (f) {
-        case CoreEffect.Peer p -> {
-          switch (p.effect()) {
-            case PeerEffect.Dial d -> world.add(new CoreEvent.Peer(r.nextInt(10) < 2
-                ? new PeerEvent.DialFailed(d.address()) : new PeerEvent.DialSucceeded(d.address())));
-            case PeerEffect.Disconnect d -> {
-              var c = s.peer().connected().get(d.peer());
-              if (c != null && c.address().equals(d.address())) {
-                world.add(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(d.address())));
-              }
-            }
-            case PeerEffect.PublishPeerUpdate u -> { }
-            case PeerEffect.PersistBook b -> { }
-          }
-        }
-        case CoreEffect.Pex x -> {
-          switch (x.effect()) {
-            case PexEffect.SendPexRequest q -> {
-              List<NodeAddress> reply = new ArrayList<>();
-              for (int i = 0, n = 1 + r.nextInt(8); i < n; i++) {
-                NodeAddress a = others.get(r.nextInt(others.size()));
-                if (!reply.contains(a)) {
-                  reply.add(a);
-                }
-              }
-              world.add(new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(q.peer(), reply)));
-            }
-            case PexEffect.SendPexAddrs a -> { }
-            case PexEffect.SendPexAddrsThenDisconnect a -> disconnectLater(s, a.peer(), world);
-            case PexEffect.DisconnectPeer d -> disconnectLater(s, d.peer(), world);
-          }
+    SyntheticRun.react(r, s, effects, world, 2, rr -> {
+      List<NodeAddress> reply = new ArrayList<>();
+      for (int i = 0, n = 1 + rr.nextInt(8); i < n; i++) {
+        NodeAddress a = others.get(rr.nextInt(others.size()));
+        if (!reply.contains(a)) {
+          reply.add(a);
         }
       }
-    }
-    // admitted connections become ready
-    for (var e : s.peer().connected().entrySet()) {
-      if (!s.peer().ready().contains(e.getKey()) && !s.peer().evicting().containsKey(e.getKey())
-          && world.stream().noneMatch(w -> w instanceof CoreEvent.PeerReady pr && pr.peer().equals(e.getKey()))) {
-        NodeAddress a = e.getValue().address();
-        world.add(new CoreEvent.PeerReady(e.getKey(), new NodeAddress(a.id(), a.ip(), 26656)));
-      }
-    }
-  }
-
-  /** The shell closes a connection PEX asked to drop. */
-  private static void disconnectLater(CoreState s, NodeId peer, Deque<CoreEvent> world) {
-    var c = s.peer().connected().get(peer);
-    if (c != null) {
-      world.add(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(c.address())));
-    }
+      return reply;
+    }, true);
   }
 }

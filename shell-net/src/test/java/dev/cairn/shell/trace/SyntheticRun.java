@@ -178,13 +178,30 @@ public final class SyntheticRun {
     return new CoreEvent.Peer(new PeerEvent.PeerDisconnected(s.peer().connected().get(p).address()));
   }
 
-  /** How the world answers the core's effects. */
+  /** How the world answers the core's effects: 30 % of dials fail, a PEX request gets 30 new addresses. */
   private static void react(Random r, CoreState s, List<CoreEffect> effects, Deque<CoreEvent> world) {
+    react(r, s, effects, world, 3, rr -> {
+      List<NodeAddress> reply = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        reply.add(address(rr));
+      }
+      return reply;
+    }, false);
+  }
+
+  /**
+   * How a simulated world answers the core's effects: a dial fails {@code failTenths} times in
+   * ten, else succeeds; a disconnect of an admitted connection is reported; a PEX request is
+   * answered with {@code reply}; PEX's own closes are carried out when {@code pexCloses}; every
+   * admitted connection becomes ready once.
+   */
+  static void react(Random r, CoreState s, List<CoreEffect> effects, Deque<CoreEvent> world, int failTenths,
+      java.util.function.Function<Random, List<NodeAddress>> reply, boolean pexCloses) {
     for (CoreEffect f : effects) {
       switch (f) {
         case CoreEffect.Peer p -> {
           switch (p.effect()) {
-            case PeerEffect.Dial d -> world.add(new CoreEvent.Peer(r.nextInt(10) < 3
+            case PeerEffect.Dial d -> world.add(new CoreEvent.Peer(r.nextInt(10) < failTenths
                 ? new PeerEvent.DialFailed(d.address()) : new PeerEvent.DialSucceeded(d.address())));
             case PeerEffect.Disconnect d -> {
               var c = s.peer().connected().get(d.peer());
@@ -198,16 +215,19 @@ public final class SyntheticRun {
         }
         case CoreEffect.Pex x -> {
           switch (x.effect()) {
-            case PexEffect.SendPexRequest q -> {
-              List<NodeAddress> reply = new ArrayList<>();
-              for (int i = 0; i < 30; i++) {
-                reply.add(address(r));
-              }
-              world.add(new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(q.peer(), reply)));
-            }
+            case PexEffect.SendPexRequest q ->
+                world.add(new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(q.peer(), reply.apply(r))));
             case PexEffect.SendPexAddrs a -> { }
-            case PexEffect.SendPexAddrsThenDisconnect a -> { }
-            case PexEffect.DisconnectPeer d -> { }
+            case PexEffect.SendPexAddrsThenDisconnect a -> {
+              if (pexCloses) {
+                disconnectLater(s, a.peer(), world);
+              }
+            }
+            case PexEffect.DisconnectPeer d -> {
+              if (pexCloses) {
+                disconnectLater(s, d.peer(), world);
+              }
+            }
           }
         }
       }
@@ -219,6 +239,14 @@ public final class SyntheticRun {
         NodeAddress a = e.getValue().address();
         world.add(new CoreEvent.PeerReady(e.getKey(), new NodeAddress(a.id(), a.ip(), 26656)));
       }
+    }
+  }
+
+  /** The shell closes a connection PEX asked to drop. */
+  private static void disconnectLater(CoreState s, NodeId peer, Deque<CoreEvent> world) {
+    var c = s.peer().connected().get(peer);
+    if (c != null) {
+      world.add(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(c.address())));
     }
   }
 }
