@@ -231,6 +231,25 @@ public final class CoreMapping {
     return NodeId.of(String.format("%040x", number(v)));
   }
 
+  /**
+   * The peers of the model whose bans (in the book or by ID) expired by {@code wallNow}: the
+   * {@code lift} of a letter stepped at that time.
+   */
+  public Set<TlaModelValue> lift(CoreState before, WallTime wallNow) {
+    Set<TlaModelValue> lift = new LinkedHashSet<>();
+    for (dev.cairn.core.book.KnownAddress ka : before.peer().book().bannedEntries()) {
+      if (!ka.lastBanTime().isAfter(wallNow)) {
+        value(ka.id()).ifPresent(lift::add);
+      }
+    }
+    for (Map.Entry<NodeId, WallTime> b : before.peer().bannedIds().entrySet()) {
+      if (!b.getValue().isAfter(wallNow)) {
+        value(b.getKey()).ifPresent(lift::add);
+      }
+    }
+    return lift;
+  }
+
   public Optional<TlaModelValue> value(NodeId id) {
     return Optional.ofNullable(values.get(id));
   }

@@ -5,9 +5,7 @@ import dev.cairn.core.CoreEvent;
 import dev.cairn.core.CoreInvariants;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.MonoTime;
-import dev.cairn.core.NodeId;
 import dev.cairn.core.WallTime;
-import dev.cairn.core.book.KnownAddress;
 import dev.cairn.core.peer.PeerInvariants;
 import dev.cairn.core.pex.PexInvariants;
 import dev.cairn.spec.Tla;
@@ -202,18 +200,7 @@ public final class CoreStepValidator {
     if (letter.isEmpty()) {
       return Optional.empty();
     }
-    Set<TlaModelValue> lift = new LinkedHashSet<>();
-    for (KnownAddress ka : before.peer().book().bannedEntries()) {
-      if (!ka.lastBanTime().isAfter(wallNow)) {
-        mapping.value(ka.id()).ifPresent(lift::add);
-      }
-    }
-    for (Map.Entry<NodeId, WallTime> b : before.peer().bannedIds().entrySet()) {
-      if (!b.getValue().isAfter(wallNow)) {
-        mapping.value(b.getKey()).ifPresent(lift::add);
-      }
-    }
-    CoreLetter l = letter.get().withLift(lift);
+    CoreLetter l = letter.get().withLift(mapping.lift(before, wallNow));
     return Optional.of(compare(specState(mapping.alpha(before, now)), l, before, now, traced));
   }
 

@@ -4,15 +4,12 @@ import dev.cairn.core.Core;
 import dev.cairn.core.CoreEvent;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.MonoTime;
-import dev.cairn.core.NodeId;
 import dev.cairn.core.WallTime;
-import dev.cairn.core.book.KnownAddress;
 import dev.cairn.spec.Tla;
 import dev.cairn.spec.TlaModelValue;
 import dev.cairn.spec.TlaState;
 import dev.cairn.spec.TlaValues;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -470,18 +467,7 @@ public final class PairChecker {
 
   /** The peers whose bans expired by {@code wallNow}: the letter's {@code lift}. */
   Set<TlaModelValue> lift(CoreState before, WallTime wallNow) {
-    Set<TlaModelValue> lift = new LinkedHashSet<>();
-    for (KnownAddress ka : before.peer().book().bannedEntries()) {
-      if (!ka.lastBanTime().isAfter(wallNow)) {
-        mapping.value(ka.id()).ifPresent(lift::add);
-      }
-    }
-    for (Map.Entry<NodeId, WallTime> b : before.peer().bannedIds().entrySet()) {
-      if (!b.getValue().isAfter(wallNow)) {
-        mapping.value(b.getKey()).ifPresent(lift::add);
-      }
-    }
-    return lift;
+    return mapping.lift(before, wallNow);
   }
 
   public Memo memo() {
