@@ -844,8 +844,10 @@ public record AddressBook(
         taken.add(a.id());
       }
       List<KnownAddress> rest = new ArrayList<>();
+      boolean newIn = tables.contains(newBuckets); // once, not a table comparison per entry
+      boolean oldIn = tables.contains(oldBuckets);
       for (KnownAddress ka : lookup.values()) {
-        boolean inTables = ka.isNew() ? tables.contains(newBuckets) : tables.contains(oldBuckets);
+        boolean inTables = ka.isNew() ? newIn : oldIn;
         if (inTables && !taken.contains(ka.id()) && allowed.test(ka)) {
           rest.add(ka);
         }
