@@ -144,9 +144,9 @@ public record PeerTimeline(List<Lane> lanes, double seconds, long firstStep, lon
       }
       if (ps.connected() != connected) {
         PSortedMap<NodeId, Connection> before = connected;
-        PSortedMap<NodeId, Connection> now = ps.connected();
-        diff(before, now, p -> activity(now.containsKey(p) ? now.get(p) : before.get(p)), step);
-        connected = now;
+        PSortedMap<NodeId, Connection> next = ps.connected();
+        diff(before, next, p -> activity(next.containsKey(p) ? next.get(p) : before.get(p)), step);
+        connected = next;
       }
       if (event instanceof CoreEvent.Peer(PeerEvent.DialFailed(NodeAddress a))) {
         mark(a.id(), MarkKind.DIAL_FAILED, step, "");
