@@ -169,15 +169,7 @@ public class TraceBenchmark {
       long bytes = 0;
       for (LoopbackRun.NodeRun node : run.nodes()) {
         Path file = dir.resolve("node" + recorded.size() + ".trace");
-        try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(file), node.config(), node.initial(),
-            node.prngSeed())) {
-          CoreState s = node.initial();
-          for (SyntheticRun.Timed t : node.events()) {
-            Step<CoreState, CoreEffect> st = Core.step(node.config(), s, t.now(), t.wall(), t.event());
-            w.onStep(t.now(), t.wall(), t.event(), st, 0);
-            s = st.state();
-          }
-        }
+        node.writeTrace(file);
         recorded.add(file);
         bytes += Files.size(file);
       }

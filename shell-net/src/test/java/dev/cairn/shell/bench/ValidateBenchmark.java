@@ -1,12 +1,7 @@
 package dev.cairn.shell.bench;
 
-import dev.cairn.core.Core;
-import dev.cairn.core.CoreEffect;
-import dev.cairn.core.CoreState;
-import dev.cairn.core.Step;
 import dev.cairn.shell.trace.LoopbackRun;
 import dev.cairn.shell.trace.SmallWorldRun;
-import dev.cairn.shell.trace.SyntheticRun;
 import dev.cairn.shell.trace.TraceWriter;
 import dev.cairn.shell.trace.Validate;
 import java.nio.file.Files;
@@ -75,15 +70,7 @@ public class ValidateBenchmark {
       dir = Files.createTempDirectory("validate-bench");
       for (LoopbackRun.NodeRun node : run.nodes()) {
         Path file = dir.resolve((node.config().pex().seedMode() ? "seed" : "node") + traces.size() + ".trace");
-        try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(file), node.config(), node.initial(),
-            node.prngSeed())) {
-          CoreState s = node.initial();
-          for (SyntheticRun.Timed t : node.events()) {
-            Step<CoreState, CoreEffect> st = Core.step(node.config(), s, t.now(), t.wall(), t.event());
-            w.onStep(t.now(), t.wall(), t.event(), st, 0);
-            s = st.state();
-          }
-        }
+        node.writeTrace(file);
         traces.add(file);
         steps += node.events().size();
       }

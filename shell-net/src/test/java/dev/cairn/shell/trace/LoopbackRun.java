@@ -1,8 +1,11 @@
 package dev.cairn.shell.trace;
 
+import dev.cairn.core.Core;
 import dev.cairn.core.CoreConfig;
+import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.NodeAddress;
+import dev.cairn.core.Step;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookKey;
 import dev.cairn.core.pex.PexConfig;
@@ -17,6 +20,7 @@ import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.Node;
 import dev.cairn.shell.p2p.HostResolver;
 import io.netty.channel.EventLoopGroup;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +41,20 @@ import java.util.concurrent.TimeUnit;
 public final class LoopbackRun {
 
   /** One node's run. */
-  public record NodeRun(CoreConfig config, CoreState initial, long prngSeed, List<SyntheticRun.Timed> events) {}
+  public record NodeRun(CoreConfig config, CoreState initial, long prngSeed, List<SyntheticRun.Timed> events) {
+
+    /** Steps every event through the core again and writes them as the trace file {@code file}. */
+    public void writeTrace(Path file) {
+      try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(file), config, initial, prngSeed)) {
+        CoreState s = initial;
+        for (SyntheticRun.Timed t : events) {
+          Step<CoreState, CoreEffect> st = Core.step(config, s, t.now(), t.wall(), t.event());
+          w.onStep(t.now(), t.wall(), t.event(), st, 0);
+          s = st.state();
+        }
+      }
+    }
+  }
 
   private final List<NodeRun> nodes;
 
