@@ -17,6 +17,7 @@ import dev.cairn.shell.node.BookPersister;
 import dev.cairn.shell.node.CoreConfigs;
 import dev.cairn.shell.node.Node;
 import dev.cairn.shell.p2p.HostResolver;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -94,6 +95,44 @@ final class TraceFiles {
     Parsed p = parse(from);
     write(to, p.header(), edit.apply(new ArrayList<>(p.records())));
     return to;
+  }
+
+  /**
+   * Starts the five loopback nodes the trace tests record: A (index 0) with B and C as persistent
+   * peers and one inbound slot, observed by {@code observerOfA} (given A's settings); B and C;
+   * D and E, which list A as a persistent peer, so one of them is refused. Lets them run for
+   * 2.5 s; the caller closes the nodes it gets back.
+   */
+  static List<Node> runFiveNodes(EventLoopGroup group,
+      java.util.function.Function<Node.Settings, dev.cairn.shell.node.Driver.StepObserver> observerOfA)
+      throws Exception {
+    java.security.SecureRandom random = new java.security.SecureRandom();
+    NodeKey[] keys = new NodeKey[5];
+    int[] ports = new int[5];
+    for (int i = 0; i < 5; i++) {
+      keys[i] = NodeKey.generate(random);
+      ports[i] = freePort();
+    }
+    String b = keys[1].id().hex() + "@127.0.0.1:" + ports[1];
+    String c = keys[2].id().hex() + "@127.0.0.1:" + ports[2];
+    String a = keys[0].id().hex() + "@127.0.0.1:" + ports[0];
+    Node.Settings sa = settings(keys[0], ports[0],
+        "persistent_peers = \"" + b + "," + c + "\"\nmax_num_inbound_peers = 1\n", 42);
+    List<Node> nodes = new ArrayList<>();
+    try {
+      nodes.add(Node.start(sa, group, observerOfA.apply(sa)));
+      for (int i = 1; i < 5; i++) {
+        String p2p = i >= 3 ? "persistent_peers = \"" + a + "\"\n" : "";
+        nodes.add(Node.start(settings(keys[i], ports[i], p2p, 100 + i), group, null));
+      }
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(2500);
+      return nodes;
+    } catch (Exception | Error e) {
+      for (Node n : nodes) {
+        n.close();
+      }
+      throw e;
+    }
   }
 
   /** Byte offset of record {@code index} in {@code file}. */

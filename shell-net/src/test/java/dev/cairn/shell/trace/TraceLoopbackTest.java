@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.core.CoreState;
 import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceRecord;
-import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.Node;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -32,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TraceLoopbackTest {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   @TempDir static Path dir;
 
   private static Path trace;
@@ -46,32 +42,21 @@ class TraceLoopbackTest {
     EventLoopGroup group = EventLoops.newGroup(2);
     List<Node> nodes = new ArrayList<>();
     try {
-      NodeKey[] keys = new NodeKey[5];
-      int[] ports = new int[5];
-      for (int i = 0; i < 5; i++) {
-        keys[i] = NodeKey.generate(RANDOM);
-        ports[i] = TraceFiles.freePort();
-      }
-      String b = keys[1].id().hex() + "@127.0.0.1:" + ports[1];
-      String c = keys[2].id().hex() + "@127.0.0.1:" + ports[2];
-      String a = keys[0].id().hex() + "@127.0.0.1:" + ports[0];
-      Node.Settings sa = TraceFiles.settings(keys[0], ports[0],
-          "persistent_peers = \"" + b + "," + c + "\"\nmax_num_inbound_peers = 1\n", 42);
       trace = dir.resolve("a.trace");
       rotated = dir.resolve("rot/a.trace");
-      TraceWriter writer = new TraceWriter(TraceWriter.Options.defaults(trace), sa.core(), TraceFiles.initial(sa), 42);
-      TraceWriter small = new TraceWriter(new TraceWriter.Options(rotated, 2048, 1000, 1024, Duration.ofSeconds(1),
-          SpecHash.ABSENT), sa.core(), TraceFiles.initial(sa), 42);
-      Node nodeA = Node.start(sa, group, (now, wall, ev, st, nanos) -> {
-        writer.onStep(now, wall, ev, st, nanos);
-        small.onStep(now, wall, ev, st, nanos);
-      });
-      nodes.add(nodeA);
-      for (int i = 1; i < 5; i++) {
-        String p2p = i >= 3 ? "persistent_peers = \"" + a + "\"\n" : "";
-        nodes.add(Node.start(TraceFiles.settings(keys[i], ports[i], p2p, 100 + i), group, null));
-      }
-      TimeUnit.MILLISECONDS.sleep(2500);
+      TraceWriter[] writers = new TraceWriter[2];
+      nodes.addAll(TraceFiles.runFiveNodes(group, sa -> {
+        writers[0] = new TraceWriter(TraceWriter.Options.defaults(trace), sa.core(), TraceFiles.initial(sa), 42);
+        writers[1] = new TraceWriter(new TraceWriter.Options(rotated, 2048, 1000, 1024, Duration.ofSeconds(1),
+            SpecHash.ABSENT), sa.core(), TraceFiles.initial(sa), 42);
+        return (now, wall, ev, st, nanos) -> {
+          writers[0].onStep(now, wall, ev, st, nanos);
+          writers[1].onStep(now, wall, ev, st, nanos);
+        };
+      }));
+      Node nodeA = nodes.get(0);
+      TraceWriter writer = writers[0];
+      TraceWriter small = writers[1];
       for (Node n : nodes) {
         n.close();
       }

@@ -14,13 +14,11 @@ import dev.cairn.core.WallTime;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceRecord;
-import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.Node;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TraceValidateTest {
 
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   @TempDir static Path dir;
 
   private static Path trace;
@@ -50,34 +46,21 @@ class TraceValidateTest {
     EventLoopGroup group = EventLoops.newGroup(2);
     List<Node> nodes = new ArrayList<>();
     try {
-      NodeKey[] keys = new NodeKey[5];
-      int[] ports = new int[5];
-      for (int i = 0; i < 5; i++) {
-        keys[i] = NodeKey.generate(RANDOM);
-        ports[i] = TraceFiles.freePort();
-      }
-      String b = keys[1].id().hex() + "@127.0.0.1:" + ports[1];
-      String c = keys[2].id().hex() + "@127.0.0.1:" + ports[2];
-      String a = keys[0].id().hex() + "@127.0.0.1:" + ports[0];
-      Node.Settings sa = TraceFiles.settings(keys[0], ports[0],
-          "persistent_peers = \"" + b + "," + c + "\"\nmax_num_inbound_peers = 1\n", 42);
       trace = dir.resolve("a.trace");
-      TraceWriter writer = new TraceWriter(TraceWriter.Options.defaults(trace).withCheckpointInterval(16), sa.core(),
-          TraceFiles.initial(sa), 42);
-      nodes.add(Node.start(sa, group, writer::onStep));
-      for (int i = 1; i < 5; i++) {
-        String p2p = i >= 3 ? "persistent_peers = \"" + a + "\"\n" : "";
-        nodes.add(Node.start(TraceFiles.settings(keys[i], ports[i], p2p, 100 + i), group, null));
-      }
-      TimeUnit.MILLISECONDS.sleep(2500);
+      TraceWriter[] writer = new TraceWriter[1];
+      nodes.addAll(TraceFiles.runFiveNodes(group, sa -> {
+        writer[0] = new TraceWriter(TraceWriter.Options.defaults(trace).withCheckpointInterval(16), sa.core(),
+            TraceFiles.initial(sa), 42);
+        return writer[0]::onStep;
+      }));
       for (Node n : nodes) {
         n.close();
       }
       nodes.clear();
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-      writer.close();
-      assertThat(writer.failed()).isFalse();
-      steps = writer.written();
+      writer[0].close();
+      assertThat(writer[0].failed()).isFalse();
+      steps = writer[0].written();
     } finally {
       for (Node n : nodes) {
         n.close();
