@@ -125,6 +125,11 @@ final class Placement {
 
     /** {@code hash("a.b.0.0", b, -1)} for {@code v4Group = a << 8 | b}. */
     long hashV4(int v4Group, String b) {
+      return finish(put(putV4Group(v4Group), b), -1);
+    }
+
+    /** Writes the group text {@code "a.b.0.0"} with its length after the key; returns the end. */
+    private int putV4Group(int v4Group) {
       ensure(keyLength + 2 + 15);
       int at = keyLength + 2;
       at = putDecimal(at, v4Group >>> 8);
@@ -137,7 +142,7 @@ final class Placement {
       int n = at - keyLength - 2;
       in[keyLength] = (byte) (n >>> 8);
       in[keyLength + 1] = (byte) n;
-      return finish(put(at, b), -1);
+      return at;
     }
 
     /** {@code hash(a.toString(), null, -1)} for the address {@code a}, without building its text. */
@@ -181,19 +186,7 @@ final class Placement {
 
     /** {@code hash("a.b.0.0", null, n)} for {@code v4Group = a << 8 | b} and {@code n >= 0}. */
     long hashV4(int v4Group, long n) {
-      ensure(keyLength + 2 + 15);
-      int at = keyLength + 2;
-      at = putDecimal(at, v4Group >>> 8);
-      in[at++] = '.';
-      at = putDecimal(at, v4Group & 0xff);
-      in[at++] = '.';
-      in[at++] = '0';
-      in[at++] = '.';
-      in[at++] = '0';
-      int length = at - keyLength - 2;
-      in[keyLength] = (byte) (length >>> 8);
-      in[keyLength + 1] = (byte) length;
-      return finish(at, n);
+      return finish(putV4Group(v4Group), n);
     }
 
     /** Writes the characters of {@code s} (all below 0x80) at {@code at}; returns the end. */
