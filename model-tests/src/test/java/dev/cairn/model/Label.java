@@ -1,15 +1,13 @@
 package dev.cairn.model;
 
 import dev.cairn.spec.TlaModelValue;
-import java.util.ArrayList;
+import dev.cairn.spec.mapping.CoreLetter;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One letter of the event alphabet at MC bounds: a TLA+ action of {@code PeerManager.tla} with
@@ -79,88 +77,18 @@ public record Label(String action, List<Object> args, Set<TlaModelValue> lift, l
         : REINSTATING.contains(action);
   }
 
+  /** The text form: the composed machine's ({@link CoreLetter#toString}), of which this alphabet is a part. */
   @Override
   public String toString() {
-    StringBuilder b = new StringBuilder(action);
-    for (Object a : args) {
-      b.append(' ').append(text(a));
-    }
-    if (!lift.isEmpty()) {
-      b.append(" lift=").append(text(lift));
-    }
-    if (prng != 0) {
-      b.append(" prng=").append(prng);
-    }
-    return b.toString();
+    return new CoreLetter(action, args, lift, prng, 0).toString();
   }
-
-  private static String text(Object o) {
-    return switch (o) {
-      case TlaModelValue m -> m.name();
-      case Set<?> s -> {
-        List<String> parts = new ArrayList<>();
-        for (Object e : s) {
-          parts.add(text(e));
-        }
-        yield "{" + String.join(", ", parts) + "}";
-      }
-      case Map<?, ?> key -> key.containsKey("peer")
-          ? key.get("kind") + "(" + text(key.get("peer")) + ")"
-          : String.valueOf(key.get("kind"));
-      default -> String.valueOf(o);
-    };
-  }
-
-  private static final Pattern LINE = Pattern.compile(
-      "^(\\w+)((?:\\s+(?:\\{[^}]*\\}|(?!lift=|prng=)\\S+))*)(?:\\s+lift=(\\{[^}]*\\}))?(?:\\s+prng=(-?\\d+))?\\s*$");
-  private static final Pattern ARG = Pattern.compile("\\{[^}]*\\}|\\S+");
 
   /** Reads the text form ({@link #toString}). */
   public static Label parse(String line) {
-    Matcher m = LINE.matcher(line.strip());
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not an event line: '" + line + "'");
+    CoreLetter l = CoreLetter.parse(line);
+    if (l.time() != 0) {
+      throw new IllegalArgumentException("a PeerManager letter has no time choice: '" + line + "'");
     }
-    String action = m.group(1);
-    List<Object> args = new ArrayList<>();
-    Matcher a = ARG.matcher(m.group(2) == null ? "" : m.group(2));
-    while (a.find()) {
-      args.add(arg(action, a.group()));
-    }
-    Set<TlaModelValue> lift = new LinkedHashSet<>();
-    if (m.group(3) != null) {
-      for (Object o : (Set<?>) arg("AddressesLearned", m.group(3))) {
-        lift.add((TlaModelValue) o);
-      }
-    }
-    long prng = m.group(4) == null ? 0 : Long.parseLong(m.group(4));
-    return new Label(action, args, lift, prng);
-  }
-
-  private static Object arg(String action, String text) {
-    if (text.startsWith("{")) {
-      Set<Object> out = new LinkedHashSet<>();
-      String body = text.substring(1, text.length() - 1).strip();
-      if (!body.isEmpty()) {
-        for (String part : body.split("\\s*,\\s*")) {
-          out.add(action.equals("TimerFired") ? timerKey(part) : TlaModelValue.of(part));
-        }
-      }
-      return out;
-    }
-    if (text.equals("good") || text.equals("bad")) {
-      return text;
-    }
-    return TlaModelValue.of(text);
-  }
-
-  private static Map<String, Object> timerKey(String text) {
-    Matcher m = Pattern.compile("^(\\w+)(?:\\((\\w+)\\))?$").matcher(text);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("not a timer key: " + text);
-    }
-    return m.group(2) == null
-        ? Map.of("kind", m.group(1))
-        : Map.of("kind", m.group(1), "peer", TlaModelValue.of(m.group(2)));
+    return new Label(l.action(), l.args(), l.lift(), l.prng());
   }
 }
