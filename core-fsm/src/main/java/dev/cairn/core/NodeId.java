@@ -7,12 +7,17 @@ import java.util.Objects;
  * key, 40 characters, exactly as CometBFT prints and compares it. Upper-case hex is refused:
  * Go compares IDs as strings, so an upper-case ID would never match an authenticated one.
  */
-public record NodeId(String hex) implements Comparable<NodeId> {
+public final class NodeId implements Comparable<NodeId> {
 
   /** Length of an ID in hex characters (20 bytes). */
   public static final int HEX_LENGTH = 40;
 
-  public NodeId {
+  private final String hex;
+
+  /** The first 16 hex digits as an unsigned number: read from {@code hex} once, at construction. */
+  private final long prefix;
+
+  public NodeId(String hex) {
     Objects.requireNonNull(hex, "hex");
     if (hex.length() != HEX_LENGTH) {
       throw new IllegalArgumentException(
@@ -25,6 +30,13 @@ public record NodeId(String hex) implements Comparable<NodeId> {
             "node ID must be lowercase hex, found '" + c + "' at " + i + " in '" + hex + "'");
       }
     }
+    this.hex = hex;
+    this.prefix = prefixOf(hex);
+  }
+
+  /** The 40 lowercase hex characters. */
+  public String hex() {
+    return hex;
   }
 
   /** Parses an ID, naming the rule it breaks when it is not one. */
@@ -47,11 +59,16 @@ public record NodeId(String hex) implements Comparable<NodeId> {
   }
 
   /**
-   * The first 16 hex digits as an unsigned number, computed on each call. Two IDs whose prefixes
-   * differ compare as their prefixes do ({@link Long#compareUnsigned}): hex digits sort as their
-   * values. Sorted structures keep it beside an ID to compare without reading the ID's text.
+   * The first 16 hex digits as an unsigned number. Two IDs whose prefixes differ compare as their
+   * prefixes do ({@link Long#compareUnsigned}): hex digits sort as their values. Sorted
+   * structures keep it beside an ID to compare without reading the ID's text; it is computed once
+   * per ID because a step reads it many times (each sorted structure the ID is looked up in).
    */
   public long prefix() {
+    return prefix;
+  }
+
+  private static long prefixOf(String hex) {
     // two independent halves (digits 0-7 and 8-15): half the dependency chain of one loop
     int hi = 0;
     int lo = 0;
@@ -65,9 +82,21 @@ public record NodeId(String hex) implements Comparable<NodeId> {
     return (long) hi << 32 | (lo & 0xffffffffL);
   }
 
+  /** The order of the hex text; the prefixes decide it unless they are equal. */
   @Override
   public int compareTo(NodeId other) {
-    return hex.compareTo(other.hex);
+    int c = Long.compareUnsigned(prefix, other.prefix);
+    return c != 0 ? c : hex.compareTo(other.hex);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return this == o || (o instanceof NodeId other && prefix == other.prefix && hex.equals(other.hex));
+  }
+
+  @Override
+  public int hashCode() {
+    return hex.hashCode();
   }
 
   @Override

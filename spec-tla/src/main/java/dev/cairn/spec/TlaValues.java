@@ -1,5 +1,6 @@
 package dev.cairn.spec;
 
+import dev.cairn.core.NodeId;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -70,6 +71,7 @@ public final class TlaValues {
       case Set<?> set -> set(set);
       case List<?> list -> new TupleValue(list.stream().map(TlaValues::toTla).toArray(Value[]::new));
       case Map<?, ?> map -> map(map);
+      case NodeId id -> nodeId(id);
       case Record r -> record(r);
       default -> throw new IllegalArgumentException(
           "no TLA+ value for a " + o.getClass().getName() + ": " + o);
@@ -122,6 +124,12 @@ public final class TlaValues {
       i++;
     }
     return (Value) new FcnRcdValue(dom, rng, false).normalize();
+  }
+
+  /** An ID as the record it once was: {@code [hex |-> "..."]}. */
+  private static Value nodeId(NodeId id) {
+    return (Value) new RecordValue(new UniqueString[] {UniqueString.uniqueStringOf("hex")},
+        new Value[] {new StringValue(id.hex())}, false).normalize();
   }
 
   private static Value record(Record r) {

@@ -4,6 +4,7 @@ import dev.cairn.core.CoreConfig;
 import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreInvariants;
 import dev.cairn.core.CoreState;
+import dev.cairn.core.NodeId;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.book.BookKey;
@@ -159,6 +160,9 @@ public final class CanonicalCodec {
       describe(BookKey.class, sb, seen);
     } else if (c == Timers.class) {
       describe(timersMapType(), sb, seen);
+    } else if (c == NodeId.class) { // one text component, described as the record it once was
+      sb.append("hex:");
+      describe(String.class, sb, seen);
     } else if (c.isRecord()) {
       for (RecordComponent rc : c.getRecordComponents()) {
         sb.append(rc.getName()).append(':');
@@ -352,6 +356,8 @@ public final class CanonicalCodec {
         out.writeLong((Long) v);
       } else if (c == String.class) {
         out.writeString((String) v);
+      } else if (c == NodeId.class) {
+        out.writeString(((NodeId) v).hex());
       } else if (c.isEnum()) {
         out.writeString(((Enum<?>) v).name());
       } else if (c == Duration.class) {
@@ -514,6 +520,13 @@ public final class CanonicalCodec {
         return readLong();
       } else if (c == String.class) {
         return readString();
+      } else if (c == NodeId.class) {
+        String hex = readString();
+        if (!NodeId.isValid(hex)) {
+          throw new DecodeException("at byte " + pos + ": NodeId refuses its decoded fields: '" + hex
+              + "' is not 40 lowercase hex characters");
+        }
+        return NodeId.of(hex);
       } else if (c.isEnum()) {
         String name = readString();
         return Enum.valueOf((Class<? extends Enum>) c, name);
