@@ -312,6 +312,40 @@ public final class Tla implements AutoCloseable {
     }
   }
 
+  /**
+   * A constant definition of the root module ({@code name == ...}, no arguments) whose value can
+   * be set from Java: while {@linkplain Given#set set}, every use of {@code name} evaluates to the
+   * value given (TLC keeps a constant definition's value as the definition's tool object, which
+   * this replaces); {@linkplain Given#reset reset} restores the spec's value.
+   */
+  public Given given(String name) {
+    open();
+    return new Given(tool.getId(), definition(name, 0));
+  }
+
+  /** A constant definition whose value Java sets ({@link #given}); one thread at a time. */
+  public static final class Given {
+    private final int id;
+    private final OpDefNode def;
+    private final Object saved;
+
+    private Given(int id, OpDefNode def) {
+      this.id = id;
+      this.def = def;
+      this.saved = def.getToolObject(id);
+    }
+
+    /** {@code name} evaluates to {@code value} until the next set or reset. */
+    public void set(IValue value) {
+      def.setToolObject(id, value);
+    }
+
+    /** {@code name} evaluates as the spec defines it. */
+    public void reset() {
+      def.setToolObject(id, saved);
+    }
+  }
+
   /** A state from TLC values, one per variable in {@link #variables()} order. */
   public TLCState rawState(tlc2.value.IValue[] values) {
     open();

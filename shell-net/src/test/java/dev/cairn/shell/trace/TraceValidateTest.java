@@ -348,6 +348,81 @@ class TraceValidateTest {
     assertThat(fail.reason()).contains("NOT_A_STEP");
   }
 
+  /**
+   * A seed's core that starts a dial without saying so: at the first timer step that dials two
+   * or more peers (a crawl round's {@code RequestDial} hand-offs), the last dial's {@code Dial}
+   * effect is dropped; the state is the real core's. The pair checker applies a round's hand-offs
+   * in the order PEX produced them only: that shortcut must still refuse the step.
+   */
+  static final class CrawlMutant implements Validate.Stepper {
+    private boolean done;
+    Optional<Long> mutatedAt = Optional.empty();
+    private long step;
+
+    @Override
+    public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
+      Core.Traced t = Core.traced(config, state, now, wallNow, event);
+      long current = step++;
+      Step<CoreState, CoreEffect> st = t.step();
+      if (done || !(event instanceof CoreEvent.TimerFired) || !st.isAccepted()) {
+        return t;
+      }
+      List<CoreEffect> kept = new ArrayList<>(st.effects());
+      int last = -1;
+      int dials = 0;
+      for (int i = 0; i < kept.size(); i++) {
+        if (kept.get(i) instanceof CoreEffect.Peer p && p.effect() instanceof PeerEffect.Dial) {
+          last = i;
+          dials++;
+        }
+      }
+      if (dials < 2) {
+        return t;
+      }
+      kept.remove(last);
+      done = true;
+      mutatedAt = Optional.of(current);
+      return new Core.Traced(Step.accepted(st.state(), kept), t.subSteps());
+    }
+  }
+
+  /** Records {@code world} stepped by {@code core} into {@code f}. */
+  static void recordWith(SmallWorldRun world, Validate.Stepper core, Path f) throws Exception {
+    CoreState state = world.initial();
+    try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(f), world.config(), state, world.prngSeed())) {
+      for (SyntheticRun.Timed t : world.events()) {
+        Step<CoreState, CoreEffect> st = core.step(world.config(), state, t.now(), t.wall(), t.event()).step();
+        w.onStep(t.now(), t.wall(), t.event(), st, 0);
+        state = st.state();
+      }
+    }
+  }
+
+  @Test
+  void aCrawlRoundWithADialLeftOutIsRejectedAtItsStep() throws Exception {
+    // a seed of a network of five nodes (every successor can be enumerated: both ways must agree)
+    // and a seed of 25 node IDs (pairs only)
+    List<SmallWorldRun> worlds = List.of(SmallWorldRun.generate(1000, 4, true, 0), SmallWorldRun.generate(3000, 6, true));
+    for (int i = 0; i < worlds.size(); i++) {
+      SmallWorldRun world = worlds.get(i);
+      Path f = dir.resolve("crawl-mutant-" + i + ".trace");
+      CrawlMutant recorder = new CrawlMutant();
+      recordWith(world, recorder, f);
+      long mutated = recorder.mutatedAt.orElseThrow();
+      Validate.Result r = Validate.run(f, new CrawlMutant());
+      Validate.Failure fail = r.failure().orElseThrow();
+      assertThat(fail.step()).as(fail.describe()).isEqualTo(mutated);
+      assertThat(fail.check()).isEqualTo(Validate.Check.SPEC);
+      assertThat(r.steps()).isEqualTo(mutated);
+      // the real core validates the file up to that step (its record is not the core's there)
+      Validate.Result real = Validate.run(f);
+      assertThat(real.failure().orElseThrow().step()).isEqualTo(mutated);
+      assertThat(real.failure().get().check()).isEqualTo(Validate.Check.RECORD);
+    }
+    // both ways of checking judge every step of the small one alike, the mutated one included
+    assertThat(assertSameVerdicts(dir.resolve("crawl-mutant-0.trace"), CrawlMutant::new).failure()).isPresent();
+  }
+
   @Test
   void brokenFilesEndInStatusTwoWithTheirOffset() throws Exception {
     byte[] all = Files.readAllBytes(trace);

@@ -26,7 +26,14 @@ import tlc2.value.impl.Value;
  * ({@code TraceCore.tla}, substituted while a pair is checked). No successor is enumerated: a
  * step's cost does not grow with the choices the reached state rules out (the subsets of a large
  * book a PEX answer could have been, the crawl choices of a seed's round); what the spec still
- * ranges over inside a step (victims of equal score, the order of hand-offs) remains.
+ * ranges over inside a step (victims of equal score, bans reinstated) remains. Two narrowings
+ * read Java's own step, given to TLC per pair as constant definitions ({@link Tla#given}): the
+ * order in which the step's hand-offs were produced and applied ({@code TraceHandOffOrder}: a
+ * crawl round's up to four {@code RequestDial}s are checked in that order, not in every order),
+ * and the crawl records past their retention ({@code TracePruned}). Each narrowed operator stays a
+ * subset of the spec's, whatever the values given, so a pair it accepts is a step of
+ * {@code Core.tla}; a pair it refuses is judged again as below. The memo keys leave the given
+ * values out: an accepted pair is a step whatever order led to it.
  *
  * <p>What it does not change: a step Java accepted must be a step of the action and keep Java's
  * invariants and the cfg's; a step Java rejected must leave the action disabled (that check
@@ -56,7 +63,14 @@ public final class PairChecker {
       Map.entry("Pex!AgedChoices", "TraceAgedChoices"),
       Map.entry("Pex!PrunedChoices", "TracePrunedChoices"),
       Map.entry("Pex!OldChoices", "TraceOldChoices"),
-      Map.entry("Pex!CrawlChoices", "TraceCrawlChoices"));
+      Map.entry("Pex!CrawlChoices", "TraceCrawlChoices"),
+      Map.entry("Pex!RecordCrawls", "TraceRecordCrawls"),
+      Map.entry("Core!HandOffs", "TraceHandOffs"));
+
+  /** The definition of {@code TraceCore.tla} that gives a pair's hand-offs in Java's order. */
+  public static final String HAND_OFF_ORDER = "TraceHandOffOrder";
+  /** The definition of {@code TraceCore.tla} that gives the crawl records Java's round would prune. */
+  public static final String PRUNED = "TracePruned";
 
   /** How often each way was taken (for tests and benchmarks). */
   public static final class Stats {
@@ -137,12 +151,16 @@ public final class PairChecker {
   }
 
   private final Memo memo;
+  private static final Value EMPTY_ORDER = TlaValues.toTla(List.of());
+  private static final Value EMPTY_SET = TlaValues.toTla(Set.of());
 
   private final Tla tla;
   private final CoreMapping mapping;
   private final CoreStepValidator validator;
   private final PeerAlpha peerAlpha;
   private final Tla.Substitution narrowing;
+  private final Tla.Given handOffOrder;
+  private final Tla.Given pruned;
   private final String[] names;
   private final int outboxAt;
   private final int handedOffAt;
@@ -181,6 +199,8 @@ public final class PairChecker {
     this.mapping = validator.mapping();
     this.peerAlpha = mapping.peerAlpha();
     this.narrowing = tla.substitution(NARROWED);
+    this.handOffOrder = tla.given(HAND_OFF_ORDER);
+    this.pruned = tla.given(PRUNED);
     OpDeclNode[] vars = TLCState.vars;
     names = new String[vars.length];
     int o = -1;
@@ -339,7 +359,8 @@ public final class PairChecker {
     // the step's own variables
     boolean bookVisible = !alphaBefore.values[bookAt].equals(a.values[bookAt]);
     Value outbox = TlaValues.toTla(mapping.outbox(traced.step().effects(), bookVisible));
-    Value handedOff = TlaValues.toTla(mapping.handedOff(traced));
+    Set<Object> handOffs = mapping.handedOff(traced);
+    Value handedOff = TlaValues.toTla(handOffs);
     Value event = TlaValues.toTla(CoreMapping.eventRecord(l));
     Value[] tv = a.values.clone();
     long[] tfps = a.fps.clone();
@@ -358,9 +379,14 @@ public final class PairChecker {
       Tla.Pair action = actions.computeIfAbsent(k.letter(), x -> tla.pair(l.action(), l.args().toArray()));
       long t0 = System.nanoTime();
       narrowing.apply();
+      // the hand-offs in the order Java applied them (handedOff keeps PEX's order)
+      handOffOrder.set(handOffs.isEmpty() ? EMPTY_ORDER : TlaValues.toTla(List.copyOf(handOffs)));
+      pruned.set(pruned(traced));
       try {
         ok = tla.isStep(state(alphaBefore), action, state(t));
       } finally {
+        handOffOrder.reset();
+        pruned.reset();
         narrowing.revert();
       }
       long dt = System.nanoTime() - t0;
@@ -463,6 +489,30 @@ public final class PairChecker {
       }
     }
     return bits;
+  }
+
+  /**
+   * The crawl records past their retention when the step's PEX sub-step ran: the ones a crawl
+   * round of the step drops ({@code Pex.Tx.pruneCrawled}), as model values ({@code TracePruned}).
+   */
+  private Value pruned(Core.Traced traced) {
+    for (Core.SubStep sub : traced.subSteps()) {
+      if (sub instanceof Core.SubStep.PexStep ps) {
+        var x = ps.transition();
+        if (x.before().crawled().isEmpty()) {
+          return EMPTY_SET;
+        }
+        long keep = x.cfg().crawlRecordRetention().toNanos();
+        Set<TlaModelValue> out = new java.util.HashSet<>();
+        for (Map.Entry<dev.cairn.core.NodeId, MonoTime> e : x.before().crawled().entrySet()) {
+          if (x.now().nanosSince(e.getValue()) > keep) {
+            mapping.value(e.getKey()).ifPresent(out::add);
+          }
+        }
+        return out.isEmpty() ? EMPTY_SET : TlaValues.toTla(out);
+      }
+    }
+    return EMPTY_SET;
   }
 
   /** The peers whose bans expired by {@code wallNow}: the letter's {@code lift}. */
