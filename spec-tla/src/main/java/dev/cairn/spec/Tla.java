@@ -472,6 +472,16 @@ public final class Tla implements AutoCloseable {
     return TlaValues.fromTla(v);
   }
 
+  /** The names of the CONSTANTs the root module declares or extends (a cfg gives each a value). */
+  public List<String> constantNames() {
+    open();
+    List<String> out = new ArrayList<>();
+    for (OpDeclNode d : tool.getSpecProcessor().getRootModule().getConstantDecls()) {
+      out.add(d.getName().toString());
+    }
+    return out;
+  }
+
   /** The value the cfg gives the CONSTANT {@code name} (or a constant-level definition's value). */
   public Object constant(String name) {
     open();

@@ -13,6 +13,7 @@ import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookKey;
 import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.pex.PexConfig;
 import dev.cairn.core.pex.PexEvent;
 import dev.cairn.shell.config.ConfigException;
 import dev.cairn.shell.config.ConfigLoader;
@@ -26,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 
 /**
  * A long deterministic run of one node in a small network, for trace validation: the network
@@ -64,6 +66,12 @@ public final class SmallWorldRun {
 
   /** The same in a network with {@code others} nodes besides the validator, the seed and the sentries. */
   public static SmallWorldRun generate(int count, long worldSeed, boolean seedNode, int others) {
+    return generate(count, worldSeed, seedNode, others, UnaryOperator.identity());
+  }
+
+  /** The same with the node's PEX config changed by {@code pex} (shorter periods, say). */
+  public static SmallWorldRun generate(int count, long worldSeed, boolean seedNode, int others,
+      UnaryOperator<PexConfig> pex) {
     Random ids = new Random(11);
     List<NodeAddress> network = new ArrayList<>();
     for (int i = 0; i < 5 + others; i++) {
@@ -88,7 +96,8 @@ public final class SmallWorldRun {
     } catch (ConfigException e) {
       throw new IllegalStateException(e);
     }
-    CoreConfig config = CoreConfigs.from(cfg, self.id(), List.of(self), HostResolver.none());
+    CoreConfig loaded = CoreConfigs.from(cfg, self.id(), List.of(self), HostResolver.none());
+    CoreConfig config = new CoreConfig(loaded.peer(), pex.apply(loaded.pex()));
     CoreState initial = CoreState.initial(AddressBook.empty(BookKey.of("00112233445566778899aabb")), 7);
     List<NodeAddress> world = new ArrayList<>(network);
     world.remove(self);

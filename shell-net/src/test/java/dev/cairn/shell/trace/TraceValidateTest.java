@@ -12,6 +12,9 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.core.pex.PexConfig;
+import dev.cairn.core.pex.PexDisconnectReason;
+import dev.cairn.core.pex.PexEffect;
 import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceRecord;
 import dev.cairn.shell.node.EventLoops;
@@ -19,10 +22,12 @@ import dev.cairn.shell.node.Node;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -242,13 +247,23 @@ class TraceValidateTest {
     private boolean done;
     Optional<Long> mutatedAt = Optional.empty();
     private long step;
+    private final long from;
+
+    Mutant() {
+      this(0);
+    }
+
+    /** A mutant that changes nothing before step {@code from}. */
+    Mutant(long from) {
+      this.from = from;
+    }
 
     @Override
     public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
       Core.Traced t = Core.traced(config, state, now, wallNow, event);
       long current = step++;
       Step<CoreState, CoreEffect> st = t.step();
-      if (done || !(event instanceof CoreEvent.PeerReady) || !st.isAccepted()) {
+      if (done || current < from || !(event instanceof CoreEvent.PeerReady) || !st.isAccepted()) {
         return t;
       }
       List<CoreEffect> kept = new ArrayList<>(st.effects());
@@ -421,6 +436,89 @@ class TraceValidateTest {
     }
     // both ways of checking judge every step of the small one alike, the mutated one included
     assertThat(assertSameVerdicts(dir.resolve("crawl-mutant-0.trace"), CrawlMutant::new).failure()).isPresent();
+  }
+
+  /**
+   * Seeds whose crawl records are pruned or evicted and whose connections are aged within the
+   * run (records kept and not crawled again for 2 minutes, connections aged after 3 seconds; in
+   * the larger network at most 3 records): the choices the pair checker takes from Java's step
+   * (the records past retention, the order of a round's records) and from the reached state
+   * (aged connections) must still match every step.
+   */
+  @Test
+  void seedTracesWithPrunedEvictedAndAgedRecordsValidate() throws Exception {
+    SmallWorldRun small = SmallWorldRun.generate(2000, 4, true, 1, brief(PexConfig.defaults().maxCrawled()));
+    SmallWorldRun large = SmallWorldRun.generate(4000, 5, true, SmallWorldRun.OTHERS, brief(3));
+    // the runs prune, evict and age: a crawl round meets a record past retention, a record
+    // leaves at the bound, a connection is aged
+    int pruning = 0;
+    int evicting = 0;
+    int aging = 0;
+    for (SmallWorldRun world : List.of(small, large)) {
+      CoreState s = world.initial();
+      Duration keep = world.config().pex().crawlRecordRetention();
+      int bound = world.config().pex().maxCrawled();
+      for (SyntheticRun.Timed t : world.events()) {
+        Core.Traced traced = Core.traced(world.config(), s, t.now(), t.wall(), t.event());
+        CoreState next = traced.step().state();
+        if (t.event() instanceof CoreEvent.TimerFired && s.pex().crawled().values().stream()
+            .anyMatch(at -> t.now().nanosSince(at) > keep.toNanos())) {
+          pruning++;
+        }
+        if (s.pex().crawled().size() == bound
+            && !next.pex().crawled().keySet().containsAll(s.pex().crawled().keySet())) {
+          evicting++;
+        }
+        if (traced.step().effects().stream().anyMatch(e -> e instanceof CoreEffect.Pex p
+            && p.effect() instanceof PexEffect.DisconnectPeer d && d.reason() == PexDisconnectReason.SEED_CONNECTION_AGED)) {
+          aging++;
+        }
+        s = next;
+      }
+    }
+    System.out.println("brief seeds: " + pruning + " rounds pruning, " + evicting + " evictions, " + aging + " aged");
+    assertThat(pruning).as("crawl rounds with records past retention").isPositive();
+    assertThat(evicting).as("records evicted at the bound").isPositive();
+    assertThat(aging).as("aged connections").isPositive();
+    Path f = dir.resolve("brief-seed-small.trace");
+    small.record(TraceWriter.Options.defaults(f));
+    Validate.Result r = assertSameVerdicts(f, Validate.CORE);
+    assertThat(r.failure()).as(() -> r.failure().get().describe()).isEmpty();
+    Path g = dir.resolve("brief-seed-large.trace");
+    large.record(TraceWriter.Options.defaults(g));
+    try (Validate.Session session = new Validate.Session()) {
+      Validate.Result rl = session.validate(g, Validate.CORE, Validate.Mode.PAIRS, null);
+      assertThat(rl.failure()).as(() -> rl.failure().get().describe()).isEmpty();
+      assertThat(rl.steps()).isEqualTo(4000);
+      assertThat(session.lastStats().narrowingMisses).as(session.lastStats().toString()).isZero();
+      assertThat(session.lastStats().enumerated).isZero();
+    }
+  }
+
+  @Test
+  void aMutantIsRejectedAfterManyStepsFoundBySymmetry() throws Exception {
+    // a seed of 25 node IDs: by step 2500 many pairs have been found steps under another naming
+    // of the ordinary peers; the mutated step (a peer's update left out) must still be refused
+    SmallWorldRun world = SmallWorldRun.generate(3500, 7, true);
+    Path f = dir.resolve("late-mutant.trace");
+    Mutant recorder = new Mutant(2500);
+    recordWith(world, recorder, f);
+    long mutated = recorder.mutatedAt.orElseThrow();
+    try (Validate.Session session = new Validate.Session()) {
+      Validate.Result r = session.validate(f, new Mutant(2500), Validate.Mode.PAIRS, null);
+      Validate.Failure fail = r.failure().orElseThrow();
+      assertThat(fail.step()).as(fail.describe()).isEqualTo(mutated);
+      assertThat(fail.check()).isEqualTo(Validate.Check.SPEC);
+      assertThat(session.lastStats().symmetryHits).as(session.lastStats().toString()).isGreaterThan(100);
+      assertThat(session.lastStats().narrowingMisses).isZero();
+    }
+  }
+
+  /** A seed's PEX config with records kept 2 minutes, at most {@code maxCrawled}, connections aged after 3 s. */
+  static UnaryOperator<PexConfig> brief(int maxCrawled) {
+    return x -> new PexConfig(x.seedMode(), x.seeds(), x.ensurePeersPeriod(), x.minReceiveRequestInterval(),
+        x.freeRequests(), x.maxAddressesPerMessage(), x.banTime(), x.crawlPeriod(), Duration.ofMinutes(2),
+        Duration.ofMinutes(2), maxCrawled, Duration.ofSeconds(3), x.seedBiasTowardsNew(), x.maxPeers());
   }
 
   @Test

@@ -47,7 +47,10 @@ import tlc2.value.impl.Value;
  * and only for the components of the Java state that changed (they are immutable: the same
  * object abstracts to the same value). Verdicts are memoised by the TLC fingerprints of
  * (α(before), letter, reached state); each of the cfg's invariants by the fingerprints of the
- * variables it reads. Java's own invariants are checked on every step. One thread at a time.
+ * variables it reads. A pair the memo has not seen is looked up once more with its ordinary
+ * peers renamed into a standard order ({@link PeerSymmetry}): a pair of the same renamed form that
+ * TLC found to be a step makes this one a step too (the spec treats ordinary peers alike), while
+ * that lookup pays for itself. Java's own invariants are checked on every step. One thread at a time.
  */
 public final class PairChecker {
 
@@ -77,6 +80,10 @@ public final class PairChecker {
     public long steps;
     public long pairHits;
     public long pairChecks;
+    /** Pairs whose verdict was found under another naming of the ordinary peers ({@link PeerSymmetry}). */
+    public long symmetryHits;
+    /** Time renaming and fingerprinting pairs for the symmetric memo. */
+    public long symmetryNanos;
     public long rejectedHits;
     public long rejectedChecks;
     public long invariantChecks;
@@ -96,7 +103,8 @@ public final class PairChecker {
 
     @Override
     public String toString() {
-      return "steps=" + steps + " pairs=" + pairChecks + "(+" + pairHits + " memo) rejected=" + rejectedChecks + "(+"
+      return "steps=" + steps + " pairs=" + pairChecks + "(+" + pairHits + " memo, +" + symmetryHits
+          + String.format(" symmetric in %.1f ms", symmetryNanos / 1e6) + ") rejected=" + rejectedChecks + "(+"
           + rejectedHits + " memo) invariants=" + invariantChecks + " enumerated=" + enumerated
           + " narrowingMisses=" + narrowingMisses + String.format(" tlc: pairs %.1f ms, invariants %.1f ms",
           pairNanos / 1e6, invariantNanos / 1e6) + String.format("; java: alpha %.1f ms, invariants %.1f ms, step vars %.1f ms",
@@ -135,6 +143,8 @@ public final class PairChecker {
 
   private record Key(long before, String letter, long after) {}
 
+  private record SymmetricKey(long before, long letter, long after) {}
+
   /**
    * Memoised verdicts: by the fingerprints of (α(before), letter, reached state) for pairs and
    * refusals, by the reached state's for the cfg's invariants. They depend on the loaded spec's
@@ -142,11 +152,13 @@ public final class PairChecker {
    */
   public static final class Memo {
     final Map<Key, Boolean> pairs = new HashMap<>();
+    /** Pairs found to be steps, by the fingerprints of their form with the ordinary peers renamed. */
+    final java.util.Set<SymmetricKey> symmetricSteps = new java.util.HashSet<>();
     final Map<Key, Boolean> refusals = new HashMap<>();
     final Map<Long, Boolean> invariants = new HashMap<>();
 
     public int size() {
-      return pairs.size() + refusals.size() + invariants.size();
+      return pairs.size() + symmetricSteps.size() + refusals.size() + invariants.size();
     }
   }
 
@@ -161,6 +173,7 @@ public final class PairChecker {
   private final Tla.Substitution narrowing;
   private final Tla.Given handOffOrder;
   private final Tla.Given pruned;
+  private final PeerSymmetry symmetry;
   private final String[] names;
   private final int outboxAt;
   private final int handedOffAt;
@@ -201,6 +214,7 @@ public final class PairChecker {
     this.narrowing = tla.substitution(NARROWED);
     this.handOffOrder = tla.given(HAND_OFF_ORDER);
     this.pruned = tla.given(PRUNED);
+    this.symmetry = new PeerSymmetry(ordinaryPeers(tla));
     OpDeclNode[] vars = TLCState.vars;
     names = new String[vars.length];
     int o = -1;
@@ -374,6 +388,18 @@ public final class PairChecker {
     Key k = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
     stats.stepVarNanos += System.nanoTime() - j3;
     Boolean ok = pairs.get(k);
+    SymmetricKey sk = null;
+    if (ok == null && symmetricMemoPays()) {
+      long s0 = System.nanoTime();
+      sk = symmetricKey(alphaBefore, l, t);
+      if (memo.symmetricSteps.contains(sk)) {
+        ok = true;
+        stats.symmetryHits++;
+        pairs.put(k, true);
+      }
+      long ds = System.nanoTime() - s0;
+      stats.symmetryNanos += ds;
+    }
     if (ok == null) {
       stats.pairChecks++;
       Tla.Pair action = actions.computeIfAbsent(k.letter(), x -> tla.pair(l.action(), l.args().toArray()));
@@ -395,6 +421,9 @@ public final class PairChecker {
       pa[0] += dt;
       pa[1]++;
       pairs.put(k, ok);
+      if (ok && sk != null) {
+        memo.symmetricSteps.add(sk);
+      }
     } else {
       stats.pairHits++;
     }
@@ -491,6 +520,111 @@ public final class PairChecker {
     return bits;
   }
 
+  /** Lookups in the symmetric memo before its payoff is first judged (it starts empty). */
+  static final int SYMMETRY_TRIAL = 4096;
+  /** Lookups between two judgements, and pairs checked without it after one it failed. */
+  static final int SYMMETRY_WINDOW = 1024;
+  static final int SYMMETRY_PAUSE = 8 * SYMMETRY_WINDOW;
+
+  private long lookups;
+  private long pausedFor;
+
+  /**
+   * Whether to consult the symmetric memo for this pair. Renaming a pair costs about a fifth of
+   * a TLC pair check, so once {@link #SYMMETRY_TRIAL} lookups are done, and after every
+   * {@link #SYMMETRY_WINDOW} more, the memo is left alone for {@link #SYMMETRY_PAUSE} pairs if
+   * its hits so far saved less TLC time (at the average cost of a pair check) than renaming took;
+   * then it is tried again. Only the speed depends on this: a hit is a verdict TLC gave.
+   */
+  private boolean symmetricMemoPays() {
+    if (symmetry.size() < 2) {
+      return false;
+    }
+    if (pausedFor > 0) {
+      pausedFor--;
+      return false;
+    }
+    if (lookups >= SYMMETRY_TRIAL && lookups % SYMMETRY_WINDOW == 0) {
+      double pairCost = stats.pairChecks == 0 ? 0 : (double) stats.pairNanos / stats.pairChecks;
+      if (stats.symmetryHits * pairCost < stats.symmetryNanos) {
+        pausedFor = SYMMETRY_PAUSE;
+        lookups++;
+        return false;
+      }
+    }
+    lookups++;
+    return true;
+  }
+
+  /**
+   * The memo key of a pair with its ordinary peers renamed ({@link PeerSymmetry}): a pair of
+   * the same form is a step exactly when this one is.
+   */
+  private SymmetricKey symmetricKey(Alpha before, CoreLetter l, Alpha after) {
+    Value[] args = new Value[l.args().size()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = TlaValues.toTla(l.args().get(i));
+    }
+    tlc2.value.IMVPerm p = symmetry.renaming(before.values, after.values, args);
+    long letter = FP64.Extend(FP64.New(), l.action());
+    for (Value a : args) {
+      letter = FP64.Extend(letter, PeerSymmetry.fingerprint(a, p));
+    }
+    if (p == null) {
+      return new SymmetricKey(before.fingerprint, letter, after.fingerprint);
+    }
+    return new SymmetricKey(renamed(before.values, p), letter, renamed(after.values, p));
+  }
+
+  private static long renamed(Value[] values, tlc2.value.IMVPerm p) {
+    long fp = FP64.New();
+    for (Value v : values) {
+      fp = FP64.Extend(fp, PeerSymmetry.fingerprint(v, p));
+    }
+    return fp;
+  }
+
+  /**
+   * The model's peers that no constant other than {@code Peer} mentions (seeds, persistent,
+   * unconditional and private peers, the persistent peers' ranks, and any constant a later spec
+   * adds are looked through alike).
+   */
+  private static List<tlc2.value.impl.ModelValue> ordinaryPeers(Tla tla) {
+    Set<Object> named = new java.util.HashSet<>();
+    for (String c : tla.constantNames()) {
+      if (!c.equals("Peer")) {
+        try {
+          Object v = tla.constant(c);
+          if (v instanceof TlaModelValue m && m.name().equals(c)) {
+            continue; // the declaration of a model value itself (n1 = n1)
+          }
+          modelValues(v, named);
+        } catch (RuntimeException e) {
+          return List.of(); // a constant whose value cannot be read here: no peer is taken as ordinary
+        }
+      }
+    }
+    List<tlc2.value.impl.ModelValue> out = new java.util.ArrayList<>();
+    for (Object p : (java.util.Collection<?>) tla.constant("Peer")) {
+      if (!named.contains(p) && TlaValues.toTla(p) instanceof tlc2.value.impl.ModelValue m) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  private static void modelValues(Object v, Set<Object> out) {
+    switch (v) {
+      case TlaModelValue m -> out.add(m);
+      case java.util.Collection<?> c -> c.forEach(x -> modelValues(x, out));
+      case Map<?, ?> m -> m.forEach((k, x) -> {
+        modelValues(k, out);
+        modelValues(x, out);
+      });
+      default -> { }
+    }
+  }
+
   /**
    * The crawl records past their retention when the step's PEX sub-step ran: the ones a crawl
    * round of the step drops ({@code Pex.Tx.pruneCrawled}), as model values ({@code TracePruned}).
@@ -527,6 +661,7 @@ public final class PairChecker {
   /** Forgets the memoised verdicts (a test comparing both ways of checking starts afresh). */
   public void forget() {
     pairs.clear();
+    memo.symmetricSteps.clear();
     refusals.clear();
     invariants.clear();
   }
