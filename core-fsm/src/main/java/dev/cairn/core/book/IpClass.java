@@ -44,6 +44,10 @@ public final class IpClass {
    * local.
    */
   public static boolean isRoutable(String ip) {
+    long v4 = parseV4Bits(ip);
+    if (v4 >= 0) { // a dotted quad (almost every address): no 16-byte form needed
+      return routableV4((int) v4);
+    }
     byte[] b = parse(ip);
     return b != null && routable(b);
   }

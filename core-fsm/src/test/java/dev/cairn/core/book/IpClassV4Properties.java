@@ -39,6 +39,7 @@ class IpClassV4Properties {
     byte[] b = IpClass.parse(s);
     boolean plainV4 = b != null && s.indexOf(':') < 0;
     assertThat(bits >= 0).as("accepted as a dotted quad: %s", s).isEqualTo(plainV4);
+    assertThat(IpClass.isRoutable(s)).as("routable: %s", s).isEqualTo(b != null && IpClass.routable(b));
     if (bits < 0) {
       return;
     }
