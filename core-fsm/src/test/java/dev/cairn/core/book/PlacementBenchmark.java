@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What one placement costs: the old bucket of an address (a promotion: two SHA-256, three
- * compressions) and the new-bucket slot of an IPv4 /16 group (one per new group in a PEX batch:
- * one SHA-256), each on a fresh hasher as the book uses them.
+ * What one placement costs: the old bucket of an address (a promotion: two SipHash-2-4, of the
+ * address text and of its group) and the new-bucket slot of an IPv4 /16 group (one per new group
+ * in a PEX batch: one SipHash), each on a fresh hasher as the book uses them.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
