@@ -84,6 +84,10 @@ public final class PairChecker {
     public long symmetryHits;
     /** Time renaming and fingerprinting pairs for the symmetric memo. */
     public long symmetryNanos;
+    /** TLC time the symmetric memo's hits saved, at the average cost of their action's pair checks. */
+    public long symmetrySavedNanos;
+    /** Invariants whose verdict was found in a renamed reached state. */
+    public long symmetricInvariantHits;
     public long rejectedHits;
     public long rejectedChecks;
     public long invariantChecks;
@@ -105,7 +109,8 @@ public final class PairChecker {
     public String toString() {
       return "steps=" + steps + " pairs=" + pairChecks + "(+" + pairHits + " memo, +" + symmetryHits
           + String.format(" symmetric in %.1f ms", symmetryNanos / 1e6) + ") rejected=" + rejectedChecks + "(+"
-          + rejectedHits + " memo) invariants=" + invariantChecks + " enumerated=" + enumerated
+          + rejectedHits + " memo) invariants=" + invariantChecks + "(+" + symmetricInvariantHits + " symmetric)"
+          + " enumerated=" + enumerated
           + " narrowingMisses=" + narrowingMisses + String.format(" tlc: pairs %.1f ms, invariants %.1f ms",
           pairNanos / 1e6, invariantNanos / 1e6) + String.format("; java: alpha %.1f ms, invariants %.1f ms, step vars %.1f ms",
           alphaNanos / 1e6, javaInvariantNanos / 1e6, stepVarNanos / 1e6) + perActionText();
@@ -154,11 +159,13 @@ public final class PairChecker {
     final Map<Key, Boolean> pairs = new HashMap<>();
     /** Pairs found to be steps, by the fingerprints of their form with the ordinary peers renamed. */
     final java.util.Set<SymmetricKey> symmetricSteps = new java.util.HashSet<>();
+    /** The cfg's invariants, by the renamed fingerprints of the variables they read. */
+    final Map<Long, Boolean> symmetricInvariants = new HashMap<>();
     final Map<Key, Boolean> refusals = new HashMap<>();
     final Map<Long, Boolean> invariants = new HashMap<>();
 
     public int size() {
-      return pairs.size() + symmetricSteps.size() + refusals.size() + invariants.size();
+      return pairs.size() + symmetricSteps.size() + refusals.size() + invariants.size() + symmetricInvariants.size();
     }
   }
 
@@ -174,6 +181,8 @@ public final class PairChecker {
   private final Tla.Given handOffOrder;
   private final Tla.Given pruned;
   private final PeerSymmetry symmetry;
+  /** The reached state's variables' fingerprints renamed by this step's symmetric lookup, or null. */
+  private long[] renamedAfter;
   private final String[] names;
   private final int outboxAt;
   private final int handedOffAt;
@@ -389,16 +398,23 @@ public final class PairChecker {
     stats.stepVarNanos += System.nanoTime() - j3;
     Boolean ok = pairs.get(k);
     SymmetricKey sk = null;
-    if (ok == null && symmetricMemoPays()) {
+    renamedAfter = null;
+    if (ok == null && symmetricMemoPays(l.action())) {
       long s0 = System.nanoTime();
+      long[] sa = symmetryByAction.get(l.action());
       sk = symmetricKey(alphaBefore, l, t);
       if (memo.symmetricSteps.contains(sk)) {
         ok = true;
         stats.symmetryHits++;
+        long[] pa = stats.perAction.get(l.action());
+        long saved = pa == null || pa[1] == 0 ? 0 : pa[0] / pa[1];
+        stats.symmetrySavedNanos += saved;
+        sa[2] += saved;
         pairs.put(k, true);
       }
       long ds = System.nanoTime() - s0;
       stats.symmetryNanos += ds;
+      sa[1] += ds;
     }
     if (ok == null) {
       stats.pairChecks++;
@@ -456,12 +472,28 @@ public final class PairChecker {
         key = FP64.Extend(key, a.fps[v]);
       }
       Boolean holds = invariants.get(key);
+      long renamedKey = 0;
+      if (holds == null && renamedAfter != null) {
+        // the invariant in the reached state with its ordinary peers renamed (it names none)
+        renamedKey = FP64.Extend(FP64.New(), -1 - i);
+        for (int v : invariantReads[i]) {
+          renamedKey = FP64.Extend(renamedKey, renamedAfter[v]);
+        }
+        holds = memo.symmetricInvariants.get(renamedKey);
+        if (holds != null) {
+          stats.symmetricInvariantHits++;
+          invariants.put(key, holds);
+        }
+      }
       if (holds == null) {
         stats.invariantChecks++;
         long t0 = System.nanoTime();
         holds = tla.invariantHolds(i, state(t));
         stats.invariantNanos += System.nanoTime() - t0;
         invariants.put(key, holds);
+        if (renamedAfter != null) {
+          memo.symmetricInvariants.put(renamedKey, holds);
+        }
       }
       if (!holds) {
         if (broken == null) {
@@ -520,39 +552,38 @@ public final class PairChecker {
     return bits;
   }
 
-  /** Lookups in the symmetric memo before its payoff is first judged (it starts empty). */
-  static final int SYMMETRY_TRIAL = 4096;
-  /** Lookups between two judgements, and pairs checked without it after one it failed. */
-  static final int SYMMETRY_WINDOW = 1024;
+  /** Lookups in the symmetric memo, per action, before its payoff is first judged (it starts empty). */
+  static final int SYMMETRY_TRIAL = 1024;
+  /** Lookups between two judgements, and pairs of the action checked without it after one it failed. */
+  static final int SYMMETRY_WINDOW = 256;
   static final int SYMMETRY_PAUSE = 8 * SYMMETRY_WINDOW;
 
-  private long lookups;
-  private long pausedFor;
+  /** Per action: lookups, renaming nanos, TLC nanos the hits saved, pairs left to skip. */
+  private final Map<String, long[]> symmetryByAction = new HashMap<>();
 
   /**
-   * Whether to consult the symmetric memo for this pair. Renaming a pair costs about a fifth of
-   * a TLC pair check, so once {@link #SYMMETRY_TRIAL} lookups are done, and after every
-   * {@link #SYMMETRY_WINDOW} more, the memo is left alone for {@link #SYMMETRY_PAUSE} pairs if
-   * its hits so far saved less TLC time (at the average cost of a pair check) than renaming took;
-   * then it is tried again. Only the speed depends on this: a hit is a verdict TLC gave.
+   * Whether to consult the symmetric memo for a pair of {@code action}. Renaming a pair costs a
+   * third to a half of a cheap TLC pair check, so for each action, once {@link #SYMMETRY_TRIAL}
+   * lookups are done and after every {@link #SYMMETRY_WINDOW} more, the memo is left alone for
+   * the action's next {@link #SYMMETRY_PAUSE} pairs if its hits so far saved less TLC time (each
+   * at the average cost of the action's pair checks) than renaming took; then it is tried again.
+   * Only the speed depends on this: a hit is a verdict TLC gave.
    */
-  private boolean symmetricMemoPays() {
+  private boolean symmetricMemoPays(String action) {
     if (symmetry.size() < 2) {
       return false;
     }
-    if (pausedFor > 0) {
-      pausedFor--;
+    long[] a = symmetryByAction.computeIfAbsent(action, x -> new long[4]);
+    if (a[3] > 0) {
+      a[3]--;
       return false;
     }
-    if (lookups >= SYMMETRY_TRIAL && lookups % SYMMETRY_WINDOW == 0) {
-      double pairCost = stats.pairChecks == 0 ? 0 : (double) stats.pairNanos / stats.pairChecks;
-      if (stats.symmetryHits * pairCost < stats.symmetryNanos) {
-        pausedFor = SYMMETRY_PAUSE;
-        lookups++;
-        return false;
-      }
+    if (a[0] >= SYMMETRY_TRIAL && a[0] % SYMMETRY_WINDOW == 0 && a[2] < a[1]) {
+      a[3] = SYMMETRY_PAUSE;
+      a[0]++;
+      return false;
     }
-    lookups++;
+    a[0]++;
     return true;
   }
 
@@ -571,15 +602,24 @@ public final class PairChecker {
       letter = FP64.Extend(letter, PeerSymmetry.fingerprint(a, p));
     }
     if (p == null) {
+      renamedAfter = after.fps;
       return new SymmetricKey(before.fingerprint, letter, after.fingerprint);
     }
-    return new SymmetricKey(renamed(before.values, p), letter, renamed(after.values, p));
+    long[] fps = new long[after.values.length];
+    long fp = FP64.New();
+    for (int i = 0; i < fps.length; i++) {
+      fps[i] = symmetry.mentions(1, i) ? PeerSymmetry.fingerprint(after.values[i], p) : after.fps[i];
+      fp = FP64.Extend(fp, fps[i]);
+    }
+    renamedAfter = fps;
+    return new SymmetricKey(renamed(before, 0, p), letter, fp);
   }
 
-  private static long renamed(Value[] values, tlc2.value.IMVPerm p) {
+  /** The fingerprint of a state renamed by {@code p}; values without ordinary peers keep theirs. */
+  private long renamed(Alpha a, int group, tlc2.value.IMVPerm p) {
     long fp = FP64.New();
-    for (Value v : values) {
-      fp = FP64.Extend(fp, PeerSymmetry.fingerprint(v, p));
+    for (int i = 0; i < a.values.length; i++) {
+      fp = FP64.Extend(fp, symmetry.mentions(group, i) ? PeerSymmetry.fingerprint(a.values[i], p) : a.fps[i]);
     }
     return fp;
   }
@@ -662,6 +702,7 @@ public final class PairChecker {
   public void forget() {
     pairs.clear();
     memo.symmetricSteps.clear();
+    memo.symmetricInvariants.clear();
     refusals.clear();
     invariants.clear();
   }

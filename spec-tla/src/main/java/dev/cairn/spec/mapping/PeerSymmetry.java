@@ -6,10 +6,13 @@ import tlc2.util.FP64;
 import tlc2.value.IMVPerm;
 import tlc2.value.IModelValue;
 import tlc2.value.IValue;
+import tlc2.value.impl.BoolValue;
 import tlc2.value.impl.FcnRcdValue;
+import tlc2.value.impl.IntValue;
 import tlc2.value.impl.ModelValue;
 import tlc2.value.impl.RecordValue;
 import tlc2.value.impl.SetEnumValue;
+import tlc2.value.impl.StringValue;
 import tlc2.value.impl.TupleValue;
 import tlc2.value.impl.Value;
 
@@ -46,6 +49,8 @@ final class PeerSymmetry {
   private final long[] sig;
   private final Integer[] order;
   private final Perm perm;
+  private boolean[][] mentions = new boolean[0][];
+  private boolean seen;
 
   PeerSymmetry(Collection<ModelValue> ordinaryPeers) {
     ordinary = ordinaryPeers.stream().sorted().toArray(ModelValue[]::new);
@@ -76,11 +81,20 @@ final class PeerSymmetry {
       return null;
     }
     Arrays.fill(sig, 0);
+    if (mentions.length < groups.length) {
+      mentions = new boolean[groups.length][];
+    }
     long g = FP64.New();
-    for (Value[] group : groups) {
+    for (int k = 0; k < groups.length; k++) {
+      Value[] group = groups[k];
+      if (mentions[k] == null || mentions[k].length < group.length) {
+        mentions[k] = new boolean[group.length];
+      }
       g = mix(g, 31);
       for (int i = 0; i < group.length; i++) {
+        seen = false;
         walk(group[i], mix(g, i), -1);
+        mentions[k][i] = seen;
       }
     }
     for (int i = 0; i < order.length; i++) {
@@ -98,6 +112,14 @@ final class PeerSymmetry {
       }
     }
     return identity ? null : perm;
+  }
+
+  /**
+   * Whether value {@code index} of group {@code group} of the last {@link #renaming} mentions an
+   * ordinary peer (else renaming leaves it as it is).
+   */
+  boolean mentions(int group, int index) {
+    return mentions[group][index];
   }
 
   /** The fingerprint of {@code v} renamed by {@code p} (a renaming from {@link #renaming}, or null). */
@@ -123,6 +145,7 @@ final class PeerSymmetry {
       case ModelValue m -> {
         int s = slotOf(m);
         if (s >= 0) {
+          seen = true;
           sig[s] += mix(path, OCCURS);
           if (owner >= 0 && owner != s) {
             sig[owner] += mix(path, PEER);
@@ -141,6 +164,7 @@ final class PeerSymmetry {
         for (int i = 0; i < dom.length; i++) {
           int s = slotOf(dom[i]);
           if (s >= 0) {
+            seen = true;
             long at = mix(path, ENTRY);
             sig[s] += mix(at, OCCURS);
             walk(f.values[i], at, s);
@@ -161,6 +185,9 @@ final class PeerSymmetry {
         }
       }
       default -> {
+        if (!(v instanceof IntValue || v instanceof StringValue || v instanceof BoolValue)) {
+          seen = true; // a kind not looked into may hold peers: rename it
+        }
         if (owner >= 0) {
           sig[owner] += mix(path, v.fingerPrint(FP64.New()));
         }
