@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 public final class BucketTable {
 
-  private static final int SHIFT = 6;
+  private static final int SHIFT = 5;
   static final int CHUNK = 1 << SHIFT;
   private static final int MASK = CHUNK - 1;
 
