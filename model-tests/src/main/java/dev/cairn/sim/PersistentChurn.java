@@ -38,10 +38,13 @@ final class PersistentChurn implements Attack {
    * {@code maxReconnectMillis}: longest wait for one; {@code abandoned}: restarts after which
    * the peer stayed up at least the bound and the holder still had not reconnected;
    * {@code connectedAtEnd}: after the quiet tail; {@code bannersOfPeer}: other honest nodes that
-   * hold a ban of the persistent peer at the end (after 16 failed dials of it while it was down).
+   * hold a ban of the persistent peer at the end (after 16 failed dials of it while it was down);
+   * {@code shortUps}: restarts after which the peer went down again, unreached, before the bound
+   * (the holder's retry may legitimately not have been due yet: not a failure).
    */
   record Outcome(long peerRestarts, long otherCrashes, long dials, long maxGapMillis, long boundMillis,
-      long reconnects, long maxReconnectMillis, long abandoned, boolean connectedAtEnd, int bannersOfPeer) {}
+      long reconnects, long maxReconnectMillis, long abandoned, boolean connectedAtEnd, int bannersOfPeer,
+      long shortUps) {}
 
   private final Duration runFor;
   private final Duration churnFor;
@@ -56,6 +59,7 @@ final class PersistentChurn implements Attack {
   private long reconnects;
   private long maxReconnect;
   private long abandoned;
+  private long shortUps;
   /** When the persistent peer last came up and the holder has not been connected to it since; -1 if none. */
   private long upSince = -1;
   private boolean connectedAtEnd;
@@ -112,6 +116,8 @@ final class PersistentChurn implements Attack {
     long down = churn.between(1_000, 240_000) * MILLI;
     if (upSince >= 0 && h.elapsed() - upSince >= boundMillis() * MILLI) {
       abandoned++; // up long enough, never reconnected
+    } else if (upSince >= 0) {
+      shortUps++; // down again before a redial was due
     }
     upSince = -1;
     h.crash(peer, down);
@@ -168,7 +174,7 @@ final class PersistentChurn implements Attack {
       }
     }
     return new Outcome(peerRestarts, otherCrashes, dials, maxGap / MILLI, boundMillis(), reconnects,
-        maxReconnect / MILLI, abandoned, connectedAtEnd, banners);
+        maxReconnect / MILLI, abandoned, connectedAtEnd, banners, shortUps);
   }
 
   /** Reports what remains of an unfinished wait (the run ended while the peer was up and unreached). */
