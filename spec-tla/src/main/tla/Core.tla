@@ -10,8 +10,9 @@
 (*    update: only PeerReady and PeerDisconnected publish.)                *)
 (*  - PEX -> PeerManager: each hand-off becomes a PeerManager event        *)
 (*    (LearnAddresses -> AddressesLearned, BanPeer -> PeerBanned,          *)
-(*    RequestDial -> DialRequested), in every order (Java: the order PEX   *)
-(*    produced them, one branch); a refused one changes nothing. Hand-offs *)
+(*    RequestDial -> DialRequested, ReportPeer -> PeerReported(p, "good")), *)
+(*    in every order (Java: the order PEX produced them, one branch); a    *)
+(*    refused one changes nothing. Hand-offs                               *)
 (*    never publish updates, so the chain ends there.                      *)
 (* outbox holds the shell effects of every sub-step (CoreEffect: the       *)
 (* PeerManager's and PEX's records have distinct types); handedOff the     *)
@@ -32,6 +33,7 @@ HandOffStep(pm, h) ==
       R == CASE h.type = "LearnAddresses" -> PM!OnAddressesLearned(s0, h.addresses)
              [] h.type = "BanPeer" -> PM!OnPeerBanned(s0, h.peer)
              [] h.type = "RequestDial" -> PM!OnDialRequested(s0, h.peer)
+             [] h.type = "ReportPeer" -> PM!OnPeerReported(s0, h.peer, "good")
   IN IF R = {} THEN {pm} ELSE {[r EXCEPT !.out = @ \cup pm.out] : r \in R}
 
 RECURSIVE HandOffs(_, _)
@@ -170,6 +172,8 @@ ScoresOnlyForKnownPeers == PM!ScoresOnlyForKnownPeers
 PersistentFailuresOnlyForPersistent == PM!PersistentFailuresOnlyForPersistent
 MaintenanceArmedWhenStarted == PM!MaintenanceArmedWhenStarted
 BannedIdsWithinBound == PM!BannedIdsWithinBound
+IdleInboundAreLimitedInbound == PM!IdleInboundAreLimitedInbound
+EvictedIdleOnlyIdle == PM!EvictedIdleOnlyIdle
 
 (* CoreInvariants (same names).                                             *)
 

@@ -14,7 +14,7 @@ CONSTANTS s, a, self
 \* PexTypeOK, so fingerprinting without them is sound for every invariant and
 \* action property checked here.
 MCView == <<book, dialing, connected, ready, evicting, upgrading, scores,
-            persistentDialFailures, timers, started, bannedIds, peers, requestsSent,
+            persistentDialFailures, timers, started, bannedIds, idleInbound, peers, requestsSent,
             lastAddrsReceived, lastReceivedRequests, disconnecting, crawled,
             pexTimers, pexStarted>>
 

@@ -18,5 +18,5 @@ MCSymmetry == Permutations(Peer \ (Persistent \cup Unconditional))
 \* does not mention outbox, and it divides the state space by the number of
 \* ways a state is entered.
 MCView == <<book, dialing, connected, ready, evicting, upgrading, scores,
-            persistentDialFailures, timers, started, bannedIds>>
+            persistentDialFailures, timers, started, bannedIds, idleInbound>>
 =============================================================================

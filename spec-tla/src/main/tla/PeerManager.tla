@@ -63,7 +63,7 @@ ASSUME ConfigValid ==
 Node == Peer \cup {Self}
 Direction == {"inbound", "outbound"}
 Reason == {"banned", "self", "duplicate", "not_dialing", "full",
-           "evicted_for_upgrade", "errored", "above_max_threshold"}
+           "evicted_for_upgrade", "errored", "above_max_threshold", "evicted_idle"}
 BookStatus == {"unknown", "known", "banned"}
 Feedback == {"good", "bad"}
 MaintenanceKey == [kind |-> "Maintenance"]
@@ -91,10 +91,11 @@ VARIABLES
   timers,                 \* armed timer keys
   started,
   bannedIds,              \* peers banned by ID only (connected inbound, not in the book)
+  idleInbound,            \* inbound peers (limited, not persistent) not reported good since admitted
   outbox                  \* effects of the last action (a set)
 
 vars == <<book, dialing, connected, ready, evicting, upgrading, scores,
-          persistentDialFailures, timers, started, bannedIds, outbox>>
+          persistentDialFailures, timers, started, bannedIds, idleInbound, outbox>>
 
 -----------------------------------------------------------------------------
 (* Small helpers on functions with a varying domain.                      *)
@@ -109,14 +110,15 @@ EmptyFcn == [x \in {} |-> 0]
 Cur == [book |-> book, dialing |-> dialing, connected |-> connected,
         ready |-> ready, evicting |-> evicting, upgrading |-> upgrading,
         scores |-> scores, persistentDialFailures |-> persistentDialFailures,
-        timers |-> timers, started |-> started, bannedIds |-> bannedIds, out |-> {}]
+        timers |-> timers, started |-> started, bannedIds |-> bannedIds,
+        idleInbound |-> idleInbound, out |-> {}]
 
 Commit(st) ==
   /\ book' = st.book /\ dialing' = st.dialing /\ connected' = st.connected
   /\ ready' = st.ready /\ evicting' = st.evicting /\ upgrading' = st.upgrading
   /\ scores' = st.scores /\ persistentDialFailures' = st.persistentDialFailures
   /\ timers' = st.timers /\ started' = st.started /\ bannedIds' = st.bannedIds
-  /\ outbox' = st.out
+  /\ idleInbound' = st.idleInbound /\ outbox' = st.out
 
 Limited(p) == p \notin Unconditional
 Known(st, p) == st.book[p].status = "known"
@@ -162,6 +164,14 @@ Admission(st, p, dir) ==
        IN IF c.connectedAll >= MaxConnected + MaxConnectedUpgrade THEN {}
           ELSE IF ~dirFull /\ ~totalFull THEN {{}}
           ELSE {{v} : v \in Victims(st, p, IF dirFull THEN {dir} ELSE Direction)}
+
+(* PeerManager.idleVictim: when Admission refuses an inbound newcomer p, the  *)
+(* slot of an idle inbound peer (not evicting, not reserved by an upgrade),   *)
+(* if one more connection may be opened beside the closing one. Java takes   *)
+(* the one admitted longest ago (ties: the smallest ID), one branch here.    *)
+IdleVictims(st, p) ==
+  IF ~Limited(p) \/ Counts(st).connectedAll >= MaxConnected + MaxConnectedUpgrade THEN {}
+  ELSE {v \in st.idleInbound : v \notin DOMAIN st.evicting /\ v \notin DOMAIN st.upgrading}
 
 DialRoom(st, p) ==
   IF ~Limited(p) THEN {{}}
@@ -373,11 +383,16 @@ OnInboundAccepted(s0, p) ==
   ELSE UNION {
          IF Banned(st, p) THEN Finish(s0, Emit(st, Disconnect(p, "banned")))
          ELSE LET s1 == StopDialing(st, p) IN
-              IF Admission(s1, p, "inbound") = {}
+              IF Admission(s1, p, "inbound") = {} /\ IdleVictims(s1, p) = {}
               THEN Finish(s0, Emit(st, Disconnect(p, "full")))   \* our dial goes on
-              ELSE UNION {LET c == Connect(s1, p, "inbound", v)
-                          IN Finish(s0, [c EXCEPT !.persistentDialFailures = Del(@, p)]) :
-                            v \in Admission(s1, p, "inbound")} :
+              ELSE UNION {LET c == IF Admission(s1, p, "inbound") = {}
+                                   THEN Evict(Connect(s1, p, "inbound", {}), v, "evicted_idle")
+                                   ELSE Connect(s1, p, "inbound", v)
+                              i == IF Limited(p) /\ p \notin Persistent
+                                   THEN [c EXCEPT !.idleInbound = @ \cup {p}] ELSE c
+                          IN Finish(s0, [i EXCEPT !.persistentDialFailures = Del(@, p)]) :
+                            v \in IF Admission(s1, p, "inbound") = {}
+                                  THEN IdleVictims(s1, p) ELSE Admission(s1, p, "inbound")} :
          st \in Reinstated(s0)}
 
 \* @see PeerManager.onPeerReady (no maintenance)
@@ -389,7 +404,7 @@ OnPeerReady(s0, p) ==
 OnPeerDisconnected(s0, p) ==
   IF p \notin DOMAIN s0.connected THEN {}
   ELSE LET s1 == [s0 EXCEPT !.connected = Del(@, p), !.evicting = Del(@, p),
-                            !.upgrading = Del(@, p)]
+                            !.upgrading = Del(@, p), !.idleInbound = @ \ {p}]
            s2 == IF p \in s0.ready
                  THEN Emit([s1 EXCEPT !.ready = @ \ {p}], PublishPeerUpdate(p, "down"))
                  ELSE s1
@@ -401,9 +416,13 @@ OnPeerErrored(s0, p) ==
   IF p \notin DOMAIN s0.connected THEN {}
   ELSE Finish(s0, IF p \in DOMAIN s0.evicting THEN s0 ELSE Evict(s0, p, "errored"))
 
-\* @see PeerManager.onPeerReported
+\* @see PeerManager.onPeerReported: the first good report of an idle inbound
+\* peer (not being evicted: that one leaves as idle) ends its idleness and
+\* leaves its score alone; any other report moves the score.
 OnPeerReported(s0, p, feedback) ==
   IF p \notin DOMAIN s0.connected THEN {}
+  ELSE IF feedback = "good" /\ p \in s0.idleInbound /\ p \notin DOMAIN s0.evicting
+  THEN Finish(s0, [s0 EXCEPT !.idleInbound = @ \ {p}])
   ELSE LET old == IF p \in DOMAIN s0.scores THEN s0.scores[p] ELSE 0
            new == IF feedback = "good" THEN Min(ScoreMax, old + 1) ELSE Max(ScoreMin, old - 1)
            s1 == [s0 EXCEPT !.scores = Put(@, p, new)]
@@ -436,7 +455,7 @@ Init ==
   /\ book \in [Peer -> [status : {"unknown", "known"}, attempts : {0}]]
   /\ dialing = {} /\ connected = EmptyFcn /\ ready = {} /\ evicting = EmptyFcn
   /\ upgrading = EmptyFcn /\ scores = EmptyFcn /\ persistentDialFailures = EmptyFcn
-  /\ timers = {} /\ started = FALSE /\ bannedIds = {} /\ outbox = {}
+  /\ timers = {} /\ started = FALSE /\ bannedIds = {} /\ idleInbound = {} /\ outbox = {}
 
 Started == \E r \in OnStarted(Cur) : Commit(r)
 AddressesLearned(addresses) == \E r \in OnAddressesLearned(Cur, addresses) : Commit(r)
@@ -478,6 +497,7 @@ TypeOK ==
   /\ timers \subseteq TimerKey
   /\ started \in BOOLEAN
   /\ bannedIds \subseteq Peer
+  /\ idleInbound \subseteq Peer
 
 ConnectedWithinLimit ==
   /\ Counts(Cur).connectedNotEvicting <= MaxConnected
@@ -514,8 +534,19 @@ SelfNeverDialed == Self \notin dialing /\ Self \notin DOMAIN connected
 
 PersistentNeverEvictedForNonPersistent ==
   \A p \in Persistent :
-    /\ p \in DOMAIN evicting => evicting[p] \notin {"evicted_for_upgrade", "above_max_threshold"}
+    /\ p \in DOMAIN evicting =>
+         evicting[p] \notin {"evicted_for_upgrade", "above_max_threshold", "evicted_idle"}
     /\ p \notin DOMAIN upgrading
+
+\* Idle inbound peers are connected inbound, limited and not persistent: the
+\* inbound eviction rule never takes a persistent or unconditional peer.
+IdleInboundAreLimitedInbound ==
+  \A p \in idleInbound :
+    p \in DOMAIN connected /\ connected[p] = "inbound" /\ Limited(p) /\ p \notin Persistent
+
+\* A peer is evicted as idle only while it is idle (no report took it out since).
+EvictedIdleOnlyIdle ==
+  \A p \in DOMAIN evicting : evicting[p] = "evicted_idle" => p \in idleInbound
 
 TimersOnlyForKnownPeers ==
   \A k \in timers : k # MaintenanceKey => (k.peer \in Persistent \/ book[k.peer].status = "known")

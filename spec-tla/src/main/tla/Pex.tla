@@ -55,7 +55,7 @@ CONSTANTS
 VARIABLES
   \* the PeerManager's (PeerState), read through PeerView
   book, dialing, connected, ready, evicting, upgrading, scores,
-  persistentDialFailures, timers, started, bannedIds, outbox,
+  persistentDialFailures, timers, started, bannedIds, idleInbound, outbox,
   \* PEX's (PexState)
   peers,                    \* peer -> direction ("inbound"/"outbound")
   requestsSent,             \* peers with our request outstanding
@@ -98,11 +98,13 @@ DisconnectPeer(p, r) == [type |-> "DisconnectPeer", peer |-> p, reason |-> r]
 LearnAddresses(a, source) == [type |-> "LearnAddresses", addresses |-> a, source |-> source]
 BanPeer(p) == [type |-> "BanPeer", peer |-> p]
 RequestDial(p) == [type |-> "RequestDial", peer |-> p]
+ReportPeer(p) == [type |-> "ReportPeer", peer |-> p]
 
 ReplyTypes == {"SendPexAddrs", "SendPexAddrsThenDisconnect"}
 
 allVars == <<book, dialing, connected, ready, evicting, upgrading, scores,
-             persistentDialFailures, timers, started, bannedIds, outbox, peers, requestsSent,
+             persistentDialFailures, timers, started, bannedIds, idleInbound, outbox, peers,
+             requestsSent,
              lastAddrsReceived, lastReceivedRequests, disconnecting, crawled, dropped,
              pexTimers, pexStarted, handedOff, event>>
 
@@ -168,11 +170,20 @@ RecordCrawls(x, S) ==
 
 \* Pex.learn: filter (counting drops) and hand the rest to the book.
 Learn(x, addresses, source) ==
-  IF source \in Private THEN CountDrop(x, "private_source")
+  IF addresses = {} THEN x   \* nothing learned, nothing dropped
+  ELSE IF source \in Private THEN CountDrop(x, "private_source")
   ELSE LET x1 == IF addresses \cap Private # {} THEN CountDrop(x, "private") ELSE x
            x2 == IF Self \in addresses THEN CountDrop(x1, "self") ELSE x1
            kept == addresses \ (Private \cup {Self})
        IN IF kept # {} THEN HandOff(x2, LearnAddresses(kept, source)) ELSE x2
+
+\* Pex.isIdleInbound: the PeerManager holds p as idle inbound and is not evicting it.
+IsIdleInbound(v, p) == p \in v.idleInbound /\ p \notin DOMAIN v.evicting
+
+\* Pex.Tx.reportIdle: a message from p was accepted; if p is idle inbound,
+\* report it good and learn the address OnPeerUp held back.
+ReportIdle(x, v, p) ==
+  IF IsIdleInbound(v, p) THEN Learn(HandOff(x, ReportPeer(p)), {p}, p) ELSE x
 
 \* Pex.answerable: never the requester, ourselves, a private or a banned ID (a
 \* banned ID is not a book entry: status "banned").
@@ -272,7 +283,8 @@ OnPexStarted(x, v) ==
 OnPeerUp(x, v, p, direction) ==
   IF p \in DOMAIN x.peers \/ Cardinality(DOMAIN x.peers) >= MaxPeers THEN {}
   ELSE LET y == [x EXCEPT !.peers = PM!Put(@, p, direction)] IN
-       IF direction = "inbound" THEN {Learn(y, {p}, p)}
+       \* an idle inbound peer's own address waits for its first accepted message
+       IF direction = "inbound" THEN {IF IsIdleInbound(v, p) THEN y ELSE Learn(y, {p}, p)}
        ELSE IF SeedMode THEN {RequestAddrs(z, p) : z \in RecordCrawl(y, p)}
        ELSE IF NeedsMore(v) THEN {RequestAddrs(y, p)}
        ELSE {y}
@@ -288,11 +300,12 @@ OnPeerDown(x, p) ==
 \* inside the window (abuse) or not: its arrival time is the environment's.
 OnPexRequestReceived(x, v, p) ==
   LET Answer(y) == {Send(y, SendPexAddrs(p, a)) : a \in Answers(v, p)}
-      Count(n) == [x EXCEPT !.lastReceivedRequests = PM!Put(@, p, n)]
+      Count(n) == ReportIdle([x EXCEPT !.lastReceivedRequests = PM!Put(@, p, n)], v, p)
   IN IF p \notin DOMAIN x.peers THEN {}
      ELSE IF p \in x.disconnecting THEN {x}
      ELSE IF SeedMode /\ x.peers[p] = "inbound" /\ p \notin Persistent
-     THEN {Send([x EXCEPT !.disconnecting = @ \cup {p}], SendPexAddrsThenDisconnect(p, a)) :
+     THEN {Send([ReportIdle(x, v, p) EXCEPT !.disconnecting = @ \cup {p}],
+                SendPexAddrsThenDisconnect(p, a)) :
              a \in Answers(v, p)}
      ELSE IF p \notin DOMAIN x.lastReceivedRequests THEN Answer(Count(1))
      ELSE LET n == x.lastReceivedRequests[p] IN
@@ -305,7 +318,8 @@ OnPexAddrsReceived(x, v, p, addresses) ==
   ELSE IF p \in x.disconnecting THEN {x}
   ELSE IF Cardinality(addresses) > MaxAddressesPerMessage \/ p \notin x.requestsSent
   THEN {Punish(x, p)}
-  ELSE LET y == [x EXCEPT !.requestsSent = @ \ {p}, !.lastAddrsReceived = PM!Put(@, p, TRUE)]
+  ELSE LET y == ReportIdle([x EXCEPT !.requestsSent = @ \ {p},
+                                      !.lastAddrsReceived = PM!Put(@, p, TRUE)], v, p)
            z == Learn(y, addresses, p)
        IN {IF x.peers[p] = "outbound" /\ p \notin Persistent /\ (SeedMode \/ p \in Seeds)
            \* seed mode frees a crawled peer's slot; a node that is not a seed lets

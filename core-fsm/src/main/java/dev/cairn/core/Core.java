@@ -1,6 +1,7 @@
 package dev.cairn.core;
 
 import dev.cairn.core.peer.Connection;
+import dev.cairn.core.peer.Feedback;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.peer.PeerManager;
@@ -33,7 +34,7 @@ import java.util.Optional;
  *       for the other reactors.
  *   <li>PEX → PeerManager: {@link PexEffect.HandOff}s become PeerManager events
  *       ({@code LearnAddresses} → {@code AddressesLearned}, {@code BanPeer} → {@code PeerBanned},
- *       {@code RequestDial} → {@code DialRequested}). The PeerManager may refuse one (a dial
+ *       {@code RequestDial} → {@code DialRequested}, {@code ReportPeer} → {@code PeerReported(GOOD)}). The PeerManager may refuse one (a dial
  *       with no free slot): that sub-step changes nothing and the composed step goes on.
  * </ul>
  *
@@ -238,6 +239,7 @@ public final class Core {
         case PexEffect.LearnAddresses l -> new PeerEvent.AddressesLearned(l.addresses(), l.source());
         case PexEffect.BanPeer b -> new PeerEvent.PeerBanned(b.peer(), b.duration());
         case PexEffect.RequestDial d -> new PeerEvent.DialRequested(d.address());
+        case PexEffect.ReportPeer r -> new PeerEvent.PeerReported(r.peer(), Feedback.GOOD);
       };
     }
   }

@@ -13,6 +13,7 @@ import dev.cairn.core.peer.DisconnectReason;
 import dev.cairn.core.peer.PeerConfig;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.peer.PeerManager;
 import dev.cairn.core.peer.PeerStatus;
 import dev.cairn.core.pex.PexConfig;
 import dev.cairn.core.pex.PexDisconnectReason;
@@ -123,15 +124,35 @@ class CoreTest {
   }
 
   @Test
-  void inboundPeerReady_learnsItsListenAddressInTheSameStep() {
+  void inboundPeerReady_learnsItsListenAddressOnlyWithItsFirstAcceptedMessage() {
     CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
     s = step(CFG, s, T0, peer(new PeerEvent.InboundAccepted(remote(7)))).state();
     Step<CoreState, CoreEffect> out = step(CFG, s, T0, new CoreEvent.PeerReady(id(7), addr(7)));
     assertThat(out.state().pex().peers()).containsEntry(id(7), new PexPeer(Direction.INBOUND, addr(7), T0));
-    assertThat(out.state().peer().book().contains(id(7))).isTrue();
+    assertThat(out.state().peer().idleInbound()).containsOnlyKeys(id(7));
+    assertThat(out.state().peer().book().contains(id(7))).as("an idle peer's address waits").isFalse();
     assertThat(out.effects()).containsExactly(
-        new CoreEffect.Peer(new PeerEffect.PublishPeerUpdate(id(7), PeerStatus.UP)),
-        new CoreEffect.Peer(new PeerEffect.PersistBook(out.state().peer().book())));
+        new CoreEffect.Peer(new PeerEffect.PublishPeerUpdate(id(7), PeerStatus.UP)));
+
+    // its request is accepted: PEX reports it good (no longer idle) and learns its address, in one step
+    out = step(CFG, out.state(), T0.plusMillis(1), pex(new PexEvent.PexRequestReceived(id(7))));
+    assertThat(out.state().peer().idleInbound()).isEmpty();
+    assertThat(out.state().peer().scores()).as("the report that ends idleness moves no score")
+        .doesNotContainKey(id(7));
+    assertThat(out.state().peer().book().contains(id(7))).isTrue();
+
+    // a second request reports nothing more
+    Step<CoreState, CoreEffect> again = step(CFG, out.state(), T0.plusMillis(2),
+        pex(new PexEvent.PexRequestReceived(id(7))));
+    assertThat(again.state().peer()).isEqualTo(out.state().peer());
+  }
+
+  @Test
+  void aPersistentInboundPeer_isNeverIdle_andItsAddressIsLearnedAtOnce() {
+    CoreConfig cfg = new CoreConfig(PEER.withPersistentPeers(TreePSet.singleton(addr(7))), PexConfig.defaults());
+    CoreState s = withReadyInbound(cfg, 7);
+    assertThat(s.peer().idleInbound()).isEmpty();
+    assertThat(s.peer().book().contains(id(7))).isTrue();
   }
 
   @Test
@@ -174,7 +195,7 @@ class CoreTest {
     Step<CoreState, CoreEffect> out = step(CFG, s, T0.plusMillis(1),
         pex(new PexEvent.PexAddrsReceived(id(7), addrs(100, 110))));
     assertThat(out.state().peer().book().contains(id(100))).isFalse();
-    assertThat(out.state().peer().book().isBanned(id(7), WALL)).isTrue();
+    assertThat(PeerManager.isBanned(out.state().peer(), id(7), WALL)).isTrue();
   }
 
   @Test

@@ -151,13 +151,14 @@ public final class JavaDriver {
       t = t.arm(e.getKey(), at);
     }
     return new PeerState(s.book(), s.dialing(), s.connected(), s.ready(), s.evicting(),
-        s.upgrading(), s.scores(), s.persistentDialFailures(), t, s.prng(), s.started(), s.bannedIds());
+        s.upgrading(), s.scores(), s.persistentDialFailures(), t, s.prng(), s.started(), s.bannedIds(),
+        s.idleInbound());
   }
 
   static PeerState withPrng(PeerState s, Prng p) {
     return new PeerState(s.book(), s.dialing(), s.connected(), s.ready(), s.evicting(),
         s.upgrading(), s.scores(), s.persistentDialFailures(), s.timers(), p, s.started(),
-        s.bannedIds());
+        s.bannedIds(), s.idleInbound());
   }
 
   /**

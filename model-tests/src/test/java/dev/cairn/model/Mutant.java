@@ -36,7 +36,7 @@ enum Mutant {
           NodeAddress a = f.address();
           PeerState kept = new PeerState(n.book(), n.dialing().plus(a.id(), a), n.connected(), n.ready(),
               n.evicting(), n.upgrading(), n.scores(), n.persistentDialFailures(), n.timers(), n.prng(),
-              n.started(), n.bannedIds());
+              n.started(), n.bannedIds(), n.idleInbound());
           return Step.accepted(kept, st.effects());
         }
         return st;
@@ -72,7 +72,7 @@ enum Mutant {
           PeerState m = new PeerState(n.book(), n.dialing(), n.connected(), n.ready(), n.evicting(),
               n.upgrading(), n.scores(), n.persistentDialFailures(),
               n.timers().cancel(new TimerKey.RetryDial(f.address().id())), n.prng(), n.started(),
-              n.bannedIds());
+              n.bannedIds(), n.idleInbound());
           return Step.accepted(m, st.effects());
         }
         return st;

@@ -36,7 +36,8 @@ class TlaPeerManagerTest {
   @Test
   void variablesMirrorPeerStateComponents() {
     assertThat(tla.variables()).containsExactlyInAnyOrder("book", "dialing", "connected", "ready",
-        "evicting", "upgrading", "scores", "persistentDialFailures", "timers", "started", "bannedIds", "outbox");
+        "evicting", "upgrading", "scores", "persistentDialFailures", "timers", "started", "bannedIds", "idleInbound",
+        "outbox");
     assertThat(tla.constant("MaxOutbound")).isEqualTo(1);
     assertThat(tla.constant("Persistent")).isEqualTo(Set.of(P1));
   }

@@ -17,5 +17,10 @@ public enum DisconnectReason {
   /** A reactor reported a fatal error for this peer. */
   ERRORED,
   /** Connection-count maintenance: above {@code maxThreshold}, trimmed towards {@code maxTarget}. */
-  ABOVE_MAX_THRESHOLD
+  ABOVE_MAX_THRESHOLD,
+  /**
+   * Inbound was full and a new inbound peer arrived: this inbound peer, idle the longest (no
+   * reactor reported it good since it was admitted), gave up its slot.
+   */
+  EVICTED_IDLE
 }

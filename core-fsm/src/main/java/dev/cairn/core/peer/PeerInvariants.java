@@ -123,12 +123,36 @@ public enum PeerInvariants {
   SelfNeverDialed((cfg, s) ->
       !s.dialing().containsKey(cfg.self()) && !s.connected().containsKey(cfg.self())),
 
-  /** A persistent peer is never an upgrade victim nor trimmed by maintenance. */
+  /** A persistent peer is never an upgrade victim, trimmed by maintenance, nor replaced as idle. */
   PersistentNeverEvictedForNonPersistent((cfg, s) -> {
     for (NodeAddress a : cfg.persistentPeers()) {
       DisconnectReason r = s.evicting().get(a.id());
       if (r == DisconnectReason.EVICTED_FOR_UPGRADE || r == DisconnectReason.ABOVE_MAX_THRESHOLD
-          || s.upgrading().containsKey(a.id())) {
+          || r == DisconnectReason.EVICTED_IDLE || s.upgrading().containsKey(a.id())) {
+        return false;
+      }
+    }
+    return true;
+  }),
+
+  /**
+   * Idle inbound peers are connected inbound, limited and not persistent: persistent and
+   * unconditional peers are never replaced as idle. Bounded by the connections.
+   */
+  IdleInboundAreLimitedInbound((cfg, s) -> {
+    for (NodeId id : s.idleInbound().keySet()) {
+      Connection c = s.connected().get(id);
+      if (c == null || c.direction() != Direction.INBOUND || !cfg.isLimited(id) || cfg.isPersistent(id)) {
+        return false;
+      }
+    }
+    return true;
+  }),
+
+  /** A peer evicted as idle is still one of the idle inbound peers (no report took it out since). */
+  EvictedIdleOnlyIdle((cfg, s) -> {
+    for (Map.Entry<NodeId, DisconnectReason> e : s.evicting().entrySet()) {
+      if (e.getValue() == DisconnectReason.EVICTED_IDLE && !s.idleInbound().containsKey(e.getKey())) {
         return false;
       }
     }

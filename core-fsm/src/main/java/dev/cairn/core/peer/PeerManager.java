@@ -239,13 +239,23 @@ public final class PeerManager {
     }
     PeerState before = tx.s;
     tx.stopDialing(id); // an inbound connection wins over our dial
-    Optional<Optional<NodeId>> admission = admission(cfg, tx.s, tx.counts(), id, Direction.INBOUND);
-    if (admission.isEmpty()) {
-      tx.s = before; // refused: our dial (if any) goes on
-      tx.refuse(id, remote, DisconnectReason.FULL);
-      return tx.finish(cfg, now, wallNow);
+    Counts c = tx.counts();
+    Optional<Optional<NodeId>> admission = admission(cfg, tx.s, c, id, Direction.INBOUND);
+    if (admission.isPresent()) {
+      tx.connect(id, new Connection(Direction.INBOUND, remote), admission.get());
+    } else {
+      Optional<NodeId> idle = idleVictim(cfg, tx.s, c, id);
+      if (idle.isEmpty()) {
+        tx.s = before; // refused: our dial (if any) goes on
+        tx.refuse(id, remote, DisconnectReason.FULL);
+        return tx.finish(cfg, now, wallNow);
+      }
+      tx.s = tx.s.withConnection(id, new Connection(Direction.INBOUND, remote));
+      tx.evict(idle.get(), DisconnectReason.EVICTED_IDLE);
     }
-    tx.connect(id, new Connection(Direction.INBOUND, remote), admission.get());
+    if (cfg.isLimited(id) && !cfg.isPersistent(id)) {
+      tx.s = tx.s.withIdleInbound(tx.s.idleInbound().plus(id, now)); // idle until reported good
+    }
     tx.s = tx.s.withPersistentDialFailures(tx.s.persistentDialFailures().minus(id));
     return tx.finish(cfg, now, wallNow);
   }
@@ -304,6 +314,13 @@ public final class PeerManager {
       PeerConfig cfg, PeerState s, MonoTime now, WallTime wallNow, NodeId peer, Feedback feedback) {
     if (!s.connected().containsKey(peer)) {
       return Step.rejected(s, peer + " is not connected");
+    }
+    if (feedback == Feedback.GOOD && !s.idleInbound().isEmpty() && s.idleInbound().containsKey(peer)
+        && !s.evicting().containsKey(peer)) {
+      // the first good report of an idle inbound peer ends its idleness (it keeps its slot when
+      // inbound is full); later reports move its score
+      Tx tx = new Tx(cfg, s.withIdleInbound(s.idleInbound().minus(peer)));
+      return tx.finish(cfg, now, wallNow);
     }
     int old = s.scores().getOrDefault(peer, 0);
     int updated = switch (feedback) {
@@ -484,6 +501,35 @@ public final class PeerManager {
     }
     Optional<Direction> restrict = directionFull ? Optional.of(direction) : Optional.empty();
     return findVictim(cfg, s, id, restrict).map(Optional::of);
+  }
+
+  /**
+   * The inbound slot an inbound newcomer {@code id} that {@link #admission} refused may take:
+   * the idle inbound peer ({@link PeerState#idleInbound}) admitted longest ago (ties: the smallest
+   * ID), not being evicted and not reserved by an upgrade; empty when there is none, or when the
+   * newcomer is unconditional or no connection may be opened beside the closing one (at
+   * {@code maxConnected + maxConnectedUpgrade}). Evicting it frees a slot whichever limit was
+   * reached: it occupies an inbound slot and a connected one. Persistent and unconditional peers
+   * are never idle, so never taken this way.
+   */
+  static Optional<NodeId> idleVictim(PeerConfig cfg, PeerState s, Counts c, NodeId id) {
+    if (!cfg.isLimited(id) || s.idleInbound().isEmpty()
+        || c.connectedAll() >= cfg.maxConnected() + cfg.maxConnectedUpgrade()) {
+      return Optional.empty();
+    }
+    NodeId oldest = null;
+    MonoTime oldestSince = null;
+    for (Map.Entry<NodeId, MonoTime> e : s.idleInbound().entrySet()) {
+      NodeId v = e.getKey();
+      if (s.evicting().containsKey(v) || s.upgrading().containsKey(v)) {
+        continue;
+      }
+      if (oldestSince == null || e.getValue().isBefore(oldestSince)) {
+        oldest = v;
+        oldestSince = e.getValue();
+      }
+    }
+    return Optional.ofNullable(oldest);
   }
 
   /**

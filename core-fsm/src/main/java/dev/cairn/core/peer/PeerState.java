@@ -1,5 +1,6 @@
 package dev.cairn.core.peer;
 
+import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
@@ -31,6 +32,10 @@ import org.pcollections.TreePSet;
  * @param bannedIds              bans of peers that have no dialable address (banned while connected
  *                               inbound and not in the book), by ID, with their expiry; bounded by the
  *                               book's {@code maxBanned}. Lifted without adding anything to the book.
+ * @param idleInbound            inbound peers (limited, not persistent) admitted at the given time that
+ *                               no reactor has reported good since (PEX reports a peer whose message it
+ *                               accepts): the only peers an inbound newcomer may replace when inbound is
+ *                               full, the one idle longest first. A subset of {@code connected}.
  * @param occupied               derived, not a spec variable: the connected peers that are not being
  *                               evicted, counted by direction, so that a step checks the limits without
  *                               a scan of {@code connected}. Kept up to date by the transitions; the
@@ -50,6 +55,7 @@ public record PeerState(
     Prng prng,
     boolean started,
     PSortedMap<NodeId, WallTime> bannedIds,
+    PSortedMap<NodeId, MonoTime> idleInbound,
     Occupied occupied) {
 
   /**
@@ -97,7 +103,22 @@ public record PeerState(
     Objects.requireNonNull(timers, "timers");
     Objects.requireNonNull(prng, "prng");
     Objects.requireNonNull(bannedIds, "bannedIds");
+    Objects.requireNonNull(idleInbound, "idleInbound");
     Objects.requireNonNull(occupied, "occupied");
+  }
+
+  /**
+   * A state with no idle inbound peers, its derived {@code occupied} counted: the shape of
+   * {@link PeerState} before {@code idleInbound}. Rebuilding an existing state with it drops its
+   * {@code idleInbound}; pass them on with the constructor that takes them instead.
+   */
+  public PeerState(AddressBook book, PSortedMap<NodeId, NodeAddress> dialing,
+      PSortedMap<NodeId, Connection> connected, PSortedSet<NodeId> ready,
+      PSortedMap<NodeId, DisconnectReason> evicting, PSortedMap<NodeId, NodeId> upgrading,
+      PSortedMap<NodeId, Integer> scores, PSortedMap<NodeId, Integer> persistentDialFailures,
+      Timers timers, Prng prng, boolean started, PSortedMap<NodeId, WallTime> bannedIds) {
+    this(book, dialing, connected, ready, evicting, upgrading, scores, persistentDialFailures,
+        timers, prng, started, bannedIds, TreePMap.empty());
   }
 
   /** A state whose derived {@code occupied} is counted from {@code connected} and {@code evicting}. */
@@ -105,9 +126,10 @@ public record PeerState(
       PSortedMap<NodeId, Connection> connected, PSortedSet<NodeId> ready,
       PSortedMap<NodeId, DisconnectReason> evicting, PSortedMap<NodeId, NodeId> upgrading,
       PSortedMap<NodeId, Integer> scores, PSortedMap<NodeId, Integer> persistentDialFailures,
-      Timers timers, Prng prng, boolean started, PSortedMap<NodeId, WallTime> bannedIds) {
+      Timers timers, Prng prng, boolean started, PSortedMap<NodeId, WallTime> bannedIds,
+      PSortedMap<NodeId, MonoTime> idleInbound) {
     this(book, dialing, connected, ready, evicting, upgrading, scores, persistentDialFailures,
-        timers, prng, started, bannedIds,
+        timers, prng, started, bannedIds, idleInbound,
         Occupied.of(Objects.requireNonNull(connected, "connected"),
             Objects.requireNonNull(evicting, "evicting")));
   }
@@ -130,29 +152,29 @@ public record PeerState(
   public static PeerState initial(AddressBook book, Prng prng) {
     return new PeerState(book, TreePMap.empty(), TreePMap.empty(), TreePSet.empty(),
         TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(),
-        Timers.empty(), prng, false, TreePMap.empty(), Occupied.NONE);
+        Timers.empty(), prng, false, TreePMap.empty(), TreePMap.empty(), Occupied.NONE);
   }
 
   PeerState withBook(AddressBook b) {
     return new PeerState(b, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, occupied);
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, occupied);
   }
 
   PeerState withDialing(PSortedMap<NodeId, NodeAddress> d) {
     return new PeerState(book, d, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, occupied);
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, occupied);
   }
 
   /** This state with {@code c} as the connections, its derived counts recounted (one scan). */
   PeerState withConnected(PSortedMap<NodeId, Connection> c) {
     return new PeerState(book, dialing, c, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, Occupied.of(c, evicting));
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, Occupied.of(c, evicting));
   }
 
   /** This state with {@code e} as the evictions, its derived counts recounted (one scan). */
   PeerState withEvicting(PSortedMap<NodeId, DisconnectReason> e) {
     return new PeerState(book, dialing, connected, ready, e, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, Occupied.of(connected, e));
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, Occupied.of(connected, e));
   }
 
   /** Admits {@code c} as {@code id}'s connection (replacing any earlier one). */
@@ -166,17 +188,18 @@ public record PeerState(
       o = (old == null ? o : o.plus(old, -1)).plus(c, 1);
     }
     return new PeerState(book, dialing, next, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, o);
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, o);
   }
 
-  /** Removes {@code id}'s connection, and its eviction if it was being evicted. */
+  /** Removes {@code id}'s connection, its eviction if it was being evicted, and its idle mark. */
   PeerState withoutConnection(NodeId id) {
     Connection old = connected.get(id);
     boolean wasEvicting = !evicting.isEmpty() && evicting.containsKey(id);
     Occupied o = old != null && !wasEvicting ? occupied.plus(old, -1) : occupied;
     return new PeerState(book, dialing, connected.minus(id), ready,
         wasEvicting ? evicting.minus(id) : evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, o);
+        persistentDialFailures, timers, prng, started, bannedIds,
+        idleInbound.isEmpty() ? idleInbound : idleInbound.minus(id), o);
   }
 
   /** Marks {@code id} as being evicted for {@code reason}: its connection no longer occupies a slot. */
@@ -184,47 +207,53 @@ public record PeerState(
     Connection c = connected.get(id);
     Occupied o = c != null && !evicting.containsKey(id) ? occupied.plus(c, -1) : occupied;
     return new PeerState(book, dialing, connected, ready, evicting.plus(id, reason), upgrading,
-        scores, persistentDialFailures, timers, prng, started, bannedIds, o);
+        scores, persistentDialFailures, timers, prng, started, bannedIds, idleInbound, o);
   }
 
   PeerState withReady(PSortedSet<NodeId> r) {
     return new PeerState(book, dialing, connected, r, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, occupied);
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, occupied);
   }
 
   PeerState withUpgrading(PSortedMap<NodeId, NodeId> u) {
     return new PeerState(book, dialing, connected, ready, evicting, u, scores,
-        persistentDialFailures, timers, prng, started, bannedIds, occupied);
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, occupied);
   }
 
   PeerState withScores(PSortedMap<NodeId, Integer> s) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, s,
-        persistentDialFailures, timers, prng, started, bannedIds, occupied);
+        persistentDialFailures, timers, prng, started, bannedIds, idleInbound, occupied);
   }
 
   PeerState withPersistentDialFailures(PSortedMap<NodeId, Integer> f) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        f, timers, prng, started, bannedIds, occupied);
+        f, timers, prng, started, bannedIds, idleInbound, occupied);
   }
 
   PeerState withTimers(Timers t) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, t, prng, started, bannedIds, occupied);
+        persistentDialFailures, t, prng, started, bannedIds, idleInbound, occupied);
   }
 
   PeerState withPrng(Prng p) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, p, started, bannedIds, occupied);
+        persistentDialFailures, timers, p, started, bannedIds, idleInbound, occupied);
   }
 
   PeerState withStarted(boolean s) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, s, bannedIds, occupied);
+        persistentDialFailures, timers, prng, s, bannedIds, idleInbound, occupied);
+  }
+
+  /** This state with {@code i} as the idle inbound peers. */
+  PeerState withIdleInbound(PSortedMap<NodeId, MonoTime> i) {
+    return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
+        persistentDialFailures, timers, prng, started, bannedIds, i, occupied);
   }
 
   /** This state with {@code b} as the bans by ID (the shell restores persisted ones at start). */
   public PeerState withBannedIds(PSortedMap<NodeId, WallTime> b) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,
-        persistentDialFailures, timers, prng, started, b, occupied);
+        persistentDialFailures, timers, prng, started, b, idleInbound, occupied);
   }
 }

@@ -19,6 +19,7 @@ import dev.cairn.core.peer.PeerState;
 import dev.cairn.core.pex.PexEffect.BanPeer;
 import dev.cairn.core.pex.PexEffect.DisconnectPeer;
 import dev.cairn.core.pex.PexEffect.LearnAddresses;
+import dev.cairn.core.pex.PexEffect.ReportPeer;
 import dev.cairn.core.pex.PexEffect.RequestDial;
 import dev.cairn.core.pex.PexEffect.SendPexAddrs;
 import dev.cairn.core.pex.PexEffect.SendPexAddrsThenDisconnect;
@@ -115,7 +116,13 @@ public final class Pex {
     }
     Tx tx = new Tx(s.withPeers(s.peers().plus(id, new PexPeer(e.direction(), e.listenAddress(), now))));
     switch (e.direction()) {
-      case INBOUND -> learn(view, tx, List.of(e.listenAddress()), e.listenAddress());
+      case INBOUND -> {
+        // an idle inbound peer's self-reported address waits for its first accepted message
+        // (reportIdle): a peer that only holds a slot never reaches the book, nor our answers
+        if (!isIdleInbound(view, id)) {
+          learn(view, tx, List.of(e.listenAddress()), e.listenAddress());
+        }
+      }
       case OUTBOUND -> {
         if (cfg.seedMode()) {
           tx.recordCrawl(cfg, id, now);
@@ -167,6 +174,7 @@ public final class Pex {
     Tx tx = new Tx(s);
     if (cfg.seedMode() && p.direction() == Direction.INBOUND && !view.config().isPersistent(id)) {
       List<NodeAddress> answer = tx.select(cfg, view, wallNow, id, Optional.of(cfg.seedBiasTowardsNew()));
+      tx.reportIdle(view, id);
       tx.s = tx.s.withDisconnecting(tx.s.disconnecting().plus(id));
       tx.out.add(new SendPexAddrsThenDisconnect(id, answer));
       return tx.finish();
@@ -184,6 +192,7 @@ public final class Pex {
       next = new ReceivedRequests(r.count(), now);
     }
     tx.s = tx.s.withLastReceivedRequests(tx.s.lastReceivedRequests().plus(id, next));
+    tx.reportIdle(view, id);
     tx.out.add(new SendPexAddrs(id, tx.select(cfg, view, wallNow, id, Optional.empty())));
     return tx.finish();
   }
@@ -214,6 +223,7 @@ public final class Pex {
     }
     tx.s = tx.s.withRequestsSent(tx.s.requestsSent().minus(id))
         .withLastAddrsReceived(tx.s.lastAddrsReceived().plus(id, now));
+    tx.reportIdle(view, id);
     learn(view, tx, e.addresses(), p.listenAddress());
     if (p.direction() == Direction.OUTBOUND && !view.config().isPersistent(id)) {
       if (cfg.seedMode()) {
@@ -406,6 +416,15 @@ public final class Pex {
     return Math.max(0, free);
   }
 
+  /**
+   * Whether the PeerManager counts {@code id} as idle inbound (no report since it was admitted)
+   * and is not evicting it (a peer on its way out is not reported).
+   */
+  static boolean isIdleInbound(PeerView view, NodeId id) {
+    PeerState s = view.state();
+    return !s.idleInbound().isEmpty() && s.idleInbound().containsKey(id) && !s.evicting().containsKey(id);
+  }
+
   // ---------------------------------------------------------------- received addresses
 
   /**
@@ -415,6 +434,9 @@ public final class Pex {
    */
   static void learn(PeerView view, Tx tx, List<NodeAddress> addresses, NodeAddress source) {
     BookConfig bc = view.config().book();
+    if (addresses.isEmpty()) {
+      return; // nothing learned, nothing dropped
+    }
     if (bc.privateIds().contains(source.id())) {
       tx.countDrop(DropReason.PRIVATE_SOURCE, addresses.size());
       return;
@@ -549,6 +571,19 @@ public final class Pex {
       if (mayRequest(cfg, id, now)) {
         s = s.withRequestsSent(s.requestsSent().plus(id, now));
         out.add(new SendPexRequest(id));
+      }
+    }
+
+    /**
+     * A message from {@code id} was accepted: if the PeerManager counts it as idle inbound (and is
+     * not evicting it), report it good, so that it keeps its slot when inbound is full, and learn
+     * the address {@link #onPeerUp} held back (no hand-off for any other peer).
+     */
+    void reportIdle(PeerView view, NodeId id) {
+      if (isIdleInbound(view, id)) {
+        out.add(new ReportPeer(id));
+        NodeAddress listen = s.peers().get(id).listenAddress();
+        learn(view, this, List.of(listen), listen); // the address onPeerUp held back
       }
     }
 

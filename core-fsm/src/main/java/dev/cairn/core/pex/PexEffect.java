@@ -71,6 +71,17 @@ public sealed interface PexEffect {
   }
 
   /**
+   * PeerManager {@code PeerReported(peer, GOOD)}: PEX accepted a message from {@code peer}, one the
+   * PeerManager still counts as idle inbound ({@code PeerState.idleInbound}); a reported peer keeps
+   * its slot when a newcomer finds inbound full. Handed off once per connection at most.
+   */
+  record ReportPeer(NodeId peer) implements HandOff {
+    public ReportPeer {
+      Objects.requireNonNull(peer, "peer");
+    }
+  }
+
+  /**
    * PeerManager {@code DialRequested(address)}: dial a seed, or an address to crawl. The
    * PeerManager still applies its limits, bans and duplicate checks, and may refuse.
    */

@@ -259,6 +259,7 @@ public enum PexInvariants {
       case LearnAddresses x -> Optional.empty();
       case BanPeer x -> Optional.empty();
       case PexEffect.RequestDial x -> Optional.empty();
+      case PexEffect.ReportPeer x -> Optional.empty();
     };
   }
 

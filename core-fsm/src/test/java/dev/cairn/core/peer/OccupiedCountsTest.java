@@ -48,7 +48,7 @@ class OccupiedCountsTest {
     PeerState s = threeConnections();
     PeerState drifted = new PeerState(s.book(), s.dialing(), s.connected(), s.ready(),
         s.evicting(), s.upgrading(), s.scores(), s.persistentDialFailures(), s.timers(), s.prng(),
-        s.started(), s.bannedIds(), new Occupied(1, 1));
+        s.started(), s.bannedIds(), s.idleInbound(), new Occupied(1, 1));
     assertThat(PeerInvariants.occupiedMatchesConnected(s)).isTrue();
     assertThat(PeerInvariants.violations(small(), drifted))
         .containsExactly(PeerInvariants.OCCUPIED_MATCHES_CONNECTED);

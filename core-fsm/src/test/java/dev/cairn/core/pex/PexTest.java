@@ -36,6 +36,7 @@ import dev.cairn.core.peer.TimerKey;
 import dev.cairn.core.pex.PexEffect.BanPeer;
 import dev.cairn.core.pex.PexEffect.DisconnectPeer;
 import dev.cairn.core.pex.PexEffect.LearnAddresses;
+import dev.cairn.core.pex.PexEffect.ReportPeer;
 import dev.cairn.core.pex.PexEffect.RequestDial;
 import dev.cairn.core.pex.PexEffect.SendPexAddrs;
 import dev.cairn.core.pex.PexEffect.SendPexAddrsThenDisconnect;
@@ -142,6 +143,37 @@ class PexTest {
     Step<PexState, PexEffect> out = step(CFG, s, VIEW, T0, new PeerUp(id(6), Direction.INBOUND, addr(6)));
     assertThat(out).isEqualTo(Step.accepted(up(s, 6, Direction.INBOUND, T0),
         List.of(new LearnAddresses(List.of(addr(6)), addr(6)))));
+  }
+
+  /** VIEW with inbound peer {@code n} connected and idle (not reported good since admitted). */
+  private static PeerView idleInbound(PeerView v, int n, boolean evicting) {
+    PeerState c = connected(v, Direction.INBOUND, n).state();
+    return new PeerView(v.config(), new PeerState(c.book(), c.dialing(), c.connected(), c.ready(),
+        evicting ? c.evicting().plus(id(n), dev.cairn.core.peer.DisconnectReason.EVICTED_IDLE) : c.evicting(),
+        c.upgrading(), c.scores(), c.persistentDialFailures(), c.timers(), c.prng(), c.started(),
+        c.bannedIds(), c.idleInbound().plus(id(n), T0)));
+  }
+
+  @Test
+  void anIdleInboundPeer_isLearnedAndReportedWithItsFirstAcceptedMessage_notAtPeerUp() {
+    PeerView v = idleInbound(VIEW, 6, false);
+    PexState s = initial();
+    Step<PexState, PexEffect> upStep = step(CFG, s, v, T0, new PeerUp(id(6), Direction.INBOUND, addr(6)));
+    assertThat(upStep).isEqualTo(Step.accepted(up(s, 6, Direction.INBOUND, T0), List.of()));
+
+    Step<PexState, PexEffect> asked = step(CFG, upStep.state(), v, T0.plusMillis(1), new PexRequestReceived(id(6)));
+    assertThat(asked.effects()).startsWith(new ReportPeer(id(6)), new LearnAddresses(List.of(addr(6)), addr(6)));
+    assertThat(asked.effects().get(2)).isInstanceOf(SendPexAddrs.class);
+
+    // a request inside the window is abuse: punished, not reported
+    PexState twice = step(CFG, asked.state(), v, T0.plusMillis(2), new PexRequestReceived(id(6))).state();
+    Step<PexState, PexEffect> abuse = step(CFG, twice, v, T0.plusMillis(3), new PexRequestReceived(id(6)));
+    assertThat(abuse.effects()).containsExactly(new BanPeer(id(6), CFG.banTime()));
+
+    // a peer the PeerManager is evicting is not reported
+    PeerView leaving = idleInbound(VIEW, 6, true);
+    Step<PexState, PexEffect> late = step(CFG, upStep.state(), leaving, T0.plusMillis(1), new PexRequestReceived(id(6)));
+    assertThat(late.effects()).noneMatch(e -> e instanceof ReportPeer || e instanceof LearnAddresses);
   }
 
   @Test

@@ -142,7 +142,8 @@ public final class CoreDriver {
     PexState x = s.pex();
     return new CoreState(
         new PeerState(p.book(), p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(),
-            p.scores(), p.persistentDialFailures(), p.timers(), Prng.seeded(seed), p.started(), p.bannedIds()),
+            p.scores(), p.persistentDialFailures(), p.timers(), Prng.seeded(seed), p.started(), p.bannedIds(),
+            p.idleInbound()),
         new PexState(x.peers(), x.requestsSent(), x.lastAddrsReceived(), x.lastReceivedRequests(),
             x.disconnecting(), x.crawled(), x.dropped(), x.timers(), Prng.seeded(seed * 1_000_003L + 17), x.started()));
   }
@@ -172,7 +173,7 @@ public final class CoreDriver {
     }
     return Optional.of(new CoreState(
         new PeerState(p.book(), p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(),
-            p.scores(), p.persistentDialFailures(), t, p.prng(), p.started(), p.bannedIds()),
+            p.scores(), p.persistentDialFailures(), t, p.prng(), p.started(), p.bannedIds(), p.idleInbound()),
         new PexState(x.peers(), x.requestsSent(), x.lastAddrsReceived(), x.lastReceivedRequests(),
             x.disconnecting(), x.crawled(), x.dropped(), xt, x.prng(), x.started())));
   }

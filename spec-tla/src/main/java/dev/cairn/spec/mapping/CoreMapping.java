@@ -499,6 +499,7 @@ public final class CoreMapping {
               "addresses", ids(l.addresses()), "source", valueOf(l.source().id())));
           case PexEffect.BanPeer b -> out.add(Map.of("type", "BanPeer", "peer", valueOf(b.peer())));
           case PexEffect.RequestDial d -> out.add(Map.of("type", "RequestDial", "peer", valueOf(d.address().id())));
+          case PexEffect.ReportPeer r -> out.add(Map.of("type", "ReportPeer", "peer", valueOf(r.peer())));
           default -> { }
         }
       }

@@ -36,7 +36,7 @@ public record PeerAlpha(List<TlaModelValue> peers, Function<TlaModelValue, NodeI
 
   /** The PeerManager's variables that α gives, in the spec's declaration order. */
   public static final List<String> VARIABLES = List.of("book", "dialing", "connected", "ready", "evicting",
-      "upgrading", "scores", "persistentDialFailures", "timers", "started", "bannedIds");
+      "upgrading", "scores", "persistentDialFailures", "timers", "started", "bannedIds", "idleInbound");
 
   /** The spec's PeerManager variables for {@code s}, in a map the caller may extend. */
   public Map<String, Object> variables(PeerState s) {
@@ -64,6 +64,7 @@ public record PeerAlpha(List<TlaModelValue> peers, Function<TlaModelValue, NodeI
       case "timers" -> s.timers();
       case "started" -> s.started();
       case "bannedIds" -> s.bannedIds();
+      case "idleInbound" -> s.idleInbound();
       default -> throw new IllegalArgumentException("no PeerManager variable " + v);
     };
   }
@@ -110,6 +111,7 @@ public record PeerAlpha(List<TlaModelValue> peers, Function<TlaModelValue, NodeI
       }
       case "started" -> s.started();
       case "bannedIds" -> set(s.bannedIds().keySet()); // expiries: the wall time is abstracted away
+      case "idleInbound" -> set(s.idleInbound().keySet()); // admission times: abstracted away
       default -> throw new IllegalArgumentException("no PeerManager variable " + v);
     };
   }
