@@ -168,6 +168,9 @@ public final class AttackHarness {
     row("most inbound connections of one ordinary node (limit " + ABUSE_IN + ")", Integer.toString(f.maxInboundSeen()));
     row("sybil share of honest inbound connections (time avg)", String.format("%.3f", f.sybilInboundShare()));
     row("sybil share of honest outbound connections (time avg)", String.format("%.3f", f.sybilOutboundShare()));
+    row("ordinary nodes with an honest outbound peer at the end", f.withHonestOutbound() + " of " + f.ordinary());
+    row("largest component of ordinary nodes joined by honest connections at the end",
+        f.largestHonestComponent() + " of " + f.ordinary());
     row("every ordinary node at its outbound target at the end", Boolean.toString(flood.result().passed()));
     if (!flood.result().passed()) {
       System.out.println("  " + flood.result().message());

@@ -28,10 +28,13 @@ final class SybilFlood implements Attack {
    * {@code closed}: of those, closed by the honest side; {@code maxInboundSeen}: most inbound
    * connections of one honest node at any sample; {@code sybilInboundShare}: time-averaged sybil
    * share of honest inbound connections; {@code sybilOutboundShare}: of honest ordinary nodes'
-   * outbound connections.
+   * outbound connections; {@code withHonestOutbound}: ordinary nodes with at least one outbound
+   * connection to an honest node at the last sample; {@code largestHonestComponent}: the most
+   * ordinary nodes that honest-to-honest connections join into one component at the last sample
+   * (of {@code ordinary}).
    */
   record Outcome(int sybils, long attempts, long closed, int maxInboundSeen, double sybilInboundShare,
-      double sybilOutboundShare, long samples) {}
+      double sybilOutboundShare, long samples, int ordinary, int withHonestOutbound, int largestHonestComponent) {}
 
   private final Duration runFor;
   private final Duration startAt;
@@ -45,6 +48,9 @@ final class SybilFlood implements Attack {
   private long outboundAll;
   private long outboundSybil;
   private long samples;
+  private int ordinary;
+  private int withHonestOutbound;
+  private int largestHonestComponent;
 
   SybilFlood(long seed, int sybils, int groups, Duration startAt, Duration runFor) {
     this.runFor = runFor;
@@ -110,12 +116,63 @@ final class SybilFlood implements Attack {
       }
       maxInboundSeen = Math.max(maxInboundSeen, n.seed ? 0 : in);
     }
+    honestGraph(h.honest());
     h.after(SECOND, () -> sample(h));
+  }
+
+  /** Ordinary nodes with an honest outbound peer, and the largest component of honest links between them. */
+  private void honestGraph(List<SimNode> honest) {
+    Map<NodeId, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < honest.size(); i++) {
+      index.put(honest.get(i).id, i);
+    }
+    int[] parent = new int[honest.size()];
+    for (int i = 0; i < parent.length; i++) {
+      parent[i] = i;
+    }
+    int count = 0;
+    int withOut = 0;
+    for (int i = 0; i < honest.size(); i++) {
+      SimNode n = honest.get(i);
+      if (!n.ordinary || !n.up) {
+        continue;
+      }
+      count++;
+      boolean out = false;
+      for (Map.Entry<NodeId, Connection> c : n.state.peer().connected().entrySet()) {
+        Integer j = index.get(c.getKey());
+        if (j == null || !honest.get(j).ordinary) {
+          continue;
+        }
+        out |= c.getValue().direction() == Direction.OUTBOUND;
+        parent[find(parent, i)] = find(parent, j);
+      }
+      withOut += out ? 1 : 0;
+    }
+    int[] size = new int[honest.size()];
+    int largest = 0;
+    for (int i = 0; i < honest.size(); i++) {
+      if (honest.get(i).ordinary && honest.get(i).up) {
+        largest = Math.max(largest, ++size[find(parent, i)]);
+      }
+    }
+    ordinary = count;
+    withHonestOutbound = withOut;
+    largestHonestComponent = largest;
+  }
+
+  private static int find(int[] parent, int i) {
+    while (parent[i] != i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
   }
 
   Outcome outcome() {
     return new Outcome(sybils.size(), attempts, closed, maxInboundSeen,
         inboundAll == 0 ? 0 : (double) inboundSybil / inboundAll,
-        outboundAll == 0 ? 0 : (double) outboundSybil / outboundAll, samples);
+        outboundAll == 0 ? 0 : (double) outboundSybil / outboundAll, samples, ordinary, withHonestOutbound,
+        largestHonestComponent);
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cairn.core.pex.DropReason;
 import dev.cairn.core.pex.PexConfig;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,16 +79,27 @@ class AttackScenariosTest {
     assertThat(o.sybilOutboundShare()).as("sybil share of honest outbound connections").isLessThan(0.1);
   }
 
-  @Disabled("Known weakness, not fixed here: sybils that connect before the network forms fill every inbound slot"
-      + " of the seeds and of the ordinary nodes and hold them (they send nothing, so nothing evicts them; a seed"
-      + " drops idle inbound peers only after seedDisconnectWaitPeriod, 28 h); ordinary nodes then learn only the"
-      + " sybils' addresses and never reach each other. Needs an inbound eviction policy in core-fsm"
-      + " (e.g. seeds evict inbound peers that send no PexRequest within a short window).")
+  // Was an open finding: sybils that connect before the network forms filled every inbound slot of
+  // the seeds and of the ordinary nodes and held them (they send nothing, and nothing evicted an idle
+  // inbound peer), so the ordinary nodes learned only sybil addresses and never reached each other.
+  // An inbound newcomer now takes the slot of the inbound peer idle the longest (no reactor reported
+  // it good since it was admitted; PEX reports a peer whose message it accepts).
   @Test
   void aSybilInboundFloodFromColdStartDoesNotPreventBootstrap() {
     AttackHarness.Run<SybilFlood.Outcome> r = AttackHarness.sybilFlood(SEED, Duration.ofSeconds(1));
-    System.out.println("seed " + SEED + " sybil flood from cold start " + r.outcome());
-    assertThat(r.result().passed()).as(r.result().report()).isTrue();
+    SybilFlood.Outcome o = r.outcome();
+    System.out.println("seed " + SEED + " sybil flood from cold start " + o);
+    assertThat(r.result().passed()).as("every ordinary node at its outbound target at the end: %s",
+        r.result().report()).isTrue();
+    assertThat(o.attempts()).as("the flood ran").isGreaterThan(10_000);
+    assertThat(o.maxInboundSeen()).as("most inbound peers of one ordinary node").isEqualTo(AttackHarness.ABUSE_IN);
+    assertThat(o.sybilInboundShare()).as("the flood did take inbound slots").isGreaterThan(0.3);
+    assertThat(o.sybilInboundShare()).as("but not every one: honest peers got in").isLessThan(1.0);
+    assertThat(o.sybilOutboundShare()).as("sybil share of honest outbound connections").isLessThan(0.1);
+    assertThat(o.withHonestOutbound()).as("ordinary nodes with an honest outbound peer at the end")
+        .isEqualTo(o.ordinary());
+    assertThat(o.largestHonestComponent()).as("ordinary nodes joined by honest connections at the end")
+        .isEqualTo(o.ordinary());
   }
 
   @Test
@@ -103,7 +113,10 @@ class AttackScenariosTest {
     assertThat(o.peerRestarts()).as("the persistent peer churned").isGreaterThan(10);
     assertThat(o.otherCrashes()).isGreaterThan(100);
     assertThat(o.abandoned()).as("restarts after which the holder never came back").isZero();
-    assertThat(o.reconnects()).as("restarts followed by a reconnection").isGreaterThanOrEqualTo(o.peerRestarts() - 1);
+    // each restart is followed by a reconnection, unless the peer went down again before a redial
+    // was due (shortUps; abandoned, above, counts the restarts the holder failed to follow)
+    assertThat(o.reconnects() + o.shortUps()).as("restarts followed by a reconnection, or down again too soon")
+        .isGreaterThanOrEqualTo(o.peerRestarts() - 1);
     assertThat(o.maxGapMillis()).as("longest dial gap while not connected").isLessThanOrEqualTo(o.boundMillis());
     assertThat(o.dials()).isGreaterThan(o.peerRestarts());
     assertThat(o.connectedAtEnd()).isTrue();
