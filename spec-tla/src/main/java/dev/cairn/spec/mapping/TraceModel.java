@@ -48,7 +48,8 @@ public final class TraceModel implements AutoCloseable {
   private static final List<String> INVARIANTS = List.of("TypeOK", "PexTypeOK", "ConnectedWithinLimit",
       "OutboundWithinLimit", "InboundWithinLimit", "DialingWithinLimit", "DialingDisjointConnected",
       "ReadyAndEvictingConnected", "BannedNeverDialedOrAccepted", "SelfNeverDialed", "TimersOnlyForKnownPeers",
-      "ScoresOnlyForKnownPeers", "MaintenanceArmedWhenStarted", "BannedIdsWithinBound", "PerPeerStateOnlyForPeers",
+      "ScoresOnlyForKnownPeers", "MaintenanceArmedWhenStarted", "BannedIdsWithinBound", "IdleInboundAreLimitedInbound",
+      "EvictedIdleOnlyIdle", "PerPeerStateOnlyForPeers",
       "WithinBounds", "RoundTimerArmedWhenStarted", "PexPeersAreReadyPeers", "StartedTogether");
 
   private final Tla tla;
