@@ -43,7 +43,8 @@ CONSTANTS
   ScoreMin,               \* PeerManager.SCORE_MIN (abstracted: small)
   ScoreMax,               \* PeerManager.SCORE_MUTABLE_MAX (abstracted: small)
   PersistentFailureCap,   \* saturation of persistentDialFailures (Java: Integer.MAX_VALUE)
-  SeedMode                \* PeerConfig.seedMode (from PexConfig.seedMode in the composition)
+  SeedMode,               \* PeerConfig.seedMode (from PexConfig.seedMode in the composition)
+  IdleInboundEviction     \* PeerConfig.idleInboundEviction
 
 ASSUME ConfigValid ==
   /\ Self \notin Peer
@@ -58,6 +59,7 @@ ASSUME ConfigValid ==
   /\ ScoreMin \in Int /\ ScoreMax \in Nat /\ ScoreMin <= 0
   /\ PersistentFailureCap \in Nat \ {0}
   /\ SeedMode \in BOOLEAN
+  /\ IdleInboundEviction \in BOOLEAN
   /\ Cardinality(Persistent \ Unconditional) <= MaxOutbound
 
 Node == Peer \cup {Self}
@@ -388,7 +390,7 @@ OnInboundAccepted(s0, p) ==
               ELSE UNION {LET c == IF Admission(s1, p, "inbound") = {}
                                    THEN Evict(Connect(s1, p, "inbound", {}), v, "evicted_idle")
                                    ELSE Connect(s1, p, "inbound", v)
-                              i == IF Limited(p) /\ p \notin Persistent
+                              i == IF IdleInboundEviction /\ Limited(p) /\ p \notin Persistent
                                    THEN [c EXCEPT !.idleInbound = @ \cup {p}] ELSE c
                           IN Finish(s0, [i EXCEPT !.persistentDialFailures = Del(@, p)]) :
                             v \in IF Admission(s1, p, "inbound") = {}

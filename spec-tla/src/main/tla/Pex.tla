@@ -41,6 +41,7 @@ CONSTANTS
   Peer, Self, Persistent, Unconditional, MaxInbound, MaxOutbound, MaxConnected,
   MaxConnectedUpgrade, MinThreshold, MinTarget, MaxTarget, MaxThreshold,
   MaxDialAttempts, DisconnectCooldownOn, ScoreMin, ScoreMax, PersistentFailureCap,
+  IdleInboundEviction,
   \* the address book's (BookConfig), read through PeerView
   Private,                  \* BookConfig.privateIds
   NeedAddressThreshold,     \* BookConfig.needAddressThreshold

@@ -124,7 +124,24 @@ class CoreTest {
   }
 
   @Test
+  void inboundPeerReady_learnsItsListenAddressInTheSameStep() {
+    CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
+    s = step(CFG, s, T0, peer(new PeerEvent.InboundAccepted(remote(7)))).state();
+    Step<CoreState, CoreEffect> out = step(CFG, s, T0, new CoreEvent.PeerReady(id(7), addr(7)));
+    assertThat(out.state().pex().peers()).containsEntry(id(7), new PexPeer(Direction.INBOUND, addr(7), T0));
+    assertThat(out.state().peer().idleInbound()).as("the rule is off by default").isEmpty();
+    assertThat(out.state().peer().book().contains(id(7))).isTrue();
+    assertThat(out.effects()).containsExactly(
+        new CoreEffect.Peer(new PeerEffect.PublishPeerUpdate(id(7), PeerStatus.UP)),
+        new CoreEffect.Peer(new PeerEffect.PersistBook(out.state().peer().book())));
+  }
+
+  /** CFG with the inbound eviction of idle peers on. */
+  static final CoreConfig IDLE = new CoreConfig(PEER.withIdleInboundEviction(true), PexConfig.defaults());
+
+  @Test
   void inboundPeerReady_learnsItsListenAddressOnlyWithItsFirstAcceptedMessage() {
+    CoreConfig CFG = IDLE;
     CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
     s = step(CFG, s, T0, peer(new PeerEvent.InboundAccepted(remote(7)))).state();
     Step<CoreState, CoreEffect> out = step(CFG, s, T0, new CoreEvent.PeerReady(id(7), addr(7)));
@@ -149,7 +166,8 @@ class CoreTest {
 
   @Test
   void aPersistentInboundPeer_isNeverIdle_andItsAddressIsLearnedAtOnce() {
-    CoreConfig cfg = new CoreConfig(PEER.withPersistentPeers(TreePSet.singleton(addr(7))), PexConfig.defaults());
+    CoreConfig cfg = new CoreConfig(PEER.withPersistentPeers(TreePSet.singleton(addr(7))).withIdleInboundEviction(true),
+        PexConfig.defaults());
     CoreState s = withReadyInbound(cfg, 7);
     assertThat(s.peer().idleInbound()).isEmpty();
     assertThat(s.peer().book().contains(id(7))).isTrue();

@@ -33,6 +33,14 @@ interface Attack {
     return base;
   }
 
+  /**
+   * Whether the honest nodes run with the inbound eviction of idle peers
+   * ({@code PeerConfig.idleInboundEviction}, off by default): every attack is measured against it.
+   */
+  default boolean idleInboundEviction() {
+    return true;
+  }
+
   /** Once, when the run starts, after the honest nodes' starts are scheduled. */
   void begin(Simulator.Hooks h);
 

@@ -227,6 +227,9 @@ public final class Simulator {
           : declared;
       if (attack != null) {
         declared = attack.configure(i, declared, listens);
+        if (attack.idleInboundEviction()) {
+          declared = new CoreConfig(declared.peer().withIdleInboundEviction(true), declared.pex());
+        }
         running = mutant ? running : declared;
       }
       String bookKey = String.format("%016x%016x", ids.nextLong(), ids.nextLong()).substring(0, BookKey.HEX_LENGTH);

@@ -96,7 +96,7 @@ public final class PeerManagerMapping {
         (Boolean) tla.constant("DisconnectCooldownOn") ? d.disconnectCooldown() : Duration.ZERO,
         d.maintenanceInterval(), maxDialAttempts, d.unreachableRetryTime(),
         TreePSet.from(persistent), TreePSet.from(unconditional),
-        (Boolean) tla.constant("SeedMode"));
+        (Boolean) tla.constant("SeedMode"), (Boolean) tla.constant("IdleInboundEviction"));
   }
 
   private void bind(TlaModelValue v) {

@@ -42,6 +42,11 @@ import org.pcollections.TreePSet;
  *                                ensure-peers); only persistent peers and PEX's crawl hand-offs
  *                                ({@link PeerEvent.DialRequested}) are dialed. Set from {@code PexConfig.seedMode} by
  *                                {@code CoreConfig}, so that the one {@code seed_mode} key drives both machines
+ * @param idleInboundEviction     inbound peers (limited, not persistent) are idle until reported good, and an
+ *                                inbound newcomer that finds inbound full takes the slot of the one idle longest
+ *                                ({@link DisconnectReason#EVICTED_IDLE}); PEX learns an idle peer's listen address
+ *                                only with its first accepted message. Off: CometBFT's behaviour (a full inbound
+ *                                refuses newcomers, an inbound peer's address is learned when it comes up)
  */
 public record PeerConfig(
     BookConfig book,
@@ -63,7 +68,8 @@ public record PeerConfig(
     Duration unreachableRetryTime,
     PSortedSet<NodeAddress> persistentPeers,
     PSortedSet<NodeId> unconditionalPeerIds,
-    boolean seedMode) {
+    boolean seedMode,
+    boolean idleInboundEviction) {
 
   /** Upper bound of every connection limit, so counts and sums never overflow. */
   public static final int MAX_PEERS_BOUND = 10_000;
@@ -147,7 +153,23 @@ public record PeerConfig(
     this(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade, minThreshold, minTarget,
         maxTarget, maxThreshold, minRetryTime, maxRetryTime, maxRetryTimePersistent, retryTimeJitter,
         disconnectCooldown, maintenanceInterval, maxDialAttempts, unreachableRetryTime, persistentPeers,
-        unconditionalPeerIds, false);
+        unconditionalPeerIds, false, false);
+  }
+
+  /**
+   * Without the inbound eviction of idle peers ({@code idleInboundEviction} false): the shape of this
+   * record before {@code idleInboundEviction}.
+   */
+  public PeerConfig(BookConfig book, int maxInbound, int maxOutbound, int maxConnected,
+      int maxConnectedUpgrade, int minThreshold, int minTarget, int maxTarget, int maxThreshold,
+      Duration minRetryTime, Duration maxRetryTime, Duration maxRetryTimePersistent,
+      Duration retryTimeJitter, Duration disconnectCooldown, Duration maintenanceInterval,
+      int maxDialAttempts, Duration unreachableRetryTime, PSortedSet<NodeAddress> persistentPeers,
+      PSortedSet<NodeId> unconditionalPeerIds, boolean seedMode) {
+    this(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade, minThreshold, minTarget,
+        maxTarget, maxThreshold, minRetryTime, maxRetryTime, maxRetryTimePersistent, retryTimeJitter,
+        disconnectCooldown, maintenanceInterval, maxDialAttempts, unreachableRetryTime, persistentPeers,
+        unconditionalPeerIds, seedMode, false);
   }
 
   /**
@@ -178,14 +200,14 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, peers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, peers, unconditionalPeerIds, seedMode, idleInboundEviction);
   }
 
   public PeerConfig withUnconditionalPeerIds(PSortedSet<NodeId> ids) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, ids, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, ids, seedMode, idleInboundEviction);
   }
 
   public PeerConfig withLimits(int maxInbound, int maxOutbound, int maxConnected, int maxConnectedUpgrade,
@@ -193,7 +215,7 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, idleInboundEviction);
   }
 
   public PeerConfig withRetry(Duration minRetryTime, Duration maxRetryTime,
@@ -201,21 +223,28 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, idleInboundEviction);
   }
 
   public PeerConfig withBook(BookConfig book) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, idleInboundEviction);
   }
 
   public PeerConfig withSeedMode(boolean value) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, value);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, value, idleInboundEviction);
+  }
+
+  public PeerConfig withIdleInboundEviction(boolean value) {
+    return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
+        minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
+        maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, value);
   }
 
   public NodeId self() {

@@ -253,7 +253,7 @@ public final class PeerManager {
       tx.s = tx.s.withConnection(id, new Connection(Direction.INBOUND, remote));
       tx.evict(idle.get(), DisconnectReason.EVICTED_IDLE);
     }
-    if (cfg.isLimited(id) && !cfg.isPersistent(id)) {
+    if (cfg.idleInboundEviction() && cfg.isLimited(id) && !cfg.isPersistent(id)) {
       tx.s = tx.s.withIdleInbound(tx.s.idleInbound().plus(id, now)); // idle until reported good
     }
     tx.s = tx.s.withPersistentDialFailures(tx.s.persistentDialFailures().minus(id));

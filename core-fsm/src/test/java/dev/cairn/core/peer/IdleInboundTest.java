@@ -26,8 +26,8 @@ import org.pcollections.TreePSet;
  */
 class IdleInboundTest {
 
-  /** maxInbound 2, maxOutbound 2, maxConnected 3, 1 upgrade slot. */
-  private static final PeerConfig CFG = small();
+  /** maxInbound 2, maxOutbound 2, maxConnected 3, 1 upgrade slot; the rule on. */
+  private static final PeerConfig CFG = small().withIdleInboundEviction(true);
 
   private static Step<PeerState, PeerEffect> step(PeerConfig cfg, PeerState s, MonoTime now, PeerEvent e) {
     Step<PeerState, PeerEffect> out = PeerManager.step(cfg, s, now, Fixtures.WALL, e);
@@ -124,6 +124,15 @@ class IdleInboundTest {
     assertThat(s.connected()).hasSize(4);
     var out = step(CFG, s, NOW.plusMillis(5), new InboundAccepted(remote(5)));
     assertThat(out.effects()).containsExactly(new Disconnect(id(5), remote(5), DisconnectReason.FULL));
+  }
+
+  @Test
+  void off_aFullInboundRefusesTheNewcomer_andNobodyIsIdle() {
+    PeerConfig off = small();
+    PeerState s = admitted(off, 1, 2);
+    assertThat(s.idleInbound()).isEmpty();
+    var out = step(off, s, NOW.plusMillis(10), new InboundAccepted(remote(3)));
+    assertThat(out.effects()).containsExactly(new Disconnect(id(3), remote(3), DisconnectReason.FULL));
   }
 
   @Test

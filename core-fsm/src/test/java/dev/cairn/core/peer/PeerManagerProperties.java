@@ -47,13 +47,16 @@ class PeerManagerProperties {
 
   static final int PEERS = 10;
 
-  /** Limits small enough that every limit, upgrade and trim is hit within a few dozen events. */
+  /**
+   * Limits small enough that every limit, upgrade and trim is hit within a few dozen events;
+   * variant 1 with the inbound eviction of idle peers on.
+   */
   static PeerConfig config(int variant) {
     BookConfig book = Fixtures.bookConfig().withBuckets(8, 4, 4, 4, 4, 2, 2);
     PeerConfig base = PeerConfig.defaults(book);
     PeerConfig cfg = switch (variant) {
       case 0 -> base.withLimits(3, 2, 4, 1, 0, 1, 2, 3);
-      case 1 -> base.withLimits(2, 3, 4, 2, 1, 2, 2, 4);
+      case 1 -> base.withLimits(2, 3, 4, 2, 1, 2, 2, 4).withIdleInboundEviction(true);
       default -> base.withLimits(4, 4, 5, 0, 1, 2, 3, 4);
     };
     cfg = cfg.withPersistentPeers(TreePSet.singleton(addr(1)))

@@ -329,9 +329,8 @@ class PeerManagerTest {
   void inboundAccepted_admitsThePeer_withoutStoringIt() {
     PeerState s = idle(emptyBook());
     var out = step(CFG, s, new InboundAccepted(remote(1)));
-    assertThat(out).isEqualTo(accepted(idleSince(connect(s, 1, Direction.INBOUND), 1)));
+    assertThat(out).isEqualTo(accepted(connect(s, 1, Direction.INBOUND)));
     assertThat(out.state().book().contains(id(1))).isFalse();
-    assertThat(out.state().idleInbound()).as("idle until reported good").containsOnlyKeys(id(1));
   }
 
   @Test
@@ -354,7 +353,7 @@ class PeerManagerTest {
     PeerState s = idle(book);
     var out = step(CFG, s, new InboundAccepted(remote(2)));
     AddressBook reinstated = book.reinstateExpiredBans(CFG.book(), WALL);
-    assertThat(out).isEqualTo(accepted(idleSince(connect(idle(reinstated), 2, Direction.INBOUND), 2),
+    assertThat(out).isEqualTo(accepted(connect(idle(reinstated), 2, Direction.INBOUND),
         new PersistBook(reinstated)));
   }
 
@@ -372,17 +371,13 @@ class PeerManagerTest {
     PeerState s = connect(connect(idle(emptyBook()), 1, Direction.INBOUND), 2, Direction.INBOUND);
     s = score(score(s, 1, 0), 2, -1);
     var out = step(CFG, s, new InboundAccepted(remote(3)));
-    PeerState expected = idleSince(connect(s, 3, Direction.INBOUND), 3)
+    PeerState expected = connect(s, 3, Direction.INBOUND)
         .withEvicting(s.evicting().plus(id(2), DisconnectReason.EVICTED_FOR_UPGRADE));
     assertThat(out).isEqualTo(accepted(expected,
         new Disconnect(id(2), remote(2), DisconnectReason.EVICTED_FOR_UPGRADE)));
-    // peer 4 scores 0 like peer 1: no strictly lower victim left, and peer 3, still idle, takes its
-    // slot; once 3 is reported good, peer 5 is refused
+    // peer 4 scores 0 like peer 1: no strictly lower victim left
     var equal = step(CFG, out.state(), new InboundAccepted(remote(4)));
-    assertThat(equal.effects()).containsExactly(new Disconnect(id(3), remote(3), DisconnectReason.EVICTED_IDLE));
-    var reported = step(CFG, out.state(), new PeerReported(id(3), Feedback.GOOD)).state();
-    var refused = step(CFG, reported, new InboundAccepted(remote(5)));
-    assertThat(refused).isEqualTo(accepted(reported, new Disconnect(id(5), remote(5), DisconnectReason.FULL)));
+    assertThat(equal).isEqualTo(accepted(out.state(), new Disconnect(id(4), remote(4), DisconnectReason.FULL)));
   }
 
   @Test
@@ -689,10 +684,5 @@ class PeerManagerTest {
     assertThat(PeerManager.retryDelayNanos(cfg, Integer.MAX_VALUE, false, 0)).isEqualTo(500_000_000L);
     assertThat(PeerManager.retryDelayNanos(cfg, 2, false, 50_000_000L)).isEqualTo(250_000_000L);
     assertThat(PeerManager.retryDelayNanos(cfg, 5, false, 50_000_000L)).isEqualTo(500_000_000L);
-  }
-
-  /** {@code s} with inbound peer {@code n} idle since {@link Fixtures#NOW}, as InboundAccepted marks it. */
-  static PeerState idleSince(PeerState s, int n) {
-    return s.withIdleInbound(s.idleInbound().plus(id(n), NOW));
   }
 }

@@ -167,7 +167,8 @@ public final class CoreMapping {
         d.minRetryTime(), d.maxRetryTime(), d.maxRetryTimePersistent(), d.retryTimeJitter(),
         (Boolean) tla.constant("DisconnectCooldownOn") ? d.disconnectCooldown() : Duration.ZERO,
         d.maintenanceInterval(), maxDialAttempts, d.unreachableRetryTime(),
-        TreePSet.from(persistentAddrs), TreePSet.from(unconditional), false);
+        TreePSet.from(persistentAddrs), TreePSet.from(unconditional), false,
+        (Boolean) tla.constant("IdleInboundEviction"));
     TreeSet<NodeAddress> seeds = new TreeSet<>();
     modelValues(tla.constant("Seeds")).forEach(p -> seeds.add(address(p)));
     PexConfig x = PexConfig.defaults();

@@ -236,6 +236,7 @@ public final class TraceModel implements AutoCloseable {
     line(b, "MaxThreshold", p.maxThreshold());
     line(b, "MaxDialAttempts", p.maxDialAttempts());
     line(b, "DisconnectCooldownOn", !p.disconnectCooldown().isZero() ? "TRUE" : "FALSE");
+    line(b, "IdleInboundEviction", p.idleInboundEviction() ? "TRUE" : "FALSE");
     b.append("  ScoreMin <- TraceScoreMin\n");
     b.append("  Rank <- TraceRank\n");
     line(b, "ScoreMax", SCORE_MAX);
