@@ -21,6 +21,10 @@ import java.util.OptionalLong;
  * @param retryDelayMax {@code retry_delay_max}: the cap on the retry delay
  * @param retryJitterMax {@code retry_jitter_max}: uniform jitter added to each retry delay
  * @param disconnectCooldown {@code disconnect_cooldown}: no redial of a peer sooner than this
+ * @param idleInboundEviction {@code idle_inbound_eviction}: an inbound newcomer that finds inbound
+ *     full takes the slot of the inbound peer that has sent nothing PEX accepted for the longest
+ *     since its admission, and a silent inbound peer's address is not learned (the cold-start
+ *     Sybil flood in SECURITY.md); off by default, as CometBFT behaves
  * @param trace {@code trace_file}, {@code trace_max_file_bytes}, {@code trace_max_files}, {@code
  *     trace_checkpoint_interval}: recording of the core's event trace
  * @param metrics {@code prometheus}, {@code prometheus_listen_addr}, {@code namespace}
@@ -35,6 +39,7 @@ public record CairnConfig(
     Duration retryDelayMax,
     Duration retryJitterMax,
     Duration disconnectCooldown,
+    boolean idleInboundEviction,
     TraceConfig trace,
     MetricsConfig metrics) {
 
@@ -68,6 +73,7 @@ public record CairnConfig(
         Duration.ofMinutes(30),
         Duration.ofSeconds(5),
         Duration.ofSeconds(2),
+        false,
         TraceConfig.defaults(),
         MetricsConfig.defaults());
   }

@@ -228,6 +228,7 @@ public final class ConfigLoader {
         s.duration("retry_delay_max", d.retryDelayMax()),
         s.duration("retry_jitter_max", d.retryJitterMax()),
         s.duration("disconnect_cooldown", d.disconnectCooldown()),
+        s.bool("idle_inbound_eviction", d.idleInboundEviction()),
         trace,
         readMetrics(s, cometMetrics));
   }

@@ -121,6 +121,11 @@ public final class ConfigWriter {
         .append("retry_jitter_max = ").append(duration(c.retryJitterMax())).append("\n\n");
     line(sb, "No redial of a peer sooner than this after it disconnected.", "disconnect_cooldown",
         duration(c.disconnectCooldown()));
+    line(sb, "When inbound is full, a new inbound peer takes the slot of the one admitted longest ago\n"
+        + "that has sent nothing PEX accepted, and a silent inbound peer's address is not learned:\n"
+        + "protection against a Sybil flood of idle connections. Off: CometBFT's behaviour. An\n"
+        + "honest peer that never speaks PEX (pex = false) can lose its slot when it is on.",
+        "idle_inbound_eviction", Boolean.toString(c.idleInboundEviction()));
     TraceConfig tc = c.trace();
     sb.append("# File to record every core event in, for 'cairn trace show|replay|validate', relative\n")
         .append("# to the home. Empty: no trace. A file is rotated after trace_max_file_bytes (the previous\n")

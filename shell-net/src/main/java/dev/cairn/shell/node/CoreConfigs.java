@@ -60,7 +60,8 @@ public final class CoreConfigs {
         t.minThreshold(), t.minTarget(), t.maxTarget(), t.maxThreshold(),
         cairn.retryDelayMin(), cairn.retryDelayMax(), persistentCap, cairn.retryJitterMax(),
         cairn.disconnectCooldown(), Duration.ofSeconds(30), 16, Duration.ofHours(24),
-        persistent, TreePSet.from(p2p.unconditionalPeerIds()));
+        persistent, TreePSet.from(p2p.unconditionalPeerIds()))
+        .withIdleInboundEviction(cairn.idleInboundEviction());
     PexConfig d = PexConfig.defaults();
     PSortedSet<NodeAddress> seeds = resolveAll(p2p.seeds(), resolver, "seeds", self);
     long bound = (long) maxConnected + cairn.maxConnectedUpgrade() + p2p.unconditionalPeerIds().size();

@@ -99,6 +99,7 @@ class ConfigLoaderTest {
         retry_delay_max = "1h"
         retry_jitter_max = "0s"
         disconnect_cooldown = "10s"
+        idle_inbound_eviction = true
         trace_file = "data/trace.bin"
         trace_max_file_bytes = 4096
         trace_max_files = 2
@@ -111,7 +112,7 @@ class ConfigLoaderTest {
     assertThat(c.network()).isEqualTo("cairn-net");
     assertThat(c.cairn()).isEqualTo(new CairnConfig(Optional.of("cairn-net"), "from-cairn", OptionalLong.of(-42),
         new MaintenanceThresholds(2, 3, 45, 70), 0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ZERO,
-        Duration.ofSeconds(10), new TraceConfig(Optional.of("data/trace.bin"), 4096, 2, 64),
+        Duration.ofSeconds(10), true, new TraceConfig(Optional.of("data/trace.bin"), 4096, 2, 64),
         new MetricsConfig(false, "127.0.0.1:9100", "tendermint")));
   }
 
@@ -278,6 +279,7 @@ class ConfigLoaderTest {
             "not be less than retry_delay_min = \"250ms\""),
         Arguments.of("[cairn]\nretry_jitter_max = \"-1ms\"", "retry_jitter_max", "must not be negative"),
         Arguments.of("[cairn]\ndisconnect_cooldown = \"2 s\"", "disconnect_cooldown", "unknown unit \" s\""),
+        Arguments.of("[cairn]\nidle_inbound_eviction = \"yes\"", "idle_inbound_eviction", "must be true or false"),
         Arguments.of("[cairn]\ntrace_file = false", "trace_file", "must be a string"),
         Arguments.of("[cairn]\ntrace_max_file_bytes = 100", "trace_max_file_bytes", "must be at least 1024"),
         Arguments.of("[cairn]\ntrace_max_files = 0", "trace_max_files", "must be at least 1"),

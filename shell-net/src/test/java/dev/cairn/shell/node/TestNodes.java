@@ -39,12 +39,19 @@ final class TestNodes {
    */
   static Node.Settings settings(NodeKey key, int port, String p2pToml, AddressBook book, BookPersister persister,
       Duration handshakeTimeout, int maxHandshakingInbound) throws Exception {
+    return settings(key, port, p2pToml, "", book, persister, handshakeTimeout, maxHandshakingInbound);
+  }
+
+  /** {@link #settings} with {@code cairnToml} added to the {@code [cairn]} section. */
+  static Node.Settings settings(NodeKey key, int port, String p2pToml, String cairnToml, AddressBook book,
+      BookPersister persister, Duration handshakeTimeout, int maxHandshakingInbound) throws Exception {
     String toml = "[p2p]\n"
         + "laddr = \"tcp://127.0.0.1:" + port + "\"\n"
         + p2pToml
         + "[cairn]\n"
         + "network = \"" + NETWORK + "\"\n"
-        + "moniker = \"n" + port + "\"\n";
+        + "moniker = \"n" + port + "\"\n"
+        + cairnToml;
     NodeConfig cfg = ConfigLoader.parse(toml, "config.toml", Optional.empty());
     CoreConfig core = CoreConfigs.from(cfg, key.id(), List.of(new NodeAddress(key.id(), "127.0.0.1", port)),
         HostResolver.none());
