@@ -136,15 +136,14 @@ class CoreTest {
         new CoreEffect.Peer(new PeerEffect.PersistBook(out.state().peer().book())));
   }
 
-  /** CFG with the inbound eviction of idle peers on. */
+  /** {@link #CFG} with the inbound eviction of idle peers on. */
   static final CoreConfig IDLE = new CoreConfig(PEER.withIdleInboundEviction(true), PexConfig.defaults());
 
   @Test
   void inboundPeerReady_learnsItsListenAddressOnlyWithItsFirstAcceptedMessage() {
-    CoreConfig CFG = IDLE;
-    CoreState s = step(CFG, fresh(), T0, peer(new PeerEvent.Started())).state();
-    s = step(CFG, s, T0, peer(new PeerEvent.InboundAccepted(remote(7)))).state();
-    Step<CoreState, CoreEffect> out = step(CFG, s, T0, new CoreEvent.PeerReady(id(7), addr(7)));
+    CoreState s = step(IDLE, fresh(), T0, peer(new PeerEvent.Started())).state();
+    s = step(IDLE, s, T0, peer(new PeerEvent.InboundAccepted(remote(7)))).state();
+    Step<CoreState, CoreEffect> out = step(IDLE, s, T0, new CoreEvent.PeerReady(id(7), addr(7)));
     assertThat(out.state().pex().peers()).containsEntry(id(7), new PexPeer(Direction.INBOUND, addr(7), T0));
     assertThat(out.state().peer().idleInbound()).containsOnlyKeys(id(7));
     assertThat(out.state().peer().book().contains(id(7))).as("an idle peer's address waits").isFalse();
@@ -152,14 +151,14 @@ class CoreTest {
         new CoreEffect.Peer(new PeerEffect.PublishPeerUpdate(id(7), PeerStatus.UP)));
 
     // its request is accepted: PEX reports it good (no longer idle) and learns its address, in one step
-    out = step(CFG, out.state(), T0.plusMillis(1), pex(new PexEvent.PexRequestReceived(id(7))));
+    out = step(IDLE, out.state(), T0.plusMillis(1), pex(new PexEvent.PexRequestReceived(id(7))));
     assertThat(out.state().peer().idleInbound()).isEmpty();
     assertThat(out.state().peer().scores()).as("the report that ends idleness moves no score")
         .doesNotContainKey(id(7));
     assertThat(out.state().peer().book().contains(id(7))).isTrue();
 
     // a second request reports nothing more
-    Step<CoreState, CoreEffect> again = step(CFG, out.state(), T0.plusMillis(2),
+    Step<CoreState, CoreEffect> again = step(IDLE, out.state(), T0.plusMillis(2),
         pex(new PexEvent.PexRequestReceived(id(7))));
     assertThat(again.state().peer()).isEqualTo(out.state().peer());
   }

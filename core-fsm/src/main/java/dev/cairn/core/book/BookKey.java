@@ -42,13 +42,6 @@ public record BookKey(String hex) {
     return out;
   }
 
-  /** Writes the 12 key bytes into {@code out} from {@code at}. */
-  void copyBytes(byte[] out, int at) {
-    for (int i = 0; i < HEX_LENGTH / 2; i++) {
-      out[at + i] = (byte) (nibble(hex.charAt(2 * i)) << 4 | nibble(hex.charAt(2 * i + 1)));
-    }
-  }
-
   /** The value of one lowercase hex digit (the constructor admits no other character). */
   private static int nibble(char c) {
     return c <= '9' ? c - '0' : c - 'a' + 10;

@@ -132,7 +132,7 @@ final class Placement {
       return finish(put(putV4Group(v4Group), b), -1);
     }
 
-    /** Writes the group text {@code "a.b.0.0"} with its length after the key; returns the end. */
+    /** Writes the group text {@code "a.b.0.0"} with its length at the start of the input; returns the end. */
     private int putV4Group(int v4Group) {
       ensure(2 + 15);
       int at = 2;
