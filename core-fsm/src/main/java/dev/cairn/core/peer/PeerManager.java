@@ -315,8 +315,7 @@ public final class PeerManager {
     if (!s.connected().containsKey(peer)) {
       return Step.rejected(s, peer + " is not connected");
     }
-    if (feedback == Feedback.GOOD && !s.idleInbound().isEmpty() && s.idleInbound().containsKey(peer)
-        && !s.evicting().containsKey(peer)) {
+    if (feedback == Feedback.GOOD && s.isIdleInbound(peer)) {
       // the first good report of an idle inbound peer ends its idleness (it keeps its slot when
       // inbound is full); later reports move its score
       Tx tx = new Tx(cfg, s.withIdleInbound(s.idleInbound().minus(peer)));

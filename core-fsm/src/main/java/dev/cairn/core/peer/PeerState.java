@@ -245,6 +245,15 @@ public record PeerState(
         persistentDialFailures, timers, prng, s, bannedIds, idleInbound, occupied);
   }
 
+  /**
+   * Whether {@code id} is an idle inbound peer not being evicted: one whose first good report ends
+   * its idleness (a peer on its way out is not reported). {@code PeerManager.tla} /
+   * {@code Pex.tla IsIdleInbound}.
+   */
+  public boolean isIdleInbound(NodeId id) {
+    return !idleInbound.isEmpty() && idleInbound.containsKey(id) && !evicting.containsKey(id);
+  }
+
   /** This state with {@code i} as the idle inbound peers. */
   PeerState withIdleInbound(PSortedMap<NodeId, MonoTime> i) {
     return new PeerState(book, dialing, connected, ready, evicting, upgrading, scores,

@@ -421,8 +421,7 @@ public final class Pex {
    * and is not evicting it (a peer on its way out is not reported).
    */
   static boolean isIdleInbound(PeerView view, NodeId id) {
-    PeerState s = view.state();
-    return !s.idleInbound().isEmpty() && s.idleInbound().containsKey(id) && !s.evicting().containsKey(id);
+    return view.state().isIdleInbound(id);
   }
 
   // ---------------------------------------------------------------- received addresses
