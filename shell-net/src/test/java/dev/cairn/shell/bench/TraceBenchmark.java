@@ -8,6 +8,7 @@ import dev.cairn.core.Step;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.LoopbackRun;
 import dev.cairn.shell.trace.Replay;
+import dev.cairn.shell.trace.SmallWorldRun;
 import dev.cairn.shell.trace.SpecHash;
 import dev.cairn.shell.trace.SyntheticRun;
 import dev.cairn.shell.trace.TraceReader;
@@ -27,6 +28,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -45,7 +47,12 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>loopback ({@link LoopbackRun}): the steps every node took in a real
  *       {@value #LOOPBACK_SECONDS}-second run of {@value #LOOPBACK_NODES} nodes on 127.0.0.1 laid
  *       out as {@code cairn testnet} does (one seed, PEX every 500 ms), recorded once at setup, one
- *       trace per node.
+ *       trace per node;
+ *   <li>a node's life ({@value #EVENTS} steps of one node in a simulated network,
+ *       {@link SmallWorldRun}, 250 ms of virtual time per event, about 1.4 hours): {@code validator}
+ *       (behind three sentries, its persistent peers, 25 node IDs in the network), {@code seed} (the
+ *       same network's seed in seed mode: crawl rounds) and {@code public} (an ordinary node of a
+ *       network of {@value #PUBLIC_NODES} nodes, whose book fills up with them).
  * </ul>
  *
  * The benchmarks:
@@ -62,7 +69,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *       (past a file's first 512 records the core steps on a second thread, ahead of the verification);
  *   <li>{@code read}: reading and decoding the events alone (replay's cost beyond the core);
  *   <li>{@code loopbackReplay}: replay on the loopback files (about 95 records each: all on the
- *       caller's thread).
+ *       caller's thread);
+ *   <li>{@code lifeStep}, {@code lifeReplay}: {@code Core.step} alone and replay on a node's life.
  * </ul>
  *
  * The loopback benchmarks count events in the {@code events} secondary result (events/s);
@@ -80,6 +88,7 @@ public class TraceBenchmark {
   static final int EVENTS = 20_000;
   static final int LOOPBACK_NODES = 10;
   static final int LOOPBACK_SECONDS = 15;
+  static final int PUBLIC_NODES = 1_000;
 
   /** Events processed, reported by JMH as a rate. */
   @State(Scope.Thread)
@@ -339,5 +348,48 @@ public class TraceBenchmark {
         bh.consume(r.state());
       }
     }
+  }
+
+  /** One node's life in a simulated network, generated and recorded once per trial. */
+  @State(Scope.Benchmark)
+  public static class Life {
+    @Param({"validator", "seed", "public"})
+    public String node;
+    SmallWorldRun run;
+    Path dir;
+    Path recorded;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      run = switch (node) {
+        case "validator" -> SmallWorldRun.generate(EVENTS, 3, false);
+        case "seed" -> SmallWorldRun.generate(EVENTS, 4, true);
+        case "public" -> SmallWorldRun.generate(EVENTS, 5, false, PUBLIC_NODES);
+        default -> throw new IllegalArgumentException("node " + node);
+      };
+      dir = Files.createTempDirectory("trace-bench-life");
+      recorded = dir.resolve(node + ".trace");
+      run.record(TraceWriter.Options.defaults(recorded));
+      CoreState end = stepAll(run.config(), run.initial(), run.events());
+      System.out.println("# " + node + ": " + EVENTS + " steps, " + Files.size(recorded) + " bytes, book of "
+          + end.peer().book().size() + " at the end");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      delete(dir);
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public CoreState lifeStep(Life l) {
+    return stepAll(l.run.config(), l.run.initial(), l.run.events());
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(EVENTS)
+  public void lifeReplay(Life l, Blackhole bh) throws Exception {
+    replayAll(l.recorded, bh);
   }
 }
