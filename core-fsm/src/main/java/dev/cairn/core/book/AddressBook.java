@@ -652,8 +652,8 @@ public record AddressBook(
    * √nNew·b) for bias b clamped to 0..100, then a uniformly random non-empty bucket of that
    * table, then a uniformly random entry of it. An entry that {@code eligible} rejects (or a
    * draw of an empty table) costs one of {@code maxTries} tries; after them the pick is empty.
-   * Random bucket draws are bounded too: after a few misses the bucket is drawn among the
-   * non-empty ones directly, so the pick never spins (a fork of v0.34 looped forever here).
+   * The bucket is drawn among the non-empty ones directly, so the pick never spins (a fork of
+   * v0.34 looped forever here).
    */
   public Pick pickAddress(int biasTowardsNew, Prng prng, Predicate<KnownAddress> eligible, int maxTries) {
     int bias = Math.max(0, Math.min(100, biasTowardsNew));
@@ -689,36 +689,19 @@ public record AddressBook(
 
   private record BucketDraw(Bucket bucket, Prng prng) {}
 
-  private static final int RANDOM_BUCKET_DRAWS = 16;
-
-  /** A uniformly random non-empty bucket of {@code table} (empty only if all are). */
+  /**
+   * A uniformly random non-empty bucket of {@code table} (empty only if all are), drawn among the
+   * non-empty buckets directly (the table lists them once, with its cumulative sizes). v0.34 draws
+   * bucket indices until one is non-empty: the same distribution, but a mostly empty table (a
+   * small book has a few entries in hundreds of buckets) cost it a dozen draws per pick.
+   */
   private static BucketDraw nonEmptyBucket(BucketTable table, Prng prng) {
-    Prng p = prng;
-    int len = table.length();
-    if (len == 0) {
-      return new BucketDraw(Bucket.EMPTY, p);
+    int[] nonEmpty = table.prefix().nonEmpty();
+    if (nonEmpty.length == 0) {
+      return new BucketDraw(Bucket.EMPTY, prng);
     }
-    for (int i = 0; i < RANDOM_BUCKET_DRAWS; i++) {
-      Prng.Bounded b = p.nextBelow(len);
-      p = b.next();
-      Bucket bucket = table.get((int) b.value());
-      if (!bucket.isEmpty()) {
-        return new BucketDraw(bucket, p);
-      }
-    }
-    int nonEmpty = table.nonEmptyCount();
-    if (nonEmpty == 0) {
-      return new BucketDraw(Bucket.EMPTY, p);
-    }
-    Prng.Bounded b = p.nextBelow(nonEmpty);
-    p = b.next();
-    long skip = b.value();
-    for (int i = 0; i < len; i++) {
-      if (!table.get(i).isEmpty() && skip-- == 0) {
-        return new BucketDraw(table.get(i), p);
-      }
-    }
-    throw new IllegalStateException("unreachable: counted " + nonEmpty + " non-empty buckets");
+    Prng.Bounded b = prng.nextBelow(nonEmpty.length);
+    return new BucketDraw(table.get(nonEmpty[(int) b.value()]), b.next());
   }
 
   /** v0.34's selection size: min(250, max(min(32, n), n·23/100)). */
@@ -734,7 +717,7 @@ public record AddressBook(
   public Selection selection(BookConfig cfg, Prng prng, Predicate<KnownAddress> allowed) {
     int k = selectionSize(size());
     List<NodeAddress> out = new ArrayList<>(k);
-    Prng p = new Sampler(allowed).sample(List.of(newBuckets, oldBuckets), k, prng, out);
+    Prng p = new Sampler(allowed).sample(List.of(newBuckets, oldBuckets), true, true, size(), k, prng, out);
     return new Selection(out, p);
   }
 
@@ -750,8 +733,8 @@ public record AddressBook(
     int kNew = Math.min(k, Math.max((int) Math.round(bias / 100.0 * k), k - nOld));
     List<NodeAddress> out = new ArrayList<>(k);
     Sampler s = new Sampler(allowed);
-    Prng p = s.sample(List.of(newBuckets), kNew, prng, out);
-    p = s.sample(List.of(oldBuckets), k - out.size(), p, out);
+    Prng p = s.sample(List.of(newBuckets), true, false, nNew, kNew, prng, out);
+    p = s.sample(List.of(oldBuckets), false, true, nOld, k - out.size(), p, out);
     return new Selection(out, p);
   }
 
@@ -761,7 +744,10 @@ public record AddressBook(
    * likely whatever its references. Costs O(k log buckets) per call (the tables' cumulative sizes
    * are computed once per table) instead of v0.34's copy and shuffle of every entry; a bounded
    * number of draws is followed, if needed, by an exact pass over the remaining candidates, so the
-   * result never falls short of what {@code allowed} permits.
+   * result never falls short of what {@code allowed} permits. When the tables hold at most twice
+   * as many entries as are wanted (a small book, where v0.34's selection takes about all of them),
+   * the exact pass alone is cheaper than drawing slots (each entry would be drawn several times):
+   * it is used directly, with the same distribution (uniform distinct entries, in random order).
    */
   private final class Sampler {
     private final Predicate<KnownAddress> allowed;
@@ -773,10 +759,18 @@ public record AddressBook(
       this.allowed = allowed;
     }
 
-    Prng sample(List<BucketTable> tables, int k, Prng prng, List<NodeAddress> out) {
+    /**
+     * Appends up to {@code k} distinct entries of {@code tables} (the new table if {@code newIn},
+     * the old one if {@code oldIn}, holding {@code entries} entries in all) to {@code out}.
+     */
+    Prng sample(List<BucketTable> tables, boolean newIn, boolean oldIn, int entries, int k, Prng prng,
+        List<NodeAddress> out) {
       Prng p = prng;
-      if (k <= 0) {
+      if (k <= 0 || entries == 0) {
         return p;
+      }
+      if (entries <= 2 * k) {
+        return exactPass(newIn, oldIn, out.size() + k, p, out);
       }
       BucketTable.Prefix[] prefixes = new BucketTable.Prefix[tables.size()];
       long totalLong = 0;
@@ -827,7 +821,7 @@ public record AddressBook(
         }
       }
       if (out.size() < target) {
-        p = exactPass(tables, target, p, out);
+        p = exactPass(newIn, oldIn, target, p, out);
       }
       return p;
     }
@@ -837,18 +831,19 @@ public record AddressBook(
      * drawn before and refused by {@code allowed} are refused again here ({@code allowed} is a
      * pure test), so skipping only the taken ones gives the same candidates.
      */
-    private Prng exactPass(List<BucketTable> tables, int target, Prng prng, List<NodeAddress> out) {
+    private Prng exactPass(boolean newIn, boolean oldIn, int target, Prng prng, List<NodeAddress> out) {
       Prng p = prng;
-      Set<NodeId> taken = new HashSet<>(); // membership only, never iterated
-      for (NodeAddress a : out) {
-        taken.add(a.id());
+      Set<NodeId> taken = null; // membership only, never iterated
+      if (!out.isEmpty()) {
+        taken = new HashSet<>();
+        for (NodeAddress a : out) {
+          taken.add(a.id());
+        }
       }
       List<KnownAddress> rest = new ArrayList<>();
-      boolean newIn = tables.contains(newBuckets); // once, not a table comparison per entry
-      boolean oldIn = tables.contains(oldBuckets);
       for (KnownAddress ka : lookup.values()) {
         boolean inTables = ka.isNew() ? newIn : oldIn;
-        if (inTables && !taken.contains(ka.id()) && allowed.test(ka)) {
+        if (inTables && (taken == null || !taken.contains(ka.id())) && allowed.test(ka)) {
           rest.add(ka);
         }
       }

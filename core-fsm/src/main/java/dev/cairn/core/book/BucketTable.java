@@ -35,10 +35,13 @@ public final class BucketTable {
   static final class Prefix {
     private final int[] ends;
     private final int total;
+    /** The indices of the non-empty buckets, ascending. */
+    private final int[] nonEmpty;
 
-    private Prefix(int[] ends, int total) {
+    private Prefix(int[] ends, int total, int[] nonEmpty) {
       this.ends = ends;
       this.total = total;
+      this.nonEmpty = nonEmpty;
     }
 
     /** Read-only by convention: the array is shared by every sampler of this table. */
@@ -48,6 +51,11 @@ public final class BucketTable {
 
     int total() {
       return total;
+    }
+
+    /** Read-only by convention, as {@link #ends}. */
+    int[] nonEmpty() {
+      return nonEmpty;
     }
   }
 
@@ -68,26 +76,26 @@ public final class BucketTable {
 
   /** Number of non-empty buckets. */
   public int nonEmptyCount() {
-    int n = 0;
-    for (int i = 0; i < length; i++) {
-      if (!get(i).isEmpty()) {
-        n++;
-      }
-    }
-    return n;
+    return prefix().nonEmpty().length;
   }
 
-  /** The cumulative bucket sizes, computed once per table. */
+  /** The cumulative bucket sizes and the non-empty buckets, computed once per table. */
   Prefix prefix() {
     Prefix p = prefix;
     if (p == null) {
       int[] ends = new int[length];
+      int[] nonEmpty = new int[length];
       int total = 0;
+      int n = 0;
       for (int i = 0; i < length; i++) {
-        total += get(i).size();
+        int size = get(i).size();
+        if (size > 0) {
+          nonEmpty[n++] = i;
+        }
+        total += size;
         ends[i] = total;
       }
-      p = new Prefix(ends, total);
+      p = new Prefix(ends, total, Arrays.copyOf(nonEmpty, n));
       prefix = p;
     }
     return p;

@@ -253,15 +253,16 @@ public record PeerConfig(
 
   public boolean isPersistent(NodeId id) {
     if (persistentPeers.isEmpty()) {
-      return false; // the common case: no iterator on the hot path
+      return false; // the common case
     }
-    for (NodeAddress a : persistentPeers) {
-      if (a.id().equals(id)) {
-        return true;
-      }
-    }
-    return false;
+    // addresses are ordered by ID first: the first one at or above (id, the least IP text, port 0)
+    // is this ID's if any is (one search, no iterator)
+    NodeAddress first = persistentPeers.ceiling(new NodeAddress(id, LEAST_IP, 0));
+    return first != null && first.id().equals(id);
   }
+
+  /** The least non-empty text: every address of an ID orders at or after it with port 0. */
+  private static final String LEAST_IP = "\u0000";
 
   public boolean isUnconditional(NodeId id) {
     return !unconditionalPeerIds.isEmpty() && unconditionalPeerIds.contains(id);

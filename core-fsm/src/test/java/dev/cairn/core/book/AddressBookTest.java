@@ -16,8 +16,10 @@ import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
 import dev.cairn.core.WallTime;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.pcollections.TreePSet;
@@ -177,6 +179,45 @@ class AddressBookTest {
     Selection s = b.selection(CFG, Prng.seeded(5), ka -> ka.id().compareTo(id(11)) < 0);
     assertThat(s.addresses()).hasSize(10).doesNotHaveDuplicates()
         .allMatch(a -> a.id().compareTo(id(11)) < 0);
+  }
+
+  /**
+   * Every entry is equally likely to be selected, and to come first, in a small book (at most
+   * twice the selection size: one exact pass) and in a larger one (slot draws).
+   */
+  @Test
+  void selection_isUniformOverEntries() {
+    for (int n : new int[] {60, 300}) {
+      AddressBook b = filled(CFG, n, 1);
+      int k = AddressBook.selectionSize(n);
+      int runs = 4000;
+      Map<NodeId, Integer> taken = new HashMap<>();
+      Map<NodeId, Integer> first = new HashMap<>();
+      Prng p = Prng.seeded(n);
+      for (int r = 0; r < runs; r++) {
+        Selection s = b.selection(CFG, p, ka -> true);
+        p = s.prng();
+        assertThat(s.addresses()).hasSize(k).doesNotHaveDuplicates();
+        for (NodeAddress a : s.addresses()) {
+          taken.merge(a.id(), 1, Integer::sum);
+        }
+        first.merge(s.addresses().get(0).id(), 1, Integer::sum);
+      }
+      double share = k / (double) n;
+      double sd = Math.sqrt(runs * share * (1 - share));
+      assertThat(taken).as("n=%d", n).hasSize(n);
+      for (var e : taken.entrySet()) {
+        assertThat((double) e.getValue()).as("n=%d %s", n, e.getKey())
+            .isBetween(runs * share - 5 * sd, runs * share + 5 * sd);
+      }
+      double firstMean = runs / (double) n;
+      double firstSd = Math.sqrt(firstMean * (1 - 1.0 / n));
+      assertThat(first).as("n=%d", n).hasSize(n);
+      for (var e : first.entrySet()) {
+        assertThat((double) e.getValue()).as("n=%d first %s", n, e.getKey())
+            .isBetween(firstMean - 5 * firstSd, firstMean + 5 * firstSd);
+      }
+    }
   }
 
   @Test
@@ -414,6 +455,44 @@ class AddressBookTest {
       p = k.prng();
     }
     assertThat(olds / (double) n).isBetween(0.72, 0.78);
+  }
+
+  /**
+   * v0.34's pick within a table: a uniformly random non-empty bucket, then a uniformly random
+   * entry of it. A small book leaves most buckets empty; each entry's frequency must match
+   * the sum over its buckets of 1/(non-empty buckets) × 1/(bucket size).
+   */
+  @Test
+  void pick_drawsNonEmptyBucketsAlikeThenEntriesAlike() {
+    AddressBook b = filled(CFG, 30, 1);
+    BucketTable t = b.newBuckets();
+    int nonEmpty = 0;
+    for (int i = 0; i < t.length(); i++) {
+      nonEmpty += t.get(i).isEmpty() ? 0 : 1;
+    }
+    assertThat(nonEmpty).isLessThan(t.length() / 4); // mostly empty
+    Map<NodeId, Double> expected = new HashMap<>();
+    for (int i = 0; i < t.length(); i++) {
+      Bucket bucket = t.get(i);
+      for (int j = 0; j < bucket.size(); j++) {
+        expected.merge(bucket.get(j).id(), 1.0 / nonEmpty / bucket.size(), Double::sum);
+      }
+    }
+    int runs = 30_000;
+    Map<NodeId, Integer> seen = new HashMap<>();
+    Prng p = Prng.seeded(9);
+    for (int r = 0; r < runs; r++) {
+      Pick k = b.pickAddress(100, p, ka -> true, 1);
+      seen.merge(k.picked().orElseThrow().id(), 1, Integer::sum);
+      p = k.prng();
+    }
+    assertThat(seen.keySet()).isEqualTo(expected.keySet());
+    for (var e : expected.entrySet()) {
+      double mean = runs * e.getValue();
+      double sd = Math.sqrt(mean * (1 - e.getValue()));
+      assertThat((double) seen.get(e.getKey())).as("%s", e.getKey())
+          .isBetween(mean - 5 * sd, mean + 5 * sd);
+    }
   }
 
   @Test
