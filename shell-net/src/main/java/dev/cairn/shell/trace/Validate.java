@@ -262,19 +262,129 @@ public final class Validate {
     };
   }
 
+  /**
+   * One step as the stepping thread hands it to the judging thread: the record, the core's step,
+   * its prepared judgement ({@link PairChecker#prepare}), and how it differs from its record (null
+   * when it does not). The last item of a file carries its end (the trailer's verdict), or what
+   * stopped the stepping thread early (a read error, a core failure, a step unlike its record).
+   */
+  private record Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
+      PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Exception readError,
+      Optional<String> end, long steps) {
+    boolean last() {
+      return entry == null;
+    }
+  }
+
+  /** Items per hand-off between the two threads, and hand-offs in flight. */
+  private static final int BATCH = 64;
+  private static final int BATCHES = 16;
+
+  /**
+   * Validates the records of {@code file} on two threads: this one judges each step against the
+   * spec (TLC: {@link PairChecker#judge}), in record order, while a second reads the records,
+   * steps the core, checks each step against its record and prepares its judgement (α, the
+   * letter, Java's invariants: {@link PairChecker#prepare}) up to {@value #BATCHES} batches of
+   * {@value #BATCH} steps ahead. The first step that fails either check ends the validation, as
+   * on one thread: the judging thread meets the steps in order, and the stepping thread stops at
+   * the first step unlike its record.
+   */
   private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper,
       Mode mode, List<CoreStepValidator.Kind> perStep) throws IOException, TraceFormatException {
     CoreStepValidator validator = model.validator();
     PairChecker pairs = mode == Mode.PAIRS ? model.pairs() : null;
-    EffectsDigest effects = new EffectsDigest();
-    Digester digester = new Digester();
     Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
     int nodes = model.nodes().size();
+    java.util.concurrent.BlockingQueue<List<Item>> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread stepping = new Thread(null, () -> stepAhead(file, config, initial, stepper, pairs, queue, stop),
+        "cairn-validate-step", 16L << 20);
+    stepping.setDaemon(true);
+    stepping.start();
+    try {
+      long steps = 0;
+      while (true) {
+        List<Item> batch;
+        try {
+          batch = queue.take();
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while validating " + file, x);
+        }
+        for (Item item : batch) {
+          if (item.last()) {
+            if (item.readError() instanceof IOException x) {
+              throw x;
+            }
+            if (item.readError() instanceof TraceFormatException x) {
+              throw x;
+            }
+            if (item.readError() instanceof RuntimeException x) {
+              throw x;
+            }
+            return new Result(item.steps(), nodes, verdicts, Optional.empty(), item.end());
+          }
+          TraceReader.Entry entry = item.entry();
+          CoreEvent event = item.event();
+          CoreState state = item.before();
+          MonoTime now = new MonoTime(entry.monoNanos());
+          WallTime wall = new WallTime(entry.wallMillis());
+          if (item.coreFailure() != null) {
+            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.RECORD,
+                item.coreFailure()));
+          }
+          Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
+              ? validator.validate(state, now, wall, event, item.traced())
+              : pairs.judge(item.prepared());
+          if (perStep != null && v.isPresent()) {
+            perStep.add(v.get().kind());
+          }
+          if (v.isEmpty()) {
+            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.SPEC,
+                "the event names a node outside the model"));
+          }
+          CoreStepValidator.Verdict verdict = v.get();
+          verdicts.merge(verdict.kind(), 1L, Long::sum);
+          if (!verdict.ok()) {
+            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+                verdict.letter().toString(), Check.SPEC, verdict.kind() + ": " + verdict.detail()));
+          }
+          if (item.recordMismatch() != null) {
+            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+                verdict.letter().toString(), Check.RECORD, item.recordMismatch()));
+          }
+          steps++;
+        }
+      }
+    } finally {
+      stop.set(true);
+      queue.clear();
+      try {
+        stepping.join();
+      } catch (InterruptedException x) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * The stepping thread: reads the records, steps the core from the state before each, checks the
+   * step against its record, prepares its judgement, and hands the steps over in batches; stops
+   * after the first step that failed or differs from its record, at the end of the file, or when
+   * the judging thread asks it to.
+   */
+  private static void stepAhead(Path file, CoreConfig config, CoreState initial, Stepper stepper, PairChecker pairs,
+      java.util.concurrent.BlockingQueue<List<Item>> queue, java.util.concurrent.atomic.AtomicBoolean stop) {
+    List<Item> batch = new ArrayList<>(BATCH);
+    Item last;
     try (TraceReader reader = TraceReader.open(file)) {
+      EffectsDigest effects = new EffectsDigest();
+      Digester digester = new Digester();
       CoreState state = initial;
       long previous = reader.header().getPreviousDigest();
       long steps = 0;
-      for (Optional<TraceReader.Entry> o = reader.next(); o.isPresent(); o = reader.next()) {
+      last = null;
+      for (Optional<TraceReader.Entry> o = reader.next(); o.isPresent() && !stop.get(); o = reader.next()) {
         TraceReader.Entry entry = o.get();
         CoreEvent event = decode(reader, entry);
         MonoTime now = new MonoTime(entry.monoNanos());
@@ -283,48 +393,63 @@ public final class Validate {
         try {
           traced = stepper.step(config, state, now, wall, event);
         } catch (RuntimeException x) {
-          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.RECORD,
-              "the core failed on it: " + x));
+          batch.add(new Item(entry, event, state, null, null, null, "the core failed on it: " + x, null,
+              Optional.empty(), steps));
+          break;
         }
-        Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
-            ? validator.validate(state, now, wall, event, traced)
-            : pairs.check(state, now, wall, event, traced);
-        if (perStep != null && v.isPresent()) {
-          perStep.add(v.get().kind());
-        }
-        if (v.isEmpty()) {
-          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.SPEC,
-              "the event names a node outside the model"));
-        }
-        CoreStepValidator.Verdict verdict = v.get();
-        verdicts.merge(verdict.kind(), 1L, Long::sum);
-        if (!verdict.ok()) {
-          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
-              verdict.letter().toString(), Check.SPEC, verdict.kind() + ": " + verdict.detail()));
-        }
+        PairChecker.Prepared prepared = pairs == null ? null : pairs.prepare(state, now, wall, event, traced);
         long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
         String m = record(entry, event, traced, d, digester);
+        batch.add(new Item(entry, event, state, traced, prepared, m, null, null, Optional.empty(), steps));
         if (m != null) {
-          return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
-              verdict.letter().toString(), Check.RECORD, m));
+          break;
         }
         previous = d;
         state = traced.step().state();
         steps++;
-      }
-      Optional<String> end = Optional.empty();
-      Optional<TraceReader.Trailer> t = reader.trailer();
-      if (t.isPresent()) {
-        TraceReader.Trailer tr = t.get();
-        if (tr.effectsDigest() != previous) {
-          end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names effects digest "
-              + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous));
-        } else if (!java.util.Arrays.equals(digester.state(state), tr.stateDigest())) {
-          end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
+        if (batch.size() == BATCH) {
+          if (!hand(queue, batch, stop)) {
+            return;
+          }
+          batch = new ArrayList<>(BATCH);
         }
       }
-      return new Result(steps, nodes, verdicts, Optional.empty(), end);
+      if (batch.isEmpty() || batch.getLast().recordMismatch() == null && batch.getLast().coreFailure() == null) {
+        Optional<String> end = Optional.empty();
+        Optional<TraceReader.Trailer> t = reader.trailer();
+        if (t.isPresent()) {
+          TraceReader.Trailer tr = t.get();
+          if (tr.effectsDigest() != previous) {
+            end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names effects digest "
+                + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous));
+          } else if (!java.util.Arrays.equals(digester.state(state), tr.stateDigest())) {
+            end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
+          }
+        }
+        last = new Item(null, null, null, null, null, null, null, null, end, steps);
+      }
+    } catch (IOException | TraceFormatException | RuntimeException x) {
+      last = new Item(null, null, null, null, null, null, null, x, Optional.empty(), 0);
     }
+    if (last != null) {
+      batch.add(last);
+    }
+    hand(queue, batch, stop);
+  }
+
+  /** Hands a batch to the judging thread; false when it asked the stepping thread to stop. */
+  private static boolean hand(java.util.concurrent.BlockingQueue<List<Item>> queue, List<Item> batch,
+      java.util.concurrent.atomic.AtomicBoolean stop) {
+    try {
+      while (!stop.get()) {
+        if (queue.offer(batch, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      }
+    } catch (InterruptedException x) {
+      Thread.currentThread().interrupt();
+    }
+    return false;
   }
 
   private static Result failed(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Failure f) {

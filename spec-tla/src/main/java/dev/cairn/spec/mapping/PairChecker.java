@@ -50,7 +50,11 @@ import tlc2.value.impl.Value;
  * variables it reads. A pair the memo has not seen is looked up once more with its ordinary
  * peers renamed into a standard order ({@link PeerSymmetry}): a pair of the same renamed form that
  * TLC found to be a step makes this one a step too (the spec treats ordinary peers alike), while
- * that lookup pays for itself. Java's own invariants are checked on every step. One thread at a time.
+ * that lookup pays for itself. Java's own invariants are checked on every step.
+ *
+ * <p>Threads: a step's Java-side work ({@link #prepare}) and its judgement ({@link #judge}) may run
+ * on two threads, one preparing the steps ahead of the other judging them in order; each of the
+ * two is called by one thread at a time.
  */
 public final class PairChecker {
 
@@ -335,38 +339,75 @@ public final class PairChecker {
   /**
    * Judges one recorded step: Java's state {@code before}, the clocks, the event, the traced step
    * (as {@link CoreStepValidator#validate} does). Empty when the event names a node outside the
-   * model.
+   * model. The same as {@link #judge}({@link #prepare}(...)).
    */
   public Optional<CoreStepValidator.Verdict> check(CoreState before, MonoTime now, WallTime wallNow, CoreEvent e,
       Core.Traced traced) {
+    return judge(prepare(before, now, wallNow, e, traced));
+  }
+
+  /**
+   * A step's Java-side work, done by {@link #prepare} and judged by {@link #judge}: α of both
+   * states as TLC values, the letter, the step's own variables, Java's invariants, the values
+   * given to the narrowed operators. Immutable once made; it reads nothing {@link #judge} writes.
+   */
+  public static final class Prepared {
+    private final CoreState before;
+    private final MonoTime now;
+    private final Core.Traced traced;
+    private final Alpha alphaBefore;
+    /** Null when the event names a node outside the model. */
+    private final CoreLetter letter;
+    /** The rejected step's letter with the bans expired by then; null for an accepted step. */
+    private final CoreLetter lifted;
+    private final boolean applicable;
+    private final List<String> javaBroken;
+    /** α(reached), with the step's own variables neutral. */
+    private final Alpha reached;
+    /** α(reached) with the step's outbox, hand-offs and event. */
+    private final Alpha stepped;
+    private final Value handOffOrder;
+    private final Value pruned;
+
+    private Prepared(CoreState before, MonoTime now, Core.Traced traced, Alpha alphaBefore, CoreLetter letter,
+        CoreLetter lifted, boolean applicable, List<String> javaBroken, Alpha reached, Alpha stepped,
+        Value handOffOrder, Value pruned) {
+      this.before = before;
+      this.now = now;
+      this.traced = traced;
+      this.alphaBefore = alphaBefore;
+      this.letter = letter;
+      this.lifted = lifted;
+      this.applicable = applicable;
+      this.javaBroken = javaBroken;
+      this.reached = reached;
+      this.stepped = stepped;
+      this.handOffOrder = handOffOrder;
+      this.pruned = pruned;
+    }
+  }
+
+  /**
+   * The Java side of judging a step: pure Java and TLC value construction, no evaluation by TLC
+   * and no memo. One thread at a time may prepare (α is cached between consecutive steps), while
+   * another judges the steps prepared before: the two share no mutable state.
+   */
+  public Prepared prepare(CoreState before, MonoTime now, WallTime wallNow, CoreEvent e, Core.Traced traced) {
     stats.steps++;
     long j0 = System.nanoTime();
     Alpha alphaBefore = alpha(before, now);
     stats.alphaNanos += System.nanoTime() - j0;
     Optional<CoreLetter> letter = mapping.fromJava(e, before, now);
     if (letter.isEmpty()) {
-      return Optional.empty();
+      return new Prepared(before, now, traced, alphaBefore, null, null, false, List.of(), null, null, null, null);
     }
     CoreLetter l = letter.get();
     if (!traced.step().isAccepted()) {
-      CoreLetter lifted = l.withLift(lift(before, wallNow));
-      Key k = new Key(alphaBefore.fingerprint, lifted.toString(), 0);
-      Boolean disabled = refusals.get(k);
-      if (disabled == null) {
-        stats.rejectedChecks++;
-        disabled = validator.successorsWithLift(specState(alphaBefore), lifted).isEmpty();
-        refusals.put(k, disabled);
-      } else {
-        stats.rejectedHits++;
-      }
-      if (disabled) {
-        return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.BOTH_DISABLED, lifted, List.of(),
-            Optional.empty(), Optional.empty(), ""));
-      }
-      return Optional.of(enumerate(alphaBefore, lifted, before, now, traced));
+      return new Prepared(before, now, traced, alphaBefore, l, l.withLift(lift(before, wallNow)), false, List.of(),
+          null, null, null, null);
     }
     if (!mapping.applicable(l, before)) {
-      return Optional.of(enumerate(alphaBefore, l, before, now, traced));
+      return new Prepared(before, now, traced, alphaBefore, l, null, false, List.of(), null, null, null, null);
     }
     long j1 = System.nanoTime();
     List<String> javaBroken = validator.javaViolations(traced);
@@ -375,10 +416,6 @@ public final class PairChecker {
     Alpha a = alpha(traced.step().state(), now);
     stats.alphaNanos += System.nanoTime() - j2;
     long j3 = System.nanoTime();
-    if (!javaBroken.isEmpty()) {
-      return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.INVARIANT, l, List.of(), Optional.empty(),
-          Optional.empty(), "Java's invariants " + javaBroken + " broken after " + l));
-    }
     // the step's own variables
     boolean bookVisible = !alphaBefore.values[bookAt].equals(a.values[bookAt]);
     Value outbox = TlaValues.toTla(mapping.outbox(traced.step().effects(), bookVisible));
@@ -394,8 +431,50 @@ public final class PairChecker {
     tv[eventAt] = event;
     tfps[eventAt] = event.fingerPrint(FP64.New());
     Alpha t = new Alpha(tv, tfps);
-    Key k = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
+    // the hand-offs in the order Java applied them (handedOff keeps PEX's order)
+    Value order = handOffs.isEmpty() ? EMPTY_ORDER : TlaValues.toTla(List.copyOf(handOffs));
+    Value prunedNow = pruned(traced);
     stats.stepVarNanos += System.nanoTime() - j3;
+    return new Prepared(before, now, traced, alphaBefore, l, null, true, javaBroken, a, t, order, prunedNow);
+  }
+
+  /**
+   * The spec side of judging a prepared step: the memo, and TLC for what the memo does not
+   * know. Steps are judged in the order they were prepared, on one thread.
+   */
+  public Optional<CoreStepValidator.Verdict> judge(Prepared p) {
+    if (p.letter == null) {
+      return Optional.empty();
+    }
+    CoreLetter l = p.letter;
+    Alpha alphaBefore = p.alphaBefore;
+    if (p.lifted != null) {
+      CoreLetter lifted = p.lifted;
+      Key k = new Key(alphaBefore.fingerprint, lifted.toString(), 0);
+      Boolean disabled = refusals.get(k);
+      if (disabled == null) {
+        stats.rejectedChecks++;
+        disabled = validator.successorsWithLift(specState(alphaBefore), lifted).isEmpty();
+        refusals.put(k, disabled);
+      } else {
+        stats.rejectedHits++;
+      }
+      if (disabled) {
+        return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.BOTH_DISABLED, lifted, List.of(),
+            Optional.empty(), Optional.empty(), ""));
+      }
+      return Optional.of(enumerate(alphaBefore, lifted, p.before, p.now, p.traced));
+    }
+    if (!p.applicable) {
+      return Optional.of(enumerate(alphaBefore, l, p.before, p.now, p.traced));
+    }
+    if (!p.javaBroken.isEmpty()) {
+      return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.INVARIANT, l, List.of(), Optional.empty(),
+          Optional.empty(), "Java's invariants " + p.javaBroken + " broken after " + l));
+    }
+    Alpha a = p.reached;
+    Alpha t = p.stepped;
+    Key k = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
     Boolean ok = pairs.get(k);
     SymmetricKey sk = null;
     renamedAfter = null;
@@ -421,9 +500,8 @@ public final class PairChecker {
       Tla.Pair action = actions.computeIfAbsent(k.letter(), x -> tla.pair(l.action(), l.args().toArray()));
       long t0 = System.nanoTime();
       narrowing.apply();
-      // the hand-offs in the order Java applied them (handedOff keeps PEX's order)
-      handOffOrder.set(handOffs.isEmpty() ? EMPTY_ORDER : TlaValues.toTla(List.copyOf(handOffs)));
-      pruned.set(pruned(traced));
+      handOffOrder.set(p.handOffOrder);
+      pruned.set(p.pruned);
       try {
         ok = tla.isStep(state(alphaBefore), action, state(t));
       } finally {
@@ -444,7 +522,7 @@ public final class PairChecker {
       stats.pairHits++;
     }
     if (!ok) {
-      CoreStepValidator.Verdict v = enumerate(alphaBefore, l, before, now, traced);
+      CoreStepValidator.Verdict v = enumerate(alphaBefore, l, p.before, p.now, p.traced);
       if (v.ok()) {
         stats.narrowingMisses++;
       }
