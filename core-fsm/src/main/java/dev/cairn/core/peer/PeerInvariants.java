@@ -89,14 +89,13 @@ public enum PeerInvariants {
 
   /** No banned peer is being dialed or occupies a connection. */
   BannedNeverDialedOrAccepted((cfg, s) -> {
-    PSortedSet<NodeId> banned = TreePSet.empty();
-    for (KnownAddress ka : s.book().bannedEntries()) {
-      banned = banned.plus(ka.id());
+    for (NodeId id : s.book().bans().keySet()) {
+      if (dialedOrAccepted(s, id)) {
+        return false;
+      }
     }
-    banned = banned.plusAll(s.bannedIds().keySet());
-    for (NodeId id : banned) {
-      if (s.dialing().containsKey(id)
-          || (s.connected().containsKey(id) && !s.evicting().containsKey(id))) {
+    for (NodeId id : s.bannedIds().keySet()) {
+      if (dialedOrAccepted(s, id)) {
         return false;
       }
     }
@@ -199,6 +198,11 @@ public enum PeerInvariants {
       !s.started() || s.timers().isArmed(TimerKey.MAINTENANCE));
 
   private final BiPredicate<PeerConfig, PeerState> holds;
+
+  /** Whether {@code id} is being dialed or occupies a connection (one not being evicted). */
+  private static boolean dialedOrAccepted(PeerState s, NodeId id) {
+    return s.dialing().containsKey(id) || (s.connected().containsKey(id) && !s.evicting().containsKey(id));
+  }
 
   PeerInvariants(BiPredicate<PeerConfig, PeerState> holds) {
     this.holds = holds;
