@@ -63,13 +63,13 @@ public final class TlaValues {
       case Long l -> IntValue.gen(fit(l));
       case Short s -> IntValue.gen(s);
       case Byte b -> IntValue.gen(b);
-      case String s -> new StringValue(s);
+      case String s -> string(s);
       case Boolean b -> b ? BoolValue.ValTrue : BoolValue.ValFalse;
       case TlaModelValue m -> ModelValue.make(m.name());
-      case Enum<?> e -> new StringValue(e.name().toLowerCase(Locale.ROOT));
+      case Enum<?> e -> ENUMS.computeIfAbsent(e, x -> new StringValue(x.name().toLowerCase(Locale.ROOT)));
       case Optional<?> opt -> opt.isPresent() ? toTla(opt.get()) : SetEnumValue.EmptySet;
       case Set<?> set -> set(set);
-      case List<?> list -> new TupleValue(list.stream().map(TlaValues::toTla).toArray(Value[]::new));
+      case List<?> list -> tuple(list);
       case Map<?, ?> map -> map(map);
       case NodeId id -> nodeId(id);
       case Record r -> record(r);
@@ -103,16 +103,24 @@ public final class TlaValues {
   }
 
   private static Value set(Collection<?> set) {
-    Value[] elems = set.stream().map(TlaValues::toTla).toArray(Value[]::new);
+    Value[] elems = new Value[set.size()];
+    int i = 0;
+    for (Object o : set) {
+      elems[i++] = toTla(o);
+    }
     return (Value) new SetEnumValue(elems, false).normalize();
   }
 
   private static Value map(Map<?, ?> map) {
-    if (!map.isEmpty() && map.keySet().stream().allMatch(k -> k instanceof String)) {
-      List<String> keys = new ArrayList<>();
-      map.keySet().forEach(k -> keys.add((String) k));
-      UniqueString[] names = keys.stream().map(UniqueString::uniqueStringOf).toArray(UniqueString[]::new);
-      Value[] vals = keys.stream().map(k -> toTla(map.get(k))).toArray(Value[]::new);
+    if (!map.isEmpty() && stringKeys(map)) {
+      UniqueString[] names = new UniqueString[map.size()];
+      Value[] vals = new Value[map.size()];
+      int i = 0;
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        names[i] = name((String) e.getKey());
+        vals[i] = toTla(e.getValue());
+        i++;
+      }
       return (Value) new RecordValue(names, vals, false).normalize();
     }
     Value[] dom = new Value[map.size()];
@@ -133,19 +141,82 @@ public final class TlaValues {
   }
 
   private static Value record(Record r) {
-    RecordComponent[] comps = r.getClass().getRecordComponents();
+    RecordComponent[] comps = COMPONENTS.get(r.getClass());
     UniqueString[] names = new UniqueString[comps.length];
     Value[] vals = new Value[comps.length];
     for (int i = 0; i < comps.length; i++) {
-      names[i] = UniqueString.uniqueStringOf(comps[i].getName());
+      names[i] = name(comps[i].getName());
       try {
-        comps[i].getAccessor().setAccessible(true);
         vals[i] = toTla(comps[i].getAccessor().invoke(r));
       } catch (ReflectiveOperationException e) {
         throw new IllegalArgumentException("cannot read " + comps[i].getName() + " of " + r, e);
       }
     }
     return (Value) new RecordValue(names, vals, false).normalize();
+  }
+
+  private static Value tuple(List<?> list) {
+    Value[] elems = new Value[list.size()];
+    int i = 0;
+    for (Object o : list) {
+      elems[i++] = toTla(o);
+    }
+    return new TupleValue(elems);
+  }
+
+  private static boolean stringKeys(Map<?, ?> map) {
+    for (Object k : map.keySet()) {
+      if (!(k instanceof String)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /*
+   * Values made again and again (record field names, short strings such as a status or a
+   * direction, enum constants) are made once and shared: TLC values are immutable once normalised,
+   * and each new string otherwise takes TLC's global intern table's lock. The string cache stops
+   * growing at CACHED_STRINGS entries (IDs and addresses would fill it otherwise).
+   */
+  private static final int CACHED_STRINGS = 1 << 12;
+  private static final java.util.concurrent.ConcurrentHashMap<String, UniqueString> NAMES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<String, StringValue> STRINGS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<Enum<?>, StringValue> ENUMS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ClassValue<RecordComponent[]> COMPONENTS = new ClassValue<>() {
+    @Override
+    protected RecordComponent[] computeValue(Class<?> type) {
+      RecordComponent[] comps = type.getRecordComponents();
+      for (RecordComponent c : comps) {
+        c.getAccessor().setAccessible(true);
+      }
+      return comps;
+    }
+  };
+
+  private static UniqueString name(String s) {
+    UniqueString u = NAMES.get(s);
+    if (u == null) {
+      u = UniqueString.uniqueStringOf(s);
+      if (NAMES.size() < CACHED_STRINGS) {
+        NAMES.put(s, u);
+      }
+    }
+    return u;
+  }
+
+  private static StringValue string(String s) {
+    StringValue v = STRINGS.get(s);
+    if (v == null) {
+      v = new StringValue(s);
+      if (STRINGS.size() < CACHED_STRINGS) {
+        STRINGS.put(s, v);
+      }
+    }
+    return v;
   }
 
   private static Map<Object, Object> fromRecord(RecordValue r) {

@@ -12,6 +12,7 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.pex.PexConfig;
 import dev.cairn.core.pex.PexDisconnectReason;
 import dev.cairn.core.pex.PexEffect;
@@ -19,6 +20,10 @@ import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceRecord;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.Node;
+import dev.cairn.spec.TlaState;
+import dev.cairn.spec.mapping.CoreStepValidator;
+import dev.cairn.spec.mapping.PairChecker;
+import dev.cairn.spec.mapping.TraceModel;
 import io.netty.channel.EventLoopGroup;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
@@ -317,6 +323,46 @@ class TraceValidateTest {
     Validate.Result real = Validate.run(mutantTrace);
     assertThat(real.failure().orElseThrow().step()).isEqualTo(mutated);
     assertThat(real.failure().get().check()).isEqualTo(Validate.Check.RECORD);
+  }
+
+  @Test
+  void thePreparedAbstractStateIsTheMappingsAtEveryStep() throws Exception {
+    // PairChecker builds α's book directly as a TLC function and reuses unchanged variables; it
+    // must be the mapping's α, variable by variable, including banned entries (a side branch bans
+    // a connected peer every 50 steps)
+    SmallWorldRun world = SmallWorldRun.generate(1500, 3, false);
+    Set<NodeId> ids = new java.util.TreeSet<>();
+    Validate.ids(world.initial(), ids);
+    CoreState s = world.initial();
+    for (SyntheticRun.Timed t : world.events()) {
+      Validate.ids(t.event(), ids);
+      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
+      Validate.ids(s, ids);
+    }
+    int banned = 0;
+    try (TraceModel model = TraceModel.load(world.config(), ids, Files.createDirectories(dir.resolve("alpha-model")))) {
+      PairChecker pairs = model.pairs();
+      CoreStepValidator validator = model.validator();
+      CoreState state = world.initial();
+      int i = 0;
+      for (SyntheticRun.Timed t : world.events()) {
+        List<CoreState> states = new ArrayList<>(List.of(state));
+        if (i++ % 50 == 0 && !state.peer().connected().isEmpty()) {
+          NodeId victim = state.peer().connected().keySet().iterator().next();
+          CoreEvent ban = new CoreEvent.Peer(new PeerEvent.PeerBanned(victim, Duration.ofHours(1)));
+          states.add(Core.step(world.config(), state, t.now(), t.wall(), ban).state());
+        }
+        for (CoreState c : states) {
+          TlaState fast = pairs.specState(pairs.alpha(c, t.now()));
+          TlaState slow = validator.specState(model.mapping().alpha(c, t.now()));
+          assertThat(fast.variables()).as("step %d", i).isEqualTo(slow.variables());
+          assertThat(fast).isEqualTo(slow);
+          banned += c.peer().book().bans().size();
+        }
+        state = Core.step(world.config(), state, t.now(), t.wall(), t.event()).state();
+      }
+    }
+    assertThat(banned).as("banned entries seen").isPositive();
   }
 
   @Test

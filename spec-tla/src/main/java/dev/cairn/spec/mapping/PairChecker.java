@@ -4,7 +4,10 @@ import dev.cairn.core.Core;
 import dev.cairn.core.CoreEvent;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeId;
 import dev.cairn.core.WallTime;
+import dev.cairn.core.book.KnownAddress;
+import dev.cairn.core.peer.PeerState;
 import dev.cairn.spec.Tla;
 import dev.cairn.spec.TlaModelValue;
 import dev.cairn.spec.TlaState;
@@ -17,6 +20,7 @@ import java.util.Set;
 import tla2sany.semantic.OpDeclNode;
 import tlc2.tool.TLCState;
 import tlc2.util.FP64;
+import tlc2.value.impl.FcnRcdValue;
 import tlc2.value.impl.Value;
 
 /**
@@ -207,6 +211,9 @@ public final class PairChecker {
   /** Per cfg invariant, the indexes of the variables it reads. */
   private final int[][] invariantReads;
   private final List<String> invariantNames;
+  /** Per cfg invariant, the fingerprints of the variables it reads in the last state it held in. */
+  private final long[][] lastHeld;
+  private final boolean[] lastHeldValid;
   private final Map<String, Tla.Pair> actions = new HashMap<>();
   private final Stats stats = new Stats();
 
@@ -266,6 +273,11 @@ public final class PairChecker {
         }
       }
     }
+    lastHeld = new long[invariantReads.length][];
+    for (int i = 0; i < invariantReads.length; i++) {
+      lastHeld[i] = new long[invariantReads[i].length];
+    }
+    lastHeldValid = new boolean[invariantReads.length];
     sources = new Object[vars.length];
     cached = new Value[vars.length];
     cachedFps = new long[vars.length];
@@ -304,8 +316,8 @@ public final class PairChecker {
       Object src = pex ? CoreMapping.pexSource(v, cs.pex()) : PeerAlpha.source(v, cs.peer());
       boolean timed = v.equals(CoreMapping.TIMED_VARIABLE);
       if (cached[i] == null || src != sources[i] || (timed && !isEmptyMap(src))) {
-        Object java = pex ? mapping.pexVariable(v, cs.pex(), now) : peerAlpha.variable(v, cs.peer());
-        Value val = TlaValues.toTla(java);
+        Value val = i == bookAt ? book(cs.peer())
+            : TlaValues.toTla(pex ? mapping.pexVariable(v, cs.pex(), now) : peerAlpha.variable(v, cs.peer()));
         if (cached[i] != null && timed && val.equals(cached[i])) {
           val = cached[i];
         } else {
@@ -319,6 +331,55 @@ public final class PairChecker {
     }
     return new Alpha(values, fps);
   }
+
+  /**
+   * α's {@code book} ({@link PeerAlpha}: each model peer's status and saturated attempts) built
+   * directly as a TLC function: the peers in TLC's order, each entry one of a few shared records.
+   * The same value as converting {@code peerAlpha.variable("book", s)} (CoreMappingTest checks it
+   * on real steps), without a Java map and a new record per peer each time the book changes.
+   */
+  Value book(PeerState s) {
+    if (bookDomain == null) {
+      List<TlaModelValue> peers = peerAlpha.peers();
+      Value[] dom = new Value[peers.size()];
+      Value[] rng = new Value[peers.size()];
+      for (int i = 0; i < dom.length; i++) {
+        dom[i] = TlaValues.toTla(peers.get(i));
+        rng[i] = dom[i];
+      }
+      FcnRcdValue sorted = (FcnRcdValue) new FcnRcdValue(dom, rng, false).normalize();
+      bookDomain = sorted.domain;
+      bookIds = new NodeId[bookDomain.length];
+      for (int i = 0; i < bookDomain.length; i++) {
+        bookIds[i] = peerAlpha.id().apply(new TlaModelValue(((tlc2.value.impl.ModelValue) bookDomain[i]).val.toString()));
+      }
+      bookEntries = new Value[3][peerAlpha.maxDialAttempts() + 1];
+    }
+    Value[] rng = new Value[bookDomain.length];
+    dev.cairn.core.book.AddressBook b = s.book();
+    for (int i = 0; i < rng.length; i++) {
+      NodeId id = bookIds[i];
+      KnownAddress ka = b.get(id).orElse(null);
+      int status = 0;
+      if (ka == null) {
+        ka = b.bans().get(id);
+        status = ka == null ? 2 : 1;
+      }
+      int attempts = ka == null ? 0 : Math.min(ka.attempts(), peerAlpha.maxDialAttempts());
+      Value e = bookEntries[status][attempts];
+      if (e == null) {
+        e = TlaValues.toTla(Map.of("status", BOOK_STATUS[status], "attempts", attempts));
+        bookEntries[status][attempts] = e;
+      }
+      rng[i] = e;
+    }
+    return new FcnRcdValue(bookDomain, rng, true);
+  }
+
+  private static final String[] BOOK_STATUS = {"known", "banned", "unknown"};
+  private Value[] bookDomain;
+  private NodeId[] bookIds;
+  private Value[][] bookEntries;
 
   private static boolean isEmptyMap(Object o) {
     return o instanceof Map<?, ?> m && m.isEmpty();
@@ -545,6 +606,9 @@ public final class PairChecker {
   private List<String> invariants(Alpha a, Alpha t) {
     List<String> broken = null;
     for (int i = 0; i < invariantReads.length; i++) {
+      if (sameAsLastHeld(i, a.fps)) {
+        continue; // the variables it reads are those of the last state it was found to hold in
+      }
       long key = FP64.Extend(FP64.New(), i);
       for (int v : invariantReads[i]) {
         key = FP64.Extend(key, a.fps[v]);
@@ -578,9 +642,35 @@ public final class PairChecker {
           broken = new java.util.ArrayList<>();
         }
         broken.add(invariantNames.get(i));
+      } else {
+        long[] seen = lastHeld[i];
+        int[] reads = invariantReads[i];
+        for (int j = 0; j < reads.length; j++) {
+          seen[j] = a.fps[reads[j]];
+        }
+        lastHeldValid[i] = true;
       }
     }
     return broken == null ? List.of() : broken;
+  }
+
+  /**
+   * Whether invariant {@code i} reads the same variables' values (fingerprints) in {@code fps} as
+   * in the last state where it was found to hold: most steps change a few variables, so most
+   * invariants are decided by comparing a few numbers, without building a memo key.
+   */
+  private boolean sameAsLastHeld(int i, long[] fps) {
+    if (!lastHeldValid[i]) {
+      return false;
+    }
+    long[] seen = lastHeld[i];
+    int[] reads = invariantReads[i];
+    for (int j = 0; j < reads.length; j++) {
+      if (seen[j] != fps[reads[j]]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private CoreStepValidator.Verdict enumerate(Alpha alphaBefore, CoreLetter l, CoreState before, MonoTime now,
@@ -778,6 +868,7 @@ public final class PairChecker {
 
   /** Forgets the memoised verdicts (a test comparing both ways of checking starts afresh). */
   public void forget() {
+    java.util.Arrays.fill(lastHeldValid, false);
     pairs.clear();
     memo.symmetricSteps.clear();
     memo.symmetricInvariants.clear();
