@@ -918,10 +918,19 @@ public final class PeerManager {
     int budget = Math.min(cfg.maxOutbound() - c.outboundWithDialing(),
         cfg.maxThreshold() - (c.connectedNotEvicting() + c.dialing()));
     int bias = Math.min(c.outbound(), 8) * 10 + 10;
+    if (budget <= 0) {
+      return;
+    }
+    // the persistent IDs once, not a search of the address set per drawn entry
+    NodeId[] persistent = new NodeId[cfg.persistentPeers().size()];
+    int i = 0;
+    for (NodeAddress a : cfg.persistentPeers()) {
+      persistent[i++] = a.id();
+    }
     while (budget > 0) {
       PeerState now = tx.s;
       Predicate<KnownAddress> eligible =
-          ka -> !cfg.isPersistent(ka.id()) && dialable(cfg, now, ka.id(), wallNow);
+          ka -> !isAmong(ka.id(), persistent) && dialable(cfg, now, ka.id(), wallNow);
       Pick p = now.book().pickAddress(bias, now.prng(), eligible, PICK_TRIES);
       tx.s = tx.s.withPrng(p.prng());
       if (p.picked().isEmpty()) {
@@ -930,5 +939,14 @@ public final class PeerManager {
       tx.dial(p.picked().get().addr(), Optional.empty());
       budget--;
     }
+  }
+
+  private static boolean isAmong(NodeId id, NodeId[] ids) {
+    for (NodeId x : ids) {
+      if (x.equals(id)) {
+        return true;
+      }
+    }
+    return false;
   }
 }
