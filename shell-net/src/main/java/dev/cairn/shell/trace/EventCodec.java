@@ -215,6 +215,15 @@ public final class EventCodec {
     return out;
   }
 
+  /**
+   * The core event of a record: the one its reader decoded by hand ({@link EventDecoder}: no
+   * protobuf objects), else {@link #decode(Event)} of its protobuf event.
+   */
+  public static CoreEvent decode(TraceReader.Entry entry) throws InvalidEventException {
+    CoreEvent e = entry.decoded();
+    return e != null ? e : decode(entry.event());
+  }
+
   /** The core event a trace event names. */
   public static CoreEvent decode(Event e) throws InvalidEventException {
     try {

@@ -256,7 +256,7 @@ public final class Replay implements AutoCloseable {
 
   private Job job(TraceReader.Entry entry) throws TraceFormatException {
     try {
-      return new Job(entry, EventCodec.decode(entry.event()));
+      return new Job(entry, EventCodec.decode(entry));
     } catch (EventCodec.InvalidEventException x) {
       throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": " + x.getMessage());
     }

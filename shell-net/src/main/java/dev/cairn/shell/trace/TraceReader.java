@@ -29,6 +29,7 @@ public final class TraceReader implements AutoCloseable {
     private final byte[] bytes;
     private final RecordCodec.Fields fields;
     private Event event;
+    private dev.cairn.core.CoreEvent decoded; // read by hand ({@link EventDecoder}), else null
     private TraceRecord record;
 
     private Entry(long index, long offset, byte[] bytes, RecordCodec.Fields fields) {
@@ -82,9 +83,24 @@ public final class TraceReader implements AutoCloseable {
       return fields.reason;
     }
 
-    /** The recorded event as protobuf. */
+    /** The recorded event as protobuf (parsed on first use when the reader decoded it by hand). */
     public Event event() {
+      if (event == null) {
+        try {
+          event = Event.parseFrom(java.nio.ByteBuffer.wrap(bytes, fields.eventOff, fields.eventLen));
+        } catch (InvalidProtocolBufferException e) {
+          throw new IllegalStateException("record " + index + "'s event read by hand but not by protobuf", e);
+        }
+      }
       return event;
+    }
+
+    /**
+     * The core event the reader decoded by hand, or null when it left the event to protobuf
+     * ({@link EventCodec#decode(Entry)} reads either).
+     */
+    dev.cairn.core.CoreEvent decoded() {
+      return decoded;
     }
 
     /** Whether two records hold the same event, byte for byte. */
@@ -129,6 +145,7 @@ public final class TraceReader implements AutoCloseable {
   private final Path file;
   private final InputStream in;
   private final TraceHeader header;
+  private final EventDecoder decoder = new EventDecoder();
   private byte[] buf = new byte[1 << 16];
   private int pos;
   private int lim;
@@ -243,11 +260,14 @@ public final class TraceReader implements AutoCloseable {
       throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": it has no event");
     }
     Entry e = new Entry(index, at, bytes, f);
-    try {
-      e.event = Event.parseFrom(java.nio.ByteBuffer.wrap(bytes, f.eventOff, f.eventLen));
-    } catch (InvalidProtocolBufferException x) {
-      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": its event: "
-          + x.getMessage());
+    e.decoded = decoder.decode(bytes, f.eventOff, f.eventLen);
+    if (e.decoded == null) { // not an event the decoder reads: protobuf parses it, or names what is wrong
+      try {
+        e.event = Event.parseFrom(java.nio.ByteBuffer.wrap(bytes, f.eventOff, f.eventLen));
+      } catch (InvalidProtocolBufferException x) {
+        throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": its event: "
+            + x.getMessage());
+      }
     }
     nextStep++;
     index++;

@@ -242,7 +242,7 @@ public class TraceBenchmark {
     long n = 0;
     try (TraceReader r = TraceReader.open(file)) {
       for (var e = r.next(); e.isPresent(); e = r.next()) {
-        bh.consume(EventCodec.decode(e.get().event()));
+        bh.consume(EventCodec.decode(e.get()));
         n++;
       }
     }
