@@ -21,11 +21,58 @@ public record Prng(long state) {
 
   public Long64 nextLong() {
     long s = state + GOLDEN_GAMMA;
+    return new Long64(mix(s), new Prng(s));
+  }
+
+  private static long mix(long s) {
     long z = s;
     z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
     z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    z = z ^ (z >>> 31);
-    return new Long64(z, new Prng(s));
+    return z ^ (z >>> 31);
+  }
+
+  /** A cursor at this generator: its draws are this generator's, in order. */
+  public Cursor cursor() {
+    return new Cursor(state);
+  }
+
+  /**
+   * The same draws as a chain of {@link #nextLong} and {@link #nextBelow} calls, for a loop that
+   * draws many times within one step: a mutable cursor, local to the loop, instead of two objects
+   * per draw. {@link #prng()} is the generator that follows the last draw, as the chain would
+   * have returned it.
+   */
+  public static final class Cursor {
+    private long state;
+
+    private Cursor(long state) {
+      this.state = state;
+    }
+
+    /** {@link Prng#nextLong}'s value. */
+    public long nextLong() {
+      state += GOLDEN_GAMMA;
+      return mix(state);
+    }
+
+    /** {@link Prng#nextBelow}'s value. */
+    public long nextBelow(long bound) {
+      if (bound <= 0) {
+        throw new IllegalArgumentException("bound must be positive, got " + bound);
+      }
+      while (true) {
+        long r = nextLong() >>> 1;
+        long v = r % bound;
+        if (r - v + (bound - 1) >= 0) {
+          return v;
+        }
+      }
+    }
+
+    /** The generator after the draws made so far. */
+    public Prng prng() {
+      return new Prng(state);
+    }
   }
 
   /**

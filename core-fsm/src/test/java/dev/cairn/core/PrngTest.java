@@ -44,4 +44,26 @@ class PrngTest {
   void nextBelow_refusesANonPositiveBound() {
     assertThatThrownBy(() -> Prng.seeded(1).nextBelow(0)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void aCursorDrawsWhatTheChainDraws() {
+    long[] bounds = {1, 2, 3, 7, 25, 256, 1_000_003, Long.MAX_VALUE / 3 * 2, Long.MAX_VALUE};
+    for (long seed = -3; seed <= 3; seed++) {
+      Prng chain = Prng.seeded(seed * 0x9E3779B97F4A7C15L);
+      Prng.Cursor c = chain.cursor();
+      for (int i = 0; i < 2_000; i++) {
+        if (i % 5 == 0) {
+          Prng.Long64 d = chain.nextLong();
+          assertThat(c.nextLong()).isEqualTo(d.value());
+          chain = d.next();
+        } else {
+          Prng.Bounded d = chain.nextBelow(bounds[i % bounds.length]);
+          assertThat(c.nextBelow(bounds[i % bounds.length])).isEqualTo(d.value());
+          chain = d.next();
+        }
+        assertThat(c.prng()).isEqualTo(chain);
+      }
+    }
+    assertThatThrownBy(() -> Prng.seeded(1).cursor().nextBelow(0)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

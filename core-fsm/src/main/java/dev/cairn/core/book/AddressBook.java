@@ -657,37 +657,30 @@ public record AddressBook(
    */
   public Pick pickAddress(int biasTowardsNew, Prng prng, Predicate<KnownAddress> eligible, int maxTries) {
     int bias = Math.max(0, Math.min(100, biasTowardsNew));
-    Prng p = prng;
     if (size() == 0) {
-      return new Pick(Optional.empty(), p);
+      return new Pick(Optional.empty(), prng);
     }
+    Prng.Cursor p = prng.cursor();
     double wOld = Math.sqrt(nOld) * (100 - bias);
     double wNew = Math.sqrt(nNew) * bias;
     for (int t = 0; t < maxTries; t++) {
-      Prng.Long64 r = p.nextLong();
-      p = r.next();
-      double u = (r.value() >>> 11) * 0x1.0p-53;
+      double u = (p.nextLong() >>> 11) * 0x1.0p-53;
       boolean old = (wOld + wNew) * u < wOld;
       BucketTable table = old ? oldBuckets : newBuckets;
       if ((old ? nOld : nNew) == 0) {
         continue;
       }
-      BucketDraw bd = nonEmptyBucket(table, p);
-      p = bd.prng();
-      if (bd.bucket().isEmpty()) {
+      Bucket bucket = nonEmptyBucket(table, p);
+      if (bucket.isEmpty()) {
         continue;
       }
-      Prng.Bounded e = p.nextBelow(bd.bucket().size());
-      p = e.next();
-      KnownAddress ka = bd.bucket().get((int) e.value());
+      KnownAddress ka = bucket.get((int) p.nextBelow(bucket.size()));
       if (eligible.test(ka)) {
-        return new Pick(Optional.of(ka), p);
+        return new Pick(Optional.of(ka), p.prng());
       }
     }
-    return new Pick(Optional.empty(), p);
+    return new Pick(Optional.empty(), p.prng());
   }
-
-  private record BucketDraw(Bucket bucket, Prng prng) {}
 
   /**
    * A uniformly random non-empty bucket of {@code table} (empty only if all are), drawn among the
@@ -695,13 +688,12 @@ public record AddressBook(
    * bucket indices until one is non-empty: the same distribution, but a mostly empty table (a
    * small book has a few entries in hundreds of buckets) cost it a dozen draws per pick.
    */
-  private static BucketDraw nonEmptyBucket(BucketTable table, Prng prng) {
+  private static Bucket nonEmptyBucket(BucketTable table, Prng.Cursor p) {
     int[] nonEmpty = table.prefix().nonEmpty();
     if (nonEmpty.length == 0) {
-      return new BucketDraw(Bucket.EMPTY, prng);
+      return Bucket.EMPTY;
     }
-    Prng.Bounded b = prng.nextBelow(nonEmpty.length);
-    return new BucketDraw(table.get(nonEmpty[(int) b.value()]), b.next());
+    return table.get(nonEmpty[(int) p.nextBelow(nonEmpty.length)]);
   }
 
   /** v0.34's selection size: min(250, max(min(32, n), n·23/100)). */
@@ -765,12 +757,13 @@ public record AddressBook(
      */
     Prng sample(List<BucketTable> tables, boolean newIn, boolean oldIn, int entries, int k, Prng prng,
         List<NodeAddress> out) {
-      Prng p = prng;
       if (k <= 0 || entries == 0) {
-        return p;
+        return prng;
       }
+      Prng.Cursor p = prng.cursor(); // the same draws as the chain of nextBelow, no object per draw
       if (entries <= 2 * k) {
-        return exactPass(newIn, oldIn, out.size() + k, p, out);
+        exactPass(newIn, oldIn, out.size() + k, p, out);
+        return p.prng();
       }
       BucketTable.Prefix[] prefixes = new BucketTable.Prefix[tables.size()];
       long totalLong = 0;
@@ -780,16 +773,14 @@ public record AddressBook(
       }
       int total = (int) totalLong;
       if (total == 0) {
-        return p;
+        return prng;
       }
       // an entry in one bucket has one slot: a bit per slot tells whether it was drawn before
       long[] seenSlots = new long[(total + 63) >>> 6];
       int target = out.size() + k;
       int budget = 8 * k + 64;
       for (int draw = 0; draw < budget && out.size() < target; draw++) {
-        Prng.Bounded s = p.nextBelow(total);
-        p = s.next();
-        int slot = (int) s.value();
+        int slot = (int) p.nextBelow(total);
         int t = 0;
         int inTable = slot;
         while (inTable >= prefixes[t].total()) {
@@ -806,9 +797,7 @@ public record AddressBook(
           seen = (seenSlots[slot >>> 6] & bit) != 0;
           seenSlots[slot >>> 6] |= bit;
         } else {
-          Prng.Bounded keep = p.nextBelow(refs.size());
-          p = keep.next();
-          if (keep.value() != 0) {
+          if (p.nextBelow(refs.size()) != 0) {
             continue;
           }
           if (seenShared == null) {
@@ -821,9 +810,9 @@ public record AddressBook(
         }
       }
       if (out.size() < target) {
-        p = exactPass(newIn, oldIn, target, p, out);
+        exactPass(newIn, oldIn, target, p, out);
       }
-      return p;
+      return p.prng();
     }
 
     /**
@@ -831,8 +820,7 @@ public record AddressBook(
      * drawn before and refused by {@code allowed} are refused again here ({@code allowed} is a
      * pure test), so skipping only the taken ones gives the same candidates.
      */
-    private Prng exactPass(boolean newIn, boolean oldIn, int target, Prng prng, List<NodeAddress> out) {
-      Prng p = prng;
+    private void exactPass(boolean newIn, boolean oldIn, int target, Prng.Cursor p, List<NodeAddress> out) {
       Set<NodeId> taken = null; // membership only, never iterated
       if (!out.isEmpty()) {
         taken = new HashSet<>();
@@ -848,15 +836,12 @@ public record AddressBook(
         }
       }
       for (int i = 0; i < rest.size() && out.size() < target; i++) {
-        Prng.Bounded s = p.nextBelow(rest.size() - i);
-        p = s.next();
-        int pick = i + (int) s.value();
+        int pick = i + (int) p.nextBelow(rest.size() - i);
         KnownAddress chosen = rest.get(pick);
         rest.set(pick, rest.get(i));
         rest.set(i, chosen);
         out.add(chosen.addr());
       }
-      return p;
     }
   }
 

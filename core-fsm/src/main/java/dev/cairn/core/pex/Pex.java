@@ -487,12 +487,11 @@ public final class Pex {
   /**
    * {@link #answerable} for the many entries of one selection, with its set look-ups decided once:
    * an empty set of private IDs is not searched, our addresses only when one of them has an ID
-   * other than ours (ours is refused before), and the IDs banned at {@code wallNow} are collected
-   * once into a hash set when there are few (membership only, never iterated). The same answer
-   * as {@link #answerable} for every entry; what the sampler calls per drawn entry.
+   * other than ours (ours is refused before), and bans not at all (see below). The same answer
+   * as {@link #answerable} for every entry of the book's buckets; what the sampler calls per
+   * drawn entry.
    */
-  static Predicate<KnownAddress> answerableTo(BookConfig bc, AddressBook book, WallTime wallNow, NodeId requester,
-      int probes) {
+  static Predicate<KnownAddress> answerableTo(BookConfig bc, NodeId requester) {
     NodeId self = bc.self();
     PSortedSet<NodeId> privateIds = bc.privateIds().isEmpty() ? null : bc.privateIds();
     PSortedSet<NodeAddress> ours = null;
@@ -503,26 +502,14 @@ public final class Pex {
       }
     }
     PSortedSet<NodeAddress> ourAddresses = ours;
-    PSortedMap<NodeId, KnownAddress> bans = book.bans();
-    Set<NodeId> banned;
-    if (bans.isEmpty()) {
-      banned = Set.of();
-    } else if (bans.size() <= 2 * probes) {
-      banned = new HashSet<>();
-      for (KnownAddress b : bans.values()) {
-        if (b.lastBanTime().isAfter(wallNow)) {
-          banned.add(b.id());
-        }
-      }
-    } else {
-      banned = null; // many bans: search the book's map per entry
-    }
+    // No ban test: the sampler offers only entries of the book's buckets, and a banned entry is
+    // in none (the book's invariant BannedNotInBuckets: a ban takes the entry out of its
+    // buckets, an entry is added back only once its ban is lifted), so no entry offered is banned.
     return ka -> {
       NodeId id = ka.id();
       return !id.equals(requester) && !id.equals(self)
           && (privateIds == null || !privateIds.contains(id))
-          && (ourAddresses == null || !ourAddresses.contains(ka.addr()))
-          && (banned != null ? !banned.contains(id) : !book.isBanned(id, wallNow));
+          && (ourAddresses == null || !ourAddresses.contains(ka.addr()));
     };
   }
 
@@ -597,8 +584,7 @@ public final class Pex {
         Optional<Integer> biasTowardsNew) {
       BookConfig bc = view.config().book();
       AddressBook book = view.state().book();
-      Predicate<KnownAddress> allowed =
-          answerableTo(bc, book, wallNow, requester, AddressBook.selectionSize(book.size()));
+      Predicate<KnownAddress> allowed = answerableTo(bc, requester);
       Selection sel = biasTowardsNew.isPresent()
           ? book.selectionWithBias(bc, biasTowardsNew.get(), s.prng(), allowed)
           : book.selection(bc, s.prng(), allowed);
