@@ -418,6 +418,71 @@ public final class Tla implements AutoCloseable {
     }
   }
 
+  /**
+   * Drops the substitutions of every {@code INSTANCE} whose parameters are all substituted by
+   * the instantiating module's parameters of the same name and kind ({@code PM == INSTANCE
+   * PeerManager} in {@code Pex.tla}: each constant and variable by itself). TLC evaluates each
+   * use of such a definition by pushing every substitution onto its context (dozens of entries,
+   * then walked by every name looked up inside); without them a variable is looked up by its name
+   * in the state, as it was, and a constant by its value, which this gives the instantiated
+   * module's declaration (the same value as the one substituted for it). A substitution of another
+   * kind (an expression, another name, a constant without a value) leaves its instance as it is.
+   * Returns the number of definitions flattened.
+   */
+  public int flattenIdentityInstances() {
+    open();
+    int id = tool.getId();
+    int flattened = 0;
+    java.lang.reflect.Field substs;
+    try {
+      substs = SubstInNode.class.getDeclaredField("substs");
+      substs.setAccessible(true);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return 0; // another TLC: evaluate as parsed
+    }
+    Map<Object, Object> constants = new java.util.IdentityHashMap<>();
+    for (ModuleNode m : tool.getSpecProcessor().getModuleTbl().getModuleNodes()) {
+      for (OpDefNode d : m.getOpDefs()) {
+        if (!(d.getBody() instanceof SubstInNode si) || si.getSubsts().length == 0) {
+          continue;
+        }
+        boolean identity = true;
+        for (Subst sub : si.getSubsts()) {
+          OpDeclNode param = sub.getOp();
+          if (!(sub.getExpr() instanceof OpApplNode use) || use.getArgs().length != 0
+              || !(use.getOperator() instanceof OpDeclNode by) || by.getKind() != param.getKind()
+              || !by.getName().equals(param.getName())) {
+            identity = false;
+            break;
+          }
+          if (param.getKind() == ASTConstants.ConstantDeclKind) {
+            Object value = by.getToolObject(id);
+            Object own = param.getToolObject(id);
+            if (value == null || (own != null && own != value && !own.equals(value))) {
+              identity = false;
+              break;
+            }
+            constants.put(param, value);
+          } else if (param.getKind() != ASTConstants.VariableDeclKind) {
+            identity = false;
+            break;
+          }
+        }
+        if (!identity) {
+          continue;
+        }
+        try {
+          substs.set(si, new Subst[0]);
+        } catch (IllegalAccessException e) {
+          continue;
+        }
+        flattened++;
+      }
+    }
+    constants.forEach((param, value) -> ((OpDeclNode) param).setToolObject(id, value));
+    return flattened;
+  }
+
   /** The cfg's invariants that the TLC state {@code s} violates; empty when all hold. */
   public List<String> violatedInvariants(TLCState s) {
     return violatedInvariants(new TlaState(s));

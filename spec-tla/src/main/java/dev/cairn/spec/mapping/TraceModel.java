@@ -140,6 +140,15 @@ public final class TraceModel implements AutoCloseable {
 
   /** Loads the spec of a plan; {@code scratch} receives the modules TLC parses. */
   public static TraceModel load(Plan plan, Path scratch) {
+    return load(plan, scratch, true);
+  }
+
+  /**
+   * Loads the spec of a plan, with its identity instances flattened ({@link
+   * Tla#flattenIdentityInstances}: the same values, evaluated faster) or, for a test comparing the
+   * two, as parsed.
+   */
+  public static TraceModel load(Plan plan, Path scratch, boolean flatten) {
     try {
       Files.createDirectories(scratch);
       for (String m : MODULES) {
@@ -156,6 +165,9 @@ public final class TraceModel implements AutoCloseable {
       throw new UncheckedIOException("cannot write the trace model into " + scratch, e);
     }
     Tla tla = Tla.load(scratch, "MCTrace", "MCTrace");
+    if (flatten) {
+      tla.flattenIdentityInstances();
+    }
     try {
       return new TraceModel(tla, new CoreMapping(tla, plan.config(), plan.ids()), plan.ids(), plan, true);
     } catch (RuntimeException e) {
