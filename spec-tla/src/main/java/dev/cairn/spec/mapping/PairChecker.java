@@ -110,8 +110,10 @@ public final class PairChecker {
     public long alphaNanos;
     public long javaInvariantNanos;
     public long stepVarNanos;
-    /** TLC time and pairs evaluated, per action. */
-    public final Map<String, long[]> perAction = new java.util.TreeMap<>();
+    /** TLC time and pairs evaluated, per action (looked up per pair: a hash map; printed in name order). */
+    public final Map<String, long[]> perAction = new HashMap<>();
+    /** TLC time and evaluations, per cfg invariant. */
+    public final Map<String, long[]> perInvariant = new HashMap<>();
 
     @Override
     public String toString() {
@@ -121,14 +123,19 @@ public final class PairChecker {
           + " enumerated=" + enumerated
           + " narrowingMisses=" + narrowingMisses + String.format(" tlc: pairs %.1f ms, invariants %.1f ms",
           pairNanos / 1e6, invariantNanos / 1e6) + String.format("; java: alpha %.1f ms, invariants %.1f ms, step vars %.1f ms",
-          alphaNanos / 1e6, javaInvariantNanos / 1e6, stepVarNanos / 1e6) + perActionText();
+          alphaNanos / 1e6, javaInvariantNanos / 1e6, stepVarNanos / 1e6) + perActionText()
+          + "; invariants:" + perText(perInvariant);
+    }
+
+    private static String perText(Map<String, long[]> per) {
+      StringBuilder b = new StringBuilder();
+      new java.util.TreeMap<>(per).forEach((a, v) -> b.append(' ').append(a).append('=').append(v[1]).append('/')
+          .append(v[1] == 0 ? 0 : v[0] / v[1] / 1000).append("us"));
+      return b.toString();
     }
 
     private String perActionText() {
-      StringBuilder b = new StringBuilder();
-      perAction.forEach((a, v) -> b.append(' ').append(a).append('=').append(v[1]).append('/')
-          .append(v[1] == 0 ? 0 : v[0] / v[1] / 1000).append("us"));
-      return b.toString();
+      return perText(perAction);
     }
   }
 
@@ -156,7 +163,48 @@ public final class PairChecker {
 
   private record Key(long before, String letter, long after) {}
 
+  /**
+   * A memo key of one invariant: its index and the fingerprints of the variables it reads, kept
+   * as they are (equal keys are equal fingerprints, nothing is folded into fewer bits).
+   */
+  static final class Fps {
+    private final int invariant;
+    private final long[] fps;
+    private final int hash;
+
+    private Fps(int invariant, long[] fps) {
+      this.invariant = invariant;
+      this.fps = fps;
+      long h = invariant;
+      for (long f : fps) {
+        h = (h ^ f) * 0x9E3779B97F4A7C15L;
+      }
+      this.hash = (int) (h ^ (h >>> 32));
+    }
+
+    static Fps of(int invariant, int[] reads, long[] values) {
+      long[] fps = new long[reads.length];
+      for (int j = 0; j < reads.length; j++) {
+        fps[j] = values[reads[j]];
+      }
+      return new Fps(invariant, fps);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Fps k && k.invariant == invariant && java.util.Arrays.equals(k.fps, fps);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
   private record SymmetricKey(long before, long letter, long after) {}
+
+  /** A pair renamed: its symmetric key and the reached state's variables' renamed fingerprints. */
+  private record Renamed(SymmetricKey key, long[] after) {}
 
   /**
    * Memoised verdicts: by the fingerprints of (α(before), letter, reached state) for pairs and
@@ -164,13 +212,14 @@ public final class PairChecker {
    * values only, so checkers of one loaded spec may share them.
    */
   public static final class Memo {
-    final Map<Key, Boolean> pairs = new HashMap<>();
+    /** Read by the preparing thread too (a pair it finds here needs no renaming): concurrent. */
+    final Map<Key, Boolean> pairs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Pairs found to be steps, by the fingerprints of their form with the ordinary peers renamed. */
     final java.util.Set<SymmetricKey> symmetricSteps = new java.util.HashSet<>();
     /** The cfg's invariants, by the renamed fingerprints of the variables they read. */
-    final Map<Long, Boolean> symmetricInvariants = new HashMap<>();
+    final Map<Fps, Boolean> symmetricInvariants = new HashMap<>();
     final Map<Key, Boolean> refusals = new HashMap<>();
-    final Map<Long, Boolean> invariants = new HashMap<>();
+    final Map<Fps, Boolean> invariants = new HashMap<>();
 
     public int size() {
       return pairs.size() + symmetricSteps.size() + refusals.size() + invariants.size() + symmetricInvariants.size();
@@ -188,9 +237,13 @@ public final class PairChecker {
   private final Tla.Substitution narrowing;
   private final Tla.Given handOffOrder;
   private final Tla.Given pruned;
+  /** The renaming of the judging thread, and of the preparing thread (each keeps its own scratch). */
   private final PeerSymmetry symmetry;
+  private final PeerSymmetry symmetryAhead;
   /** The reached state's variables' fingerprints renamed by this step's symmetric lookup, or null. */
   private long[] renamedAfter;
+  /** Per action, whether the preparing thread renames its pairs (the judging thread decides). */
+  private final Map<String, Boolean> renameAhead = new java.util.concurrent.ConcurrentHashMap<>();
   private final String[] names;
   private final int outboxAt;
   private final int handedOffAt;
@@ -207,7 +260,7 @@ public final class PairChecker {
   private final long[] cachedFps;
   private final Map<Key, Boolean> pairs;
   private final Map<Key, Boolean> refusals;
-  private final Map<Long, Boolean> invariants;
+  private final Map<Fps, Boolean> invariants;
   /** Per cfg invariant, the indexes of the variables it reads. */
   private final int[][] invariantReads;
   private final List<String> invariantNames;
@@ -235,6 +288,7 @@ public final class PairChecker {
     this.handOffOrder = tla.given(HAND_OFF_ORDER);
     this.pruned = tla.given(PRUNED);
     this.symmetry = new PeerSymmetry(ordinaryPeers(tla));
+    this.symmetryAhead = new PeerSymmetry(ordinaryPeers(tla));
     OpDeclNode[] vars = TLCState.vars;
     names = new String[vars.length];
     int o = -1;
@@ -429,6 +483,10 @@ public final class PairChecker {
     private final Alpha stepped;
     private final Value handOffOrder;
     private final Value pruned;
+    /** The memo key of an accepted step; its renamed form when the preparing thread made it, else null. */
+    private Key key;
+    private Renamed renamed;
+    private long renameNanos;
 
     private Prepared(CoreState before, MonoTime now, Core.Traced traced, Alpha alphaBefore, CoreLetter letter,
         CoreLetter lifted, boolean applicable, List<String> javaBroken, Alpha reached, Alpha stepped,
@@ -495,8 +553,16 @@ public final class PairChecker {
     // the hand-offs in the order Java applied them (handedOff keeps PEX's order)
     Value order = handOffs.isEmpty() ? EMPTY_ORDER : TlaValues.toTla(List.copyOf(handOffs));
     Value prunedNow = pruned(traced);
+    Prepared p = new Prepared(before, now, traced, alphaBefore, l, null, true, javaBroken, a, t, order, prunedNow);
+    p.key = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
     stats.stepVarNanos += System.nanoTime() - j3;
-    return new Prepared(before, now, traced, alphaBefore, l, null, true, javaBroken, a, t, order, prunedNow);
+    if (javaBroken.isEmpty() && symmetryAhead.size() >= 2 && renameAhead.getOrDefault(l.action(), Boolean.TRUE)
+        && !pairs.containsKey(p.key)) {
+      long r0 = System.nanoTime();
+      p.renamed = renamed(symmetryAhead, alphaBefore, l, t);
+      p.renameNanos = System.nanoTime() - r0;
+    }
+    return p;
   }
 
   /**
@@ -535,14 +601,16 @@ public final class PairChecker {
     }
     Alpha a = p.reached;
     Alpha t = p.stepped;
-    Key k = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
+    Key k = p.key;
     Boolean ok = pairs.get(k);
     SymmetricKey sk = null;
     renamedAfter = null;
     if (ok == null && symmetricMemoPays(l.action())) {
       long s0 = System.nanoTime();
       long[] sa = symmetryByAction.get(l.action());
-      sk = symmetricKey(alphaBefore, l, t);
+      Renamed r = p.renamed != null ? p.renamed : renamed(symmetry, alphaBefore, l, t);
+      sk = r.key();
+      renamedAfter = r.after();
       if (memo.symmetricSteps.contains(sk)) {
         ok = true;
         stats.symmetryHits++;
@@ -553,8 +621,9 @@ public final class PairChecker {
         pairs.put(k, true);
       }
       long ds = System.nanoTime() - s0;
-      stats.symmetryNanos += ds;
-      sa[1] += ds;
+      stats.symmetryNanos += ds + p.renameNanos;
+      // renaming done ahead, on the preparing thread, runs beside TLC: half its cost is charged
+      sa[1] += ds + p.renameNanos / 2;
     }
     if (ok == null) {
       stats.pairChecks++;
@@ -589,7 +658,7 @@ public final class PairChecker {
       }
       return Optional.of(v);
     }
-    List<String> broken = invariants(a, t);
+    List<String> broken = invariants(a, t, renamedAfter == null ? null : symmetryByAction.get(l.action()));
     if (!broken.isEmpty()) {
       return Optional.of(new CoreStepValidator.Verdict(CoreStepValidator.Kind.INVARIANT, l, List.of(),
           Optional.of(tla.wrap(state(t))), Optional.empty(), "spec invariants " + broken));
@@ -603,35 +672,37 @@ public final class PairChecker {
    * the fingerprints of the variables it reads ({@link Tla#invariantReads}), so a step
    * re-evaluates only the invariants over variables whose values it has not seen together.
    */
-  private List<String> invariants(Alpha a, Alpha t) {
+  private List<String> invariants(Alpha a, Alpha t, long[] renamedFor) {
     List<String> broken = null;
     for (int i = 0; i < invariantReads.length; i++) {
       if (sameAsLastHeld(i, a.fps)) {
         continue; // the variables it reads are those of the last state it was found to hold in
       }
-      long key = FP64.Extend(FP64.New(), i);
-      for (int v : invariantReads[i]) {
-        key = FP64.Extend(key, a.fps[v]);
-      }
+      Fps key = Fps.of(i, invariantReads[i], a.fps);
       Boolean holds = invariants.get(key);
-      long renamedKey = 0;
+      Fps renamedKey = null;
       if (holds == null && renamedAfter != null) {
         // the invariant in the reached state with its ordinary peers renamed (it names none)
-        renamedKey = FP64.Extend(FP64.New(), -1 - i);
-        for (int v : invariantReads[i]) {
-          renamedKey = FP64.Extend(renamedKey, renamedAfter[v]);
-        }
+        renamedKey = Fps.of(i, invariantReads[i], renamedAfter);
         holds = memo.symmetricInvariants.get(renamedKey);
         if (holds != null) {
           stats.symmetricInvariantHits++;
           invariants.put(key, holds);
+          long[] pi = stats.perInvariant.get(invariantNames.get(i));
+          if (renamedFor != null && pi != null && pi[1] > 0) {
+            renamedFor[2] += pi[0] / pi[1]; // the renaming saved this evaluation too
+          }
         }
       }
       if (holds == null) {
         stats.invariantChecks++;
         long t0 = System.nanoTime();
         holds = tla.invariantHolds(i, state(t));
-        stats.invariantNanos += System.nanoTime() - t0;
+        long dt = System.nanoTime() - t0;
+        stats.invariantNanos += dt;
+        long[] pi = stats.perInvariant.computeIfAbsent(invariantNames.get(i), x -> new long[2]);
+        pi[0] += dt;
+        pi[1]++;
         invariants.put(key, holds);
         if (renamedAfter != null) {
           memo.symmetricInvariants.put(renamedKey, holds);
@@ -734,8 +805,9 @@ public final class PairChecker {
    * third to a half of a cheap TLC pair check, so for each action, once {@link #SYMMETRY_TRIAL}
    * lookups are done and after every {@link #SYMMETRY_WINDOW} more, the memo is left alone for
    * the action's next {@link #SYMMETRY_PAUSE} pairs if its hits so far saved less TLC time (each
-   * at the average cost of the action's pair checks) than renaming took; then it is tried again.
-   * Only the speed depends on this: a hit is a verdict TLC gave.
+   * at the average cost of the action's pair checks, and each invariant found renamed at the
+   * average cost of its evaluations) than renaming took; then it is tried again. Only the speed
+   * depends on this: a hit is a verdict TLC gave.
    */
   private boolean symmetricMemoPays(String action) {
     if (symmetry.size() < 2) {
@@ -743,12 +815,15 @@ public final class PairChecker {
     }
     long[] a = symmetryByAction.computeIfAbsent(action, x -> new long[4]);
     if (a[3] > 0) {
-      a[3]--;
+      if (--a[3] == 0) {
+        renameAhead.put(action, Boolean.TRUE);
+      }
       return false;
     }
     if (a[0] >= SYMMETRY_TRIAL && a[0] % SYMMETRY_WINDOW == 0 && a[2] < a[1]) {
       a[3] = SYMMETRY_PAUSE;
       a[0]++;
+      renameAhead.put(action, Boolean.FALSE);
       return false;
     }
     a[0]++;
@@ -756,10 +831,10 @@ public final class PairChecker {
   }
 
   /**
-   * The memo key of a pair with its ordinary peers renamed ({@link PeerSymmetry}): a pair of
-   * the same form is a step exactly when this one is.
+   * The memo key of a pair with its ordinary peers renamed by {@code symmetry} (the calling
+   * thread's: {@link PeerSymmetry}): a pair of the same form is a step exactly when this one is.
    */
-  private SymmetricKey symmetricKey(Alpha before, CoreLetter l, Alpha after) {
+  private static Renamed renamed(PeerSymmetry symmetry, Alpha before, CoreLetter l, Alpha after) {
     Value[] args = new Value[l.args().size()];
     for (int i = 0; i < args.length; i++) {
       args[i] = TlaValues.toTla(l.args().get(i));
@@ -770,8 +845,7 @@ public final class PairChecker {
       letter = FP64.Extend(letter, PeerSymmetry.fingerprint(a, p));
     }
     if (p == null) {
-      renamedAfter = after.fps;
-      return new SymmetricKey(before.fingerprint, letter, after.fingerprint);
+      return new Renamed(new SymmetricKey(before.fingerprint, letter, after.fingerprint), after.fps);
     }
     long[] fps = new long[after.values.length];
     long fp = FP64.New();
@@ -779,17 +853,12 @@ public final class PairChecker {
       fps[i] = symmetry.mentions(1, i) ? PeerSymmetry.fingerprint(after.values[i], p) : after.fps[i];
       fp = FP64.Extend(fp, fps[i]);
     }
-    renamedAfter = fps;
-    return new SymmetricKey(renamed(before, 0, p), letter, fp);
-  }
-
-  /** The fingerprint of a state renamed by {@code p}; values without ordinary peers keep theirs. */
-  private long renamed(Alpha a, int group, tlc2.value.IMVPerm p) {
-    long fp = FP64.New();
-    for (int i = 0; i < a.values.length; i++) {
-      fp = FP64.Extend(fp, symmetry.mentions(group, i) ? PeerSymmetry.fingerprint(a.values[i], p) : a.fps[i]);
+    long renamedBefore = FP64.New();
+    for (int i = 0; i < before.values.length; i++) {
+      renamedBefore = FP64.Extend(renamedBefore,
+          symmetry.mentions(0, i) ? PeerSymmetry.fingerprint(before.values[i], p) : before.fps[i]);
     }
-    return fp;
+    return new Renamed(new SymmetricKey(renamedBefore, letter, fp), fps);
   }
 
   /**
