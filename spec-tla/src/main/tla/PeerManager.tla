@@ -501,15 +501,21 @@ TypeOK ==
   /\ bannedIds \subseteq Peer
   /\ idleInbound \subseteq Peer
 
+\* The counts of the current state: Counts reads connected, evicting and
+\* dialing only, so the invariants below are given those (a state record of
+\* every variable, as Cur, would be built for each use, and would make each
+\* of them read every variable).
+CountsNow == Counts([connected |-> connected, evicting |-> evicting, dialing |-> dialing])
+
 ConnectedWithinLimit ==
-  /\ Counts(Cur).connectedNotEvicting <= MaxConnected
-  /\ Counts(Cur).connectedAll <= MaxConnected + MaxConnectedUpgrade
+  /\ CountsNow.connectedNotEvicting <= MaxConnected
+  /\ CountsNow.connectedAll <= MaxConnected + MaxConnectedUpgrade
 
-OutboundWithinLimit == Counts(Cur).outbound <= MaxOutbound
+OutboundWithinLimit == CountsNow.outbound <= MaxOutbound
 
-InboundWithinLimit == Counts(Cur).inbound <= MaxInbound
+InboundWithinLimit == CountsNow.inbound <= MaxInbound
 
-DialingWithinLimit == Counts(Cur).dialing <= MaxOutbound + MaxConnectedUpgrade
+DialingWithinLimit == CountsNow.dialing <= MaxOutbound + MaxConnectedUpgrade
 
 \* One address per peer in the spec: connected and dialing are keyed by peer.
 OneConnectionPerPeer == DOMAIN connected \subseteq Peer
@@ -527,8 +533,9 @@ ReservationFromHigherScore ==
     /\ upgrading[v] \in dialing
     /\ Score(Cur, upgrading[v]) > Score(Cur, v)
 
+\* Banned reads the book and the bans by ID only (see CountsNow).
 BannedNeverDialedOrAccepted ==
-  \A p \in Peer : Banned(Cur, p) =>
+  \A p \in Peer : Banned([book |-> book, bannedIds |-> bannedIds], p) =>
     /\ p \notin dialing
     /\ (p \in DOMAIN connected => p \in DOMAIN evicting)
 

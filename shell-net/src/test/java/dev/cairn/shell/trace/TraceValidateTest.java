@@ -366,6 +366,56 @@ class TraceValidateTest {
   }
 
   @Test
+  void flatteningTheInstanceChangesNoSuccessorAndNoInvariant() throws Exception {
+    // the spec loaded as parsed and with PM == INSTANCE PeerManager flattened: every step's
+    // successors (the spec's own operators, enumerated, no narrowing) and the invariants each
+    // successor violates are the same, on the steps of a small world (validator and seed)
+    for (boolean seedNode : List.of(false, true)) {
+      SmallWorldRun world = SmallWorldRun.generate(400, 3, seedNode, 1);
+      Set<NodeId> ids = new java.util.TreeSet<>();
+      Validate.ids(world.initial(), ids);
+      CoreState s = world.initial();
+      for (SyntheticRun.Timed t : world.events()) {
+        Validate.ids(t.event(), ids);
+        s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
+        Validate.ids(s, ids);
+      }
+      TraceModel.Plan plan = TraceModel.plan(world.config(), ids);
+      List<Object> asParsed = successorsAlong(world, plan, false);
+      List<Object> flattened = successorsAlong(world, plan, true);
+      assertThat(asParsed).hasSize(world.events().size());
+      assertThat(flattened).isEqualTo(asParsed);
+      assertThat(asParsed.stream().filter(x -> !((List<?>) x).isEmpty()).count())
+          .as("steps with successors").isGreaterThan(100);
+    }
+  }
+
+  /** Per step of {@code world}: each successor of its letter with the invariants it violates. */
+  private static List<Object> successorsAlong(SmallWorldRun world, TraceModel.Plan plan, boolean flatten)
+      throws Exception {
+    List<Object> out = new ArrayList<>();
+    Path scratch = Files.createTempDirectory(dir, "flatten");
+    try (TraceModel model = TraceModel.load(plan, scratch, flatten)) {
+      CoreStepValidator validator = model.validator();
+      CoreState state = world.initial();
+      for (SyntheticRun.Timed t : world.events()) {
+        List<Object> step = new ArrayList<>();
+        var letter = model.mapping().fromJava(t.event(), state, t.now());
+        if (letter.isPresent() && dev.cairn.spec.mapping.PairChecker.choiceBits(model.mapping().alpha(state, t.now()),
+            letter.get()) <= 10) {
+          TlaState before = validator.specState(model.mapping().alpha(state, t.now()));
+          for (TlaState succ : validator.successors(before, letter.get())) {
+            step.add(List.of(succ.variables(), model.tla().violatedInvariants(succ)));
+          }
+        }
+        out.add(step);
+        state = Core.step(world.config(), state, t.now(), t.wall(), t.event()).state();
+      }
+    }
+    return out;
+  }
+
+  @Test
   void aMutantIsRejectedInAModelTooLargeToEnumerate() throws Exception {
     // 25 nodes: once the book knows more than 16 peers, enumerating a step's successors is out of
     // reach; the mutated step is still refused, at its step, without enumeration
