@@ -652,7 +652,7 @@ public record AddressBook(
    * √nNew·b) for bias b clamped to 0..100, then a uniformly random non-empty bucket of that
    * table, then a uniformly random entry of it. An entry that {@code eligible} rejects (or a
    * draw of an empty table) costs one of {@code maxTries} tries; after them the pick is empty.
-   * The bucket is drawn among the non-empty ones directly, so the pick never spins (a fork of
+   * The bucket draws are bounded ({@link #nonEmptyBucket}), so the pick never spins (a fork of
    * v0.34 looped forever here).
    */
   public Pick pickAddress(int biasTowardsNew, Prng prng, Predicate<KnownAddress> eligible, int maxTries) {
@@ -670,7 +670,7 @@ public record AddressBook(
       if ((old ? nOld : nNew) == 0) {
         continue;
       }
-      Bucket bucket = nonEmptyBucket(table, p);
+      Bucket bucket = nonEmptyBucket(table, old ? nOld : nNew, p);
       if (bucket.isEmpty()) {
         continue;
       }
@@ -682,13 +682,32 @@ public record AddressBook(
     return new Pick(Optional.empty(), p.prng());
   }
 
+  /** Random draws of a bucket index in a dense table before the non-empty buckets are listed. */
+  private static final int RANDOM_BUCKET_DRAWS = 16;
+
   /**
-   * A uniformly random non-empty bucket of {@code table} (empty only if all are), drawn among the
-   * non-empty buckets directly (the table lists them once, with its cumulative sizes). v0.34 draws
-   * bucket indices until one is non-empty: the same distribution, but a mostly empty table (a
-   * small book has a few entries in hundreds of buckets) cost it a dozen draws per pick.
+   * A uniformly random non-empty bucket of {@code table}, which holds {@code entries} entries
+   * (empty only if all buckets are). In a dense table (at least as many entries as buckets) a
+   * random index is drawn until it names a non-empty bucket, as v0.34 does, at most {@value
+   * #RANDOM_BUCKET_DRAWS} times; in a sparse one (a small book: a few dozen entries in hundreds of
+   * buckets, where that cost a dozen draws per pick), and after those draws, the bucket is drawn
+   * among the non-empty ones directly (the table lists them once, with its cumulative sizes).
+   * Each way is the uniform choice of a non-empty bucket, and which way is taken depends on the
+   * book alone.
    */
-  private static Bucket nonEmptyBucket(BucketTable table, Prng.Cursor p) {
+  private static Bucket nonEmptyBucket(BucketTable table, int entries, Prng.Cursor p) {
+    int len = table.length();
+    if (len == 0) {
+      return Bucket.EMPTY;
+    }
+    if (entries >= len) { // listing the buckets of a new table would cost more than a draw or two
+      for (int i = 0; i < RANDOM_BUCKET_DRAWS; i++) {
+        Bucket bucket = table.get((int) p.nextBelow(len));
+        if (!bucket.isEmpty()) {
+          return bucket;
+        }
+      }
+    }
     int[] nonEmpty = table.prefix().nonEmpty();
     if (nonEmpty.length == 0) {
       return Bucket.EMPTY;

@@ -464,13 +464,20 @@ class AddressBookTest {
    */
   @Test
   void pick_drawsNonEmptyBucketsAlikeThenEntriesAlike() {
-    AddressBook b = filled(CFG, 30, 1);
+    pickDistribution(filled(CFG, 30, 1), true); // sparse: drawn from the list of non-empty buckets
+    pickDistribution(filled(CFG, 600, 1), false); // dense: random indices until a non-empty one
+  }
+
+  private static void pickDistribution(AddressBook b, boolean sparse) {
     BucketTable t = b.newBuckets();
     int nonEmpty = 0;
     for (int i = 0; i < t.length(); i++) {
       nonEmpty += t.get(i).isEmpty() ? 0 : 1;
     }
-    assertThat(nonEmpty).isLessThan(t.length() / 4); // mostly empty
+    assertThat(b.newCount() < t.length()).isEqualTo(sparse);
+    if (sparse) {
+      assertThat(nonEmpty).isLessThan(t.length() / 4); // mostly empty
+    }
     Map<NodeId, Double> expected = new HashMap<>();
     for (int i = 0; i < t.length(); i++) {
       Bucket bucket = t.get(i);
