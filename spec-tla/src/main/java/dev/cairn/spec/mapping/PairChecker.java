@@ -855,8 +855,13 @@ public final class PairChecker {
     }
     long renamedBefore = FP64.New();
     for (int i = 0; i < before.values.length; i++) {
-      renamedBefore = FP64.Extend(renamedBefore,
-          symmetry.mentions(0, i) ? PeerSymmetry.fingerprint(before.values[i], p) : before.fps[i]);
+      long f;
+      if (before.values[i] == after.values[i]) {
+        f = fps[i]; // a variable the step left alone: the same value, renamed the same way
+      } else {
+        f = symmetry.mentions(0, i) ? PeerSymmetry.fingerprint(before.values[i], p) : before.fps[i];
+      }
+      renamedBefore = FP64.Extend(renamedBefore, f);
     }
     return new Renamed(new SymmetricKey(renamedBefore, letter, fp), fps);
   }
