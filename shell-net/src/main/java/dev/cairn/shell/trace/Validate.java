@@ -397,6 +397,10 @@ public final class Validate {
               Optional.empty(), steps));
           break;
         }
+        if (pairs != null && batch.isEmpty()) {
+          // while the judging thread waits for steps, it renames the pairs it looks up itself
+          pairs.renameWhilePreparing(queue.size() >= 2);
+        }
         PairChecker.Prepared prepared = pairs == null ? null : pairs.prepare(state, now, wall, event, traced);
         long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
         String m = record(entry, event, traced, d, digester);

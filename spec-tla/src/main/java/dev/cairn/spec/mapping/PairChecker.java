@@ -242,6 +242,18 @@ public final class PairChecker {
   private final PeerSymmetry symmetryAhead;
   /** The reached state's variables' fingerprints renamed by this step's symmetric lookup, or null. */
   private long[] renamedAfter;
+  /**
+   * Whether {@link #prepare} renames pairs for the symmetric memo at all: the preparing thread's
+   * caller turns it off while the judging thread is waiting for steps (then the judging thread
+   * renames the pairs it needs itself, and the two threads share the work).
+   */
+  private volatile boolean renameWhilePreparing = true;
+
+  /** See {@link #renameWhilePreparing}: whether {@link #prepare} renames pairs. */
+  public void renameWhilePreparing(boolean on) {
+    renameWhilePreparing = on;
+  }
+
   /** Per action, whether the preparing thread renames its pairs (the judging thread decides). */
   private final Map<String, Boolean> renameAhead = new java.util.concurrent.ConcurrentHashMap<>();
   private final String[] names;
@@ -556,7 +568,8 @@ public final class PairChecker {
     Prepared p = new Prepared(before, now, traced, alphaBefore, l, null, true, javaBroken, a, t, order, prunedNow);
     p.key = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
     stats.stepVarNanos += System.nanoTime() - j3;
-    if (javaBroken.isEmpty() && symmetryAhead.size() >= 2 && renameAhead.getOrDefault(l.action(), Boolean.TRUE)
+    if (javaBroken.isEmpty() && renameWhilePreparing && symmetryAhead.size() >= 2
+        && renameAhead.getOrDefault(l.action(), Boolean.TRUE)
         && !pairs.containsKey(p.key)) {
       long r0 = System.nanoTime();
       p.renamed = renamed(symmetryAhead, alphaBefore, l, t);
