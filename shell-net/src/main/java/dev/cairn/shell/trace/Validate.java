@@ -563,7 +563,7 @@ public final class Validate {
 
   private static CoreEvent decode(TraceReader reader, TraceReader.Entry entry) throws TraceFormatException {
     try {
-      return EventCodec.decode(entry.event());
+      return EventCodec.decode(entry);
     } catch (EventCodec.InvalidEventException x) {
       throw new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
           + " at byte offset " + entry.offset() + "): " + x.getMessage());

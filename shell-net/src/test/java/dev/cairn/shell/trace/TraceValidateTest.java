@@ -323,6 +323,34 @@ class TraceValidateTest {
     Validate.Result real = Validate.run(mutantTrace);
     assertThat(real.failure().orElseThrow().step()).isEqualTo(mutated);
     assertThat(real.failure().get().check()).isEqualTo(Validate.Check.RECORD);
+    // a later record altered too (its effects digest): the reading thread meets that record's
+    // mismatch ahead of the judging thread, but steps are judged in order, so the spec's refusal of
+    // the mutated step is still the failure reported
+    List<TraceRecord> rs = TraceFiles.parse(mutantTrace).records();
+    int lastStep = rs.size() - 1;
+    while (rs.get(lastStep).getTrailer()) {
+      lastStep--;
+    }
+    assertThat(rs.get(lastStep).getStep()).as("steps after the mutated one").isGreaterThan(mutated + 2);
+    int at = lastStep;
+    Path later = TraceFiles.rewrite(mutantTrace, dir.resolve("mutant-later.trace"), l -> {
+      l.set(at, l.get(at).toBuilder().setEffectsDigest(l.get(at).getEffectsDigest() ^ 1).build());
+      return l;
+    });
+    Validate.Result both = Validate.run(later, new Mutant());
+    assertThat(both.failure().orElseThrow().step()).isEqualTo(mutated);
+    assertThat(both.failure().get().check()).isEqualTo(Validate.Check.SPEC);
+    // and that later record alone is caught at its own step, by its record
+    Validate.Result alone = Validate.run(TraceFiles.rewrite(trace, dir.resolve("later.trace"), l -> {
+      int i = l.size() - 1;
+      while (l.get(i).getTrailer()) {
+        i--;
+      }
+      l.set(i, l.get(i).toBuilder().setEffectsDigest(l.get(i).getEffectsDigest() ^ 1).build());
+      return l;
+    }));
+    assertThat(alone.failure().orElseThrow().check()).isEqualTo(Validate.Check.RECORD);
+    assertThat(alone.failure().get().step()).isEqualTo(steps - 1);
   }
 
   @Test
