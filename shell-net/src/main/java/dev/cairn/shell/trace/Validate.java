@@ -269,7 +269,7 @@ public final class Validate {
    * stopped the stepping thread early (a read error, a core failure, a step unlike its record).
    */
   private record Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
-      PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Exception readError,
+      PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
       Optional<String> end, long steps) {
     boolean last() {
       return entry == null;
@@ -320,6 +320,9 @@ public final class Validate {
               throw x;
             }
             if (item.readError() instanceof RuntimeException x) {
+              throw x;
+            }
+            if (item.readError() instanceof Error x) {
               throw x;
             }
             return new Result(item.steps(), nodes, verdicts, Optional.empty(), item.end());
@@ -432,7 +435,9 @@ public final class Validate {
         }
         last = new Item(null, null, null, null, null, null, null, null, end, steps);
       }
-    } catch (IOException | TraceFormatException | RuntimeException x) {
+    } catch (IOException | TraceFormatException | RuntimeException | Error x) {
+      // handed over in order, so that it is met after the steps before it (an error too: the
+      // judging thread would otherwise wait for a batch that never comes)
       last = new Item(null, null, null, null, null, null, null, x, Optional.empty(), 0);
     }
     if (last != null) {

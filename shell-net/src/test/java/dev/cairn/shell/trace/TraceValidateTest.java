@@ -1,6 +1,7 @@
 package dev.cairn.shell.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.Core;
 import dev.cairn.core.CoreConfig;
@@ -441,6 +442,25 @@ class TraceValidateTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void anErrorWhileSteppingEndsTheValidationWithIt() throws Exception {
+    // the core steps on a thread of its own: an Error there (a failed assertion, say) must reach
+    // the caller as it is, not leave the judging thread waiting for steps
+    Validate.Stepper failing = new Validate.Stepper() {
+      int n;
+
+      @Override
+      public Core.Traced step(CoreConfig config, CoreState s, MonoTime now, WallTime wallNow, CoreEvent event) {
+        if (n++ == 3) {
+          throw new AssertionError("a broken core invariant");
+        }
+        return Core.traced(config, s, now, wallNow, event);
+      }
+    };
+    assertThatThrownBy(() -> Validate.run(trace, failing))
+        .isInstanceOf(AssertionError.class).hasMessage("a broken core invariant");
   }
 
   @Test
