@@ -401,8 +401,9 @@ public final class PairChecker {
   /**
    * α's {@code book} ({@link PeerAlpha}: each model peer's status and saturated attempts) built
    * directly as a TLC function: the peers in TLC's order, each entry one of a few shared records.
-   * The same value as converting {@code peerAlpha.variable("book", s)} (CoreMappingTest checks it
-   * on real steps), without a Java map and a new record per peer each time the book changes.
+   * The same value as converting {@code peerAlpha.variable("book", s)} (shell-net's
+   * {@code TraceValidateTest} checks it on real steps, bans included), without a Java map and a new
+   * record per peer each time the book changes.
    */
   Value book(PeerState s) {
     if (bookDomain == null) {
