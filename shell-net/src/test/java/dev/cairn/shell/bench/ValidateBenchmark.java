@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li><b>loopback</b>: the traces of a real 15-second run of {@value LoopbackTraces#NODES} nodes
  *       on 127.0.0.1 ({@link LoopbackRun}), one per node, the seed's included: about 100 steps
  *       each, each with a model of its own (10 spec loads per pass);
- *   <li><b>long</b>: {@value LongTraces#EVENTS} steps (about 1.4 hours of virtual time) of one node
+ *   <li><b>long</b>: {@value LongTraces#EVENTS} steps by default (about 1.4 hours of virtual time) of one node
  *       of a small simulated network ({@link SmallWorldRun}: 25 node IDs), as a validator with
  *       sentries and a seed ({@code longValidator}) and as the seed in seed mode ({@code longSeed}).
  * </ul>
@@ -84,10 +85,16 @@ public class ValidateBenchmark {
     }
   }
 
-  /** The long traces of a small simulated network. */
+  /**
+   * The long traces of a small simulated network: {@code steps} steps each (20 000 by default,
+   * about 1.4 hours of virtual time; {@code -p steps=100000} for 7 hours).
+   */
   @State(Scope.Benchmark)
   public static class LongTraces {
     static final int EVENTS = 20_000;
+
+    @Param({"20000"})
+    public int steps;
 
     Path validator;
     Path seed;
@@ -97,9 +104,9 @@ public class ValidateBenchmark {
     public void setup() throws Exception {
       dir = Files.createTempDirectory("validate-bench");
       validator = dir.resolve("validator.trace");
-      SmallWorldRun.generate(EVENTS, 3, false).record(TraceWriter.Options.defaults(validator));
+      SmallWorldRun.generate(steps, 3, false).record(TraceWriter.Options.defaults(validator));
       seed = dir.resolve("seed.trace");
-      SmallWorldRun.generate(EVENTS, 4, true).record(TraceWriter.Options.defaults(seed));
+      SmallWorldRun.generate(steps, 4, true).record(TraceWriter.Options.defaults(seed));
     }
 
     @TearDown(Level.Trial)
