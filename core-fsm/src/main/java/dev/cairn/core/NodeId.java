@@ -17,6 +17,16 @@ public final class NodeId implements Comparable<NodeId> {
   /** The first 16 hex digits as an unsigned number: read from {@code hex} once, at construction. */
   private final long prefix;
 
+  /**
+   * Hex digits 16-31 and 32-39 as unsigned numbers, read once at construction like {@link
+   * #prefix}: with it they are the whole ID, so comparing and testing two IDs for equality reads
+   * three numbers and never the text (a search of a sorted map ends on an equal prefix whenever it
+   * finds its key).
+   */
+  private final long middle;
+
+  private final int tail;
+
   public NodeId(String hex) {
     Objects.requireNonNull(hex, "hex");
     if (hex.length() != HEX_LENGTH) {
@@ -32,6 +42,8 @@ public final class NodeId implements Comparable<NodeId> {
     }
     this.hex = hex;
     this.prefix = prefixOf(hex);
+    this.middle = digits(hex, 16, 16);
+    this.tail = (int) digits(hex, 32, 8);
   }
 
   /** The 40 lowercase hex characters. */
@@ -82,16 +94,38 @@ public final class NodeId implements Comparable<NodeId> {
     return (long) hi << 32 | (lo & 0xffffffffL);
   }
 
-  /** The order of the hex text; the prefixes decide it unless they are equal. */
-  @Override
-  public int compareTo(NodeId other) {
-    int c = Long.compareUnsigned(prefix, other.prefix);
-    return c != 0 ? c : hex.compareTo(other.hex);
+  /** {@code count} (at most 16) hex digits of {@code hex} from {@code from}, as an unsigned number. */
+  private static long digits(String hex, int from, int count) {
+    long v = 0;
+    for (int i = from; i < from + count; i++) {
+      int a = hex.charAt(i);
+      v = v << 4 | ((a & 0xf) + 9 * (a >>> 6));
+    }
+    return v;
   }
 
+  /**
+   * The order of the hex text: hex digits sort as their values, so the text's order is that of
+   * its three numbers (prefix, middle, tail) compared in turn, unsigned.
+   */
+  @Override
+  public int compareTo(NodeId other) {
+    if (this == other) {
+      return 0;
+    }
+    int c = Long.compareUnsigned(prefix, other.prefix);
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compareUnsigned(middle, other.middle);
+    return c != 0 ? c : Integer.compareUnsigned(tail, other.tail);
+  }
+
+  /** Equal text: the three numbers are the 40 digits. */
   @Override
   public boolean equals(Object o) {
-    return this == o || (o instanceof NodeId other && prefix == other.prefix && hex.equals(other.hex));
+    return this == o || (o instanceof NodeId other && prefix == other.prefix
+        && middle == other.middle && tail == other.tail);
   }
 
   @Override

@@ -42,12 +42,18 @@ class NodeIdProperties {
     assertThatThrownBy(() -> NodeId.of("abc")).hasMessageContaining("40 hex characters, got 3");
   }
 
-  /** IDs that often share long prefixes, or differ only past the 16th digit, or in it. */
+  /**
+   * IDs that often share long prefixes, or differ only past the 16th digit, or in it, or only in
+   * the digits 16-39 (the middle and tail numbers and their boundaries).
+   */
   @Provide
   Arbitrary<String> ids() {
     Arbitrary<String> digits = Arbitraries.strings().withChars("0123456789abcdef").ofLength(40);
     Arbitrary<String> near = Arbitraries.strings().withChars("0f9a").ofLength(4)
         .map(tail -> "00000000000000" + tail.substring(0, 2) + "0000000000000000000000" + tail.substring(2));
-    return Arbitraries.oneOf(digits, near);
+    Arbitrary<String> late = Arbitraries.strings().withChars("07f").ofLength(5)
+        .map(t -> "0123456789abcdef" + t.charAt(0) + "00000000000000" + t.charAt(1) + t.charAt(2)
+            + "00000" + t.charAt(3) + t.charAt(4));
+    return Arbitraries.oneOf(digits, near, late);
   }
 }
