@@ -119,7 +119,11 @@ public final class BucketTable {
     Bucket[] chunk = copy[c].clone();
     chunk[index & MASK] = bucket;
     copy[c] = chunk;
-    return new BucketTable(copy, Math.max(length, index + 1));
+    BucketTable t = new BucketTable(copy, Math.max(length, index + 1));
+    if (prefix != null && index < length && get(index).size() == bucket.size()) {
+      t.prefix = prefix; // the same sizes (an entry's record replaced in place): the same prefix
+    }
+    return t;
   }
 
   /**
