@@ -109,7 +109,7 @@ public final class Core {
     final List<CoreEffect> out = new ArrayList<>();
     /** The sub-steps taken, when {@link Core#traced} asked for them (null for {@link Core#step}). */
     final List<SubStep> subSteps;
-    final Deque<Work> queue = new ArrayDeque<>();
+    final Deque<Work> queue = new ArrayDeque<>(3); // a step hands off a few items at most, usually
     int taken; // sub-steps taken, the loop guard
     Optional<NodeAddress> listenAddress = Optional.empty();
 

@@ -1,5 +1,6 @@
 package dev.cairn.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,8 +16,29 @@ public record Step<S, F>(S state, List<F> effects, Outcome outcome) {
 
   public Step {
     Objects.requireNonNull(state, "state");
-    effects = List.copyOf(effects);
+    effects = immutableCopy(effects);
     Objects.requireNonNull(outcome, "outcome");
+  }
+
+  /**
+   * {@link List#copyOf}: the same unmodifiable list. A step's effects are usually a short
+   * {@link ArrayList} (none, one or two effects), which is copied here without the two array
+   * copies of {@code List.copyOf}.
+   */
+  private static <F> List<F> immutableCopy(List<F> effects) {
+    if (effects instanceof ArrayList<F> a) {
+      switch (a.size()) {
+        case 0:
+          return List.of();
+        case 1:
+          return List.of(a.get(0));
+        case 2:
+          return List.of(a.get(0), a.get(1));
+        default:
+          break;
+      }
+    }
+    return List.copyOf(effects);
   }
 
   public static <S, F> Step<S, F> accepted(S state, List<F> effects) {

@@ -843,11 +843,16 @@ public final class PeerManager {
    */
   static void maintain(PeerConfig cfg, Tx tx, MonoTime now, WallTime wallNow) {
     trimAboveMaxThreshold(cfg, tx);
-    dialPersistentPeers(cfg, tx, wallNow);
+    // the persistent peers once per maintenance (a walk of the config's sorted set), for both
+    NodeAddress[] persistent = cfg.persistentPeers().isEmpty() ? NO_ADDRESSES
+        : cfg.persistentPeers().toArray(NO_ADDRESSES);
+    dialPersistentPeers(cfg, tx, wallNow, persistent);
     if (!cfg.seedMode()) {
-      dialBookPicks(cfg, tx, wallNow);
+      dialBookPicks(cfg, tx, wallNow, persistent);
     }
   }
+
+  private static final NodeAddress[] NO_ADDRESSES = new NodeAddress[0];
 
   static void trimAboveMaxThreshold(PeerConfig cfg, Tx tx) {
     if (tx.s.connected().size() <= cfg.maxThreshold()) {
@@ -893,11 +898,9 @@ public final class PeerManager {
         && !isBanned(s, id, wallNow);
   }
 
-  static void dialPersistentPeers(PeerConfig cfg, Tx tx, WallTime wallNow) {
-    if (cfg.persistentPeers().isEmpty()) {
-      return; // no iterator
-    }
-    for (NodeAddress a : cfg.persistentPeers()) {
+  /** Dials the persistent peers ({@code persistent}: the config's, in its order) that are due. */
+  static void dialPersistentPeers(PeerConfig cfg, Tx tx, WallTime wallNow, NodeAddress[] persistent) {
+    for (NodeAddress a : persistent) {
       if (!dialable(cfg, tx.s, a.id(), wallNow)) {
         continue;
       }
@@ -912,7 +915,7 @@ public final class PeerManager {
    * CometBFT's ensurePeers: the bias towards new addresses grows with the outbound count
    * ({@code min(out, 8) × 10 + 10}); {@link #PICK_TRIES} picks per free slot.
    */
-  static void dialBookPicks(PeerConfig cfg, Tx tx, WallTime wallNow) {
+  static void dialBookPicks(PeerConfig cfg, Tx tx, WallTime wallNow, NodeAddress[] persistentPeers) {
     Counts c = tx.counts();
     // never dial past maxThreshold, so that our own dials never trigger a trim
     int budget = Math.min(cfg.maxOutbound() - c.outboundWithDialing(),
@@ -922,10 +925,9 @@ public final class PeerManager {
       return;
     }
     // the persistent IDs once, not a search of the address set per drawn entry
-    NodeId[] persistent = new NodeId[cfg.persistentPeers().size()];
-    int i = 0;
-    for (NodeAddress a : cfg.persistentPeers()) {
-      persistent[i++] = a.id();
+    NodeId[] persistent = new NodeId[persistentPeers.length];
+    for (int i = 0; i < persistent.length; i++) {
+      persistent[i] = persistentPeers[i].id();
     }
     while (budget > 0) {
       PeerState now = tx.s;
