@@ -360,14 +360,7 @@ class TraceValidateTest {
     // must be the mapping's α, variable by variable, including banned entries (a side branch bans
     // a connected peer every 50 steps)
     SmallWorldRun world = SmallWorldRun.generate(1500, 3, false);
-    Set<NodeId> ids = new java.util.TreeSet<>();
-    Validate.ids(world.initial(), ids);
-    CoreState s = world.initial();
-    for (SyntheticRun.Timed t : world.events()) {
-      Validate.ids(t.event(), ids);
-      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
-      Validate.ids(s, ids);
-    }
+    Set<NodeId> ids = idsOf(world);
     int banned = 0;
     try (TraceModel model = TraceModel.load(world.config(), ids, Files.createDirectories(dir.resolve("alpha-model")))) {
       PairChecker pairs = model.pairs();
@@ -401,15 +394,7 @@ class TraceValidateTest {
     // successor violates are the same, on the steps of a small world (validator and seed)
     for (boolean seedNode : List.of(false, true)) {
       SmallWorldRun world = SmallWorldRun.generate(400, 3, seedNode, 1);
-      Set<NodeId> ids = new java.util.TreeSet<>();
-      Validate.ids(world.initial(), ids);
-      CoreState s = world.initial();
-      for (SyntheticRun.Timed t : world.events()) {
-        Validate.ids(t.event(), ids);
-        s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
-        Validate.ids(s, ids);
-      }
-      TraceModel.Plan plan = TraceModel.plan(world.config(), ids);
+      TraceModel.Plan plan = TraceModel.plan(world.config(), idsOf(world));
       List<Object> asParsed = successorsAlong(world, plan, false);
       List<Object> flattened = successorsAlong(world, plan, true);
       assertThat(asParsed).hasSize(world.events().size());
@@ -417,6 +402,19 @@ class TraceValidateTest {
       assertThat(asParsed.stream().filter(x -> !((List<?>) x).isEmpty()).count())
           .as("steps with successors").isGreaterThan(100);
     }
+  }
+
+  /** The node IDs {@code world}'s run names (its states and events), as validation collects them. */
+  private static Set<NodeId> idsOf(SmallWorldRun world) {
+    Set<NodeId> ids = new java.util.TreeSet<>();
+    Validate.ids(world.initial(), ids);
+    CoreState s = world.initial();
+    for (SyntheticRun.Timed t : world.events()) {
+      Validate.ids(t.event(), ids);
+      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
+      Validate.ids(s, ids);
+    }
+    return ids;
   }
 
   /** Per step of {@code world}: each successor of its letter with the invariants it violates. */
