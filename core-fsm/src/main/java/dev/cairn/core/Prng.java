@@ -55,14 +55,15 @@ public record Prng(long state) {
       return mix(state);
     }
 
-    /** {@link Prng#nextBelow}'s value. */
+    /** {@link Prng#nextBelow}'s value: uniform in {@code [0, bound)}, without modulo bias. */
     public long nextBelow(long bound) {
       if (bound <= 0) {
         throw new IllegalArgumentException("bound must be positive, got " + bound);
       }
       while (true) {
-        long r = nextLong() >>> 1;
+        long r = nextLong() >>> 1; // 63 uniform bits
         long v = r % bound;
+        // reject the incomplete last interval so every residue is equally likely
         if (r - v + (bound - 1) >= 0) {
           return v;
         }
@@ -76,25 +77,15 @@ public record Prng(long state) {
   }
 
   /**
-   * A uniform draw in {@code [0, bound)} without modulo bias (Lemire's rejection on the high
-   * product bits), and the generator that follows it.
+   * A uniform draw in {@code [0, bound)} without modulo bias (63 uniform bits reduced modulo the
+   * bound, a draw in the incomplete last interval rejected and drawn again: {@link
+   * Cursor#nextBelow}), and the generator that follows it.
    *
    * @throws IllegalArgumentException if {@code bound <= 0}
    */
   public Bounded nextBelow(long bound) {
-    if (bound <= 0) {
-      throw new IllegalArgumentException("bound must be positive, got " + bound);
-    }
-    Prng p = this;
-    while (true) {
-      Long64 d = p.nextLong();
-      long r = d.value() >>> 1; // 63 uniform bits
-      long v = r % bound;
-      // reject the incomplete last interval so every residue is equally likely
-      if (r - v + (bound - 1) >= 0) {
-        return new Bounded(v, d.next());
-      }
-      p = d.next();
-    }
+    Cursor c = cursor();
+    long v = c.nextBelow(bound);
+    return new Bounded(v, c.prng());
   }
 }

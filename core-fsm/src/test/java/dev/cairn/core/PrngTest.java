@@ -26,6 +26,21 @@ class PrngTest {
   }
 
   @Test
+  void nextBelow_drawsTheRecordedValues() {
+    // recorded traces replay these draws: the values (rejections included: about half of the
+    // draws below 2^62 + 1 are rejected) and the generator after them must not change
+    long[] bounds = {1000, 3, (1L << 62) + 1, 7};
+    long[] expected = {706L, 0L, 2569641874231381929L, 1L, 625L, 0L, 2014432356388812462L, 3L};
+    Prng p = Prng.seeded(42);
+    for (int i = 0; i < expected.length; i++) {
+      Prng.Bounded d = p.nextBelow(bounds[i % bounds.length]);
+      assertThat(d.value()).isEqualTo(expected[i]);
+      p = d.next();
+    }
+    assertThat(p.state()).isEqualTo(-1028001813962170158L);
+  }
+
+  @Test
   void nextBelow_staysInRangeAndCoversIt() {
     Prng p = Prng.seeded(7);
     boolean[] seen = new boolean[10];
