@@ -728,7 +728,7 @@ public record AddressBook(
   public Selection selection(BookConfig cfg, Prng prng, Predicate<KnownAddress> allowed) {
     int k = selectionSize(size());
     List<NodeAddress> out = new ArrayList<>(k);
-    Prng p = new Sampler(allowed).sample(List.of(newBuckets, oldBuckets), true, true, size(), k, prng, out);
+    Prng p = new Sampler(allowed).sample(true, true, k, prng, out);
     return new Selection(out, p);
   }
 
@@ -744,8 +744,8 @@ public record AddressBook(
     int kNew = Math.min(k, Math.max((int) Math.round(bias / 100.0 * k), k - nOld));
     List<NodeAddress> out = new ArrayList<>(k);
     Sampler s = new Sampler(allowed);
-    Prng p = s.sample(List.of(newBuckets), true, false, nNew, kNew, prng, out);
-    p = s.sample(List.of(oldBuckets), false, true, nOld, k - out.size(), p, out);
+    Prng p = s.sample(true, false, kNew, prng, out);
+    p = s.sample(false, true, k - out.size(), p, out);
     return new Selection(out, p);
   }
 
@@ -771,11 +771,11 @@ public record AddressBook(
     }
 
     /**
-     * Appends up to {@code k} distinct entries of {@code tables} (the new table if {@code newIn},
-     * the old one if {@code oldIn}, holding {@code entries} entries in all) to {@code out}.
+     * Appends up to {@code k} distinct entries of the new table if {@code newIn} and of the old
+     * one if {@code oldIn} to {@code out}.
      */
-    Prng sample(List<BucketTable> tables, boolean newIn, boolean oldIn, int entries, int k, Prng prng,
-        List<NodeAddress> out) {
+    Prng sample(boolean newIn, boolean oldIn, int k, Prng prng, List<NodeAddress> out) {
+      int entries = (newIn ? nNew : 0) + (oldIn ? nOld : 0);
       if (k <= 0 || entries == 0) {
         return prng;
       }
@@ -784,6 +784,8 @@ public record AddressBook(
         exactPass(newIn, oldIn, out.size() + k, p, out);
         return p.prng();
       }
+      List<BucketTable> tables = newIn && oldIn ? List.of(newBuckets, oldBuckets)
+          : List.of(newIn ? newBuckets : oldBuckets);
       BucketTable.Prefix[] prefixes = new BucketTable.Prefix[tables.size()];
       long totalLong = 0;
       for (int i = 0; i < prefixes.length; i++) {
