@@ -858,9 +858,7 @@ public final class PairChecker {
     for (Value a : args) {
       letter = FP64.Extend(letter, PeerSymmetry.fingerprint(a, p));
     }
-    if (p == null) {
-      return new Renamed(new SymmetricKey(before.fingerprint, letter, after.fingerprint), after.fps);
-    }
+    // p null (the names already in standard order): the same hashes, so both cases share keys
     long[] fps = new long[after.values.length];
     long fp = FP64.New();
     for (int i = 0; i < fps.length; i++) {

@@ -34,7 +34,9 @@ import tlc2.value.impl.Value;
  * pair's values, each place described without the names of ordinary peers (the variable, record
  * fields, the function or set it is in, the values found under its own function entries); peers
  * are ordered by signature, then by name, and the i-th in that order is renamed to the i-th
- * ordinary model value. One thread at a time.
+ * ordinary model value. The renamed form is never built: {@link #fingerprint} hashes a value as
+ * the renaming would make it, so the cost of a renamed memo key is one walk to order the peers and
+ * one to hash. One thread at a time.
  */
 final class PeerSymmetry {
 
@@ -42,6 +44,18 @@ final class PeerSymmetry {
   private static final long ENTRY = 0x27d4eb2fL;
   private static final long ELEMENT = 0x165667b1L;
   private static final long PEER = 0x9e3779b9L;
+  // kinds of value, for fingerprint
+  private static final long MODEL = 0x61c8864680b583ebL;
+  private static final long INT = 0x2545f4914f6cdd1dL;
+  private static final long STRING = 0x5851f42d4c957f2dL;
+  private static final long TRUE = 0x14057b7ef767814fL;
+  private static final long FALSE = 0x3c6ef372fe94f82bL;
+  private static final long RECORD = 0x1b873593L;
+  private static final long FIELD = 0xcc9e2d51L;
+  private static final long FUNCTION = 0x85ebca6bL;
+  private static final long SET = 0xc2b2ae35L;
+  private static final long TUPLE = 0x7feb352dL;
+  private static final long OTHER = 0x846ca68bL;
 
   /** The ordinary peers in name order; {@code slot[mv.index]} is a model value's place in it, or -1. */
   private final ModelValue[] ordinary;
@@ -122,14 +136,61 @@ final class PeerSymmetry {
     return mentions[group][index];
   }
 
-  /** The fingerprint of {@code v} renamed by {@code p} (a renaming from {@link #renaming}, or null). */
+  /**
+   * A 64-bit hash of {@code v} renamed by {@code p} (a renaming from {@link #renaming}, or null for
+   * none), computed on {@code v} itself: nothing is permuted, copied or sorted. Equal values renamed
+   * alike hash alike, whatever order their sets and functions hold their elements in (elements and
+   * entries are summed); the hash is the memo key of renamed forms only, never compared with TLC's
+   * fingerprints. Model values and strings enter by TLC's numbering of them, so a hash is stable
+   * within the JVM that computed it, not across runs.
+   */
   static long fingerprint(Value v, IMVPerm p) {
-    if (p == null) {
-      return v.fingerPrint(FP64.New());
-    }
-    Value r = (Value) v.permute(p);
-    r.deepNormalize();
-    return r.fingerPrint(FP64.New());
+    return switch (v) {
+      case ModelValue m -> {
+        IValue to = p == null ? null : p.get(m);
+        yield mix(MODEL, to == null ? m.index : ((ModelValue) to).index);
+      }
+      case IntValue i -> mix(INT, i.val);
+      case StringValue s -> mix(STRING, s.val.getTok());
+      case BoolValue b -> b.val ? TRUE : FALSE;
+      case RecordValue r -> {
+        long h = RECORD + r.names.length;
+        for (int i = 0; i < r.names.length; i++) {
+          h += mix(mix(FIELD, r.names[i].getTok()), fingerprint(r.values[i], p));
+        }
+        yield mix(h, RECORD);
+      }
+      case FcnRcdValue f -> {
+        Value[] dom = f.getDomainAsValues();
+        long h = FUNCTION + dom.length;
+        for (int i = 0; i < dom.length; i++) {
+          h += mix(mix(ENTRY, fingerprint(dom[i], p)), fingerprint(f.values[i], p));
+        }
+        yield mix(h, FUNCTION);
+      }
+      case SetEnumValue e when e.isNormalized() -> { // normalised: no element twice
+        long h = SET + e.elems.size();
+        for (int i = 0; i < e.elems.size(); i++) {
+          h += mix(ELEMENT, fingerprint(e.elems.elementAt(i), p));
+        }
+        yield mix(h, SET);
+      }
+      case TupleValue t -> {
+        long h = TUPLE + t.elems.length;
+        for (Value x : t.elems) {
+          h = mix(h, fingerprint(x, p));
+        }
+        yield h;
+      }
+      default -> { // a kind not looked into: TLC renames and fingerprints it
+        Value r = v;
+        if (p != null) {
+          r = (Value) v.permute(p);
+          r.deepNormalize();
+        }
+        yield mix(OTHER, r.fingerPrint(FP64.New()));
+      }
+    };
   }
 
   private int slotOf(Value v) {
@@ -151,7 +212,7 @@ final class PeerSymmetry {
             sig[owner] += mix(path, PEER);
           }
         } else if (owner >= 0) {
-          sig[owner] += mix(path, m.fingerPrint(FP64.New()));
+          sig[owner] += mix(path, fingerprint(m, null));
         }
       }
       case RecordValue r -> {
@@ -189,7 +250,7 @@ final class PeerSymmetry {
           seen = true; // a kind not looked into may hold peers: rename it
         }
         if (owner >= 0) {
-          sig[owner] += mix(path, v.fingerPrint(FP64.New()));
+          sig[owner] += mix(path, fingerprint(v, null));
         }
       }
     }
@@ -198,7 +259,7 @@ final class PeerSymmetry {
   /** A hash of {@code v} with every ordinary peer's name left out (entries and elements summed). */
   private long abstractHash(Value v) {
     return switch (v) {
-      case ModelValue m -> slotOf(m) >= 0 ? PEER : m.fingerPrint(FP64.New());
+      case ModelValue m -> slotOf(m) >= 0 ? PEER : fingerprint(m, null);
       case RecordValue r -> {
         long h = 17;
         for (int i = 0; i < r.names.length; i++) {
@@ -228,7 +289,7 @@ final class PeerSymmetry {
         }
         yield h;
       }
-      default -> v.fingerPrint(FP64.New());
+      default -> fingerprint(v, null);
     };
   }
 

@@ -103,6 +103,38 @@ class PeerSymmetryTest {
     assertThat(found).containsExactlyInAnyOrderElementsOf(known);
   }
 
+  /** The hash of a value as renamed is the hash of the value TLC's own renaming builds. */
+  @Test
+  void theRenamedHashIsTheHashOfTheRenamedValue() {
+    PeerSymmetry s = symmetry();
+    int moved = 0;
+    for (Value v : List.of(state(A, B, C, NAMED), state(C, B, A, NAMED), state(B, C, A, NAMED),
+        state(NAMED, C, B, A), state(B, A, C, NAMED), state(C, A, B, NAMED))) {
+      IMVPerm p = s.renaming(new Value[] {v});
+      if (p == null) {
+        continue; // already in the standard order
+      }
+      moved++;
+      Value built = (Value) v.permute(p);
+      built.deepNormalize();
+      assertThat(PeerSymmetry.fingerprint(v, p)).isEqualTo(PeerSymmetry.fingerprint(built, null));
+      assertThat(PeerSymmetry.fingerprint(v, p)).isNotEqualTo(PeerSymmetry.fingerprint(v, null));
+    }
+    assertThat(moved).as("states whose peers the renaming moves").isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
+  void theHashTellsApartValuesOfEveryKind() {
+    List<Object> values = List.of(1, 2, "known", "banned", true, false, A, B, NAMED, Set.of(), Set.of(A),
+        Set.of(A, B), Map.of("status", "known"), Map.of("status", "banned"), Map.of("state", "known"),
+        Map.of(A, "known"), Map.of(B, "known"), Map.of(A, "known", B, "known"), List.of(A, B), List.of(B, A));
+    Set<Long> hashes = new java.util.HashSet<>();
+    for (Object o : values) {
+      hashes.add(PeerSymmetry.fingerprint(TlaValues.toTla(o), null));
+    }
+    assertThat(hashes).hasSize(values.size());
+  }
+
   @Test
   void theRenamingMovesOrdinaryPeersOnlyAndIsAPermutation() {
     PeerSymmetry s = symmetry();
