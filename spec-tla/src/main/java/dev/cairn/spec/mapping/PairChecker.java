@@ -164,47 +164,10 @@ public final class PairChecker {
   private record Key(long before, String letter, long after) {}
 
   /**
-   * A memo key of one invariant: its index and the fingerprints of the variables it reads, kept
-   * as they are (equal keys are equal fingerprints, nothing is folded into fewer bits).
+   * A pair renamed: its symmetric key (the renamed fingerprints of before, letter and reached
+   * state) and the reached state's variables' renamed fingerprints.
    */
-  static final class Fps {
-    private final int invariant;
-    private final long[] fps;
-    private final int hash;
-
-    private Fps(int invariant, long[] fps) {
-      this.invariant = invariant;
-      this.fps = fps;
-      long h = invariant;
-      for (long f : fps) {
-        h = (h ^ f) * 0x9E3779B97F4A7C15L;
-      }
-      this.hash = (int) (h ^ (h >>> 32));
-    }
-
-    static Fps of(int invariant, int[] reads, long[] values) {
-      long[] fps = new long[reads.length];
-      for (int j = 0; j < reads.length; j++) {
-        fps[j] = values[reads[j]];
-      }
-      return new Fps(invariant, fps);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Fps k && k.invariant == invariant && java.util.Arrays.equals(k.fps, fps);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
-  private record SymmetricKey(long before, long letter, long after) {}
-
-  /** A pair renamed: its symmetric key and the reached state's variables' renamed fingerprints. */
-  private record Renamed(SymmetricKey key, long[] after) {}
+  private record Renamed(long[] key, long[] after) {}
 
   /**
    * Memoised verdicts: by the fingerprints of (α(before), letter, reached state) for pairs and
@@ -215,14 +178,37 @@ public final class PairChecker {
     /** Read by the preparing thread too (a pair it finds here needs no renaming): concurrent. */
     final Map<Key, Boolean> pairs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Pairs found to be steps, by the fingerprints of their form with the ordinary peers renamed. */
-    final java.util.Set<SymmetricKey> symmetricSteps = new java.util.HashSet<>();
-    /** The cfg's invariants, by the renamed fingerprints of the variables they read. */
-    final Map<Fps, Boolean> symmetricInvariants = new HashMap<>();
+    final FingerprintTable symmetricSteps = new FingerprintTable(3);
+    /** Per cfg invariant, its verdicts by the renamed fingerprints of the variables it reads. */
+    private final List<FingerprintTable> symmetricInvariants = new java.util.ArrayList<>();
     final Map<Key, Boolean> refusals = new HashMap<>();
-    final Map<Fps, Boolean> invariants = new HashMap<>();
+    /** Per cfg invariant, its verdicts by the fingerprints of the variables it reads. */
+    private final List<FingerprintTable> invariants = new java.util.ArrayList<>();
+
+    /** The tables of the cfg's invariants, which read {@code reads[i].length} variables each. */
+    FingerprintTable[] invariantTables(int[][] reads, boolean renamed) {
+      List<FingerprintTable> tables = renamed ? symmetricInvariants : invariants;
+      if (tables.isEmpty()) {
+        for (int[] r : reads) {
+          tables.add(new FingerprintTable(r.length));
+        }
+      }
+      if (tables.size() != reads.length) {
+        throw new IllegalStateException("a memo of " + tables.size() + " invariants shared by a checker of "
+            + reads.length);
+      }
+      return tables.toArray(FingerprintTable[]::new);
+    }
 
     public int size() {
-      return pairs.size() + symmetricSteps.size() + refusals.size() + invariants.size() + symmetricInvariants.size();
+      int n = pairs.size() + symmetricSteps.size() + refusals.size();
+      for (FingerprintTable t : invariants) {
+        n += t.size();
+      }
+      for (FingerprintTable t : symmetricInvariants) {
+        n += t.size();
+      }
+      return n;
     }
   }
 
@@ -272,7 +258,9 @@ public final class PairChecker {
   private final long[] cachedFps;
   private final Map<Key, Boolean> pairs;
   private final Map<Key, Boolean> refusals;
-  private final Map<Fps, Boolean> invariants;
+  /** Per cfg invariant, the memo's tables of its verdicts (plain and renamed fingerprints). */
+  private FingerprintTable[] invariants;
+  private FingerprintTable[] symmetricInvariants;
   /** Per cfg invariant, the indexes of the variables it reads. */
   private final int[][] invariantReads;
   private final List<String> invariantNames;
@@ -291,7 +279,6 @@ public final class PairChecker {
     this.memo = memo;
     this.pairs = memo.pairs;
     this.refusals = memo.refusals;
-    this.invariants = memo.invariants;
     this.validator = validator;
     this.tla = validator.tla();
     this.mapping = validator.mapping();
@@ -339,6 +326,8 @@ public final class PairChecker {
         }
       }
     }
+    invariants = memo.invariantTables(invariantReads, false);
+    symmetricInvariants = memo.invariantTables(invariantReads, true);
     lastHeld = new long[invariantReads.length][];
     for (int i = 0; i < invariantReads.length; i++) {
       lastHeld[i] = new long[invariantReads[i].length];
@@ -617,7 +606,7 @@ public final class PairChecker {
     Alpha t = p.stepped;
     Key k = p.key;
     Boolean ok = pairs.get(k);
-    SymmetricKey sk = null;
+    long[] sk = null;
     renamedAfter = null;
     if (ok == null && symmetricMemoPays(l.action())) {
       long s0 = System.nanoTime();
@@ -625,7 +614,7 @@ public final class PairChecker {
       Renamed r = p.renamed != null ? p.renamed : renamed(symmetry, alphaBefore, l, t);
       sk = r.key();
       renamedAfter = r.after();
-      if (memo.symmetricSteps.contains(sk)) {
+      if (memo.symmetricSteps.get(sk) != null) {
         ok = true;
         stats.symmetryHits++;
         long[] pa = stats.perAction.get(l.action());
@@ -660,7 +649,7 @@ public final class PairChecker {
       pa[1]++;
       pairs.put(k, ok);
       if (ok && sk != null) {
-        memo.symmetricSteps.add(sk);
+        memo.symmetricSteps.put(true, sk);
       }
     } else {
       stats.pairHits++;
@@ -692,16 +681,14 @@ public final class PairChecker {
       if (sameAsLastHeld(i, a.fps)) {
         continue; // the variables it reads are those of the last state it was found to hold in
       }
-      Fps key = Fps.of(i, invariantReads[i], a.fps);
-      Boolean holds = invariants.get(key);
-      Fps renamedKey = null;
+      int[] reads = invariantReads[i];
+      Boolean holds = invariants[i].get(a.fps, reads);
       if (holds == null && renamedAfter != null) {
         // the invariant in the reached state with its ordinary peers renamed (it names none)
-        renamedKey = Fps.of(i, invariantReads[i], renamedAfter);
-        holds = memo.symmetricInvariants.get(renamedKey);
+        holds = symmetricInvariants[i].get(renamedAfter, reads);
         if (holds != null) {
           stats.symmetricInvariantHits++;
-          invariants.put(key, holds);
+          invariants[i].put(a.fps, reads, holds);
           long[] pi = stats.perInvariant.get(invariantNames.get(i));
           if (renamedFor != null && pi != null && pi[1] > 0) {
             renamedFor[2] += pi[0] / pi[1]; // the renaming saved this evaluation too
@@ -717,9 +704,9 @@ public final class PairChecker {
         long[] pi = stats.perInvariant.computeIfAbsent(invariantNames.get(i), x -> new long[2]);
         pi[0] += dt;
         pi[1]++;
-        invariants.put(key, holds);
+        invariants[i].put(a.fps, reads, holds);
         if (renamedAfter != null) {
-          memo.symmetricInvariants.put(renamedKey, holds);
+          symmetricInvariants[i].put(renamedAfter, reads, holds);
         }
       }
       if (!holds) {
@@ -729,7 +716,6 @@ public final class PairChecker {
         broken.add(invariantNames.get(i));
       } else {
         long[] seen = lastHeld[i];
-        int[] reads = invariantReads[i];
         for (int j = 0; j < reads.length; j++) {
           seen[j] = a.fps[reads[j]];
         }
@@ -875,7 +861,7 @@ public final class PairChecker {
       }
       renamedBefore = FP64.Extend(renamedBefore, f);
     }
-    return new Renamed(new SymmetricKey(renamedBefore, letter, fp), fps);
+    return new Renamed(new long[] {renamedBefore, letter, fp}, fps);
   }
 
   /**
@@ -957,8 +943,10 @@ public final class PairChecker {
     java.util.Arrays.fill(lastHeldValid, false);
     pairs.clear();
     memo.symmetricSteps.clear();
-    memo.symmetricInvariants.clear();
     refusals.clear();
-    invariants.clear();
+    for (int i = 0; i < invariants.length; i++) {
+      invariants[i].clear();
+      symmetricInvariants[i].clear();
+    }
   }
 }
