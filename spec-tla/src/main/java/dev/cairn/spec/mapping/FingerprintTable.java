@@ -3,8 +3,8 @@ package dev.cairn.spec.mapping;
 /**
  * Verdicts keyed by a fixed number of 64-bit fingerprints, the keys kept whole (two keys are one
  * only when every fingerprint is equal: nothing is folded into fewer bits). Open addressing with
- * linear probing over one flat array of keys, so a lookup reads one stretch of memory and
- * allocates nothing; it doubles at half full. The pair checker's memos are looked up on every
+ * linear probing over one flat array, each slot its verdict and its key side by side, so a lookup
+ * reads one stretch of memory and allocates nothing; it doubles at half full. The pair checker's memos are looked up on every
  * step and grow to hundreds of thousands of entries, where a hash map of key objects spends its
  * time on cache misses (the entry, the key, the key's array).
  *
@@ -14,13 +14,14 @@ package dev.cairn.spec.mapping;
 final class FingerprintTable {
 
   private static final int INITIAL_SLOTS = 1 << 10;
-  private static final byte EMPTY = 0;
-  private static final byte FALSE = 1;
-  private static final byte TRUE = 2;
+  // a slot's first long: its verdict, or empty
+  private static final long EMPTY = 0;
+  private static final long FALSE = 1;
+  private static final long TRUE = 2;
 
   private final int width;
-  private long[] keys;
-  private byte[] verdicts;
+  private final int stride; // longs per slot: the verdict, then the key's fingerprints
+  private long[] slots;
   private int mask;
   private int size;
 
@@ -30,6 +31,7 @@ final class FingerprintTable {
       throw new IllegalArgumentException("a key of a negative number of fingerprints: " + width);
     }
     this.width = width;
+    this.stride = width + 1;
     allocate(INITIAL_SLOTS);
   }
 
@@ -39,8 +41,7 @@ final class FingerprintTable {
 
   /** The verdict of the key {@code fps[at[0]], fps[at[1]], ...}; null when there is none. */
   Boolean get(long[] fps, int[] at) {
-    int slot = find(fps, at);
-    byte v = verdicts[slot];
+    long v = slots[find(fps, at)];
     return v == EMPTY ? null : v == TRUE;
   }
 
@@ -51,16 +52,15 @@ final class FingerprintTable {
 
   /** Sets the verdict of the key {@code fps[at[0]], fps[at[1]], ...}. */
   void put(long[] fps, int[] at, boolean verdict) {
-    int slot = find(fps, at);
-    if (verdicts[slot] == EMPTY) {
-      int base = slot * width;
+    int base = find(fps, at);
+    if (slots[base] == EMPTY) {
       for (int j = 0; j < width; j++) {
-        keys[base + j] = at == null ? fps[j] : fps[at[j]];
+        slots[base + 1 + j] = at == null ? fps[j] : fps[at[j]];
       }
       size++;
     }
-    verdicts[slot] = verdict ? TRUE : FALSE;
-    if (size * 2 > verdicts.length) {
+    slots[base] = verdict ? TRUE : FALSE;
+    if (size * 2 > mask + 1) {
       grow();
     }
   }
@@ -74,7 +74,7 @@ final class FingerprintTable {
     allocate(INITIAL_SLOTS);
   }
 
-  /** The slot holding the key, or the empty slot where it would go. */
+  /** Where the slot holding the key starts, or the empty slot where it would go. */
   private int find(long[] fps, int[] at) {
     if ((at == null ? fps.length : at.length) != width) {
       throw new IllegalArgumentException("a key of " + width + " fingerprints, not "
@@ -87,17 +87,17 @@ final class FingerprintTable {
     }
     int slot = (int) (h ^ (h >>> 32)) & mask;
     while (true) {
-      if (verdicts[slot] == EMPTY || matches(slot, fps, at)) {
-        return slot;
+      int base = slot * stride;
+      if (slots[base] == EMPTY || matches(base, fps, at)) {
+        return base;
       }
       slot = (slot + 1) & mask;
     }
   }
 
-  private boolean matches(int slot, long[] fps, int[] at) {
-    int base = slot * width;
+  private boolean matches(int base, long[] fps, int[] at) {
     for (int j = 0; j < width; j++) {
-      if (keys[base + j] != (at == null ? fps[j] : fps[at[j]])) {
+      if (slots[base + 1 + j] != (at == null ? fps[j] : fps[at[j]])) {
         return false;
       }
     }
@@ -105,30 +105,27 @@ final class FingerprintTable {
   }
 
   private void grow() {
-    long[] oldKeys = keys;
-    byte[] oldVerdicts = verdicts;
-    allocate(oldVerdicts.length * 2);
+    long[] old = slots;
+    allocate((mask + 1) * 2);
     long[] key = new long[width];
-    for (int s = 0; s < oldVerdicts.length; s++) {
-      if (oldVerdicts[s] != EMPTY) {
-        System.arraycopy(oldKeys, s * width, key, 0, width);
-        int slot = find(key, null);
-        System.arraycopy(key, 0, keys, slot * width, width);
-        verdicts[slot] = oldVerdicts[s];
+    for (int base = 0; base < old.length; base += stride) {
+      if (old[base] != EMPTY) {
+        System.arraycopy(old, base + 1, key, 0, width);
+        int to = find(key, null);
+        System.arraycopy(old, base, slots, to, stride);
         size++;
       }
     }
   }
 
-  private void allocate(int slots) {
-    keys = new long[Math.multiplyExact(slots, width)];
-    verdicts = new byte[slots];
-    mask = slots - 1;
+  private void allocate(int n) {
+    slots = new long[Math.multiplyExact(n, stride)];
+    mask = n - 1;
     size = 0;
   }
 
   @Override
   public String toString() {
-    return "FingerprintTable[width=" + width + ", size=" + size + ", slots=" + verdicts.length + "]";
+    return "FingerprintTable[width=" + width + ", size=" + size + ", slots=" + (mask + 1) + "]";
   }
 }
