@@ -131,8 +131,9 @@ Occupied(st) == {p \in DOMAIN st.connected : Limited(p) /\ p \notin DOMAIN st.ev
 
 (* PeerManager.counts *)
 Counts(st) ==
-  LET in  == Cardinality({p \in Occupied(st) : st.connected[p] = "inbound"})
-      out == Cardinality({p \in Occupied(st) : st.connected[p] = "outbound"})
+  LET occupied == Occupied(st)
+      in  == Cardinality({p \in occupied : st.connected[p] = "inbound"})
+      out == Cardinality({p \in occupied : st.connected[p] = "outbound"})
   IN [inbound |-> in, outbound |-> out,
       dialing |-> Cardinality({p \in st.dialing : Limited(p)}),
       connectedNotEvicting |-> in + out,
@@ -148,12 +149,14 @@ Score(st, p) ==
 (* PeerManager.findVictim: the lowest-scored eligible victims; Java takes   *)
 (* the smallest ID among them, one branch of the choice.                    *)
 Victims(st, cand, dirs) ==
-  LET V == {v \in DOMAIN st.connected :
+  LET own == Score(st, cand)
+      V == {v \in DOMAIN st.connected :
               /\ Limited(v) /\ v \notin DOMAIN st.evicting
               /\ st.connected[v] \in dirs
               /\ (v \notin DOMAIN st.upgrading \/ st.upgrading[v] = cand)
-              /\ Score(st, v) < Score(st, cand)}
-  IN {v \in V : \A w \in V : Score(st, v) <= Score(st, w)}
+              /\ Score(st, v) < own}
+      score == [v \in V |-> Score(st, v)]
+  IN {v \in V : \A w \in V : score[v] <= score[w]}
 
 (* Choices of PeerManager.admission / dialRoom: {} means refused; {{}} a     *)
 (* free slot; {{v}, ...} the slot of victim v.                               *)
@@ -232,10 +235,11 @@ ReinstateChoices(st) == SUBSET ReinstateUniverse(st)
 \* the environment's (wall time). An expired book ban makes the peer known
 \* again; an expired ban by ID is forgotten and adds nothing to the book.
 Reinstated(st) ==
-  {[st EXCEPT !.book = [p \in Peer |-> IF p \in E /\ BookBanned(st, p)
-                                       THEN [@[p] EXCEPT !.status = "known"]
-                                       ELSE @[p]],
-              !.bannedIds = @ \ E] :
+  {IF E = {} THEN st  \* (the same value as below: DOMAIN st.book = Peer)
+   ELSE [st EXCEPT !.book = [p \in Peer |-> IF p \in E /\ BookBanned(st, p)
+                                            THEN [@[p] EXCEPT !.status = "known"]
+                                            ELSE @[p]],
+                   !.bannedIds = @ \ E] :
      E \in ReinstateChoices(st)}
 
 \* Tx.ban: a peer in the book, dialed or connected outbound (a dialable
@@ -282,9 +286,9 @@ Dialable(st, p) ==
   /\ ~Banned(st, p)
 
 TryDial(st, p) ==
-  IF Dialable(st, p) /\ DialRoom(st, p) # {}
-  THEN {DialIn(st, p, v) : v \in DialRoom(st, p)}
-  ELSE {st}
+  IF ~Dialable(st, p) THEN {st}
+  ELSE LET room == DialRoom(st, p)
+       IN IF room # {} THEN {DialIn(st, p, v) : v \in room} ELSE {st}
 
 \* The persistent peer dialPersistentPeers tries next: any of those left (Java:
 \* the least ID).
@@ -356,13 +360,14 @@ OnDialSucceeded(s0, p) ==
        ELSE Only(s0, {Disconnect(p, IF p \in DOMAIN s0.connected THEN "duplicate" ELSE "not_dialing")})
   ELSE LET st == StopDialing(s0, p) IN
        IF Banned(st, p) THEN Finish(s0, Emit(st, Disconnect(p, "banned")))
-       ELSE IF Admission(st, p, "outbound") = {}
+       ELSE LET admission == Admission(st, p, "outbound") IN
+       IF admission = {}
        THEN Finish(s0, CoolDown(Emit(st, Disconnect(p, "full")), p))
        ELSE UNION {LET c == Connect(st, p, "outbound", v)
                        f == [c EXCEPT !.persistentDialFailures = Del(@, p)]
                        g == Cancel(f, RetryDial(p))
                    IN Finish(s0, IF Known(g, p) THEN [g EXCEPT !.book[p].attempts = 0] ELSE g) :
-                     v \in Admission(st, p, "outbound")}
+                     v \in admission}
 
 \* @see PeerManager.onDialFailed
 OnDialFailed(s0, p) ==
@@ -384,17 +389,18 @@ OnInboundAccepted(s0, p) ==
   ELSE IF p \in DOMAIN s0.connected THEN Only(s0, {Disconnect(p, "duplicate")})
   ELSE UNION {
          IF Banned(st, p) THEN Finish(s0, Emit(st, Disconnect(p, "banned")))
-         ELSE LET s1 == StopDialing(st, p) IN
-              IF Admission(s1, p, "inbound") = {} /\ IdleVictims(s1, p) = {}
+         ELSE LET s1 == StopDialing(st, p)
+                  admission == Admission(s1, p, "inbound")
+                  idle == IF admission = {} THEN IdleVictims(s1, p) ELSE {} IN
+              IF admission = {} /\ idle = {}
               THEN Finish(s0, Emit(st, Disconnect(p, "full")))   \* our dial goes on
-              ELSE UNION {LET c == IF Admission(s1, p, "inbound") = {}
+              ELSE UNION {LET c == IF admission = {}
                                    THEN Evict(Connect(s1, p, "inbound", {}), v, "evicted_idle")
                                    ELSE Connect(s1, p, "inbound", v)
                               i == IF IdleInboundEviction /\ Limited(p) /\ p \notin Persistent
                                    THEN [c EXCEPT !.idleInbound = @ \cup {p}] ELSE c
                           IN Finish(s0, [i EXCEPT !.persistentDialFailures = Del(@, p)]) :
-                            v \in IF Admission(s1, p, "inbound") = {}
-                                  THEN IdleVictims(s1, p) ELSE Admission(s1, p, "inbound")} :
+                            v \in IF admission = {} THEN idle ELSE admission} :
          st \in Reinstated(s0)}
 
 \* @see PeerManager.onPeerReady (no maintenance)
