@@ -274,26 +274,34 @@ public record AddressBook(
     final boolean isPrivate;
     final String group;
     private final BookConfig cfg;
-    private final Placement.Hasher hasher;
+    private final BookKey key;
+    // the tables below are made on first use: most batches of a settled node add no new address
+    private Placement.Hasher hasher;
     // lookup only, never iterated; local to one call
-    private final Map<String, Integer> newBucketByGroup = new HashMap<>(512);
+    private Map<String, Integer> newBucketByGroup;
     // the same for IPv4 /16 groups, by number: open addressing, key = group + 1 (0 = empty);
     // lookup only, never iterated
-    private int[] v4Keys = new int[64];
-    private int[] v4Buckets = new int[64];
+    private int[] v4Keys;
+    private int[] v4Buckets;
     private int v4Count;
     // the new bucket of each of the source group's slots, 0 = not computed yet (else bucket + 1)
-    private final int[] newBucketBySlot;
+    private int[] newBucketBySlot;
 
     Source(BookConfig cfg, BookKey key, NodeAddress addr) {
       this.cfg = cfg;
-      this.hasher = new Placement.Hasher(key);
+      this.key = key;
       this.addr = addr;
       byte[] ip = IpClass.parse(addr.ip());
       this.isIp = ip != null;
       this.isPrivate = cfg.privateIds().contains(addr.id());
       this.group = ip == null ? IpClass.UNROUTABLE_GROUP : IpClass.groupKey(ip, cfg.strict());
-      this.newBucketBySlot = new int[cfg.newBucketsPerGroup()];
+    }
+
+    private Placement.Hasher hasher() {
+      if (hasher == null) {
+        hasher = new Placement.Hasher(key);
+      }
+      return hasher;
     }
 
     /**
@@ -324,6 +332,10 @@ public record AddressBook(
 
     /** {@link #newBucket(String)} for the IPv4 /16 group {@code v4} (0..65535), memoized by number. */
     private int newBucketV4(int v4) {
+      if (v4Keys == null) {
+        v4Keys = new int[64];
+        v4Buckets = new int[64];
+      }
       int mask = v4Keys.length - 1;
       int i = (v4 * 0x9E3779B1) >>> 7 & mask;
       while (v4Keys[i] != 0) {
@@ -332,7 +344,7 @@ public record AddressBook(
         }
         i = (i + 1) & mask;
       }
-      int idx = bucketOfSlot(Placement.newBucketSlotV4(cfg, hasher, v4, group));
+      int idx = bucketOfSlot(Placement.newBucketSlotV4(cfg, hasher(), v4, group));
       v4Keys[i] = v4 + 1;
       v4Buckets[i] = idx;
       if (++v4Count * 2 > v4Keys.length) {
@@ -360,16 +372,22 @@ public record AddressBook(
     }
 
     private int bucketOfSlot(int slot) {
+      if (newBucketBySlot == null) {
+        newBucketBySlot = new int[cfg.newBucketsPerGroup()];
+      }
       if (newBucketBySlot[slot] == 0) {
-        newBucketBySlot[slot] = Placement.newBucket(cfg, hasher, group, slot) + 1;
+        newBucketBySlot[slot] = Placement.newBucket(cfg, hasher(), group, slot) + 1;
       }
       return newBucketBySlot[slot] - 1;
     }
 
     private int newBucket(String g) {
+      if (newBucketByGroup == null) {
+        newBucketByGroup = new HashMap<>(512);
+      }
       Integer idx = newBucketByGroup.get(g);
       if (idx == null) {
-        idx = bucketOfSlot(Placement.newBucketSlot(cfg, hasher, g, group));
+        idx = bucketOfSlot(Placement.newBucketSlot(cfg, hasher(), g, group));
         newBucketByGroup.put(g, idx);
       }
       return idx;
