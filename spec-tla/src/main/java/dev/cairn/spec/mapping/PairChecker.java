@@ -264,8 +264,8 @@ public final class PairChecker {
   private final Map<Key, Boolean> pairs;
   private final Map<Key, Boolean> refusals;
   /** Per cfg invariant, the memo's tables of its verdicts (plain and renamed fingerprints). */
-  private FingerprintTable[] invariants;
-  private FingerprintTable[] symmetricInvariants;
+  private final FingerprintTable[] invariants;
+  private final FingerprintTable[] symmetricInvariants;
   /** Per cfg invariant, the indexes of the variables it reads. */
   private final int[][] invariantReads;
   private final List<String> invariantNames;
