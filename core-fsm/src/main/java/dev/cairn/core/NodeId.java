@@ -41,7 +41,7 @@ public final class NodeId implements Comparable<NodeId> {
       }
     }
     this.hex = hex;
-    this.prefix = prefixOf(hex);
+    this.prefix = digits(hex, 0, 16);
     this.middle = digits(hex, 16, 16);
     this.tail = (int) digits(hex, 32, 8);
   }
@@ -80,25 +80,12 @@ public final class NodeId implements Comparable<NodeId> {
     return prefix;
   }
 
-  private static long prefixOf(String hex) {
-    // two independent halves (digits 0-7 and 8-15): half the dependency chain of one loop
-    int hi = 0;
-    int lo = 0;
-    for (int i = 0; i < 8; i++) {
-      int a = hex.charAt(i);
-      int b = hex.charAt(8 + i);
-      // '0'..'9' are 0x30..0x39, 'a'..'f' 0x61..0x66 (the constructor admits no other character)
-      hi = hi << 4 | ((a & 0xf) + 9 * (a >>> 6));
-      lo = lo << 4 | ((b & 0xf) + 9 * (b >>> 6));
-    }
-    return (long) hi << 32 | (lo & 0xffffffffL);
-  }
-
   /** {@code count} (at most 16) hex digits of {@code hex} from {@code from}, as an unsigned number. */
   private static long digits(String hex, int from, int count) {
     long v = 0;
     for (int i = from; i < from + count; i++) {
       int a = hex.charAt(i);
+      // '0'..'9' are 0x30..0x39, 'a'..'f' 0x61..0x66 (the constructor admits no other character)
       v = v << 4 | ((a & 0xf) + 9 * (a >>> 6));
     }
     return v;
