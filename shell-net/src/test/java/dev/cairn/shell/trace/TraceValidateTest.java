@@ -423,6 +423,8 @@ class TraceValidateTest {
     List<Object> out = new ArrayList<>();
     Path scratch = Files.createTempDirectory(dir, "flatten");
     try (TraceModel model = TraceModel.load(plan, scratch, flatten)) {
+      // flattened: PM == INSTANCE PeerManager at least, or this compares the spec with itself
+      assertThat(model.flattened() > 0).as("definitions flattened").isEqualTo(flatten);
       CoreStepValidator validator = model.validator();
       CoreState state = world.initial();
       for (SyntheticRun.Timed t : world.events()) {

@@ -60,6 +60,8 @@ public final class TraceModel implements AutoCloseable {
   private PairChecker.Memo memo;
   private final Plan plan;
   private final boolean owner;
+  /** Definitions {@link Tla#flattenIdentityInstances} flattened when the spec was loaded. */
+  private int flattened;
 
   private TraceModel(Tla tla, CoreMapping mapping, Map<TlaModelValue, NodeId> ids, Plan plan, boolean owner) {
     this.plan = plan;
@@ -165,11 +167,11 @@ public final class TraceModel implements AutoCloseable {
       throw new UncheckedIOException("cannot write the trace model into " + scratch, e);
     }
     Tla tla = Tla.load(scratch, "MCTrace", "MCTrace");
-    if (flatten) {
-      tla.flattenIdentityInstances();
-    }
     try {
-      return new TraceModel(tla, new CoreMapping(tla, plan.config(), plan.ids()), plan.ids(), plan, true);
+      int n = flatten ? tla.flattenIdentityInstances() : 0;
+      TraceModel m = new TraceModel(tla, new CoreMapping(tla, plan.config(), plan.ids()), plan.ids(), plan, true);
+      m.flattened = n;
+      return m;
     } catch (RuntimeException e) {
       tla.close();
       throw e;
@@ -289,6 +291,11 @@ public final class TraceModel implements AutoCloseable {
 
   public Tla tla() {
     return tla;
+  }
+
+  /** How many definitions were flattened at load ({@link #load(Plan, Path, boolean)}); 0 as parsed. */
+  public int flattened() {
+    return flattened;
   }
 
   public CoreMapping mapping() {
