@@ -57,6 +57,13 @@ public final class Replay implements AutoCloseable {
   /** Spins of a waiting thread before it parks (about tens of microseconds). */
   private static final int SPINS = 4_000;
 
+  /**
+   * Steps the caller lets the core run ahead before it looks again, once it has caught up with
+   * the core: it sleeps through them instead of spinning for each record, which on a busy machine
+   * took a core from the stepping thread.
+   */
+  static final int BATCH = 64;
+
   /** The stepping threads: daemons, kept for a while between files so a run of small files reuses one. */
   private static final ExecutorService STEPPERS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "cairn-replay-step");
@@ -97,6 +104,8 @@ public final class Replay implements AutoCloseable {
   private volatile Thread stepper; // while the stepping thread runs
   private volatile boolean stepperParked;
   private volatile Thread waiter; // the caller, while parked waiting for a step
+  private volatile long waitUntil; // the stepped count the parked caller waits for
+  private volatile boolean stepperDone; // the stepping thread has returned
   private boolean started;
   private Exception readError; // thrown once every record before it is consumed
   private long previousDigest;
@@ -106,16 +115,30 @@ public final class Replay implements AutoCloseable {
   private Optional<String> endMismatch = Optional.empty();
   private boolean ended;
 
-  private Replay(TraceReader reader, CoreConfig config, CoreState state) {
+  /** How a record is stepped: {@code Core.step}, or in tests a core that fails on purpose. */
+  interface StepFunction {
+    Step<CoreState, CoreEffect> step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow,
+        CoreEvent event);
+  }
+
+  private final StepFunction core;
+
+  private Replay(TraceReader reader, CoreConfig config, CoreState state, StepFunction core) {
     this.reader = reader;
     this.config = config;
     this.state = state;
+    this.core = core;
     this.previousDigest = reader.header().getPreviousDigest();
     this.verifiedStateStep = reader.header().getFirstStep() - 1;
     this.lastStep = verifiedStateStep;
   }
 
   public static Replay open(Path file) throws IOException, TraceFormatException {
+    return open(file, Core::step);
+  }
+
+  /** Replays {@code file} stepping with {@code core} (tests: a core that fails at a chosen record). */
+  static Replay open(Path file, StepFunction core) throws IOException, TraceFormatException {
     TraceReader r = TraceReader.open(file);
     try {
       TraceHeader h = r.header();
@@ -136,7 +159,7 @@ public final class Replay implements AutoCloseable {
       } catch (RuntimeException e) {
         throw new TraceFormatException(file + ": corrupt header: the core state does not decode: " + e.getMessage());
       }
-      return new Replay(r, cfg, s);
+      return new Replay(r, cfg, s, core);
     } catch (TraceFormatException | RuntimeException e) {
       r.close();
       throw e;
@@ -244,7 +267,7 @@ public final class Replay implements AutoCloseable {
     }
     Job j = job(e.get());
     try {
-      j.step = Core.step(config, state, j.now, j.wallNow, j.event);
+      j.step = core.step(config, state, j.now, j.wallNow, j.event);
     } catch (RuntimeException x) {
       j.failure = x;
     }
@@ -314,7 +337,7 @@ public final class Replay implements AutoCloseable {
         }
         Job j = jobs[(int) k & (AHEAD - 1)];
         try {
-          j.step = Core.step(config, s, j.now, j.wallNow, j.event);
+          j.step = core.step(config, s, j.now, j.wallNow, j.event);
           s = j.step.state();
         } catch (RuntimeException | Error x) {
           j.failure = x;
@@ -323,23 +346,25 @@ public final class Replay implements AutoCloseable {
           return;
         }
         COUNTERS.setVolatile(counters, STEPPED, k + 1); // publishes the step
-        if (waiter != null) {
+        if (k + 1 >= waitUntil) {
           wake(waiter);
         }
       }
     } finally {
       stepper = null;
+      stepperDone = true;
+      wake(waiter);
     }
   }
 
   private Job awaitStep(long k) {
-    int spins = 0;
-    while (stepped() <= k) {
-      if (++spins < SPINS) {
-        Thread.onSpinWait();
-      } else {
+    if (stepped() <= k) {
+      // the core is behind: sleep until it is a batch further (or has stepped all submitted)
+      long until = Math.min(k + BATCH, submitted());
+      waitUntil = until;
+      while (stepped() < until && !stepperDone) { // done early: it failed at the last step it published
         waiter = Thread.currentThread();
-        if (stepped() <= k) {
+        if (stepped() < until && !stepperDone) {
           LockSupport.parkNanos(1_000_000);
         }
         waiter = null;

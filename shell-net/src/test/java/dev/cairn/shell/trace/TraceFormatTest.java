@@ -213,6 +213,67 @@ class TraceFormatTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aCoreFailureIsReportedAtItsRecordWhereverItSteps() throws Exception {
+    // the core failing on the caller's thread (the first records), on the stepping thread right
+    // after the hand-off, and on it while the caller sleeps through a batch of steps: the records
+    // before it replay as usual, then the failure is reported at its record and the replay ends
+    int steps = Replay.INLINE + 2 * Replay.AHEAD + 100;
+    SyntheticRun longer = SyntheticRun.generate(steps, 2026);
+    Path file = dir.resolve("failing-core.trace");
+    longer.record(file, K);
+    List<CoreState> states = new ArrayList<>();
+    CoreState s = longer.initial();
+    for (SyntheticRun.Timed t : longer.events()) {
+      s = Core.step(longer.config(), s, t.now(), t.wall(), t.event()).state();
+      states.add(s);
+    }
+    for (int at : new int[] {7, Replay.INLINE, Replay.INLINE + Replay.BATCH + 3, steps - 1}) {
+      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      Replay.StepFunction failing = (cfg, state, now, wall, event) -> {
+        if (calls.getAndIncrement() == at) {
+          throw new IllegalStateException("injected failure");
+        }
+        return Core.step(cfg, state, now, wall, event);
+      };
+      try (Replay r = Replay.open(file, failing)) {
+        int n = 0;
+        Optional<Replay.Stepped> st = r.next();
+        for (; st.isPresent() && st.get().mismatch().isEmpty(); st = r.next()) {
+          assertThat(r.state()).isEqualTo(states.get(n));
+          n++;
+        }
+        assertThat(n).as("records replayed before the failure at %d", at).isEqualTo(at);
+        assertThat(st).isPresent();
+        assertThat(st.get().mismatch().get()).startsWith("step " + at + " (record " + at + " at byte offset ")
+            .contains("the core failed on").contains("injected failure");
+        assertThat(r.next()).isEmpty();
+      }
+    }
+    // an Error is not a verdict: it reaches the caller, as from a replay on one thread
+    int at = Replay.INLINE + 40;
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    try (Replay r = Replay.open(file, (cfg, state, now, wall, event) -> {
+      if (calls.getAndIncrement() == at) {
+        throw new StackOverflowError("injected error");
+      }
+      return Core.step(cfg, state, now, wall, event);
+    })) {
+      int n = 0;
+      Throwable thrown = null;
+      try {
+        while (r.next().isPresent()) {
+          n++;
+        }
+      } catch (StackOverflowError e) {
+        thrown = e;
+      }
+      assertThat(thrown).hasMessage("injected error");
+      assertThat(n).isEqualTo(at);
+    }
+  }
+
+  @Test
   void everyRecordCarriesAnEffectsDigestAndCheckpointsAStateDigest() throws Exception {
     try (TraceReader r = TraceReader.open(trace)) {
       assertThat(r.header().getFormatVersion()).isEqualTo(2);
