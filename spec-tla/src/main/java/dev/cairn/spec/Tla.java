@@ -361,18 +361,79 @@ public final class Tla implements AutoCloseable {
   }
 
   /**
-   * The variables each cfg invariant reads (in cfg order), found by walking its definition and
-   * every definition it uses. An instance's implicit substitution maps a name to the same name.
+   * A top-level conjunct of a cfg invariant: checked, and its verdicts memoised, on its own, by
+   * the variables it reads ({@link #invariantParts}).
+   *
+   * @param invariant the invariant's index in cfg order
+   * @param reads the variables the conjunct reads, found by walking it and every definition it
+   *     uses (an instance's implicit substitution maps a name to the same name)
    */
-  public List<Set<String>> invariantReads() {
+  public record InvariantPart(int invariant, Set<String> reads) {}
+
+  private Action[] invariantParts;
+
+  /**
+   * The cfg's invariants split into their top-level conjuncts, in cfg order: through conjunctions
+   * ({@code /\}, bulleted or not), references to state-level definitions without arguments, and
+   * instances without substitutions (or whose substitutions were flattened). A type invariant
+   * over every variable becomes one part per variable, so a step that changes two variables
+   * evaluates two small parts instead of the whole. An invariant holds exactly when each of its
+   * parts does; a part whose evaluation fails on its own (a conjunct guarded by an earlier one)
+   * is decided by its whole invariant ({@link #invariantHolds}). Call after any flattening.
+   */
+  public List<InvariantPart> invariantParts() {
     open();
-    List<Set<String>> out = new ArrayList<>();
-    for (Action inv : tool.getInvariants()) {
-      Set<String> reads = new TreeSet<>();
-      reads(inv.pred, reads, new HashSet<>());
-      out.add(Collections.unmodifiableSet(reads));
+    Action[] invs = tool.getInvariants();
+    List<Action> parts = new ArrayList<>();
+    List<InvariantPart> out = new ArrayList<>();
+    for (int i = 0; i < invs.length; i++) {
+      List<ExprNode> conjuncts = new ArrayList<>();
+      conjuncts(invs[i].pred, conjuncts, 0);
+      for (ExprNode c : conjuncts) {
+        Set<String> reads = new TreeSet<>();
+        reads(c, reads, new HashSet<>());
+        Action part = new Action(c, invs[i].con, invs[i].getOpDef());
+        part.cm = invs[i].cm;
+        parts.add(part);
+        out.add(new InvariantPart(i, Collections.unmodifiableSet(reads)));
+      }
     }
-    return out;
+    invariantParts = parts.toArray(Action[]::new);
+    return List.copyOf(out);
+  }
+
+  /** Whether part {@code j} of the last {@link #invariantParts} holds in {@code s}. */
+  public boolean invariantPartHolds(int j, TLCState s) {
+    open();
+    return tool.isValid(invariantParts[j], s);
+  }
+
+  private static final int MAX_CONJUNCT_DEPTH = 16;
+
+  private void conjuncts(SemanticNode n, List<ExprNode> out, int depth) {
+    if (depth < MAX_CONJUNCT_DEPTH) {
+      if (n instanceof OpApplNode a) {
+        String op = a.getOperator().getName().toString();
+        ExprNode[] bounds = a.getBdedQuantBounds();
+        if ((op.equals("$ConjList") || op.equals("\\land")) && (bounds == null || bounds.length == 0)) {
+          for (ExprOrOpArgNode x : a.getArgs()) {
+            conjuncts(x, out, depth + 1);
+          }
+          return;
+        }
+        if (a.getOperator() instanceof OpDefNode d && d.getArity() == 0 && a.getArgs().length == 0
+            && d.getLevel() > 0 && d.getBody() != null && d.getToolObject(tool.getId()) == null) {
+          // (a constant-level definition keeps TLC's cached value; one the cfg or TLC replaced, its replacement)
+          conjuncts(d.getBody(), out, depth + 1);
+          return;
+        }
+      }
+      if (n instanceof SubstInNode si && si.getSubsts().length == 0) {
+        conjuncts(si.getBody(), out, depth + 1);
+        return;
+      }
+    }
+    out.add((ExprNode) n);
   }
 
   private static void reads(SemanticNode n, Set<String> out, Set<SemanticNode> seen) {

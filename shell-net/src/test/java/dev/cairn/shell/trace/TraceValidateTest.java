@@ -404,6 +404,76 @@ class TraceValidateTest {
     }
   }
 
+  @Test
+  void invariantPartsDecideAsTheirWholeInvariants() throws Exception {
+    // the pair checker memoises each top-level conjunct of an invariant on its own: along a small
+    // world's states, and those states broken in three ways, an invariant holds exactly when each
+    // of its parts does (or, where a part fails to evaluate alone, the whole is false)
+    SmallWorldRun world = SmallWorldRun.generate(300, 3, false, 1);
+    TraceModel.Plan plan = TraceModel.plan(world.config(), idsOf(world));
+    Path scratch = Files.createTempDirectory(dir, "parts");
+    try (TraceModel model = TraceModel.load(plan, scratch)) {
+      dev.cairn.spec.Tla tla = model.tla();
+      List<dev.cairn.spec.Tla.InvariantPart> parts = tla.invariantParts();
+      List<String> names = tla.invariantNames();
+      assertThat(parts.stream().filter(p -> names.get(p.invariant()).equals("TypeOK")).count())
+          .as("TypeOK, a part per variable").isGreaterThanOrEqualTo(12);
+      Set<String> broken = new java.util.TreeSet<>();
+      CoreState state = world.initial();
+      for (SyntheticRun.Timed t : world.events()) {
+        state = Core.step(world.config(), state, t.now(), t.wall(), t.event()).state();
+        java.util.Map<String, Object> a = model.mapping().alpha(state, t.now());
+        for (java.util.Map<String, Object> variant : brokenWays(a, tla.constant("Self"))) {
+          TlaState s = model.validator().specState(variant);
+          List<String> viaParts = new ArrayList<>();
+          for (int j = 0; j < parts.size(); j++) {
+            String name = names.get(parts.get(j).invariant());
+            boolean holds;
+            try {
+              holds = tla.invariantPartHolds(j, s.tlcState());
+            } catch (RuntimeException e) {
+              holds = tla.invariantHolds(parts.get(j).invariant(), s.tlcState());
+              assertThat(holds).as("a part that fails alone, in a state where its invariant holds").isFalse();
+            }
+            if (!holds && !viaParts.contains(name)) {
+              viaParts.add(name);
+            }
+          }
+          assertThat(viaParts).as("at %s", t).isEqualTo(tla.violatedInvariants(s));
+          broken.addAll(viaParts);
+        }
+      }
+      assertThat(broken).as("invariants the broken states break")
+          .contains("TypeOK", "DialingDisjointConnected", "SelfNeverDialed");
+    }
+  }
+
+  /** {@code a} as it is, and with a dial to a connected peer, an out-of-range score, a dial to {@code self}. */
+  @SuppressWarnings("unchecked")
+  private static List<java.util.Map<String, Object>> brokenWays(java.util.Map<String, Object> a, Object self) {
+    List<java.util.Map<String, Object>> out = new ArrayList<>();
+    out.add(a);
+    java.util.Map<Object, Object> connected = (java.util.Map<Object, Object>) a.get("connected");
+    if (!connected.isEmpty()) {
+      java.util.Map<String, Object> v = new java.util.LinkedHashMap<>(a);
+      Set<Object> dialing = new java.util.HashSet<>((Set<Object>) a.get("dialing"));
+      dialing.add(connected.keySet().iterator().next());
+      v.put("dialing", dialing);
+      out.add(v);
+      java.util.Map<String, Object> w = new java.util.LinkedHashMap<>(a);
+      java.util.Map<Object, Object> scores = new java.util.HashMap<>((java.util.Map<Object, Object>) a.get("scores"));
+      scores.put(connected.keySet().iterator().next(), 1_000_000);
+      w.put("scores", scores);
+      out.add(w);
+    }
+    java.util.Map<String, Object> x = new java.util.LinkedHashMap<>(a);
+    Set<Object> dialing = new java.util.HashSet<>((Set<Object>) a.get("dialing"));
+    dialing.add(self);
+    x.put("dialing", dialing);
+    out.add(x);
+    return out;
+  }
+
   /** The node IDs {@code world}'s run names (its states and events), as validation collects them. */
   private static Set<NodeId> idsOf(SmallWorldRun world) {
     Set<NodeId> ids = new java.util.TreeSet<>();

@@ -50,8 +50,8 @@ import tlc2.value.impl.Value;
  * only the one time-dependent variable is recomputed at the next step's clock), per variable,
  * and only for the components of the Java state that changed (they are immutable: the same
  * object abstracts to the same value). Verdicts are memoised by the TLC fingerprints of
- * (α(before), letter, reached state); each of the cfg's invariants by the fingerprints of the
- * variables it reads. A pair the memo has not seen is looked up once more with its ordinary
+ * (α(before), letter, reached state); each top-level conjunct of the cfg's invariants (a type
+ * invariant: one per variable) by the fingerprints of the variables it reads. A pair the memo has not seen is looked up once more with its ordinary
  * peers renamed into a standard order ({@link PeerSymmetry}): a pair of the same renamed form that
  * TLC found to be a step makes this one a step too (the spec treats ordinary peers alike), while
  * that lookup pays for itself. Java's own invariants are checked on every step.
@@ -112,7 +112,7 @@ public final class PairChecker {
     public long stepVarNanos;
     /** TLC time and pairs evaluated, per action (looked up per pair: a hash map; printed in name order). */
     public final Map<String, long[]> perAction = new HashMap<>();
-    /** TLC time and evaluations, per cfg invariant. */
+    /** TLC time and evaluations, per cfg invariant (summed over its parts). */
     public final Map<String, long[]> perInvariant = new HashMap<>();
 
     @Override
@@ -184,13 +184,13 @@ public final class PairChecker {
     final Map<Key, Boolean> pairs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Pairs found to be steps, by the fingerprints of their form with the ordinary peers renamed. */
     final FingerprintTable symmetricSteps = new FingerprintTable(3);
-    /** Per cfg invariant, its verdicts by the renamed fingerprints of the variables it reads. */
+    /** Per invariant part, its verdicts by the renamed fingerprints of the variables it reads. */
     private final List<FingerprintTable> symmetricInvariants = new java.util.ArrayList<>();
     final Map<Key, Boolean> refusals = new HashMap<>();
-    /** Per cfg invariant, its verdicts by the fingerprints of the variables it reads. */
+    /** Per invariant part, its verdicts by the fingerprints of the variables it reads. */
     private final List<FingerprintTable> invariants = new java.util.ArrayList<>();
 
-    /** The tables of the cfg's invariants, which read {@code reads[i].length} variables each. */
+    /** The tables of the invariants' parts, which read {@code reads[i].length} variables each. */
     FingerprintTable[] invariantTables(int[][] reads, boolean renamed) {
       List<FingerprintTable> tables = renamed ? symmetricInvariants : invariants;
       if (tables.isEmpty()) {
@@ -263,13 +263,18 @@ public final class PairChecker {
   private final long[] cachedFps;
   private final Map<Key, Boolean> pairs;
   private final Map<Key, Boolean> refusals;
-  /** Per cfg invariant, the memo's tables of its verdicts (plain and renamed fingerprints). */
+  /**
+   * Per part of a cfg invariant (its top-level conjuncts: {@link Tla#invariantParts}), the memo's
+   * tables of its verdicts (plain and renamed fingerprints).
+   */
   private final FingerprintTable[] invariants;
   private final FingerprintTable[] symmetricInvariants;
-  /** Per cfg invariant, the indexes of the variables it reads. */
+  /** Per part, the indexes of the variables it reads. */
   private final int[][] invariantReads;
+  /** Per part, the index of its invariant in {@link #invariantNames} (a part's invariants are consecutive). */
+  private final int[] partOf;
   private final List<String> invariantNames;
-  /** Per cfg invariant, the fingerprints of the variables it reads in the last state it held in. */
+  /** Per part, the fingerprints of the variables it reads in the last state it held in. */
   private final long[][] lastHeld;
   private final boolean[] lastHeldValid;
   private final Map<String, Tla.Pair> actions = new HashMap<>();
@@ -320,14 +325,17 @@ public final class PairChecker {
     neutralHandedOffFp = neutralHandedOff.fingerPrint(FP64.New());
     neutralEventFp = neutralEvent.fingerPrint(FP64.New());
     invariantNames = tla.invariantNames();
-    List<Set<String>> reads = tla.invariantReads();
-    invariantReads = new int[reads.size()][];
-    for (int i = 0; i < reads.size(); i++) {
-      invariantReads[i] = reads.get(i).stream().mapToInt(v -> List.of(names).indexOf(v)).toArray();
+    List<Tla.InvariantPart> parts = tla.invariantParts();
+    invariantReads = new int[parts.size()][];
+    partOf = new int[parts.size()];
+    for (int i = 0; i < parts.size(); i++) {
+      Tla.InvariantPart part = parts.get(i);
+      partOf[i] = part.invariant();
+      invariantReads[i] = part.reads().stream().mapToInt(v -> List.of(names).indexOf(v)).toArray();
       for (int x : invariantReads[i]) {
         if (x < 0) {
-          throw new IllegalStateException(invariantNames.get(i) + " reads a variable the state does not have: "
-              + reads.get(i));
+          throw new IllegalStateException(invariantNames.get(part.invariant())
+              + " reads a variable the state does not have: " + part.reads());
         }
       }
     }
@@ -676,9 +684,10 @@ public final class PairChecker {
   }
 
   /**
-   * The cfg's invariants violated in the reached state. Each invariant's verdict is memoised by
-   * the fingerprints of the variables it reads ({@link Tla#invariantReads}), so a step
-   * re-evaluates only the invariants over variables whose values it has not seen together.
+   * The cfg's invariants violated in the reached state. Each part of an invariant (a top-level
+   * conjunct, {@link Tla#invariantParts}) has its verdict memoised by the fingerprints of the
+   * variables it reads, so a step re-evaluates only the parts over variables whose values it has
+   * not seen together: a type invariant's part for each variable the step changed.
    */
   private List<String> invariants(Alpha a, Alpha t, long[] renamedFor) {
     List<String> broken = null;
@@ -687,14 +696,15 @@ public final class PairChecker {
         continue; // the variables it reads are those of the last state it was found to hold in
       }
       int[] reads = invariantReads[i];
+      String name = invariantNames.get(partOf[i]);
       Boolean holds = invariants[i].get(a.fps, reads);
       if (holds == null && renamedAfter != null) {
-        // the invariant in the reached state with its ordinary peers renamed (it names none)
+        // the part in the reached state with its ordinary peers renamed (it names none)
         holds = symmetricInvariants[i].get(renamedAfter, reads);
         if (holds != null) {
           stats.symmetricInvariantHits++;
           invariants[i].put(a.fps, reads, holds);
-          long[] pi = stats.perInvariant.get(invariantNames.get(i));
+          long[] pi = stats.perInvariant.get(name);
           if (renamedFor != null && pi != null && pi[1] > 0) {
             renamedFor[2] += pi[0] / pi[1]; // the renaming saved this evaluation too
           }
@@ -703,22 +713,36 @@ public final class PairChecker {
       if (holds == null) {
         stats.invariantChecks++;
         long t0 = System.nanoTime();
-        holds = tla.invariantHolds(i, state(t));
+        TLCState st = state(t);
+        try {
+          holds = tla.invariantPartHolds(i, st);
+        } catch (RuntimeException e) {
+          // evaluated alone the part fails (a conjunct an earlier one guards): the whole invariant
+          // decides, and nothing is memoised
+          if (tla.invariantHolds(partOf[i], st)) {
+            throw e;
+          }
+          holds = null;
+        }
         long dt = System.nanoTime() - t0;
         stats.invariantNanos += dt;
-        long[] pi = stats.perInvariant.computeIfAbsent(invariantNames.get(i), x -> new long[2]);
+        long[] pi = stats.perInvariant.computeIfAbsent(name, x -> new long[2]);
         pi[0] += dt;
         pi[1]++;
-        invariants[i].put(a.fps, reads, holds);
-        if (renamedAfter != null) {
-          symmetricInvariants[i].put(renamedAfter, reads, holds);
+        if (holds != null) {
+          invariants[i].put(a.fps, reads, holds);
+          if (renamedAfter != null) {
+            symmetricInvariants[i].put(renamedAfter, reads, holds);
+          }
         }
       }
-      if (!holds) {
+      if (holds == null || !holds) {
         if (broken == null) {
           broken = new java.util.ArrayList<>();
         }
-        broken.add(invariantNames.get(i));
+        if (!broken.contains(name)) {
+          broken.add(name);
+        }
       } else {
         long[] seen = lastHeld[i];
         for (int j = 0; j < reads.length; j++) {
@@ -731,7 +755,7 @@ public final class PairChecker {
   }
 
   /**
-   * Whether invariant {@code i} reads the same variables' values (fingerprints) in {@code fps} as
+   * Whether invariant part {@code i} reads the same variables' values (fingerprints) in {@code fps} as
    * in the last state where it was found to hold: most steps change a few variables, so most
    * invariants are decided by comparing a few numbers, without building a memo key.
    */
