@@ -296,6 +296,7 @@ public class TraceBenchmark {
     writer.drain();
   }
 
+  @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC") // the collector cairn's launcher gives trace commands
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public void replay(Blackhole bh) throws Exception {
@@ -317,6 +318,7 @@ public class TraceBenchmark {
   }
 
   /** Replay's per-event work on the loopback traces; opening them (decoding each header) is not counted. */
+  @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC") // the collector cairn's launcher gives trace commands
   @Benchmark
   public void loopbackReplay(Opened o, Events n, Blackhole bh) throws Exception {
     for (Replay r : o.replays) {
@@ -387,6 +389,7 @@ public class TraceBenchmark {
     return stepAll(l.run.config(), l.run.initial(), l.run.events());
   }
 
+  @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC") // the collector cairn's launcher gives trace commands
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public void lifeReplay(Life l, Blackhole bh) throws Exception {
