@@ -53,6 +53,10 @@ import org.pcollections.TreePSet;
  * @param newBuckets the new buckets
  * @param oldBuckets the old buckets
  * @param bans banned entries (in no bucket) by ID; {@code lastBanTime} is the expiry
+ * @param firstBanExpiryMillis the earliest expiry in {@code bans} (epoch milliseconds;
+ *     {@link Long#MAX_VALUE} when there are none): derived from {@code bans} (the codecs write
+ *     the bans, not this), so that the look for expired bans before every dial and admission
+ *     reads one number until a ban can have expired
  * @param nNew number of new entries (v0.34 {@code nNew})
  * @param nOld number of old entries (v0.34 {@code nOld})
  */
@@ -62,6 +66,7 @@ public record AddressBook(
     BucketTable newBuckets,
     BucketTable oldBuckets,
     PSortedMap<NodeId, KnownAddress> bans,
+    long firstBanExpiryMillis,
     int nNew,
     int nOld) {
 
@@ -86,7 +91,16 @@ public record AddressBook(
   /** A book with no entries and no bans. */
   public static AddressBook empty(BookKey key) {
     return new AddressBook(key, IdTrie.empty(), BucketTable.EMPTY, BucketTable.EMPTY,
-        TreePMap.empty(), 0, 0);
+        TreePMap.empty(), Long.MAX_VALUE, 0, 0);
+  }
+
+  /** The earliest expiry in {@code bans}, epoch milliseconds; {@link Long#MAX_VALUE} when there are none. */
+  public static long firstExpiry(PSortedMap<NodeId, KnownAddress> bans) {
+    long first = Long.MAX_VALUE;
+    for (KnownAddress b : bans.values()) {
+      first = Math.min(first, b.lastBanTime().epochMillis());
+    }
+    return first;
   }
 
   // ---------------------------------------------------------------- loading
@@ -457,8 +471,9 @@ public record AddressBook(
     }
     KnownAddress banned = bans.get(id);
     if (banned != null) {
+      // an attempt leaves the ban's expiry as it is
       return new AddressBook(key, lookup, newBuckets, oldBuckets,
-          bans.plus(id, banned.withAttempt(now)), nNew, nOld);
+          bans.plus(id, banned.withAttempt(now)), firstBanExpiryMillis, nNew, nOld);
     }
     return this;
   }
@@ -500,7 +515,7 @@ public record AddressBook(
             good.lastSuccess(), good.lastBanTime());
         return new AddressBook(key, lookup.replaced(ka, promoted, p), nt,
             oldBuckets.with(oldIdx, target.withInsertedAt(-(at + 1), promoted, p)), bans,
-            nNew - 1, nOld + 1);
+            firstBanExpiryMillis, nNew - 1, nOld + 1);
       }
     }
     Draft d = new Draft(this, cfg);
@@ -527,8 +542,8 @@ public record AddressBook(
     }
     IdTrie l = lookup.replaced(was, next, p);
     return was.isNew()
-        ? new AddressBook(key, l, t, oldBuckets, bans, nNew, nOld)
-        : new AddressBook(key, l, newBuckets, t, bans, nNew, nOld);
+        ? new AddressBook(key, l, t, oldBuckets, bans, firstBanExpiryMillis, nNew, nOld)
+        : new AddressBook(key, l, newBuckets, t, bans, firstBanExpiryMillis, nNew, nOld);
   }
 
   /**
@@ -602,6 +617,9 @@ public record AddressBook(
    * current config refuses it (then it is just forgotten).
    */
   public AddressBook reinstateExpiredBans(BookConfig cfg, WallTime now) {
+    if (firstBanExpiryMillis > now.epochMillis()) {
+      return this; // no ban expires by now
+    }
     Draft d = null;
     for (KnownAddress banned : bans.values()) {
       if (!banned.lastBanTime().isAfter(now)) {
@@ -960,7 +978,9 @@ public record AddressBook(
           && !oldBuckets.isTouched()) {
         return base;
       }
-      return new AddressBook(key, lookup.trie(), newBuckets.table(), oldBuckets.table(), bans, nNew, nOld);
+      long firstExpiry = bans == base.bans ? base.firstBanExpiryMillis : firstExpiry(bans);
+      return new AddressBook(key, lookup.trie(), newBuckets.table(), oldBuckets.table(), bans, firstExpiry,
+          nNew, nOld);
     }
 
     TableDraft table(BucketType t) {

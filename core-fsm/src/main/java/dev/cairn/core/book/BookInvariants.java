@@ -81,6 +81,10 @@ public final class BookInvariants {
         out.add("BannedNotInBuckets: ban of " + b.id() + " lists " + b.buckets());
       }
     }
+    if (book.firstBanExpiryMillis() != AddressBook.firstExpiry(book.bans())) {
+      out.add("FirstBanExpiryIsEarliest: " + book.firstBanExpiryMillis() + " but the earliest ban expires at "
+          + AddressBook.firstExpiry(book.bans()));
+    }
     return out;
   }
 

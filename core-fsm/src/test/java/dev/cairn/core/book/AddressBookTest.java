@@ -421,6 +421,39 @@ class AddressBookTest {
     assertThat(b.bannedEntries()).extracting(KnownAddress::id).containsExactly(id(1), id(3), id(4));
   }
 
+  @Test
+  void firstBanExpiry_followsEveryChangeOfTheBans_andSkipsTheLookWhileNoneExpired() {
+    BookConfig cfg = CFG.withMaxBanned(3);
+    AddressBook b = AddressBook.empty(KEY);
+    assertThat(b.firstBanExpiryMillis()).isEqualTo(Long.MAX_VALUE);
+    b = b.ban(cfg, routable(1), T0.plusMillis(5 * HOUR));
+    b = b.ban(cfg, routable(2), T0.plusMillis(2 * HOUR));
+    b = b.ban(cfg, routable(3), T0.plusMillis(3 * HOUR));
+    assertThat(b.firstBanExpiryMillis()).isEqualTo(T0.plusMillis(2 * HOUR).epochMillis());
+    // the earliest ban extended: the next one is now the earliest
+    b = b.ban(cfg, id(2), T0.plusMillis(6 * HOUR));
+    assertThat(b.firstBanExpiryMillis()).isEqualTo(T0.plusMillis(3 * HOUR).epochMillis());
+    // an attempt on a banned ID leaves the expiries alone
+    b = b.markAttempt(id(3), T0);
+    assertThat(b.firstBanExpiryMillis()).isEqualTo(T0.plusMillis(3 * HOUR).epochMillis());
+    // a fourth ban pushes out the ban expiring first
+    b = b.ban(cfg, routable(4), T0.plusMillis(4 * HOUR));
+    assertThat(b.bannedEntries()).extracting(KnownAddress::id).containsExactly(id(1), id(2), id(4));
+    assertThat(b.firstBanExpiryMillis()).isEqualTo(T0.plusMillis(4 * HOUR).epochMillis());
+    BookInvariants.check(cfg, b);
+    assertThat(b.reinstateExpiredBans(cfg, T0.plusMillis(4 * HOUR - 1))).isSameAs(b);
+    AddressBook lifted = b.reinstateExpiredBans(cfg, T0.plusMillis(5 * HOUR));
+    assertThat(lifted.bannedEntries()).extracting(KnownAddress::id).containsExactly(id(2));
+    assertThat(lifted.firstBanExpiryMillis()).isEqualTo(T0.plusMillis(6 * HOUR).epochMillis());
+    BookInvariants.check(cfg, lifted);
+    AddressBook none = lifted.reinstateExpiredBans(cfg, T0.plusMillis(6 * HOUR));
+    assertThat(none.bannedEntries()).isEmpty();
+    assertThat(none.firstBanExpiryMillis()).isEqualTo(Long.MAX_VALUE);
+    // a restored book derives it from its bans
+    AddressBook restored = AddressBook.restore(cfg, KEY, b.entries(), b.bannedEntries());
+    assertThat(restored).isEqualTo(b);
+  }
+
   // ---------------------------------------------------------------- pick
 
   @Test

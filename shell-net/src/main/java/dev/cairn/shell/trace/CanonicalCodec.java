@@ -635,7 +635,7 @@ public final class CanonicalCodec {
             + b.nOld() + " old)");
       }
       return new AddressBook(b.key(), b.lookup(), Tables.grow(b.newBuckets(), newLength),
-          Tables.grow(b.oldBuckets(), oldLength), b.bans(), b.nNew(), b.nOld());
+          Tables.grow(b.oldBuckets(), oldLength), b.bans(), b.firstBanExpiryMillis(), b.nNew(), b.nOld());
     }
   }
 
