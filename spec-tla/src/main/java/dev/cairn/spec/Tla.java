@@ -405,6 +405,9 @@ public final class Tla implements AutoCloseable {
   /** Whether part {@code j} of the last {@link #invariantParts} holds in {@code s}. */
   public boolean invariantPartHolds(int j, TLCState s) {
     open();
+    if (invariantParts == null) {
+      throw new IllegalStateException("invariantParts() was not called: there are no parts to evaluate");
+    }
     return tool.isValid(invariantParts[j], s);
   }
 

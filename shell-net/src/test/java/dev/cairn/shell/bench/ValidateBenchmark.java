@@ -52,7 +52,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1, time = 5)
 @Measurement(iterations = 3, time = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xss4m", "-XX:+UseParallelGC"}) // the collector cairn's launcher gives trace commands
+// -XX:+UseParallelGC: the collector cairn's launcher gives trace commands
+@Fork(value = 1, jvmArgsAppend = {"-Xss4m", "-XX:+UseParallelGC"})
 public class ValidateBenchmark {
 
   /** The loopback traces. */

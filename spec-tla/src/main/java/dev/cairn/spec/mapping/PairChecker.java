@@ -51,10 +51,11 @@ import tlc2.value.impl.Value;
  * and only for the components of the Java state that changed (they are immutable: the same
  * object abstracts to the same value). Verdicts are memoised by the TLC fingerprints of
  * (α(before), letter, reached state); each top-level conjunct of the cfg's invariants (a type
- * invariant: one per variable) by the fingerprints of the variables it reads. A pair the memo has not seen is looked up once more with its ordinary
- * peers renamed into a standard order ({@link PeerSymmetry}): a pair of the same renamed form that
- * TLC found to be a step makes this one a step too (the spec treats ordinary peers alike), while
- * that lookup pays for itself. Java's own invariants are checked on every step.
+ * invariant: one per variable) by the fingerprints of the variables it reads. A pair the memo has
+ * not seen is looked up once more with its ordinary peers renamed into a standard order
+ * ({@link PeerSymmetry}): a pair of the same renamed form that TLC found to be a step makes this
+ * one a step too (the spec treats ordinary peers alike), while that lookup pays for itself.
+ * Java's own invariants are checked on every step.
  *
  * <p>Threads: a step's Java-side work ({@link #prepare}) and its judgement ({@link #judge}) may run
  * on two threads, one preparing the steps ahead of the other judging them in order; each of the
@@ -271,7 +272,7 @@ public final class PairChecker {
   private final FingerprintTable[] symmetricInvariants;
   /** Per part, the indexes of the variables it reads. */
   private final int[][] invariantReads;
-  /** Per part, the index of its invariant in {@link #invariantNames} (a part's invariants are consecutive). */
+  /** Per part, the index of its invariant in {@link #invariantNames} (an invariant's parts are consecutive). */
   private final int[] partOf;
   private final List<String> invariantNames;
   /** Per part, the fingerprints of the variables it reads in the last state it held in. */
@@ -755,9 +756,9 @@ public final class PairChecker {
   }
 
   /**
-   * Whether invariant part {@code i} reads the same variables' values (fingerprints) in {@code fps} as
-   * in the last state where it was found to hold: most steps change a few variables, so most
-   * invariants are decided by comparing a few numbers, without building a memo key.
+   * Whether invariant part {@code i} reads the same variables' values (fingerprints) in
+   * {@code fps} as in the last state where it was found to hold: most steps change a few
+   * variables, so most parts are decided by comparing a few numbers, without building a memo key.
    */
   private boolean sameAsLastHeld(int i, long[] fps) {
     if (!lastHeldValid[i]) {
