@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -140,6 +142,17 @@ class TraceFormatTest {
     }
   }
 
+  /** The state after each of {@code run}'s events, stepped by the core. */
+  private static List<CoreState> statesOf(SyntheticRun run) {
+    List<CoreState> states = new ArrayList<>();
+    CoreState s = run.initial();
+    for (SyntheticRun.Timed t : run.events()) {
+      s = Core.step(run.config(), s, t.now(), t.wall(), t.event()).state();
+      states.add(s);
+    }
+    return states;
+  }
+
   @Test
   void replayReturnsStepsMismatchesAndErrorsInRecordOrder() throws Exception {
     // past its first records, replay steps the core on a second thread, ahead of the record being
@@ -148,12 +161,7 @@ class TraceFormatTest {
     SyntheticRun longer = SyntheticRun.generate(steps, 2025);
     Path file = dir.resolve("pipelined.trace");
     longer.record(file, K);
-    List<CoreState> states = new ArrayList<>();
-    CoreState s = longer.initial();
-    for (SyntheticRun.Timed t : longer.events()) {
-      s = Core.step(longer.config(), s, t.now(), t.wall(), t.event()).state();
-      states.add(s);
-    }
+    List<CoreState> states = statesOf(longer);
     int at = Replay.INLINE + Replay.AHEAD + 37; // well past the first records read ahead
     Path altered = TraceFiles.rewrite(file, dir.resolve("altered.trace"), l -> {
       l.set(at, l.get(at).toBuilder().setEvent(l.get(at - 1).getEvent()).build());
@@ -213,7 +221,7 @@ class TraceFormatTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a wait that never ends fails
   void aCoreFailureIsReportedAtItsRecordWhereverItSteps() throws Exception {
     // the core failing on the caller's thread (the first records), on the stepping thread right
     // after the hand-off, and on it while the caller sleeps through a batch of steps: the records
@@ -222,14 +230,9 @@ class TraceFormatTest {
     SyntheticRun longer = SyntheticRun.generate(steps, 2026);
     Path file = dir.resolve("failing-core.trace");
     longer.record(file, K);
-    List<CoreState> states = new ArrayList<>();
-    CoreState s = longer.initial();
-    for (SyntheticRun.Timed t : longer.events()) {
-      s = Core.step(longer.config(), s, t.now(), t.wall(), t.event()).state();
-      states.add(s);
-    }
+    List<CoreState> states = statesOf(longer);
     for (int at : new int[] {7, Replay.INLINE, Replay.INLINE + Replay.BATCH + 3, steps - 1}) {
-      java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+      AtomicInteger calls = new AtomicInteger();
       Replay.StepFunction failing = (cfg, state, now, wall, event) -> {
         if (calls.getAndIncrement() == at) {
           throw new IllegalStateException("injected failure");
@@ -252,7 +255,7 @@ class TraceFormatTest {
     }
     // an Error is not a verdict: it reaches the caller, as from a replay on one thread
     int at = Replay.INLINE + 40;
-    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
     try (Replay r = Replay.open(file, (cfg, state, now, wall, event) -> {
       if (calls.getAndIncrement() == at) {
         throw new StackOverflowError("injected error");

@@ -21,6 +21,7 @@ import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceRecord;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.Node;
+import dev.cairn.spec.Tla;
 import dev.cairn.spec.TlaState;
 import dev.cairn.spec.mapping.CoreStepValidator;
 import dev.cairn.spec.mapping.PairChecker;
@@ -30,9 +31,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
@@ -413,17 +419,17 @@ class TraceValidateTest {
     TraceModel.Plan plan = TraceModel.plan(world.config(), idsOf(world));
     Path scratch = Files.createTempDirectory(dir, "parts");
     try (TraceModel model = TraceModel.load(plan, scratch)) {
-      dev.cairn.spec.Tla tla = model.tla();
-      List<dev.cairn.spec.Tla.InvariantPart> parts = tla.invariantParts();
+      Tla tla = model.tla();
+      List<Tla.InvariantPart> parts = tla.invariantParts();
       List<String> names = tla.invariantNames();
       assertThat(parts.stream().filter(p -> names.get(p.invariant()).equals("TypeOK")).count())
           .as("TypeOK, a part per variable").isGreaterThanOrEqualTo(12);
-      Set<String> broken = new java.util.TreeSet<>();
+      Set<String> broken = new TreeSet<>();
       CoreState state = world.initial();
       for (SyntheticRun.Timed t : world.events()) {
         state = Core.step(world.config(), state, t.now(), t.wall(), t.event()).state();
-        java.util.Map<String, Object> a = model.mapping().alpha(state, t.now());
-        for (java.util.Map<String, Object> variant : brokenWays(a, tla.constant("Self"))) {
+        Map<String, Object> a = model.mapping().alpha(state, t.now());
+        for (Map<String, Object> variant : brokenWays(a, tla.constant("Self"))) {
           TlaState s = model.validator().specState(variant);
           List<String> viaParts = new ArrayList<>();
           for (int j = 0; j < parts.size(); j++) {
@@ -450,24 +456,24 @@ class TraceValidateTest {
 
   /** {@code a} as it is, and with a dial to a connected peer, an out-of-range score, a dial to {@code self}. */
   @SuppressWarnings("unchecked")
-  private static List<java.util.Map<String, Object>> brokenWays(java.util.Map<String, Object> a, Object self) {
-    List<java.util.Map<String, Object>> out = new ArrayList<>();
+  private static List<Map<String, Object>> brokenWays(Map<String, Object> a, Object self) {
+    List<Map<String, Object>> out = new ArrayList<>();
     out.add(a);
-    java.util.Map<Object, Object> connected = (java.util.Map<Object, Object>) a.get("connected");
+    Map<Object, Object> connected = (Map<Object, Object>) a.get("connected");
     if (!connected.isEmpty()) {
-      java.util.Map<String, Object> v = new java.util.LinkedHashMap<>(a);
-      Set<Object> dialing = new java.util.HashSet<>((Set<Object>) a.get("dialing"));
+      Map<String, Object> v = new LinkedHashMap<>(a);
+      Set<Object> dialing = new HashSet<>((Set<Object>) a.get("dialing"));
       dialing.add(connected.keySet().iterator().next());
       v.put("dialing", dialing);
       out.add(v);
-      java.util.Map<String, Object> w = new java.util.LinkedHashMap<>(a);
-      java.util.Map<Object, Object> scores = new java.util.HashMap<>((java.util.Map<Object, Object>) a.get("scores"));
+      Map<String, Object> w = new LinkedHashMap<>(a);
+      Map<Object, Object> scores = new HashMap<>((Map<Object, Object>) a.get("scores"));
       scores.put(connected.keySet().iterator().next(), 1_000_000);
       w.put("scores", scores);
       out.add(w);
     }
-    java.util.Map<String, Object> x = new java.util.LinkedHashMap<>(a);
-    Set<Object> dialing = new java.util.HashSet<>((Set<Object>) a.get("dialing"));
+    Map<String, Object> x = new LinkedHashMap<>(a);
+    Set<Object> dialing = new HashSet<>((Set<Object>) a.get("dialing"));
     dialing.add(self);
     x.put("dialing", dialing);
     out.add(x);
