@@ -904,8 +904,9 @@ public record AddressBook(
 
   /**
    * Index of the first element of ascending {@code ends} greater than {@code slot} (the last
-   * element is). The search halves its range without a branch on the comparison (a conditional
-   * move): the draws are random, so a branch would be mispredicted half the time.
+   * element is). Each halving picks the next range by a select, not an if/else, so the JIT can
+   * compile it to a conditional move: the draws are random, and a branch on the comparison was
+   * mispredicted about half the time.
    */
   static int firstAbove(int[] ends, int slot) {
     int base = 0;
