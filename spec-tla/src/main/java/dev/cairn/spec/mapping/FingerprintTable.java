@@ -25,6 +25,19 @@ final class FingerprintTable {
   private int mask;
   private int size;
 
+  /** Where a combination of fingerprints by {@link #mix} starts. */
+  static final long SEED = 0x9E3779B97F4A7C15L;
+
+  /**
+   * {@code h} extended by the fingerprint {@code f}: a multiplication and a shift, where TLC's
+   * FP64 reads a long byte by byte through a table. The memo keys and this table's slots combine
+   * fingerprints with it (in one JVM only: nothing it makes is stored).
+   */
+  static long mix(long h, long f) {
+    long x = (h ^ f) * 0xBF58476D1CE4E5B9L;
+    return x ^ (x >>> 31);
+  }
+
   /** A table of keys of {@code width} fingerprints each. */
   FingerprintTable(int width) {
     if (width < 0) {
@@ -80,10 +93,9 @@ final class FingerprintTable {
       throw new IllegalArgumentException("a key of " + width + " fingerprints, not "
           + (at == null ? fps.length : at.length));
     }
-    long h = 0x9E3779B97F4A7C15L * (width + 1);
+    long h = SEED * (width + 1);
     for (int j = 0; j < width; j++) {
-      h = (h ^ (at == null ? fps[j] : fps[at[j]])) * 0xBF58476D1CE4E5B9L;
-      h ^= h >>> 31;
+      h = mix(h, at == null ? fps[j] : fps[at[j]]);
     }
     int slot = (int) (h ^ (h >>> 32)) & mask;
     while (true) {

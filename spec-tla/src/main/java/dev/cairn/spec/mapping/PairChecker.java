@@ -143,7 +143,7 @@ public final class PairChecker {
   /**
    * α of one Java state at one instant, as TLC values, with their TLC fingerprints and one
    * fingerprint of them all (a memo key, not TLC's fingerprint of the state: the variables'
-   * fingerprints mixed in order, which costs a multiplication each where FP64 reads 8 bytes).
+   * fingerprints combined in order by {@link FingerprintTable#mix}).
    */
   public static final class Alpha {
     private final Value[] values;
@@ -154,10 +154,9 @@ public final class PairChecker {
     private Alpha(Value[] values, long[] fps) {
       this.values = values;
       this.fps = fps;
-      long fp = 0x9E3779B97F4A7C15L;
+      long fp = FingerprintTable.SEED;
       for (long f : fps) {
-        fp = (fp ^ f) * 0xBF58476D1CE4E5B9L;
-        fp ^= fp >>> 31;
+        fp = FingerprintTable.mix(fp, f);
       }
       this.fingerprint = fp;
     }
@@ -872,16 +871,16 @@ public final class PairChecker {
     tlc2.value.IMVPerm p = symmetry.renaming(before.values, after.values, args);
     long letter = FP64.Extend(FP64.New(), l.action());
     for (Value a : args) {
-      letter = FP64.Extend(letter, PeerSymmetry.fingerprint(a, p));
+      letter = FingerprintTable.mix(letter, PeerSymmetry.fingerprint(a, p));
     }
     // p null (the names already in standard order): the same hashes, so both cases share keys
     long[] fps = new long[after.values.length];
-    long fp = FP64.New();
+    long fp = FingerprintTable.SEED;
     for (int i = 0; i < fps.length; i++) {
       fps[i] = symmetry.mentions(1, i) ? PeerSymmetry.fingerprint(after.values[i], p) : after.fps[i];
-      fp = FP64.Extend(fp, fps[i]);
+      fp = FingerprintTable.mix(fp, fps[i]);
     }
-    long renamedBefore = FP64.New();
+    long renamedBefore = FingerprintTable.SEED;
     for (int i = 0; i < before.values.length; i++) {
       long f;
       if (before.values[i] == after.values[i]) {
@@ -889,7 +888,7 @@ public final class PairChecker {
       } else {
         f = symmetry.mentions(0, i) ? PeerSymmetry.fingerprint(before.values[i], p) : before.fps[i];
       }
-      renamedBefore = FP64.Extend(renamedBefore, f);
+      renamedBefore = FingerprintTable.mix(renamedBefore, f);
     }
     return new Renamed(new long[] {renamedBefore, letter, fp}, fps);
   }
