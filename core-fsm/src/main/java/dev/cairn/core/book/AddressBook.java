@@ -95,7 +95,7 @@ public record AddressBook(
   }
 
   /** The earliest expiry in {@code bans}, epoch milliseconds; {@link Long#MAX_VALUE} when there are none. */
-  public static long firstExpiry(PSortedMap<NodeId, KnownAddress> bans) {
+  static long firstExpiry(PSortedMap<NodeId, KnownAddress> bans) {
     long first = Long.MAX_VALUE;
     for (KnownAddress b : bans.values()) {
       first = Math.min(first, b.lastBanTime().epochMillis());

@@ -54,7 +54,7 @@ public final class Replay implements AutoCloseable {
   private static final int STEPPED = 2 * PAD;
   private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
 
-  /** Spins of a waiting thread before it parks (about tens of microseconds). */
+  /** Spins of the stepping thread, waiting for a record, before it parks (about tens of microseconds). */
   private static final int SPINS = 4_000;
 
   /**
