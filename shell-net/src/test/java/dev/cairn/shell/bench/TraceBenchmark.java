@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,8 +52,11 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>a node's life ({@value #EVENTS} steps of one node in a simulated network,
  *       {@link SmallWorldRun}, 250 ms of virtual time per event, about 1.4 hours): {@code validator}
  *       (behind three sentries, its persistent peers, 25 node IDs in the network), {@code seed} (the
- *       same network's seed in seed mode: crawl rounds) and {@code public} (an ordinary node of a
- *       network of {@value #PUBLIC_NODES} nodes, whose book fills up with them).
+ *       same network's seed in seed mode: crawl rounds), {@code public} (an ordinary node of a
+ *       network of {@value #PUBLIC_NODES} nodes on public addresses over a few thousand /16 groups,
+ *       whose book fills up with them) and {@code crowded} (the same network all in 10.1.0.0/16: every
+ *       address lands in one new bucket, so once the book has seen 64 of them each new address pushes
+ *       one out: the book's worst case).
  * </ul>
  *
  * The benchmarks:
@@ -355,7 +359,7 @@ public class TraceBenchmark {
   /** One node's life in a simulated network, generated and recorded once per trial. */
   @State(Scope.Benchmark)
   public static class Life {
-    @Param({"validator", "seed", "public"})
+    @Param({"validator", "seed", "public", "crowded"})
     public String node;
     SmallWorldRun run;
     Path dir;
@@ -366,7 +370,9 @@ public class TraceBenchmark {
       run = switch (node) {
         case "validator" -> SmallWorldRun.generate(EVENTS, 3, false);
         case "seed" -> SmallWorldRun.generate(EVENTS, 4, true);
-        case "public" -> SmallWorldRun.generate(EVENTS, 5, false, PUBLIC_NODES);
+        case "public" -> SmallWorldRun.generate(EVENTS, 5, false, PUBLIC_NODES, UnaryOperator.identity(),
+            SmallWorldRun.Addresses.ROUTABLE);
+        case "crowded" -> SmallWorldRun.generate(EVENTS, 5, false, PUBLIC_NODES);
         default -> throw new IllegalArgumentException("node " + node);
       };
       dir = Files.createTempDirectory("trace-bench-life");

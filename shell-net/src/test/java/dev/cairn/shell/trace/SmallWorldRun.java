@@ -72,19 +72,54 @@ public final class SmallWorldRun {
   /** The same with the node's PEX config changed by {@code pex} (shorter periods, say). */
   public static SmallWorldRun generate(int count, long worldSeed, boolean seedNode, int others,
       UnaryOperator<PexConfig> pex) {
+    return generate(count, worldSeed, seedNode, others, pex, Addresses.PRIVATE);
+  }
+
+  /**
+   * How the network's nodes are addressed. The book places a new address by the /16 groups of
+   * the address and of its source, so this decides how the network spreads over the new buckets.
+   */
+  public enum Addresses {
+    /**
+     * All in 10.1.0.0/16, with {@code addr_book_strict = false} (a private network): one group,
+     * so every address a node learns goes to the same new bucket, and once that bucket is full
+     * each new one pushes another out.
+     */
+    PRIVATE,
+    /**
+     * Public IPv4 addresses drawn over a few thousand /16 groups, with {@code addr_book_strict =
+     * true} (CometBFT's default): as a node on the internet sees its network, spread over the
+     * new buckets.
+     */
+    ROUTABLE
+  }
+
+  /** First octets of the {@link Addresses#ROUTABLE} addresses: public unicast space only. */
+  private static final int[] PUBLIC_FIRST_OCTETS = {
+      23, 34, 45, 52, 65, 78, 89, 95, 104, 136, 141, 144, 148, 157, 167, 185, 195, 212};
+
+  /** The same with the network addressed as {@code addresses} says. */
+  public static SmallWorldRun generate(int count, long worldSeed, boolean seedNode, int others,
+      UnaryOperator<PexConfig> pex, Addresses addresses) {
     Random ids = new Random(11);
+    Random ips = new Random(13);
     List<NodeAddress> network = new ArrayList<>();
     for (int i = 0; i < 5 + others; i++) {
       byte[] b = new byte[20];
       ids.nextBytes(b);
-      network.add(new NodeAddress(NodeId.of(HexFormat.of().formatHex(b)), "10.1." + (i / 200) + "." + (1 + i % 200),
-          26656));
+      String ip = switch (addresses) {
+        case PRIVATE -> "10.1." + (i / 200) + "." + (1 + i % 200);
+        case ROUTABLE -> PUBLIC_FIRST_OCTETS[ips.nextInt(PUBLIC_FIRST_OCTETS.length)] + "." + ips.nextInt(256)
+            + "." + ips.nextInt(256) + "." + (1 + ips.nextInt(254));
+      };
+      network.add(new NodeAddress(NodeId.of(HexFormat.of().formatHex(b)), ip, 26656));
     }
     NodeAddress validator = network.get(0);
     NodeAddress seed = network.get(1);
     List<NodeAddress> sentries = network.subList(2, 5);
     NodeAddress self = seedNode ? seed : validator;
-    String toml = "[p2p]\nladdr = \"tcp://" + self.ip() + ":26656\"\naddr_book_strict = false\n"
+    String toml = "[p2p]\nladdr = \"tcp://" + self.ip() + ":26656\"\naddr_book_strict = "
+        + (addresses == Addresses.ROUTABLE) + "\n"
         + "max_num_inbound_peers = " + (seedNode ? 12 : 6) + "\nmax_num_outbound_peers = 4\n"
         + (seedNode ? "seed_mode = true\n"
             : "seeds = \"" + text(seed) + "\"\npersistent_peers = \"" + text(sentries.get(0)) + ","
