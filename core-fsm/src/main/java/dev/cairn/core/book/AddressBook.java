@@ -5,10 +5,8 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
 import dev.cairn.core.WallTime;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -514,7 +512,7 @@ public record AddressBook(
             KnownAddress.singleton(oldIdx), BucketType.OLD, good.attempts(), good.lastAttempt(),
             good.lastSuccess(), good.lastBanTime());
         return new AddressBook(key, lookup.replaced(ka, promoted, p), nt,
-            oldBuckets.with(oldIdx, target.withInsertedAt(-(at + 1), promoted, p)), bans,
+            oldBuckets.with(oldIdx, target.withInsertedAt(oldIdx, -(at + 1), promoted, p)), bans,
             firstBanExpiryMillis, nNew - 1, nOld + 1);
       }
     }
@@ -786,21 +784,21 @@ public record AddressBook(
   }
 
   /**
-   * Uniform sampling of distinct entries through the buckets: draw a uniformly random bucket slot,
-   * and keep its entry with probability 1/(its number of buckets), so that every entry is equally
-   * likely whatever its references. Costs O(k log buckets) per call (the tables' cumulative sizes
-   * are computed once per table) instead of v0.34's copy and shuffle of every entry; a bounded
-   * number of draws is followed, if needed, by an exact pass over the remaining candidates, so the
-   * result never falls short of what {@code allowed} permits. When the tables hold at most twice
-   * as many entries as are wanted (a small book, where v0.34's selection takes about all of them),
-   * the exact pass alone is cheaper than drawing slots (each entry would be drawn several times):
-   * it is used directly, with the same distribution (uniform distinct entries, in random order).
+   * Uniform sampling of distinct entries through the buckets. Each entry has one home slot, in the
+   * first of its buckets ({@link Bucket#isHome}), so the home slots of the tables, numbered in
+   * bucket order, number the entries: a uniformly random number not drawn before is a uniformly
+   * random entry not taken before, however many buckets the entries are in. Costs O(k log
+   * buckets) per call (the tables' cumulative home counts are computed once per table) instead
+   * of v0.34's copy and shuffle of every entry, and reads no entry but those it offers to {@code
+   * allowed}; a bounded number of draws is followed, if needed, by an exact pass over the
+   * remaining candidates, so the result never falls short of what {@code allowed} permits. When
+   * the tables hold at most twice as many entries as are wanted (a small book, where v0.34's
+   * selection takes about all of them), the exact pass alone is cheaper than drawing (numbers
+   * would be drawn again and again): it is used directly, with the same distribution (uniform
+   * distinct entries, in random order).
    */
   private final class Sampler {
     private final Predicate<KnownAddress> allowed;
-    // entries in several buckets, by identity (membership only, never iterated): the book holds
-    // one entry object per ID, the same in the lookup and in every bucket; created on first need
-    private Set<KnownAddress> seenShared;
 
     Sampler(Predicate<KnownAddress> allowed) {
       this.allowed = allowed;
@@ -826,43 +824,33 @@ public record AddressBook(
       long totalLong = 0;
       for (int i = 0; i < prefixes.length; i++) {
         prefixes[i] = tables.get(i).prefix();
-        totalLong += prefixes[i].total();
+        totalLong += prefixes[i].homes();
       }
       int total = (int) totalLong;
       if (total == 0) {
         return prng;
       }
-      // an entry in one bucket has one slot: a bit per slot tells whether it was drawn before
-      long[] seenSlots = new long[(total + 63) >>> 6];
+      // a bit per home slot (per entry) tells whether it was drawn before
+      long[] seen = new long[(total + 63) >>> 6];
       int target = out.size() + k;
       int budget = 8 * k + 64;
       for (int draw = 0; draw < budget && out.size() < target; draw++) {
         int slot = (int) p.nextBelow(total);
+        long bit = 1L << slot;
+        if ((seen[slot >>> 6] & bit) != 0) {
+          continue;
+        }
+        seen[slot >>> 6] |= bit;
         int t = 0;
         int inTable = slot;
-        while (inTable >= prefixes[t].total()) {
-          inTable -= prefixes[t].total();
+        while (inTable >= prefixes[t].homes()) {
+          inTable -= prefixes[t].homes();
           t++;
         }
-        int[] ends = prefixes[t].ends();
+        int[] ends = prefixes[t].homeEnds();
         int b = firstAbove(ends, inTable);
-        KnownAddress ka = tables.get(t).get(b).get(inTable - (b == 0 ? 0 : ends[b - 1]));
-        PSortedSet<Integer> refs = ka.buckets();
-        boolean seen;
-        if (refs == KnownAddress.singleton(b) || refs.size() == 1) {
-          long bit = 1L << slot;
-          seen = (seenSlots[slot >>> 6] & bit) != 0;
-          seenSlots[slot >>> 6] |= bit;
-        } else {
-          if (p.nextBelow(refs.size()) != 0) {
-            continue;
-          }
-          if (seenShared == null) {
-            seenShared = Collections.newSetFromMap(new IdentityHashMap<>());
-          }
-          seen = !seenShared.add(ka);
-        }
-        if (!seen && allowed.test(ka)) {
+        KnownAddress ka = tables.get(t).get(b).home(inTable - (b == 0 ? 0 : ends[b - 1]));
+        if (allowed.test(ka)) {
           out.add(ka.addr());
         }
       }

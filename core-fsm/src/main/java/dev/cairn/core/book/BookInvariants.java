@@ -97,18 +97,30 @@ public final class BookInvariants {
         }
       }
     }
+    int homes = 0;
     for (int i = 0; i < t.length(); i++) {
       Bucket b = t.get(i);
       if (b.size() > size) {
         out.add("BucketCapacity: " + type + " bucket " + i + " holds " + b.size());
       }
-      for (KnownAddress ka : b.entries()) {
+      for (int j = 0; j < b.size(); j++) {
+        KnownAddress ka = b.get(j);
         KnownAddress inBook = book.lookup().get(ka.id());
         if (inBook == null || inBook.type() != type || !inBook.buckets().contains(i)) {
           out.add("BucketsMatchLookup: " + type + " bucket " + i + " holds " + ka.id()
               + " which does not list it");
         }
+        if (b.isHomeAt(j) != (!ka.buckets().isEmpty() && ka.buckets().first() == i)) {
+          out.add("HomeIsFirstBucket: " + type + " bucket " + i + " marks " + ka.id() + " at home "
+              + b.isHomeAt(j) + " but it lists " + ka.buckets());
+        }
       }
+      homes += b.homes();
+    }
+    int entries = type == BucketType.NEW ? book.nNew() : book.nOld();
+    if (t.prefix().homes() != homes || homes != entries) {
+      out.add("OneHomePerEntry: " + type + " table has " + homes + " home slots (cumulative "
+          + t.prefix().homes() + ") for " + entries + " entries");
     }
   }
 }

@@ -12,16 +12,20 @@ import java.util.List;
  * pick is one array access. Entries are the same values as in the book's ID lookup; the book
  * replaces them in every bucket that holds them when they change.
  *
- * <p>Beside the entries, two columns derived from them: each entry's last attempt and the time
+ * <p>Beside the entries, columns derived from them: each entry's last attempt and the time
  * from which it may be bad ({@link KnownAddress#badFrom}). Choosing what a full bucket drops
  * reads these contiguous arrays and looks at an entry itself only when it may be bad, instead of
- * following two references per entry for each of its (up to 64) entries.
+ * following two references per entry for each of its (up to 64) entries. And whether this bucket
+ * is the entry's home (the first of its buckets, {@link #isHome}): an entry has exactly one home
+ * slot in the book, so a uniform draw among home slots is a uniform draw among entries.
  */
 public final class Bucket {
 
   private static final long[] NO_TIMES = new long[0];
 
-  static final Bucket EMPTY = new Bucket(new KnownAddress[0], NO_TIMES, NO_TIMES, NO_TIMES);
+  private static final boolean[] NO_FLAGS = new boolean[0];
+
+  static final Bucket EMPTY = new Bucket(new KnownAddress[0], NO_TIMES, NO_TIMES, NO_TIMES, NO_FLAGS);
 
   private final KnownAddress[] entries;
   /** {@code entries[i].lastAttempt()} in epoch ms. */
@@ -34,28 +38,51 @@ public final class Bucket {
    * they are equal.
    */
   private final long[] ids;
+  /** {@code isHome(entries[i], index of this bucket)}. */
+  private final boolean[] home;
+  /** The number of true values of {@link #home}. */
+  private final int homes;
 
-  private Bucket(KnownAddress[] entries, long[] attempted, long[] badFrom, long[] ids) {
+  private Bucket(KnownAddress[] entries, long[] attempted, long[] badFrom, long[] ids, boolean[] home) {
     this.entries = entries;
     this.attempted = attempted;
     this.badFrom = badFrom;
     this.ids = ids;
+    this.home = home;
+    int n = 0;
+    for (int i = 0; i < entries.length; i++) {
+      n += home[i] ? 1 : 0;
+    }
+    this.homes = n;
   }
 
-  /** A bucket over {@code sorted} (entries in ID order, owned by the bucket from now on). */
-  static Bucket of(KnownAddress[] sorted) {
+  /**
+   * Whether bucket {@code idx} is the home of {@code ka}: the first (lowest) of the buckets it
+   * lists. Every entry of a bucket table has one home there, whatever its number of buckets.
+   */
+  static boolean isHome(KnownAddress ka, int idx) {
+    var buckets = ka.buckets();
+    return buckets == KnownAddress.singleton(idx) || !buckets.isEmpty() && buckets.first() == idx;
+  }
+
+  /**
+   * Bucket {@code idx} over {@code sorted} (entries in ID order, owned by the bucket from now on).
+   */
+  static Bucket of(int idx, KnownAddress[] sorted) {
     if (sorted.length == 0) {
       return EMPTY;
     }
     long[] attempted = new long[sorted.length];
     long[] badFrom = new long[sorted.length];
     long[] ids = new long[sorted.length];
+    boolean[] home = new boolean[sorted.length];
     for (int i = 0; i < sorted.length; i++) {
       attempted[i] = sorted[i].lastAttempt().epochMillis();
       badFrom[i] = sorted[i].badFrom();
       ids[i] = IdTrie.prefix(sorted[i].id());
+      home[i] = isHome(sorted[i], idx);
     }
-    return new Bucket(sorted, attempted, badFrom, ids);
+    return new Bucket(sorted, attempted, badFrom, ids, home);
   }
 
   /**
@@ -64,23 +91,47 @@ public final class Bucket {
    * copies.
    */
   static Bucket copyOf(KnownAddress[] sorted, long[] attempted, long[] badFrom, long[] ids,
-      int size) {
+      boolean[] home, int size) {
     if (size == 0) {
       return EMPTY;
     }
     if (sorted.length == size) {
-      return new Bucket(sorted, attempted, badFrom, ids);
+      return new Bucket(sorted, attempted, badFrom, ids, home);
     }
     return new Bucket(Arrays.copyOf(sorted, size), Arrays.copyOf(attempted, size),
-        Arrays.copyOf(badFrom, size), Arrays.copyOf(ids, size));
+        Arrays.copyOf(badFrom, size), Arrays.copyOf(ids, size), Arrays.copyOf(home, size));
   }
 
   /** Copies this bucket's entries and columns into the given arrays (at least {@link #size} long). */
-  void copyInto(KnownAddress[] sorted, long[] attemptedOut, long[] badFromOut, long[] idsOut) {
+  void copyInto(KnownAddress[] sorted, long[] attemptedOut, long[] badFromOut, long[] idsOut,
+      boolean[] homeOut) {
     System.arraycopy(entries, 0, sorted, 0, entries.length);
     System.arraycopy(attempted, 0, attemptedOut, 0, entries.length);
     System.arraycopy(badFrom, 0, badFromOut, 0, entries.length);
     System.arraycopy(ids, 0, idsOut, 0, entries.length);
+    System.arraycopy(home, 0, homeOut, 0, entries.length);
+  }
+
+  /** The number of entries whose home is this bucket. */
+  int homes() {
+    return homes;
+  }
+
+  /** The {@code j}-th entry (in ID order) whose home is this bucket; {@code 0 <= j < homes()}. */
+  KnownAddress home(int j) {
+    if (homes == entries.length) {
+      return entries[j];
+    }
+    for (int i = 0; ; i++) {
+      if (home[i] && j-- == 0) {
+        return entries[i];
+      }
+    }
+  }
+
+  /** Whether this bucket is the home of its entry at {@code i}. */
+  boolean isHomeAt(int i) {
+    return home[i];
   }
 
   /**
@@ -154,7 +205,7 @@ public final class Bucket {
 
   /**
    * This bucket with the entry at {@code i} replaced by {@code ka} (the same ID, so the order
-   * holds): one copy of each column, no search.
+   * holds, and the same buckets, so the home column holds): one copy of each column, no search.
    */
   Bucket withEntryAt(int i, KnownAddress ka) {
     KnownAddress[] e = entries.clone();
@@ -163,7 +214,7 @@ public final class Bucket {
     e[i] = ka;
     a[i] = ka.lastAttempt().epochMillis();
     f[i] = ka.badFrom();
-    return new Bucket(e, a, f, ids); // the same IDs: the column is shared
+    return new Bucket(e, a, f, ids, home); // the same IDs and buckets: those columns are shared
   }
 
   /** This bucket without its entry at {@code i}. */
@@ -176,6 +227,7 @@ public final class Bucket {
     long[] a = new long[n];
     long[] f = new long[n];
     long[] d = new long[n];
+    boolean[] h = new boolean[n];
     System.arraycopy(entries, 0, e, 0, i);
     System.arraycopy(entries, i + 1, e, i, n - i);
     System.arraycopy(attempted, 0, a, 0, i);
@@ -184,21 +236,22 @@ public final class Bucket {
     System.arraycopy(badFrom, i + 1, f, i, n - i);
     System.arraycopy(ids, 0, d, 0, i);
     System.arraycopy(ids, i + 1, d, i, n - i);
-    return new Bucket(e, a, f, d);
+    System.arraycopy(home, 0, h, 0, i);
+    System.arraycopy(home, i + 1, h, i, n - i);
+    return new Bucket(e, a, f, d, h);
   }
 
-  /** This bucket with {@code ka} inserted at {@code i} (its place in ID order, its ID absent). */
-  Bucket withInsertedAt(int i, KnownAddress ka) {
-    return withInsertedAt(i, ka, IdTrie.prefix(ka.id()));
-  }
-
-  /** {@link #withInsertedAt(int, KnownAddress)} of an entry whose ID's {@link IdTrie#prefix} is {@code p}. */
-  Bucket withInsertedAt(int i, KnownAddress ka, long p) {
+  /**
+   * Bucket {@code idx} (this one) with {@code ka} inserted at {@code i} (its place in ID order,
+   * its ID absent); {@code p} is the {@link IdTrie#prefix} of its ID.
+   */
+  Bucket withInsertedAt(int idx, int i, KnownAddress ka, long p) {
     int n = entries.length;
     KnownAddress[] e = new KnownAddress[n + 1];
     long[] a = new long[n + 1];
     long[] f = new long[n + 1];
     long[] d = new long[n + 1];
+    boolean[] h = new boolean[n + 1];
     System.arraycopy(entries, 0, e, 0, i);
     System.arraycopy(entries, i, e, i + 1, n - i);
     System.arraycopy(attempted, 0, a, 0, i);
@@ -207,11 +260,14 @@ public final class Bucket {
     System.arraycopy(badFrom, i, f, i + 1, n - i);
     System.arraycopy(ids, 0, d, 0, i);
     System.arraycopy(ids, i, d, i + 1, n - i);
+    System.arraycopy(home, 0, h, 0, i);
+    System.arraycopy(home, i, h, i + 1, n - i);
     e[i] = ka;
     a[i] = ka.lastAttempt().epochMillis();
     f[i] = ka.badFrom();
     d[i] = p;
-    return new Bucket(e, a, f, d);
+    h[i] = isHome(ka, idx);
+    return new Bucket(e, a, f, d, h);
   }
 
   /** The position of {@code id}, or {@code -(insertion point) - 1}. */

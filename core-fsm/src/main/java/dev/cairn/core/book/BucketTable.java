@@ -28,29 +28,29 @@ public final class BucketTable {
   private Prefix prefix;
 
   /**
-   * Cumulative sizes: {@code ends[i]} is the number of slots in buckets {@code 0..i}, {@code total}
-   * the number of slots (entries counted once per bucket holding them). Final fields, so that a
-   * table read by another thread sees it whole.
+   * Cumulative home counts ({@link Bucket#homes}): {@code homeEnds[i]} is the number of home slots
+   * in buckets {@code 0..i}, {@code homes} their number (the table's entries, each counted once).
+   * Final fields, so that a table read by another thread sees it whole.
    */
   static final class Prefix {
-    private final int[] ends;
-    private final int total;
+    private final int[] homeEnds;
+    private final int homes;
     /** The indices of the non-empty buckets, ascending. */
     private final int[] nonEmpty;
 
-    private Prefix(int[] ends, int total, int[] nonEmpty) {
-      this.ends = ends;
-      this.total = total;
+    private Prefix(int[] homeEnds, int homes, int[] nonEmpty) {
+      this.homeEnds = homeEnds;
+      this.homes = homes;
       this.nonEmpty = nonEmpty;
     }
 
     /** Read-only by convention: the array is shared by every sampler of this table. */
-    int[] ends() {
-      return ends;
+    int[] homeEnds() {
+      return homeEnds;
     }
 
-    int total() {
-      return total;
+    int homes() {
+      return homes;
     }
 
     /** Read-only by convention, as {@link #ends}. */
@@ -79,23 +79,23 @@ public final class BucketTable {
     return prefix().nonEmpty().length;
   }
 
-  /** The cumulative bucket sizes and the non-empty buckets, computed once per table. */
+  /** The cumulative home counts and the non-empty buckets, computed once per table. */
   Prefix prefix() {
     Prefix p = prefix;
     if (p == null) {
-      int[] ends = new int[length];
+      int[] homeEnds = new int[length];
       int[] nonEmpty = new int[length];
-      int total = 0;
+      int homes = 0;
       int n = 0;
       for (int i = 0; i < length; i++) {
-        int size = get(i).size();
-        if (size > 0) {
+        Bucket b = get(i);
+        if (!b.isEmpty()) {
           nonEmpty[n++] = i;
         }
-        total += size;
-        ends[i] = total;
+        homes += b.homes();
+        homeEnds[i] = homes;
       }
-      p = new Prefix(ends, total, Arrays.copyOf(nonEmpty, n));
+      p = new Prefix(homeEnds, homes, Arrays.copyOf(nonEmpty, n));
       prefix = p;
     }
     return p;
@@ -120,8 +120,9 @@ public final class BucketTable {
     chunk[index & MASK] = bucket;
     copy[c] = chunk;
     BucketTable t = new BucketTable(copy, Math.max(length, index + 1));
-    if (prefix != null && index < length && get(index).size() == bucket.size()) {
-      t.prefix = prefix; // the same sizes (an entry's record replaced in place): the same prefix
+    if (prefix != null && index < length && get(index).isEmpty() == bucket.isEmpty()
+        && get(index).homes() == bucket.homes()) {
+      t.prefix = prefix; // the same counts (an entry's record replaced in place): the same prefix
     }
     return t;
   }

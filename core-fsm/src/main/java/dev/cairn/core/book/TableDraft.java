@@ -96,7 +96,7 @@ final class TableDraft {
     }
     Slots s = edited[idx];
     if (s == null) {
-      s = new Slots(base.get(idx), bucketSize);
+      s = new Slots(idx, base.get(idx), bucketSize);
       edited[idx] = s;
       if (touchedCount == touched.length) {
         touched = Arrays.copyOf(touched, Math.max(8, 2 * touched.length));
@@ -125,24 +125,28 @@ final class TableDraft {
   }
 
   /**
-   * A mutable bucket: entries sorted by ID in {@code entries[0..size)}, with their columns
-   * (those of {@link Bucket}).
+   * A mutable bucket (number {@code idx}): entries sorted by ID in {@code entries[0..size)}, with
+   * their columns (those of {@link Bucket}).
    */
   private static final class Slots {
+    final int idx;
     KnownAddress[] entries;
     long[] attempted;
     long[] badFrom;
     long[] ids;
+    boolean[] home;
     int size;
 
-    Slots(Bucket b, int bucketSize) {
+    Slots(int idx, Bucket b, int bucketSize) {
+      this.idx = idx;
       size = b.size();
       int capacity = size < bucketSize || size == 0 ? size + 1 : size;
       entries = new KnownAddress[capacity];
       attempted = new long[capacity];
       badFrom = new long[capacity];
       ids = new long[capacity];
-      b.copyInto(entries, attempted, badFrom, ids);
+      home = new boolean[capacity];
+      b.copyInto(entries, attempted, badFrom, ids, home);
     }
 
     void put(KnownAddress ka, long p) {
@@ -155,17 +159,20 @@ final class TableDraft {
           attempted = Arrays.copyOf(attempted, grown);
           badFrom = Arrays.copyOf(badFrom, grown);
           ids = Arrays.copyOf(ids, grown);
+          home = Arrays.copyOf(home, grown);
         }
         System.arraycopy(entries, i, entries, i + 1, size - i);
         System.arraycopy(attempted, i, attempted, i + 1, size - i);
         System.arraycopy(badFrom, i, badFrom, i + 1, size - i);
         System.arraycopy(ids, i, ids, i + 1, size - i);
+        System.arraycopy(home, i, home, i + 1, size - i);
         size++;
       }
       entries[i] = ka;
       attempted[i] = ka.lastAttempt().epochMillis();
       badFrom[i] = ka.badFrom();
       ids[i] = p;
+      home[i] = Bucket.isHome(ka, idx);
     }
 
     void remove(NodeId id) {
@@ -181,12 +188,13 @@ final class TableDraft {
       System.arraycopy(attempted, i + 1, attempted, i, tail);
       System.arraycopy(badFrom, i + 1, badFrom, i, tail);
       System.arraycopy(ids, i + 1, ids, i, tail);
+      System.arraycopy(home, i + 1, home, i, tail);
       entries[--size] = null;
     }
 
     /** The bucket; this draft is finished (its arrays may become the bucket's). */
     Bucket bucket() {
-      return Bucket.copyOf(entries, attempted, badFrom, ids, size);
+      return Bucket.copyOf(entries, attempted, badFrom, ids, home, size);
     }
   }
 }

@@ -16,6 +16,7 @@ import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
 import dev.cairn.core.WallTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -216,6 +217,59 @@ class AddressBookTest {
       for (var e : first.entrySet()) {
         assertThat((double) e.getValue()).as("n=%d first %s", n, e.getKey())
             .isBetween(firstMean - 5 * firstSd, firstMean + 5 * firstSd);
+      }
+    }
+  }
+
+  /**
+   * An entry in four new buckets is no likelier to be selected than one in a single bucket, nor
+   * than an old entry: the selection is uniform over entries, not over bucket slots.
+   */
+  @Test
+  void selection_isUniformWhateverTheNumberOfBuckets() {
+    int n = 300;
+    AddressBook b = filled(CFG, n, 1);
+    Prng p = Prng.seeded(9);
+    for (int round = 0; round < 12; round++) { // learn each again from other sources: more buckets
+      for (int i = 0; i < n; i++) {
+        if (i % 3 == 0) { // a third of the entries stay in one bucket
+          continue;
+        }
+        AddResult r = b.add(CFG, routable(1 + i), routable(6_000_000 + 1000L * round + i % 97), T0, p);
+        b = r.book();
+        p = r.prng();
+      }
+    }
+    for (int i = 0; i < 40; i++) {
+      b = b.markGood(CFG, id(1 + 7 * i), T0.plusMillis(i));
+    }
+    BookInvariants.check(CFG, b);
+    Map<Integer, List<NodeId>> byBuckets = new HashMap<>();
+    for (KnownAddress ka : b.entries()) {
+      byBuckets.computeIfAbsent(ka.isOld() ? 0 : ka.buckets().size(), x -> new ArrayList<>()).add(ka.id());
+    }
+    assertThat(byBuckets.keySet()).as("old entries and new ones in 1 to 4 buckets").contains(0, 1, 2, 3, 4);
+    int k = AddressBook.selectionSize(n);
+    int runs = 4000;
+    Map<NodeId, Integer> taken = new HashMap<>();
+    for (int r = 0; r < runs; r++) {
+      Selection s = b.selection(CFG, p, ka -> true);
+      p = s.prng();
+      assertThat(s.addresses()).hasSize(k).doesNotHaveDuplicates();
+      for (NodeAddress a : s.addresses()) {
+        taken.merge(a.id(), 1, Integer::sum);
+      }
+    }
+    double share = k / (double) n;
+    double sd = Math.sqrt(runs * share * (1 - share));
+    for (var e : byBuckets.entrySet()) {
+      double mean = e.getValue().stream().mapToInt(id -> taken.getOrDefault(id, 0)).average().orElseThrow();
+      assertThat(mean).as("mean selections of the %d entries in %d buckets (0: old)", e.getValue().size(), e.getKey())
+          .isBetween(runs * share - 5 * sd / Math.sqrt(e.getValue().size()),
+              runs * share + 5 * sd / Math.sqrt(e.getValue().size()));
+      for (NodeId id : e.getValue()) {
+        assertThat((double) taken.getOrDefault(id, 0)).as("%s in %d buckets", id, e.getKey())
+            .isBetween(runs * share - 5 * sd, runs * share + 5 * sd);
       }
     }
   }
