@@ -5,6 +5,7 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.Prng;
 import dev.cairn.core.WallTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -760,9 +761,14 @@ public record AddressBook(
    * enough are allowed).
    */
   public Selection selection(BookConfig cfg, Prng prng, Predicate<KnownAddress> allowed) {
+    return selection(cfg, prng, EntryFilter.testingAll(allowed));
+  }
+
+  /** {@link #selection(BookConfig, Prng, Predicate)} of the entries {@code filter} allows. */
+  public Selection selection(BookConfig cfg, Prng prng, EntryFilter filter) {
     int k = selectionSize(size());
     List<NodeAddress> out = new ArrayList<>(k);
-    Prng p = new Sampler(allowed).sample(true, true, k, prng, out);
+    Prng p = new Sampler(filter).sample(true, true, k, prng, out);
     return new Selection(out, p);
   }
 
@@ -773,11 +779,17 @@ public record AddressBook(
    */
   public Selection selectionWithBias(
       BookConfig cfg, int biasTowardsNew, Prng prng, Predicate<KnownAddress> allowed) {
+    return selectionWithBias(cfg, biasTowardsNew, prng, EntryFilter.testingAll(allowed));
+  }
+
+  /** {@link #selectionWithBias(BookConfig, int, Prng, Predicate)} of the entries {@code filter} allows. */
+  public Selection selectionWithBias(
+      BookConfig cfg, int biasTowardsNew, Prng prng, EntryFilter filter) {
     int bias = Math.max(0, Math.min(100, biasTowardsNew));
     int k = selectionSize(size());
     int kNew = Math.min(k, Math.max((int) Math.round(bias / 100.0 * k), k - nOld));
     List<NodeAddress> out = new ArrayList<>(k);
-    Sampler s = new Sampler(allowed);
+    Sampler s = new Sampler(filter);
     Prng p = s.sample(true, false, kNew, prng, out);
     p = s.sample(false, true, k - out.size(), p, out);
     return new Selection(out, p);
@@ -789,8 +801,8 @@ public record AddressBook(
    * bucket order, number the entries: a uniformly random number not drawn before is a uniformly
    * random entry not taken before, however many buckets the entries are in. Costs O(k log
    * buckets) per call (the tables' cumulative home counts are computed once per table) instead
-   * of v0.34's copy and shuffle of every entry, and reads no entry but those it offers to {@code
-   * allowed}; a bounded number of draws is followed, if needed, by an exact pass over the
+   * of v0.34's copy and shuffle of every entry, and tests only the drawn entries whose ID the
+   * filter may refuse ({@link EntryFilter}); a bounded number of draws is followed, if needed, by an exact pass over the
    * remaining candidates, so the result never falls short of what {@code allowed} permits. When
    * the tables hold at most twice as many entries as are wanted (a small book, where v0.34's
    * selection takes about all of them), the exact pass alone is cheaper than drawing (numbers
@@ -799,9 +811,20 @@ public record AddressBook(
    */
   private final class Sampler {
     private final Predicate<KnownAddress> allowed;
+    /** {@link EntryFilter#refusablePrefixes}: null when every drawn entry is tested. */
+    private final long[] refusable;
 
-    Sampler(Predicate<KnownAddress> allowed) {
-      this.allowed = allowed;
+    Sampler(EntryFilter filter) {
+      this.allowed = filter.test();
+      this.refusable = filter.refusablePrefixes();
+    }
+
+    /** Whether the entry at {@code i} of {@code bucket} may be offered. */
+    private boolean allows(Bucket bucket, int i) {
+      if (refusable != null && Arrays.binarySearch(refusable, bucket.prefixAt(i)) < 0) {
+        return true; // no refusable ID has this prefix: allowed, and the entry is not read
+      }
+      return allowed.test(bucket.get(i));
     }
 
     /**
@@ -849,9 +872,10 @@ public record AddressBook(
         }
         int[] ends = prefixes[t].homeEnds();
         int b = firstAbove(ends, inTable);
-        KnownAddress ka = tables.get(t).get(b).home(inTable - (b == 0 ? 0 : ends[b - 1]));
-        if (allowed.test(ka)) {
-          out.add(ka.addr());
+        Bucket bucket = tables.get(t).get(b);
+        int i = bucket.homeSlot(inTable - (b == 0 ? 0 : ends[b - 1]));
+        if (allows(bucket, i)) {
+          out.add(bucket.get(i).addr());
         }
       }
       if (out.size() < target) {

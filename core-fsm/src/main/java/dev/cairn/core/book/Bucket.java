@@ -42,6 +42,12 @@ public final class Bucket {
   private final boolean[] home;
   /** The number of true values of {@link #home}. */
   private final int homes;
+  /**
+   * The positions of the home slots, ascending, when not every slot is one (else null): the
+   * {@code j}-th home entry is one read away, where a scan of the flags cost a mispredicted
+   * branch per slot.
+   */
+  private final char[] homeSlots; // positions fit: a bucket holds at most BookConfig.MAX_BUCKETS
 
   private Bucket(KnownAddress[] entries, long[] attempted, long[] badFrom, long[] ids, boolean[] home) {
     this.entries = entries;
@@ -54,6 +60,16 @@ public final class Bucket {
       n += home[i] ? 1 : 0;
     }
     this.homes = n;
+    char[] slots = null;
+    if (n < entries.length) {
+      slots = new char[n];
+      for (int i = 0, j = 0; j < n; i++) {
+        if (home[i]) {
+          slots[j++] = (char) i;
+        }
+      }
+    }
+    this.homeSlots = slots;
   }
 
   /**
@@ -117,16 +133,19 @@ public final class Bucket {
     return homes;
   }
 
-  /** The {@code j}-th entry (in ID order) whose home is this bucket; {@code 0 <= j < homes()}. */
+  /** The position of the {@code j}-th entry (in ID order) whose home is this bucket; {@code 0 <= j < homes()}. */
+  int homeSlot(int j) {
+    return homeSlots == null ? j : homeSlots[j];
+  }
+
+  /** The {@code j}-th entry (in ID order) whose home is this bucket. */
   KnownAddress home(int j) {
-    if (homes == entries.length) {
-      return entries[j];
-    }
-    for (int i = 0; ; i++) {
-      if (home[i] && j-- == 0) {
-        return entries[i];
-      }
-    }
+    return entries[homeSlot(j)];
+  }
+
+  /** The {@link IdTrie#prefix} of the ID of the entry at {@code i}. */
+  long prefixAt(int i) {
+    return ids[i];
   }
 
   /** Whether this bucket is the home of its entry at {@code i}. */

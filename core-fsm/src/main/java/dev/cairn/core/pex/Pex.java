@@ -8,6 +8,7 @@ import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookConfig;
+import dev.cairn.core.book.EntryFilter;
 import dev.cairn.core.book.IpClass;
 import dev.cairn.core.book.KnownAddress;
 import dev.cairn.core.book.Selection;
@@ -489,9 +490,11 @@ public final class Pex {
    * an empty set of private IDs is not searched, our addresses only when one of them has an ID
    * other than ours (ours is refused before), and bans not at all (see below). The same answer
    * as {@link #answerable} for every entry of the book's buckets; what the sampler calls per
-   * drawn entry.
+   * drawn entry. Unless one of our addresses has another ID, the only IDs it refuses are the
+   * requester's, ours and the private ones: the filter says so, and the sampler tests only the
+   * entries of those IDs.
    */
-  static Predicate<KnownAddress> answerableTo(BookConfig bc, NodeId requester) {
+  static EntryFilter answerableTo(BookConfig bc, NodeId requester) {
     NodeId self = bc.self();
     PSortedSet<NodeId> privateIds = bc.privateIds().isEmpty() ? null : bc.privateIds();
     PSortedSet<NodeAddress> ours = null;
@@ -505,12 +508,15 @@ public final class Pex {
     // No ban test: the sampler offers only entries of the book's buckets, and a banned entry is
     // in none (the book's invariant BannedNotInBuckets: a ban takes the entry out of its
     // buckets, an entry is added back only once its ban is lifted), so no entry offered is banned.
-    return ka -> {
+    Predicate<KnownAddress> test = ka -> {
       NodeId id = ka.id();
       return !id.equals(requester) && !id.equals(self)
           && (privateIds == null || !privateIds.contains(id))
           && (ourAddresses == null || !ourAddresses.contains(ka.addr()));
     };
+    Optional<PSortedSet<NodeId>> refusable = ourAddresses != null ? Optional.empty()
+        : Optional.of(bc.privateIds().plus(requester).plus(self));
+    return new EntryFilter(test, refusable);
   }
 
   // ---------------------------------------------------------------- the transaction of one step
@@ -584,7 +590,7 @@ public final class Pex {
         Optional<Integer> biasTowardsNew) {
       BookConfig bc = view.config().book();
       AddressBook book = view.state().book();
-      Predicate<KnownAddress> allowed = answerableTo(bc, requester);
+      EntryFilter allowed = answerableTo(bc, requester);
       Selection sel = biasTowardsNew.isPresent()
           ? book.selectionWithBias(bc, biasTowardsNew.get(), s.prng(), allowed)
           : book.selection(bc, s.prng(), allowed);

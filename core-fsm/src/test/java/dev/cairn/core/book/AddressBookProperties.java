@@ -13,15 +13,19 @@ import dev.cairn.core.WallTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.pcollections.TreePSet;
 
 /**
@@ -299,5 +303,48 @@ class AddressBookProperties {
     assertThat(fromOneGroup).hasSizeLessThanOrEqualTo(32);
     assertThat(b.size()).isLessThanOrEqualTo(32 * 64);
     assertThat(added).hasSize(3000);
+  }
+  /**
+   * A filter that names the only IDs it may refuse gives the same selections as the same test of
+   * every drawn entry, with IDs drawn over the whole ID space (so that the sampler's prefix screen
+   * lets most entries through untested) and some pairs of IDs sharing their first 16 hex digits
+   * (a refusable ID and an allowed one the screen cannot tell apart).
+   */
+  @Property(tries = 60)
+  void selectionWithRefusableIds_isTheSelectionTestingEveryEntry(@ForAll long seed,
+      @ForAll @IntRange(min = 40, max = 700) int n,
+      @ForAll @IntRange(min = 0, max = 100) int bias) {
+    Random r = new Random(seed);
+    AddressBook book = AddressBook.empty(KEY);
+    Prng p = Prng.seeded(seed);
+    List<NodeId> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String hex = String.format("%016x%016x%08x", r.nextLong(), r.nextLong(), r.nextInt());
+      if (i > 0 && r.nextInt(5) == 0) { // the previous ID's first 16 digits, another tail
+        hex = ids.get(ids.size() - 1).hex().substring(0, 16) + hex.substring(16);
+      }
+      NodeId id = NodeId.of(hex);
+      ids.add(id);
+      AddResult a = book.add(Fixtures.CFG, new NodeAddress(id, Fixtures.routableIp(i), 26656),
+          Fixtures.routable(9_000_000L + r.nextInt(40)), T0, p);
+      book = a.book();
+      p = a.prng();
+    }
+    TreePSet<NodeId> refused = TreePSet.empty();
+    for (NodeId id : ids) {
+      if (r.nextInt(4) == 0) {
+        refused = refused.plus(id);
+      }
+    }
+    refused = refused.plus(NodeId.of(String.format("%040x", r.nextLong() & Long.MAX_VALUE))); // not in the book
+    TreePSet<NodeId> refusedIds = refused;
+    Predicate<KnownAddress> test = ka -> !refusedIds.contains(ka.id());
+    EntryFilter named = new EntryFilter(test, Optional.of(refused));
+
+    Selection all = book.selection(Fixtures.CFG, Prng.seeded(seed), test);
+    assertThat(book.selection(Fixtures.CFG, Prng.seeded(seed), named)).isEqualTo(all);
+    assertThat(all.addresses()).noneMatch(a -> refusedIds.contains(a.id()));
+    Selection biased = book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), test);
+    assertThat(book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), named)).isEqualTo(biased);
   }
 }

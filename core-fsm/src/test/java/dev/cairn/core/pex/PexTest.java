@@ -22,12 +22,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cairn.core.CoreConfig;
 import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
 import dev.cairn.core.Outcome;
 import dev.cairn.core.Prng;
 import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookConfig;
+import dev.cairn.core.book.EntryFilter;
+import dev.cairn.core.book.KnownAddress;
 import dev.cairn.core.book.Selection;
 import dev.cairn.core.peer.Direction;
 import dev.cairn.core.peer.PeerConfig;
@@ -292,6 +295,28 @@ class PexTest {
     Step<PexState, PexEffect> out = step(CFG, s, view(PEER_CFG, banned), T0, new PexRequestReceived(id(30)));
     List<NodeAddress> sent = ((SendPexAddrs) out.effects().get(0)).addresses();
     assertThat(sent).hasSize(19).doesNotContainAnyElementsOf(addrs(1, 21)).doesNotContain(addr(30));
+  }
+
+  /**
+   * The filter of an answer names the only IDs it refuses (the requester, ours, the private ones)
+   * unless one of our addresses has another ID, which is refused by address: then it names none,
+   * and every drawn entry is tested.
+   */
+  @Test
+  void answerableTo_namesTheOnlyIdsItRefuses() {
+    BookConfig bc = bookConfig().withPrivateIds(TreePSet.of(id(6), id(7)));
+    AddressBook b = book(bookConfig(), 1, 41); // private IDs stored under a config without them
+    EntryFilter f = Pex.answerableTo(bc, id(3));
+    assertThat(f.refusable()).contains(TreePSet.of(SELF, id(3), id(6), id(7)));
+    List<NodeId> refused = b.entries().stream().filter(ka -> !f.test().test(ka)).map(KnownAddress::id).toList();
+    assertThat(refused).containsExactlyInAnyOrder(id(3), id(6), id(7));
+
+    NodeAddress alias = new NodeAddress(id(12), addr(12).ip(), addr(12).port()); // ours, under another ID
+    BookConfig withAlias = bookConfig().withOurAddresses(TreePSet.of(new NodeAddress(SELF, "9.9.9.9", 26656), alias));
+    EntryFilter g = Pex.answerableTo(withAlias, id(3));
+    assertThat(g.refusable()).isEmpty();
+    assertThat(b.entries().stream().filter(ka -> !g.test().test(ka)).map(KnownAddress::id))
+        .containsExactlyInAnyOrder(id(3), id(12));
   }
 
   // ---------------------------------------------------------------- PexAddrsReceived
