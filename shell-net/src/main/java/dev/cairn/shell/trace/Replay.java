@@ -147,6 +147,12 @@ public final class Replay implements AutoCloseable {
             + h.getStateEncoding() + "; this build uses " + CanonicalCodec.schema()
             + " (its core records differ): replay it with the build that wrote it");
       }
+      if (h.getCoreRevision() != Core.REVISION) {
+        throw new TraceFormatException(file + ": written by cairn " + h.getCairnVersion() + " with core revision "
+            + h.getCoreRevision() + "; this build's core is revision " + Core.REVISION
+            + " (its decisions differ, so a replay would not reproduce the recorded digests):"
+            + " replay it with the build that wrote it");
+      }
       CoreConfig cfg;
       CoreState s;
       try {

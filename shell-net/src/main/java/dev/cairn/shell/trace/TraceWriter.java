@@ -1,6 +1,7 @@
 package dev.cairn.shell.trace;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.core.Core;
 import dev.cairn.core.CoreConfig;
 import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreEvent;
@@ -384,6 +385,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         .setFormatVersion(TraceFormat.VERSION)
         .setCairnVersion(Version.VERSION)
         .setStateEncoding(CanonicalCodec.schema())
+        .setCoreRevision(Core.REVISION)
         .setCoreConfig(ByteString.copyFrom(configBytes))
         .setCoreState(ByteString.copyFrom(CanonicalCodec.encodeState(last)))
         .setPrngSeed(seed)

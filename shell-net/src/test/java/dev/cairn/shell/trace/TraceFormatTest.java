@@ -14,6 +14,7 @@ import dev.cairn.core.pex.PexEvent;
 import dev.cairn.proto.trace.Event;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.proto.trace.TraceRecord;
+import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -403,6 +404,37 @@ class TraceFormatTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("trace format version 1").contains("this cairn reads version 2 only")
         .contains("replay the file with the cairn that wrote it");
+  }
+
+  /**
+   * A trace written by a core of another revision (one whose decisions differ) is refused by
+   * replay and validate with both revisions named, before any step: its digests would not match.
+   */
+  @Test
+  void aTraceOfAnotherCoreRevisionIsRefusedWithAClearMessage() throws Exception {
+    byte[] bytes = Files.readAllBytes(trace);
+    TraceHeader h;
+    int headerEnd;
+    try (var in = new ByteArrayInputStream(bytes, TraceFormat.MAGIC.length, bytes.length)) {
+      h = TraceHeader.parseDelimitedFrom(in);
+      headerEnd = bytes.length - in.available();
+    }
+    assertThat(h.getCoreRevision()).isEqualTo(Core.REVISION);
+    Path older = dir.resolve("older-core.trace");
+    try (OutputStream out = Files.newOutputStream(older)) {
+      out.write(TraceFormat.MAGIC);
+      h.toBuilder().setCoreRevision(Core.REVISION - 1).build().writeDelimitedTo(out);
+      out.write(bytes, headerEnd, bytes.length - headerEnd);
+    }
+    for (String command : List.of("replay", "validate")) {
+      TraceFiles.Run run = TraceFiles.cairn("trace", command, older.toString());
+      assertThat(run.code()).as(command).isEqualTo(2);
+      assertThat(run.err()).as(command).contains("core revision " + (Core.REVISION - 1))
+          .contains("this build's core is revision " + Core.REVISION).contains("replay it with the build that wrote it")
+          .doesNotContain("Exception");
+    }
+    assertThat(TraceFiles.cairn("trace", "show", older.toString(), "--to", "0").out())
+        .contains("(core revision " + (Core.REVISION - 1) + ")");
   }
 
   @Test
