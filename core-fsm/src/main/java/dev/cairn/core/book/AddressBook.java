@@ -726,7 +726,7 @@ public record AddressBook(
    * random index is drawn until it names a non-empty bucket, as v0.34 does, at most {@value
    * #RANDOM_BUCKET_DRAWS} times; in a sparse one (a small book: a few dozen entries in hundreds of
    * buckets, where that cost a dozen draws per pick), and after those draws, the bucket is drawn
-   * among the non-empty ones directly (the table lists them once, with its cumulative sizes).
+   * among the non-empty ones directly (the table lists them once, with its cumulative home counts).
    * Each way is the uniform choice of a non-empty bucket, and which way is taken depends on the
    * book alone.
    */
@@ -802,12 +802,12 @@ public record AddressBook(
    * random entry not taken before, however many buckets the entries are in. Costs O(k log
    * buckets) per call (the tables' cumulative home counts are computed once per table) instead
    * of v0.34's copy and shuffle of every entry, and tests only the drawn entries whose ID the
-   * filter may refuse ({@link EntryFilter}); a bounded number of draws is followed, if needed, by an exact pass over the
-   * remaining candidates, so the result never falls short of what {@code allowed} permits. When
-   * the tables hold at most twice as many entries as are wanted (a small book, where v0.34's
-   * selection takes about all of them), the exact pass alone is cheaper than drawing (numbers
-   * would be drawn again and again): it is used directly, with the same distribution (uniform
-   * distinct entries, in random order).
+   * filter may refuse ({@link EntryFilter}). A bounded number of draws is followed, if needed, by
+   * an exact pass over the remaining candidates, so the result never falls short of what the
+   * filter permits. When the tables hold at most twice as many entries as are wanted (a small
+   * book, where v0.34's selection takes about all of them), the exact pass alone is cheaper than
+   * drawing (numbers would be drawn again and again): it is used directly, with the same
+   * distribution (uniform distinct entries, in random order).
    */
   private final class Sampler {
     private final Predicate<KnownAddress> allowed;

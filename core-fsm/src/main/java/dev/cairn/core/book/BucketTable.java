@@ -53,7 +53,7 @@ public final class BucketTable {
       return homes;
     }
 
-    /** Read-only by convention, as {@link #ends}. */
+    /** Read-only by convention, as {@link #homeEnds}. */
     int[] nonEmpty() {
       return nonEmpty;
     }

@@ -182,9 +182,30 @@ class AddressBookTest {
         .allMatch(a -> a.id().compareTo(id(11)) < 0);
   }
 
+  /** How often each ID was selected, and came first, in a number of selections. */
+  private record Tally(Map<NodeId, Integer> taken, Map<NodeId, Integer> first) {}
+
+  /** {@code runs} selections of every entry from {@code b}, each of the full size and distinct. */
+  private static Tally tally(AddressBook b, int runs, Prng seed) {
+    int k = AddressBook.selectionSize(b.size());
+    Map<NodeId, Integer> taken = new HashMap<>();
+    Map<NodeId, Integer> first = new HashMap<>();
+    Prng p = seed;
+    for (int r = 0; r < runs; r++) {
+      Selection s = b.selection(CFG, p, ka -> true);
+      p = s.prng();
+      assertThat(s.addresses()).hasSize(k).doesNotHaveDuplicates();
+      for (NodeAddress a : s.addresses()) {
+        taken.merge(a.id(), 1, Integer::sum);
+      }
+      first.merge(s.addresses().get(0).id(), 1, Integer::sum);
+    }
+    return new Tally(taken, first);
+  }
+
   /**
    * Every entry is equally likely to be selected, and to come first, in a small book (at most
-   * twice the selection size: one exact pass) and in a larger one (slot draws).
+   * twice the selection size: one exact pass) and in a larger one (draws among home slots).
    */
   @Test
   void selection_isUniformOverEntries() {
@@ -192,18 +213,9 @@ class AddressBookTest {
       AddressBook b = filled(CFG, n, 1);
       int k = AddressBook.selectionSize(n);
       int runs = 4000;
-      Map<NodeId, Integer> taken = new HashMap<>();
-      Map<NodeId, Integer> first = new HashMap<>();
-      Prng p = Prng.seeded(n);
-      for (int r = 0; r < runs; r++) {
-        Selection s = b.selection(CFG, p, ka -> true);
-        p = s.prng();
-        assertThat(s.addresses()).hasSize(k).doesNotHaveDuplicates();
-        for (NodeAddress a : s.addresses()) {
-          taken.merge(a.id(), 1, Integer::sum);
-        }
-        first.merge(s.addresses().get(0).id(), 1, Integer::sum);
-      }
+      Tally t = tally(b, runs, Prng.seeded(n));
+      Map<NodeId, Integer> taken = t.taken();
+      Map<NodeId, Integer> first = t.first();
       double share = k / (double) n;
       double sd = Math.sqrt(runs * share * (1 - share));
       assertThat(taken).as("n=%d", n).hasSize(n);
@@ -251,15 +263,7 @@ class AddressBookTest {
     assertThat(byBuckets.keySet()).as("old entries and new ones in 1 to 4 buckets").contains(0, 1, 2, 3, 4);
     int k = AddressBook.selectionSize(n);
     int runs = 4000;
-    Map<NodeId, Integer> taken = new HashMap<>();
-    for (int r = 0; r < runs; r++) {
-      Selection s = b.selection(CFG, p, ka -> true);
-      p = s.prng();
-      assertThat(s.addresses()).hasSize(k).doesNotHaveDuplicates();
-      for (NodeAddress a : s.addresses()) {
-        taken.merge(a.id(), 1, Integer::sum);
-      }
-    }
+    Map<NodeId, Integer> taken = tally(b, runs, p).taken();
     double share = k / (double) n;
     double sd = Math.sqrt(runs * share * (1 - share));
     for (var e : byBuckets.entrySet()) {
