@@ -726,7 +726,7 @@ public record AddressBook(
    * random index is drawn until it names a non-empty bucket, as v0.34 does, at most {@value
    * #RANDOM_BUCKET_DRAWS} times; in a sparse one (a small book: a few dozen entries in hundreds of
    * buckets, where that cost a dozen draws per pick), and after those draws, the bucket is drawn
-   * among the non-empty ones directly (the table lists them once, with its cumulative home counts).
+   * among the non-empty ones directly (the table lists them once).
    * Each way is the uniform choice of a non-empty bucket, and which way is taken depends on the
    * book alone.
    */
