@@ -339,13 +339,21 @@ OnStarted(s0) ==
   IF s0.started THEN {}
   ELSE Finish(s0, Arm([s0 EXCEPT !.started = TRUE], MaintenanceKey))
 
+\* The book b with every peer of L known (no attempts): [p \in Peer |-> IF p \in L
+\* THEN [status |-> "known", attempts |-> 0] ELSE b[p]], one EXCEPT per peer of L
+\* instead of a new function built over all of Peer (which the model of a public
+\* node's trace makes a thousand peers long).
+RECURSIVE KnowAll(_, _)
+KnowAll(b, L) ==
+  IF L = {} THEN b
+  ELSE LET p == CHOOSE q \in L : TRUE
+       IN KnowAll([b EXCEPT ![p] = [status |-> "known", attempts |-> 0]], L \ {p})
+
 \* @see PeerManager.onAddressesLearned (one source; the book filters Self and
 \* its bans, the PeerManager the bans by ID)
 OnAddressesLearned(s0, addresses) ==
-  Finish(s0, [s0 EXCEPT !.book = [p \in Peer |->
-    IF p \in addresses /\ @[p].status = "unknown" /\ p \notin s0.bannedIds
-    THEN [status |-> "known", attempts |-> 0]
-    ELSE @[p]]])
+  Finish(s0, [s0 EXCEPT !.book = KnowAll(@, {p \in addresses \cap Peer :
+                                               @[p].status = "unknown" /\ p \notin s0.bannedIds})])
 
 \* @see PeerManager.onDialRequested
 OnDialRequested(s0, p) ==
@@ -539,11 +547,15 @@ ReservationFromHigherScore ==
     /\ upgrading[v] \in dialing
     /\ Score(Cur, upgrading[v]) > Score(Cur, v)
 
-\* Banned reads the book and the bans by ID only (see CountsNow).
+\* Banned reads the book and the bans by ID only (see CountsNow). A peer neither
+\* dialed nor connected holds it trivially, so it ranges over those peers alone:
+\* the same formula as over all of Peer, at the cost of the few peers in flight
+\* instead of every peer the model knows (a public node's trace knows a thousand).
 BannedNeverDialedOrAccepted ==
-  \A p \in Peer : Banned([book |-> book, bannedIds |-> bannedIds], p) =>
-    /\ p \notin dialing
-    /\ (p \in DOMAIN connected => p \in DOMAIN evicting)
+  LET st == [book |-> book, bannedIds |-> bannedIds]
+  IN \A p \in (dialing \cup DOMAIN connected) \cap Peer : Banned(st, p) =>
+       /\ p \notin dialing
+       /\ (p \in DOMAIN connected => p \in DOMAIN evicting)
 
 SelfNeverDialed == Self \notin dialing /\ Self \notin DOMAIN connected
 

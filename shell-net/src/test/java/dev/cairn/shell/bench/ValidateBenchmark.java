@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,7 +39,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       each, each with a model of its own (10 spec loads per pass);
  *   <li><b>long</b>: {@value LongTraces#EVENTS} steps by default (about 1.4 hours of virtual time) of one node
  *       of a small simulated network ({@link SmallWorldRun}: 25 node IDs), as a validator with
- *       sentries and a seed ({@code longValidator}) and as the seed in seed mode ({@code longSeed}).
+ *       sentries and a seed ({@code longValidator}) and as the seed in seed mode ({@code longSeed});
+ *   <li><b>public</b> ({@code longPublic}): {@value LongTraces#EVENTS} steps of an ordinary node of a
+ *       network of {@value TraceBenchmark#PUBLIC_NODES} nodes on public addresses (TraceBenchmark's
+ *       {@code public} node): its model has about a thousand peers, and its states hardly repeat.
  * </ul>
  *
  * <p>The {@code events} counter gives validated events per second. {@code loopback} loads the
@@ -116,6 +120,26 @@ public class ValidateBenchmark {
     }
   }
 
+  /** The public node's trace (TraceBenchmark's {@code public} life). */
+  @State(Scope.Benchmark)
+  public static class PublicTrace {
+    Path trace;
+    Path dir;
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      dir = Files.createTempDirectory("validate-bench");
+      trace = dir.resolve("public.trace");
+      SmallWorldRun.generate(LongTraces.EVENTS, 5, false, TraceBenchmark.PUBLIC_NODES, UnaryOperator.identity(),
+          SmallWorldRun.Addresses.ROUTABLE).record(TraceWriter.Options.defaults(trace));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      delete(dir);
+    }
+  }
+
   /** A session holding the loaded spec of one long trace across invocations. */
   @State(Scope.Thread)
   public static class Loaded {
@@ -173,6 +197,12 @@ public class ValidateBenchmark {
   public long longSeed(LongTraces t, Loaded l, Counts c) throws Exception {
     l.load(t.seed);
     return validateLoaded(l, t.seed, c);
+  }
+
+  @Benchmark
+  public long longPublic(PublicTrace t, Loaded l, Counts c) throws Exception {
+    l.load(t.trace);
+    return validateLoaded(l, t.trace, c);
   }
 
   private static long validateFresh(List<Path> traces, Counts c) throws Exception {
