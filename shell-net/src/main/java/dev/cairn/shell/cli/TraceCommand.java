@@ -55,8 +55,7 @@ final class TraceCommand implements Runnable {
 
   private static String headerLine(Path file, TraceHeader h) {
     return "# " + file + ": cairn " + h.getCairnVersion() + " (core revision " + h.getCoreRevision() + "), segment "
-        + h.getSegment() + ", first step "
-        + h.getFirstStep() + ", prng seed " + h.getPrngSeed() + ", spec hash "
+        + h.getSegment() + ", first step " + h.getFirstStep() + ", prng seed " + h.getPrngSeed() + ", spec hash "
         + (h.getSpecHashPresent() ? HexFormat.of().formatHex(h.getSpecHash().toByteArray()) : "absent");
   }
 

@@ -108,10 +108,8 @@ public class ValidateBenchmark {
     @Setup(Level.Trial)
     public void setup() throws Exception {
       dir = Files.createTempDirectory("validate-bench");
-      validator = dir.resolve("validator.trace");
-      SmallWorldRun.generate(steps, 3, false).record(TraceWriter.Options.defaults(validator));
-      seed = dir.resolve("seed.trace");
-      SmallWorldRun.generate(steps, 4, true).record(TraceWriter.Options.defaults(seed));
+      validator = recorded(dir, "validator", SmallWorldRun.generate(steps, 3, false));
+      seed = recorded(dir, "seed", SmallWorldRun.generate(steps, 4, true));
     }
 
     @TearDown(Level.Trial)
@@ -129,15 +127,21 @@ public class ValidateBenchmark {
     @Setup(Level.Trial)
     public void setup() throws Exception {
       dir = Files.createTempDirectory("validate-bench");
-      trace = dir.resolve("public.trace");
-      SmallWorldRun.generate(LongTraces.EVENTS, 5, false, TraceBenchmark.PUBLIC_NODES, UnaryOperator.identity(),
-          SmallWorldRun.Addresses.ROUTABLE).record(TraceWriter.Options.defaults(trace));
+      trace = recorded(dir, "public", SmallWorldRun.generate(LongTraces.EVENTS, 5, false, TraceBenchmark.PUBLIC_NODES,
+          UnaryOperator.identity(), SmallWorldRun.Addresses.ROUTABLE));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
       delete(dir);
     }
+  }
+
+  /** {@code run} recorded as {@code name}.trace in {@code dir}. */
+  static Path recorded(Path dir, String name, SmallWorldRun run) {
+    Path file = dir.resolve(name + ".trace");
+    run.record(TraceWriter.Options.defaults(file));
+    return file;
   }
 
   /** A session holding the loaded spec of one long trace across invocations. */
