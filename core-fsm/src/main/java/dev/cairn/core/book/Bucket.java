@@ -138,11 +138,6 @@ public final class Bucket {
     return homeSlots == null ? j : homeSlots[j];
   }
 
-  /** The {@code j}-th entry (in ID order) whose home is this bucket. */
-  KnownAddress home(int j) {
-    return entries[homeSlot(j)];
-  }
-
   /** The {@link IdTrie#prefix} of the ID of the entry at {@code i}. */
   long prefixAt(int i) {
     return ids[i];

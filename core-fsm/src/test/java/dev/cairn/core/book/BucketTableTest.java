@@ -47,9 +47,9 @@ class BucketTableTest {
     Bucket nine = Bucket.of(9, sorted.clone());
     Bucket five = Bucket.of(5, new KnownAddress[] {a});
     assertThat(nine.homes()).isEqualTo(1);
-    assertThat(nine.home(0)).isEqualTo(b);
+    assertThat(nine.get(nine.homeSlot(0))).isEqualTo(b);
     assertThat(five.homes()).isEqualTo(1);
-    assertThat(five.home(0)).isEqualTo(a);
+    assertThat(five.get(five.homeSlot(0))).isEqualTo(a);
     BucketTable t = BucketTable.EMPTY.with(5, five).with(9, nine);
     assertThat(t.prefix().homes()).as("two entries, three slots").isEqualTo(2);
     assertThat(t.prefix().homeEnds()[5]).isEqualTo(1);

@@ -143,6 +143,17 @@ class TraceFormatTest {
     }
   }
 
+  /** A synthetic run recorded as a file, and the state after each of its steps. */
+  private record Recorded(Path file, List<CoreState> states) {}
+
+  /** {@code steps} synthetic steps from {@code seed}, recorded as {@code name} in the test directory. */
+  private static Recorded recordedRun(int steps, long seed, String name) {
+    SyntheticRun run = SyntheticRun.generate(steps, seed);
+    Path file = dir.resolve(name);
+    run.record(file, K);
+    return new Recorded(file, statesOf(run));
+  }
+
   /** The state after each of {@code run}'s events, stepped by the core. */
   private static List<CoreState> statesOf(SyntheticRun run) {
     List<CoreState> states = new ArrayList<>();
@@ -159,10 +170,9 @@ class TraceFormatTest {
     // past its first records, replay steps the core on a second thread, ahead of the record being
     // verified: what it reports must not depend on that
     int steps = Replay.INLINE + 2 * Replay.AHEAD + 100;
-    SyntheticRun longer = SyntheticRun.generate(steps, 2025);
-    Path file = dir.resolve("pipelined.trace");
-    longer.record(file, K);
-    List<CoreState> states = statesOf(longer);
+    Recorded longer = recordedRun(steps, 2025, "pipelined.trace");
+    Path file = longer.file();
+    List<CoreState> states = longer.states();
     int at = Replay.INLINE + Replay.AHEAD + 37; // well past the first records read ahead
     Path altered = TraceFiles.rewrite(file, dir.resolve("altered.trace"), l -> {
       l.set(at, l.get(at).toBuilder().setEvent(l.get(at - 1).getEvent()).build());
@@ -228,10 +238,9 @@ class TraceFormatTest {
     // after the hand-off, and on it while the caller sleeps through a batch of steps: the records
     // before it replay as usual, then the failure is reported at its record and the replay ends
     int steps = Replay.INLINE + 2 * Replay.AHEAD + 100;
-    SyntheticRun longer = SyntheticRun.generate(steps, 2026);
-    Path file = dir.resolve("failing-core.trace");
-    longer.record(file, K);
-    List<CoreState> states = statesOf(longer);
+    Recorded longer = recordedRun(steps, 2026, "failing-core.trace");
+    Path file = longer.file();
+    List<CoreState> states = longer.states();
     for (int at : new int[] {7, Replay.INLINE, Replay.INLINE + Replay.BATCH + 3, steps - 1}) {
       AtomicInteger calls = new AtomicInteger();
       Replay.StepFunction failing = (cfg, state, now, wall, event) -> {
