@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The book's entries by ID: an immutable map from {@link NodeId} to the entry of that ID, kept as
@@ -625,6 +626,56 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
       }
     }
     return true;
+  }
+
+  /**
+   * Calls {@code changed} with the ID of every entry that differs between this trie and {@code
+   * other}: in one and not the other, or another object in each. Subtries the two share are
+   * skipped, so the cost follows the edits between them, not their size. Where a slot holds an
+   * entry in one trie and a subtrie in the other (an insertion split it, a removal merged it), the
+   * IDs under both are given, some of them unchanged: callers read the entries of the IDs given.
+   * IDs come in ID order, each once.
+   */
+  public void differences(IdTrie other, Consumer<NodeId> changed) {
+    differences(root, other.root, changed);
+  }
+
+  private static void differences(Object a, Object b, Consumer<NodeId> changed) {
+    if (a == b) {
+      return;
+    }
+    if (a instanceof Node na && b instanceof Node nb) {
+      int bits = na.bitmap | nb.bitmap;
+      while (bits != 0) {
+        int bit = bits & -bits;
+        bits &= bits - 1;
+        Object x = (na.bitmap & bit) == 0 ? null : na.slots[Integer.bitCount(na.bitmap & (bit - 1))];
+        Object y = (nb.bitmap & bit) == 0 ? null : nb.slots[Integer.bitCount(nb.bitmap & (bit - 1))];
+        differences(x, y, changed);
+      }
+    } else if (a instanceof KnownAddress ka && b instanceof KnownAddress kb) {
+      int c = ka.id().compareTo(kb.id());
+      changed.accept(c <= 0 ? ka.id() : kb.id());
+      if (c != 0) {
+        changed.accept(c < 0 ? kb.id() : ka.id());
+      }
+    } else {
+      // one side absent, or an entry against a subtrie: every ID under either, in ID order
+      java.util.TreeSet<NodeId> ids = new java.util.TreeSet<>();
+      collect(a, ids);
+      collect(b, ids);
+      ids.forEach(changed);
+    }
+  }
+
+  private static void collect(Object slot, java.util.Set<NodeId> into) {
+    if (slot instanceof KnownAddress ka) {
+      into.add(ka.id());
+    } else if (slot instanceof Node n) {
+      for (Object x : n.slots) {
+        collect(x, into);
+      }
+    }
   }
 
   @Override

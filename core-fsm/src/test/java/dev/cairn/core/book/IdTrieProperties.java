@@ -178,6 +178,48 @@ class IdTrieProperties {
     return Arbitraries.integers().between(0, 19).map(k -> k == 0).list().ofMaxSize(400);
   }
 
+  /**
+   * {@link IdTrie#differences} names every ID whose entry differs between two tries (by identity:
+   * absent in one, or another object), in ID order, each once, and only IDs of either trie; the
+   * same both ways round. A replaced entry alone is named alone, and a trie has no differences
+   * with itself.
+   */
+  @Property(tries = 300)
+  void differencesNameEveryChangedEntry(@ForAll("ops") List<Op> start, @ForAll("ops") List<Op> ops) {
+    IdTrie base = applied(IdTrie.empty(), start);
+    IdTrie after = applied(base, ops);
+    List<NodeId> named = new ArrayList<>();
+    base.differences(after, named::add);
+    for (int i = 0; i < POOL; i++) {
+      NodeId id = poolId(i);
+      if (base.get(id) != after.get(id)) {
+        assertThat(named).as("changed %s", id).contains(id);
+      }
+    }
+    assertThat(named).isSortedAccordingTo(NodeId::compareTo).doesNotHaveDuplicates();
+    assertThat(named).allMatch(id -> base.containsKey(id) || after.containsKey(id));
+    List<NodeId> back = new ArrayList<>();
+    after.differences(base, back::add);
+    assertThat(back).isEqualTo(named);
+
+    List<NodeId> none = new ArrayList<>();
+    after.differences(after, none::add);
+    assertThat(none).isEmpty();
+    for (KnownAddress ka : after.values()) {
+      List<NodeId> one = new ArrayList<>();
+      after.differences(after.plus(entry(poolIndex(ka.id()), 7)), one::add);
+      assertThat(one).containsExactly(ka.id());
+    }
+  }
+
+  private static IdTrie applied(IdTrie trie, List<Op> ops) {
+    IdTrie t = trie;
+    for (Op op : ops) {
+      t = op.put() ? t.plus(entry(op.id(), op.version())) : t.minus(poolId(op.id()));
+    }
+    return t;
+  }
+
   @Property(tries = 100)
   void differentContentIsUnequal(@ForAll("ops") List<Op> ops) {
     IdTrie trie = IdTrie.empty();
