@@ -34,6 +34,9 @@
 (* (handedOff') are not looked at: Finish requires handedOff' = x.handoffs.*)
 (* The verdicts of both ways of checking are compared on recorded traces   *)
 (* by spec-tla's and shell-net's tests.                                    *)
+(* One substitution is not a choice: TraceNeedsMore is Pex.tla's NeedsMore, *)
+(* the same count read through PeersWithStatus, which the trace model has  *)
+(* TLC evaluate in Java (a public node's model holds a thousand peers).    *)
 (***************************************************************************)
 EXTENDS Core, Sequences
 
@@ -50,8 +53,16 @@ StepAnswers(requester) ==
 StillBanned(p) == book'[p].status = "banned" \/ p \in bannedIds'
 StillOpen(p) == p \in DOMAIN lastAddrsReceived' /\ lastAddrsReceived'[p]
 
-\* PeerManager.tla
-TraceReinstateChoices(st) == SUBSET {p \in PM!ReinstateUniverse(st) : ~StillBanned(p)}
+\* The peers whose entry in the book b has status s. The trace model evaluates it in
+\* Java (TraceOperators.PeersWithStatus: the same set, held equal to this definition
+\* by TraceOperatorsTest), so that the operators below read a thousand-peer book in
+\* microseconds instead of evaluating a formula per peer.
+PeersWithStatus(b, s) == {p \in DOMAIN b : b[p].status = s}
+
+\* PeerManager.tla (the book's domain is Peer: {p \in Peer : BookBanned(st, p)} is
+\* PeersWithStatus(st.book, "banned") \cap Peer)
+TraceReinstateChoices(st) ==
+  SUBSET {p \in (PeersWithStatus(st.book, "banned") \cap Peer) \cup st.bannedIds : ~StillBanned(p)}
 TraceTrimChoices(st, cand, k) == {E \in SUBSET (cand \cap StepTrimmed) : PM!IsTrim(st, cand, k, E)}
 TracePickChoices(st, budget) ==
   {S \in SUBSET {p \in StepDials \cap Peer : PM!PickEligible(st, p)} : PM!IsPick(budget, S)}
@@ -61,10 +72,18 @@ TracePickChoices(st, budget) ==
 \* which still accepts it (the verdict is the spec's either way).
 TracePersistentNext(todo) == {CHOOSE p \in todo : \A q \in todo : Rank[p] <= Rank[q]}
 
-\* Pex.tla
+\* Pex.tla. An answer a \subseteq Peer has only answerable peers (IsAnswerable) exactly
+\* when its peers are known, the requester is not one of them and none is private.
 TraceAnswers(v, requester) ==
   {a \in StepAnswers(requester) :
-     a \subseteq Peer /\ (\A q \in a : IsAnswerable(v, requester, q)) /\ IsAnswer(a)}
+     /\ a \subseteq Peer /\ a \subseteq PeersWithStatus(v.book, "known")
+     /\ requester \notin a /\ a \cap Private = {} /\ IsAnswer(a)}
+\* NeedsMore itself: the same count, over PeersWithStatus when the book's domain is
+\* Peer (as in every state of a trace), else as Pex.tla counts.
+TraceNeedsMore(v) ==
+  IF DOMAIN v.book = Peer
+  THEN Cardinality(PeersWithStatus(v.book, "known")) < NeedAddressThreshold
+  ELSE Cardinality({p \in Peer : v.book[p].status = "known"}) < NeedAddressThreshold
 \* Only the seed a RequestDial names matters among the expired bans (one seed is
 \* dialed, and only when nothing else is: the step's RequestDials are its own).
 TraceExpiredChoices(banned) == {banned \cap StepRequestedDials}

@@ -24,4 +24,6 @@ WithinMax == Cardinality(conn) <= Max
 NoneConnected == conn = {}
 Free == Max - Cardinality(conn)
 Record == [size |-> Cardinality(conn), peers |-> conn]
+Spare(n) == n - Cardinality(conn)
+SpareOfMax == Spare(Max)
 =============================================================================

@@ -40,6 +40,7 @@ import tlc2.tool.impl.FastTool;
 import tlc2.util.Context;
 import tlc2.util.FP64;
 import tlc2.value.IValue;
+import tlc2.value.impl.MethodValue;
 import tlc2.value.impl.Value;
 import util.SimpleFilenameToStream;
 import util.ToolIO;
@@ -260,6 +261,27 @@ public final class Tla implements AutoCloseable {
       values.add(by);
     }
     return new Substitution(id, targets, values);
+  }
+
+  /**
+   * Has TLC evaluate the definition {@code name} of the root module by the static method {@code
+   * m}, as TLC's overrides of a module's definitions in Java do, for as long as this spec stays
+   * loaded: each use calls {@code m} with the values of its arguments. {@code m} must give the
+   * value the definition gives.
+   */
+  public void defineInJava(String name, java.lang.reflect.Method m) {
+    open();
+    if (!java.lang.reflect.Modifier.isStatic(m.getModifiers()) || m.getReturnType() != Value.class) {
+      throw new IllegalArgumentException(m + " is not a static method giving a TLC value");
+    }
+    if (!java.lang.reflect.Modifier.isPublic(m.getModifiers() & m.getDeclaringClass().getModifiers())) {
+      throw new IllegalArgumentException(m + ": TLC calls only public methods of public classes");
+    }
+    OpDefNode def = definition(name, m.getParameterCount());
+    Value v = MethodValue.get(m);
+    // TLC looks a definition up by its own tool object, then by its body's
+    def.setToolObject(tool.getId(), v);
+    def.getBody().setToolObject(tool.getId(), v);
   }
 
   /** A revertible substitution of definitions ({@link #substitution}); one thread at a time. */

@@ -91,6 +91,23 @@ class TlaToyTest {
   }
 
   @Test
+  void aDefinitionInJavaIsWhatItsApplicationsEvaluate() throws Exception {
+    // Spare(n) == n - Cardinality(conn); SpareOfMax == Spare(Max), with Max = 2
+    TlaState s = tla.state(Map.of("conn", Set.of(P1), "log", List.of()));
+    assertThat(tla.eval("SpareOfMax", s)).isEqualTo(1);
+    tla.defineInJava("Spare", ToyInJava.class.getMethod("spare", tlc2.value.impl.Value.class));
+    assertThat(tla.eval("SpareOfMax", s)).as("an application calls the method").isEqualTo(102);
+    // eval of the definition itself is its TLA+ body: what a test compares a method with
+    assertThat(tla.eval("Spare", s, 2)).isEqualTo(1);
+    assertThatThrownBy(() -> tla.defineInJava("Spare",
+        ToyInJava.class.getMethod("notStatic", tlc2.value.impl.Value.class)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a static method");
+    assertThatThrownBy(() -> tla.defineInJava("Free",
+        ToyInJava.class.getMethod("spare", tlc2.value.impl.Value.class)))
+        .hasMessageContaining("Free takes 0 arguments, got 1");
+  }
+
+  @Test
   void oneSpecPerJvm() {
     assertThatThrownBy(() -> Tla.load(SpecDirs.main(), "MCPeerManager", "MCPeerManager"))
         .isInstanceOf(IllegalStateException.class)

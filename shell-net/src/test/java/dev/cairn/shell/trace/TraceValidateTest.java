@@ -481,7 +481,7 @@ class TraceValidateTest {
   }
 
   /** The node IDs {@code world}'s run names (its states and events), as validation collects them. */
-  private static Set<NodeId> idsOf(SmallWorldRun world) {
+  static Set<NodeId> idsOf(SmallWorldRun world) {
     Set<NodeId> ids = new java.util.TreeSet<>();
     Validate.ids(world.initial(), ids);
     CoreState s = world.initial();

@@ -77,7 +77,9 @@ public final class PairChecker {
       Map.entry("Pex!OldChoices", "TraceOldChoices"),
       Map.entry("Pex!CrawlChoices", "TraceCrawlChoices"),
       Map.entry("Pex!RecordCrawls", "TraceRecordCrawls"),
-      Map.entry("Core!HandOffs", "TraceHandOffs"));
+      Map.entry("Core!HandOffs", "TraceHandOffs"),
+      // not a choice: the same count, read through a definition evaluated in Java (TraceOperators)
+      Map.entry("Pex!NeedsMore", "TraceNeedsMore"));
 
   /** The definition of {@code TraceCore.tla} that gives a pair's hand-offs in Java's order. */
   public static final String HAND_OFF_ORDER = "TraceHandOffOrder";

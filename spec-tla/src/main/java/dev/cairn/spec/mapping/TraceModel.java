@@ -169,6 +169,7 @@ public final class TraceModel implements AutoCloseable {
     Tla tla = Tla.load(scratch, "MCTrace", "MCTrace");
     try {
       int n = flatten ? tla.flattenIdentityInstances() : 0;
+      TraceOperators.install(tla);
       TraceModel m = new TraceModel(tla, new CoreMapping(tla, plan.config(), plan.ids()), plan.ids(), plan, true);
       m.flattened = n;
       return m;

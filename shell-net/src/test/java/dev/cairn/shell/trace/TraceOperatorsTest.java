@@ -1,0 +1,75 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.Core;
+import dev.cairn.core.CoreState;
+import dev.cairn.spec.Tla;
+import dev.cairn.spec.TlaModelValue;
+import dev.cairn.spec.TlaState;
+import dev.cairn.spec.TlaValues;
+import dev.cairn.spec.mapping.TraceModel;
+import dev.cairn.spec.mapping.TraceOperators;
+import java.lang.reflect.Method;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The definitions of {@code TraceCore.tla} that a trace model evaluates in Java ({@link
+ * TraceOperators}) give what their TLA+ definitions give, evaluated by TLC ({@link Tla#eval} of a
+ * definition evaluates its body, as {@code TlaToyTest} shows), on the books of a small world's
+ * run and on random books over its peers.
+ */
+class TraceOperatorsTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void peersWithStatusIsItsDefinition() throws Exception {
+    assertThat(TraceOperators.METHODS).extracting(Method::getName).containsExactly("PeersWithStatus");
+    SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
+    try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
+      Tla tla = model.tla();
+      List<Map<?, ?>> books = new ArrayList<>();
+      CoreState state = world.initial();
+      TlaState any = model.validator().specState(model.mapping().alpha(state, world.events().get(0).now()));
+      for (SyntheticRun.Timed t : world.events()) {
+        state = Core.step(world.config(), state, t.now(), t.wall(), t.event()).state();
+        books.add((Map<?, ?>) model.mapping().alpha(state, t.now()).get("book"));
+      }
+      Random r = new Random(5);
+      List<?> peers = new ArrayList<>(books.get(0).keySet());
+      List<String> statuses = List.of("known", "banned", "unknown");
+      for (int i = 0; i < 200; i++) {
+        Map<Object, Object> book = new LinkedHashMap<>();
+        for (Object p : peers) {
+          book.put(p, Map.of("status", statuses.get(r.nextInt(3)), "attempts", r.nextInt(3)));
+        }
+        books.add(book);
+      }
+      int known = 0;
+      int banned = 0;
+      for (Map<?, ?> book : books) {
+        for (String status : List.of("known", "banned", "unknown", "other")) {
+          Object spec = tla.eval("PeersWithStatus", any, book, status);
+          Object java = TlaValues.fromTla(TraceOperators.PeersWithStatus(
+              TlaValues.toTla(book), TlaValues.toTla(status)));
+          assertThat(java).as("%s in %s", status, book).isEqualTo(spec);
+          Set<?> s = (Set<?>) spec;
+          known += status.equals("known") ? s.size() : 0;
+          banned += status.equals("banned") ? s.size() : 0;
+        }
+      }
+      assertThat(peers).hasSizeGreaterThan(10).allMatch(p -> p instanceof TlaModelValue);
+      assertThat(known).as("known entries seen").isGreaterThan(1000);
+      assertThat(banned).as("banned entries seen").isGreaterThan(1000);
+    }
+  }
+}

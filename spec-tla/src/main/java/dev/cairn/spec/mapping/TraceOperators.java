@@ -1,0 +1,84 @@
+package dev.cairn.spec.mapping;
+
+import dev.cairn.spec.Tla;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import tlc2.tool.EvalException;
+import tlc2.value.impl.FcnRcdValue;
+import tlc2.value.impl.RecordValue;
+import tlc2.value.impl.SetEnumValue;
+import tlc2.value.impl.Value;
+import util.UniqueString;
+
+/**
+ * Definitions of {@code TraceCore.tla} that a trace model has TLC evaluate in Java ({@link
+ * Tla#defineInJava}): each method gives the value of the definition of the same name, computed
+ * on TLC's values directly instead of a formula evaluated per element.
+ *
+ * <p>A public node's model holds about a thousand peers, and its book is a function over all of
+ * them: {@code {p \in DOMAIN b : b[p].status = s}} costs the interpreter about half a
+ * microsecond per peer, in every step that counts known peers ({@code NeedsMore}) or looks for
+ * expired bans. Only the narrowed operators of {@code TraceCore.tla} use these definitions, so
+ * the spec's own operators, and a step judged again by enumeration, never do. {@code
+ * TraceOperatorsTest} holds each method equal to its TLA+ definition, evaluated by TLC.
+ */
+public final class TraceOperators {
+
+  /** The methods, each named as the definition it evaluates. */
+  public static final List<Method> METHODS = Arrays.stream(TraceOperators.class.getMethods())
+      .filter(m -> m.getDeclaringClass() == TraceOperators.class && m.getReturnType() == Value.class)
+      .toList();
+
+  private static final UniqueString STATUS = UniqueString.uniqueStringOf("status");
+
+  private TraceOperators() {}
+
+  /** Has {@code tla} evaluate every definition of this class in Java. */
+  public static void install(Tla tla) {
+    for (Method m : METHODS) {
+      tla.defineInJava(m.getName(), m);
+    }
+  }
+
+  /**
+   * {@code PeersWithStatus(b, s) == {p \in DOMAIN b : b[p].status = s}}: the domain elements of
+   * {@code b} whose value is a record with {@code status} equal to {@code s}, in TLC's order.
+   *
+   * @throws EvalException where TLC's evaluation of the definition fails: {@code b} is not a
+   *     function, or one of its values has no {@code status} field
+   */
+  public static Value PeersWithStatus(Value b, Value s) {
+    Value f = b.toFcnRcd();
+    if (!(f instanceof FcnRcdValue fcn)) {
+      throw new EvalException(tlc2.output.EC.GENERAL, "PeersWithStatus: not a function: " + b);
+    }
+    fcn = (FcnRcdValue) fcn.normalize();
+    Value[] domain = fcn.getDomainAsValues();
+    Value[] out = new Value[domain.length];
+    int n = 0;
+    for (int i = 0; i < domain.length; i++) {
+      if (status(fcn.values[i]).equals(s)) {
+        out[n++] = domain[i];
+      }
+    }
+    // a normalized function's domain is in TLC's order, without repeats: so is any part of it
+    return new SetEnumValue(n == out.length ? out : Arrays.copyOf(out, n), true);
+  }
+
+  private static Value status(Value entry) {
+    if (entry instanceof RecordValue r) {
+      UniqueString[] names = r.names;
+      for (int j = 0; j < names.length; j++) {
+        if (names[j] == STATUS) {
+          return r.values[j];
+        }
+      }
+    }
+    Value rcd = entry instanceof RecordValue ? null : entry.toRcd();
+    if (rcd instanceof RecordValue r) {
+      return status(r);
+    }
+    throw new EvalException(tlc2.output.EC.GENERAL, "PeersWithStatus: an entry without a status: " + entry);
+  }
+}
