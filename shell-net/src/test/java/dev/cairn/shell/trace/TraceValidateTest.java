@@ -368,6 +368,7 @@ class TraceValidateTest {
     SmallWorldRun world = SmallWorldRun.generate(1500, 3, false);
     Set<NodeId> ids = idsOf(world);
     int banned = 0;
+    Map<Map<String, Object>, Long> fingerprints = new HashMap<>();
     try (TraceModel model = TraceModel.load(world.config(), ids, Files.createDirectories(dir.resolve("alpha-model")))) {
       PairChecker pairs = model.pairs();
       CoreStepValidator validator = model.validator();
@@ -381,16 +382,23 @@ class TraceValidateTest {
           states.add(Core.step(world.config(), state, t.now(), t.wall(), ban).state());
         }
         for (CoreState c : states) {
-          TlaState fast = pairs.specState(pairs.alpha(c, t.now()));
+          PairChecker.Alpha prepared = pairs.alpha(c, t.now());
+          TlaState fast = pairs.specState(prepared);
           TlaState slow = validator.specState(model.mapping().alpha(c, t.now()));
           assertThat(fast.variables()).as("step %d", i).isEqualTo(slow.variables());
           assertThat(fast).isEqualTo(slow);
+          // the book's fingerprint is kept up to date edit by edit, from whichever state came
+          // before (the side branch's or the run's): one fingerprint per distinct state
+          Long had = fingerprints.putIfAbsent(slow.variables(), prepared.fingerprint());
+          assertThat(had == null ? prepared.fingerprint() : had).as("step %d", i).isEqualTo(prepared.fingerprint());
           banned += c.peer().book().bans().size();
         }
         state = Core.step(world.config(), state, t.now(), t.wall(), t.event()).state();
       }
     }
     assertThat(banned).as("banned entries seen").isPositive();
+    assertThat(Set.copyOf(fingerprints.values())).as("distinct states, distinct fingerprints")
+        .hasSameSizeAs(fingerprints.keySet()).hasSizeGreaterThan(500);
   }
 
   @Test

@@ -386,8 +386,15 @@ public final class PairChecker {
       Object src = pex ? CoreMapping.pexSource(v, cs.pex()) : PeerAlpha.source(v, cs.peer());
       boolean timed = v.equals(CoreMapping.TIMED_VARIABLE);
       if (cached[i] == null || src != sources[i] || (timed && !isEmptyMap(src))) {
-        Value val = i == bookAt ? book(cs.peer())
-            : TlaValues.toTla(pex ? mapping.pexVariable(v, cs.pex(), now) : peerAlpha.variable(v, cs.peer()));
+        if (i == bookAt) {
+          cached[i] = book(cs.peer());
+          cachedFps[i] = lastBook.fingerprint();
+          sources[i] = src;
+          values[i] = cached[i];
+          fps[i] = cachedFps[i];
+          continue;
+        }
+        Value val = TlaValues.toTla(pex ? mapping.pexVariable(v, cs.pex(), now) : peerAlpha.variable(v, cs.peer()));
         if (cached[i] != null && timed && val.equals(cached[i])) {
           val = cached[i];
         } else {
@@ -407,7 +414,9 @@ public final class PairChecker {
    * directly as a TLC function: the peers in TLC's order, each entry one of a few shared records.
    * The same value as converting {@code peerAlpha.variable("book", s)} (shell-net's
    * {@code TraceValidateTest} checks it on real steps, bans included), without a Java map and a new
-   * record per peer each time the book changes.
+   * record per peer each time the book changes. It is edited from the last book built: only the
+   * entries of the IDs whose Java entries differ ({@link dev.cairn.core.book.IdTrie#differences}, and the bans) are
+   * read again, so a step costs what it changed, not the thousand peers of a public node's model.
    */
   Value book(PeerState s) {
     if (bookDomain == null) {
@@ -420,36 +429,137 @@ public final class PairChecker {
       }
       FcnRcdValue sorted = (FcnRcdValue) new FcnRcdValue(dom, rng, false).normalize();
       bookDomain = sorted.domain;
-      bookIds = new NodeId[bookDomain.length];
+      bookIndex = new HashMap<>();
+      bookDomainFps = new long[bookDomain.length];
       for (int i = 0; i < bookDomain.length; i++) {
-        bookIds[i] = peerAlpha.id().apply(new TlaModelValue(((tlc2.value.impl.ModelValue) bookDomain[i]).val.toString()));
+        NodeId id = peerAlpha.id().apply(new TlaModelValue(((tlc2.value.impl.ModelValue) bookDomain[i]).val.toString()));
+        bookIndex.put(id, i);
+        bookDomainFps[i] = bookDomain[i].fingerPrint(FP64.New());
       }
       bookEntries = new Value[3][peerAlpha.maxDialAttempts() + 1];
     }
-    Value[] rng = new Value[bookDomain.length];
     dev.cairn.core.book.AddressBook b = s.book();
-    for (int i = 0; i < rng.length; i++) {
-      NodeId id = bookIds[i];
-      KnownAddress ka = b.get(id).orElse(null);
-      int status = 0;
-      if (ka == null) {
-        ka = b.bans().get(id);
-        status = ka == null ? 2 : 1;
-      }
-      int attempts = ka == null ? 0 : Math.min(ka.attempts(), peerAlpha.maxDialAttempts());
-      Value e = bookEntries[status][attempts];
-      if (e == null) {
-        e = TlaValues.toTla(Map.of("status", BOOK_STATUS[status], "attempts", attempts));
-        bookEntries[status][attempts] = e;
-      }
-      rng[i] = e;
+    BookAlpha last = lastBook;
+    if (last != null && last.source() == b) {
+      return last.value();
     }
-    return new FcnRcdValue(bookDomain, rng, true);
+    int[] codes;
+    long fp;
+    if (last == null) {
+      codes = new int[bookDomain.length];
+      fp = 0;
+      for (int i = 0; i < codes.length; i++) {
+        codes[i] = UNKNOWN_CODE;
+        fp += bookTerm(i, UNKNOWN_CODE);
+      }
+      for (NodeId id : b.lookup().keySet()) {
+        fp = rebook(b, id, codes, fp);
+      }
+      for (NodeId id : b.bans().keySet()) {
+        fp = rebook(b, id, codes, fp);
+      }
+    } else {
+      codes = last.codes().clone();
+      long[] acc = {last.fingerprint()};
+      dev.cairn.core.book.AddressBook was = last.source();
+      was.lookup().differences(b.lookup(), id -> acc[0] = rebook(b, id, codes, acc[0]));
+      if (was.bans() != b.bans()) {
+        for (NodeId id : was.bans().keySet()) {
+          if (was.bans().get(id) != b.bans().get(id)) {
+            acc[0] = rebook(b, id, codes, acc[0]);
+          }
+        }
+        for (NodeId id : b.bans().keySet()) {
+          if (!was.bans().containsKey(id)) {
+            acc[0] = rebook(b, id, codes, acc[0]);
+          }
+        }
+      }
+      fp = acc[0];
+    }
+    Value[] rng = new Value[codes.length];
+    for (int i = 0; i < rng.length; i++) {
+      rng[i] = bookEntry(codes[i]);
+    }
+    lastBook = new BookAlpha(b, codes, new FcnRcdValue(bookDomain, rng, true), fp);
+    return lastBook.value();
+  }
+
+  /**
+   * The last book built, with its entries as codes ({@code status * (MaxDialAttempts + 1) +
+   * attempts}, status 0 known, 1 banned, 2 unknown) and its fingerprint: the sum over the peers of
+   * {@link #bookTerm}, so that an edit of one entry changes one term (TLC's own fingerprint of a
+   * function hashes every entry in order). Used as α's fingerprint of {@code book} in the memo
+   * keys; like TLC's, two different books share one with a probability of about 2^-64.
+   */
+  private record BookAlpha(dev.cairn.core.book.AddressBook source, int[] codes, Value value, long fingerprint) {}
+
+  private BookAlpha lastBook;
+  private Map<NodeId, Integer> bookIndex;
+  private long[] bookDomainFps;
+  private static final int UNKNOWN_CODE = Integer.MIN_VALUE;
+
+  /** Reads the entry of {@code id} in {@code b} into {@code codes}; the book's fingerprint after. */
+  private long rebook(dev.cairn.core.book.AddressBook b, NodeId id, int[] codes, long fp) {
+    Integer at = bookIndex.get(id);
+    if (at == null) {
+      return fp; // not a model peer (ourselves)
+    }
+    KnownAddress ka = b.lookup().get(id);
+    int status = 0;
+    if (ka == null) {
+      ka = b.bans().get(id);
+      status = ka == null ? 2 : 1;
+    }
+    int attempts = ka == null ? 0 : Math.min(ka.attempts(), peerAlpha.maxDialAttempts());
+    int code = status == 2 ? UNKNOWN_CODE : status * (peerAlpha.maxDialAttempts() + 1) + attempts;
+    fp += bookTerm(at, code) - bookTerm(at, codes[at]);
+    codes[at] = code;
+    return fp;
+  }
+
+  /** A peer's term of the book's fingerprint: its fingerprint and its entry's code, mixed (SplitMix64's finalizer). */
+  private long bookTerm(int at, int code) {
+    long z = bookDomainFps[at] + code * 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  private Value bookEntry(int code) {
+    int status = code == UNKNOWN_CODE ? 2 : code / (peerAlpha.maxDialAttempts() + 1);
+    int attempts = code == UNKNOWN_CODE ? 0 : code % (peerAlpha.maxDialAttempts() + 1);
+    Value e = bookEntries[status][attempts];
+    if (e == null) {
+      e = TlaValues.toTla(Map.of("status", BOOK_STATUS[status], "attempts", attempts));
+      bookEntries[status][attempts] = e;
+    }
+    return e;
+  }
+
+  /**
+   * Whether two books built by {@link #book} are equal: both over the same domain array, with one
+   * shared record per status and attempts, they are equal exactly when their entries are the same
+   * objects (TLC's equals would compare every entry's fields).
+   */
+  static boolean sameBook(Value x, Value y) {
+    if (x == y) {
+      return true;
+    }
+    if (x instanceof FcnRcdValue f && y instanceof FcnRcdValue g && f.domain == g.domain
+        && f.values.length == g.values.length) {
+      for (int i = 0; i < f.values.length; i++) {
+        if (f.values[i] != g.values[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return x.equals(y);
   }
 
   private static final String[] BOOK_STATUS = {"known", "banned", "unknown"};
   private Value[] bookDomain;
-  private NodeId[] bookIds;
   private Value[][] bookEntries;
 
   private static boolean isEmptyMap(Object o) {
@@ -553,7 +663,7 @@ public final class PairChecker {
     stats.alphaNanos += System.nanoTime() - j2;
     long j3 = System.nanoTime();
     // the step's own variables
-    boolean bookVisible = !alphaBefore.values[bookAt].equals(a.values[bookAt]);
+    boolean bookVisible = !sameBook(alphaBefore.values[bookAt], a.values[bookAt]);
     Value outbox = TlaValues.toTla(mapping.outbox(traced.step().effects(), bookVisible));
     Set<Object> handOffs = mapping.handedOff(traced);
     Value handedOff = TlaValues.toTla(handOffs);
