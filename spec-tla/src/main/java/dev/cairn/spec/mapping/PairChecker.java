@@ -932,40 +932,50 @@ public final class PairChecker {
     return bits;
   }
 
-  /** Lookups in the symmetric memo, per action, before its payoff is first judged (it starts empty). */
-  static final int SYMMETRY_TRIAL = 1024;
-  /** Lookups between two judgements, and pairs of the action checked without it after one it failed. */
-  static final int SYMMETRY_WINDOW = 256;
+  /**
+   * Renaming time, per action, that may go unpaid by hits (the memo starts empty) before the memo
+   * is left alone: the trial is counted in time, since renaming a pair of a thousand-peer model
+   * costs about ten times as much as a small model's.
+   */
+  static final long SYMMETRY_BUDGET_NANOS = 20_000_000;
+  /** Lookups between two judgements of an action's payoff. */
+  static final int SYMMETRY_WINDOW = 64;
+  /** Pairs of the action checked without the memo after a judgement it failed; doubles while it keeps failing. */
   static final int SYMMETRY_PAUSE = 8 * SYMMETRY_WINDOW;
+  static final int SYMMETRY_MAX_PAUSE = 64 * SYMMETRY_WINDOW;
 
-  /** Per action: lookups, renaming nanos, TLC nanos the hits saved, pairs left to skip. */
+  /** Per action: lookups, renaming nanos, TLC nanos the hits saved, pairs left to skip, the next pause. */
   private final Map<String, long[]> symmetryByAction = new HashMap<>();
 
   /**
-   * Whether to consult the symmetric memo for a pair of {@code action}. Renaming a pair costs a
-   * third to a half of a cheap TLC pair check, so for each action, once {@link #SYMMETRY_TRIAL}
-   * lookups are done and after every {@link #SYMMETRY_WINDOW} more, the memo is left alone for
-   * the action's next {@link #SYMMETRY_PAUSE} pairs if its hits so far saved less TLC time (each
-   * at the average cost of the action's pair checks, and each invariant found renamed at the
-   * average cost of its evaluations) than renaming took; then it is tried again. Only the speed
-   * depends on this: a hit is a verdict TLC gave.
+   * Whether to consult the symmetric memo for a pair of {@code action}. After every {@link
+   * #SYMMETRY_WINDOW} lookups of an action, the memo is left alone for its next pairs ({@link
+   * #SYMMETRY_PAUSE}, doubling up to {@link #SYMMETRY_MAX_PAUSE} while the judgement keeps
+   * failing) if renaming took more than {@link #SYMMETRY_BUDGET_NANOS} beyond the TLC time its hits
+   * saved (each at the average cost of the action's pair checks, and each invariant found renamed
+   * at the average cost of its evaluations); then it is tried again. Only the speed depends on
+   * this: a hit is a verdict TLC gave.
    */
   private boolean symmetricMemoPays(String action) {
     if (symmetry.size() < 2) {
       return false;
     }
-    long[] a = symmetryByAction.computeIfAbsent(action, x -> new long[4]);
+    long[] a = symmetryByAction.computeIfAbsent(action, x -> new long[] {0, 0, 0, 0, SYMMETRY_PAUSE});
     if (a[3] > 0) {
       if (--a[3] == 0) {
         renameAhead.put(action, Boolean.TRUE);
       }
       return false;
     }
-    if (a[0] >= SYMMETRY_TRIAL && a[0] % SYMMETRY_WINDOW == 0 && a[2] < a[1]) {
-      a[3] = SYMMETRY_PAUSE;
-      a[0]++;
-      renameAhead.put(action, Boolean.FALSE);
-      return false;
+    if (a[0] > 0 && a[0] % SYMMETRY_WINDOW == 0) {
+      if (a[1] - a[2] > SYMMETRY_BUDGET_NANOS) {
+        a[3] = a[4];
+        a[4] = Math.min(2 * a[4], SYMMETRY_MAX_PAUSE);
+        a[0]++;
+        renameAhead.put(action, Boolean.FALSE);
+        return false;
+      }
+      a[4] = SYMMETRY_PAUSE;
     }
     a[0]++;
     return true;
