@@ -115,8 +115,13 @@ Cur == [book |-> book, dialing |-> dialing, connected |-> connected,
         timers |-> timers, started |-> started, bannedIds |-> bannedIds,
         idleInbound |-> idleInbound, out |-> {}]
 
+\* The books b and c are equal. A definition of its own so that a check of a
+\* recorded step can evaluate it in Java (TraceCore.tla TraceSameBook), where a
+\* book and the steps' edits of it share their unchanged entries.
+SameBook(b, c) == b = c
+
 Commit(st) ==
-  /\ book' = st.book /\ dialing' = st.dialing /\ connected' = st.connected
+  /\ SameBook(book', st.book) /\ dialing' = st.dialing /\ connected' = st.connected
   /\ ready' = st.ready /\ evicting' = st.evicting /\ upgrading' = st.upgrading
   /\ scores' = st.scores /\ persistentDialFailures' = st.persistentDialFailures
   /\ timers' = st.timers /\ started' = st.started /\ bannedIds' = st.bannedIds
@@ -323,7 +328,7 @@ Maintain(st) ==
 \* Tx.finish: maintain once started, then PersistBook when the book changed
 \* since s0 (the state the event found).
 Finish(s0, st) ==
-  {IF r.book # s0.book THEN Emit(r, PersistBook) ELSE r :
+  {IF ~SameBook(r.book, s0.book) THEN Emit(r, PersistBook) ELSE r :
      r \in IF st.started THEN Maintain(st) ELSE {st}}
 
 \* An accepted event with effects only, the state untouched (refusals).

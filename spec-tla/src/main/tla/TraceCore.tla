@@ -34,9 +34,10 @@
 (* (handedOff') are not looked at: Finish requires handedOff' = x.handoffs.*)
 (* The verdicts of both ways of checking are compared on recorded traces   *)
 (* by spec-tla's and shell-net's tests.                                    *)
-(* One substitution is not a choice: TraceNeedsMore is Pex.tla's NeedsMore, *)
-(* the same count read through PeersWithStatus, which the trace model has  *)
-(* TLC evaluate in Java (a public node's model holds a thousand peers).    *)
+(* Two substitutions are not choices but the same values, evaluated in     *)
+(* Java (a public node's model holds a thousand peers): TraceNeedsMore is   *)
+(* Pex.tla's NeedsMore, counting through PeersWithStatus, and TraceSameBook *)
+(* is PeerManager.tla's SameBook.                                          *)
 (***************************************************************************)
 EXTENDS Core, Sequences
 
@@ -58,6 +59,11 @@ StillOpen(p) == p \in DOMAIN lastAddrsReceived' /\ lastAddrsReceived'[p]
 \* by TraceOperatorsTest), so that the operators below read a thousand-peer book in
 \* microseconds instead of evaluating a formula per peer.
 PeersWithStatus(b, s) == {p \in DOMAIN b : b[p].status = s}
+
+\* PeerManager.tla's SameBook: the same equality, evaluated in Java
+\* (TraceOperators.TraceSameBook: entries the two books share are not compared
+\* field by field, as TLC's equality of functions does).
+TraceSameBook(b, c) == b = c
 
 \* PeerManager.tla (the book's domain is Peer: {p \in Peer : BookBanned(st, p)} is
 \* PeersWithStatus(st.book, "banned") \cap Peer)

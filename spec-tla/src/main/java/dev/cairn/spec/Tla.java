@@ -258,7 +258,9 @@ public final class Tla implements AutoCloseable {
       }
       OpDefNode by = definition(e.getValue(), target.getArity());
       targets.add(target);
-      values.add(by);
+      // a replacement defined in Java (defineInJava) is its method: TLC evaluates a definition
+      // found as another's tool object by its body, without looking that one's tool object up
+      values.add(by.getArity() > 0 && by.getToolObject(id) instanceof MethodValue inJava ? inJava : by);
     }
     return new Substitution(id, targets, values);
   }

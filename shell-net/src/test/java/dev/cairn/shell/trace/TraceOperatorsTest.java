@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import tlc2.value.impl.BoolValue;
+import tlc2.value.impl.FcnRcdValue;
+import tlc2.value.impl.Value;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +35,9 @@ class TraceOperatorsTest {
   @TempDir Path dir;
 
   @Test
-  void peersWithStatusIsItsDefinition() throws Exception {
-    assertThat(TraceOperators.METHODS).extracting(Method::getName).containsExactly("PeersWithStatus");
+  void eachIsItsDefinition() throws Exception {
+    assertThat(TraceOperators.METHODS).extracting(Method::getName)
+        .containsExactlyInAnyOrder("PeersWithStatus", "TraceSameBook");
     SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
     try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
       Tla tla = model.tla();
@@ -70,6 +74,37 @@ class TraceOperatorsTest {
       assertThat(peers).hasSizeGreaterThan(10).allMatch(p -> p instanceof TlaModelValue);
       assertThat(known).as("known entries seen").isGreaterThan(1000);
       assertThat(banned).as("banned entries seen").isGreaterThan(1000);
+
+      // TraceSameBook: consecutive books, a book against itself and its copy, and edits of one
+      // entry made as a step makes them (the other entries shared) or as a new function
+      int equal = 0;
+      int unequal = 0;
+      for (int i = 0; i + 1 < books.size(); i++) {
+        Map<?, ?> b = books.get(i);
+        FcnRcdValue v = (FcnRcdValue) TlaValues.toTla(b).normalize();
+        Value[] edited = v.values.clone();
+        int at = r.nextInt(edited.length);
+        edited[at] = TlaValues.toTla(Map.of("status", statuses.get(r.nextInt(3)), "attempts", r.nextInt(3)));
+        Value sameEntry = TlaValues.toTla(TlaValues.fromTla(v.values[at])); // equal, another object
+        Value[] copied = v.values.clone();
+        copied[at] = sameEntry;
+        List<Value[]> pairs = List.of(
+            new Value[] {v, TlaValues.toTla(books.get(i + 1))},
+            new Value[] {v, v},
+            new Value[] {v, TlaValues.toTla(b)},
+            new Value[] {v, new FcnRcdValue(v.domain, edited, true)},
+            new Value[] {v, new FcnRcdValue(v.domain, copied, true)},
+            new Value[] {new FcnRcdValue(v.domain, edited, true), v});
+        for (Value[] pair : pairs) {
+          boolean spec = tla.holds("TraceSameBook", any, pair[0], pair[1]);
+          Value java = TraceOperators.TraceSameBook(pair[0], pair[1]);
+          assertThat(java).as("%s vs %s", pair[0], pair[1]).isEqualTo(spec ? BoolValue.ValTrue : BoolValue.ValFalse);
+          equal += spec ? 1 : 0;
+          unequal += spec ? 0 : 1;
+        }
+      }
+      assertThat(equal).as("equal pairs").isGreaterThan(1000);
+      assertThat(unequal).as("unequal pairs").isGreaterThan(500);
     }
   }
 }

@@ -78,8 +78,9 @@ public final class PairChecker {
       Map.entry("Pex!CrawlChoices", "TraceCrawlChoices"),
       Map.entry("Pex!RecordCrawls", "TraceRecordCrawls"),
       Map.entry("Core!HandOffs", "TraceHandOffs"),
-      // not a choice: the same count, read through a definition evaluated in Java (TraceOperators)
-      Map.entry("Pex!NeedsMore", "TraceNeedsMore"));
+      // not choices: the same values, read through definitions evaluated in Java (TraceOperators)
+      Map.entry("Pex!NeedsMore", "TraceNeedsMore"),
+      Map.entry("PeerManager!SameBook", "TraceSameBook"));
 
   /** The definition of {@code TraceCore.tla} that gives a pair's hand-offs in Java's order. */
   public static final String HAND_OFF_ORDER = "TraceHandOffOrder";

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
 import tlc2.tool.EvalException;
+import tlc2.value.impl.BoolValue;
 import tlc2.value.impl.FcnRcdValue;
 import tlc2.value.impl.RecordValue;
 import tlc2.value.impl.SetEnumValue;
@@ -64,6 +65,36 @@ public final class TraceOperators {
     }
     // a normalized function's domain is in TLC's order, without repeats: so is any part of it
     return new SetEnumValue(n == out.length ? out : Arrays.copyOf(out, n), true);
+  }
+
+  /**
+   * {@code TraceSameBook(b, c) == b = c}: whether two functions are equal. TLC's equality of
+   * functions compares every entry field by field; here an entry that is the same object in both
+   * (a book and its edit share the entries they did not change, and α's books share one record
+   * per status and attempts) is not compared further.
+   */
+  public static Value TraceSameBook(Value b, Value c) {
+    if (b == c) {
+      return BoolValue.ValTrue;
+    }
+    if (b.toFcnRcd() instanceof FcnRcdValue f && c.toFcnRcd() instanceof FcnRcdValue g) {
+      f = (FcnRcdValue) f.normalize();
+      g = (FcnRcdValue) g.normalize();
+      if (f.intv == null && g.intv == null && f.values.length == g.values.length) {
+        Value[] fd = f.domain;
+        Value[] gd = g.domain;
+        for (int i = 0; i < fd.length; i++) {
+          if (fd[i] != gd[i] && !fd[i].equals(gd[i])) {
+            return BoolValue.ValFalse;
+          }
+          if (f.values[i] != g.values[i] && !f.values[i].equals(g.values[i])) {
+            return BoolValue.ValFalse;
+          }
+        }
+        return BoolValue.ValTrue;
+      }
+    }
+    return b.equals(c) ? BoolValue.ValTrue : BoolValue.ValFalse;
   }
 
   private static Value status(Value entry) {
