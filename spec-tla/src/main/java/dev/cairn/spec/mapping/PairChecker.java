@@ -938,7 +938,7 @@ public final class PairChecker {
    * is left alone: the trial is counted in time, since renaming a pair of a thousand-peer model
    * costs about ten times as much as a small model's.
    */
-  static final long SYMMETRY_BUDGET_NANOS = 20_000_000;
+  static final long SYMMETRY_BUDGET_NANOS = 5_000_000;
   /** Lookups between two judgements of an action's payoff. */
   static final int SYMMETRY_WINDOW = 64;
   /** Pairs of the action checked without the memo after a judgement it failed; doubles while it keeps failing. */
