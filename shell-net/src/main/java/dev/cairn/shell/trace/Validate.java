@@ -145,6 +145,12 @@ public final class Validate {
     private long loadNanos;
     private int loads;
     private PairChecker.Stats last;
+    private int memoLimit = PairChecker.MEMO_LIMIT;
+
+    /** Bounds the memoised verdicts ({@link PairChecker#limitMemo}); a test sets a small bound. */
+    public void limitMemo(int entries) {
+      memoLimit = entries;
+    }
 
     /** Time spent parsing and loading specs so far. */
     public long loadNanos() {
@@ -198,6 +204,7 @@ public final class Validate {
         loads++;
         model = loaded;
       }
+      model.pairs().limitMemo(memoLimit);
       Result r = steps(file, config, initial, model, stepper, mode, perStep);
       if (mode == Mode.PAIRS) {
         last = model.pairs().stats();

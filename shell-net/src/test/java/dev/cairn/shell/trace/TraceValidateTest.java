@@ -172,6 +172,40 @@ class TraceValidateTest {
     }
   }
 
+  @Test
+  void aBoundedMemoIsForgottenAndGivesTheSameVerdicts() throws Exception {
+    // the memo only saves TLC evaluations: with a bound small enough to be reached several times,
+    // a valid trace and the same trace with one event altered get the verdicts they get unbounded
+    Path f = dir.resolve("bounded.trace");
+    SmallWorldRun.generate(4000, 5, false).record(TraceWriter.Options.defaults(f));
+    Path bad = TraceFiles.rewrite(f, dir.resolve("bounded-bad.trace"), l -> {
+      int at = 3000;
+      l.set(at, l.get(at).toBuilder().setEffectsDigest(l.get(at).getEffectsDigest() ^ 1).build());
+      return l;
+    });
+    for (Path file : List.of(f, bad)) {
+      List<CoreStepValidator.Kind> unbounded = new ArrayList<>();
+      List<CoreStepValidator.Kind> bounded = new ArrayList<>();
+      Validate.Result u;
+      Validate.Result b;
+      PairChecker.Stats us;
+      try (Validate.Session s = new Validate.Session()) {
+        u = s.validate(file, Validate.CORE, Validate.Mode.PAIRS, unbounded);
+        us = s.lastStats();
+      }
+      try (Validate.Session s = new Validate.Session()) {
+        s.limitMemo(1_000);
+        b = s.validate(file, Validate.CORE, Validate.Mode.PAIRS, bounded);
+        assertThat(s.lastStats().memoResets).as("memo forgotten").isGreaterThanOrEqualTo(2);
+        assertThat(s.lastStats().pairChecks).as("pairs checked again").isGreaterThan(us.pairChecks);
+      }
+      assertThat(us.memoResets).isZero();
+      assertThat(bounded).isEqualTo(unbounded);
+      assertThat(b.steps()).isEqualTo(u.steps());
+      assertThat(b.failure().map(x -> x.step() + " " + x.check())).isEqualTo(u.failure().map(x -> x.step() + " " + x.check()));
+    }
+  }
+
   /**
    * Validates {@code file} both ways (pairs with narrowed choices; every successor enumerated) in
    * one session and asserts the same verdict at every step and the same failure, if any.

@@ -105,6 +105,8 @@ public final class PairChecker {
     public long invariantChecks;
     /** Pairs the narrowed check refused and the enumeration then matched (must stay 0). */
     public long narrowingMisses;
+    /** Times the memo reached its bound ({@link PairChecker#limitMemo}) and was forgotten. */
+    public long memoResets;
     /** Pairs refused, judged again by enumeration. */
     public long enumerated;
     /** Time in TLC: pairs evaluated, the cfg's invariants evaluated. */
@@ -125,7 +127,8 @@ public final class PairChecker {
           + String.format(" symmetric in %.1f ms", symmetryNanos / 1e6) + ") rejected=" + rejectedChecks + "(+"
           + rejectedHits + " memo) invariants=" + invariantChecks + "(+" + symmetricInvariantHits + " symmetric)"
           + " enumerated=" + enumerated
-          + " narrowingMisses=" + narrowingMisses + String.format(" tlc: pairs %.1f ms, invariants %.1f ms",
+          + " narrowingMisses=" + narrowingMisses + (memoResets == 0 ? "" : " memoResets=" + memoResets)
+          + String.format(" tlc: pairs %.1f ms, invariants %.1f ms",
           pairNanos / 1e6, invariantNanos / 1e6) + String.format("; java: alpha %.1f ms, invariants %.1f ms, step vars %.1f ms",
           alphaNanos / 1e6, javaInvariantNanos / 1e6, stepVarNanos / 1e6) + perActionText()
           + "; invariants:" + perText(perInvariant);
@@ -699,6 +702,10 @@ public final class PairChecker {
    * know. Steps are judged in the order they were prepared, on one thread.
    */
   public Optional<CoreStepValidator.Verdict> judge(Prepared p) {
+    if (++judged % MEMO_CHECK_INTERVAL == 0 && memo.size() > memoLimit) {
+      stats.memoResets++;
+      forget();
+    }
     if (p.letter == null) {
       return Optional.empty();
     }
@@ -1088,6 +1095,25 @@ public final class PairChecker {
 
   public Memo memo() {
     return memo;
+  }
+
+  /**
+   * Entries the memo may hold (pairs, refusals, invariant parts, renamed forms, together) before
+   * it is forgotten and fills again: a memo only saves TLC evaluations, and without a bound a trace
+   * of tens of millions of steps would fill the heap with verdicts of states long gone. Looked at
+   * every {@link #MEMO_CHECK_INTERVAL} judged steps, so it can go over by what those add.
+   */
+  public static final int MEMO_LIMIT = 1 << 21;
+  static final int MEMO_CHECK_INTERVAL = 1024;
+  private int memoLimit = MEMO_LIMIT;
+  private long judged;
+
+  /** Sets the memo's bound ({@link #MEMO_LIMIT} unless set; a test sets a small one). */
+  public void limitMemo(int entries) {
+    if (entries < 0) {
+      throw new IllegalArgumentException("a memo of " + entries + " entries");
+    }
+    memoLimit = entries;
   }
 
   /** Forgets the memoised verdicts (a test comparing both ways of checking starts afresh). */
