@@ -180,7 +180,22 @@ final class TraceCommand implements Runnable {
         long count = 0;
         long last = first - 1;
         boolean printed = false;
-        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
+        while (true) {
+          Optional<Replay.Stepped> s;
+          try {
+            s = replay.next();
+          } catch (TraceFormatException e) {
+            if (!e.hasRecordsBefore()) {
+              throw e;
+            }
+            err.println("cairn trace: " + e.getMessage());
+            out.println("BROKEN: the " + count + " steps before the broken record replayed identically (a node that"
+                + " stopped while writing leaves its last record cut short)");
+            return BROKEN;
+          }
+          if (s.isEmpty()) {
+            break;
+          }
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
             out.println("MISMATCH at " + st.mismatch().get());
@@ -260,7 +275,22 @@ final class TraceCommand implements Runnable {
         replay.config().peer().persistentPeers().forEach(a -> persistent.add(a.id()));
         PeerTimeline.Builder timeline = null;
         dev.cairn.core.CoreState before = replay.state();
-        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
+        while (true) {
+          Optional<Replay.Stepped> s;
+          try {
+            s = replay.next();
+          } catch (TraceFormatException e) {
+            if (!e.hasRecordsBefore()) {
+              throw e;
+            }
+            err.println("cairn trace: " + e.getMessage());
+            out.println("BROKEN: drawn up to the step before the broken record");
+            status = BROKEN;
+            break;
+          }
+          if (s.isEmpty()) {
+            break;
+          }
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
             out.println("MISMATCH at " + st.mismatch().get() + "; drawn up to the step before it");

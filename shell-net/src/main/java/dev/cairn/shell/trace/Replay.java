@@ -287,7 +287,8 @@ public final class Replay implements AutoCloseable {
     try {
       return new Job(entry, EventCodec.decode(entry));
     } catch (EventCodec.InvalidEventException x) {
-      throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": " + x.getMessage());
+      throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": " + x.getMessage(),
+          entry.index());
     }
   }
 

@@ -227,7 +227,7 @@ public final class TraceReader implements AutoCloseable {
     }
     if (trailer != null) {
       throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at
-          + ": it follows the file's trailer (at byte offset " + trailer.offset() + "), which must come last");
+          + ": it follows the file's trailer (at byte offset " + trailer.offset() + "), which must come last", index);
     }
     byte[] bytes = Arrays.copyOfRange(buf, pos, pos + length);
     pos += length;
@@ -235,17 +235,18 @@ public final class TraceReader implements AutoCloseable {
     try {
       f = RecordCodec.decode(bytes, 0, bytes.length);
     } catch (RecordCodec.Malformed e) {
-      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": " + e.getMessage());
+      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": " + e.getMessage(),
+          index);
     }
     if (f.stateOff >= 0 && f.stateLen != Digester.LENGTH) {
       throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": a state digest of "
-          + f.stateLen + " bytes, expected " + Digester.LENGTH);
+          + f.stateLen + " bytes, expected " + Digester.LENGTH, index);
     }
     if (f.trailer) {
       if (index == 0 || f.step != nextStep - 1 || f.stateOff < 0 || f.eventOff >= 0) {
         throw new TraceFormatException(file + ": corrupt trailer (" + what() + ") at byte offset " + at
             + ": it must follow a record, name the last step (" + (nextStep - 1) + ", it names " + f.step
-            + ") and carry a state digest and no event");
+            + ") and carry a state digest and no event", index);
       }
       trailer = new Trailer(f.step, f.effectsDigest, Arrays.copyOfRange(bytes, f.stateOff, f.stateOff + f.stateLen),
           at);
@@ -254,10 +255,11 @@ public final class TraceReader implements AutoCloseable {
     }
     if (f.step != nextStep) {
       throw new TraceFormatException(file + ": " + what() + " at byte offset " + at + " is step " + f.step
-          + ", expected step " + nextStep + " (steps are consecutive)");
+          + ", expected step " + nextStep + " (steps are consecutive)", index);
     }
     if (f.eventOff < 0) {
-      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": it has no event");
+      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": it has no event",
+          index);
     }
     Entry e = new Entry(index, at, bytes, f);
     e.decoded = decoder.decode(bytes, f.eventOff, f.eventLen);
@@ -266,7 +268,7 @@ public final class TraceReader implements AutoCloseable {
         e.event = Event.parseFrom(java.nio.ByteBuffer.wrap(bytes, f.eventOff, f.eventLen));
       } catch (InvalidProtocolBufferException x) {
         throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": its event: "
-            + x.getMessage());
+            + x.getMessage(), index);
       }
     }
     nextStep++;
@@ -290,6 +292,7 @@ public final class TraceReader implements AutoCloseable {
   private int frame(int max, String frameName) throws IOException, TraceFormatException {
     long at = offset();
     java.util.function.Supplier<String> name = () -> frameName != null ? frameName : "record " + index;
+    long rec = frameName == null ? index : -1;
     long length = 0;
     int shift = 0;
     while (true) {
@@ -298,7 +301,7 @@ public final class TraceReader implements AutoCloseable {
           return -1;
         }
         throw new TraceFormatException(file + ": truncated: " + name.get() + " at byte offset " + at
-            + " ends inside its length prefix");
+            + " ends inside its length prefix", rec);
       }
       int b = buf[pos++];
       length |= (long) (b & 0x7f) << shift;
@@ -307,17 +310,18 @@ public final class TraceReader implements AutoCloseable {
       }
       shift += 7;
       if (shift > 35) {
-        throw new TraceFormatException(file + ": corrupt " + name.get() + " at byte offset " + at + ": length prefix too long");
+        throw new TraceFormatException(file + ": corrupt " + name.get() + " at byte offset " + at
+            + ": length prefix too long", rec);
       }
     }
     if (length > max) {
       throw new TraceFormatException(file + ": corrupt " + name.get() + " at byte offset " + at + ": length " + length
-          + " exceeds the limit of " + max + " bytes");
+          + " exceeds the limit of " + max + " bytes", rec);
     }
     if (lim - pos < length && !fill((int) length)) {
       long have = lim - pos;
       throw new TraceFormatException(file + ": truncated: " + name.get() + " at byte offset " + at + " needs " + length
-          + " bytes, the file ends after " + have + " (at byte offset " + (offset() + have) + ")");
+          + " bytes, the file ends after " + have + " (at byte offset " + (offset() + have) + ")", rec);
     }
     return (int) length;
   }

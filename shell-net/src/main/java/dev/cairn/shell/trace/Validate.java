@@ -100,11 +100,15 @@ public final class Validate {
     RECORD
   }
 
-  /** What a validation found. */
+  /**
+   * What a validation found. {@code broken} names where the file stops being a trace (a record
+   * cut short, as a node stopped while writing leaves its last one, or corrupt): the {@code
+   * steps} before it were validated, and no failure was found among them.
+   */
   public record Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
-      Optional<String> endMismatch) {
+      Optional<String> endMismatch, Optional<String> broken) {
     public boolean valid() {
-      return failure.isEmpty() && endMismatch.isEmpty();
+      return failure.isEmpty() && endMismatch.isEmpty() && broken.isEmpty();
     }
   }
 
@@ -189,6 +193,12 @@ public final class Validate {
       try (TraceReader reader = TraceReader.open(file)) {
         for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
           ids(decode(reader, e.get()), seen);
+        }
+      } catch (TraceFormatException e) {
+        // the records before a broken one are validated (the stepping thread meets it again and
+        // ends there); a file broken before its first record has nothing to validate
+        if (!e.hasRecordsBefore()) {
+          throw e;
         }
       }
       TraceModel.Plan plan = TraceModel.plan(config, seen);
@@ -324,7 +334,11 @@ public final class Validate {
               throw x;
             }
             if (item.readError() instanceof TraceFormatException x) {
-              throw x;
+              if (!x.hasRecordsBefore()) {
+                throw x;
+              }
+              return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(),
+                  Optional.of(x.getMessage()));
             }
             if (item.readError() instanceof RuntimeException x) {
               throw x;
@@ -332,7 +346,7 @@ public final class Validate {
             if (item.readError() instanceof Error x) {
               throw x;
             }
-            return new Result(item.steps(), nodes, verdicts, Optional.empty(), item.end());
+            return new Result(item.steps(), nodes, verdicts, Optional.empty(), item.end(), Optional.empty());
           }
           TraceReader.Entry entry = item.entry();
           CoreEvent event = item.event();
@@ -469,7 +483,7 @@ public final class Validate {
   }
 
   private static Result failed(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Failure f) {
-    return new Result(steps, nodes, verdicts, Optional.of(f), Optional.empty());
+    return new Result(steps, nodes, verdicts, Optional.of(f), Optional.empty(), Optional.empty());
   }
 
   /** How the step differs from its record, or null. */
@@ -578,7 +592,7 @@ public final class Validate {
       return EventCodec.decode(entry);
     } catch (EventCodec.InvalidEventException x) {
       throw new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
-          + " at byte offset " + entry.offset() + "): " + x.getMessage());
+          + " at byte offset " + entry.offset() + "): " + x.getMessage(), entry.index());
     }
   }
 

@@ -216,6 +216,14 @@ class TraceLoopbackTest {
     TraceFiles.Run run = TraceFiles.cairn("trace", "replay", cut.toString());
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("truncated: record 5 at byte offset " + at).doesNotContain("Exception");
+    // the records before the cut are replayed, as after a node stopped while writing
+    assertThat(run.out()).contains("BROKEN: the 5 steps before the broken record replayed identically");
+    TraceFiles.Run timeline = TraceFiles.cairn("trace", "timeline", cut.toString(), "--out",
+        dir.resolve("cut.png").toString());
+    assertThat(timeline.code()).isEqualTo(2);
+    assertThat(timeline.out()).contains("BROKEN: drawn up to the step before the broken record")
+        .contains("peers drawn in").contains("(steps 0..4)");
+    assertThat(Files.size(dir.resolve("cut.png"))).isPositive();
     TraceFiles.Run show = TraceFiles.cairn("trace", "show", cut.toString());
     assertThat(show.code()).isEqualTo(2);
     assertThat(show.out()).contains("     4  +");
@@ -238,6 +246,7 @@ class TraceLoopbackTest {
     TraceFiles.Run run = TraceFiles.cairn("trace", "replay", corrupt.toString());
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("corrupt record 3 at byte offset " + at).doesNotContain("\tat ");
+    assertThat(run.out()).contains("BROKEN: the 3 steps before the broken record replayed identically");
     byte[] huge = all.clone();
     huge[at] = (byte) 0xff;
     huge[at + 1] = (byte) 0xff;
