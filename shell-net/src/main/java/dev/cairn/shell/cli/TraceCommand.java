@@ -385,8 +385,20 @@ final class TraceCommand implements Runnable {
         }
         long same = 0;
         while (true) {
-          Optional<TraceReader.Entry> ea = ra.next();
-          Optional<TraceReader.Entry> eb = rb.next();
+          Optional<TraceReader.Entry> ea;
+          Optional<TraceReader.Entry> eb;
+          try {
+            ea = ra.next();
+            eb = rb.next();
+          } catch (TraceFormatException e) {
+            if (!e.hasRecordsBefore()) {
+              throw e;
+            }
+            err.println("cairn trace: " + e.getMessage());
+            out.println("BROKEN: the " + same + " steps before the broken record are identical in both files (a node"
+                + " that stopped while writing leaves its last record cut short)");
+            return BROKEN;
+          }
           if (ea.isEmpty() && eb.isEmpty()) {
             if (ra.trailer().isPresent() && rb.trailer().isPresent()
                 && !java.util.Arrays.equals(ra.trailer().get().stateDigest(), rb.trailer().get().stateDigest())) {

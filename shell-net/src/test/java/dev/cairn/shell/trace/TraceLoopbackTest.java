@@ -224,6 +224,10 @@ class TraceLoopbackTest {
     assertThat(timeline.out()).contains("BROKEN: drawn up to the step before the broken record")
         .contains("peers drawn in").contains("(steps 0..4)");
     assertThat(Files.size(dir.resolve("cut.png"))).isPositive();
+    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", trace.toString(), cut.toString());
+    assertThat(diff.code()).isEqualTo(2);
+    assertThat(diff.err()).contains("truncated: record 5 at byte offset " + at);
+    assertThat(diff.out()).contains("BROKEN: the 5 steps before the broken record are identical in both files");
     TraceFiles.Run show = TraceFiles.cairn("trace", "show", cut.toString());
     assertThat(show.code()).isEqualTo(2);
     assertThat(show.out()).contains("     4  +");
