@@ -180,22 +180,8 @@ final class TraceCommand implements Runnable {
         long count = 0;
         long last = first - 1;
         boolean printed = false;
-        while (true) {
-          Optional<Replay.Stepped> s;
-          try {
-            s = replay.next();
-          } catch (TraceFormatException e) {
-            if (!e.hasRecordsBefore()) {
-              throw e;
-            }
-            err.println("cairn trace: " + e.getMessage());
-            out.println("BROKEN: the " + count + " steps before the broken record replayed identically (a node that"
-                + " stopped while writing leaves its last record cut short)");
-            return BROKEN;
-          }
-          if (s.isEmpty()) {
-            break;
-          }
+        UpToBreak reads = new UpToBreak(err);
+        for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
             out.println("MISMATCH at " + st.mismatch().get());
@@ -211,6 +197,11 @@ final class TraceCommand implements Runnable {
             out.println(ValueJson.pretty(st.step().state()));
             printed = true;
           }
+        }
+        if (reads.broken()) {
+          out.println("BROKEN: the " + count + " steps before the broken record replayed identically (" + UpToBreak.WHY
+              + ")");
+          return BROKEN;
         }
         if (replay.endMismatch().isPresent()) {
           out.println("MISMATCH at the end of the file: " + replay.endMismatch().get());
@@ -236,6 +227,45 @@ final class TraceCommand implements Runnable {
       } finally {
         out.flush();
       }
+    }
+  }
+
+  /**
+   * Reads records or steps up to a broken record: a file broken after whole records (its last one
+   * cut short by a node that stopped while writing, or one corrupt) reads as ended there, its error
+   * printed and {@link #broken} set, so that the command still reports on the records before it. A
+   * file broken before its first record is refused as before.
+   */
+  static final class UpToBreak {
+    static final String WHY = "a node that stopped while writing leaves its last record cut short";
+
+    @FunctionalInterface
+    interface Read<T> {
+      Optional<T> next() throws IOException, TraceFormatException;
+    }
+
+    private final PrintWriter err;
+    private boolean broken;
+
+    UpToBreak(PrintWriter err) {
+      this.err = err;
+    }
+
+    <T> Optional<T> next(Read<T> read) throws IOException, TraceFormatException {
+      try {
+        return read.next();
+      } catch (TraceFormatException e) {
+        if (!e.hasRecordsBefore()) {
+          throw e;
+        }
+        err.println("cairn trace: " + e.getMessage());
+        broken = true;
+        return Optional.empty();
+      }
+    }
+
+    boolean broken() {
+      return broken;
     }
   }
 
@@ -275,22 +305,8 @@ final class TraceCommand implements Runnable {
         replay.config().peer().persistentPeers().forEach(a -> persistent.add(a.id()));
         PeerTimeline.Builder timeline = null;
         dev.cairn.core.CoreState before = replay.state();
-        while (true) {
-          Optional<Replay.Stepped> s;
-          try {
-            s = replay.next();
-          } catch (TraceFormatException e) {
-            if (!e.hasRecordsBefore()) {
-              throw e;
-            }
-            err.println("cairn trace: " + e.getMessage());
-            out.println("BROKEN: drawn up to the step before the broken record");
-            status = BROKEN;
-            break;
-          }
-          if (s.isEmpty()) {
-            break;
-          }
+        UpToBreak reads = new UpToBreak(err);
+        for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
             out.println("MISMATCH at " + st.mismatch().get() + "; drawn up to the step before it");
@@ -308,6 +324,10 @@ final class TraceCommand implements Runnable {
                 st.step().state(), st.step().effects());
           }
           before = st.step().state();
+        }
+        if (reads.broken()) {
+          out.println("BROKEN: drawn up to the step before the broken record (" + UpToBreak.WHY + ")");
+          status = BROKEN;
         }
         if (timeline == null) {
           err.println("cairn trace timeline: no step of " + file + " is in " + from + ".." + to);
@@ -384,19 +404,13 @@ final class TraceCommand implements Runnable {
           return DIFFERS;
         }
         long same = 0;
+        UpToBreak reads = new UpToBreak(err);
         while (true) {
-          Optional<TraceReader.Entry> ea;
-          Optional<TraceReader.Entry> eb;
-          try {
-            ea = ra.next();
-            eb = rb.next();
-          } catch (TraceFormatException e) {
-            if (!e.hasRecordsBefore()) {
-              throw e;
-            }
-            err.println("cairn trace: " + e.getMessage());
-            out.println("BROKEN: the " + same + " steps before the broken record are identical in both files (a node"
-                + " that stopped while writing leaves its last record cut short)");
+          Optional<TraceReader.Entry> ea = reads.next(ra::next);
+          Optional<TraceReader.Entry> eb = reads.broken() ? Optional.empty() : reads.next(rb::next);
+          if (reads.broken()) {
+            out.println("BROKEN: the " + same + " steps before the broken record are identical in both files ("
+                + UpToBreak.WHY + ")");
             return BROKEN;
           }
           if (ea.isEmpty() && eb.isEmpty()) {
