@@ -59,8 +59,8 @@ final class TraceValidateCommand implements Callable<Integer> {
             status = Math.max(status, TraceCommand.DIFFERS);
           } else if (r.broken().isPresent()) {
             err.println("cairn trace: " + r.broken().get());
-            out.println(prefix + "BROKEN: the " + r.steps() + " steps before the broken record are steps of the spec and"
-                + " of the record (a node that stopped while writing leaves its last record cut short)");
+            out.println(prefix + "BROKEN: the " + r.steps() + " steps before the broken record are steps of the spec"
+                + " and of the record (a node that stopped while writing leaves its last record cut short)");
             status = Math.max(status, TraceCommand.BROKEN);
           } else if (r.endMismatch().isPresent()) {
             out.println(prefix + "INVALID at the end of the file: " + r.endMismatch().get());

@@ -202,7 +202,8 @@ class TraceValidateTest {
       assertThat(us.memoResets).isZero();
       assertThat(bounded).isEqualTo(unbounded);
       assertThat(b.steps()).isEqualTo(u.steps());
-      assertThat(b.failure().map(x -> x.step() + " " + x.check())).isEqualTo(u.failure().map(x -> x.step() + " " + x.check()));
+      assertThat(b.failure().map(x -> x.step() + " " + x.check()))
+          .isEqualTo(u.failure().map(x -> x.step() + " " + x.check()));
     }
   }
 

@@ -419,8 +419,9 @@ public final class PairChecker {
    * The same value as converting {@code peerAlpha.variable("book", s)} (shell-net's
    * {@code TraceValidateTest} checks it on real steps, bans included), without a Java map and a new
    * record per peer each time the book changes. It is edited from the last book built: only the
-   * entries of the IDs whose Java entries differ ({@link dev.cairn.core.book.IdTrie#differences}, and the bans) are
-   * read again, so a step costs what it changed, not the thousand peers of a public node's model.
+   * entries of the IDs whose Java entries differ ({@link dev.cairn.core.book.IdTrie#differences},
+   * and the bans) are read again, so a step costs what it changed, not the thousand peers of a
+   * public node's model.
    */
   Value book(PeerState s) {
     if (bookDomain == null) {
@@ -436,7 +437,8 @@ public final class PairChecker {
       bookIndex = new HashMap<>();
       bookDomainFps = new long[bookDomain.length];
       for (int i = 0; i < bookDomain.length; i++) {
-        NodeId id = peerAlpha.id().apply(new TlaModelValue(((tlc2.value.impl.ModelValue) bookDomain[i]).val.toString()));
+        String name = ((tlc2.value.impl.ModelValue) bookDomain[i]).val.toString();
+        NodeId id = peerAlpha.id().apply(new TlaModelValue(name));
         bookIndex.put(id, i);
         bookDomainFps[i] = bookDomain[i].fingerPrint(FP64.New());
       }
@@ -522,7 +524,7 @@ public final class PairChecker {
     return fp;
   }
 
-  /** A peer's term of the book's fingerprint: its fingerprint and its entry's code, mixed (SplitMix64's finalizer). */
+  /** A peer's term of the book's fingerprint: its fingerprint and its entry's code, mixed (SplitMix64's). */
   private long bookTerm(int at, int code) {
     long z = bookDomainFps[at] + code * 0x9E3779B97F4A7C15L;
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
@@ -948,7 +950,7 @@ public final class PairChecker {
   static final long SYMMETRY_BUDGET_NANOS = 5_000_000;
   /** Lookups between two judgements of an action's payoff. */
   static final int SYMMETRY_WINDOW = 64;
-  /** Pairs of the action checked without the memo after a judgement it failed; doubles while it keeps failing. */
+  /** Pairs of the action checked without the memo after a failed judgement; doubles while they keep failing. */
   static final int SYMMETRY_PAUSE = 8 * SYMMETRY_WINDOW;
   static final int SYMMETRY_MAX_PAUSE = 64 * SYMMETRY_WINDOW;
 
