@@ -7,6 +7,7 @@ import dev.cairn.shell.report.PeerTimeline;
 import dev.cairn.shell.report.PeerTimelineImage;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
+import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.TraceText;
@@ -181,6 +182,11 @@ final class TraceCommand implements Runnable {
         long last = first - 1;
         boolean printed = false;
         UpToBreak reads = new UpToBreak(err);
+        double size = Math.max(1, java.nio.file.Files.size(file));
+        StepProgress progress = new StepProgress("replay " + file, System::nanoTime, line -> {
+          err.println(line);
+          err.flush();
+        });
         for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
@@ -190,6 +196,9 @@ final class TraceCommand implements Runnable {
             return DIFFERS;
           }
           count++;
+          if ((count & 4095) == 0) {
+            progress.at(count, st.entry().offset() / size);
+          }
           last = st.stepNumber();
           if (at != null && at == last) {
             out.println("# state after step " + last + ": " + TraceText.record(replay.header(), st.entry(),

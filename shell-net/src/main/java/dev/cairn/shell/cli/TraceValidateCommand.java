@@ -2,6 +2,7 @@ package dev.cairn.shell.cli;
 
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.trace.SpecHash;
+import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.Validate;
@@ -49,7 +50,11 @@ final class TraceValidateCommand implements Callable<Integer> {
         long load0 = session.loadNanos();
         try {
           specNote(file, checking).ifPresent(n -> out.println(prefix + n));
-          Validate.Result r = session.validate(file, Validate.CORE, Validate.Mode.PAIRS, null);
+          StepProgress progress = new StepProgress("validate " + file, System::nanoTime, line -> {
+            err.println(line);
+            err.flush();
+          });
+          Validate.Result r = session.validate(file, Validate.CORE, Validate.Mode.PAIRS, null, progress);
           double load = (session.loadNanos() - load0) / 1e9;
           double secs = (System.nanoTime() - f0) / 1e9 - load;
           steps += r.steps();

@@ -177,11 +177,17 @@ public final class Validate {
      */
     public Result validate(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep)
         throws IOException, TraceFormatException {
-      return onLargeStack(file, () -> validateHere(file, stepper, mode, perStep));
+      return validate(file, stepper, mode, perStep, null);
     }
 
-    private Result validateHere(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep)
-        throws IOException, TraceFormatException {
+    /** The same, reporting to {@code progress} (when not null) as the steps are judged. */
+    public Result validate(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep,
+        StepProgress progress) throws IOException, TraceFormatException {
+      return onLargeStack(file, () -> validateHere(file, stepper, mode, perStep, progress));
+    }
+
+    private Result validateHere(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep,
+        StepProgress progress) throws IOException, TraceFormatException {
       CoreConfig config;
       CoreState initial;
       try (Replay r = Replay.open(file)) {
@@ -190,9 +196,11 @@ public final class Validate {
       }
       Set<NodeId> seen = new TreeSet<>();
       ids(initial, seen);
+      long records = 0;
       try (TraceReader reader = TraceReader.open(file)) {
         for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
           ids(decode(reader, e.get()), seen);
+          records++;
         }
       } catch (TraceFormatException e) {
         // the records before a broken one are validated (the stepping thread meets it again and
@@ -215,7 +223,7 @@ public final class Validate {
         model = loaded;
       }
       model.pairs().limitMemo(memoLimit);
-      Result r = steps(file, config, initial, model, stepper, mode, perStep);
+      Result r = steps(file, config, initial, model, stepper, mode, perStep, progress, records);
       if (mode == Mode.PAIRS) {
         last = model.pairs().stats();
       }
@@ -307,7 +315,8 @@ public final class Validate {
    * the first step unlike its record.
    */
   private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper,
-      Mode mode, List<CoreStepValidator.Kind> perStep) throws IOException, TraceFormatException {
+      Mode mode, List<CoreStepValidator.Kind> perStep, StepProgress progress, long records)
+      throws IOException, TraceFormatException {
     CoreStepValidator validator = model.validator();
     PairChecker pairs = mode == Mode.PAIRS ? model.pairs() : null;
     Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
@@ -378,6 +387,9 @@ public final class Validate {
                 verdict.letter().toString(), Check.RECORD, item.recordMismatch()));
           }
           steps++;
+          if (progress != null && (steps & 255) == 0) {
+            progress.at(steps, records > 0 ? (double) steps / records : -1);
+          }
         }
       }
     } finally {

@@ -189,10 +189,17 @@ class TraceValidateTest {
       Validate.Result u;
       Validate.Result b;
       PairChecker.Stats us;
+      List<String> lines = new ArrayList<>();
+      long[] clock = {0};
+      // a clock 6 s further at each reading: a line is due at every report
+      StepProgress progress = new StepProgress("validate", () -> clock[0] += 6_000_000_000L, lines::add);
       try (Validate.Session s = new Validate.Session()) {
-        u = s.validate(file, Validate.CORE, Validate.Mode.PAIRS, unbounded);
+        u = s.validate(file, Validate.CORE, Validate.Mode.PAIRS, unbounded, progress);
         us = s.lastStats();
       }
+      // reported every 256 steps judged, with the share of the file's records
+      assertThat(lines).hasSize((int) (u.steps() / 256)).first().isEqualTo("validate: 256 steps, 6 %");
+      assertThat(lines.get(1)).startsWith("validate: 512 steps, 12 %, ").endsWith(" s left");
       try (Validate.Session s = new Validate.Session()) {
         s.limitMemo(1_000);
         b = s.validate(file, Validate.CORE, Validate.Mode.PAIRS, bounded);
