@@ -20,6 +20,7 @@ import java.util.Set;
 import tla2sany.semantic.OpDeclNode;
 import tlc2.tool.TLCState;
 import tlc2.util.FP64;
+import tlc2.value.impl.BoolValue;
 import tlc2.value.impl.FcnRcdValue;
 import tlc2.value.impl.Value;
 
@@ -543,27 +544,6 @@ public final class PairChecker {
     return e;
   }
 
-  /**
-   * Whether two books built by {@link #book} are equal: both over the same domain array, with one
-   * shared record per status and attempts, they are equal exactly when their entries are the same
-   * objects (TLC's equals would compare every entry's fields).
-   */
-  static boolean sameBook(Value x, Value y) {
-    if (x == y) {
-      return true;
-    }
-    if (x instanceof FcnRcdValue f && y instanceof FcnRcdValue g && f.domain == g.domain
-        && f.values.length == g.values.length) {
-      for (int i = 0; i < f.values.length; i++) {
-        if (f.values[i] != g.values[i]) {
-          return false;
-        }
-      }
-      return true;
-    }
-    return x.equals(y);
-  }
-
   private static final String[] BOOK_STATUS = {"known", "banned", "unknown"};
   private Value[] bookDomain;
   private Value[][] bookEntries;
@@ -669,7 +649,9 @@ public final class PairChecker {
     stats.alphaNanos += System.nanoTime() - j2;
     long j3 = System.nanoTime();
     // the step's own variables
-    boolean bookVisible = !sameBook(alphaBefore.values[bookAt], a.values[bookAt]);
+    // books built by book() share their entry records: compared by identity where they are shared
+    boolean bookVisible =
+        TraceOperators.TraceSameBook(alphaBefore.values[bookAt], a.values[bookAt]) != BoolValue.ValTrue;
     Value outbox = TlaValues.toTla(mapping.outbox(traced.step().effects(), bookVisible));
     Set<Object> handOffs = mapping.handedOff(traced);
     Value handedOff = TlaValues.toTla(handOffs);
