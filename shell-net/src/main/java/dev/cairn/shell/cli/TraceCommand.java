@@ -9,7 +9,9 @@ import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
+import dev.cairn.shell.trace.TracePoint;
 import dev.cairn.shell.trace.TraceReader;
+import dev.cairn.shell.trace.TraceSegments;
 import dev.cairn.shell.trace.TraceText;
 import dev.cairn.shell.trace.ValueJson;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,6 +63,47 @@ final class TraceCommand implements Runnable {
         + (h.getSpecHashPresent() ? HexFormat.of().formatHex(h.getSpecHash().toByteArray()) : "absent");
   }
 
+  /** Reads {@code --from}, {@code --to} and {@code --at}: a step number or a time ({@link TracePoint}). */
+  static final class PointConverter implements CommandLine.ITypeConverter<TracePoint> {
+    @Override
+    public TracePoint convert(String value) {
+      try {
+        return TracePoint.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final String POINT_HELP = "a step number, a time (2026-11-22T03:12:00Z, or 03:12 UTC: the first such "
+      + "moment of the trace) or a time since the file's first record (+90s)";
+
+  /**
+   * The window of {@code --from} and {@code --to} over one file; a time of day is the first such
+   * moment of the rotated trace's oldest file kept ({@link TraceSegments#resolve}).
+   */
+  private static TracePoint.Window window(Path file, TraceHeader h, TracePoint from, TracePoint to) {
+    if (from instanceof TracePoint.TimeOfDay || to instanceof TracePoint.TimeOfDay) {
+      TraceSegments segments = TraceSegments.of(file, h);
+      from = from == null ? null : segments.resolve(from);
+      to = to == null ? null : segments.resolve(to);
+    }
+    return new TracePoint.Window(from, to, h);
+  }
+
+  /** "; FILE.3 holds it (…)" when another file of the rotated trace holds {@code p}, else "". */
+  private static String elsewhere(Path file, TraceHeader h, TracePoint p) {
+    if (p == null) {
+      return "";
+    }
+    TraceSegments segments = TraceSegments.of(file, h);
+    return segments.elsewhere(segments.resolve(p)).map(w -> "; " + w).orElse("");
+  }
+
+  private static String range(TracePoint from, TracePoint to) {
+    return (from == null ? "the first step" : from.toString()) + " .. " + (to == null ? "the last" : to.toString());
+  }
+
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Print the recorded events, one line each; with --states/--effects, replay and print those too.")
   static final class Show implements Callable<Integer> {
@@ -67,9 +111,11 @@ final class TraceCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "FILE") Path file;
 
-    @Option(names = "--from", paramLabel = "N", description = "first step to print") long from = 0;
+    @Option(names = "--from", paramLabel = "STEP|TIME", converter = PointConverter.class,
+        description = "first step to print: " + POINT_HELP) TracePoint from;
 
-    @Option(names = "--to", paramLabel = "M", description = "last step to print") long to = Long.MAX_VALUE;
+    @Option(names = "--to", paramLabel = "STEP|TIME", converter = PointConverter.class,
+        description = "last step to print: the same forms") TracePoint to;
 
     @Option(names = "--peer", paramLabel = "ID", description = "only events naming this peer (an ID or its prefix)")
     String peer;
@@ -92,8 +138,17 @@ final class TraceCommand implements Runnable {
       }
     }
 
-    private boolean selected(long step, CoreEvent event) {
-      return step >= from && step <= to && (peer == null || EventCodec.concerns(event, peer));
+    private boolean selected(CoreEvent event) {
+      return peer == null || EventCodec.concerns(event, peer);
+    }
+
+    /** On stderr, when the window held no step of the file: where the trace holds its start. */
+    private void nothingIn(TraceHeader h, boolean any) {
+      if (!any && (from != null || to != null)) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("cairn trace show: no step of " + file + " is in " + range(from, to) + elsewhere(file, h, from));
+        err.flush();
+      }
     }
 
     private static String indent(String json) {
@@ -103,10 +158,17 @@ final class TraceCommand implements Runnable {
     private int reading(PrintWriter out) throws IOException, TraceFormatException {
       try (TraceReader r = TraceReader.open(file)) {
         out.println(headerLine(file, r.header()));
+        TracePoint.Window window = window(file, r.header(), from, to);
+        boolean any = false;
         for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
           TraceReader.Entry rec = e.get();
-          if (rec.step() > to) {
+          boolean in = window.admits(rec.step(), rec.monoNanos(), rec.wallMillis());
+          if (window.ended()) {
             break;
+          }
+          any |= in;
+          if (!in) {
+            continue;
           }
           CoreEvent event;
           try {
@@ -115,10 +177,11 @@ final class TraceCommand implements Runnable {
             throw new TraceFormatException(file + ": corrupt step " + rec.step() + " (record " + rec.index()
                 + " at byte offset " + rec.offset() + "): " + x.getMessage());
           }
-          if (selected(rec.step(), event)) {
+          if (selected(event)) {
             out.println(TraceText.record(r.header(), rec, event));
           }
         }
+        nothingIn(r.header(), any);
       }
       return OK;
     }
@@ -127,12 +190,16 @@ final class TraceCommand implements Runnable {
       int status = OK;
       try (Replay replay = Replay.open(file)) {
         out.println(headerLine(file, replay.header()));
+        TracePoint.Window window = window(file, replay.header(), from, to);
+        boolean any = false;
         for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
           Replay.Stepped st = s.get();
-          if (st.stepNumber() > to) {
+          boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
+          if (window.ended()) {
             break;
           }
-          if (selected(st.stepNumber(), st.event())) {
+          any |= in;
+          if (in && selected(st.event())) {
             out.println(TraceText.record(replay.header(), st.entry(), st.event()));
             if (effects && st.step() != null) {
               for (CoreEffect f : st.step().effects()) {
@@ -153,6 +220,9 @@ final class TraceCommand implements Runnable {
           out.println("MISMATCH " + replay.endMismatch().get());
           status = DIFFERS;
         }
+        if (status == OK) {
+          nothingIn(replay.header(), any);
+        }
       }
       return status;
     }
@@ -166,21 +236,35 @@ final class TraceCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "FILE") Path file;
 
-    @Option(names = "--at", paramLabel = "N", description = "print the whole state after step N (JSON)") Long at;
+    @Option(names = "--at", paramLabel = "STEP|TIME", converter = PointConverter.class,
+        description = "print the whole state (JSON) after this step, or at this time (after the last step at or "
+            + "before it): " + POINT_HELP) TracePoint at;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try (Replay replay = Replay.open(file)) {
-        long first = replay.header().getFirstStep();
-        if (at != null && at < first) {
-          err.println("cairn trace replay: step " + at + " is before this file's first step " + first);
+        TraceHeader h = replay.header();
+        long first = h.getFirstStep();
+        TracePoint point = at instanceof TracePoint.TimeOfDay ? TraceSegments.of(file, h).resolve(at) : at;
+        Long atStep = point instanceof TracePoint.Step n ? n.step() : null;
+        // --at TIME: the state after the last step of the window up to it
+        TracePoint.Window upTo = point != null && point.isTime() ? new TracePoint.Window(null, point, h) : null;
+        if (atStep != null && atStep < first) {
+          err.println("cairn trace replay: step " + atStep + " is before this file's first step " + first
+              + elsewhere(file, h, point));
+          return BROKEN;
+        }
+        if (point instanceof TracePoint.Wall w && w.at().toEpochMilli() < h.getStartWallMillis()) {
+          err.println("cairn trace replay: " + point + " is before this file's first step " + first + " (at "
+              + java.time.Instant.ofEpochMilli(h.getStartWallMillis()) + ")" + elsewhere(file, h, point));
           return BROKEN;
         }
         long count = 0;
         long last = first - 1;
         boolean printed = false;
+        Replay.Stepped atOrBefore = null;
         UpToBreak reads = new UpToBreak(err);
         double size = Math.max(1, java.nio.file.Files.size(file));
         StepProgress progress = new StepProgress("replay " + file, System::nanoTime, line -> {
@@ -191,7 +275,7 @@ final class TraceCommand implements Runnable {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
             out.println("MISMATCH at " + st.mismatch().get());
-            out.println("  event: " + TraceText.record(replay.header(), st.entry(), st.event()));
+            out.println("  event: " + TraceText.record(h, st.entry(), st.event()));
             out.println("  " + count + " steps before it replayed identically");
             return DIFFERS;
           }
@@ -200,11 +284,21 @@ final class TraceCommand implements Runnable {
             progress.at(count, st.entry().offset() / size);
           }
           last = st.stepNumber();
-          if (at != null && at == last) {
-            out.println("# state after step " + last + ": " + TraceText.record(replay.header(), st.entry(),
-                st.event()).strip());
-            out.println(ValueJson.pretty(st.step().state()));
+          if (atStep != null && atStep == last) {
+            printState(out, h, "after step " + last, st);
             printed = true;
+          }
+          if (upTo != null && !printed) {
+            if (upTo.admits(last, st.entry().monoNanos(), st.entry().wallMillis())) {
+              atOrBefore = st;
+            } else if (atOrBefore == null) {
+              err.println("cairn trace replay: " + point + " is before this file's first step " + first
+                  + elsewhere(file, h, point));
+              return BROKEN;
+            } else {
+              printState(out, h, "at " + point + ", after step " + atOrBefore.stepNumber(), atOrBefore);
+              printed = true;
+            }
           }
         }
         if (reads.broken()) {
@@ -217,8 +311,21 @@ final class TraceCommand implements Runnable {
           out.println("  " + count + " steps before it replayed identically");
           return DIFFERS;
         }
+        if (upTo != null && !printed && atOrBefore != null) {
+          TraceSegments segments = TraceSegments.of(file, h);
+          Optional<String> later = segments.elsewhere(point);
+          if (later.isPresent()) {
+            err.println("cairn trace replay: " + point + " is after the last step of " + file + " (step " + last + " at "
+                + java.time.Instant.ofEpochMilli(atOrBefore.entry().wallMillis()) + "); " + later.get());
+            return BROKEN;
+          }
+          printState(out, h, "at " + point + ", after step " + last + (segments.hasLater() ? ""
+              : ", the last step recorded"), atOrBefore);
+          printed = true;
+        }
         if (at != null && !printed) {
-          err.println("cairn trace replay: step " + at + " is not in " + file + " (steps " + first + ".." + last + ")");
+          err.println("cairn trace replay: " + at + " is not in " + file + " (steps " + first + ".." + last + ")"
+              + elsewhere(file, h, point));
           return BROKEN;
         }
         out.println("OK: " + count + " steps replayed (steps " + first + ".." + last + "), every outcome and effects"
@@ -236,6 +343,11 @@ final class TraceCommand implements Runnable {
       } finally {
         out.flush();
       }
+    }
+
+    private static void printState(PrintWriter out, TraceHeader h, String when, Replay.Stepped st) {
+      out.println("# state " + when + ": " + TraceText.record(h, st.entry(), st.event()).strip());
+      out.println(ValueJson.pretty(st.step().state()));
     }
   }
 
@@ -289,9 +401,11 @@ final class TraceCommand implements Runnable {
     @Option(names = "--out", paramLabel = "PNG", description = "where to write the picture (default: FILE.png)")
     Path png;
 
-    @Option(names = "--from", paramLabel = "N", description = "first step to draw") long from = 0;
+    @Option(names = "--from", paramLabel = "STEP|TIME", converter = PointConverter.class,
+        description = "first step to draw: " + POINT_HELP) TracePoint from;
 
-    @Option(names = "--to", paramLabel = "M", description = "last step to draw") long to = Long.MAX_VALUE;
+    @Option(names = "--to", paramLabel = "STEP|TIME", converter = PointConverter.class,
+        description = "last step to draw: the same forms") TracePoint to;
 
     @Option(names = "--peer", paramLabel = "ID", description = "only the peers whose ID starts with this")
     String peer;
@@ -315,6 +429,7 @@ final class TraceCommand implements Runnable {
         PeerTimeline.Builder timeline = null;
         dev.cairn.core.CoreState before = replay.state();
         UpToBreak reads = new UpToBreak(err);
+        TracePoint.Window window = window(file, replay.header(), from, to);
         for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
@@ -322,10 +437,11 @@ final class TraceCommand implements Runnable {
             status = DIFFERS;
             break;
           }
-          if (st.stepNumber() > to) {
+          boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
+          if (window.ended()) {
             break;
           }
-          if (st.stepNumber() >= from) {
+          if (in) {
             if (timeline == null) {
               timeline = new PeerTimeline.Builder(before, persistent::contains);
             }
@@ -339,7 +455,8 @@ final class TraceCommand implements Runnable {
           status = BROKEN;
         }
         if (timeline == null) {
-          err.println("cairn trace timeline: no step of " + file + " is in " + from + ".." + to);
+          err.println("cairn trace timeline: no step of " + file + " is in " + range(from, to)
+              + elsewhere(file, replay.header(), from));
           return BROKEN;
         }
         PeerTimeline all = timeline.build();

@@ -1,0 +1,225 @@
+package dev.cairn.shell.trace;
+
+import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.shell.config.GoDuration;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+
+/**
+ * A place in a trace as a person names it: a step number, or a moment. A responder usually knows
+ * when something happened ("at 03:12") rather than at which step, so the trace commands take
+ * either:
+ *
+ * <ul>
+ *   <li>{@code 1200}: step 1200;
+ *   <li>{@code 2026-11-22T03:12:00Z} (or with an offset, {@code +01:00}, or without a zone: UTC):
+ *       the node's wall clock, as {@code trace show} prints it;
+ *   <li>{@code 03:12}, {@code 03:12:30}, {@code 03:12:30.250}: a time of day (UTC), the first
+ *       such moment at or after the file's first record;
+ *   <li>{@code +90s}, {@code +1m30s}, {@code +250ms}: the node's monotonic clock since the file's
+ *       first record, as the {@code +seconds} column of {@code trace show} counts it.
+ * </ul>
+ *
+ * <p>A moment becomes steps by the order of the records, so that a wall clock set back during the
+ * run still gives one unbroken range: a window starts at the first step at or after its start
+ * moment, and ends before the first step after its end moment ({@link Window}).
+ */
+public sealed interface TracePoint {
+
+  /** A step number. */
+  String DIGITS = "[0-9]+";
+
+  /** A time of day: hours and minutes, perhaps seconds and their fraction, perhaps a Z. */
+  String TIME_OF_DAY = "[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?Z?";
+
+  /** How to write each form, for messages. */
+  String FORMS = "a step number (1200), a time (2026-11-22T03:12:00Z, or a time of day in UTC: 03:12, "
+      + "03:12:30.5) or a time since the file's first record (+90s, +1m30s)";
+
+  /** Step {@code step}. */
+  record Step(long step) implements TracePoint {
+    @Override
+    public String toString() {
+      return "step " + step;
+    }
+  }
+
+  /** A moment of the node's wall clock. */
+  record Wall(Instant at) implements TracePoint {
+    @Override
+    public String toString() {
+      return at.toString();
+    }
+  }
+
+  /** A time of day (UTC): the first such moment at or after the file's first record. */
+  record TimeOfDay(LocalTime time) implements TracePoint {
+    /** The moment this names in a file whose first record is at {@code start}. */
+    public Instant after(Instant start) {
+      LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+      Instant at = LocalDateTime.of(day, time).toInstant(ZoneOffset.UTC);
+      return at.isBefore(start) ? at.plus(Duration.ofDays(1)) : at;
+    }
+
+    @Override
+    public String toString() {
+      return time + " UTC";
+    }
+  }
+
+  /** A moment of the node's monotonic clock, {@code since} after the file's first record. */
+  record SinceStart(Duration since) implements TracePoint {
+    @Override
+    public String toString() {
+      return "+" + GoDuration.format(since) + " since the file's first record";
+    }
+  }
+
+  /** Whether this is a moment rather than a step number. */
+  default boolean isTime() {
+    return !(this instanceof Step);
+  }
+
+  /**
+   * Reads {@code text} in one of the forms above.
+   *
+   * @throws IllegalArgumentException naming the text and the forms, when it is none of them
+   */
+  static TracePoint parse(String text) {
+    String t = text.strip();
+    try {
+      if (t.matches(DIGITS)) {
+        return new Step(Long.parseLong(t));
+      }
+      if (t.startsWith("+")) {
+        Duration d = GoDuration.parse(t.substring(1));
+        if (d.isNegative()) {
+          throw new IllegalArgumentException("a time since the first record is not negative");
+        }
+        return new SinceStart(d);
+      }
+      if (t.matches(TIME_OF_DAY)) {
+        String hm = t.endsWith("Z") ? t.substring(0, t.length() - 1) : t;
+        return new TimeOfDay(LocalTime.parse(hm.length() == 4 || hm.indexOf(':') == 1 ? "0" + hm : hm));
+      }
+      if (t.indexOf('T') > 0) {
+        return new Wall(instant(t));
+      }
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a valid " + what(t) + ": " + e.getMessage()
+          + " (expected " + FORMS + ")", e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a valid " + what(t) + ": " + e.getMessage()
+          + " (expected " + FORMS + ")", e);
+    }
+    throw new IllegalArgumentException("'" + text + "' is not " + FORMS);
+  }
+
+  private static String what(String t) {
+    if (t.matches(DIGITS)) {
+      return "step number";
+    }
+    return t.startsWith("+") ? "time since the first record" : "time";
+  }
+
+  private static Instant instant(String t) {
+    if (t.endsWith("Z") || t.endsWith("z")) {
+      return Instant.parse(t.toUpperCase(java.util.Locale.ROOT));
+    }
+    int time = t.indexOf('T');
+    if (t.indexOf('+', time) > 0 || t.indexOf('-', time) > 0) {
+      return OffsetDateTime.parse(t).toInstant();
+    }
+    return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * The steps of one file between two points (either may be absent: from the first step, to the
+   * last), decided record by record in file order: {@link #admits} each record in turn until
+   * {@link #ended}.
+   */
+  final class Window {
+    private final TracePoint from;
+    private final TracePoint to;
+    private final long startMono;
+    private final Instant fromAt;
+    private final Instant toAt;
+    private boolean started;
+    private boolean ended;
+
+    /** The window from {@code from} to {@code to} (null: unbounded) of the file with {@code header}. */
+    public Window(TracePoint from, TracePoint to, TraceHeader header) {
+      this.from = from;
+      this.to = to;
+      this.startMono = header.getStartMonoNanos();
+      Instant start = Instant.ofEpochMilli(header.getStartWallMillis());
+      this.fromAt = moment(from, start);
+      this.toAt = moment(to, start);
+      this.started = from == null;
+    }
+
+    private static Instant moment(TracePoint p, Instant start) {
+      return switch (p) {
+        case Wall w -> w.at();
+        case TimeOfDay d -> d.after(start);
+        case null, default -> null;
+      };
+    }
+
+    /**
+     * Whether the step with these times is in the window. Records must come in file order; the
+     * first record past the window's end ends it ({@link #ended}), and admits nothing more.
+     */
+    public boolean admits(long step, long monoNanos, long wallMillis) {
+      if (ended) {
+        return false;
+      }
+      if (to != null && past(to, toAt, step, monoNanos, wallMillis)) {
+        ended = true;
+        return false;
+      }
+      if (!started) {
+        started = reached(from, fromAt, step, monoNanos, wallMillis);
+      }
+      return started;
+    }
+
+    /** Whether a record past the window's end was seen: no later record is in it. */
+    public boolean ended() {
+      return ended;
+    }
+
+    private boolean reached(TracePoint p, Instant at, long step, long mono, long wall) {
+      return switch (p) {
+        case Step s -> step >= s.step();
+        case SinceStart s -> mono - startMono >= s.since().toNanos();
+        default -> wall >= millisCeil(at);
+      };
+    }
+
+    private boolean past(TracePoint p, Instant at, long step, long mono, long wall) {
+      return switch (p) {
+        case Step s -> step > s.step();
+        case SinceStart s -> mono - startMono > s.since().toNanos();
+        default -> wall > millisFloor(at);
+      };
+    }
+
+    /** Records hold whole milliseconds: a record at or after {@code at} is at or after this. */
+    private static long millisCeil(Instant at) {
+      long ms = at.toEpochMilli();
+      return at.getNano() % 1_000_000 == 0 ? ms : ms + 1;
+    }
+
+    /** ... and a record after {@code at} is after this. */
+    private static long millisFloor(Instant at) {
+      return at.toEpochMilli();
+    }
+  }
+}

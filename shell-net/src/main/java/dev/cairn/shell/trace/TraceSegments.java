@@ -1,0 +1,149 @@
+package dev.cairn.shell.trace;
+
+import dev.cairn.proto.trace.TraceHeader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The files of one rotated trace ({@link TraceWriter}: {@code FILE}, {@code FILE.1}, {@code FILE.2},
+ * …, the oldest deleted past the limit), found from any one of them by its header's segment
+ * number. A responder who knows a moment or a step but not which file holds it is told.
+ */
+public final class TraceSegments {
+
+  /** Most files of a rotated trace looked at (the writer keeps far fewer by default). */
+  static final int MAX_SEGMENTS = 10_000;
+
+  /** One file of a rotated trace: its segment number, first step and the time of its first record. */
+  public record Segment(Path file, int segment, long firstStep, Instant start) {}
+
+  private final Segment self;
+  private final List<Segment> segments;
+
+  private TraceSegments(Segment self, List<Segment> segments) {
+    this.self = self;
+    this.segments = segments;
+  }
+
+  /**
+   * The files of the rotated trace {@code file} belongs to, in segment order, {@code file}
+   * included; a sibling whose header cannot be read is left out. A file whose name does not end
+   * with its segment number (renamed) is taken alone.
+   */
+  public static TraceSegments of(Path file, TraceHeader header) {
+    Segment self = segment(file, header);
+    String name = file.getFileName().toString();
+    int k = header.getSegment();
+    String suffix = "." + k;
+    if (k > 0 && !name.endsWith(suffix)) {
+      return new TraceSegments(self, List.of(self));
+    }
+    String base = k == 0 ? name : name.substring(0, name.length() - suffix.length());
+    Path dir = file.toAbsolutePath().getParent();
+    List<Segment> found = new ArrayList<>();
+    found.add(self);
+    try (Stream<Path> names = Files.list(dir)) {
+      names.limit(1_000_000).forEach(p -> {
+        String n = p.getFileName().toString();
+        Integer s = n.equals(base) ? Integer.valueOf(0) : numbered(base, n);
+        if (s != null && s != k && found.size() < MAX_SEGMENTS) {
+          try (TraceReader r = TraceReader.open(p)) {
+            if (r.header().getSegment() == s) {
+              found.add(segment(file.resolveSibling(n), r.header()));
+            }
+          } catch (IOException | TraceFormatException | RuntimeException e) {
+            // not a readable segment of this trace: left out
+          }
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      // the directory cannot be listed: the file alone
+    }
+    found.sort(Comparator.comparingInt(Segment::segment));
+    return new TraceSegments(self, List.copyOf(found));
+  }
+
+  private static Integer numbered(String base, String name) {
+    if (!name.startsWith(base + ".")) {
+      return null;
+    }
+    String digits = name.substring(base.length() + 1);
+    if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    int s = Integer.parseInt(digits);
+    return s > 0 && ("" + s).equals(digits) ? s : null;
+  }
+
+  private static Segment segment(Path file, TraceHeader h) {
+    return new Segment(file, h.getSegment(), h.getFirstStep(), Instant.ofEpochMilli(h.getStartWallMillis()));
+  }
+
+  /** Whether a later file of the rotated trace was found (the trace goes on after this one). */
+  public boolean hasLater() {
+    return segments.get(segments.size() - 1).segment() > self.segment();
+  }
+
+  /** The files found, in segment order. */
+  public List<Segment> segments() {
+    return segments;
+  }
+
+  /**
+   * {@code p} with a time of day made a moment: the first such moment at or after the first record
+   * of the oldest file kept (the start of what was recorded); other points as they are.
+   */
+  public TracePoint resolve(TracePoint p) {
+    return p instanceof TracePoint.TimeOfDay d ? new TracePoint.Wall(d.after(segments.get(0).start())) : p;
+  }
+
+  /**
+   * Where {@code p} (a step or a moment, resolved) lies if not in the file these were found from:
+   * the file of the rotated trace that holds it, or that it is before the oldest file kept. Empty
+   * when that file is the one (or when nothing is known: a time since a file's first record is
+   * about that file).
+   */
+  public Optional<String> elsewhere(TracePoint p) {
+    int at = -1;
+    for (int i = 0; i < segments.size(); i++) {
+      if (startsBy(segments.get(i), p)) {
+        at = i;
+      } else {
+        break;
+      }
+    }
+    if (p instanceof TracePoint.SinceStart || p instanceof TracePoint.TimeOfDay) {
+      return Optional.empty();
+    }
+    if (at < 0) {
+      Segment oldest = segments.get(0);
+      return Optional.of(p + " is before the oldest file of this trace kept, " + oldest.file() + " (from step "
+          + oldest.firstStep() + " at " + oldest.start() + ")");
+    }
+    Segment s = segments.get(at);
+    if (s.segment() == self.segment()) {
+      return Optional.empty();
+    }
+    String span = "from step " + s.firstStep() + " at " + s.start();
+    if (at + 1 < segments.size() && segments.get(at + 1).segment() == s.segment() + 1) {
+      Segment next = segments.get(at + 1);
+      span += " to step " + (next.firstStep() - 1) + ", before " + next.start();
+    }
+    return Optional.of(s.file() + " holds " + p + " (" + span + ")");
+  }
+
+  private static boolean startsBy(Segment s, TracePoint p) {
+    return switch (p) {
+      case TracePoint.Step st -> s.firstStep() <= st.step();
+      case TracePoint.Wall w -> !s.start().isAfter(w.at());
+      default -> s.segment() == 0;
+    };
+  }
+}

@@ -1,0 +1,254 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.proto.trace.TraceHeader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Steps named by time: {@code --from}/{@code --to} of {@code trace show} and {@code timeline},
+ * {@code --at} of {@code trace replay}, and the rotated file that holds a step or a moment.
+ */
+class TracePointTest {
+
+  @TempDir static Path dir;
+
+  private static final int STEPS = 600;
+  private static Path trace;
+  private static Path ring;
+  private static final List<long[]> times = new ArrayList<>(); // step, mono, wall of each record
+
+  @BeforeAll
+  static void record() throws Exception {
+    SyntheticRun run = SyntheticRun.generate(STEPS, 2024);
+    trace = dir.resolve("synthetic.trace");
+    run.record(trace, 50);
+    try (TraceReader r = TraceReader.open(trace)) {
+      for (var e = r.next(); e.isPresent(); e = r.next()) {
+        times.add(new long[] {e.get().step(), e.get().monoNanos(), e.get().wallMillis()});
+      }
+    }
+    ring = dir.resolve("ring/r.trace");
+    Files.createDirectories(ring.getParent());
+    run.record(new TraceWriter.Options(ring, 16 * 1024, 1000, 4, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+  }
+
+  private static Instant wallOf(int step) {
+    return Instant.ofEpochMilli(times.get(step)[2]);
+  }
+
+  /** The numbers of the steps a command printed, one per line as {@code trace show} prints them. */
+  private static List<Long> printedSteps(String out) {
+    return out.lines().filter(l -> !l.startsWith("#") && !l.isBlank() && !l.startsWith(" ".repeat(9)))
+        .map(l -> Long.parseLong(l.strip().split("\\s+")[0])).toList();
+  }
+
+  private static List<Long> range(long from, long to) {
+    List<Long> r = new ArrayList<>();
+    for (long i = from; i <= to; i++) {
+      r.add(i);
+    }
+    return r;
+  }
+
+  @Test
+  void eachFormReadsAsItsPoint() {
+    assertThat(TracePoint.parse("1200")).isEqualTo(new TracePoint.Step(1200));
+    assertThat(TracePoint.parse("2026-11-22T03:12:00Z")).isEqualTo(new TracePoint.Wall(Instant.parse(
+        "2026-11-22T03:12:00Z")));
+    assertThat(TracePoint.parse("2026-11-22T04:12:00.250+01:00")).isEqualTo(new TracePoint.Wall(Instant.parse(
+        "2026-11-22T03:12:00.250Z")));
+    assertThat(TracePoint.parse("2026-11-22T03:12")).isEqualTo(new TracePoint.Wall(Instant.parse(
+        "2026-11-22T03:12:00Z")));
+    assertThat(TracePoint.parse("03:12")).isEqualTo(new TracePoint.TimeOfDay(LocalTime.of(3, 12)));
+    assertThat(TracePoint.parse("3:12:30.5Z")).isEqualTo(new TracePoint.TimeOfDay(LocalTime.of(3, 12, 30,
+        500_000_000)));
+    assertThat(TracePoint.parse("+1m30s")).isEqualTo(new TracePoint.SinceStart(Duration.ofSeconds(90)));
+    assertThat(TracePoint.parse("+250ms")).isEqualTo(new TracePoint.SinceStart(Duration.ofMillis(250)));
+    assertThat(TracePoint.parse("1200").isTime()).isFalse();
+    assertThat(TracePoint.parse("+0s").isTime()).isTrue();
+  }
+
+  @Test
+  void aBadPointIsNamedWithTheFormsThatWouldDo() {
+    assertThatThrownBy(() -> TracePoint.parse("soon")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("'soon' is not a step number (1200), a time");
+    assertThatThrownBy(() -> TracePoint.parse("25:00")).hasMessageContaining("'25:00' is not a valid time")
+        .hasMessageContaining("HourOfDay");
+    assertThatThrownBy(() -> TracePoint.parse("2026-13-01T00:00Z")).hasMessageContaining("is not a valid time");
+    assertThatThrownBy(() -> TracePoint.parse("+ninety")).hasMessageContaining(
+        "'+ninety' is not a valid time since the first record");
+    assertThatThrownBy(() -> TracePoint.parse("99999999999999999999")).hasMessageContaining("not a valid step number");
+  }
+
+  @Test
+  void aTimeOfDayIsTheFirstSuchMomentFromTheStart() {
+    Instant start = Instant.parse("2026-11-21T23:30:00Z");
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(23, 45)).after(start)).isEqualTo(Instant.parse(
+        "2026-11-21T23:45:00Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(0, 10)).after(start)).isEqualTo(Instant.parse(
+        "2026-11-22T00:10:00Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(23, 30)).after(start)).isEqualTo(start);
+  }
+
+  @Test
+  void aWindowIsOneRunOfStepsEvenWhenTheWallClockGoesBack() {
+    TraceHeader h = TraceHeader.newBuilder().setStartMonoNanos(1_000).setStartWallMillis(100).build();
+    long[] walls = {100, 200, 200, 150, 300, 200};
+    TracePoint at200 = new TracePoint.Wall(Instant.ofEpochMilli(200));
+    assertThat(admitted(new TracePoint.Window(at200, at200, h), walls)).containsExactly(1L, 2L, 3L);
+    // a record holds whole milliseconds: from 199.5 ms starts at 200, to 199.5 ms ends before it
+    TracePoint half = new TracePoint.Wall(Instant.ofEpochMilli(199).plusNanos(500_000));
+    assertThat(admitted(new TracePoint.Window(half, null, h), walls)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(admitted(new TracePoint.Window(null, half, h), walls)).containsExactly(0L);
+    assertThat(admitted(new TracePoint.Window(half, null, h), new long[] {100, 199, 200})).containsExactly(2L);
+    assertThat(admitted(new TracePoint.Window(new TracePoint.Step(2), new TracePoint.Step(4), h), walls))
+        .containsExactly(2L, 3L, 4L);
+    // the monotonic clock: record i at 1 000 + i·1 ms
+    assertThat(admitted(new TracePoint.Window(new TracePoint.SinceStart(Duration.ofMillis(1)),
+        new TracePoint.SinceStart(Duration.ofMillis(3)), h), walls)).containsExactly(1L, 2L, 3L);
+  }
+
+  private static List<Long> admitted(TracePoint.Window w, long[] walls) {
+    List<Long> in = new ArrayList<>();
+    for (int i = 0; i < walls.length && !w.ended(); i++) {
+      if (w.admits(i, 1_000 + i * 1_000_000L, walls[i])) {
+        in.add((long) i);
+      }
+    }
+    return in;
+  }
+
+  @Test
+  void showPrintsTheStepsBetweenTwoTimes() {
+    TraceFiles.Run byTime = TraceFiles.cairn("trace", "show", trace.toString(), "--from", wallOf(100).toString(),
+        "--to", wallOf(104).toString());
+    assertThat(byTime.code()).as(byTime.err()).isZero();
+    assertThat(printedSteps(byTime.out())).isEqualTo(range(100, 104));
+    // the same by time of day (UTC) and with the effects (a replay)
+    String from = LocalTime.ofInstant(wallOf(100), ZoneOffset.UTC).toString();
+    String to = LocalTime.ofInstant(wallOf(104), ZoneOffset.UTC).toString();
+    TraceFiles.Run byDay = TraceFiles.cairn("trace", "show", trace.toString(), "--from", from, "--to", to,
+        "--effects");
+    assertThat(byDay.code()).as(byDay.err()).isZero();
+    assertThat(printedSteps(byDay.out())).isEqualTo(range(100, 104));
+    // and by the monotonic clock since the first record
+    long since = (times.get(100)[1] - times.get(0)[1]) / 1_000_000;
+    TraceFiles.Run bySince = TraceFiles.cairn("trace", "show", trace.toString(), "--from", "+" + since + "ms",
+        "--to", "104");
+    assertThat(printedSteps(bySince.out())).isEqualTo(range(100, 104));
+    // timeline draws the same steps
+    TraceFiles.Run drawn = TraceFiles.cairn("trace", "timeline", trace.toString(), "--out",
+        dir.resolve("window.png").toString(), "--from", wallOf(100).toString(), "--to", to);
+    assertThat(drawn.code()).as(drawn.err()).isZero();
+    assertThat(drawn.out()).contains("(steps 100..104)");
+    TraceFiles.Run none = TraceFiles.cairn("trace", "timeline", trace.toString(), "--out",
+        dir.resolve("none.png").toString(), "--from", wallOf(STEPS - 1).plusSeconds(60).toString());
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("no step of " + trace + " is in " + wallOf(STEPS - 1).plusSeconds(60));
+  }
+
+  @Test
+  void replayAtATimePrintsTheStateAfterTheLastStepBeforeIt() {
+    Instant between = wallOf(250).plusMillis(1);
+    assertThat(wallOf(251)).isAfter(between);
+    TraceFiles.Run byTime = TraceFiles.cairn("trace", "replay", trace.toString(), "--at", between.toString());
+    assertThat(byTime.code()).as(byTime.err()).isZero();
+    assertThat(byTime.out()).contains("# state at " + between + ", after step 250:");
+    TraceFiles.Run byStep = TraceFiles.cairn("trace", "replay", trace.toString(), "--at", "250");
+    assertThat(byStep.out()).contains("# state after step 250:");
+    assertThat(json(byTime.out())).isEqualTo(json(byStep.out())).contains("\"book\"");
+
+    TraceFiles.Run before = TraceFiles.cairn("trace", "replay", trace.toString(), "--at",
+        wallOf(0).minusSeconds(1).toString());
+    assertThat(before.code()).isEqualTo(2);
+    assertThat(before.err()).contains("is before this file's first step 0");
+
+    TraceFiles.Run after = TraceFiles.cairn("trace", "replay", trace.toString(), "--at",
+        wallOf(STEPS - 1).plusSeconds(3600).toString());
+    assertThat(after.code()).as(after.err()).isZero();
+    assertThat(after.out()).contains("after step " + (STEPS - 1) + ", the last step recorded:");
+
+    TraceFiles.Run bad = TraceFiles.cairn("trace", "replay", trace.toString(), "--at", "teatime");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("'teatime' is not a step number").doesNotContain("Exception");
+  }
+
+  /** The state a replay printed: the lines between its {@code # state} line and its {@code OK} line. */
+  private static String json(String out) {
+    List<String> lines = out.lines().toList();
+    int from = 0;
+    while (!lines.get(from).startsWith("# state")) {
+      from++;
+    }
+    int to = from + 1;
+    while (!lines.get(to).startsWith("OK:")) {
+      to++;
+    }
+    return String.join("\n", lines.subList(from + 1, to));
+  }
+
+  @Test
+  void theRotatedFileThatHoldsAStepOrAMomentIsNamed() throws Exception {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
+      files.add(TraceWriter.segmentPath(ring, i));
+    }
+    assertThat(files).hasSizeGreaterThan(3);
+    long[] firsts = new long[files.size()];
+    for (int i = 0; i < files.size(); i++) {
+      try (TraceReader r = TraceReader.open(files.get(i))) {
+        firsts[i] = r.header().getFirstStep();
+      }
+    }
+    Path second = files.get(1);
+    try (TraceReader r = TraceReader.open(second)) {
+      TraceSegments found = TraceSegments.of(second, r.header());
+      assertThat(found.segments()).extracting(TraceSegments.Segment::file).containsExactlyElementsOf(files);
+      assertThat(found.elsewhere(new TracePoint.Step(firsts[1]))).isEmpty();
+      assertThat(found.elsewhere(new TracePoint.Step(firsts[2]))).get().asString()
+          .startsWith(files.get(2) + " holds step " + firsts[2] + " (from step " + firsts[2] + " at ")
+          .contains("to step " + (firsts[3] - 1));
+    }
+    // a step after the file: replay says which file holds it
+    long inThird = firsts[2];
+    TraceFiles.Run at = TraceFiles.cairn("trace", "replay", second.toString(), "--at", Long.toString(inThird));
+    assertThat(at.code()).isEqualTo(2);
+    assertThat(at.err()).contains("step " + inThird + " is not in " + second)
+        .contains(files.get(2) + " holds step " + inThird);
+    // a moment after the file
+    Instant momentInThird = wallOf((int) inThird);
+    TraceFiles.Run atTime = TraceFiles.cairn("trace", "replay", second.toString(), "--at", momentInThird.toString());
+    assertThat(atTime.code()).isEqualTo(2);
+    assertThat(atTime.err()).contains(momentInThird + " is after the last step of " + second)
+        .contains(files.get(2) + " holds " + momentInThird);
+    // show prints nothing, and says where to look, on stderr
+    TraceFiles.Run show = TraceFiles.cairn("trace", "show", files.get(0).toString(), "--from",
+        momentInThird.toString());
+    assertThat(show.code()).isZero();
+    assertThat(printedSteps(show.out())).isEmpty();
+    assertThat(show.err()).contains("no step of " + files.get(0) + " is in " + momentInThird)
+        .contains(files.get(2) + " holds " + momentInThird);
+    // the same moment in the file that holds it
+    TraceFiles.Run there = TraceFiles.cairn("trace", "replay", files.get(2).toString(), "--at",
+        momentInThird.toString());
+    assertThat(there.code()).as(there.err()).isZero();
+    assertThat(there.out()).contains("after step " + inThird + ":");
+    try (TraceReader r = TraceReader.open(trace)) {
+      Optional<String> none = TraceSegments.of(trace, r.header()).elsewhere(new TracePoint.Step(STEPS + 10));
+      assertThat(none).as("a file without rotations").isEmpty();
+    }
+  }
+}
