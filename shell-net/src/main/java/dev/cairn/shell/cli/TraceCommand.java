@@ -7,6 +7,7 @@ import dev.cairn.shell.report.PeerTimeline;
 import dev.cairn.shell.report.PeerTimelineImage;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
+import dev.cairn.shell.trace.StateChanges;
 import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TracePoint;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -105,7 +107,8 @@ final class TraceCommand implements Runnable {
   }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Print the recorded events, one line each; with --states/--effects, replay and print those too.")
+      description = "Print the recorded events, one line each; with --effects, --changes or --states, replay and "
+          + "print those too.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -124,12 +127,22 @@ final class TraceCommand implements Runnable {
 
     @Option(names = "--effects", description = "print the effects of each printed step") boolean effects;
 
+    @Option(names = "--changes", description = "print what each printed step changed in the state: a line per "
+        + "changed, added or removed field (at most ${DEFAULT-VALUE} per step; see --max-changes)") boolean changes;
+
+    @Option(names = "--max-changes", paramLabel = "N", description = "most lines of --changes per step "
+        + "(default ${DEFAULT-VALUE})") int maxChanges = 40;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       try {
-        return states || effects ? replaying(out) : reading(out);
+        if (maxChanges < 1) {
+          err.println("cairn trace show: --max-changes must be at least 1, got " + maxChanges);
+          return BROKEN;
+        }
+        return states || effects || changes ? replaying(out) : reading(out);
       } catch (IOException | TraceFormatException e) {
         out.flush();
         return broken(err, e);
@@ -192,6 +205,8 @@ final class TraceCommand implements Runnable {
         out.println(headerLine(file, replay.header()));
         TracePoint.Window window = window(file, replay.header(), from, to);
         boolean any = false;
+        dev.cairn.core.CoreState before = replay.state();
+        com.fasterxml.jackson.databind.JsonNode beforeJson = null; // before's rendering, when made
         for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
           Replay.Stepped st = s.get();
           boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
@@ -199,12 +214,22 @@ final class TraceCommand implements Runnable {
             break;
           }
           any |= in;
+          com.fasterxml.jackson.databind.JsonNode afterJson = null;
           if (in && selected(st.event())) {
             out.println(TraceText.record(replay.header(), st.entry(), st.event()));
             if (effects && st.step() != null) {
               for (CoreEffect f : st.step().effects()) {
                 out.println("         -> " + TraceText.effect(f));
               }
+            }
+            if (changes && st.step() != null) {
+              afterJson = ValueJson.node(st.step().state());
+              List<String> lines = StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before),
+                  afterJson, maxChanges);
+              if (lines.isEmpty()) {
+                out.println("         ~ (the state did not change)");
+              }
+              lines.forEach(l -> out.println("         ~ " + l));
             }
             if (states && st.step() != null) {
               out.println(indent(ValueJson.pretty(st.step().state())));
@@ -215,6 +240,8 @@ final class TraceCommand implements Runnable {
             status = DIFFERS;
             break;
           }
+          before = st.step().state();
+          beforeJson = afterJson;
         }
         if (status == OK && replay.endMismatch().isPresent()) {
           out.println("MISMATCH " + replay.endMismatch().get());
