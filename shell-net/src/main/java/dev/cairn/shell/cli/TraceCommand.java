@@ -5,6 +5,7 @@ import dev.cairn.core.CoreEvent;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.report.PeerTimeline;
 import dev.cairn.shell.report.PeerTimelineImage;
+import dev.cairn.shell.trace.Digester;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.StateChanges;
@@ -257,22 +258,145 @@ final class TraceCommand implements Runnable {
 
   @Command(name = "replay", mixinStandardHelpOptions = true,
       description = "Re-run the core from the trace's header and verify every step's outcome and effects digest, "
-          + "and the state digest at each checkpoint and at the end of the file.")
+          + "and the state digest at each checkpoint and at the end of the file. Several files of one rotated trace "
+          + "are replayed in step order, each checked to continue the one before it.")
   static final class Replay_ implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "a trace file, or the files of a rotated trace "
+        + "(a.trace a.trace.1 …, in any order)") List<Path> files;
 
     @Option(names = "--at", paramLabel = "STEP|TIME", converter = PointConverter.class,
         description = "print the whole state (JSON) after this step, or at this time (after the last step at or "
             + "before it): " + POINT_HELP) TracePoint at;
 
+    /** How a replayed file ended: what the next file of a rotated trace must start from. */
+    private static final class End {
+      TraceHeader header;
+      long steps;
+      long lastStep;
+      long lastEffectsDigest;
+      dev.cairn.core.CoreState state;
+    }
+
+    /** A file named on the command line, with its header. */
+    private record Named(Path file, TraceHeader header) {}
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
+      if (files.size() == 1) {
+        return replayFile(files.get(0), at, new End());
+      }
+      List<Named> named = new java.util.ArrayList<>();
+      for (Path f : files) {
+        try (TraceReader r = TraceReader.open(f)) {
+          named.add(new Named(f, r.header()));
+        } catch (IOException | TraceFormatException e) {
+          return broken(err, e);
+        }
+      }
+      named.sort(java.util.Comparator.comparingLong((Named n) -> n.header().getFirstStep())
+          .thenComparingInt(n -> n.header().getSegment()));
+      Named holder = null;
+      TracePoint point = at;
+      if (at != null) {
+        TraceHeader oldest = named.get(0).header();
+        point = at instanceof TracePoint.TimeOfDay d
+            ? new TracePoint.Wall(d.after(java.time.Instant.ofEpochMilli(oldest.getStartWallMillis()))) : at;
+        for (Named n : named) {
+          if (holder == null || starts(n.header(), point, oldest)) {
+            holder = n;
+          }
+        }
+        if (point instanceof TracePoint.SinceStart since) { // since the first record of the first file
+          long base = holder.header().getStartMonoNanos() - oldest.getStartMonoNanos();
+          point = new TracePoint.SinceStart(since.since().minusNanos(Math.min(base, since.since().toNanos())));
+        }
+      }
+      End previous = null;
+      long steps = 0;
+      for (Named n : named) {
+        if (previous != null) {
+          String broken = continues(previous, n);
+          if (broken != null) {
+            out.println("BREAK between " + files(previous, named, n) + ": " + broken);
+            out.flush();
+            return DIFFERS;
+          }
+        }
+        out.println("# " + n.file());
+        End end = new End();
+        end.state = previous == null ? null : previous.state;
+        int status = replayFile(n.file(), n == holder ? point : null, end);
+        if (status != OK) {
+          return status;
+        }
+        steps += end.steps;
+        previous = end;
+      }
+      out.println("OK: " + named.size() + " files, " + steps + " steps (steps " + named.get(0).header().getFirstStep()
+          + ".." + previous.lastStep + ") replayed as one history: each file starts where the one before it ends "
+          + "(its first step, the chain of effects digests and its initial state)");
+      out.flush();
+      return OK;
+    }
+
+    private static String files(End previous, List<Named> named, Named next) {
+      for (int i = 1; i < named.size(); i++) {
+        if (named.get(i) == next) {
+          return named.get(i - 1).file() + " and " + next.file();
+        }
+      }
+      return "the files";
+    }
+
+    /** Whether the file of {@code h} starts at or before {@code p} (a step or a moment of the run). */
+    private static boolean starts(TraceHeader h, TracePoint p, TraceHeader oldest) {
+      return switch (p) {
+        case TracePoint.Step s -> h.getFirstStep() <= s.step();
+        case TracePoint.Wall w -> h.getStartWallMillis() <= w.at().toEpochMilli();
+        case TracePoint.SinceStart s -> h.getStartMonoNanos() - oldest.getStartMonoNanos() <= s.since().toNanos();
+        default -> false;
+      };
+    }
+
+    /** Why {@code next} does not continue the file that ended as {@code previous}; null when it does. */
+    private static String continues(End previous, Named next) {
+      TraceHeader h = next.header();
+      if (!h.getCoreConfig().equals(previous.header.getCoreConfig())) {
+        return "the node's configuration differs (a node started again with another configuration begins a new trace)";
+      }
+      long expected = previous.lastStep + 1;
+      if (h.getFirstStep() > expected) {
+        return "steps " + expected + ".." + (h.getFirstStep() - 1) + " are in neither file (a file of the rotated "
+            + "trace is missing)";
+      }
+      if (h.getFirstStep() < expected) {
+        return next.file() + " starts at step " + h.getFirstStep() + ", which the file before it already holds "
+            + "(files of two runs?)";
+      }
+      if (h.getPreviousDigest() != previous.lastEffectsDigest) {
+        return next.file() + "'s header does not chain to the effects digest of step " + previous.lastStep
+            + " (files of two runs?)";
+      }
+      return null;
+    }
+
+    private int replayFile(Path file, TracePoint at, End end) {
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
       try (Replay replay = Replay.open(file)) {
         TraceHeader h = replay.header();
+        if (end.state != null) {
+          Digester d = new Digester();
+          if (!java.util.Arrays.equals(d.state(end.state), d.state(replay.state()))) {
+            out.println("BREAK before " + file + ": its initial state (header) is not the state the file before it "
+                + "ends in");
+            return DIFFERS;
+          }
+        }
         long first = h.getFirstStep();
         TracePoint point = at instanceof TracePoint.TimeOfDay ? TraceSegments.of(file, h).resolve(at) : at;
         Long atStep = point instanceof TracePoint.Step n ? n.step() : null;
@@ -290,6 +414,7 @@ final class TraceCommand implements Runnable {
         }
         long count = 0;
         long last = first - 1;
+        long lastDigest = h.getPreviousDigest();
         boolean printed = false;
         Replay.Stepped atOrBefore = null;
         UpToBreak reads = new UpToBreak(err);
@@ -307,6 +432,7 @@ final class TraceCommand implements Runnable {
             return DIFFERS;
           }
           count++;
+          lastDigest = st.entry().effectsDigest();
           if ((count & 4095) == 0) {
             progress.at(count, st.entry().offset() / size);
           }
@@ -358,6 +484,11 @@ final class TraceCommand implements Runnable {
         out.println("OK: " + count + " steps replayed (steps " + first + ".." + last + "), every outcome and effects"
             + " digest matches, and the state digest at " + replay.checkpointsVerified() + " checkpoint"
             + (replay.checkpointsVerified() == 1 ? "" : "s"));
+        end.header = h;
+        end.steps = count;
+        end.lastStep = last;
+        end.lastEffectsDigest = lastDigest;
+        end.state = replay.state();
         if (replay.trailer().isEmpty() && count > 0) {
           long v = replay.lastVerifiedStateStep();
           out.println("  the file has no trailer (its writer did not close it): the steps after "

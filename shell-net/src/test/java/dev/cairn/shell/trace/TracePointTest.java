@@ -251,4 +251,91 @@ class TracePointTest {
       assertThat(none).as("a file without rotations").isEmpty();
     }
   }
+
+  private static List<Path> ringFiles() {
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
+      files.add(TraceWriter.segmentPath(ring, i));
+    }
+    return files;
+  }
+
+  private static String[] replayArgs(List<Path> files, String... more) {
+    List<String> args = new ArrayList<>(List.of("trace", "replay"));
+    files.forEach(f -> args.add(f.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void theFilesOfARotatedTraceReplayAsOneHistory() throws Exception {
+    List<Path> ringFiles = ringFiles();
+    assertThat(ringFiles).hasSizeGreaterThan(7);
+    // the first six files (a small ring rotates at nearly every step once its state is large)
+    long[] firsts = new long[7];
+    for (int i = 0; i < firsts.length; i++) {
+      try (TraceReader r = TraceReader.open(ringFiles.get(i))) {
+        firsts[i] = r.header().getFirstStep();
+      }
+    }
+    List<Path> files = ringFiles.subList(0, 6);
+    List<Path> shuffled = new ArrayList<>(files);
+    java.util.Collections.reverse(shuffled);
+    TraceFiles.Run all = TraceFiles.cairn(replayArgs(shuffled));
+    assertThat(all.code()).as(all.out() + all.err()).isZero();
+    assertThat(all.out()).contains("OK: 6 files, " + firsts[6] + " steps (steps 0.." + (firsts[6] - 1)
+        + ") replayed as one history");
+    assertThat(all.out().indexOf("# " + files.get(0))).isLessThan(all.out().indexOf("# " + files.get(1)));
+
+    // --at finds the file that holds the step, or the moment
+    TraceFiles.Run at = TraceFiles.cairn(replayArgs(shuffled, "--at", Long.toString(firsts[2])));
+    assertThat(at.code()).as(at.err()).isZero();
+    assertThat(at.out()).containsOnlyOnce("# state after step " + firsts[2] + ":");
+    TraceFiles.Run atTime = TraceFiles.cairn(replayArgs(shuffled, "--at", wallOf((int) firsts[2]).toString()));
+    assertThat(atTime.code()).as(atTime.err()).isZero();
+    assertThat(atTime.out()).containsOnlyOnce("after step " + firsts[2] + ":");
+
+    // a file left out
+    List<Path> gap = new ArrayList<>(files);
+    gap.remove(2);
+    TraceFiles.Run missing = TraceFiles.cairn(replayArgs(gap));
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.out()).contains("BREAK between " + files.get(1) + " and " + files.get(3) + ": steps "
+        + firsts[2] + ".." + (firsts[3] - 1) + " are in neither file");
+
+    // a file whose header starts from another state than the one before it ends in
+    TraceFiles.Parsed third = TraceFiles.parse(files.get(2));
+    TraceHeader otherStart;
+    try (TraceReader r = TraceReader.open(files.get(0))) {
+      otherStart = third.header().toBuilder().setCoreState(r.header().getCoreState()).build();
+    }
+    Path forged = dir.resolve("forged.trace");
+    TraceFiles.write(forged, otherStart, third.records());
+    List<Path> withForged = new ArrayList<>(files.subList(0, 2));
+    withForged.add(forged);
+    TraceFiles.Run state = TraceFiles.cairn(replayArgs(withForged));
+    assertThat(state.code()).isEqualTo(1);
+    assertThat(state.out()).contains("BREAK before " + forged + ": its initial state (header) is not the state the "
+        + "file before it ends in");
+
+    // a file whose header does not chain to the last effects digest of the file before it
+    Path unchained = dir.resolve("unchained.trace");
+    TraceFiles.write(unchained, third.header().toBuilder().setPreviousDigest(third.header().getPreviousDigest() ^ 1)
+        .build(), third.records());
+    List<Path> withUnchained = new ArrayList<>(files.subList(0, 2));
+    withUnchained.add(unchained);
+    TraceFiles.Run chain = TraceFiles.cairn(replayArgs(withUnchained));
+    assertThat(chain.code()).isEqualTo(1);
+    assertThat(chain.out()).contains("BREAK between " + files.get(1) + " and " + unchained + ": " + unchained
+        + "'s header does not chain to the effects digest of step " + (firsts[2] - 1));
+
+    // the files of another run
+    Path other = dir.resolve("other/r.trace");
+    Files.createDirectories(other.getParent());
+    SyntheticRun.generate(STEPS, 99).record(new TraceWriter.Options(other, 16 * 1024, 1000, 4,
+        Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    TraceFiles.Run mixed = TraceFiles.cairn(replayArgs(List.of(files.get(0), TraceWriter.segmentPath(other, 1))));
+    assertThat(mixed.code()).isEqualTo(1);
+    assertThat(mixed.out()).contains("BREAK between " + files.get(0) + " and " + TraceWriter.segmentPath(other, 1));
+  }
 }
