@@ -107,13 +107,41 @@ final class TraceCommand implements Runnable {
     return (from == null ? "the first step" : from.toString()) + " .. " + (to == null ? "the last" : to.toString());
   }
 
+  /**
+   * {@code files} in step order (by their headers' first step, then segment number), so that the
+   * files of a rotated trace can be given in any order ({@code a.trace*} sorts {@code a.trace.10}
+   * before {@code a.trace.2}).
+   */
+  static List<Path> inStepOrder(List<Path> files) throws IOException, TraceFormatException {
+    if (files.size() == 1) {
+      return files;
+    }
+    List<Object[]> keyed = new java.util.ArrayList<>();
+    for (Path f : files) {
+      try (TraceReader r = TraceReader.open(f)) {
+        keyed.add(new Object[] {f, r.header().getFirstStep(), r.header().getSegment()});
+      }
+    }
+    keyed.sort(java.util.Comparator.comparingLong((Object[] k) -> (Long) k[1]).thenComparingInt(k -> (Integer) k[2]));
+    return keyed.stream().map(k -> (Path) k[0]).toList();
+  }
+
+  /** "# steps X..Y are in none of the files given" when the file starting at {@code first} does not follow on. */
+  private static void gap(PrintWriter out, long expected, long first) {
+    if (expected >= 0 && first != expected) {
+      out.println(first > expected ? "# steps " + expected + ".." + (first - 1) + " are in none of the files given"
+          : "# the next file starts again at step " + first + " (files of two runs?)");
+    }
+  }
+
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Print the recorded events, one line each; with --effects, --changes or --states, replay and "
           + "print those too.")
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "a trace file, or the files of a rotated trace "
+        + "(in any order: they are read in step order)") List<Path> files;
 
     @Option(names = "--from", paramLabel = "STEP|TIME", converter = PointConverter.class,
         description = "first step to print: " + POINT_HELP) TracePoint from;
@@ -157,10 +185,11 @@ final class TraceCommand implements Runnable {
     }
 
     /** On stderr, when the window held no step of the file: where the trace holds its start. */
-    private void nothingIn(TraceHeader h, boolean any) {
+    private void nothingIn(Path file, TraceHeader h, boolean any) {
       if (!any && (from != null || to != null)) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("cairn trace show: no step of " + file + " is in " + range(from, to) + elsewhere(file, h, from));
+        err.println("cairn trace show: no step of " + (files.size() == 1 ? file : "the files given") + " is in "
+            + range(from, to) + (files.size() == 1 ? elsewhere(file, h, from) : ""));
         err.flush();
       }
     }
@@ -169,90 +198,150 @@ final class TraceCommand implements Runnable {
       return json.lines().map(l -> "         " + l).collect(java.util.stream.Collectors.joining("\n"));
     }
 
+    /** Prints a file's header line before its first printed step (always, when one file is given). */
+    private final class Headers {
+      private final PrintWriter out;
+      private Path file;
+      private TraceHeader header;
+      private boolean printed;
+
+      Headers(PrintWriter out) {
+        this.out = out;
+      }
+
+      void file(Path f, TraceHeader h) {
+        file = f;
+        header = h;
+        printed = false;
+        if (files.size() == 1) {
+          print();
+        }
+      }
+
+      void print() {
+        if (!printed) {
+          out.println(headerLine(file, header));
+          printed = true;
+        }
+      }
+    }
+
     private int reading(PrintWriter out) throws IOException, TraceFormatException {
-      try (TraceReader r = TraceReader.open(file)) {
-        out.println(headerLine(file, r.header()));
-        TracePoint.Window window = window(file, r.header(), from, to);
-        boolean any = false;
-        for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
-          TraceReader.Entry rec = e.get();
-          boolean in = window.admits(rec.step(), rec.monoNanos(), rec.wallMillis());
-          if (window.ended()) {
-            break;
+      List<Path> ordered = inStepOrder(files);
+      Headers headers = new Headers(out);
+      TracePoint.Window window = null;
+      TraceHeader first = null;
+      boolean any = false;
+      long expected = -1;
+      for (Path file : ordered) {
+        try (TraceReader r = TraceReader.open(file)) {
+          headers.file(file, r.header());
+          if (window == null) {
+            first = r.header();
+            window = window(file, first, from, to);
           }
-          any |= in;
-          if (!in) {
-            continue;
-          }
-          CoreEvent event;
-          try {
-            event = EventCodec.decode(rec.event());
-          } catch (EventCodec.InvalidEventException x) {
-            throw new TraceFormatException(file + ": corrupt step " + rec.step() + " (record " + rec.index()
-                + " at byte offset " + rec.offset() + "): " + x.getMessage());
-          }
-          if (selected(event)) {
-            out.println(TraceText.record(r.header(), rec, event));
+          gap(out, expected, r.header().getFirstStep());
+          expected = r.header().getFirstStep();
+          for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
+            TraceReader.Entry rec = e.get();
+            expected = rec.step() + 1;
+            boolean in = window.admits(rec.step(), rec.monoNanos(), rec.wallMillis());
+            if (window.ended()) {
+              break;
+            }
+            any |= in;
+            if (!in) {
+              continue;
+            }
+            CoreEvent event;
+            try {
+              event = EventCodec.decode(rec.event());
+            } catch (EventCodec.InvalidEventException x) {
+              throw new TraceFormatException(file + ": corrupt step " + rec.step() + " (record " + rec.index()
+                  + " at byte offset " + rec.offset() + "): " + x.getMessage());
+            }
+            if (selected(event)) {
+              headers.print();
+              out.println(TraceText.record(r.header(), rec, event));
+            }
           }
         }
-        nothingIn(r.header(), any);
+        if (window.ended()) {
+          break;
+        }
       }
+      nothingIn(ordered.get(0), first, any);
       return OK;
     }
 
     private int replaying(PrintWriter out) throws IOException, TraceFormatException {
-      int status = OK;
-      try (Replay replay = Replay.open(file)) {
-        out.println(headerLine(file, replay.header()));
-        TracePoint.Window window = window(file, replay.header(), from, to);
-        boolean any = false;
-        dev.cairn.core.CoreState before = replay.state();
-        com.fasterxml.jackson.databind.JsonNode beforeJson = null; // before's rendering, when made
-        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
-          Replay.Stepped st = s.get();
-          boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
-          if (window.ended()) {
-            break;
+      List<Path> ordered = inStepOrder(files);
+      Headers headers = new Headers(out);
+      TracePoint.Window window = null;
+      TraceHeader first = null;
+      boolean any = false;
+      long expected = -1;
+      for (Path file : ordered) {
+        try (Replay replay = Replay.open(file)) {
+          headers.file(file, replay.header());
+          if (window == null) {
+            first = replay.header();
+            window = window(file, first, from, to);
           }
-          any |= in;
-          com.fasterxml.jackson.databind.JsonNode afterJson = null;
-          if (in && selected(st.event())) {
-            out.println(TraceText.record(replay.header(), st.entry(), st.event()));
-            if (effects && st.step() != null) {
-              for (CoreEffect f : st.step().effects()) {
-                out.println("         -> " + TraceText.effect(f));
+          gap(out, expected, replay.header().getFirstStep());
+          expected = replay.header().getFirstStep();
+          dev.cairn.core.CoreState before = replay.state();
+          com.fasterxml.jackson.databind.JsonNode beforeJson = null; // before's rendering, when made
+          for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
+            Replay.Stepped st = s.get();
+            expected = st.stepNumber() + 1;
+            boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
+            if (window.ended()) {
+              break;
+            }
+            any |= in;
+            com.fasterxml.jackson.databind.JsonNode afterJson = null;
+            if (in && selected(st.event())) {
+              headers.print();
+              out.println(TraceText.record(replay.header(), st.entry(), st.event()));
+              if (effects && st.step() != null) {
+                for (CoreEffect f : st.step().effects()) {
+                  out.println("         -> " + TraceText.effect(f));
+                }
+              }
+              if (changes && st.step() != null) {
+                afterJson = ValueJson.node(st.step().state());
+                List<String> lines = StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before),
+                    afterJson, maxChanges);
+                if (lines.isEmpty()) {
+                  out.println("         ~ (the state did not change)");
+                }
+                lines.forEach(l -> out.println("         ~ " + l));
+              }
+              if (states && st.step() != null) {
+                out.println(indent(ValueJson.pretty(st.step().state())));
               }
             }
-            if (changes && st.step() != null) {
-              afterJson = ValueJson.node(st.step().state());
-              List<String> lines = StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before),
-                  afterJson, maxChanges);
-              if (lines.isEmpty()) {
-                out.println("         ~ (the state did not change)");
-              }
-              lines.forEach(l -> out.println("         ~ " + l));
+            if (st.mismatch().isPresent()) {
+              headers.print();
+              out.println("MISMATCH " + st.mismatch().get());
+              return DIFFERS;
             }
-            if (states && st.step() != null) {
-              out.println(indent(ValueJson.pretty(st.step().state())));
-            }
+            before = st.step().state();
+            beforeJson = afterJson;
           }
-          if (st.mismatch().isPresent()) {
-            out.println("MISMATCH " + st.mismatch().get());
-            status = DIFFERS;
-            break;
+          if (!window.ended() && replay.endMismatch().isPresent()) {
+            headers.print();
+            out.println("MISMATCH " + replay.endMismatch().get());
+            return DIFFERS;
           }
-          before = st.step().state();
-          beforeJson = afterJson;
         }
-        if (status == OK && replay.endMismatch().isPresent()) {
-          out.println("MISMATCH " + replay.endMismatch().get());
-          status = DIFFERS;
-        }
-        if (status == OK) {
-          nothingIn(replay.header(), any);
+        if (window.ended()) {
+          break;
         }
       }
-      return status;
+      nothingIn(ordered.get(0), first, any);
+      return OK;
     }
   }
 
@@ -554,7 +643,8 @@ final class TraceCommand implements Runnable {
   static final class Timeline implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE") Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "a trace file, or the files of a rotated trace "
+        + "(in any order: they are drawn in step order)") List<Path> files;
 
     @Option(names = "--out", paramLabel = "PNG", description = "where to write the picture (default: FILE.png)")
     Path png;
@@ -579,42 +669,70 @@ final class TraceCommand implements Runnable {
         err.println("cairn trace timeline: --lanes must be in 1..1000, got " + lanes);
         return BROKEN;
       }
-      Path target = png != null ? png : file.resolveSibling(file.getFileName() + ".png");
+      Path target;
+      List<Path> ordered;
+      try {
+        ordered = inStepOrder(files);
+      } catch (IOException | TraceFormatException e) {
+        return broken(err, e);
+      }
+      Path file = ordered.get(0);
+      target = png != null ? png : file.resolveSibling(file.getFileName() + ".png");
       int status = OK;
-      try (Replay replay = Replay.open(file)) {
-        java.util.Set<dev.cairn.core.NodeId> persistent = new java.util.TreeSet<>();
-        replay.config().peer().persistentPeers().forEach(a -> persistent.add(a.id()));
+      try {
         PeerTimeline.Builder timeline = null;
-        dev.cairn.core.CoreState before = replay.state();
-        UpToBreak reads = new UpToBreak(err);
-        TracePoint.Window window = window(file, replay.header(), from, to);
-        for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
-          Replay.Stepped st = s.get();
-          if (st.mismatch().isPresent()) {
-            out.println("MISMATCH at " + st.mismatch().get() + "; drawn up to the step before it");
-            status = DIFFERS;
-            break;
-          }
-          boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
-          if (window.ended()) {
-            break;
-          }
-          if (in) {
-            if (timeline == null) {
-              timeline = new PeerTimeline.Builder(before, persistent::contains);
+        TracePoint.Window window = null;
+        TraceHeader first = null;
+        long expected = -1;
+        for (Path f : ordered) {
+          try (Replay replay = Replay.open(f)) {
+            if (window == null) {
+              first = replay.header();
+              window = window(f, first, from, to);
             }
-            timeline.observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
-                st.step().state(), st.step().effects());
+            if (expected >= 0 && replay.header().getFirstStep() != expected) {
+              out.println("# " + f + " does not follow on from the file before it (it starts at step "
+                  + replay.header().getFirstStep() + ", not " + expected + "): drawn up to there");
+              status = DIFFERS;
+              break;
+            }
+            java.util.Set<dev.cairn.core.NodeId> persistent = new java.util.TreeSet<>();
+            replay.config().peer().persistentPeers().forEach(a -> persistent.add(a.id()));
+            dev.cairn.core.CoreState before = replay.state();
+            UpToBreak reads = new UpToBreak(err);
+            for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
+              Replay.Stepped st = s.get();
+              if (st.mismatch().isPresent()) {
+                out.println("MISMATCH at " + st.mismatch().get() + "; drawn up to the step before it");
+                status = DIFFERS;
+                break;
+              }
+              expected = st.stepNumber() + 1;
+              boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
+              if (window.ended()) {
+                break;
+              }
+              if (in) {
+                if (timeline == null) {
+                  timeline = new PeerTimeline.Builder(before, persistent::contains);
+                }
+                timeline.observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
+                    st.step().state(), st.step().effects());
+              }
+              before = st.step().state();
+            }
+            if (reads.broken()) {
+              out.println("BROKEN: drawn up to the step before the broken record (" + UpToBreak.WHY + ")");
+              status = BROKEN;
+            }
           }
-          before = st.step().state();
-        }
-        if (reads.broken()) {
-          out.println("BROKEN: drawn up to the step before the broken record (" + UpToBreak.WHY + ")");
-          status = BROKEN;
+          if (status != OK || window.ended()) {
+            break;
+          }
         }
         if (timeline == null) {
-          err.println("cairn trace timeline: no step of " + file + " is in " + range(from, to)
-              + elsewhere(file, replay.header(), from));
+          err.println("cairn trace timeline: no step of " + (ordered.size() == 1 ? file : "the files given")
+              + " is in " + range(from, to) + (ordered.size() == 1 ? elsewhere(file, first, from) : ""));
           return BROKEN;
         }
         PeerTimeline all = timeline.build();

@@ -26,13 +26,14 @@ class TracePointTest {
   @TempDir static Path dir;
 
   private static final int STEPS = 600;
+  private static SyntheticRun run;
   private static Path trace;
   private static Path ring;
   private static final List<long[]> times = new ArrayList<>(); // step, mono, wall of each record
 
   @BeforeAll
   static void record() throws Exception {
-    SyntheticRun run = SyntheticRun.generate(STEPS, 2024);
+    run = SyntheticRun.generate(STEPS, 2024);
     trace = dir.resolve("synthetic.trace");
     run.record(trace, 50);
     try (TraceReader r = TraceReader.open(trace)) {
@@ -337,5 +338,68 @@ class TracePointTest {
     TraceFiles.Run mixed = TraceFiles.cairn(replayArgs(List.of(files.get(0), TraceWriter.segmentPath(other, 1))));
     assertThat(mixed.code()).isEqualTo(1);
     assertThat(mixed.out()).contains("BREAK between " + files.get(0) + " and " + TraceWriter.segmentPath(other, 1));
+  }
+
+  private static String[] args(String command, List<Path> files, String... more) {
+    List<String> args = new ArrayList<>(List.of("trace", command));
+    files.forEach(f -> args.add(f.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void showAndTimelineReadTheFilesOfARotatedTraceInStepOrder() throws Exception {
+    List<Path> ring = ringFiles();
+    long[] firsts = new long[7];
+    for (int i = 0; i < firsts.length; i++) {
+      try (TraceReader r = TraceReader.open(ring.get(i))) {
+        firsts[i] = r.header().getFirstStep();
+      }
+    }
+    List<Path> files = new ArrayList<>(ring.subList(0, 6));
+    java.util.Collections.reverse(files);
+
+    TraceFiles.Run some = TraceFiles.cairn(args("show", files, "--from", Long.toString(firsts[2]), "--to",
+        Long.toString(firsts[4])));
+    assertThat(some.code()).as(some.err()).isZero();
+    assertThat(printedSteps(some.out())).isEqualTo(range(firsts[2], firsts[4]));
+    assertThat(some.out().lines().filter(l -> l.startsWith("# "))).hasSize(3).allMatch(l -> l.contains("segment "));
+    TraceFiles.Run byTime = TraceFiles.cairn(args("show", files, "--from", wallOf((int) firsts[1]).toString(),
+        "--to", wallOf((int) firsts[3]).toString()));
+    assertThat(printedSteps(byTime.out())).isEqualTo(range(firsts[1], firsts[3]));
+
+    // the state before the first step of a file is that file's header state: the changes of that
+    // step are the core's
+    TraceFiles.Run changes = TraceFiles.cairn(args("show", files, "--from", Long.toString(firsts[3]), "--to",
+        Long.toString(firsts[3]), "--changes"));
+    assertThat(changes.code()).as(changes.err()).isZero();
+    var state = run.initial();
+    for (int i = 0; i < firsts[3]; i++) {
+      var t = run.events().get(i);
+      state = dev.cairn.core.Core.step(run.config(), state, t.now(), t.wall(), t.event()).state();
+    }
+    var t = run.events().get((int) firsts[3]);
+    var after = dev.cairn.core.Core.step(run.config(), state, t.now(), t.wall(), t.event()).state();
+    List<String> want = StateChanges.between(ValueJson.node(state), ValueJson.node(after), 40);
+    assertThat(want).isNotEmpty();
+    assertThat(changes.out().lines().filter(l -> l.startsWith("         ~ ")).map(l -> l.substring(11)))
+        .containsExactlyElementsOf(want);
+
+    // a file left out is said
+    List<Path> gap = new ArrayList<>(ring.subList(0, 6));
+    gap.remove(2);
+    TraceFiles.Run withGap = TraceFiles.cairn(args("show", gap));
+    assertThat(withGap.out()).contains("# steps " + firsts[2] + ".." + (firsts[3] - 1)
+        + " are in none of the files given");
+
+    Path png = dir.resolve("ring.png");
+    TraceFiles.Run drawn = TraceFiles.cairn(args("timeline", files, "--out", png.toString()));
+    assertThat(drawn.code()).as(drawn.err()).isZero();
+    assertThat(drawn.out()).contains("(steps 0.." + (firsts[6] - 1) + ")");
+    assertThat(Files.size(png)).isPositive();
+    TraceFiles.Run drawnGap = TraceFiles.cairn(args("timeline", gap, "--out", png.toString()));
+    assertThat(drawnGap.code()).isEqualTo(1);
+    assertThat(drawnGap.out()).contains(ring.get(3) + " does not follow on from the file before it")
+        .contains("(steps 0.." + (firsts[2] - 1) + ")");
   }
 }
