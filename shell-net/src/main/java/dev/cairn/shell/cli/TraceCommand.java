@@ -11,6 +11,7 @@ import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.StateChanges;
 import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
+import dev.cairn.shell.trace.TraceJson;
 import dev.cairn.shell.trace.TracePoint;
 import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.TraceSegments;
@@ -134,6 +135,14 @@ final class TraceCommand implements Runnable {
     }
   }
 
+  /** {@link #gap} as a JSON line: {@code {"missing":{"from":X,"to":Y}}} or {@code {"restartsAt":N}}. */
+  private static void gapJson(PrintWriter out, long expected, long first) {
+    if (expected >= 0 && first != expected) {
+      out.println(first > expected ? "{\"missing\":{\"from\":" + expected + ",\"to\":" + (first - 1) + "}}"
+          : "{\"restartsAt\":" + first + "}");
+    }
+  }
+
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Print the recorded events, one line each; with --effects, --changes or --states, replay and "
           + "print those too.")
@@ -161,6 +170,17 @@ final class TraceCommand implements Runnable {
 
     @Option(names = "--max-changes", paramLabel = "N", description = "most lines of --changes per step "
         + "(default ${DEFAULT-VALUE})") int maxChanges = 40;
+
+    @Option(names = "--json", description = "one JSON object per line: each file's header, then each step (with "
+        + "\"effects\", \"changes\" and \"state\" when asked), for tools such as jq") boolean json;
+
+    private void gapLine(PrintWriter out, long expected, long first) {
+      if (json) {
+        gapJson(out, expected, first);
+      } else {
+        gap(out, expected, first);
+      }
+    }
 
     @Override
     public Integer call() {
@@ -220,10 +240,28 @@ final class TraceCommand implements Runnable {
 
       void print() {
         if (!printed) {
-          out.println(headerLine(file, header));
+          out.println(json ? TraceJson.line(TraceJson.header(file, header)) : headerLine(file, header));
           printed = true;
         }
       }
+    }
+
+    /** A step as a JSON object, with its effects, changes and state when asked. */
+    private com.fasterxml.jackson.databind.node.ObjectNode stepJson(TraceHeader h, Replay.Stepped st,
+        List<String> lines) {
+      var o = TraceJson.step(h, st.entry(), st.event());
+      if (effects && st.step() != null) {
+        var a = o.putArray("effects");
+        st.step().effects().forEach(f -> a.add(TraceJson.effect(f)));
+      }
+      if (changes && st.step() != null) {
+        var a = o.putArray("changes");
+        lines.forEach(a::add);
+      }
+      if (states && st.step() != null) {
+        o.set("state", ValueJson.node(st.step().state()));
+      }
+      return o;
     }
 
     private int reading(PrintWriter out) throws IOException, TraceFormatException {
@@ -240,7 +278,7 @@ final class TraceCommand implements Runnable {
             first = r.header();
             window = window(file, first, from, to);
           }
-          gap(out, expected, r.header().getFirstStep());
+          gapLine(out, expected, r.header().getFirstStep());
           expected = r.header().getFirstStep();
           for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
             TraceReader.Entry rec = e.get();
@@ -262,7 +300,8 @@ final class TraceCommand implements Runnable {
             }
             if (selected(event)) {
               headers.print();
-              out.println(TraceText.record(r.header(), rec, event));
+              out.println(json ? TraceJson.line(TraceJson.step(r.header(), rec, event))
+                  : TraceText.record(r.header(), rec, event));
             }
           }
         }
@@ -288,7 +327,7 @@ final class TraceCommand implements Runnable {
             first = replay.header();
             window = window(file, first, from, to);
           }
-          gap(out, expected, replay.header().getFirstStep());
+          gapLine(out, expected, replay.header().getFirstStep());
           expected = replay.header().getFirstStep();
           dev.cairn.core.CoreState before = replay.state();
           com.fasterxml.jackson.databind.JsonNode beforeJson = null; // before's rendering, when made
@@ -303,28 +342,36 @@ final class TraceCommand implements Runnable {
             com.fasterxml.jackson.databind.JsonNode afterJson = null;
             if (in && selected(st.event())) {
               headers.print();
-              out.println(TraceText.record(replay.header(), st.entry(), st.event()));
-              if (effects && st.step() != null) {
-                for (CoreEffect f : st.step().effects()) {
-                  out.println("         -> " + TraceText.effect(f));
-                }
-              }
+              List<String> lines = List.of();
               if (changes && st.step() != null) {
                 afterJson = ValueJson.node(st.step().state());
-                List<String> lines = StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before),
-                    afterJson, maxChanges);
-                if (lines.isEmpty()) {
-                  out.println("         ~ (the state did not change)");
-                }
-                lines.forEach(l -> out.println("         ~ " + l));
+                lines = StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before), afterJson,
+                    maxChanges);
               }
-              if (states && st.step() != null) {
-                out.println(indent(ValueJson.pretty(st.step().state())));
+              if (json) {
+                out.println(TraceJson.line(stepJson(replay.header(), st, lines)));
+              } else {
+                out.println(TraceText.record(replay.header(), st.entry(), st.event()));
+                if (effects && st.step() != null) {
+                  for (CoreEffect f : st.step().effects()) {
+                    out.println("         -> " + TraceText.effect(f));
+                  }
+                }
+                if (changes && st.step() != null) {
+                  if (lines.isEmpty()) {
+                    out.println("         ~ (the state did not change)");
+                  }
+                  lines.forEach(l -> out.println("         ~ " + l));
+                }
+                if (states && st.step() != null) {
+                  out.println(indent(ValueJson.pretty(st.step().state())));
+                }
               }
             }
             if (st.mismatch().isPresent()) {
               headers.print();
-              out.println("MISMATCH " + st.mismatch().get());
+              out.println(json ? TraceJson.line(TraceJson.mismatch(st.mismatch().get())) : "MISMATCH "
+                  + st.mismatch().get());
               return DIFFERS;
             }
             before = st.step().state();
@@ -332,7 +379,8 @@ final class TraceCommand implements Runnable {
           }
           if (!window.ended() && replay.endMismatch().isPresent()) {
             headers.print();
-            out.println("MISMATCH " + replay.endMismatch().get());
+            out.println(json ? TraceJson.line(TraceJson.mismatch(replay.endMismatch().get())) : "MISMATCH "
+                + replay.endMismatch().get());
             return DIFFERS;
           }
         }

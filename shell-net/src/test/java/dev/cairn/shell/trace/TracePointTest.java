@@ -391,6 +391,8 @@ class TracePointTest {
     TraceFiles.Run withGap = TraceFiles.cairn(args("show", gap));
     assertThat(withGap.out()).contains("# steps " + firsts[2] + ".." + (firsts[3] - 1)
         + " are in none of the files given");
+    assertThat(TraceFiles.cairn(args("show", gap, "--json")).out()).contains("{\"missing\":{\"from\":" + firsts[2]
+        + ",\"to\":" + (firsts[3] - 1) + "}}");
 
     Path png = dir.resolve("ring.png");
     TraceFiles.Run drawn = TraceFiles.cairn(args("timeline", files, "--out", png.toString()));
