@@ -4,6 +4,7 @@ import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.trace.SpecHash;
 import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
+import dev.cairn.shell.trace.TracePoint;
 import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.Validate;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,6 +36,13 @@ final class TraceValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE") List<Path> files;
+
+  @Option(names = "--from", paramLabel = "STEP|TIME", converter = TraceCommand.PointConverter.class,
+      description = "judge the steps from this one (the steps before it are replayed, each checked against its "
+          + "record, to reach it): " + TraceCommand.POINT_HELP) TracePoint from;
+
+  @Option(names = "--to", paramLabel = "STEP|TIME", converter = TraceCommand.PointConverter.class,
+      description = "judge the steps up to this one, and read no further: the same forms") TracePoint to;
 
   @Override
   public Integer call() {
@@ -54,13 +63,17 @@ final class TraceValidateCommand implements Callable<Integer> {
             err.println(line);
             err.flush();
           });
-          Validate.Result r = session.validate(file, Validate.CORE, Validate.Mode.PAIRS, null, progress);
+          Validate.Result r = session.validate(file, Validate.CORE, Validate.Mode.PAIRS, null, progress, from, to);
+          boolean windowed = from != null || to != null;
+          long first = firstStep(file) + r.replayedBefore();
+          String replayed = r.replayedBefore() == 0 ? "" : ", after the " + r.replayedBefore() + " steps before "
+              + (r.replayedBefore() == 1 ? "it was" : "them were") + " replayed, each matching its record";
           double load = (session.loadNanos() - load0) / 1e9;
           double secs = (System.nanoTime() - f0) / 1e9 - load;
           steps += r.steps();
           if (r.failure().isPresent()) {
             out.println(prefix + "INVALID at " + r.failure().get().describe());
-            out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+            out.println("  " + r.steps() + " steps before it are steps of the spec and of the record" + replayed);
             status = Math.max(status, TraceCommand.DIFFERS);
           } else if (r.broken().isPresent()) {
             err.println("cairn trace: " + r.broken().get());
@@ -71,10 +84,17 @@ final class TraceValidateCommand implements Callable<Integer> {
             out.println(prefix + "INVALID at the end of the file: " + r.endMismatch().get());
             out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
             status = Math.max(status, TraceCommand.DIFFERS);
+          } else if (windowed && r.steps() == 0) {
+            err.println("cairn trace validate: no step of " + file + " is in " + (from == null ? "the first step"
+                : from) + " .. " + (to == null ? "the last" : to));
+            status = TraceCommand.BROKEN;
           } else {
-            out.println(prefix + "OK: " + r.steps() + " steps are steps of Core.tla (" + counts(r.verdicts()) + ") with "
-                + (r.nodes() - 1) + " peers in the model; every outcome and digest matches the record ("
-                + String.format(Locale.ROOT, "%.1f s, spec load %.1f s", secs, load) + ")");
+            String which = !windowed ? "" : r.steps() == 1 ? "(step " + first + ") " : "(steps " + first + ".."
+                + (first + r.steps() - 1) + ") ";
+            out.println(prefix + "OK: " + r.steps() + (r.steps() == 1 ? " step " : " steps ") + which
+                + (r.steps() == 1 ? "is a step" : "are steps") + " of Core.tla (" + counts(r.verdicts()) + ") with "
+                + (r.nodes() - 1) + " peers in the model; every outcome and digest matches the record" + replayed
+                + " (" + String.format(Locale.ROOT, "%.1f s, spec load %.1f s", secs, load) + ")");
           }
         } catch (IOException | TraceFormatException e) {
           err.println("cairn trace: " + e.getMessage());
@@ -93,6 +113,12 @@ final class TraceValidateCommand implements Callable<Integer> {
       return status;
     } finally {
       out.flush();
+    }
+  }
+
+  private static long firstStep(Path file) throws IOException, TraceFormatException {
+    try (TraceReader r = TraceReader.open(file)) {
+      return r.header().getFirstStep();
     }
   }
 

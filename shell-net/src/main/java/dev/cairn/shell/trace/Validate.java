@@ -106,7 +106,13 @@ public final class Validate {
    * steps} before it were validated, and no failure was found among them.
    */
   public record Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
-      Optional<String> endMismatch, Optional<String> broken) {
+      Optional<String> endMismatch, Optional<String> broken, long replayedBefore) {
+    /** A validation of the whole file: no step was only replayed. */
+    public Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
+        Optional<String> endMismatch, Optional<String> broken) {
+      this(steps, nodes, verdicts, failure, endMismatch, broken, 0);
+    }
+
     public boolean valid() {
       return failure.isEmpty() && endMismatch.isEmpty() && broken.isEmpty();
     }
@@ -183,16 +189,32 @@ public final class Validate {
     /** The same, reporting to {@code progress} (when not null) as the steps are judged. */
     public Result validate(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep,
         StepProgress progress) throws IOException, TraceFormatException {
-      return onLargeStack(file, () -> validateHere(file, stepper, mode, perStep, progress));
+      return validate(file, stepper, mode, perStep, progress, null, null);
+    }
+
+    /**
+     * The same, judging only the steps from {@code from} to {@code to} (either null: from the first
+     * step, to the last): the steps before them are replayed, each checked against its record, to
+     * reach the window, and the file is not read past it ({@link Result#replayedBefore}).
+     */
+    public Result validate(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep,
+        StepProgress progress, TracePoint from, TracePoint to) throws IOException, TraceFormatException {
+      return onLargeStack(file, () -> validateHere(file, stepper, mode, perStep, progress, from, to));
     }
 
     private Result validateHere(Path file, Stepper stepper, Mode mode, List<CoreStepValidator.Kind> perStep,
-        StepProgress progress) throws IOException, TraceFormatException {
+        StepProgress progress, TracePoint from, TracePoint to) throws IOException, TraceFormatException {
       CoreConfig config;
       CoreState initial;
+      TracePoint.Window window = null;
       try (Replay r = Replay.open(file)) {
         config = r.config();
         initial = r.state();
+        if (from != null || to != null) {
+          TraceSegments segments = TraceSegments.of(file, r.header());
+          window = new TracePoint.Window(from == null ? null : segments.resolve(from),
+              to == null ? null : segments.resolve(to), r.header());
+        }
       }
       Set<NodeId> seen = new TreeSet<>();
       ids(initial, seen);
@@ -223,7 +245,9 @@ public final class Validate {
         model = loaded;
       }
       model.pairs().limitMemo(memoLimit);
-      Result r = steps(file, config, initial, model, stepper, mode, perStep, progress, records);
+      // a window's share of the records is not known before it is read: the progress gives none
+      Result r = steps(file, config, initial, model, stepper, mode, perStep, progress, window == null ? records : 0,
+          window);
       if (mode == Mode.PAIRS) {
         last = model.pairs().stats();
       }
@@ -295,7 +319,7 @@ public final class Validate {
    */
   private record Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
       PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
-      Optional<String> end, long steps) {
+      Optional<String> end, long steps, boolean judged) {
     boolean last() {
       return entry == null;
     }
@@ -315,7 +339,7 @@ public final class Validate {
    * the first step unlike its record.
    */
   private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper,
-      Mode mode, List<CoreStepValidator.Kind> perStep, StepProgress progress, long records)
+      Mode mode, List<CoreStepValidator.Kind> perStep, StepProgress progress, long records, TracePoint.Window window)
       throws IOException, TraceFormatException {
     CoreStepValidator validator = model.validator();
     PairChecker pairs = mode == Mode.PAIRS ? model.pairs() : null;
@@ -323,7 +347,7 @@ public final class Validate {
     int nodes = model.nodes().size();
     java.util.concurrent.BlockingQueue<List<Item>> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES);
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread stepping = new Thread(null, () -> stepAhead(file, config, initial, stepper, pairs, queue, stop),
+    Thread stepping = new Thread(null, () -> stepAhead(file, config, initial, stepper, pairs, queue, stop, window),
         "cairn-validate-step", 16L << 20);
     stepping.setDaemon(true);
     stepping.start();
@@ -347,7 +371,7 @@ public final class Validate {
                 throw x;
               }
               return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(),
-                  Optional.of(x.getMessage()));
+                  Optional.of(x.getMessage()), item.steps() - steps);
             }
             if (item.readError() instanceof RuntimeException x) {
               throw x;
@@ -355,16 +379,22 @@ public final class Validate {
             if (item.readError() instanceof Error x) {
               throw x;
             }
-            return new Result(item.steps(), nodes, verdicts, Optional.empty(), item.end(), Optional.empty());
+            return new Result(steps, nodes, verdicts, Optional.empty(), item.end(), Optional.empty(),
+                item.steps() - steps);
           }
+          long replayed = item.steps() - steps; // stepped before this item, not judged: before the window
           TraceReader.Entry entry = item.entry();
           CoreEvent event = item.event();
           CoreState state = item.before();
           MonoTime now = new MonoTime(entry.monoNanos());
           WallTime wall = new WallTime(entry.wallMillis());
           if (item.coreFailure() != null) {
-            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.RECORD,
-                item.coreFailure()));
+            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-",
+                Check.RECORD, item.coreFailure()));
+          }
+          if (!item.judged()) { // replayed to reach the window, and unlike its record
+            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-",
+                Check.RECORD, item.recordMismatch() + " (before the window: replayed, not judged)"));
           }
           Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
               ? validator.validate(state, now, wall, event, item.traced())
@@ -373,17 +403,17 @@ public final class Validate {
             perStep.add(v.get().kind());
           }
           if (v.isEmpty()) {
-            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-", Check.SPEC,
-                "the event names a node outside the model"));
+            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-",
+                Check.SPEC, "the event names a node outside the model"));
           }
           CoreStepValidator.Verdict verdict = v.get();
           verdicts.merge(verdict.kind(), 1L, Long::sum);
           if (!verdict.ok()) {
-            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
                 verdict.letter().toString(), Check.SPEC, verdict.kind() + ": " + verdict.detail()));
           }
           if (item.recordMismatch() != null) {
-            return failed(steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
                 verdict.letter().toString(), Check.RECORD, item.recordMismatch()));
           }
           steps++;
@@ -410,18 +440,25 @@ public final class Validate {
    * the judging thread asks it to.
    */
   private static void stepAhead(Path file, CoreConfig config, CoreState initial, Stepper stepper, PairChecker pairs,
-      java.util.concurrent.BlockingQueue<List<Item>> queue, java.util.concurrent.atomic.AtomicBoolean stop) {
+      java.util.concurrent.BlockingQueue<List<Item>> queue, java.util.concurrent.atomic.AtomicBoolean stop,
+      TracePoint.Window window) {
     List<Item> batch = new ArrayList<>(BATCH);
     Item last;
+    long steps = 0;
     try (TraceReader reader = TraceReader.open(file)) {
       EffectsDigest effects = new EffectsDigest();
       Digester digester = new Digester();
       CoreState state = initial;
       long previous = reader.header().getPreviousDigest();
-      long steps = 0;
+      boolean pastWindow = false;
       last = null;
       for (Optional<TraceReader.Entry> o = reader.next(); o.isPresent() && !stop.get(); o = reader.next()) {
         TraceReader.Entry entry = o.get();
+        boolean judged = window == null || window.admits(entry.step(), entry.monoNanos(), entry.wallMillis());
+        if (window != null && window.ended()) {
+          pastWindow = true; // the file is not read further
+          break;
+        }
         CoreEvent event = decode(reader, entry);
         MonoTime now = new MonoTime(entry.monoNanos());
         WallTime wall = new WallTime(entry.wallMillis());
@@ -430,8 +467,20 @@ public final class Validate {
           traced = stepper.step(config, state, now, wall, event);
         } catch (RuntimeException x) {
           batch.add(new Item(entry, event, state, null, null, null, "the core failed on it: " + x, null,
-              Optional.empty(), steps));
+              Optional.empty(), steps, judged));
           break;
+        }
+        if (!judged) { // before the window: replayed and checked against its record only
+          long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
+          String m = record(entry, event, traced, d, digester);
+          if (m != null) {
+            batch.add(new Item(entry, event, state, traced, null, m, null, null, Optional.empty(), steps, false));
+            break;
+          }
+          previous = d;
+          state = traced.step().state();
+          steps++;
+          continue;
         }
         if (pairs != null && batch.isEmpty()) {
           // while the judging thread waits for steps, it renames the pairs it looks up itself
@@ -440,7 +489,7 @@ public final class Validate {
         PairChecker.Prepared prepared = pairs == null ? null : pairs.prepare(state, now, wall, event, traced);
         long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
         String m = record(entry, event, traced, d, digester);
-        batch.add(new Item(entry, event, state, traced, prepared, m, null, null, Optional.empty(), steps));
+        batch.add(new Item(entry, event, state, traced, prepared, m, null, null, Optional.empty(), steps, true));
         if (m != null) {
           break;
         }
@@ -456,7 +505,7 @@ public final class Validate {
       }
       if (batch.isEmpty() || batch.getLast().recordMismatch() == null && batch.getLast().coreFailure() == null) {
         Optional<String> end = Optional.empty();
-        Optional<TraceReader.Trailer> t = reader.trailer();
+        Optional<TraceReader.Trailer> t = pastWindow ? Optional.empty() : reader.trailer();
         if (t.isPresent()) {
           TraceReader.Trailer tr = t.get();
           if (tr.effectsDigest() != previous) {
@@ -466,12 +515,12 @@ public final class Validate {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
           }
         }
-        last = new Item(null, null, null, null, null, null, null, null, end, steps);
+        last = new Item(null, null, null, null, null, null, null, null, end, steps, true);
       }
     } catch (IOException | TraceFormatException | RuntimeException | Error x) {
       // handed over in order, so that it is met after the steps before it (an error too: the
       // judging thread would otherwise wait for a batch that never comes)
-      last = new Item(null, null, null, null, null, null, null, x, Optional.empty(), 0);
+      last = new Item(null, null, null, null, null, null, null, x, Optional.empty(), steps, true);
     }
     if (last != null) {
       batch.add(last);
@@ -494,8 +543,9 @@ public final class Validate {
     return false;
   }
 
-  private static Result failed(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Failure f) {
-    return new Result(steps, nodes, verdicts, Optional.of(f), Optional.empty(), Optional.empty());
+  private static Result failed(long replayedBefore, long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts,
+      Failure f) {
+    return new Result(steps, nodes, verdicts, Optional.of(f), Optional.empty(), Optional.empty(), replayedBefore);
   }
 
   /** How the step differs from its record, or null. */

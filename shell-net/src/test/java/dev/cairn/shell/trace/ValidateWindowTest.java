@@ -1,0 +1,111 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code trace validate --from/--to}: only the steps of a window are judged against the spec; the
+ * steps before it are replayed against their records to reach it, and the file is not read past it.
+ */
+class ValidateWindowTest {
+
+  @TempDir static Path dir;
+
+  private static Path trace;
+
+  @BeforeAll
+  static void record() {
+    trace = dir.resolve("v.trace");
+    SmallWorldRun.generate(1000, 3, false, 2).record(TraceWriter.Options.defaults(trace).withCheckpointInterval(128));
+  }
+
+  private static Instant wallOf(Path file, long step) throws Exception {
+    try (TraceReader r = TraceReader.open(file)) {
+      for (var e = r.next(); e.isPresent(); e = r.next()) {
+        if (e.get().step() == step) {
+          return Instant.ofEpochMilli(e.get().wallMillis());
+        }
+      }
+    }
+    throw new IllegalArgumentException("no step " + step);
+  }
+
+  @Test
+  void onlyTheWindowIsJudged() throws Exception {
+    Validate.Result r;
+    try (Validate.Session s = new Validate.Session()) {
+      r = s.validate(trace, Validate.CORE, Validate.Mode.PAIRS, null, null, new TracePoint.Step(500),
+          new TracePoint.Step(700));
+    }
+    assertThat(r.valid()).as(() -> r.failure().map(Validate.Failure::describe).orElse("")).isTrue();
+    assertThat(r.steps()).isEqualTo(201);
+    assertThat(r.replayedBefore()).isEqualTo(500);
+    assertThat(r.verdicts().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(201);
+
+    TraceFiles.Run bySteps = TraceFiles.cairn("trace", "validate", trace.toString(), "--from", "500", "--to", "700");
+    assertThat(bySteps.code()).as(bySteps.out() + bySteps.err()).isZero();
+    assertThat(bySteps.out()).contains("OK: 201 steps (steps 500..700) are steps of Core.tla")
+        .contains("after the 500 steps before them were replayed, each matching its record");
+    // the same window by the wall clock (the world's steps are at distinct milliseconds)
+    Instant from = wallOf(trace, 500);
+    Instant to = wallOf(trace, 700);
+    assertThat(wallOf(trace, 499)).isBefore(from);
+    assertThat(wallOf(trace, 701)).isAfter(to);
+    TraceFiles.Run byTime = TraceFiles.cairn("trace", "validate", trace.toString(), "--from", from.toString(),
+        "--to", to.toString());
+    assertThat(byTime.code()).as(byTime.out() + byTime.err()).isZero();
+    assertThat(byTime.out()).contains("OK: 201 steps (steps 500..700)");
+
+    TraceFiles.Run none = TraceFiles.cairn("trace", "validate", trace.toString(), "--from",
+        wallOf(trace, 999).plusSeconds(3600).toString());
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("no step of " + trace + " is in");
+  }
+
+  @Test
+  void aRecordLeftOutIsCaughtInTheWindowAndBeforeIt() throws Exception {
+    // inside the window: the spec and the record are checked, the step is named
+    Path inside = TraceFiles.rewrite(trace, dir.resolve("inside.trace"), rs -> dropped(rs, 600));
+    TraceFiles.Run in = TraceFiles.cairn("trace", "validate", inside.toString(), "--from", "500", "--to", "700");
+    assertThat(in.code()).isEqualTo(1);
+    assertThat(in.out()).contains("INVALID at step 600 (record 600")
+        .contains("100 steps before it are steps of the spec and of the record, after the 500 steps before them");
+    // before the window: replayed against its record, and named as such
+    Path before = TraceFiles.rewrite(trace, dir.resolve("before.trace"), rs -> dropped(rs, 300));
+    TraceFiles.Run early = TraceFiles.cairn("trace", "validate", before.toString(), "--from", "500");
+    assertThat(early.code()).isEqualTo(1);
+    assertThat(early.out()).contains("INVALID at step 300 (record 300")
+        .contains("before the window: replayed, not judged");
+  }
+
+  /** The records without the one at {@code k}, the later ones numbered on from it. */
+  private static java.util.List<dev.cairn.proto.trace.TraceRecord> dropped(
+      java.util.List<dev.cairn.proto.trace.TraceRecord> rs, int k) {
+    rs.remove(k);
+    for (int i = k; i < rs.size(); i++) {
+      rs.set(i, rs.get(i).toBuilder().setStep(i).build());
+    }
+    return rs;
+  }
+
+  @Test
+  void theFileIsNotReadPastTheWindow() throws Exception {
+    byte[] all = Files.readAllBytes(trace);
+    long cut = TraceFiles.offsetOf(trace, 800) + 3;
+    Path cutShort = dir.resolve("cut.trace");
+    Files.write(cutShort, Arrays.copyOf(all, (int) cut));
+    TraceFiles.Run window = TraceFiles.cairn("trace", "validate", cutShort.toString(), "--from", "500", "--to", "700");
+    assertThat(window.code()).as(window.out() + window.err()).isZero();
+    assertThat(window.out()).contains("OK: 201 steps (steps 500..700)");
+    TraceFiles.Run whole = TraceFiles.cairn("trace", "validate", cutShort.toString(), "--from", "500");
+    assertThat(whole.code()).isEqualTo(2);
+    assertThat(whole.out()).contains("BROKEN: the 300 steps before the broken record");
+  }
+}
