@@ -787,7 +787,8 @@ final class TraceCommand implements Runnable {
         PeerTimeline chosen = peer == null ? all : all.only(peer);
         PeerTimeline drawn = chosen.top(lanes);
         String title = "Peers over " + String.format(java.util.Locale.ROOT, "%.1f", all.seconds()) + " s — "
-            + file.getFileName();
+            + file.getFileName() + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more file"
+            + (ordered.size() > 2 ? "s" : "") : "");
         java.nio.file.Files.write(target, PeerTimelineImage.of(drawn, title).png());
         for (PeerTimeline.Lane l : drawn.lanes()) {
           out.println(laneLine(l));
