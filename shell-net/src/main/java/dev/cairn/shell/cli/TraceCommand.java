@@ -143,6 +143,58 @@ final class TraceCommand implements Runnable {
     }
   }
 
+  /**
+   * Progress of a command over its files, by the share of their bytes read: a line on stderr every
+   * 5 s once it has run 2 s ({@link StepProgress}).
+   */
+  static final class FilesProgress {
+    private final StepProgress progress;
+    private final double total;
+    private long done;
+    private long current;
+    private long steps;
+
+    FilesProgress(String what, List<Path> files, PrintWriter err) {
+      this(what, files, System::nanoTime, line -> {
+        err.println(line);
+        err.flush();
+      });
+    }
+
+    /** The same on a given clock, to a given sink (a test drives both). */
+    FilesProgress(String what, List<Path> files, java.util.function.LongSupplier clock,
+        java.util.function.Consumer<String> lines) {
+      long bytes = 0;
+      for (Path f : files) {
+        try {
+          bytes += java.nio.file.Files.size(f);
+        } catch (IOException e) {
+          // its opening reports it
+        }
+      }
+      total = Math.max(1, bytes);
+      progress = new StepProgress(what + " " + files.get(0) + (files.size() > 1 ? " and " + (files.size() - 1)
+          + " more" : ""), clock, lines);
+    }
+
+    /** The next file starts: the bytes of the one before are read. */
+    void file(Path f) {
+      done += current;
+      try {
+        current = java.nio.file.Files.size(f);
+      } catch (IOException e) {
+        current = 0;
+      }
+    }
+
+    /** One more step, at byte {@code offset} of the current file. */
+    void step(long offset) {
+      if ((++steps & 1023) == 0) {
+        progress.at(steps, (done + offset) / total);
+      }
+    }
+  }
+
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Print the recorded events, one line each; with --effects, --changes or --states, replay and "
           + "print those too.")
@@ -266,6 +318,7 @@ final class TraceCommand implements Runnable {
 
     private int reading(PrintWriter out) throws IOException, TraceFormatException {
       List<Path> ordered = inStepOrder(files);
+      FilesProgress progress = new FilesProgress("show", ordered, spec.commandLine().getErr());
       Headers headers = new Headers(out);
       TracePoint.Window window = null;
       TraceHeader first = null;
@@ -273,6 +326,7 @@ final class TraceCommand implements Runnable {
       long expected = -1;
       for (Path file : ordered) {
         try (TraceReader r = TraceReader.open(file)) {
+          progress.file(file);
           headers.file(file, r.header());
           if (window == null) {
             first = r.header();
@@ -283,6 +337,7 @@ final class TraceCommand implements Runnable {
           for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
             TraceReader.Entry rec = e.get();
             expected = rec.step() + 1;
+            progress.step(rec.offset());
             boolean in = window.admits(rec.step(), rec.monoNanos(), rec.wallMillis());
             if (window.ended()) {
               break;
@@ -315,6 +370,7 @@ final class TraceCommand implements Runnable {
 
     private int replaying(PrintWriter out) throws IOException, TraceFormatException {
       List<Path> ordered = inStepOrder(files);
+      FilesProgress progress = new FilesProgress("show", ordered, spec.commandLine().getErr());
       Headers headers = new Headers(out);
       TracePoint.Window window = null;
       TraceHeader first = null;
@@ -322,6 +378,7 @@ final class TraceCommand implements Runnable {
       long expected = -1;
       for (Path file : ordered) {
         try (Replay replay = Replay.open(file)) {
+          progress.file(file);
           headers.file(file, replay.header());
           if (window == null) {
             first = replay.header();
@@ -334,6 +391,7 @@ final class TraceCommand implements Runnable {
           for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
             Replay.Stepped st = s.get();
             expected = st.stepNumber() + 1;
+            progress.step(st.entry().offset());
             boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
             if (window.ended()) {
               break;
@@ -732,8 +790,10 @@ final class TraceCommand implements Runnable {
         TracePoint.Window window = null;
         TraceHeader first = null;
         long expected = -1;
+        FilesProgress progress = new FilesProgress("timeline", ordered, err);
         for (Path f : ordered) {
           try (Replay replay = Replay.open(f)) {
+            progress.file(f);
             if (window == null) {
               first = replay.header();
               window = window(f, first, from, to);
@@ -756,6 +816,7 @@ final class TraceCommand implements Runnable {
                 break;
               }
               expected = st.stepNumber() + 1;
+              progress.step(st.entry().offset());
               boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
               if (window.ended()) {
                 break;
