@@ -516,7 +516,7 @@ final class TraceCommand implements Runnable {
         if (previous != null) {
           String broken = continues(previous, n);
           if (broken != null) {
-            out.println("BREAK between " + files(previous, named, n) + ": " + broken);
+            out.println("BREAK between " + files(named, n) + ": " + broken);
             out.flush();
             return DIFFERS;
           }
@@ -538,7 +538,7 @@ final class TraceCommand implements Runnable {
       return OK;
     }
 
-    private static String files(End previous, List<Named> named, Named next) {
+    private static String files(List<Named> named, Named next) {
       for (int i = 1; i < named.size(); i++) {
         if (named.get(i) == next) {
           return named.get(i - 1).file() + " and " + next.file();

@@ -111,6 +111,9 @@ public final class TraceSegments {
    * about that file).
    */
   public Optional<String> elsewhere(TracePoint p) {
+    if (p instanceof TracePoint.SinceStart || p instanceof TracePoint.TimeOfDay) {
+      return Optional.empty();
+    }
     int at = -1;
     for (int i = 0; i < segments.size(); i++) {
       if (startsBy(segments.get(i), p)) {
@@ -118,9 +121,6 @@ public final class TraceSegments {
       } else {
         break;
       }
-    }
-    if (p instanceof TracePoint.SinceStart || p instanceof TracePoint.TimeOfDay) {
-      return Optional.empty();
     }
     if (at < 0) {
       Segment oldest = segments.get(0);
@@ -143,7 +143,7 @@ public final class TraceSegments {
     return switch (p) {
       case TracePoint.Step st -> s.firstStep() <= st.step();
       case TracePoint.Wall w -> !s.start().isAfter(w.at());
-      default -> s.segment() == 0;
+      default -> false; // a time of day is resolved, and a time since a first record is about one file
     };
   }
 }

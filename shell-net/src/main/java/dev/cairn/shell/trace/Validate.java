@@ -207,13 +207,16 @@ public final class Validate {
       CoreConfig config;
       CoreState initial;
       TracePoint.Window window = null;
+      TracePoint.Window scan = null; // the same window, for the pass that names the model's nodes
       try (Replay r = Replay.open(file)) {
         config = r.config();
         initial = r.state();
         if (from != null || to != null) {
           TraceSegments segments = TraceSegments.of(file, r.header());
-          window = new TracePoint.Window(from == null ? null : segments.resolve(from),
-              to == null ? null : segments.resolve(to), r.header());
+          TracePoint f = from == null ? null : segments.resolve(from);
+          TracePoint t = to == null ? null : segments.resolve(to);
+          window = new TracePoint.Window(f, t, r.header());
+          scan = new TracePoint.Window(f, t, r.header());
         }
       }
       Set<NodeId> seen = new TreeSet<>();
@@ -221,7 +224,14 @@ public final class Validate {
       long records = 0;
       try (TraceReader reader = TraceReader.open(file)) {
         for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
-          ids(decode(reader, e.get()), seen);
+          TraceReader.Entry entry = e.get();
+          if (scan != null) {
+            scan.admits(entry.step(), entry.monoNanos(), entry.wallMillis());
+            if (scan.ended()) {
+              break; // the nodes named after the window are not in the states judged
+            }
+          }
+          ids(decode(reader, entry), seen);
           records++;
         }
       } catch (TraceFormatException e) {
