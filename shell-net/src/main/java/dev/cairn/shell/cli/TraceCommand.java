@@ -210,8 +210,9 @@ final class TraceCommand implements Runnable {
     @Option(names = "--to", paramLabel = "STEP|TIME", converter = PointConverter.class,
         description = "last step to print: the same forms") TracePoint to;
 
-    @Option(names = "--peer", paramLabel = "ID", description = "only events naming this peer (an ID or its prefix)")
-    String peer;
+    @Option(names = "--peer", paramLabel = "ID", description = "only the steps naming this peer (an ID or its "
+        + "prefix): in their event, and with --effects or --changes in their effects or in the state they changed "
+        + "(whose lines are then those naming it)") String peer;
 
     @Option(names = "--states", description = "print the state after each printed step (JSON)") boolean states;
 
@@ -254,6 +255,25 @@ final class TraceCommand implements Runnable {
 
     private boolean selected(CoreEvent event) {
       return peer == null || EventCodec.concerns(event, peer);
+    }
+
+    /** Whether an effect of the step names {@code --peer} (a dial, a disconnect, an update of it). */
+    private boolean effectsName(Replay.Stepped st) {
+      return st.step() != null && st.step().effects().stream().anyMatch(f -> TraceText.effect(f).contains(peer));
+    }
+
+    /**
+     * The lines of {@code --changes} to print: with {@code --peer}, those naming it; at most
+     * {@code --max-changes}, then one saying how many more there were.
+     */
+    private List<String> changeLines(List<String> all) {
+      List<String> kept = peer == null ? all : all.stream().filter(l -> l.contains(peer)).toList();
+      if (kept.size() <= maxChanges) {
+        return kept;
+      }
+      List<String> cut = new java.util.ArrayList<>(kept.subList(0, maxChanges));
+      cut.add("… " + (kept.size() - maxChanges) + " more changes");
+      return cut;
     }
 
     /** On stderr, when the window held no step of the file: where the trace holds its start. */
@@ -398,14 +418,14 @@ final class TraceCommand implements Runnable {
             }
             any |= in;
             com.fasterxml.jackson.databind.JsonNode afterJson = null;
-            if (in && selected(st.event())) {
+            List<String> lines = List.of();
+            if (in && changes && st.step() != null && (peer != null || selected(st.event()))) {
+              afterJson = ValueJson.node(st.step().state());
+              lines = changeLines(StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before),
+                  afterJson, Integer.MAX_VALUE));
+            }
+            if (in && (selected(st.event()) || peer != null && (effectsName(st) || !lines.isEmpty()))) {
               headers.print();
-              List<String> lines = List.of();
-              if (changes && st.step() != null) {
-                afterJson = ValueJson.node(st.step().state());
-                lines = StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before), afterJson,
-                    maxChanges);
-              }
               if (json) {
                 out.println(TraceJson.line(stepJson(replay.header(), st, lines)));
               } else {
@@ -417,7 +437,8 @@ final class TraceCommand implements Runnable {
                 }
                 if (changes && st.step() != null) {
                   if (lines.isEmpty()) {
-                    out.println("         ~ (the state did not change)");
+                    out.println(peer == null ? "         ~ (the state did not change)"
+                        : "         ~ (nothing naming " + peer + " changed)");
                   }
                   lines.forEach(l -> out.println("         ~ " + l));
                 }

@@ -61,36 +61,83 @@ class StateChangesTest {
     SyntheticRun run = SyntheticRun.generate(300, 7);
     Path trace = dir.resolve("s.trace");
     run.record(trace, 50);
-    // what the core's own steps changed, rendered the same way
+    // what the core's own steps changed, rendered the same way, and the effects' text
     List<List<String>> expected = new ArrayList<>();
+    List<String> effects = new ArrayList<>();
     CoreState s = run.initial();
     for (SyntheticRun.Timed t : run.events()) {
-      CoreState next = Core.step(run.config(), s, t.now(), t.wall(), t.event()).state();
-      expected.add(StateChanges.between(ValueJson.node(s), ValueJson.node(next), 40));
-      s = next;
+      var step = Core.step(run.config(), s, t.now(), t.wall(), t.event());
+      expected.add(StateChanges.between(ValueJson.node(s), ValueJson.node(step.state()), Integer.MAX_VALUE));
+      effects.add(step.effects().stream().map(TraceText::effect).toList().toString());
+      s = step.state();
     }
-    // a window of consecutive steps, then the steps naming one peer (the state before a printed
-    // step is then mostly one not printed)
-    String peer = EventCodec.fields(run.events().get(150).event()).replaceAll(".*?=([0-9a-f]{8}).*", "$1");
-    assertThat(peer).hasSize(8);
-    for (List<String> args : List.of(List.of("--from", "120", "--to", "140"), List.of("--peer", peer))) {
-      List<String> cmd = new ArrayList<>(List.of("trace", "show", trace.toString(), "--changes"));
-      cmd.addAll(args);
-      TraceFiles.Run r = TraceFiles.cairn(cmd.toArray(String[]::new));
-      assertThat(r.code()).as(r.err()).isZero();
-      Map<Long, List<String>> printed = changesPerStep(r.out());
-      printed.forEach((step, lines) -> {
-        List<String> want = expected.get(step.intValue());
-        assertThat(lines).as("step " + step).isEqualTo(want.isEmpty() ? List.of("(the state did not change)") : want);
-      });
-      if (args.get(0).equals("--from")) {
-        assertThat(printed.keySet()).hasSize(21).contains(120L, 140L);
-      } else {
-        assertThat(printed.keySet()).contains(150L).hasSizeGreaterThan(1).hasSizeLessThan(300);
-      }
-    }
+    // a window of consecutive steps
+    TraceFiles.Run window = TraceFiles.cairn("trace", "show", trace.toString(), "--changes", "--from", "120", "--to",
+        "140");
+    assertThat(window.code()).as(window.err()).isZero();
+    Map<Long, List<String>> printed = changesPerStep(window.out());
+    assertThat(printed.keySet()).hasSize(21).contains(120L, 140L);
+    printed.forEach((step, lines) -> {
+      List<String> want = capped(expected.get(step.intValue()), 40);
+      assertThat(lines).as("step " + step).isEqualTo(want.isEmpty() ? List.of("(the state did not change)") : want);
+    });
     long changed = expected.stream().filter(l -> !l.isEmpty()).count();
     assertThat(changed).as("steps that changed the state").isGreaterThan(100);
+
+    // one peer's story: the steps whose event, effects or changes name it, and the changes naming it
+    // (a peer named by what a step did but not by its event: a dial a timer decided, a peer
+    // evicted to make room for another)
+    int dialStep = -1;
+    String peer = null;
+    java.util.regex.Pattern id = java.util.regex.Pattern.compile("[0-9a-f]{40}");
+    for (int i = 0; i < effects.size() && peer == null; i++) {
+      String event = EventCodec.fields(run.events().get(i).event());
+      for (var m = id.matcher(effects.get(i)); m.find() && peer == null; ) {
+        if (!event.contains(m.group().substring(0, 8))) {
+          peer = m.group().substring(0, 8);
+          dialStep = i;
+        }
+      }
+    }
+    assertThat(peer).as("a step whose effects name a peer its event does not").isNotNull();
+    TraceFiles.Run story = TraceFiles.cairn("trace", "show", trace.toString(), "--changes", "--peer", peer);
+    assertThat(story.code()).as(story.err()).isZero();
+    Map<Long, List<String>> told = changesPerStep(story.out());
+    List<Long> naming = new ArrayList<>();
+    String named8 = peer;
+    for (int i = 0; i < expected.size(); i++) {
+      List<String> lines = expected.get(i).stream().filter(l -> l.contains(named8)).toList();
+      boolean named = EventCodec.concerns(run.events().get(i).event(), named8) || effects.get(i).contains(named8)
+          || !lines.isEmpty();
+      if (named) {
+        naming.add((long) i);
+        assertThat(told.get((long) i)).as("step " + i)
+            .isEqualTo(lines.isEmpty() ? List.of("(nothing naming " + named8 + " changed)") : capped(lines, 40));
+      }
+    }
+    assertThat(told.keySet()).containsExactlyElementsOf(naming).contains((long) dialStep);
+    // with the effects alone: the steps whose event or effects name it
+    TraceFiles.Run byEffects = TraceFiles.cairn("trace", "show", trace.toString(), "--effects", "--peer", named8);
+    List<Long> withEffects = byEffects.out().lines().filter(l -> !l.startsWith("#") && !l.startsWith("         "))
+        .map(l -> Long.parseLong(l.strip().split("\\s+")[0])).toList();
+    List<Long> want = new ArrayList<>();
+    for (int i = 0; i < effects.size(); i++) {
+      if (EventCodec.concerns(run.events().get(i).event(), named8) || effects.get(i).contains(named8)) {
+        want.add((long) i);
+      }
+    }
+    assertThat(withEffects).containsExactlyElementsOf(want).contains((long) dialStep);
+    // some of them name the peer only in what they did, not in their event
+    assertThat(naming).anyMatch(i -> !EventCodec.concerns(run.events().get(i.intValue()).event(), named8));
+  }
+
+  private static List<String> capped(List<String> lines, int max) {
+    if (lines.size() <= max) {
+      return lines;
+    }
+    List<String> cut = new ArrayList<>(lines.subList(0, max));
+    cut.add("… " + (lines.size() - max) + " more changes");
+    return cut;
   }
 
   /** The {@code ~} lines under each step line of {@code show}'s output, by step. */
