@@ -447,7 +447,10 @@ public final class IdTrie extends AbstractMap<NodeId, KnownAddress> {
       Object[] s = n.slots.clone();
       s[at] = value;
       long[] k = n.keys;
-      if (k[at] != key) {
+      // the copy shares the key array only if no one edits it in place: a node of an in-place
+      // editor is written through later (this one's keys too), and the array would be that of n,
+      // a node of a published trie, whose lookups would then miss
+      if (owner != null || k[at] != key) {
         k = k.clone();
         k[at] = key;
       }

@@ -166,10 +166,28 @@ class IdTrieProperties {
     assertThat(editor.trie()).isSameAs(last);
     assertThat(base).isEqualTo(baseContent);
     assertThat(new ArrayList<>(base.values())).containsExactlyElementsOf(baseContent.values());
+    foundByLookup(base, baseContent);
     for (int i = 0; i < published.size(); i++) {
       assertThat(published.get(i)).isEqualTo(publishedContent.get(i));
       assertThat(new ArrayList<>(published.get(i).values()))
           .containsExactlyElementsOf(publishedContent.get(i).values());
+      foundByLookup(published.get(i), publishedContent.get(i));
+    }
+  }
+
+  /**
+   * Each entry of {@code content} is found in {@code trie} by its ID (a lookup reads the node keys
+   * an in-place edit could overwrite, where iteration and map equality do not), and the pool's
+   * other IDs are not.
+   */
+  private static void foundByLookup(IdTrie trie, TreeMap<NodeId, KnownAddress> content) {
+    for (KnownAddress ka : content.values()) {
+      assertThat(trie.get(ka.id())).as("lookup of %s", ka.id()).isSameAs(ka);
+    }
+    for (int i = 0; i < POOL; i++) {
+      if (!content.containsKey(poolId(i))) {
+        assertThat(trie.get(poolId(i))).isNull();
+      }
     }
   }
 
