@@ -407,7 +407,6 @@ final class TraceCommand implements Runnable {
           gapLine(out, expected, replay.header().getFirstStep());
           expected = replay.header().getFirstStep();
           dev.cairn.core.CoreState before = replay.state();
-          com.fasterxml.jackson.databind.JsonNode beforeJson = null; // before's rendering, when made
           for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
             Replay.Stepped st = s.get();
             expected = st.stepNumber() + 1;
@@ -417,12 +416,9 @@ final class TraceCommand implements Runnable {
               break;
             }
             any |= in;
-            com.fasterxml.jackson.databind.JsonNode afterJson = null;
             List<String> lines = List.of();
             if (in && changes && st.step() != null && (peer != null || selected(st.event()))) {
-              afterJson = ValueJson.node(st.step().state());
-              lines = changeLines(StateChanges.between(beforeJson != null ? beforeJson : ValueJson.node(before),
-                  afterJson, Integer.MAX_VALUE));
+              lines = changeLines(StateChanges.between(before, st.step().state(), Integer.MAX_VALUE));
             }
             if (in && (selected(st.event()) || peer != null && (effectsName(st) || !lines.isEmpty()))) {
               headers.print();
@@ -454,7 +450,6 @@ final class TraceCommand implements Runnable {
               return DIFFERS;
             }
             before = st.step().state();
-            beforeJson = afterJson;
           }
           if (!window.ended() && replay.endMismatch().isPresent()) {
             headers.print();

@@ -2,11 +2,19 @@ package dev.cairn.shell.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.NodeId;
+import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.IdTrie;
+import dev.cairn.core.book.KnownAddress;
+import dev.cairn.core.peer.PeerState;
+import dev.cairn.core.pex.PexState;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -38,6 +46,91 @@ public final class StateChanges {
       out.add("… " + (total[0] - out.size()) + " more changes");
     }
     return out;
+  }
+
+  /**
+   * The changes from state {@code before} to {@code after}: the same lines as {@link
+   * #between(JsonNode, JsonNode, int)} of their renderings, found without rendering what did not
+   * change. Parts the two states share (the same objects: persistent values keep what a step did
+   * not touch) are skipped, equal parts are not rendered, and the book is compared entry by entry
+   * over the IDs whose entries changed ({@link IdTrie#differences}), so that a step costs what it
+   * changed rather than the size of the book.
+   */
+  public static List<String> between(CoreState before, CoreState after, int limit) {
+    List<String> out = new ArrayList<>();
+    int[] total = {0};
+    record(CoreState.class, "", before, after, out, limit, total);
+    if (total[0] > out.size()) {
+      out.add("… " + (total[0] - out.size()) + " more changes");
+    }
+    return out;
+  }
+
+  /** The containers walked field by field; any other value is compared whole, rendered only when it differs. */
+  private static final Set<Class<?>> WALKED = Set.of(CoreState.class, PeerState.class, PexState.class);
+
+  private static void record(Class<?> type, String path, Object a, Object b, List<String> out, int limit,
+      int[] total) {
+    String[] names = CanonicalCodec.componentNames(type);
+    for (int i = 0; i < names.length; i++) {
+      value(path.isEmpty() ? names[i] : path + "." + names[i], CanonicalCodec.component(type, a, i),
+          CanonicalCodec.component(type, b, i), out, limit, total);
+    }
+  }
+
+  private static void value(String path, Object a, Object b, List<String> out, int limit, int[] total) {
+    if (a == b) {
+      return;
+    }
+    if (a != null && b != null && a.getClass() == b.getClass() && WALKED.contains(a.getClass())) {
+      record(a.getClass(), path, a, b, out, limit, total);
+      return;
+    }
+    if (a instanceof AddressBook x && b instanceof AddressBook y) {
+      book(path, x, y, out, limit, total);
+      return;
+    }
+    if (a != null && a.equals(b)) {
+      return;
+    }
+    compare(path, ValueJson.node(a), ValueJson.node(b), out, limit, total);
+  }
+
+  /** The book as {@link ValueJson} renders it: its counts, then its entries by ID, then its bans. */
+  private static void book(String path, AddressBook a, AddressBook b, List<String> out, int limit, int[] total) {
+    count(path + ".size", a.size(), b.size(), out, limit, total);
+    count(path + ".nNew", a.nNew(), b.nNew(), out, limit, total);
+    count(path + ".nOld", a.nOld(), b.nOld(), out, limit, total);
+    count(path + ".newBucketsLength", a.newBuckets().length(), b.newBuckets().length(), out, limit, total);
+    count(path + ".oldBucketsLength", a.oldBuckets().length(), b.oldBuckets().length(), out, limit, total);
+    if (a.lookup() != b.lookup()) {
+      List<NodeId> changed = new ArrayList<>();
+      a.lookup().differences(b.lookup(), changed::add);
+      // the order of the rendering's comparison: the entries of the book before (removed or
+      // changed), then those added
+      for (NodeId id : changed) {
+        KnownAddress x = a.lookup().get(id);
+        KnownAddress y = b.lookup().get(id);
+        if (x != null && y == null) {
+          line(path + ".entries." + id.hex() + ": removed " + text(ValueJson.node(x)), out, limit, total);
+        } else if (x != null && !x.equals(y)) {
+          compare(path + ".entries." + id.hex(), ValueJson.node(x), ValueJson.node(y), out, limit, total);
+        }
+      }
+      for (NodeId id : changed) {
+        if (a.lookup().get(id) == null && b.lookup().get(id) != null) {
+          line(path + ".entries." + id.hex() + ": added " + text(ValueJson.node(b.lookup().get(id))), out, limit,
+              total);
+        }
+      }
+    }
+    value(path + ".bans", a.bans(), b.bans(), out, limit, total);
+  }
+
+  private static void count(String path, int a, int b, List<String> out, int limit, int[] total) {
+    if (a != b) {
+      line(path + ": " + a + " -> " + b, out, limit, total);
+    }
   }
 
   private static void compare(String path, JsonNode a, JsonNode b, List<String> out, int limit, int[] total) {

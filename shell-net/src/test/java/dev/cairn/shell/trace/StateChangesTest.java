@@ -56,6 +56,50 @@ class StateChangesTest {
     assertThat(cut.get(0)).hasSize("v: a -> ".length() + StateChanges.MAX_VALUE_CHARS).endsWith("…");
   }
 
+  /** Equal lists, or the first line where they differ named. */
+  private static void sameLines(List<String> actual, List<String> expected, String what) {
+    for (int k = 0; k < Math.min(actual.size(), expected.size()); k++) {
+      assertThat(actual.get(k)).as(what + ", line " + k).isEqualTo(expected.get(k));
+    }
+    assertThat(actual).as(what).hasSameSizeAs(expected);
+  }
+
+  private record Run(dev.cairn.core.CoreConfig config, CoreState initial, List<SyntheticRun.Timed> events) {}
+
+  @Test
+  void theStatesDiffIsTheDiffOfTheirRenderings() {
+    // a node whose book grows to thousands of entries and evicts, and a seed crawling its network;
+    // each step, and states seven steps apart (larger differences)
+    SyntheticRun synthetic = SyntheticRun.generate(800, 5);
+    SmallWorldRun seed = SmallWorldRun.generate(1500, 4, true);
+    for (Run run : List.of(new Run(synthetic.config(), synthetic.initial(), synthetic.events()),
+        new Run(seed.config(), seed.initial(), seed.events()))) {
+      List<CoreState> states = new ArrayList<>();
+      CoreState s = run.initial();
+      states.add(s);
+      for (SyntheticRun.Timed t : run.events()) {
+        s = Core.step(run.config(), s, t.now(), t.wall(), t.event()).state();
+        states.add(s);
+      }
+      int compared = 0;
+      for (int i = 0; i + 1 < states.size(); i += 3) {
+        for (int j : new int[] {i + 1, Math.min(states.size() - 1, i + 7)}) {
+          CoreState a = states.get(i);
+          CoreState b = states.get(j);
+          sameLines(StateChanges.between(a, b, Integer.MAX_VALUE),
+              StateChanges.between(ValueJson.node(a), ValueJson.node(b), Integer.MAX_VALUE), "states " + i + ", " + j);
+          compared++;
+        }
+      }
+      assertThat(compared).isGreaterThan(400);
+      // and the other way round, with a limit
+      CoreState first = states.get(1);
+      CoreState last = states.getLast();
+      assertThat(StateChanges.between(last, first, 25))
+          .isEqualTo(StateChanges.between(ValueJson.node(last), ValueJson.node(first), 25)).hasSize(26);
+    }
+  }
+
   @Test
   void showChangesPrintsWhatEachPrintedStepChanged() {
     SyntheticRun run = SyntheticRun.generate(300, 7);
