@@ -111,7 +111,15 @@ class AddAllProperties {
       seqPrng = r.prng();
       seqOutcomes.add(r.outcome());
     }
+    List<KnownAddress> startEntries = List.copyOf(start.entries());
     AddAllResult all = start.addAll(cfg, addrs, src, now, prng);
+    // the book it started from is untouched: the batch edits its own nodes in place, never those
+    // it shares with the book before (whose lookups must still find every entry)
+    BookInvariants.check(cfg, start);
+    assertThat(start.entries()).isEqualTo(startEntries);
+    for (KnownAddress ka : startEntries) {
+      assertThat(start.get(ka.id())).containsSame(ka);
+    }
 
     assertThat(all.outcomes()).isEqualTo(seqOutcomes);
     assertThat(all.prng()).isEqualTo(seqPrng);
