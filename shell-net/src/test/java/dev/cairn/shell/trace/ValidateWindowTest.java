@@ -108,4 +108,38 @@ class ValidateWindowTest {
     assertThat(whole.code()).isEqualTo(2);
     assertThat(whole.out()).contains("BROKEN: the 300 steps before the broken record");
   }
+
+  @Test
+  void theFilesOfARotatedTraceOutsideTheWindowAreSaidNotFailed() throws Exception {
+    Path ring = dir.resolve("ring/v.trace");
+    Files.createDirectories(ring.getParent());
+    TraceWriter.Options d = TraceWriter.Options.defaults(ring);
+    SmallWorldRun.generate(1000, 3, false, 2).record(new TraceWriter.Options(ring, 24 * 1024, 100,
+        d.queueCapacity(), d.maxBlock(), SpecHash.ABSENT, 128));
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("trace", "validate"));
+    long[] firsts = new long[3];
+    for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
+      args.add(TraceWriter.segmentPath(ring, i).toString());
+      if (i < firsts.length) {
+        try (TraceReader r = TraceReader.open(TraceWriter.segmentPath(ring, i))) {
+          firsts[i] = r.header().getFirstStep();
+        }
+      }
+    }
+    assertThat(args).hasSizeGreaterThan(4); // three files at least
+    long from = firsts[1] + 1;
+    long to = firsts[2] - 2;
+    java.util.List<String> window = new java.util.ArrayList<>(args);
+    window.addAll(java.util.List.of("--from", Long.toString(from), "--to", Long.toString(to)));
+    TraceFiles.Run r = TraceFiles.cairn(window.toArray(String[]::new));
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains(TraceWriter.segmentPath(ring, 1) + ": OK: " + (to - from + 1) + " steps (steps "
+        + from + ".." + to + ")").contains(TraceWriter.segmentPath(ring, 0) + ": no step in the window")
+        .contains(TraceWriter.segmentPath(ring, 2) + ": no step in the window");
+    java.util.List<String> outside = new java.util.ArrayList<>(args);
+    outside.addAll(java.util.List.of("--from", "100000"));
+    TraceFiles.Run none = TraceFiles.cairn(outside.toArray(String[]::new));
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("no step of the files given is in step 100000");
+  }
 }
