@@ -336,33 +336,71 @@ final class TraceCommand implements Runnable {
       return o;
     }
 
+    /**
+     * The walk of {@code show} over its files in step order: one window over all of them, each
+     * file's header line, a line for steps in none of the files, the progress.
+     */
+    private final class Walk {
+      final List<Path> ordered;
+      final Headers headers;
+      private final PrintWriter out;
+      private final FilesProgress progress;
+      private TracePoint.Window window;
+      private TraceHeader first;
+      private boolean any;
+      private long expected = -1;
+
+      Walk(PrintWriter out) throws IOException, TraceFormatException {
+        this.out = out;
+        ordered = inStepOrder(files);
+        progress = new FilesProgress("show", ordered, spec.commandLine().getErr());
+        headers = new Headers(out);
+      }
+
+      /** The next file, whose header is {@code h}, starts. */
+      void file(Path file, TraceHeader h) {
+        progress.file(file);
+        headers.file(file, h);
+        if (window == null) {
+          first = h;
+          window = window(file, first, from, to);
+        }
+        gapLine(out, expected, h.getFirstStep());
+        expected = h.getFirstStep();
+      }
+
+      /** Whether the step of {@code rec} is in the window (the records come in file order). */
+      boolean admits(TraceReader.Entry rec) {
+        expected = rec.step() + 1;
+        progress.step(rec.offset());
+        boolean in = window.admits(rec.step(), rec.monoNanos(), rec.wallMillis());
+        any |= in;
+        return in;
+      }
+
+      /** Whether a step past the window was seen: no later one is in it. */
+      boolean ended() {
+        return window != null && window.ended();
+      }
+
+      /** The end: on stderr, when the window held no step, where the trace holds its start. */
+      void end() {
+        nothingIn(ordered.get(0), first, any);
+      }
+    }
+
     private int reading(PrintWriter out) throws IOException, TraceFormatException {
-      List<Path> ordered = inStepOrder(files);
-      FilesProgress progress = new FilesProgress("show", ordered, spec.commandLine().getErr());
-      Headers headers = new Headers(out);
-      TracePoint.Window window = null;
-      TraceHeader first = null;
-      boolean any = false;
-      long expected = -1;
-      for (Path file : ordered) {
+      Walk walk = new Walk(out);
+      Headers headers = walk.headers;
+      for (Path file : walk.ordered) {
         try (TraceReader r = TraceReader.open(file)) {
-          progress.file(file);
-          headers.file(file, r.header());
-          if (window == null) {
-            first = r.header();
-            window = window(file, first, from, to);
-          }
-          gapLine(out, expected, r.header().getFirstStep());
-          expected = r.header().getFirstStep();
+          walk.file(file, r.header());
           for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
             TraceReader.Entry rec = e.get();
-            expected = rec.step() + 1;
-            progress.step(rec.offset());
-            boolean in = window.admits(rec.step(), rec.monoNanos(), rec.wallMillis());
-            if (window.ended()) {
+            boolean in = walk.admits(rec);
+            if (walk.ended()) {
               break;
             }
-            any |= in;
             if (!in) {
               continue;
             }
@@ -380,42 +418,27 @@ final class TraceCommand implements Runnable {
             }
           }
         }
-        if (window.ended()) {
+        if (walk.ended()) {
           break;
         }
       }
-      nothingIn(ordered.get(0), first, any);
+      walk.end();
       return OK;
     }
 
     private int replaying(PrintWriter out) throws IOException, TraceFormatException {
-      List<Path> ordered = inStepOrder(files);
-      FilesProgress progress = new FilesProgress("show", ordered, spec.commandLine().getErr());
-      Headers headers = new Headers(out);
-      TracePoint.Window window = null;
-      TraceHeader first = null;
-      boolean any = false;
-      long expected = -1;
-      for (Path file : ordered) {
+      Walk walk = new Walk(out);
+      Headers headers = walk.headers;
+      for (Path file : walk.ordered) {
         try (Replay replay = Replay.open(file)) {
-          progress.file(file);
-          headers.file(file, replay.header());
-          if (window == null) {
-            first = replay.header();
-            window = window(file, first, from, to);
-          }
-          gapLine(out, expected, replay.header().getFirstStep());
-          expected = replay.header().getFirstStep();
+          walk.file(file, replay.header());
           dev.cairn.core.CoreState before = replay.state();
           for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
             Replay.Stepped st = s.get();
-            expected = st.stepNumber() + 1;
-            progress.step(st.entry().offset());
-            boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
-            if (window.ended()) {
+            boolean in = walk.admits(st.entry());
+            if (walk.ended()) {
               break;
             }
-            any |= in;
             List<String> lines = List.of();
             if (in && changes && st.step() != null && (peer != null || selected(st.event()))) {
               lines = changeLines(StateChanges.between(before, st.step().state(), Integer.MAX_VALUE));
@@ -451,18 +474,18 @@ final class TraceCommand implements Runnable {
             }
             before = st.step().state();
           }
-          if (!window.ended() && replay.endMismatch().isPresent()) {
+          if (!walk.ended() && replay.endMismatch().isPresent()) {
             headers.print();
             out.println(json ? TraceJson.line(TraceJson.mismatch(replay.endMismatch().get())) : "MISMATCH "
                 + replay.endMismatch().get());
             return DIFFERS;
           }
         }
-        if (window.ended()) {
+        if (walk.ended()) {
           break;
         }
       }
-      nothingIn(ordered.get(0), first, any);
+      walk.end();
       return OK;
     }
   }
