@@ -203,17 +203,9 @@ class TracePointTest {
 
   @Test
   void theRotatedFileThatHoldsAStepOrAMomentIsNamed() throws Exception {
-    List<Path> files = new ArrayList<>();
-    for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
-      files.add(TraceWriter.segmentPath(ring, i));
-    }
+    List<Path> files = ringFiles();
     assertThat(files).hasSizeGreaterThan(3);
-    long[] firsts = new long[files.size()];
-    for (int i = 0; i < files.size(); i++) {
-      try (TraceReader r = TraceReader.open(files.get(i))) {
-        firsts[i] = r.header().getFirstStep();
-      }
-    }
+    long[] firsts = firstSteps(files, files.size());
     Path second = files.get(1);
     try (TraceReader r = TraceReader.open(second)) {
       TraceSegments found = TraceSegments.of(second, r.header());
@@ -253,6 +245,17 @@ class TracePointTest {
     }
   }
 
+  /** The first step of each of the first {@code n} of {@code files}, from their headers. */
+  static long[] firstSteps(List<Path> files, int n) throws Exception {
+    long[] firsts = new long[n];
+    for (int i = 0; i < n; i++) {
+      try (TraceReader r = TraceReader.open(files.get(i))) {
+        firsts[i] = r.header().getFirstStep();
+      }
+    }
+    return firsts;
+  }
+
   private static List<Path> ringFiles() {
     List<Path> files = new ArrayList<>();
     for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
@@ -261,45 +264,33 @@ class TracePointTest {
     return files;
   }
 
-  private static String[] replayArgs(List<Path> files, String... more) {
-    List<String> args = new ArrayList<>(List.of("trace", "replay"));
-    files.forEach(f -> args.add(f.toString()));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
-  }
-
   @Test
   void theFilesOfARotatedTraceReplayAsOneHistory() throws Exception {
     List<Path> ringFiles = ringFiles();
     assertThat(ringFiles).hasSizeGreaterThan(7);
     // the first six files (a small ring rotates at nearly every step once its state is large)
-    long[] firsts = new long[7];
-    for (int i = 0; i < firsts.length; i++) {
-      try (TraceReader r = TraceReader.open(ringFiles.get(i))) {
-        firsts[i] = r.header().getFirstStep();
-      }
-    }
+    long[] firsts = firstSteps(ringFiles, 7);
     List<Path> files = ringFiles.subList(0, 6);
     List<Path> shuffled = new ArrayList<>(files);
     java.util.Collections.reverse(shuffled);
-    TraceFiles.Run all = TraceFiles.cairn(replayArgs(shuffled));
+    TraceFiles.Run all = TraceFiles.cairn(args("replay", shuffled));
     assertThat(all.code()).as(all.out() + all.err()).isZero();
     assertThat(all.out()).contains("OK: 6 files, " + firsts[6] + " steps (steps 0.." + (firsts[6] - 1)
         + ") replayed as one history");
     assertThat(all.out().indexOf("# " + files.get(0))).isLessThan(all.out().indexOf("# " + files.get(1)));
 
     // --at finds the file that holds the step, or the moment
-    TraceFiles.Run at = TraceFiles.cairn(replayArgs(shuffled, "--at", Long.toString(firsts[2])));
+    TraceFiles.Run at = TraceFiles.cairn(args("replay", shuffled, "--at", Long.toString(firsts[2])));
     assertThat(at.code()).as(at.err()).isZero();
     assertThat(at.out()).containsOnlyOnce("# state after step " + firsts[2] + ":");
-    TraceFiles.Run atTime = TraceFiles.cairn(replayArgs(shuffled, "--at", wallOf((int) firsts[2]).toString()));
+    TraceFiles.Run atTime = TraceFiles.cairn(args("replay", shuffled, "--at", wallOf((int) firsts[2]).toString()));
     assertThat(atTime.code()).as(atTime.err()).isZero();
     assertThat(atTime.out()).containsOnlyOnce("after step " + firsts[2] + ":");
 
     // a file left out
     List<Path> gap = new ArrayList<>(files);
     gap.remove(2);
-    TraceFiles.Run missing = TraceFiles.cairn(replayArgs(gap));
+    TraceFiles.Run missing = TraceFiles.cairn(args("replay", gap));
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.out()).contains("BREAK between " + files.get(1) + " and " + files.get(3) + ": steps "
         + firsts[2] + ".." + (firsts[3] - 1) + " are in neither file");
@@ -314,7 +305,7 @@ class TracePointTest {
     TraceFiles.write(forged, otherStart, third.records());
     List<Path> withForged = new ArrayList<>(files.subList(0, 2));
     withForged.add(forged);
-    TraceFiles.Run state = TraceFiles.cairn(replayArgs(withForged));
+    TraceFiles.Run state = TraceFiles.cairn(args("replay", withForged));
     assertThat(state.code()).isEqualTo(1);
     assertThat(state.out()).contains("BREAK before " + forged + ": its initial state (header) is not the state the "
         + "file before it ends in");
@@ -325,7 +316,7 @@ class TracePointTest {
         .build(), third.records());
     List<Path> withUnchained = new ArrayList<>(files.subList(0, 2));
     withUnchained.add(unchained);
-    TraceFiles.Run chain = TraceFiles.cairn(replayArgs(withUnchained));
+    TraceFiles.Run chain = TraceFiles.cairn(args("replay", withUnchained));
     assertThat(chain.code()).isEqualTo(1);
     assertThat(chain.out()).contains("BREAK between " + files.get(1) + " and " + unchained + ": " + unchained
         + "'s header does not chain to the effects digest of step " + (firsts[2] - 1));
@@ -335,7 +326,7 @@ class TracePointTest {
     Files.createDirectories(other.getParent());
     SyntheticRun.generate(STEPS, 99).record(new TraceWriter.Options(other, 16 * 1024, 1000, 4,
         Duration.ofSeconds(10), SpecHash.ABSENT, 64));
-    TraceFiles.Run mixed = TraceFiles.cairn(replayArgs(List.of(files.get(0), TraceWriter.segmentPath(other, 1))));
+    TraceFiles.Run mixed = TraceFiles.cairn(args("replay", List.of(files.get(0), TraceWriter.segmentPath(other, 1))));
     assertThat(mixed.code()).isEqualTo(1);
     assertThat(mixed.out()).contains("BREAK between " + files.get(0) + " and " + TraceWriter.segmentPath(other, 1));
   }
@@ -350,12 +341,7 @@ class TracePointTest {
   @Test
   void showAndTimelineReadTheFilesOfARotatedTraceInStepOrder() throws Exception {
     List<Path> ring = ringFiles();
-    long[] firsts = new long[7];
-    for (int i = 0; i < firsts.length; i++) {
-      try (TraceReader r = TraceReader.open(ring.get(i))) {
-        firsts[i] = r.header().getFirstStep();
-      }
-    }
+    long[] firsts = firstSteps(ring, 7);
     List<Path> files = new ArrayList<>(ring.subList(0, 6));
     java.util.Collections.reverse(files);
 
