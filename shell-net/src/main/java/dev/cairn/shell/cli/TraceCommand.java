@@ -702,8 +702,8 @@ final class TraceCommand implements Runnable {
           TraceSegments segments = TraceSegments.of(file, h);
           Optional<String> later = segments.elsewhere(point);
           if (later.isPresent()) {
-            err.println("cairn trace replay: " + point + " is after the last step of " + file + " (step " + last + " at "
-                + java.time.Instant.ofEpochMilli(atOrBefore.entry().wallMillis()) + "); " + later.get());
+            err.println("cairn trace replay: " + point + " is after the last step of " + file + " (step " + last
+                + " at " + java.time.Instant.ofEpochMilli(atOrBefore.entry().wallMillis()) + "); " + later.get());
             return BROKEN;
           }
           printState(out, h, "at " + point + ", after step " + last + (segments.hasLater() ? ""

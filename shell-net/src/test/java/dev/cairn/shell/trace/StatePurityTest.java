@@ -30,7 +30,8 @@ class StatePurityTest {
       for (KnownAddress ka : book.lookup().values()) {
         found.add(book.lookup().get(ka.id()));
       }
-      return new Reading(d.state(s), ValueJson.node(s).toString(), found, buckets(book.newBuckets(), book.oldBuckets()));
+      return new Reading(d.state(s), ValueJson.node(s).toString(), found,
+          buckets(book.newBuckets(), book.oldBuckets()));
     }
 
     static List<String> buckets(BucketTable... tables) {
