@@ -390,4 +390,30 @@ class TracePointTest {
     assertThat(drawnGap.out()).contains(ring.get(3) + " does not follow on from the file before it")
         .contains("(steps 0.." + (firsts[2] - 1) + ")");
   }
+
+  @Test
+  void onlyTheReadableFilesOfTheSameRotatedTraceAreItsSegments() throws Exception {
+    List<Path> ring = ringFiles();
+    Path d = Files.createDirectories(dir.resolve("siblings"));
+    for (int i = 0; i < 3; i++) {
+      Files.copy(ring.get(i), TraceWriter.segmentPath(d.resolve("x.trace"), i));
+    }
+    Files.copy(ring.get(2), d.resolve("x.trace.02")); // not how the writer names segment 2
+    Files.copy(ring.get(1), d.resolve("y.trace.1")); // another trace
+    Files.write(d.resolve("x.trace.png"), new byte[] {1, 2, 3}); // timeline's picture
+    Files.write(d.resolve("x.trace.3"), new byte[] {9, 9, 9}); // corrupt
+    Files.copy(ring.get(3), d.resolve("x.trace.4")); // segment 3 under the name of segment 4
+    Path second = d.resolve("x.trace.1");
+    try (TraceReader r = TraceReader.open(second)) {
+      assertThat(TraceSegments.of(second, r.header()).segments()).extracting(TraceSegments.Segment::file)
+          .containsExactly(d.resolve("x.trace"), second, d.resolve("x.trace.2"));
+    }
+    // a segment renamed away from its number is taken alone
+    Path renamed = Files.copy(ring.get(1), d.resolve("renamed.trace"));
+    try (TraceReader r = TraceReader.open(renamed)) {
+      TraceSegments alone = TraceSegments.of(renamed, r.header());
+      assertThat(alone.segments()).extracting(TraceSegments.Segment::file).containsExactly(renamed);
+      assertThat(alone.hasLater()).isFalse();
+    }
+  }
 }
