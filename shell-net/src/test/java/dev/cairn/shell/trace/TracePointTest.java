@@ -286,6 +286,11 @@ class TracePointTest {
     TraceFiles.Run atTime = TraceFiles.cairn(args("replay", shuffled, "--at", wallOf((int) firsts[2]).toString()));
     assertThat(atTime.code()).as(atTime.err()).isZero();
     assertThat(atTime.out()).containsOnlyOnce("after step " + firsts[2] + ":");
+    // a time since the first record of the first file
+    long sinceMs = (times.get((int) firsts[2])[1] - times.get(0)[1]) / 1_000_000;
+    TraceFiles.Run atSince = TraceFiles.cairn(args("replay", shuffled, "--at", "+" + sinceMs + "ms"));
+    assertThat(atSince.code()).as(atSince.err()).isZero();
+    assertThat(atSince.out()).containsOnlyOnce("after step " + firsts[2] + ":");
 
     // a file left out
     List<Path> gap = new ArrayList<>(files);
