@@ -31,7 +31,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cairn trace replay}: re-runs the core from a trace's header and verifies every step, over one file or the files of a rotated trace ({@link TraceCommand}). */
+/**
+ * {@code cairn trace replay}: re-runs the core from a trace's header and verifies every step, over
+ * one file or the files of a rotated trace ({@link TraceCommand}).
+ */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "Re-run the core from the trace's header and verify every step's outcome and effects digest, "
         + "and the state digest at each checkpoint and at the end of the file. Several files of one rotated trace "

@@ -39,7 +39,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cairn trace show}: the recorded events of one trace or of the files of a rotated trace, with their effects, changes and states when asked ({@link TraceCommand}). */
+/**
+ * {@code cairn trace show}: the recorded events of one trace or of the files of a rotated trace,
+ * with their effects, changes and states when asked ({@link TraceCommand}).
+ */
 @Command(name = "show", mixinStandardHelpOptions = true,
     description = "Print the recorded events, one line each; with --effects, --changes or --states, replay and "
         + "print those too.")
