@@ -34,8 +34,9 @@ public final class TraceSegments {
 
   /**
    * The files of the rotated trace {@code file} belongs to, in segment order, {@code file}
-   * included; a sibling whose header cannot be read is left out. A file whose name does not end
-   * with its segment number (renamed) is taken alone.
+   * included; a sibling whose header cannot be read, or whose header is of another run (another
+   * seed or configuration), is left out. A file whose name does not end with its segment number
+   * (renamed) is taken alone.
    */
   public static TraceSegments of(Path file, TraceHeader header) {
     Segment self = segment(file, header);
@@ -55,8 +56,9 @@ public final class TraceSegments {
         Integer s = n.equals(base) ? Integer.valueOf(0) : numbered(base, n);
         if (s != null && s != k && found.size() < MAX_SEGMENTS) {
           try (TraceReader r = TraceReader.open(p)) {
-            if (r.header().getSegment() == s) {
-              found.add(segment(file.resolveSibling(n), r.header()));
+            TraceHeader h = r.header();
+            if (h.getSegment() == s && sameRun(h, header)) {
+              found.add(segment(file.resolveSibling(n), h));
             }
           } catch (IOException | TraceFormatException | RuntimeException e) {
             // not a readable segment of this trace: left out
@@ -68,6 +70,14 @@ public final class TraceSegments {
     }
     found.sort(Comparator.comparingInt(Segment::segment));
     return new TraceSegments(self, List.copyOf(found));
+  }
+
+  /**
+   * Whether two headers are of one run: the same seed and the same configuration (a node started
+   * again writes a new trace over the same names, with a seed of its own unless one is configured).
+   */
+  private static boolean sameRun(TraceHeader a, TraceHeader b) {
+    return a.getPrngSeed() == b.getPrngSeed() && a.getCoreConfig().equals(b.getCoreConfig());
   }
 
   private static Integer numbered(String base, String name) {

@@ -408,6 +408,10 @@ class TracePointTest {
     Files.write(d.resolve("x.trace.png"), new byte[] {1, 2, 3}); // timeline's picture
     Files.write(d.resolve("x.trace.3"), new byte[] {9, 9, 9}); // corrupt
     Files.copy(ring.get(3), d.resolve("x.trace.4")); // segment 3 under the name of segment 4
+    // a segment 5 of another run (a node started again with another seed) under this trace's name
+    TraceFiles.Parsed fifth = TraceFiles.parse(ring.get(5));
+    TraceFiles.write(d.resolve("x.trace.5"), fifth.header().toBuilder().setPrngSeed(fifth.header().getPrngSeed() + 1)
+        .build(), fifth.records());
     Path second = d.resolve("x.trace.1");
     try (TraceReader r = TraceReader.open(second)) {
       assertThat(TraceSegments.of(second, r.header()).segments()).extracting(TraceSegments.Segment::file)
