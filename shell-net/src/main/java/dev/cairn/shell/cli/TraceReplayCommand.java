@@ -8,11 +8,11 @@ import static dev.cairn.shell.cli.TraceCommand.broken;
 import static dev.cairn.shell.cli.TraceCommand.elsewhere;
 
 import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.shell.cli.TraceCommand.FilesProgress;
 import dev.cairn.shell.cli.TraceCommand.PointConverter;
 import dev.cairn.shell.cli.TraceCommand.UpToBreak;
 import dev.cairn.shell.trace.Digester;
 import dev.cairn.shell.trace.Replay;
-import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TracePoint;
 import dev.cairn.shell.trace.TraceReader;
@@ -66,7 +66,7 @@ final class TraceReplayCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (files.size() == 1) {
-      return replayFile(files.get(0), at, new End());
+      return replayFile(files.get(0), at, new End(), new FilesProgress("replay", files, err));
     }
     List<Named> named = new java.util.ArrayList<>();
     for (Path f : files) {
@@ -94,6 +94,7 @@ final class TraceReplayCommand implements Callable<Integer> {
         point = new TracePoint.SinceStart(since.since().minusNanos(Math.min(base, since.since().toNanos())));
       }
     }
+    FilesProgress progress = new FilesProgress("replay", named.stream().map(Named::file).toList(), err);
     End previous = null;
     long steps = 0;
     for (Named n : named) {
@@ -108,7 +109,7 @@ final class TraceReplayCommand implements Callable<Integer> {
       out.println("# " + n.file());
       End end = new End();
       end.state = previous == null ? null : previous.state;
-      int status = replayFile(n.file(), n == holder ? point : null, end);
+      int status = replayFile(n.file(), n == holder ? point : null, end, progress);
       if (status != OK) {
         return status;
       }
@@ -163,7 +164,7 @@ final class TraceReplayCommand implements Callable<Integer> {
     return null;
   }
 
-  private int replayFile(Path file, TracePoint at, End end) {
+  private int replayFile(Path file, TracePoint at, End end, FilesProgress progress) {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (Replay replay = Replay.open(file)) {
@@ -197,11 +198,7 @@ final class TraceReplayCommand implements Callable<Integer> {
       boolean printed = false;
       Replay.Stepped atOrBefore = null;
       UpToBreak reads = new UpToBreak(err);
-      double size = Math.max(1, java.nio.file.Files.size(file));
-      StepProgress progress = new StepProgress("replay " + file, System::nanoTime, line -> {
-        err.println(line);
-        err.flush();
-      });
+      progress.file(file);
       for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
         Replay.Stepped st = s.get();
         if (st.mismatch().isPresent()) {
@@ -212,9 +209,7 @@ final class TraceReplayCommand implements Callable<Integer> {
         }
         count++;
         lastDigest = st.entry().effectsDigest();
-        if ((count & 4095) == 0) {
-          progress.at(count, st.entry().offset() / size);
-        }
+        progress.step(st.entry().offset());
         last = st.stepNumber();
         if (atStep != null && atStep == last) {
           printState(out, h, "after step " + last, st);
