@@ -115,22 +115,6 @@ final class TraceCommand implements Runnable {
     return keyed.stream().map(k -> (Path) k[0]).toList();
   }
 
-  /** "# steps X..Y are in none of the files given" when the file starting at {@code first} does not follow on. */
-  static void gap(PrintWriter out, long expected, long first) {
-    if (expected >= 0 && first != expected) {
-      out.println(first > expected ? "# steps " + expected + ".." + (first - 1) + " are in none of the files given"
-          : "# the next file starts again at step " + first + " (files of two runs?)");
-    }
-  }
-
-  /** {@link #gap} as a JSON line: {@code {"missing":{"from":X,"to":Y}}} or {@code {"restartsAt":N}}. */
-  static void gapJson(PrintWriter out, long expected, long first) {
-    if (expected >= 0 && first != expected) {
-      out.println(first > expected ? "{\"missing\":{\"from\":" + expected + ",\"to\":" + (first - 1) + "}}"
-          : "{\"restartsAt\":" + first + "}");
-    }
-  }
-
   /**
    * Progress of a command over its files, by the share of their bytes read: a line on stderr every
    * 5 s once it has run 2 s ({@link StepProgress}).

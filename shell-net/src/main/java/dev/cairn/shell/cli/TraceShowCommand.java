@@ -6,8 +6,6 @@ import static dev.cairn.shell.cli.TraceCommand.OK;
 import static dev.cairn.shell.cli.TraceCommand.POINT_HELP;
 import static dev.cairn.shell.cli.TraceCommand.broken;
 import static dev.cairn.shell.cli.TraceCommand.elsewhere;
-import static dev.cairn.shell.cli.TraceCommand.gap;
-import static dev.cairn.shell.cli.TraceCommand.gapJson;
 import static dev.cairn.shell.cli.TraceCommand.headerLine;
 import static dev.cairn.shell.cli.TraceCommand.inStepOrder;
 import static dev.cairn.shell.cli.TraceCommand.range;
@@ -75,11 +73,21 @@ final class TraceShowCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON object per line: each file's header, then each step (with "
       + "\"effects\", \"changes\" and \"state\" when asked), for tools such as jq") boolean json;
 
+  /**
+   * When the file starting at step {@code first} does not follow on from step {@code expected}: a
+   * line naming the steps in none of the files given, or saying that it starts again (as JSON with
+   * {@code --json}: {@code {"missing":{"from":X,"to":Y}}} or {@code {"restartsAt":N}}).
+   */
   private void gapLine(PrintWriter out, long expected, long first) {
-    if (json) {
-      gapJson(out, expected, first);
+    if (expected < 0 || first == expected) {
+      return;
+    }
+    if (first > expected) {
+      out.println(json ? "{\"missing\":{\"from\":" + expected + ",\"to\":" + (first - 1) + "}}"
+          : "# steps " + expected + ".." + (first - 1) + " are in none of the files given");
     } else {
-      gap(out, expected, first);
+      out.println(json ? "{\"restartsAt\":" + first + "}"
+          : "# the next file starts again at step " + first + " (files of two runs?)");
     }
   }
 
