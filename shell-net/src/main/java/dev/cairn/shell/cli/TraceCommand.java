@@ -121,9 +121,12 @@ final class TraceCommand implements Runnable {
    */
   static final class FilesProgress {
     private final StepProgress progress;
+    private final List<Path> files;
+    private final long[] sizes;
+    private final long[] offsets;
     private final double total;
-    private long done;
-    private long current;
+    private long doneBytes;
+    private int current = -1;
     private long steps;
 
     FilesProgress(String what, List<Path> files, PrintWriter err) {
@@ -136,33 +139,70 @@ final class TraceCommand implements Runnable {
     /** The same on a given clock, to a given sink (a test drives both). */
     FilesProgress(String what, List<Path> files, java.util.function.LongSupplier clock,
         java.util.function.Consumer<String> lines) {
+      this.files = List.copyOf(files);
+      sizes = new long[files.size()];
+      offsets = new long[files.size()];
       long bytes = 0;
-      for (Path f : files) {
+      for (int i = 0; i < sizes.length; i++) {
         try {
-          bytes += java.nio.file.Files.size(f);
+          sizes[i] = java.nio.file.Files.size(files.get(i));
         } catch (IOException e) {
           // its opening reports it
         }
+        bytes += sizes[i];
       }
       total = Math.max(1, bytes);
       progress = new StepProgress(what + " " + files.get(0) + (files.size() > 1 ? " and " + (files.size() - 1)
           + " more" : ""), clock, lines);
     }
 
-    /** The next file starts: the bytes of the one before are read. */
+    /** The next file starts: the bytes of the ones before are read. */
     void file(Path f) {
-      done += current;
-      try {
-        current = java.nio.file.Files.size(f);
-      } catch (IOException e) {
-        current = 0;
+      if (current >= 0) {
+        advance(current, sizes[current], 0);
       }
+      current = files.indexOf(f);
     }
 
     /** One more step, at byte {@code offset} of the current file. */
     void step(long offset) {
-      if ((++steps & 1023) == 0) {
-        progress.at(steps, (done + offset) / total);
+      if ((++steps & 1023) == 0 && current >= 0) {
+        advance(current, offset, 0);
+        progress.at(steps, doneBytes / total);
+      }
+    }
+
+    /**
+     * The progress of one file among files read at once (each by its own thread): it counts its
+     * steps and passes them on every 1 024, so the threads meet only then.
+     */
+    Part part(Path f) {
+      return new Part(files.indexOf(f));
+    }
+
+    /** A file's share, fed by the one thread that reads it ({@link #part}). */
+    final class Part {
+      private final int index;
+      private long counted;
+
+      private Part(int index) {
+        this.index = index;
+      }
+
+      /** One more step, at byte {@code offset} of this file. */
+      void step(long offset) {
+        if ((++counted & 1023) == 0 && index >= 0) {
+          advance(index, offset, 1024);
+        }
+      }
+    }
+
+    private synchronized void advance(int index, long offset, long newSteps) {
+      doneBytes += Math.max(0, offset - offsets[index]);
+      offsets[index] = Math.max(offsets[index], offset);
+      if (newSteps > 0) {
+        steps += newSteps;
+        progress.at(steps, doneBytes / total);
       }
     }
   }

@@ -7,6 +7,7 @@ import static dev.cairn.shell.cli.TraceCommand.POINT_HELP;
 import static dev.cairn.shell.cli.TraceCommand.broken;
 import static dev.cairn.shell.cli.TraceCommand.elsewhere;
 
+import dev.cairn.core.CoreState;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.cli.TraceCommand.FilesProgress;
 import dev.cairn.shell.cli.TraceCommand.PointConverter;
@@ -21,10 +22,20 @@ import dev.cairn.shell.trace.TraceText;
 import dev.cairn.shell.trace.ValueJson;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,12 +44,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code cairn trace replay}: re-runs the core from a trace's header and verifies every step, over
- * one file or the files of a rotated trace ({@link TraceCommand}).
+ * one file or the files of a rotated trace ({@link TraceCommand}). Each file of a rotated trace
+ * holds in its header the state it starts from, so files are replayed at once on {@code --jobs}
+ * threads; their reports are buffered and printed in step order, each file checked to start where
+ * the one before it ends, and the first failure ends the command as it would one file at a time.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = "Re-run the core from the trace's header and verify every step's outcome and effects digest, "
-        + "and the state digest at each checkpoint and at the end of the file. Several files of one rotated trace "
-        + "are replayed in step order, each checked to continue the one before it.")
+        + "and the state digest at each checkpoint and at the end of the file. The files of one rotated trace are "
+        + "replayed as one history, each checked to continue the one before it (up to --jobs of them at once, each "
+        + "from the state its header holds; the report is in step order).")
 final class TraceReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -49,14 +64,30 @@ final class TraceReplayCommand implements Callable<Integer> {
       description = "print the whole state (JSON) after this step, or at this time (after the last step at or "
           + "before it): " + POINT_HELP) TracePoint at;
 
+  @Option(names = "--jobs", paramLabel = "N", description = "replay up to N files of a rotated trace at once, each "
+      + "from the state its header holds, and check that each continues the one before it as they finish (the "
+      + "report is the same as one at a time; default: the machine's processors)") Integer jobs;
+
+  /** Status of a file's replay stopped because a file before it already decided the outcome. */
+  private static final int STOPPED = -1;
+
   /** How a replayed file ended: what the next file of a rotated trace must start from. */
   private static final class End {
     TraceHeader header;
     long steps;
     long lastStep;
     long lastEffectsDigest;
-    dev.cairn.core.CoreState state;
+    CoreState state;
+    /** {@link Digester#state} of {@link #state}, when the file was one of several. */
+    byte[] stateDigest;
   }
+
+  /**
+   * One file of a rotated trace replayed on its own: what it printed, how it ended, and the digest
+   * of the state its header holds (which the end of the file before it must equal); the digests
+   * are taken by the file's own thread.
+   */
+  private record FileRun(int status, String out, String err, End end, byte[] initialDigest) {}
 
   /** A file named on the command line, with its header. */
   private record Named(Path file, TraceHeader header) {}
@@ -65,8 +96,16 @@ final class TraceReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
+    if (parallel < 1) {
+      err.println("cairn trace replay: --jobs must be at least 1, got " + parallel);
+      return BROKEN;
+    }
     if (files.size() == 1) {
-      return replayFile(files.get(0), at, new End(), new FilesProgress("replay", files, err));
+      FilesProgress progress = new FilesProgress("replay", files, err);
+      progress.file(files.get(0));
+      return replayFile(files.get(0), at, new End(), out, err, progress::step,
+          new AtomicBoolean(), s -> { });
     }
     List<Named> named = new java.util.ArrayList<>();
     for (Path f : files) {
@@ -95,32 +134,108 @@ final class TraceReplayCommand implements Callable<Integer> {
       }
     }
     FilesProgress progress = new FilesProgress("replay", named.stream().map(Named::file).toList(), err);
-    End previous = null;
-    long steps = 0;
-    for (Named n : named) {
-      if (previous != null) {
-        String broken = continues(previous, n);
-        if (broken != null) {
-          out.println("BREAK between " + files(named, n) + ": " + broken);
-          out.flush();
-          return DIFFERS;
+    AtomicBoolean stop = new AtomicBoolean();
+    TracePoint holderPoint = point;
+    Named holderFile = holder;
+    ExecutorService pool = Executors.newFixedThreadPool(
+        Math.min(parallel, named.size()), r -> {
+          Thread t = new Thread(r, "cairn-replay-file");
+          t.setDaemon(true);
+          return t;
+        });
+    // files are submitted in step order, at most `parallel` ahead of the one being reported, so at
+    // most that many end states are held at once
+    ArrayDeque<Future<FileRun>> running = new ArrayDeque<>();
+    int submitted = 0;
+    try {
+      End previous = null;
+      long steps = 0;
+      for (Named n : named) {
+        while (submitted < named.size() && running.size() < parallel) {
+          Named next = named.get(submitted++);
+          TracePoint p = next == holderFile ? holderPoint : null;
+          running.add(pool.submit(() -> replayAlone(next.file(), p, progress, stop)));
         }
+        FileRun run = result(running.poll());
+        if (previous != null) {
+          String broken = continues(previous, n);
+          if (broken != null) {
+            out.println("BREAK between " + files(named, n) + ": " + broken);
+            out.flush();
+            return DIFFERS;
+          }
+        }
+        out.println("# " + n.file());
+        if (previous != null && run.initialDigest() != null) {
+          if (!java.util.Arrays.equals(previous.stateDigest, run.initialDigest())) {
+            out.println("BREAK before " + n.file() + ": its initial state (header) is not the state the file before "
+                + "it ends in");
+            out.flush();
+            return DIFFERS;
+          }
+        }
+        out.print(run.out());
+        out.flush();
+        err.print(run.err());
+        err.flush();
+        if (run.status() != OK) {
+          return run.status();
+        }
+        steps += run.end().steps;
+        previous = run.end();
       }
-      out.println("# " + n.file());
-      End end = new End();
-      end.state = previous == null ? null : previous.state;
-      int status = replayFile(n.file(), n == holder ? point : null, end, progress);
-      if (status != OK) {
-        return status;
+      out.println("OK: " + named.size() + " files, " + steps + " steps (steps " + named.get(0).header().getFirstStep()
+          + ".." + previous.lastStep + ") replayed as one history: each file starts where the one before it ends "
+          + "(its first step, the chain of effects digests and its initial state)");
+      out.flush();
+      return OK;
+    } finally {
+      stop.set(true); // the files after a failing one stop at their next step
+      pool.shutdown();
+      try {
+        pool.awaitTermination(1, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      steps += end.steps;
-      previous = end;
     }
-    out.println("OK: " + named.size() + " files, " + steps + " steps (steps " + named.get(0).header().getFirstStep()
-        + ".." + previous.lastStep + ") replayed as one history: each file starts where the one before it ends "
-        + "(its first step, the chain of effects digests and its initial state)");
-    out.flush();
-    return OK;
+  }
+
+  /** A file's replay, waited for; a failure of the core or the JVM is rethrown as the command's. */
+  private static FileRun result(Future<FileRun> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while replaying", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  /** Replays {@code file} from its header, printing into buffers, as one of several files run at once. */
+  private FileRun replayAlone(Path file, TracePoint at, FilesProgress progress, AtomicBoolean stop) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    End end = new End();
+    CoreState[] initial = {null};
+    FilesProgress.Part part = progress.part(file);
+    int status;
+    try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
+      status = replayFile(file, at, end, o, e, offset -> part.step(offset), stop, s -> initial[0] = s);
+    }
+    Digester d = new Digester();
+    if (status == OK) {
+      end.stateDigest = d.state(end.state);
+      end.state = null; // only its digest is compared: a file's whole state is not held until its turn
+    }
+    return new FileRun(status, out.toString(), err.toString(), end,
+        initial[0] == null || status == STOPPED ? null : d.state(initial[0]));
   }
 
   private static String files(List<Named> named, Named next) {
@@ -164,19 +279,17 @@ final class TraceReplayCommand implements Callable<Integer> {
     return null;
   }
 
-  private int replayFile(Path file, TracePoint at, End end, FilesProgress progress) {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+  /**
+   * Replays one file from its header, printing to {@code out} and {@code err}; {@code initial}
+   * receives the state the header holds, {@code end} how the file ended. Returns {@link #STOPPED}
+   * when {@code stop} is set before the file's end.
+   */
+  private int replayFile(Path file, TracePoint at, End end, PrintWriter out, PrintWriter err,
+      LongConsumer progress, AtomicBoolean stop,
+      Consumer<CoreState> initial) {
     try (Replay replay = Replay.open(file)) {
       TraceHeader h = replay.header();
-      if (end.state != null) {
-        Digester d = new Digester();
-        if (!java.util.Arrays.equals(d.state(end.state), d.state(replay.state()))) {
-          out.println("BREAK before " + file + ": its initial state (header) is not the state the file before it "
-              + "ends in");
-          return DIFFERS;
-        }
-      }
+      initial.accept(replay.state());
       long first = h.getFirstStep();
       TracePoint point = at instanceof TracePoint.TimeOfDay ? TraceSegments.of(file, h).resolve(at) : at;
       Long atStep = point instanceof TracePoint.Step n ? n.step() : null;
@@ -198,8 +311,10 @@ final class TraceReplayCommand implements Callable<Integer> {
       boolean printed = false;
       Replay.Stepped atOrBefore = null;
       UpToBreak reads = new UpToBreak(err);
-      progress.file(file);
       for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
+        if (stop.get()) {
+          return STOPPED;
+        }
         Replay.Stepped st = s.get();
         if (st.mismatch().isPresent()) {
           out.println("MISMATCH at " + st.mismatch().get());
@@ -209,7 +324,7 @@ final class TraceReplayCommand implements Callable<Integer> {
         }
         count++;
         lastDigest = st.entry().effectsDigest();
-        progress.step(st.entry().offset());
+        progress.accept(st.entry().offset());
         last = st.stepNumber();
         if (atStep != null && atStep == last) {
           printState(out, h, "after step " + last, st);

@@ -74,7 +74,10 @@ import org.openjdk.jmh.infra.Blackhole;
  *   <li>{@code read}: reading and decoding the events alone (replay's cost beyond the core);
  *   <li>{@code loopbackReplay}: replay on the loopback files (about 95 records each: all on the
  *       caller's thread);
- *   <li>{@code lifeStep}, {@code lifeReplay}: {@code Core.step} alone and replay on a node's life.
+ *   <li>{@code lifeStep}, {@code lifeReplay}: {@code Core.step} alone and replay on a node's life;
+ *   <li>{@code rotatedReplay}: {@code cairn trace replay --jobs N} over {@value Rotated#STEPS} steps of
+ *       a node's life recorded as a rotated trace of {@value Rotated#FILES} files (each replayed from
+ *       the state its header holds, up to N at once), as the command runs it, its report discarded.
  * </ul>
  *
  * The loopback benchmarks count events in the {@code events} secondary result (events/s);
@@ -400,5 +403,62 @@ public class TraceBenchmark {
   @OperationsPerInvocation(EVENTS)
   public void lifeReplay(Life l, Blackhole bh) throws Exception {
     replayAll(l.recorded, bh);
+  }
+
+  /** A node's life recorded as a rotated trace (about {@value #FILES} files), once per trial. */
+  @State(Scope.Benchmark)
+  public static class Rotated {
+    static final int FILES = 4;
+    static final int STEPS = FILES * EVENTS;
+
+    @Param({"public", "validator"})
+    public String node;
+    @Param({"1", "2"})
+    public int jobs;
+    Path dir;
+    String[] args;
+    final java.io.PrintWriter discard = new java.io.PrintWriter(java.io.Writer.nullWriter());
+
+    @Setup(Level.Trial)
+    public void setup() throws Exception {
+      SmallWorldRun run = switch (node) {
+        case "validator" -> SmallWorldRun.generate(STEPS, 3, false);
+        case "public" -> SmallWorldRun.generate(STEPS, 5, false, PUBLIC_NODES, UnaryOperator.identity(),
+            SmallWorldRun.Addresses.ROUTABLE);
+        default -> throw new IllegalArgumentException("node " + node);
+      };
+      dir = Files.createTempDirectory("trace-bench-rotated");
+      Path whole = dir.resolve("whole.trace");
+      run.record(TraceWriter.Options.defaults(whole));
+      long perFile = Math.max(1024, Files.size(whole) / FILES);
+      Path recorded = dir.resolve(node + ".trace");
+      run.record(new TraceWriter.Options(recorded, perFile, 10_000, 1 << 16, java.time.Duration.ofSeconds(1),
+          dev.cairn.shell.trace.SpecHash.fromClasspath()));
+      List<String> a = new ArrayList<>(List.of("trace", "replay", "--jobs", Integer.toString(jobs)));
+      for (int i = 0; Files.exists(TraceWriter.segmentPath(recorded, i)); i++) {
+        a.add(TraceWriter.segmentPath(recorded, i).toString());
+      }
+      args = a.toArray(String[]::new);
+      System.out.println("# " + node + ": " + STEPS + " steps in " + (a.size() - 4) + " files");
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+      delete(dir);
+    }
+  }
+
+  @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC") // the collector cairn's launcher gives trace commands
+  @Benchmark
+  @OperationsPerInvocation(Rotated.STEPS)
+  public int rotatedReplay(Rotated r) {
+    picocli.CommandLine cl = dev.cairn.shell.cli.Cairn.commandLine();
+    cl.setOut(r.discard);
+    cl.setErr(r.discard);
+    int exit = cl.execute(r.args);
+    if (exit != 0) {
+      throw new IllegalStateException("replay exit " + exit);
+    }
+    return exit;
   }
 }

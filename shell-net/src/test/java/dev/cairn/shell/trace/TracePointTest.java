@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.proto.trace.TraceRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -334,6 +335,59 @@ class TracePointTest {
     TraceFiles.Run mixed = TraceFiles.cairn(args("replay", List.of(files.get(0), TraceWriter.segmentPath(other, 1))));
     assertThat(mixed.code()).isEqualTo(1);
     assertThat(mixed.out()).contains("BREAK between " + files.get(0) + " and " + TraceWriter.segmentPath(other, 1));
+  }
+
+  @Test
+  void filesReplayedAtOnceReportWhatOneAtATimeReports() throws Exception {
+    List<Path> files = ringFiles().subList(0, 6);
+    // a record of the third file whose effects digest differs, and a fourth file cut short
+    Path tampered = TraceFiles.rewrite(files.get(2), dir.resolve("tampered.trace"), records -> {
+      TraceRecord r = records.get(0);
+      records.set(0, r.toBuilder().setEffectsDigest(r.getEffectsDigest() ^ 1).build());
+      return records;
+    });
+    byte[] fourth = Files.readAllBytes(files.get(3));
+    Path cut = Files.write(dir.resolve("cut.trace"), java.util.Arrays.copyOf(fourth, fourth.length - 3));
+    List<List<Path>> cases = List.of(
+        files,
+        List.of(files.get(0), files.get(1), tampered, files.get(3), files.get(4), files.get(5)),
+        List.of(files.get(0), files.get(1), files.get(2), cut, files.get(4), files.get(5)));
+    int[] expected = {0, 1, 2};
+    // each file's part of the report is what replaying that file alone prints
+    StringBuilder alone = new StringBuilder();
+    for (Path f : files) {
+      TraceFiles.Run single = TraceFiles.cairn("trace", "replay", f.toString());
+      assertThat(single.code()).as(single.err()).isZero();
+      alone.append("# ").append(f).append(System.lineSeparator()).append(single.out());
+    }
+    TraceFiles.Run whole = TraceFiles.cairn(args("replay", files, "--jobs", "3"));
+    assertThat(whole.out()).startsWith(alone.toString());
+    assertThat(whole.out().substring(alone.length())).startsWith("OK: 6 files, ").doesNotContain("# ");
+    for (int c = 0; c < cases.size(); c++) {
+      List<Path> trace = cases.get(c);
+      TraceFiles.Run one = TraceFiles.cairn(args("replay", trace, "--jobs", "1"));
+      assertThat(one.code()).as(one.out() + one.err()).isEqualTo(expected[c]);
+      for (String jobs : List.of("2", "6")) {
+        TraceFiles.Run many = TraceFiles.cairn(args("replay", trace, "--jobs", jobs));
+        assertThat(many.code()).as("--jobs %s, case %d", jobs, c).isEqualTo(one.code());
+        assertThat(many.out()).as("--jobs %s, case %d", jobs, c).isEqualTo(one.out());
+        assertThat(errorLines(many.err())).as("--jobs %s, case %d", jobs, c).isEqualTo(errorLines(one.err()));
+      }
+      if (c == 1) { // the report stops at the differing file: nothing of the files after it
+        assertThat(one.out()).contains("MISMATCH at ").doesNotContain("# " + files.get(3));
+      }
+      if (c == 2) {
+        assertThat(one.out()).contains("BROKEN: ").doesNotContain("# " + files.get(4));
+      }
+    }
+    TraceFiles.Run none = TraceFiles.cairn(args("replay", files, "--jobs", "0"));
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("--jobs must be at least 1, got 0");
+  }
+
+  /** The lines of {@code err} that are not progress lines (those depend on the clock). */
+  private static List<String> errorLines(String err) {
+    return err.lines().filter(l -> !l.startsWith("replay ")).toList();
   }
 
   private static String[] args(String command, List<Path> files, String... more) {
