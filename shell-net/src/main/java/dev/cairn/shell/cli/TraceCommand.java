@@ -49,6 +49,28 @@ final class TraceCommand implements Runnable {
     return BROKEN;
   }
 
+  /**
+   * A message naming a file given twice (under one name or two: {@code a.trace} and {@code
+   * ./a.trace}), which would otherwise read as two runs; null when every file is named once.
+   * Files that cannot be resolved are left to their opening, which reports them.
+   */
+  static String namedTwice(List<Path> files) {
+    java.util.Map<Path, Path> seen = new java.util.HashMap<>();
+    for (Path f : files) {
+      Path real;
+      try {
+        real = f.toRealPath();
+      } catch (IOException e) {
+        continue;
+      }
+      Path before = seen.putIfAbsent(real, f);
+      if (before != null) {
+        return "cairn trace: " + f + " is named twice" + (before.equals(f) ? "" : " (also as " + before + ")");
+      }
+    }
+    return null;
+  }
+
   static String headerLine(Path file, TraceHeader h) {
     return "# " + file + ": cairn " + h.getCairnVersion() + " (core revision " + h.getCoreRevision() + "), segment "
         + h.getSegment() + ", first step " + h.getFirstStep() + ", prng seed " + h.getPrngSeed() + ", spec hash "

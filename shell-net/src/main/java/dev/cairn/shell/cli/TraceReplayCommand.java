@@ -96,6 +96,11 @@ final class TraceReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String twice = TraceCommand.namedTwice(files);
+    if (twice != null) {
+      err.println(twice);
+      return TraceCommand.BROKEN;
+    }
     int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
     if (parallel < 1) {
       err.println("cairn trace replay: --jobs must be at least 1, got " + parallel);

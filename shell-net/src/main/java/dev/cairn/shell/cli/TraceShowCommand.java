@@ -64,11 +64,14 @@ final class TraceShowCommand implements Callable<Integer> {
 
   @Option(names = "--effects", description = "print the effects of each printed step") boolean effects;
 
+  /** Lines of {@code --changes} per step unless {@code --max-changes} says otherwise. */
+  static final int MAX_CHANGES = 40;
+
   @Option(names = "--changes", description = "print what each printed step changed in the state: a line per "
-      + "changed, added or removed field (at most ${DEFAULT-VALUE} per step; see --max-changes)") boolean changes;
+      + "changed, added or removed field (at most " + MAX_CHANGES + " per step; see --max-changes)") boolean changes;
 
   @Option(names = "--max-changes", paramLabel = "N", description = "most lines of --changes per step "
-      + "(default ${DEFAULT-VALUE})") int maxChanges = 40;
+      + "(default ${DEFAULT-VALUE})") int maxChanges = MAX_CHANGES;
 
   @Option(names = "--json", description = "one JSON object per line: each file's header, then each step (with "
       + "\"effects\", \"changes\" and \"state\" when asked), for tools such as jq") boolean json;
@@ -95,6 +98,11 @@ final class TraceShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String twice = TraceCommand.namedTwice(files);
+    if (twice != null) {
+      err.println(twice);
+      return TraceCommand.BROKEN;
+    }
     try {
       if (maxChanges < 1) {
         err.println("cairn trace show: --max-changes must be at least 1, got " + maxChanges);

@@ -60,6 +60,11 @@ final class TraceTimelineCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String twice = TraceCommand.namedTwice(files);
+    if (twice != null) {
+      err.println(twice);
+      return TraceCommand.BROKEN;
+    }
     if (lanes < 1 || lanes > 1000) {
       err.println("cairn trace timeline: --lanes must be in 1..1000, got " + lanes);
       return BROKEN;

@@ -48,6 +48,11 @@ final class TraceValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String twice = TraceCommand.namedTwice(files);
+    if (twice != null) {
+      err.println(twice);
+      return TraceCommand.BROKEN;
+    }
     int status = TraceCommand.OK;
     long steps = 0;
     long t0 = System.nanoTime();

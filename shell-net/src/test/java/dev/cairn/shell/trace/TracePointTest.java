@@ -385,6 +385,18 @@ class TracePointTest {
     assertThat(none.err()).contains("--jobs must be at least 1, got 0");
   }
 
+  @Test
+  void aFileNamedTwiceIsRefusedByName() {
+    List<Path> files = ringFiles();
+    Path again = files.get(1).getParent().resolve(".").resolve(files.get(1).getFileName());
+    for (String command : List.of("show", "replay", "timeline", "validate")) {
+      TraceFiles.Run run = TraceFiles.cairn(args(command, List.of(files.get(0), files.get(1), again)));
+      assertThat(run.code()).as(command).isEqualTo(2);
+      assertThat(run.err()).as(command).contains(again + " is named twice (also as " + files.get(1) + ")");
+      assertThat(run.out()).as(command).isEmpty();
+    }
+  }
+
   /** The lines of {@code err} that are not progress lines (those depend on the clock). */
   private static List<String> errorLines(String err) {
     return err.lines().filter(l -> !l.startsWith("replay ")).toList();

@@ -1,0 +1,36 @@
+package dev.cairn.shell.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** The help every command prints: placeholders resolved to the values they name. */
+class CliHelpTest {
+
+  @Test
+  void everyCommandsHelpResolvesItsPlaceholders() {
+    List<CommandLine> all = new ArrayList<>();
+    collect(Cairn.commandLine(), all);
+    assertThat(all).extracting(CommandLine::getCommandName).contains("replay", "show", "validate", "testnet");
+    for (CommandLine c : all) {
+      String help = c.getUsageMessage(CommandLine.Help.Ansi.OFF);
+      assertThat(help).as(c.getCommandName()).doesNotContain("${").doesNotContain("null");
+    }
+  }
+
+  @Test
+  void showSaysHowManyChangeLinesAStepGets() {
+    CommandLine show = Cairn.commandLine().getSubcommands().get("trace").getSubcommands().get("show");
+    String help = show.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+    assertThat(help).contains("(at most " + TraceShowCommand.MAX_CHANGES + " per step; see --max-changes)")
+        .contains("most lines of --changes per step (default " + TraceShowCommand.MAX_CHANGES + ")");
+  }
+
+  private static void collect(CommandLine c, List<CommandLine> out) {
+    out.add(c);
+    c.getSubcommands().values().forEach(s -> collect(s, out));
+  }
+}
