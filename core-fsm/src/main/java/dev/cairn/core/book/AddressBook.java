@@ -799,9 +799,10 @@ public record AddressBook(
    * Uniform sampling of distinct entries through the buckets. Each entry has one home slot, in the
    * first of its buckets ({@link Bucket#isHome}), so the home slots of the tables, numbered in
    * bucket order, number the entries: a uniformly random number not drawn before is a uniformly
-   * random entry not taken before, however many buckets the entries are in. Costs O(k log
-   * buckets) per call (the tables' cumulative home counts are computed once per table) instead
-   * of v0.34's copy and shuffle of every entry, and tests only the drawn entries whose ID the
+   * random entry not taken before, however many buckets the entries are in. Costs O(k) per call
+   * (a slot's bucket is found through the table's radix index of its cumulative home counts,
+   * both computed once per table: {@link BucketTable.Prefix#bucketOf}) instead of v0.34's copy
+   * and shuffle of every entry, and tests only the drawn entries whose ID the
    * filter may refuse ({@link EntryFilter}). A bounded number of draws is followed, if needed, by
    * an exact pass over the remaining candidates, so the result never falls short of what the
    * filter permits. When the tables hold at most twice as many entries as are wanted (a small
@@ -870,8 +871,8 @@ public record AddressBook(
           inTable -= prefixes[t].homes();
           t++;
         }
+        int b = prefixes[t].bucketOf(inTable);
         int[] ends = prefixes[t].homeEnds();
-        int b = firstAbove(ends, inTable);
         Bucket bucket = tables.get(t).get(b);
         int i = bucket.homeSlot(inTable - (b == 0 ? 0 : ends[b - 1]));
         if (allows(bucket, i)) {
@@ -912,23 +913,6 @@ public record AddressBook(
         out.add(chosen.addr());
       }
     }
-  }
-
-  /**
-   * Index of the first element of ascending {@code ends} greater than {@code slot} (the last
-   * element is). Each halving picks the next range by a select, not an if/else, so the JIT can
-   * compile it to a conditional move: the draws are random, and a branch on the comparison was
-   * mispredicted about half the time.
-   */
-  static int firstAbove(int[] ends, int slot) {
-    int base = 0;
-    int n = ends.length;
-    while (n > 1) {
-      int half = n >>> 1;
-      base = ends[base + half - 1] > slot ? base : base + half;
-      n -= half;
-    }
-    return base;
   }
 
   /**

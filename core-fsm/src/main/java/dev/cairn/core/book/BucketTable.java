@@ -37,11 +37,51 @@ public final class BucketTable {
     private final int homes;
     /** The indices of the non-empty buckets, ascending. */
     private final int[] nonEmpty;
+    /**
+     * {@code radix[x]}: the bucket of home slot {@code x << shift} (the first bucket whose {@link
+     * #homeEnds} exceeds it), for {@code x} up to {@code (homes - 1) >> shift}, so a slot's bucket
+     * is found from the one of its radix entry by a step or two instead of a binary search.
+     */
+    private final int[] radix;
+    private final int shift;
 
     private Prefix(int[] homeEnds, int homes, int[] nonEmpty) {
       this.homeEnds = homeEnds;
       this.homes = homes;
       this.nonEmpty = nonEmpty;
+      // about one radix entry per non-empty bucket: a power of two of slots per entry, at most the
+      // average number of home slots per non-empty bucket
+      int perEntry = Math.max(1, homes / Math.max(1, nonEmpty.length));
+      this.shift = 31 - Integer.numberOfLeadingZeros(perEntry);
+      int n = homes == 0 ? 0 : ((homes - 1) >>> shift) + 1;
+      int[] r = new int[n];
+      int b = 0;
+      for (int x = 0; x < n; x++) {
+        int slot = x << shift;
+        while (homeEnds[b] <= slot) {
+          b++;
+        }
+        r[x] = b;
+      }
+      this.radix = r;
+    }
+
+    /**
+     * The bucket of home slot {@code slot} ({@code 0 <= slot < homes}): the first bucket whose
+     * cumulative home count exceeds it.
+     */
+    int bucketOf(int slot) {
+      int b = radix[slot >>> shift];
+      int[] ends = homeEnds;
+      // the slot is less than 2^shift past its radix entry's: its bucket is that entry's or one of
+      // the next few (empty ones included); the first two steps are selects, not branches (the
+      // draws are random)
+      b = ends[b] <= slot ? b + 1 : b;
+      b = ends[b] <= slot ? b + 1 : b;
+      while (ends[b] <= slot) {
+        b++;
+      }
+      return b;
     }
 
     /** Read-only by convention: the array is shared by every sampler of this table. */
@@ -79,7 +119,7 @@ public final class BucketTable {
     return prefix().nonEmpty().length;
   }
 
-  /** The cumulative home counts and the non-empty buckets, computed once per table. */
+  /** The cumulative home counts, their radix index and the non-empty buckets, computed once per table. */
   Prefix prefix() {
     Prefix p = prefix;
     if (p == null) {

@@ -512,31 +512,6 @@ class AddressBookTest {
     assertThat(restored).isEqualTo(b);
   }
 
-  @Test
-  void firstAbove_findsTheFirstCumulativeEndAboveTheSlot() {
-    // cumulative sizes of a bucket table: empty buckets repeat the previous end
-    java.util.Random r = new java.util.Random(7);
-    for (int len = 1; len <= 70; len++) {
-      int[] ends = new int[len];
-      int total = 0;
-      for (int i = 0; i < len; i++) {
-        total += r.nextInt(4) == 0 ? 0 : 1 + r.nextInt(3);
-        ends[i] = total;
-      }
-      if (total == 0) {
-        ends[len - 1] = total = 1;
-      }
-      for (int slot = 0; slot < total; slot++) {
-        int expected = 0;
-        while (ends[expected] <= slot) {
-          expected++;
-        }
-        assertThat(AddressBook.firstAbove(ends, slot)).as("slot %d of %s", slot, java.util.Arrays.toString(ends))
-            .isEqualTo(expected);
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- pick
 
   @Test

@@ -90,4 +90,43 @@ class BucketTableTest {
     assertThat(longer.prefix().nonEmpty()).containsExactly(3, 40, 70, 100);
     assertPrefixAsCounted(longer);
   }
+
+  @Test
+  void aSlotsBucketIsTheFirstWhoseCumulativeHomeCountExceedsIt() {
+    java.util.Random r = new java.util.Random(7);
+    long n = 1;
+    for (int round = 0; round < 300; round++) {
+      // tables of every density: empty buckets (their cumulative count repeats), buckets of one
+      // entry and of dozens, and a bucket whose entry's home is another bucket
+      int len = 1 + r.nextInt(round < 150 ? 40 : 300);
+      int emptyOneIn = 1 + r.nextInt(6);
+      int most = 1 + r.nextInt(round % 3 == 0 ? 40 : 4);
+      BucketTable t = BucketTable.EMPTY;
+      for (int i = 0; i < len; i++) {
+        if (r.nextInt(emptyOneIn) == 0) {
+          continue;
+        }
+        long[] ns = new long[1 + r.nextInt(most)];
+        for (int e = 0; e < ns.length; e++) {
+          ns[e] = n++;
+        }
+        t = t.with(i, bucketOf(i, ns));
+      }
+      if (len > 2 && r.nextBoolean()) { // an entry at home in bucket 0 and also in the last bucket
+        KnownAddress both = KnownAddress.fresh(routable(n), routable(n), T0).withBuckets(TreePSet.of(0, len - 1));
+        n++;
+        t = t.with(0, Bucket.of(0, new KnownAddress[] {both})).with(len - 1, Bucket.of(len - 1,
+            new KnownAddress[] {both}));
+      }
+      BucketTable.Prefix p = t.prefix();
+      int[] ends = p.homeEnds();
+      for (int slot = 0; slot < p.homes(); slot++) {
+        int expected = 0;
+        while (ends[expected] <= slot) {
+          expected++;
+        }
+        assertThat(p.bucketOf(slot)).as("slot %d of %s", slot, Arrays.toString(ends)).isEqualTo(expected);
+      }
+    }
+  }
 }
