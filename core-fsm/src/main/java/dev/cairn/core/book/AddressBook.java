@@ -811,13 +811,56 @@ public record AddressBook(
    * distribution (uniform distinct entries, in random order).
    */
   private final class Sampler {
+    /**
+     * The most refusable IDs whose refused entries are found in the tables before drawing; with
+     * more, each drawn entry's ID prefix is searched among theirs.
+     */
+    private static final int FEW_REFUSABLE = 8;
+
     private final Predicate<KnownAddress> allowed;
     /** {@link EntryFilter#refusablePrefixes}: null when every drawn entry is tested. */
     private final long[] refusable;
+    /** The refusable IDs when there are few of them, else null. */
+    private final PSortedSet<NodeId> few;
 
     Sampler(EntryFilter filter) {
       this.allowed = filter.test();
       this.refusable = filter.refusablePrefixes();
+      this.few = filter.refusable().filter(r -> r.size() <= FEW_REFUSABLE).orElse(null);
+    }
+
+    /**
+     * Marks in {@code seen} the home slots of the entries of the few refusable IDs that {@code
+     * allowed} refuses, as if drawn before: a draw of one is then passed over as a second draw of
+     * a slot is, which is what testing it would decide (it is not offered, the draw counts), and
+     * every other slot may be offered untested. {@code tables} are sampled in this order, their
+     * slots numbered one table after the other.
+     */
+    private void markRefused(List<BucketTable> tables, BucketTable.Prefix[] prefixes, long[] seen) {
+      for (NodeId id : few) {
+        KnownAddress ka = lookup.get(id);
+        if (ka == null || ka.buckets().isEmpty() || allowed.test(ka)) {
+          continue;
+        }
+        BucketTable table = ka.isNew() ? newBuckets : oldBuckets;
+        int offset = 0;
+        int t = 0;
+        while (t < tables.size() && tables.get(t) != table) {
+          offset += prefixes[t].homes();
+          t++;
+        }
+        if (t == tables.size()) {
+          continue; // its table is not sampled
+        }
+        int home = ka.buckets().first();
+        Bucket bucket = table.get(home);
+        int at = bucket.indexOf(ka.id());
+        if (at < 0) {
+          throw new IllegalStateException(ka.id() + " is not in its home bucket " + home);
+        }
+        int slot = offset + (home == 0 ? 0 : prefixes[t].homeEnds()[home - 1]) + bucket.homeRank(at);
+        seen[slot >>> 6] |= 1L << slot;
+      }
     }
 
     /** Whether the entry at {@code i} of {@code bucket} may be offered. */
@@ -856,6 +899,9 @@ public record AddressBook(
       }
       // a bit per home slot (per entry) tells whether it was drawn before
       long[] seen = new long[(total + 63) >>> 6];
+      if (few != null) {
+        markRefused(tables, prefixes, seen);
+      }
       int target = out.size() + k;
       int budget = 8 * k + 64;
       for (int draw = 0; draw < budget && out.size() < target; draw++) {
@@ -875,7 +921,7 @@ public record AddressBook(
         int[] ends = prefixes[t].homeEnds();
         Bucket bucket = tables.get(t).get(b);
         int i = bucket.homeSlot(inTable - (b == 0 ? 0 : ends[b - 1]));
-        if (allows(bucket, i)) {
+        if (few != null || allows(bucket, i)) { // with few refusable IDs, the refused slots are marked drawn
           out.add(bucket.get(i).addr());
         }
       }

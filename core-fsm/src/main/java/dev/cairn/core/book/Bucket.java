@@ -138,6 +138,18 @@ public final class Bucket {
     return homeSlots == null ? j : homeSlots[j];
   }
 
+  /** The rank among this bucket's home slots of the home slot at {@code i}: {@link #homeSlot}'s inverse. */
+  int homeRank(int i) {
+    if (homeSlots == null) {
+      return i;
+    }
+    int j = Arrays.binarySearch(homeSlots, (char) i);
+    if (j < 0) {
+      throw new IllegalArgumentException("the entry at " + i + " does not have its home in this bucket");
+    }
+    return j;
+  }
+
   /** The {@link IdTrie#prefix} of the ID of the entry at {@code i}. */
   long prefixAt(int i) {
     return ids[i];

@@ -347,4 +347,52 @@ class AddressBookProperties {
     Selection biased = book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), test);
     assertThat(book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), named)).isEqualTo(biased);
   }
+
+  /**
+   * With few refusable IDs (the requester, ourselves, a private peer or two) the sampler marks the
+   * refused entries' slots as drawn before drawing instead of screening each drawn entry: the same
+   * selections as testing every drawn entry, with refused entries in the new and the old table, in
+   * several new buckets (a home and others), refused IDs not in the book, and refusable IDs the
+   * test lets through.
+   */
+  @Property(tries = 80)
+  void selectionWithFewRefusableIds_isTheSelectionTestingEveryEntry(@ForAll long seed,
+      @ForAll @IntRange(min = 40, max = 700) int n,
+      @ForAll @IntRange(min = 1, max = 10) int refusable,
+      @ForAll @IntRange(min = 0, max = 100) int bias) {
+    Random r = new Random(seed);
+    AddressBook book = AddressBook.empty(KEY);
+    Prng p = Prng.seeded(seed);
+    List<NodeId> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NodeId id = NodeId.of(String.format("%016x%016x%08x", r.nextLong(), r.nextLong(), r.nextInt()));
+      ids.add(id);
+      NodeAddress addr = new NodeAddress(id, Fixtures.routableIp(i), 26656);
+      for (int told = 1 + (r.nextInt(3) == 0 ? r.nextInt(4) : 0); told > 0; told--) { // from several sources
+        AddResult a = book.add(Fixtures.CFG, addr, Fixtures.routable(9_000_000L + r.nextInt(4000)), T0, p);
+        book = a.book();
+        p = a.prng();
+      }
+      if (r.nextInt(3) == 0) {
+        book = book.markGood(Fixtures.CFG, id, T0);
+      }
+    }
+    TreePSet<NodeId> named = TreePSet.empty();
+    while (named.size() < refusable) {
+      named = named.plus(r.nextInt(6) == 0
+          ? NodeId.of(String.format("%040x", r.nextLong() & Long.MAX_VALUE)) // not in the book
+          : ids.get(r.nextInt(ids.size())));
+    }
+    NodeId letThrough = named.first(); // refusable, but this test accepts it
+    TreePSet<NodeId> refusedIds = named.minus(letThrough);
+    Predicate<KnownAddress> test = ka -> !refusedIds.contains(ka.id());
+    EntryFilter filter = new EntryFilter(test, Optional.of(named));
+    assertThat(book.nOld()).as("old entries").isPositive();
+
+    Selection all = book.selection(Fixtures.CFG, Prng.seeded(seed), test);
+    assertThat(book.selection(Fixtures.CFG, Prng.seeded(seed), filter)).isEqualTo(all);
+    assertThat(all.addresses()).noneMatch(a -> refusedIds.contains(a.id()));
+    Selection biased = book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), test);
+    assertThat(book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), filter)).isEqualTo(biased);
+  }
 }
