@@ -337,15 +337,23 @@ class AddressBookProperties {
       }
     }
     refused = refused.plus(NodeId.of(String.format("%040x", r.nextLong() & Long.MAX_VALUE))); // not in the book
-    TreePSet<NodeId> refusedIds = refused;
-    Predicate<KnownAddress> test = ka -> !refusedIds.contains(ka.id());
-    EntryFilter named = new EntryFilter(test, Optional.of(refused));
+    assertFilterSelectsAsTestingEveryEntry(book, seed, bias, refused, refused);
+  }
 
+  /**
+   * Selections (plain and biased) through a filter refusing {@code refusedIds} and naming {@code
+   * named} as the IDs it may refuse are those of the same test applied to every drawn entry, and
+   * offer no refused ID.
+   */
+  private static void assertFilterSelectsAsTestingEveryEntry(AddressBook book, long seed, int bias,
+      TreePSet<NodeId> refusedIds, TreePSet<NodeId> named) {
+    Predicate<KnownAddress> test = ka -> !refusedIds.contains(ka.id());
+    EntryFilter filter = new EntryFilter(test, Optional.of(named));
     Selection all = book.selection(Fixtures.CFG, Prng.seeded(seed), test);
-    assertThat(book.selection(Fixtures.CFG, Prng.seeded(seed), named)).isEqualTo(all);
+    assertThat(book.selection(Fixtures.CFG, Prng.seeded(seed), filter)).isEqualTo(all);
     assertThat(all.addresses()).noneMatch(a -> refusedIds.contains(a.id()));
     Selection biased = book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), test);
-    assertThat(book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), named)).isEqualTo(biased);
+    assertThat(book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), filter)).isEqualTo(biased);
   }
 
   /**
@@ -384,15 +392,7 @@ class AddressBookProperties {
           : ids.get(r.nextInt(ids.size())));
     }
     NodeId letThrough = named.first(); // refusable, but this test accepts it
-    TreePSet<NodeId> refusedIds = named.minus(letThrough);
-    Predicate<KnownAddress> test = ka -> !refusedIds.contains(ka.id());
-    EntryFilter filter = new EntryFilter(test, Optional.of(named));
     assertThat(book.nOld()).as("old entries").isPositive();
-
-    Selection all = book.selection(Fixtures.CFG, Prng.seeded(seed), test);
-    assertThat(book.selection(Fixtures.CFG, Prng.seeded(seed), filter)).isEqualTo(all);
-    assertThat(all.addresses()).noneMatch(a -> refusedIds.contains(a.id()));
-    Selection biased = book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), test);
-    assertThat(book.selectionWithBias(Fixtures.CFG, bias, Prng.seeded(seed), filter)).isEqualTo(biased);
+    assertFilterSelectsAsTestingEveryEntry(book, seed, bias, named.minus(letThrough), named);
   }
 }
