@@ -99,7 +99,7 @@ final class TraceReplayCommand implements Callable<Integer> {
     String twice = TraceCommand.namedTwice(files);
     if (twice != null) {
       err.println(twice);
-      return TraceCommand.BROKEN;
+      return BROKEN;
     }
     int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
     if (parallel < 1) {
