@@ -50,11 +50,11 @@ final class TraceCommand implements Runnable {
   }
 
   /**
-   * A message naming a file given twice (under one name or two: {@code a.trace} and {@code
-   * ./a.trace}), which would otherwise read as two runs; null when every file is named once.
-   * Files that cannot be resolved are left to their opening, which reports them.
+   * Whether a file is given twice (under one name or two: {@code a.trace} and {@code ./a.trace}),
+   * which would otherwise read as two runs; if so, says which on {@code err}. Files that cannot be
+   * resolved are left to their opening, which reports them.
    */
-  static String namedTwice(List<Path> files) {
+  static boolean namedTwice(List<Path> files, PrintWriter err) {
     java.util.Map<Path, Path> seen = new java.util.HashMap<>();
     for (Path f : files) {
       Path real;
@@ -65,10 +65,11 @@ final class TraceCommand implements Runnable {
       }
       Path before = seen.putIfAbsent(real, f);
       if (before != null) {
-        return "cairn trace: " + f + " is named twice" + (before.equals(f) ? "" : " (also as " + before + ")");
+        err.println("cairn trace: " + f + " is named twice" + (before.equals(f) ? "" : " (also as " + before + ")"));
+        return true;
       }
     }
-    return null;
+    return false;
   }
 
   static String headerLine(Path file, TraceHeader h) {

@@ -34,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,6 +76,8 @@ final class TraceReplayCommand implements Callable<Integer> {
     long steps;
     long lastStep;
     long lastEffectsDigest;
+    /** The state the file's header holds. */
+    CoreState initial;
     CoreState state;
     /** {@link Digester#state} of {@link #state}, when the file was one of several. */
     byte[] stateDigest;
@@ -96,9 +97,7 @@ final class TraceReplayCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String twice = TraceCommand.namedTwice(files);
-    if (twice != null) {
-      err.println(twice);
+    if (TraceCommand.namedTwice(files, err)) {
       return BROKEN;
     }
     int parallel = jobs != null ? jobs : Runtime.getRuntime().availableProcessors();
@@ -109,8 +108,7 @@ final class TraceReplayCommand implements Callable<Integer> {
     if (files.size() == 1) {
       FilesProgress progress = new FilesProgress("replay", files, err);
       progress.file(files.get(0));
-      return replayFile(files.get(0), at, new End(), out, err, progress::step,
-          new AtomicBoolean(), s -> { });
+      return replayFile(files.get(0), at, new End(), out, err, progress::step, new AtomicBoolean());
     }
     List<Named> named = new java.util.ArrayList<>();
     for (Path f : files) {
@@ -228,11 +226,10 @@ final class TraceReplayCommand implements Callable<Integer> {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     End end = new End();
-    CoreState[] initial = {null};
     FilesProgress.Part part = progress.part(file);
     int status;
     try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-      status = replayFile(file, at, end, o, e, offset -> part.step(offset), stop, s -> initial[0] = s);
+      status = replayFile(file, at, end, o, e, part::step, stop);
     }
     Digester d = new Digester();
     if (status == OK) {
@@ -240,7 +237,7 @@ final class TraceReplayCommand implements Callable<Integer> {
       end.state = null; // only its digest is compared: a file's whole state is not held until its turn
     }
     return new FileRun(status, out.toString(), err.toString(), end,
-        initial[0] == null || status == STOPPED ? null : d.state(initial[0]));
+        end.initial == null || status == STOPPED ? null : d.state(end.initial));
   }
 
   private static String files(List<Named> named, Named next) {
@@ -285,16 +282,15 @@ final class TraceReplayCommand implements Callable<Integer> {
   }
 
   /**
-   * Replays one file from its header, printing to {@code out} and {@code err}; {@code initial}
-   * receives the state the header holds, {@code end} how the file ended. Returns {@link #STOPPED}
-   * when {@code stop} is set before the file's end.
+   * Replays one file from its header, printing to {@code out} and {@code err}; {@code end}
+   * receives the state the header holds and how the file ended. Returns {@link #STOPPED} when
+   * {@code stop} is set before the file's end.
    */
   private int replayFile(Path file, TracePoint at, End end, PrintWriter out, PrintWriter err,
-      LongConsumer progress, AtomicBoolean stop,
-      Consumer<CoreState> initial) {
+      LongConsumer progress, AtomicBoolean stop) {
     try (Replay replay = Replay.open(file)) {
       TraceHeader h = replay.header();
-      initial.accept(replay.state());
+      end.initial = replay.state();
       long first = h.getFirstStep();
       TracePoint point = at instanceof TracePoint.TimeOfDay ? TraceSegments.of(file, h).resolve(at) : at;
       Long atStep = point instanceof TracePoint.Step n ? n.step() : null;

@@ -98,9 +98,7 @@ final class TraceShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String twice = TraceCommand.namedTwice(files);
-    if (twice != null) {
-      err.println(twice);
+    if (TraceCommand.namedTwice(files, err)) {
       return TraceCommand.BROKEN;
     }
     try {

@@ -60,9 +60,7 @@ final class TraceTimelineCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String twice = TraceCommand.namedTwice(files);
-    if (twice != null) {
-      err.println(twice);
+    if (TraceCommand.namedTwice(files, err)) {
       return TraceCommand.BROKEN;
     }
     if (lanes < 1 || lanes > 1000) {

@@ -48,9 +48,7 @@ final class TraceValidateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String twice = TraceCommand.namedTwice(files);
-    if (twice != null) {
-      err.println(twice);
+    if (TraceCommand.namedTwice(files, err)) {
       return TraceCommand.BROKEN;
     }
     int status = TraceCommand.OK;
