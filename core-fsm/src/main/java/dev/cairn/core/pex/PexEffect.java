@@ -2,6 +2,7 @@ package dev.cairn.core.pex;
 
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
+import dev.cairn.core.book.DrawnAddresses;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public sealed interface PexEffect {
   record SendPexAddrs(NodeId peer, List<NodeAddress> addresses) implements ShellEffect {
     public SendPexAddrs {
       Objects.requireNonNull(peer, "peer");
-      addresses = List.copyOf(addresses);
+      addresses = DrawnAddresses.immutable(addresses);
     }
   }
 
@@ -42,7 +43,7 @@ public sealed interface PexEffect {
   record SendPexAddrsThenDisconnect(NodeId peer, List<NodeAddress> addresses) implements ShellEffect {
     public SendPexAddrsThenDisconnect {
       Objects.requireNonNull(peer, "peer");
-      addresses = List.copyOf(addresses);
+      addresses = DrawnAddresses.immutable(addresses);
     }
   }
 
