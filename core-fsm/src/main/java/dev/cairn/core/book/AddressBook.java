@@ -767,9 +767,9 @@ public record AddressBook(
   /** {@link #selection(BookConfig, Prng, Predicate)} of the entries {@code filter} allows. */
   public Selection selection(BookConfig cfg, Prng prng, EntryFilter filter) {
     int k = selectionSize(size());
-    DrawnAddresses.Builder out = new DrawnAddresses.Builder(newBuckets, oldBuckets, k);
+    List<NodeAddress> out = new ArrayList<>(k);
     Prng p = new Sampler(filter).sample(true, true, k, prng, out);
-    return new Selection(out.build(), p);
+    return new Selection(out, p);
   }
 
   /**
@@ -788,11 +788,11 @@ public record AddressBook(
     int bias = Math.max(0, Math.min(100, biasTowardsNew));
     int k = selectionSize(size());
     int kNew = Math.min(k, Math.max((int) Math.round(bias / 100.0 * k), k - nOld));
-    DrawnAddresses.Builder out = new DrawnAddresses.Builder(newBuckets, oldBuckets, k);
+    List<NodeAddress> out = new ArrayList<>(k);
     Sampler s = new Sampler(filter);
     Prng p = s.sample(true, false, kNew, prng, out);
     p = s.sample(false, true, k - out.size(), p, out);
-    return new Selection(out.build(), p);
+    return new Selection(out, p);
   }
 
   /**
@@ -803,8 +803,7 @@ public record AddressBook(
    * (a slot's bucket is found through the table's radix index of its cumulative home counts,
    * both computed once per table: {@link BucketTable.Prefix#bucketOf}) instead of v0.34's copy
    * and shuffle of every entry, and tests only the drawn entries whose ID the
-   * filter may refuse ({@link EntryFilter}); when no drawn entry needs testing, the drawn slots
-   * are read when the selection is ({@link DrawnAddresses}), not while drawing. A bounded number of draws is followed, if needed, by
+   * filter may refuse ({@link EntryFilter}). A bounded number of draws is followed, if needed, by
    * an exact pass over the remaining candidates, so the result never falls short of what the
    * filter permits. When the tables hold at most twice as many entries as are wanted (a small
    * book, where v0.34's selection takes about all of them), the exact pass alone is cheaper than
@@ -834,29 +833,32 @@ public record AddressBook(
      * Marks in {@code seen} the home slots of the entries of the few refusable IDs that {@code
      * allowed} refuses, as if drawn before: a draw of one is then passed over as a second draw of
      * a slot is, which is what testing it would decide (it is not offered, the draw counts), and
-     * every other slot may be offered untested. The slots are numbered as {@link #sample} draws
-     * them: the new table's (if {@code newIn}), then the old table's (if {@code oldIn}).
+     * every other slot may be offered untested. {@code tables} are sampled in this order, their
+     * slots numbered one table after the other.
      */
-    private void markRefused(boolean newIn, boolean oldIn, long[] seen) {
-      int newSlots = newIn ? nNew : 0;
+    private void markRefused(List<BucketTable> tables, BucketTable.Prefix[] prefixes, long[] seen) {
       for (NodeId id : few) {
         KnownAddress ka = lookup.get(id);
         if (ka == null || ka.buckets().isEmpty() || allowed.test(ka)) {
           continue;
         }
-        boolean old = !ka.isNew();
-        if (old ? !oldIn : !newIn) {
+        BucketTable table = ka.isNew() ? newBuckets : oldBuckets;
+        int offset = 0;
+        int t = 0;
+        while (t < tables.size() && tables.get(t) != table) {
+          offset += prefixes[t].homes();
+          t++;
+        }
+        if (t == tables.size()) {
           continue; // its table is not sampled
         }
-        BucketTable table = old ? oldBuckets : newBuckets;
         int home = ka.buckets().first();
         Bucket bucket = table.get(home);
         int at = bucket.indexOf(ka.id());
         if (at < 0) {
           throw new IllegalStateException(ka.id() + " is not in its home bucket " + home);
         }
-        int slot = (old ? newSlots : 0) + (home == 0 ? 0 : table.prefix().homeEnds()[home - 1])
-            + bucket.homeRank(at);
+        int slot = offset + (home == 0 ? 0 : prefixes[t].homeEnds()[home - 1]) + bucket.homeRank(at);
         seen[slot >>> 6] |= 1L << slot;
       }
     }
@@ -871,12 +873,9 @@ public record AddressBook(
 
     /**
      * Appends up to {@code k} distinct entries of the new table if {@code newIn} and of the old
-     * one if {@code oldIn} to {@code out}. A table holds one home slot per entry ({@link
-     * BookInvariants} OneHomePerEntry), so the slots drawn are the new table's {@code nNew}, then
-     * the old table's {@code nOld}. With few refusable IDs (their refused slots marked drawn) a
-     * drawn slot is added as it is, read when the selection is; else its entry is read and tested.
+     * one if {@code oldIn} to {@code out}.
      */
-    Prng sample(boolean newIn, boolean oldIn, int k, Prng prng, DrawnAddresses.Builder out) {
+    Prng sample(boolean newIn, boolean oldIn, int k, Prng prng, List<NodeAddress> out) {
       int entries = (newIn ? nNew : 0) + (oldIn ? nOld : 0);
       if (k <= 0 || entries == 0) {
         return prng;
@@ -886,33 +885,43 @@ public record AddressBook(
         exactPass(newIn, oldIn, out.size() + k, p, out);
         return p.prng();
       }
-      int newSlots = newIn ? nNew : 0;
+      List<BucketTable> tables = newIn && oldIn ? List.of(newBuckets, oldBuckets)
+          : List.of(newIn ? newBuckets : oldBuckets);
+      BucketTable.Prefix[] prefixes = new BucketTable.Prefix[tables.size()];
+      long totalLong = 0;
+      for (int i = 0; i < prefixes.length; i++) {
+        prefixes[i] = tables.get(i).prefix();
+        totalLong += prefixes[i].homes();
+      }
+      int total = (int) totalLong;
+      if (total == 0) {
+        return prng;
+      }
       // a bit per home slot (per entry) tells whether it was drawn before
-      long[] seen = new long[(entries + 63) >>> 6];
+      long[] seen = new long[(total + 63) >>> 6];
       if (few != null) {
-        markRefused(newIn, oldIn, seen);
+        markRefused(tables, prefixes, seen);
       }
       int target = out.size() + k;
       int budget = 8 * k + 64;
       for (int draw = 0; draw < budget && out.size() < target; draw++) {
-        int slot = (int) p.nextBelow(entries);
+        int slot = (int) p.nextBelow(total);
         long bit = 1L << slot;
         if ((seen[slot >>> 6] & bit) != 0) {
           continue;
         }
         seen[slot >>> 6] |= bit;
-        boolean old = slot >= newSlots;
-        int inTable = old ? slot - newSlots : slot;
-        if (few != null) {
-          out.addHome(old, inTable); // the refused slots are marked drawn: every other one is offered
-          continue;
+        int t = 0;
+        int inTable = slot;
+        while (inTable >= prefixes[t].homes()) {
+          inTable -= prefixes[t].homes();
+          t++;
         }
-        BucketTable table = old ? oldBuckets : newBuckets;
-        BucketTable.Prefix prefix = table.prefix();
-        int b = prefix.bucketOf(inTable);
-        Bucket bucket = table.get(b);
-        int i = bucket.homeSlot(inTable - (b == 0 ? 0 : prefix.homeEnds()[b - 1]));
-        if (allows(bucket, i)) {
+        int b = prefixes[t].bucketOf(inTable);
+        int[] ends = prefixes[t].homeEnds();
+        Bucket bucket = tables.get(t).get(b);
+        int i = bucket.homeSlot(inTable - (b == 0 ? 0 : ends[b - 1]));
+        if (few != null || allows(bucket, i)) { // with few refusable IDs, the refused slots are marked drawn
           out.add(bucket.get(i).addr());
         }
       }
@@ -927,8 +936,14 @@ public record AddressBook(
      * drawn before and refused by {@code allowed} are refused again here ({@code allowed} is a
      * pure test), so skipping only the taken ones gives the same candidates.
      */
-    private void exactPass(boolean newIn, boolean oldIn, int target, Prng.Cursor p, DrawnAddresses.Builder out) {
-      Set<NodeId> taken = out.size() == 0 ? null : out.ids(); // membership only, never iterated
+    private void exactPass(boolean newIn, boolean oldIn, int target, Prng.Cursor p, List<NodeAddress> out) {
+      Set<NodeId> taken = null; // membership only, never iterated
+      if (!out.isEmpty()) {
+        taken = new HashSet<>();
+        for (NodeAddress a : out) {
+          taken.add(a.id());
+        }
+      }
       List<KnownAddress> rest = new ArrayList<>();
       for (KnownAddress ka : lookup.values()) {
         boolean inTables = ka.isNew() ? newIn : oldIn;

@@ -8,7 +8,7 @@ import java.util.Objects;
 /** Addresses chosen for a PEX reply or a crawl, in draw order, and the generator after the draws. */
 public record Selection(List<NodeAddress> addresses, Prng prng) {
   public Selection {
-    addresses = DrawnAddresses.immutable(addresses);
+    addresses = List.copyOf(addresses);
     Objects.requireNonNull(prng, "prng");
   }
 }

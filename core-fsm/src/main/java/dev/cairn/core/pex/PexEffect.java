@@ -2,7 +2,6 @@ package dev.cairn.core.pex;
 
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
-import dev.cairn.core.book.DrawnAddresses;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +30,7 @@ public sealed interface PexEffect {
   record SendPexAddrs(NodeId peer, List<NodeAddress> addresses) implements ShellEffect {
     public SendPexAddrs {
       Objects.requireNonNull(peer, "peer");
-      addresses = DrawnAddresses.immutable(addresses);
+      addresses = List.copyOf(addresses);
     }
   }
 
@@ -43,7 +42,7 @@ public sealed interface PexEffect {
   record SendPexAddrsThenDisconnect(NodeId peer, List<NodeAddress> addresses) implements ShellEffect {
     public SendPexAddrsThenDisconnect {
       Objects.requireNonNull(peer, "peer");
-      addresses = DrawnAddresses.immutable(addresses);
+      addresses = List.copyOf(addresses);
     }
   }
 

