@@ -401,8 +401,42 @@ public class TraceBenchmark {
   @Fork(value = 1, jvmArgsAppend = "-XX:+UseParallelGC") // the collector cairn's launcher gives trace commands
   @Benchmark
   @OperationsPerInvocation(EVENTS)
-  public void lifeReplay(Life l, Blackhole bh) throws Exception {
-    replayAll(l.recorded, bh);
+  public void lifeReplay(Life l, ReplayCpu cpu, Blackhole bh) throws Exception {
+    long process = cpu.process();
+    long caller = ReplayCpu.THREADS.getCurrentThreadCpuTime();
+    long n = replayAll(l.recorded, bh);
+    cpu.callerCpuNanos += ReplayCpu.THREADS.getCurrentThreadCpuTime() - caller;
+    cpu.processCpuNanos += cpu.process() - process;
+    cpu.replayed += n;
+  }
+
+  /**
+   * CPU time of a replay, read around each invocation of {@link #lifeReplay}: the whole process's
+   * (both threads of the replay, and the JIT and collector threads, little once warm) and the
+   * calling thread's (reading, decoding, verifying); the stepping thread has about the difference.
+   * Per replayed event: {@code processCpuNanos / replayed}. Time on a CPU is steadier than the score
+   * on a machine whose two cores are shared, and it tells which thread bounds the replay.
+   */
+  @State(Scope.Thread)
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  public static class ReplayCpu {
+    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+        (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    public long processCpuNanos;
+    public long callerCpuNanos;
+    public long replayed;
+
+    @Setup(Level.Iteration)
+    public void reset() {
+      processCpuNanos = 0;
+      callerCpuNanos = 0;
+      replayed = 0;
+    }
+
+    long process() {
+      return OS.getProcessCpuTime();
+    }
   }
 
   /** A node's life recorded as a rotated trace (about {@value #FILES} files), once per trial. */
