@@ -51,7 +51,7 @@ public final class Digester {
    * changed entry is a new object), so a changed book costs one hash per changed entry plus one
    * pass over the remembered ones.
    */
-  private byte[] bookDigest(AddressBook book) {
+  byte[] bookDigest(AddressBook book) {
     if (book == lastBook) {
       return lastBookDigest;
     }
