@@ -109,6 +109,10 @@ public class TraceBenchmark {
     }
   }
 
+  /** Thread CPU times, for {@link DriverCpu} and {@link ReplayCpu}. */
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   /**
    * CPU time of the benchmark (driver) thread and the steps it took, summed per iteration: their
    * ratio is the driver's CPU cost per step, unaffected by waiting for a core on a loaded machine.
@@ -116,8 +120,6 @@ public class TraceBenchmark {
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class DriverCpu {
-    private static final java.lang.management.ThreadMXBean THREADS =
-        java.lang.management.ManagementFactory.getThreadMXBean();
     public long cpuNanos;
     public long steps;
 
@@ -403,9 +405,9 @@ public class TraceBenchmark {
   @OperationsPerInvocation(EVENTS)
   public void lifeReplay(Life l, ReplayCpu cpu, Blackhole bh) throws Exception {
     long process = cpu.process();
-    long caller = ReplayCpu.THREADS.getCurrentThreadCpuTime();
+    long caller = THREADS.getCurrentThreadCpuTime();
     long n = replayAll(l.recorded, bh);
-    cpu.callerCpuNanos += ReplayCpu.THREADS.getCurrentThreadCpuTime() - caller;
+    cpu.callerCpuNanos += THREADS.getCurrentThreadCpuTime() - caller;
     cpu.processCpuNanos += cpu.process() - process;
     cpu.replayed += n;
   }
@@ -420,7 +422,6 @@ public class TraceBenchmark {
   @State(Scope.Thread)
   @AuxCounters(AuxCounters.Type.EVENTS)
   public static class ReplayCpu {
-    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
     private static final com.sun.management.OperatingSystemMXBean OS =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     public long processCpuNanos;
