@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The state digest of checkpoints is its definition (the book as SHA-256 over its key, its
- * entries' and bans' own SHA-256 in ID order and its counts), whether a digester hashes a book
- * whole or brings the hashes of the book before it up to date, and in whatever order states come.
+ * entries' and bans' own SHA-256 in ID order and its counts), whether a digester computes a book
+ * afresh or from what it remembers of the books before (their digests, its entries' hashes), and
+ * in whatever order states come.
  */
 class DigesterTest {
 
