@@ -232,12 +232,14 @@ final class TraceReplayCommand implements Callable<Integer> {
       status = replayFile(file, at, end, o, e, part::step, stop);
     }
     Digester d = new Digester();
+    byte[] initialDigest = end.initial == null || status == STOPPED ? null : d.state(end.initial);
     if (status == OK) {
       end.stateDigest = d.state(end.state);
-      end.state = null; // only its digest is compared: a file's whole state is not held until its turn
     }
-    return new FileRun(status, out.toString(), err.toString(), end,
-        end.initial == null || status == STOPPED ? null : d.state(end.initial));
+    // only digests are compared: no file's whole states are held until its turn
+    end.initial = null;
+    end.state = null;
+    return new FileRun(status, out.toString(), err.toString(), end, initialDigest);
   }
 
   private static String files(List<Named> named, Named next) {
