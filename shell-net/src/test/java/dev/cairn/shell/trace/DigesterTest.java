@@ -7,6 +7,7 @@ import dev.cairn.core.CoreState;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.KnownAddress;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,10 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The state digest of checkpoints is its definition (the book as SHA-256 over its key, its
- * entries' and bans' own SHA-256 in ID order and its counts), whether a digester computes a book
- * afresh or from what it remembers of the books before (their digests, its entries' hashes), and
- * in whatever order states come.
+ * The state digest of checkpoints is its definition (the book as SHA-256 over its key, the sums
+ * modulo 2^256 of its entries' and bans' own SHA-256 and its counts), whether a digester computes
+ * a book afresh or brings the last book's sum up to date with the entries that changed, and in
+ * whatever order states come.
  */
 class DigesterTest {
 
@@ -41,20 +42,31 @@ class DigesterTest {
     assertThat(s.peer().book().size()).as("entries at the end").isGreaterThan(200);
   }
 
-  /** The definition, written plainly: every entry and ban encoded and hashed. */
+  /**
+   * The definition, written plainly: every entry and ban encoded and hashed, the hashes summed as
+   * numbers (BigInteger, independent of the digester's word arithmetic) modulo 2^256.
+   */
   private static byte[] definedBookDigest(AddressBook book) throws Exception {
     MessageDigest outer = MessageDigest.getInstance("SHA-256");
     outer.update(book.key().hex().getBytes(StandardCharsets.US_ASCII));
-    for (KnownAddress ka : book.lookup().values()) {
-      outer.update(entryHash(ka));
-    }
-    outer.update((byte) 0xff);
-    for (KnownAddress ka : book.bans().values()) {
-      outer.update(entryHash(ka));
-    }
-    outer.update(ByteBuffer.allocate(16).putInt(book.nNew()).putInt(book.nOld())
-        .putInt(book.newBuckets().length()).putInt(book.oldBuckets().length()).array());
+    ByteBuffer rest = ByteBuffer.allocate(4 * 4 + 2 * 32 + 2 * 4);
+    rest.putInt(book.size()).put(sum(book.lookup().values()));
+    rest.putInt(book.bans().size()).put(sum(book.bans().values()));
+    rest.putInt(book.nNew()).putInt(book.nOld()).putInt(book.newBuckets().length()).putInt(book.oldBuckets().length());
+    outer.update(rest.array());
     return outer.digest();
+  }
+
+  private static byte[] sum(java.util.Collection<KnownAddress> entries) throws Exception {
+    BigInteger sum = BigInteger.ZERO;
+    for (KnownAddress ka : entries) {
+      sum = sum.add(new BigInteger(1, entryHash(ka)));
+    }
+    byte[] wide = sum.mod(BigInteger.ONE.shiftLeft(256)).toByteArray();
+    byte[] out = new byte[32];
+    int n = Math.min(32, wide.length);
+    System.arraycopy(wide, wide.length - n, out, 32 - n, n);
+    return out;
   }
 
   private static byte[] entryHash(KnownAddress ka) throws Exception {
@@ -115,5 +127,69 @@ class DigesterTest {
     assertThat(banned.bans()).isNotEmpty();
     assertThat(d.bookDigest(banned)).isNotEqualTo(whole).isEqualTo(definedBookDigest(banned));
     assertThat(new Digester().bookDigest(banned)).isEqualTo(definedBookDigest(banned));
+  }
+
+  @Test
+  void theSumCarriesAndBorrowsAcrossWords() {
+    byte[] one = new byte[32];
+    one[31] = 1;
+    byte[] max = new byte[32];
+    java.util.Arrays.fill(max, (byte) 0xff);
+    long[] sum = new long[4];
+    Digester.add(sum, max, 1); // 2^256 - 1
+    Digester.add(sum, one, 1); // wraps to 0 through every word
+    assertThat(sum).containsExactly(0, 0, 0, 0);
+    Digester.add(sum, one, -1); // borrows through every word
+    assertThat(sum).containsExactly(-1, -1, -1, -1);
+    byte[] low = new byte[32];
+    low[23] = 1; // 2^64: the last byte of the second-least word
+    Digester.add(sum, one, 1);
+    Digester.add(sum, low, 1);
+    assertThat(sum).containsExactly(0, 0, 1, 0);
+    Digester.add(sum, one, -1); // 2^64 - 1: a borrow from the second word
+    assertThat(sum).containsExactly(0, 0, 0, -1);
+  }
+
+  @Test
+  void entriesWrittenDirectlyAreEntriesWalked() {
+    assertThat(CanonicalCodec.KnownAddressShape.DIRECT)
+        .as("KnownAddress, NodeAddress or WallTime changed: update CanonicalCodec.Writer.writeKnownAddress")
+        .isTrue();
+    CanonicalCodec.Writer direct = new CanonicalCodec.Writer(null);
+    CanonicalCodec.Writer walked = new CanonicalCodec.Writer(null);
+    walked.directEntries = false;
+    java.util.Set<KnownAddress> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (int i = 50; i < STATES.size(); i += 50) {
+      AddressBook book = STATES.get(i).peer().book();
+      List<KnownAddress> all = new ArrayList<>(book.lookup().values());
+      all.addAll(book.bans().values());
+      KnownAddress some = book.lookup().values().iterator().next();
+      all.add(new KnownAddress(some.addr(), some.src(), org.pcollections.TreePSet.from(List.of(3, 17, 250)),
+          dev.cairn.core.book.BucketType.NEW, 7, some.lastAttempt(), new WallTime(-1), new WallTime(Long.MAX_VALUE)));
+      for (KnownAddress ka : all) {
+        if (!seen.add(ka)) {
+          continue;
+        }
+        direct.out.reset();
+        direct.write(KnownAddress.class, ka);
+        walked.out.reset();
+        walked.write(KnownAddress.class, ka);
+        assertThat(direct.out.toByteArray()).as("%s", ka).isEqualTo(walked.out.toByteArray());
+      }
+    }
+    assertThat(seen).as("entries compared").hasSizeGreaterThan(1_000);
+    assertThat(seen).as("bans among them").anyMatch(ka -> ka.buckets().isEmpty());
+    assertThat(seen).as("old entries among them").anyMatch(KnownAddress::isOld);
+  }
+
+  @Test
+  void stringsAreTheirUtf8LengthAndBytes() {
+    for (String s : List.of("", "127.0.0.1", "fe80::1", "h\u00e9te", "\u65e5\u672c", "\ud83d\ude00x")) {
+      CanonicalCodec.Out out = new CanonicalCodec.Out();
+      out.writeString(s);
+      byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+      assertThat(out.toByteArray()).as(s)
+          .isEqualTo(ByteBuffer.allocate(4 + utf8.length).putInt(utf8.length).put(utf8).array());
+    }
   }
 }
