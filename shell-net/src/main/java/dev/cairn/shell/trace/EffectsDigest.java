@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The per-step digest of a trace record (format version 2, see {@code cairn/trace.proto}):
+ * The per-step digest of a trace record (since format version 2, see {@code cairn/trace.proto}):
  * XXH64 over the previous record's digest, the step number, the two times, the serialized event,
  * the outcome and a hand-written canonical encoding of the effects. No reflection and no
  * allocation per step: the bytes go into one reused buffer.

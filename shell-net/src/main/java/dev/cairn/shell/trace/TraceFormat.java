@@ -12,9 +12,11 @@ public final class TraceFormat {
   /**
    * The format version this build writes and reads. Version 1 carried a SHA-256 of the effects
    * and of the whole state on every record; version 2 a chained XXH64 of each step on every
-   * record and a state digest at checkpoints and at the end of each file.
+   * record and a state digest at checkpoints and at the end of each file; version 3 has the same
+   * records, with the address book in the state digest as the sum of its entries' hashes
+   * instead of a hash over them in ID order ({@link Digester}).
    */
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
 
   /** Largest header accepted: the encoded state of a 100k-address book is about 15 MB. */
   static final int MAX_HEADER_BYTES = 256 << 20;
