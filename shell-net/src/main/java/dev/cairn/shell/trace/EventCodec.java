@@ -67,23 +67,23 @@ public final class EventCodec {
           case PeerEvent.PeerReady r -> throw new IllegalArgumentException("PeerReady travels as CoreEvent.PeerReady");
           case PeerEvent.PeerDisconnected d -> addressEvent(out, 7, d.address());
           case PeerEvent.PeerErrored x -> {
-            out.tagLength(8, stringSize(1, x.peer().hex()));
-            out.string(1, x.peer().hex());
+            out.tagLength(8, idSize(1));
+            out.id(1, x.peer());
           }
           case PeerEvent.PeerReported r -> {
             int feedback = switch (r.feedback()) {
               case GOOD -> dev.cairn.proto.trace.PeerReported.Feedback.GOOD_VALUE;
               case BAD -> dev.cairn.proto.trace.PeerReported.Feedback.BAD_VALUE;
             };
-            out.tagLength(9, stringSize(1, r.peer().hex()) + varintFieldSize(feedback));
-            out.string(1, r.peer().hex());
+            out.tagLength(9, idSize(1) + varintFieldSize(feedback));
+            out.id(1, r.peer());
             out.varintField(2, feedback);
           }
           case PeerEvent.PeerBanned x -> {
             long seconds = x.duration().getSeconds();
             long nanos = x.duration().getNano(); // int32: a negative value would be sign-extended
-            out.tagLength(10, stringSize(1, x.peer().hex()) + varintFieldSize(seconds) + varintFieldSize(nanos));
-            out.string(1, x.peer().hex());
+            out.tagLength(10, idSize(1) + varintFieldSize(seconds) + varintFieldSize(nanos));
+            out.id(1, x.peer());
             out.varintField(2, seconds);
             out.varintField(3, nanos);
           }
@@ -91,26 +91,26 @@ public final class EventCodec {
         }
       }
       case CoreEvent.PeerReady r -> {
-        out.tagLength(11, stringSize(1, r.peer().hex()) + messageSize(2, addressSize(r.listenAddress())));
-        out.string(1, r.peer().hex());
+        out.tagLength(11, idSize(1) + messageSize(2, addressSize(r.listenAddress())));
+        out.id(1, r.peer());
         address(out, 2, r.listenAddress());
       }
       case CoreEvent.PexMessage m -> {
         switch (m.event()) {
           case PexEvent.PexRequestReceived r -> {
-            out.tagLength(12, stringSize(1, r.peer().hex()));
-            out.string(1, r.peer().hex());
+            out.tagLength(12, idSize(1));
+            out.id(1, r.peer());
           }
           case PexEvent.PexAddrsReceived a -> {
-            out.tagLength(13, stringSize(1, a.peer().hex()) + addressListSize(2, a.addresses()));
-            out.string(1, a.peer().hex());
+            out.tagLength(13, idSize(1) + addressListSize(2, a.addresses()));
+            out.id(1, a.peer());
             for (NodeAddress x : a.addresses()) {
               address(out, 2, x);
             }
           }
           case PexEvent.PexMessageMalformed x -> {
-            out.tagLength(14, stringSize(1, x.peer().hex()) + stringSize(2, x.reason()));
-            out.string(1, x.peer().hex());
+            out.tagLength(14, idSize(1) + stringSize(2, x.reason()));
+            out.id(1, x.peer());
             out.string(2, x.reason());
           }
         }
@@ -126,13 +126,13 @@ public final class EventCodec {
 
   private static void address(RecordCodec.Out out, int field, NodeAddress a) {
     out.tagLength(field, addressSize(a));
-    out.string(1, a.id().hex());
+    out.id(1, a.id());
     out.string(2, a.ip());
     out.varintField(3, a.port());
   }
 
   private static int addressSize(NodeAddress a) {
-    return stringSize(1, a.id().hex()) + stringSize(2, a.ip()) + varintFieldSize(a.port());
+    return idSize(1) + stringSize(2, a.ip()) + varintFieldSize(a.port());
   }
 
   private static int addressListSize(int field, List<NodeAddress> as) {
@@ -146,6 +146,11 @@ public final class EventCodec {
   /** A field of a nested message of {@code size} bytes: its tag, its length and its bytes (fields 1..15). */
   private static int messageSize(int field, int size) {
     return 1 + RecordCodec.varintSize(size) + size;
+  }
+
+  /** A node ID's hex as a string field (fields 1..15). */
+  private static int idSize(int field) {
+    return 2 + NodeId.HEX_LENGTH;
   }
 
   /** A string field; an empty string is omitted. */

@@ -1,5 +1,7 @@
 package dev.cairn.shell.trace;
 
+import dev.cairn.core.NodeId;
+
 import dev.cairn.proto.trace.TraceRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -73,6 +75,18 @@ final class RecordCodec {
         buf[len++] = (byte) (field << 3);
         varint(v);
       }
+    }
+
+    /**
+     * A node ID's hex as a string field: {@link NodeId#HEX_LENGTH} ASCII characters (the ID's own
+     * check), one byte each, so neither scanned nor encoded.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int) takes each char's low byte: exact for ASCII
+    void id(int field, NodeId id) {
+      tagLength(field, NodeId.HEX_LENGTH);
+      ensure(NodeId.HEX_LENGTH);
+      id.hex().getBytes(0, NodeId.HEX_LENGTH, buf, len);
+      len += NodeId.HEX_LENGTH;
     }
 
     /** A string field in UTF-8, omitted when empty (proto3). */
