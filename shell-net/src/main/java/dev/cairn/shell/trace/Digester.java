@@ -67,8 +67,8 @@ public final class Digester {
     }
     AddressBook from = lastBook;
     lastBook = null; // until the sums are the new book's (a failure below leaves no half-updated sum behind)
-    if (from == null) {
-      sumAfresh(book.lookup());
+    if (from == null || from.lookup().isEmpty()) {
+      sumAfresh(book.lookup()); // nothing to bring up to date: no walk of two tries
     } else if (book.lookup() != from.lookup()) {
       IdTrie before = from.lookup();
       IdTrie after = book.lookup();

@@ -148,7 +148,7 @@ public final class EventCodec {
     return 1 + RecordCodec.varintSize(size) + size;
   }
 
-  /** A node ID's hex as a string field (fields 1..15). */
+  /** A node ID's hex as a string field: a one-byte tag (fields 1..15), a one-byte length, 40 bytes. */
   private static int idSize(int field) {
     return 2 + NodeId.HEX_LENGTH;
   }

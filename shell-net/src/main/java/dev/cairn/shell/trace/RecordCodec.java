@@ -1,7 +1,6 @@
 package dev.cairn.shell.trace;
 
 import dev.cairn.core.NodeId;
-
 import dev.cairn.proto.trace.TraceRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
