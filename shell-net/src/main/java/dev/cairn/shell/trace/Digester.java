@@ -27,6 +27,11 @@ import java.util.IdentityHashMap;
  * divergence, as the rest of a trace's digests do; like them, it is no protection against someone
  * rewriting the file. (The per-step digest is {@link EffectsDigest}.)
  *
+ * <p>Trace format version 2 digested a book otherwise: a SHA-256 over its key, its entries' hashes
+ * in ID order, a {@code 0xff} byte, its bans' hashes in ID order, its two entry counts and its
+ * tables' lengths. {@link #forFormat} gives a digester of either definition, so that files of
+ * both versions replay.
+ *
  * <p>Not thread-safe: one digester per writing or replaying thread.
  */
 public final class Digester {
@@ -51,6 +56,25 @@ public final class Digester {
   /** The same for its bans (at most the book config's {@code maxBanned}). */
   private IdentityHashMap<KnownAddress, byte[]> banHashes = new IdentityHashMap<>();
   private final long[] banSum = new long[4];
+  /** Books digested as format version 2 did (a hash over the entries' hashes in ID order). */
+  private final boolean inIdOrder;
+
+  /** A digester of the current format ({@link TraceFormat#VERSION}), which trace writers use. */
+  public Digester() {
+    this(false);
+  }
+
+  private Digester(boolean inIdOrder) {
+    this.inIdOrder = inIdOrder;
+  }
+
+  /** The digester of files of trace format {@code version} (from {@link TraceFormat#OLDEST_READ}). */
+  public static Digester forFormat(int version) {
+    if (version < TraceFormat.OLDEST_READ || version > TraceFormat.VERSION) {
+      throw new IllegalArgumentException("no state digest for trace format version " + version);
+    }
+    return new Digester(version == 2);
+  }
 
   /** Digest of a state. */
   public byte[] state(CoreState state) {
@@ -63,6 +87,12 @@ public final class Digester {
   /** The SHA-256 of a book (see the class comment); remembered for the last book. */
   byte[] bookDigest(AddressBook book) {
     if (book == lastBook) {
+      return lastBookDigest;
+    }
+    if (inIdOrder) {
+      lastBook = null;
+      lastBookDigest = inIdOrder(book);
+      lastBook = book;
       return lastBookDigest;
     }
     AddressBook from = lastBook;
@@ -101,6 +131,41 @@ public final class Digester {
     lastBookDigest = outer.digest();
     lastBook = book;
     return lastBookDigest;
+  }
+
+  /**
+   * Format version 2's book digest. An entry's hash is remembered while the entry object stays in
+   * the book, so a changed book costs a hash per changed entry and a pass over the others.
+   */
+  private byte[] inIdOrder(AddressBook book) {
+    IdentityHashMap<KnownAddress, byte[]> next = new IdentityHashMap<>(entryHashes.size() + 16);
+    MessageDigest outer = bookSha;
+    outer.reset();
+    outer.update(book.key().hex().getBytes(StandardCharsets.US_ASCII));
+    for (KnownAddress ka : book.lookup().values()) {
+      outer.update(rememberedHash(ka, next));
+    }
+    outer.update((byte) 0xff);
+    for (KnownAddress ka : book.bans().values()) {
+      outer.update(rememberedHash(ka, next));
+    }
+    int at = 0;
+    at = putInt(at, book.nNew());
+    at = putInt(at, book.nOld());
+    at = putInt(at, book.newBuckets().length());
+    putInt(at, book.oldBuckets().length());
+    outer.update(bookHead, 0, 16);
+    entryHashes = next;
+    return outer.digest();
+  }
+
+  private byte[] rememberedHash(KnownAddress ka, IdentityHashMap<KnownAddress, byte[]> next) {
+    byte[] h = entryHashes.get(ka);
+    if (h == null) {
+      h = entryHash(ka);
+    }
+    next.put(ka, h);
+    return h;
   }
 
   private void sumAfresh(IdTrie entries) {

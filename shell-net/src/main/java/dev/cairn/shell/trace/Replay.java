@@ -91,7 +91,7 @@ public final class Replay implements AutoCloseable {
   private final TraceReader reader;
   private final CoreConfig config;
   private final EffectsDigest effects = new EffectsDigest();
-  private final Digester digester = new Digester();
+  private final Digester digester;
   private CoreState state;
 
   // the pipeline: jobs[seq & (AHEAD - 1)]; the caller submits, the stepping thread steps, the caller consumes
@@ -125,6 +125,7 @@ public final class Replay implements AutoCloseable {
 
   private Replay(TraceReader reader, CoreConfig config, CoreState state, StepFunction core) {
     this.reader = reader;
+    this.digester = Digester.forFormat(reader.header().getFormatVersion());
     this.config = config;
     this.state = state;
     this.core = core;

@@ -18,6 +18,12 @@ public final class TraceFormat {
    */
   public static final int VERSION = 3;
 
+  /**
+   * The oldest format version this build reads: version 2 differs only in its checkpoints' book
+   * digest, which {@link Digester#forFormat} still computes.
+   */
+  public static final int OLDEST_READ = 2;
+
   /** Largest header accepted: the encoded state of a 100k-address book is about 15 MB. */
   static final int MAX_HEADER_BYTES = 256 << 20;
 

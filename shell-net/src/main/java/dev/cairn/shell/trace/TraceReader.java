@@ -176,9 +176,10 @@ public final class TraceReader implements AutoCloseable {
       throw new TraceFormatException(file + ": corrupt header at byte offset " + at + ": " + e.getMessage());
     }
     pos += length;
-    if (header.getFormatVersion() != TraceFormat.VERSION) {
+    if (header.getFormatVersion() < TraceFormat.OLDEST_READ || header.getFormatVersion() > TraceFormat.VERSION) {
       throw new TraceFormatException(file + ": trace format version " + header.getFormatVersion()
-          + " (written by cairn " + header.getCairnVersion() + "); this cairn reads version " + TraceFormat.VERSION
+          + " (written by cairn " + header.getCairnVersion() + "); this cairn reads versions " + TraceFormat.OLDEST_READ
+          + " to " + TraceFormat.VERSION
           + (header.getFormatVersion() < TraceFormat.VERSION
               ? " only: replay the file with the cairn that wrote it" : ": it needs a newer cairn"));
     }

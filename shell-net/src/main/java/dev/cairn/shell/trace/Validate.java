@@ -457,7 +457,7 @@ public final class Validate {
     long steps = 0;
     try (TraceReader reader = TraceReader.open(file)) {
       EffectsDigest effects = new EffectsDigest();
-      Digester digester = new Digester();
+      Digester digester = Digester.forFormat(reader.header().getFormatVersion());
       CoreState state = initial;
       long previous = reader.header().getPreviousDigest();
       boolean pastWindow = false;

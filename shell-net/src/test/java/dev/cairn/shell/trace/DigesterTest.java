@@ -192,4 +192,34 @@ class DigesterTest {
           .isEqualTo(ByteBuffer.allocate(4 + utf8.length).putInt(utf8.length).put(utf8).array());
     }
   }
+
+  /** Format version 2's book digest: every entry's and ban's hash in ID order, a 0xff between. */
+  private static byte[] versionTwoBookDigest(AddressBook book) throws Exception {
+    MessageDigest outer = MessageDigest.getInstance("SHA-256");
+    outer.update(book.key().hex().getBytes(StandardCharsets.US_ASCII));
+    for (KnownAddress ka : book.lookup().values()) {
+      outer.update(entryHash(ka));
+    }
+    outer.update((byte) 0xff);
+    for (KnownAddress ka : book.bans().values()) {
+      outer.update(entryHash(ka));
+    }
+    outer.update(ByteBuffer.allocate(16).putInt(book.nNew()).putInt(book.nOld())
+        .putInt(book.newBuckets().length()).putInt(book.oldBuckets().length()).array());
+    return outer.digest();
+  }
+
+  @Test
+  void aVersionTwoDigesterDigestsBooksAsVersionTwoDid() throws Exception {
+    Digester v2 = Digester.forFormat(2);
+    for (int i = 0; i < STATES.size(); i += 7) {
+      AddressBook book = STATES.get(i).peer().book();
+      assertThat(v2.bookDigest(book)).as("step %d", i).isEqualTo(versionTwoBookDigest(book));
+    }
+    AddressBook last = STATES.get(STATES.size() - 1).peer().book();
+    assertThat(Digester.forFormat(TraceFormat.VERSION).bookDigest(last)).isEqualTo(definedBookDigest(last))
+        .isNotEqualTo(versionTwoBookDigest(last));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Digester.forFormat(1))
+        .hasMessageContaining("version 1");
+  }
 }
