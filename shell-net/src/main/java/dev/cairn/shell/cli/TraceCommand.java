@@ -73,7 +73,8 @@ final class TraceCommand implements Runnable {
   }
 
   static String headerLine(Path file, TraceHeader h) {
-    return "# " + file + ": cairn " + h.getCairnVersion() + " (core revision " + h.getCoreRevision() + "), segment "
+    return "# " + file + ": cairn " + h.getCairnVersion() + " (core revision " + h.getCoreRevision() + ", trace format "
+        + h.getFormatVersion() + "), segment "
         + h.getSegment() + ", first step " + h.getFirstStep() + ", prng seed " + h.getPrngSeed() + ", spec hash "
         + (h.getSpecHashPresent() ? HexFormat.of().formatHex(h.getSpecHash().toByteArray()) : "absent");
   }

@@ -417,6 +417,7 @@ class TraceFormatTest {
     TraceFiles.Run ok = TraceFiles.cairn("trace", "replay", v2.toString());
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("1000 steps replayed").contains("the state digest at 10 checkpoints");
+    assertThat(TraceFiles.cairn("trace", "show", v2.toString(), "--to", "0").out()).contains("trace format 2)");
 
     byte[] bytes = Files.readAllBytes(v2);
     TraceHeader h;
@@ -484,7 +485,7 @@ class TraceFormatTest {
           .doesNotContain("Exception");
     }
     assertThat(TraceFiles.cairn("trace", "show", older.toString(), "--to", "0").out())
-        .contains("(core revision " + (Core.REVISION - 1) + ")");
+        .contains("(core revision " + (Core.REVISION - 1) + ", trace format " + TraceFormat.VERSION + ")");
   }
 
   @Test
