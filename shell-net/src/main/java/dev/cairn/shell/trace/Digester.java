@@ -57,15 +57,15 @@ public final class Digester {
   private IdentityHashMap<KnownAddress, byte[]> banHashes = new IdentityHashMap<>();
   private final long[] banSum = new long[4];
   /** Books digested as format version 2 did (a hash over the entries' hashes in ID order). */
-  private final boolean inIdOrder;
+  private final boolean versionTwo;
 
   /** A digester of the current format ({@link TraceFormat#VERSION}), which trace writers use. */
   public Digester() {
     this(false);
   }
 
-  private Digester(boolean inIdOrder) {
-    this.inIdOrder = inIdOrder;
+  private Digester(boolean versionTwo) {
+    this.versionTwo = versionTwo;
   }
 
   /** The digester of files of trace format {@code version} (from {@link TraceFormat#OLDEST_READ}). */
@@ -89,7 +89,7 @@ public final class Digester {
     if (book == lastBook) {
       return lastBookDigest;
     }
-    if (inIdOrder) {
+    if (versionTwo) {
       lastBook = null;
       lastBookDigest = inIdOrder(book);
       lastBook = book;
