@@ -182,14 +182,23 @@ class DigesterTest {
     assertThat(seen).as("old entries among them").anyMatch(KnownAddress::isOld);
   }
 
+  /** A string is its UTF-8 length and bytes; a node ID is written as the string of its hex. */
   @Test
-  void stringsAreTheirUtf8LengthAndBytes() {
+  void stringsAreTheirUtf8LengthAndBytes_nodeIdsTheirHex() {
     for (String s : List.of("", "127.0.0.1", "fe80::1", "h\u00e9te", "\u65e5\u672c", "\ud83d\ude00x")) {
       CanonicalCodec.Out out = new CanonicalCodec.Out();
       out.writeString(s);
       byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
       assertThat(out.toByteArray()).as(s)
           .isEqualTo(ByteBuffer.allocate(4 + utf8.length).putInt(utf8.length).put(utf8).array());
+    }
+    AddressBook book = STATES.get(STATES.size() - 1).peer().book();
+    for (KnownAddress ka : book.lookup().values()) {
+      CanonicalCodec.Out id = new CanonicalCodec.Out();
+      id.writeId(ka.id());
+      byte[] hex = ka.id().hex().getBytes(StandardCharsets.US_ASCII);
+      assertThat(id.toByteArray()).as("%s", ka.id())
+          .isEqualTo(ByteBuffer.allocate(4 + hex.length).putInt(hex.length).put(hex).array());
     }
   }
 
