@@ -359,9 +359,10 @@ public final class CanonicalCodec {
     private KnownAddressShape() {}
 
     static String describeComponents(Class<?> record) {
+      RecordShape s = shape(record);
       StringBuilder sb = new StringBuilder();
-      for (RecordComponent rc : record.getRecordComponents()) {
-        sb.append(rc.getName()).append(':').append(rc.getGenericType().getTypeName()).append(',');
+      for (int i = 0; i < s.names().length; i++) {
+        sb.append(s.names()[i]).append(':').append(s.types()[i].getTypeName()).append(',');
       }
       return sb.toString();
     }

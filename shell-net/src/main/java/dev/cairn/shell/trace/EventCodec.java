@@ -67,7 +67,7 @@ public final class EventCodec {
           case PeerEvent.PeerReady r -> throw new IllegalArgumentException("PeerReady travels as CoreEvent.PeerReady");
           case PeerEvent.PeerDisconnected d -> addressEvent(out, 7, d.address());
           case PeerEvent.PeerErrored x -> {
-            out.tagLength(8, idSize(1));
+            out.tagLength(8, ID_FIELD_SIZE);
             out.id(1, x.peer());
           }
           case PeerEvent.PeerReported r -> {
@@ -75,14 +75,14 @@ public final class EventCodec {
               case GOOD -> dev.cairn.proto.trace.PeerReported.Feedback.GOOD_VALUE;
               case BAD -> dev.cairn.proto.trace.PeerReported.Feedback.BAD_VALUE;
             };
-            out.tagLength(9, idSize(1) + varintFieldSize(feedback));
+            out.tagLength(9, ID_FIELD_SIZE + varintFieldSize(feedback));
             out.id(1, r.peer());
             out.varintField(2, feedback);
           }
           case PeerEvent.PeerBanned x -> {
             long seconds = x.duration().getSeconds();
             long nanos = x.duration().getNano(); // int32: a negative value would be sign-extended
-            out.tagLength(10, idSize(1) + varintFieldSize(seconds) + varintFieldSize(nanos));
+            out.tagLength(10, ID_FIELD_SIZE + varintFieldSize(seconds) + varintFieldSize(nanos));
             out.id(1, x.peer());
             out.varintField(2, seconds);
             out.varintField(3, nanos);
@@ -91,25 +91,25 @@ public final class EventCodec {
         }
       }
       case CoreEvent.PeerReady r -> {
-        out.tagLength(11, idSize(1) + messageSize(2, addressSize(r.listenAddress())));
+        out.tagLength(11, ID_FIELD_SIZE + messageSize(2, addressSize(r.listenAddress())));
         out.id(1, r.peer());
         address(out, 2, r.listenAddress());
       }
       case CoreEvent.PexMessage m -> {
         switch (m.event()) {
           case PexEvent.PexRequestReceived r -> {
-            out.tagLength(12, idSize(1));
+            out.tagLength(12, ID_FIELD_SIZE);
             out.id(1, r.peer());
           }
           case PexEvent.PexAddrsReceived a -> {
-            out.tagLength(13, idSize(1) + addressListSize(2, a.addresses()));
+            out.tagLength(13, ID_FIELD_SIZE + addressListSize(2, a.addresses()));
             out.id(1, a.peer());
             for (NodeAddress x : a.addresses()) {
               address(out, 2, x);
             }
           }
           case PexEvent.PexMessageMalformed x -> {
-            out.tagLength(14, idSize(1) + stringSize(2, x.reason()));
+            out.tagLength(14, ID_FIELD_SIZE + stringSize(2, x.reason()));
             out.id(1, x.peer());
             out.string(2, x.reason());
           }
@@ -132,7 +132,7 @@ public final class EventCodec {
   }
 
   private static int addressSize(NodeAddress a) {
-    return idSize(1) + stringSize(2, a.ip()) + varintFieldSize(a.port());
+    return ID_FIELD_SIZE + stringSize(2, a.ip()) + varintFieldSize(a.port());
   }
 
   private static int addressListSize(int field, List<NodeAddress> as) {
@@ -149,9 +149,7 @@ public final class EventCodec {
   }
 
   /** A node ID's hex as a string field: a one-byte tag (fields 1..15), a one-byte length, 40 bytes. */
-  private static int idSize(int field) {
-    return 2 + NodeId.HEX_LENGTH;
-  }
+  private static final int ID_FIELD_SIZE = 2 + NodeId.HEX_LENGTH;
 
   /** A string field; an empty string is omitted. */
   private static int stringSize(int field, String s) {

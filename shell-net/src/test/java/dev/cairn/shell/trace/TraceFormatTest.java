@@ -435,7 +435,7 @@ class TraceFormatTest {
     }
     TraceFiles.Run broken = TraceFiles.cairn("trace", "replay", asV3.toString());
     assertThat(broken.code()).isEqualTo(1);
-    assertThat(broken.out() + broken.err()).contains("step 99").contains("state");
+    assertThat(broken.out() + broken.err()).contains("MISMATCH at step 99").contains("state digest differs");
   }
 
   /** Version 1 digested otherwise; a version from a newer build is not guessed at. */
