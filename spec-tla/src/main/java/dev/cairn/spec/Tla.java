@@ -218,6 +218,16 @@ public final class Tla implements AutoCloseable {
     private Pair(Action action) {
       this.action = action;
     }
+
+    /**
+     * The same application with {@code given}'s definition evaluating to {@code value} in it: the
+     * value is bound in the action's own context, which TLC searches before a definition's tool
+     * object, so pairs checked at once on several threads each see their own (nothing shared is
+     * changed).
+     */
+    public Pair with(Given given, IValue value) {
+      return new Pair(new Action(action.pred, action.con.cons(given.def, value), action.getOpDef()));
+    }
   }
 
   /** {@code action} applied to {@code args} (Java values, or TLC values as they are). */
@@ -337,36 +347,21 @@ public final class Tla implements AutoCloseable {
   }
 
   /**
-   * A constant definition of the root module ({@code name == ...}, no arguments) whose value can
-   * be set from Java: while {@linkplain Given#set set}, every use of {@code name} evaluates to the
-   * value given (TLC keeps a constant definition's value as the definition's tool object, which
-   * this replaces); {@linkplain Given#reset reset} restores the spec's value.
+   * A constant definition of the root module ({@code name == ...}, no arguments) whose value a
+   * pair can be given ({@link Pair#with}): every use of {@code name} inside that pair's evaluation
+   * evaluates to the value given, and the spec's definition is left as it is.
    */
   public Given given(String name) {
     open();
-    return new Given(tool.getId(), definition(name, 0));
+    return new Given(definition(name, 0));
   }
 
-  /** A constant definition whose value Java sets ({@link #given}); one thread at a time. */
+  /** A constant definition whose value a pair may be given ({@link #given}). */
   public static final class Given {
-    private final int id;
     private final OpDefNode def;
-    private final Object saved;
 
-    private Given(int id, OpDefNode def) {
-      this.id = id;
+    private Given(OpDefNode def) {
       this.def = def;
-      this.saved = def.getToolObject(id);
-    }
-
-    /** {@code name} evaluates to {@code value} until the next set or reset. */
-    public void set(IValue value) {
-      def.setToolObject(id, value);
-    }
-
-    /** {@code name} evaluates as the spec defines it. */
-    public void reset() {
-      def.setToolObject(id, saved);
     }
   }
 
@@ -463,7 +458,35 @@ public final class Tla implements AutoCloseable {
     out.add((ExprNode) n);
   }
 
+  /**
+   * The definitions the cfg's invariants use, directly or through other definitions, each as
+   * {@code module!name} (the module it is written in, its own name): what evaluating them may
+   * evaluate.
+   */
+  public Set<String> invariantUses() {
+    open();
+    Set<String> uses = new TreeSet<>();
+    Set<SemanticNode> seen = new HashSet<>();
+    for (Action inv : tool.getInvariants()) {
+      reads(inv.pred, new TreeSet<>(), seen, uses);
+    }
+    return Collections.unmodifiableSet(uses);
+  }
+
   private static void reads(SemanticNode n, Set<String> out, Set<SemanticNode> seen) {
+    reads(n, out, seen, null);
+  }
+
+  private static void use(OpDefNode def, Set<String> uses) {
+    if (uses != null) {
+      String name = def.getName().toString();
+      ModuleNode in = def.getOriginallyDefinedInModuleNode();
+      uses.add((in == null ? "?" : in.getName().toString()) + "!" + name.substring(name.lastIndexOf('!') + 1));
+    }
+  }
+
+  /** {@link #reads} collecting also the definitions met in {@code uses} (when not null). */
+  private static void reads(SemanticNode n, Set<String> out, Set<SemanticNode> seen, Set<String> uses) {
     if (n == null || !seen.add(n)) {
       return;
     }
@@ -473,35 +496,37 @@ public final class Tla implements AutoCloseable {
         if (op instanceof OpDeclNode d && d.getKind() == ASTConstants.VariableDeclKind) {
           out.add(d.getName().toString());
         } else if (op instanceof OpDefNode def) {
-          reads(def.getBody(), out, seen);
+          use(def, uses);
+          reads(def.getBody(), out, seen, uses);
         }
         for (ExprOrOpArgNode x : a.getArgs()) {
-          reads(x, out, seen);
+          reads(x, out, seen, uses);
         }
         for (ExprNode b : a.getBdedQuantBounds()) {
-          reads(b, out, seen);
+          reads(b, out, seen, uses);
         }
       }
       case LetInNode l -> {
         for (OpDefNode d : l.getLets()) {
-          reads(d.getBody(), out, seen);
+          reads(d.getBody(), out, seen, uses);
         }
-        reads(l.getBody(), out, seen);
+        reads(l.getBody(), out, seen, uses);
       }
       case SubstInNode si -> {
         for (Subst sub : si.getSubsts()) {
           if (!sub.isImplicit()) {
-            reads(sub.getExpr(), out, seen);
+            reads(sub.getExpr(), out, seen, uses);
           }
         }
-        reads(si.getBody(), out, seen);
+        reads(si.getBody(), out, seen, uses);
       }
       case OpArgNode oa -> {
         if (oa.getOp() instanceof OpDefNode def) {
-          reads(def.getBody(), out, seen);
+          use(def, uses);
+          reads(def.getBody(), out, seen, uses);
         }
       }
-      case LabelNode ln -> reads((SemanticNode) ln.getBody(), out, seen);
+      case LabelNode ln -> reads((SemanticNode) ln.getBody(), out, seen, uses);
       default -> { }
     }
   }

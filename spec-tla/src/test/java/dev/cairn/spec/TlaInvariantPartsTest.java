@@ -44,6 +44,14 @@ class TlaInvariantPartsTest {
   }
 
   @Test
+  void theDefinitionsTheInvariantsUseAreFoundThroughOtherDefinitions() {
+    // TypeOK uses ConnOK, Seq (Sequences) and Limit, Infix Limit, Guarded Len (Sequences); Init and
+    // Next are not invariants and are used by none
+    assertThat(tla.invariantUses()).contains("Parts!ConnOK", "Parts!Limit", "Sequences!Len", "Sequences!Seq")
+        .doesNotContain("Parts!Init", "Parts!Next");
+  }
+
+  @Test
   void anInvariantHoldsExactlyWhenEachOfItsPartsDoes() {
     List<TlaState> states = List.of(
         state(Set.of(), List.of("dial"), 0),

@@ -44,6 +44,10 @@ final class TraceValidateCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "STEP|TIME", converter = TraceCommand.PointConverter.class,
       description = "judge the steps up to this one, and read no further: the same forms") TracePoint to;
 
+  @Option(names = "--jobs", paramLabel = "N",
+      description = "TLC checks of steps run at once, each on a thread of its own (default: one per processor); "
+          + "steps are still judged and reported in order") Integer jobs;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -55,7 +59,14 @@ final class TraceValidateCommand implements Callable<Integer> {
     long steps = 0;
     long t0 = System.nanoTime();
     SpecHash checking = SpecHash.fromClasspath();
+    if (jobs != null && jobs < 1) {
+      err.println("cairn trace validate: --jobs must be at least 1, got " + jobs);
+      return TraceCommand.BROKEN;
+    }
     try (Validate.Session session = new Validate.Session()) {
+      if (jobs != null) {
+        session.jobs(jobs);
+      }
       for (Path file : files) {
         String prefix = files.size() > 1 ? file + ": " : "";
         long f0 = System.nanoTime();

@@ -156,6 +156,19 @@ public final class Validate {
     private int loads;
     private PairChecker.Stats last;
     private int memoLimit = PairChecker.MEMO_LIMIT;
+    private int jobs = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * How many threads judge a file's steps against the spec: this many TLC checks of steps run at
+     * once ({@link PairChecker#speculate}), each on a thread of its own, while the steps are still
+     * judged, and reported, in order (one per processor unless set; 1 judges on one thread).
+     */
+    public void jobs(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("jobs must be at least 1, not " + n);
+      }
+      jobs = n;
+    }
 
     /** Bounds the memoised verdicts ({@link PairChecker#limitMemo}); a test sets a small bound. */
     public void limitMemo(int entries) {
@@ -257,7 +270,7 @@ public final class Validate {
       model.pairs().limitMemo(memoLimit);
       // a window's share of the records is not known before it is read: the progress gives none
       Result r = steps(file, config, initial, model, stepper, mode, perStep, progress, window == null ? records : 0,
-          window);
+          window, jobs);
       if (mode == Mode.PAIRS) {
         last = model.pairs().stats();
       }
@@ -349,8 +362,8 @@ public final class Validate {
    * the first step unlike its record.
    */
   private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper,
-      Mode mode, List<CoreStepValidator.Kind> perStep, StepProgress progress, long records, TracePoint.Window window)
-      throws IOException, TraceFormatException {
+      Mode mode, List<CoreStepValidator.Kind> perStep, StepProgress progress, long records, TracePoint.Window window,
+      int jobs) throws IOException, TraceFormatException {
     CoreStepValidator validator = model.validator();
     PairChecker pairs = mode == Mode.PAIRS ? model.pairs() : null;
     Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
@@ -361,15 +374,26 @@ public final class Validate {
         "cairn-validate-step", 16L << 20);
     stepping.setDaemon(true);
     stepping.start();
+    java.util.concurrent.ExecutorService workers = pairs == null || jobs < 2 ? null : judges(jobs - 1);
     try {
       long steps = 0;
+      List<Item> next = null;
       while (true) {
         List<Item> batch;
         try {
-          batch = queue.take();
+          batch = next != null ? next : queue.take();
         } catch (InterruptedException x) {
           Thread.currentThread().interrupt();
           throw new IOException("interrupted while validating " + file, x);
+        }
+        next = null;
+        if (workers != null) {
+          // the checks of this batch, and of the next one when it is ready, start now
+          speculate(pairs, batch, workers);
+          next = queue.poll();
+          if (next != null) {
+            speculate(pairs, next, workers);
+          }
         }
         for (Item item : batch) {
           if (item.last()) {
@@ -433,6 +457,12 @@ public final class Validate {
         }
       }
     } finally {
+      if (pairs != null) {
+        pairs.settle();
+      }
+      if (workers != null) {
+        workers.shutdownNow();
+      }
       stop.set(true);
       queue.clear();
       try {
@@ -441,6 +471,26 @@ public final class Validate {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  private static void speculate(PairChecker pairs, List<Item> batch, java.util.concurrent.Executor workers) {
+    List<PairChecker.Prepared> prepared = new ArrayList<>(batch.size());
+    for (Item item : batch) {
+      if (item.prepared() != null && item.judged() && item.coreFailure() == null) {
+        prepared.add(item.prepared());
+      }
+    }
+    pairs.speculate(prepared, workers);
+  }
+
+  /** {@code n} threads that check pairs for the judging thread, each with the judging thread's stack. */
+  private static java.util.concurrent.ExecutorService judges(int n) {
+    java.util.concurrent.atomic.AtomicInteger named = new java.util.concurrent.atomic.AtomicInteger();
+    return java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
+      Thread t = new Thread(null, r, "cairn-validate-judge-" + named.incrementAndGet(), 64L << 20);
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**

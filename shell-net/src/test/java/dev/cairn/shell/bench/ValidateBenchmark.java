@@ -147,11 +147,15 @@ public class ValidateBenchmark {
   /** A session holding the loaded spec of one long trace across invocations. */
   @State(Scope.Thread)
   public static class Loaded {
+    /** Threads judging the steps ({@code cairn trace validate --jobs}): 1 judges on one thread. */
+    @Param({"1", "2"})
+    public int jobs;
     Validate.Session session;
 
     void load(Path trace) throws Exception {
       if (session == null) {
         session = new Validate.Session();
+        session.jobs(jobs);
         long t0 = System.nanoTime();
         Validate.Result r = session.validate(trace, Validate.CORE, Validate.Mode.PAIRS, null);
         require(trace, r);

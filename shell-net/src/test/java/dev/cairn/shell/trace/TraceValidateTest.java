@@ -174,6 +174,84 @@ class TraceValidateTest {
     }
   }
 
+  /**
+   * Judging with TLC checks run ahead on worker threads ({@code --jobs}) changes nothing but the
+   * speed: on a public node's trace (a thousand peers in the model, every pair new to the memo),
+   * a seed's trace whose mutant step comes after the symmetric memo found many pairs, and the
+   * loopback trace with one event altered (a refused step, judged by enumeration, while checks
+   * of the steps after it are running), each step gets the verdict it gets on one thread, and the
+   * validation ends at the same step with the same words.
+   */
+  @Test
+  void judgingOnSeveralThreadsGivesTheVerdictsOfOne() throws Exception {
+    Path open = dir.resolve("public.trace");
+    SmallWorldRun.generate(3000, 5, false, 1_000, UnaryOperator.identity(), SmallWorldRun.Addresses.ROUTABLE)
+        .record(TraceWriter.Options.defaults(open));
+    Path mutant = dir.resolve("threads-mutant.trace");
+    recordWith(SmallWorldRun.generate(3000, 7, true), new Mutant(2500), mutant);
+    List<TraceRecord> rs = TraceFiles.parse(trace).records();
+    int k = firstAccepted(rs, Event.SumCase.PEER_READY);
+    Path altered = TraceFiles.rewrite(trace, dir.resolve("threads-altered.trace"), l -> {
+      TraceRecord r = l.get(k);
+      Event.Builder e = r.getEvent().toBuilder();
+      String other = "00000000000000000000000000000000000000aa";
+      e.getPeerReadyBuilder().setPeer(other).getListenAddressBuilder().setId(other);
+      l.set(k, r.toBuilder().setEvent(e).build());
+      return l;
+    });
+    Map<Path, Validate.Stepper> steppers = new LinkedHashMap<>();
+    steppers.put(open, Validate.CORE);
+    steppers.put(mutant, null);
+    steppers.put(altered, Validate.CORE);
+    for (Map.Entry<Path, Validate.Stepper> t : steppers.entrySet()) {
+      List<CoreStepValidator.Kind> one = new ArrayList<>();
+      List<CoreStepValidator.Kind> four = new ArrayList<>();
+      Validate.Result r1;
+      Validate.Result r4;
+      PairChecker.Stats s1;
+      PairChecker.Stats s4;
+      try (Validate.Session s = new Validate.Session()) {
+        s.jobs(1);
+        r1 = s.validate(t.getKey(), t.getValue() == null ? new Mutant(2500) : t.getValue(), Validate.Mode.PAIRS, one);
+        s1 = s.lastStats();
+      }
+      try (Validate.Session s = new Validate.Session()) {
+        s.jobs(4);
+        r4 = s.validate(t.getKey(), t.getValue() == null ? new Mutant(2500) : t.getValue(), Validate.Mode.PAIRS, four);
+        s4 = s.lastStats();
+      }
+      System.out.println(t.getKey().getFileName() + ": one thread " + s1 + "; four " + s4);
+      assertThat(four).as(t.getKey().getFileName().toString()).isEqualTo(one);
+      assertThat(r4.steps()).isEqualTo(r1.steps());
+      assertThat(r4.failure().map(Validate.Failure::describe)).isEqualTo(r1.failure().map(Validate.Failure::describe));
+      assertThat(r4.endMismatch()).isEqualTo(r1.endMismatch());
+      assertThat(s1.pairsAhead).as("one thread checks nothing ahead").isZero();
+      assertThat(s4.narrowingMisses).isZero();
+      if (t.getKey().equals(open)) {
+        assertThat(r4.failure()).isEmpty();
+        assertThat(r4.steps()).isEqualTo(3000);
+        assertThat(s4.pairsAhead).as("pairs checked by the workers: " + s4).isPositive();
+      } else {
+        assertThat(r4.failure()).isPresent();
+      }
+    }
+  }
+
+  @Test
+  void validateJudgesOnTheThreadsItIsGiven() throws Exception {
+    TraceFiles.Run one = TraceFiles.cairn("trace", "validate", "--jobs", "1", trace.toString());
+    TraceFiles.Run three = TraceFiles.cairn("trace", "validate", "--jobs", "3", trace.toString());
+    assertThat(one.code()).as(one.out() + one.err()).isZero();
+    assertThat(three.code()).as(three.out() + three.err()).isZero();
+    // the same report but for the time taken
+    assertThat(three.out().replaceAll("\\(\\d+\\.\\d s, spec load \\d+\\.\\d s\\)", ""))
+        .isEqualTo(one.out().replaceAll("\\(\\d+\\.\\d s, spec load \\d+\\.\\d s\\)", ""))
+        .contains("OK: " + steps + " steps");
+    TraceFiles.Run none = TraceFiles.cairn("trace", "validate", "--jobs", "0", trace.toString());
+    assertThat(none.code()).isEqualTo(2);
+    assertThat(none.err()).contains("--jobs must be at least 1, got 0");
+  }
+
   @Test
   void aBoundedMemoIsForgottenAndGivesTheSameVerdicts() throws Exception {
     // the memo only saves TLC evaluations: with a bound small enough to be reached several times,

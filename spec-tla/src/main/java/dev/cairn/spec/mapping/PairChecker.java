@@ -32,7 +32,8 @@ import tlc2.value.impl.Value;
  * step's cost does not grow with the choices the reached state rules out (the subsets of a large
  * book a PEX answer could have been, the crawl choices of a seed's round); what the spec still
  * ranges over inside a step (victims of equal score, bans reinstated) remains. Two narrowings
- * read Java's own step, given to TLC per pair as constant definitions ({@link Tla#given}): the
+ * read Java's own step, given to TLC per pair as constant definitions bound in the pair's own
+ * context ({@link Tla#given}, {@link Tla.Pair#with}): the
  * order in which the step's hand-offs were produced and applied ({@code TraceHandOffOrder}: a
  * crawl round's up to four {@code RequestDial}s are checked in that order, not in every order),
  * and the crawl records past their retention ({@code TracePruned}). Each narrowed operator stays a
@@ -60,7 +61,11 @@ import tlc2.value.impl.Value;
  *
  * <p>Threads: a step's Java-side work ({@link #prepare}) and its judgement ({@link #judge}) may run
  * on two threads, one preparing the steps ahead of the other judging them in order; each of the
- * two is called by one thread at a time.
+ * two is called by one thread at a time. The judging thread may also start the TLC checks of the
+ * steps it is about to judge on worker threads ({@link #speculate}): TLC evaluates pairs at once
+ * on one loaded spec as its own model checker's workers do (the narrowed operators stay in place
+ * while any check runs, and each pair carries its given values), while the memo, the symmetric
+ * lookups, the invariants and the verdicts stay on the judging thread, in step order.
  */
 public final class PairChecker {
 
@@ -83,6 +88,14 @@ public final class PairChecker {
       Map.entry("Pex!NeedsMore", "TraceNeedsMore"),
       Map.entry("PeerManager!SameBook", "TraceSameBook"));
 
+  /**
+   * The spec's operators of {@link #NARROWED} whose narrowed forms differ from them (they range
+   * over what the step's successor shows); the others are the same values evaluated in Java.
+   */
+  public static final Set<String> NARROWED_CHOICES = NARROWED.keySet().stream()
+      .filter(k -> !k.equals("Pex!NeedsMore") && !k.equals("PeerManager!SameBook"))
+      .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   /** The definition of {@code TraceCore.tla} that gives a pair's hand-offs in Java's order. */
   public static final String HAND_OFF_ORDER = "TraceHandOffOrder";
   /** The definition of {@code TraceCore.tla} that gives the crawl records Java's round would prune. */
@@ -93,6 +106,8 @@ public final class PairChecker {
     public long steps;
     public long pairHits;
     public long pairChecks;
+    /** Of {@link #pairChecks}, those another thread checked ahead of the judgement ({@link PairChecker#speculate}). */
+    public long pairsAhead;
     /** Pairs whose verdict was found under another naming of the ordinary peers ({@link PeerSymmetry}). */
     public long symmetryHits;
     /** Time renaming and fingerprinting pairs for the symmetric memo. */
@@ -124,7 +139,8 @@ public final class PairChecker {
 
     @Override
     public String toString() {
-      return "steps=" + steps + " pairs=" + pairChecks + "(+" + pairHits + " memo, +" + symmetryHits
+      return "steps=" + steps + " pairs=" + pairChecks + (pairsAhead == 0 ? "" : " (" + pairsAhead + " ahead)")
+          + "(+" + pairHits + " memo, +" + symmetryHits
           + String.format(" symmetric in %.1f ms", symmetryNanos / 1e6) + ") rejected=" + rejectedChecks + "(+"
           + rejectedHits + " memo) invariants=" + invariantChecks + "(+" + symmetricInvariantHits + " symmetric)"
           + " enumerated=" + enumerated
@@ -300,6 +316,15 @@ public final class PairChecker {
     this.tla = validator.tla();
     this.mapping = validator.mapping();
     this.peerAlpha = mapping.peerAlpha();
+    // the cfg's invariants are evaluated while the narrowed operators may be in place (checks of
+    // later pairs run meanwhile): none of them may use a choice operator, whose narrowed form
+    // reads the step's successor
+    Set<String> narrowedInInvariants = new java.util.TreeSet<>(tla.invariantUses());
+    narrowedInInvariants.retainAll(NARROWED_CHOICES);
+    if (!narrowedInInvariants.isEmpty()) {
+      throw new IllegalStateException("the cfg's invariants use choice operators that a pair check narrows: "
+          + narrowedInInvariants);
+    }
     this.narrowing = tla.substitution(NARROWED);
     this.handOffOrder = tla.given(HAND_OFF_ORDER);
     this.pruned = tla.given(PRUNED);
@@ -598,6 +623,8 @@ public final class PairChecker {
     private final Value pruned;
     /** The memo key of an accepted step; its renamed form when the preparing thread made it, else null. */
     private Key key;
+    /** Its TLC check started ahead of {@link #judge} ({@link #speculate}), else null. */
+    private Check check;
     private Renamed renamed;
     private long renameNanos;
 
@@ -682,6 +709,171 @@ public final class PairChecker {
   }
 
   /**
+   * A TLC check of one pair, started ahead of its judgement on a worker thread ({@link
+   * #speculate}); run by whichever thread claims it first (a worker, or the judging thread when it
+   * reaches the pair before any worker has).
+   */
+  private static final class Check extends java.util.concurrent.FutureTask<Boolean> {
+    private long nanos;
+
+    Check(Tla tla, TLCState before, Tla.Pair action, TLCState after) {
+      this(new long[1], tla, before, action, after);
+    }
+
+    private Check(long[] took, Tla tla, TLCState before, Tla.Pair action, TLCState after) {
+      this(new Thread[1], took, tla, before, action, after);
+    }
+
+    private Check(Thread[] ran, long[] took, Tla tla, TLCState before, Tla.Pair action, TLCState after) {
+      super(() -> {
+        ran[0] = Thread.currentThread();
+        long t0 = System.nanoTime();
+        boolean ok = tla.isStep(before, action, after);
+        took[0] = System.nanoTime() - t0;
+        return ok;
+      });
+      this.took = took;
+      this.ran = ran;
+    }
+
+    private final long[] took;
+    private final Thread[] ran;
+
+    /** Whether a thread other than the calling one ran it (read after {@link #await}). */
+    boolean ranElsewhere() {
+      return ran[0] != Thread.currentThread();
+    }
+
+    /**
+     * Its verdict: run here if no thread has claimed it yet; while another thread runs it, the
+     * checks after it that no thread has claimed are run here meanwhile.
+     */
+    boolean await(List<Check> outstanding) {
+      run(); // returns at once when claimed before
+      for (int i = 0; !isDone() && i < outstanding.size(); i++) {
+        Check other = outstanding.get(i);
+        if (other != this) {
+          other.run();
+        }
+      }
+      try {
+        boolean ok = get();
+        nanos = took[0];
+        return ok;
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e.getCause() instanceof Error err) {
+          throw err;
+        }
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while checking a pair", e);
+      }
+    }
+  }
+
+  /** Checks started by {@link #speculate} and not yet settled, in the order of their steps. */
+  private final List<Check> outstanding = new java.util.ArrayList<>();
+
+  /**
+   * Starts, on {@code workers}, the TLC checks of the prepared steps that {@link #judge} will
+   * need: accepted steps whose pair the memo does not know and whose action's symmetric lookups
+   * are paused ({@link #symmetricMemoPays}; a lookup that may answer is not raced). A pair that
+   * repeats in {@code prepared} is checked once. The judging thread calls it, then judges the
+   * steps in order: each takes its check's verdict, running it itself if no worker has started it.
+   * Every check is the same evaluation {@link #judge} would make (the narrowed operators, the
+   * values given to the pair bound in its own context, nothing shared written), so the verdicts,
+   * the memo and the first failing step are those of judging on one thread.
+   */
+  public void speculate(List<Prepared> prepared, java.util.concurrent.Executor workers) {
+    outstanding.removeIf(java.util.concurrent.FutureTask::isDone);
+    Map<Key, Check> started = new HashMap<>();
+    for (Prepared p : prepared) {
+      if (p == null || p.letter == null || p.lifted != null || !p.applicable || !p.javaBroken.isEmpty()
+          || p.key == null || p.check != null || pairs.containsKey(p.key)) {
+        continue;
+      }
+      Check c = started.get(p.key);
+      if (c == null) {
+        if (!speculating(p.letter.action())) {
+          continue;
+        }
+        narrowing.apply();
+        c = new Check(tla, state(p.alphaBefore), pairOf(p), state(p.stepped));
+        started.put(p.key, c);
+        outstanding.add(c);
+        workers.execute(c);
+      }
+      p.check = c;
+    }
+  }
+
+  /**
+   * Waits for the checks still running and drops those not started; the spec's own operators
+   * are in place afterwards. Call when judging stops, and before anything evaluates with the
+   * spec's operators (enumeration).
+   */
+  public void settle() {
+    for (Check c : outstanding) {
+      c.cancel(false);
+    }
+    for (Check c : outstanding) {
+      try {
+        if (!c.isCancelled()) {
+          c.get();
+        }
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+        // its step is not judged any more
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    outstanding.clear();
+    narrowing.revert();
+  }
+
+  /**
+   * The spec's own operators in place, with no check running on the narrowed ones: the checks
+   * started are finished first (here, those no worker has claimed), since their steps are still
+   * to be judged.
+   */
+  private void unnarrow() {
+    for (Check c : outstanding) {
+      c.await(List.of());
+    }
+    outstanding.clear();
+    narrowing.revert();
+  }
+
+  /** The pair of a prepared step, with the values Java gives its narrowed operators bound in it. */
+  private Tla.Pair pairOf(Prepared p) {
+    CoreLetter l = p.letter;
+    return actions.computeIfAbsent(p.key.letter(), x -> tla.pair(l.action(), l.args().toArray()))
+        .with(handOffOrder, p.handOffOrder).with(pruned, p.pruned);
+  }
+
+  /**
+   * Whether a pair of {@code action} is checked ahead: the symmetric memo is off, or its lookups
+   * for the action are paused ({@link #symmetricMemoPays}), in which case the pair counts as one
+   * paused pair, as its judgement would have counted it.
+   */
+  private boolean speculating(String action) {
+    if (symmetry.size() < 2) {
+      return true;
+    }
+    long[] a = symmetryByAction.get(action);
+    if (a == null || a[3] <= 1) {
+      return false; // the next pair of the action may be looked up: judged in order
+    }
+    a[3]--;
+    return true;
+  }
+
+  /**
    * The spec side of judging a prepared step: the memo, and TLC for what the memo does not
    * know. Steps are judged in the order they were prepared, on one thread.
    */
@@ -701,6 +893,7 @@ public final class PairChecker {
       Boolean disabled = refusals.get(k);
       if (disabled == null) {
         stats.rejectedChecks++;
+        unnarrow();
         disabled = validator.successorsWithLift(specState(alphaBefore), lifted).isEmpty();
         refusals.put(k, disabled);
       } else {
@@ -725,7 +918,9 @@ public final class PairChecker {
     Boolean ok = pairs.get(k);
     long[] sk = null;
     renamedAfter = null;
-    if (ok == null && symmetricMemoPays(l.action())) {
+    Check check = p.check == null || p.check.isCancelled() ? null : p.check;
+    p.check = null;
+    if (ok == null && check == null && symmetricMemoPays(l.action())) {
       long s0 = System.nanoTime();
       long[] sa = symmetryByAction.get(l.action());
       Renamed r = p.renamed != null ? p.renamed : renamed(symmetry, alphaBefore, l, t);
@@ -747,19 +942,22 @@ public final class PairChecker {
     }
     if (ok == null) {
       stats.pairChecks++;
-      Tla.Pair action = actions.computeIfAbsent(k.letter(), x -> tla.pair(l.action(), l.args().toArray()));
-      long t0 = System.nanoTime();
-      narrowing.apply();
-      handOffOrder.set(p.handOffOrder);
-      pruned.set(p.pruned);
-      try {
-        ok = tla.isStep(state(alphaBefore), action, state(t));
-      } finally {
-        handOffOrder.reset();
-        pruned.reset();
-        narrowing.revert();
+      long dt;
+      if (check != null) { // started ahead (speculate): its verdict, waited for or checked here
+        ok = check.await(outstanding);
+        dt = check.nanos;
+        if (check.ranElsewhere()) {
+          stats.pairsAhead++;
+        }
+      } else {
+        Tla.Pair action = pairOf(p);
+        TLCState before = state(alphaBefore);
+        TLCState after = state(t);
+        long t0 = System.nanoTime();
+        narrowing.apply();
+        ok = tla.isStep(before, action, after);
+        dt = System.nanoTime() - t0;
       }
-      long dt = System.nanoTime() - t0;
       stats.pairNanos += dt;
       long[] pa = stats.perAction.computeIfAbsent(l.action(), x -> new long[2]);
       pa[0] += dt;
@@ -879,7 +1077,7 @@ public final class PairChecker {
 
   private CoreStepValidator.Verdict enumerate(Alpha alphaBefore, CoreLetter l, CoreState before, MonoTime now,
       Core.Traced traced) {
-    narrowing.revert();
+    unnarrow();
     int bits = choiceBits(mapping.alpha(before, now), l);
     if (bits > MAX_ENUMERATED_CHOICE_BITS) {
       return new CoreStepValidator.Verdict(CoreStepValidator.Kind.NOT_A_STEP, l, List.of(), Optional.empty(),
