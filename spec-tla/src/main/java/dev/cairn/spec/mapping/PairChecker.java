@@ -699,7 +699,7 @@ public final class PairChecker {
     p.key = new Key(alphaBefore.fingerprint, l.toString(), t.fingerprint);
     stats.stepVarNanos += System.nanoTime() - j3;
     if (javaBroken.isEmpty() && renameWhilePreparing && symmetryAhead.size() >= 2
-        && renameAhead.getOrDefault(l.action(), Boolean.TRUE)
+        && renameAhead.getOrDefault(l.action(), Boolean.FALSE)
         && !pairs.containsKey(p.key)) {
       long r0 = System.nanoTime();
       p.renamed = renamed(symmetryAhead, alphaBefore, l, t);
@@ -856,12 +856,27 @@ public final class PairChecker {
         .with(handOffOrder, p.handOffOrder).with(pruned, p.pruned);
   }
 
+  /** Pairs of an action checked on the judging thread before its checks may be started ahead. */
+  static final int SPECULATE_AFTER = 16;
   /**
-   * Whether a pair of {@code action} is checked ahead: the symmetric memo is off, or its lookups
-   * for the action are paused ({@link #symmetricMemoPays}), in which case the pair counts as one
-   * paused pair, as its judgement would have counted it.
+   * The least average time of an action's pair checks for its checks to be started ahead: below
+   * it, the judging thread gains less than the worker costs the other threads on a busy machine
+   * (a small network's checks, most of them answered by the memo, take 20 to 60 µs; a public
+   * node's, 40 to 200 µs).
+   */
+  static final long SPECULATE_MIN_NANOS = 50_000;
+
+  /**
+   * Whether a pair of {@code action} is checked ahead: its checks take long enough ({@link
+   * #SPECULATE_MIN_NANOS}) and the symmetric memo is off, or its lookups for the action are
+   * paused ({@link #symmetricMemoPays}), in which case the pair counts as one paused pair, as its
+   * judgement would have counted it.
    */
   private boolean speculating(String action) {
+    long[] pa = stats.perAction.get(action);
+    if (pa == null || pa[1] < SPECULATE_AFTER || pa[0] / pa[1] < SPECULATE_MIN_NANOS) {
+      return false; // too few checks to tell, or too cheap for a worker to gain on
+    }
     if (symmetry.size() < 2) {
       return true;
     }
@@ -1130,42 +1145,56 @@ public final class PairChecker {
   static final long SYMMETRY_BUDGET_NANOS = 5_000_000;
   /** Lookups between two judgements of an action's payoff. */
   static final int SYMMETRY_WINDOW = 64;
-  /** Pairs of the action checked without the memo after a failed judgement; doubles while they keep failing. */
+  /**
+   * Pairs of the action checked without the memo after a failed judgement; grows while they keep
+   * failing: twofold, eightfold after a window in which no lookup found anything.
+   */
   static final int SYMMETRY_PAUSE = 8 * SYMMETRY_WINDOW;
-  static final int SYMMETRY_MAX_PAUSE = 64 * SYMMETRY_WINDOW;
+  static final int SYMMETRY_MAX_PAUSE = 1024 * SYMMETRY_WINDOW;
 
-  /** Per action: lookups, renaming nanos, TLC nanos the hits saved, pairs left to skip, the next pause. */
+  /**
+   * Per action: lookups, renaming nanos, TLC nanos the hits saved, pairs left to skip, the next
+   * pause, the nanos saved and renaming before the current window.
+   */
   private final Map<String, long[]> symmetryByAction = new HashMap<>();
 
   /**
-   * Whether to consult the symmetric memo for a pair of {@code action}. After every {@link
-   * #SYMMETRY_WINDOW} lookups of an action, the memo is left alone for its next pairs ({@link
-   * #SYMMETRY_PAUSE}, doubling up to {@link #SYMMETRY_MAX_PAUSE} while the judgement keeps
-   * failing) if renaming took more than {@link #SYMMETRY_BUDGET_NANOS} beyond the TLC time its hits
-   * saved (each at the average cost of the action's pair checks, and each invariant found renamed
-   * at the average cost of its evaluations); then it is tried again. Only the speed depends on
-   * this: a hit is a verdict TLC gave.
+   * Whether to consult the symmetric memo for a pair of {@code action}. An action's lookups are
+   * judged by window of {@link #SYMMETRY_WINDOW} lookups: the memo is left alone for the action's
+   * next pairs ({@link #SYMMETRY_PAUSE}, growing up to {@link #SYMMETRY_MAX_PAUSE} while the
+   * judgement keeps failing: twofold, eightfold after a window whose lookups found nothing) as
+   * soon as the window's renaming has cost {@link #SYMMETRY_BUDGET_NANOS} more than the TLC time
+   * its hits saved, or at its end when the action's renaming so far has (each hit at the average
+   * cost of the action's pair checks, each invariant found renamed at the average cost of its
+   * evaluations); then it is tried again. The preparing thread renames an action's pairs ahead
+   * only after a window that paid. Only the speed depends on this: a hit is a verdict TLC gave.
    */
   private boolean symmetricMemoPays(String action) {
     if (symmetry.size() < 2) {
       return false;
     }
-    long[] a = symmetryByAction.computeIfAbsent(action, x -> new long[] {0, 0, 0, 0, SYMMETRY_PAUSE});
+    long[] a = symmetryByAction.computeIfAbsent(action, x -> new long[] {0, 0, 0, 0, SYMMETRY_PAUSE, 0, 0});
     if (a[3] > 0) {
-      if (--a[3] == 0) {
-        renameAhead.put(action, Boolean.TRUE);
-      }
+      a[3]--;
       return false;
     }
-    if (a[0] > 0 && a[0] % SYMMETRY_WINDOW == 0) {
-      if (a[1] - a[2] > SYMMETRY_BUDGET_NANOS) {
+    boolean windowEnds = a[0] > 0 && a[0] % SYMMETRY_WINDOW == 0;
+    // this window's renaming beyond what its hits saved: past the budget, it stops here
+    boolean windowFails = (a[1] - a[6]) - (a[2] - a[5]) > SYMMETRY_BUDGET_NANOS;
+    if (windowEnds || windowFails) {
+      boolean foundNothing = a[2] == a[5];
+      a[5] = a[2];
+      a[6] = a[1];
+      if (windowFails || a[1] - a[2] > SYMMETRY_BUDGET_NANOS) {
         a[3] = a[4];
-        a[4] = Math.min(2 * a[4], SYMMETRY_MAX_PAUSE);
-        a[0]++;
+        a[4] = Math.min((foundNothing ? 8 : 2) * a[4], SYMMETRY_MAX_PAUSE);
+        a[0] += SYMMETRY_WINDOW - a[0] % SYMMETRY_WINDOW; // the next lookup starts a window
         renameAhead.put(action, Boolean.FALSE);
         return false;
       }
       a[4] = SYMMETRY_PAUSE;
+      // it pays: the preparing thread renames the action's pairs ahead
+      renameAhead.put(action, Boolean.TRUE);
     }
     a[0]++;
     return true;
