@@ -780,8 +780,8 @@ public final class PairChecker {
 
   /**
    * Starts, on {@code workers}, the TLC checks of the prepared steps that {@link #judge} will
-   * need: accepted steps whose pair the memo does not know and whose action's symmetric lookups
-   * are paused ({@link #symmetricMemoPays}; a lookup that may answer is not raced). A pair that
+   * need: accepted steps whose pair the memo does not know, of actions whose checks take long
+   * enough and whose symmetric lookups are paused ({@link #speculating}). A pair that
    * repeats in {@code prepared} is checked once. The judging thread calls it, then judges the
    * steps in order: each takes its check's verdict, running it itself if no worker has started it.
    * Every check is the same evaluation {@link #judge} would make (the narrowed operators, the
@@ -1188,7 +1188,7 @@ public final class PairChecker {
       if (windowFails || a[1] - a[2] > SYMMETRY_BUDGET_NANOS) {
         a[3] = a[4];
         a[4] = Math.min((foundNothing ? 8 : 2) * a[4], SYMMETRY_MAX_PAUSE);
-        a[0] += SYMMETRY_WINDOW - a[0] % SYMMETRY_WINDOW; // the next lookup starts a window
+        a[0] = a[0] - a[0] % SYMMETRY_WINDOW + 1; // after the pause, a whole window of lookups
         renameAhead.put(action, Boolean.FALSE);
         return false;
       }
