@@ -225,6 +225,12 @@ class TraceValidateTest {
         r4 = s.validate(t.getKey(), t.getValue() == null ? new Mutant(2500) : t.getValue(), Validate.Mode.PAIRS, four);
         s4 = s.lastStats();
       }
+      // no worker outlives the validation, whether it ended at its last step or at a failure
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (workersAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(workersAlive()).as("worker threads still alive after " + t.getKey().getFileName()).isFalse();
       System.out.println(t.getKey().getFileName() + ": one thread " + s1 + "; four " + s4);
       assertThat(four).as(t.getKey().getFileName().toString()).isEqualTo(one);
       assertThat(r4.steps()).isEqualTo(r1.steps());
@@ -242,6 +248,11 @@ class TraceValidateTest {
         assertThat(s4.pairsAhead).as("pairs checked by the workers: " + s4).isPositive();
       }
     }
+  }
+
+  private static boolean workersAlive() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(th -> th.isAlive() && th.getName().startsWith("cairn-validate-judge-"));
   }
 
   @Test

@@ -711,67 +711,98 @@ public final class PairChecker {
   /**
    * A TLC check of one pair, started ahead of its judgement on a worker thread ({@link
    * #speculate}); run by whichever thread claims it first (a worker, or the judging thread when it
-   * reaches the pair before any worker has).
+   * reaches the pair before any worker has), or dropped unclaimed when judging stops.
    */
-  private static final class Check extends java.util.concurrent.FutureTask<Boolean> {
+  private static final class Check implements Runnable {
+    private static final int NEW = 0;
+    private static final int CLAIMED = 1;
+    private static final int DROPPED = 2;
+
+    private final Tla tla;
+    private final TLCState before;
+    private final Tla.Pair action;
+    private final TLCState after;
+    private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    // written by the thread that ran it before done is counted down, read after done is awaited
+    private boolean ok;
+    private Throwable failure;
     private long nanos;
+    private Thread ranOn;
 
     Check(Tla tla, TLCState before, Tla.Pair action, TLCState after) {
-      this(new long[1], tla, before, action, after);
+      this.tla = tla;
+      this.before = before;
+      this.action = action;
+      this.after = after;
     }
 
-    private Check(long[] took, Tla tla, TLCState before, Tla.Pair action, TLCState after) {
-      this(new Thread[1], took, tla, before, action, after);
+    /** Runs the check if no thread has claimed it, else returns at once. */
+    @Override
+    public void run() {
+      if (!state.compareAndSet(NEW, CLAIMED)) {
+        return;
+      }
+      ranOn = Thread.currentThread();
+      long t0 = System.nanoTime();
+      try {
+        ok = tla.isStep(before, action, after);
+      } catch (RuntimeException | Error e) {
+        failure = e;
+      } finally {
+        nanos = System.nanoTime() - t0;
+        done.countDown();
+      }
     }
 
-    private Check(Thread[] ran, long[] took, Tla tla, TLCState before, Tla.Pair action, TLCState after) {
-      super(() -> {
-        ran[0] = Thread.currentThread();
-        long t0 = System.nanoTime();
-        boolean ok = tla.isStep(before, action, after);
-        took[0] = System.nanoTime() - t0;
-        return ok;
-      });
-      this.took = took;
-      this.ran = ran;
+    /** Drops it if no thread has claimed it; false when one has (it runs, or ran, to its end). */
+    boolean drop() {
+      return state.compareAndSet(NEW, DROPPED);
     }
 
-    private final long[] took;
-    private final Thread[] ran;
+    boolean dropped() {
+      return state.get() == DROPPED;
+    }
+
+    /** Waits until the thread that claimed it has finished it. */
+    void finished() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // a check is never left running on the narrowed operators
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
 
     /** Whether a thread other than the calling one ran it (read after {@link #await}). */
     boolean ranElsewhere() {
-      return ran[0] != Thread.currentThread();
+      return ranOn != Thread.currentThread();
     }
 
     /**
      * Its verdict: run here if no thread has claimed it yet; while another thread runs it, the
-     * checks after it that no thread has claimed are run here meanwhile.
+     * checks after it that no thread has claimed are run here meanwhile. A check that failed
+     * throws here what TLC threw.
      */
     boolean await(List<Check> outstanding) {
-      run(); // returns at once when claimed before
-      for (int i = 0; !isDone() && i < outstanding.size(); i++) {
-        Check other = outstanding.get(i);
-        if (other != this) {
-          other.run();
-        }
+      run();
+      for (int i = 0; done.getCount() > 0 && i < outstanding.size(); i++) {
+        outstanding.get(i).run();
       }
-      try {
-        boolean ok = get();
-        nanos = took[0];
-        return ok;
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException r) {
-          throw r;
-        }
-        if (e.getCause() instanceof Error err) {
-          throw err;
-        }
-        throw new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while checking a pair", e);
+      finished();
+      if (failure instanceof RuntimeException r) {
+        throw r;
       }
+      if (failure instanceof Error e) {
+        throw e;
+      }
+      return ok;
     }
   }
 
@@ -789,7 +820,7 @@ public final class PairChecker {
    * the memo and the first failing step are those of judging on one thread.
    */
   public void speculate(List<Prepared> prepared, java.util.concurrent.Executor workers) {
-    outstanding.removeIf(java.util.concurrent.FutureTask::isDone);
+    outstanding.removeIf(c -> c.done.getCount() == 0);
     Map<Key, Check> started = new HashMap<>();
     for (Prepared p : prepared) {
       if (p == null || p.letter == null || p.lifted != null || !p.applicable || !p.javaBroken.isEmpty()
@@ -812,24 +843,14 @@ public final class PairChecker {
   }
 
   /**
-   * Waits for the checks still running and drops those not started; the spec's own operators
-   * are in place afterwards. Call when judging stops, and before anything evaluates with the
+   * Drops the checks no thread has claimed and waits for the others to end; the spec's own
+   * operators are in place afterwards. Call when judging stops, and before anything evaluates with the
    * spec's operators (enumeration).
    */
   public void settle() {
     for (Check c : outstanding) {
-      c.cancel(false);
-    }
-    for (Check c : outstanding) {
-      try {
-        if (!c.isCancelled()) {
-          c.get();
-        }
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
-        // its step is not judged any more
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
+      if (!c.drop()) {
+        c.finished(); // claimed: it evaluates with the narrowed operators until it ends
       }
     }
     outstanding.clear();
@@ -843,7 +864,8 @@ public final class PairChecker {
    */
   private void unnarrow() {
     for (Check c : outstanding) {
-      c.await(List.of());
+      c.run(); // a check that fails says so when its step is judged, as it would on one thread
+      c.finished();
     }
     outstanding.clear();
     narrowing.revert();
@@ -933,7 +955,7 @@ public final class PairChecker {
     Boolean ok = pairs.get(k);
     long[] sk = null;
     renamedAfter = null;
-    Check check = p.check == null || p.check.isCancelled() ? null : p.check;
+    Check check = p.check == null || p.check.dropped() ? null : p.check;
     p.check = null;
     if (ok == null && check == null && symmetricMemoPays(l.action())) {
       long s0 = System.nanoTime();
