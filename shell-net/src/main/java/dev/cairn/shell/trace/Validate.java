@@ -423,11 +423,11 @@ public final class Validate {
           MonoTime now = new MonoTime(entry.monoNanos());
           WallTime wall = new WallTime(entry.wallMillis());
           if (item.coreFailure() != null) {
-            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-",
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall, "-",
                 Check.RECORD, item.coreFailure()));
           }
           if (!item.judged()) { // replayed to reach the window, and unlike its record
-            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-",
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall, "-",
                 Check.RECORD, item.recordMismatch() + " (before the window: replayed, not judged)"));
           }
           Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
@@ -437,17 +437,17 @@ public final class Validate {
             perStep.add(v.get().kind());
           }
           if (v.isEmpty()) {
-            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall, "-",
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall, "-",
                 Check.SPEC, "the event names a node outside the model"));
           }
           CoreStepValidator.Verdict verdict = v.get();
           verdicts.merge(verdict.kind(), 1L, Long::sum);
           if (!verdict.ok()) {
-            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall,
                 verdict.letter().toString(), Check.SPEC, verdict.kind() + ": " + verdict.detail()));
           }
           if (item.recordMismatch() != null) {
-            return failed(replayed, steps, nodes, verdicts, failure(validator, entry, event, state, now, wall,
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall,
                 verdict.letter().toString(), Check.RECORD, item.recordMismatch()));
           }
           steps++;
@@ -628,8 +628,11 @@ public final class Validate {
     return null;
   }
 
-  private static Failure failure(CoreStepValidator validator, TraceReader.Entry entry, CoreEvent event,
-      CoreState state, MonoTime now, WallTime wall, String letter, Check check, String reason) {
+  private static Failure failure(PairChecker pairs, CoreStepValidator validator, TraceReader.Entry entry,
+      CoreEvent event, CoreState state, MonoTime now, WallTime wall, String letter, Check check, String reason) {
+    if (pairs != null) {
+      pairs.settle(); // the actions enabled are found by enumeration, with the spec's own operators
+    }
     List<String> enabled;
     try {
       enabled = enabled(validator, state, now, event);

@@ -371,6 +371,31 @@ class TraceValidateTest {
   }
 
   @Test
+  void aStepOfTheSpecUnlikeItsRecordNamesTheActionsEnabledBeforeIt() throws Exception {
+    // the step is one of the spec (its pair is checked and matches) but its effects digest was
+    // altered: the failure is the record's, and the actions enabled before it, found by
+    // enumeration with the spec's own operators, include the recorded one
+    List<TraceRecord> rs = TraceFiles.parse(trace).records();
+    int k = firstAccepted(rs, Event.SumCase.PEER_READY);
+    Path bad = TraceFiles.rewrite(trace, dir.resolve("digest.trace"), l -> {
+      l.set(k, l.get(k).toBuilder().setEffectsDigest(l.get(k).getEffectsDigest() ^ 1).build());
+      return l;
+    });
+    for (int jobs : new int[] {1, 2}) {
+      try (Validate.Session s = new Validate.Session()) {
+        s.jobs(jobs);
+        Validate.Result r = s.validate(bad, Validate.CORE, Validate.Mode.PAIRS, null);
+        Validate.Failure f = r.failure().orElseThrow();
+        assertThat(f.step()).as(f.describe()).isEqualTo(rs.get(k).getStep());
+        assertThat(f.check()).isEqualTo(Validate.Check.RECORD);
+        NodeId ready = NodeId.of(rs.get(k).getEvent().getPeerReady().getPeer());
+        assertThat(f.enabled()).as("jobs %d: %s", jobs, f.describe())
+            .anyMatch(e -> e.startsWith("PeerReady ") && e.contains(ready.hex().substring(0, 12)));
+      }
+    }
+  }
+
+  @Test
   void droppedEventIsCaughtAtItsStep() throws Exception {
     List<TraceRecord> rs = TraceFiles.parse(trace).records();
     int k = firstAccepted(rs, Event.SumCase.DIAL_SUCCEEDED);
