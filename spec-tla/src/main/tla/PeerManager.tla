@@ -299,11 +299,17 @@ TryDial(st, p) ==
 \* the least ID).
 PersistentNext(todo) == todo
 
-\* dialPersistentPeers, in Java's ID order: here in every order.
+\* dialPersistentPeers, in Java's ID order: here in every order. A peer that is not
+\* dialable stays so while others are dialed (TryDial changes only dialing, upgrading
+\* and out, and of no other peer), and TryDial leaves the state as it is for it: the
+\* results are those of the dialable peers alone, which are all there is to try
+\* (nothing, in most states, where every persistent peer is connected).
 RECURSIVE DialPersistentIn(_, _)
 DialPersistentIn(st, todo) ==
-  IF todo = {} THEN {st}
-  ELSE UNION {UNION {DialPersistentIn(s2, todo \ {p}) : s2 \in TryDial(st, p)} : p \in PersistentNext(todo)}
+  LET dialable == {p \in todo : Dialable(st, p)} IN
+  IF dialable = {} THEN {st}
+  ELSE UNION {UNION {DialPersistentIn(s2, dialable \ {p}) : s2 \in TryDial(st, p)} :
+                p \in PersistentNext(dialable)}
 
 \* Any eligible peers (known, not persistent, dialable) up to the budget.
 PickEligible(st, p) == Known(st, p) /\ p \notin Persistent /\ Dialable(st, p)

@@ -51,7 +51,6 @@ StepAged == {e.peer : e \in {f \in StepOut("DisconnectPeer") : f.reason = "seed_
 StepRequestedDials == {h.peer : h \in {g \in handedOff' : g.type = "RequestDial"}}
 StepAnswers(requester) ==
   {e.addresses : e \in {f \in outbox' : f.type \in ReplyTypes /\ f.peer = requester}}
-StillBanned(p) == book'[p].status = "banned" \/ p \in bannedIds'
 StillOpen(p) == p \in DOMAIN lastAddrsReceived' /\ lastAddrsReceived'[p]
 
 \* The peers whose entry in the book b has status s. The trace model evaluates it in
@@ -65,10 +64,15 @@ PeersWithStatus(b, s) == {p \in DOMAIN b : b[p].status = s}
 \* field by field, as TLC's equality of functions does).
 TraceSameBook(b, c) == b = c
 
+\* The peers of U that are banned neither in the book b nor by ID in ids. Evaluated
+\* in Java too (TraceOperators.Unbanned: each peer's entry found by a binary search of
+\* the book's domain, where TLC walks it; a public node's model bans hundreds of peers).
+Unbanned(U, b, ids) == {p \in U : ~(b[p].status = "banned" \/ p \in ids)}
+
 \* PeerManager.tla (the book's domain is Peer: {p \in Peer : BookBanned(st, p)} is
-\* PeersWithStatus(st.book, "banned") \cap Peer)
+\* PeersWithStatus(st.book, "banned") \cap Peer): a ban that expired is not one in t.
 TraceReinstateChoices(st) ==
-  SUBSET {p \in (PeersWithStatus(st.book, "banned") \cap Peer) \cup st.bannedIds : ~StillBanned(p)}
+  SUBSET Unbanned((PeersWithStatus(st.book, "banned") \cap Peer) \cup st.bannedIds, book', bannedIds')
 TraceTrimChoices(st, cand, k) == {E \in SUBSET (cand \cap StepTrimmed) : PM!IsTrim(st, cand, k, E)}
 TracePickChoices(st, budget) ==
   {S \in SUBSET {p \in StepDials \cap Peer : PM!PickEligible(st, p)} : PM!IsPick(budget, S)}

@@ -1,6 +1,7 @@
 package dev.cairn.shell.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.core.Core;
 import dev.cairn.core.CoreState;
@@ -37,7 +38,7 @@ class TraceOperatorsTest {
   @Test
   void eachIsItsDefinition() throws Exception {
     assertThat(TraceOperators.METHODS).extracting(Method::getName)
-        .containsExactlyInAnyOrder("PeersWithStatus", "TraceSameBook");
+        .containsExactlyInAnyOrder("PeersWithStatus", "TraceSameBook", "Unbanned");
     SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
     try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
       Tla tla = model.tla();
@@ -105,6 +106,35 @@ class TraceOperatorsTest {
       }
       assertThat(equal).as("equal pairs").isGreaterThan(1000);
       assertThat(unequal).as("unequal pairs").isGreaterThan(500);
+
+      // Unbanned: random sets of peers against every book and random bans by ID
+      int kept = 0;
+      int dropped = 0;
+      for (Map<?, ?> book : books) {
+        Set<Object> u = new java.util.LinkedHashSet<>();
+        Set<Object> ids = new java.util.LinkedHashSet<>();
+        for (Object p : peers) {
+          if (r.nextInt(3) == 0) {
+            u.add(p);
+          }
+          if (r.nextInt(5) == 0) {
+            ids.add(p);
+          }
+        }
+        Object spec = tla.eval("Unbanned", any, u, book, ids);
+        Object java = TlaValues.fromTla(TraceOperators.Unbanned(TlaValues.toTla(u), TlaValues.toTla(book),
+            TlaValues.toTla(ids)));
+        assertThat(java).as("%s of %s without %s", u, book, ids).isEqualTo(spec);
+        kept += ((Set<?>) spec).size();
+        dropped += u.size() - ((Set<?>) spec).size();
+      }
+      assertThat(kept).as("peers kept").isGreaterThan(500);
+      assertThat(dropped).as("peers dropped").isGreaterThan(500);
+      // a peer outside the book's domain: the error TLC gives
+      Value book = TlaValues.toTla(books.get(0));
+      Value outside = TlaValues.toTla(Set.of("n1"));
+      assertThatThrownBy(() -> TraceOperators.Unbanned(outside, book, TlaValues.toTla(Set.of())))
+          .hasMessageContaining("not in the domain");
     }
   }
 }

@@ -5,10 +5,13 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
 import tlc2.tool.EvalException;
+import tlc2.value.impl.Applicable;
 import tlc2.value.impl.BoolValue;
 import tlc2.value.impl.FcnRcdValue;
+import tlc2.value.impl.ModelValue;
 import tlc2.value.impl.RecordValue;
 import tlc2.value.impl.SetEnumValue;
+import tlc2.value.impl.StringValue;
 import tlc2.value.impl.Value;
 import util.UniqueString;
 
@@ -20,7 +23,7 @@ import util.UniqueString;
  * <p>A public node's model holds about a thousand peers, and its book is a function over all of
  * them: {@code {p \in DOMAIN b : b[p].status = s}} costs the interpreter about half a
  * microsecond per peer, in every step that counts known peers ({@code NeedsMore}) or looks for
- * expired bans. Only the narrowed operators of {@code TraceCore.tla} use these definitions, so
+ * expired bans, and applying it to one peer walks its domain. Only the narrowed operators of {@code TraceCore.tla} use these definitions, so
  * the spec's own operators, and a step judged again by enumeration, never do. {@code
  * TraceOperatorsTest} holds each method equal to its TLA+ definition, evaluated by TLC.
  */
@@ -32,6 +35,7 @@ public final class TraceOperators {
       .toList();
 
   private static final UniqueString STATUS = UniqueString.uniqueStringOf("status");
+  private static final Value BANNED = new StringValue("banned");
 
   private TraceOperators() {}
 
@@ -97,6 +101,63 @@ public final class TraceOperators {
     return b.equals(c) ? BoolValue.ValTrue : BoolValue.ValFalse;
   }
 
+  /**
+   * {@code Unbanned(U, b, ids) == {p \in U : ~(b[p].status = "banned" \/ p \in ids)}}: the
+   * elements of the set {@code U} banned neither in the function {@code b} nor by membership in
+   * {@code ids}, in TLC's order. TLC applies a function over model values by walking its domain
+   * (a public node's book: a thousand peers, for each of its hundreds of bans, at every step that
+   * may reinstate one); a normalized domain is in TLC's order, so each entry is found by a binary
+   * search. An element the search does not find is applied by TLC itself, which names it when it
+   * is outside the domain.
+   *
+   * @throws EvalException where TLC's evaluation of the definition fails: {@code U} or {@code ids}
+   *     is not a set, {@code b} not a function, an entry has no {@code status}
+   */
+  public static Value Unbanned(Value u, Value b, Value ids) {
+    if (!(u.toSetEnum() instanceof SetEnumValue us) || !(ids.toSetEnum() instanceof SetEnumValue idss)) {
+      throw new EvalException(tlc2.output.EC.GENERAL, "Unbanned: not a set: " + u + " or " + ids);
+    }
+    us = (SetEnumValue) us.normalize();
+    Value[] elems = us.elems.toArray();
+    Value[] out = new Value[elems.length];
+    int n = 0;
+    for (Value p : elems) {
+      if (!status(entry(b, p)).equals(BANNED) && !idss.member(p)) {
+        out[n++] = p;
+      }
+    }
+    // a part of a normalized set's elements, in their order
+    return new SetEnumValue(n == out.length ? out : Arrays.copyOf(out, n), true);
+  }
+
+  /** {@code b[p]}: a binary search of a normalized domain of model values, else TLC's application. */
+  private static Value entry(Value b, Value p) {
+    if (b instanceof FcnRcdValue f && f.intv == null && f.isNormalized() && p instanceof ModelValue) {
+      Value[] domain = f.domain;
+      int lo = 0;
+      int hi = domain.length - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (!(domain[mid] instanceof ModelValue m)) {
+          break; // another domain: TLC's own application below
+        }
+        int c = m.compareTo(p);
+        if (c == 0) {
+          return f.values[mid];
+        }
+        if (c < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+    }
+    if (b instanceof Applicable a) {
+      return a.apply(p, tlc2.tool.EvalControl.Clear);
+    }
+    throw new EvalException(tlc2.output.EC.GENERAL, "Unbanned: not a function: " + b);
+  }
+
   private static Value status(Value entry) {
     if (entry instanceof RecordValue r) {
       UniqueString[] names = r.names;
@@ -110,6 +171,6 @@ public final class TraceOperators {
     if (rcd instanceof RecordValue r) {
       return status(r);
     }
-    throw new EvalException(tlc2.output.EC.GENERAL, "PeersWithStatus: an entry without a status: " + entry);
+    throw new EvalException(tlc2.output.EC.GENERAL, "a book entry without a status: " + entry);
   }
 }
