@@ -912,7 +912,9 @@ public final class PairChecker {
 
   /**
    * The spec side of judging a prepared step: the memo, and TLC for what the memo does not
-   * know. Steps are judged in the order they were prepared, on one thread.
+   * know. Steps are judged in the order they were prepared, on one thread. The narrowed
+   * operators may still be in place when it returns: call {@link #settle} before evaluating
+   * anything else with the loaded spec (the actions enabled before a failing step).
    */
   public Optional<CoreStepValidator.Verdict> judge(Prepared p) {
     if (++judged % MEMO_CHECK_INTERVAL == 0 && memo.size() > memoLimit) {
