@@ -423,12 +423,12 @@ public final class Validate {
           MonoTime now = new MonoTime(entry.monoNanos());
           WallTime wall = new WallTime(entry.wallMillis());
           if (item.coreFailure() != null) {
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall, "-",
-                Check.RECORD, item.coreFailure()));
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
+                wall, "-", Check.RECORD, item.coreFailure()));
           }
           if (!item.judged()) { // replayed to reach the window, and unlike its record
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall, "-",
-                Check.RECORD, item.recordMismatch() + " (before the window: replayed, not judged)"));
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
+                wall, "-", Check.RECORD, item.recordMismatch() + " (before the window: replayed, not judged)"));
           }
           Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
               ? validator.validate(state, now, wall, event, item.traced())
@@ -437,8 +437,8 @@ public final class Validate {
             perStep.add(v.get().kind());
           }
           if (v.isEmpty()) {
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall, "-",
-                Check.SPEC, "the event names a node outside the model"));
+            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
+                wall, "-", Check.SPEC, "the event names a node outside the model"));
           }
           CoreStepValidator.Verdict verdict = v.get();
           verdicts.merge(verdict.kind(), 1L, Long::sum);

@@ -23,9 +23,10 @@ import util.UniqueString;
  * <p>A public node's model holds about a thousand peers, and its book is a function over all of
  * them: {@code {p \in DOMAIN b : b[p].status = s}} costs the interpreter about half a
  * microsecond per peer, in every step that counts known peers ({@code NeedsMore}) or looks for
- * expired bans, and applying it to one peer walks its domain. Only the narrowed operators of {@code TraceCore.tla} use these definitions, so
- * the spec's own operators, and a step judged again by enumeration, never do. {@code
- * TraceOperatorsTest} holds each method equal to its TLA+ definition, evaluated by TLC.
+ * expired bans, and applying it to one peer walks its domain. Only the narrowed operators of
+ * {@code TraceCore.tla} use these definitions (and {@code SameBook}, substituted while a pair is
+ * checked), so a step judged again by enumeration never does. {@code TraceOperatorsTest} holds
+ * each method equal to its TLA+ definition, evaluated by TLC.
  */
 public final class TraceOperators {
 
