@@ -300,10 +300,10 @@ TryDial(st, p) ==
 PersistentNext(todo) == todo
 
 \* dialPersistentPeers, in Java's ID order: here in every order. A peer that is not
-\* dialable stays so while others are dialed (TryDial changes only dialing, upgrading
-\* and out, and of no other peer), and TryDial leaves the state as it is for it: the
-\* results are those of the dialable peers alone, which are all there is to try
-\* (nothing, in most states, where every persistent peer is connected).
+\* dialable stays so while others are dialed (TryDial adds only the peer it dials to
+\* dialing, and changes upgrading and out, which Dialable does not read), and TryDial
+\* leaves the state as it is for it: the results are those of the dialable peers alone,
+\* which are all there is to try (none, in most states: every persistent peer connected).
 RECURSIVE DialPersistentIn(_, _)
 DialPersistentIn(st, todo) ==
   LET dialable == {p \in todo : Dialable(st, p)} IN
