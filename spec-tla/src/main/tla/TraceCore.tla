@@ -147,10 +147,12 @@ TraceHandOffs(pm, H) ==
   ELSE HandOffsAnyOrder(pm, H)
 
 \* Pex.tla: a crawl round records the peers it dials in the order it hands off
-\* their RequestDials (Pex.crawlRound).
+\* their RequestDials (Pex.crawlRound): the RequestDials' peers of a hand-off order.
+\* An operator, not a constant definition: TLC computes a constant definition once,
+\* when it loads the spec, and a pair gives TraceHandOffOrder its value afterwards.
 IsDialHandOff(h) == h.type = "RequestDial"
-TraceCrawlOrder ==
-  LET d == SelectSeq(TraceHandOffOrder, IsDialHandOff) IN [i \in DOMAIN d |-> d[i].peer]
+CrawlOrder(order) ==
+  LET d == SelectSeq(order, IsDialHandOff) IN [i \in DOMAIN d |-> d[i].peer]
 
 RECURSIVE RecordCrawlsInOrder(_, _)
 RecordCrawlsInOrder(x, seq) ==
@@ -164,7 +166,8 @@ RecordCrawlsAnyOrder(x, S) ==
   ELSE UNION {UNION {RecordCrawlsAnyOrder(y, S \ {p}) : y \in RecordCrawl(x, p)} : p \in S}
 
 TraceRecordCrawls(x, S) ==
-  IF S # {} /\ IsOrderOf(TraceCrawlOrder, S) THEN RecordCrawlsInOrder(x, TraceCrawlOrder)
+  LET order == CrawlOrder(TraceHandOffOrder) IN
+  IF S # {} /\ IsOrderOf(order, S) THEN RecordCrawlsInOrder(x, order)
   ELSE RecordCrawlsAnyOrder(x, S)
 
 \* The next-state relation of a trace model's cfg: Next as one action. The trace

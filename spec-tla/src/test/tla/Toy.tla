@@ -26,4 +26,10 @@ Free == Max - Cardinality(conn)
 Record == [size |-> Cardinality(conn), peers |-> conn]
 Spare(n) == n - Cardinality(conn)
 SpareOfMax == Spare(Max)
+
+\* A constant definition that a checked pair may give another value (Tla.Given), and an
+\* action that reads it through another definition.
+Reason == "none"
+Because(r) == Reason = r
+DialFor(p, r) == Dial(p) /\ Because(r)
 =============================================================================

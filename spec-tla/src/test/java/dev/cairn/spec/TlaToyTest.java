@@ -52,6 +52,36 @@ class TlaToyTest {
   }
 
   @Test
+  void aPairSeesTheValueItIsGivenAndNoOtherPairDoes() throws Exception {
+    tlc2.tool.TLCState s = tla.state(Map.of("conn", Set.of(), "log", List.of())).tlcState();
+    tlc2.tool.TLCState t = tla.state(Map.of("conn", Set.of(P1), "log", List.of("dial", P1))).tlcState();
+    Tla.Given reason = tla.given("Reason");
+    Tla.Pair busy = tla.pair("DialFor", P1, "busy");
+    assertThat(tla.isStep(s, tla.pair("DialFor", P1, "none"), t)).as("the spec's value").isTrue();
+    assertThat(tla.isStep(s, busy, t)).isFalse();
+    Tla.Pair given = busy.with(reason, TlaValues.toTla("busy"));
+    assertThat(tla.isStep(s, given, t)).as("the value given, read through another definition").isTrue();
+    assertThat(tla.isStep(s, busy, t)).as("the pair it was given to is left as it was").isFalse();
+    // pairs given different values, checked at once on two threads, each see their own
+    Tla.Pair idle = tla.pair("DialFor", P1, "idle").with(reason, TlaValues.toTla("idle"));
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<Boolean>> checks = new java.util.ArrayList<>();
+      for (int i = 0; i < 2_000; i++) {
+        Tla.Pair p = i % 2 == 0 ? given : idle;
+        Tla.Pair wrong = i % 2 == 0 ? tla.pair("DialFor", P1, "idle").with(reason, TlaValues.toTla("busy"))
+            : tla.pair("DialFor", P1, "busy").with(reason, TlaValues.toTla("idle"));
+        checks.add(two.submit(() -> tla.isStep(s, p, t) && !tla.isStep(s, wrong, t)));
+      }
+      for (java.util.concurrent.Future<Boolean> c : checks) {
+        assertThat(c.get()).isTrue();
+      }
+    } finally {
+      two.shutdownNow();
+    }
+  }
+
+  @Test
   void labelledTransitionsCarryActionNamesAndArguments() {
     TlaState s = tla.state(Map.of("conn", Set.of(P1), "log", List.of()));
     List<Tla.Transition> ts = tla.transitions(s);
