@@ -306,7 +306,10 @@ public final class Validate {
     Result run() throws IOException, TraceFormatException;
   }
 
-  /** TLC evaluates the spec recursively: the work runs on a thread of its own with a 64 MiB stack. */
+  /** The stack of a thread on which TLC evaluates: it evaluates the spec recursively. */
+  private static final long TLC_STACK = 64L << 20;
+
+  /** The work runs on a thread of its own with a {@link #TLC_STACK} stack. */
   private static Result onLargeStack(Path file, Work work) throws IOException, TraceFormatException {
     Object[] result = new Object[1];
     Thread t = new Thread(null, () -> {
@@ -315,7 +318,7 @@ public final class Validate {
       } catch (IOException | TraceFormatException | RuntimeException | Error e) {
         result[0] = e;
       }
-    }, "cairn-validate", 64L << 20);
+    }, "cairn-validate", TLC_STACK);
     t.start();
     try {
       t.join();
@@ -483,14 +486,19 @@ public final class Validate {
     pairs.speculate(prepared, workers);
   }
 
-  /** {@code n} threads that check pairs for the judging thread, each with the judging thread's stack. */
+  /**
+   * {@code n} threads that check pairs for the judging thread, each with its stack ({@link
+   * #TLC_STACK}). Their queue holds two batches of checks; a check it has no room for is left
+   * unclaimed, and the judging thread runs it itself when it reaches its step.
+   */
   private static java.util.concurrent.ExecutorService judges(int n) {
     java.util.concurrent.atomic.AtomicInteger named = new java.util.concurrent.atomic.AtomicInteger();
-    return java.util.concurrent.Executors.newFixedThreadPool(n, r -> {
-      Thread t = new Thread(null, r, "cairn-validate-judge-" + named.incrementAndGet(), 64L << 20);
-      t.setDaemon(true);
-      return t;
-    });
+    return new java.util.concurrent.ThreadPoolExecutor(n, n, 0, java.util.concurrent.TimeUnit.MILLISECONDS,
+        new java.util.concurrent.ArrayBlockingQueue<>(2 * BATCH), r -> {
+          Thread t = new Thread(null, r, "cairn-validate-judge-" + named.incrementAndGet(), TLC_STACK);
+          t.setDaemon(true);
+          return t;
+        }, new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
   }
 
   /**
