@@ -34,10 +34,10 @@
 (* (handedOff') are not looked at: Finish requires handedOff' = x.handoffs.*)
 (* The verdicts of both ways of checking are compared on recorded traces   *)
 (* by spec-tla's and shell-net's tests.                                    *)
-(* Two substitutions are not choices but the same values, evaluated in     *)
+(* Three substitutions are not choices but the same values, evaluated in   *)
 (* Java (a public node's model holds a thousand peers): TraceNeedsMore is   *)
-(* Pex.tla's NeedsMore, counting through PeersWithStatus, and TraceSameBook *)
-(* is PeerManager.tla's SameBook.                                          *)
+(* Pex.tla's NeedsMore, counting through CountWithStatus, TraceSameBook is  *)
+(* PeerManager.tla's SameBook and TraceCounts its Counts.                  *)
 (***************************************************************************)
 EXTENDS Core, Sequences
 
@@ -69,6 +69,28 @@ TraceSameBook(b, c) == b = c
 \* the book's domain, where TLC walks it; a public node's model bans hundreds of peers).
 Unbanned(U, b, ids) == {p \in U : ~(b[p].status = "banned" \/ p \in ids)}
 
+\* How many peers of U have status s in the book b: Pex.tla's NeedsMore counts the known
+\* peers of Peer. Evaluated in Java (TraceOperators.CountWithStatus: one pass over the
+\* book, where TLC builds the set, applying b to each peer by walking its domain).
+CountWithStatus(b, U, s) == Cardinality({p \in U : b[p].status = s})
+
+\* Whether the set a is part of U and every peer of a has status s in the book b: a PEX
+\* answer's peers are known. Evaluated in Java (TraceOperators.SubsetWithStatus: each peer
+\* of a found by a binary search, where TLC builds the set of a book's known peers).
+SubsetWithStatus(a, U, b, s) == a \subseteq U /\ a \subseteq {p \in DOMAIN b : b[p].status = s}
+
+\* PeerManager.tla's Counts of a state's connections, evaluated in Java
+\* (TraceOperators.CountsOf: one pass over connected; TLC builds five sets). Every
+\* admission, dial room, trim and maintenance pick counts, several times a step.
+CountsOf(conn, evict, dials, uncond) ==
+  LET occupied == {p \in DOMAIN conn : p \notin uncond /\ p \notin DOMAIN evict}
+      in == Cardinality({p \in occupied : conn[p] = "inbound"})
+      out == Cardinality({p \in occupied : conn[p] = "outbound"})
+  IN [inbound |-> in, outbound |-> out,
+      dialing |-> Cardinality({p \in dials : p \notin uncond}),
+      connectedNotEvicting |-> in + out,
+      connectedAll |-> Cardinality({p \in DOMAIN conn : p \notin uncond})]
+
 \* PeerManager.tla (the book's domain is Peer: {p \in Peer : BookBanned(st, p)} is
 \* PeersWithStatus(st.book, "banned") \cap Peer): a ban that expired is not one in t.
 TraceReinstateChoices(st) ==
@@ -86,14 +108,12 @@ TracePersistentNext(todo) == {CHOOSE p \in todo : \A q \in todo : Rank[p] <= Ran
 \* when its peers are known, the requester is not one of them and none is private.
 TraceAnswers(v, requester) ==
   {a \in StepAnswers(requester) :
-     /\ a \subseteq Peer /\ a \subseteq PeersWithStatus(v.book, "known")
+     /\ SubsetWithStatus(a, Peer, v.book, "known")
      /\ requester \notin a /\ a \cap Private = {} /\ IsAnswer(a)}
-\* NeedsMore itself: the same count, over PeersWithStatus when the book's domain is
-\* Peer (as in every state of a trace), else as Pex.tla counts.
-TraceNeedsMore(v) ==
-  IF DOMAIN v.book = Peer
-  THEN Cardinality(PeersWithStatus(v.book, "known")) < NeedAddressThreshold
-  ELSE Cardinality({p \in Peer : v.book[p].status = "known"}) < NeedAddressThreshold
+\* NeedsMore itself, its count made in Java.
+TraceNeedsMore(v) == CountWithStatus(v.book, Peer, "known") < NeedAddressThreshold
+\* PeerManager.tla's Counts itself (Limited(p) is p \notin Unconditional).
+TraceCounts(st) == CountsOf(st.connected, st.evicting, st.dialing, Unconditional)
 \* Only the seed a RequestDial names matters among the expired bans (one seed is
 \* dialed, and only when nothing else is: the step's RequestDials are its own).
 TraceExpiredChoices(banned) == {banned \cap StepRequestedDials}

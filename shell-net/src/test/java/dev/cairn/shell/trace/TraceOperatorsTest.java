@@ -38,16 +38,20 @@ class TraceOperatorsTest {
   @Test
   void eachIsItsDefinition() throws Exception {
     assertThat(TraceOperators.METHODS).extracting(Method::getName)
-        .containsExactlyInAnyOrder("PeersWithStatus", "TraceSameBook", "Unbanned");
+        .containsExactlyInAnyOrder("PeersWithStatus", "TraceSameBook", "Unbanned", "CountWithStatus",
+            "SubsetWithStatus", "CountsOf");
     SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
     try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
       Tla tla = model.tla();
       List<Map<?, ?>> books = new ArrayList<>();
+      List<Map<String, Object>> states = new ArrayList<>();
       CoreState state = world.initial();
       TlaState any = model.validator().specState(model.mapping().alpha(state, world.events().get(0).now()));
       for (SyntheticRun.Timed t : world.events()) {
         state = Core.step(world.config(), state, t.now(), t.wall(), t.event()).state();
-        books.add((Map<?, ?>) model.mapping().alpha(state, t.now()).get("book"));
+        Map<String, Object> alpha = model.mapping().alpha(state, t.now());
+        states.add(alpha);
+        books.add((Map<?, ?>) alpha.get("book"));
       }
       Random r = new Random(5);
       List<?> peers = new ArrayList<>(books.get(0).keySet());
@@ -130,11 +134,114 @@ class TraceOperatorsTest {
       }
       assertThat(kept).as("peers kept").isGreaterThan(500);
       assertThat(dropped).as("peers dropped").isGreaterThan(500);
+      // CountWithStatus and SubsetWithStatus: over all the peers (a trace model's books are
+      // functions over all of Peer) and over random parts of them; answers of known peers, of
+      // any peers, and with a peer outside U
+      Set<Object> all = new java.util.LinkedHashSet<>(peers);
+      int subsets = 0;
+      int notSubsets = 0;
+      for (Map<?, ?> book : books) {
+        Set<Object> part = new java.util.LinkedHashSet<>();
+        for (Object p : peers) {
+          if (r.nextInt(2) == 0) {
+            part.add(p);
+          }
+        }
+        for (String status : List.of("known", "banned", "unknown")) {
+          for (Set<Object> u : List.of(all, part)) {
+            Object spec = tla.eval("CountWithStatus", any, book, u, status);
+            Object java = TlaValues.fromTla(TraceOperators.CountWithStatus(TlaValues.toTla(book), TlaValues.toTla(u),
+                TlaValues.toTla(status)));
+            assertThat(java).as("%s in %s of %s", status, u, book).isEqualTo(spec);
+            List<Object> withStatus = new ArrayList<>();
+            book.forEach((p, e) -> {
+              if (u.contains(p) && status.equals(((Map<?, ?>) e).get("status"))) {
+                withStatus.add(p);
+              }
+            });
+            List<Set<Object>> answers = new ArrayList<>();
+            answers.add(Set.of());
+            answers.add(pick(withStatus, r, 1 + r.nextInt(8)));
+            answers.add(pick(new ArrayList<>(all), r, 1 + r.nextInt(8)));
+            Set<Object> plusOne = new java.util.LinkedHashSet<>(pick(withStatus, r, 3));
+            plusOne.add(peers.get(r.nextInt(peers.size())));
+            answers.add(plusOne);
+            for (Set<Object> a : answers) {
+              boolean holds = tla.holds("SubsetWithStatus", any, a, u, book, status);
+              Value j = TraceOperators.SubsetWithStatus(TlaValues.toTla(a), TlaValues.toTla(u), TlaValues.toTla(book),
+                  TlaValues.toTla(status));
+              assertThat(j).as("%s of %s with %s in %s", a, u, status, book)
+                  .isEqualTo(holds ? BoolValue.ValTrue : BoolValue.ValFalse);
+              subsets += holds && !a.isEmpty() ? 1 : 0;
+              notSubsets += holds ? 0 : 1;
+            }
+          }
+        }
+      }
+      assertThat(subsets).as("non-empty answers that are subsets").isGreaterThan(500);
+      assertThat(notSubsets).as("answers that are not").isGreaterThan(500);
+
+      // CountsOf: the connections, evictions and dials of the run's states, and random ones,
+      // against random unconditional peers
+      List<String> directions = List.of("inbound", "outbound");
+      int counted = 0;
+      for (int i = 0; i < states.size() + 200; i++) {
+        Object connected;
+        Object evicting;
+        Object dialing;
+        if (i < states.size()) {
+          connected = states.get(i).get("connected");
+          evicting = states.get(i).get("evicting");
+          dialing = states.get(i).get("dialing");
+        } else {
+          Map<Object, Object> c = new LinkedHashMap<>();
+          Map<Object, Object> e = new LinkedHashMap<>();
+          Set<Object> d = new java.util.LinkedHashSet<>();
+          for (Object p : peers) {
+            int k = r.nextInt(10);
+            if (k < 3) {
+              c.put(p, directions.get(r.nextInt(2)));
+              if (k == 0) {
+                e.put(p, "above_max_threshold");
+              }
+            } else if (k == 3) {
+              d.add(p);
+            }
+          }
+          connected = c;
+          evicting = e;
+          dialing = d;
+        }
+        Set<Object> unconditional = new java.util.LinkedHashSet<>();
+        for (Object p : peers) {
+          if (r.nextInt(6) == 0) {
+            unconditional.add(p);
+          }
+        }
+        Object spec = tla.eval("CountsOf", any, connected, evicting, dialing, unconditional);
+        Object java = TlaValues.fromTla(TraceOperators.CountsOf(TlaValues.toTla(connected), TlaValues.toTla(evicting),
+            TlaValues.toTla(dialing), TlaValues.toTla(unconditional)));
+        assertThat(java).as("counts of %s, %s, %s without %s", connected, evicting, dialing, unconditional)
+            .isEqualTo(spec);
+        counted += ((Map<?, ?>) spec).get("connectedAll") instanceof Integer n && n > 0 ? 1 : 0;
+      }
+      assertThat(counted).as("counts with connections").isGreaterThan(200);
+      assertThatThrownBy(() -> TraceOperators.CountsOf(TlaValues.toTla(Set.of("n1")), TlaValues.toTla(Map.of()),
+          TlaValues.toTla(Set.of()), TlaValues.toTla(Set.of()))).hasMessageContaining("CountsOf: not a function");
+
       // a peer outside the book's domain: the error TLC gives
       Value book = TlaValues.toTla(books.get(0));
       Value outside = TlaValues.toTla(Set.of("n1"));
       assertThatThrownBy(() -> TraceOperators.Unbanned(outside, book, TlaValues.toTla(Set.of())))
           .hasMessageContaining("not in the domain");
     }
+  }
+
+  private static Set<Object> pick(List<Object> from, Random r, int n) {
+    Set<Object> out = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < n && !from.isEmpty(); i++) {
+      out.add(from.get(r.nextInt(from.size())));
+    }
+    return out;
   }
 }

@@ -91,7 +91,8 @@ public final class PairChecker {
   /** Not choices: the same values, read through definitions evaluated in Java ({@link TraceOperators}). */
   static final Map<String, String> SAME_IN_JAVA = Map.ofEntries(
       Map.entry("Pex!NeedsMore", "TraceNeedsMore"),
-      Map.entry("PeerManager!SameBook", "TraceSameBook"));
+      Map.entry("PeerManager!SameBook", "TraceSameBook"),
+      Map.entry("PeerManager!Counts", "TraceCounts"));
 
   /** Every substitution made while a pair is checked: {@link #NARROWED_CHOICES} and {@link #SAME_IN_JAVA}. */
   public static final Map<String, String> NARROWED = union(NARROWED_CHOICES, SAME_IN_JAVA);

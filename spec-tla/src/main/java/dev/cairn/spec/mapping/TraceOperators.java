@@ -8,6 +8,7 @@ import tlc2.tool.EvalException;
 import tlc2.value.impl.Applicable;
 import tlc2.value.impl.BoolValue;
 import tlc2.value.impl.FcnRcdValue;
+import tlc2.value.impl.IntValue;
 import tlc2.value.impl.ModelValue;
 import tlc2.value.impl.RecordValue;
 import tlc2.value.impl.SetEnumValue;
@@ -22,11 +23,13 @@ import util.UniqueString;
  *
  * <p>A public node's model holds about a thousand peers, and its book is a function over all of
  * them: {@code {p \in DOMAIN b : b[p].status = s}} costs the interpreter about half a
- * microsecond per peer, in every step that counts known peers ({@code NeedsMore}) or looks for
- * expired bans, and applying it to one peer walks its domain. Only the narrowed operators of
- * {@code TraceCore.tla} use these definitions (and {@code SameBook}, substituted while a pair is
- * checked), so a step judged again by enumeration never does. {@code TraceOperatorsTest} holds
- * each method equal to its TLA+ definition, evaluated by TLC.
+ * microsecond per peer, in every step that counts known peers ({@code NeedsMore}), checks a PEX
+ * answer or looks for expired bans, and applying it to one peer walks its domain; and it counts a
+ * state's connections ({@code Counts}) by building five sets, several times a step. Only the
+ * operators {@code TraceCore.tla} substitutes while a pair is checked use these definitions (the
+ * narrowed choices, and {@code NeedsMore}, {@code Counts} and {@code SameBook}), so a step judged
+ * again by enumeration never does. {@code TraceOperatorsTest} holds each method equal to its TLA+
+ * definition, evaluated by TLC.
  */
 public final class TraceOperators {
 
@@ -37,6 +40,11 @@ public final class TraceOperators {
 
   private static final UniqueString STATUS = UniqueString.uniqueStringOf("status");
   private static final Value BANNED = new StringValue("banned");
+  private static final Value INBOUND = new StringValue("inbound");
+  private static final Value OUTBOUND = new StringValue("outbound");
+  private static final UniqueString[] COUNTS = {UniqueString.uniqueStringOf("inbound"),
+      UniqueString.uniqueStringOf("outbound"), UniqueString.uniqueStringOf("dialing"),
+      UniqueString.uniqueStringOf("connectedNotEvicting"), UniqueString.uniqueStringOf("connectedAll")};
 
   private TraceOperators() {}
 
@@ -129,6 +137,179 @@ public final class TraceOperators {
     }
     // a part of a normalized set's elements, in their order
     return new SetEnumValue(n == out.length ? out : Arrays.copyOf(out, n), true);
+  }
+
+  /**
+   * {@code CountWithStatus(b, U, s) == Cardinality({p \in U : b[p].status = s})}: how many
+   * elements of the set {@code U} have an entry with {@code status} {@code s} in the function
+   * {@code b}. When {@code U} is the domain of {@code b} (a trace model's books are functions over
+   * all of {@code Peer}), one pass over the function's values; otherwise each element's entry is
+   * found as {@link #Unbanned} finds it.
+   *
+   * @throws EvalException where TLC's evaluation fails: {@code U} not a set, {@code b} not a
+   *     function or without an element of {@code U} in its domain, an entry without a status
+   */
+  public static Value CountWithStatus(Value b, Value u, Value s) {
+    FcnRcdValue f = function(b, "CountWithStatus");
+    SetEnumValue us = set(u, "CountWithStatus");
+    int n = 0;
+    if (sameElements(us, f.getDomainAsValues())) {
+      for (Value entry : f.values) {
+        n += status(entry).equals(s) ? 1 : 0;
+      }
+    } else {
+      for (Value p : us.elems.toArray()) {
+        n += status(entry(f, p)).equals(s) ? 1 : 0;
+      }
+    }
+    return IntValue.gen(n);
+  }
+
+  /**
+   * {@code CountsOf(connected, evicting, dialing, unconditional)}: {@code PeerManager.tla}'s
+   * {@code Counts} of the connections {@code connected} (a function to {@code "inbound"} or
+   * {@code "outbound"}), the evictions {@code evicting} (a function: its domain counts), the dials
+   * {@code dialing} (a set), counting only peers outside {@code unconditional}: a record of
+   * {@code inbound}, {@code outbound}, {@code dialing}, {@code connectedNotEvicting} and {@code
+   * connectedAll}. One pass over {@code connected}, where TLC builds five sets.
+   *
+   * @throws EvalException where TLC's evaluation fails: an argument of the wrong kind
+   */
+  public static Value CountsOf(Value connected, Value evicting, Value dialing, Value unconditional) {
+    FcnRcdValue c = function(connected, "CountsOf");
+    FcnRcdValue e = function(evicting, "CountsOf");
+    SetEnumValue d = set(dialing, "CountsOf");
+    SetEnumValue u = set(unconditional, "CountsOf");
+    Value[] evictingDomain = e.getDomainAsValues();
+    Value[] peers = c.getDomainAsValues();
+    int in = 0;
+    int out = 0;
+    int all = 0;
+    for (int i = 0; i < peers.length; i++) {
+      if (u.member(peers[i])) {
+        continue;
+      }
+      all++;
+      if (contains(evictingDomain, peers[i])) {
+        continue;
+      }
+      // connected[p] = "inbound", evaluated as TLC evaluates it (the left operand's equals)
+      if (c.values[i].equals(INBOUND)) {
+        in++;
+      } else if (c.values[i].equals(OUTBOUND)) {
+        out++;
+      }
+    }
+    int dialingLimited = 0;
+    for (Value p : d.elems.toArray()) {
+      dialingLimited += u.member(p) ? 0 : 1;
+    }
+    Value[] values = {IntValue.gen(in), IntValue.gen(out), IntValue.gen(dialingLimited), IntValue.gen(in + out),
+        IntValue.gen(all)};
+    return new RecordValue(COUNTS.clone(), values, false).normalize();
+  }
+
+  /**
+   * {@code SubsetWithStatus(a, U, b, s) == a \subseteq U /\ a \subseteq {p \in DOMAIN b :
+   * b[p].status = s}}: whether every element of the set {@code a} is in the set {@code U} and has
+   * an entry with {@code status} {@code s} in the function {@code b}. Only the entries of {@code
+   * a}'s elements are read (the definition evaluates every entry of {@code b}: it fails where an
+   * entry outside {@code a} has no status, and this does not).
+   *
+   * @throws EvalException where TLC's evaluation fails: {@code a} or {@code U} not a set, {@code
+   *     b} not a function, an entry of an element of {@code a} without a status
+   */
+  public static Value SubsetWithStatus(Value a, Value u, Value b, Value s) {
+    SetEnumValue as = set(a, "SubsetWithStatus");
+    SetEnumValue us = set(u, "SubsetWithStatus");
+    FcnRcdValue f = function(b, "SubsetWithStatus");
+    Value[] domain = f.getDomainAsValues();
+    // U the domain of b (a trace model's books are functions over all of Peer): an element
+    // found in the domain is in U
+    boolean uIsDomain = sameElements(us, domain);
+    for (int k = 0; k < as.elems.size(); k++) {
+      Value p = as.elems.elementAt(k);
+      if (!uIsDomain && !us.member(p)) {
+        return BoolValue.ValFalse;
+      }
+      int i = indexOf(f, domain, p);
+      if (i < 0 || !status(f.values[i]).equals(s)) {
+        return BoolValue.ValFalse;
+      }
+    }
+    return BoolValue.ValTrue;
+  }
+
+  /**
+   * Where {@code p} is in the domain of the normalized function {@code f} ({@code domain}, its
+   * domain's elements), or -1: a binary search where the domain holds model values (TLC's
+   * order), else, and where the search finds nothing, a walk comparing by TLC's equality.
+   */
+  private static int indexOf(FcnRcdValue f, Value[] domain, Value p) {
+    if (f.intv == null && p instanceof ModelValue) {
+      int lo = 0;
+      int hi = domain.length - 1;
+      while (lo <= hi) {
+        int mid = (lo + hi) >>> 1;
+        if (!(domain[mid] instanceof ModelValue m)) {
+          break;
+        }
+        int c = m.compareTo(p);
+        if (c == 0) {
+          return mid;
+        }
+        if (c < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+    }
+    for (int i = 0; i < domain.length; i++) {
+      if (domain[i] == p || domain[i].equals(p)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code v} as a normalized function, or TLC's error naming {@code what}. */
+  private static FcnRcdValue function(Value v, String what) {
+    if (!(v.toFcnRcd() instanceof FcnRcdValue f)) {
+      throw new EvalException(tlc2.output.EC.GENERAL, what + ": not a function: " + v);
+    }
+    return (FcnRcdValue) f.normalize();
+  }
+
+  /** {@code v} as a normalized set (no element twice), or TLC's error naming {@code what}. */
+  private static SetEnumValue set(Value v, String what) {
+    if (!(v.toSetEnum() instanceof SetEnumValue s)) {
+      throw new EvalException(tlc2.output.EC.GENERAL, what + ": not a set: " + v);
+    }
+    return (SetEnumValue) s.normalize();
+  }
+
+  /** Whether a normalized set holds the elements of {@code b} in its order (a normalized domain: the same set). */
+  private static boolean sameElements(SetEnumValue a, Value[] b) {
+    if (a.elems.size() != b.length) {
+      return false;
+    }
+    for (int i = 0; i < b.length; i++) {
+      Value x = a.elems.elementAt(i);
+      if (x != b[i] && !x.equals(b[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean contains(Value[] values, Value p) {
+    for (Value v : values) {
+      if (v == p || v.equals(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@code b[p]}: a binary search of a normalized domain of model values, else TLC's application. */
