@@ -148,11 +148,15 @@ Counts(st) ==
 Score(st, p) ==
   IF p \in Persistent \cup Unconditional THEN ScorePersistent
   ELSE LET mutable == IF p \in DOMAIN st.scores THEN Min(ScoreMax, st.scores[p]) ELSE 0
-           failures == IF Known(st, p) THEN st.book[p].attempts ELSE 0
+           entry == st.book[p]   \* read once: TLC finds it by walking the book's domain
+           failures == IF entry.status = "known" THEN entry.attempts ELSE 0   \* Known(st, p)
        IN Max(ScoreMin, mutable - failures)
 
 (* PeerManager.findVictim: the lowest-scored eligible victims; Java takes   *)
-(* the smallest ID among them, one branch of the choice.                    *)
+(* the smallest ID among them, one branch of the choice. The lowest scores  *)
+(* are found through the set of scores (levels), each victim's score read   *)
+(* once: a function of the scores, applied to each pair of victims, would  *)
+(* have TLC compute a score twice per pair.                                 *)
 Victims(st, cand, dirs) ==
   LET own == Score(st, cand)
       V == {v \in DOMAIN st.connected :
@@ -160,8 +164,8 @@ Victims(st, cand, dirs) ==
               /\ st.connected[v] \in dirs
               /\ (v \notin DOMAIN st.upgrading \/ st.upgrading[v] = cand)
               /\ Score(st, v) < own}
-      score == [v \in V |-> Score(st, v)]
-  IN {v \in V : \A w \in V : score[v] <= score[w]}
+      levels == {Score(st, v) : v \in V}
+  IN {v \in V : LET s == Score(st, v) IN \A n \in levels : s <= n}
 
 (* Choices of PeerManager.admission / dialRoom: {} means refused; {{}} a     *)
 (* free slot; {{v}, ...} the slot of victim v.                               *)

@@ -34,10 +34,11 @@
 (* (handedOff') are not looked at: Finish requires handedOff' = x.handoffs.*)
 (* The verdicts of both ways of checking are compared on recorded traces   *)
 (* by spec-tla's and shell-net's tests.                                    *)
-(* Three substitutions are not choices but the same values, evaluated in   *)
+(* Five substitutions are not choices but the same values, evaluated in    *)
 (* Java (a public node's model holds a thousand peers): TraceNeedsMore is   *)
-(* Pex.tla's NeedsMore, counting through CountWithStatus, TraceSameBook is  *)
-(* PeerManager.tla's SameBook and TraceCounts its Counts.                  *)
+(* Pex.tla's NeedsMore, counting through CountWithStatus; TraceSameBook,    *)
+(* TraceCounts, TracePut and TraceDel are PeerManager.tla's SameBook,       *)
+(* Counts, Put and Del.                                                     *)
 (***************************************************************************)
 EXTENDS Core, Sequences
 
@@ -78,6 +79,12 @@ CountWithStatus(b, U, s) == Cardinality({p \in U : b[p].status = s})
 \* answer's peers are known. Evaluated in Java (TraceOperators.SubsetWithStatus: each peer
 \* of a found by a binary search, where TLC builds the set of a book's known peers).
 SubsetWithStatus(a, U, b, s) == a \subseteq U /\ a \subseteq {p \in DOMAIN b : b[p].status = s}
+
+\* PeerManager.tla's Put and Del, evaluated in Java (TraceOperators.TracePut, TraceDel:
+\* the function built at once; TLC keeps these as lazy functions, applying f per element
+\* by walking its domain whenever the result is compared or read whole).
+TracePut(f, k, v) == [x \in DOMAIN f \cup {k} |-> IF x = k THEN v ELSE f[x]]
+TraceDel(f, k) == [x \in DOMAIN f \ {k} |-> f[x]]
 
 \* PeerManager.tla's Counts of a state's connections, evaluated in Java
 \* (TraceOperators.CountsOf: one pass over connected; TLC builds five sets). Every

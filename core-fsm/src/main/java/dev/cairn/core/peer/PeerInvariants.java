@@ -87,15 +87,19 @@ public enum PeerInvariants {
     return true;
   }),
 
-  /** No banned peer is being dialed or occupies a connection. */
+  /**
+   * No banned peer is being dialed or occupies a connection. Read from the dials and connections
+   * (bounded by the connection limits) rather than from the bans (up to the book's {@code
+   * maxBanned}, hundreds on a public node): the same pairs are looked at.
+   */
   BannedNeverDialedOrAccepted((cfg, s) -> {
-    for (NodeId id : s.book().bans().keySet()) {
-      if (dialedOrAccepted(s, id)) {
+    for (NodeId id : s.dialing().keySet()) {
+      if (banned(s, id)) {
         return false;
       }
     }
-    for (NodeId id : s.bannedIds().keySet()) {
-      if (dialedOrAccepted(s, id)) {
+    for (NodeId id : s.connected().keySet()) {
+      if (!s.evicting().containsKey(id) && banned(s, id)) {
         return false;
       }
     }
@@ -200,8 +204,9 @@ public enum PeerInvariants {
   private final BiPredicate<PeerConfig, PeerState> holds;
 
   /** Whether {@code id} is being dialed or occupies a connection (one not being evicted). */
-  private static boolean dialedOrAccepted(PeerState s, NodeId id) {
-    return s.dialing().containsKey(id) || (s.connected().containsKey(id) && !s.evicting().containsKey(id));
+  /** Banned in the book or by ID, whether or not the ban has expired (the state's records). */
+  private static boolean banned(PeerState s, NodeId id) {
+    return s.book().bans().containsKey(id) || s.bannedIds().containsKey(id);
   }
 
   PeerInvariants(BiPredicate<PeerConfig, PeerState> holds) {

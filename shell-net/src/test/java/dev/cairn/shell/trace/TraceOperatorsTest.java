@@ -39,7 +39,7 @@ class TraceOperatorsTest {
   void eachIsItsDefinition() throws Exception {
     assertThat(TraceOperators.METHODS).extracting(Method::getName)
         .containsExactlyInAnyOrder("PeersWithStatus", "TraceSameBook", "Unbanned", "CountWithStatus",
-            "SubsetWithStatus", "CountsOf");
+            "SubsetWithStatus", "CountsOf", "TracePut", "TraceDel");
     SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
     try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
       Tla tla = model.tla();
@@ -228,6 +228,40 @@ class TraceOperatorsTest {
       assertThat(counted).as("counts with connections").isGreaterThan(200);
       assertThatThrownBy(() -> TraceOperators.CountsOf(TlaValues.toTla(Set.of("n1")), TlaValues.toTla(Map.of()),
           TlaValues.toTla(Set.of()), TlaValues.toTla(Set.of()))).hasMessageContaining("CountsOf: not a function");
+
+      // TracePut and TraceDel: the connections of the run's states and random functions (the
+      // empty one among them), a key in the domain or not, compared as TLC compares the lazy
+      // functions of their definitions
+      int put = 0;
+      int deleted = 0;
+      for (int i = 0; i < states.size() + 200; i++) {
+        Map<Object, Object> f = new LinkedHashMap<>();
+        if (i < states.size()) {
+          f.putAll((Map<?, ?>) states.get(i).get("connected"));
+        } else {
+          for (Object p : peers) {
+            if (r.nextInt(4) == 0) {
+              f.put(p, r.nextInt(3));
+            }
+          }
+        }
+        Object k = r.nextBoolean() && !f.isEmpty() ? new ArrayList<>(f.keySet()).get(r.nextInt(f.size()))
+            : peers.get(r.nextInt(peers.size()));
+        Object v = i < states.size() ? directions.get(r.nextInt(2)) : r.nextInt(3);
+        Value fv = TlaValues.toTla(f);
+        Object spec = tla.eval("TracePut", any, f, k, v);
+        Value java = TraceOperators.TracePut(fv, TlaValues.toTla(k), TlaValues.toTla(v));
+        assertThat(TlaValues.fromTla(java)).as("%s with %s -> %s", f, k, v).isEqualTo(spec);
+        assertThat(java.equals(TlaValues.toTla(spec))).isTrue();
+        put += f.containsKey(k) ? 0 : 1;
+        Object specDel = tla.eval("TraceDel", any, f, k);
+        Value javaDel = TraceOperators.TraceDel(TlaValues.toTla(f), TlaValues.toTla(k));
+        assertThat(TlaValues.fromTla(javaDel)).as("%s without %s", f, k).isEqualTo(specDel);
+        assertThat(javaDel.equals(TlaValues.toTla(specDel))).isTrue();
+        deleted += f.containsKey(k) ? 1 : 0;
+      }
+      assertThat(put).as("keys added").isGreaterThan(50);
+      assertThat(deleted).as("keys removed").isGreaterThan(50);
 
       // a peer outside the book's domain: the error TLC gives
       Value book = TlaValues.toTla(books.get(0));

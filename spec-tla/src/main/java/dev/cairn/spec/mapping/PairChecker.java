@@ -92,7 +92,9 @@ public final class PairChecker {
   static final Map<String, String> SAME_IN_JAVA = Map.ofEntries(
       Map.entry("Pex!NeedsMore", "TraceNeedsMore"),
       Map.entry("PeerManager!SameBook", "TraceSameBook"),
-      Map.entry("PeerManager!Counts", "TraceCounts"));
+      Map.entry("PeerManager!Counts", "TraceCounts"),
+      Map.entry("PeerManager!Put", "TracePut"),
+      Map.entry("PeerManager!Del", "TraceDel"));
 
   /** Every substitution made while a pair is checked: {@link #NARROWED_CHOICES} and {@link #SAME_IN_JAVA}. */
   public static final Map<String, String> NARROWED = union(NARROWED_CHOICES, SAME_IN_JAVA);

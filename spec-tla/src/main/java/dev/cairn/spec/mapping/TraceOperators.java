@@ -273,6 +273,53 @@ public final class TraceOperators {
     return -1;
   }
 
+  /**
+   * {@code TracePut(f, k, v) == [x \in DOMAIN f \cup {k} |-> IF x = k THEN v ELSE f[x]]}
+   * ({@code PeerManager.tla}'s {@code Put}): the function {@code f} with {@code k} mapped to {@code
+   * v}, built at once. TLC keeps the definition as a lazy function and applies {@code f} to each
+   * element of the domain by walking {@code f}'s domain when the result is compared or read whole.
+   *
+   * @throws EvalException where TLC's evaluation fails: {@code f} not a function
+   */
+  public static Value TracePut(Value f, Value k, Value v) {
+    FcnRcdValue fn = function(f, "TracePut");
+    Value[] domain = fn.getDomainAsValues();
+    int i = indexOf(fn, domain, k);
+    if (i >= 0) {
+      Value[] values = fn.values.clone();
+      values[i] = v;
+      return new FcnRcdValue(domain.clone(), values, true);
+    }
+    Value[] d = Arrays.copyOf(domain, domain.length + 1);
+    Value[] values = Arrays.copyOf(fn.values, domain.length + 1);
+    d[domain.length] = k;
+    values[domain.length] = v;
+    return new FcnRcdValue(d, values, false).normalize();
+  }
+
+  /**
+   * {@code TraceDel(f, k) == [x \in DOMAIN f \ {k} |-> f[x]]} ({@code PeerManager.tla}'s {@code
+   * Del}): the function {@code f} without {@code k} in its domain, built at once.
+   *
+   * @throws EvalException where TLC's evaluation fails: {@code f} not a function
+   */
+  public static Value TraceDel(Value f, Value k) {
+    FcnRcdValue fn = function(f, "TraceDel");
+    Value[] domain = fn.getDomainAsValues();
+    int i = indexOf(fn, domain, k);
+    if (i < 0) {
+      return fn;
+    }
+    Value[] d = new Value[domain.length - 1];
+    Value[] values = new Value[domain.length - 1];
+    System.arraycopy(domain, 0, d, 0, i);
+    System.arraycopy(domain, i + 1, d, i, d.length - i);
+    System.arraycopy(fn.values, 0, values, 0, i);
+    System.arraycopy(fn.values, i + 1, values, i, values.length - i);
+    // a part of a normalized domain, in its order
+    return new FcnRcdValue(d, values, true);
+  }
+
   /** {@code v} as a normalized function, or TLC's error naming {@code what}. */
   private static FcnRcdValue function(Value v, String what) {
     if (!(v.toFcnRcd() instanceof FcnRcdValue f)) {
