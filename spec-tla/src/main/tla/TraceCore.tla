@@ -54,21 +54,19 @@ StepAnswers(requester) ==
   {e.addresses : e \in {f \in outbox' : f.type \in ReplyTypes /\ f.peer = requester}}
 StillOpen(p) == p \in DOMAIN lastAddrsReceived' /\ lastAddrsReceived'[p]
 
-\* The peers whose entry in the book b has status s. The trace model evaluates it in
-\* Java (TraceOperators.PeersWithStatus: the same set, held equal to this definition
-\* by TraceOperatorsTest), so that the operators below read a thousand-peer book in
-\* microseconds instead of evaluating a formula per peer.
-PeersWithStatus(b, s) == {p \in DOMAIN b : b[p].status = s}
-
 \* PeerManager.tla's SameBook: the same equality, evaluated in Java
 \* (TraceOperators.TraceSameBook: entries the two books share are not compared
 \* field by field, as TLC's equality of functions does).
 TraceSameBook(b, c) == b = c
 
-\* The peers of U that are banned neither in the book b nor by ID in ids. Evaluated
-\* in Java too (TraceOperators.Unbanned: each peer's entry found by a binary search of
-\* the book's domain, where TLC walks it; a public node's model bans hundreds of peers).
-Unbanned(U, b, ids) == {p \in U : ~(b[p].status = "banned" \/ p \in ids)}
+\* The bans of the book b (its peers in U) and by ID (ids) that are not held in the book c
+\* nor by ID in jds: the bans that expired between two states. Evaluated in Java
+\* (TraceOperators.ExpiredBans: one pass over the two books side by side when both are
+\* functions over U, where TLC builds the set of banned peers, intersects it with U and
+\* looks up each in c).
+ExpiredBans(U, b, ids, c, jds) ==
+  {p \in ({q \in DOMAIN b : b[q].status = "banned"} \cap U) \cup ids :
+     ~(c[p].status = "banned" \/ p \in jds)}
 
 \* How many peers of U have status s in the book b: Pex.tla's NeedsMore counts the known
 \* peers of Peer. Evaluated in Java (TraceOperators.CountWithStatus: one pass over the
@@ -86,6 +84,19 @@ SubsetWithStatus(a, U, b, s) == a \subseteq U /\ a \subseteq {p \in DOMAIN b : b
 TracePut(f, k, v) == [x \in DOMAIN f \cup {k} |-> IF x = k THEN v ELSE f[x]]
 TraceDel(f, k) == [x \in DOMAIN f \ {k} |-> f[x]]
 
+\* PeerManager.tla's Score of p, from the scores sc and the book b, the peers in top
+\* scoring most. Evaluated in Java (TraceOperators.ScoreOf: the book entry found by a
+\* binary search; every admission or dial room that looks for a victim scores each
+\* connected peer, each score a walk of the book's domain in TLC).
+ScoreOf(p, sc, b, top, max, min, topScore) ==
+  IF p \in top THEN topScore
+  ELSE LET mutable == IF p \in DOMAIN sc THEN PM!Min(max, sc[p]) ELSE 0
+           failures == IF b[p].status = "known" THEN b[p].attempts ELSE 0
+       IN PM!Max(min, mutable - failures)
+\* The peers that score most (PeerManager.tla's Persistent \cup Unconditional), once.
+ScoredTop == Persistent \cup Unconditional
+TraceScore(st, p) == ScoreOf(p, st.scores, st.book, ScoredTop, ScoreMax, ScoreMin, PM!ScorePersistent)
+
 \* PeerManager.tla's Counts of a state's connections, evaluated in Java
 \* (TraceOperators.CountsOf: one pass over connected; TLC builds five sets). Every
 \* admission, dial room, trim and maintenance pick counts, several times a step.
@@ -99,9 +110,8 @@ CountsOf(conn, evict, dials, uncond) ==
       connectedAll |-> Cardinality({p \in DOMAIN conn : p \notin uncond})]
 
 \* PeerManager.tla (the book's domain is Peer: {p \in Peer : BookBanned(st, p)} is
-\* PeersWithStatus(st.book, "banned") \cap Peer): a ban that expired is not one in t.
-TraceReinstateChoices(st) ==
-  SUBSET Unbanned((PeersWithStatus(st.book, "banned") \cap Peer) \cup st.bannedIds, book', bannedIds')
+\* the book's banned peers \cap Peer): a ban that expired is not one in t.
+TraceReinstateChoices(st) == SUBSET ExpiredBans(Peer, st.book, st.bannedIds, book', bannedIds')
 TraceTrimChoices(st, cand, k) == {E \in SUBSET (cand \cap StepTrimmed) : PM!IsTrim(st, cand, k, E)}
 TracePickChoices(st, budget) ==
   {S \in SUBSET {p \in StepDials \cap Peer : PM!PickEligible(st, p)} : PM!IsPick(budget, S)}

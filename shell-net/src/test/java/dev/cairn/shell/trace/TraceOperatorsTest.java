@@ -38,8 +38,8 @@ class TraceOperatorsTest {
   @Test
   void eachIsItsDefinition() throws Exception {
     assertThat(TraceOperators.METHODS).extracting(Method::getName)
-        .containsExactlyInAnyOrder("PeersWithStatus", "TraceSameBook", "Unbanned", "CountWithStatus",
-            "SubsetWithStatus", "CountsOf", "TracePut", "TraceDel");
+        .containsExactlyInAnyOrder("TraceSameBook", "ExpiredBans", "CountWithStatus", "SubsetWithStatus",
+            "CountsOf", "TracePut", "TraceDel", "ScoreOf");
     SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
     try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
       Tla tla = model.tla();
@@ -66,14 +66,10 @@ class TraceOperatorsTest {
       int known = 0;
       int banned = 0;
       for (Map<?, ?> book : books) {
-        for (String status : List.of("known", "banned", "unknown", "other")) {
-          Object spec = tla.eval("PeersWithStatus", any, book, status);
-          Object java = TlaValues.fromTla(TraceOperators.PeersWithStatus(
-              TlaValues.toTla(book), TlaValues.toTla(status)));
-          assertThat(java).as("%s in %s", status, book).isEqualTo(spec);
-          Set<?> s = (Set<?>) spec;
-          known += status.equals("known") ? s.size() : 0;
-          banned += status.equals("banned") ? s.size() : 0;
+        for (Object e : book.values()) {
+          Object status = ((Map<?, ?>) e).get("status");
+          known += "known".equals(status) ? 1 : 0;
+          banned += "banned".equals(status) ? 1 : 0;
         }
       }
       assertThat(peers).hasSizeGreaterThan(10).allMatch(p -> p instanceof TlaModelValue);
@@ -111,29 +107,47 @@ class TraceOperatorsTest {
       assertThat(equal).as("equal pairs").isGreaterThan(1000);
       assertThat(unequal).as("unequal pairs").isGreaterThan(500);
 
-      // Unbanned: random sets of peers against every book and random bans by ID
-      int kept = 0;
-      int dropped = 0;
-      for (Map<?, ?> book : books) {
-        Set<Object> u = new java.util.LinkedHashSet<>();
+      // ExpiredBans: each book against the next and against a random one, over all the peers
+      // and over random parts of them, with random bans by ID before and after
+      int expired = 0;
+      int held = 0;
+      for (int i = 0; i + 1 < books.size(); i++) {
+        Set<Object> part = new java.util.LinkedHashSet<>();
         Set<Object> ids = new java.util.LinkedHashSet<>();
+        Set<Object> jds = new java.util.LinkedHashSet<>();
         for (Object p : peers) {
-          if (r.nextInt(3) == 0) {
-            u.add(p);
+          if (r.nextInt(3) > 0) {
+            part.add(p);
           }
           if (r.nextInt(5) == 0) {
             ids.add(p);
           }
+          if (r.nextInt(5) == 0) {
+            jds.add(p);
+          }
         }
-        Object spec = tla.eval("Unbanned", any, u, book, ids);
-        Object java = TlaValues.fromTla(TraceOperators.Unbanned(TlaValues.toTla(u), TlaValues.toTla(book),
-            TlaValues.toTla(ids)));
-        assertThat(java).as("%s of %s without %s", u, book, ids).isEqualTo(spec);
-        kept += ((Set<?>) spec).size();
-        dropped += u.size() - ((Set<?>) spec).size();
+        Map<?, ?> other = books.get(r.nextInt(books.size()));
+        for (Set<Object> u : List.of(new java.util.LinkedHashSet<Object>(peers), part)) {
+          for (Map<?, ?> c : List.of(books.get(i + 1), other)) {
+            Object spec = tla.eval("ExpiredBans", any, u, books.get(i), ids, c, jds);
+            Object java = TlaValues.fromTla(TraceOperators.ExpiredBans(TlaValues.toTla(u), TlaValues.toTla(books.get(i)),
+                TlaValues.toTla(ids), TlaValues.toTla(c), TlaValues.toTla(jds)));
+            assertThat(java).as("bans of %s and %s over %s, expired in %s and %s", books.get(i), ids, u, c, jds)
+                .isEqualTo(spec);
+            expired += ((Set<?>) spec).size();
+            Set<Object> candidates = new java.util.LinkedHashSet<>(ids);
+            books.get(i).forEach((p, e) -> {
+              if (u.contains(p) && "banned".equals(((Map<?, ?>) e).get("status"))) {
+                candidates.add(p);
+              }
+            });
+            held += candidates.size() - ((Set<?>) spec).size();
+          }
+        }
       }
-      assertThat(kept).as("peers kept").isGreaterThan(500);
-      assertThat(dropped).as("peers dropped").isGreaterThan(500);
+      assertThat(expired).as("bans expired").isGreaterThan(500);
+      assertThat(held).as("bans held").isGreaterThan(500);
+
       // CountWithStatus and SubsetWithStatus: over all the peers (a trace model's books are
       // functions over all of Peer) and over random parts of them; answers of known peers, of
       // any peers, and with a peer outside U
@@ -263,10 +277,45 @@ class TraceOperatorsTest {
       assertThat(put).as("keys added").isGreaterThan(50);
       assertThat(deleted).as("keys removed").isGreaterThan(50);
 
-      // a peer outside the book's domain: the error TLC gives
+      // ScoreOf: the run's scores and random ones, every kind of entry, peers that score most,
+      // bounds that cap and floor
+      int capped = 0;
+      int lowered = 0;
+      for (int i = 0; i < books.size(); i++) {
+        Map<?, ?> book = books.get(i);
+        Map<Object, Object> sc = new LinkedHashMap<>();
+        if (i < states.size()) {
+          sc.putAll((Map<?, ?>) states.get(i).get("scores"));
+        }
+        for (Object p : peers) {
+          if (r.nextInt(4) == 0) {
+            sc.put(p, r.nextInt(9) - 4);
+          }
+        }
+        Set<Object> top = pick(new ArrayList<>(peers), r, 3);
+        int max = r.nextInt(4);
+        int min = -r.nextInt(4);
+        for (int k = 0; k < 5; k++) {
+          Object p = peers.get(r.nextInt(peers.size()));
+          Object spec = tla.eval("ScoreOf", any, p, sc, book, top, max, min, max + 1);
+          Object java = TlaValues.fromTla(TraceOperators.ScoreOf(TlaValues.toTla(p), TlaValues.toTla(sc),
+              TlaValues.toTla(book), TlaValues.toTla(top), TlaValues.toTla(max), TlaValues.toTla(min),
+              TlaValues.toTla(max + 1)));
+          assertThat(java).as("score of %s from %s, %s, top %s, %d..%d", p, sc, book.get(p), top, min, max)
+              .isEqualTo(spec);
+          capped += sc.get(p) instanceof Integer n && n > max && !top.contains(p) ? 1 : 0;
+          lowered += "known".equals(((Map<?, ?>) book.get(p)).get("status"))
+              && !Integer.valueOf(0).equals(((Map<?, ?>) book.get(p)).get("attempts")) ? 1 : 0;
+        }
+      }
+      assertThat(capped).as("scores capped").isGreaterThan(50);
+      assertThat(lowered).as("known entries with attempts").isGreaterThan(50);
+
+      // a ban by ID of a peer outside the later book's domain: the error TLC gives
       Value book = TlaValues.toTla(books.get(0));
       Value outside = TlaValues.toTla(Set.of("n1"));
-      assertThatThrownBy(() -> TraceOperators.Unbanned(outside, book, TlaValues.toTla(Set.of())))
+      Value none = TlaValues.toTla(Set.of());
+      assertThatThrownBy(() -> TraceOperators.ExpiredBans(TlaValues.toTla(Set.copyOf(peers)), book, outside, book, none))
           .hasMessageContaining("not in the domain");
     }
   }

@@ -94,7 +94,8 @@ public final class PairChecker {
       Map.entry("PeerManager!SameBook", "TraceSameBook"),
       Map.entry("PeerManager!Counts", "TraceCounts"),
       Map.entry("PeerManager!Put", "TracePut"),
-      Map.entry("PeerManager!Del", "TraceDel"));
+      Map.entry("PeerManager!Del", "TraceDel"),
+      Map.entry("PeerManager!Score", "TraceScore"));
 
   /** Every substitution made while a pair is checked: {@link #NARROWED_CHOICES} and {@link #SAME_IN_JAVA}. */
   public static final Map<String, String> NARROWED = union(NARROWED_CHOICES, SAME_IN_JAVA);

@@ -40,6 +40,8 @@ public final class TraceOperators {
 
   private static final UniqueString STATUS = UniqueString.uniqueStringOf("status");
   private static final Value BANNED = new StringValue("banned");
+  private static final Value KNOWN = new StringValue("known");
+  private static final UniqueString ATTEMPTS = UniqueString.uniqueStringOf("attempts");
   private static final Value INBOUND = new StringValue("inbound");
   private static final Value OUTBOUND = new StringValue("outbound");
   private static final UniqueString[] COUNTS = {UniqueString.uniqueStringOf("inbound"),
@@ -53,31 +55,6 @@ public final class TraceOperators {
     for (Method m : METHODS) {
       tla.defineInJava(m.getName(), m);
     }
-  }
-
-  /**
-   * {@code PeersWithStatus(b, s) == {p \in DOMAIN b : b[p].status = s}}: the domain elements of
-   * {@code b} whose value is a record with {@code status} equal to {@code s}, in TLC's order.
-   *
-   * @throws EvalException where TLC's evaluation of the definition fails: {@code b} is not a
-   *     function, or one of its values has no {@code status} field
-   */
-  public static Value PeersWithStatus(Value b, Value s) {
-    Value f = b.toFcnRcd();
-    if (!(f instanceof FcnRcdValue fcn)) {
-      throw new EvalException(tlc2.output.EC.GENERAL, "PeersWithStatus: not a function: " + b);
-    }
-    fcn = (FcnRcdValue) fcn.normalize();
-    Value[] domain = fcn.getDomainAsValues();
-    Value[] out = new Value[domain.length];
-    int n = 0;
-    for (int i = 0; i < domain.length; i++) {
-      if (status(fcn.values[i]).equals(s)) {
-        out[n++] = domain[i];
-      }
-    }
-    // a normalized function's domain is in TLC's order, without repeats: so is any part of it
-    return new SetEnumValue(n == out.length ? out : Arrays.copyOf(out, n), true);
   }
 
   /**
@@ -111,32 +88,91 @@ public final class TraceOperators {
   }
 
   /**
-   * {@code Unbanned(U, b, ids) == {p \in U : ~(b[p].status = "banned" \/ p \in ids)}}: the
-   * elements of the set {@code U} banned neither in the function {@code b} nor by membership in
-   * {@code ids}, in TLC's order. TLC applies a function over model values by walking its domain
-   * (a public node's book: a thousand peers, for each of its hundreds of bans, at every step that
-   * may reinstate one); a normalized domain is in TLC's order, so each entry is found by a binary
-   * search. An element the search does not find is applied by TLC itself, which names it when it
-   * is outside the domain.
+   * {@code ExpiredBans(U, b, ids, c, jds) == {p \in ({q \in DOMAIN b : b[q].status = "banned"}
+   * \cap U) \cup ids : ~(c[p].status = "banned" \/ p \in jds)}}: the peers of {@code U} banned in
+   * the function {@code b} and the elements of the set {@code ids} that are neither banned in
+   * {@code c} nor elements of {@code jds}, in TLC's order. When {@code b} and {@code c} are
+   * functions over {@code U} (a trace model's books: over all of {@code Peer}), one pass over the
+   * two side by side; otherwise each entry of {@code c} is found by a binary search of its domain
+   * ({@link #entry}).
    *
-   * @throws EvalException where TLC's evaluation of the definition fails: {@code U} or {@code ids}
-   *     is not a set, {@code b} not a function, an entry has no {@code status}
+   * @throws EvalException where TLC's evaluation fails: an argument of the wrong kind, an entry
+   *     without a status, an element of the union outside the domain of {@code c}
    */
-  public static Value Unbanned(Value u, Value b, Value ids) {
-    if (!(u.toSetEnum() instanceof SetEnumValue us) || !(ids.toSetEnum() instanceof SetEnumValue idss)) {
-      throw new EvalException(tlc2.output.EC.GENERAL, "Unbanned: not a set: " + u + " or " + ids);
-    }
-    us = (SetEnumValue) us.normalize();
-    Value[] elems = us.elems.toArray();
-    Value[] out = new Value[elems.length];
+  public static Value ExpiredBans(Value u, Value b, Value ids, Value c, Value jds) {
+    SetEnumValue us = set(u, "ExpiredBans");
+    FcnRcdValue fb = function(b, "ExpiredBans");
+    SetEnumValue idss = set(ids, "ExpiredBans");
+    FcnRcdValue fc = function(c, "ExpiredBans");
+    SetEnumValue jdss = set(jds, "ExpiredBans");
+    Value[] domain = fb.getDomainAsValues();
+    boolean overU = sameElements(us, domain);
+    boolean aligned = overU && sameElements(us, fc.getDomainAsValues());
+    Value[] out = new Value[domain.length + idss.elems.size()];
     int n = 0;
-    for (Value p : elems) {
-      if (!status(entry(b, p)).equals(BANNED) && !idss.member(p)) {
+    for (int i = 0; i < domain.length; i++) {
+      if (!status(fb.values[i]).equals(BANNED)) {
+        continue;
+      }
+      Value p = domain[i];
+      if (!overU && !us.member(p)) {
+        continue;
+      }
+      Value now = aligned ? fc.values[i] : entry(fc, p);
+      if (!status(now).equals(BANNED) && !jdss.member(p)) {
         out[n++] = p;
       }
     }
-    // a part of a normalized set's elements, in their order
-    return new SetEnumValue(n == out.length ? out : Arrays.copyOf(out, n), true);
+    for (int k = 0; k < idss.elems.size(); k++) {
+      Value p = idss.elems.elementAt(k);
+      if (!status(entry(fc, p)).equals(BANNED) && !jdss.member(p)) {
+        out[n++] = p;
+      }
+    }
+    // the book's part is in TLC's order; with the bans by ID, normalizing sorts and drops repeats
+    return new SetEnumValue(Arrays.copyOf(out, n), false).normalize();
+  }
+
+
+  /**
+   * {@code ScoreOf(p, sc, b, top, max, min, topScore)}: {@code PeerManager.tla}'s {@code Score} of
+   * {@code p} from the scores {@code sc} (a function to integers) and the book {@code b}:
+   * {@code topScore} for an element of the set {@code top}, else the score capped at {@code max}
+   * (0 without one), less the entry's {@code attempts} when its status is {@code "known"}, at
+   * least {@code min}. The entry is found by a binary search of the book's domain.
+   *
+   * @throws EvalException where TLC's evaluation fails: an argument of the wrong kind, a score
+   *     that is not an integer, {@code p} outside the book's domain, an entry without a status
+   */
+  public static Value ScoreOf(Value p, Value sc, Value b, Value top, Value max, Value min, Value topScore) {
+    if (set(top, "ScoreOf").member(p)) {
+      return topScore;
+    }
+    FcnRcdValue scores = function(sc, "ScoreOf");
+    int i = indexOf(scores, scores.getDomainAsValues(), p);
+    int mutable = i < 0 ? 0 : Math.min(integer(max), integer(scores.values[i]));
+    Value e = entry(function(b, "ScoreOf"), p);
+    int failures = status(e).equals(KNOWN) ? integer(field(e, ATTEMPTS)) : 0;
+    return IntValue.gen(Math.max(integer(min), mutable - failures));
+  }
+
+  private static int integer(Value v) {
+    if (v instanceof IntValue i) {
+      return i.val;
+    }
+    throw new EvalException(tlc2.output.EC.GENERAL, "ScoreOf: not an integer: " + v);
+  }
+
+  /** The field {@code name} of a record, or TLC's error. */
+  private static Value field(Value entry, UniqueString name) {
+    if (entry.toRcd() instanceof RecordValue r) {
+      for (int j = 0; j < r.names.length; j++) {
+        if (r.names[j] == name) {
+          return r.values[j];
+        }
+      }
+    }
+    throw new EvalException(tlc2.output.EC.GENERAL, "a book entry without " + name + ": " + entry);
   }
 
   /**
@@ -144,7 +180,7 @@ public final class TraceOperators {
    * elements of the set {@code U} have an entry with {@code status} {@code s} in the function
    * {@code b}. When {@code U} is the domain of {@code b} (a trace model's books are functions over
    * all of {@code Peer}), one pass over the function's values; otherwise each element's entry is
-   * found as {@link #Unbanned} finds it.
+   * found by a binary search of its domain ({@link #entry}).
    *
    * @throws EvalException where TLC's evaluation fails: {@code U} not a set, {@code b} not a
    *     function or without an element of {@code U} in its domain, an entry without a status
@@ -384,7 +420,7 @@ public final class TraceOperators {
     if (b instanceof Applicable a) {
       return a.apply(p, tlc2.tool.EvalControl.Clear);
     }
-    throw new EvalException(tlc2.output.EC.GENERAL, "Unbanned: not a function: " + b);
+    throw new EvalException(tlc2.output.EC.GENERAL, "not a function: " + b);
   }
 
   private static Value status(Value entry) {
