@@ -34,11 +34,11 @@
 (* (handedOff') are not looked at: Finish requires handedOff' = x.handoffs.*)
 (* The verdicts of both ways of checking are compared on recorded traces   *)
 (* by spec-tla's and shell-net's tests.                                    *)
-(* Five substitutions are not choices but the same values, evaluated in    *)
+(* Six substitutions are not choices but the same values, evaluated in     *)
 (* Java (a public node's model holds a thousand peers): TraceNeedsMore is   *)
 (* Pex.tla's NeedsMore, counting through CountWithStatus; TraceSameBook,    *)
-(* TraceCounts, TracePut and TraceDel are PeerManager.tla's SameBook,       *)
-(* Counts, Put and Del.                                                     *)
+(* TraceCounts, TraceScore, TracePut and TraceDel are PeerManager.tla's     *)
+(* SameBook, Counts, Score, Put and Del.                                    *)
 (***************************************************************************)
 EXTENDS Core, Sequences
 

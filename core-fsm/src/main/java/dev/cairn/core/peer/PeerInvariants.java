@@ -203,7 +203,6 @@ public enum PeerInvariants {
 
   private final BiPredicate<PeerConfig, PeerState> holds;
 
-  /** Whether {@code id} is being dialed or occupies a connection (one not being evicted). */
   /** Banned in the book or by ID, whether or not the ban has expired (the state's records). */
   private static boolean banned(PeerState s, NodeId id) {
     return s.book().bans().containsKey(id) || s.bannedIds().containsKey(id);

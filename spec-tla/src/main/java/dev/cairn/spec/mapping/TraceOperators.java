@@ -27,9 +27,9 @@ import util.UniqueString;
  * answer or looks for expired bans, and applying it to one peer walks its domain; and it counts a
  * state's connections ({@code Counts}) by building five sets, several times a step. Only the
  * operators {@code TraceCore.tla} substitutes while a pair is checked use these definitions (the
- * narrowed choices, and {@code NeedsMore}, {@code Counts} and {@code SameBook}), so a step judged
- * again by enumeration never does. {@code TraceOperatorsTest} holds each method equal to its TLA+
- * definition, evaluated by TLC.
+ * narrowed choices, and {@code NeedsMore}, {@code Counts}, {@code Score}, {@code Put}, {@code
+ * Del} and {@code SameBook}), so a step judged again by enumeration never does. {@code
+ * TraceOperatorsTest} holds each method equal to its TLA+ definition, evaluated by TLC.
  */
 public final class TraceOperators {
 
@@ -132,7 +132,6 @@ public final class TraceOperators {
     // the book's part is in TLC's order; with the bans by ID, normalizing sorts and drops repeats
     return new SetEnumValue(Arrays.copyOf(out, n), false).normalize();
   }
-
 
   /**
    * {@code ScoreOf(p, sc, b, top, max, min, topScore)}: {@code PeerManager.tla}'s {@code Score} of
