@@ -900,7 +900,8 @@ public final class PairChecker {
    * The least average time of an action's pair checks for its checks to be started ahead: below
    * it, the judging thread gains less than the worker costs the other threads on a busy machine
    * (a small network's checks, most of them answered by the memo, take 20 to 60 µs; a public
-   * node's, 30 to 100 µs, each measured on one thread).
+   * node's, 20 to 70 µs since the book's hot spots are evaluated in Java, each measured on one
+   * thread; a threshold of 15 µs gained nothing on two cores, which both threads already fill).
    */
   static final long SPECULATE_MIN_NANOS = 50_000;
 

@@ -5,7 +5,6 @@ import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.List;
 import tlc2.tool.EvalException;
-import tlc2.value.impl.Applicable;
 import tlc2.value.impl.BoolValue;
 import tlc2.value.impl.FcnRcdValue;
 import tlc2.value.impl.IntValue;
@@ -225,7 +224,7 @@ public final class TraceOperators {
         continue;
       }
       all++;
-      if (contains(evictingDomain, peers[i])) {
+      if (indexOf(e, evictingDomain, peers[i]) >= 0) {
         continue;
       }
       // connected[p] = "inbound", evaluated as TLC evaluates it (the left operand's equals)
@@ -385,41 +384,13 @@ public final class TraceOperators {
     return true;
   }
 
-  private static boolean contains(Value[] values, Value p) {
-    for (Value v : values) {
-      if (v == p || v.equals(p)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** {@code b[p]}: a binary search of a normalized domain of model values, else TLC's application. */
-  private static Value entry(Value b, Value p) {
-    if (b instanceof FcnRcdValue f && f.intv == null && f.isNormalized() && p instanceof ModelValue) {
-      Value[] domain = f.domain;
-      int lo = 0;
-      int hi = domain.length - 1;
-      while (lo <= hi) {
-        int mid = (lo + hi) >>> 1;
-        if (!(domain[mid] instanceof ModelValue m)) {
-          break; // another domain: TLC's own application below
-        }
-        int c = m.compareTo(p);
-        if (c == 0) {
-          return f.values[mid];
-        }
-        if (c < 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid - 1;
-        }
-      }
-    }
-    if (b instanceof Applicable a) {
-      return a.apply(p, tlc2.tool.EvalControl.Clear);
-    }
-    throw new EvalException(tlc2.output.EC.GENERAL, "not a function: " + b);
+  /**
+   * {@code f[p]}: found by {@link #indexOf}; TLC's own application where {@code p} is outside the
+   * domain, which fails naming it.
+   */
+  private static Value entry(FcnRcdValue f, Value p) {
+    int i = indexOf(f, f.getDomainAsValues(), p);
+    return i >= 0 ? f.values[i] : f.apply(p, tlc2.tool.EvalControl.Clear);
   }
 
   private static Value status(Value entry) {
