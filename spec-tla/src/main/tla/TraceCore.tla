@@ -34,11 +34,12 @@
 (* (handedOff') are not looked at: Finish requires handedOff' = x.handoffs.*)
 (* The verdicts of both ways of checking are compared on recorded traces   *)
 (* by spec-tla's and shell-net's tests.                                    *)
-(* Six substitutions are not choices but the same values, evaluated in     *)
+(* Eight substitutions are not choices but the same values, evaluated in   *)
 (* Java (a public node's model holds a thousand peers): TraceNeedsMore is   *)
 (* Pex.tla's NeedsMore, counting through CountWithStatus; TraceSameBook,    *)
-(* TraceCounts, TraceScore, TracePut and TraceDel are PeerManager.tla's     *)
-(* SameBook, Counts, Score, Put and Del.                                    *)
+(* TraceCounts, TraceScore, TraceKnown, TraceBookBanned, TracePut and       *)
+(* TraceDel are PeerManager.tla's SameBook, Counts, Score, Known,           *)
+(* BookBanned, Put and Del.                                                 *)
 (***************************************************************************)
 EXTENDS Core, Sequences
 
@@ -96,6 +97,15 @@ ScoreOf(p, sc, b, top, max, min, topScore) ==
 \* The peers that score most (PeerManager.tla's Persistent \cup Unconditional), once.
 ScoredTop == Persistent \cup Unconditional
 TraceScore(st, p) == ScoreOf(p, st.scores, st.book, ScoredTop, ScoreMax, ScoreMin, PM!ScorePersistent)
+
+\* The status of p's entry in the book b. Evaluated in Java (TraceOperators.StatusOf: the
+\* entry found by a binary search, where TLC walks the book's domain). PeerManager.tla's
+\* Known and BookBanned read it: a dial pick's eligibility, an admission's ban, and the
+\* invariant that no banned peer is dialed or connected (every dialing and connected peer's
+\* entry, in each state).
+StatusOf(b, p) == b[p].status
+TraceKnown(st, p) == StatusOf(st.book, p) = "known"
+TraceBookBanned(st, p) == StatusOf(st.book, p) = "banned"
 
 \* PeerManager.tla's Counts of a state's connections, evaluated in Java
 \* (TraceOperators.CountsOf: one pass over connected; TLC builds five sets). Every

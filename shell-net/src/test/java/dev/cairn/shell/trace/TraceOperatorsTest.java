@@ -39,7 +39,7 @@ class TraceOperatorsTest {
   void eachIsItsDefinition() throws Exception {
     assertThat(TraceOperators.METHODS).extracting(Method::getName)
         .containsExactlyInAnyOrder("TraceSameBook", "ExpiredBans", "CountWithStatus", "SubsetWithStatus",
-            "CountsOf", "TracePut", "TraceDel", "ScoreOf");
+            "CountsOf", "TracePut", "TraceDel", "ScoreOf", "StatusOf");
     SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
     try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
       Tla tla = model.tla();
@@ -310,6 +310,26 @@ class TraceOperatorsTest {
       }
       assertThat(capped).as("scores capped").isGreaterThan(50);
       assertThat(lowered).as("known entries with attempts").isGreaterThan(50);
+
+      // StatusOf: every peer of the run's and the random books
+      Map<Object, Integer> statusesSeen = new java.util.HashMap<>();
+      for (Map<?, ?> b : books) {
+        Value bv = TlaValues.toTla(b);
+        for (Object p : pick(new ArrayList<>(peers), r, 8)) {
+          Object spec = tla.eval("StatusOf", any, b, p);
+          Object java = TlaValues.fromTla(TraceOperators.StatusOf(bv, TlaValues.toTla(p)));
+          assertThat(java).as("status of %s in %s", p, b).isEqualTo(spec);
+          statusesSeen.merge(spec, 1, Integer::sum);
+        }
+      }
+      assertThat(statusesSeen).as("statuses read").containsKeys("known", "banned", "unknown")
+          .allSatisfy((status, n) -> assertThat(n).isGreaterThan(100));
+      Map<Object, Object> withoutStatus = new LinkedHashMap<>(books.get(0));
+      withoutStatus.put(peers.get(0), Map.of("attempts", 0));
+      assertThatThrownBy(() -> TraceOperators.StatusOf(TlaValues.toTla(withoutStatus), TlaValues.toTla(peers.get(0))))
+          .hasMessageContaining("without a status");
+      assertThatThrownBy(() -> TraceOperators.StatusOf(TlaValues.toTla(books.get(0)), TlaValues.toTla("n1")))
+          .isInstanceOf(RuntimeException.class);
 
       // a ban by ID of a peer outside the later book's domain: the error TLC gives
       Value book = TlaValues.toTla(books.get(0));

@@ -42,6 +42,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.pcollections.TreePSet;
+import tlc2.value.impl.ModelValue;
+import tlc2.value.impl.SetEnumValue;
+import tlc2.value.impl.Value;
 
 /**
  * The refinement mapping between core-fsm's composed machine ({@link Core#step}: PeerManager and
@@ -85,6 +88,8 @@ public final class CoreMapping {
   private final TlaModelValue self;
   private final Map<TlaModelValue, Integer> numbers = new LinkedHashMap<>();
   private final Map<NodeId, TlaModelValue> values = new LinkedHashMap<>();
+  /** The nodes as TLC's model values, for the effects built as TLC values ({@link #outboxValue}). */
+  private final TlcIds tlcIds;
   private final Set<TlaModelValue> privates;
   private final Set<TlaModelValue> persistent;
   private final int maxDialAttempts;
@@ -117,6 +122,7 @@ public final class CoreMapping {
       numbers.put(v, n++);
       values.put(id, v);
     }
+    tlcIds = new TlcIds(values);
     maxDialAttempts = (Integer) tla.constant("MaxDialAttempts");
     persistentFailureCap = (Integer) tla.constant("PersistentFailureCap");
     scoreMin = (Integer) tla.constant("ScoreMin");
@@ -139,6 +145,7 @@ public final class CoreMapping {
       numbers.put(v, n++);
       values.put(id(v), v);
     }
+    tlcIds = new TlcIds(values);
     maxDialAttempts = (Integer) tla.constant("MaxDialAttempts");
     persistentFailureCap = (Integer) tla.constant("PersistentFailureCap");
     scoreMin = (Integer) tla.constant("ScoreMin");
@@ -450,10 +457,70 @@ public final class CoreMapping {
   }
 
   /**
+   * The nodes' model values as TLC values, each with its place in TLC's order of them (model
+   * values compare by their names' interning order), so that a set of nodes is built already
+   * normalized: a PEX answer or a learned list of up to 250 addresses, in every step that sends
+   * or learns one, without TLC's model value table (synchronized), a sort and a Java set.
+   */
+  private static final class TlcIds {
+    private final Map<NodeId, Integer> ranks = new java.util.HashMap<>();
+    private final ModelValue[] byRank;
+
+    TlcIds(Map<NodeId, TlaModelValue> values) {
+      List<Map.Entry<NodeId, ModelValue>> all = new ArrayList<>();
+      values.forEach((id, v) -> all.add(Map.entry(id, (ModelValue) ModelValue.make(v.name()))));
+      all.sort((a, b) -> a.getValue().compareTo(b.getValue()));
+      byRank = new ModelValue[all.size()];
+      for (int i = 0; i < all.size(); i++) {
+        byRank[i] = all.get(i).getValue();
+        ranks.put(all.get(i).getKey(), i);
+      }
+    }
+
+    /** {@code TlaValues.toTla} of {@link #ids}: the set of the addresses' node IDs, normalized. */
+    Value set(List<NodeAddress> addresses) {
+      long[] marks = new long[(byRank.length + 63) >>> 6];
+      int n = 0;
+      for (NodeAddress a : addresses) {
+        Integer rank = ranks.get(a.id());
+        if (rank == null) {
+          throw new IllegalArgumentException(a.id() + " is not a node of the model");
+        }
+        long bit = 1L << rank;
+        if ((marks[rank >>> 6] & bit) == 0) {
+          marks[rank >>> 6] |= bit;
+          n++;
+        }
+      }
+      Value[] elems = new Value[n];
+      int i = 0;
+      for (int w = 0; w < marks.length; w++) {
+        for (long m = marks[w]; m != 0; m &= m - 1) {
+          elems[i++] = byRank[(w << 6) + Long.numberOfTrailingZeros(m)];
+        }
+      }
+      return new SetEnumValue(elems, true);
+    }
+  }
+
+  /**
    * The {@code outbox} of a composed step: every shell effect as a record; {@code PersistBook}
    * only when {@code bookVisible} (α(book) changed in the step).
    */
   public Set<Object> outbox(List<CoreEffect> effects, boolean bookVisible) {
+    return outbox(effects, bookVisible, this::ids);
+  }
+
+  /**
+   * {@link #outbox} with each set of addresses a TLC value already ({@code TlaValues.toTla} of
+   * the two gives equal values): what the pair checker hands TLC.
+   */
+  public Set<Object> outboxValue(List<CoreEffect> effects, boolean bookVisible) {
+    return outbox(effects, bookVisible, tlcIds::set);
+  }
+
+  private Set<Object> outbox(List<CoreEffect> effects, boolean bookVisible,
+      java.util.function.Function<List<NodeAddress>, Object> ids) {
     Set<Object> out = new LinkedHashSet<>();
     for (CoreEffect ce : effects) {
       switch (ce) {
@@ -475,9 +542,9 @@ public final class CoreMapping {
           switch (x.effect()) {
             case PexEffect.SendPexRequest r -> out.add(Map.of("type", "SendPexRequest", "peer", valueOf(r.peer())));
             case PexEffect.SendPexAddrs r -> out.add(Map.of("type", "SendPexAddrs",
-                "peer", valueOf(r.peer()), "addresses", ids(r.addresses())));
+                "peer", valueOf(r.peer()), "addresses", ids.apply(r.addresses())));
             case PexEffect.SendPexAddrsThenDisconnect r -> out.add(Map.of("type", "SendPexAddrsThenDisconnect",
-                "peer", valueOf(r.peer()), "addresses", ids(r.addresses())));
+                "peer", valueOf(r.peer()), "addresses", ids.apply(r.addresses())));
             case PexEffect.DisconnectPeer r -> out.add(Map.of("type", "DisconnectPeer",
                 "peer", valueOf(r.peer()), "reason", lower(r.reason())));
           }
@@ -489,6 +556,15 @@ public final class CoreMapping {
 
   /** The {@code handedOff} of a composed step: the hand-offs of its PEX sub-steps. */
   public Set<Object> handedOff(Core.Traced traced) {
+    return handedOff(traced, this::ids);
+  }
+
+  /** {@link #handedOff} with each set of addresses a TLC value already, as {@link #outboxValue}. */
+  public Set<Object> handedOffValue(Core.Traced traced) {
+    return handedOff(traced, tlcIds::set);
+  }
+
+  private Set<Object> handedOff(Core.Traced traced, java.util.function.Function<List<NodeAddress>, Object> ids) {
     Set<Object> out = new LinkedHashSet<>();
     for (Core.SubStep sub : traced.subSteps()) {
       if (!(sub instanceof Core.SubStep.PexStep ps) || !ps.transition().step().isAccepted()) {
@@ -497,7 +573,7 @@ public final class CoreMapping {
       for (PexEffect e : ps.transition().step().effects()) {
         switch (e) {
           case PexEffect.LearnAddresses l -> out.add(Map.of("type", "LearnAddresses",
-              "addresses", ids(l.addresses()), "source", valueOf(l.source().id())));
+              "addresses", ids.apply(l.addresses()), "source", valueOf(l.source().id())));
           case PexEffect.BanPeer b -> out.add(Map.of("type", "BanPeer", "peer", valueOf(b.peer())));
           case PexEffect.RequestDial d -> out.add(Map.of("type", "RequestDial", "peer", valueOf(d.address().id())));
           case PexEffect.ReportPeer r -> out.add(Map.of("type", "ReportPeer", "peer", valueOf(r.peer())));

@@ -95,7 +95,9 @@ public final class PairChecker {
       Map.entry("PeerManager!Counts", "TraceCounts"),
       Map.entry("PeerManager!Put", "TracePut"),
       Map.entry("PeerManager!Del", "TraceDel"),
-      Map.entry("PeerManager!Score", "TraceScore"));
+      Map.entry("PeerManager!Score", "TraceScore"),
+      Map.entry("PeerManager!Known", "TraceKnown"),
+      Map.entry("PeerManager!BookBanned", "TraceBookBanned"));
 
   /** Every substitution made while a pair is checked: {@link #NARROWED_CHOICES} and {@link #SAME_IN_JAVA}. */
   public static final Map<String, String> NARROWED = union(NARROWED_CHOICES, SAME_IN_JAVA);
@@ -689,8 +691,8 @@ public final class PairChecker {
     // books built by book() share their entry records: compared by identity where they are shared
     boolean bookVisible =
         TraceOperators.TraceSameBook(alphaBefore.values[bookAt], a.values[bookAt]) != BoolValue.ValTrue;
-    Value outbox = TlaValues.toTla(mapping.outbox(traced.step().effects(), bookVisible));
-    Set<Object> handOffs = mapping.handedOff(traced);
+    Value outbox = TlaValues.toTla(mapping.outboxValue(traced.step().effects(), bookVisible));
+    Set<Object> handOffs = mapping.handedOffValue(traced);
     Value handedOff = TlaValues.toTla(handOffs);
     Value event = TlaValues.toTla(CoreMapping.eventRecord(l));
     Value[] tv = a.values.clone();

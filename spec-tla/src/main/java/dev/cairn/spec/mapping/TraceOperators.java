@@ -26,9 +26,10 @@ import util.UniqueString;
  * answer or looks for expired bans, and applying it to one peer walks its domain; and it counts a
  * state's connections ({@code Counts}) by building five sets, several times a step. Only the
  * operators {@code TraceCore.tla} substitutes while a pair is checked use these definitions (the
- * narrowed choices, and {@code NeedsMore}, {@code Counts}, {@code Score}, {@code Put}, {@code
- * Del} and {@code SameBook}), so a step judged again by enumeration never does. {@code
- * TraceOperatorsTest} holds each method equal to its TLA+ definition, evaluated by TLC.
+ * narrowed choices, and {@code NeedsMore}, {@code Counts}, {@code Score}, {@code Known}, {@code
+ * BookBanned}, {@code Put}, {@code Del} and {@code SameBook}), so a step judged again by
+ * enumeration never does. {@code TraceOperatorsTest} holds each method equal to its TLA+
+ * definition, evaluated by TLC.
  */
 public final class TraceOperators {
 
@@ -152,6 +153,20 @@ public final class TraceOperators {
     Value e = entry(function(b, "ScoreOf"), p);
     int failures = status(e).equals(KNOWN) ? integer(field(e, ATTEMPTS)) : 0;
     return IntValue.gen(Math.max(integer(min), mutable - failures));
+  }
+
+  /**
+   * {@code StatusOf(b, p) == b[p].status}: the status of {@code p}'s entry in the book {@code b},
+   * the entry found by a binary search of the domain ({@link #entry}) where TLC walks it.
+   * {@code PeerManager.tla}'s {@code Known} and {@code BookBanned} compare it: a dial pick's
+   * eligibility, an admission's ban, and the invariant that no banned peer is dialed or
+   * connected, which reads the entry of every dialing and connected peer in each state.
+   *
+   * @throws EvalException where TLC's evaluation fails: {@code b} not a function, {@code p}
+   *     outside its domain, an entry without a status
+   */
+  public static Value StatusOf(Value b, Value p) {
+    return status(entry(function(b, "StatusOf"), p));
   }
 
   private static int integer(Value v) {
