@@ -311,6 +311,64 @@ class TraceOperatorsTest {
       assertThat(capped).as("scores capped").isGreaterThan(50);
       assertThat(lowered).as("known entries with attempts").isGreaterThan(50);
 
+      // One U, the same TLC value, with books over all of it and books over parts of it, in
+      // turn: ExpiredBans, CountWithStatus and SubsetWithStatus remember the last set and domain
+      // found to hold the same elements, which must not carry over to another domain
+      Value peersOnce = TlaValues.toTla(all);
+      int remembered = 0;
+      for (int i = 0; i + 1 < books.size(); i += 3) {
+        Map<Object, Object> part = new LinkedHashMap<>();
+        books.get(i).forEach((p, e) -> {
+          if (r.nextInt(3) > 0) {
+            part.put(p, e);
+          }
+        });
+        for (Map<?, ?> b : List.of(books.get(i), part, books.get(i + 1), part)) {
+          Object spec = tla.eval("ExpiredBans", any, all, b, Set.of(), books.get(i + 1), Set.of());
+          Object java = TlaValues.fromTla(TraceOperators.ExpiredBans(peersOnce, TlaValues.toTla(b),
+              TlaValues.toTla(Set.of()), TlaValues.toTla(books.get(i + 1)), TlaValues.toTla(Set.of())));
+          assertThat(java).as("bans of %s expired in %s", b, books.get(i + 1)).isEqualTo(spec);
+          Set<Object> knownInB = new java.util.LinkedHashSet<>();
+          b.forEach((p, e) -> {
+            if ("known".equals(((Map<?, ?>) e).get("status"))) {
+              knownInB.add(p);
+            }
+          });
+          assertThat(TraceOperators.SubsetWithStatus(TlaValues.toTla(knownInB), peersOnce, TlaValues.toTla(b),
+              TlaValues.toTla("known"))).isEqualTo(BoolValue.ValTrue);
+          if (b.size() == peers.size()) {
+            assertThat(TlaValues.fromTla(TraceOperators.CountWithStatus(TlaValues.toTla(b), peersOnce,
+                TlaValues.toTla("known")))).isEqualTo(tla.eval("CountWithStatus", any, b, all, "known"));
+          }
+          remembered += ((Set<?>) spec).isEmpty() ? 0 : 1;
+        }
+      }
+      assertThat(remembered).as("expired bans found with one U").isGreaterThan(20);
+      // one book, the same TLC value, with U all of its domain and then a part of it; and a later
+      // book without some peers that were not banned (its domain no longer U)
+      int shortened = 0;
+      for (int i = 0; i + 1 < books.size(); i += 3) {
+        Map<?, ?> b = books.get(i);
+        Value bv = TlaValues.toTla(b);
+        Set<Object> part = pick(new ArrayList<>(peers), r, peers.size() / 2);
+        Map<Object, Object> later = new LinkedHashMap<>(books.get(i + 1));
+        for (Object p : peers) {
+          if (!"banned".equals(((Map<?, ?>) b.get(p)).get("status")) && r.nextInt(4) == 0) {
+            later.remove(p);
+          }
+        }
+        for (Object[] u : List.of(new Object[] {all, peersOnce}, new Object[] {part, TlaValues.toTla(part)})) {
+          for (Map<?, ?> c : List.of(books.get(i + 1), later)) {
+            Object spec = tla.eval("ExpiredBans", any, u[0], b, Set.of(), c, Set.of());
+            Object java = TlaValues.fromTla(TraceOperators.ExpiredBans((Value) u[1], bv, TlaValues.toTla(Set.of()),
+                TlaValues.toTla(c), TlaValues.toTla(Set.of())));
+            assertThat(java).as("bans of %s in %s expired in %s", u[0], b, c).isEqualTo(spec);
+            shortened += c == later && !((Set<?>) spec).isEmpty() ? 1 : 0;
+          }
+        }
+      }
+      assertThat(shortened).as("expired bans found in shortened books").isGreaterThan(20);
+
       // StatusOf: every peer of the run's and the random books
       Map<Object, Integer> statusesSeen = new java.util.HashMap<>();
       for (Map<?, ?> b : books) {
