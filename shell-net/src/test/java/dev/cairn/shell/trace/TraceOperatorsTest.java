@@ -312,8 +312,8 @@ class TraceOperatorsTest {
       assertThat(lowered).as("known entries with attempts").isGreaterThan(50);
 
       // One U, the same TLC value, with books over all of it and books over parts of it, in
-      // turn: ExpiredBans, CountWithStatus and SubsetWithStatus remember the last set and domain
-      // found to hold the same elements, which must not carry over to another domain
+      // turn: ExpiredBans, CountWithStatus and SubsetWithStatus take a shorter way when U is the
+      // book's domain, and the longer one otherwise
       Value peersOnce = TlaValues.toTla(all);
       int remembered = 0;
       for (int i = 0; i + 1 < books.size(); i += 3) {

@@ -93,11 +93,8 @@ public final class TraceOperators {
    * the function {@code b} and the elements of the set {@code ids} that are neither banned in
    * {@code c} nor elements of {@code jds}, in TLC's order. When {@code b} and {@code c} are
    * functions over {@code U} (a trace model's books: over all of {@code Peer}), one pass over the
-   * two side by side, in which an entry that is the same object in both (α's books share one
-   * record per status and attempts, and a step's edit shares what it did not change) is not read;
-   * otherwise each entry of {@code c} is found by a binary search of its domain ({@link #entry}).
-   * Like {@link #SubsetWithStatus}, it does not fail where the definition would on such an entry
-   * without a status (a trace model's books never have one).
+   * two side by side; otherwise each entry of {@code c} is found by a binary search of its domain
+   * ({@link #entry}).
    *
    * @throws EvalException where TLC's evaluation fails: an argument of the wrong kind, an entry
    *     without a status, an element of the union outside the domain of {@code c}
@@ -109,14 +106,11 @@ public final class TraceOperators {
     FcnRcdValue fc = function(c, "ExpiredBans");
     SetEnumValue jdss = set(jds, "ExpiredBans");
     Value[] domain = fb.getDomainAsValues();
-    boolean overU = over(us, domain);
-    boolean aligned = overU && over(us, fc.getDomainAsValues());
-    Value[] out = new Value[Math.min(8, domain.length) + idss.elems.size()]; // most steps expire nothing
+    boolean overU = sameElements(us, domain);
+    boolean aligned = overU && sameElements(us, fc.getDomainAsValues());
+    Value[] out = new Value[domain.length + idss.elems.size()];
     int n = 0;
     for (int i = 0; i < domain.length; i++) {
-      if (aligned && fb.values[i] == fc.values[i]) {
-        continue; // the same entry in both books: the same status, so no ban of it expired
-      }
       if (!status(fb.values[i]).equals(BANNED)) {
         continue;
       }
@@ -126,45 +120,17 @@ public final class TraceOperators {
       }
       Value now = aligned ? fc.values[i] : entry(fc, p);
       if (!status(now).equals(BANNED) && !jdss.member(p)) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, 2 * out.length + 1);
-        }
         out[n++] = p;
       }
     }
     for (int k = 0; k < idss.elems.size(); k++) {
       Value p = idss.elems.elementAt(k);
       if (!status(entry(fc, p)).equals(BANNED) && !jdss.member(p)) {
-        if (n == out.length) {
-          out = Arrays.copyOf(out, 2 * out.length + 1);
-        }
         out[n++] = p;
       }
     }
     // the book's part is in TLC's order; with the bans by ID, normalizing sorts and drops repeats
     return new SetEnumValue(Arrays.copyOf(out, n), false).normalize();
-  }
-
-  /**
-   * The last set and domain found to hold the same elements ({@link #sameElements}): a trace
-   * model's books share one domain array, and {@code U} is its constant {@code Peer}, so the
-   * thousand-element comparison is made once, not per step. Immutable, read and written whole.
-   */
-  private record Same(SetEnumValue set, Value[] domain) {}
-
-  private static volatile Same lastSame;
-
-  /** {@link #sameElements}, remembering the last pair that holds the same elements (by identity). */
-  private static boolean over(SetEnumValue set, Value[] domain) {
-    Same last = lastSame;
-    if (last != null && last.set() == set && last.domain() == domain) {
-      return true;
-    }
-    if (!sameElements(set, domain)) {
-      return false;
-    }
-    lastSame = new Same(set, domain);
-    return true;
   }
 
   /**
@@ -236,7 +202,7 @@ public final class TraceOperators {
     FcnRcdValue f = function(b, "CountWithStatus");
     SetEnumValue us = set(u, "CountWithStatus");
     int n = 0;
-    if (over(us, f.getDomainAsValues())) {
+    if (sameElements(us, f.getDomainAsValues())) {
       for (Value entry : f.values) {
         n += status(entry).equals(s) ? 1 : 0;
       }
@@ -309,7 +275,7 @@ public final class TraceOperators {
     Value[] domain = f.getDomainAsValues();
     // U the domain of b (a trace model's books are functions over all of Peer): an element
     // found in the domain is in U
-    boolean uIsDomain = over(us, domain);
+    boolean uIsDomain = sameElements(us, domain);
     for (int k = 0; k < as.elems.size(); k++) {
       Value p = as.elems.elementAt(k);
       if (!uIsDomain && !us.member(p)) {
