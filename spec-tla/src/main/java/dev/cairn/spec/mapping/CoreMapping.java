@@ -464,12 +464,15 @@ public final class CoreMapping {
    */
   private static final class TlcIds {
     private final Map<NodeId, Integer> ranks = new java.util.HashMap<>();
+    /** The nodes in TLC's order: each one's ID and model value. */
+    private final List<Map.Entry<NodeId, ModelValue>> inOrder;
     private final ModelValue[] byRank;
 
     TlcIds(Map<NodeId, TlaModelValue> values) {
       List<Map.Entry<NodeId, ModelValue>> all = new ArrayList<>();
       values.forEach((id, v) -> all.add(Map.entry(id, (ModelValue) ModelValue.make(v.name()))));
       all.sort((a, b) -> a.getValue().compareTo(b.getValue()));
+      inOrder = List.copyOf(all);
       byRank = new ModelValue[all.size()];
       for (int i = 0; i < all.size(); i++) {
         byRank[i] = all.get(i).getValue();
@@ -501,6 +504,15 @@ public final class CoreMapping {
       }
       return new SetEnumValue(elems, true);
     }
+  }
+
+  /**
+   * The model's peers ({@code Peer}, all nodes but {@code Self}) in TLC's order, each with its
+   * node ID and its TLC model value: the domain of α's book as the pair checker builds it.
+   */
+  List<Map.Entry<NodeId, ModelValue>> peersInTlcOrder() {
+    NodeId selfId = id(self);
+    return tlcIds.inOrder.stream().filter(e -> !e.getKey().equals(selfId)).toList();
   }
 
   /**

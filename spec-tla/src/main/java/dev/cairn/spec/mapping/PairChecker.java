@@ -463,21 +463,13 @@ public final class PairChecker {
    */
   Value book(PeerState s) {
     if (bookDomain == null) {
-      List<TlaModelValue> peers = peerAlpha.peers();
-      Value[] dom = new Value[peers.size()];
-      Value[] rng = new Value[peers.size()];
-      for (int i = 0; i < dom.length; i++) {
-        dom[i] = TlaValues.toTla(peers.get(i));
-        rng[i] = dom[i];
-      }
-      FcnRcdValue sorted = (FcnRcdValue) new FcnRcdValue(dom, rng, false).normalize();
-      bookDomain = sorted.domain;
+      List<Map.Entry<NodeId, tlc2.value.impl.ModelValue>> peers = mapping.peersInTlcOrder();
+      bookDomain = new Value[peers.size()];
       bookIndex = new HashMap<>();
       bookDomainFps = new long[bookDomain.length];
       for (int i = 0; i < bookDomain.length; i++) {
-        String name = ((tlc2.value.impl.ModelValue) bookDomain[i]).val.toString();
-        NodeId id = peerAlpha.id().apply(new TlaModelValue(name));
-        bookIndex.put(id, i);
+        bookDomain[i] = peers.get(i).getValue();
+        bookIndex.put(peers.get(i).getKey(), i);
         bookDomainFps[i] = bookDomain[i].fingerPrint(FP64.New());
       }
       bookEntries = new Value[3][peerAlpha.maxDialAttempts() + 1];
