@@ -47,11 +47,13 @@ public final class Core {
   /**
    * The revision of the core's decisions: raised whenever the same configuration, state, seed and
    * event can give a different step (a rule changed, or a random choice made with other draws,
-   * as when PEX answers began drawing among home slots: revision 1). A trace records it, and a
+   * as when PEX answers began drawing among home slots: revision 1; when an address whose ban had
+   * expired but was still on record stopped being learned back into the book before the bans were
+   * lifted: revision 2). A trace records it, and a
    * replay refuses a trace of another revision, whose digests this core would not reproduce.
    * Traces written before it was recorded read as revision 0.
    */
-  public static final int REVISION = 1;
+  public static final int REVISION = 2;
 
   /** Sub-steps one shell event may cause; more means the machines feed each other in a loop (a bug). */
   static final int MAX_SUB_STEPS = 10_000;

@@ -224,8 +224,10 @@ public record AddressBook(
    * ID keeps its address. A known new entry gets one more new-bucket reference, computed from
    * this (addr, src) pair, with probability 1/(2n) for n references, up to
    * {@code maxNewBucketsPerAddress}; its stored address is not replaced. A new ID becomes a new
-   * entry in the bucket of (group(addr), group(src)), which first drops one entry when full. An
-   * expired ban of the ID is lifted and the banned entry comes back.
+   * entry in the bucket of (group(addr), group(src)), which first drops one entry when full. An ID
+   * with a ban on record is refused whether or not the ban has expired, as v0.34 refuses an ID in
+   * {@code badPeers}: a ban ends only where bans are lifted ({@link #reinstateExpiredBans}), and
+   * the banned entry comes back then.
    */
   public AddResult add(BookConfig cfg, NodeAddress addr, NodeAddress src, WallTime now, Prng prng) {
     Draft d = new Draft(this, cfg);
@@ -1050,15 +1052,14 @@ public record AddressBook(
       if (refused == AddOutcome.INVALID) {
         return new Added(refused, prng);
       }
-      KnownAddress ban = bans.get(addr.id());
-      if (ban != null && ban.lastBanTime().isAfter(now)) {
+      if (bans.containsKey(addr.id())) {
+        // on record, expired or not (v0.34: an ID in badPeers is refused): an expired ban ends
+        // only where bans are lifted (reinstateExpiredBans), as PeerManager.tla learns only
+        // unknown peers
         return new Added(AddOutcome.BANNED, prng);
       }
       if (refused != null) {
         return new Added(refused, prng);
-      }
-      if (ban != null && liftBan(cfg, ban, now)) {
-        return new Added(AddOutcome.ADDED, prng);
       }
       long p = IdTrie.prefix(addr.id());
       KnownAddress known = lookup.get(addr.id(), p);

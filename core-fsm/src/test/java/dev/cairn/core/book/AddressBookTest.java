@@ -445,15 +445,22 @@ class AddressBookTest {
   }
 
   @Test
-  void ban_keepsTheLaterExpiry_andAddAfterExpiryLiftsIt() {
+  void ban_keepsTheLaterExpiry_andAddAfterExpiryIsRefusedUntilReinstated() {
     NodeAddress a = routable(5);
     AddressBook b = AddressBook.empty(KEY).add(CFG, a, routable(6), T0, Prng.seeded(1)).book();
     b = b.ban(CFG, a.id(), T0.plusMillis(2 * HOUR)).ban(CFG, a.id(), T0.plusMillis(HOUR));
     assertThat(b.bannedEntries().get(0).lastBanTime()).isEqualTo(T0.plusMillis(2 * HOUR));
-    AddResult r = b.add(CFG, a, routable(6), T0.plusMillis(2 * HOUR), Prng.seeded(2));
-    assertThat(r.outcome()).isEqualTo(AddOutcome.ADDED);
-    assertThat(r.book().contains(a.id())).isTrue();
-    assertThat(r.book().bannedEntries()).isEmpty();
+    // expired, still on record: v0.34's AddAddress refuses an ID in badPeers whatever its expiry
+    WallTime later = T0.plusMillis(3 * HOUR);
+    assertThat(b.isBanned(a.id(), later)).isFalse();
+    AddResult r = b.add(CFG, a, routable(6), later, Prng.seeded(2));
+    assertThat(r.outcome()).isEqualTo(AddOutcome.BANNED);
+    assertThat(r.book()).isSameAs(b);
+    // only reinstating lifts it; then the address is known again
+    AddressBook back = b.reinstateExpiredBans(CFG, later);
+    assertThat(back.contains(a.id())).isTrue();
+    assertThat(back.bannedEntries()).isEmpty();
+    assertThat(back.add(CFG, a, routable(6), later, Prng.seeded(2)).outcome()).isEqualTo(AddOutcome.ALREADY_KNOWN);
   }
 
   /** v0.34 reinstates an old entry into a new bucket while it still says "old", and loses it. */

@@ -90,6 +90,34 @@ final class TraceFiles {
     }
   }
 
+  /**
+   * The trace file {@code file} (its bytes) written at {@code to} with its header through {@code
+   * edit} and its records byte for byte as they were (not decoded and encoded again).
+   */
+  static Path withHeader(byte[] file, Path to, UnaryOperator<TraceHeader> edit) throws IOException {
+    TraceHeader h;
+    int headerEnd;
+    try (var in = new java.io.ByteArrayInputStream(file, TraceFormat.MAGIC.length,
+        file.length - TraceFormat.MAGIC.length)) {
+      h = TraceHeader.parseDelimitedFrom(in);
+      headerEnd = file.length - in.available();
+    }
+    try (OutputStream out = Files.newOutputStream(to)) {
+      out.write(TraceFormat.MAGIC);
+      edit.apply(h).writeDelimitedTo(out);
+      out.write(file, headerEnd, file.length - headerEnd);
+    }
+    return to;
+  }
+
+  /** The header of the trace file {@code file} (its bytes). */
+  static TraceHeader header(byte[] file) throws IOException {
+    try (var in = new java.io.ByteArrayInputStream(file, TraceFormat.MAGIC.length,
+        file.length - TraceFormat.MAGIC.length)) {
+      return TraceHeader.parseDelimitedFrom(in);
+    }
+  }
+
   /** A copy of {@code from} at {@code to} whose records went through {@code edit}. */
   static Path rewrite(Path from, Path to, UnaryOperator<List<TraceRecord>> edit) throws Exception {
     Parsed p = parse(from);
