@@ -46,7 +46,10 @@ import org.pcollections.TreePMap;
  *
  * <p><b>Wall time</b> ticks one millisecond per accepted step (so bans placed in turn expire in
  * turn) and jumps only in a letter with {@code lift}: to the latest expiry of those bans, which must
- * precede every other ban's (otherwise the letter is not realisable here).
+ * precede every other ban's still on record (otherwise the letter is not realisable here). A letter
+ * of a step that lifts bans ({@link CoreLetter#reinstates}) lifts exactly those; any other step
+ * lifts none, so its bans stay on record, run out, until a later step lifts them (which names
+ * them in its own {@code lift}).
  */
 public final class CoreDriver {
 
@@ -94,9 +97,11 @@ public final class CoreDriver {
       s = withPrng(s, l.prng());
     }
     WallTime wall = w.wallNow();
-    if (!l.lift().isEmpty()) {
+    if (!l.lift().isEmpty() || l.reinstates()) {
+      // time passes in any step, and a step that lifts bans lifts every one expired by then: the
+      // letter names them all, those that ran out in an earlier step and are still on record too
       Optional<WallTime> lifted = liftTime(s.peer(), l.lift(), wall);
-      if (lifted.isEmpty() || !l.reinstates()) {
+      if (lifted.isEmpty()) {
         return new Result(false, null, null, w, w);
       }
       wall = lifted.get();
@@ -119,7 +124,7 @@ public final class CoreDriver {
     }
     CoreEvent e = mapping.toJava(l, s);
     Core.Traced traced = core.traced(config, s, now, wall, e);
-    if (traced.step().isAccepted() && !l.lift().isEmpty()) {
+    if (traced.step().isAccepted() && !l.lift().isEmpty() && l.reinstates()) {
       PeerState after = traced.step().state().peer();
       for (TlaModelValue v : l.lift()) {
         NodeId id = mapping.id(v);

@@ -171,7 +171,7 @@ public final class CoreEquivalence {
     for (int i = 1; i < choices.size(); i++) {
       List<CoreLetter> enabled = new ArrayList<>();
       Map<String, Object> key = CoreStepValidator.key(s);
-      for (CoreLetter l : mapping().lettersIn(key)) {
+      for (CoreLetter l : letters(key)) {
         if (!mapping().applicable(l, w.state())) {
           continue;
         }
@@ -195,6 +195,26 @@ public final class CoreEquivalence {
       }
     }
     return new Run(model, init, done, Optional.empty(), done.size(), 0, System.nanoTime() - t0);
+  }
+
+  /**
+   * The letters of checks 1–3: the mapping's alphabet with its ban expiries, and each letter of a
+   * step that lifts no bans once more with every ban run out before it. Time passes in any step,
+   * and such a step meets bans that have expired and are still on record (a PEX answer naming a
+   * banned peer before the next maintenance round: the core once took it back into the book, where
+   * the spec keeps it banned).
+   */
+  List<CoreLetter> letters(Map<String, Object> key) {
+    List<CoreLetter> out = new ArrayList<>(mapping().lettersIn(key));
+    Set<TlaModelValue> banned = mapping().banned(key);
+    if (!banned.isEmpty()) {
+      for (CoreLetter l : mapping().alphabet(key)) {
+        if (!l.reinstates()) {
+          out.add(l.withLift(banned));
+        }
+      }
+    }
+    return out;
   }
 
   /** Java's choices to try for a letter: its time bits (all), then other PRNG seeds. */
@@ -239,7 +259,7 @@ public final class CoreEquivalence {
     int varied = 0;
     for (int i = 1; i < choices.size(); i++) {
       List<Check> enabled = new ArrayList<>();
-      for (CoreLetter l : mapping().lettersIn(CoreStepValidator.key(s))) {
+      for (CoreLetter l : letters(CoreStepValidator.key(s))) {
         if (!mapping().applicable(l, w.state()) || validator.successorsWithLift(s, l).isEmpty()) {
           continue;
         }
@@ -327,7 +347,7 @@ public final class CoreEquivalence {
       depth = Math.max(depth, n.depth);
       Set<Map<String, Object>> union = new LinkedHashSet<>();
       Set<TlaState> reached = new LinkedHashSet<>();
-      for (CoreLetter l : mapping().lettersIn(CoreStepValidator.key(n.spec))) {
+      for (CoreLetter l : letters(CoreStepValidator.key(n.spec))) {
         letters++;
         Check c = check(n.spec, n.java, l);
         if (!c.ok()) {
