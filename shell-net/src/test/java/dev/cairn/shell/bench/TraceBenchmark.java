@@ -95,7 +95,7 @@ public class TraceBenchmark {
   static final int EVENTS = 20_000;
   static final int LOOPBACK_NODES = 10;
   static final int LOOPBACK_SECONDS = 15;
-  static final int PUBLIC_NODES = 1_000;
+  public static final int PUBLIC_NODES = 1_000;
 
   /** Events processed, reported by JMH as a rate. */
   @State(Scope.Thread)
