@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * {@code cairn testnet}: a local network of Cairn nodes on 127.0.0.1 (K seeds; the others
  * bootstrap only from the seeds), live progress while it converges, then a summary table, a
  * picture of the final topology and a convergence plot. Exits 0 when every non-seed node
- * reached its outbound target, 1 when the time ran out first.
+ * reached its outbound target, 1 when the time ran out first (naming the nodes left below target
+ * with nobody to dial, if that is why).
  */
 @Command(name = "testnet", mixinStandardHelpOptions = true,
     description = "Run a local Cairn network on 127.0.0.1 until it converges; write a summary and pictures.")
@@ -83,12 +84,14 @@ final class TestnetCommand implements Callable<Integer> {
       err.println("cairn testnet: " + e.getMessage());
       return 2;
     }
+    plan.tightInboundWarning().ifPresent(w -> err.println("cairn testnet: note: " + w));
     Files.createDirectories(out);
     quietNodeLogs();
     CountDownLatch stop = Signals.stopLatch();
     EventLoopGroup group = EventLoops.newGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
     List<TestnetRun.Sample> samples = new ArrayList<>();
     boolean converged = false;
+    List<String> stuck = List.of();
     long t0 = System.nanoTime();
     err.printf("cairn testnet: %d nodes (%d seeds), outbound target %d, on 127.0.0.1; output in %s%n",
         nodes, seeds, outbound, out);
@@ -112,6 +115,8 @@ final class TestnetCommand implements Callable<Integer> {
           break;
         }
         if (elapsed >= limit.toMillis()) {
+          stuck = LocalNetwork.stuckBelowTarget(plan, st);
+          stuck.forEach(l -> err.println("cairn testnet: " + l));
           break;
         }
         if (stop.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -122,17 +127,19 @@ final class TestnetCommand implements Callable<Integer> {
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-    TestnetRun.Report report = TestnetRun.write(out, samples, converged);
+    TestnetRun.Report report = TestnetRun.write(out, samples, converged, stuck);
     stdout.print(report.summary());
-    stdout.println(Json.line(result(report, converged)));
+    stdout.println(Json.line(result(report, converged, stuck)));
     stdout.flush();
     return converged ? 0 : 1;
   }
 
-  private ObjectNode result(TestnetRun.Report report, boolean converged) {
+  private ObjectNode result(TestnetRun.Report report, boolean converged, List<String> stuck) {
     ObjectNode o = Json.object();
     o.put("converged", converged);
     o.put("seconds_to_converge", report.convergedAtMillis() < 0 ? null : report.convergedAtMillis() / 1000.0);
+    ArrayNode stuckNodes = o.putArray("stuck");
+    stuck.forEach(stuckNodes::add);
     ArrayNode files = o.putArray("files");
     for (Path p : report.files()) {
       files.add(p.toString());

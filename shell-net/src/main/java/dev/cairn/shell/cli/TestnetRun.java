@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import dev.cairn.shell.report.ConvergencePlot;
 import dev.cairn.shell.report.NodeStatus;
 import dev.cairn.shell.report.ProgressLine;
@@ -58,13 +59,19 @@ final class TestnetRun {
     return at;
   }
 
-  static Report write(Path dir, List<Sample> samples, boolean converged) throws IOException {
+  /**
+   * Writes the summary, the samples and the pictures. {@code stuck} explains a run that did not
+   * converge: the nodes left below target with nobody to dial ({@link
+   * dev.cairn.shell.node.LocalNetwork#stuckBelowTarget}), one sentence each.
+   */
+  static Report write(Path dir, List<Sample> samples, boolean converged, List<String> stuck) throws IOException {
     List<Path> files = new ArrayList<>();
     Snapshot last = samples.isEmpty() ? new Snapshot(0, List.of()) : snapshot(samples.get(samples.size() - 1));
     long at = converged ? convergedAt(samples) : -1;
     String summary = (converged
         ? String.format(Locale.ROOT, "converged after %.1f s%n", at / 1000.0)
-        : "did not converge in time\n") + SummaryTable.of(last);
+        : "did not converge in time\n" + stuck.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()))
+        + SummaryTable.of(last);
     Path summaryFile = dir.resolve("summary.txt");
     Files.writeString(summaryFile, summary, StandardCharsets.UTF_8);
     files.add(summaryFile);

@@ -53,6 +53,33 @@ public final class LocalNetwork implements AutoCloseable {
             + " of them");
       }
     }
+
+    int nonSeeds() {
+      return nodes - seeds;
+    }
+
+    /**
+     * The inbound limit at which no non-seed ever refuses another node for want of room: every
+     * other non-seed, plus every seed's crawl connection, fits.
+     */
+    public int roomyInbound() {
+      return nonSeeds() - 1 + seeds;
+    }
+
+    /**
+     * A warning when {@code maxInbound} is below {@link #roomyInbound}: nodes whose inbound is
+     * full can then leave another below its outbound target for good, with nobody left to dial
+     * (CometBFT behaves the same). Empty when every node always has room.
+     */
+    public Optional<String> tightInboundWarning() {
+      if (maxInbound >= roomyInbound()) {
+        return Optional.empty();
+      }
+      return Optional.of("--inbound " + maxInbound + " is below the " + roomyInbound()
+          + " other nodes that may connect to a non-seed: nodes whose inbound fills up can leave another below"
+          + " its outbound target with nobody left to dial, and the run may then not converge (CometBFT behaves"
+          + " the same); --inbound " + roomyInbound() + " rules that out");
+    }
   }
 
   private final Plan plan;
@@ -175,6 +202,41 @@ public final class LocalNetwork implements AutoCloseable {
   /** Whether every non-seed node has reached its outbound target. */
   public static boolean converged(List<Node.Status> statuses) {
     return statuses.stream().filter(s -> !s.seed()).allMatch(s -> s.outbound().size() >= s.outboundTarget());
+  }
+
+  /**
+   * The non-seeds below their outbound target that have nobody left to dial, one sentence each:
+   * every other non-seed is already connected to it, or has its inbound full (at the plan's
+   * {@code maxInbound}). Random dialing can reach such a state in a small network; no rule of
+   * CometBFT or Cairn turns an inbound link into an outbound one or frees a full inbound, so it
+   * lasts until some connection closes. Empty when every node below target has a candidate.
+   */
+  public static List<String> stuckBelowTarget(Plan plan, List<Node.Status> statuses) {
+    List<Node.Status> nonSeeds = statuses.stream().filter(s -> !s.seed()).toList();
+    List<String> out = new ArrayList<>();
+    for (Node.Status s : nonSeeds) {
+      if (s.outbound().size() >= s.outboundTarget()) {
+        continue;
+      }
+      int connected = 0;
+      int full = 0;
+      for (Node.Status y : nonSeeds) {
+        if (y == s) {
+          continue;
+        }
+        if (s.outbound().contains(y.id()) || s.inbound().contains(y.id())) {
+          connected++;
+        } else if (y.inbound().size() >= plan.maxInbound()) {
+          full++;
+        }
+      }
+      if (connected + full == nonSeeds.size() - 1) {
+        out.add(String.format("%s has %d/%d outbound and nobody left to dial: of the %d other non-seeds,"
+            + " %d are connected to it and %d have their inbound full (%d)", s.moniker(), s.outbound().size(),
+            s.outboundTarget(), nonSeeds.size() - 1, connected, full, plan.maxInbound()));
+      }
+    }
+    return out;
   }
 
   @Override
