@@ -36,10 +36,12 @@ import java.util.TreeSet;
  * re-timed state is a Java state with the same abstraction. Both cases are counted.
  *
  * <p><b>Wall time ({@code wallNow}).</b> Bans expire with the wall clock. The driver keeps it
- * still, so no ban expires, except in a step whose letter lifts bans: the clock then moves to
- * the latest expiry among them, which must be earlier than every other ban's (otherwise the
- * letter is not realisable and the step reports so). A rejected step leaves both clocks where
- * they were, so no ban is ever expired without being reinstated (the model has no such window).
+ * still except in a letter with {@code lift}: the clock then moves to the latest expiry among
+ * those bans, which must be earlier than every other ban still on record (otherwise the letter is
+ * not realisable and the step reports so). A letter of a step that lifts bans ({@link
+ * Label#reinstates}) lifts exactly those, so it must name every ban already run out; any other
+ * step lifts none, so its bans stay on record, run out, until a later step lifts them. A
+ * rejected step leaves both clocks where they were.
  */
 public final class JavaDriver {
 
@@ -82,9 +84,11 @@ public final class JavaDriver {
       s = withPrng(s, Prng.seeded(l.prng()));
     }
     WallTime wall = w.wallNow();
-    if (!l.lift().isEmpty()) {
+    if (!l.lift().isEmpty() || l.reinstates()) {
+      // time passes in any step, and a step that lifts bans lifts every one expired by then: the
+      // letter names them all, those that ran out in an earlier step and are still on record too
       Optional<WallTime> lifted = liftTime(s, l.lift(), wall);
-      if (lifted.isEmpty() || !l.reinstates()) {
+      if (lifted.isEmpty()) {
         return new Result(false, null, null, w, w, false);
       }
       wall = lifted.get();
@@ -111,7 +115,7 @@ public final class JavaDriver {
     }
     PeerEvent e = mapping.toJava(l, s);
     Step<PeerState, PeerEffect> step = core.step(config, s, now, wall, e);
-    if (step.isAccepted() && !l.lift().isEmpty()) {
+    if (step.isAccepted() && !l.lift().isEmpty() && l.reinstates()) {
       for (KnownAddress ka : step.state().book().bannedEntries()) {
         if (l.lift().stream().anyMatch(v -> mapping.id(v).equals(ka.id()))) {
           // the step never reached a point where Java reinstates bans (e.g. an inbound

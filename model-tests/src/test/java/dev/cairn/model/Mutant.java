@@ -78,6 +78,29 @@ enum Mutant {
         return st;
       };
     }
+  },
+
+  /**
+   * Learning an address whose ban has run out lifts the ban first (the book's {@code add} before
+   * core revision 2), where only maintenance, admissions and dial requests lift bans and the spec
+   * keeps such a peer banned until they do.
+   */
+  EXPIRED_BAN_LIFTED_ON_LEARNING {
+    @Override
+    JavaCore core() {
+      return (cfg, s, now, wall, e) -> {
+        if (e instanceof PeerEvent.AddressesLearned learned && learned.addresses().stream()
+            .anyMatch(a -> s.book().bannedEntries().stream()
+                .anyMatch(b -> b.id().equals(a.id()) && !b.lastBanTime().isAfter(wall)))) {
+          PeerState n = s;
+          PeerState lifted = new PeerState(n.book().reinstateExpiredBans(cfg.book(), wall), n.dialing(),
+              n.connected(), n.ready(), n.evicting(), n.upgrading(), n.scores(), n.persistentDialFailures(),
+              n.timers(), n.prng(), n.started(), n.bannedIds(), n.idleInbound());
+          return JavaCore.REAL.step(cfg, lifted, now, wall, e);
+        }
+        return JavaCore.REAL.step(cfg, s, now, wall, e);
+      };
+    }
   };
 
   PeerConfig config(PeerConfig real) {

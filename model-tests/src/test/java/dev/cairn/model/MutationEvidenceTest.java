@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -54,6 +55,21 @@ class MutationEvidenceTest {
       }
     }
     return new Caught(false, RANDOM_RUNS, steps, (System.nanoTime() - t0) / 1e6, "", Optional.empty());
+  }
+
+  /**
+   * The fixture that conforms on the real core ({@code expired-ban-relearned.fixture}, replayed by
+   * {@link FixtureReplayTest}) diverges under the mutant it was written for, at its learning step,
+   * and names the book.
+   */
+  @Test
+  void theExpiredBanFixtureDivergesUnderItsMutant() {
+    Fixture fx = Fixture.read(Models.fixtures().resolve("expired-ban-relearned.fixture"));
+    Equivalence.Run run = Models.equivalence(Mutant.EXPIRED_BAN_LIFTED_ON_LEARNING.driver(Models.mapping()))
+        .replay(fx.init(), fx.letters());
+    assertThat(run.divergence()).as("the mutant diverges").isPresent();
+    assertThat(run.steps()).as("at the learning step").isEqualTo(2);
+    assertThat(run.divergence().orElseThrow().detail()).contains("book");
   }
 
   @ParameterizedTest
