@@ -45,8 +45,9 @@ public final class LocalNetwork implements AutoCloseable {
         throw new IllegalArgumentException("--outbound must be at least 1, got " + maxOutbound);
       }
       // Every outbound link is another node's inbound link: with T outbound each among M
-      // non-seeds, a node needs 2T distinct partners (T it dials, T that dial it) to be sure
-      // that random dialing cannot corner it below target.
+      // non-seeds, a node may need 2T distinct partners (T it dials, T that dial it). Below that
+      // the target is refused; at or above it random dialing can still corner a node below
+      // target in a small network (tightInboundWarning, stuckBelowTarget), rarely with room.
       if (2 * maxOutbound > nodes - seeds - 1) {
         throw new IllegalArgumentException("--outbound " + maxOutbound + " is not safely reachable with "
             + (nodes - seeds) + " non-seed nodes: it needs at least 2 x outbound + 1 = " + (2 * maxOutbound + 1)
