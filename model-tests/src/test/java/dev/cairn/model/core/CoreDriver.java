@@ -220,7 +220,10 @@ public final class CoreDriver {
     return s.withPex(y);
   }
 
-  /** One millisecond later, unless a ban would expire by then (never an expired, unreinstated ban). */
+  /**
+   * One millisecond later, unless a ban would expire by then: a ban runs out only in a letter that
+   * names it in {@code lift}.
+   */
   static WallTime tick(PeerState s, WallTime wall) {
     WallTime next = wall.plusMillis(1);
     for (KnownAddress ka : s.book().bannedEntries()) {
