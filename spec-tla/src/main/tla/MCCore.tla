@@ -18,13 +18,16 @@ MCView == <<book, dialing, connected, ready, evicting, upgrading, scores,
             lastAddrsReceived, lastReceivedRequests, disconnecting, crawled,
             pexTimers, pexStarted>>
 
-\* The shell events that reach PEX or that PEX's hand-offs race with. Left out
-\* (MCPeerManager checks them): AddressesLearned and DialRequested from the
-\* operator, PeerReported (scores are pinned at 0 here) and PeerErrored (an
-\* eviction like PeerBanned's). Addresses in a PexAddrs: at most one more than
+\* The shell events that reach PEX or that PEX's hand-offs race with, and the
+\* operator's AddressesLearned: the only way here that a banned peer's address
+\* reaches the book again (a PexAddrs from the private peer a is not learned).
+\* Left out (MCPeerManager checks them): DialRequested from the operator,
+\* PeerReported (scores are pinned at 0 here) and PeerErrored (an eviction like
+\* PeerBanned's). Addresses in a PexAddrs: at most one more than
 \* MaxAddressesPerMessage (every larger set is refused the same way).
 MCNext ==
   \/ Started
+  \/ \E x \in SUBSET Peer : AddressesLearned(x)
   \/ \E p \in Node : DialSucceeded(p) \/ InboundAccepted(p)
   \/ \E p \in Peer : \/ DialFailed(p) \/ PeerReady(p) \/ PeerDisconnected(p) \/ PeerBanned(p)
                      \/ PexRequestReceived(p) \/ PexMessageMalformed(p)

@@ -8,6 +8,8 @@ import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.peer.PeerEvent;
+import dev.cairn.core.peer.PeerState;
 import dev.cairn.core.pex.PexConfig;
 import dev.cairn.core.pex.PexEvent;
 import dev.cairn.core.pex.PexState;
@@ -94,6 +96,26 @@ public enum CoreMutant {
           b.oldBucketSize(), b.newBucketsPerGroup(), b.oldBucketsPerGroup(), b.maxNewBucketsPerAddress(),
           b.needAddressThreshold(), b.maxBanned(), b.strict(), TreePSet.empty(), b.ourAddresses(), b.self());
       return new CoreConfig(p.withBook(open), c.pex());
+    }
+  },
+
+  /**
+   * Learning an address whose ban has run out lifts the ban first (the book's {@code add} before
+   * core revision 2), where only maintenance, admissions and dial requests lift bans.
+   */
+  EXPIRED_BAN_LIFTED_ON_LEARNING(CoreModels.CORE) {
+    @Override
+    Core.Traced traced(CoreConfig cfg, CoreState s, MonoTime now, dev.cairn.core.WallTime wall, CoreEvent e) {
+      if (e instanceof CoreEvent.Peer p && p.event() instanceof PeerEvent.AddressesLearned learned
+          && learned.addresses().stream().anyMatch(a -> s.peer().book().bannedEntries().stream()
+              .anyMatch(b -> b.id().equals(a.id()) && !b.lastBanTime().isAfter(wall)))) {
+        PeerState n = s.peer();
+        PeerState lifted = new PeerState(n.book().reinstateExpiredBans(cfg.peer().book(), wall), n.dialing(),
+            n.connected(), n.ready(), n.evicting(), n.upgrading(), n.scores(), n.persistentDialFailures(),
+            n.timers(), n.prng(), n.started(), n.bannedIds(), n.idleInbound());
+        return Core.traced(cfg, s.withPeer(lifted), now, wall, e);
+      }
+      return Core.traced(cfg, s, now, wall, e);
     }
   };
 

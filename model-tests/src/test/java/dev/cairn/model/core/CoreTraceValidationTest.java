@@ -73,7 +73,8 @@ class CoreTraceValidationTest {
   void aDroppedEffectIsCaught() {
     CoreEquivalence eq = CoreModels.real(CoreModels.CORE);
     int caught = 0;
-    for (long seed = 1; seed <= 15 && caught < 5; seed++) {
+    // uniform letters are mostly refused: PEX effects come up in a few runs only
+    for (long seed = 1; seed <= 60 && caught < 5; seed++) {
       for (Recorded rec : randomRun(eq, seed, 40)) {
         Step<dev.cairn.core.CoreState, CoreEffect> st = rec.traced().step();
         if (!st.isAccepted() || st.effects().stream().noneMatch(e -> e instanceof CoreEffect.Pex)) {

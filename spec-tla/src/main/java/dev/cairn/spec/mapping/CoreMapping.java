@@ -705,7 +705,8 @@ public final class CoreMapping {
 
   /**
    * The letters of {@code MCCore}'s {@code MCNext} in an abstract state, without environment
-   * choices: {@code Started}; {@code DialSucceeded}, {@code InboundAccepted} of every node (Self
+   * choices: {@code Started}; {@code AddressesLearned(A)} for every {@code A ⊆ Peer};
+   * {@code DialSucceeded}, {@code InboundAccepted} of every node (Self
    * included); {@code DialFailed}, {@code PeerReady}, {@code PeerDisconnected},
    * {@code PeerBanned}, {@code PexRequestReceived}, {@code PexMessageMalformed} of every peer;
    * {@code PexAddrsReceived(p, A)} for every {@code A ⊆ Node} of at most
@@ -715,6 +716,9 @@ public final class CoreMapping {
   public List<CoreLetter> alphabet(Map<String, Object> abstractState) {
     List<CoreLetter> out = new ArrayList<>();
     out.add(CoreLetter.of("Started"));
+    for (Set<Object> a : subsets(new ArrayList<>(peers))) {
+      out.add(CoreLetter.of("AddressesLearned", a));
+    }
     for (String action : List.of("DialSucceeded", "InboundAccepted")) {
       for (TlaModelValue n : nodes()) {
         out.add(CoreLetter.of(action, n));
