@@ -74,10 +74,8 @@ Started ==
   /\ \E r \in PM!OnStarted(PM!Cur) : \E x \in OnPexStarted(PexCur, r) : Finish(r, x)
   /\ event' = [type |-> "Started"]
 
-\* @see AddressBook.add: the book refuses a private ID whoever gives it (v0.34's
-\* addAddress, ErrAddrBookPrivate); PEX's answers are filtered before this point.
 AddressesLearned(addresses) ==
-  /\ FromPeerManager(PM!OnAddressesLearned(PM!Cur, addresses \ Private))
+  /\ FromPeerManager(PM!OnAddressesLearned(PM!Cur, addresses))
   /\ event' = [type |-> "AddressesLearned", addresses |-> addresses]
 
 DialRequested(p) ==

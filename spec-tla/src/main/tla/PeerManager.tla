@@ -44,11 +44,12 @@ CONSTANTS
   ScoreMax,               \* PeerManager.SCORE_MUTABLE_MAX (abstracted: small)
   PersistentFailureCap,   \* saturation of persistentDialFailures (Java: Integer.MAX_VALUE)
   SeedMode,               \* PeerConfig.seedMode (from PexConfig.seedMode in the composition)
-  IdleInboundEviction     \* PeerConfig.idleInboundEviction
+  IdleInboundEviction,    \* PeerConfig.idleInboundEviction
+  Private                 \* BookConfig.privateIds: IDs the book refuses (Pex.tla's, in the composition)
 
 ASSUME ConfigValid ==
   /\ Self \notin Peer
-  /\ Persistent \subseteq Peer /\ Unconditional \subseteq Peer
+  /\ Persistent \subseteq Peer /\ Unconditional \subseteq Peer /\ Private \subseteq Peer
   /\ \A n \in {MaxInbound, MaxOutbound, MaxConnected, MaxConnectedUpgrade} : n \in Nat
   /\ MaxOutbound <= MaxConnected /\ MaxInbound <= MaxConnected
   /\ MaxConnected <= MaxInbound + MaxOutbound
@@ -242,11 +243,15 @@ ReinstateChoices(st) == SUBSET ReinstateUniverse(st)
 
 \* Tx.reinstateExpiredBans and Tx.liftExpiredBansById: which bans expired is
 \* the environment's (wall time). An expired book ban makes the peer known
-\* again; an expired ban by ID is forgotten and adds nothing to the book.
+\* again, unless the book refuses its ID (AddressBook.liftBan: a private ID's
+\* ban is forgotten, as v0.34's ReinstateBadPeers re-adds through addAddress,
+\* which refuses it); an expired ban by ID is forgotten and adds nothing to the
+\* book.
 Reinstated(st) ==
   {IF E = {} THEN st  \* (the same value as below: DOMAIN st.book = Peer)
    ELSE [st EXCEPT !.book = [p \in Peer |-> IF p \in E /\ BookBanned(st, p)
-                                            THEN [@[p] EXCEPT !.status = "known"]
+                                            THEN [@[p] EXCEPT !.status =
+                                                    IF p \in Private THEN "unknown" ELSE "known"]
                                             ELSE @[p]],
                    !.bannedIds = @ \ E] :
      E \in ReinstateChoices(st)}
@@ -364,10 +369,10 @@ KnowAll(b, L) ==
   ELSE LET p == CHOOSE q \in L : TRUE
        IN KnowAll([b EXCEPT ![p] = [status |-> "known", attempts |-> 0]], L \ {p})
 
-\* @see PeerManager.onAddressesLearned (one source; the book filters Self and
-\* its bans, the PeerManager the bans by ID)
+\* @see PeerManager.onAddressesLearned (one source; the book filters Self,
+\* private IDs and its bans, the PeerManager the bans by ID)
 OnAddressesLearned(s0, addresses) ==
-  Finish(s0, [s0 EXCEPT !.book = KnowAll(@, {p \in addresses \cap Peer :
+  Finish(s0, [s0 EXCEPT !.book = KnowAll(@, {p \in (addresses \cap Peer) \ Private :
                                                @[p].status = "unknown" /\ p \notin s0.bannedIds})])
 
 \* @see PeerManager.onDialRequested
