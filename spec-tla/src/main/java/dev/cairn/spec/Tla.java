@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -196,6 +197,16 @@ public final class Tla implements AutoCloseable {
       for (TlaState t : states(tool.getNextStates(a, s.tlcState()))) {
         out.add(new Transition(label, Collections.unmodifiableMap(args), t));
       }
+    }
+    return out;
+  }
+
+  /** The names of the actions the cfg's next-state relation is made of, in TLC's order. */
+  public Set<String> actionNames() {
+    open();
+    Set<String> out = new LinkedHashSet<>();
+    for (Action a : tool.getActions()) {
+      out.add(a.getName() == null ? "Next" : a.getName().toString());
     }
     return out;
   }

@@ -6,8 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Check 3 on the composed core: breadth-first over {@code Core.tla}'s reachable states in
- * {@code MCCore} and {@code MCCoreSeed} (bounded: {@code -Dcairn.core.bfs=N},
- * {@code -Dcairn.core.bfsSeed=N}), comparing every letter at every state and the completeness of
+ * {@code MCCore}, {@code MCCoreSeed} and {@code MCCoreOperator} (bounded: {@code -Dcairn.core.bfs=N},
+ * {@code -Dcairn.core.bfsSeed=N}, {@code -Dcairn.core.bfsOperator=N}), comparing every letter at every state and the completeness of
  * the alphabet against the cfg's {@code Next}.
  */
 class CoreExhaustiveEquivalenceTest {
@@ -36,5 +36,11 @@ class CoreExhaustiveEquivalenceTest {
   @Test
   void everyReachableSeedModeStateAgrees() {
     check(CoreModels.SEED, MAX_STATES_SEED);
+  }
+
+  /** With the operator's dial requests and errored peers too (a private peer's lifted ban). */
+  @Test
+  void everyReachableStateWithOperatorEventsAgrees() {
+    check(CoreModels.OPERATOR, CoreModels.bound("bfsOperator", 1_000));
   }
 }

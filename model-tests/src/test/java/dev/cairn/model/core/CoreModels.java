@@ -13,6 +13,11 @@ public final class CoreModels {
 
   public static final String CORE = "MCCore";
   public static final String SEED = "MCCoreSeed";
+  /**
+   * {@code MCCore} with the operator's {@code DialRequested} and {@code PeerErrored} (test
+   * resources; not in the TLC gate).
+   */
+  public static final String OPERATOR = "MCCoreOperator";
 
   private static Tla tla;
   private static String cfg;
@@ -25,11 +30,18 @@ public final class CoreModels {
     if (tla == null || !cfgName.equals(cfg)) {
       release();
       Models.release();
-      tla = Tla.load(Models.specDir(), "MCCore", cfgName);
+      tla = cfgName.equals(OPERATOR)
+          ? Tla.load(testSpecDir(), OPERATOR, cfgName, Models.specDir())
+          : Tla.load(Models.specDir(), "MCCore", cfgName);
       cfg = cfgName;
       validator = new CoreStepValidator(tla, new CoreMapping(tla));
     }
     return validator;
+  }
+
+  /** model-tests' own modules ({@code MCCoreOperator}, {@code MCCoreMutant}). */
+  static java.nio.file.Path testSpecDir() {
+    return java.nio.file.Path.of(System.getProperty("cairn.core.tla", "src/test/resources/tla"));
   }
 
   /** Closes the composed model, if one is loaded. */

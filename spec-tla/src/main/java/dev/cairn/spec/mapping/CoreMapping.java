@@ -98,6 +98,11 @@ public final class CoreMapping {
   private final int persistentFailureCap;
   private final int freeRequests;
   private final int maxAddressesPerMessage;
+  /**
+   * The operator's events beyond {@code MCCore}'s {@code MCNext} that the loaded next-state
+   * relation has ({@code DialRequested}, {@code PeerErrored}: model-tests' {@code MCCoreOperator}).
+   */
+  private final Set<String> operatorActions;
   private final CoreConfig config;
   /** The node IDs of the model values when given (a recorded trace's nodes), else null (numbered). */
   private final Map<TlaModelValue, NodeId> givenIds;
@@ -129,6 +134,7 @@ public final class CoreMapping {
     scoreMax = (Integer) tla.constant("ScoreMax");
     freeRequests = (Integer) tla.constant("FreeRequests");
     maxAddressesPerMessage = (Integer) tla.constant("MaxAddressesPerMessage");
+    operatorActions = operatorActions(tla);
     privates = new TreeSet<>(modelValues(tla.constant("Private")));
     persistent = new TreeSet<>(modelValues(tla.constant("Persistent")));
     this.config = config;
@@ -152,6 +158,7 @@ public final class CoreMapping {
     scoreMax = (Integer) tla.constant("ScoreMax");
     freeRequests = (Integer) tla.constant("FreeRequests");
     maxAddressesPerMessage = (Integer) tla.constant("MaxAddressesPerMessage");
+    operatorActions = operatorActions(tla);
     privates = new TreeSet<>(modelValues(tla.constant("Private")));
     persistent = new TreeSet<>(modelValues(tla.constant("Persistent")));
     TreeSet<NodeAddress> persistentAddrs = new TreeSet<>();
@@ -703,6 +710,12 @@ public final class CoreMapping {
     }
   }
 
+  private static Set<String> operatorActions(Tla tla) {
+    Set<String> out = new TreeSet<>(tla.actionNames());
+    out.retainAll(Set.of("DialRequested", "PeerErrored"));
+    return out;
+  }
+
   /**
    * The letters of {@code MCCore}'s {@code MCNext} in an abstract state, without environment
    * choices: {@code Started}; {@code AddressesLearned(A)} for every {@code A ⊆ Peer};
@@ -711,13 +724,25 @@ public final class CoreMapping {
    * {@code PeerBanned}, {@code PexRequestReceived}, {@code PexMessageMalformed} of every peer;
    * {@code PexAddrsReceived(p, A)} for every {@code A ⊆ Node} of at most
    * {@code MaxAddressesPerMessage + 1} nodes; {@code TimerFired(F, G)} for every {@code F ⊆ timers}
-   * and {@code G ⊆ pexTimers} (both empty included: Java's "nothing expired").
+   * and {@code G ⊆ pexTimers} (both empty included: Java's "nothing expired"); and where the
+   * loaded relation has them, the operator's {@code DialRequested} of every node and
+   * {@code PeerErrored} of every peer.
    */
   public List<CoreLetter> alphabet(Map<String, Object> abstractState) {
     List<CoreLetter> out = new ArrayList<>();
     out.add(CoreLetter.of("Started"));
     for (Set<Object> a : subsets(new ArrayList<>(peers))) {
       out.add(CoreLetter.of("AddressesLearned", a));
+    }
+    if (operatorActions.contains("DialRequested")) {
+      for (TlaModelValue n : nodes()) {
+        out.add(CoreLetter.of("DialRequested", n));
+      }
+    }
+    if (operatorActions.contains("PeerErrored")) {
+      for (TlaModelValue p : peers) {
+        out.add(CoreLetter.of("PeerErrored", p));
+      }
     }
     for (String action : List.of("DialSucceeded", "InboundAccepted")) {
       for (TlaModelValue n : nodes()) {
