@@ -244,14 +244,15 @@ ReinstateChoices(st) == SUBSET ReinstateUniverse(st)
 \* Tx.reinstateExpiredBans and Tx.liftExpiredBansById: which bans expired is
 \* the environment's (wall time). An expired book ban makes the peer known
 \* again, unless the book refuses its ID (AddressBook.liftBan: a private ID's
-\* ban is forgotten, as v0.34's ReinstateBadPeers re-adds through addAddress,
-\* which refuses it); an expired ban by ID is forgotten and adds nothing to the
-\* book.
+\* ban and entry are forgotten, as v0.34's ReinstateBadPeers re-adds through
+\* addAddress, which refuses it); an expired ban by ID is forgotten and adds
+\* nothing to the book.
 Reinstated(st) ==
   {IF E = {} THEN st  \* (the same value as below: DOMAIN st.book = Peer)
    ELSE [st EXCEPT !.book = [p \in Peer |-> IF p \in E /\ BookBanned(st, p)
-                                            THEN [@[p] EXCEPT !.status =
-                                                    IF p \in Private THEN "unknown" ELSE "known"]
+                                            THEN IF p \in Private
+                                                 THEN [status |-> "unknown", attempts |-> 0]
+                                                 ELSE [@[p] EXCEPT !.status = "known"]
                                             ELSE @[p]],
                    !.bannedIds = @ \ E] :
      E \in ReinstateChoices(st)}
