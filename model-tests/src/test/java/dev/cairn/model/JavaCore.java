@@ -19,4 +19,21 @@ public interface JavaCore {
   JavaCore REAL = PeerManager::step;
 
   Step<PeerState, PeerEffect> step(PeerConfig cfg, PeerState s, MonoTime now, WallTime wallNow, PeerEvent e);
+
+  /**
+   * The input of the mutant {@code EXPIRED_BAN_LIFTED_ON_LEARNING} (of the PeerManager and of the
+   * composed core): before an {@code AddressesLearned} that names an ID whose book ban has run out
+   * at {@code wallNow}, the expired bans are lifted, as the book's {@code add} did before core
+   * revision 2. Any other step: {@code s} itself.
+   */
+  static PeerState expiredBansLiftedOnLearning(PeerConfig cfg, PeerState s, WallTime wallNow, PeerEvent e) {
+    if (!(e instanceof PeerEvent.AddressesLearned learned) || learned.addresses().stream()
+        .noneMatch(a -> s.book().bannedEntries().stream()
+            .anyMatch(b -> b.id().equals(a.id()) && !b.lastBanTime().isAfter(wallNow)))) {
+      return s;
+    }
+    return new PeerState(s.book().reinstateExpiredBans(cfg.book(), wallNow), s.dialing(), s.connected(),
+        s.ready(), s.evicting(), s.upgrading(), s.scores(), s.persistentDialFailures(), s.timers(), s.prng(),
+        s.started(), s.bannedIds(), s.idleInbound());
+  }
 }

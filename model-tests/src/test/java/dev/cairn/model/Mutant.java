@@ -88,18 +88,8 @@ enum Mutant {
   EXPIRED_BAN_LIFTED_ON_LEARNING {
     @Override
     JavaCore core() {
-      return (cfg, s, now, wall, e) -> {
-        if (e instanceof PeerEvent.AddressesLearned learned && learned.addresses().stream()
-            .anyMatch(a -> s.book().bannedEntries().stream()
-                .anyMatch(b -> b.id().equals(a.id()) && !b.lastBanTime().isAfter(wall)))) {
-          PeerState n = s;
-          PeerState lifted = new PeerState(n.book().reinstateExpiredBans(cfg.book(), wall), n.dialing(),
-              n.connected(), n.ready(), n.evicting(), n.upgrading(), n.scores(), n.persistentDialFailures(),
-              n.timers(), n.prng(), n.started(), n.bannedIds(), n.idleInbound());
-          return JavaCore.REAL.step(cfg, lifted, now, wall, e);
-        }
-        return JavaCore.REAL.step(cfg, s, now, wall, e);
-      };
+      return (cfg, s, now, wall, e) ->
+          JavaCore.REAL.step(cfg, JavaCore.expiredBansLiftedOnLearning(cfg, s, wall, e), now, wall, e);
     }
   };
 

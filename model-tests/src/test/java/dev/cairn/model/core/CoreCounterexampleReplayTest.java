@@ -40,7 +40,7 @@ class CoreCounterexampleReplayTest {
 
   @Test
   void mutantViolationIsContainedByTheRealCore() {
-    Path dir = Path.of(System.getProperty("cairn.core.tla", "src/test/resources/tla"));
+    Path dir = CoreModels.testSpecDir();
     TlcModel mutant = TlcModel.find(dir, "MCCoreMutant").orElseThrow();
     TlcResult r = TlcRunner.run(mutant, List.of(Models.specDir()), Models.tlcOut(), TlcRunner.Options.defaults());
     assertThat(r.status()).as(r.failureReport()).isEqualTo(13);

@@ -4,6 +4,7 @@ import dev.cairn.model.Models;
 import dev.cairn.spec.Tla;
 import dev.cairn.spec.mapping.CoreMapping;
 import dev.cairn.spec.mapping.CoreStepValidator;
+import java.nio.file.Path;
 
 /**
  * The composed model this JVM holds: {@code MCCore} or {@code MCCoreSeed} (TLC holds one spec per
@@ -40,8 +41,8 @@ public final class CoreModels {
   }
 
   /** model-tests' own modules ({@code MCCoreOperator}, {@code MCCoreMutant}). */
-  static java.nio.file.Path testSpecDir() {
-    return java.nio.file.Path.of(System.getProperty("cairn.core.tla", "src/test/resources/tla"));
+  static Path testSpecDir() {
+    return Path.of(System.getProperty("cairn.core.tla", "src/test/resources/tla"));
   }
 
   /** Closes the composed model, if one is loaded. */

@@ -8,11 +8,10 @@ import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.peer.PeerConfig;
-import dev.cairn.core.peer.PeerEvent;
-import dev.cairn.core.peer.PeerState;
 import dev.cairn.core.pex.PexConfig;
 import dev.cairn.core.pex.PexEvent;
 import dev.cairn.core.pex.PexState;
+import dev.cairn.model.JavaCore;
 import dev.cairn.spec.mapping.CoreMapping;
 import org.pcollections.PSortedMap;
 import org.pcollections.PSortedSet;
@@ -106,14 +105,8 @@ public enum CoreMutant {
   EXPIRED_BAN_LIFTED_ON_LEARNING(CoreModels.CORE) {
     @Override
     Core.Traced traced(CoreConfig cfg, CoreState s, MonoTime now, dev.cairn.core.WallTime wall, CoreEvent e) {
-      if (e instanceof CoreEvent.Peer p && p.event() instanceof PeerEvent.AddressesLearned learned
-          && learned.addresses().stream().anyMatch(a -> s.peer().book().bannedEntries().stream()
-              .anyMatch(b -> b.id().equals(a.id()) && !b.lastBanTime().isAfter(wall)))) {
-        PeerState n = s.peer();
-        PeerState lifted = new PeerState(n.book().reinstateExpiredBans(cfg.peer().book(), wall), n.dialing(),
-            n.connected(), n.ready(), n.evicting(), n.upgrading(), n.scores(), n.persistentDialFailures(),
-            n.timers(), n.prng(), n.started(), n.bannedIds(), n.idleInbound());
-        return Core.traced(cfg, s.withPeer(lifted), now, wall, e);
+      if (e instanceof CoreEvent.Peer p) {
+        s = s.withPeer(JavaCore.expiredBansLiftedOnLearning(cfg.peer(), s.peer(), wall, p.event()));
       }
       return Core.traced(cfg, s, now, wall, e);
     }

@@ -216,28 +216,47 @@ public final class LocalNetwork implements AutoCloseable {
     List<Node.Status> nonSeeds = statuses.stream().filter(s -> !s.seed()).toList();
     List<String> out = new ArrayList<>();
     for (Node.Status s : nonSeeds) {
-      if (s.outbound().size() >= s.outboundTarget()) {
-        continue;
-      }
-      int connected = 0;
-      int full = 0;
-      for (Node.Status y : nonSeeds) {
-        if (y == s) {
-          continue;
-        }
-        if (s.outbound().contains(y.id()) || s.inbound().contains(y.id())) {
-          connected++;
-        } else if (y.inbound().size() >= plan.maxInbound()) {
-          full++;
-        }
-      }
-      if (connected + full == nonSeeds.size() - 1) {
+      int[] c = connectedAndFull(plan, s, nonSeeds);
+      if (s.outbound().size() < s.outboundTarget() && c[0] + c[1] == nonSeeds.size() - 1) {
         out.add(String.format("%s has %d/%d outbound and nobody left to dial: of the %d other non-seeds,"
             + " %d are connected to it and %d have their inbound full (%d)", s.moniker(), s.outbound().size(),
-            s.outboundTarget(), nonSeeds.size() - 1, connected, full, plan.maxInbound()));
+            s.outboundTarget(), nonSeeds.size() - 1, c[0], c[1], plan.maxInbound()));
       }
     }
     return out;
+  }
+
+  /**
+   * The non-seeds below their outbound target that still have somebody to dial: another non-seed
+   * not connected to them with inbound room (the others of {@link #stuckBelowTarget}).
+   */
+  public static List<Node.Status> belowTargetWithCandidate(Plan plan, List<Node.Status> statuses) {
+    List<Node.Status> nonSeeds = statuses.stream().filter(s -> !s.seed()).toList();
+    List<Node.Status> out = new ArrayList<>();
+    for (Node.Status s : nonSeeds) {
+      int[] c = connectedAndFull(plan, s, nonSeeds);
+      if (s.outbound().size() < s.outboundTarget() && c[0] + c[1] < nonSeeds.size() - 1) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /** Of the non-seeds other than {@code s}: how many are connected to it, and how many of the rest are full. */
+  private static int[] connectedAndFull(Plan plan, Node.Status s, List<Node.Status> nonSeeds) {
+    int connected = 0;
+    int full = 0;
+    for (Node.Status y : nonSeeds) {
+      if (y == s) {
+        continue;
+      }
+      if (s.outbound().contains(y.id()) || s.inbound().contains(y.id())) {
+        connected++;
+      } else if (y.inbound().size() >= plan.maxInbound()) {
+        full++;
+      }
+    }
+    return new int[] {connected, full};
   }
 
   @Override

@@ -51,7 +51,7 @@ class LocalNetworkConvergenceTest {
         List<Node.Status> statuses = net.statuses();
         samples++;
         violations.addAll(saneTopology(statuses));
-        boolean done = mirrored(statuses) && unusedSlots(statuses).isEmpty();
+        boolean done = mirrored(statuses) && unusedSlots(plan, statuses).isEmpty();
         settledSamples = done ? settledSamples + 1 : 0;
         if (settledSamples == 3 || (done && LocalNetwork.converged(statuses))) {
           settled = statuses;
@@ -62,7 +62,7 @@ class LocalNetworkConvergenceTest {
       List<Node.Status> last = net.statuses();
       assertThat(violations).as("topology violations over %d samples", samples).isEmpty();
       assertThat(settled).as("within 30 s every non-seed at its target of %d or out of candidates; unused slots %s;"
-          + " last: %s", OUTBOUND, unusedSlots(last), describe(last)).isNotNull();
+          + " last: %s", OUTBOUND, unusedSlots(plan, last), describe(last)).isNotNull();
       System.out.printf("local network %s after %d samples: %s%n",
           LocalNetwork.converged(settled) ? "converged" : "settled below target (no candidates left)", samples,
           describe(settled));
@@ -77,27 +77,11 @@ class LocalNetworkConvergenceTest {
     }
   }
 
-  /**
-   * Non-seeds below their outbound target that still have a usable candidate: another non-seed
-   * not connected to them that has inbound room. Each entry names the node and one candidate.
-   */
-  static List<String> unusedSlots(List<Node.Status> statuses) {
-    List<String> out = new ArrayList<>();
-    List<Node.Status> nonSeeds = statuses.stream().filter(s -> !s.seed()).toList();
-    for (Node.Status s : nonSeeds) {
-      if (s.outbound().size() >= s.outboundTarget()) {
-        continue;
-      }
-      for (Node.Status y : nonSeeds) {
-        if (y != s && !s.outbound().contains(y.id()) && !s.inbound().contains(y.id())
-            && y.inbound().size() < INBOUND) {
-          out.add(s.moniker() + " (out=" + s.outbound().size() + ", known=" + s.knownAddresses() + ") could dial "
-              + y.moniker());
-          break;
-        }
-      }
-    }
-    return out;
+  /** Non-seeds below their outbound target that still have a usable candidate ({@link LocalNetwork#belowTargetWithCandidate}). */
+  static List<String> unusedSlots(LocalNetwork.Plan plan, List<Node.Status> statuses) {
+    return LocalNetwork.belowTargetWithCandidate(plan, statuses).stream()
+        .map(s -> s.moniker() + " (out=" + s.outbound().size() + ", known=" + s.knownAddresses() + ")")
+        .toList();
   }
 
   /** Problems in one sample, each a sentence naming the nodes. */

@@ -71,10 +71,14 @@ class LocalNetworkStuckTest {
 
   @Test
   void oneCandidateWithInboundRoomIsEnough() {
+    assertThat(LocalNetwork.belowTargetWithCandidate(TIGHT, cornered().statuses())).extracting(Node.Status::moniker)
+        .doesNotContain("node0").contains("node5", "node6"); // below target, node4 and node2 have room
     Net n = cornered();
     n.in.get(6).remove(id(5)); // node6 has room again
     n.out.get(5).remove(id(6));
     assertThat(LocalNetwork.stuckBelowTarget(TIGHT, n.statuses())).noneMatch(l -> l.startsWith("node0 "));
+    assertThat(LocalNetwork.belowTargetWithCandidate(TIGHT, n.statuses())).extracting(Node.Status::moniker)
+        .contains("node0");
   }
 
   @Test
