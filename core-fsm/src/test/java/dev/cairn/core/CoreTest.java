@@ -370,7 +370,10 @@ class CoreTest {
     s = step(cfg, s, T0, peer(new PeerEvent.DialSucceeded(seed))).state();
     s = step(cfg, s, T0, new CoreEvent.PeerReady(seed.id(), seed)).state();
     Step<CoreState, CoreEffect> out = step(cfg, s, T0, pex(new PexEvent.PexAddrsReceived(seed.id(), addrs(1, 3))));
+    assertThat(out.isAccepted()).as("the seed's answer is taken: %s", out.outcome()).isTrue();
     assertThat(out.effects()).noneMatch(f -> f instanceof CoreEffect.Pex p && p.effect() instanceof PexEffect.DisconnectPeer);
+    assertThat(out.state().peer().book().contains(addrs(1, 3).get(0).id())).as("its addresses were learned").isTrue();
+    assertThat(out.state().peer().connected()).containsKey(seed.id());
   }
 
   @Test

@@ -466,7 +466,9 @@ class PexTest {
     MonoTime now = T0.plusMillis(30_000);
     PeerView v = connected(view(pc, SMALL_BOOK), Direction.OUTBOUND, 9);
     Step<PexState, PexEffect> out = step(cfg, startedAt(now), v, now, new TimerFired());
+    assertThat(out.isAccepted()).as("the round runs: %s", out.outcome()).isTrue();
     assertThat(out.effects()).isEmpty();
+    assertThat(out.state().timers()).containsEntry(PexTimerKey.ENSURE_PEERS, plus(now, cfg.ensurePeersPeriod()));
   }
 
   @Test

@@ -49,6 +49,7 @@ class NetAddressesTest {
   void everyValidLocalRoutableCase() throws Exception {
     JsonNode cases = TestVectors.json("netaddress_and_nodeinfo_cases.json")
         .get("NetAddressProperties").get("cases");
+    assertThat(cases.size()).as("NetAddressProperties cases").isEqualTo(2);
     for (JsonNode c : cases) {
       NetAddress a = NetAddresses.parse(c.get(0).asText(), FAKE_DNS);
       assertThat(a.valid()).as(c.toString()).isEqualTo(c.get(1).asBoolean());
@@ -61,6 +62,7 @@ class NetAddressesTest {
   void everyReachabilityCase() throws Exception {
     JsonNode cases = TestVectors.json("netaddress_and_nodeinfo_cases.json")
         .get("ReachabilityTo").get("cases");
+    assertThat(cases.size()).as("ReachabilityTo cases").isEqualTo(2);
     for (JsonNode c : cases) {
       NetAddress a = NetAddresses.parse(c.get(0).asText(), FAKE_DNS);
       NetAddress o = NetAddresses.parse(c.get(1).asText(), FAKE_DNS);

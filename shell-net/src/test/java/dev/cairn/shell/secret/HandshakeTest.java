@@ -13,6 +13,7 @@ import dev.cairn.shell.crypto.CryptoPrimitives;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.secret.SecretConnectionException.Reason;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +79,9 @@ class HandshakeTest {
 
   @Test
   void everyLowOrderPointIsRejected() throws Exception {
-    for (String[] row : dev.cairn.shell.crypto.Vectors.csv("x25519_low_order_points.csv")) {
+    List<String[]> rows = dev.cairn.shell.crypto.Vectors.csv("x25519_low_order_points.csv");
+    assertEquals(7, rows.size(), "the seven low-order points of tendermint-rs' list");
+    for (String[] row : rows) {
       SecretHandshake a = new SecretHandshake(keyA, TestKeys.fixed(TestKeys.bytes(10)));
       SecretConnectionException e = assertThrows(SecretConnectionException.class,
           () -> a.receive(SecretHandshake.ephemeralMessage(hex(row[0]))), row[1]);
