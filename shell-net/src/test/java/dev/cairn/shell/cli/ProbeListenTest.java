@@ -59,13 +59,34 @@ class ProbeListenTest {
     listen.join(10_000);
   }
 
+  /** The listener's events so far: its complete lines (a line still being written is left out). */
   private List<JsonNode> listenEvents() throws Exception {
-    List<String> lines = listenOut.toString().lines().toList();
+    String text = listenOut.toString();
+    List<String> lines = text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
     java.util.ArrayList<JsonNode> out = new java.util.ArrayList<>();
     for (String l : lines) {
       out.add(Json.MAPPER.readTree(l));
     }
     return out;
+  }
+
+  /**
+   * The listener's events once {@code done} holds of them (its log is written by its own threads,
+   * after the probe has returned), polled for up to 10 s; the last ones seen if it never does, for
+   * the caller's assertions to report.
+   */
+  private List<JsonNode> listenEventsOnce(java.util.function.Predicate<List<JsonNode>> done) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    List<JsonNode> events = listenEvents();
+    while (!done.test(events) && System.nanoTime() - deadline < 0) {
+      Thread.sleep(20);
+      events = listenEvents();
+    }
+    return events;
+  }
+
+  private static long count(List<JsonNode> events, String event) {
+    return events.stream().filter(n -> n.get("event").asText().equals(event)).count();
   }
 
   @Test
@@ -84,8 +105,7 @@ class ProbeListenTest {
     assertThat(addrs.get(1).get("ip").asText()).isEqualTo("2001:4860::8888");
     assertThat(addrs.get(1).get("port").asInt()).isEqualTo(26657);
 
-    Thread.sleep(200);
-    assertThat(listenEvents()).extracting(n -> n.get("event").asText())
+    assertThat(listenEventsOnce(e -> count(e, "pex_answered") > 0)).extracting(n -> n.get("event").asText())
         .contains("peer_connected", "message", "pex_answered");
   }
 
@@ -97,8 +117,8 @@ class ProbeListenTest {
         "CometBFT example node_key.json not found next to the vectors at " + example + "; skipping");
     Files.copy(example, key);
     assertThat(run("probe", listenerAddress, "--network", "probe-chain", "--key", key.toString()).exit()).isZero();
-    Thread.sleep(200);
-    assertThat(listenEvents()).filteredOn(n -> n.get("event").asText().equals("peer_connected"))
+    assertThat(listenEventsOnce(e -> count(e, "peer_connected") > 0))
+        .filteredOn(n -> n.get("event").asText().equals("peer_connected"))
         .extracting(n -> n.get("peer").asText()).contains("2d6ea4296e321edc08897614e2a24c4bc3e71d63");
   }
 
@@ -156,8 +176,7 @@ class ProbeListenTest {
     // Three PexRequests back to back: two are free, the third breaks the 10 s rule.
     var pipelineProbe = new RepeatedPexRequests(listenerAddress, "probe-chain", 3);
     pipelineProbe.run();
-    Thread.sleep(300);
-    List<JsonNode> events = listenEvents();
+    List<JsonNode> events = listenEventsOnce(e -> count(e, "peer_banned") > 0);
     assertThat(events).filteredOn(n -> n.get("event").asText().equals("pex_answered")).hasSize(2);
     assertThat(events).filteredOn(n -> n.get("event").asText().equals("peer_banned"))
         .singleElement().satisfies(n -> assertThat(n.get("reason").asText()).contains("PexRequest"));

@@ -133,9 +133,11 @@ class MConnectionHandlerTest {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     try {
       // No rate limits here: a receive limit pauses reading, and a Pong that waits behind
-      // megabytes of rate-limited data would miss a 100 ms pong timeout on a busy machine.
-      // Rate limits have their own virtual-time tests in MConnectionTest.
-      MConnConfig cfg = MConnConfig.defaults().withKeepalive(Duration.ofMillis(200), Duration.ofMillis(100))
+      // megabytes of rate-limited data could miss its pong timeout on a busy machine.
+      // Rate limits have their own virtual-time tests in MConnectionTest. Pings every second; the
+      // pong timeout of 600 ms leaves room for a collector pause or a starved core on a loaded
+      // 2-core machine (the exact timing is MConnectionTest's, in virtual time).
+      MConnConfig cfg = MConnConfig.defaults().withKeepalive(Duration.ofSeconds(1), Duration.ofMillis(600))
           .withRates(0, 0);
       List<Got> got = Collections.synchronizedList(new ArrayList<>());
       int expected = 3 * 4;
@@ -178,8 +180,8 @@ class MConnectionHandlerTest {
           assertThat(hv.get(i).bytes()).isEqualTo(w.get(i).bytes());
         }
       }
-      // idle for several ping intervals: both sides answer Pings, nobody is dropped
-      Thread.sleep(1000);
+      // idle for three ping intervals: both sides answer Pings, nobody is dropped
+      Thread.sleep(3200);
       assertThat(client.isActive()).isTrue();
       assertThat(h.failure()).isNull();
 

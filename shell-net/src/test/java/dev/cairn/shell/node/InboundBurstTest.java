@@ -86,13 +86,17 @@ class InboundBurstTest {
 
       AtomicInteger maxInbound = new AtomicInteger();
       AtomicBoolean polling = new AtomicBoolean(true);
+      AtomicInteger polls = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicReference<Exception> pollFailure = new java.util.concurrent.atomic.AtomicReference<>();
       Thread poller = new Thread(() -> {
         while (polling.get()) {
           try {
             int in = TestNodes.status(target).inbound().size();
             maxInbound.accumulateAndGet(in, Math::max);
+            polls.incrementAndGet();
             Thread.sleep(10);
           } catch (Exception e) {
+            pollFailure.set(e);
             return;
           }
         }
@@ -114,6 +118,8 @@ class InboundBurstTest {
       long burstMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       polling.set(false);
       poller.join(5000);
+      assertThat(pollFailure.get()).as("the status poller's failure (the limit was watched only until then)").isNull();
+      assertThat(polls.get()).as("status polls during the burst").isGreaterThan(10);
 
       Node.Status after = TestNodes.status(node);
       long allocated = threads.getThreadAllocatedBytes(loopThread.threadId()) - allocatedBefore;

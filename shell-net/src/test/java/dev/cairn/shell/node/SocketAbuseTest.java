@@ -105,6 +105,8 @@ class SocketAbuseTest {
       AtomicInteger maxInbound = new AtomicInteger();
       AtomicBoolean strangerAdmitted = new AtomicBoolean();
       AtomicBoolean polling = new AtomicBoolean(true);
+      AtomicInteger polls = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicReference<Exception> pollFailure = new java.util.concurrent.atomic.AtomicReference<>();
       Thread poller = new Thread(() -> {
         while (polling.get()) {
           try {
@@ -113,8 +115,10 @@ class SocketAbuseTest {
             if (!honestIds.containsAll(in)) {
               strangerAdmitted.set(true);
             }
+            polls.incrementAndGet();
             Thread.sleep(10);
           } catch (Exception e) {
+            pollFailure.set(e);
             return;
           }
         }
@@ -135,6 +139,8 @@ class SocketAbuseTest {
       long burstMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       polling.set(false);
       poller.join(5000);
+      assertThat(pollFailure.get()).as("the status poller's failure (the limit was watched only until then)").isNull();
+      assertThat(polls.get()).as("status polls during the burst").isGreaterThan(10);
       long heapGrowth = TestNodes.settledUsedHeap() - heapBefore;
 
       Map<String, Integer> counts = new TreeMap<>();

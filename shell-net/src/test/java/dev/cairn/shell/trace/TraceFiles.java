@@ -128,8 +128,10 @@ final class TraceFiles {
   /**
    * Starts the five loopback nodes the trace tests record: A (index 0) with B and C as persistent
    * peers and one inbound slot, observed by {@code observerOfA} (given A's settings); B and C;
-   * D and E, which list A as a persistent peer, so one of them is refused. Lets them run for
-   * 2.5 s; the caller closes the nodes it gets back.
+   * D and E, which list A as a persistent peer, so one of them is refused. Lets them run for at
+   * least 2.5 s and until A is connected to B and C and holds its one inbound peer (at most 30 s:
+   * a slow machine gets the same network, not a shorter history); the caller closes the nodes it
+   * gets back.
    */
   static List<Node> runFiveNodes(EventLoopGroup group,
       java.util.function.Function<Node.Settings, dev.cairn.shell.node.Driver.StepObserver> observerOfA)
@@ -153,7 +155,17 @@ final class TraceFiles {
         String p2p = i >= 3 ? "persistent_peers = \"" + a + "\"\n" : "";
         nodes.add(Node.start(settings(keys[i], ports[i], p2p, 100 + i), group, null));
       }
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(2500);
+      long started = System.nanoTime();
+      long deadline = started + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      Node.Status status = nodes.get(0).status().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      while (System.nanoTime() - started < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2500)
+          || !(status.outbound().containsAll(List.of(keys[1].id(), keys[2].id())) && status.inbound().size() == 1)) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new AssertionError("A did not reach B and C and one inbound peer within 30 s: " + status);
+        }
+        java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+        status = nodes.get(0).status().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      }
       return nodes;
     } catch (Exception | Error e) {
       for (Node n : nodes) {
