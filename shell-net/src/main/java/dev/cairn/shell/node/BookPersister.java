@@ -10,6 +10,7 @@ import dev.cairn.shell.store.StoreException;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -60,24 +61,40 @@ public interface BookPersister {
       this.file = file;
     }
 
+    /**
+     * Set by {@link #flush}: the node is closing and its last book is written there. Steps the
+     * loop still takes after that (the disconnects of the connections it closes) are not persisted.
+     */
+    private volatile boolean flushed;
+
     @Override
     public void submit(Snapshot snapshot) {
+      if (flushed) {
+        log.debug("event=persist_skipped file={} reason=\"the book was flushed on close\"", file);
+        return;
+      }
       if (waiting.getAndSet(snapshot) == null) {
-        writer.execute(() -> {
-          Snapshot b = waiting.getAndSet(null);
-          if (b != null) {
-            try {
-              write(b);
-            } catch (StoreException e) {
-              log.error("event=persist_failed file={} reason=\"{}\"", file, e.getMessage());
+        try {
+          writer.execute(() -> {
+            Snapshot b = waiting.getAndSet(null);
+            if (b != null) {
+              try {
+                write(b);
+              } catch (StoreException e) {
+                log.error("event=persist_failed file={} reason=\"{}\"", file, e.getMessage());
+              }
             }
-          }
-        });
+          });
+        } catch (RejectedExecutionException closing) {
+          // flush() shut the writer down between the check above and here: it writes the last book
+          log.debug("event=persist_skipped file={} reason=\"the book was flushed on close\"", file);
+        }
       }
     }
 
     @Override
     public void flush(Snapshot snapshot) throws StoreException {
+      flushed = true;
       waiting.set(null);
       writer.shutdown();
       try {
