@@ -11,14 +11,20 @@ final class HomeOption {
   Path home;
 
   Path resolve() {
-    if (home != null) {
-      return home;
+    return home != null ? home : defaultHome(System.getenv("CAIRN_HOME"), System.getenv("HOME"),
+        System.getProperty("user.home"));
+  }
+
+  /**
+   * {@code $CAIRN_HOME}, else {@code .cairn} in {@code $HOME} as the shell has it (which is what
+   * "~" means to the operator; the JVM's user.home comes from the password database instead), and
+   * in user.home only when {@code HOME} is unset.
+   */
+  static Path defaultHome(String cairnHome, String home, String userHome) {
+    if (cairnHome != null && !cairnHome.isBlank()) {
+      return Path.of(cairnHome);
     }
-    String env = System.getenv("CAIRN_HOME");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    return Path.of(System.getProperty("user.home"), ".cairn");
+    return Path.of(home != null && !home.isBlank() ? home : userHome, ".cairn");
   }
 
   static Path configDir(Path home) {

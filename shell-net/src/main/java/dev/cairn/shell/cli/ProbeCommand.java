@@ -47,11 +47,11 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
   String target;
 
   @Option(names = "--dial-timeout", defaultValue = "3s", paramLabel = "DURATION",
-      description = "TCP connect deadline")
+      description = "TCP connect deadline (default: ${DEFAULT-VALUE})")
   String dialTimeout;
 
   @Option(names = "--timeout", defaultValue = "20s", paramLabel = "DURATION",
-      description = "overall deadline, from dialing to the PexAddrs answer")
+      description = "overall deadline, from dialing to the PexAddrs answer (default: ${DEFAULT-VALUE})")
   String timeout;
 
   @Override

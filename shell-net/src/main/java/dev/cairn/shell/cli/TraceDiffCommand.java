@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
 final class TraceDiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "A") Path a;
+  @Parameters(index = "0", paramLabel = "A", description = "a trace file") Path a;
 
-  @Parameters(index = "1", paramLabel = "B") Path b;
+  @Parameters(index = "1", paramLabel = "B", description = "the trace file to compare it with") Path b;
 
   @Override
   public Integer call() {

@@ -35,7 +35,8 @@ final class TraceValidateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE") List<Path> files;
+  @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE", description = "a trace file, or the files of a "
+      + "rotated trace (a.trace a.trace.1 …, in any order)") List<Path> files;
 
   @Option(names = "--from", paramLabel = "STEP|TIME", converter = TraceCommand.PointConverter.class,
       description = "judge the steps from this one (the steps before it are replayed, each checked against its "

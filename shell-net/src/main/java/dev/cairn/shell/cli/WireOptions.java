@@ -34,13 +34,16 @@ final class WireOptions {
   String moniker;
 
   @Option(names = "--handshake-timeout", defaultValue = "3s", paramLabel = "DURATION",
-      description = "deadline of each handshake phase (SecretConnection, NodeInfo), as CometBFT's 3 s")
+      description = "deadline of each handshake phase (SecretConnection, NodeInfo) (default: ${DEFAULT-VALUE}, as CometBFT)")
   String handshakeTimeout;
 
-  @Option(names = "--ping-interval", defaultValue = "60s", paramLabel = "DURATION")
+  @Option(names = "--ping-interval", defaultValue = "60s", paramLabel = "DURATION",
+      description = "MConnection keepalive: a Ping after this long without one (default: ${DEFAULT-VALUE}, as CometBFT)")
   String pingInterval;
 
-  @Option(names = "--pong-timeout", defaultValue = "45s", paramLabel = "DURATION")
+  @Option(names = "--pong-timeout", defaultValue = "45s", paramLabel = "DURATION",
+      description = "close the connection when a Ping is not answered within this; shorter than --ping-interval "
+          + "(default: ${DEFAULT-VALUE}, as CometBFT)")
   String pongTimeout;
 
   NodeKey loadKey(SecureRandom random) throws IOException {
