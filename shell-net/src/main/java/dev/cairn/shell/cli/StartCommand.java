@@ -20,6 +20,7 @@ import dev.cairn.shell.p2p.HostResolver;
 import dev.cairn.shell.p2p.IpText;
 import dev.cairn.shell.store.AddrBookFile;
 import dev.cairn.shell.store.AddrBookMapping;
+import dev.cairn.shell.trace.EarlierTrace;
 import dev.cairn.shell.trace.TraceWriter;
 import io.netty.channel.EventLoopGroup;
 import java.io.PrintWriter;
@@ -33,6 +34,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +50,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "start", mixinStandardHelpOptions = true, description = "Run the node of a home directory.")
 final class StartCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(StartCommand.class);
 
   @Spec CommandSpec spec;
 
@@ -103,6 +108,16 @@ final class StartCommand implements Callable<Integer> {
     MConnConfig mconn = new MConnConfig(cfg.p2p().maxPacketMsgPayloadSize(), cfg.p2p().flushThrottleTimeout(),
         MConnConfig.defaults().pingInterval(), MConnConfig.defaults().pongTimeout(), cfg.p2p().sendRate(),
         cfg.p2p().recvRate());
+    Optional<Path> traceTarget = Optional.ofNullable(trace).or(() -> cfg.cairn().trace().file().map(dir::resolve));
+    if (traceTarget.isPresent()) {
+      try {
+        for (EarlierTrace.Moved m : EarlierTrace.setAside(traceTarget.get())) {
+          log.info("event=earlier_trace_kept from={} to={}", m.from(), m.to());
+        }
+      } catch (EarlierTrace.Refused e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }
     CountDownLatch stop = Signals.stopLatch();
     try (NodeMetrics metrics = NodeMetrics.start(cfg.cairn().metrics())) {
       EventLoopGroup group = EventLoops.newGroup(1);

@@ -54,6 +54,52 @@ final class TraceCommand implements Runnable {
    * which would otherwise read as two runs; if so, says which on {@code err}. Files that cannot be
    * resolved are left to their opening, which reports them.
    */
+  /**
+   * Whether {@code --peer} is given and is not a node ID or a prefix of one (1 to 40 hex digits),
+   * after saying so on {@code err}: a typo would otherwise select nothing, silently.
+   */
+  static boolean badPeer(String peer, String command, PrintWriter err) {
+    if (peer == null) {
+      return false;
+    }
+    if (peer.isEmpty() || peer.length() > 40 || !peer.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+      err.println("cairn trace " + command + ": --peer " + (peer.isEmpty() ? "is empty" : "'" + peer + "'")
+          + ": give a node ID or its first hex digits (1 to 40 of 0-9a-f, as the trace prints them)");
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code out} (the picture to write) is one of the {@code files} read or another Cairn
+   * trace, after saying so on {@code err}: a trace is never overwritten.
+   */
+  static boolean wouldOverwriteATrace(Path out, List<Path> files, String command, PrintWriter err) {
+    if (!java.nio.file.Files.exists(out)) {
+      return false;
+    }
+    boolean trace = false;
+    try {
+      for (Path f : files) {
+        if (java.nio.file.Files.exists(f) && java.nio.file.Files.isSameFile(out, f)) {
+          trace = true;
+        }
+      }
+      if (!trace && java.nio.file.Files.isRegularFile(out)) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(out)) {
+          trace = java.util.Arrays.equals(in.readNBytes(8), dev.cairn.shell.trace.TraceFormat.MAGIC_TEXT
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+      }
+    } catch (IOException e) {
+      return false; // the write will report it
+    }
+    if (trace) {
+      err.println("cairn trace " + command + ": --out " + out + " is a trace file; not overwriting it");
+    }
+    return trace;
+  }
+
   static boolean namedTwice(List<Path> files, PrintWriter err) {
     java.util.Map<Path, Path> seen = new java.util.HashMap<>();
     for (Path f : files) {

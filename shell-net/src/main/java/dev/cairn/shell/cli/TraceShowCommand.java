@@ -98,7 +98,7 @@ final class TraceShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (TraceCommand.namedTwice(files, err)) {
+    if (TraceCommand.namedTwice(files, err) || TraceCommand.badPeer(peer, "show", err)) {
       return TraceCommand.BROKEN;
     }
     try {

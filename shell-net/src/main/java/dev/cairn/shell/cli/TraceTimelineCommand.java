@@ -60,7 +60,7 @@ final class TraceTimelineCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (TraceCommand.namedTwice(files, err)) {
+    if (TraceCommand.namedTwice(files, err) || TraceCommand.badPeer(peer, "timeline", err)) {
       return TraceCommand.BROKEN;
     }
     if (lanes < 1 || lanes > 1000) {
@@ -76,6 +76,9 @@ final class TraceTimelineCommand implements Callable<Integer> {
     }
     Path file = ordered.get(0);
     target = png != null ? png : file.resolveSibling(file.getFileName() + ".png");
+    if (TraceCommand.wouldOverwriteATrace(target, files, "timeline", err)) {
+      return BROKEN;
+    }
     int status = OK;
     try {
       PeerTimeline.Builder timeline = null;

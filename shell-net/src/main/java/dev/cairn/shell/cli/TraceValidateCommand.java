@@ -64,6 +64,7 @@ final class TraceValidateCommand implements Callable<Integer> {
       err.println("cairn trace validate: --jobs must be at least 1, got " + jobs);
       return TraceCommand.BROKEN;
     }
+    privateTlcScratch();
     try (Validate.Session session = new Validate.Session()) {
       if (jobs != null) {
         session.jobs(jobs);
@@ -172,5 +173,26 @@ final class TraceValidateCommand implements Callable<Integer> {
     verdicts.forEach((k, v) -> b.append(b.length() == 0 ? "" : ", ").append(v).append(' ')
         .append(k.toString().toLowerCase(Locale.ROOT).replace('_', ' ')));
     return b.toString();
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean SCRATCH_SET = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Gives this process's TLC a scratch directory of its own. TLC copies its standard modules
+   * (Integers.tla, …) into java.io.tmpdir, read once when it first loads, and deletes them when the
+   * JVM exits: with the shared /tmp, validations run side by side read each other's copies while
+   * they are rewritten or removed, and fail on valid traces. Done once per JVM, before TLC loads.
+   */
+  private static void privateTlcScratch() {
+    if (!SCRATCH_SET.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      Path dir = java.nio.file.Files.createTempDirectory("cairn-validate-");
+      dir.toFile().deleteOnExit(); // registered before TLC's files, so removed after them
+      System.setProperty("java.io.tmpdir", dir.toString());
+    } catch (java.io.IOException e) {
+      // keep the shared directory: a lone validation still works there
+    }
   }
 }

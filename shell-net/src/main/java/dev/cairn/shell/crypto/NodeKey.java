@@ -105,7 +105,8 @@ public final class NodeKey {
     try {
       size = Files.size(file);
     } catch (IOException e) {
-      throw new NodeKeyException("cannot read node key file " + file + ": " + e, e);
+      throw new NodeKeyException("cannot read node key file " + file + ": "
+          + dev.cairn.shell.node.FailureReasons.describe(e), e);
     }
     if (size > MAX_FILE_BYTES) {
       throw new NodeKeyException("node key file " + file + " is " + size + " bytes, more than the "
@@ -114,8 +115,11 @@ public final class NodeKey {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new NodeKeyException("node key file " + file + " is not a node_key.json: not UTF-8 text", e);
     } catch (IOException e) {
-      throw new NodeKeyException("cannot read node key file " + file + ": " + e, e);
+      throw new NodeKeyException("cannot read node key file " + file + ": "
+          + dev.cairn.shell.node.FailureReasons.describe(e), e);
     }
     try {
       return parse(text);

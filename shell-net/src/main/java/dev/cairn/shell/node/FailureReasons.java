@@ -19,7 +19,31 @@ public final class FailureReasons {
     if (root instanceof ClosedChannelException) {
       return "connection closed by the peer";
     }
+    if (root instanceof java.nio.file.FileSystemException f) {
+      return fileProblem(f);
+    }
+    if (root instanceof java.nio.charset.CharacterCodingException) {
+      return "not UTF-8 text";
+    }
     return message(root);
+  }
+
+  /**
+   * A file-system failure as "what went wrong: which file", where Java's own message is often the
+   * path alone (an {@code AccessDeniedException}'s message is just its file).
+   */
+  public static String fileProblem(java.nio.file.FileSystemException f) {
+    String what = switch (f) {
+      case java.nio.file.NoSuchFileException x -> "no such file or directory";
+      case java.nio.file.AccessDeniedException x -> "permission denied";
+      case java.nio.file.FileAlreadyExistsException x -> "already exists";
+      case java.nio.file.NotDirectoryException x -> "not a directory";
+      case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
+      default -> f.getReason() != null ? f.getReason() : "file system error";
+    };
+    String file = f.getFile() == null ? "" : ": " + f.getFile();
+    String other = f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();
+    return what + file + other;
   }
 
   private static boolean shouldUnwrap(Throwable t) {

@@ -230,7 +230,15 @@ public final class Node implements AutoCloseable {
             onInbound(ch);
           }
         });
-    server = sb.bind(settings.listenHost(), settings.listenPort()).sync().channel();
+    try {
+      server = sb.bind(settings.listenHost(), settings.listenPort()).sync().channel();
+    } catch (Exception e) {
+      if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
+        throw new IllegalStateException("cannot listen on " + settings.listenHost() + ":" + settings.listenPort()
+            + " ([p2p] laddr): " + FailureReasons.describe(e), e);
+      }
+      throw e;
+    }
     InetSocketAddress bound = (InetSocketAddress) server.localAddress();
     listenAddress = new NodeAddress(settings.key().id(), IpText.format(bound.getAddress()), bound.getPort());
     log.info("event=listening node={} addr={}", settings.key().id(), listenAddress);

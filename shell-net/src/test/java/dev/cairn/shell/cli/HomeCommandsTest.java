@@ -210,6 +210,74 @@ class HomeCommandsTest {
     }
   }
 
+  @Test
+  void startNeverOverwritesAFileThatIsNotATrace() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    byte[] key = Files.readAllBytes(nodeKey());
+
+    CliRun.Result r = run("start", "--home", home.toString(), "--trace", nodeKey().toString(), "--duration", "300ms");
+
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains(nodeKey().toString()).contains("is not a Cairn trace").contains("not overwriting");
+    assertThat(r.err().lines().toList()).as("one line, no stack trace: " + r.err()).hasSize(1);
+    assertThat(r.out()).doesNotContain("\"started\"");
+    assertThat(Files.readAllBytes(nodeKey())).as("node_key.json byte for byte").isEqualTo(key);
+  }
+
+  @Test
+  void aRestartKeepsTheEarlierRunsTraceUnderItsStartTime() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    Path trace = home.resolve("node.trace");
+    assertThat(run("start", "--home", home.toString(), "--trace", trace.toString(), "--duration", "300ms").exit())
+        .isZero();
+    byte[] first = Files.readAllBytes(trace);
+    long firstStart;
+    try (TraceReader reader = TraceReader.open(trace)) {
+      firstStart = reader.header().getStartWallMillis();
+    }
+
+    CliRun.Result again = run("start", "--home", home.toString(), "--trace", trace.toString(), "--duration", "300ms");
+
+    assertThat(again.exit()).as(again.err()).isZero();
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(firstStart));
+    Path kept = home.resolve("node." + stamp + ".trace");
+    assertThat(kept).as("the first run's trace, renamed out of node.trace*").exists();
+    assertThat(Files.readAllBytes(kept)).isEqualTo(first);
+    try (TraceReader reader = TraceReader.open(trace)) {
+      assertThat(reader.header().getStartWallMillis()).as("node.trace is the second run's").isGreaterThan(firstStart);
+    }
+  }
+
+  @Test
+  void aListenAddressInUseIsNamedWithItsKey() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String toml = Files.readString(config());
+      Files.writeString(config(), toml.replaceFirst("(?m)^laddr = .*$",
+          "laddr = \"tcp://127.0.0.1:" + taken.getLocalPort() + "\""));
+
+      CliRun.Result r = run("start", "--home", home.toString(), "--duration", "300ms");
+
+      assertThat(r.exit()).isNotZero();
+      assertThat(r.err()).contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()).contains("[p2p] laddr");
+      assertThat(r.err().lines().toList()).as("one line, no stack trace: " + r.err()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aNodeKeyThatIsNotTextIsNamedAsSuch() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    Files.write(nodeKey(), new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28});
+
+    CliRun.Result r = run("show-node-id", "--home", home.toString());
+
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("node_key.json").contains("not UTF-8 text").doesNotContain("java.");
+  }
+
   private List<Path> listConfigDir() throws IOException {
     try (Stream<Path> s = Files.list(home.resolve("config"))) {
       return s.sorted().toList();

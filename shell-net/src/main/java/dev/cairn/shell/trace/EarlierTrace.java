@@ -1,0 +1,168 @@
+package dev.cairn.shell.trace;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * What a node starting to record into {@code FILE} does with what is already there. The trace
+ * writer replaces {@code FILE} and {@code FILE.1}, {@code FILE.2}, … as it rotates, so before it
+ * starts:
+ *
+ * <ul>
+ *   <li>a file of that set that is not a Cairn trace (a key, a config, anything else) stops the
+ *       start: it is never overwritten;
+ *   <li>the files of an earlier run's trace are kept, renamed as one set to {@code
+ *       STEM.STAMP.EXT}, {@code STEM.STAMP.EXT.1}, … (STAMP: the UTC start of that run, from its
+ *       header), which the new trace's {@code FILE*} does not match, so the two histories are
+ *       never read as one.
+ * </ul>
+ */
+public final class EarlierTrace {
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private EarlierTrace() {}
+
+  /** A file renamed out of the way. */
+  public record Moved(Path from, Path to) {}
+
+  /** Refused: {@code file} would overwrite something that is not a trace, or cannot be written. */
+  public static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Makes room for a new trace at {@code file}: creates its directory, refuses what must not be
+   * overwritten, and renames an earlier trace's files (returned, in segment order).
+   */
+  public static List<Moved> setAside(Path file) throws Refused, IOException {
+    Path name = file.getFileName();
+    if (name == null) {
+      throw new Refused("trace file " + file + " names no file");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new Refused("cannot create the trace's directory " + dir + ": " + reason(e));
+    }
+    if (!Files.isWritable(dir)) {
+      throw new Refused("cannot write the trace into " + dir + ": the directory is not writable");
+    }
+    TreeMap<Integer, Path> set = existingSet(dir, name.toString());
+    if (set.isEmpty()) {
+      return List.of();
+    }
+    Instant start = null;
+    for (Path p : set.values()) {
+      if (Files.isDirectory(p)) {
+        throw new Refused("trace file " + p + " is a directory");
+      }
+      if (!startsAsTrace(p)) {
+        throw new Refused(p + " exists and is not a Cairn trace; not overwriting it (choose another trace file)");
+      }
+      if (start == null) {
+        start = startOf(p);
+      }
+    }
+    if (start == null) {
+      start = Files.getLastModifiedTime(set.firstEntry().getValue()).toInstant();
+    }
+    String base = archivedName(name.toString(), STAMP.format(start));
+    String free = base;
+    for (int n = 2; clashes(dir, free, set.lastKey()); n++) {
+      free = archivedName(name.toString(), STAMP.format(start) + "-" + n);
+    }
+    List<Moved> moved = new ArrayList<>();
+    for (var e : set.entrySet()) {
+      Path to = dir.resolve(e.getKey() == 0 ? free : free + "." + e.getKey());
+      Files.move(e.getValue(), to);
+      moved.add(new Moved(e.getValue(), to));
+    }
+    return moved;
+  }
+
+  /** {@code a.trace} → {@code a.STAMP.trace}; without an extension, {@code trace} → {@code trace-STAMP}. */
+  static String archivedName(String name, String stamp) {
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) + "." + stamp + name.substring(dot) : name + "-" + stamp;
+  }
+
+  /** {@code name} and {@code name.N} in {@code dir}, by segment (0 for {@code name}). */
+  private static TreeMap<Integer, Path> existingSet(Path dir, String name) throws IOException {
+    TreeMap<Integer, Path> set = new TreeMap<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob(name) + "*")) {
+      for (Path p : files) {
+        String n = p.getFileName().toString();
+        if (n.equals(name)) {
+          set.put(0, p);
+        } else if (n.length() > name.length() + 1 && n.startsWith(name + ".")
+            && n.substring(name.length() + 1).chars().allMatch(c -> c >= '0' && c <= '9')
+            && n.length() - name.length() - 1 <= 9) {
+          set.put(Integer.parseInt(n.substring(name.length() + 1)), p);
+        }
+      }
+    }
+    return set;
+  }
+
+  private static String glob(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : name.toCharArray()) {
+      if ("*?[]{}\\".indexOf(c) >= 0) {
+        sb.append('\\');
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  private static boolean clashes(Path dir, String base, int lastSegment) {
+    if (Files.exists(dir.resolve(base))) {
+      return true;
+    }
+    for (int i = 1; i <= lastSegment; i++) {
+      if (Files.exists(dir.resolve(base + "." + i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code p} begins with the trace magic (an empty file is a trace cut before its header). */
+  private static boolean startsAsTrace(Path p) throws IOException {
+    try (InputStream in = Files.newInputStream(p)) {
+      byte[] head = in.readNBytes(TraceFormat.MAGIC.length);
+      return head.length == 0 || Arrays.equals(head, TraceFormat.MAGIC);
+    }
+  }
+
+  /** The run's start from {@code p}'s header, or null if it has no readable header. */
+  private static Instant startOf(Path p) {
+    try (TraceReader r = TraceReader.open(p)) {
+      return Instant.ofEpochMilli(r.header().getStartWallMillis());
+    } catch (IOException | TraceFormatException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String reason(IOException e) {
+    return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase()
+        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+  }
+}

@@ -1,0 +1,130 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a trace command or a starting recorder does to files already there: a trace is never
+ * overwritten by a picture, an earlier run's trace is kept under its start time, and a file that
+ * is not a trace is never overwritten by one.
+ */
+class TraceFileSafetyTest {
+
+  @TempDir static Path shared;
+  private static SyntheticRun run;
+  private static Path trace;
+
+  @BeforeAll
+  static void record() throws Exception {
+    run = SyntheticRun.generate(200, 7);
+    trace = shared.resolve("s.trace");
+    run.record(trace, 50);
+  }
+
+  private static String stamp(Path file) throws Exception {
+    try (TraceReader r = TraceReader.open(file)) {
+      return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+          .format(Instant.ofEpochMilli(r.header().getStartWallMillis()));
+    }
+  }
+
+  @Test
+  void timelineRefusesToDrawOverATrace(@TempDir Path dir) throws Exception {
+    Path copy = Files.copy(trace, dir.resolve("t.trace"));
+    Path other = Files.copy(trace, dir.resolve("other.trace"));
+    byte[] before = Files.readAllBytes(copy);
+
+    TraceFiles.Run self = TraceFiles.cairn("trace", "timeline", copy.toString(), "--out", copy.toString());
+    TraceFiles.Run onOther = TraceFiles.cairn("trace", "timeline", copy.toString(), "--out", other.toString());
+
+    for (TraceFiles.Run r : List.of(self, onOther)) {
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.err()).contains("is a trace file; not overwriting it");
+    }
+    assertThat(Files.readAllBytes(copy)).isEqualTo(before);
+    assertThat(Files.readAllBytes(other)).isEqualTo(before);
+    TraceFiles.Run drawn = TraceFiles.cairn("trace", "timeline", copy.toString(), "--out",
+        dir.resolve("t.png").toString());
+    assertThat(drawn.code()).as(drawn.err()).isZero();
+  }
+
+  @Test
+  void aPeerThatIsNoIdPrefixIsRefusedByName() {
+    for (String command : List.of("show", "timeline")) {
+      for (String bad : List.of("zz!!", "", "ABCDEF", "0".repeat(41))) {
+        TraceFiles.Run r = command.equals("show")
+            ? TraceFiles.cairn("trace", "show", trace.toString(), "--peer", bad)
+            : TraceFiles.cairn("trace", "timeline", trace.toString(), "--peer", bad, "--out",
+                shared.resolve("p.png").toString());
+        assertThat(r.code()).as("%s --peer '%s'", command, bad).isEqualTo(2);
+        assertThat(r.err()).as("%s --peer '%s'", command, bad).contains("--peer").contains("hex digits");
+      }
+    }
+    TraceFiles.Run prefix = TraceFiles.cairn("trace", "show", trace.toString(), "--peer", "0");
+    assertThat(prefix.code()).as(prefix.err()).isZero();
+  }
+
+  @Test
+  void nothingThereNothingMoved(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("sub/dir/n.trace");
+    assertThat(EarlierTrace.setAside(target)).isEmpty();
+    assertThat(target.getParent()).isDirectory();
+  }
+
+  @Test
+  void aFileThatIsNotATraceIsRefusedAndLeftAlone(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("n.trace");
+    Files.copy(trace, target);
+    Path stranger = Files.writeString(dir.resolve("n.trace.2"), "{\"priv_key\": \"...\"}");
+
+    assertThatThrownBy(() -> EarlierTrace.setAside(target)).isInstanceOf(EarlierTrace.Refused.class)
+        .hasMessageContaining(stranger.toString()).hasMessageContaining("is not a Cairn trace");
+    assertThat(Files.readString(stranger)).isEqualTo("{\"priv_key\": \"...\"}");
+    assertThat(target).as("nothing of the set was moved").exists();
+  }
+
+  @Test
+  void anEarlierRotatedTraceIsKeptAsOneSetUnderItsStart(@TempDir Path dir) throws Exception {
+    Path ring = dir.resolve("r.trace");
+    run.record(new TraceWriter.Options(ring, 4 * 1024, 1000, 4, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    List<Path> files;
+    try (var s = Files.list(dir)) {
+      files = s.sorted().toList();
+    }
+    assertThat(files).as("a rotated trace").hasSizeGreaterThan(2);
+    Files.delete(dir.resolve("r.trace.1")); // a gap, as rotation leaves once files are dropped
+    String stamp = stamp(ring);
+    Files.createFile(dir.resolve("r." + stamp + ".trace")); // an earlier archive with that name
+
+    List<EarlierTrace.Moved> moved = EarlierTrace.setAside(ring);
+
+    assertThat(moved).hasSize(files.size() - 1);
+    assertThat(moved.get(0).from()).isEqualTo(ring);
+    assertThat(moved.get(0).to()).isEqualTo(dir.resolve("r." + stamp + "-2.trace"));
+    assertThat(moved.get(1).to()).isEqualTo(dir.resolve("r." + stamp + "-2.trace.2"));
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString())).as("nothing left for the new trace's r.trace*")
+          .noneMatch(n -> n.startsWith("r.trace"));
+    }
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "show", moved.get(0).to().toString(), "--to", "0");
+    assertThat(replay.code()).as("the kept files still read as a trace: " + replay.err()).isZero();
+  }
+
+  @Test
+  void archivedNamesStayOutsideTheNewTracesGlob() {
+    assertThat(EarlierTrace.archivedName("a.trace", "S")).isEqualTo("a.S.trace");
+    assertThat(EarlierTrace.archivedName("node", "S")).isEqualTo("node-S");
+    assertThat(EarlierTrace.archivedName(".hidden", "S")).isEqualTo(".hidden-S");
+  }
+}
