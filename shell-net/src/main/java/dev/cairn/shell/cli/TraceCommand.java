@@ -171,6 +171,87 @@ final class TraceCommand implements Runnable {
    * files of a rotated trace can be given in any order ({@code a.trace*} sorts {@code a.trace.10}
    * before {@code a.trace.2}).
    */
+  /**
+   * Why the file {@code next} (header {@code h}) does not continue a file of the same rotated trace
+   * whose header was {@code previous} and whose last record was step {@code lastStep} with effects
+   * digest {@code lastDigest}; null when it does.
+   */
+  static String continues(TraceHeader previous, long lastStep, long lastDigest, Path next, TraceHeader h) {
+    if (!h.getCoreConfig().equals(previous.getCoreConfig())) {
+      return "the node's configuration differs (a node started again with another configuration begins a new trace)";
+    }
+    long expected = lastStep + 1;
+    if (h.getFirstStep() > expected) {
+      return "steps " + expected + ".." + (h.getFirstStep() - 1) + " are in neither file (a file of the rotated "
+          + "trace is missing)";
+    }
+    if (h.getFirstStep() < expected) {
+      return next + " starts at step " + h.getFirstStep() + ", which the file before it already holds "
+          + "(files of two runs?)";
+    }
+    if (h.getPreviousDigest() != lastDigest) {
+      return next + "'s header does not chain to the effects digest of step " + lastStep + " (files of two runs?)";
+    }
+    return null;
+  }
+
+  /**
+   * The files among {@code files} that present themselves as one rotated trace, each set in step
+   * order: files of one run (the same core config and PRNG seed) with distinct segment numbers.
+   * validate also takes unrelated traces side by side (several nodes' files, or copies of one), so
+   * files of different runs, or two files of one segment, are not held to one history.
+   */
+  static List<List<Path>> rotatedSets(List<Path> files) throws IOException, TraceFormatException {
+    java.util.Map<String, List<Path>> runs = new java.util.LinkedHashMap<>();
+    java.util.Map<String, java.util.Set<Integer>> segments = new java.util.HashMap<>();
+    java.util.Set<String> repeated = new java.util.HashSet<>();
+    for (Path f : files) {
+      try (TraceReader r = TraceReader.open(f)) {
+        TraceHeader h = r.header();
+        String run = h.getPrngSeed() + ":" + HexFormat.of().formatHex(h.getCoreConfig().toByteArray());
+        runs.computeIfAbsent(run, k -> new java.util.ArrayList<>()).add(f);
+        if (!segments.computeIfAbsent(run, k -> new java.util.HashSet<>()).add(h.getSegment())) {
+          repeated.add(run);
+        }
+      }
+    }
+    List<List<Path>> sets = new java.util.ArrayList<>();
+    for (var e : runs.entrySet()) {
+      if (e.getValue().size() > 1 && !repeated.contains(e.getKey())) {
+        sets.add(inStepOrder(e.getValue()));
+      }
+    }
+    return sets;
+  }
+
+  /**
+   * Whether {@code ordered} (files of one rotated trace, in step order) form one history, read from
+   * their headers and records alone (no replay); the first break is printed on {@code out} as
+   * replay prints it. A file that cannot be read ends the check there: its reader reports it.
+   */
+  static boolean chainBroken(List<Path> ordered, PrintWriter out) {
+    for (int i = 1; i < ordered.size(); i++) {
+      Path before = ordered.get(i - 1);
+      Path next = ordered.get(i);
+      try (TraceReader a = TraceReader.open(before); TraceReader b = TraceReader.open(next)) {
+        long lastStep = a.header().getFirstStep() - 1;
+        long lastDigest = a.header().getPreviousDigest();
+        for (var e = a.next(); e.isPresent(); e = a.next()) {
+          lastStep = e.get().step();
+          lastDigest = e.get().effectsDigest();
+        }
+        String why = continues(a.header(), lastStep, lastDigest, next, b.header());
+        if (why != null) {
+          out.println("BREAK between " + before + " and " + next + ": " + why);
+          return true;
+        }
+      } catch (IOException | TraceFormatException | RuntimeException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+
   static List<Path> inStepOrder(List<Path> files) throws IOException, TraceFormatException {
     if (files.size() == 1) {
       return files;

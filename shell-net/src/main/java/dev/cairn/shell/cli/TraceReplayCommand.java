@@ -263,24 +263,8 @@ final class TraceReplayCommand implements Callable<Integer> {
 
   /** Why {@code next} does not continue the file that ended as {@code previous}; null when it does. */
   private static String continues(End previous, Named next) {
-    TraceHeader h = next.header();
-    if (!h.getCoreConfig().equals(previous.header.getCoreConfig())) {
-      return "the node's configuration differs (a node started again with another configuration begins a new trace)";
-    }
-    long expected = previous.lastStep + 1;
-    if (h.getFirstStep() > expected) {
-      return "steps " + expected + ".." + (h.getFirstStep() - 1) + " are in neither file (a file of the rotated "
-          + "trace is missing)";
-    }
-    if (h.getFirstStep() < expected) {
-      return next.file() + " starts at step " + h.getFirstStep() + ", which the file before it already holds "
-          + "(files of two runs?)";
-    }
-    if (h.getPreviousDigest() != previous.lastEffectsDigest) {
-      return next.file() + "'s header does not chain to the effects digest of step " + previous.lastStep
-          + " (files of two runs?)";
-    }
-    return null;
+    return TraceCommand.continues(previous.header, previous.lastStep, previous.lastEffectsDigest, next.file(),
+        next.header());
   }
 
   /**

@@ -64,6 +64,19 @@ final class TraceValidateCommand implements Callable<Integer> {
       err.println("cairn trace validate: --jobs must be at least 1, got " + jobs);
       return TraceCommand.BROKEN;
     }
+    if (files.size() > 1) {
+      try {
+        for (List<Path> rotated : TraceCommand.rotatedSets(files)) {
+          if (TraceCommand.chainBroken(rotated, out)) {
+            out.flush();
+            return TraceCommand.DIFFERS;
+          }
+        }
+      } catch (IOException | TraceFormatException e) {
+        err.println("cairn trace: " + e.getMessage());
+        return TraceCommand.BROKEN;
+      }
+    }
     privateTlcScratch();
     try (Validate.Session session = new Validate.Session()) {
       if (jobs != null) {

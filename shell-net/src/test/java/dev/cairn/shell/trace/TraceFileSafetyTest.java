@@ -122,6 +122,28 @@ class TraceFileSafetyTest {
   }
 
   @Test
+  void validateRefusesFilesThatAreNotOneHistoryBeforeCheckingAStep(@TempDir Path dir) throws Exception {
+    Path ring = dir.resolve("r.trace");
+    run.record(new TraceWriter.Options(ring, 4 * 1024, 1000, 4, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    Path other = dir.resolve("other/o.trace");
+    Files.createDirectories(other.getParent());
+    SyntheticRun.generate(200, 8).record(new TraceWriter.Options(other, 4 * 1024, 1000, 4, Duration.ofSeconds(10),
+        SpecHash.ABSENT, 64));
+    assertThat(TraceWriter.segmentPath(ring, 3)).exists();
+
+    TraceFiles.Run gap = TraceFiles.cairn("trace", "validate", ring.toString(), TraceWriter.segmentPath(ring, 1).toString(),
+        TraceWriter.segmentPath(ring, 3).toString());
+    assertThat(gap.code()).isEqualTo(1);
+    assertThat(gap.out()).contains("BREAK between " + TraceWriter.segmentPath(ring, 1) + " and "
+        + TraceWriter.segmentPath(ring, 3)).contains("are in neither file");
+
+    TraceFiles.Run mixed = TraceFiles.cairn("trace", "validate", TraceWriter.segmentPath(other, 1).toString(),
+        ring.toString());
+    assertThat(mixed.code()).isEqualTo(1);
+    assertThat(mixed.out()).contains("BREAK between");
+  }
+
+  @Test
   void archivedNamesStayOutsideTheNewTracesGlob() {
     assertThat(EarlierTrace.archivedName("a.trace", "S")).isEqualTo("a.S.trace");
     assertThat(EarlierTrace.archivedName("node", "S")).isEqualTo("node-S");
