@@ -14,9 +14,14 @@ public final class TraceFormat {
    * and of the whole state on every record; version 2 a chained XXH64 of each step on every
    * record and a state digest at checkpoints and at the end of each file; version 3 has the same
    * records, with the address book in the state digest as the sum of its entries' hashes
-   * instead of a hash over them in ID order ({@link Digester}).
+   * instead of a hash over them in ID order ({@link Digester}); version 4 the same, with a
+   * digest of the header in the header, which a reader requires from version 4 on
+   * ({@link #headerDigestProblem}).
    */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
+
+  /** The first version whose header must carry its digest. */
+  static final int SEALED_FROM = 4;
 
   /**
    * The oldest format version this build reads: version 2 differs only in its checkpoints' book
@@ -30,5 +35,47 @@ public final class TraceFormat {
   /** Largest record accepted: a 250-address PexAddrs is about 20 kB. */
   static final int MAX_RECORD_BYTES = 4 << 20;
 
+  /** The encoded {@code header_digest} field: its tag (field 16, fixed64) and 8 bytes. */
+  static final int HEADER_DIGEST_BYTES = 10;
+
   private TraceFormat() {}
+
+  /**
+   * {@code header} with its {@code header_digest} set to the XXH64 of its encoding without it, as
+   * the writer seals each file's header; the reader checks it ({@link #headerDigestProblem}).
+   */
+  public static dev.cairn.proto.trace.TraceHeader sealed(dev.cairn.proto.trace.TraceHeader header) {
+    var open = header.toBuilder().clearHeaderDigest().build();
+    byte[] bytes = open.toByteArray();
+    return open.toBuilder().setHeaderDigest(Xxh64.hash(bytes, 0, bytes.length)).build();
+  }
+
+  /**
+   * Why the encoded header {@code raw} (which decoded to {@code header}) does not match its
+   * {@code header_digest}, or null when it does or has none in a format before {@link #SEALED_FROM}.
+   */
+  static String headerDigestProblem(byte[] raw, dev.cairn.proto.trace.TraceHeader header) {
+    long digest = header.getHeaderDigest();
+    if (digest == 0) {
+      return header.getFormatVersion() < SEALED_FROM ? null
+          : "it has no digest, which every header of format " + SEALED_FROM + " and later carries (its length or "
+              + "its last bytes changed)";
+    }
+    int n = raw.length - HEADER_DIGEST_BYTES;
+    if (n < 0 || (raw[n] & 0xff) != 0x81 || raw[n + 1] != 0x01 || readLongLe(raw, n + 2) != digest) {
+      return "its digest is not its last field";
+    }
+    long actual = Xxh64.hash(raw, 0, n);
+    return actual == digest ? null
+        : "its digest does not match its bytes (recorded " + Long.toHexString(digest) + ", computed "
+            + Long.toHexString(actual) + "): a byte of the header changed after it was written";
+  }
+
+  private static long readLongLe(byte[] b, int off) {
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = (v << 8) | (b[off + i] & 0xffL);
+    }
+    return v;
+  }
 }

@@ -170,11 +170,13 @@ public final class TraceReader implements AutoCloseable {
     if (length < 0) {
       throw new TraceFormatException(file + ": truncated: the file ends at byte offset " + at + " before its header");
     }
+    byte[] raw = Arrays.copyOfRange(buf, pos, pos + length);
     try {
-      header = TraceHeader.parseFrom(Arrays.copyOfRange(buf, pos, pos + length));
+      header = TraceHeader.parseFrom(raw);
     } catch (InvalidProtocolBufferException e) {
       throw new TraceFormatException(file + ": corrupt header at byte offset " + at + ": " + e.getMessage());
     }
+    long headerAt = offset();
     pos += length;
     if (header.getFormatVersion() < TraceFormat.OLDEST_READ || header.getFormatVersion() > TraceFormat.VERSION) {
       throw new TraceFormatException(file + ": trace format version " + header.getFormatVersion()
@@ -182,6 +184,12 @@ public final class TraceReader implements AutoCloseable {
           + " to " + TraceFormat.VERSION
           + (header.getFormatVersion() < TraceFormat.VERSION
               ? " only: replay the file with the cairn that wrote it" : ": it needs a newer cairn"));
+    }
+    // after the version: a file of another version is refused for that, whatever its header holds
+    String sealed = TraceFormat.headerDigestProblem(raw, header);
+    if (sealed != null) {
+      throw new TraceFormatException(file + ": corrupt header (byte offsets " + headerAt + ".." + (headerAt + length - 1)
+          + "): " + sealed);
     }
     nextStep = header.getFirstStep();
   }

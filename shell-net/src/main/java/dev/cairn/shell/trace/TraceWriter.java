@@ -396,7 +396,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         .setCheckpointInterval(options.checkpointInterval())
         .setPreviousDigest(lastDigest);
     options.specHash().digest().ifPresent(d -> h.setSpecHash(ByteString.copyFrom(d)).setSpecHashPresent(true));
-    TraceHeader header = h.build();
+    TraceHeader header = TraceFormat.sealed(h.build());
     out.write(TraceFormat.MAGIC);
     header.writeDelimitedTo(out);
     fileBytes = TraceFormat.MAGIC.length + delimitedSize(header.getSerializedSize());

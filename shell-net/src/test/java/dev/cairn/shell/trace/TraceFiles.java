@@ -83,7 +83,7 @@ final class TraceFiles {
   static void write(Path file, TraceHeader header, List<TraceRecord> records) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       out.write(TraceFormat.MAGIC);
-      header.writeDelimitedTo(out);
+      TraceFormat.sealed(header).writeDelimitedTo(out);
       for (TraceRecord r : records) {
         r.writeDelimitedTo(out);
       }
@@ -104,7 +104,7 @@ final class TraceFiles {
     }
     try (OutputStream out = Files.newOutputStream(to)) {
       out.write(TraceFormat.MAGIC);
-      edit.apply(h).writeDelimitedTo(out);
+      TraceFormat.sealed(edit.apply(h)).writeDelimitedTo(out);
       out.write(file, headerEnd, file.length - headerEnd);
     }
     return to;

@@ -1,6 +1,7 @@
 package dev.cairn.shell.trace;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.core.Core;
@@ -288,7 +289,7 @@ class TraceFormatTest {
   @Test
   void everyRecordCarriesAnEffectsDigestAndCheckpointsAStateDigest() throws Exception {
     try (TraceReader r = TraceReader.open(trace)) {
-      assertThat(r.header().getFormatVersion()).isEqualTo(3);
+      assertThat(r.header().getFormatVersion()).isEqualTo(4);
       assertThat(r.header().getCheckpointInterval()).isEqualTo(K);
       long n = 0;
       for (var e = r.next(); e.isPresent(); e = r.next()) {
@@ -430,9 +431,52 @@ class TraceFormatTest {
     assertThat(broken.out() + broken.err()).contains("MISMATCH at step 99").contains("state digest differs");
   }
 
+  /**
+   * The header carries the node's config and initial state, which a changed byte can alter
+   * without changing any step's outcome; its digest catches every such change before a step is
+   * replayed. Each byte of the header (its length prefix included) is flipped in turn, at most 400
+   * of them spread over it.
+   */
+  @Test
+  void everyChangedHeaderByteIsCaughtByTheHeaderDigest() throws Exception {
+    byte[] all = Files.readAllBytes(trace);
+    TraceHeader h = TraceFiles.header(all);
+    assertThat(h.getHeaderDigest()).as("the writer seals the header").isNotZero();
+    int size = h.getSerializedSize();
+    int end = TraceFormat.MAGIC.length + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+    int stride = Math.max(1, (end - TraceFormat.MAGIC.length) / 400);
+    Path flipped = dir.resolve("flipped.trace");
+    int checked = 0;
+    for (int at = TraceFormat.MAGIC.length; at < end; at += stride) {
+      byte[] bad = all.clone();
+      bad[at] ^= 0x10;
+      Files.write(flipped, bad);
+      int offset = at;
+      assertThatThrownBy(() -> TraceReader.open(flipped).close()).as("byte %d of the header flipped", offset)
+          .isInstanceOf(TraceFormatException.class);
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(100);
+    byte[] bad = all.clone();
+    bad[end - 20] ^= 0x10; // a byte of the encoded state, near the end of the header
+    Files.write(flipped, bad);
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", flipped.toString());
+    assertThat(replay.code()).isEqualTo(2);
+    assertThat(replay.err()).contains("corrupt header (byte offsets").contains("does not match its bytes");
+    // a header cut short before its digest (a changed length prefix can do that) is no older header
+    TraceHeader open = h.toBuilder().clearHeaderDigest().build();
+    Path unsealed = dir.resolve("unsealed.trace");
+    try (OutputStream out = Files.newOutputStream(unsealed)) {
+      out.write(TraceFormat.MAGIC);
+      open.writeDelimitedTo(out);
+    }
+    assertThatThrownBy(() -> TraceReader.open(unsealed).close()).isInstanceOf(TraceFormatException.class)
+        .hasMessageContaining("has no digest");
+  }
+
   /** Version 1 digested otherwise; a version from a newer build is not guessed at. */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 4})
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 5})
   void aVersionThisBuildDoesNotReadIsRefusedWithAClearMessage(int version) throws Exception {
     TraceHeader h;
     try (TraceReader r = TraceReader.open(trace)) {
@@ -445,7 +489,7 @@ class TraceFormatTest {
     }
     TraceFiles.Run run = TraceFiles.cairn("trace", "replay", other.toString());
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).contains("trace format version " + version).contains("this cairn reads versions 2 to 3")
+    assertThat(run.err()).contains("trace format version " + version).contains("this cairn reads versions 2 to 4")
         .contains(version == 1 ? "only: replay the file with the cairn that wrote it" : "it needs a newer cairn");
   }
 
