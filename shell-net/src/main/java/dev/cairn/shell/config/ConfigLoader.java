@@ -34,6 +34,13 @@ import java.util.OptionalLong;
  */
 public final class ConfigLoader {
 
+  /**
+   * The sections of CometBFT's config.toml (v0.34 to v1.0) and Cairn's own: any other table is
+   * most likely a misspelt one, and is named in a warning.
+   */
+  private static final java.util.Set<String> SECTIONS = java.util.Set.of("rpc", "grpc", "p2p", "mempool",
+      "statesync", "blocksync", "fastsync", "consensus", "storage", "tx_index", "instrumentation", "cairn");
+
   /** config.toml larger than this is refused (CometBFT's is about 20 KiB). */
   public static final int CONFIG_BYTES_MAX = 1024 * 1024;
 
@@ -152,6 +159,13 @@ public final class ConfigLoader {
     CairnConfig cairn = readCairn(cairnSection, p2p, cometMoniker, cometMetrics);
     cairnSection.warnUnknown();
     Validation.check(p2pSection, p2p, cairnSection, cairn);
+    for (var it = root.fieldNames(); it.hasNext(); ) {
+      String name = it.next();
+      if (root.get(name).isObject() && !SECTIONS.contains(name)) {
+        warnings.add(fileName + " [" + name + "] is not a section of CometBFT's config or Cairn's and is ignored"
+            + " (misspelt?)");
+      }
+    }
     String network = network(cairnSection, cairn.network(), genesisChainId);
     return new NodeConfig(network, p2p, cairn, warnings);
   }
@@ -267,6 +281,13 @@ public final class ConfigLoader {
       if (p2p.addrBookFile().isBlank()) {
         throw p2pSection.bad("addr_book_file", "\"\"", "must name a file");
       }
+      int connections = p2p.maxNumInboundPeers() + p2p.maxNumOutboundPeers();
+      if (connections < 2) {
+        throw p2pSection.bad("max_num_outbound_peers", Integer.toString(p2p.maxNumOutboundPeers()),
+            "with max_num_inbound_peers = " + p2p.maxNumInboundPeers() + " leaves room for " + connections
+                + " connection" + (connections == 1 ? "" : "s") + "; a node needs at least 2 between them ("
+                + BAND + ")");
+      }
       nonNegative(p2pSection, "persistent_peers_max_dial_period", p2p.persistentPeersMaxDialPeriod());
       nonNegative(p2pSection, "flush_throttle_timeout", p2p.flushThrottleTimeout());
       positive(p2pSection, "handshake_timeout", p2p.handshakeTimeout());
@@ -318,11 +339,6 @@ public final class ConfigLoader {
             "must be at most [p2p] max_num_inbound_peers + max_num_outbound_peers = " + maxInbound
                 + " + " + maxOutbound + " = " + total + " (" + BAND
                 + "): the band counts all connections, and no more than that are ever open");
-      }
-      if (total < 2 && t.maxThreshold() > 2) {
-        throw s.bad("max_threshold", Integer.toString(t.maxThreshold()),
-            "must be at most 2 (" + BAND + "): [p2p] max_num_inbound_peers + max_num_outbound_peers = "
-                + total + " leaves room for no band, so only the inert 0, 1, 1, 2 is accepted");
       }
     }
 

@@ -134,10 +134,31 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void limitsBelowATotalOfTwo_loadWithTheInertBand() throws Exception {
+  void limitsBelowATotalOfTwo_areRefusedNamingBothKeys() {
+    for (String limits : new String[] {"max_num_inbound_peers = 0\nmax_num_outbound_peers = 0",
+        "max_num_inbound_peers = 1\nmax_num_outbound_peers = 0", "max_num_inbound_peers = 0\nmax_num_outbound_peers = 1"}) {
+      assertThatThrownBy(() -> ConfigLoader.parse("[p2p]\n" + limits + "\n", "config.toml", GENESIS))
+          .as(limits).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("[p2p] max_num_outbound_peers").hasMessageContaining("max_num_inbound_peers")
+          .hasMessageContaining("at least 2");
+    }
+  }
+
+  @Test
+  void aTotalOfTwo_loadsAndMakesAPeerConfig() throws Exception {
     NodeConfig c = ConfigLoader.parse(
-        "[p2p]\nmax_num_inbound_peers = 0\nmax_num_outbound_peers = 0\n", "config.toml", GENESIS);
-    assertThat(c.cairn().thresholds()).isEqualTo(new MaintenanceThresholds(0, 1, 1, 2));
+        "[p2p]\nmax_num_inbound_peers = 1\nmax_num_outbound_peers = 1\n", "config.toml", GENESIS);
+    MaintenanceThresholds t = c.cairn().thresholds();
+    assertThat(t.minThreshold()).isLessThan(t.minTarget());
+    assertThat(t.maxThreshold()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void aMisspeltSection_isNamedInAWarningWhileCometBftsOwnAreNot() throws Exception {
+    NodeConfig c = ConfigLoader.parse("[p2pp]\nmax_num_inbound_peers = 3\n[consensus]\ntimeout_commit = \"1s\"\n"
+        + "[mempool]\nsize = 5000\n", "config.toml", GENESIS);
+    assertThat(c.warnings()).singleElement().asString().contains("[p2pp]").contains("misspelt");
+    assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
   }
 
   @Test
@@ -269,8 +290,8 @@ class ConfigLoaderTest {
         Arguments.of("[p2p]\nmax_num_inbound_peers = 0\nmax_num_outbound_peers = 30\n[cairn]\nmin_threshold = 1"
             + "\nmin_target = 2\nmax_target = 30\nmax_threshold = 31", "max_threshold",
             "max_num_inbound_peers + max_num_outbound_peers = 0 + 30 = 30"),
-        Arguments.of("[p2p]\nmax_num_inbound_peers = 1\nmax_num_outbound_peers = 0\n[cairn]\nmax_target = 2"
-            + "\nmax_threshold = 3", "max_threshold", "must be at most 2"),
+        Arguments.of("[p2p]\nmax_num_inbound_peers = 1\nmax_num_outbound_peers = 1\n[cairn]\nmax_target = 2"
+            + "\nmax_threshold = 3", "max_threshold", "must be at most [p2p] max_num_inbound_peers"),
         Arguments.of("[cairn]\nmax_threshold = 11001", "max_threshold", "at most 11000"),
         Arguments.of("[cairn]\nmin_threshold = -1", "min_threshold", "must not be negative"),
         Arguments.of("[cairn]\nmax_connected_upgrade = 101", "max_connected_upgrade", "at most 100"),
