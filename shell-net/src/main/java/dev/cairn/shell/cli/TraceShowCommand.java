@@ -138,14 +138,20 @@ final class TraceShowCommand implements Callable<Integer> {
     return cut;
   }
 
-  /** On stderr, when the window held no step of the file: where the trace holds its start. */
-  private void nothingIn(Path file, TraceHeader h, boolean any) {
+  /**
+   * On stderr, when the window held no step of the file: where the trace holds its start. Returns
+   * the status: a window that holds no step is an argument the files cannot serve, as for
+   * timeline and validate.
+   */
+  private int nothingIn(Path file, TraceHeader h, boolean any) {
     if (!any && (from != null || to != null)) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("cairn trace show: no step of " + (files.size() == 1 ? file : "the files given") + " is in "
           + range(from, to) + (files.size() == 1 ? elsewhere(file, h, from) : ""));
       err.flush();
+      return BROKEN;
     }
+    return OK;
   }
 
   private static String indent(String json) {
@@ -245,9 +251,9 @@ final class TraceShowCommand implements Callable<Integer> {
       return window != null && window.ended();
     }
 
-    /** The end: on stderr, when the window held no step, where the trace holds its start. */
-    void end() {
-      nothingIn(ordered.get(0), first, any);
+    /** The end: on stderr, when the window held no step, where the trace holds its start; the status. */
+    int end() {
+      return nothingIn(ordered.get(0), first, any);
     }
   }
 
@@ -284,8 +290,7 @@ final class TraceShowCommand implements Callable<Integer> {
         break;
       }
     }
-    walk.end();
-    return OK;
+    return walk.end();
   }
 
   private int replaying(PrintWriter out) throws IOException, TraceFormatException {
@@ -347,7 +352,6 @@ final class TraceShowCommand implements Callable<Integer> {
         break;
       }
     }
-    walk.end();
-    return OK;
+    return walk.end();
   }
 }

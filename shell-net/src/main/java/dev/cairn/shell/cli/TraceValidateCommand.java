@@ -95,8 +95,9 @@ final class TraceValidateCommand implements Callable<Integer> {
           Validate.Result r = session.validate(file, Validate.CORE, Validate.Mode.PAIRS, null, progress, from, to);
           boolean windowed = from != null || to != null;
           long first = firstStep(file) + r.replayedBefore();
-          String replayed = r.replayedBefore() == 0 ? "" : ", after the " + r.replayedBefore() + " steps before "
-              + (r.replayedBefore() == 1 ? "it was" : "them were") + " replayed, each matching its record";
+          String replayed = r.replayedBefore() == 0 ? "" : ", after the " + (r.replayedBefore() == 1 ? "step"
+              : r.replayedBefore() + " steps") + " before " + (r.steps() == 1 ? "it" : "them")
+              + (r.replayedBefore() == 1 ? " was" : " were") + " replayed, each matching its record";
           double load = (session.loadNanos() - load0) / 1e9;
           double secs = (System.nanoTime() - f0) / 1e9 - load;
           steps += r.steps();
