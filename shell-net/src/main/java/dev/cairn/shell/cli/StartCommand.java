@@ -129,7 +129,7 @@ final class StartCommand implements Callable<Integer> {
       try {
         node = Node.start(new Node.Settings(key, cfg.network(), cfg.cairn().moniker(), laddr.host(), laddr.port(),
             core, seed, book, mconn, cfg.p2p().handshakeTimeout(), cfg.p2p().dialTimeout(),
-            cfg.p2p().maxNumInboundPeers() + cfg.p2p().unconditionalPeerIds().size(),
+            Node.handshakeSlots(cfg.p2p().maxNumInboundPeers(), cfg.p2p().unconditionalPeerIds().size()),
             BookPersister.toFile(bookFile), metrics), group, tracer);
       } catch (Exception e) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);

@@ -124,7 +124,7 @@ public final class LocalNetwork implements AutoCloseable {
       Node.Settings s = new Node.Settings(key, "cairn-testnet", moniker, "127.0.0.1", ports.get(i), core,
           plan.seed() * 1_000_003L + i, AddressBook.empty(BookKey.of(HexFormat.of().formatHex(bookKey))),
           MConnConfig.defaults().withFlushThrottle(Duration.ofMillis(10)), Duration.ofSeconds(3),
-          Duration.ofSeconds(3), Math.max(16, plan.maxInbound()), BookPersister.NONE,
+          Duration.ofSeconds(3), Node.handshakeSlots(plan.maxInbound(), 0), BookPersister.NONE,
           dev.cairn.shell.metrics.NodeMetrics.disabled());
       nodes.add(Node.start(s, group, null));
     }

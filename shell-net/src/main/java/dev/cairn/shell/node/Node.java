@@ -69,6 +69,21 @@ public final class Node implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+  /** The fewest inbound handshakes a node runs at once, whatever its inbound limit. */
+  public static final int HANDSHAKE_SLOTS_MIN = 16;
+
+  /**
+   * Inbound handshakes run at once by a node admitting {@code maxInbound} peers and {@code
+   * unconditional} more: CometBFT's listener limit ({@code max_num_inbound_peers} plus the
+   * unconditional peers), but never fewer than {@value #HANDSHAKE_SLOTS_MIN}. With a limit of 1,
+   * two peers dialing at once would otherwise see the second closed before its handshake, with
+   * no reason given; with room to finish, it is refused after it (FULL), or admitted if the first
+   * is not.
+   */
+  public static int handshakeSlots(int maxInbound, int unconditional) {
+    return Math.max(HANDSHAKE_SLOTS_MIN, maxInbound + unconditional);
+  }
+
   /** How long a seed's last answer may take to flush before the connection is closed anyway. */
   static final Duration FLUSH_STOP_MAX = Duration.ofSeconds(2);
 

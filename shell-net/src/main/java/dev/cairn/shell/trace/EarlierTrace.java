@@ -22,9 +22,9 @@ import java.util.TreeMap;
  *   <li>a file of that set that is not a Cairn trace (a key, a config, anything else) stops the
  *       start: it is never overwritten;
  *   <li>the files of an earlier run's trace are kept, renamed as one set to {@code
- *       STEM.STAMP.EXT}, {@code STEM.STAMP.EXT.1}, … (STAMP: the UTC start of that run, from its
- *       header), which the new trace's {@code FILE*} does not match, so the two histories are
- *       never read as one.
+ *       STEM.STAMP.EXT}, {@code STEM.STAMP.EXT.1}, … (STAMP: the UTC time of the first step of
+ *       its earliest file still there, from that file's header), which the new trace's {@code
+ *       FILE*} does not match, so the two histories are never read as one.
  * </ul>
  */
 public final class EarlierTrace {
@@ -162,7 +162,6 @@ public final class EarlierTrace {
   }
 
   private static String reason(IOException e) {
-    return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase()
-        + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")");
+    return dev.cairn.shell.node.FailureReasons.describe(e);
   }
 }

@@ -1,0 +1,68 @@
+package dev.cairn.shell.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.shell.crypto.NodeKey;
+import io.netty.channel.EventLoopGroup;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** How many inbound handshakes a node runs at once, and what a peer over its inbound limit sees. */
+class HandshakeSlotsTest {
+
+  @Test
+  void slotsFollowTheListenerLimitAboveAFloor() {
+    assertThat(Node.handshakeSlots(40, 0)).isEqualTo(40);
+    assertThat(Node.handshakeSlots(40, 3)).isEqualTo(43);
+    assertThat(Node.handshakeSlots(1, 0)).isEqualTo(Node.HANDSHAKE_SLOTS_MIN);
+    assertThat(Node.handshakeSlots(0, 0)).isEqualTo(Node.HANDSHAKE_SLOTS_MIN);
+  }
+
+  /**
+   * Two peers knock at once on a node that admits one: both finish their handshakes (neither is
+   * cut off before it, with no reason given), the node admits one and refuses the other after
+   * its handshake, as FULL.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void twoPeersKnockingAtOnceOnAOneSlotNodeBothHandshake() throws Exception {
+    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    EventLoopGroup clients = EventLoops.newGroup(2);
+    Node node = null;
+    List<WirePeer.Conn> conns = new ArrayList<>();
+    try {
+      int port = TestNodes.freePort();
+      node = Node.start(TestNodes.settings(NodeKey.generate(new SecureRandom()), port, "max_num_inbound_peers = 1\n",
+          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), Node.handshakeSlots(1, 0)), nodeGroup, null);
+      for (int i = 0; i < 2; i++) {
+        WirePeer peer = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:" + (41_000 + i));
+        conns.add(peer.dial(clients, node.listenAddress(), s -> { }, (s, pex) -> { }));
+      }
+      for (WirePeer.Conn c : conns) {
+        c.ready.get(10, TimeUnit.SECONDS); // throws if the node closed it before the handshake ended
+      }
+      java.util.concurrent.CompletableFuture.anyOf(conns.get(0).closed, conns.get(1).closed).get(10, TimeUnit.SECONDS);
+      WirePeer.Conn refused = conns.get(0).closed.isDone() ? conns.get(0) : conns.get(1);
+      assertThat(refused.closed.get()).as("one is refused after its handshake").isTrue();
+      WirePeer.Conn kept = refused == conns.get(0) ? conns.get(1) : conns.get(0);
+      assertThat(kept.closed).as("the other is admitted and stays").isNotDone();
+      assertThat(TestNodes.status(node).inbound()).hasSize(1);
+    } finally {
+      for (WirePeer.Conn c : conns) {
+        if (c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
+          c.ready.get().close();
+        }
+      }
+      if (node != null) {
+        node.close();
+      }
+      clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      nodeGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+}
