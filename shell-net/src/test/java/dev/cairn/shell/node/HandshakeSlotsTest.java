@@ -53,16 +53,7 @@ class HandshakeSlotsTest {
       assertThat(kept.closed).as("the other is admitted and stays").isNotDone();
       assertThat(TestNodes.status(node).inbound()).hasSize(1);
     } finally {
-      for (WirePeer.Conn c : conns) {
-        if (c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
-          c.ready.get().close();
-        }
-      }
-      if (node != null) {
-        node.close();
-      }
-      clients.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-      nodeGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+      TestNodes.closeAll(conns, node, clients, nodeGroup);
     }
   }
 }

@@ -86,16 +86,7 @@ class IdleInboundEvictionTest {
       }
       check.after(node);
     } finally {
-      for (WirePeer.Conn c : conns) {
-        if (c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
-          c.ready.get().close();
-        }
-      }
-      if (node != null) {
-        node.close();
-      }
-      clients.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      nodeGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      TestNodes.closeAll(conns, node, clients, nodeGroup);
     }
   }
 }

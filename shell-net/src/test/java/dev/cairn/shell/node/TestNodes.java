@@ -10,6 +10,7 @@ import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
 import dev.cairn.shell.metrics.NodeMetrics;
 import dev.cairn.shell.p2p.HostResolver;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -75,6 +76,24 @@ final class TestNodes {
         return false;
       }
       TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  /**
+   * The end of a test with wire peers: closes the connections that completed their handshake,
+   * the node if it started, then the event loops.
+   */
+  static void closeAll(List<WirePeer.Conn> conns, Node node, EventLoopGroup... groups) throws Exception {
+    for (WirePeer.Conn c : conns) {
+      if (c.ready.isDone() && !c.ready.isCompletedExceptionally()) {
+        c.ready.get().close();
+      }
+    }
+    if (node != null) {
+      node.close();
+    }
+    for (EventLoopGroup g : groups) {
+      g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }
 
