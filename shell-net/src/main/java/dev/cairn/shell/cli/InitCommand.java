@@ -31,7 +31,8 @@ final class InitCommand implements Callable<Integer> {
   @Mixin HomeOption home;
 
   @Option(names = "--network", paramLabel = "CHAIN_ID",
-      description = "chain ID stored in [cairn] network; required unless config/genesis.json names one, and then it must be the same")
+      description = "chain ID stored in [cairn] network; required unless config/genesis.json names one, "
+          + "and then it must be the same")
   String network;
 
   @Option(names = "--moniker", paramLabel = "NAME", description = "node name advertised in NodeInfo")

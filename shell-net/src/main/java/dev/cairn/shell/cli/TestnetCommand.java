@@ -56,14 +56,16 @@ final class TestnetCommand implements Callable<Integer> {
   String hold;
 
   @Option(names = "--pex-period", defaultValue = "2s", paramLabel = "DURATION",
-      description = "ensure-peers and crawl period (default: ${DEFAULT-VALUE}; CometBFT: 30s, faster here so a local network converges in seconds)")
+      description = "ensure-peers and crawl period (default: ${DEFAULT-VALUE}; CometBFT: 30s, faster here so a "
+          + "local network converges in seconds)")
   String pexPeriod;
 
   @Option(names = "--out", defaultValue = "testnet-out", paramLabel = "DIR",
       description = "where the summary, the pictures and the raw snapshots go (default: ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--seed", defaultValue = "1", description = "seed of the nodes' random choices (default: ${DEFAULT-VALUE})")
+  @Option(names = "--seed", defaultValue = "1",
+      description = "seed of the nodes' random choices (default: ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--interval", defaultValue = "500ms", paramLabel = "DURATION",

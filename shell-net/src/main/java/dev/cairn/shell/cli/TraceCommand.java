@@ -50,11 +50,6 @@ final class TraceCommand implements Runnable {
   }
 
   /**
-   * Whether a file is given twice (under one name or two: {@code a.trace} and {@code ./a.trace}),
-   * which would otherwise read as two runs; if so, says which on {@code err}. Files that cannot be
-   * resolved are left to their opening, which reports them.
-   */
-  /**
    * Whether {@code --peer} is given and is not a node ID or a prefix of one (1 to 40 hex digits),
    * after saying so on {@code err}: a typo would otherwise select nothing, silently.
    */
@@ -62,7 +57,8 @@ final class TraceCommand implements Runnable {
     if (peer == null) {
       return false;
     }
-    if (peer.isEmpty() || peer.length() > 40 || !peer.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+    boolean hex = peer.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f');
+    if (peer.isEmpty() || peer.length() > 40 || !hex) {
       err.println("cairn trace " + command + ": --peer " + (peer.isEmpty() ? "is empty" : "'" + peer + "'")
           + ": give a node ID or its first hex digits (1 to 40 of 0-9a-f, as the trace prints them)");
       return true;
@@ -100,6 +96,11 @@ final class TraceCommand implements Runnable {
     return trace;
   }
 
+  /**
+   * Whether a file is given twice (under one name or two: {@code a.trace} and {@code ./a.trace}),
+   * which would otherwise read as two runs; if so, says which on {@code err}. Files that cannot be
+   * resolved are left to their opening, which reports them.
+   */
   static boolean namedTwice(List<Path> files, PrintWriter err) {
     java.util.Map<Path, Path> seen = new java.util.HashMap<>();
     for (Path f : files) {
@@ -166,11 +167,6 @@ final class TraceCommand implements Runnable {
     return (from == null ? "the first step" : from.toString()) + " .. " + (to == null ? "the last" : to.toString());
   }
 
-  /**
-   * {@code files} in step order (by their headers' first step, then segment number), so that the
-   * files of a rotated trace can be given in any order ({@code a.trace*} sorts {@code a.trace.10}
-   * before {@code a.trace.2}).
-   */
   /**
    * Why the file {@code next} (header {@code h}) does not continue a file of the same rotated trace
    * whose header was {@code previous} and whose last record was step {@code lastStep} with effects
@@ -252,6 +248,11 @@ final class TraceCommand implements Runnable {
     return false;
   }
 
+  /**
+   * {@code files} in step order (by their headers' first step, then segment number), so that the
+   * files of a rotated trace can be given in any order ({@code a.trace*} sorts {@code a.trace.10}
+   * before {@code a.trace.2}).
+   */
   static List<Path> inStepOrder(List<Path> files) throws IOException, TraceFormatException {
     if (files.size() == 1) {
       return files;

@@ -189,7 +189,8 @@ final class TraceValidateCommand implements Callable<Integer> {
     return b.toString();
   }
 
-  private static final java.util.concurrent.atomic.AtomicBoolean SCRATCH_SET = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final java.util.concurrent.atomic.AtomicBoolean SCRATCH_SET =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
    * Gives this process's TLC a scratch directory of its own. TLC copies its standard modules

@@ -34,11 +34,13 @@ final class WireOptions {
   String moniker;
 
   @Option(names = "--handshake-timeout", defaultValue = "3s", paramLabel = "DURATION",
-      description = "deadline of each handshake phase (SecretConnection, NodeInfo) (default: ${DEFAULT-VALUE}, as CometBFT)")
+      description = "deadline of each handshake phase (SecretConnection, NodeInfo) "
+          + "(default: ${DEFAULT-VALUE}, as CometBFT)")
   String handshakeTimeout;
 
   @Option(names = "--ping-interval", defaultValue = "60s", paramLabel = "DURATION",
-      description = "MConnection keepalive: a Ping after this long without one (default: ${DEFAULT-VALUE}, as CometBFT)")
+      description = "MConnection keepalive: a Ping after this long without one "
+          + "(default: ${DEFAULT-VALUE}, as CometBFT)")
   String pingInterval;
 
   @Option(names = "--pong-timeout", defaultValue = "45s", paramLabel = "DURATION",

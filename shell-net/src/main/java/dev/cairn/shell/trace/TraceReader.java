@@ -188,8 +188,8 @@ public final class TraceReader implements AutoCloseable {
     // after the version: a file of another version is refused for that, whatever its header holds
     String sealed = TraceFormat.headerDigestProblem(raw, header);
     if (sealed != null) {
-      throw new TraceFormatException(file + ": corrupt header (byte offsets " + headerAt + ".." + (headerAt + length - 1)
-          + "): " + sealed);
+      throw new TraceFormatException(file + ": corrupt header (byte offsets " + headerAt + ".."
+          + (headerAt + length - 1) + "): " + sealed);
     }
     nextStep = header.getFirstStep();
   }
