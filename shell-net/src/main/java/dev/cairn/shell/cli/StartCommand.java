@@ -112,7 +112,12 @@ final class StartCommand implements Callable<Integer> {
     if (traceTarget.isPresent()) {
       try {
         for (EarlierTrace.Moved m : EarlierTrace.setAside(traceTarget.get())) {
-          log.info("event=earlier_trace_kept from={} to={}", m.from(), m.to());
+          if (m.to() != null) {
+            log.info("event=earlier_trace_kept from={} to={}", m.from(), m.to());
+          } else {
+            log.info("event=old_trace_deleted file={} reason=\"more than {} earlier runs kept\"", m.from(),
+                EarlierTrace.KEPT_RUNS);
+          }
         }
       } catch (EarlierTrace.Refused e) {
         throw new IllegalArgumentException(e.getMessage(), e);

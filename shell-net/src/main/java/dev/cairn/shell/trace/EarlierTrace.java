@@ -24,7 +24,11 @@ import java.util.TreeMap;
  *   <li>the files of an earlier run's trace are kept, renamed as one set to {@code
  *       STEM.STAMP.EXT}, {@code STEM.STAMP.EXT.1}, … (STAMP: the UTC time of the first step of
  *       its earliest file still there, from that file's header), which the new trace's {@code
- *       FILE*} does not match, so the two histories are never read as one.
+ *       FILE*} does not match, so the two histories are never read as one;
+ *   <li>of the earlier runs kept that way, {@value #KEPT_RUNS} stay: the one just set aside
+ *       (whatever its clock said) and the most recent others by their stamps; older ones are
+ *       deleted, so that a node restarted again and again keeps a bounded trace on disk (a
+ *       restart after an incident still finds the run before it).
  * </ul>
  */
 public final class EarlierTrace {
@@ -32,9 +36,12 @@ public final class EarlierTrace {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  /** Earlier runs kept beside the trace being written. */
+  public static final int KEPT_RUNS = 3;
+
   private EarlierTrace() {}
 
-  /** A file renamed out of the way. */
+  /** A file renamed out of the way ({@code to} present), or an old kept one deleted ({@code to} null). */
   public record Moved(Path from, Path to) {}
 
   /** Refused: {@code file} would overwrite something that is not a trace, or cannot be written. */
@@ -83,10 +90,11 @@ public final class EarlierTrace {
     if (start == null) {
       start = Files.getLastModifiedTime(set.firstEntry().getValue()).toInstant();
     }
-    String base = archivedName(name.toString(), STAMP.format(start));
-    String free = base;
+    String stamp = STAMP.format(start);
+    String free = archivedName(name.toString(), stamp);
     for (int n = 2; clashes(dir, free, set.lastKey()); n++) {
-      free = archivedName(name.toString(), STAMP.format(start) + "-" + n);
+      stamp = STAMP.format(start) + "-" + n;
+      free = archivedName(name.toString(), stamp);
     }
     List<Moved> moved = new ArrayList<>();
     for (var e : set.entrySet()) {
@@ -94,7 +102,48 @@ public final class EarlierTrace {
       Files.move(e.getValue(), to);
       moved.add(new Moved(e.getValue(), to));
     }
+    moved.addAll(pruneKept(dir, name.toString(), stamp));
     return moved;
+  }
+
+  /**
+   * Deletes the kept runs of {@code name} beyond the {@value #KEPT_RUNS} most recent, the one just
+   * kept (under {@code justKept}) always among them whatever its clock said; returns them.
+   */
+  private static List<Moved> pruneKept(Path dir, String name, String justKept) throws IOException {
+    int dot = name.lastIndexOf('.');
+    java.util.regex.Pattern kept = dot > 0
+        ? java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name.substring(0, dot) + ".")
+            + "(\\d{8}T\\d{6}Z(?:-\\d+)?)" + java.util.regex.Pattern.quote(name.substring(dot)) + "(?:\\.\\d{1,9})?")
+        : java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name + "-")
+            + "(\\d{8}T\\d{6}Z(?:-\\d+)?)(?:\\.\\d{1,9})?");
+    TreeMap<String, List<Path>> runs = new TreeMap<>(EarlierTrace::byStamp);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        var m = kept.matcher(p.getFileName().toString());
+        if (m.matches() && Files.isRegularFile(p) && !m.group(1).equals(justKept)) {
+          runs.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
+    List<Moved> deleted = new ArrayList<>();
+    while (runs.size() > KEPT_RUNS - 1) {
+      for (Path p : runs.pollFirstEntry().getValue()) {
+        Files.deleteIfExists(p);
+        deleted.add(new Moved(p, null));
+      }
+    }
+    return deleted;
+  }
+
+  /** Kept runs in the order they ran: by stamp, then by the {@code -n} of a stamp taken twice. */
+  private static int byStamp(String a, String b) {
+    int c = a.substring(0, 16).compareTo(b.substring(0, 16));
+    return c != 0 ? c : Integer.compare(suffix(a), suffix(b));
+  }
+
+  private static int suffix(String stamp) {
+    return stamp.length() > 17 ? Integer.parseInt(stamp.substring(17)) : 1;
   }
 
   /** {@code a.trace} → {@code a.STAMP.trace}; without an extension, {@code trace} → {@code trace-STAMP}. */

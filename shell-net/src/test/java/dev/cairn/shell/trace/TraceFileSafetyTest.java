@@ -144,6 +144,31 @@ class TraceFileSafetyTest {
   }
 
   @Test
+  void onlyTheMostRecentEarlierRunsAreKept(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("k.trace");
+    Files.copy(trace, target);
+    for (String stamp : List.of("20260101T000000Z", "20260102T000000Z", "20260103T000000Z")) {
+      Files.copy(trace, dir.resolve("k." + stamp + ".trace"));
+      Files.copy(trace, dir.resolve("k." + stamp + ".trace.1"));
+    }
+    Path unrelated = Files.writeString(dir.resolve("k.notes.trace"), "notes");
+
+    List<EarlierTrace.Moved> moved = EarlierTrace.setAside(target);
+
+    assertThat(moved).filteredOn(m -> m.to() == null).extracting(EarlierTrace.Moved::from)
+        .containsExactlyInAnyOrder(dir.resolve("k.20260101T000000Z.trace"), dir.resolve("k.20260101T000000Z.trace.1"));
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString())).as("the run just kept, the two newest before it, the notes")
+          .containsExactlyInAnyOrder(
+          "k.20260102T000000Z.trace", "k.20260102T000000Z.trace.1",
+          "k.20260103T000000Z.trace", "k.20260103T000000Z.trace.1",
+          "k." + stamp(trace) + ".trace", "k.notes.trace");
+    }
+    assertThat(Files.readString(unrelated)).isEqualTo("notes");
+    assertThat(EarlierTrace.KEPT_RUNS).isEqualTo(3);
+  }
+
+  @Test
   void archivedNamesStayOutsideTheNewTracesGlob() {
     assertThat(EarlierTrace.archivedName("a.trace", "S")).isEqualTo("a.S.trace");
     assertThat(EarlierTrace.archivedName("node", "S")).isEqualTo("node-S");
