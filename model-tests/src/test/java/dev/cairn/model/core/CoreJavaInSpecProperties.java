@@ -11,7 +11,8 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Check 1 on the composed core, Java ⊆ spec: event chains chosen among the letters enabled on
- * either side, in {@code MCCore} and in {@code MCCoreSeed}. Every event Java accepts must lead to
+ * either side, in {@code MCCore}, in {@code MCCoreSeed} and in {@code MCCoreOperator}. Every event
+ * Java accepts must lead to
  * one of the {@code Core.tla} action's successors (effects, hand-offs and event included), every
  * event Java rejects must have no successor, and the invariants hold on both sides.
  */
@@ -35,5 +36,12 @@ class CoreJavaInSpecProperties {
   void everySeedModeJavaStepIsASpecStep(
       @ForAll @Size(min = 2, max = 40) List<@IntRange(min = 0, max = 10_000) Integer> choices) {
     check(CoreModels.SEED, choices);
+  }
+
+  /** With the operator's DialRequested and PeerErrored, which MCCore leaves to MCCoreOperator. */
+  @Property(tries = 200, seed = "20261122", shrinking = ShrinkingMode.BOUNDED)
+  void everyJavaStepWithOperatorEventsIsASpecStep(
+      @ForAll @Size(min = 2, max = 40) List<@IntRange(min = 0, max = 10_000) Integer> choices) {
+    check(CoreModels.OPERATOR, choices);
   }
 }

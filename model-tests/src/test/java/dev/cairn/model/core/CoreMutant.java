@@ -110,6 +110,25 @@ public enum CoreMutant {
       }
       return Core.traced(cfg, s, now, wall, e);
     }
+  },
+
+  /**
+   * An operator's PeerErrored marks the peer as being evicted but never disconnects it: the peer
+   * is put among the evicting before the step, so the manager takes it as already handled. Only
+   * {@code MCCoreOperator} has PeerErrored.
+   */
+  PEER_ERRORED_NOT_DISCONNECTED(CoreModels.OPERATOR) {
+    @Override
+    Core.Traced traced(CoreConfig cfg, CoreState s, MonoTime now, dev.cairn.core.WallTime wall, CoreEvent e) {
+      if (e instanceof CoreEvent.Peer p && p.event() instanceof dev.cairn.core.peer.PeerEvent.PeerErrored x
+          && s.peer().connected().containsKey(x.peer()) && !s.peer().evicting().containsKey(x.peer())) {
+        var ps = s.peer();
+        s = s.withPeer(new dev.cairn.core.peer.PeerState(ps.book(), ps.dialing(), ps.connected(), ps.ready(),
+            ps.evicting().plus(x.peer(), dev.cairn.core.peer.DisconnectReason.ERRORED), ps.upgrading(), ps.scores(),
+            ps.persistentDialFailures(), ps.timers(), ps.prng(), ps.started(), ps.bannedIds(), ps.idleInbound()));
+      }
+      return Core.traced(cfg, s, now, wall, e);
+    }
   };
 
   final String model;

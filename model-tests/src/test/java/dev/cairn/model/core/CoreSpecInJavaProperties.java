@@ -11,7 +11,8 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Check 2 on the composed core, spec ⊆ Java: random walks over {@code Core.tla}'s successors in
- * {@code MCCore} and {@code MCCoreSeed}; at every state each letter the spec enables must be
+ * {@code MCCore}, {@code MCCoreSeed} and {@code MCCoreOperator}; at every state each letter the
+ * spec enables must be
  * accepted by Java with a result among the successors, and Java follows the walk's branch (time
  * choices, PRNG) where it can.
  */
@@ -36,5 +37,12 @@ class CoreSpecInJavaProperties {
   void everySeedModeSpecStepIsAJavaStep(
       @ForAll @Size(min = 2, max = 30) List<@IntRange(min = 0, max = 10_000) Integer> choices) {
     check(CoreModels.SEED, choices);
+  }
+
+  /** With the operator's DialRequested and PeerErrored, which MCCore leaves to MCCoreOperator. */
+  @Property(tries = 80, seed = "20261123", shrinking = ShrinkingMode.BOUNDED)
+  void everySpecStepWithOperatorEventsIsAJavaStep(
+      @ForAll @Size(min = 2, max = 30) List<@IntRange(min = 0, max = 10_000) Integer> choices) {
+    check(CoreModels.OPERATOR, choices);
   }
 }
