@@ -357,9 +357,14 @@ final class TraceReplayCommand implements Callable<Integer> {
             + elsewhere(file, h, point));
         return BROKEN;
       }
-      out.println("OK: " + count + " steps replayed (steps " + first + ".." + last + "), every outcome and effects"
-          + " digest matches, and the state digest at " + replay.checkpointsVerified() + " checkpoint"
-          + (replay.checkpointsVerified() == 1 ? "" : "s"));
+      if (count == 0) {
+        out.println("OK: no step recorded: the file holds its header only" + (replay.trailer().isEmpty()
+            ? " (its writer stopped before the first step's record was written)" : ""));
+      } else {
+        out.println("OK: " + count + (count == 1 ? " step" : " steps") + " replayed (steps " + first + ".." + last
+            + "), every outcome and effects digest matches, and the state digest at " + replay.checkpointsVerified()
+            + " checkpoint" + (replay.checkpointsVerified() == 1 ? "" : "s"));
+      }
       end.header = h;
       end.steps = count;
       end.lastStep = last;

@@ -135,8 +135,10 @@ final class TraceTimelineCommand implements Callable<Integer> {
         }
       }
       if (timeline == null) {
-        err.println("cairn trace timeline: no step of " + (ordered.size() == 1 ? file : "the files given")
-            + " is in " + range(from, to) + (ordered.size() == 1 ? elsewhere(file, first, from) : ""));
+        err.println("cairn trace timeline: " + (from == null && to == null
+            ? (ordered.size() == 1 ? file + " holds" : "the files given hold") + " no step to draw (a header only)"
+            : "no step of " + (ordered.size() == 1 ? file : "the files given") + " is in " + range(from, to)
+                + (ordered.size() == 1 ? elsewhere(file, first, from) : "")));
         return BROKEN;
       }
       PeerTimeline all = timeline.build();

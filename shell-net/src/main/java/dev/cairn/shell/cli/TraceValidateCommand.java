@@ -114,6 +114,8 @@ final class TraceValidateCommand implements Callable<Integer> {
             out.println(prefix + "INVALID at the end of the file: " + r.endMismatch().get());
             out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
             status = Math.max(status, TraceCommand.DIFFERS);
+          } else if (!windowed && r.steps() == 0) {
+            out.println(prefix + "OK: no step recorded: the file holds its header only");
           } else if (windowed && r.steps() == 0) {
             // a file of a rotated trace outside the window: said, and an error only if no file is in it
             if (files.size() > 1) {

@@ -168,6 +168,41 @@ class TraceFileSafetyTest {
     assertThat(EarlierTrace.KEPT_RUNS).isEqualTo(3);
   }
 
+  /** A node that stopped right after writing its header leaves a file of no step: said so, not "steps 0..-1". */
+  @Test
+  void aHeaderOnlyFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
+    byte[] all = Files.readAllBytes(trace);
+    TraceHeaderBytes h = TraceHeaderBytes.of(all);
+    Path header = Files.write(dir.resolve("h.trace"), java.util.Arrays.copyOf(all, h.end()));
+
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", header.toString());
+    assertThat(replay.code()).as(replay.err()).isZero();
+    assertThat(replay.out()).contains("OK: no step recorded: the file holds its header only").doesNotContain("..-1");
+    TraceFiles.Run validate = TraceFiles.cairn("trace", "validate", header.toString());
+    assertThat(validate.code()).as(validate.err()).isZero();
+    assertThat(validate.out()).contains("OK: no step recorded: the file holds its header only");
+    TraceFiles.Run timeline = TraceFiles.cairn("trace", "timeline", header.toString(), "--out",
+        dir.resolve("h.png").toString());
+    assertThat(timeline.code()).isEqualTo(2);
+    assertThat(timeline.err()).contains(header + " holds no step to draw");
+  }
+
+  /** Where the header of a trace file ends. */
+  private record TraceHeaderBytes(int end) {
+    static TraceHeaderBytes of(byte[] file) {
+      int i = TraceFormat.MAGIC.length;
+      int n = 0;
+      for (int shift = 0; ; shift += 7) {
+        int c = file[i++] & 0xff;
+        n |= (c & 0x7f) << shift;
+        if (c < 0x80) {
+          break;
+        }
+      }
+      return new TraceHeaderBytes(i + n);
+    }
+  }
+
   @Test
   void archivedNamesStayOutsideTheNewTracesGlob() {
     assertThat(EarlierTrace.archivedName("a.trace", "S")).isEqualTo("a.S.trace");
