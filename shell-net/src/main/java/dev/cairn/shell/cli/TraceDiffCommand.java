@@ -59,12 +59,23 @@ final class TraceDiffCommand implements Callable<Integer> {
           return BROKEN;
         }
         if (ea.isEmpty() && eb.isEmpty()) {
-          if (ra.trailer().isPresent() && rb.trailer().isPresent()
-              && !java.util.Arrays.equals(ra.trailer().get().stateDigest(), rb.trailer().get().stateDigest())) {
-            out.println("DIVERGE after the last step: the final states differ (trailer digest)");
-            return DIFFERS;
+          if (ra.trailer().isPresent() && rb.trailer().isPresent()) {
+            TraceReader.Trailer ta = ra.trailer().get();
+            TraceReader.Trailer tb = rb.trailer().get();
+            if (!java.util.Arrays.equals(ta.stateDigest(), tb.stateDigest())) {
+              out.println("DIVERGE after the last step: the final states differ (trailer digest)");
+              return DIFFERS;
+            }
+            if (ta.step() != tb.step() || ta.effectsDigest() != tb.effectsDigest()) {
+              out.println("DIVERGE after the last step: the trailers differ (their step or effects digest)");
+              return DIFFERS;
+            }
           }
           out.println("SAME: " + same + " steps, identical events, outcomes and digests");
+          if (ra.trailer().isPresent() != rb.trailer().isPresent()) {
+            out.println("  " + (ra.trailer().isEmpty() ? a : b) + " has no trailer (its writer did not close it), so "
+                + "the final states were not compared");
+          }
           return OK;
         }
         if (ea.isEmpty() || eb.isEmpty()) {

@@ -128,6 +128,11 @@ final class TraceTimelineCommand implements Callable<Integer> {
           if (reads.broken()) {
             out.println("BROKEN: drawn up to the step before the broken record (" + UpToBreak.WHY + ")");
             status = BROKEN;
+          } else if (status == OK && !window.ended() && replay.endMismatch().isPresent()) {
+            // as show and replay: the file's end (its trailer) must agree with the state replayed
+            out.println("MISMATCH at the end of the file: " + replay.endMismatch().get()
+                + "; drawn up to the last step");
+            status = DIFFERS;
           }
         }
         if (status != OK || window.ended()) {

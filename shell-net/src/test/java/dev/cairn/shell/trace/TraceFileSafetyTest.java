@@ -203,6 +203,28 @@ class TraceFileSafetyTest {
     }
   }
 
+  /** diff compares the trailers when both files have one, and says when one has none. */
+  @Test
+  void diffComparesTrailersAndSaysWhenOneIsMissing(@TempDir Path dir) throws Exception {
+    long trailerAt;
+    try (TraceReader r = TraceReader.open(trace)) {
+      while (r.next().isPresent()) {
+        // to the end, where the trailer is read
+      }
+      trailerAt = r.trailer().orElseThrow().offset();
+    }
+    byte[] all = Files.readAllBytes(trace);
+    Path open = Files.write(dir.resolve("open.trace"), java.util.Arrays.copyOf(all, (int) trailerAt));
+
+    TraceFiles.Run oneOpen = TraceFiles.cairn("trace", "diff", trace.toString(), open.toString());
+    assertThat(oneOpen.code()).as(oneOpen.err()).isZero();
+    assertThat(oneOpen.out()).contains("SAME: ").contains(open + " has no trailer");
+
+    TraceFiles.Run both = TraceFiles.cairn("trace", "diff", trace.toString(), Files.copy(trace, dir.resolve("c.trace")).toString());
+    assertThat(both.code()).isZero();
+    assertThat(both.out()).contains("SAME: ").doesNotContain("no trailer");
+  }
+
   @Test
   void archivedNamesStayOutsideTheNewTracesGlob() {
     assertThat(EarlierTrace.archivedName("a.trace", "S")).isEqualTo("a.S.trace");

@@ -365,6 +365,11 @@ class TraceFormatTest {
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
     assertThat(run.out()).contains("MISMATCH at the end of the file: state digest differs at the trailer")
         .contains("diverged in steps " + STEPS + ".." + (STEPS + 6));
+    // timeline draws the steps and says so too
+    TraceFiles.Run drawn = TraceFiles.cairn("trace", "timeline", bad.toString(), "--out",
+        dir.resolve("trailer.png").toString());
+    assertThat(drawn.code()).as(drawn.out() + drawn.err()).isEqualTo(1);
+    assertThat(drawn.out()).contains("MISMATCH at the end of the file: state digest differs at the trailer");
     // cut before the trailer: a valid file whose end is checked by its effects only
     Path cut = dir.resolve("untrailed.trace");
     Files.write(cut, java.util.Arrays.copyOf(all, (int) t.offset()));
