@@ -100,6 +100,9 @@ public interface NodeMetrics extends AutoCloseable {
   /** The core told the shell to close a connection it had admitted, for {@code reason}. */
   void peerEvicted(DisconnectReason reason);
 
+  /** An inbound connection the shell closed before the core saw it; {@code cairn_inbound_refused_total{reason}}. */
+  void inboundRefused(InboundRefusal reason);
+
   /** The address book now holds this many addresses in new and old buckets, and this many bans. */
   void addressBook(int newAddresses, int oldAddresses, int bannedPeers);
 

@@ -57,6 +57,7 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   private final Counter dials;
   private final Counter bans;
   private final Counter evictions;
+  private final Counter inboundRefused;
   private final Gauge bookNew;
   private final Gauge bookOld;
   private final Gauge bookBanned;
@@ -96,6 +97,8 @@ final class PrometheusNodeMetrics implements NodeMetrics {
     dials = counter("cairn_dials_total", "Outbound dials, by how they ended.", "outcome");
     bans = counter("cairn_bans_total", "Peers banned by the core.");
     evictions = counter("cairn_evictions_total", "Admitted connections the core closed, by reason.", "reason");
+    inboundRefused = counter("cairn_inbound_refused_total",
+        "Inbound connections the shell closed before the core saw them, by reason.", "reason");
     bookNew = Gauge.builder().name("cairn_address_book_new").help("Addresses in new buckets.").register(registry);
     bookOld = Gauge.builder().name("cairn_address_book_old").help("Addresses in old buckets.").register(registry);
     bookBanned = Gauge.builder().name("cairn_address_book_banned").help("Banned peers.").register(registry);
@@ -218,6 +221,11 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   @Override
   public void peerEvicted(DisconnectReason reason) {
     evictions.labelValues(reason.name().toLowerCase(java.util.Locale.ROOT)).inc();
+  }
+
+  @Override
+  public void inboundRefused(InboundRefusal reason) {
+    inboundRefused.labelValues(reason.label()).inc();
   }
 
   @Override

@@ -19,6 +19,7 @@ import dev.cairn.core.pex.PexEffect;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
 import dev.cairn.shell.metrics.DialOutcome;
+import dev.cairn.shell.metrics.InboundRefusal;
 import dev.cairn.shell.metrics.NodeMetrics;
 import dev.cairn.shell.p2p.HostResolver;
 import dev.cairn.shell.p2p.IpText;
@@ -342,6 +343,7 @@ public final class Node implements AutoCloseable {
     if (handshakingInbound >= settings.maxHandshakingInbound()) {
       // Like CometBFT's listener limit: refuse before spending a handshake on it.
       log.debug("event=inbound_refused reason=too_many_handshakes remote={}", ch.remoteAddress());
+      settings.metrics().inboundRefused(InboundRefusal.TOO_MANY_HANDSHAKES);
       ch.close();
       return;
     }
@@ -359,6 +361,8 @@ public final class Node implements AutoCloseable {
         conn.session = session;
         Conn previous = conns.get(addr);
         if (previous != null && previous.phase != Phase.CLOSED) {
+          log.debug("event=inbound_refused reason=duplicate_connection node={} peer={}", id(), addr);
+          settings.metrics().inboundRefused(InboundRefusal.DUPLICATE_CONNECTION);
           ch.close();
           return;
         }
@@ -367,6 +371,7 @@ public final class Node implements AutoCloseable {
         if (rival != null && keepsOwnDial(addr.id())) {
           // Both of us dialed at once: the connection dialed by the smaller ID survives.
           log.debug("event=simultaneous_dial node={} peer={} kept=outbound", id(), addr.id());
+          settings.metrics().inboundRefused(InboundRefusal.SIMULTANEOUS_DIAL);
           conn.phase = Phase.REFUSED;
           ch.close();
           return;

@@ -141,6 +141,9 @@ class NodeMetricsTest {
     m.peerEvicted(DisconnectReason.ABOVE_MAX_THRESHOLD);
     m.peerEvicted(DisconnectReason.EVICTED_FOR_UPGRADE);
     m.peerEvicted(DisconnectReason.ABOVE_MAX_THRESHOLD);
+    m.inboundRefused(InboundRefusal.TOO_MANY_HANDSHAKES);
+    m.inboundRefused(InboundRefusal.TOO_MANY_HANDSHAKES);
+    m.inboundRefused(InboundRefusal.SIMULTANEOUS_DIAL);
     m.addressBook(120, 30, 2);
     m.addressBook(118, 31, 3); // a gauge shows the latest report, not a sum
 
@@ -151,6 +154,8 @@ class NodeMetricsTest {
     assertThat(s.value("cairn_bans_total")).isEqualTo(1.0);
     assertThat(s.value("cairn_evictions_total{reason=\"above_max_threshold\"}")).isEqualTo(2.0);
     assertThat(s.value("cairn_evictions_total{reason=\"evicted_for_upgrade\"}")).isEqualTo(1.0);
+    assertThat(s.value("cairn_inbound_refused_total{reason=\"too_many_handshakes\"}")).isEqualTo(2.0);
+    assertThat(s.value("cairn_inbound_refused_total{reason=\"simultaneous_dial\"}")).isEqualTo(1.0);
     assertThat(s.value("cairn_address_book_new")).isEqualTo(118.0);
     assertThat(s.value("cairn_address_book_old")).isEqualTo(31.0);
     assertThat(s.value("cairn_address_book_banned")).isEqualTo(3.0);

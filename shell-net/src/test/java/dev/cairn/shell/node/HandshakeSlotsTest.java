@@ -2,7 +2,9 @@ package dev.cairn.shell.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cairn.shell.config.MetricsConfig;
 import dev.cairn.shell.crypto.NodeKey;
+import dev.cairn.shell.metrics.NodeMetrics;
 import io.netty.channel.EventLoopGroup;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -21,6 +23,47 @@ class HandshakeSlotsTest {
     assertThat(Node.handshakeSlots(40, 3)).isEqualTo(43);
     assertThat(Node.handshakeSlots(1, 0)).isEqualTo(Node.HANDSHAKE_SLOTS_MIN);
     assertThat(Node.handshakeSlots(0, 0)).isEqualTo(Node.HANDSHAKE_SLOTS_MIN);
+  }
+
+  /**
+   * A connection closed for want of a handshake slot never reaches the core or its trace, and is
+   * logged at debug level only: it is counted in {@code cairn_inbound_refused_total}.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aKnockWithNoHandshakeSlotIsCounted() throws Exception {
+    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    EventLoopGroup clients = EventLoops.newGroup(2);
+    NodeMetrics metrics = NodeMetrics.start(new MetricsConfig(true, "127.0.0.1:0", "cometbft"));
+    Node node = null;
+    List<WirePeer.Conn> conns = new ArrayList<>();
+    try {
+      int port = TestNodes.freePort();
+      Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), port, "max_num_inbound_peers = 1\n",
+          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 1);
+      node = Node.start(new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(), s.core(),
+          s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(), s.maxHandshakingInbound(),
+          s.persister(), metrics, s.initialBannedIds()), nodeGroup, null);
+      for (int i = 0; i < 2; i++) {
+        WirePeer peer = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:" + (42_000 + i));
+        conns.add(peer.dial(clients, node.listenAddress(), x -> { }, (x, pex) -> { }));
+      }
+      // the node counts the refusal before it closes the connection
+      java.util.concurrent.CompletableFuture.anyOf(conns.get(0).closed, conns.get(1).closed).get(10, TimeUnit.SECONDS);
+      String text = scrape(metrics);
+      assertThat(text).contains("cairn_inbound_refused_total{reason=\"too_many_handshakes\"} 1.0");
+    } finally {
+      TestNodes.closeAll(conns, node, clients, nodeGroup);
+      metrics.close();
+    }
+  }
+
+  private static String scrape(NodeMetrics m) throws Exception {
+    var endpoint = m.endpoint().orElseThrow();
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://127.0.0.1:" + endpoint.getPort() + "/metrics")).build();
+    return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /**
