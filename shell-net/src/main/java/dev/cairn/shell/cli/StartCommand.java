@@ -1,7 +1,6 @@
 package dev.cairn.shell.cli;
 
 import dev.cairn.core.CoreConfig;
-import dev.cairn.core.CoreState;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.book.BookKey;
@@ -128,14 +127,16 @@ final class StartCommand implements Callable<Integer> {
       EventLoopGroup group = EventLoops.newGroup(1);
       TraceConfig tc = cfg.cairn().trace();
       Optional<Path> traceFile = Optional.ofNullable(trace).or(() -> tc.file().map(dir::resolve));
+      // the bans by ID addrbook.json holds (cairn_banned_ids) start in the core, and so in the trace
+      Node.Settings settings = new Node.Settings(key, cfg.network(), cfg.cairn().moniker(), laddr.host(),
+          laddr.port(), core, seed, book, mconn, cfg.p2p().handshakeTimeout(), cfg.p2p().dialTimeout(),
+          Node.handshakeSlots(cfg.p2p().maxNumInboundPeers(), cfg.p2p().unconditionalPeerIds().size()),
+          BookPersister.toFile(bookFile), metrics, bannedIds);
       TraceWriter tracer = traceFile.map(f -> new TraceWriter(traceOptions(f, tc), core,
-          CoreState.initial(book, seed), seed)).orElse(null);
+          Node.initialState(settings), seed)).orElse(null);
       Node node;
       try {
-        node = Node.start(new Node.Settings(key, cfg.network(), cfg.cairn().moniker(), laddr.host(), laddr.port(),
-            core, seed, book, mconn, cfg.p2p().handshakeTimeout(), cfg.p2p().dialTimeout(),
-            Node.handshakeSlots(cfg.p2p().maxNumInboundPeers(), cfg.p2p().unconditionalPeerIds().size()),
-            BookPersister.toFile(bookFile), metrics), group, tracer);
+        node = Node.start(settings, group, tracer);
       } catch (Exception e) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (tracer != null) {

@@ -70,6 +70,15 @@ public final class Node implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+  /**
+   * The core state a node with {@code settings} starts from: its book and its bans by ID, with
+   * the PRNG seeded. A trace of the node must start from this same state.
+   */
+  public static CoreState initialState(Settings settings) {
+    CoreState initial = CoreState.initial(settings.initialBook(), settings.prngSeed());
+    return initial.withPeer(initial.peer().withBannedIds(settings.initialBannedIds()));
+  }
+
   /** The fewest inbound handshakes a node runs at once, whatever its inbound limit. */
   public static final int HANDSHAKE_SLOTS_MIN = 16;
 
@@ -201,9 +210,7 @@ public final class Node implements AutoCloseable {
         observer.onStep(now, wallNow, event, step, nanos);
       }
     };
-    CoreState initial = CoreState.initial(settings.initialBook(), settings.prngSeed());
-    initial = initial.withPeer(initial.peer().withBannedIds(settings.initialBannedIds()));
-    this.driver = new Driver(settings.core(), initial, loop,
+    this.driver = new Driver(settings.core(), initialState(settings), loop,
         Driver.Clocks.SYSTEM, this::execute, counting);
   }
 

@@ -278,6 +278,33 @@ class HomeCommandsTest {
     assertThat(r.err()).contains("node_key.json").contains("not UTF-8 text").doesNotContain("java.");
   }
 
+  /**
+   * A ban by ID (a peer banned without a routable address, {@code cairn_banned_ids}) holds across a
+   * restart: the started node enforces it from its first step, its trace starts with it, and the
+   * book it writes on close still holds it.
+   */
+  @Test
+  void aBanByIdInTheAddressBookHoldsAcrossAStart() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    String banned = "0123456789abcdef0123456789abcdef01234567";
+    Files.writeString(addrBook(), "{\n\t\"key\": \"0123456789abcdef01234567\",\n\t\"addrs\": [],\n"
+        + "\t\"cairn_banned_ids\": [\n\t\t{\n\t\t\t\"id\": \"" + banned + "\",\n"
+        + "\t\t\t\"until\": \"2099-01-01T00:00:00Z\"\n\t\t}\n\t]\n}");
+    assertThat(AddrBookFile.load(addrBook()).orElseThrow().bannedIds()).hasSize(1);
+    Path trace = home.resolve("ban.trace");
+
+    CliRun.Result r = run("start", "--home", home.toString(), "--trace", trace.toString(), "--duration", "300ms");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(AddrBookFile.load(addrBook()).orElseThrow().bannedIds())
+        .as("the ban written back on close").extracting(dev.cairn.shell.store.AddrBookDocument.BannedId::id)
+        .containsExactly(banned);
+    CliRun.Result state = run("trace", "replay", trace.toString(), "--at", "0");
+    assertThat(state.exit()).as(state.err()).isZero();
+    assertThat(state.out()).as("the state after the first step").contains(banned);
+  }
+
   private List<Path> listConfigDir() throws IOException {
     try (Stream<Path> s = Files.list(home.resolve("config"))) {
       return s.sorted().toList();
