@@ -10,7 +10,7 @@
 (* No SYMMETRY (unsound for liveness in TLC), no VIEW (the properties and  *)
 (* the fairness read outbox), no state constraint: the models are small    *)
 (* because the constants are (one or two peers, one outbound slot, one     *)
-(* failed dial before a ban, scores pinned at 0).                          *)
+(* failed dial before the long retry delay, scores pinned at 0).           *)
 EXTENDS PeerManager, TLC
 
 CONSTANTS p1, p2, self
