@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
  * <p>Safety, at every sample: nobody is connected to itself, no pair holds two connections,
  * inbound counts stay within their limits, no non-seed exceeds its outbound target.
  *
- * <p>Liveness, within 30 s: every non-seed is at its target, or has no usable candidate left
- * (every other non-seed is already connected to it, or has no inbound room) — DESIGN.md's "a
+ * <p>Liveness, within 45 s (room for a loaded 2-core CI machine; it settles in seconds): every
+ * non-seed is at its target, or has no usable candidate left (every other non-seed is already connected to it, or has no inbound room) — DESIGN.md's "a
  * free slot with a dialable candidate is eventually used" — and both ends agree on every link.
  * Full convergence cannot be promised at these parameters: 7 non-seeds × 3 outbound = 21 links =
  * every one of the 21 non-seed pairs, each node dialing exactly 3 of its 6 peers (a regular
@@ -37,7 +37,7 @@ class LocalNetworkConvergenceTest {
   private static final int INBOUND = 6;
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void eightNodesReachTheirOutboundTargetWithASaneTopology() throws Exception {
     EventLoopGroup group = EventLoops.newGroup(2);
     LocalNetwork.Plan plan = new LocalNetwork.Plan(NODES, 1, OUTBOUND, INBOUND, Duration.ofMillis(500), 7);
@@ -46,7 +46,7 @@ class LocalNetworkConvergenceTest {
     int samples = 0;
     int settledSamples = 0;
     try (LocalNetwork net = LocalNetwork.start(plan, group)) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
       while (System.nanoTime() - deadline < 0) {
         List<Node.Status> statuses = net.statuses();
         samples++;
@@ -61,7 +61,7 @@ class LocalNetworkConvergenceTest {
       }
       List<Node.Status> last = net.statuses();
       assertThat(violations).as("topology violations over %d samples", samples).isEmpty();
-      assertThat(settled).as("within 30 s every non-seed at its target of %d or out of candidates; unused slots %s;"
+      assertThat(settled).as("within 45 s every non-seed at its target of %d or out of candidates; unused slots %s;"
           + " last: %s", OUTBOUND, unusedSlots(plan, last), describe(last)).isNotNull();
       System.out.printf("local network %s after %d samples: %s%n",
           LocalNetwork.converged(settled) ? "converged" : "settled below target (no candidates left)", samples,
