@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Timeout;
  * inbound counts stay within their limits, no non-seed exceeds its outbound target.
  *
  * <p>Liveness, within 45 s (room for a loaded 2-core CI machine; it settles in seconds): every
- * non-seed is at its target, or has no usable candidate left (every other non-seed is already connected to it, or has no inbound room) — DESIGN.md's "a
- * free slot with a dialable candidate is eventually used" — and both ends agree on every link.
+ * non-seed is at its target, or has no usable candidate left (every other non-seed is already
+ * connected to it, or has no inbound room) — DESIGN.md's "a free slot with a dialable candidate
+ * is eventually used" — and both ends agree on every link.
  * Full convergence cannot be promised at these parameters: 7 non-seeds × 3 outbound = 21 links =
  * every one of the 21 non-seed pairs, each node dialing exactly 3 of its 6 peers (a regular
  * tournament). Random dialing reaches a state where a node below target is already connected to
