@@ -82,10 +82,7 @@ final class TraceCommand implements Runnable {
         }
       }
       if (!trace && java.nio.file.Files.isRegularFile(out)) {
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(out)) {
-          trace = java.util.Arrays.equals(in.readNBytes(8), dev.cairn.shell.trace.TraceFormat.MAGIC_TEXT
-              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        }
+        trace = dev.cairn.shell.trace.TraceFormat.startsWithMagic(out);
       }
     } catch (IOException e) {
       return false; // the write will report it

@@ -1,7 +1,6 @@
 package dev.cairn.shell.trace;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -66,7 +64,8 @@ public final class EarlierTrace {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new Refused("cannot create the trace's directory " + dir + ": " + reason(e));
+      throw new Refused("cannot create the trace's directory " + dir + ": "
+          + dev.cairn.shell.node.FailureReasons.describe(e));
     }
     if (!Files.isWritable(dir)) {
       throw new Refused("cannot write the trace into " + dir + ": the directory is not writable");
@@ -195,10 +194,7 @@ public final class EarlierTrace {
 
   /** Whether {@code p} begins with the trace magic (an empty file is a trace cut before its header). */
   private static boolean startsAsTrace(Path p) throws IOException {
-    try (InputStream in = Files.newInputStream(p)) {
-      byte[] head = in.readNBytes(TraceFormat.MAGIC.length);
-      return head.length == 0 || Arrays.equals(head, TraceFormat.MAGIC);
-    }
+    return Files.size(p) == 0 || TraceFormat.startsWithMagic(p);
   }
 
   /** The run's start from {@code p}'s header, or null if it has no readable header. */
@@ -210,7 +206,4 @@ public final class EarlierTrace {
     }
   }
 
-  private static String reason(IOException e) {
-    return dev.cairn.shell.node.FailureReasons.describe(e);
-  }
 }

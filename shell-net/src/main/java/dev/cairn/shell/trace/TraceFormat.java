@@ -40,6 +40,13 @@ public final class TraceFormat {
 
   private TraceFormat() {}
 
+  /** Whether {@code file} begins with the trace magic (false for a shorter file, an empty one too). */
+  public static boolean startsWithMagic(java.nio.file.Path file) throws java.io.IOException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return java.util.Arrays.equals(in.readNBytes(MAGIC.length), MAGIC);
+    }
+  }
+
   /**
    * {@code header} with its {@code header_digest} set to the XXH64 of its encoding without it, as
    * the writer seals each file's header; the reader checks it ({@link #headerDigestProblem}).

@@ -22,7 +22,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class NodeMetricsTest {
+public class NodeMetricsTest {
 
   private static final NodeId ALICE = NodeId.of("a".repeat(40));
   private static final NodeId BOB = NodeId.of("b".repeat(40));
@@ -249,8 +249,8 @@ class NodeMetricsTest {
   // --- scraping -------------------------------------------------------------------------------
 
   /** One scrape in the text exposition format: samples by {@code name{labels}}, and TYPE lines. */
-  record Scrape(String text, Map<String, Double> samples, Map<String, String> types) {
-    double value(String series) {
+  public record Scrape(String text, Map<String, Double> samples, Map<String, String> types) {
+    public double value(String series) {
       assertThat(samples).as("series %s in%n%s", series, text).containsKey(series);
       return samples.get(series);
     }
@@ -261,7 +261,8 @@ class NodeMetricsTest {
     }
   }
 
-  static Scrape scrape(NodeMetrics m) throws IOException, InterruptedException {
+  /** The samples {@code m} serves at its endpoint (also read by the node package's tests). */
+  public static Scrape scrape(NodeMetrics m) throws IOException, InterruptedException {
     var address = m.endpoint().orElseThrow();
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response = client.send(

@@ -50,20 +50,12 @@ class HandshakeSlotsTest {
       }
       // the node counts the refusal before it closes the connection
       java.util.concurrent.CompletableFuture.anyOf(conns.get(0).closed, conns.get(1).closed).get(10, TimeUnit.SECONDS);
-      String text = scrape(metrics);
-      assertThat(text).contains("cairn_inbound_refused_total{reason=\"too_many_handshakes\"} 1.0");
+      assertThat(dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics)
+          .value("cairn_inbound_refused_total{reason=\"too_many_handshakes\"}")).isEqualTo(1.0);
     } finally {
       TestNodes.closeAll(conns, node, clients, nodeGroup);
       metrics.close();
     }
-  }
-
-  private static String scrape(NodeMetrics m) throws Exception {
-    var endpoint = m.endpoint().orElseThrow();
-    var client = java.net.http.HttpClient.newHttpClient();
-    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-        "http://127.0.0.1:" + endpoint.getPort() + "/metrics")).build();
-    return client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
   }
 
   /**

@@ -172,8 +172,7 @@ class TraceFileSafetyTest {
   @Test
   void aHeaderOnlyFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
     byte[] all = Files.readAllBytes(trace);
-    TraceHeaderBytes h = TraceHeaderBytes.of(all);
-    Path header = Files.write(dir.resolve("h.trace"), java.util.Arrays.copyOf(all, h.end()));
+    Path header = Files.write(dir.resolve("h.trace"), java.util.Arrays.copyOf(all, TraceFiles.headerEnd(all)));
 
     TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", header.toString());
     assertThat(replay.code()).as(replay.err()).isZero();
@@ -185,22 +184,6 @@ class TraceFileSafetyTest {
         dir.resolve("h.png").toString());
     assertThat(timeline.code()).isEqualTo(2);
     assertThat(timeline.err()).contains(header + " holds no step to draw");
-  }
-
-  /** Where the header of a trace file ends. */
-  private record TraceHeaderBytes(int end) {
-    static TraceHeaderBytes of(byte[] file) {
-      int i = TraceFormat.MAGIC.length;
-      int n = 0;
-      for (int shift = 0; ; shift += 7) {
-        int c = file[i++] & 0xff;
-        n |= (c & 0x7f) << shift;
-        if (c < 0x80) {
-          break;
-        }
-      }
-      return new TraceHeaderBytes(i + n);
-    }
   }
 
   /** diff compares the trailers when both files have one, and says when one has none. */

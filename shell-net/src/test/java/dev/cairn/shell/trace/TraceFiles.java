@@ -95,19 +95,23 @@ final class TraceFiles {
    * edit} and its records byte for byte as they were (not decoded and encoded again).
    */
   static Path withHeader(byte[] file, Path to, UnaryOperator<TraceHeader> edit) throws IOException {
-    TraceHeader h;
-    int headerEnd;
-    try (var in = new java.io.ByteArrayInputStream(file, TraceFormat.MAGIC.length,
-        file.length - TraceFormat.MAGIC.length)) {
-      h = TraceHeader.parseDelimitedFrom(in);
-      headerEnd = file.length - in.available();
-    }
+    TraceHeader h = header(file);
+    int headerEnd = headerEnd(file);
     try (OutputStream out = Files.newOutputStream(to)) {
       out.write(TraceFormat.MAGIC);
       TraceFormat.sealed(edit.apply(h)).writeDelimitedTo(out);
       out.write(file, headerEnd, file.length - headerEnd);
     }
     return to;
+  }
+
+  /** Where the header of the trace file {@code file} (its bytes) ends: its first record's offset. */
+  static int headerEnd(byte[] file) throws IOException {
+    try (var in = new java.io.ByteArrayInputStream(file, TraceFormat.MAGIC.length,
+        file.length - TraceFormat.MAGIC.length)) {
+      TraceHeader.parseDelimitedFrom(in);
+      return file.length - in.available();
+    }
   }
 
   /** The header of the trace file {@code file} (its bytes). */

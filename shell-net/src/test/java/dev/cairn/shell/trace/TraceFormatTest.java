@@ -447,8 +447,7 @@ class TraceFormatTest {
     byte[] all = Files.readAllBytes(trace);
     TraceHeader h = TraceFiles.header(all);
     assertThat(h.getHeaderDigest()).as("the writer seals the header").isNotZero();
-    int size = h.getSerializedSize();
-    int end = TraceFormat.MAGIC.length + com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+    int end = TraceFiles.headerEnd(all);
     int stride = Math.max(1, (end - TraceFormat.MAGIC.length) / 400);
     Path flipped = dir.resolve("flipped.trace");
     int checked = 0;
