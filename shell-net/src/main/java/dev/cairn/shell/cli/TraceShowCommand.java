@@ -19,6 +19,7 @@ import dev.cairn.shell.cli.TraceCommand.PointConverter;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.StateChanges;
+import dev.cairn.shell.trace.TraceFollower;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TraceJson;
 import dev.cairn.shell.trace.TracePoint;
@@ -76,6 +77,33 @@ final class TraceShowCommand implements Callable<Integer> {
   @Option(names = "--json", description = "one JSON object per line: each file's header, then each step (with "
       + "\"effects\", \"changes\" and \"state\" when asked), for tools such as jq") boolean json;
 
+  @Option(names = {"-f", "--follow"}, description = "keep printing the steps a running node records, as it records "
+      + "them: into its next file when it rotates, and into its new run when it is started again; from the end of "
+      + "what is recorded unless --from says where; until SIGINT or SIGTERM (exit 0), or past --to") boolean follow;
+
+  /** How often a followed trace is looked at again when nothing new was read. */
+  static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(100);
+
+  /** Stops a follow (the command's SIGINT and SIGTERM; a test's own). */
+  java.util.function.BooleanSupplier followStop;
+
+  /**
+   * SIGINT and SIGTERM, taken from the JVM's default handling at the first wait of a follow: while
+   * it catches up with what is recorded they stop the command at once (exit 130 or 143), after
+   * that at its next look at the files (exit 0, everything printed).
+   */
+  private static final class SignalStop implements java.util.function.BooleanSupplier {
+    private java.util.concurrent.CountDownLatch latch;
+
+    @Override
+    public boolean getAsBoolean() {
+      if (latch == null) {
+        latch = Signals.stopLatch();
+      }
+      return latch.getCount() == 0;
+    }
+  }
+
   /**
    * When the file starting at step {@code first} does not follow on from step {@code expected}: a
    * line naming the steps in none of the files given, or saying that it starts again (as JSON with
@@ -105,6 +133,9 @@ final class TraceShowCommand implements Callable<Integer> {
       if (maxChanges < 1) {
         err.println("cairn trace show: --max-changes must be at least 1, got " + maxChanges);
         return BROKEN;
+      }
+      if (follow && followStop == null) {
+        followStop = new SignalStop();
       }
       return states || effects || changes ? replaying(out) : reading(out);
     } catch (IOException | TraceFormatException e) {
@@ -217,6 +248,7 @@ final class TraceShowCommand implements Callable<Integer> {
     private TraceHeader first;
     private boolean any;
     private long expected = -1;
+    private boolean live; // following, at what is being recorded: no progress
 
     Walk(PrintWriter out) throws IOException, TraceFormatException {
       this.out = out;
@@ -237,10 +269,31 @@ final class TraceShowCommand implements Callable<Integer> {
       expected = h.getFirstStep();
     }
 
+    /**
+     * A new run of the node starts in {@code file} (followed): its steps are numbered from 0
+     * again, so the window of the run before no longer applies; with {@code --to} the follow ends
+     * (false).
+     */
+    boolean newRun(Path file, TraceHeader h) {
+      if (to != null) {
+        out.println(json ? TraceJson.line(Json.object().put("newRun", file.toString()).put("followEnds", true))
+            : "# " + file + ": a new run of the node (started again); the follow ends, since --to names a step of "
+                + "the run before it");
+        return false;
+      }
+      out.println(json ? TraceJson.line(Json.object().put("newRun", file.toString()))
+          : "# " + file + ": a new run of the node (started again)");
+      window = window(file, h, null, null);
+      expected = -1;
+      return true;
+    }
+
     /** Whether the step of {@code rec} is in the window (the records come in file order). */
     boolean admits(TraceReader.Entry rec) {
       expected = rec.step() + 1;
-      progress.step(rec.offset());
+      if (!live) {
+        progress.step(rec.offset());
+      }
       boolean in = window.admits(rec.step(), rec.monoNanos(), rec.wallMillis());
       any |= in;
       return in;
@@ -257,19 +310,143 @@ final class TraceShowCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The files {@code show} walks: those given, in step order, and with {@code --follow} the files the
+   * node writes after the last of them, read as they are written ({@link TraceFollower}). Until
+   * the follow has caught up with what is recorded, it prints nothing (unless {@code --from} says
+   * where to start).
+   */
+  private final class Source {
+    private final Walk walk;
+    private final PrintWriter out;
+    private final TraceFollower follower;
+    private int next;
+    private boolean quiet;
+    private boolean endedByRun;
+
+    Source(Walk walk, PrintWriter out) {
+      this.walk = walk;
+      this.out = out;
+      follower = follow ? new TraceFollower(FOLLOW_POLL, followStop) : null;
+      quiet = follow && from == null;
+    }
+
+    /** The next file to read; null at the end (or when the follow stopped). */
+    Path next(Path ended, TraceHeader h, boolean closed) throws IOException {
+      if (next < walk.ordered.size()) {
+        return walk.ordered.get(next++);
+      }
+      if (follower == null || follower.stopped()) {
+        return null;
+      }
+      caughtUp();
+      // a file whose header was cut (its run ended as it began) is numbered as its name says
+      Optional<TraceFollower.Move> m = follower.next(ended, h != null ? h
+          : TraceHeader.newBuilder().setSegment(TraceFollower.segmentOf(ended)).build(), closed);
+      if (m.isEmpty()) {
+        if (!follower.stopped()) {
+          out.println(json ? TraceJson.line(Json.object().put("followEnds", ended.toString()))
+              : "# " + ended + " is not named as a node writes its trace: no file follows it");
+          out.flush();
+        }
+        return null;
+      }
+      if (m.get().newRun()) {
+        TraceHeader first;
+        try (TraceReader r = TraceReader.follow(m.get().file(), follower.tail(m.get().file()))) {
+          first = r.header();
+        } catch (TraceFormatException e) {
+          return follower.stopped() ? null : next(m.get().file(), null, false); // it ended as it began
+        }
+        if (!walk.newRun(m.get().file(), first)) {
+          endedByRun = true;
+          return null;
+        }
+      }
+      return m.get().file();
+    }
+
+    /** Whether the file opened now is read as it is written: the last given, and every file after it. */
+    private boolean live() {
+      return follower != null && next >= walk.ordered.size();
+    }
+
+    /** The tail of a followed file: the first wait is where the follow has caught up. */
+    private TraceReader.Tail tail(Path file) throws IOException {
+      TraceReader.Tail t = follower.tail(file);
+      return () -> {
+        caughtUp();
+        return t.awaitMore();
+      };
+    }
+
+    /**
+     * The follow has read what was recorded and now waits for the writer: from here on every step
+     * is printed as it is read (said once, unless {@code --from} set the start).
+     */
+    private void caughtUp() {
+      if (quiet && walk.headers.header != null) { // (waiting for the header itself, it has not caught up)
+        quiet = false;
+        walk.headers.print();
+        out.println(json ? TraceJson.line(Json.object().put("followingFrom", walk.expected))
+            : "# following from step " + walk.expected + " (--from shows earlier ones)");
+      }
+      walk.live = true;
+      out.flush();
+    }
+
+    TraceReader reader(Path file) throws IOException, TraceFormatException {
+      return live() ? TraceReader.follow(file, tail(file)) : TraceReader.open(file);
+    }
+
+    Replay replay(Path file) throws IOException, TraceFormatException {
+      return live() ? Replay.follow(file, tail(file)) : Replay.open(file);
+    }
+
+    /** Whether steps are printed (not while a follow catches up with what was recorded before it). */
+    boolean printing() {
+      return !quiet;
+    }
+
+    /**
+     * Whether {@code e}, met reading {@code file}, ends it as its run ended (the follow was stopped,
+     * or the node started again before it completed its last record): a line says so, and the
+     * follow goes on.
+     */
+    boolean endedThere(Path file, TraceFormatException e) {
+      if (follower == null || !live() || !(follower.stopped() || follower.setAside())) {
+        return false;
+      }
+      if (!follower.stopped()) {
+        out.println(json ? TraceJson.line(Json.object().put("runEnds", file.toString()).put("cut", e.getMessage()))
+            : "# " + file + ": its run ended inside a record: " + e.getMessage());
+      }
+      return true;
+    }
+
+    /** The status when the walk ends. */
+    int end() {
+      return follower != null && (follower.stopped() || endedByRun) ? OK : walk.end();
+    }
+  }
+
   private int reading(PrintWriter out) throws IOException, TraceFormatException {
     Walk walk = new Walk(out);
     Headers headers = walk.headers;
-    for (Path file : walk.ordered) {
-      try (TraceReader r = TraceReader.open(file)) {
-        walk.file(file, r.header());
+    Source source = new Source(walk, out);
+    for (Path file = source.next(null, null, false); file != null; ) {
+      TraceHeader header = null;
+      boolean closed = false;
+      try (TraceReader r = source.reader(file)) {
+        header = r.header();
+        walk.file(file, header);
         for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
           TraceReader.Entry rec = e.get();
           boolean in = walk.admits(rec);
           if (walk.ended()) {
             break;
           }
-          if (!in) {
+          if (!in || !source.printing()) {
             continue;
           }
           CoreEvent event;
@@ -285,24 +462,34 @@ final class TraceShowCommand implements Callable<Integer> {
                 : TraceText.record(r.header(), rec, event));
           }
         }
+        closed = r.trailer().isPresent();
+      } catch (TraceFormatException e) {
+        if (!source.endedThere(file, e)) {
+          throw e;
+        }
       }
       if (walk.ended()) {
         break;
       }
+      file = source.next(file, header, closed);
     }
-    return walk.end();
+    return source.end();
   }
 
   private int replaying(PrintWriter out) throws IOException, TraceFormatException {
     Walk walk = new Walk(out);
     Headers headers = walk.headers;
-    for (Path file : walk.ordered) {
-      try (Replay replay = Replay.open(file)) {
-        walk.file(file, replay.header());
+    Source source = new Source(walk, out);
+    for (Path file = source.next(null, null, false); file != null; ) {
+      TraceHeader header = null;
+      boolean closed = false;
+      try (Replay replay = source.replay(file)) {
+        header = replay.header();
+        walk.file(file, header);
         dev.cairn.core.CoreState before = replay.state();
         for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
           Replay.Stepped st = s.get();
-          boolean in = walk.admits(st.entry());
+          boolean in = walk.admits(st.entry()) && source.printing();
           if (walk.ended()) {
             break;
           }
@@ -347,11 +534,17 @@ final class TraceShowCommand implements Callable<Integer> {
               + replay.endMismatch().get());
           return DIFFERS;
         }
+        closed = replay.trailer().isPresent();
+      } catch (TraceFormatException e) {
+        if (!source.endedThere(file, e)) {
+          throw e;
+        }
       }
       if (walk.ended()) {
         break;
       }
+      file = source.next(file, header, closed);
     }
-    return walk.end();
+    return source.end();
   }
 }

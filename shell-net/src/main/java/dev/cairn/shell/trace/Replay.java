@@ -122,9 +122,11 @@ public final class Replay implements AutoCloseable {
   }
 
   private final StepFunction core;
+  private final boolean followed; // every record replayed on the caller's thread, as it is read
 
-  private Replay(TraceReader reader, CoreConfig config, CoreState state, StepFunction core) {
+  private Replay(TraceReader reader, CoreConfig config, CoreState state, StepFunction core, boolean followed) {
     this.reader = reader;
+    this.followed = followed;
     this.digester = Digester.forFormat(reader.header().getFormatVersion());
     this.config = config;
     this.state = state;
@@ -138,9 +140,23 @@ public final class Replay implements AutoCloseable {
     return open(file, Core::step);
   }
 
+  /**
+   * Replays {@code file} while its writer is still adding to it ({@link TraceReader#follow}): each
+   * record is replayed as soon as it is read, on the caller's thread (read ahead, a record would
+   * wait for the ones after it).
+   */
+  public static Replay follow(Path file, TraceReader.Tail tail) throws IOException, TraceFormatException {
+    return replay(TraceReader.follow(file, tail), Core::step, true);
+  }
+
   /** Replays {@code file} stepping with {@code core} (tests: a core that fails at a chosen record). */
   static Replay open(Path file, StepFunction core) throws IOException, TraceFormatException {
-    TraceReader r = TraceReader.open(file);
+    return replay(TraceReader.open(file), core, false);
+  }
+
+  private static Replay replay(TraceReader r, StepFunction core, boolean followed)
+      throws IOException, TraceFormatException {
+    Path file = r.file();
     try {
       TraceHeader h = r.header();
       if (!h.getStateEncoding().equals(CanonicalCodec.schema())) {
@@ -166,7 +182,7 @@ public final class Replay implements AutoCloseable {
       } catch (RuntimeException e) {
         throw new TraceFormatException(file + ": corrupt header: the core state does not decode: " + e.getMessage());
       }
-      return new Replay(r, cfg, s, core);
+      return new Replay(r, cfg, s, core, followed);
     } catch (TraceFormatException | RuntimeException e) {
       r.close();
       throw e;
@@ -221,7 +237,7 @@ public final class Replay implements AutoCloseable {
       return Optional.empty();
     }
     if (!started) {
-      if (consumed < INLINE) {
+      if (consumed < INLINE || followed) {
         return inline();
       }
       started = true;

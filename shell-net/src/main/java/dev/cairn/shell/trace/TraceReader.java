@@ -142,8 +142,24 @@ public final class TraceReader implements AutoCloseable {
   /** What the trailer of a closed file says: the state digest after its last step. */
   public record Trailer(long step, long effectsDigest, byte[] stateDigest, long offset) {}
 
+  /**
+   * How a reader of a file that its writer is still writing ({@link #follow}) waits at the end of
+   * the bytes written so far: before the file's trailer, the end of what is there is not the end of
+   * the file.
+   */
+  @FunctionalInterface
+  public interface Tail {
+    /**
+     * Waits a moment for the writer; true to read again, false when the file will not grow (its
+     * writer is gone) or the reader is to stop. The end is then read as the end of the file: a
+     * record cut there is reported as cut.
+     */
+    boolean awaitMore() throws IOException;
+  }
+
   private final Path file;
   private final InputStream in;
+  private final Tail tail; // null: the file is whole
   private final TraceHeader header;
   private final EventDecoder decoder = new EventDecoder();
   private byte[] buf = new byte[1 << 16];
@@ -155,9 +171,10 @@ public final class TraceReader implements AutoCloseable {
   private Trailer trailer;
   private boolean ended;
 
-  private TraceReader(Path file, InputStream in) throws IOException, TraceFormatException {
+  private TraceReader(Path file, InputStream in, Tail tail) throws IOException, TraceFormatException {
     this.file = file;
     this.in = in;
+    this.tail = tail;
     fill(TraceFormat.MAGIC.length);
     if (lim < TraceFormat.MAGIC.length
         || !Arrays.equals(buf, 0, TraceFormat.MAGIC.length, TraceFormat.MAGIC, 0, TraceFormat.MAGIC.length)) {
@@ -198,9 +215,24 @@ public final class TraceReader implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw new TraceFormatException(file + " does not exist or is not a file");
     }
-    InputStream in = Files.newInputStream(file);
+    return open(file, Files.newInputStream(file), null);
+  }
+
+  /**
+   * Reads {@code file} while its writer is still adding to it: at the end of the bytes written so
+   * far (the header included) it waits as {@code tail} says, until the file's trailer ends it.
+   */
+  public static TraceReader follow(Path file, Tail tail) throws IOException, TraceFormatException {
+    if (!Files.isRegularFile(file)) {
+      throw new TraceFormatException(file + " does not exist or is not a file");
+    }
+    // a stream whose reads an interrupt does not break off: when to stop is the tail's to say
+    return open(file, new java.io.FileInputStream(file.toFile()), java.util.Objects.requireNonNull(tail));
+  }
+
+  private static TraceReader open(Path file, InputStream in, Tail tail) throws IOException, TraceFormatException {
     try {
-      return new TraceReader(file, in);
+      return new TraceReader(file, in, tail);
     } catch (IOException | TraceFormatException | RuntimeException e) {
       in.close();
       throw e;
@@ -335,7 +367,10 @@ public final class TraceReader implements AutoCloseable {
     return (int) length;
   }
 
-  /** Makes at least {@code n} bytes available from {@code pos}; false if the file ends first. */
+  /**
+   * Makes at least {@code n} bytes available from {@code pos}; false if the file ends first (a
+   * followed file: before its trailer, once its tail says it will not grow).
+   */
   private boolean fill(int n) throws IOException {
     if (lim - pos >= n) {
       return true;
@@ -353,6 +388,9 @@ public final class TraceReader implements AutoCloseable {
       }
       int r = in.read(buf, lim, buf.length - lim);
       if (r < 0) {
+        if (tail != null && trailer == null && tail.awaitMore()) {
+          continue;
+        }
         return false;
       }
       lim += r;
