@@ -18,19 +18,20 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn trace show|replay|diff|timeline|validate}: read a trace a node recorded ({@code cairn
- * start --trace}) ({@link TraceShowCommand}), re-run its core deterministically ({@link
+ * {@code cairn trace show|replay|diff|timeline|validate|cut}: read a trace a node recorded ({@code
+ * cairn start --trace}) ({@link TraceShowCommand}), re-run its core deterministically ({@link
  * TraceReplayCommand}), compare traces ({@link TraceDiffCommand}), draw what happened to each peer
- * ({@link TraceTimelineCommand}), and check them against the TLA+ spec ({@link
- * TraceValidateCommand}). This class holds what they share: the exit status (0 OK, 1 a replay, a
- * diff or a validation found a difference, 2 a file is not a readable trace, the message naming the
- * byte offset and the record), the steps and moments {@code --from}, {@code --to} and {@code --at}
+ * ({@link TraceTimelineCommand}), check them against the TLA+ spec ({@link
+ * TraceValidateCommand}), and write a window of them as a trace of its own ({@link
+ * TraceCutCommand}). This class holds what they share: the exit status (0 OK, 1 a replay, a diff or
+ * a validation found a difference, 2 a file is not a readable trace, the message naming the byte
+ * offset and the record), the steps and moments {@code --from}, {@code --to} and {@code --at}
  * name, the order of a rotated trace's files, and the progress over them.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-    description = "Show, replay, compare and validate the core traces a node recorded.",
+    description = "Show, replay, compare, validate and cut the core traces a node recorded.",
     subcommands = {TraceShowCommand.class, TraceReplayCommand.class, TraceDiffCommand.class,
-        TraceTimelineCommand.class, TraceValidateCommand.class})
+        TraceTimelineCommand.class, TraceValidateCommand.class, TraceCutCommand.class})
 final class TraceCommand implements Runnable {
 
   static final int OK = 0;

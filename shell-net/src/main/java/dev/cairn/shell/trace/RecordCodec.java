@@ -26,6 +26,17 @@ final class RecordCodec {
   private static final int DIGEST = 9 << 3 | 1;
   private static final int TRAILER = 10 << 3;
 
+  /** Writes a frame's length prefix: {@code n} as a protobuf varint. */
+  static void writeLength(java.io.OutputStream out, int n) throws java.io.IOException {
+    for (int v = n; ; v >>>= 7) {
+      if ((v & ~0x7F) == 0) {
+        out.write(v);
+        return;
+      }
+      out.write((v & 0x7F) | 0x80);
+    }
+  }
+
   /** A growable output buffer of protobuf primitives. */
   static final class Out {
     byte[] buf = new byte[512];

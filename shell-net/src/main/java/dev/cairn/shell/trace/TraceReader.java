@@ -103,6 +103,12 @@ public final class TraceReader implements AutoCloseable {
       return decoded;
     }
 
+    /** Writes the record as it was read: its length prefix, then its bytes. */
+    void writeFrame(java.io.OutputStream out) throws IOException {
+      RecordCodec.writeLength(out, bytes.length);
+      out.write(bytes);
+    }
+
     /** Whether two records hold the same event, byte for byte. */
     public boolean sameEvent(Entry other) {
       return Arrays.equals(bytes, fields.eventOff, fields.eventOff + fields.eventLen, other.bytes,

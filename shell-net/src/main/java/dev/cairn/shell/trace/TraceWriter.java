@@ -358,13 +358,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         break;
       }
     }
-    for (int v = n; ; v >>>= 7) {
-      if ((v & ~0x7F) == 0) {
-        out.write(v);
-        break;
-      }
-      out.write((v & 0x7F) | 0x80);
-    }
+    RecordCodec.writeLength(out, n);
     out.write(record.buf, 0, n);
     fileBytes += prefix + n;
   }

@@ -1,0 +1,196 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cairn trace cut}: a window of a trace, or of a rotated trace's files, written as a trace
+ * of its own that replays and validates alone, with the same steps, the same effects and the same
+ * states as the trace it came from; nothing written when the trace does not replay to the window's
+ * end, and never over an existing file.
+ */
+class TraceCutTest {
+
+  private static final int STEPS = 1_200;
+  private static SmallWorldRun world;
+
+  @TempDir static Path shared;
+  private static Path whole;
+  private static Path rotated;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void record() {
+    world = SmallWorldRun.generate(STEPS, 41, false);
+    whole = shared.resolve("whole/node.trace");
+    world.record(new TraceWriter.Options(whole, 64L << 20, 100, 1024, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    rotated = shared.resolve("rotated/node.trace");
+    world.record(new TraceWriter.Options(rotated, 20 * 1024, 100, 1024, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+  }
+
+  /** The step lines of a {@code show}, without its header lines and the seconds column (it counts from a file's start). */
+  private static List<String> steps(String show) {
+    return show.lines().filter(l -> !l.startsWith("#"))
+        .map(l -> l.replaceFirst("^( *\\d+)  \\+ *[0-9.]+s", "$1")).toList();
+  }
+
+  /** A {@code replay --at}'s step line and state, without the replay's summary and the step line's seconds. */
+  private static String withoutSeconds(String text) {
+    return text.lines().filter(l -> !l.startsWith("OK: ")).map(l -> l.replaceAll("  \\+ *[0-9.]+s  ", "  "))
+        .collect(Collectors.joining("\n"));
+  }
+
+  private static String[] args(List<Path> files, String... more) {
+    List<String> a = new ArrayList<>(List.of("trace", "cut"));
+    files.forEach(f -> a.add(f.toString()));
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
+  private static List<Path> rotatedFiles() throws Exception {
+    try (Stream<Path> s = Files.list(rotated.getParent())) {
+      return s.sorted().collect(Collectors.toCollection(ArrayList::new));
+    }
+  }
+
+  @Test
+  void aWindowReplaysAloneWithTheStepsEffectsAndStatesOfTheTrace() throws Exception {
+    Path out = dir.resolve("incident.trace");
+    TraceFiles.Run cut = TraceFiles.cairn(args(List.of(whole), "--from", "300", "--to", "700", "--out", out.toString()));
+    assertThat(cut.code()).as(cut.out() + cut.err()).isZero();
+    assertThat(cut.out()).contains("wrote " + out + ": steps 300..700 (401 steps), from the state before step 300");
+
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", out.toString());
+    assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
+    assertThat(replay.out()).contains("401 steps replayed (steps 300..700)");
+
+    assertThat(steps(TraceFiles.cairn("trace", "show", "--effects", out.toString()).out()))
+        .hasSize(steps(TraceFiles.cairn("trace", "show", "--effects", whole.toString(), "--from", "300", "--to",
+            "700").out()).size())
+        .isEqualTo(steps(TraceFiles.cairn("trace", "show", "--effects", whole.toString(), "--from", "300", "--to",
+            "700").out()));
+    for (String at : List.of("300", "512", "700")) {
+      // the same state (the seconds of the step's line count from each file's first step)
+      assertThat(withoutSeconds(TraceFiles.cairn("trace", "replay", out.toString(), "--at", at).out()))
+          .as("the state after step %s", at)
+          .isEqualTo(withoutSeconds(TraceFiles.cairn("trace", "replay", whole.toString(), "--at", at).out()
+              .replace(whole.toString(), out.toString())));
+    }
+    try (TraceReader r = TraceReader.open(out); TraceReader w = TraceReader.open(whole)) {
+      assertThat(r.header().getCoreConfig()).isEqualTo(w.header().getCoreConfig());
+      assertThat(r.header().getPrngSeed()).isEqualTo(w.header().getPrngSeed());
+      assertThat(r.header().getFirstStep()).isEqualTo(300);
+    }
+  }
+
+  @Test
+  void aWindowAcrossTheFilesOfARotatedTrace_givenInAnyOrder_isOneFile() throws Exception {
+    List<Path> files = rotatedFiles();
+    assertThat(files).as("the trace rotated into several files").hasSizeGreaterThan(4);
+    Collections.shuffle(files, new Random(7));
+    Path out = dir.resolve("across.trace");
+    TraceFiles.Run cut = TraceFiles.cairn(args(files, "--from", "150", "--to", "1000", "--out", out.toString()));
+    assertThat(cut.code()).as(cut.out() + cut.err()).isZero();
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", out.toString());
+    assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
+    assertThat(replay.out()).contains("851 steps replayed (steps 150..1000)");
+    assertThat(steps(TraceFiles.cairn("trace", "show", out.toString()).out()))
+        .isEqualTo(steps(TraceFiles.cairn("trace", "show", whole.toString(), "--from", "150", "--to", "1000").out()));
+  }
+
+  @Test
+  void theWholeTraceWithoutAWindow_joinsARotatedTraceIntoOneFile() throws Exception {
+    Path out = dir.resolve("joined.trace");
+    TraceFiles.Run cut = TraceFiles.cairn(args(rotatedFiles(), "--out", out.toString()));
+    assertThat(cut.code()).as(cut.out() + cut.err()).isZero();
+    assertThat(cut.out()).contains("steps 0.." + (STEPS - 1));
+    assertThat(TraceFiles.cairn("trace", "replay", out.toString()).code()).isZero();
+    assertThat(steps(TraceFiles.cairn("trace", "show", out.toString()).out()))
+        .isEqualTo(steps(TraceFiles.cairn("trace", "show", whole.toString()).out()));
+  }
+
+  @Test
+  void aCutValidatesAgainstTheSpec() throws Exception {
+    Path out = dir.resolve("spec.trace");
+    assertThat(TraceFiles.cairn(args(List.of(whole), "--from", "600", "--to", "800", "--out", out.toString())).code())
+        .isZero();
+    TraceFiles.Run v = TraceFiles.cairn("trace", "validate", out.toString());
+    assertThat(v.code()).as(v.out() + v.err()).isZero();
+    assertThat(v.out()).contains("OK");
+  }
+
+  @Test
+  void aTraceThatDoesNotReplayToTheWindowsEnd_writesNothing() throws Exception {
+    Path altered = TraceFiles.rewrite(whole, dir.resolve("altered.trace"), l -> {
+      l.set(400, l.get(400).toBuilder().setEvent(l.get(399).getEvent()).build());
+      return l;
+    });
+    Path out = dir.resolve("out.trace");
+    TraceFiles.Run cut = TraceFiles.cairn(args(List.of(altered), "--from", "300", "--to", "700", "--out",
+        out.toString()));
+    assertThat(cut.code()).as(cut.out() + cut.err()).isEqualTo(1);
+    assertThat(cut.out()).contains("MISMATCH").contains("step 400").contains("nothing written");
+    assertThat(out).doesNotExist();
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString())).as("no temporary file left")
+          .containsExactlyInAnyOrder("altered.trace");
+    }
+    // a window that ends before the altered step is cut
+    assertThat(TraceFiles.cairn(args(List.of(altered), "--from", "300", "--to", "399", "--out", out.toString()))
+        .code()).isZero();
+  }
+
+  @Test
+  void aTraceCutShortByItsNode_isCutUpToItsLastWholeRecord() throws Exception {
+    byte[] bytes = Files.readAllBytes(whole);
+    long cutAt = TraceFiles.offsetOf(whole, 650) + 5;
+    Path truncated = dir.resolve("died.trace");
+    Files.write(truncated, Arrays.copyOf(bytes, (int) cutAt));
+    Path out = dir.resolve("out.trace");
+    TraceFiles.Run cut = TraceFiles.cairn(args(List.of(truncated), "--from", "600", "--out", out.toString()));
+    assertThat(cut.code()).as(cut.out() + cut.err()).isEqualTo(2);
+    assertThat(cut.err()).contains("record 650");
+    assertThat(cut.out()).contains("steps 600..649").contains("the trace breaks after step 649");
+    assertThat(TraceFiles.cairn("trace", "replay", out.toString()).code()).isZero();
+  }
+
+  @Test
+  void badArgumentsAreRefusedAndNothingIsOverwritten() throws Exception {
+    Path existing = dir.resolve("existing.trace");
+    Files.writeString(existing, "keep me");
+    TraceFiles.Run cut = TraceFiles.cairn(args(List.of(whole), "--out", existing.toString()));
+    assertThat(cut.code()).isEqualTo(2);
+    assertThat(cut.err()).contains("--out " + existing + " exists; not overwriting it");
+    assertThat(Files.readString(existing)).isEqualTo("keep me");
+
+    Path out = dir.resolve("none.trace");
+    TraceFiles.Run empty = TraceFiles.cairn(args(List.of(whole), "--from", "5000", "--out", out.toString()));
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).contains("no step of " + whole);
+    assertThat(out).doesNotExist();
+
+    TraceFiles.Run missing = TraceFiles.cairn("trace", "cut", whole.toString());
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("--out");
+
+    Path notTrace = dir.resolve("notes.txt");
+    Files.writeString(notTrace, "not a trace");
+    TraceFiles.Run foreign = TraceFiles.cairn(args(List.of(notTrace), "--out", out.toString()));
+    assertThat(foreign.code()).isEqualTo(2);
+    assertThat(foreign.err()).contains("is not a Cairn trace").doesNotContain("Exception");
+    assertThat(out).doesNotExist();
+  }
+}
