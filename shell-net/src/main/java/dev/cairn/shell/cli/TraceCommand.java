@@ -18,8 +18,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn trace show|replay|diff|timeline|validate|cut}: read a trace a node recorded ({@code
- * cairn start --trace}) ({@link TraceShowCommand}), re-run its core deterministically ({@link
+ * {@code cairn trace show|replay|diff|timeline|validate|cut|summary}: read a trace a node recorded
+ * ({@code cairn start --trace}) ({@link TraceShowCommand}) or sum it up ({@link
+ * TraceSummaryCommand}), re-run its core deterministically ({@link
  * TraceReplayCommand}), compare traces ({@link TraceDiffCommand}), draw what happened to each peer
  * ({@link TraceTimelineCommand}), check them against the TLA+ spec ({@link
  * TraceValidateCommand}), and write a window of them as a trace of its own ({@link
@@ -29,9 +30,9 @@ import picocli.CommandLine.Spec;
  * name, the order of a rotated trace's files, and the progress over them.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-    description = "Show, replay, compare, validate and cut the core traces a node recorded.",
+    description = "Show, sum up, replay, compare, validate and cut the core traces a node recorded.",
     subcommands = {TraceShowCommand.class, TraceReplayCommand.class, TraceDiffCommand.class,
-        TraceTimelineCommand.class, TraceValidateCommand.class, TraceCutCommand.class})
+        TraceTimelineCommand.class, TraceValidateCommand.class, TraceCutCommand.class, TraceSummaryCommand.class})
 final class TraceCommand implements Runnable {
 
   static final int OK = 0;

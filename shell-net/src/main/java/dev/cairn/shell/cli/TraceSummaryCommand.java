@@ -1,0 +1,231 @@
+package dev.cairn.shell.cli;
+
+import static dev.cairn.shell.cli.TraceCommand.BROKEN;
+import static dev.cairn.shell.cli.TraceCommand.DIFFERS;
+import static dev.cairn.shell.cli.TraceCommand.OK;
+import static dev.cairn.shell.cli.TraceCommand.POINT_HELP;
+import static dev.cairn.shell.cli.TraceCommand.broken;
+import static dev.cairn.shell.cli.TraceCommand.elsewhere;
+import static dev.cairn.shell.cli.TraceCommand.inStepOrder;
+import static dev.cairn.shell.cli.TraceCommand.range;
+import static dev.cairn.shell.cli.TraceCommand.window;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.NodeId;
+import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.shell.cli.TraceCommand.FilesProgress;
+import dev.cairn.shell.cli.TraceCommand.PointConverter;
+import dev.cairn.shell.cli.TraceCommand.UpToBreak;
+import dev.cairn.shell.report.Plural;
+import dev.cairn.shell.report.TraceSummary;
+import dev.cairn.shell.trace.Replay;
+import dev.cairn.shell.trace.TraceFormatException;
+import dev.cairn.shell.trace.TracePoint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn trace summary}: a trace, or a window of it, at a glance ({@link TraceSummary}), from
+ * its replayed steps.
+ */
+@Command(name = "summary", mixinStandardHelpOptions = true,
+    description = "Sum a trace up: its span, its events by kind, the events the core rejected and why, its "
+        + "decisions by kind (disconnects by reason, the addresses PEX sent), the peers its events name, and the "
+        + "node's connections, book and bans before the first step and after the last.")
+final class TraceSummaryCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "a trace file, or the files of a rotated trace "
+      + "(in any order)") List<Path> files;
+
+  @Option(names = "--from", paramLabel = "STEP|TIME", converter = PointConverter.class,
+      description = "first step to count: " + POINT_HELP) TracePoint from;
+
+  @Option(names = "--to", paramLabel = "STEP|TIME", converter = PointConverter.class,
+      description = "last step to count: the same forms") TracePoint to;
+
+  @Option(names = "--json", description = "one JSON object, for tools such as jq") boolean json;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (TraceCommand.namedTwice(files, err)) {
+      return BROKEN;
+    }
+    try {
+      return summary(out, err);
+    } catch (IOException | TraceFormatException e) {
+      out.flush();
+      return broken(err, e);
+    } finally {
+      out.flush();
+    }
+  }
+
+  private int summary(PrintWriter out, PrintWriter err) throws IOException, TraceFormatException {
+    List<Path> ordered = inStepOrder(files);
+    int status = OK;
+    TraceSummary.Builder summary = null;
+    TracePoint.Window window = null;
+    TraceHeader first = null;
+    NodeId self = null;
+    long expected = -1;
+    FilesProgress progress = new FilesProgress("summary", ordered, err);
+    for (Path f : ordered) {
+      try (Replay replay = Replay.open(f)) {
+        progress.file(f);
+        if (window == null) {
+          first = replay.header();
+          window = window(f, first, from, to);
+          self = replay.config().peer().self();
+        }
+        if (expected >= 0 && replay.header().getFirstStep() != expected) {
+          out.println("# " + f + " does not follow on from the file before it (it starts at step "
+              + replay.header().getFirstStep() + ", not " + expected + "): summed up to there");
+          status = DIFFERS;
+          break;
+        }
+        CoreState before = replay.state();
+        UpToBreak reads = new UpToBreak(err);
+        for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
+          Replay.Stepped st = s.get();
+          if (st.mismatch().isPresent()) {
+            out.println("MISMATCH at " + st.mismatch().get() + "; summed up to the step before it");
+            status = DIFFERS;
+            break;
+          }
+          expected = st.stepNumber() + 1;
+          progress.step(st.entry().offset());
+          boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
+          if (window.ended()) {
+            break;
+          }
+          if (in) {
+            if (summary == null) {
+              summary = new TraceSummary.Builder(before);
+            }
+            summary.observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
+                st.step().outcome(), st.step().state(), st.step().effects());
+          }
+          before = st.step().state();
+        }
+        if (reads.broken()) {
+          out.println("BROKEN: summed up to the step before the broken record (" + UpToBreak.WHY + ")");
+          status = BROKEN;
+        } else if (status == OK && !window.ended() && replay.endMismatch().isPresent()) {
+          out.println("MISMATCH at the end of the file: " + replay.endMismatch().get() + "; summed up to the last step");
+          status = DIFFERS;
+        }
+      }
+      if (status != OK || window.ended()) {
+        break;
+      }
+    }
+    if (summary == null || !summary.any()) {
+      Path file = ordered.get(0);
+      err.println("cairn trace summary: " + (from == null && to == null
+          ? (ordered.size() == 1 ? file + " holds" : "the files given hold") + " no step (a header only)"
+          : "no step of " + (ordered.size() == 1 ? file : "the files given") + " is in " + range(from, to)
+              + (ordered.size() == 1 ? elsewhere(file, first, from) : "")));
+      return status == OK ? BROKEN : status;
+    }
+    TraceSummary s = summary.build();
+    String what = ordered.get(0) + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more file"
+        + (ordered.size() > 2 ? "s" : "") : "");
+    out.println(json ? Json.line(json(what, self, s)) : text(what, self, s));
+    return status;
+  }
+
+  /** The summary as lines of text, a subject a line. */
+  static String text(String what, NodeId self, TraceSummary s) {
+    StringBuilder b = new StringBuilder();
+    b.append("# ").append(what).append(": steps ").append(s.firstStep()).append("..").append(s.lastStep())
+        .append(" (").append(s.steps()).append(s.steps() == 1 ? " step" : " steps").append(") over ")
+        .append(String.format(Locale.ROOT, "%.1f s", s.seconds())).append(", ")
+        .append(Instant.ofEpochMilli(s.firstWallMillis())).append(" .. ").append(Instant.ofEpochMilli(s.lastWallMillis()))
+        .append(", node ").append(self).append('\n');
+    line(b, "events", s.events());
+    line(b, "rejected", s.rejected());
+    line(b, "decisions", s.effects());
+    line(b, "disconnects", s.disconnects());
+    long answers = s.effects().getOrDefault("SendPexAddrs", 0L) + s.effects().getOrDefault("SendPexAddrsThenDisconnect",
+        0L);
+    b.append(String.format(Locale.ROOT, "%-12s%s sent in %s, %s received in %s%n", "PEX",
+        addresses(s.addressesSent()), Plural.of(answers, "answer"), addresses(s.addressesReceived()),
+        Plural.of(s.events().getOrDefault("PexAddrsReceived", 0L), "answer")));
+    b.append(String.format(Locale.ROOT, "%-12s%d named", "peers", s.peersNamed()));
+    if (!s.mostNamed().isEmpty()) {
+      b.append("; the most named: ").append(s.mostNamed().stream()
+          .map(e -> e.getKey() + " in " + Plural.of(e.getValue(), "step")).collect(Collectors.joining(", ")));
+    }
+    b.append('\n');
+    b.append(String.format(Locale.ROOT, "%-12s%s%n", "before", counts(s.start())));
+    b.append(String.format(Locale.ROOT, "%-12s%s", "after", counts(s.end())));
+    return b.toString();
+  }
+
+  private static String addresses(long n) {
+    return n + (n == 1 ? " address" : " addresses");
+  }
+
+  private static void line(StringBuilder b, String name, Map<String, Long> counts) {
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    b.append(String.format(Locale.ROOT, "%-12s%s", name, total == 0 ? "none" : total + ": " + counts.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))).append('\n');
+  }
+
+  private static String counts(TraceSummary.Counts c) {
+    return "connected " + c.connected() + " (inbound " + c.inbound() + ", outbound " + c.outbound() + "), dialing "
+        + c.dialing() + ", book " + c.bookSize() + " (new " + c.bookNew() + ", old " + c.bookOld() + "), banned "
+        + c.banned();
+  }
+
+  static ObjectNode json(String what, NodeId self, TraceSummary s) {
+    ObjectNode o = Json.object();
+    o.put("trace", what);
+    o.put("node", self.hex());
+    o.put("firstStep", s.firstStep());
+    o.put("lastStep", s.lastStep());
+    o.put("steps", s.steps());
+    o.put("seconds", s.seconds());
+    o.put("firstTime", Instant.ofEpochMilli(s.firstWallMillis()).toString());
+    o.put("lastTime", Instant.ofEpochMilli(s.lastWallMillis()).toString());
+    counts(o.putObject("events"), s.events());
+    counts(o.putObject("rejected"), s.rejected());
+    counts(o.putObject("decisions"), s.effects());
+    counts(o.putObject("disconnects"), s.disconnects());
+    o.put("addressesSent", s.addressesSent());
+    o.put("addressesReceived", s.addressesReceived());
+    o.put("peersNamed", s.peersNamed());
+    var most = o.putArray("mostNamed");
+    s.mostNamed().forEach(e -> most.addObject().put("peer", e.getKey().hex()).put("steps", e.getValue()));
+    counts(o.putObject("before"), s.start());
+    counts(o.putObject("after"), s.end());
+    return o;
+  }
+
+  private static void counts(ObjectNode o, Map<String, Long> counts) {
+    counts.forEach(o::put);
+  }
+
+  private static void counts(ObjectNode o, TraceSummary.Counts c) {
+    o.put("connected", c.connected()).put("inbound", c.inbound()).put("outbound", c.outbound())
+        .put("dialing", c.dialing()).put("book", c.bookSize()).put("bookNew", c.bookNew()).put("bookOld", c.bookOld())
+        .put("banned", c.banned());
+  }
+}
