@@ -22,4 +22,23 @@ final class Signals {
     }
     return stop;
   }
+
+  /**
+   * Whether SIGINT or SIGTERM came, taken from the JVM's default handling at the first question:
+   * until then they end the command at once (exit 130 or 143); after it, the command ends when it
+   * next asks (exit 0, everything it holds written out).
+   */
+  static java.util.function.BooleanSupplier stopAsked() {
+    return new java.util.function.BooleanSupplier() {
+      private CountDownLatch latch;
+
+      @Override
+      public boolean getAsBoolean() {
+        if (latch == null) {
+          latch = stopLatch();
+        }
+        return latch.getCount() == 0;
+      }
+    };
+  }
 }

@@ -88,23 +88,6 @@ final class TraceShowCommand implements Callable<Integer> {
   java.util.function.BooleanSupplier followStop;
 
   /**
-   * SIGINT and SIGTERM, taken from the JVM's default handling at the first wait of a follow: while
-   * it catches up with what is recorded they stop the command at once (exit 130 or 143), after
-   * that at its next look at the files (exit 0, everything printed).
-   */
-  private static final class SignalStop implements java.util.function.BooleanSupplier {
-    private java.util.concurrent.CountDownLatch latch;
-
-    @Override
-    public boolean getAsBoolean() {
-      if (latch == null) {
-        latch = Signals.stopLatch();
-      }
-      return latch.getCount() == 0;
-    }
-  }
-
-  /**
    * When the file starting at step {@code first} does not follow on from step {@code expected}: a
    * line naming the steps in none of the files given, or saying that it starts again (as JSON with
    * {@code --json}: {@code {"missing":{"from":X,"to":Y}}} or {@code {"restartsAt":N}}).
@@ -135,7 +118,7 @@ final class TraceShowCommand implements Callable<Integer> {
         return BROKEN;
       }
       if (follow && followStop == null) {
-        followStop = new SignalStop();
+        followStop = Signals.stopAsked(); // from the first wait: while it catches up, a signal ends it at once
       }
       return states || effects || changes ? replaying(out) : reading(out);
     } catch (IOException | TraceFormatException e) {
@@ -334,7 +317,15 @@ final class TraceShowCommand implements Callable<Integer> {
     /** The next file to read; null at the end (or when the follow stopped). */
     Path next(Path ended, TraceHeader h, boolean closed) throws IOException {
       if (next < walk.ordered.size()) {
-        return walk.ordered.get(next++);
+        Path f = walk.ordered.get(next++);
+        if (follower != null && live() && !follower.awaitFile(f, () -> {
+          out.println(json ? TraceJson.line(Json.object().put("waitingFor", f.toString()))
+              : "# waiting for " + f + " to be written");
+          out.flush();
+        })) {
+          return null;
+        }
+        return f;
       }
       if (follower == null || follower.stopped()) {
         return null;

@@ -3,6 +3,7 @@ package dev.cairn.shell.cli;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.trace.SpecHash;
 import dev.cairn.shell.trace.StepProgress;
+import dev.cairn.shell.trace.TraceFollower;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TracePoint;
 import dev.cairn.shell.trace.TraceReader;
@@ -49,12 +50,35 @@ final class TraceValidateCommand implements Callable<Integer> {
       description = "TLC checks of steps run at once, each on a thread of its own (default: one per processor); "
           + "steps are still judged and reported in order") Integer jobs;
 
+  @Option(names = {"-f", "--follow"}, description = "validate the trace a running node is writing, as it writes "
+      + "it: the file from its first step, then its next files when it rotates and its new run when it is started "
+      + "again; until SIGINT or SIGTERM (exit 0 when every step so far is valid) or a step that is not (exit 1)")
+  boolean follow;
+
+  /** How often a followed trace is looked at again when nothing new was read. */
+  static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(200);
+
+  /** Stops a follow (the command's SIGINT and SIGTERM; a test's own). */
+  java.util.function.BooleanSupplier followStop;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (TraceCommand.namedTwice(files, err)) {
       return TraceCommand.BROKEN;
+    }
+    if (follow) {
+      if (files.size() != 1 || from != null || to != null) {
+        err.println("cairn trace validate: --follow takes one file (the one the node writes) and judges it from its "
+            + "first step: no --from, --to or other files");
+        return TraceCommand.BROKEN;
+      }
+      if (jobs != null && jobs < 1) {
+        err.println("cairn trace validate: --jobs must be at least 1, got " + jobs);
+        return TraceCommand.BROKEN;
+      }
+      return following(files.get(0), out, err);
     }
     int status = TraceCommand.OK;
     long steps = 0;
@@ -149,6 +173,62 @@ final class TraceValidateCommand implements Callable<Integer> {
             files.size(), steps, all, load, session.loads()));
       }
       return status;
+    } finally {
+      out.flush();
+    }
+  }
+
+  /** {@code --follow}: validates {@code file} as its node writes it, until stopped or a step fails. */
+  private int following(Path file, PrintWriter out, PrintWriter err) {
+    privateTlcScratch();
+    long t0 = System.nanoTime();
+    try (Validate.Session session = new Validate.Session()) {
+      if (jobs != null) {
+        session.jobs(jobs);
+      }
+      try {
+        specNote(file, SpecHash.fromClasspath()).ifPresent(out::println);
+      } catch (TraceFormatException e) {
+        // its header is still being written: the follow waits for it
+      }
+      out.flush();
+      StepProgress progress = new StepProgress("validate " + file, System::nanoTime, line -> {
+        err.println(line);
+        err.flush();
+      });
+      TraceFollower follower = new TraceFollower(FOLLOW_POLL, followStop != null ? followStop : Signals.stopAsked());
+      Validate.Result r = session.follow(file, Validate.CORE, progress, follower, line -> {
+        out.println(line);
+        out.flush();
+      });
+      double secs = (System.nanoTime() - t0) / 1e9;
+      if (r.failure().isPresent()) {
+        out.println("INVALID at " + r.failure().get().describe());
+        out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+        return TraceCommand.DIFFERS;
+      }
+      if (r.endMismatch().isPresent()) {
+        out.println("INVALID at the end of the file: " + r.endMismatch().get());
+        out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+        return TraceCommand.DIFFERS;
+      }
+      if (r.broken().isPresent()) {
+        err.println("cairn trace: " + r.broken().get());
+        out.println("BROKEN: the " + r.steps() + " steps before the broken record are steps of the spec and of the "
+            + "record");
+        return TraceCommand.BROKEN;
+      }
+      out.println("OK: " + r.steps() + (r.steps() == 1 ? " step is a step" : " steps are steps") + " of Core.tla"
+          + (r.steps() == 0 ? "" : " (" + counts(r.verdicts()) + ") with " + (r.nodes() - 1) + " peers in the model")
+          + "; every outcome and digest matches the record (followed for " + String.format(Locale.ROOT, "%.1f s", secs)
+          + ", spec loaded " + session.loads() + (session.loads() == 1 ? " time)" : " times)"));
+      return TraceCommand.OK;
+    } catch (IOException | TraceFormatException e) {
+      err.println("cairn trace: " + e.getMessage());
+      return TraceCommand.BROKEN;
+    } catch (RuntimeException e) {
+      err.println("cairn trace validate: cannot validate " + file + ": " + e.getMessage());
+      return TraceCommand.BROKEN;
     } finally {
       out.flush();
     }

@@ -117,6 +117,24 @@ public final class TraceFollower {
   }
 
   /**
+   * Waits until {@code file} exists (a node started with it may not have written its first step
+   * yet); false when asked to stop first. {@code waiting} is told once, when it has to wait.
+   */
+  public boolean awaitFile(Path file, Runnable waiting) throws IOException {
+    boolean told = false;
+    while (key(file) == null) {
+      if (!told) {
+        waiting.run();
+        told = true;
+      }
+      if (!await()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * The name a node's trace was started with, from that of its segment {@code segment}
    * ({@code FILE.3} for segment 3); null when the file is not named so.
    */

@@ -254,7 +254,18 @@ public final class Validate {
           throw e;
         }
       }
-      TraceModel.Plan plan = TraceModel.plan(config, seen);
+      TraceModel model = modelFor(TraceModel.plan(config, seen));
+      // a window's share of the records is not known before it is read: the progress gives none
+      Result r = steps(file, config, initial, model, stepper, mode, perStep, progress, window == null ? records : 0,
+          window, jobs, null).result();
+      if (mode == Mode.PAIRS) {
+        last = model.pairs().stats();
+      }
+      return r;
+    }
+
+    /** The model of {@code plan}: the loaded spec when it is the same, else the spec loaded anew. */
+    private TraceModel modelFor(TraceModel.Plan plan) throws IOException {
       TraceModel model;
       if (loaded != null && loaded.plan().sameSpec(plan)) {
         model = loaded.reuse(plan);
@@ -268,13 +279,134 @@ public final class Validate {
         model = loaded;
       }
       model.pairs().limitMemo(memoLimit);
-      // a window's share of the records is not known before it is read: the progress gives none
-      Result r = steps(file, config, initial, model, stepper, mode, perStep, progress, window == null ? records : 0,
-          window, jobs);
-      if (mode == Mode.PAIRS) {
-        last = model.pairs().stats();
+      return model;
+    }
+
+    /**
+     * Validates the trace a running node is still writing, as it is written ({@code cairn trace
+     * validate --follow}): {@code file} from its first step, then each file {@code follower} finds
+     * after it (the next segment after a rotation, the first file of the node's new run), until the
+     * follower stops, a step fails or a file breaks. The model has spare peers for the nodes the
+     * trace names later ({@link TraceModel.Plan#bind}); when they run out, a larger one is loaded
+     * and the validation resumes at the step that named the new node, from the state before it.
+     * {@code notes} receives a line for each file the follow moves on to. The result counts every
+     * step judged; a record cut by a node that stopped as it wrote it is not a break when the
+     * node's next run follows.
+     */
+    public Result follow(Path file, Stepper stepper, StepProgress progress, TraceFollower follower,
+        java.util.function.Consumer<String> notes) throws IOException, TraceFormatException {
+      return onLargeStack(file, () -> followHere(file, stepper, progress, follower, notes));
+    }
+
+    /** Spare peers in a followed trace's model: a quarter more than it names, at least {@value #MIN_SPARES}. */
+    static final int MIN_SPARES = 8;
+
+    private static int spares(int named) {
+      return Math.max(MIN_SPARES, named / 4);
+    }
+
+    private Result followHere(Path file, Stepper stepper, StepProgress progress, TraceFollower follower,
+        java.util.function.Consumer<String> notes) throws IOException, TraceFormatException {
+      long steps = 0;
+      int nodes = 0;
+      Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
+      if (!follower.awaitFile(file, () -> notes.accept("# waiting for " + file + " to be written"))) {
+        return new Result(0, 0, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
       }
-      return r;
+      for (Path current = file; current != null; ) {
+        CoreConfig config;
+        CoreState initial;
+        dev.cairn.proto.trace.TraceHeader header;
+        try (Replay r = Replay.follow(current, follower.tail(current))) {
+          config = r.config();
+          initial = r.state();
+          header = r.header();
+        } catch (TraceFormatException e) {
+          if (follower.stopped()) {
+            break;
+          }
+          throw e;
+        }
+        Set<NodeId> seen = new TreeSet<>();
+        ids(initial, seen);
+        namedFrom(current, 0, seen);
+        TraceModel.Plan plan = TraceModel.plan(config, seen, spares(seen.size()));
+        TraceModel model = modelFor(plan);
+        Follow f = new Follow(0, initial, header.getPreviousDigest(), follower.tail(current),
+            Set.copyOf(plan.ids().values()));
+        boolean closed;
+        while (true) {
+          Run run = steps(current, config, initial, model, stepper, Mode.PAIRS, null, progress, 0, null, jobs, f);
+          Result r = run.result();
+          steps += r.steps();
+          nodes = model.nodes().size();
+          r.verdicts().forEach((k, n) -> verdicts.merge(k, n, Long::sum));
+          last = model.pairs().stats();
+          if (r.failure().isPresent() || r.endMismatch().isPresent()) {
+            return new Result(steps, nodes, verdicts, r.failure(), r.endMismatch(), Optional.empty());
+          }
+          if (r.broken().isPresent()) {
+            if (follower.stopped()) {
+              return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
+            }
+            if (!follower.setAside()) {
+              return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(), r.broken());
+            }
+            notes.accept("# " + current + ": its run ended inside a record: " + r.broken().get());
+            closed = false;
+            break;
+          }
+          if (run.resume() == null) {
+            closed = run.closed();
+            break;
+          }
+          Resume at = run.resume();
+          Optional<TraceModel.Plan> bound = plan.bind(at.added());
+          if (bound.isPresent()) {
+            plan = bound.get();
+          } else { // no spare left: a model with room for what the file names so far, and more
+            Set<NodeId> more = new TreeSet<>(plan.ids().values());
+            more.removeAll(plan.spares());
+            more.addAll(at.added());
+            ids(at.state(), more);
+            namedFrom(current, at.record(), more);
+            plan = TraceModel.plan(config, more, spares(more.size()));
+            notes.accept("# " + current + ": step " + (header.getFirstStep() + at.record()) + " names a node the "
+                + "model had no room for: validating on in a model of " + (more.size() + plan.spares().size())
+                + " peers");
+          }
+          model = modelFor(plan);
+          f = new Follow(at.record(), at.state(), at.previousDigest(), follower.tail(current),
+              Set.copyOf(plan.ids().values()));
+        }
+        if (follower.stopped()) {
+          break;
+        }
+        Optional<TraceFollower.Move> next = follower.next(current, header, closed);
+        if (next.isEmpty()) {
+          break;
+        }
+        current = next.get().file();
+        notes.accept("# " + current + (next.get().newRun() ? ": a new run of the node (started again)"
+            : ": the trace goes on in this file"));
+      }
+      return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Adds the nodes the whole records of {@code file} name from record {@code from} on to {@code
+     * out} (a record cut at the end, still being written, is left out).
+     */
+    private static void namedFrom(Path file, long from, Set<NodeId> out) throws IOException {
+      try (TraceReader reader = TraceReader.open(file)) {
+        for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
+          if (e.get().index() >= from) {
+            ids(decode(reader, e.get()), out);
+          }
+        }
+      } catch (TraceFormatException e) {
+        // a record still being written (or broken: the validation meets it and says so)
+      }
     }
 
     /**
@@ -345,11 +477,33 @@ public final class Validate {
    */
   private record Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
       PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
-      Optional<String> end, long steps, boolean judged) {
+      Optional<String> end, long steps, boolean judged, Resume resume, boolean closed) {
+    Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
+        PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
+        Optional<String> end, long steps, boolean judged) {
+      this(entry, event, before, traced, prepared, recordMismatch, coreFailure, readError, end, steps, judged, null,
+          false);
+    }
+
     boolean last() {
       return entry == null;
     }
   }
+
+  /**
+   * A validation of a file still being written ({@link Session#follow}): the record it starts at,
+   * with the state before it and the effects digest of the step before it; how its reader waits
+   * for the writer; and the nodes the model has values for (a step naming another one stops it,
+   * to be resumed in a model that has).
+   */
+  private record Follow(long record, CoreState state, long previousDigest, TraceReader.Tail tail,
+      Set<NodeId> modelIds) {}
+
+  /** Where a followed validation stopped for a model that names more nodes: {@code added}. */
+  private record Resume(long record, CoreState state, long previousDigest, Set<NodeId> added) {}
+
+  /** How {@link #steps} ended: its result; where to resume a followed file; whether the file's trailer was read. */
+  private record Run(Result result, Resume resume, boolean closed) {}
 
   /** Items per hand-off between the two threads, and hand-offs in flight. */
   private static final int BATCH = 64;
@@ -364,17 +518,17 @@ public final class Validate {
    * on one thread: the judging thread meets the steps in order, and the stepping thread stops at
    * the first step unlike its record.
    */
-  private static Result steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper,
+  private static Run steps(Path file, CoreConfig config, CoreState initial, TraceModel model, Stepper stepper,
       Mode mode, List<CoreStepValidator.Kind> perStep, StepProgress progress, long records, TracePoint.Window window,
-      int jobs) throws IOException, TraceFormatException {
+      int jobs, Follow follow) throws IOException, TraceFormatException {
     CoreStepValidator validator = model.validator();
     PairChecker pairs = mode == Mode.PAIRS ? model.pairs() : null;
     Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
     int nodes = model.nodes().size();
     java.util.concurrent.BlockingQueue<List<Item>> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES);
     java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread stepping = new Thread(null, () -> stepAhead(file, config, initial, stepper, pairs, queue, stop, window),
-        "cairn-validate-step", 16L << 20);
+    Thread stepping = new Thread(null, () -> stepAhead(file, config, initial, stepper, pairs, queue, stop, window,
+        follow), "cairn-validate-step", 16L << 20);
     stepping.setDaemon(true);
     stepping.start();
     java.util.concurrent.ExecutorService workers = pairs == null || jobs < 2 ? null : judges(jobs - 1);
@@ -407,8 +561,8 @@ public final class Validate {
               if (!x.hasRecordsBefore()) {
                 throw x;
               }
-              return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(),
-                  Optional.of(x.getMessage()), item.steps() - steps);
+              return new Run(new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(),
+                  Optional.of(x.getMessage()), item.steps() - steps), null, false);
             }
             if (item.readError() instanceof RuntimeException x) {
               throw x;
@@ -416,8 +570,8 @@ public final class Validate {
             if (item.readError() instanceof Error x) {
               throw x;
             }
-            return new Result(steps, nodes, verdicts, Optional.empty(), item.end(), Optional.empty(),
-                item.steps() - steps);
+            return new Run(new Result(steps, nodes, verdicts, Optional.empty(), item.end(), Optional.empty(),
+                item.steps() - steps), item.resume(), item.closed());
           }
           long replayed = item.steps() - steps; // stepped before this item, not judged: before the window
           TraceReader.Entry entry = item.entry();
@@ -426,12 +580,12 @@ public final class Validate {
           MonoTime now = new MonoTime(entry.monoNanos());
           WallTime wall = new WallTime(entry.wallMillis());
           if (item.coreFailure() != null) {
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
-                wall, "-", Check.RECORD, item.coreFailure()));
+            return new Run(failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
+                wall, "-", Check.RECORD, item.coreFailure())), null, false);
           }
           if (!item.judged()) { // replayed to reach the window, and unlike its record
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
-                wall, "-", Check.RECORD, item.recordMismatch() + " (before the window: replayed, not judged)"));
+            return new Run(failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
+                wall, "-", Check.RECORD, item.recordMismatch() + " (before the window: replayed, not judged)")), null, false);
           }
           Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
               ? validator.validate(state, now, wall, event, item.traced())
@@ -440,18 +594,18 @@ public final class Validate {
             perStep.add(v.get().kind());
           }
           if (v.isEmpty()) {
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
-                wall, "-", Check.SPEC, "the event names a node outside the model"));
+            return new Run(failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
+                wall, "-", Check.SPEC, "the event names a node outside the model")), null, false);
           }
           CoreStepValidator.Verdict verdict = v.get();
           verdicts.merge(verdict.kind(), 1L, Long::sum);
           if (!verdict.ok()) {
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall,
-                verdict.letter().toString(), Check.SPEC, verdict.kind() + ": " + verdict.detail()));
+            return new Run(failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall,
+                verdict.letter().toString(), Check.SPEC, verdict.kind() + ": " + verdict.detail())), null, false);
           }
           if (item.recordMismatch() != null) {
-            return failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall,
-                verdict.letter().toString(), Check.RECORD, item.recordMismatch()));
+            return new Run(failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall,
+                verdict.letter().toString(), Check.RECORD, item.recordMismatch())), null, false);
           }
           steps++;
           if (progress != null && (steps & 255) == 0) {
@@ -509,19 +663,45 @@ public final class Validate {
    */
   private static void stepAhead(Path file, CoreConfig config, CoreState initial, Stepper stepper, PairChecker pairs,
       java.util.concurrent.BlockingQueue<List<Item>> queue, java.util.concurrent.atomic.AtomicBoolean stop,
-      TracePoint.Window window) {
-    List<Item> batch = new ArrayList<>(BATCH);
+      TracePoint.Window window, Follow follow) {
+    // the batch being filled; a followed file hands it over as it is before each wait for the writer
+    @SuppressWarnings("unchecked")
+    List<Item>[] filling = new List[] {new ArrayList<>(BATCH)};
     Item last;
     long steps = 0;
-    try (TraceReader reader = TraceReader.open(file)) {
+    TraceReader.Tail tail = follow == null ? null : () -> {
+      if (!filling[0].isEmpty()) {
+        if (!hand(queue, filling[0], stop)) {
+          return false;
+        }
+        filling[0] = new ArrayList<>(BATCH);
+      }
+      return !stop.get() && follow.tail().awaitMore();
+    };
+    try (TraceReader reader = tail == null ? TraceReader.open(file) : TraceReader.follow(file, tail)) {
       EffectsDigest effects = new EffectsDigest();
       Digester digester = Digester.forFormat(reader.header().getFormatVersion());
-      CoreState state = initial;
-      long previous = reader.header().getPreviousDigest();
+      boolean resumed = follow != null && follow.record() > 0;
+      CoreState state = resumed ? follow.state() : initial;
+      long previous = resumed ? follow.previousDigest() : reader.header().getPreviousDigest();
       boolean pastWindow = false;
       last = null;
       for (Optional<TraceReader.Entry> o = reader.next(); o.isPresent() && !stop.get(); o = reader.next()) {
         TraceReader.Entry entry = o.get();
+        List<Item> batch = filling[0];
+        if (resumed && entry.index() < follow.record()) {
+          continue; // validated before the model grew
+        }
+        if (follow != null) {
+          Set<NodeId> named = new TreeSet<>();
+          ids(decode(reader, entry), named);
+          named.removeAll(follow.modelIds());
+          if (!named.isEmpty()) { // a node the model has no value for: resumed at this record in one that has
+            last = new Item(null, null, null, null, null, null, null, null, Optional.empty(), steps, true,
+                new Resume(entry.index(), state, previous, named), false);
+            break;
+          }
+        }
         boolean judged = window == null || window.admits(entry.step(), entry.monoNanos(), entry.wallMillis());
         if (window != null && window.ended()) {
           pastWindow = true; // the file is not read further
@@ -568,10 +748,12 @@ public final class Validate {
           if (!hand(queue, batch, stop)) {
             return;
           }
-          batch = new ArrayList<>(BATCH);
+          filling[0] = new ArrayList<>(BATCH);
         }
       }
-      if (batch.isEmpty() || batch.getLast().recordMismatch() == null && batch.getLast().coreFailure() == null) {
+      List<Item> batch = filling[0];
+      if (last == null
+          && (batch.isEmpty() || batch.getLast().recordMismatch() == null && batch.getLast().coreFailure() == null)) {
         Optional<String> end = Optional.empty();
         Optional<TraceReader.Trailer> t = pastWindow ? Optional.empty() : reader.trailer();
         if (t.isPresent()) {
@@ -583,7 +765,7 @@ public final class Validate {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
           }
         }
-        last = new Item(null, null, null, null, null, null, null, null, end, steps, true);
+        last = new Item(null, null, null, null, null, null, null, null, end, steps, true, null, t.isPresent());
       }
     } catch (IOException | TraceFormatException | RuntimeException | Error x) {
       // handed over in order, so that it is met after the steps before it (an error too: the
@@ -591,9 +773,9 @@ public final class Validate {
       last = new Item(null, null, null, null, null, null, null, x, Optional.empty(), steps, true);
     }
     if (last != null) {
-      batch.add(last);
+      filling[0].add(last);
     }
-    hand(queue, batch, stop);
+    hand(queue, filling[0], stop);
   }
 
   /** Hands a batch to the judging thread; false when it asked the stepping thread to stop. */

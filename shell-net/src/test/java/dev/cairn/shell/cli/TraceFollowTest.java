@@ -2,14 +2,9 @@ package dev.cairn.shell.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cairn.core.Core;
-import dev.cairn.core.CoreEffect;
-import dev.cairn.core.CoreState;
-import dev.cairn.core.Step;
 import dev.cairn.shell.trace.EarlierTrace;
+import dev.cairn.shell.trace.LiveRecording;
 import dev.cairn.shell.trace.SmallWorldRun;
-import dev.cairn.shell.trace.SpecHash;
-import dev.cairn.shell.trace.SyntheticRun;
 import dev.cairn.shell.trace.TraceFollower;
 import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.TraceWriter;
@@ -44,41 +39,9 @@ class TraceFollowTest {
 
   @TempDir Path dir;
 
-  /** A node recording its steps, fed a batch at a time (its writer thread writes them behind). */
-  private static final class Recording implements AutoCloseable {
-    private final TraceWriter writer;
-    private CoreState state;
-    private int next;
-    private final int from;
-
-    Recording(Path file, long maxFileBytes, int from) {
-      this.from = from;
-      this.next = from;
-      CoreState s = WORLD.initial();
-      for (int i = 0; i < from; i++) {
-        SyntheticRun.Timed t = WORLD.events().get(i);
-        s = Core.step(WORLD.config(), s, t.now(), t.wall(), t.event()).state();
-      }
-      state = s;
-      writer = new TraceWriter(new TraceWriter.Options(file, maxFileBytes, 100, 1024, Duration.ofSeconds(10),
-          SpecHash.ABSENT, 64), WORLD.config(), state, WORLD.prngSeed());
-    }
-
-    /** Records {@code n} more steps; returns the number of the last (counted from this run's start). */
-    long steps(int n) {
-      for (int i = 0; i < n; i++) {
-        SyntheticRun.Timed t = WORLD.events().get(next++);
-        Step<CoreState, CoreEffect> st = Core.step(WORLD.config(), state, t.now(), t.wall(), t.event());
-        writer.onStep(t.now(), t.wall(), t.event(), st, 0);
-        state = st.state();
-      }
-      return next - from - 1;
-    }
-
-    @Override
-    public void close() {
-      writer.close();
-    }
+  /** A node recording the world's steps from event {@code from} on, into {@code file}. */
+  private static LiveRecording recording(Path file, long maxFileBytes, int from) {
+    return new LiveRecording(WORLD, file, maxFileBytes, from);
   }
 
   /** A {@code cairn trace show --follow …} running on a thread of its own, stopped on demand. */
@@ -93,8 +56,12 @@ class TraceFollowTest {
       CommandLine cl = Cairn.commandLine();
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
-      TraceShowCommand show = cl.getSubcommands().get("trace").getSubcommands().get("show").getCommand();
-      show.followStop = stop::get;
+      CommandLine command = cl.getSubcommands().get("trace").getSubcommands().get(args[1]);
+      if (command.getCommand() instanceof TraceShowCommand show) {
+        show.followStop = stop::get;
+      } else {
+        ((TraceValidateCommand) command.getCommand()).followStop = stop::get;
+      }
       thread = new Thread(() -> exit = cl.execute(args), "follow");
       thread.start();
     }
@@ -161,7 +128,7 @@ class TraceFollowTest {
   @ValueSource(booleans = {false, true})
   void printsWhatIsRecordedAfterItStarts_eachStepOnceInOrder(boolean effects) throws Exception {
     Path file = dir.resolve("node.trace");
-    try (Recording node = new Recording(file, 64L << 20, 0)) {
+    try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(700);
       Follow f = effects ? new Follow("trace", "show", "--follow", "--effects", file.toString())
           : new Follow("trace", "show", "--follow", file.toString());
@@ -187,7 +154,7 @@ class TraceFollowTest {
     Path file = dir.resolve("node.trace");
     Follow f;
     List<String> firstRunFiles = new ArrayList<>();
-    try (Recording node = new Recording(file, 24 * 1024, 0)) {
+    try (LiveRecording node = recording(file, 24 * 1024, 0)) {
       node.steps(100);
       f = new Follow("trace", "show", "--follow", "--effects", "--from", "0", file.toString());
       f.until("step 99", o -> stepNumbers(o).contains(99L));
@@ -206,7 +173,7 @@ class TraceFollowTest {
 
     // the node starts again: its earlier files are set aside, and it records a new run from step 0
     assertThat(EarlierTrace.setAside(file)).isNotEmpty();
-    try (Recording again = new Recording(file, 64L << 20, 500)) {
+    try (LiveRecording again = recording(file, 64L << 20, 500)) {
       again.steps(40);
       f.until("the new run", o -> o.contains("# " + file + ": a new run of the node"));
       f.until("step 39 of the new run", o -> stepNumbers(o.substring(o.indexOf("a new run"))).contains(39L));
@@ -225,7 +192,7 @@ class TraceFollowTest {
   @Test
   void aRunThatEndsInsideARecord_isSaidToAndTheNextRunFollows() throws Exception {
     Path whole = dir.resolve("whole.trace");
-    try (Recording node = new Recording(whole, 64L << 20, 0)) {
+    try (LiveRecording node = recording(whole, 64L << 20, 0)) {
       node.steps(200);
     }
     byte[] bytes = Files.readAllBytes(whole);
@@ -242,7 +209,7 @@ class TraceFollowTest {
     Thread.sleep(300); // waiting at the cut: the rest of the record may still come
     assertThat(f.out()).doesNotContain("ended inside");
     EarlierTrace.setAside(file); // the node starts again
-    try (Recording again = new Recording(file, 64L << 20, 200)) {
+    try (LiveRecording again = recording(file, 64L << 20, 200)) {
       again.steps(10);
       f.until("the new run's step 9", o -> o.contains("a new run") && stepNumbers(o.substring(o.indexOf("a new run")))
           .contains(9L));
@@ -256,7 +223,7 @@ class TraceFollowTest {
   @Test
   void toEndsTheFollowPastItsStep() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (Recording node = new Recording(file, 64L << 20, 0)) {
+    try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(50);
       Follow f = new Follow("trace", "show", "--follow", "--from", "40", "--to", "120", file.toString());
       f.until("step 49", o -> stepNumbers(o).contains(49L));
@@ -270,13 +237,13 @@ class TraceFollowTest {
   @Test
   void aClosedTrace_isFollowedIntoTheNodesNextRun() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (Recording node = new Recording(file, 64L << 20, 0)) {
+    try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(20);
     }
     Follow f = new Follow("trace", "show", "--follow", file.toString());
     f.until("the follow to catch up", o -> o.contains("# following from step 20"));
     EarlierTrace.setAside(file);
-    try (Recording again = new Recording(file, 64L << 20, 20)) {
+    try (LiveRecording again = recording(file, 64L << 20, 20)) {
       again.steps(15); // at once: the follow finds them all written when it opens the file
       f.until("the new run's step 14", o -> o.contains("a new run") && stepNumbers(o).contains(14L));
     }
@@ -288,7 +255,7 @@ class TraceFollowTest {
   void withJson_everyLineIsAJsonObject() throws Exception {
     Path file = dir.resolve("node.trace");
     Follow f;
-    try (Recording node = new Recording(file, 64L << 20, 0)) {
+    try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(30);
       f = new Follow("trace", "show", "--follow", "--json", "--effects", file.toString());
       f.until("the follow to catch up", o -> o.contains("{\"followingFrom\":30}"));
@@ -314,13 +281,13 @@ class TraceFollowTest {
   @Test
   void toEndsTheFollowAtANewRun() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (Recording node = new Recording(file, 64L << 20, 0)) {
+    try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(10);
     }
     Follow f = new Follow("trace", "show", "--follow", "--from", "5", "--to", "100", file.toString());
     f.until("step 9", o -> stepNumbers(o).contains(9L));
     EarlierTrace.setAside(file);
-    try (Recording again = new Recording(file, 64L << 20, 10)) {
+    try (LiveRecording again = recording(file, 64L << 20, 10)) {
       again.steps(5);
       assertThat(f.awaitEnd()).isZero();
     }
@@ -336,6 +303,29 @@ class TraceFollowTest {
     Thread.sleep(300);
     assertThat(f.stop()).isZero();
     assertThat(f.out()).isEmpty();
+  }
+
+  /** validate --follow: every step recorded, judged as it is recorded; exit 0 when stopped with all valid. */
+  @Test
+  void validateFollowsTheNodeUntilStopped() throws Exception {
+    Path file = dir.resolve("node.trace");
+    Follow f;
+    try (LiveRecording node = recording(file, 64L << 20, 0)) {
+      node.steps(50);
+      f = new Follow("trace", "validate", "--follow", file.toString());
+      for (int batch = 0; batch < 5; batch++) {
+        Thread.sleep(50);
+        node.steps(30);
+      }
+    }
+    // the node closed its trace, so every file is whole: the follow waits only once it has judged
+    // every step, and a stop asked now is seen there
+    assertThat(f.stop()).isZero();
+    assertThat(f.out()).contains("OK: 200 steps are steps of Core.tla").contains("followed for");
+
+    CliRun.Result bad = CliRun.cairn("trace", "validate", "--follow", file.toString(), file.toString() + ".1");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--follow takes one file");
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import util.UniqueString;
@@ -78,10 +79,48 @@ public final class TraceModel implements AutoCloseable {
    * and the node ID each model value stands for. Two plans with the same module and cfg are the
    * same spec (one loaded spec serves both traces, each with its own mapping).
    */
-  public record Plan(CoreConfig config, Map<TlaModelValue, NodeId> ids, String module, String cfg) {
+  public record Plan(CoreConfig config, Map<TlaModelValue, NodeId> ids, String module, String cfg,
+      List<NodeId> spares) {
+    public Plan(CoreConfig config, Map<TlaModelValue, NodeId> ids, String module, String cfg) {
+      this(config, ids, module, cfg, List.of());
+    }
+
     public boolean sameSpec(Plan other) {
       return other != null && module.equals(other.module) && cfg.equals(other.cfg);
     }
+
+    /**
+     * The same spec with the nodes {@code added} given the model values of spare peers ({@link
+     * #plan(CoreConfig, Collection, int)}), one each in order; empty when there are too few spares
+     * left. Sound because a spare is an ordinary peer that no state so far names (its ID is no
+     * node's), and the spec treats ordinary peers alike: a model value that stood for a node
+     * unknown to every state can stand for any other such node.
+     */
+    public Optional<Plan> bind(Collection<NodeId> added) {
+      if (added.size() > spares.size()) {
+        return Optional.empty();
+      }
+      Map<NodeId, TlaModelValue> byId = new java.util.HashMap<>();
+      ids.forEach((v, id) -> byId.put(id, v));
+      Map<TlaModelValue, NodeId> bound = new LinkedHashMap<>(ids);
+      int i = 0;
+      for (NodeId id : added) {
+        if (byId.containsKey(id)) {
+          throw new IllegalArgumentException(id + " is already in the model");
+        }
+        bound.put(byId.get(spares.get(i++)), id);
+      }
+      return Optional.of(new Plan(config, Map.copyOf(bound), module, cfg, List.copyOf(spares.subList(i,
+          spares.size()))));
+    }
+  }
+
+  /**
+   * The ID of spare peer {@code i}: 40 hex digits no node's ID has (a node's is the first 20 bytes
+   * of a SHA-256; these start with 32 zero digits).
+   */
+  static NodeId spareId(int i) {
+    return NodeId.of(String.format("%032d%08x", 0, i));
   }
 
   /**
@@ -89,8 +128,24 @@ public final class TraceModel implements AutoCloseable {
    * itself may be among them); the peers of the config are added.
    */
   public static Plan plan(CoreConfig config, Collection<NodeId> seen) {
+    return plan(config, seen, 0);
+  }
+
+  /**
+   * The same plan with {@code spares} more ordinary peers, bound to no node yet, so that a trace
+   * still being written can name new nodes without another spec ({@link Plan#bind}).
+   */
+  public static Plan plan(CoreConfig config, Collection<NodeId> seen, int spares) {
     NodeId selfId = config.peer().self();
     SortedSet<NodeId> peers = new TreeSet<>(seen);
+    List<NodeId> spareIds = new ArrayList<>();
+    for (int i = 0; spareIds.size() < spares; i++) {
+      NodeId id = spareId(i);
+      if (!peers.contains(id) && !id.equals(selfId)) {
+        spareIds.add(id);
+      }
+    }
+    peers.addAll(spareIds);
     PeerConfig pc = config.peer();
     pc.persistentPeers().forEach(a -> peers.add(a.id()));
     peers.addAll(pc.unconditionalPeerIds());
@@ -130,7 +185,7 @@ public final class TraceModel implements AutoCloseable {
     }
     ids.put(TlaModelValue.of("self"), selfId);
     names.put(selfId, "self");
-    return new Plan(config, Map.copyOf(ids), module(names, persistentIds), cfg(config, names));
+    return new Plan(config, Map.copyOf(ids), module(names, persistentIds), cfg(config, names), List.copyOf(spareIds));
   }
 
   /**

@@ -1,0 +1,204 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cairn trace validate --follow} ({@link Validate.Session#follow}): every step a running
+ * node records is judged against the spec as it is written, through its rotations, the nodes it
+ * names later (the model's spare peers, then a larger model) and its next run; a step the spec
+ * refuses ends the follow there.
+ */
+@Timeout(180)
+class ValidateFollowTest {
+
+  @TempDir Path dir;
+
+  /**
+   * A follow running on a thread of its own, its notes collected, stopped at its first wait once
+   * the node closed its trace (every file is then whole, so the follow waits only when it has
+   * judged them all and looks for a next one).
+   */
+  private static final class Following {
+    final AtomicBoolean closed = new AtomicBoolean();
+    final java.util.concurrent.CountDownLatch waited = new java.util.concurrent.CountDownLatch(1);
+    final List<String> notes = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Validate.Result> result = new CompletableFuture<>();
+
+    Following(Path file, Validate.Stepper stepper) {
+      Thread t = new Thread(() -> {
+        try (Validate.Session session = new Validate.Session()) {
+          result.complete(session.follow(file, stepper, null, new TraceFollower(Duration.ofMillis(50), () -> {
+            waited.countDown();
+            return closed.get();
+          }), notes::add));
+        } catch (Throwable e) {
+          result.completeExceptionally(e);
+        }
+      }, "validate-follow");
+      t.start();
+    }
+
+    /** Waits until the follow has judged what was written and waits for more. */
+    void caughtUp() throws InterruptedException {
+      assertThat(waited.await(60, TimeUnit.SECONDS)).as("the follow caught up: %s", notes).isTrue();
+    }
+
+    /** The node closed its trace: the follow ends once it has judged every step. */
+    Validate.Result end() throws Exception {
+      closed.set(true);
+      return result.get(90, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void everyStepIsJudgedAsItIsWritten_acrossRotationsAndTheNodesNamedLater() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
+    Path file = dir.resolve("node.trace");
+    Following f;
+    try (LiveRecording node = new LiveRecording(world, file, 40 * 1024, 0)) {
+      node.steps(1);
+      awaitRecords(file, 1);
+      f = new Following(file, Validate.CORE);
+      // its model holds the nodes the header's state and the first step name, and spares
+      f.caughtUp();
+      for (int batch = 0; batch < 16; batch++) {
+        Thread.sleep(30);
+        node.steps(batch == 0 ? 99 : 100);
+      }
+    }
+    Validate.Result r = f.end();
+    assertThat(r.valid()).as("%s %s", r, f.notes).isTrue();
+    assertThat(r.steps()).as("notes: %s", f.notes).isEqualTo(1_600);
+    assertThat(f.notes).as("the trace rotated").anyMatch(n -> n.contains("the trace goes on in this file"));
+    assertThat(f.notes).as("the nodes named later outnumbered the spares: a larger model was loaded")
+        .anyMatch(n -> n.contains("names a node the model had no room for"));
+  }
+
+  /**
+   * A followed trace's model: spare peers, each an ordinary peer bound to no node, then bound to
+   * the nodes the trace names later without changing the spec.
+   */
+  @Test
+  void sparePeersAreBoundToNewNodesWithoutAnotherSpec() {
+    SmallWorldRun world = SmallWorldRun.generate(50, 3, false);
+    java.util.Set<dev.cairn.core.NodeId> seen = new java.util.TreeSet<>();
+    Validate.ids(world.initial(), seen);
+    dev.cairn.spec.mapping.TraceModel.Plan plain = dev.cairn.spec.mapping.TraceModel.plan(world.config(), seen);
+    dev.cairn.spec.mapping.TraceModel.Plan plan = dev.cairn.spec.mapping.TraceModel.plan(world.config(), seen, 8);
+    assertThat(plan.spares()).hasSize(8).doesNotContainAnyElementsOf(plain.ids().values());
+    assertThat(plan.ids()).hasSize(plain.ids().size() + 8);
+    assertThat(plan.ids().values()).containsAll(plain.ids().values()).containsAll(plan.spares());
+    java.util.Set<String> spareNames = new java.util.TreeSet<>();
+    plan.ids().forEach((v, id) -> {
+      if (plan.spares().contains(id)) {
+        spareNames.add(v.name());
+      }
+    });
+    List<String> roles = plan.cfg().lines().filter(l -> l.matches(" *(Persistent|Unconditional|Private|Seeds) = .*"))
+        .toList();
+    assertThat(roles).hasSize(4);
+    assertThat(spareNames).hasSize(8).allMatch(n -> plan.cfg().contains(n + " = " + n));
+    for (String role : roles) {
+      for (String spare : spareNames) {
+        assertThat(role).as("spares are ordinary peers: no role names them").doesNotContainPattern(
+            "\\b" + spare + "\\b");
+      }
+    }
+
+    dev.cairn.core.NodeId a = dev.cairn.core.NodeId.of("ab".repeat(20));
+    dev.cairn.core.NodeId b = dev.cairn.core.NodeId.of("cd".repeat(20));
+    dev.cairn.spec.mapping.TraceModel.Plan bound = plan.bind(List.of(a, b)).orElseThrow();
+    assertThat(bound.sameSpec(plan)).isTrue();
+    assertThat(bound.spares()).isEqualTo(plan.spares().subList(2, 8));
+    assertThat(bound.ids().values()).contains(a, b).doesNotContain(plan.spares().get(0), plan.spares().get(1));
+    // a and b took the model values the first two spares had
+    plan.ids().forEach((v, id) -> {
+      if (id.equals(plan.spares().get(0))) {
+        assertThat(bound.ids().get(v)).isEqualTo(a);
+      }
+      if (id.equals(plan.spares().get(1))) {
+        assertThat(bound.ids().get(v)).isEqualTo(b);
+      }
+    });
+    List<dev.cairn.core.NodeId> tooMany = new java.util.ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      tooMany.add(dev.cairn.core.NodeId.of(String.format("%040x", 0xabc0 + i)));
+    }
+    assertThat(bound.bind(tooMany)).as("6 spares left for 7 nodes").isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> bound.bind(List.of(a)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** Waits until {@code file} holds {@code n} whole records (its writer flushes when it is idle). */
+  private static void awaitRecords(Path file, int n) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      int seen = 0;
+      try (TraceReader r = TraceReader.open(file)) {
+        for (var e = r.next(); e.isPresent(); e = r.next()) {
+          seen++;
+        }
+      } catch (TraceFormatException e) {
+        // its header or a record still in the writer's buffer
+      }
+      if (seen >= n) {
+        return;
+      }
+      assertThat(System.nanoTime()).as("%s holds %d records", file, n).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void aStepTheSpecRefusesEndsTheFollowThere() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(1_200, 7, false);
+    Path file = dir.resolve("mutant.trace");
+    TraceValidateTest.Mutant recorder = new TraceValidateTest.Mutant(300);
+    Following f;
+    try (LiveRecording node = new LiveRecording(world, file, 64L << 20, 0, recorder)) {
+      node.steps(100);
+      f = new Following(file, new TraceValidateTest.Mutant(300));
+      for (int batch = 0; batch < 10; batch++) {
+        Thread.sleep(30);
+        node.steps(100);
+      }
+      // ended by the refusal, not by a stop
+      Validate.Result r = f.result.get(60, TimeUnit.SECONDS);
+      long mutated = recorder.mutatedAt.orElseThrow();
+      Validate.Failure fail = r.failure().orElseThrow();
+      assertThat(fail.step()).as(fail.describe()).isEqualTo(mutated);
+      assertThat(fail.check()).isEqualTo(Validate.Check.SPEC);
+      assertThat(r.steps()).isEqualTo(mutated);
+    }
+  }
+
+  @Test
+  void theNodesNextRunIsValidatedToo() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(900, 11, false);
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(world, file, 64L << 20, 0)) {
+      node.steps(500);
+    }
+    Following f = new Following(file, Validate.CORE);
+    Thread.sleep(300);
+    EarlierTrace.setAside(file); // the node starts again
+    try (LiveRecording again = new LiveRecording(world, file, 64L << 20, 500)) {
+      again.steps(400);
+    }
+    Validate.Result r = f.end();
+    assertThat(r.valid()).as("%s %s", r, f.notes).isTrue();
+    assertThat(f.notes).anyMatch(n -> n.contains("a new run of the node"));
+    assertThat(r.steps()).isEqualTo(900);
+  }
+}
