@@ -372,8 +372,7 @@ public final class Validate {
             namedFrom(current, at.record(), more);
             plan = TraceModel.plan(config, more, spares(more.size()));
             notes.accept("# " + current + ": step " + (header.getFirstStep() + at.record()) + " names a node the "
-                + "model had no room for: validating on in a model of " + (more.size() + plan.spares().size())
-                + " peers");
+                + "model had no room for: validating on in a model of " + (plan.ids().size() - 1) + " peers");
           }
           model = modelFor(plan);
           f = new Follow(at.record(), at.state(), at.previousDigest(), follower.tail(current),
