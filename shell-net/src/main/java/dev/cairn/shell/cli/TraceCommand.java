@@ -1,6 +1,7 @@
 package dev.cairn.shell.cli;
 
 import dev.cairn.proto.trace.TraceHeader;
+import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.StepProgress;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TracePoint;
@@ -356,6 +357,75 @@ final class TraceCommand implements Runnable {
         progress.at(steps, doneBytes / total);
       }
     }
+  }
+
+  /** One replayed step of a window ({@link #replayWindow}), with the state before it. */
+  @FunctionalInterface
+  interface WindowStep {
+    void step(Replay replay, dev.cairn.core.CoreState before, Replay.Stepped step);
+  }
+
+  /** How {@link #replayWindow} ended: its status, and the header of the first file. */
+  record Walked(int status, TraceHeader first) {}
+
+  /**
+   * Replays the files of one trace in step order and hands each step in the window {@code from ..
+   * to} to {@code each}: what {@code timeline} and {@code summary} do. A file that does not follow
+   * on from the one before, a step unlike its record, a record cut short and a file whose end (its
+   * trailer) disagrees with its replay each end the walk, with a line saying what the command has
+   * {@code done} (drawn, summed up) up to there, and the status each calls for (1; 2 for the cut
+   * record).
+   */
+  static Walked replayWindow(List<Path> ordered, TracePoint from, TracePoint to, String done, PrintWriter out,
+      PrintWriter err, FilesProgress progress, WindowStep each) throws IOException, TraceFormatException {
+    int status = OK;
+    TracePoint.Window window = null;
+    TraceHeader first = null;
+    long expected = -1;
+    for (Path f : ordered) {
+      try (Replay replay = Replay.open(f)) {
+        progress.file(f);
+        if (window == null) {
+          first = replay.header();
+          window = window(f, first, from, to);
+        }
+        if (expected >= 0 && replay.header().getFirstStep() != expected) {
+          out.println("# " + f + " does not follow on from the file before it (it starts at step "
+              + replay.header().getFirstStep() + ", not " + expected + "): " + done + " up to there");
+          return new Walked(DIFFERS, first);
+        }
+        dev.cairn.core.CoreState before = replay.state();
+        UpToBreak reads = new UpToBreak(err);
+        for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
+          Replay.Stepped st = s.get();
+          if (st.mismatch().isPresent()) {
+            out.println("MISMATCH at " + st.mismatch().get() + "; " + done + " up to the step before it");
+            return new Walked(DIFFERS, first);
+          }
+          expected = st.stepNumber() + 1;
+          progress.step(st.entry().offset());
+          boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
+          if (window.ended()) {
+            return new Walked(status, first);
+          }
+          if (in) {
+            each.step(replay, before, st);
+          }
+          before = st.step().state();
+        }
+        if (reads.broken()) {
+          out.println("BROKEN: " + done + " up to the step before the broken record (" + UpToBreak.WHY + ")");
+          return new Walked(BROKEN, first);
+        }
+        if (replay.endMismatch().isPresent()) {
+          // as show and replay: the file's end (its trailer) must agree with the state replayed
+          out.println("MISMATCH at the end of the file: " + replay.endMismatch().get() + "; " + done
+              + " up to the last step");
+          return new Walked(DIFFERS, first);
+        }
+      }
+    }
+    return new Walked(status, first);
   }
 
   /**

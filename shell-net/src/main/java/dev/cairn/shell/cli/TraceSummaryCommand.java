@@ -1,25 +1,20 @@
 package dev.cairn.shell.cli;
 
 import static dev.cairn.shell.cli.TraceCommand.BROKEN;
-import static dev.cairn.shell.cli.TraceCommand.DIFFERS;
 import static dev.cairn.shell.cli.TraceCommand.OK;
 import static dev.cairn.shell.cli.TraceCommand.POINT_HELP;
 import static dev.cairn.shell.cli.TraceCommand.broken;
 import static dev.cairn.shell.cli.TraceCommand.elsewhere;
 import static dev.cairn.shell.cli.TraceCommand.inStepOrder;
 import static dev.cairn.shell.cli.TraceCommand.range;
-import static dev.cairn.shell.cli.TraceCommand.window;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.core.CoreState;
 import dev.cairn.core.NodeId;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.cli.TraceCommand.FilesProgress;
 import dev.cairn.shell.cli.TraceCommand.PointConverter;
-import dev.cairn.shell.cli.TraceCommand.UpToBreak;
 import dev.cairn.shell.report.Plural;
 import dev.cairn.shell.report.TraceSummary;
-import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TracePoint;
 import java.io.IOException;
@@ -29,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -79,64 +73,20 @@ final class TraceSummaryCommand implements Callable<Integer> {
 
   private int summary(PrintWriter out, PrintWriter err) throws IOException, TraceFormatException {
     List<Path> ordered = inStepOrder(files);
-    int status = OK;
-    TraceSummary.Builder summary = null;
-    TracePoint.Window window = null;
-    TraceHeader first = null;
-    NodeId self = null;
-    long expected = -1;
-    FilesProgress progress = new FilesProgress("summary", ordered, err);
-    for (Path f : ordered) {
-      try (Replay replay = Replay.open(f)) {
-        progress.file(f);
-        if (window == null) {
-          first = replay.header();
-          window = window(f, first, from, to);
-          self = replay.config().peer().self();
-        }
-        if (expected >= 0 && replay.header().getFirstStep() != expected) {
-          out.println("# " + f + " does not follow on from the file before it (it starts at step "
-              + replay.header().getFirstStep() + ", not " + expected + "): summed up to there");
-          status = DIFFERS;
-          break;
-        }
-        CoreState before = replay.state();
-        UpToBreak reads = new UpToBreak(err);
-        for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
-          Replay.Stepped st = s.get();
-          if (st.mismatch().isPresent()) {
-            out.println("MISMATCH at " + st.mismatch().get() + "; summed up to the step before it");
-            status = DIFFERS;
-            break;
+    TraceSummary.Builder[] summary = {null};
+    NodeId[] self = {null};
+    TraceCommand.Walked walked = TraceCommand.replayWindow(ordered, from, to, "summed", out, err,
+        new FilesProgress("summary", ordered, err), (replay, before, st) -> {
+          if (summary[0] == null) {
+            summary[0] = new TraceSummary.Builder(before);
+            self[0] = replay.config().peer().self();
           }
-          expected = st.stepNumber() + 1;
-          progress.step(st.entry().offset());
-          boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
-          if (window.ended()) {
-            break;
-          }
-          if (in) {
-            if (summary == null) {
-              summary = new TraceSummary.Builder(before);
-            }
-            summary.observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
-                st.step().outcome(), st.step().state(), st.step().effects());
-          }
-          before = st.step().state();
-        }
-        if (reads.broken()) {
-          out.println("BROKEN: summed up to the step before the broken record (" + UpToBreak.WHY + ")");
-          status = BROKEN;
-        } else if (status == OK && !window.ended() && replay.endMismatch().isPresent()) {
-          out.println("MISMATCH at the end of the file: " + replay.endMismatch().get() + "; summed up to the last step");
-          status = DIFFERS;
-        }
-      }
-      if (status != OK || window.ended()) {
-        break;
-      }
-    }
-    if (summary == null || !summary.any()) {
+          summary[0].observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
+              st.step().outcome(), st.step().state(), st.step().effects());
+        });
+    int status = walked.status();
+    TraceHeader first = walked.first();
+    if (summary[0] == null) {
       Path file = ordered.get(0);
       err.println("cairn trace summary: " + (from == null && to == null
           ? (ordered.size() == 1 ? file + " holds" : "the files given hold") + " no step (a header only)"
@@ -144,10 +94,10 @@ final class TraceSummaryCommand implements Callable<Integer> {
               + (ordered.size() == 1 ? elsewhere(file, first, from) : "")));
       return status == OK ? BROKEN : status;
     }
-    TraceSummary s = summary.build();
+    TraceSummary s = summary[0].build();
     String what = ordered.get(0) + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more file"
         + (ordered.size() > 2 ? "s" : "") : "");
-    out.println(json ? Json.line(json(what, self, s)) : text(what, self, s));
+    out.println(json ? Json.line(json(what, self[0], s)) : text(what, self[0], s));
     return status;
   }
 

@@ -79,74 +79,28 @@ final class TraceTimelineCommand implements Callable<Integer> {
     if (TraceCommand.wouldOverwriteATrace(target, files, "timeline", err)) {
       return BROKEN;
     }
-    int status = OK;
     try {
-      PeerTimeline.Builder timeline = null;
-      TracePoint.Window window = null;
-      TraceHeader first = null;
-      long expected = -1;
-      FilesProgress progress = new FilesProgress("timeline", ordered, err);
-      for (Path f : ordered) {
-        try (Replay replay = Replay.open(f)) {
-          progress.file(f);
-          if (window == null) {
-            first = replay.header();
-            window = window(f, first, from, to);
-          }
-          if (expected >= 0 && replay.header().getFirstStep() != expected) {
-            out.println("# " + f + " does not follow on from the file before it (it starts at step "
-                + replay.header().getFirstStep() + ", not " + expected + "): drawn up to there");
-            status = DIFFERS;
-            break;
-          }
-          java.util.Set<dev.cairn.core.NodeId> persistent = new java.util.TreeSet<>();
-          replay.config().peer().persistentPeers().forEach(a -> persistent.add(a.id()));
-          dev.cairn.core.CoreState before = replay.state();
-          UpToBreak reads = new UpToBreak(err);
-          for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
-            Replay.Stepped st = s.get();
-            if (st.mismatch().isPresent()) {
-              out.println("MISMATCH at " + st.mismatch().get() + "; drawn up to the step before it");
-              status = DIFFERS;
-              break;
+      PeerTimeline.Builder[] timeline = {null};
+      TraceCommand.Walked walked = TraceCommand.replayWindow(ordered, from, to, "drawn", out, err,
+          new FilesProgress("timeline", ordered, err), (replay, before, st) -> {
+            if (timeline[0] == null) {
+              java.util.Set<dev.cairn.core.NodeId> persistent = new java.util.TreeSet<>();
+              replay.config().peer().persistentPeers().forEach(a -> persistent.add(a.id()));
+              timeline[0] = new PeerTimeline.Builder(before, persistent::contains);
             }
-            expected = st.stepNumber() + 1;
-            progress.step(st.entry().offset());
-            boolean in = window.admits(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis());
-            if (window.ended()) {
-              break;
-            }
-            if (in) {
-              if (timeline == null) {
-                timeline = new PeerTimeline.Builder(before, persistent::contains);
-              }
-              timeline.observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
-                  st.step().state(), st.step().effects());
-            }
-            before = st.step().state();
-          }
-          if (reads.broken()) {
-            out.println("BROKEN: drawn up to the step before the broken record (" + UpToBreak.WHY + ")");
-            status = BROKEN;
-          } else if (status == OK && !window.ended() && replay.endMismatch().isPresent()) {
-            // as show and replay: the file's end (its trailer) must agree with the state replayed
-            out.println("MISMATCH at the end of the file: " + replay.endMismatch().get()
-                + "; drawn up to the last step");
-            status = DIFFERS;
-          }
-        }
-        if (status != OK || window.ended()) {
-          break;
-        }
-      }
-      if (timeline == null) {
+            timeline[0].observe(st.stepNumber(), st.entry().monoNanos(), st.entry().wallMillis(), st.event(),
+                st.step().state(), st.step().effects());
+          });
+      int status = walked.status();
+      TraceHeader first = walked.first();
+      if (timeline[0] == null) {
         err.println("cairn trace timeline: " + (from == null && to == null
             ? (ordered.size() == 1 ? file + " holds" : "the files given hold") + " no step to draw (a header only)"
             : "no step of " + (ordered.size() == 1 ? file : "the files given") + " is in " + range(from, to)
                 + (ordered.size() == 1 ? elsewhere(file, first, from) : "")));
         return BROKEN;
       }
-      PeerTimeline all = timeline.build();
+      PeerTimeline all = timeline[0].build();
       PeerTimeline chosen = peer == null ? all : all.only(peer);
       PeerTimeline drawn = chosen.top(lanes);
       String title = "Peers over " + String.format(java.util.Locale.ROOT, "%.1f", all.seconds()) + " s — "

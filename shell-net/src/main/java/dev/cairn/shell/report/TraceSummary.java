@@ -123,11 +123,6 @@ public record TraceSummary(long firstStep, long lastStep, long firstWallMillis, 
       }
     }
 
-    /** Whether a step was observed. */
-    public boolean any() {
-      return firstStep >= 0;
-    }
-
     public TraceSummary build() {
       if (firstStep < 0) {
         throw new IllegalStateException("no step observed");

@@ -4,7 +4,6 @@ import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.Step;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /**
  * A node recording a small world's steps into a trace as it runs, fed a batch at a time (its
@@ -34,8 +33,7 @@ public final class LiveRecording implements AutoCloseable {
       s = core.step(world.config(), s, t.now(), t.wall(), t.event()).step().state();
     }
     state = s;
-    writer = new TraceWriter(new TraceWriter.Options(file, maxFileBytes, 100, 1024, Duration.ofSeconds(10),
-        SpecHash.ABSENT, 64), world.config(), state, world.prngSeed());
+    writer = new TraceWriter(TraceFiles.options(file, maxFileBytes), world.config(), state, world.prngSeed());
   }
 
   public LiveRecording(SmallWorldRun world, Path file, long maxFileBytes, int from) {

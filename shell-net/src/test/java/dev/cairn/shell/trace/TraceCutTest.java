@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -36,9 +35,9 @@ class TraceCutTest {
   static void record() {
     world = SmallWorldRun.generate(STEPS, 41, false);
     whole = shared.resolve("whole/node.trace");
-    world.record(new TraceWriter.Options(whole, 64L << 20, 100, 1024, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    world.record(TraceFiles.options(whole, 64L << 20));
     rotated = shared.resolve("rotated/node.trace");
-    world.record(new TraceWriter.Options(rotated, 20 * 1024, 100, 1024, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    world.record(TraceFiles.options(rotated, 20 * 1024));
   }
 
   /** The step lines of a {@code show}, without its header lines and the seconds column (it counts from a file's start). */

@@ -122,6 +122,15 @@ final class TraceFiles {
     }
   }
 
+  /**
+   * A test recording's options: into {@code file}, rotating past {@code maxFileBytes}, a state
+   * digest every 64 steps.
+   */
+  static TraceWriter.Options options(Path file, long maxFileBytes) {
+    return new TraceWriter.Options(file, maxFileBytes, 100, 1024, java.time.Duration.ofSeconds(10), SpecHash.ABSENT,
+        64);
+  }
+
   /** A copy of {@code from} at {@code to} whose records went through {@code edit}. */
   static Path rewrite(Path from, Path to, UnaryOperator<List<TraceRecord>> edit) throws Exception {
     Parsed p = parse(from);

@@ -14,7 +14,6 @@ import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.pex.PexEffect;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -57,9 +56,9 @@ class TraceSummaryTest {
       s = st.state();
     }
     whole = shared.resolve("whole/node.trace");
-    world.record(new TraceWriter.Options(whole, 64L << 20, 100, 1024, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    world.record(TraceFiles.options(whole, 64L << 20));
     rotated = shared.resolve("rotated/node.trace");
-    world.record(new TraceWriter.Options(rotated, 24 * 1024, 100, 1024, Duration.ofSeconds(10), SpecHash.ABSENT, 64));
+    world.record(TraceFiles.options(rotated, 24 * 1024));
   }
 
   /** What the summary of steps {@code from..to} must say, counted from the steps themselves. */
