@@ -72,6 +72,10 @@ final class TestnetCommand implements Callable<Integer> {
       description = "progress sampling interval (default: ${DEFAULT-VALUE})")
   String interval;
 
+  @Option(names = "--trace", description = "each node records its trace into DIR/traces/MONIKER.trace (an earlier "
+      + "run's set aside), for the cairn trace commands: validate checks every decision of every node against the "
+      + "TLA+ spec") boolean trace;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
@@ -97,7 +101,8 @@ final class TestnetCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     err.printf("cairn testnet: %d nodes (%d seeds), outbound target %d, on 127.0.0.1; output in %s%n",
         nodes, seeds, outbound, out);
-    try (LocalNetwork net = LocalNetwork.start(plan, group)) {
+    Path traces = trace ? out.resolve("traces") : null;
+    try (LocalNetwork net = LocalNetwork.start(plan, group, traces)) {
       long convergedAt = -1;
       while (true) {
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -131,6 +136,10 @@ final class TestnetCommand implements Callable<Integer> {
     }
     TestnetRun.Report report = TestnetRun.write(out, samples, converged, stuck);
     stdout.print(report.summary());
+    if (traces != null) {
+      stdout.println("traces: " + traces + "; check every decision against the spec with: ./cairn trace validate "
+          + traces.resolve("*.trace"));
+    }
     stdout.println(Json.line(result(report, converged, stuck)));
     stdout.flush();
     return converged ? 0 : 1;

@@ -84,14 +84,26 @@ public final class LocalNetwork implements AutoCloseable {
   }
 
   private final Plan plan;
+  private final java.nio.file.Path traceDir; // null: the nodes record no trace
   private final List<Node> nodes = new ArrayList<>();
+  private final List<dev.cairn.shell.trace.TraceWriter> traces = new ArrayList<>();
 
-  private LocalNetwork(Plan plan) {
+  private LocalNetwork(Plan plan, java.nio.file.Path traceDir) {
     this.plan = plan;
+    this.traceDir = traceDir;
   }
 
   public static LocalNetwork start(Plan plan, EventLoopGroup group) throws Exception {
-    LocalNetwork net = new LocalNetwork(plan);
+    return start(plan, group, null);
+  }
+
+  /**
+   * The network of {@code plan}, each node recording its trace into {@code traceDir} (as {@code
+   * MONIKER.trace}, an earlier run's files set aside as {@code cairn start --trace} does) when it
+   * is not null.
+   */
+  public static LocalNetwork start(Plan plan, EventLoopGroup group, java.nio.file.Path traceDir) throws Exception {
+    LocalNetwork net = new LocalNetwork(plan, traceDir);
     try {
       net.startAll(group);
     } catch (Exception e) {
@@ -126,8 +138,21 @@ public final class LocalNetwork implements AutoCloseable {
           MConnConfig.defaults().withFlushThrottle(Duration.ofMillis(10)), Duration.ofSeconds(3),
           Duration.ofSeconds(3), Node.handshakeSlots(plan.maxInbound(), 0), BookPersister.NONE,
           dev.cairn.shell.metrics.NodeMetrics.disabled());
-      nodes.add(Node.start(s, group, null));
+      dev.cairn.shell.trace.TraceWriter trace = null;
+      if (traceDir != null) {
+        java.nio.file.Path file = traceFile(moniker);
+        dev.cairn.shell.trace.EarlierTrace.setAside(file);
+        trace = new dev.cairn.shell.trace.TraceWriter(dev.cairn.shell.trace.TraceWriter.Options.defaults(file), core,
+            Node.initialState(s), s.prngSeed());
+        traces.add(trace);
+      }
+      nodes.add(Node.start(s, group, trace));
     }
+  }
+
+  /** Where the node named {@code moniker} records its trace (with a trace directory). */
+  public java.nio.file.Path traceFile(String moniker) {
+    return traceDir.resolve(moniker + ".trace");
   }
 
   private NodeConfig config(boolean seed, String moniker, List<String> seedAddrs, int port) throws ConfigException {
@@ -263,6 +288,9 @@ public final class LocalNetwork implements AutoCloseable {
   public void close() {
     for (Node n : nodes) {
       n.close();
+    }
+    for (dev.cairn.shell.trace.TraceWriter t : traces) {
+      t.close(); // after its node: every step the node took is in its trace, which ends with its trailer
     }
   }
 }
