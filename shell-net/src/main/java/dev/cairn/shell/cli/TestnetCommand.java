@@ -73,8 +73,8 @@ final class TestnetCommand implements Callable<Integer> {
   String interval;
 
   @Option(names = "--trace", description = "each node records its trace into DIR/traces/MONIKER.trace (an earlier "
-      + "run's set aside), for the cairn trace commands: validate checks every decision of every node against the "
-      + "TLA+ spec") boolean trace;
+      + "testnet's traces there are replaced, as its pictures are), for the cairn trace commands: validate checks "
+      + "every decision of every node against the TLA+ spec") boolean trace;
 
   @Override
   public Integer call() throws Exception {
@@ -102,6 +102,9 @@ final class TestnetCommand implements Callable<Integer> {
     err.printf("cairn testnet: %d nodes (%d seeds), outbound target %d, on 127.0.0.1; output in %s%n",
         nodes, seeds, outbound, out);
     Path traces = trace ? out.resolve("traces") : null;
+    if (traces != null) {
+      clearTraces(traces, err);
+    }
     try (LocalNetwork net = LocalNetwork.start(plan, group, traces)) {
       long convergedAt = -1;
       while (true) {
@@ -156,6 +159,28 @@ final class TestnetCommand implements Callable<Integer> {
       files.add(p.toString());
     }
     return o;
+  }
+
+  /**
+   * Removes an earlier testnet's traces from {@code dir} (its Cairn trace files, whatever their
+   * names: those set aside too), so that {@code DIR/traces/*.trace} names this run's alone.
+   */
+  private static void clearTraces(Path dir, PrintWriter err) throws java.io.IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    int removed = 0;
+    try (var files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f) && dev.cairn.shell.trace.TraceFormat.startsWithMagic(f)) {
+          Files.delete(f);
+          removed++;
+        }
+      }
+    }
+    if (removed > 0) {
+      err.println("cairn testnet: replaced the " + removed + " trace files of an earlier run in " + dir);
+    }
   }
 
   private Duration parse(String name, String value) {

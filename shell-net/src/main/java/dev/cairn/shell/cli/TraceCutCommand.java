@@ -69,10 +69,18 @@ final class TraceCutCommand implements Callable<Integer> {
       err.println("cairn trace cut: --out " + outFile + " exists; not overwriting it (choose another name)");
       return BROKEN;
     }
-    try (TraceCut cut = TraceCut.create(outFile)) {
-      return cut(cut, out, err);
+    TraceCut cut;
+    try {
+      cut = TraceCut.create(outFile);
     } catch (IOException e) {
       return broken(err, new IOException("cannot write " + outFile + ": " + FailureReasons.describe(e), e));
+    }
+    try (cut) {
+      return cut(cut, out, err);
+    } catch (TraceCut.WriteFailed e) {
+      return broken(err, new IOException("cannot write " + outFile + ": " + FailureReasons.describe(e.cause()), e));
+    } catch (IOException e) {
+      return broken(err, new IOException(FailureReasons.describe(e), e));
     } catch (TraceFormatException e) {
       return broken(err, e);
     } finally {

@@ -118,7 +118,8 @@ final class TraceShowCommand implements Callable<Integer> {
         return BROKEN;
       }
       if (follow && followStop == null) {
-        followStop = Signals.stopAsked(); // from the first wait: while it catches up, a signal ends it at once
+        followStop = Signals.stopAsked();
+        followStop.getAsBoolean(); // SIGINT and SIGTERM are the follow's from now on: it ends with exit 0
       }
       return states || effects || changes ? replaying(out) : reading(out);
     } catch (IOException | TraceFormatException e) {
@@ -310,14 +311,26 @@ final class TraceShowCommand implements Callable<Integer> {
     Source(Walk walk, PrintWriter out) {
       this.walk = walk;
       this.out = out;
-      follower = follow ? new TraceFollower(FOLLOW_POLL, followStop) : null;
+      follower = follow ? new TraceFollower(FOLLOW_POLL, followStop).beforeEachWait(this::caughtUp) : null;
       quiet = follow && from == null;
+    }
+
+    /** Whether a stop was asked while the follow catches up (after that, its waits see it). */
+    boolean stopAsked() {
+      return follower != null && follower.stopAskedWhileCatchingUp();
     }
 
     /** The next file to read; null at the end (or when the follow stopped). */
     Path next(Path ended, TraceHeader h, boolean closed) throws IOException {
       if (next < walk.ordered.size()) {
-        Path f = walk.ordered.get(next++);
+        Path given = walk.ordered.get(next++);
+        // from the end of what is recorded: the newest file of the trace (its older ones, or the
+        // file named, may even be deleted by then); with --from, from the file named
+        Path f = follower != null && live() ? TraceFollower.startOf(given, quiet) : given;
+        if (!f.equals(given)) {
+          out.println(json ? TraceJson.line(Json.object().put("following", f.toString()))
+              : "# " + given + ": following its trace from " + f);
+        }
         if (follower != null && live() && !follower.awaitFile(f, () -> {
           out.println(json ? TraceJson.line(Json.object().put("waitingFor", f.toString()))
               : "# waiting for " + f + " to be written");
@@ -330,10 +343,9 @@ final class TraceShowCommand implements Callable<Integer> {
       if (follower == null || follower.stopped()) {
         return null;
       }
-      caughtUp();
       // a file whose header was cut (its run ended as it began) is numbered as its name says
       Optional<TraceFollower.Move> m = follower.next(ended, h != null ? h
-          : TraceHeader.newBuilder().setSegment(TraceFollower.segmentOf(ended)).build(), closed);
+          : TraceHeader.newBuilder().setSegment(TraceFollower.segmentOf(ended)).build(), walk.expected - 1, closed);
       if (m.isEmpty()) {
         if (!follower.stopped()) {
           out.println(json ? TraceJson.line(Json.object().put("followEnds", ended.toString()))
@@ -362,18 +374,10 @@ final class TraceShowCommand implements Callable<Integer> {
       return follower != null && next >= walk.ordered.size();
     }
 
-    /** The tail of a followed file: the first wait is where the follow has caught up. */
-    private TraceReader.Tail tail(Path file) throws IOException {
-      TraceReader.Tail t = follower.tail(file);
-      return () -> {
-        caughtUp();
-        return t.awaitMore();
-      };
-    }
-
     /**
-     * The follow has read what was recorded and now waits for the writer: from here on every step
-     * is printed as it is read (said once, unless {@code --from} set the start).
+     * The follow has read what was recorded and now waits for the writer (run before each wait):
+     * from here on every step is printed as it is read (said once, unless {@code --from} set the
+     * start).
      */
     private void caughtUp() {
       if (quiet && walk.headers.header != null) { // (waiting for the header itself, it has not caught up)
@@ -387,11 +391,11 @@ final class TraceShowCommand implements Callable<Integer> {
     }
 
     TraceReader reader(Path file) throws IOException, TraceFormatException {
-      return live() ? TraceReader.follow(file, tail(file)) : TraceReader.open(file);
+      return live() ? TraceReader.follow(file, follower.tail(file)) : TraceReader.open(file);
     }
 
     Replay replay(Path file) throws IOException, TraceFormatException {
-      return live() ? Replay.follow(file, tail(file)) : Replay.open(file);
+      return live() ? Replay.follow(file, follower.tail(file)) : Replay.open(file);
     }
 
     /** Whether steps are printed (not while a follow catches up with what was recorded before it). */
@@ -431,7 +435,7 @@ final class TraceShowCommand implements Callable<Integer> {
       try (TraceReader r = source.reader(file)) {
         header = r.header();
         walk.file(file, header);
-        for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
+        for (Optional<TraceReader.Entry> e = r.next(); e.isPresent() && !source.stopAsked(); e = r.next()) {
           TraceReader.Entry rec = e.get();
           boolean in = walk.admits(rec);
           if (walk.ended()) {
@@ -478,7 +482,7 @@ final class TraceShowCommand implements Callable<Integer> {
         header = replay.header();
         walk.file(file, header);
         dev.cairn.core.CoreState before = replay.state();
-        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent(); s = replay.next()) {
+        for (Optional<Replay.Stepped> s = replay.next(); s.isPresent() && !source.stopAsked(); s = replay.next()) {
           Replay.Stepped st = s.get();
           boolean in = walk.admits(st.entry()) && source.printing();
           if (walk.ended()) {

@@ -75,7 +75,8 @@ final class TraceSummaryCommand implements Callable<Integer> {
     List<Path> ordered = inStepOrder(files);
     TraceSummary.Builder[] summary = {null};
     NodeId[] self = {null};
-    TraceCommand.Walked walked = TraceCommand.replayWindow(ordered, from, to, "summed", out, err,
+    // with --json, stdout holds the one object: what ended the walk early goes to stderr
+    TraceCommand.Walked walked = TraceCommand.replayWindow(ordered, from, to, "summed", json ? err : out, err,
         new FilesProgress("summary", ordered, err), (replay, before, st) -> {
           if (summary[0] == null) {
             summary[0] = new TraceSummary.Builder(before);

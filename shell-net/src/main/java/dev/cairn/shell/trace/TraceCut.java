@@ -26,6 +26,20 @@ import java.nio.file.StandardOpenOption;
  * is never replaced.
  */
 public final class TraceCut implements AutoCloseable {
+
+  /** Writing the cut failed (not reading the trace it is cut from). */
+  public static final class WriteFailed extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WriteFailed(IOException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    public IOException cause() {
+      return (IOException) getCause();
+    }
+  }
+
   private final Path out;
   private final Path temp;
   private final FileChannel channel;
@@ -52,6 +66,10 @@ public final class TraceCut implements AutoCloseable {
     Path dir = out.toAbsolutePath().getParent();
     Path temp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".part");
     try {
+      if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
+        // a file to keep or hand on, readable as the node's own trace files are (not the temp file's 0600)
+        Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       return new TraceCut(out, temp, FileChannel.open(temp, StandardOpenOption.WRITE));
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(temp);
@@ -80,6 +98,17 @@ public final class TraceCut implements AutoCloseable {
    * the file's first). Each step must follow the one before.
    */
   public void add(TraceHeader header, CoreState before, long previousDigest, TraceReader.Entry entry)
+      throws WriteFailed {
+    try {
+      write(header, before, previousDigest, entry);
+    } catch (WriteFailed e) {
+      throw e;
+    } catch (IOException e) {
+      throw new WriteFailed(e);
+    }
+  }
+
+  private void write(TraceHeader header, CoreState before, long previousDigest, TraceReader.Entry entry)
       throws IOException {
     if (first < 0) {
       TraceHeader h = header.toBuilder().clearHeaderDigest()
@@ -106,23 +135,45 @@ public final class TraceCut implements AutoCloseable {
    * Ends the file with its trailer ({@code after}: the state after the last step), makes it
    * durable and moves it to {@code out}.
    */
-  public void finish(CoreState after) throws IOException {
+  public void finish(CoreState after) throws WriteFailed {
     if (first < 0) {
       throw new IllegalStateException("no step was added");
     }
-    record.len = 0;
-    RecordCodec.encode(record, last, 0, 0, null, lastDigest, digester.state(after), false, null, true);
-    RecordCodec.writeLength(stream, record.len);
-    stream.write(record.buf, 0, record.len);
-    stream.flush();
-    channel.force(true);
-    stream.close();
-    if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    try {
+      record.len = 0;
+      RecordCodec.encode(record, last, 0, 0, null, lastDigest, digester.state(after), false, null, true);
+      RecordCodec.writeLength(stream, record.len);
+      stream.write(record.buf, 0, record.len);
+      stream.flush();
+      channel.force(true);
+      stream.close();
+      publish();
+    } catch (IOException e) {
+      throw new WriteFailed(e);
+    }
+    finished = true;
+  }
+
+  /**
+   * Gives the written file its name: a hard link, which fails if a file of that name appeared
+   * meanwhile (a rename would replace it), then the temporary name removed; a move where the file
+   * system has no hard links.
+   */
+  private void publish() throws IOException {
+    try {
+      Files.createLink(out, temp);
+    } catch (FileAlreadyExistsException e) {
       throw new FileAlreadyExistsException(out.toString(), null, "it appeared while the cut was written; not "
           + "overwriting it");
+    } catch (UnsupportedOperationException | IOException e) {
+      if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new FileAlreadyExistsException(out.toString(), null, "it appeared while the cut was written; not "
+            + "overwriting it");
+      }
+      Files.move(temp, out); // no REPLACE_EXISTING: refused if the name is taken
+      return;
     }
-    Files.move(temp, out, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    finished = true;
+    Files.delete(temp);
   }
 
   /** Removes what was written unless it was finished. */

@@ -19,25 +19,32 @@ import java.util.function.BooleanSupplier;
  * run's files aside under other names ({@link EarlierTrace}), so a file whose name no longer
  * names it will not grow: its run has ended.
  *
- * <p>It stops when {@code stop} says so (the command's SIGINT or SIGTERM), checked at every wait,
- * or when its thread is interrupted.
- * The files it has read are told apart by their file key, of which it keeps the last
- * {@value #KEYS_KEPT}.
+ * <p>Files are told apart by their headers (each holds its run's start, state and seed, and its
+ * own first step), not by where they are stored: a deleted file's inode may be given to the next
+ * one. A next segment must continue the file before it (its first step is the one after that
+ * file's last); the last {@value #HEADERS_KEPT} headers read are kept to know a new run from a
+ * file already followed.
+ *
+ * <p>It stops when {@code stop} says so (the command's SIGINT or SIGTERM) or its thread is
+ * interrupted, looked at before each wait; {@code waiting} is run before each wait (where a
+ * command knows it has read all there is).
  */
 public final class TraceFollower {
 
-  /** File keys of the files followed that are kept to tell a new file from one already read. */
-  static final int KEYS_KEPT = 64;
+  /** Headers of the files followed that are kept to tell a new run's file from one already read. */
+  static final int HEADERS_KEPT = 64;
 
   /** What follows a file that ended. */
   public record Move(Path file, boolean newRun) {}
 
   private final Duration poll;
   private final BooleanSupplier stop;
-  private final ArrayDeque<Object> seen = new ArrayDeque<>();
-  private Path current;
+  private Runnable waiting = () -> { };
+  private final ArrayDeque<TraceHeader> seen = new ArrayDeque<>();
+  private Path current; // the file the last tail was made for, and its key then
   private Object currentKey;
   private boolean stopped;
+  private boolean waited; // it has waited once: it had read what was written
   private boolean setAside;
 
   /**
@@ -52,16 +59,22 @@ public final class TraceFollower {
     this.stop = stop;
   }
 
+  /** Runs {@code r} before each wait: everything written so far has been read there. */
+  public TraceFollower beforeEachWait(Runnable r) {
+    waiting = r;
+    return this;
+  }
+
   /**
-   * The tail of a reader of {@code file}, opened now: it waits while the file still has its name and
-   * nobody asked to stop.
+   * The tail of a reader of {@code file}, opened now: it waits while the file still has its name (a
+   * file held open keeps its inode, so its key tells whether the name still names it) and nobody
+   * asked to stop.
    */
   public TraceReader.Tail tail(Path file) throws IOException {
-    current = file;
-    currentKey = key(file);
     setAside = false;
-    remember(currentKey);
-    Object key = currentKey;
+    Object key = key(file);
+    current = file;
+    currentKey = key;
     return () -> {
       if (!await()) {
         return false;
@@ -74,8 +87,21 @@ public final class TraceFollower {
     };
   }
 
-  /** Whether following stopped because {@code stop} said so. */
+  /** Whether following stopped because {@code stop} said so (or the thread was interrupted). */
   public boolean stopped() {
+    return stopped;
+  }
+
+  /**
+   * Whether a stop was asked while the follow still catches up with what was written before it
+   * (it has not waited yet): the one place it is looked at without a wait, so that a long backlog
+   * does not hold a stop back. Once caught up, a stop is seen at the next wait, where everything
+   * written by then has been read.
+   */
+  public boolean stopAskedWhileCatchingUp() {
+    if (!waited && !stopped && stop.getAsBoolean()) {
+      stopped = true;
+    }
     return stopped;
   }
 
@@ -88,27 +114,72 @@ public final class TraceFollower {
   }
 
   /**
-   * Waits for the file after {@code file} (the one {@link #tail} was last given), whose header is
-   * {@code header}: the next segment once {@code file} was closed with its trailer, or a new run's
-   * first file once its run ended. Empty when asked to stop, or when {@code file} is not named as a
-   * node writes its trace (a file set aside: no file follows it).
+   * Where to start following {@code file}: the newest file of the trace it names ({@code newest}:
+   * its highest segment, {@code FILE.N}), or else {@code file} itself, or, when the writer has
+   * deleted it after rotations, the oldest segment left; {@code file} itself when none is there
+   * (it is then waited for: {@link #awaitFile}).
    */
-  public Optional<Move> next(Path file, TraceHeader header, boolean closed) throws IOException {
+  public static Path startOf(Path file, boolean newest) throws IOException {
+    if (!newest && key(file) != null) {
+      return file;
+    }
+    int segment = segmentOf(file);
+    Path base = base(file, segment);
+    if (base == null) {
+      return file;
+    }
+    Path dir = base.toAbsolutePath().getParent();
+    String name = base.getFileName().toString();
+    int best = key(base) != null ? 0 : -1;
+    if (dir != null && Files.isDirectory(dir)) {
+      try (var list = Files.list(dir)) {
+        for (Path p : (Iterable<Path>) list::iterator) {
+          int n = segmentOf(p);
+          if (n > 0 && p.getFileName().toString().equals(name + "." + n)
+              && (best < 0 || (newest ? n > best : n < best))) {
+            best = n;
+          }
+        }
+      }
+    }
+    return best < 0 ? file : TraceWriter.segmentPath(file.resolveSibling(name), best);
+  }
+
+  /**
+   * Waits for the file after {@code file} (the one {@link #tail} was last given), whose header is
+   * {@code header} and whose last step read is {@code lastStep}: the next segment, once {@code
+   * file} was closed with its trailer and a file continues it, or a new run's first file once its
+   * run ended (it was set aside, or the next segment belongs to another run). Empty when asked to
+   * stop, or when {@code file} is not named as a node writes its trace (a file set aside: no file
+   * follows it).
+   */
+  public Optional<Move> next(Path file, TraceHeader header, long lastStep, boolean closed) throws IOException {
+    remember(header);
     Path base = base(file, header.getSegment());
     if (base == null) {
       return Optional.empty();
     }
     Path nextSegment = TraceWriter.segmentPath(base, header.getSegment() + 1);
+    Object key = file.equals(current) ? currentKey : null; // as it was when the file was opened
     boolean ended = !closed || setAside;
     while (true) {
       if (!ended) {
-        if (isNew(nextSegment)) {
-          return Optional.of(new Move(nextSegment, false));
+        Optional<TraceHeader> h = headerOf(nextSegment);
+        if (h.isPresent() && !seen.contains(h.get())) {
+          if (h.get().getFirstStep() == lastStep + 1 && h.get().getPrngSeed() == header.getPrngSeed()) {
+            return Optional.of(new Move(nextSegment, false));
+          }
+          ended = true; // another run's segment: ours was set aside
         }
-        ended = file.equals(current) && currentKey != null && !currentKey.equals(key(file));
+        if (key == null || !key.equals(key(file))) {
+          ended = true; // renamed or removed: a new run set it aside
+        }
       }
-      if (ended && isNew(base)) {
-        return Optional.of(new Move(base, true));
+      if (ended) {
+        Optional<TraceHeader> h = headerOf(base);
+        if (h.isPresent() && !seen.contains(h.get()) && h.get().getSegment() == 0) {
+          return Optional.of(new Move(base, true));
+        }
       }
       if (!await()) {
         return Optional.empty();
@@ -118,14 +189,14 @@ public final class TraceFollower {
 
   /**
    * Waits until {@code file} exists (a node started with it may not have written its first step
-   * yet); false when asked to stop first. {@code waiting} is told once, when it has to wait.
+   * yet); false when asked to stop first. {@code told} is run once, when it has to wait.
    */
-  public boolean awaitFile(Path file, Runnable waiting) throws IOException {
-    boolean told = false;
+  public boolean awaitFile(Path file, Runnable told) throws IOException {
+    boolean said = false;
     while (key(file) == null) {
-      if (!told) {
-        waiting.run();
-        told = true;
+      if (!said) {
+        told.run();
+        said = true;
       }
       if (!await()) {
         return false;
@@ -165,18 +236,19 @@ public final class TraceFollower {
     return Integer.parseInt(name, dot + 1, name.length(), 10);
   }
 
-  private boolean isNew(Path file) throws IOException {
-    Object k = key(file);
-    return k != null && !seen.contains(k);
+  /** The header of {@code file}, when the file exists and its header is written and sound. */
+  private static Optional<TraceHeader> headerOf(Path file) {
+    try (TraceReader r = TraceReader.open(file)) {
+      return Optional.of(r.header());
+    } catch (IOException | TraceFormatException e) {
+      return Optional.empty(); // not there, or its header is still in its writer's buffer
+    }
   }
 
-  private void remember(Object key) {
-    if (key == null) {
-      return;
-    }
-    seen.remove(key);
-    seen.addLast(key);
-    while (seen.size() > KEYS_KEPT) {
+  private void remember(TraceHeader header) {
+    seen.remove(header);
+    seen.addLast(header);
+    while (seen.size() > HEADERS_KEPT) {
       seen.removeFirst();
     }
   }
@@ -187,6 +259,8 @@ public final class TraceFollower {
       stopped = true;
       return false;
     }
+    waited = true;
+    waiting.run();
     try {
       Thread.sleep(poll);
     } catch (InterruptedException e) {
@@ -198,8 +272,8 @@ public final class TraceFollower {
   }
 
   /**
-   * What tells this file from another at the same path (its device and inode where the platform
-   * gives them, else its path); null when no regular file is there.
+   * What tells this file from another at the same path while it is held open (its device and
+   * inode where the platform gives them, else its path); null when no regular file is there.
    */
   private static Object key(Path file) throws IOException {
     try {

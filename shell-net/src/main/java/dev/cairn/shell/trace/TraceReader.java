@@ -157,8 +157,8 @@ public final class TraceReader implements AutoCloseable {
   public interface Tail {
     /**
      * Waits a moment for the writer; true to read again, false when the file will not grow (its
-     * writer is gone) or the reader is to stop. The end is then read as the end of the file: a
-     * record cut there is reported as cut.
+     * writer is gone) or the reader is to stop. The reader then reads once more, and the end of
+     * what it finds is the end of the file: a record cut there is reported as cut.
      */
     boolean awaitMore() throws IOException;
   }
@@ -166,6 +166,7 @@ public final class TraceReader implements AutoCloseable {
   private final Path file;
   private final InputStream in;
   private final Tail tail; // null: the file is whole
+  private boolean lastLook; // its tail gave up: the next end of the bytes is the end of the file
   private final TraceHeader header;
   private final EventDecoder decoder = new EventDecoder();
   private byte[] buf = new byte[1 << 16];
@@ -394,7 +395,9 @@ public final class TraceReader implements AutoCloseable {
       }
       int r = in.read(buf, lim, buf.length - lim);
       if (r < 0) {
-        if (tail != null && trailer == null && tail.awaitMore()) {
+        if (tail != null && trailer == null && !lastLook) {
+          // a tail that gives up still gets what was written while it looked: one read more
+          lastLook = !tail.awaitMore();
           continue;
         }
         return false;

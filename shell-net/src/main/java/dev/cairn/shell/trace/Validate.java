@@ -305,19 +305,34 @@ public final class Validate {
       return Math.max(MIN_SPARES, named / 4);
     }
 
-    private Result followHere(Path file, Stepper stepper, StepProgress progress, TraceFollower follower,
+    private Result followHere(Path given, Stepper stepper, StepProgress progress, TraceFollower follower,
         java.util.function.Consumer<String> notes) throws IOException, TraceFormatException {
       long steps = 0;
-      int nodes = 0;
+      int peers = 0;
       Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
+      Path file = TraceFollower.startOf(given, false); // the node may have deleted FILE after rotations
       if (!follower.awaitFile(file, () -> notes.accept("# waiting for " + file + " to be written"))) {
         return new Result(0, 0, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
       }
+      if (!file.equals(given)) {
+        notes.accept("# " + given + " is gone (the node rotated past it): validating from " + file);
+      }
+      boolean[] caughtUp = {false};
+      follower.beforeEachWait(() -> {
+        if (!caughtUp[0]) {
+          caughtUp[0] = true;
+          notes.accept("# read all that was recorded: from here on each step is judged as it is recorded");
+        }
+      });
       for (Path current = file; current != null; ) {
+        // one tail for the file: it knows the file as it was opened, if a restart renames it later
+        TraceReader.Tail tail = follower.tail(current);
         CoreConfig config;
         CoreState initial;
-        dev.cairn.proto.trace.TraceHeader header;
-        try (Replay r = Replay.follow(current, follower.tail(current))) {
+        dev.cairn.proto.trace.TraceHeader header = null;
+        long fileSteps = 0;
+        boolean closed = false;
+        try (Replay r = Replay.follow(current, tail)) {
           config = r.config();
           initial = r.state();
           header = r.header();
@@ -325,63 +340,76 @@ public final class Validate {
           if (follower.stopped()) {
             break;
           }
-          throw e;
+          if (!follower.setAside()) {
+            throw e;
+          }
+          notes.accept("# " + current + ": its run ended before its header was written");
+          config = null;
+          initial = null;
         }
-        Set<NodeId> seen = new TreeSet<>();
-        ids(initial, seen);
-        namedFrom(current, 0, seen);
-        TraceModel.Plan plan = TraceModel.plan(config, seen, spares(seen.size()));
-        TraceModel model = modelFor(plan);
-        Follow f = new Follow(0, initial, header.getPreviousDigest(), follower.tail(current),
-            Set.copyOf(plan.ids().values()));
-        boolean closed;
-        while (true) {
-          Run run = steps(current, config, initial, model, stepper, Mode.PAIRS, null, progress, 0, null, jobs, f);
-          Result r = run.result();
-          steps += r.steps();
-          nodes = model.nodes().size();
-          r.verdicts().forEach((k, n) -> verdicts.merge(k, n, Long::sum));
-          last = model.pairs().stats();
-          if (r.failure().isPresent() || r.endMismatch().isPresent()) {
-            return new Result(steps, nodes, verdicts, r.failure(), r.endMismatch(), Optional.empty());
-          }
-          if (r.broken().isPresent()) {
-            if (follower.stopped()) {
-              return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
+        if (header != null) {
+          Set<NodeId> seen = new TreeSet<>();
+          ids(initial, seen);
+          namedFrom(current, header, 0, seen);
+          TraceModel.Plan plan = TraceModel.plan(config, seen, spares(seen.size()));
+          TraceModel model = modelFor(plan);
+          Follow f = new Follow(0, initial, header.getPreviousDigest(), tail, Set.copyOf(plan.ids().values()), header,
+              follower::stopAskedWhileCatchingUp);
+          while (true) {
+            Run run = steps(current, config, initial, model, stepper, Mode.PAIRS, null, progress, 0, null, jobs, f);
+            Result r = run.result();
+            steps += r.steps();
+            fileSteps += r.steps();
+            peers = plan.ids().size() - 1 - plan.spares().size();
+            r.verdicts().forEach((k, n) -> verdicts.merge(k, n, Long::sum));
+            last = model.pairs().stats();
+            if (r.failure().isPresent() || r.endMismatch().isPresent()) {
+              return new Result(steps, peers + 1, verdicts, r.failure(), r.endMismatch(), Optional.empty());
             }
-            if (!follower.setAside()) {
-              return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(), r.broken());
+            if (r.broken().isPresent()) {
+              if (follower.stopped()) {
+                return new Result(steps, peers + 1, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
+              }
+              if (!follower.setAside()) {
+                return new Result(steps, peers + 1, verdicts, Optional.empty(), Optional.empty(), r.broken());
+              }
+              notes.accept("# " + current + ": its run ended inside a record: " + r.broken().get());
+              break;
             }
-            notes.accept("# " + current + ": its run ended inside a record: " + r.broken().get());
-            closed = false;
-            break;
+            if (run.replaced()) {
+              notes.accept("# " + current + " was set aside by the node's new run before it was judged to its end: "
+                  + "its steps from " + (header.getFirstStep() + fileSteps) + " on were not judged");
+              break;
+            }
+            if (run.resume() == null) {
+              closed = run.closed();
+              break;
+            }
+            Resume at = run.resume();
+            Optional<TraceModel.Plan> bound = plan.bind(at.added());
+            if (bound.isPresent()) {
+              plan = bound.get();
+            } else { // no spare left: a model with room for what the file names so far, and more
+              Set<NodeId> more = new TreeSet<>(plan.ids().values());
+              more.removeAll(plan.spares());
+              more.addAll(at.added());
+              ids(at.state(), more);
+              namedFrom(current, header, at.record(), more);
+              plan = TraceModel.plan(config, more, spares(more.size()));
+              notes.accept("# " + current + ": step " + (header.getFirstStep() + at.record()) + " names a node the "
+                  + "model had no room for: validating on in a model of " + (plan.ids().size() - 1) + " peers");
+            }
+            model = modelFor(plan);
+            f = new Follow(at.record(), at.state(), at.previousDigest(), tail, Set.copyOf(plan.ids().values()), header,
+                follower::stopAskedWhileCatchingUp);
           }
-          if (run.resume() == null) {
-            closed = run.closed();
-            break;
-          }
-          Resume at = run.resume();
-          Optional<TraceModel.Plan> bound = plan.bind(at.added());
-          if (bound.isPresent()) {
-            plan = bound.get();
-          } else { // no spare left: a model with room for what the file names so far, and more
-            Set<NodeId> more = new TreeSet<>(plan.ids().values());
-            more.removeAll(plan.spares());
-            more.addAll(at.added());
-            ids(at.state(), more);
-            namedFrom(current, at.record(), more);
-            plan = TraceModel.plan(config, more, spares(more.size()));
-            notes.accept("# " + current + ": step " + (header.getFirstStep() + at.record()) + " names a node the "
-                + "model had no room for: validating on in a model of " + (plan.ids().size() - 1) + " peers");
-          }
-          model = modelFor(plan);
-          f = new Follow(at.record(), at.state(), at.previousDigest(), follower.tail(current),
-              Set.copyOf(plan.ids().values()));
         }
         if (follower.stopped()) {
           break;
         }
-        Optional<TraceFollower.Move> next = follower.next(current, header, closed);
+        dev.cairn.proto.trace.TraceHeader h = header != null ? header
+            : dev.cairn.proto.trace.TraceHeader.newBuilder().setSegment(TraceFollower.segmentOf(current)).build();
+        Optional<TraceFollower.Move> next = follower.next(current, h, h.getFirstStep() + fileSteps - 1, closed);
         if (next.isEmpty()) {
           break;
         }
@@ -389,15 +417,20 @@ public final class Validate {
         notes.accept("# " + current + (next.get().newRun() ? ": a new run of the node (started again)"
             : ": the trace goes on in this file"));
       }
-      return new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
+      return new Result(steps, peers + 1, verdicts, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /**
-     * Adds the nodes the whole records of {@code file} name from record {@code from} on to {@code
-     * out} (a record cut at the end, still being written, is left out).
+     * Adds the nodes the whole records of {@code file} (whose header is {@code header}) name from
+     * record {@code from} on to {@code out} (a record cut at the end, still being written, is left
+     * out).
      */
-    private static void namedFrom(Path file, long from, Set<NodeId> out) throws IOException {
+    private static void namedFrom(Path file, dev.cairn.proto.trace.TraceHeader header, long from, Set<NodeId> out)
+        throws IOException {
       try (TraceReader reader = TraceReader.open(file)) {
+        if (!reader.header().equals(header)) {
+          return; // the name names another file now: the validation meets that and says so
+        }
         for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
           if (e.get().index() >= from) {
             ids(decode(reader, e.get()), out);
@@ -476,12 +509,12 @@ public final class Validate {
    */
   private record Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
       PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
-      Optional<String> end, long steps, boolean judged, Resume resume, boolean closed) {
+      Optional<String> end, long steps, boolean judged, Resume resume, boolean closed, boolean replaced) {
     Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
         PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
         Optional<String> end, long steps, boolean judged) {
       this(entry, event, before, traced, prepared, recordMismatch, coreFailure, readError, end, steps, judged, null,
-          false);
+          false, false);
     }
 
     boolean last() {
@@ -496,13 +529,21 @@ public final class Validate {
    * to be resumed in a model that has).
    */
   private record Follow(long record, CoreState state, long previousDigest, TraceReader.Tail tail,
-      Set<NodeId> modelIds) {}
+      Set<NodeId> modelIds, dev.cairn.proto.trace.TraceHeader header, java.util.function.BooleanSupplier stop) {}
 
   /** Where a followed validation stopped for a model that names more nodes: {@code added}. */
   private record Resume(long record, CoreState state, long previousDigest, Set<NodeId> added) {}
 
-  /** How {@link #steps} ended: its result; where to resume a followed file; whether the file's trailer was read. */
-  private record Run(Result result, Resume resume, boolean closed) {}
+  /**
+   * How {@link #steps} ended: its result; where to resume a followed file; whether the file's
+   * trailer was read; whether the file's name named another file when it was opened again (a
+   * followed file set aside by the node's new run).
+   */
+  private record Run(Result result, Resume resume, boolean closed, boolean replaced) {
+    Run(Result result, Resume resume, boolean closed) {
+      this(result, resume, closed, false);
+    }
+  }
 
   /** Items per hand-off between the two threads, and hand-offs in flight. */
   private static final int BATCH = 64;
@@ -570,7 +611,7 @@ public final class Validate {
               throw x;
             }
             return new Run(new Result(steps, nodes, verdicts, Optional.empty(), item.end(), Optional.empty(),
-                item.steps() - steps), item.resume(), item.closed());
+                item.steps() - steps), item.resume(), item.closed(), item.replaced());
           }
           long replayed = item.steps() - steps; // stepped before this item, not judged: before the window
           TraceReader.Entry entry = item.entry();
@@ -680,6 +721,14 @@ public final class Validate {
     try (TraceReader reader = tail == null ? TraceReader.open(file) : TraceReader.follow(file, tail)) {
       EffectsDigest effects = new EffectsDigest();
       Digester digester = Digester.forFormat(reader.header().getFormatVersion());
+      if (follow != null && !reader.header().equals(follow.header())) {
+        // its name names another file now: the node's new run set the followed one aside
+        last = new Item(null, null, null, null, null, null, null, null, Optional.empty(), steps, true, null, false,
+            true);
+        filling[0].add(last);
+        hand(queue, filling[0], stop);
+        return;
+      }
       boolean resumed = follow != null && follow.record() > 0;
       CoreState state = resumed ? follow.state() : initial;
       long previous = resumed ? follow.previousDigest() : reader.header().getPreviousDigest();
@@ -691,13 +740,16 @@ public final class Validate {
         if (resumed && entry.index() < follow.record()) {
           continue; // validated before the model grew
         }
+        if (follow != null && (entry.index() & (BATCH - 1)) == 0 && follow.stop().getAsBoolean()) {
+          break; // asked to stop while catching up: what was read is judged, as at the end of what is written
+        }
         if (follow != null) {
           Set<NodeId> named = new TreeSet<>();
           ids(decode(reader, entry), named);
           named.removeAll(follow.modelIds());
           if (!named.isEmpty()) { // a node the model has no value for: resumed at this record in one that has
             last = new Item(null, null, null, null, null, null, null, null, Optional.empty(), steps, true,
-                new Resume(entry.index(), state, previous, named), false);
+                new Resume(entry.index(), state, previous, named), false, false);
             break;
           }
         }
@@ -764,7 +816,7 @@ public final class Validate {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
           }
         }
-        last = new Item(null, null, null, null, null, null, null, null, end, steps, true, null, t.isPresent());
+        last = new Item(null, null, null, null, null, null, null, null, end, steps, true, null, t.isPresent(), false);
       }
     } catch (IOException | TraceFormatException | RuntimeException | Error x) {
       // handed over in order, so that it is met after the steps before it (an error too: the

@@ -130,6 +130,7 @@ class TraceFollowTest {
     Path file = dir.resolve("node.trace");
     try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(700);
+      LiveRecording.awaitRecords(file, 700);
       Follow f = effects ? new Follow("trace", "show", "--follow", "--effects", file.toString())
           : new Follow("trace", "show", "--follow", file.toString());
       f.until("the follow to catch up", o -> o.contains("# following from step 700"));
@@ -257,6 +258,7 @@ class TraceFollowTest {
     Follow f;
     try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(30);
+      LiveRecording.awaitRecords(file, 30);
       f = new Follow("trace", "show", "--follow", "--json", "--effects", file.toString());
       f.until("the follow to catch up", o -> o.contains("{\"followingFrom\":30}"));
       node.steps(10);
@@ -313,6 +315,8 @@ class TraceFollowTest {
     try (LiveRecording node = recording(file, 64L << 20, 0)) {
       node.steps(50);
       f = new Follow("trace", "validate", "--follow", file.toString());
+      // a stop asked while it still catches up would end it there: it says when it has
+      f.until("the follow to catch up", o -> o.contains("# read all that was recorded"));
       for (int batch = 0; batch < 5; batch++) {
         Thread.sleep(50);
         node.steps(30);
@@ -326,6 +330,71 @@ class TraceFollowTest {
     CliRun.Result bad = CliRun.cairn("trace", "validate", "--follow", file.toString(), file.toString() + ".1");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("--follow takes one file");
+  }
+
+  /**
+   * Without --from, a follow of a rotated trace starts at its newest file, whatever file is named
+   * (the node may even have deleted the first one after rotations).
+   */
+  @Test
+  void aRotatedTraceIsFollowedFromItsNewestFile() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = recording(file, 16 * 1024, 0)) {
+      node.steps(600);
+      Path last = newestHolding(file, 599); // the writer thread writes behind
+      assertThat(TraceFollower.segmentOf(last)).as("rotated").isGreaterThan(2);
+      Files.delete(file); // as a node keeping its newest files deletes its oldest
+      Follow f = new Follow("trace", "show", "--follow", file.toString());
+      f.until("the follow to catch up", o -> o.contains("# following from step 600"));
+      assertThat(f.out()).contains("# " + file + ": following its trace from " + last);
+      long step = node.steps(5);
+      f.until("step " + step, o -> stepNumbers(o).contains(step));
+      assertThat(f.stop()).isZero();
+      assertThat(stepNumbers(f.out())).isEqualTo(range(600, 604));
+    }
+  }
+
+  /** Waits until the newest segment of {@code file}'s trace holds step {@code step}; returns it. */
+  private static Path newestHolding(Path file, long step) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      int newest = 0;
+      while (Files.exists(TraceWriter.segmentPath(file, newest + 1))) {
+        newest++;
+      }
+      Path p = TraceWriter.segmentPath(file, newest);
+      long last = -1;
+      try (TraceReader r = TraceReader.open(p)) {
+        for (var e = r.next(); e.isPresent(); e = r.next()) {
+          last = e.get().step();
+        }
+      } catch (dev.cairn.shell.trace.TraceFormatException e) {
+        // still being written
+      }
+      if (last >= step) {
+        return p;
+      }
+      assertThat(System.nanoTime()).as("%s's trace holds step %d", file, step).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void whereAFollowStarts() throws Exception {
+    Path file = dir.resolve("t.trace");
+    for (int i : new int[] {2, 3, 5}) {
+      Files.createFile(TraceWriter.segmentPath(file, i));
+    }
+    Files.createFile(dir.resolve("t.trace.20261122T031200Z")); // not a segment
+    assertThat(TraceFollower.startOf(file, true)).isEqualTo(TraceWriter.segmentPath(file, 5));
+    assertThat(TraceFollower.startOf(file, false)).as("the first gone: the oldest left")
+        .isEqualTo(TraceWriter.segmentPath(file, 2));
+    Files.createFile(file);
+    assertThat(TraceFollower.startOf(file, false)).isEqualTo(file);
+    assertThat(TraceFollower.startOf(TraceWriter.segmentPath(file, 3), true)).isEqualTo(TraceWriter.segmentPath(file, 5));
+    assertThat(TraceFollower.startOf(TraceWriter.segmentPath(file, 3), false)).isEqualTo(TraceWriter.segmentPath(file, 3));
+    Path none = dir.resolve("none.trace");
+    assertThat(TraceFollower.startOf(none, true)).as("nothing there: waited for").isEqualTo(none);
   }
 
   @Test

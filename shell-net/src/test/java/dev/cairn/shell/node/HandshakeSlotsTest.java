@@ -51,7 +51,6 @@ class HandshakeSlotsTest {
       conns.add(peer.dial(clients, node.listenAddress(), x -> { }, (x, pex) -> { }));
       // the node counts the refusal before it closes the connection
       conns.get(0).closed.get(10, TimeUnit.SECONDS);
-      assertThat(silent.isClosed()).isFalse();
       assertThat(dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics)
           .value("cairn_inbound_refused_total{reason=\"too_many_handshakes\"}")).isEqualTo(1.0);
     } finally {

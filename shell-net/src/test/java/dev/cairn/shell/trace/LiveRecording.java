@@ -51,6 +51,31 @@ public final class LiveRecording implements AutoCloseable {
     return next - from - 1;
   }
 
+  /**
+   * Waits until {@code file} holds {@code n} whole records (the writer thread writes behind, and
+   * flushes when it is idle): a reader started then finds them all there.
+   */
+  public static void awaitRecords(Path file, int n) throws Exception {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+    while (true) {
+      int seen = 0;
+      try (TraceReader r = TraceReader.open(file)) {
+        for (var e = r.next(); e.isPresent(); e = r.next()) {
+          seen++;
+        }
+      } catch (TraceFormatException e) {
+        // its header or a record still in the writer's buffer
+      }
+      if (seen >= n) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError(file + " does not hold " + n + " records within 30 s: " + seen);
+      }
+      Thread.sleep(10);
+    }
+  }
+
   /** Closes the trace: its trailer is written. */
   @Override
   public void close() {

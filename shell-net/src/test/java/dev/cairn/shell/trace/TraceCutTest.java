@@ -71,6 +71,10 @@ class TraceCutTest {
     TraceFiles.Run cut = TraceFiles.cairn(args(List.of(whole), "--from", "300", "--to", "700", "--out", out.toString()));
     assertThat(cut.code()).as(cut.out() + cut.err()).isZero();
     assertThat(cut.out()).contains("wrote " + out + ": steps 300..700 (401 steps), from the state before step 300");
+    if (Files.getFileStore(out).supportsFileAttributeView("posix")) {
+      assertThat(Files.getPosixFilePermissions(out)).as("a file to hand on: readable as the node's own are")
+          .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ);
+    }
 
     TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", out.toString());
     assertThat(replay.code()).as(replay.out() + replay.err()).isZero();

@@ -180,6 +180,12 @@ class TraceSummaryTest {
     TraceFiles.Run run = TraceFiles.cairn("trace", "summary", altered.toString());
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.out()).contains("MISMATCH at").contains("step 300").contains("steps 0..299 (300 steps)");
+    // with --json stdout holds the one object, and what ended the sum goes to stderr
+    TraceFiles.Run json = TraceFiles.cairn("trace", "summary", "--json", altered.toString());
+    assertThat(json.code()).isEqualTo(1);
+    assertThat(JSON.readTree(json.out()).get("lastStep").asLong()).isEqualTo(299);
+    assertThat(json.out().strip().lines()).hasSize(1);
+    assertThat(json.err()).contains("MISMATCH at").contains("step 300");
     TraceFiles.Run none = TraceFiles.cairn("trace", "summary", whole.toString(), "--from", "9999");
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.err()).contains("no step of " + whole);

@@ -68,7 +68,7 @@ class ValidateFollowTest {
     Following f;
     try (LiveRecording node = new LiveRecording(world, file, 40 * 1024, 0)) {
       node.steps(1);
-      awaitRecords(file, 1);
+      LiveRecording.awaitRecords(file, 1);
       f = new Following(file, Validate.CORE);
       // its model holds the nodes the header's state and the first step name, and spares
       f.caughtUp();
@@ -138,26 +138,6 @@ class ValidateFollowTest {
     assertThat(bound.bind(tooMany)).as("6 spares left for 7 nodes").isEmpty();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> bound.bind(List.of(a)))
         .isInstanceOf(IllegalArgumentException.class);
-  }
-
-  /** Waits until {@code file} holds {@code n} whole records (its writer flushes when it is idle). */
-  private static void awaitRecords(Path file, int n) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      int seen = 0;
-      try (TraceReader r = TraceReader.open(file)) {
-        for (var e = r.next(); e.isPresent(); e = r.next()) {
-          seen++;
-        }
-      } catch (TraceFormatException e) {
-        // its header or a record still in the writer's buffer
-      }
-      if (seen >= n) {
-        return;
-      }
-      assertThat(System.nanoTime()).as("%s holds %d records", file, n).isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 
   @Test
