@@ -59,9 +59,13 @@ public final class TraceFollower {
     this.stop = stop;
   }
 
-  /** Runs {@code r} before each wait: everything written so far has been read there. */
+  /** Runs {@code r} (after what was given before) before each wait: everything written so far has been read there. */
   public TraceFollower beforeEachWait(Runnable r) {
-    waiting = r;
+    Runnable before = waiting;
+    waiting = () -> {
+      before.run();
+      r.run();
+    };
     return this;
   }
 

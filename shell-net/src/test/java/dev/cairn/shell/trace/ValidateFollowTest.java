@@ -25,23 +25,25 @@ class ValidateFollowTest {
   @TempDir Path dir;
 
   /**
-   * A follow running on a thread of its own, its notes collected, stopped at its first wait once
-   * the node closed its trace (every file is then whole, so the follow waits only when it has
-   * judged them all and looks for a next one).
+   * A follow running on a thread of its own, its notes collected. Once the node closed its trace,
+   * every file is whole, so the follow waits only when it has judged all it could find; it is
+   * stopped at its second wait after that (at the first it may still be between two files, the
+   * next one just written).
    */
   private static final class Following {
     final AtomicBoolean closed = new AtomicBoolean();
+    final java.util.concurrent.atomic.AtomicInteger waitsAfterClose = new java.util.concurrent.atomic.AtomicInteger();
     final java.util.concurrent.CountDownLatch waited = new java.util.concurrent.CountDownLatch(1);
     final List<String> notes = new CopyOnWriteArrayList<>();
     final CompletableFuture<Validate.Result> result = new CompletableFuture<>();
 
     Following(Path file, Validate.Stepper stepper) {
+      // asked while it catches up too (never here: the node closes its trace after it has caught up)
+      TraceFollower follower = new TraceFollower(Duration.ofMillis(50),
+          () -> closed.get() && waitsAfterClose.incrementAndGet() >= 2).beforeEachWait(waited::countDown);
       Thread t = new Thread(() -> {
         try (Validate.Session session = new Validate.Session()) {
-          result.complete(session.follow(file, stepper, null, new TraceFollower(Duration.ofMillis(50), () -> {
-            waited.countDown();
-            return closed.get();
-          }), notes::add));
+          result.complete(session.follow(file, stepper, null, follower, notes::add));
         } catch (Throwable e) {
           result.completeExceptionally(e);
         }
@@ -171,7 +173,7 @@ class ValidateFollowTest {
       node.steps(500);
     }
     Following f = new Following(file, Validate.CORE);
-    Thread.sleep(300);
+    f.caughtUp(); // it has judged the first run and waits for what comes after it
     EarlierTrace.setAside(file); // the node starts again
     try (LiveRecording again = new LiveRecording(world, file, 64L << 20, 500)) {
       again.steps(400);
