@@ -165,9 +165,12 @@ public final class TraceFollower {
     }
     Path nextSegment = TraceWriter.segmentPath(base, header.getSegment() + 1);
     Object key = file.equals(current) ? currentKey : null; // as it was when the file was opened
-    boolean ended = !closed || setAside;
+    boolean cut = !closed || setAside; // no trailer: no segment of this run follows it
     while (true) {
-      if (!ended) {
+      boolean ended = cut;
+      if (!cut) {
+        // a segment that continues this file (its run's seed, the next step), looked for every time:
+        // the writer may delete this file (its oldest kept) just before it creates the next
         Optional<TraceHeader> h = headerOf(nextSegment);
         if (h.isPresent() && !seen.contains(h.get())) {
           if (h.get().getFirstStep() == lastStep + 1 && h.get().getPrngSeed() == header.getPrngSeed()) {
@@ -176,7 +179,7 @@ public final class TraceFollower {
           ended = true; // another run's segment: ours was set aside
         }
         if (key == null || !key.equals(key(file))) {
-          ended = true; // renamed or removed: a new run set it aside
+          ended = true; // renamed or removed: a new run set it aside, or rotation removed it
         }
       }
       if (ended) {
