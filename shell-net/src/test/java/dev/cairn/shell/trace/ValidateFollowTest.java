@@ -88,6 +88,62 @@ class ValidateFollowTest {
   }
 
   /**
+   * The node starts again while the validation lags behind it: the file it was judging is renamed,
+   * and its name now names the new run's file. Reopened there (for a model that names a new node),
+   * the validation does not judge the new file from the old run's state: it says which steps of the
+   * old run went unjudged, and judges the new run from its start.
+   */
+  @Test
+  void aFileSetAsideByTheNodesNewRunWhileTheValidationLags_isSaidAndTheNewRunIsJudged() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
+    Path file = dir.resolve("node.trace");
+    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Validate.Stepper lagging = new Validate.Stepper() {
+      private int calls;
+
+      @Override
+      public dev.cairn.core.Core.Traced step(dev.cairn.core.CoreConfig config, dev.cairn.core.CoreState state,
+          dev.cairn.core.MonoTime now, dev.cairn.core.WallTime wall, dev.cairn.core.CoreEvent event) {
+        if (++calls == 6) { // the validation falls behind here
+          blocked.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return dev.cairn.core.Core.traced(config, state, now, wall, event);
+      }
+    };
+    Following f;
+    try (LiveRecording node = new LiveRecording(world, file, 64L << 20, 0)) {
+      node.steps(1);
+      LiveRecording.awaitRecords(file, 1);
+      f = new Following(file, lagging);
+      f.caughtUp();
+      node.steps(99); // names nodes the first step did not: the model grows at one of them
+      assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+    EarlierTrace.setAside(file); // the node starts again
+    try (LiveRecording again = new LiveRecording(world, file, 64L << 20, 100)) {
+      again.steps(50);
+    }
+    release.countDown();
+    Validate.Result r = f.end();
+    assertThat(r.valid()).as("%s %s", r, f.notes).isTrue();
+    String setAside = f.notes.stream().filter(n -> n.contains("was set aside by the node's new run")).findFirst()
+        .orElseThrow(() -> new AssertionError("no note of the file set aside: " + f.notes));
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("its steps from (\\d+) on were not judged")
+        .matcher(setAside);
+    assertThat(m.find()).as(setAside).isTrue();
+    long judgedOfTheFirstRun = Long.parseLong(m.group(1));
+    assertThat(judgedOfTheFirstRun).isBetween(6L, 99L);
+    assertThat(f.notes).anyMatch(n -> n.contains("a new run of the node"));
+    assertThat(r.steps()).as("%s", f.notes).isEqualTo(judgedOfTheFirstRun + 50);
+  }
+
+  /**
    * A followed trace's model: spare peers, each an ordinary peer bound to no node, then bound to
    * the nodes the trace names later without changing the spec.
    */
