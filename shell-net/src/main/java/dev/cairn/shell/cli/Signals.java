@@ -24,21 +24,11 @@ final class Signals {
   }
 
   /**
-   * Whether SIGINT or SIGTERM came, taken from the JVM's default handling at the first question:
-   * until then they end the command at once (exit 130 or 143); after it, the command ends when it
-   * next asks (exit 0, everything it holds written out).
+   * Whether SIGINT or SIGTERM came, taken from the JVM's default handling now: a command that asks
+   * ends when it next asks (exit 0, everything it holds written out).
    */
   static java.util.function.BooleanSupplier stopAsked() {
-    return new java.util.function.BooleanSupplier() {
-      private CountDownLatch latch;
-
-      @Override
-      public boolean getAsBoolean() {
-        if (latch == null) {
-          latch = stopLatch();
-        }
-        return latch.getCount() == 0;
-      }
-    };
+    CountDownLatch stop = stopLatch();
+    return () -> stop.getCount() == 0;
   }
 }

@@ -118,8 +118,7 @@ final class TraceShowCommand implements Callable<Integer> {
         return BROKEN;
       }
       if (follow && followStop == null) {
-        followStop = Signals.stopAsked();
-        followStop.getAsBoolean(); // SIGINT and SIGTERM are the follow's from now on: it ends with exit 0
+        followStop = Signals.stopAsked(); // SIGINT and SIGTERM are the follow's from now on: it ends with exit 0
       }
       return states || effects || changes ? replaying(out) : reading(out);
     } catch (IOException | TraceFormatException e) {

@@ -196,9 +196,8 @@ final class TraceValidateCommand implements Callable<Integer> {
         err.println(line);
         err.flush();
       });
-      java.util.function.BooleanSupplier stop = followStop != null ? followStop : Signals.stopAsked();
-      stop.getAsBoolean(); // SIGINT and SIGTERM are the follow's from now on: it ends with exit 0 and its OK line
-      TraceFollower follower = new TraceFollower(FOLLOW_POLL, stop);
+      // SIGINT and SIGTERM are the follow's from now on: it ends with exit 0 and its OK line
+      TraceFollower follower = new TraceFollower(FOLLOW_POLL, followStop != null ? followStop : Signals.stopAsked());
       Validate.Result r = session.follow(file, Validate.CORE, progress, follower, line -> {
         out.println(line);
         out.flush();
