@@ -359,6 +359,20 @@ final class TraceCommand implements Runnable {
     }
   }
 
+  /**
+   * Why a command found no step to work on in {@code ordered} (in step order; {@code first} the
+   * header of the first): a header alone, or a window that holds none of their steps (and where
+   * the trace holds its start, for one file). {@code what} ends "no step" (" to draw").
+   */
+  static String noStep(List<Path> ordered, TraceHeader first, TracePoint from, TracePoint to, String what) {
+    Path file = ordered.get(0);
+    boolean one = ordered.size() == 1;
+    return from == null && to == null
+        ? (one ? file + " holds" : "the files given hold") + " no step" + what + " (a header only)"
+        : "no step of " + (one ? file : "the files given") + " is in " + range(from, to)
+            + (one ? elsewhere(file, first, from) : "");
+  }
+
   /** One replayed step of a window ({@link #replayWindow}), with the state before it. */
   @FunctionalInterface
   interface WindowStep {

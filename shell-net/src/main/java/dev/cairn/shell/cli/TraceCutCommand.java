@@ -5,8 +5,6 @@ import static dev.cairn.shell.cli.TraceCommand.DIFFERS;
 import static dev.cairn.shell.cli.TraceCommand.OK;
 import static dev.cairn.shell.cli.TraceCommand.POINT_HELP;
 import static dev.cairn.shell.cli.TraceCommand.broken;
-import static dev.cairn.shell.cli.TraceCommand.elsewhere;
-import static dev.cairn.shell.cli.TraceCommand.range;
 import static dev.cairn.shell.cli.TraceCommand.window;
 
 import dev.cairn.core.CoreState;
@@ -159,8 +157,7 @@ final class TraceCutCommand implements Callable<Integer> {
       return BROKEN; // the break, before the window, is said
     }
     if (!cut.started()) {
-      err.println("cairn trace cut: no step of " + (ordered.size() == 1 ? ordered.get(0) : "the files given")
-          + " is in " + range(from, to) + (ordered.size() == 1 ? elsewhere(ordered.get(0), firstHeader, from) : ""));
+      err.println("cairn trace cut: " + TraceCommand.noStep(ordered, firstHeader, from, to, " to cut"));
       return BROKEN;
     }
     cut.finish(state);

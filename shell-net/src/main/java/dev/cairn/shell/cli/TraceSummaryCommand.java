@@ -4,9 +4,7 @@ import static dev.cairn.shell.cli.TraceCommand.BROKEN;
 import static dev.cairn.shell.cli.TraceCommand.OK;
 import static dev.cairn.shell.cli.TraceCommand.POINT_HELP;
 import static dev.cairn.shell.cli.TraceCommand.broken;
-import static dev.cairn.shell.cli.TraceCommand.elsewhere;
 import static dev.cairn.shell.cli.TraceCommand.inStepOrder;
-import static dev.cairn.shell.cli.TraceCommand.range;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.core.NodeId;
@@ -88,11 +86,7 @@ final class TraceSummaryCommand implements Callable<Integer> {
     int status = walked.status();
     TraceHeader first = walked.first();
     if (summary[0] == null) {
-      Path file = ordered.get(0);
-      err.println("cairn trace summary: " + (from == null && to == null
-          ? (ordered.size() == 1 ? file + " holds" : "the files given hold") + " no step (a header only)"
-          : "no step of " + (ordered.size() == 1 ? file : "the files given") + " is in " + range(from, to)
-              + (ordered.size() == 1 ? elsewhere(file, first, from) : "")));
+      err.println("cairn trace summary: " + TraceCommand.noStep(ordered, first, from, to, ""));
       return status == OK ? BROKEN : status;
     }
     TraceSummary s = summary[0].build();

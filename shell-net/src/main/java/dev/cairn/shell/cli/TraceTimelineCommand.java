@@ -5,9 +5,7 @@ import static dev.cairn.shell.cli.TraceCommand.DIFFERS;
 import static dev.cairn.shell.cli.TraceCommand.OK;
 import static dev.cairn.shell.cli.TraceCommand.POINT_HELP;
 import static dev.cairn.shell.cli.TraceCommand.broken;
-import static dev.cairn.shell.cli.TraceCommand.elsewhere;
 import static dev.cairn.shell.cli.TraceCommand.inStepOrder;
-import static dev.cairn.shell.cli.TraceCommand.range;
 import static dev.cairn.shell.cli.TraceCommand.window;
 
 import dev.cairn.proto.trace.TraceHeader;
@@ -94,10 +92,7 @@ final class TraceTimelineCommand implements Callable<Integer> {
       int status = walked.status();
       TraceHeader first = walked.first();
       if (timeline[0] == null) {
-        err.println("cairn trace timeline: " + (from == null && to == null
-            ? (ordered.size() == 1 ? file + " holds" : "the files given hold") + " no step to draw (a header only)"
-            : "no step of " + (ordered.size() == 1 ? file : "the files given") + " is in " + range(from, to)
-                + (ordered.size() == 1 ? elsewhere(file, first, from) : "")));
+        err.println("cairn trace timeline: " + TraceCommand.noStep(ordered, first, from, to, " to draw"));
         return BROKEN;
       }
       PeerTimeline all = timeline[0].build();

@@ -152,7 +152,7 @@ public final class EarlierTrace {
   }
 
   /** {@code name} and {@code name.N} in {@code dir}, by segment (0 for {@code name}). */
-  private static TreeMap<Integer, Path> existingSet(Path dir, String name) throws IOException {
+  static TreeMap<Integer, Path> existingSet(Path dir, String name) throws IOException {
     TreeMap<Integer, Path> set = new TreeMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob(name) + "*")) {
       for (Path p : files) {

@@ -127,26 +127,16 @@ public final class TraceFollower {
     if (!newest && key(file) != null) {
       return file;
     }
-    int segment = segmentOf(file);
-    Path base = base(file, segment);
-    if (base == null) {
+    Path base = base(file, segmentOf(file));
+    Path dir = base == null ? null : base.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
       return file;
     }
-    Path dir = base.toAbsolutePath().getParent();
-    String name = base.getFileName().toString();
-    int best = key(base) != null ? 0 : -1;
-    if (dir != null && Files.isDirectory(dir)) {
-      try (var list = Files.list(dir)) {
-        for (Path p : (Iterable<Path>) list::iterator) {
-          int n = segmentOf(p);
-          if (n > 0 && p.getFileName().toString().equals(name + "." + n)
-              && (best < 0 || (newest ? n > best : n < best))) {
-            best = n;
-          }
-        }
-      }
+    java.util.TreeMap<Integer, Path> set = EarlierTrace.existingSet(dir, base.getFileName().toString());
+    if (set.isEmpty()) {
+      return file;
     }
-    return best < 0 ? file : TraceWriter.segmentPath(file.resolveSibling(name), best);
+    return TraceWriter.segmentPath(base, newest ? set.lastKey() : set.firstKey()); // named as given
   }
 
   /**

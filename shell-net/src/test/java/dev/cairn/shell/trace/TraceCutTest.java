@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -158,10 +157,7 @@ class TraceCutTest {
 
   @Test
   void aTraceCutShortByItsNode_isCutUpToItsLastWholeRecord() throws Exception {
-    byte[] bytes = Files.readAllBytes(whole);
-    long cutAt = TraceFiles.offsetOf(whole, 650) + 5;
-    Path truncated = dir.resolve("died.trace");
-    Files.write(truncated, Arrays.copyOf(bytes, (int) cutAt));
+    Path truncated = TraceFiles.cutInside(whole, 650, dir.resolve("died.trace"));
     Path out = dir.resolve("out.trace");
     TraceFiles.Run cut = TraceFiles.cairn(args(List.of(truncated), "--from", "600", "--out", out.toString()));
     assertThat(cut.code()).as(cut.out() + cut.err()).isEqualTo(2);

@@ -131,6 +131,16 @@ final class TraceFiles {
         64);
   }
 
+  /**
+   * A copy of {@code from} at {@code to} that ends 3 bytes into record {@code record}: the file a
+   * node killed while it wrote that record leaves.
+   */
+  static Path cutInside(Path from, long record, Path to) throws Exception {
+    byte[] all = Files.readAllBytes(from);
+    Files.write(to, java.util.Arrays.copyOf(all, (int) offsetOf(from, record) + 3));
+    return to;
+  }
+
   /** A copy of {@code from} at {@code to} whose records went through {@code edit}. */
   static Path rewrite(Path from, Path to, UnaryOperator<List<TraceRecord>> edit) throws Exception {
     Parsed p = parse(from);

@@ -194,9 +194,7 @@ class TraceFormatTest {
     }
     // a file cut inside a record past the first ones: the records before it, then the error
     int cutAt = Replay.INLINE + 100;
-    Path cut = dir.resolve("cut.trace");
-    byte[] all = Files.readAllBytes(file);
-    Files.write(cut, java.util.Arrays.copyOf(all, (int) TraceFiles.offsetOf(file, cutAt) + 3));
+    Path cut = TraceFiles.cutInside(file, cutAt, dir.resolve("cut.trace"));
     try (Replay r = Replay.open(cut)) {
       long n = 0;
       TraceFormatException thrown = null;
