@@ -63,7 +63,12 @@ final class InitCommand implements Callable<Integer> {
         toml.append("moniker = ").append(quote(moniker)).append('\n');
       }
     }
-    NodeConfig cfg = ConfigLoader.parse(toml.toString(), "command line", Optional.empty());
+    // everything is checked before anything is written: a refused init leaves the home as it was
+    Optional<String> genesis = ConfigLoader.genesisChainId(HomeOption.configDir(dir).resolve("genesis.json"));
+    NodeConfig cfg = ConfigLoader.parse(toml.toString(), "the command line (--network, --moniker)", genesis);
+    if (Files.exists(keyFile)) {
+      NodeKey.load(keyFile); // kept: it must be a key
+    }
     Files.createDirectories(HomeOption.configDir(dir));
     Files.createDirectories(dir.resolve("data"));
     ConfigWriter.write(dir, cfg);
@@ -81,9 +86,12 @@ final class InitCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       if (c == '"' || c == '\\') {
-        b.append('\\');
+        b.append('\\').append(c);
+      } else if (c < 0x20 || c == 0x7F) {
+        b.append(String.format("\\u%04X", (int) c)); // TOML's basic strings take no control character as it is
+      } else {
+        b.append(c);
       }
-      b.append(c);
     }
     return b.append('"').toString();
   }

@@ -83,10 +83,28 @@ final class StartCommand implements Callable<Integer> {
       err.println("cairn start: [p2p] laddr needs a fixed port (the node's own address is part of its configuration)");
       return 2;
     }
+    try (HomeLock lock = HomeLock.take(dir)) {
+      return run(out, err, dir, runFor, cfg, key, laddr);
+    } catch (HomeLock.InUse e) {
+      err.println("cairn start: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** The node of the home {@code dir}, run while its lock is held: nothing is written before that. */
+  private int run(PrintWriter out, PrintWriter err, Path dir, java.time.Duration runFor, NodeConfig cfg, NodeKey key,
+      HostPort laddr) throws Exception {
     List<NodeAddress> ours = new ArrayList<>();
     ours.add(new NodeAddress(key.id(), canonical(laddr.host()), laddr.port()));
     cfg.p2p().externalAddress().ifPresent(e -> ours.add(new NodeAddress(key.id(), canonical(e.host()), e.port())));
-    CoreConfig core = CoreConfigs.from(cfg, key.id(), ours, HostResolver.system());
+    CoreConfig core;
+    try {
+      core = CoreConfigs.from(cfg, key.id(), ours, HostResolver.system());
+    } catch (IllegalArgumentException e) {
+      // the core's own check of the limits together (config.toml's keys named in parentheses)
+      err.println("cairn start: " + dir.resolve("config").resolve("config.toml") + ": " + e.getMessage());
+      return 1;
+    }
 
     Path bookFile = dir.resolve(cfg.p2p().addrBookFile());
     AddressBook book;
@@ -152,7 +170,7 @@ final class StartCommand implements Callable<Integer> {
           .put("network", cfg.network())
           .put("prng_seed", seed)
           .put("trace", traceFile.map(Path::toString).orElse(""))
-          .put("metrics", metrics.endpoint().map(Object::toString).orElse(""))));
+          .put("metrics", metrics.endpoint().map(Json::address).orElse(""))));
       out.flush();
       if (runFor == null) {
         stop.await();

@@ -113,7 +113,8 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new ConfigException(where, "is not valid JSON " + position(e, true) + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
-      throw new ConfigException(where, "cannot be read: " + e, e);
+      throw new ConfigException(where, Files.isDirectory(genesisFile) ? "is a directory, not a file"
+          : "cannot be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
   }
 

@@ -18,15 +18,17 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>a file of that set that is not a Cairn trace (a key, a config, anything else) stops the
- *       start: it is never overwritten;
+ *       start: it is never overwritten; so does one a running node is writing ({@link
+ *       TraceWriter#beingWritten}), and a place where no file can be created;
  *   <li>the files of an earlier run's trace are kept, renamed as one set to {@code
  *       STEM.STAMP.EXT}, {@code STEM.STAMP.EXT.1}, … (STAMP: the UTC time of the first step of
  *       its earliest file still there, from that file's header), which the new trace's {@code
  *       FILE*} does not match, so the two histories are never read as one;
  *   <li>of the earlier runs kept that way, {@value #KEPT_RUNS} stay: the one just set aside
  *       (whatever its clock said) and the most recent others by their stamps; older ones are
- *       deleted, so that a node restarted again and again keeps a bounded trace on disk (a
- *       restart after an incident still finds the run before it).
+ *       deleted (only Cairn traces: a file of another kind named like one stays), so that a node
+ *       restarted again and again keeps a bounded trace on disk (a restart after an incident still
+ *       finds the run before it).
  * </ul>
  */
 public final class EarlierTrace {
@@ -57,8 +59,8 @@ public final class EarlierTrace {
    */
   public static List<Moved> setAside(Path file) throws Refused, IOException {
     Path name = file.getFileName();
-    if (name == null) {
-      throw new Refused("trace file " + file + " names no file");
+    if (name == null || name.toString().isEmpty()) {
+      throw new Refused("trace file '" + file + "' names no file");
     }
     Path dir = file.toAbsolutePath().getParent();
     try {
@@ -72,6 +74,7 @@ public final class EarlierTrace {
     }
     TreeMap<Integer, Path> set = existingSet(dir, name.toString());
     if (set.isEmpty()) {
+      canCreate(dir.resolve(name));
       return List.of();
     }
     Instant start = null;
@@ -81,6 +84,10 @@ public final class EarlierTrace {
       }
       if (!startsAsTrace(p)) {
         throw new Refused(p + " exists and is not a Cairn trace; not overwriting it (choose another trace file)");
+      }
+      if (TraceWriter.beingWritten(p)) {
+        throw new Refused(p + " is being written by a running node; not moving it (stop that node, or choose"
+            + " another trace file)");
       }
       if (start == null) {
         start = startOf(p);
@@ -102,7 +109,23 @@ public final class EarlierTrace {
       moved.add(new Moved(e.getValue(), to));
     }
     moved.addAll(pruneKept(dir, name.toString(), stamp));
+    canCreate(dir.resolve(name));
     return moved;
+  }
+
+  /**
+   * Refused unless a file can be created at {@code file} (nothing is there): the writer creates
+   * it at the node's first step, too late to stop the start.
+   */
+  private static void canCreate(Path file) throws Refused {
+    try {
+      Files.newByteChannel(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE).close();
+      Files.delete(file);
+    } catch (IOException e) {
+      throw new Refused("cannot create the trace file " + file + ": "
+          + dev.cairn.shell.node.FailureReasons.describe(e));
+    }
   }
 
   /**
@@ -120,7 +143,8 @@ public final class EarlierTrace {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path p : files) {
         var m = kept.matcher(p.getFileName().toString());
-        if (m.matches() && Files.isRegularFile(p) && !m.group(1).equals(justKept)) {
+        // only a Cairn trace is ever deleted: a file of another kind named like a kept run stays
+        if (m.matches() && Files.isRegularFile(p) && !m.group(1).equals(justKept) && startsAsTrace(p)) {
           runs.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(p);
         }
       }

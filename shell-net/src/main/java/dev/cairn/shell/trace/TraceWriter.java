@@ -18,8 +18,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -373,7 +378,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     if (segment >= options.maxFiles()) {
       Files.deleteIfExists(segmentPath(options.file(), segment - options.maxFiles()));
     }
-    out = new BufferedOutputStream(Files.newOutputStream(path), 1 << 16);
+    out = new BufferedOutputStream(Channels.newOutputStream(locked(path)), 1 << 16);
     recordsInFile = false;
     TraceHeader.Builder h = TraceHeader.newBuilder()
         .setFormatVersion(TraceFormat.VERSION)
@@ -394,6 +399,44 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     out.write(TraceFormat.MAGIC);
     header.writeDelimitedTo(out);
     fileBytes = TraceFormat.MAGIC.length + delimitedSize(header.getSerializedSize());
+  }
+
+  /**
+   * {@code path} opened for writing, emptied, and locked for as long as it is open (closing it
+   * unlocks it): another node about to record into the same file sees it is being written ({@link
+   * #beingWritten}) and leaves it alone. A file another writer holds is not emptied.
+   */
+  private static FileChannel locked(Path path) throws IOException {
+    FileChannel ch = FileChannel.open(path,
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      if (ch.tryLock() == null) {
+        throw new IOException(path + " is being written by another node");
+      }
+      ch.truncate(0);
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      if (e instanceof OverlappingFileLockException) {
+        throw new IOException(path + " is being written by another node of this process", e);
+      }
+      throw e;
+    }
+  }
+
+  /** Whether a writer, of this process or another, holds {@code file} open ({@link #locked}). */
+  public static boolean beingWritten(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file,
+        StandardOpenOption.WRITE)) {
+      FileLock lock = ch.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true;
+    }
   }
 
   /** Writes the trailer (the digest of the state after the file's last step) and closes the file. */

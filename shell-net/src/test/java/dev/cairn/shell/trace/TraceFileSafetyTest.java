@@ -60,6 +60,38 @@ class TraceFileSafetyTest {
   }
 
   @Test
+  void timelineDrawsOverAnEarlierPictureOnlyAndNamesAMissingDirectory(@TempDir Path dir) throws Exception {
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "my notes");
+    Path png = dir.resolve("t.png");
+
+    TraceFiles.Run onNotes = TraceFiles.cairn("trace", "timeline", trace.toString(), "--out", notes.toString());
+    TraceFiles.Run nowhere = TraceFiles.cairn("trace", "timeline", trace.toString(), "--out",
+        dir.resolve("nodir").resolve("x.png").toString());
+    TraceFiles.Run drawn = TraceFiles.cairn("trace", "timeline", trace.toString(), "--out", png.toString());
+    TraceFiles.Run again = TraceFiles.cairn("trace", "timeline", trace.toString(), "--out", png.toString());
+
+    assertThat(onNotes.code()).isEqualTo(2);
+    assertThat(onNotes.err()).contains("cannot write " + notes + ": it exists and is not a PNG picture");
+    assertThat(Files.readString(notes)).isEqualTo("my notes");
+    assertThat(nowhere.code()).isEqualTo(2);
+    assertThat(nowhere.err()).contains("its directory " + dir.resolve("nodir") + " does not exist");
+    assertThat(drawn.code()).as(drawn.err()).isZero();
+    assertThat(again.code()).as("an earlier timeline is drawn over: " + again.err()).isZero();
+  }
+
+  @Test
+  void cutNamesAMissingDirectoryAndWritesNothing(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("nodir").resolve("x.trace");
+
+    TraceFiles.Run r = TraceFiles.cairn("trace", "cut", trace.toString(), "--to", "10", "--out", out.toString());
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("cannot write " + out + ": its directory " + dir.resolve("nodir") + " does not exist")
+        .doesNotContain(".part");
+    assertThat(dir.resolve("nodir")).doesNotExist();
+  }
+
+  @Test
   void aPeerThatIsNoIdPrefixIsRefusedByName() {
     for (String command : List.of("show", "timeline")) {
       for (String bad : List.of("zz!!", "", "ABCDEF", "0".repeat(41))) {
@@ -152,6 +184,9 @@ class TraceFileSafetyTest {
       Files.copy(trace, dir.resolve("k." + stamp + ".trace.1"));
     }
     Path unrelated = Files.writeString(dir.resolve("k.notes.trace"), "notes");
+    // named like the oldest kept runs, but not traces: never deleted
+    Path picture = Files.write(dir.resolve("k.20200101T000000Z.trace"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    Path text = Files.writeString(dir.resolve("k.20200102T000000Z.trace.1"), "not a trace");
 
     List<EarlierTrace.Moved> moved = EarlierTrace.setAside(target);
 
@@ -162,9 +197,11 @@ class TraceFileSafetyTest {
           .containsExactlyInAnyOrder(
           "k.20260102T000000Z.trace", "k.20260102T000000Z.trace.1",
           "k.20260103T000000Z.trace", "k.20260103T000000Z.trace.1",
-          "k." + stamp(trace) + ".trace", "k.notes.trace");
+          "k." + stamp(trace) + ".trace", "k.notes.trace", "k.20200101T000000Z.trace", "k.20200102T000000Z.trace.1");
     }
     assertThat(Files.readString(unrelated)).isEqualTo("notes");
+    assertThat(Files.readString(text)).isEqualTo("not a trace");
+    assertThat(picture).isRegularFile();
   }
 
   /** A node that stopped right after writing its header leaves a file of no step: said so, not "steps 0..-1". */

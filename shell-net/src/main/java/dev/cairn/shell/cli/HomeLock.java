@@ -1,0 +1,64 @@
+package dev.cairn.shell.cli;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The lock a running node holds on its home ({@code data/cairn.lock}, locked while the process
+ * runs): a second {@code cairn start} of the same home stops before it touches anything the first
+ * one writes (its address book, its trace). The file stays; only its lock tells, and the operating
+ * system drops it when the process ends, however it ends.
+ */
+final class HomeLock implements AutoCloseable {
+
+  /** The home is in use by another running node. */
+  static final class InUse extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InUse(String message) {
+      super(message);
+    }
+  }
+
+  private final FileChannel channel;
+
+  private HomeLock(FileChannel channel) {
+    this.channel = channel;
+  }
+
+  static Path file(Path home) {
+    return home.resolve("data").resolve("cairn.lock");
+  }
+
+  /** Locks {@code home}; {@link InUse} when another node holds it. */
+  static HomeLock take(Path home) throws InUse, IOException {
+    Path file = file(home);
+    Files.createDirectories(file.getParent());
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by a node of this process
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new InUse("the home " + home + " is in use by another running node (" + file
+          + " is locked); stop that node first, or start this one with another --home");
+    }
+    return new HomeLock(ch);
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close(); // releases the lock
+  }
+}

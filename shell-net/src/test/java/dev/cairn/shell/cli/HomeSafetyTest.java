@@ -1,0 +1,165 @@
+package dev.cairn.shell.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code init} and {@code start} refuse before they write anything: a home a running node
+ * holds, a trace file another node is writing, a trace file that cannot be created, an init whose
+ * node key or genesis is wrong. Each refusal names the problem and leaves every file as it was.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HomeSafetyTest {
+
+  @TempDir Path dir;
+
+  private static CliRun.Result init(Path home, String... extra) {
+    return CliRun.cairn(Stream.concat(Stream.of("init", "--home", home.toString()), Stream.of(extra))
+        .toArray(String[]::new));
+  }
+
+  private static Path config(Path home) {
+    return home.resolve("config").resolve("config.toml");
+  }
+
+  /** A home with its own free loopback port. */
+  private Path home(String name) throws IOException {
+    Path home = dir.resolve(name);
+    assertThat(init(home, "--network", "test-chain").exit()).isZero();
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String toml = Files.readString(config(home));
+    Files.writeString(config(home), toml.replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:" + port + "\""));
+    return home;
+  }
+
+  /** Runs {@code start} for {@code duration} on another thread, once its trace has its first step. */
+  private static CompletableFuture<CliRun.Result> running(Path home, Path trace) throws Exception {
+    CompletableFuture<CliRun.Result> first = CompletableFuture.supplyAsync(() -> CliRun.cairn("start", "--home",
+        home.toString(), "--trace", trace.toString(), "--duration", "4s"));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!(Files.isRegularFile(trace) && Files.size(trace) > 0) && System.nanoTime() < deadline) {
+      assertThat(first).as("the first node is still running").isNotDone();
+      Thread.sleep(20);
+    }
+    assertThat(trace).as("the running node's trace").isRegularFile();
+    return first;
+  }
+
+  private static List<String> names(Path d) throws IOException {
+    try (var s = Files.list(d)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aSecondStartOfARunningHomeStopsBeforeTouchingItsTrace() throws Exception {
+    Path home = home("a");
+    Path traces = Files.createDirectories(dir.resolve("traces"));
+    Path trace = traces.resolve("n.trace");
+    CompletableFuture<CliRun.Result> first = running(home, trace);
+
+    CliRun.Result second = CliRun.cairn("start", "--home", home.toString(), "--trace", trace.toString(),
+        "--duration", "300ms");
+
+    assertThat(second.exit()).isEqualTo(1);
+    assertThat(second.err()).contains("the home " + home + " is in use by another running node")
+        .contains("cairn.lock");
+    assertThat(second.out()).doesNotContain("\"started\"");
+    assertThat(names(traces)).as("the running node's trace, not renamed aside").containsExactly("n.trace");
+    CliRun.Result ended = first.get(30, TimeUnit.SECONDS);
+    assertThat(ended.exit()).as(ended.err()).isZero();
+
+    CliRun.Result after = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(after.exit()).as("the lock ends with the node: " + after.err()).isZero();
+  }
+
+  @Test
+  void startRefusesATraceFileAnotherRunningNodeWrites() throws Exception {
+    Path a = home("a");
+    Path b = home("b");
+    Path traces = Files.createDirectories(dir.resolve("traces"));
+    Path trace = traces.resolve("n.trace");
+    CompletableFuture<CliRun.Result> first = running(a, trace);
+
+    CliRun.Result other = CliRun.cairn("start", "--home", b.toString(), "--trace", trace.toString(),
+        "--duration", "300ms");
+
+    assertThat(other.exit()).isNotZero();
+    assertThat(other.err()).contains(trace.toString()).contains("is being written by a running node");
+    assertThat(names(traces)).containsExactly("n.trace");
+    assertThat(first.get(30, TimeUnit.SECONDS).exit()).isZero();
+  }
+
+  @Test
+  void startRefusesATraceFileItCannotCreateBeforeItStarts() throws Exception {
+    Path home = home("a");
+    String tooLong = "x".repeat(300) + ".trace";
+
+    CliRun.Result empty = CliRun.cairn("start", "--home", home.toString(), "--trace", "", "--duration", "300ms");
+    CliRun.Result longName = CliRun.cairn("start", "--home", home.toString(), "--trace",
+        dir.resolve(tooLong).toString(), "--duration", "300ms");
+
+    assertThat(empty.exit()).isNotZero();
+    assertThat(empty.err()).contains("trace file '' names no file");
+    assertThat(longName.exit()).isNotZero();
+    assertThat(longName.err()).contains("cannot create the trace file").contains(tooLong);
+    for (CliRun.Result r : List.of(empty, longName)) {
+      assertThat(r.out()).as("refused before the node started").doesNotContain("\"started\"");
+    }
+  }
+
+  @Test
+  void initWithAWrongNodeKeyOrGenesisWritesNothing() throws Exception {
+    Path badKey = dir.resolve("bad-key");
+    Files.createDirectories(badKey.resolve("config"));
+    Files.writeString(badKey.resolve("config").resolve("node_key.json"), "garbage");
+    Path otherChain = dir.resolve("other-chain");
+    Files.createDirectories(otherChain.resolve("config"));
+    Files.writeString(otherChain.resolve("config").resolve("genesis.json"), "{\"chain_id\":\"gchain\"}");
+    Path brokenGenesis = dir.resolve("broken-genesis");
+    Files.createDirectories(brokenGenesis.resolve("config").resolve("genesis.json"));
+
+    CliRun.Result key = init(badKey, "--network", "t");
+    CliRun.Result chain = init(otherChain, "--network", "other");
+    CliRun.Result genesis = init(brokenGenesis, "--network", "t");
+
+    assertThat(key.err()).contains("node_key.json").contains("not valid JSON at line 1, column");
+    assertThat(chain.err()).contains("differs from genesis.json chain_id \"gchain\"");
+    assertThat(genesis.err()).contains("genesis.json").contains("is a directory, not a file");
+    for (CliRun.Result r : List.of(key, chain, genesis)) {
+      assertThat(r.exit()).isNotZero();
+    }
+    assertThat(Files.readString(badKey.resolve("config").resolve("node_key.json"))).isEqualTo("garbage");
+    for (Path home : List.of(badKey, otherChain, brokenGenesis)) {
+      assertThat(config(home)).as("nothing written in " + home).doesNotExist();
+      assertThat(home.resolve("data")).doesNotExist();
+    }
+    assertThat(init(otherChain, "--network", "gchain").exit()).as("the genesis's own chain").isZero();
+  }
+
+  @Test
+  void initNamesAMonikerWithAControlCharacter() throws Exception {
+    Path home = dir.resolve("m");
+
+    CliRun.Result r = init(home, "--network", "t", "--moniker", "a\nb");
+
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.err()).contains("--moniker").contains("moniker = \"a\\nb\"").contains("printable ASCII");
+    assertThat(config(home)).doesNotExist();
+  }
+}
