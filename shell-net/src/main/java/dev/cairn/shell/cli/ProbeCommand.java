@@ -62,7 +62,7 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
     try {
       addr = NetAddresses.parse(target, HostResolver.system());
     } catch (NetAddressException e) {
-      err.println("cairn probe: invalid address '" + target + "': " + e.getMessage());
+      err.println("cairn probe: " + e.getMessage());
       return 2;
     }
     NodeId dialed;
@@ -114,12 +114,11 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
 
       @Override
       public void onPeerClosed(Channel channel, PeerSession session, Throwable cause) {
-        if (!result.isDone()) {
+        if (result.complete(1)) {
           err.println("cairn probe: " + (cause == null
               ? (session == null ? "peer closed the connection during the handshake"
                   : "peer closed the connection before answering the PexRequest")
               : FailureReasons.describe(cause)));
-          result.complete(1);
         }
       }
     };
@@ -134,23 +133,26 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
           .handler(PeerPipeline.initializer(settings, dialed, listener));
       ChannelFuture connect = b.connect(new InetSocketAddress(addr.ip(), addr.port()));
       connect.addListener(f -> {
-        if (!f.isSuccess() && !result.isDone()) {
+        if (!f.isSuccess() && result.complete(1)) { // the first end is the one said
           err.println("cairn probe: cannot connect to " + addr.ipText() + ":" + addr.port() + ": "
               + FailureReasons.describe(f.cause()));
-          result.complete(1);
         }
       });
       try {
         return result.get(overall.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
+        if (!result.complete(1)) {
+          return result.join(); // it ended just now: its own line is printed
+        }
+        // done: a failure the closing connection reports now is not printed after this line
         err.println("cairn probe: no PexAddrs answer within " + timeout);
         connect.channel().close();
         return 1;
       }
     } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly(); // its last line is printed
       err.flush();
       out.flush();
-      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.cairn.shell.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cairn.shell.config.GoDuration;
 import dev.cairn.shell.node.EventLoops;
 import dev.cairn.shell.node.LocalNetwork;
 import dev.cairn.shell.node.Node;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,20 +71,34 @@ final class TestnetCommand implements Callable<Integer> {
   long seed;
 
   @Option(names = "--interval", defaultValue = "500ms", paramLabel = "DURATION",
-      description = "progress sampling interval (default: ${DEFAULT-VALUE})")
+      description = "progress sampling interval, at least 50ms (default: ${DEFAULT-VALUE})")
   String interval;
 
   @Option(names = "--trace", description = "each node records its trace into DIR/traces/MONIKER.trace (an earlier "
-      + "testnet's traces there are replaced, as its pictures are), for the cairn trace commands: validate checks "
+      + "testnet's node traces there are replaced, as its pictures are; other files are left alone), for the cairn trace commands: validate checks "
       + "every decision of every node against the TLA+ spec") boolean trace;
+
+  /** The shortest sampling interval: every sample of every node is kept, in memory and in samples.json. */
+  static final Duration MIN_INTERVAL = Duration.ofMillis(50);
 
   @Override
   public Integer call() throws Exception {
     PrintWriter stdout = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Duration limit = parse("--duration", duration);
+    Duration limit = CliDurations.parse(spec.commandLine(), "--duration", duration, false);
     Duration holdFor = parse("--hold", hold);
     Duration every = parse("--interval", interval);
+    if (every.compareTo(MIN_INTERVAL) < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "invalid --interval '" + interval
+          + "': must be at least " + GoDuration.format(MIN_INTERVAL) + " (each sample is kept in samples.json)");
+    }
+    if (out.toString().isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "invalid --out '': names no directory");
+    }
+    if (Files.exists(out) && !Files.isDirectory(out)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "invalid --out '" + out
+          + "': it exists and is not a directory");
+    }
     LocalNetwork.Plan plan;
     try {
       plan = new LocalNetwork.Plan(nodes, seeds, outbound, inbound, parse("--pex-period", pexPeriod), seed);
@@ -162,17 +178,27 @@ final class TestnetCommand implements Callable<Integer> {
   }
 
   /**
-   * Removes an earlier testnet's traces from {@code dir} (its Cairn trace files, whatever their
-   * names: those set aside too), so that {@code DIR/traces/*.trace} names this run's alone.
+   * The names a testnet gives its nodes' trace files: {@code seedK.trace} and {@code nodeK.trace},
+   * their rotated segments ({@code .N}) and the earlier runs a node's start sets aside ({@code
+   * nodeK.STAMP.trace}).
    */
-  private static void clearTraces(Path dir, PrintWriter err) throws java.io.IOException {
+  static final java.util.regex.Pattern TRACE_NAME =
+      java.util.regex.Pattern.compile("(?:seed|node)\\d{1,9}(?:\\.\\d{8}T\\d{6}Z(?:-\\d+)?)?\\.trace(?:\\.\\d{1,9})?");
+
+  /**
+   * Removes an earlier testnet's traces from {@code dir}: the Cairn trace files named as a testnet
+   * names its nodes' ({@link #TRACE_NAME}), whatever the number of nodes then, so that {@code
+   * DIR/traces/*.trace} names this run's alone. Any other file there is left as it is.
+   */
+  static void clearTraces(Path dir, PrintWriter err) throws java.io.IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
     int removed = 0;
     try (var files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (Files.isRegularFile(f) && dev.cairn.shell.trace.TraceFormat.startsWithMagic(f)) {
+        if (TRACE_NAME.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)
+            && dev.cairn.shell.trace.TraceFormat.startsWithMagic(f)) {
           Files.delete(f);
           removed++;
         }

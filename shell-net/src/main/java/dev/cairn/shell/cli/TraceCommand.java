@@ -9,6 +9,7 @@ import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.TraceSegments;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,8 +49,39 @@ final class TraceCommand implements Runnable {
   }
 
   static int broken(PrintWriter err, Exception e) {
-    err.println("cairn trace: " + e.getMessage());
+    err.println("cairn trace: " + message(e));
     return BROKEN;
+  }
+
+  /**
+   * Why an output file cannot be written at {@code target}, said on {@code err} ({@code --out}
+   * names it): its directory is not there, or what is there is a directory, or (unless {@code
+   * replaceable} accepts it, as a timeline's earlier picture: {@code replaced} says what it
+   * accepts) any file. False when it can be.
+   */
+  static boolean badOut(Path target, String command, java.util.function.Predicate<Path> replaceable,
+      String replaced, PrintWriter err) {
+    Path dir = target.toAbsolutePath().getParent();
+    String problem = null;
+    if (dir != null && !Files.isDirectory(dir)) {
+      problem = "its directory " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist");
+    } else if (Files.isDirectory(target)) {
+      problem = "it is a directory";
+    } else if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !replaceable.test(target)) {
+      problem = "it exists" + (replaced == null ? "" : " and is not " + replaced)
+          + "; not overwriting it (choose another name)";
+    }
+    if (problem == null) {
+      return false;
+    }
+    err.println("cairn trace " + command + ": cannot write " + target + ": " + problem);
+    return true;
+  }
+
+  /** What went wrong, in one line: a file-system failure says what it was and names the file. */
+  static String message(Exception e) {
+    return e instanceof java.nio.file.FileSystemException f ? dev.cairn.shell.node.FailureReasons.fileProblem(f)
+        : dev.cairn.shell.node.FailureReasons.describe(e);
   }
 
   /**
@@ -470,7 +502,7 @@ final class TraceCommand implements Runnable {
         if (!e.hasRecordsBefore()) {
           throw e;
         }
-        err.println("cairn trace: " + e.getMessage());
+        err.println("cairn trace: " + message(e));
         broken = true;
         return Optional.empty();
       }

@@ -63,8 +63,7 @@ final class TraceCutCommand implements Callable<Integer> {
     if (TraceCommand.namedTwice(files, err)) {
       return BROKEN;
     }
-    if (Files.exists(outFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      err.println("cairn trace cut: --out " + outFile + " exists; not overwriting it (choose another name)");
+    if (TraceCommand.badOut(outFile, "cut", p -> false, null, err)) {
       return BROKEN;
     }
     TraceCut cut;

@@ -74,7 +74,8 @@ final class TraceTimelineCommand implements Callable<Integer> {
     }
     Path file = ordered.get(0);
     target = png != null ? png : file.resolveSibling(file.getFileName() + ".png");
-    if (TraceCommand.wouldOverwriteATrace(target, files, "timeline", err)) {
+    if (TraceCommand.wouldOverwriteATrace(target, files, "timeline", err)
+        || TraceCommand.badOut(target, "timeline", PeerTimelineImage::isPng, "a PNG picture", err)) {
       return BROKEN;
     }
     try {
@@ -101,7 +102,11 @@ final class TraceTimelineCommand implements Callable<Integer> {
       String title = "Peers over " + String.format(java.util.Locale.ROOT, "%.1f", all.seconds()) + " s — "
           + file.getFileName() + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more file"
           + (ordered.size() > 2 ? "s" : "") : "");
-      java.nio.file.Files.write(target, PeerTimelineImage.of(drawn, title).png());
+      try {
+        java.nio.file.Files.write(target, PeerTimelineImage.of(drawn, title).png());
+      } catch (IOException e) {
+        throw new IOException("cannot write " + target + ": " + dev.cairn.shell.node.FailureReasons.describe(e), e);
+      }
       for (PeerTimeline.Lane l : drawn.lanes()) {
         out.println(laneLine(l));
       }

@@ -97,7 +97,7 @@ final class TraceValidateCommand implements Callable<Integer> {
           }
         }
       } catch (IOException | TraceFormatException e) {
-        err.println("cairn trace: " + e.getMessage());
+        err.println("cairn trace: " + TraceCommand.message(e));
         return TraceCommand.BROKEN;
       }
     }
@@ -154,7 +154,7 @@ final class TraceValidateCommand implements Callable<Integer> {
                 + " (" + String.format(Locale.ROOT, "%.1f s, spec load %.1f s", secs, load) + ")");
           }
         } catch (IOException | TraceFormatException e) {
-          err.println("cairn trace: " + e.getMessage());
+          err.println("cairn trace: " + TraceCommand.message(e));
           status = TraceCommand.BROKEN;
         } catch (RuntimeException e) {
           err.println("cairn trace validate: cannot validate " + file + ": " + e.getMessage());
@@ -225,7 +225,7 @@ final class TraceValidateCommand implements Callable<Integer> {
           + ", spec loaded " + session.loads() + (session.loads() == 1 ? " time)" : " times)"));
       return TraceCommand.OK;
     } catch (IOException | TraceFormatException e) {
-      err.println("cairn trace: " + e.getMessage());
+      err.println("cairn trace: " + TraceCommand.message(e));
       return TraceCommand.BROKEN;
     } catch (RuntimeException e) {
       err.println("cairn trace validate: cannot validate " + file + ": " + e.getMessage());

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Options shared by {@code probe} and {@code listen}. */
 final class WireOptions {
@@ -21,6 +24,9 @@ final class WireOptions {
   static final long BLOCK_PROTOCOL = 11;
   /** CometBFT's {@code version.P2PProtocol} before v1.0 (never compared). */
   static final long P2P_PROTOCOL = 8;
+
+  /** The command these options are mixed into ({@code probe}, {@code listen}): usage errors name it. */
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
 
   @Option(names = "--key", paramLabel = "FILE",
       description = "node_key.json in CometBFT's format; an ephemeral key is generated when absent")
@@ -59,7 +65,7 @@ final class WireOptions {
   }
 
   Duration duration(String name, String value) {
-    return CliDurations.parse(new picocli.CommandLine(this), name, value, false);
+    return CliDurations.parse(command.commandLine(), name, value, false);
   }
 
   PeerPipeline.Settings settings(NodeKey key, String listenAddr, SecureRandom random) {
@@ -73,8 +79,13 @@ final class WireOptions {
         moniker,
         new NodeInfo.Other("off", ""));
     Duration hs = duration("--handshake-timeout", handshakeTimeout);
-    MConnConfig mconn = MConnConfig.defaults()
-        .withKeepalive(duration("--ping-interval", pingInterval), duration("--pong-timeout", pongTimeout));
+    Duration ping = duration("--ping-interval", pingInterval);
+    Duration pong = duration("--pong-timeout", pongTimeout);
+    if (pong.compareTo(ping) >= 0) {
+      throw new CommandLine.ParameterException(command.commandLine(), "invalid --pong-timeout '" + pongTimeout
+          + "': must be shorter than --ping-interval '" + pingInterval + "'");
+    }
+    MConnConfig mconn = MConnConfig.defaults().withKeepalive(ping, pong);
     return new PeerPipeline.Settings(key, ours, List.of(StandardChannels.PEX), mconn, hs, hs,
         HostResolver.system(), random);
   }

@@ -7,6 +7,7 @@ import dev.cairn.core.book.BookKey;
 import dev.cairn.core.pex.PexConfig;
 import dev.cairn.shell.config.ConfigException;
 import dev.cairn.shell.config.ConfigLoader;
+import dev.cairn.shell.config.GoDuration;
 import dev.cairn.shell.config.NodeConfig;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
@@ -34,15 +35,25 @@ public final class LocalNetwork implements AutoCloseable {
 
   /** How the network is laid out. */
   public record Plan(int nodes, int seeds, int maxOutbound, int maxInbound, Duration pexPeriod, long seed) {
+    /** The most nodes one network runs: they share one process, its threads and its file descriptors. */
+    public static final int MAX_NODES = 256;
+
     public Plan {
-      if (nodes < 2) {
-        throw new IllegalArgumentException("--nodes must be at least 2, got " + nodes);
+      if (nodes < 2 || nodes > MAX_NODES) {
+        throw new IllegalArgumentException("--nodes must be between 2 and " + MAX_NODES + " (the nodes of one process),"
+            + " got " + nodes);
       }
       if (seeds < 1 || seeds >= nodes) {
         throw new IllegalArgumentException("--seeds must be between 1 and nodes - 1 = " + (nodes - 1) + ", got " + seeds);
       }
       if (maxOutbound < 1) {
         throw new IllegalArgumentException("--outbound must be at least 1, got " + maxOutbound);
+      }
+      if (maxInbound < 0) {
+        throw new IllegalArgumentException("--inbound must not be negative, got " + maxInbound);
+      }
+      if (pexPeriod.isNegative() || pexPeriod.isZero()) {
+        throw new IllegalArgumentException("--pex-period must be positive, got " + GoDuration.format(pexPeriod));
       }
       // Every outbound link is another node's inbound link: with T outbound each among M
       // non-seeds, a node may need 2T distinct partners (T it dials, T that dial it). Below that

@@ -50,6 +50,18 @@ public final class PeerTimelineImage {
     this.title = title;
   }
 
+  /** PNG's eight signature bytes, which every PNG file starts with. */
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+  /** Whether {@code file} is a PNG picture (a timeline drawn before may be drawn over; nothing else is). */
+  public static boolean isPng(java.nio.file.Path file) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return java.util.Arrays.equals(in.readNBytes(PNG_SIGNATURE.length), PNG_SIGNATURE);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   public static PeerTimelineImage of(PeerTimeline timeline, String title) {
     return new PeerTimelineImage(timeline, title);
   }

@@ -186,11 +186,15 @@ public final class TraceFollower {
 
   /**
    * Waits until {@code file} exists (a node started with it may not have written its first step
-   * yet); false when asked to stop first. {@code told} is run once, when it has to wait.
+   * yet); false when asked to stop first. {@code told} is run once, when it has to wait. Something
+   * there that is not a regular file (a directory) is not waited on: reading it then says what it is.
    */
   public boolean awaitFile(Path file, Runnable told) throws IOException {
     boolean said = false;
     while (key(file) == null) {
+      if (Files.exists(file)) {
+        return true; // a directory or another thing that is not a file, never to be written: opening it says so
+      }
       if (!said) {
         told.run();
         said = true;

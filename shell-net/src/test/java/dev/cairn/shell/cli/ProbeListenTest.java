@@ -145,7 +145,30 @@ class ProbeListenTest {
 
     CliRun.Result bad = run("probe", "not-an-address", "--network", "probe-chain");
     assertThat(bad.exit()).isNotZero();
-    assertThat(bad.err()).contains("invalid address");
+    assertThat(bad.err()).contains("invalid address 'not-an-address'");
+    assertThat(bad.err().split("invalid address", -1)).as("said once: " + bad.err()).hasSize(2);
+
+    // a timeout before the dial ends: its one line, not also the dial's failure as the loop stops
+    CliRun.Result late = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@10.255.255.1:26656",
+        "--network", "probe-chain", "--timeout", "1ms");
+    assertThat(late.exit()).isNotZero();
+    assertThat(late.err().lines().toList()).as(late.err()).hasSize(1);
+  }
+
+  @Test
+  void wrongKeepaliveOrDurationOptionsAreUsageErrorsOfTheCommand() {
+    CliRun.Result pong = run("probe", listenerAddress, "--network", "probe-chain", "--ping-interval", "1s",
+        "--pong-timeout", "5s");
+    CliRun.Result dial = run("probe", listenerAddress, "--network", "probe-chain", "--dial-timeout", "0s");
+    CliRun.Result listen = run("listen", "--network", "probe-chain", "--duration", "-1s");
+
+    assertThat(pong.exit()).isEqualTo(2);
+    assertThat(pong.err()).contains("invalid --pong-timeout '5s': must be shorter than --ping-interval '1s'");
+    for (CliRun.Result r : List.of(pong, dial, listen)) {
+      assertThat(r.exit()).isEqualTo(2);
+      assertThat(r.err()).as("the usage of the command itself").doesNotContain("<main class>").containsPattern(
+          "Usage: cairn (probe|listen)");
+    }
   }
 
   @Test

@@ -88,6 +88,52 @@ class TestnetCommandTest {
   }
 
   @Test
+  void plansItCannotRunAreRefusedBeforeAnyNodeStarts(@TempDir Path dir) throws Exception {
+    Path file = java.nio.file.Files.writeString(dir.resolve("afile"), "mine");
+    Path out = dir.resolve("out");
+    java.util.Map<java.util.List<String>, String> refused = new java.util.LinkedHashMap<>();
+    refused.put(java.util.List.of("--nodes", "100000"), "--nodes must be between 2 and 256");
+    refused.put(java.util.List.of("--inbound", "-1"), "--inbound must not be negative, got -1");
+    refused.put(java.util.List.of("--pex-period", "0s"), "--pex-period must be positive, got 0s");
+    refused.put(java.util.List.of("--interval", "0s"), "invalid --interval '0s': must be at least 50ms");
+    refused.put(java.util.List.of("--interval", "1ns"), "invalid --interval '1ns': must be at least 50ms");
+    refused.put(java.util.List.of("--duration", "0s"), "invalid --duration '0s': must be positive");
+    refused.put(java.util.List.of("--out", file.toString()), "it exists and is not a directory");
+    refused.put(java.util.List.of("--out", ""), "invalid --out '': names no directory");
+    for (var e : refused.entrySet()) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("testnet"));
+      if (!e.getKey().contains("--out")) {
+        args.addAll(java.util.List.of("--out", out.toString()));
+      }
+      args.addAll(e.getKey());
+      CliRun.Result r = CliRun.cairn(args.toArray(String[]::new));
+      assertThat(r.exit()).as(e.getKey() + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(e.getKey().toString()).contains(e.getValue());
+      assertThat(r.err()).as(e.getKey().toString()).doesNotContain("seeds), outbound target");
+    }
+    assertThat(out).as("nothing written").doesNotExist();
+    assertThat(java.nio.file.Files.readString(file)).isEqualTo("mine");
+  }
+
+  @Test
+  void anEarlierTestnetsNodeTracesAreReplacedAndNothingElse(@TempDir Path dir) throws Exception {
+    Path traces = java.nio.file.Files.createDirectories(dir.resolve("traces"));
+    byte[] trace = dev.cairn.shell.trace.TraceFormat.MAGIC_TEXT.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (String n : java.util.List.of("node0.trace", "seed0.trace", "node12.trace.3", "node3.20260101T000000Z.trace",
+        "production-node.trace", "node3.trace.bak", "incident.trace")) {
+      java.nio.file.Files.write(traces.resolve(n), trace);
+    }
+    java.nio.file.Files.writeString(traces.resolve("node1.trace"), "not a trace, named like one");
+
+    TestnetCommand.clearTraces(traces, new PrintWriter(new StringWriter(), true));
+
+    try (var l = java.nio.file.Files.list(traces)) {
+      assertThat(l.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("production-node.trace", "node3.trace.bak", "incident.trace", "node1.trace");
+    }
+  }
+
+  @Test
   void aBadDurationNamesTheOption(@TempDir Path out) {
     StringWriter stderr = new StringWriter();
     CommandLine cl = Cairn.commandLine();

@@ -234,6 +234,18 @@ class TraceFollowTest {
     }
   }
 
+  /** A directory is no trace to wait for: both follows say what it is at once, as without --follow. */
+  @Test
+  void aDirectoryIsRefusedNotWaitedFor() throws Exception {
+    Path d = java.nio.file.Files.createDirectories(dir.resolve("adir"));
+    for (String command : List.of("show", "validate")) {
+      CliRun.Result r = CliRun.cairn("trace", command, "--follow", d.toString());
+      assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).contains(d + " does not exist or is not a file");
+      assertThat(r.out()).doesNotContain("OK");
+    }
+  }
+
   /** A trace its node closed: the follow waits for the node's next run, and prints all of it. */
   @Test
   void aClosedTrace_isFollowedIntoTheNodesNextRun() throws Exception {
