@@ -54,6 +54,15 @@ final class Json {
     return a;
   }
 
+  /** A socket address as {@code host:port} ({@code [v6]:port}), without Java's leading {@code /}. */
+  static String address(java.net.SocketAddress a) {
+    if (a instanceof java.net.InetSocketAddress i) {
+      String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+    }
+    return String.valueOf(a);
+  }
+
   static String line(ObjectNode node) {
     try {
       return MAPPER.writeValueAsString(node);

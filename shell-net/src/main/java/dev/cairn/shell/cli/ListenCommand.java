@@ -197,7 +197,7 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
       ObjectNode o = Json.object();
       o.put("event", name);
       o.put("peer", s.remoteId().hex());
-      o.put("remote", String.valueOf(s.remoteAddress()));
+      o.put("remote", Json.address(s.remoteAddress()));
       return o;
     }
 
@@ -277,7 +277,7 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
       if (s != null) {
         o.put("peer", s.remoteId().hex());
       }
-      o.put("remote", String.valueOf(channel.remoteAddress()));
+      o.put("remote", Json.address(channel.remoteAddress()));
       o.put("reason", cause == null ? "closed" : FailureReasons.describe(cause));
       emit(out, o);
     }

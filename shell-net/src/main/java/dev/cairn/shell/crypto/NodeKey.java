@@ -55,10 +55,16 @@ public final class NodeKey {
   /** Parses the JSON text of a {@code node_key.json} (any whitespace). */
   public static NodeKey parse(String json) throws NodeKeyException {
     JsonNode root;
+    if (json.isBlank()) {
+      throw new NodeKeyException("node key file is empty: it must hold a JSON object with a \"priv_key\" field");
+    }
     try {
-      root = JSON.readTree(json);
+      root = JSON.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .readTree(json);
     } catch (JsonProcessingException e) {
-      throw new NodeKeyException("node key is not valid JSON: " + e.getOriginalMessage(), e);
+      var at = e.getLocation();
+      throw new NodeKeyException("node key is not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()
+          + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new NodeKeyException("node key must be a JSON object with a \"priv_key\" field");
@@ -83,7 +89,7 @@ public final class NodeKey {
     try {
       raw = Base64.getDecoder().decode(value.asText());
     } catch (IllegalArgumentException e) {
-      throw new NodeKeyException("node key \"priv_key.value\" is not valid base64: " + e.getMessage(), e);
+      throw new NodeKeyException("node key \"priv_key.value\" is not valid base64: " + base64Problem(e), e);
     }
     if (raw.length != 64) {
       throw new NodeKeyException(
@@ -97,6 +103,18 @@ public final class NodeKey {
           "node key public key (bytes 32..63) does not match the key derived from its seed");
     }
     return new NodeKey(seed, derived);
+  }
+
+  /** What java.util.Base64 refused, in words (its own text gives a character's code in hex). */
+  private static String base64Problem(IllegalArgumentException e) {
+    String m = String.valueOf(e.getMessage());
+    java.util.regex.Matcher c = java.util.regex.Pattern.compile("Illegal base64 character (-?[0-9a-f]+)").matcher(m);
+    if (c.find()) {
+      int ch = (byte) Integer.parseInt(c.group(1), 16) & 0xFF;
+      return (ch >= 0x20 && ch < 0x7F ? "'" + (char) ch + "'" : String.format("byte 0x%02X", ch))
+          + " is not a base64 character";
+    }
+    return "its length or padding is not that of base64 text";
   }
 
   /** Reads {@code file}. */

@@ -277,7 +277,7 @@ public final class Node implements AutoCloseable {
     if (before.book() != after.book() || before.bannedIds() != after.bannedIds()) {
       var book = after.book();
       metrics.addressBook(book.newCount(), book.oldCount(), book.bannedEntries().size() + after.bannedIds().size());
-      reportNewBans(before, after);
+      reportNewBans(event, before, after);
       if (before.bannedIds() != after.bannedIds()) {
         // A ban by ID changes no book, so no PersistBook follows it: persist it here.
         settings.persister().submit(new BookPersister.Snapshot(after.book(), after.bannedIds()));
@@ -285,8 +285,13 @@ public final class Node implements AutoCloseable {
     }
   }
 
-  /** One log line and one metric count per peer the step banned (a decision the core took). */
-  private void reportNewBans(dev.cairn.core.peer.PeerState before, dev.cairn.core.peer.PeerState after) {
+  /**
+   * One log line and one metric count per peer the step banned (a decision the core took), with
+   * the event that led to it: what the peer sent (a malformed PEX message with its reason, PexAddrs
+   * it was not asked for or too long, a PexRequest too soon), else the event's name.
+   */
+  private void reportNewBans(CoreEvent event, dev.cairn.core.peer.PeerState before,
+      dev.cairn.core.peer.PeerState after) {
     java.util.Set<NodeId> was = new java.util.HashSet<>(before.bannedIds().keySet());
     before.book().bannedEntries().forEach(k -> was.add(k.addr().id()));
     java.util.List<NodeId> now = new java.util.ArrayList<>(after.bannedIds().keySet());
@@ -294,9 +299,25 @@ public final class Node implements AutoCloseable {
     for (NodeId id : now) {
       if (!was.contains(id)) {
         settings.metrics().peerBanned();
-        log.info("event=ban node={} peer={}", id(), id);
+        log.info("event=ban node={} peer={} cause=\"{}\"", id(), id, banCause(event, id));
       }
     }
+  }
+
+  /** What led the core to ban {@code peer} at the step of {@code event}, for the log. */
+  static String banCause(CoreEvent event, NodeId peer) {
+    if (event instanceof CoreEvent.PexMessage m) {
+      boolean fromIt = m.event() instanceof dev.cairn.core.pex.PexEvent.FromPeer f && f.peer().equals(peer);
+      String what = switch (m.event()) {
+        case dev.cairn.core.pex.PexEvent.PexMessageMalformed x -> "malformed PEX message: " + x.reason();
+        case dev.cairn.core.pex.PexEvent.PexAddrsReceived x ->
+            "PexAddrs it was not asked for, or with too many addresses (" + x.addresses().size() + ")";
+        case dev.cairn.core.pex.PexEvent.PexRequestReceived x -> "PexRequest too soon after its last one";
+        default -> eventName(event);
+      };
+      return fromIt ? "it sent a " + what : eventName(event);
+    }
+    return eventName(event);
   }
 
   /** The event's type as metrics and logs name it, e.g. {@code DialFailed} or {@code PexRequestReceived}. */

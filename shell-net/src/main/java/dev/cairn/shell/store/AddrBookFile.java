@@ -336,7 +336,7 @@ public final class AddrBookFile {
         throw bad(path, "must be an array of bucket indices or null, found " + kind(n));
       }
       if (n.size() > type.bucketsPerAddressMax()) {
-        throw bad(path, "a " + type.name().toLowerCase() + " address sits in at most "
+        throw bad(path, "a " + type.name().toLowerCase(java.util.Locale.ROOT) + " address sits in at most "
             + type.bucketsPerAddressMax() + " bucket(s), found " + n.size());
       }
       List<Integer> out = new ArrayList<>(n.size());
@@ -344,7 +344,8 @@ public final class AddrBookFile {
         String at = path + "[" + i + "]";
         long b = integer(n.get(i), at, Integer.MIN_VALUE, Integer.MAX_VALUE, -1);
         if (b < 0 || b >= type.bucketCount()) {
-          throw bad(at, "bucket index " + b + " is out of range for a " + type.name().toLowerCase()
+          String kind = type.name().toLowerCase(java.util.Locale.ROOT);
+          throw bad(at, "bucket index " + b + " is out of range for " + (kind.equals("old") ? "an " : "a ") + kind
               + " address (0.." + (type.bucketCount() - 1) + ")");
         }
         if (out.contains((int) b)) {

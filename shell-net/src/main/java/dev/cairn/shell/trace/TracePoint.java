@@ -95,7 +95,11 @@ public sealed interface TracePoint {
     String t = text.strip();
     try {
       if (t.matches(DIGITS)) {
-        return new Step(Long.parseLong(t));
+        try {
+          return new Step(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("larger than the last step a trace can have, " + Long.MAX_VALUE);
+        }
       }
       if (t.startsWith("+")) {
         Duration d = GoDuration.parse(t.substring(1));
@@ -111,8 +115,12 @@ public sealed interface TracePoint {
       if (t.indexOf('T') > 0) {
         return new Wall(instant(t));
       }
-    } catch (DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a valid " + what(t) + ": " + e.getMessage()
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a valid " + what(t) + ": "
+          + DateTimeProblem.describe(e)
+          + " (expected " + FORMS + ")", e);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a valid " + what(t) + ": out of range"
           + " (expected " + FORMS + ")", e);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("'" + text + "' is not a valid " + what(t) + ": " + e.getMessage()
@@ -130,7 +138,8 @@ public sealed interface TracePoint {
 
   private static Instant instant(String t) {
     if (t.endsWith("Z") || t.endsWith("z")) {
-      return Instant.parse(t.toUpperCase(java.util.Locale.ROOT));
+      // as an offset date-time: a field out of range is then named (Instant.parse says only where it stopped)
+      return OffsetDateTime.parse(t.toUpperCase(java.util.Locale.ROOT)).toInstant();
     }
     int time = t.indexOf('T');
     if (t.indexOf('+', time) > 0 || t.indexOf('-', time) > 0) {

@@ -190,7 +190,7 @@ public final class TraceReader implements AutoCloseable {
     }
     pos = TraceFormat.MAGIC.length;
     long at = offset();
-    int length = frame(TraceFormat.MAX_HEADER_BYTES, "the header");
+    int length = frame(TraceFormat.MAX_HEADER_BYTES, "header");
     if (length < 0) {
       throw new TraceFormatException(file + ": truncated: the file ends at byte offset " + at + " before its header");
     }
@@ -198,10 +198,17 @@ public final class TraceReader implements AutoCloseable {
     try {
       header = TraceHeader.parseFrom(raw);
     } catch (InvalidProtocolBufferException e) {
-      throw new TraceFormatException(file + ": corrupt header at byte offset " + at + ": " + e.getMessage());
+      throw new TraceFormatException(file + ": corrupt header at byte offset " + at + ": its " + length
+          + " bytes are not a trace header (" + protobufProblem(e) + ")");
     }
     long headerAt = offset();
     pos += length;
+    if (header.getFormatVersion() == 0 || header.getCairnVersion().isEmpty()) {
+      // every cairn writes its version and a format version from 1 up: this header lost them
+      throw new TraceFormatException(file + ": corrupt header (byte offsets " + headerAt + ".." + (headerAt + length - 1)
+          + "): it names no " + (header.getFormatVersion() == 0 ? "trace format version" : "cairn version")
+          + ", which every cairn writes");
+    }
     if (header.getFormatVersion() < TraceFormat.OLDEST_READ || header.getFormatVersion() > TraceFormat.VERSION) {
       throw new TraceFormatException(file + ": trace format version " + header.getFormatVersion()
           + " (written by cairn " + header.getCairnVersion() + "); this cairn reads versions " + TraceFormat.OLDEST_READ
@@ -315,8 +322,8 @@ public final class TraceReader implements AutoCloseable {
       try {
         e.event = Event.parseFrom(java.nio.ByteBuffer.wrap(bytes, f.eventOff, f.eventLen));
       } catch (InvalidProtocolBufferException x) {
-        throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": its event: "
-            + x.getMessage(), index);
+        throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at + ": its event's "
+            + f.eventLen + " bytes are not an event (" + protobufProblem(x) + ")", index);
       }
     }
     nextStep++;
@@ -326,6 +333,14 @@ public final class TraceReader implements AutoCloseable {
 
   private String what() {
     return "record " + index;
+  }
+
+  /** What protobuf found wrong, in its first sentence, without its advice on how the message was read. */
+  static String protobufProblem(InvalidProtocolBufferException e) {
+    String m = String.valueOf(e.getMessage()).replace("While parsing a protocol message, the", "the");
+    int end = m.indexOf(". ");
+    m = end > 0 ? m.substring(0, end) : m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
+    return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }
 
   private long offset() {

@@ -16,12 +16,14 @@ public final class TraceText {
 
   /**
    * {@code step  +seconds  wall-time  EventType fields  [rejected: reason]}; the seconds count
-   * from the header's start (the monotonic clock of the node).
+   * from the header's start (the monotonic clock of the node), signed ({@code -} for a record
+   * before it).
    */
   public static String record(TraceHeader h, TraceRecord r, CoreEvent event) {
     double secs = (r.getMonoNanos() - h.getStartMonoNanos()) / 1e9;
     String fields = EventCodec.fields(event);
-    return String.format(Locale.ROOT, "%6d  +%10.6fs  %s  %s%s%s", r.getStep(), secs,
+    return String.format(Locale.ROOT, "%6d  %s%10.6fs  %s  %s%s%s", r.getStep(), secs < 0 ? "-" : "+",
+        Math.abs(secs),
         Instant.ofEpochMilli(r.getWallMillis()), EventCodec.name(event), fields.isEmpty() ? "" : " " + fields,
         r.getRejected() ? "  [rejected: " + r.getRejectedReason() + "]" : "");
   }
@@ -30,7 +32,8 @@ public final class TraceText {
   public static String record(TraceHeader h, TraceReader.Entry r, CoreEvent event) {
     double secs = (r.monoNanos() - h.getStartMonoNanos()) / 1e9;
     String fields = EventCodec.fields(event);
-    return String.format(Locale.ROOT, "%6d  +%10.6fs  %s  %s%s%s", r.step(), secs,
+    return String.format(Locale.ROOT, "%6d  %s%10.6fs  %s  %s%s%s", r.step(), secs < 0 ? "-" : "+",
+        Math.abs(secs),
         Instant.ofEpochMilli(r.wallMillis()), EventCodec.name(event), fields.isEmpty() ? "" : " " + fields,
         r.rejected() ? "  [rejected: " + r.rejectedReason() + "]" : "");
   }

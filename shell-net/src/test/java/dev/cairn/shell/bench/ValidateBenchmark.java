@@ -168,6 +168,7 @@ public class ValidateBenchmark {
     @TearDown(Level.Trial)
     public void close() {
       if (session != null) {
+        System.out.printf("%n# the trial's last validation (compiled by then): %s%n", session.lastStats());
         session.close();
       }
     }

@@ -78,7 +78,11 @@ class KeyAndIdentityTest {
     assertRejected("[]", "JSON object");
     assertRejected("{}", "priv_key");
     assertRejected(json("tendermint/PrivKeySecp256k1", b64(raw)), "PrivKeySecp256k1");
-    assertRejected(json("tendermint/PrivKeyEd25519", "@@@"), "base64");
+    assertRejected(json("tendermint/PrivKeyEd25519", "@@@"), "not valid base64: '@' is not a base64 character");
+    assertRejected(json("tendermint/PrivKeyEd25519", "QUJD="), "its length or padding is not that of base64 text");
+    assertRejected("", "node key file is empty");
+    assertRejected("{\"priv_key\":\n  {\"type\": }", "not valid JSON at line 2, column");
+    assertRejected(k.toJson() + "garbage", "not valid JSON"); // nothing may follow the object
     assertRejected(json("tendermint/PrivKeyEd25519", b64(java.util.Arrays.copyOf(raw, 32))), "got 32");
     byte[] mismatched = raw.clone();
     mismatched[40] ^= 1;

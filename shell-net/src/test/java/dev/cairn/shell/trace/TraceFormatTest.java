@@ -476,6 +476,39 @@ class TraceFormatTest {
         .hasMessageContaining("has no digest");
   }
 
+  /**
+   * A header whose bytes are no header, or that lost its version, is said to be corrupt, in words:
+   * not protobuf's own advice, nor a request to find the cairn that wrote a version 0 no cairn writes.
+   */
+  @Test
+  void aHeaderThatIsNoHeaderIsCalledCorrupt() throws Exception {
+    Path garbage = dir.resolve("garbage-header.trace");
+    try (OutputStream out = Files.newOutputStream(garbage)) {
+      out.write(TraceFormat.MAGIC);
+      out.write(12);
+      out.write(new byte[12]); // field tag 0: no protobuf message starts so
+    }
+    TraceHeader h;
+    try (TraceReader r = TraceReader.open(trace)) {
+      h = r.header().toBuilder().setFormatVersion(0).build();
+    }
+    Path noVersion = dir.resolve("no-version.trace");
+    try (OutputStream out = Files.newOutputStream(noVersion)) {
+      out.write(TraceFormat.MAGIC);
+      h.writeDelimitedTo(out);
+    }
+
+    TraceFiles.Run bytes = TraceFiles.cairn("trace", "show", garbage.toString());
+    TraceFiles.Run version = TraceFiles.cairn("trace", "replay", noVersion.toString());
+
+    assertThat(bytes.code()).isEqualTo(2);
+    assertThat(bytes.err()).contains("corrupt header at byte offset 8: its 12 bytes are not a trace header")
+        .doesNotContain("While parsing").doesNotContain("This could mean");
+    assertThat(version.code()).isEqualTo(2);
+    assertThat(version.err()).contains("corrupt header (byte offsets").contains("names no trace format version")
+        .doesNotContain("the cairn that wrote it");
+  }
+
   /** Version 1 digested otherwise; a version from a newer build is not guessed at. */
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(ints = {1, 5})

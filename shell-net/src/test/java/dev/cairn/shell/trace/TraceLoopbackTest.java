@@ -235,7 +235,7 @@ class TraceLoopbackTest {
     Files.write(header, java.util.Arrays.copyOf(all, 20));
     TraceFiles.Run h = TraceFiles.cairn("trace", "show", header.toString());
     assertThat(h.code()).isEqualTo(2);
-    assertThat(h.err()).contains("truncated: the header at byte offset 8");
+    assertThat(h.err()).contains("truncated: header at byte offset 8");
   }
 
   @Test

@@ -87,12 +87,22 @@ class TracePointTest {
   void aBadPointIsNamedWithTheFormsThatWouldDo() {
     assertThatThrownBy(() -> TracePoint.parse("soon")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("'soon' is not a step number (1200), a time");
-    assertThatThrownBy(() -> TracePoint.parse("25:00")).hasMessageContaining("'25:00' is not a valid time")
-        .hasMessageContaining("HourOfDay");
-    assertThatThrownBy(() -> TracePoint.parse("2026-13-01T00:00Z")).hasMessageContaining("is not a valid time");
+    // what is wrong, in words: never java.time's class names or Long.parseLong's "For input string"
+    assertThatThrownBy(() -> TracePoint.parse("25:00")).hasMessageContaining("'25:00' is not a valid time: hour 25"
+        + " is not in 0..23");
+    assertThatThrownBy(() -> TracePoint.parse("03:99")).hasMessageContaining("minute 99 is not in 0..59");
+    assertThatThrownBy(() -> TracePoint.parse("2026-13-01T00:00Z")).hasMessageContaining(
+        "'2026-13-01T00:00Z' is not a valid time: month 13 is not in 1..12");
+    assertThatThrownBy(() -> TracePoint.parse("2026-02-30T00:00:00Z")).hasMessageContaining("no such date");
+    assertThatThrownBy(() -> TracePoint.parse("2026-01-01Tx")).hasMessageContaining("unexpected 'x' at character 12");
     assertThatThrownBy(() -> TracePoint.parse("+ninety")).hasMessageContaining(
         "'+ninety' is not a valid time since the first record");
-    assertThatThrownBy(() -> TracePoint.parse("99999999999999999999")).hasMessageContaining("not a valid step number");
+    assertThatThrownBy(() -> TracePoint.parse("99999999999999999999")).hasMessageContaining(
+        "'99999999999999999999' is not a valid step number: larger than the last step a trace can have");
+    for (String bad : List.of("25:00", "03:99", "2026-13-01T00:00Z", "2026-02-30T00:00:00Z", "99999999999999999999")) {
+      assertThatThrownBy(() -> TracePoint.parse(bad)).message().doesNotContain("OfDay").doesNotContain("OfHour")
+          .doesNotContain("OfYear").doesNotContain("For input string").doesNotContain("could not be parsed");
+    }
   }
 
   @Test
