@@ -86,6 +86,11 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    wire.check();
+    if (laddr.contains("://") && !laddr.startsWith("tcp://")) {
+      err.println("cairn listen: invalid --laddr '" + laddr + "': only tcp:// addresses are served");
+      return 2;
+    }
     List<NodeAddress> answer = parseAddrs(err);
     if (answer == null) {
       return 2;

@@ -58,6 +58,7 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    wire.check();
     NetAddress addr;
     try {
       addr = NetAddresses.parse(target, HostResolver.system());

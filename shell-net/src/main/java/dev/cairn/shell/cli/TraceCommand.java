@@ -195,6 +195,29 @@ final class TraceCommand implements Runnable {
     return segments.elsewhere(segments.resolve(p)).map(w -> "; " + w).orElse("");
   }
 
+  /**
+   * That the file with header {@code h} is another node's trace than the file before it (header
+   * {@code previous}), in words; null when it is the same node's (or a config does not decode).
+   */
+  static String otherNode(TraceHeader previous, TraceHeader h) {
+    if (h.getCoreConfig().equals(previous.getCoreConfig())) {
+      return null;
+    }
+    String a = selfOf(previous);
+    String b = selfOf(h);
+    return a == null || b == null || a.equals(b) ? null : "it is another node's trace (node " + b
+        + ", the file before it node " + a + "): give the files of one node's trace together, or each trace alone";
+  }
+
+  /** The ID of the node that recorded the file with header {@code h}; null if its config does not decode. */
+  private static String selfOf(TraceHeader h) {
+    try {
+      return dev.cairn.shell.trace.CanonicalCodec.decodeConfig(h.getCoreConfig().toByteArray()).peer().self().hex();
+    } catch (RuntimeException e) {
+      return null; // the replay that reads it names what is wrong with it
+    }
+  }
+
   static String range(TracePoint from, TracePoint to) {
     return (from == null ? "the first step" : from.toString()) + " .. " + (to == null ? "the last" : to.toString());
   }
@@ -206,6 +229,10 @@ final class TraceCommand implements Runnable {
    */
   static String continues(TraceHeader previous, long lastStep, long lastDigest, Path next, TraceHeader h) {
     if (!h.getCoreConfig().equals(previous.getCoreConfig())) {
+      String other = otherNode(previous, h);
+      if (other != null) {
+        return other;
+      }
       return "the node's configuration differs (a node started again with another configuration begins a new trace)";
     }
     long expected = lastStep + 1;
@@ -435,9 +462,11 @@ final class TraceCommand implements Runnable {
           first = replay.header();
           window = window(f, first, from, to);
         }
-        if (expected >= 0 && replay.header().getFirstStep() != expected) {
-          out.println("# " + f + " does not follow on from the file before it (it starts at step "
-              + replay.header().getFirstStep() + ", not " + expected + "): " + done + " up to there");
+        String otherNode = first == replay.header() ? null : otherNode(first, replay.header());
+        if (otherNode != null || expected >= 0 && replay.header().getFirstStep() != expected) {
+          out.println("# " + f + (otherNode != null ? ": " + otherNode
+              : " does not follow on from the file before it (it starts at step " + replay.header().getFirstStep()
+              + ", not " + expected + ")") + ": " + done + " up to there");
           return new Walked(DIFFERS, first);
         }
         dev.cairn.core.CoreState before = replay.state();

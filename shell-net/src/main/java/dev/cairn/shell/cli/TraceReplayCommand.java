@@ -353,8 +353,8 @@ final class TraceReplayCommand implements Callable<Integer> {
         printed = true;
       }
       if (at != null && !printed) {
-        err.println("cairn trace replay: " + at + " is not in " + file + " (steps " + first + ".." + last + ")"
-            + elsewhere(file, h, point));
+        err.println("cairn trace replay: " + at + " is not in " + file + (count == 0 ? " (it holds no step)"
+            : " (steps " + first + ".." + last + ")") + elsewhere(file, h, point));
         return BROKEN;
       }
       if (count == 0) {

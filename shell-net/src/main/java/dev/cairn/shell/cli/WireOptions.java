@@ -54,6 +54,18 @@ final class WireOptions {
           + "(default: ${DEFAULT-VALUE}, as CometBFT)")
   String pongTimeout;
 
+  /** Usage errors for a moniker or network a peer would refuse in our NodeInfo. */
+  void check() {
+    if (!dev.cairn.shell.config.ConfigLoader.monikerValid(moniker)) {
+      throw new CommandLine.ParameterException(command.commandLine(), "invalid --moniker '" + moniker + "': "
+          + dev.cairn.shell.config.ConfigLoader.MONIKER_RULE);
+    }
+    if (network.isEmpty() || network.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+      throw new CommandLine.ParameterException(command.commandLine(), "invalid --network '" + network
+          + "': a chain ID is not empty and holds no control character");
+    }
+  }
+
   NodeKey loadKey(SecureRandom random) throws IOException {
     if (keyFile == null) {
       return NodeKey.generate(random);

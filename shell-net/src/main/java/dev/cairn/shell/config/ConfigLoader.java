@@ -60,6 +60,14 @@ public final class ConfigLoader {
   public static final int CONNECTED_UPGRADE_MAX = 100;
 
   public static final int MONIKER_LENGTH_MAX = 128;
+  /** What a moniker must be, as messages say it. */
+  public static final String MONIKER_RULE =
+      "must be 1.." + MONIKER_LENGTH_MAX + " printable ASCII characters, not all spaces";
+
+  /** Whether {@code m} may be sent as a moniker in NodeInfo ({@link #MONIKER_RULE}). */
+  public static boolean monikerValid(String m) {
+    return !m.isBlank() && m.length() <= MONIKER_LENGTH_MAX && m.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f);
+  }
 
   private static final TomlMapper TOML = new TomlMapper();
 
@@ -313,10 +321,8 @@ public final class ConfigLoader {
     }
 
     private static void moniker(Section s, String m) throws ConfigException {
-      boolean printableAscii = m.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f);
-      if (m.isBlank() || m.length() > MONIKER_LENGTH_MAX || !printableAscii) {
-        throw s.bad("moniker", Section.quote(m),
-            "must be 1.." + MONIKER_LENGTH_MAX + " printable ASCII characters, not all spaces");
+      if (!monikerValid(m)) {
+        throw s.bad("moniker", Section.quote(m), MONIKER_RULE);
       }
     }
 

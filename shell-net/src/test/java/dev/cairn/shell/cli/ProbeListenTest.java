@@ -162,9 +162,17 @@ class ProbeListenTest {
     CliRun.Result dial = run("probe", listenerAddress, "--network", "probe-chain", "--dial-timeout", "0s");
     CliRun.Result listen = run("listen", "--network", "probe-chain", "--duration", "-1s");
 
+    CliRun.Result moniker = run("probe", listenerAddress, "--network", "probe-chain", "--moniker", "a\u0001");
+    CliRun.Result network = run("listen", "--network", "");
+    CliRun.Result udp = run("listen", "--network", "probe-chain", "--laddr", "udp://127.0.0.1:0");
+    assertThat(moniker.err()).contains("invalid --moniker").contains("printable ASCII");
+    assertThat(network.err()).contains("invalid --network ''");
+    assertThat(udp.exit()).isEqualTo(2);
+    assertThat(udp.err()).contains("invalid --laddr 'udp://127.0.0.1:0': only tcp:// addresses are served");
+
     assertThat(pong.exit()).isEqualTo(2);
     assertThat(pong.err()).contains("invalid --pong-timeout '5s': must be shorter than --ping-interval '1s'");
-    for (CliRun.Result r : List.of(pong, dial, listen)) {
+    for (CliRun.Result r : List.of(pong, dial, listen, moniker, network)) {
       assertThat(r.exit()).isEqualTo(2);
       assertThat(r.err()).as("the usage of the command itself").doesNotContain("<main class>").containsPattern(
           "Usage: cairn (probe|listen)");

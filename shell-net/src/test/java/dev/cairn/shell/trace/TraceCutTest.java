@@ -172,7 +172,7 @@ class TraceCutTest {
     Files.writeString(existing, "keep me");
     TraceFiles.Run cut = TraceFiles.cairn(args(List.of(whole), "--out", existing.toString()));
     assertThat(cut.code()).isEqualTo(2);
-    assertThat(cut.err()).contains("--out " + existing + " exists; not overwriting it");
+    assertThat(cut.err()).contains("cannot write " + existing + ": it exists; not overwriting it");
     assertThat(Files.readString(existing)).isEqualTo("keep me");
 
     Path out = dir.resolve("none.trace");

@@ -91,6 +91,23 @@ class TraceFileSafetyTest {
     assertThat(dir.resolve("nodir")).doesNotExist();
   }
 
+  /** Two nodes' traces given as one: said to be another node's, whichever command reads them as one history. */
+  @Test
+  void anotherNodesTraceGivenAsTheNextFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
+    Path validator = dir.resolve("validator.trace");
+    Path seed = dir.resolve("seed.trace");
+    SmallWorldRun.generate(60, 3, false).record(TraceWriter.Options.defaults(validator));
+    SmallWorldRun.generate(60, 3, true).record(TraceWriter.Options.defaults(seed));
+    Path second = seed;
+
+    for (String command : List.of("replay", "summary")) {
+      TraceFiles.Run r = TraceFiles.cairn("trace", command, validator.toString(), second.toString());
+      assertThat(r.code()).as(command + ": " + r.err()).isNotZero();
+      assertThat(r.out() + r.err()).as(command).contains("it is another node's trace (node ")
+          .doesNotContain("started again with another configuration");
+    }
+  }
+
   @Test
   void aPeerThatIsNoIdPrefixIsRefusedByName() {
     for (String command : List.of("show", "timeline")) {
