@@ -113,18 +113,27 @@ public final class EarlierTrace {
     return moved;
   }
 
+  /** The longest file name most file systems take, in bytes (a segment adds {@code .N} to it). */
+  static final int NAME_BYTES_MAX = 255;
+
   /**
-   * Refused unless a file can be created at {@code file} (nothing is there): the writer creates
-   * it at the node's first step, too late to stop the start.
+   * Refused unless the writer will be able to create {@code file}, which it does at the node's
+   * first step, too late to stop the start: its name fits, with a segment's suffix, and a file can
+   * be created beside it. The file itself is not created here: a follow waiting for it would take
+   * a passing empty file for the trace.
    */
   private static void canCreate(Path file) throws Refused {
+    int bytes = file.getFileName().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes + ".999".length() > NAME_BYTES_MAX) {
+      throw new Refused("cannot create the trace file " + file + ": its name is " + bytes + " bytes long; with a"
+          + " segment's suffix it must fit in " + NAME_BYTES_MAX);
+    }
     try {
-      Files.newByteChannel(file, java.nio.file.StandardOpenOption.CREATE_NEW,
-          java.nio.file.StandardOpenOption.WRITE).close();
-      Files.delete(file);
+      Files.delete(Files.createTempFile(file.getParent(), ".cairn-", ".probe"));
     } catch (IOException e) {
-      throw new Refused("cannot create the trace file " + file + ": "
-          + dev.cairn.shell.node.FailureReasons.describe(e));
+      // what went wrong, without the probe's own name
+      String why = dev.cairn.shell.node.FailureReasons.describe(e).replaceAll(":? ?\\S*\\.cairn-\\d*\\.probe", "");
+      throw new Refused("cannot create the trace file " + file + ": " + why);
     }
   }
 

@@ -436,6 +436,8 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
       return false;
     } catch (OverlappingFileLockException e) {
       return true;
+    } catch (java.nio.file.AccessDeniedException e) {
+      return false; // a file nobody may write (an earlier run's, made read-only) is no live trace
     }
   }
 

@@ -166,7 +166,7 @@ class AddrBookFileTest {
         Arguments.of("new bucket out of range", book(entry(addr(ID_A, "10.0.0.1"), "[256]", 1)),
             "addrs[0].buckets[0]: bucket index 256 is out of range for a new address (0..255)"),
         Arguments.of("old bucket out of range", book(entry(addr(ID_A, "10.0.0.1"), "[64]", 2)),
-            "addrs[0].buckets[0]: bucket index 64 is out of range for a old address (0..63)"),
+            "addrs[0].buckets[0]: bucket index 64 is out of range for an old address (0..63)"),
         Arguments.of("negative bucket", book(entry(addr(ID_A, "10.0.0.1"), "[-1]", 1)),
             "bucket index -1 is out of range"),
         Arguments.of("five new buckets", book(entry(addr(ID_A, "10.0.0.1"), "[1,2,3,4,5]", 1)),
