@@ -1,7 +1,11 @@
 package dev.cairn.shell.cli;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code --home DIR}: the node's home, laid out like CometBFT's ({@code config/}, {@code data/}). */
 final class HomeOption {
@@ -10,9 +14,22 @@ final class HomeOption {
       description = "node home directory (default: $CAIRN_HOME, else ~/.cairn)")
   Path home;
 
+  /** The command this option is mixed into: a bad home is a usage error of it. */
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
   Path resolve() {
-    return home != null ? home : defaultHome(System.getenv("CAIRN_HOME"), System.getenv("HOME"),
+    if (home != null && home.toString().isEmpty()) {
+      throw new CommandLine.ParameterException(command.commandLine(), "invalid --home '': names no directory");
+    }
+    Path h = home != null ? home : defaultHome(System.getenv("CAIRN_HOME"), System.getenv("HOME"),
         System.getProperty("user.home"));
+    if (Files.exists(h) && !Files.isDirectory(h)) {
+      String from = home != null ? "--home" : System.getenv("CAIRN_HOME") != null
+          && !System.getenv("CAIRN_HOME").isBlank() ? "$CAIRN_HOME" : "the default home";
+      throw new CommandLine.ParameterException(command.commandLine(), "the home " + h + " (" + from
+          + ") is a file, not a directory");
+    }
+    return h;
   }
 
   /**

@@ -64,7 +64,13 @@ final class InitCommand implements Callable<Integer> {
       }
     }
     // everything is checked before anything is written: a refused init leaves the home as it was
-    Optional<String> genesis = ConfigLoader.genesisChainId(HomeOption.configDir(dir).resolve("genesis.json"));
+    Path genesisFile = HomeOption.configDir(dir).resolve("genesis.json");
+    Optional<String> genesis = ConfigLoader.genesisChainId(genesisFile);
+    if (genesis.isPresent() && network != null && !network.equals(genesis.get())) {
+      err.println("cairn init: --network '" + network + "' differs from the chain_id '" + genesis.get() + "' of "
+          + genesisFile + "; leave --network out to take the genesis's, or give the same");
+      return 2;
+    }
     NodeConfig cfg = ConfigLoader.parse(toml.toString(), "the command line (--network, --moniker)", genesis);
     if (Files.exists(keyFile)) {
       NodeKey.load(keyFile); // kept: it must be a key

@@ -22,6 +22,7 @@ import dev.cairn.shell.store.AddrBookMapping;
 import dev.cairn.shell.trace.EarlierTrace;
 import dev.cairn.shell.trace.TraceWriter;
 import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +108,14 @@ final class StartCommand implements Callable<Integer> {
     }
 
     Path bookFile = dir.resolve(cfg.p2p().addrBookFile());
+    String bookProblem = bookFileProblem(bookFile);
+    if (bookProblem != null) {
+      err.println("cairn start: [p2p] addr_book_file = \"" + cfg.p2p().addrBookFile() + "\": " + bookProblem);
+      return 1;
+    }
+    if (Files.isSymbolicLink(bookFile)) {
+      bookFile = bookFile.toRealPath(); // written where the link points: the link stays a link
+    }
     AddressBook book;
     org.pcollections.PSortedMap<dev.cairn.core.NodeId, dev.cairn.core.WallTime> bannedIds =
         org.pcollections.TreePMap.empty();
@@ -186,6 +195,30 @@ final class StartCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Why the address book cannot be kept at {@code file}, or null: a link to nothing, or a
+   * directory where no file can be written (the book is written beside itself, then moved into
+   * place: a failure found only at the first save would lose every address learned until then).
+   */
+  static String bookFileProblem(Path file) {
+    if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+      return "it is a symbolic link to a file that does not exist (or a loop of links)";
+    }
+    Path target = file;
+    try {
+      if (Files.isSymbolicLink(file)) {
+        target = file.toRealPath();
+      }
+      Path parent = target.toAbsolutePath().getParent();
+      Files.createDirectories(parent);
+      Files.delete(Files.createTempFile(parent, ".addrbook-", ".probe"));
+      return null;
+    } catch (IOException e) {
+      return "cannot write there: " + dev.cairn.shell.node.FailureReasons.describe(e)
+          .replaceAll(":? ?\\S*\\.addrbook-\\d*\\.probe", "");
+    }
   }
 
   /** The writer's limits from {@code [cairn]}: rotation size, files kept, checkpoint interval. */

@@ -120,6 +120,7 @@ final class TestnetCommand implements Callable<Integer> {
     Path traces = trace ? out.resolve("traces") : null;
     if (traces != null) {
       clearTraces(traces, err);
+      writeManifest(traces, plan);
     }
     try (LocalNetwork net = LocalNetwork.start(plan, group, traces)) {
       long convergedAt = -1;
@@ -182,31 +183,53 @@ final class TestnetCommand implements Callable<Integer> {
    * their rotated segments ({@code .N}) and the earlier runs a node's start sets aside ({@code
    * nodeK.STAMP.trace}).
    */
-  static final java.util.regex.Pattern TRACE_NAME =
-      java.util.regex.Pattern.compile("(?:seed|node)\\d{1,9}(?:\\.\\d{8}T\\d{6}Z(?:-\\d+)?)?\\.trace(?:\\.\\d{1,9})?");
+  static final java.util.regex.Pattern TRACE_NAME = java.util.regex.Pattern.compile(
+      "((?:seed|node)\\d{1,9})(?:\\.\\d{8}T\\d{6}Z(?:-\\d+)?)?\\.trace(?:\\.\\d{1,9})?");
 
   /**
-   * Removes an earlier testnet's traces from {@code dir}: the Cairn trace files named as a testnet
-   * names its nodes' ({@link #TRACE_NAME}), whatever the number of nodes then, so that {@code
-   * DIR/traces/*.trace} names this run's alone. Any other file there is left as it is.
+   * The file in {@code DIR/traces} naming the traces a testnet's nodes record, one per line
+   * ({@code node0.trace}): the next testnet removes their files, and no other.
+   */
+  static final String MANIFEST = ".testnet-traces";
+
+  /**
+   * Removes an earlier testnet's traces from {@code dir}: the Cairn trace files of the nodes its
+   * {@link #MANIFEST} names (their segments and earlier runs too), so that {@code DIR/traces/*.trace}
+   * names this run's alone. A file no testnet wrote, named like one or not, is left as it is; so is
+   * one a running node still writes.
    */
   static void clearTraces(Path dir, PrintWriter err) throws java.io.IOException {
-    if (!Files.isDirectory(dir)) {
+    Path manifest = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(manifest)) {
       return;
     }
+    java.util.Set<String> written = new java.util.HashSet<>(Files.readAllLines(manifest));
     int removed = 0;
     try (var files = Files.list(dir)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        if (TRACE_NAME.matcher(f.getFileName().toString()).matches() && Files.isRegularFile(f)
-            && dev.cairn.shell.trace.TraceFormat.startsWithMagic(f)) {
+        var m = TRACE_NAME.matcher(f.getFileName().toString());
+        if (m.matches() && written.contains(m.group(1) + ".trace") && Files.isRegularFile(f)
+            && dev.cairn.shell.trace.TraceFormat.startsWithMagic(f)
+            && !dev.cairn.shell.trace.TraceWriter.beingWritten(f)) {
           Files.delete(f);
           removed++;
         }
       }
     }
+    Files.delete(manifest);
     if (removed > 0) {
-      err.println("cairn testnet: replaced the " + removed + " trace files of an earlier run in " + dir);
+      err.println("cairn testnet: replaced the " + removed + " trace files of an earlier testnet in " + dir);
     }
+  }
+
+  /** Names in {@code dir}'s {@link #MANIFEST} the trace files of {@code plan}'s nodes. */
+  static void writeManifest(Path dir, LocalNetwork.Plan plan) throws java.io.IOException {
+    Files.createDirectories(dir);
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < plan.nodes(); i++) {
+      names.add((i < plan.seeds() ? "seed" + i : "node" + (i - plan.seeds())) + ".trace");
+    }
+    Files.write(dir.resolve(MANIFEST), names);
   }
 
   private Duration parse(String name, String value) {

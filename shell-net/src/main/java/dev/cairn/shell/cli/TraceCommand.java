@@ -67,6 +67,8 @@ final class TraceCommand implements Runnable {
       problem = "its directory " + dir + (Files.exists(dir) ? " is not a directory" : " does not exist");
     } else if (Files.isDirectory(target)) {
       problem = "it is a directory";
+    } else if (Files.exists(target) && !Files.isRegularFile(target)) {
+      problem = "it is not a regular file (a device, a pipe or a socket?)";
     } else if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !replaceable.test(target)) {
       problem = "it exists" + (replaced == null ? "" : " and is not " + replaced)
           + "; not overwriting it (choose another name)";

@@ -372,7 +372,9 @@ final class TraceReplayCommand implements Callable<Integer> {
       end.state = replay.state();
       if (replay.trailer().isEmpty() && count > 0) {
         long v = replay.lastVerifiedStateStep();
-        out.println("  the file has no trailer (its writer did not close it): the steps after "
+        long size = java.nio.file.Files.size(file);
+        out.println("  the file has no trailer (its writer did not close it): it ends after step " + last
+            + "'s record, at byte offset " + size + "; the steps after "
             + (v < first ? "the header" : "step " + v) + " were checked by their outcomes and effects only");
       }
       return OK;

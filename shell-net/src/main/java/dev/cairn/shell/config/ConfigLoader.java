@@ -274,7 +274,11 @@ public final class ConfigLoader {
       throw cairn.bad("network", "\"\"",
           "must name the chain ID when there is no config/genesis.json with a chain_id");
     }
-    return configured.get();
+    String n = configured.get();
+    if (n.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+      throw cairn.bad("network", Section.quote(n), "must hold no control character (it is sent in NodeInfo)");
+    }
+    return n;
   }
 
   /** The rules that relate several keys, and ranges not checked while reading. */

@@ -64,7 +64,7 @@ public final class NodeKey {
     } catch (JsonProcessingException e) {
       var at = e.getLocation();
       throw new NodeKeyException("node key is not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()
-          + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage(), e);
+          + ", column " + at.getColumnNr()) + ": " + jsonProblem(e), e);
     }
     if (root == null || !root.isObject()) {
       throw new NodeKeyException("node key must be a JSON object with a \"priv_key\" field");
@@ -103,6 +103,30 @@ public final class NodeKey {
           "node key public key (bytes 32..63) does not match the key derived from its seed");
     }
     return new NodeKey(seed, derived);
+  }
+
+  /**
+   * What Jackson refused, in its first words only: its own text goes on with what it expected,
+   * its settings' names and where its source was.
+   */
+  static String jsonProblem(JsonProcessingException e) {
+    String m = String.valueOf(e.getOriginalMessage());
+    if (m.contains("FAIL_ON_TRAILING_TOKENS") || m.contains("Trailing token")) {
+      return "more text follows the JSON object";
+    }
+    for (String cut : new String[] {": was expecting", ": expected", " (for ", "\n", " (code "}) {
+      int i = m.indexOf(cut);
+      if (i > 0) {
+        m = m.substring(0, i);
+      }
+    }
+    if (m.startsWith("Unexpected close marker")) {
+      m = m.replace("Unexpected close marker", "unexpected") + " (text after the object, or a bracket too many)";
+    }
+    if (m.startsWith("Unexpected character ('\uFEFF'")) {
+      return "it starts with a byte-order mark; save it as UTF-8 without one";
+    }
+    return m.isEmpty() ? m : Character.toLowerCase(m.charAt(0)) + m.substring(1);
   }
 
   /** What java.util.Base64 refused, in words (its own text gives a character's code in hex). */

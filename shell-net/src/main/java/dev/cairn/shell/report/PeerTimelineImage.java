@@ -55,6 +55,9 @@ public final class PeerTimelineImage {
 
   /** Whether {@code file} is a PNG picture (a timeline drawn before may be drawn over; nothing else is). */
   public static boolean isPng(java.nio.file.Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return false; // a pipe is not opened: that would wait for a writer
+    }
     try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
       return java.util.Arrays.equals(in.readNBytes(PNG_SIGNATURE.length), PNG_SIGNATURE);
     } catch (java.io.IOException e) {

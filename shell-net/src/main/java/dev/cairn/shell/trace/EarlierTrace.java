@@ -82,6 +82,11 @@ public final class EarlierTrace {
       if (Files.isDirectory(p)) {
         throw new Refused("trace file " + p + " is a directory");
       }
+      if (!Files.isRegularFile(p)) {
+        // a device (/dev/null), a pipe or a socket: never moved, never opened to be looked at
+        throw new Refused(p + " is not a regular file (a device, a pipe or a socket?); not moving it (choose a"
+            + " trace file of its own)");
+      }
       if (!startsAsTrace(p)) {
         throw new Refused(p + " exists and is not a Cairn trace; not overwriting it (choose another trace file)");
       }
@@ -225,9 +230,12 @@ public final class EarlierTrace {
     return false;
   }
 
-  /** Whether {@code p} begins with the trace magic (an empty file is a trace cut before its header). */
+  /**
+   * Whether {@code p} is a regular file that begins with the trace magic (an empty one is a trace
+   * cut before its header): nothing else is read, moved or deleted.
+   */
   private static boolean startsAsTrace(Path p) throws IOException {
-    return Files.size(p) == 0 || TraceFormat.startsWithMagic(p);
+    return Files.isRegularFile(p) && (Files.size(p) == 0 || TraceFormat.startsWithMagic(p));
   }
 
   /** The run's start from {@code p}'s header, or null if it has no readable header. */

@@ -227,7 +227,7 @@ public final class TraceReader implements AutoCloseable {
 
   public static TraceReader open(Path file) throws IOException, TraceFormatException {
     if (!Files.isRegularFile(file)) {
-      throw new TraceFormatException(file + " does not exist or is not a file");
+      throw new TraceFormatException(notAFile(file));
     }
     return open(file, Files.newInputStream(file), null);
   }
@@ -238,10 +238,39 @@ public final class TraceReader implements AutoCloseable {
    */
   public static TraceReader follow(Path file, Tail tail) throws IOException, TraceFormatException {
     if (!Files.isRegularFile(file)) {
-      throw new TraceFormatException(file + " does not exist or is not a file");
+      throw new TraceFormatException(notAFile(file));
     }
     // a stream whose reads an interrupt does not break off: when to stop is the tail's to say
     return open(file, new java.io.FileInputStream(file.toFile()), java.util.Objects.requireNonNull(tail));
+  }
+
+  /**
+   * Why {@code file} cannot be read as a trace file: a directory, something else than a file, or
+   * nothing, then with the rotated files of its trace that are there (a node keeping a few
+   * deletes the oldest, {@code FILE} itself first).
+   */
+  static String notAFile(Path file) {
+    if (Files.isDirectory(file)) {
+      return file + " is a directory, not a trace file";
+    }
+    if (Files.exists(file)) {
+      return file + " is not a regular file (a device, a pipe or a socket?)";
+    }
+    String rotated = "";
+    Path name = file.getFileName();
+    Path dir = file.toAbsolutePath().getParent();
+    if (name != null && dir != null && Files.isDirectory(dir)) {
+      try {
+        java.util.TreeMap<Integer, Path> set = EarlierTrace.existingSet(dir, name.toString());
+        if (!set.isEmpty()) {
+          rotated = "; the rotated files of its trace that are kept are " + name + "." + set.firstKey()
+              + (set.size() > 1 ? " to " + name + "." + set.lastKey() : "") + " (give them all: " + file + ".*)";
+        }
+      } catch (IOException e) {
+        // the directory cannot be listed: no hint
+      }
+    }
+    return file + " does not exist" + rotated;
   }
 
   private static TraceReader open(Path file, InputStream in, Tail tail) throws IOException, TraceFormatException {
@@ -275,6 +304,15 @@ public final class TraceReader implements AutoCloseable {
       return Optional.empty();
     }
     long at = offset();
+    if (trailer != null && tail == null) {
+      // nothing may follow the trailer: whatever does is named as such, not read as a record cut short
+      if (pos == lim && !fill(1)) {
+        ended = true;
+        return Optional.empty();
+      }
+      throw new TraceFormatException(file + ": corrupt: bytes follow the file's trailer (from byte offset " + at
+          + "; the trailer at byte offset " + trailer.offset() + " must come last)", index);
+    }
     int length = frame(TraceFormat.MAX_RECORD_BYTES, null);
     if (length < 0) {
       ended = true;

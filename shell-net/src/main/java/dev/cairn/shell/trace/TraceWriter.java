@@ -426,6 +426,9 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
 
   /** Whether a writer, of this process or another, holds {@code file} open ({@link #locked}). */
   public static boolean beingWritten(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return false; // only a regular file is written as a trace (a pipe is not opened: it would wait)
+    }
     try (FileChannel ch = FileChannel.open(file,
         StandardOpenOption.WRITE)) {
       FileLock lock = ch.tryLock();

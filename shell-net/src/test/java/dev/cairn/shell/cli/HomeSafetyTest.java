@@ -124,6 +124,59 @@ class HomeSafetyTest {
   }
 
   @Test
+  void anAddressBookThatCouldNotBeSavedStopsTheStart() throws Exception {
+    Path home = home("a");
+    String toml = Files.readString(config(home));
+    Files.writeString(config(home), toml.replaceFirst("(?m)^addr_book_file = .*$",
+        "addr_book_file = \"/proc/cairn-test/addrbook.json\""));
+
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("[p2p] addr_book_file = \"/proc/cairn-test/addrbook.json\": cannot write there")
+        .doesNotContain(".probe");
+    assertThat(r.out()).doesNotContain("\"started\"");
+  }
+
+  @Test
+  void aLinkedAddressBookIsSavedWhereTheLinkPointsAndALinkToNothingIsRefused() throws Exception {
+    Path home = home("a");
+    Path book = home.resolve("config").resolve("addrbook.json");
+    Path real = dir.resolve("shared-book.json");
+    assertThat(CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms").exit()).isZero();
+    Files.move(book, real);
+    Files.createSymbolicLink(book, real);
+    byte[] before = Files.readAllBytes(real);
+
+    CliRun.Result linked = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+
+    assertThat(linked.exit()).as(linked.err()).isZero();
+    assertThat(Files.isSymbolicLink(book)).as("the link stays a link: the book was saved where it points").isTrue();
+    assertThat(dev.cairn.shell.store.AddrBookFile.load(real)).isPresent();
+    assertThat(before).isNotEmpty();
+
+    Files.delete(real);
+    CliRun.Result dangling = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(dangling.exit()).isEqualTo(1);
+    assertThat(dangling.err()).contains("is a symbolic link to a file that does not exist");
+    assertThat(Files.isSymbolicLink(book)).isTrue();
+  }
+
+  @Test
+  void aHomeThatIsNoDirectoryIsAUsageError() throws Exception {
+    Path file = Files.writeString(dir.resolve("notes.txt"), "mine");
+
+    CliRun.Result empty = CliRun.cairn("init", "--home", "", "--network", "t");
+    CliRun.Result aFile = CliRun.cairn("show-node-id", "--home", file.toString());
+
+    assertThat(empty.exit()).isEqualTo(2);
+    assertThat(empty.err()).contains("invalid --home '': names no directory");
+    assertThat(aFile.exit()).isEqualTo(2);
+    assertThat(aFile.err()).contains("the home " + file + " (--home) is a file, not a directory");
+    assertThat(Files.readString(file)).isEqualTo("mine");
+  }
+
+  @Test
   void initWithAWrongNodeKeyOrGenesisWritesNothing() throws Exception {
     Path badKey = dir.resolve("bad-key");
     Files.createDirectories(badKey.resolve("config"));
@@ -139,7 +192,8 @@ class HomeSafetyTest {
     CliRun.Result genesis = init(brokenGenesis, "--network", "t");
 
     assertThat(key.err()).contains("node_key.json").contains("not valid JSON at line 1, column");
-    assertThat(chain.err()).contains("differs from genesis.json chain_id \"gchain\"");
+    assertThat(chain.err()).contains("--network 'other' differs from the chain_id 'gchain' of")
+        .contains("leave --network out");
     assertThat(genesis.err()).contains("genesis.json").contains("is a directory, not a file");
     for (CliRun.Result r : List.of(key, chain, genesis)) {
       assertThat(r.exit()).isNotZero();

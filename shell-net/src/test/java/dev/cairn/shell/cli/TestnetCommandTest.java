@@ -61,9 +61,12 @@ class TestnetCommandTest {
     assertThat(run.out()).contains("traces: " + traces).contains("./cairn trace validate");
     java.util.List<String> files;
     try (var l = java.nio.file.Files.list(traces)) {
-      files = l.map(Path::toString).sorted().toList();
+      files = l.filter(p -> !p.getFileName().toString().equals(TestnetCommand.MANIFEST)).map(Path::toString)
+          .sorted().toList();
     }
     assertThat(files).hasSize(6).allMatch(f -> f.endsWith(".trace"));
+    assertThat(java.nio.file.Files.readAllLines(traces.resolve(TestnetCommand.MANIFEST))).as("the next testnet's list")
+        .containsExactly("seed0.trace", "node0.trace", "node1.trace", "node2.trace", "node3.trace", "node4.trace");
     for (String f : files) {
       CliRun.Result replay = CliRun.cairn("trace", "replay", f);
       assertThat(replay.exit()).as(f + ": " + replay.out() + replay.err()).isZero();
@@ -119,18 +122,29 @@ class TestnetCommandTest {
   void anEarlierTestnetsNodeTracesAreReplacedAndNothingElse(@TempDir Path dir) throws Exception {
     Path traces = java.nio.file.Files.createDirectories(dir.resolve("traces"));
     byte[] trace = dev.cairn.shell.trace.TraceFormat.MAGIC_TEXT.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    for (String n : java.util.List.of("node0.trace", "seed0.trace", "node12.trace.3", "node3.20260101T000000Z.trace",
-        "production-node.trace", "node3.trace.bak", "incident.trace")) {
+    java.util.List<String> all = java.util.List.of("node0.trace", "seed0.trace", "node12.trace.3",
+        "node3.20260101T000000Z.trace", "production-node.trace", "node3.trace.bak", "incident.trace", "node9.trace");
+    for (String n : all) {
       java.nio.file.Files.write(traces.resolve(n), trace);
     }
     java.nio.file.Files.writeString(traces.resolve("node1.trace"), "not a trace, named like one");
+    StringWriter said = new StringWriter();
 
-    TestnetCommand.clearTraces(traces, new PrintWriter(new StringWriter(), true));
+    TestnetCommand.clearTraces(traces, new PrintWriter(said, true));
+    try (var l = java.nio.file.Files.list(traces)) {
+      assertThat(l.count()).as("no testnet wrote here (no manifest): nothing removed").isEqualTo(all.size() + 1);
+    }
+
+    java.nio.file.Files.write(traces.resolve(TestnetCommand.MANIFEST),
+        java.util.List.of("seed0.trace", "node0.trace", "node1.trace", "node3.trace", "node12.trace"));
+    TestnetCommand.clearTraces(traces, new PrintWriter(said, true));
 
     try (var l = java.nio.file.Files.list(traces)) {
-      assertThat(l.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("production-node.trace", "node3.trace.bak", "incident.trace", "node1.trace");
+      assertThat(l.map(p -> p.getFileName().toString())).as("node9.trace: a trace no testnet wrote")
+          .containsExactlyInAnyOrder("production-node.trace", "node3.trace.bak", "incident.trace", "node1.trace",
+              "node9.trace");
     }
+    assertThat(said.toString()).contains("replaced the 4 trace files of an earlier testnet");
   }
 
   @Test

@@ -241,7 +241,7 @@ class TraceFollowTest {
     for (String command : List.of("show", "validate")) {
       CliRun.Result r = CliRun.cairn("trace", command, "--follow", d.toString());
       assertThat(r.exit()).as(command + ": " + r.err()).isEqualTo(2);
-      assertThat(r.err()).contains(d + " does not exist or is not a file");
+      assertThat(r.err()).contains(d + " is a directory, not a trace file");
       assertThat(r.out()).doesNotContain("OK");
     }
   }

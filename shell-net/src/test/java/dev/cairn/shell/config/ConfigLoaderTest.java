@@ -325,6 +325,13 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aNetworkWithAControlCharacterIsRejected() {
+    assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nnetwork = \"x\\u0001\"", "config.toml",
+        java.util.Optional.empty())).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("[cairn] network = \"x\\u0001\": must hold no control character");
+  }
+
+  @Test
   void lists_areSplitLikeCometBft_trimmedAndEmptiesDropped() throws Exception {
     String id1 = "2d6ea4296e321edc08897614e2a24c4bc3e71d63";
     String id2 = "35aeeb5a43ab2064d3e174dbbe76e191d8218423";

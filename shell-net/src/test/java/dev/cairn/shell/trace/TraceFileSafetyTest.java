@@ -108,6 +108,30 @@ class TraceFileSafetyTest {
     }
   }
 
+  /**
+   * A pipe at the trace's name is refused at once: never opened (that would wait for a reader or
+   * writer forever), never moved. (A device is refused by the same test; the test does not use
+   * one, which a regression would rename.)
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(20)
+  void aPipeWhereTheTraceGoesIsRefusedNotOpened(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("p.trace");
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+        "mkfifo is not available");
+
+    assertThatThrownBy(() -> EarlierTrace.setAside(fifo)).isInstanceOf(EarlierTrace.Refused.class)
+        .hasMessageContaining(fifo + " is not a regular file");
+    TraceFiles.Run show = TraceFiles.cairn("trace", "show", fifo.toString());
+
+    assertThat(show.code()).isEqualTo(2);
+    assertThat(show.err()).contains(fifo + " is not a regular file");
+    assertThat(Files.isRegularFile(fifo)).isFalse();
+    assertThat(Files.exists(fifo)).as("left where it was").isTrue();
+    Path empty = Files.createFile(dir.resolve("e.trace"));
+    assertThat(EarlierTrace.setAside(empty)).as("an empty file: a trace cut before its header, kept aside").hasSize(1);
+  }
+
   @Test
   void aPeerThatIsNoIdPrefixIsRefusedByName() {
     for (String command : List.of("show", "timeline")) {

@@ -374,7 +374,8 @@ class TraceFormatTest {
     TraceFiles.Run ok = TraceFiles.cairn("trace", "replay", cut.toString());
     assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
     assertThat(ok.out()).contains("OK: " + (STEPS + 7) + " steps replayed")
-        .contains("the file has no trailer (its writer did not close it): the steps after step " + (STEPS - 1)
+        .contains("the file has no trailer (its writer did not close it): it ends after step " + (STEPS + 6)
+            + "'s record, at byte offset " + t.offset() + "; the steps after step " + (STEPS - 1)
             + " were checked by their outcomes and effects only");
     // a record after the trailer
     Path after = dir.resolve("after.trace");
@@ -384,8 +385,16 @@ class TraceFormatTest {
     Files.write(after, joined);
     TraceFiles.Run afterRun = TraceFiles.cairn("trace", "replay", after.toString());
     assertThat(afterRun.code()).isEqualTo(2);
-    assertThat(afterRun.err()).contains("corrupt record " + (STEPS + 8) + " at byte offset " + all.length)
-        .contains("follows the file's trailer");
+    assertThat(afterRun.err()).contains("corrupt: bytes follow the file's trailer (from byte offset " + all.length);
+    // bytes that are no record after the trailer: the same, not "a record cut short"
+    byte[] junk = java.util.Arrays.copyOf(all, all.length + 5);
+    System.arraycopy("junk!".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, junk, all.length, 5);
+    Path junked = dir.resolve("junk.trace");
+    Files.write(junked, junk);
+    TraceFiles.Run junkRun = TraceFiles.cairn("trace", "replay", junked.toString());
+    assertThat(junkRun.code()).isEqualTo(2);
+    assertThat(junkRun.err()).contains("corrupt: bytes follow the file's trailer (from byte offset " + all.length)
+        .doesNotContain("truncated");
   }
 
   private static int indexOf(byte[] all, byte[] part, int from) {
