@@ -75,8 +75,8 @@ final class TestnetCommand implements Callable<Integer> {
   String interval;
 
   @Option(names = "--trace", description = "each node records its trace into DIR/traces/MONIKER.trace (an earlier "
-      + "testnet's node traces there are replaced, as its pictures are; other files are left alone), for the cairn trace commands: validate checks "
-      + "every decision of every node against the TLA+ spec") boolean trace;
+      + "testnet's node traces there are replaced, as its pictures are; other files are left alone), for the cairn "
+      + "trace commands: validate checks every decision of every node against the TLA+ spec") boolean trace;
 
   /** The shortest sampling interval: every sample of every node is kept, in memory and in samples.json. */
   static final Duration MIN_INTERVAL = Duration.ofMillis(50);
