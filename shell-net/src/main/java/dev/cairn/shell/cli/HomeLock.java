@@ -45,7 +45,9 @@ final class HomeLock implements AutoCloseable {
       lock = ch.tryLock();
     } catch (OverlappingFileLockException e) {
       lock = null; // held by a node of this process
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      return new HomeLock(ch); // a file system that keeps no locks (some network ones): the node runs unguarded
+    } catch (RuntimeException e) {
       ch.close();
       throw e;
     }

@@ -206,8 +206,8 @@ public final class TraceReader implements AutoCloseable {
     if (header.getFormatVersion() == 0 || header.getCairnVersion().isEmpty()) {
       // every cairn writes its version and a format version from 1 up: this header lost them
       throw new TraceFormatException(file + ": corrupt header (byte offsets " + headerAt + ".."
-          + (headerAt + length - 1) + "): it names no " + (header.getFormatVersion() == 0 ? "trace format version" : "cairn version")
-          + ", which every cairn writes");
+          + (headerAt + length - 1) + "): it names no "
+          + (header.getFormatVersion() == 0 ? "trace format version" : "cairn version") + ", which every cairn writes");
     }
     if (header.getFormatVersion() < TraceFormat.OLDEST_READ || header.getFormatVersion() > TraceFormat.VERSION) {
       throw new TraceFormatException(file + ": trace format version " + header.getFormatVersion()

@@ -20,7 +20,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -410,7 +409,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     FileChannel ch = FileChannel.open(path,
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
-      if (ch.tryLock() == null) {
+      if (!lock(ch)) {
         throw new IOException(path + " is being written by another node");
       }
       ch.truncate(0);
@@ -424,6 +423,22 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     }
   }
 
+  /**
+   * Locks {@code ch} until it is closed: false when another process holds a lock on its file. A
+   * file system that keeps no locks (some network ones) gives true with nothing locked: the trace
+   * is written all the same, only unguarded.
+   */
+  private static boolean lock(FileChannel ch) throws IOException {
+    try {
+      return ch.tryLock() != null; // a lock of this process: OverlappingFileLockException
+    } catch (IOException e) {
+      if (!ch.isOpen()) {
+        throw e;
+      }
+      return true;
+    }
+  }
+
   /** Whether a writer, of this process or another, holds {@code file} open ({@link #locked}). */
   public static boolean beingWritten(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
@@ -431,12 +446,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     }
     try (FileChannel ch = FileChannel.open(file,
         StandardOpenOption.WRITE)) {
-      FileLock lock = ch.tryLock();
-      if (lock == null) {
-        return true;
-      }
-      lock.release();
-      return false;
+      return !lock(ch); // closing the channel releases it
     } catch (OverlappingFileLockException e) {
       return true;
     } catch (java.nio.file.AccessDeniedException e) {
