@@ -1,8 +1,8 @@
 package dev.cairn.shell.cli;
 
+import dev.cairn.shell.store.FileLocks;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +12,8 @@ import java.nio.file.StandardOpenOption;
  * The lock a running node holds on its home ({@code data/cairn.lock}, locked while the process
  * runs): a second {@code cairn start} of the same home stops before it touches anything the first
  * one writes (its address book, its trace). The file stays; only its lock tells, and the operating
- * system drops it when the process ends, however it ends.
+ * system drops it when the process ends, however it ends ({@link FileLocks}: a file system that
+ * keeps no locks leaves the home unguarded).
  */
 final class HomeLock implements AutoCloseable {
 
@@ -40,18 +41,16 @@ final class HomeLock implements AutoCloseable {
     Path file = file(home);
     Files.createDirectories(file.getParent());
     FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
+    boolean locked;
     try {
-      lock = ch.tryLock();
+      locked = FileLocks.lock(ch);
     } catch (OverlappingFileLockException e) {
-      lock = null; // held by a node of this process
-    } catch (IOException e) {
-      return new HomeLock(ch); // a file system that keeps no locks (some network ones): the node runs unguarded
-    } catch (RuntimeException e) {
+      locked = false; // held by a node of this process
+    } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
-    if (lock == null) {
+    if (!locked) {
       ch.close();
       throw new InUse("the home " + home + " is in use by another running node (" + file
           + " is locked); stop that node first, or start this one with another --home");

@@ -211,14 +211,11 @@ final class StartCommand implements Callable<Integer> {
       if (Files.isSymbolicLink(file)) {
         target = file.toRealPath();
       }
-      Path parent = target.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      Files.delete(Files.createTempFile(parent, ".addrbook-", ".probe"));
-      return null;
     } catch (IOException e) {
-      return "cannot write there: " + dev.cairn.shell.node.FailureReasons.describe(e)
-          .replaceAll(":? ?\\S*\\.addrbook-\\d*\\.probe", "");
+      return "cannot follow its link: " + dev.cairn.shell.node.FailureReasons.describe(e);
     }
+    return dev.cairn.shell.store.DurableFiles.cannotCreateIn(target.toAbsolutePath().getParent())
+        .map(why -> "cannot write there: " + why).orElse(null);
   }
 
   /** The writer's limits from {@code [cairn]}: rotation size, files kept, checkpoint interval. */

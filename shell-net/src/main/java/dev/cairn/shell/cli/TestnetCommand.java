@@ -210,7 +210,7 @@ final class TestnetCommand implements Callable<Integer> {
         var m = TRACE_NAME.matcher(f.getFileName().toString());
         if (m.matches() && written.contains(m.group(1) + ".trace") && Files.isRegularFile(f)
             && dev.cairn.shell.trace.TraceFormat.startsWithMagic(f)
-            && !dev.cairn.shell.trace.TraceWriter.beingWritten(f)) {
+            && !dev.cairn.shell.store.FileLocks.held(f)) {
           Files.delete(f);
           removed++;
         }

@@ -60,9 +60,9 @@ final class WireOptions {
       throw new CommandLine.ParameterException(command.commandLine(), "invalid --moniker '" + moniker + "': "
           + dev.cairn.shell.config.ConfigLoader.MONIKER_RULE);
     }
-    if (network.isEmpty() || network.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-      throw new CommandLine.ParameterException(command.commandLine(), "invalid --network '" + network
-          + "': a chain ID is not empty and holds no control character");
+    if (!dev.cairn.shell.config.ConfigLoader.networkValid(network)) {
+      throw new CommandLine.ParameterException(command.commandLine(), "invalid --network '" + network + "': "
+          + dev.cairn.shell.config.ConfigLoader.NETWORK_RULE);
     }
   }
 

@@ -64,6 +64,14 @@ public final class ConfigLoader {
   public static final String MONIKER_RULE =
       "must be 1.." + MONIKER_LENGTH_MAX + " printable ASCII characters, not all spaces";
 
+  /** What a network (chain ID) must be, as messages say it. */
+  public static final String NETWORK_RULE = "must not be empty nor hold a control character (it is sent in NodeInfo)";
+
+  /** Whether {@code n} may be sent as the network in NodeInfo ({@link #NETWORK_RULE}). */
+  public static boolean networkValid(String n) {
+    return !n.isEmpty() && n.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f);
+  }
+
   /** Whether {@code m} may be sent as a moniker in NodeInfo ({@link #MONIKER_RULE}). */
   public static boolean monikerValid(String m) {
     return !m.isBlank() && m.length() <= MONIKER_LENGTH_MAX && m.chars().allMatch(ch -> ch >= 0x20 && ch < 0x7f);
@@ -275,8 +283,8 @@ public final class ConfigLoader {
           "must name the chain ID when there is no config/genesis.json with a chain_id");
     }
     String n = configured.get();
-    if (n.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-      throw cairn.bad("network", Section.quote(n), "must hold no control character (it is sent in NodeInfo)");
+    if (!networkValid(n)) {
+      throw cairn.bad("network", Section.quote(n), NETWORK_RULE);
     }
     return n;
   }

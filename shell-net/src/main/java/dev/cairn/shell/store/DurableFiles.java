@@ -181,6 +181,24 @@ public final class DurableFiles {
     }
   }
 
+  /**
+   * Why no file can be created in {@code dir} (created if missing), in words; empty when one can.
+   * Found by creating and deleting a probe file there, never at a name anybody reads: a check made
+   * before a file is first written (a trace at the node's first step, a book at its first save)
+   * would otherwise come too late to stop a start.
+   */
+  public static java.util.Optional<String> cannotCreateIn(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.delete(Files.createTempFile(dir, ".cairn-", ".probe"));
+      return java.util.Optional.empty();
+    } catch (IOException e) {
+      // what went wrong, without the probe's own name
+      return java.util.Optional.of(dev.cairn.shell.node.FailureReasons.describe(e)
+          .replaceAll(":? ?\\S*\\.cairn-\\d*\\.probe", ""));
+    }
+  }
+
   private static boolean isPosix(Path dir) {
     return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
   }

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * <ul>
  *   <li>a file of that set that is not a Cairn trace (a key, a config, anything else) stops the
  *       start: it is never overwritten; so does one a running node is writing ({@link
- *       TraceWriter#beingWritten}), and a place where no file can be created;
+ *       dev.cairn.shell.store.FileLocks#held}), and a place where no file can be created;
  *   <li>the files of an earlier run's trace are kept, renamed as one set to {@code
  *       STEM.STAMP.EXT}, {@code STEM.STAMP.EXT.1}, … (STAMP: the UTC time of the first step of
  *       its earliest file still there, from that file's header), which the new trace's {@code
@@ -90,7 +90,7 @@ public final class EarlierTrace {
       if (!startsAsTrace(p)) {
         throw new Refused(p + " exists and is not a Cairn trace; not overwriting it (choose another trace file)");
       }
-      if (TraceWriter.beingWritten(p)) {
+      if (dev.cairn.shell.store.FileLocks.held(p)) {
         throw new Refused(p + " is being written by a running node; not moving it (stop that node, or choose"
             + " another trace file)");
       }
@@ -133,12 +133,9 @@ public final class EarlierTrace {
       throw new Refused("cannot create the trace file " + file + ": its name is " + bytes + " bytes long; with a"
           + " segment's suffix it must fit in " + NAME_BYTES_MAX);
     }
-    try {
-      Files.delete(Files.createTempFile(file.getParent(), ".cairn-", ".probe"));
-    } catch (IOException e) {
-      // what went wrong, without the probe's own name
-      String why = dev.cairn.shell.node.FailureReasons.describe(e).replaceAll(":? ?\\S*\\.cairn-\\d*\\.probe", "");
-      throw new Refused("cannot create the trace file " + file + ": " + why);
+    java.util.Optional<String> why = dev.cairn.shell.store.DurableFiles.cannotCreateIn(file.getParent());
+    if (why.isPresent()) {
+      throw new Refused("cannot create the trace file " + file + ": " + why.get());
     }
   }
 

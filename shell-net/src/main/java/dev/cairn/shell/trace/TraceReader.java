@@ -304,7 +304,7 @@ public final class TraceReader implements AutoCloseable {
       return Optional.empty();
     }
     long at = offset();
-    if (trailer != null && tail == null) {
+    if (trailer != null) {
       // nothing may follow the trailer: whatever does is named as such, not read as a record cut short
       if (pos == lim && !fill(1)) {
         ended = true;
@@ -317,10 +317,6 @@ public final class TraceReader implements AutoCloseable {
     if (length < 0) {
       ended = true;
       return Optional.empty();
-    }
-    if (trailer != null) {
-      throw new TraceFormatException(file + ": corrupt " + what() + " at byte offset " + at
-          + ": it follows the file's trailer (at byte offset " + trailer.offset() + "), which must come last", index);
     }
     byte[] bytes = Arrays.copyOfRange(buf, pos, pos + length);
     pos += length;

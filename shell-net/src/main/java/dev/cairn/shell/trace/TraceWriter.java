@@ -403,13 +403,14 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   /**
    * {@code path} opened for writing, emptied, and locked for as long as it is open (closing it
    * unlocks it): another node about to record into the same file sees it is being written ({@link
-   * #beingWritten}) and leaves it alone. A file another writer holds is not emptied.
+   * dev.cairn.shell.store.FileLocks#held}) and leaves it alone. A file another writer holds is not
+   * emptied.
    */
   private static FileChannel locked(Path path) throws IOException {
     FileChannel ch = FileChannel.open(path,
         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
-      if (!lock(ch)) {
+      if (!dev.cairn.shell.store.FileLocks.lock(ch)) {
         throw new IOException(path + " is being written by another node");
       }
       ch.truncate(0);
@@ -420,37 +421,6 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         throw new IOException(path + " is being written by another node of this process", e);
       }
       throw e;
-    }
-  }
-
-  /**
-   * Locks {@code ch} until it is closed: false when another process holds a lock on its file. A
-   * file system that keeps no locks (some network ones) gives true with nothing locked: the trace
-   * is written all the same, only unguarded.
-   */
-  private static boolean lock(FileChannel ch) throws IOException {
-    try {
-      return ch.tryLock() != null; // a lock of this process: OverlappingFileLockException
-    } catch (IOException e) {
-      if (!ch.isOpen()) {
-        throw e;
-      }
-      return true;
-    }
-  }
-
-  /** Whether a writer, of this process or another, holds {@code file} open ({@link #locked}). */
-  public static boolean beingWritten(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      return false; // only a regular file is written as a trace (a pipe is not opened: it would wait)
-    }
-    try (FileChannel ch = FileChannel.open(file,
-        StandardOpenOption.WRITE)) {
-      return !lock(ch); // closing the channel releases it
-    } catch (OverlappingFileLockException e) {
-      return true;
-    } catch (java.nio.file.AccessDeniedException e) {
-      return false; // a file nobody may write (an earlier run's, made read-only) is no live trace
     }
   }
 

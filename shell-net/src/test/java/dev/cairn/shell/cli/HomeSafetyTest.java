@@ -60,6 +60,11 @@ class HomeSafetyTest {
     return first;
   }
 
+  /** {@code start} of {@code home} into {@code trace} for 300 ms, on this thread. */
+  private static CliRun.Result briefly(Path home, Path trace) {
+    return CliRun.cairn("start", "--home", home.toString(), "--trace", trace.toString(), "--duration", "300ms");
+  }
+
   private static List<String> names(Path d) throws IOException {
     try (var s = Files.list(d)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -73,8 +78,7 @@ class HomeSafetyTest {
     Path trace = traces.resolve("n.trace");
     CompletableFuture<CliRun.Result> first = running(home, trace);
 
-    CliRun.Result second = CliRun.cairn("start", "--home", home.toString(), "--trace", trace.toString(),
-        "--duration", "300ms");
+    CliRun.Result second = briefly(home, trace);
 
     assertThat(second.exit()).isEqualTo(1);
     assertThat(second.err()).contains("the home " + home + " is in use by another running node")
@@ -96,8 +100,7 @@ class HomeSafetyTest {
     Path trace = traces.resolve("n.trace");
     CompletableFuture<CliRun.Result> first = running(a, trace);
 
-    CliRun.Result other = CliRun.cairn("start", "--home", b.toString(), "--trace", trace.toString(),
-        "--duration", "300ms");
+    CliRun.Result other = briefly(b, trace);
 
     assertThat(other.exit()).isNotZero();
     assertThat(other.err()).contains(trace.toString()).contains("is being written by a running node");

@@ -328,7 +328,7 @@ class ConfigLoaderTest {
   void aNetworkWithAControlCharacterIsRejected() {
     assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nnetwork = \"x\\u0001\"", "config.toml",
         java.util.Optional.empty())).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("[cairn] network = \"x\\u0001\": must hold no control character");
+        .hasMessageContaining("[cairn] network = \"x\\u0001\": must not be empty nor hold a control character");
   }
 
   @Test
