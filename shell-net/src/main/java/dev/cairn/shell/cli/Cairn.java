@@ -19,16 +19,30 @@ import picocli.CommandLine.Command;
         TestnetCommand.class,
         TraceCommand.class,
         CommandLine.HelpCommand.class})
-public final class Cairn implements Runnable {
+public final class Cairn implements java.util.concurrent.Callable<Integer> {
 
   /** Software version advertised in NodeInfo and printed by {@code --version}. */
   public static final String VERSION = dev.cairn.shell.Version.VERSION;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Without a command there is nothing to do: a usage error (status 2), as a missing argument is. */
   @Override
-  public void run() {
-    spec.commandLine().usage(System.err);
+  public Integer call() {
+    return missingCommand(spec);
+  }
+
+  /**
+   * Says which commands {@code spec}'s command takes, with its usage, on standard error: status 2
+   * (picocli's for a usage error), so a script that forgot the command does not read success.
+   */
+  static int missingCommand(CommandLine.Model.CommandSpec spec) {
+    CommandLine cl = spec.commandLine();
+    java.io.PrintWriter err = cl.getErr();
+    err.println(spec.qualifiedName() + ": a command is needed, one of: "
+        + String.join(", ", cl.getSubcommands().keySet()));
+    cl.usage(err);
+    return CommandLine.ExitCode.USAGE;
   }
 
   public static void main(String[] args) {

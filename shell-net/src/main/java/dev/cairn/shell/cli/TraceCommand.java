@@ -35,7 +35,7 @@ import picocli.CommandLine.Spec;
     description = "Show, sum up, replay, compare, validate and cut the core traces a node recorded.",
     subcommands = {TraceShowCommand.class, TraceReplayCommand.class, TraceDiffCommand.class,
         TraceTimelineCommand.class, TraceValidateCommand.class, TraceCutCommand.class, TraceSummaryCommand.class})
-final class TraceCommand implements Runnable {
+final class TraceCommand implements java.util.concurrent.Callable<Integer> {
 
   static final int OK = 0;
   static final int DIFFERS = 1;
@@ -44,8 +44,8 @@ final class TraceCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getErr());
+  public Integer call() {
+    return Cairn.missingCommand(spec);
   }
 
   static int broken(PrintWriter err, Exception e) {

@@ -29,6 +29,27 @@ class CliHelpTest {
         .contains("most lines of --changes per step (default " + TraceShowCommand.MAX_CHANGES + ")");
   }
 
+  @Test
+  void aMissingCommandIsAUsageError() {
+    CliRun.Result bare = CliRun.cairn();
+    assertThat(bare.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(bare.err()).startsWith("cairn: a command is needed, one of: init, show-node-id, probe, listen, start,")
+        .contains("Usage: cairn");
+    assertThat(bare.out()).isEmpty();
+
+    CliRun.Result trace = CliRun.cairn("trace");
+    assertThat(trace.exit()).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(trace.err()).startsWith("cairn trace: a command is needed, one of: show, replay, diff,")
+        .contains("Usage: cairn trace");
+  }
+
+  @Test
+  void askedForHelpIsNotAnError() {
+    assertThat(CliRun.cairn("--help").exit()).isZero();
+    assertThat(CliRun.cairn("trace", "--help").exit()).isZero();
+    assertThat(CliRun.cairn("help", "trace").exit()).isZero();
+  }
+
   private static void collect(CommandLine c, List<CommandLine> out) {
     out.add(c);
     c.getSubcommands().values().forEach(s -> collect(s, out));
