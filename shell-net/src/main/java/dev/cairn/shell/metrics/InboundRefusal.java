@@ -1,9 +1,9 @@
 package dev.cairn.shell.metrics;
 
 /**
- * Why the shell closed an inbound connection before the core saw it: these never reach the trace
- * and are logged at debug level only (a flood would fill the log), so they are counted. The label
- * value is the lowercase name.
+ * Why an inbound connection ended before the core saw it: these never reach the trace, and most
+ * are logged at debug level only (a flood would fill the log; failed handshakes get a few info
+ * lines a minute), so they are counted. The label value is the lowercase name.
  */
 public enum InboundRefusal {
   /** All inbound handshake slots were busy: closed before its handshake. */
@@ -11,7 +11,14 @@ public enum InboundRefusal {
   /** A live connection from the same address and ID was already there: closed after its handshake. */
   DUPLICATE_CONNECTION,
   /** We dialed the same peer at the same moment and our outbound connection is the one kept. */
-  SIMULTANEOUS_DIAL;
+  SIMULTANEOUS_DIAL,
+  /**
+   * The handshake failed: it timed out, or the peer's SecretConnection or NodeInfo was refused
+   * (another network, an incompatible version, an ID other than its key's, a malformed frame).
+   */
+  HANDSHAKE_FAILED,
+  /** The peer closed the connection before its handshake ended (a port scan, a health check). */
+  CLOSED_IN_HANDSHAKE;
 
   /** The {@code reason} label value, e.g. {@code too_many_handshakes}. */
   public String label() {

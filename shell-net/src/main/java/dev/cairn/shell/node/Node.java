@@ -416,13 +416,53 @@ public final class Node implements AutoCloseable {
       public void onPeerClosed(Channel channel, PeerSession session, Throwable cause) {
         if (conn == null) {
           handshakingInbound--;
-          log.debug("event=handshake_failed dir=in remote={} reason=\"{}\"", remote,
-              cause == null ? "closed" : cause.getMessage());
+          inboundHandshakeEnded(remote, cause);
           return;
         }
         onClosed(conn, cause);
       }
     });
+  }
+
+  /** Inbound handshake failures logged at info per minute; the rest at debug, counted in the next. */
+  static final int HANDSHAKE_FAILURE_LINES_PER_MINUTE = 10;
+
+  private final LogBudget handshakeFailureLines =
+      new LogBudget(HANDSHAKE_FAILURE_LINES_PER_MINUTE, Duration.ofMinutes(1), System::nanoTime);
+
+  /**
+   * An inbound connection that ended before its handshake did: a peer that hung up (a port scan, a
+   * health check) is counted and logged at debug; one that failed (a wrong network or version, a
+   * bad signature, a timeout) is what an operator wants to see, at info within a budget.
+   */
+  private void inboundHandshakeEnded(InetSocketAddress remote, Throwable cause) {
+    if (hungUp(cause)) {
+      settings.metrics().inboundRefused(InboundRefusal.CLOSED_IN_HANDSHAKE);
+      log.debug("event=handshake_failed dir=in remote={} reason=\"{}\"", remote,
+          cause == null ? "closed by the peer" : FailureReasons.describe(cause));
+      return;
+    }
+    settings.metrics().inboundRefused(InboundRefusal.HANDSHAKE_FAILED);
+    long passedOver = handshakeFailureLines.take();
+    String reason = FailureReasons.describe(cause);
+    if (passedOver < 0) {
+      log.debug("event=handshake_failed dir=in remote={} reason=\"{}\"", remote, reason);
+    } else if (passedOver == 0) {
+      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), remote, reason);
+    } else {
+      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\" not_logged_before={}", id(), remote,
+          reason, passedOver);
+    }
+  }
+
+  /** The peer closed the connection before its handshake ended, rather than failing it. */
+  static boolean hungUp(Throwable cause) {
+    return cause == null
+        || cause instanceof dev.cairn.shell.secret.SecretConnectionException e
+            && (e.reason() == dev.cairn.shell.secret.SecretConnectionException.Reason.TRUNCATED_EPHEMERAL
+                || e.reason() == dev.cairn.shell.secret.SecretConnectionException.Reason.TRUNCATED)
+        || cause instanceof dev.cairn.shell.p2p.HandshakeException h
+            && h.reason() == dev.cairn.shell.p2p.HandshakeException.Reason.CONNECTION_CLOSED;
   }
 
   // ---------------------------------------------------------------- outbound

@@ -63,6 +63,53 @@ class HandshakeSlotsTest {
   }
 
   /**
+   * A handshake that fails (here: bytes that are no SecretConnection key exchange) and a
+   * connection closed before its handshake (a port scan) are counted apart: the first is what an
+   * operator looks for, logged at info within {@link Node#HANDSHAKE_FAILURE_LINES_PER_MINUTE}.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aFailedHandshakeAndAHangUpAreCountedApart() throws Exception {
+    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    NodeMetrics metrics = NodeMetrics.start(new MetricsConfig(true, "127.0.0.1:0", "cometbft"));
+    Node node = null;
+    try {
+      int port = TestNodes.freePort();
+      Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), port, "",
+          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 4);
+      node = Node.start(new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(), s.core(),
+          s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(), s.maxHandshakingInbound(),
+          s.persister(), metrics, s.initialBannedIds()), nodeGroup, null);
+      try (java.net.Socket junk = new java.net.Socket(node.listenAddress().ip(), node.listenAddress().port())) {
+        byte[] notAKey = new byte[64];
+        java.util.Arrays.fill(notAKey, (byte) 0xff); // a varint that never ends
+        junk.getOutputStream().write(notAKey);
+        junk.getOutputStream().flush();
+        junk.setSoTimeout(10_000);
+        java.io.InputStream in = junk.getInputStream();
+        // the node may have sent its own key first; it closes the connection after reading ours
+        while (in.read() >= 0) {
+          // drain until closed
+        }
+      }
+      new java.net.Socket(node.listenAddress().ip(), node.listenAddress().port()).close();
+      String hangUp = "cairn_inbound_refused_total{reason=\"closed_in_handshake\"}";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics).samples().containsKey(hangUp)
+          && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      var after = dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics);
+      assertThat(after.value("cairn_inbound_refused_total{reason=\"handshake_failed\"}")).isEqualTo(1.0);
+      assertThat(after.value("cairn_inbound_refused_total{reason=\"closed_in_handshake\"}")).isEqualTo(1.0);
+      assertThat(TestNodes.status(node).inbound()).isEmpty();
+    } finally {
+      TestNodes.closeAll(List.of(), node, nodeGroup);
+      metrics.close();
+    }
+  }
+
+  /**
    * Two peers knock at once on a node that admits one: both finish their handshakes (neither is
    * cut off before it, with no reason given), the node admits one and refuses the other after
    * its handshake, as FULL.
