@@ -410,7 +410,13 @@ public record AddressBook(
   }
 
   /** Why {@code add} would refuse (addr, src) regardless of the book's content, if it would. */
-  static Optional<AddOutcome> refusal(BookConfig cfg, NodeAddress addr, NodeAddress src) {
+  /**
+   * Why {@code cfg} refuses the address {@code addr} learned from {@code src}, if it does: {@link
+   * AddOutcome#INVALID}, {@link AddOutcome#PRIVATE}, {@link AddOutcome#PRIVATE_SOURCE}, {@link
+   * AddOutcome#SELF} or {@link AddOutcome#NON_ROUTABLE}. {@link #restore} leaves such entries out;
+   * the shell says which.
+   */
+  public static Optional<AddOutcome> refusal(BookConfig cfg, NodeAddress addr, NodeAddress src) {
     byte[] ip = IpClass.parse(addr.ip());
     boolean srcIsIp = IpClass.parse(src.ip()) != null;
     return Optional.ofNullable(refusal(cfg, addr, ip, srcIsIp, cfg.privateIds().contains(src.id())));

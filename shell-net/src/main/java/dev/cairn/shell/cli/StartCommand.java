@@ -123,6 +123,11 @@ final class StartCommand implements Callable<Integer> {
     if (loaded.isPresent()) {
       book = AddrBookMapping.toCore(bookFile, core.peer().book(), loaded.get());
       bannedIds = AddrBookMapping.bannedIds(loaded.get());
+      for (var left : AddrBookMapping.leftOut(core.peer().book(), loaded.get()).entrySet()) {
+        log.warn("event=addrbook_entries_left_out file={} reason={} count={} addresses={} why=\"{}; not saved back\"",
+            bookFile, left.getKey().name().toLowerCase(java.util.Locale.ROOT), left.getValue().size(),
+            firstOf(left.getValue()), leftOutWhy(left.getKey()));
+      }
     } else {
       byte[] k = new byte[12];
       new SecureRandom().nextBytes(k);
@@ -195,6 +200,29 @@ final class StartCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /** At most this many addresses of a kind left out of the book are named in its log line. */
+  static final int LEFT_OUT_NAMED = 5;
+
+  /** The first {@link #LEFT_OUT_NAMED} addresses, comma-separated, then how many more. */
+  static String firstOf(java.util.List<dev.cairn.core.NodeAddress> addrs) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(LEFT_OUT_NAMED, addrs.size()); i++) {
+      b.append(i == 0 ? "" : ",").append(addrs.get(i));
+    }
+    return addrs.size() > LEFT_OUT_NAMED ? b + ",+" + (addrs.size() - LEFT_OUT_NAMED) + " more" : b.toString();
+  }
+
+  /** Why the config now refuses a stored entry ({@link AddrBookMapping#leftOut}), in config.toml's words. */
+  static String leftOutWhy(dev.cairn.core.book.AddOutcome why) {
+    return switch (why) {
+      case PRIVATE -> "its ID is in [p2p] private_peer_ids";
+      case PRIVATE_SOURCE -> "it was learned from a peer in [p2p] private_peer_ids";
+      case SELF -> "it is this node (its ID, or one of its listen or external addresses)";
+      case NON_ROUTABLE -> "it is not routable and [p2p] addr_book_strict is true";
+      default -> "the book refuses it (" + why + ")";
+    };
   }
 
   /**

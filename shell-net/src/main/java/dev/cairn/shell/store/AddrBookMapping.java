@@ -43,6 +43,23 @@ public final class AddrBookMapping {
     }
   }
 
+  /**
+   * The entries of a parsed file that {@link #toCore} leaves out because {@code cfg} refuses them
+   * now (a private ID, a private source, our own ID or address, a non-routable address in strict
+   * mode), by reason in {@link AddOutcome}'s order, each in the file's order. They are not corrupt:
+   * the config changed since they were stored. They are not saved back.
+   */
+  public static java.util.SortedMap<dev.cairn.core.book.AddOutcome, List<NodeAddress>> leftOut(BookConfig cfg,
+      AddrBookDocument doc) {
+    java.util.SortedMap<dev.cairn.core.book.AddOutcome, List<NodeAddress>> out = new java.util.TreeMap<>();
+    for (KnownAddressJson e : doc.addrs()) {
+      NodeAddress addr = address(e.addr());
+      AddressBook.refusal(cfg, addr, address(e.src()))
+          .ifPresent(why -> out.computeIfAbsent(why, w -> new ArrayList<>()).add(addr));
+    }
+    return out;
+  }
+
   /** The file content for the core's book: entries and bans, each sorted by ID. */
   public static AddrBookDocument fromCore(AddressBook book) {
     return fromCore(book, org.pcollections.TreePMap.empty());

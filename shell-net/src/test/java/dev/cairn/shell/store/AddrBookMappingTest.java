@@ -73,6 +73,28 @@ class AddrBookMappingTest {
   }
 
   @Test
+  void entriesTheConfigNowRefuses_areLeftOut_andNamedWithTheirReason() throws Exception {
+    AddrBookDocument doc = AddrBookFile.parse(FILE, AddrBookFileTest.example());
+    NodeId a = NodeId.of(AddrBookFileTest.ID_A);
+    NodeId b = NodeId.of(AddrBookFileTest.ID_B);
+
+    BookConfig weAreA = BookConfig.defaults(a).withStrict(false);
+    assertThat(AddrBookMapping.toCore(FILE, weAreA, doc).get(a)).isEmpty();
+    var left = AddrBookMapping.leftOut(weAreA, doc);
+    assertThat(left).containsOnlyKeys(dev.cairn.core.book.AddOutcome.SELF);
+    assertThat(left.get(dev.cairn.core.book.AddOutcome.SELF)).extracting(NodeAddress::id).containsExactly(a);
+
+    BookConfig bPrivate = LAX.withPrivateIds(TreePSet.singleton(b));
+    var privately = AddrBookMapping.leftOut(bPrivate, doc);
+    assertThat(privately.get(dev.cairn.core.book.AddOutcome.PRIVATE)).extracting(NodeAddress::id).containsExactly(b);
+    assertThat(privately.get(dev.cairn.core.book.AddOutcome.PRIVATE_SOURCE)).as("a was learned from b")
+        .extracting(NodeAddress::id).containsExactly(a);
+    assertThat(AddrBookMapping.toCore(FILE, bPrivate, doc).entries()).isEmpty();
+
+    assertThat(AddrBookMapping.leftOut(LAX, doc)).as("nothing refused, nothing named").isEmpty();
+  }
+
+  @Test
   void bans_surviveTheFile_andIpsAreCanonical() throws Exception {
     NodeAddress peer = new NodeAddress(NodeId.of("00112233445566778899aabbccddeeff00112233"), "2a01:4f8::1", 26656);
     NodeAddress src = new NodeAddress(NodeId.of(AddrBookFileTest.ID_B), "198.51.100.7", 26656);
