@@ -7,7 +7,10 @@ import static dev.cairn.shell.cli.TraceCommand.broken;
 
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.cli.TraceCommand.UpToBreak;
+import dev.cairn.core.CoreState;
+import dev.cairn.shell.trace.Digester;
 import dev.cairn.shell.trace.EventCodec;
+import dev.cairn.shell.trace.Replay;
 import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.TraceText;
@@ -23,7 +26,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code cairn trace diff}: the first step where two traces diverge ({@link TraceCommand}). */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-    description = "Name the first step where two traces diverge (event, outcome or digest).")
+    description = "Name the first step where two traces diverge (event, outcome or digest). Traces that start at "
+        + "different steps (a cut and the trace it was cut from) are compared where they overlap, once the earlier "
+        + "one, replayed, is found to reach the state the later one starts from.")
 final class TraceDiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -42,14 +47,32 @@ final class TraceDiffCommand implements Callable<Integer> {
         out.println("DIVERGE before the first step: the core configs differ");
         return DIFFERS;
       }
-      if (ha.getFirstStep() != hb.getFirstStep() || !ha.getCoreState().equals(hb.getCoreState())
-          || ha.getPreviousDigest() != hb.getPreviousDigest()) {
-        out.println("DIVERGE before the first step: the initial states differ (first steps " + ha.getFirstStep()
-            + " and " + hb.getFirstStep() + ")");
+      UpToBreak reads = new UpToBreak(err);
+      Path later = null; // the file that starts later, when one does: compared where the two overlap
+      Path earlier = null;
+      if (ha.getFirstStep() != hb.getFirstStep()) {
+        boolean aFirst = ha.getFirstStep() < hb.getFirstStep();
+        earlier = aFirst ? a : b;
+        later = aFirst ? b : a;
+        long start = (aFirst ? hb : ha).getFirstStep();
+        String lead = lead(earlier, later, start);
+        if (lead != null) {
+          out.println(lead);
+          return lead.startsWith("BROKEN") ? BROKEN : DIFFERS;
+        }
+        TraceReader early = aFirst ? ra : rb;
+        for (long skipped = (aFirst ? ha : hb).getFirstStep(); skipped < start; skipped++) {
+          if (reads.next(early::next).isEmpty()) {
+            out.println("BROKEN: " + earlier + " ends before step " + start + " on a second reading");
+            return BROKEN;
+          }
+        }
+      } else if (!ha.getCoreState().equals(hb.getCoreState()) || ha.getPreviousDigest() != hb.getPreviousDigest()) {
+        out.println("DIVERGE before the first step: the initial states differ (both start at step "
+            + ha.getFirstStep() + ")");
         return DIFFERS;
       }
       long same = 0;
-      UpToBreak reads = new UpToBreak(err);
       while (true) {
         Optional<TraceReader.Entry> ea = reads.next(ra::next);
         Optional<TraceReader.Entry> eb = reads.broken() ? Optional.empty() : reads.next(rb::next);
@@ -71,11 +94,22 @@ final class TraceDiffCommand implements Callable<Integer> {
               return DIFFERS;
             }
           }
-          out.println("SAME: " + same + " steps, identical events, outcomes and digests");
+          out.println("SAME: " + same + " steps, identical events, outcomes and digests" + (later == null ? ""
+              : "; " + later + " starts at step " + (later == a ? ha : hb).getFirstStep() + " from the state "
+              + earlier + " reaches there"));
           if (ra.trailer().isPresent() != rb.trailer().isPresent()) {
             out.println("  " + (ra.trailer().isEmpty() ? a : b) + " has no trailer (its writer did not close it), so "
                 + "the final states were not compared");
           }
+          return OK;
+        }
+        if (later != null && (later == a ? ea : eb).isEmpty()) {
+          long step = (ea.isPresent() ? ea : eb).get().step();
+          TraceHeader hl = later == a ? ha : hb;
+          out.println("SAME: " + later + " is a window of " + earlier + ": its " + same + " steps ("
+              + hl.getFirstStep() + ".." + (step - 1) + ") are " + earlier + "'s, with identical events, outcomes and "
+              + "digests, from the state " + earlier + " reaches at step " + hl.getFirstStep() + "; " + earlier
+              + " goes on at step " + step);
           return OK;
         }
         if (ea.isEmpty() || eb.isEmpty()) {
@@ -100,6 +134,52 @@ final class TraceDiffCommand implements Callable<Integer> {
       return broken(err, e);
     } finally {
       out.flush();
+    }
+  }
+
+  /**
+   * Whether {@code later}, which starts at step {@code start}, starts where {@code earlier} is
+   * after step {@code start - 1}: {@code earlier} is replayed up to there, its effects digest
+   * there must be {@code later}'s previous digest (the same history), and its state {@code
+   * later}'s initial state (by their state digests). Null when it does; else the line that says
+   * why not ({@code BROKEN} first when {@code earlier} cannot be read up to there).
+   */
+  private static String lead(Path earlier, Path later, long start) throws IOException, TraceFormatException {
+    try (Replay late = Replay.open(later); Replay early = Replay.open(earlier)) {
+      CoreState state = early.state();
+      long digest = early.header().getPreviousDigest();
+      long last = early.header().getFirstStep() - 1;
+      while (last < start - 1) {
+        Optional<Replay.Stepped> next;
+        try {
+          next = early.next();
+        } catch (TraceFormatException e) {
+          return "BROKEN: " + earlier + " cannot be read up to step " + (start - 1) + ", where " + later + " starts: "
+              + TraceCommand.message(e);
+        }
+        if (next.isEmpty()) {
+          return "DIVERGE before step " + start + ": no step in common, " + earlier + " ends " + (last < 0 ? "before"
+              : "after step " + last) + " and " + later + " starts at step " + start;
+        }
+        if (next.get().mismatch().isPresent()) {
+          return "DIVERGE before step " + start + ": " + earlier + " does not replay up to step " + (start - 1)
+              + ", where " + later + " starts: MISMATCH " + next.get().mismatch().get();
+        }
+        state = next.get().step().state();
+        digest = next.get().entry().effectsDigest();
+        last = next.get().stepNumber();
+      }
+      if (digest != late.header().getPreviousDigest()) {
+        return "DIVERGE before step " + start + ": " + later + " starts after another history (its previous digest "
+            + Long.toUnsignedString(late.header().getPreviousDigest(), 16) + " is not " + earlier
+            + "'s effects digest at step " + (start - 1) + ", " + Long.toUnsignedString(digest, 16) + ")";
+      }
+      Digester digester = Digester.forFormat(late.header().getFormatVersion());
+      if (!java.util.Arrays.equals(digester.state(state), digester.state(late.state()))) {
+        return "DIVERGE before step " + start + ": " + later + " starts from another state than the one " + earlier
+            + " reaches after step " + (start - 1);
+      }
+      return null;
     }
   }
 

@@ -134,6 +134,47 @@ class TraceCutTest {
     assertThat(v.out()).contains("OK");
   }
 
+  /**
+   * {@code diff} of a trace and a cut of it compares them where they overlap: the trace, replayed
+   * up to the cut's first step, must reach the state the cut starts from, then every step of the
+   * cut must be the trace's.
+   */
+  @Test
+  void aCutIsAWindowOfItsTraceForDiff() throws Exception {
+    Path window = dir.resolve("window.trace");
+    assertThat(TraceFiles.cairn(args(List.of(whole), "--from", "300", "--to", "700", "--out", window.toString()))
+        .code()).isZero();
+    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", whole.toString(), window.toString());
+    assertThat(diff.code()).as(diff.out() + diff.err()).isZero();
+    assertThat(diff.out()).contains("SAME: " + window + " is a window of " + whole + ": its 401 steps (300..700) are")
+        .contains(whole + " goes on at step 701");
+    TraceFiles.Run reversed = TraceFiles.cairn("trace", "diff", window.toString(), whole.toString());
+    assertThat(reversed.code()).as(reversed.out() + reversed.err()).isZero();
+    assertThat(reversed.out()).contains("is a window of");
+
+    Path tail = dir.resolve("tail.trace");
+    assertThat(TraceFiles.cairn(args(List.of(whole), "--from", "900", "--out", tail.toString())).code()).isZero();
+    TraceFiles.Run toTheEnd = TraceFiles.cairn("trace", "diff", whole.toString(), tail.toString());
+    assertThat(toTheEnd.code()).as(toTheEnd.out() + toTheEnd.err()).isZero();
+    assertThat(toTheEnd.out()).contains("SAME: " + (STEPS - 900) + " steps").contains(tail + " starts at step 900");
+
+    TraceFiles.Run apart = TraceFiles.cairn("trace", "diff", window.toString(), tail.toString());
+    assertThat(apart.code()).isEqualTo(1);
+    assertThat(apart.out()).contains("DIVERGE before step 900: no step in common, " + window + " ends after step 700");
+
+    Path altered = TraceFiles.rewrite(whole, dir.resolve("altered.trace"), l -> {
+      l.set(400, l.get(400).toBuilder().setEvent(l.get(399).getEvent()).build());
+      return l;
+    });
+    TraceFiles.Run inside = TraceFiles.cairn("trace", "diff", altered.toString(), window.toString());
+    assertThat(inside.code()).isEqualTo(1);
+    assertThat(inside.out()).contains("DIVERGE at step 400: the events differ");
+    TraceFiles.Run before = TraceFiles.cairn("trace", "diff", altered.toString(), tail.toString());
+    assertThat(before.code()).isEqualTo(1);
+    assertThat(before.out()).contains("DIVERGE before step 900: " + altered + " does not replay up to step 899")
+        .contains("MISMATCH");
+  }
+
   @Test
   void aTraceThatDoesNotReplayToTheWindowsEnd_writesNothing() throws Exception {
     Path altered = TraceFiles.rewrite(whole, dir.resolve("altered.trace"), l -> {
