@@ -57,10 +57,14 @@ final class Json {
   /** A socket address as {@code host:port} ({@code [v6]:port}), without Java's leading {@code /}. */
   static String address(java.net.SocketAddress a) {
     if (a instanceof java.net.InetSocketAddress i) {
-      String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
-      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + i.getPort();
+      return address(i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString(), i.getPort());
     }
     return String.valueOf(a);
+  }
+
+  /** HOST:PORT, an IPv6 host in brackets ({@code [::]:26656}), as a dialer reads it back. */
+  static String address(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
   static String line(ObjectNode node) {

@@ -179,7 +179,7 @@ final class StartCommand implements Callable<Integer> {
       out.println(Json.line(Json.object()
           .put("event", "started")
           .put("node_id", key.id().hex())
-          .put("listen_addr", node.listenAddress().ip() + ":" + node.listenAddress().port())
+          .put("listen_addr", Json.address(node.listenAddress().ip(), node.listenAddress().port()))
           .put("advertised", advertised)
           .put("network", cfg.network())
           .put("prng_seed", seed)

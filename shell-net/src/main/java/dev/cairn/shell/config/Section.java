@@ -110,6 +110,13 @@ final class Section {
     if (exact != null && exact.bitLength() > 63) {
       throw bad(key, exact.toString(), "must be a whole number in the signed 64-bit range");
     }
+    if (n.isFloatingPointNumber()) {
+      java.math.BigDecimal d = n.decimalValue();
+      boolean whole = d.signum() == 0 || d.stripTrailingZeros().scale() <= 0;
+      throw bad(key, render(n), "must be a whole number; TOML reads a number with a decimal point or an exponent"
+          + " as a float" + (whole && d.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+          ? " (write " + d.toBigIntegerExact() + ")" : ""));
+    }
     if (exact == null && (!n.isIntegralNumber() || !n.canConvertToLong())) {
       throw bad(key, render(n), n.isIntegralNumber()
           ? "must be a whole number in the signed 64-bit range" : "must be a whole number");

@@ -262,6 +262,8 @@ class ConfigLoaderTest {
         Arguments.of("[p2p]\nmax_num_inbound_peers = -1", "max_num_inbound_peers", "must not be negative"),
         Arguments.of("[p2p]\nmax_num_inbound_peers = 10001", "max_num_inbound_peers", "at most 10000"),
         Arguments.of("[p2p]\nmax_num_inbound_peers = 4.5", "max_num_inbound_peers", "whole number"),
+        Arguments.of("[p2p]\nmax_num_inbound_peers = 1e3", "max_num_inbound_peers", "as a float (write 1000)"),
+        Arguments.of("[p2p]\nmax_num_outbound_peers = 10.0", "max_num_outbound_peers", "as a float (write 10)"),
         Arguments.of("[p2p]\nmax_num_outbound_peers = -3", "max_num_outbound_peers", "must not be negative"),
         Arguments.of("[p2p]\nmax_num_outbound_peers = 1001", "max_num_outbound_peers", "at most 1000"),
         Arguments.of("[p2p]\npersistent_peers_max_dial_period = \"-1s\"", "persistent_peers_max_dial_period",
