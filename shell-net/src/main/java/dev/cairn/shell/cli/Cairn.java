@@ -55,7 +55,7 @@ public final class Cairn implements java.util.concurrent.Callable<Integer> {
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           // One line naming the reason, never a stack trace: operators read this.
-          cmd.getErr().println("cairn: " + FailureReasons.describe(ex));
+          cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + FailureReasons.describe(ex));
           return 1;
         });
     return cl;

@@ -71,6 +71,18 @@ class HomeSafetyTest {
     }
   }
 
+  /** An error a command throws is one line, named by that command, as its own messages are. */
+  @Test
+  void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {
+    Path home = home("float");
+    String toml = Files.readString(config(home));
+    Files.writeString(config(home), toml.replaceFirst("(?m)^max_num_inbound_peers = .*$", "max_num_inbound_peers = 1e3"));
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err().strip()).startsWith("cairn start: ").contains("max_num_inbound_peers").contains("(write 1000)")
+        .doesNotContain("\n").doesNotContain("Exception");
+  }
+
   @Test
   void aSecondStartOfARunningHomeStopsBeforeTouchingItsTrace() throws Exception {
     Path home = home("a");
