@@ -3,7 +3,6 @@ package dev.cairn.shell.cli;
 import dev.cairn.shell.store.FileLocks;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -40,18 +39,8 @@ final class HomeLock implements AutoCloseable {
   static HomeLock take(Path home) throws InUse, IOException {
     Path file = file(home);
     Files.createDirectories(file.getParent());
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    boolean locked;
-    try {
-      locked = FileLocks.lock(ch);
-    } catch (OverlappingFileLockException e) {
-      locked = false; // held by a node of this process
-    } catch (IOException | RuntimeException e) {
-      ch.close();
-      throw e;
-    }
-    if (!locked) {
-      ch.close();
+    FileChannel ch = FileLocks.openLocked(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE).orElse(null);
+    if (ch == null) {
       throw new InUse("the home " + home + " is in use by another running node (" + file
           + " is locked); stop that node first, or start this one with another --home");
     }

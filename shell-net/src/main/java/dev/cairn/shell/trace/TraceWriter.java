@@ -20,7 +20,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -407,22 +406,17 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
    * emptied.
    */
   private static FileChannel locked(Path path) throws IOException {
-    FileChannel ch = FileChannel.open(path,
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel ch = dev.cairn.shell.store.FileLocks.openLocked(path, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE).orElseThrow(() -> new IOException(path + " is being written by another node"));
     try {
-      if (!dev.cairn.shell.store.FileLocks.lock(ch)) {
-        throw new IOException(path + " is being written by another node");
-      }
       ch.truncate(0);
       return ch;
     } catch (IOException | RuntimeException e) {
       ch.close();
-      if (e instanceof OverlappingFileLockException) {
-        throw new IOException(path + " is being written by another node of this process", e);
-      }
       throw e;
     }
   }
+
 
   /** Writes the trailer (the digest of the state after the file's last step) and closes the file. */
   private void endFile() {
