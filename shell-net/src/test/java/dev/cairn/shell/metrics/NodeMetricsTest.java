@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,47 @@ public class NodeMetricsTest {
     assertThat(s.value("cairn_core_step_seconds_bucket{le=\"5.0E-6\"}")).isEqualTo(2.0); // 1 µs and 3 µs
     assertThat(s.value("cairn_core_step_seconds_bucket{le=\"5.0E-5\"}")).isEqualTo(3.0);
     assertThat(s.value("cairn_core_step_seconds_bucket{le=\"+Inf\"}")).isEqualTo(4.0);
+  }
+
+  /**
+   * The operators' guide (docs/operations.md) names every family the node serves and every value
+   * of the labels whose values are Cairn's own, so a dashboard can be built from it.
+   */
+  @Test
+  void theOperationsGuideNamesEveryFamilyAndOwnLabelValue() throws Exception {
+    Path guide = Path.of("..", "docs", "operations.md");
+    assertThat(guide).as("run from the shell-net module of the repository").exists();
+    String text = Files.readString(guide);
+    NodeMetrics m = started("cometbft");
+    NodeId peer = NodeId.of("aa".repeat(20));
+    m.peerConnected(peer);
+    m.messageReceived(peer, 0x20, "PexRequest", 10);
+    m.messageSent(peer, 0x20, "PexAddrs", 10);
+    m.pendingSendBytes(peer, 5);
+    m.messageDropped(0x20, "queue_full");
+    m.peerErrored(-1, "malformed");
+    m.coreStep("Started", new Outcome.Accepted(), 1000);
+    m.coreStep("DialFailed", new Outcome.Rejected("not dialing"), 1000);
+    m.dial(DialOutcome.SUCCEEDED);
+    m.peerBanned();
+    m.peerEvicted(DisconnectReason.FULL);
+    m.inboundRefused(InboundRefusal.HANDSHAKE_FAILED);
+    m.addressBook(1, 1, 1);
+    Scrape s = scrape(m);
+    assertThat(s.types().keySet()).hasSizeGreaterThanOrEqualTo(18);
+    for (String family : s.types().keySet()) {
+      assertThat(text).as("family %s in %s", family, guide).contains("`" + family);
+    }
+    for (DialOutcome o : DialOutcome.values()) {
+      assertThat(text).as("dial outcome %s", o.label()).contains("`" + o.label() + "`");
+    }
+    for (InboundRefusal r : InboundRefusal.values()) {
+      assertThat(text).as("inbound refusal %s", r.label()).contains("`" + r.label() + "`");
+    }
+    for (DisconnectReason r : DisconnectReason.values()) {
+      String label = r.name().toLowerCase(java.util.Locale.ROOT);
+      assertThat(text).as("disconnect reason %s", label).contains("`" + label + "`");
+    }
   }
 
   @Test
