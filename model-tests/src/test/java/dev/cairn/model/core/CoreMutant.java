@@ -129,6 +129,29 @@ public enum CoreMutant {
       }
       return Core.traced(cfg, s, now, wall, e);
     }
+  },
+
+  /**
+   * Another reactor's first good report of an idle inbound peer ends its idleness and also raises
+   * its score, where it should leave the score alone (a report that proves a peer useful is not
+   * yet feedback on it). Only {@code MCCoreOperator} has PeerReported, with scores in -1..1.
+   */
+  GOOD_REPORT_OF_IDLE_PEER_MOVES_SCORE(CoreModels.OPERATOR) {
+    @Override
+    Core.Traced traced(CoreConfig cfg, CoreState s, MonoTime now, dev.cairn.core.WallTime wall, CoreEvent e) {
+      Core.Traced t = Core.traced(cfg, s, now, wall, e);
+      if (e instanceof CoreEvent.Peer p && p.event() instanceof dev.cairn.core.peer.PeerEvent.PeerReported r
+          && r.feedback() == dev.cairn.core.peer.Feedback.GOOD && s.peer().idleInbound().containsKey(r.peer())
+          && !s.peer().evicting().containsKey(r.peer()) && t.step().isAccepted()) {
+        var ps = t.step().state().peer();
+        var raised = new dev.cairn.core.peer.PeerState(ps.book(), ps.dialing(), ps.connected(), ps.ready(),
+            ps.evicting(), ps.upgrading(), ps.scores().plus(r.peer(), ps.scores().getOrDefault(r.peer(), 0) + 1),
+            ps.persistentDialFailures(), ps.timers(), ps.prng(), ps.started(), ps.bannedIds(), ps.idleInbound());
+        return new Core.Traced(dev.cairn.core.Step.accepted(t.step().state().withPeer(raised), t.step().effects()),
+            t.subSteps());
+      }
+      return t;
+    }
   };
 
   final String model;

@@ -99,8 +99,9 @@ public final class CoreMapping {
   private final int freeRequests;
   private final int maxAddressesPerMessage;
   /**
-   * The operator's events beyond {@code MCCore}'s {@code MCNext} that the loaded next-state
-   * relation has ({@code DialRequested}, {@code PeerErrored}: model-tests' {@code MCCoreOperator}).
+   * The operator's and other reactors' events beyond {@code MCCore}'s {@code MCNext} that the
+   * loaded next-state relation has ({@code DialRequested}, {@code PeerErrored}, {@code
+   * PeerReported}: model-tests' {@code MCCoreOperator}).
    */
   private final Set<String> operatorActions;
   private final CoreConfig config;
@@ -286,6 +287,26 @@ public final class CoreMapping {
   // ---------------------------------------------------------------- states
 
   /**
+   * Whether the feedback of a {@code PeerReported} letter keeps the peer's score inside {@code
+   * ScoreMin..ScoreMax}: the model saturates there, Java does not. A good report that only ends
+   * an idle inbound peer's idleness leaves the score alone, as does any report of a peer not
+   * connected (refused on both sides).
+   */
+  private boolean reportWithinScores(CoreLetter l, CoreState s) {
+    NodeId id = id(l.peer());
+    var peer = s.peer();
+    if (!peer.connected().containsKey(id)) {
+      return true;
+    }
+    boolean good = "good".equals(l.args().get(1));
+    if (good && peer.idleInbound().containsKey(id) && !peer.evicting().containsKey(id)) {
+      return true;
+    }
+    int now = peer.scores().getOrDefault(id, 0);
+    return good ? now < scoreMax : now > scoreMin;
+  }
+
+  /**
    * Whether a letter is inside the abstraction in Java state {@code s}. The model clamps scores
    * at {@code ScoreMin..ScoreMax}; Java's score of a connected peer ({@code PeerManager.score}:
    * feedback minus failed dial attempts) may lie below (a peer reinstated after failed dials).
@@ -296,6 +317,9 @@ public final class CoreMapping {
     if (!l.action().equals("InboundAccepted") && !l.action().equals("DialSucceeded")
         && !l.action().equals("PeerReported")) {
       return true;
+    }
+    if (l.action().equals("PeerReported") && !reportWithinScores(l, s)) {
+      return false;
     }
     for (NodeId id : s.peer().connected().keySet()) {
       int score = dev.cairn.core.peer.PeerManager.score(config.peer(), s.peer(), id);
@@ -712,7 +736,7 @@ public final class CoreMapping {
 
   private static Set<String> operatorActions(Tla tla) {
     Set<String> out = new TreeSet<>(tla.actionNames());
-    out.retainAll(Set.of("DialRequested", "PeerErrored"));
+    out.retainAll(Set.of("DialRequested", "PeerErrored", "PeerReported"));
     return out;
   }
 
@@ -725,8 +749,8 @@ public final class CoreMapping {
    * {@code PexAddrsReceived(p, A)} for every {@code A ⊆ Node} of at most
    * {@code MaxAddressesPerMessage + 1} nodes; {@code TimerFired(F, G)} for every {@code F ⊆ timers}
    * and {@code G ⊆ pexTimers} (both empty included: Java's "nothing expired"); and where the
-   * loaded relation has them, the operator's {@code DialRequested} of every node and
-   * {@code PeerErrored} of every peer.
+   * loaded relation has them, the operator's {@code DialRequested} of every node,
+   * {@code PeerErrored} of every peer and {@code PeerReported} of every peer with either feedback.
    */
   public List<CoreLetter> alphabet(Map<String, Object> abstractState) {
     List<CoreLetter> out = new ArrayList<>();
@@ -742,6 +766,12 @@ public final class CoreMapping {
     if (operatorActions.contains("PeerErrored")) {
       for (TlaModelValue p : peers) {
         out.add(CoreLetter.of("PeerErrored", p));
+      }
+    }
+    if (operatorActions.contains("PeerReported")) {
+      for (TlaModelValue p : peers) {
+        out.add(CoreLetter.of("PeerReported", p, "good"));
+        out.add(CoreLetter.of("PeerReported", p, "bad"));
       }
     }
     for (String action : List.of("DialSucceeded", "InboundAccepted")) {
