@@ -288,7 +288,7 @@ public final class CoreMapping {
 
   /**
    * Whether the feedback of a {@code PeerReported} letter keeps the peer's score inside {@code
-   * ScoreMin..ScoreMax}: the model saturates there, Java does not. A good report that only ends
+   * ScoreMin..ScoreMax}: a small model saturates there, Java does not. A good report that only ends
    * an idle inbound peer's idleness leaves the score alone, as does any report of a peer not
    * connected (refused on both sides).
    */
@@ -303,7 +303,9 @@ public final class CoreMapping {
       return true;
     }
     int now = peer.scores().getOrDefault(id, 0);
-    return good ? now < scoreMax : now > scoreMin;
+    // where the model's bound is Java's own (a recorded node's model), both saturate alike
+    return good ? now < scoreMax || scoreMax >= dev.cairn.core.peer.PeerManager.SCORE_MUTABLE_MAX
+        : now > scoreMin || scoreMin <= dev.cairn.core.peer.PeerManager.SCORE_MIN;
   }
 
   /**
