@@ -5,9 +5,9 @@ import static dev.cairn.shell.cli.TraceCommand.DIFFERS;
 import static dev.cairn.shell.cli.TraceCommand.OK;
 import static dev.cairn.shell.cli.TraceCommand.broken;
 
+import dev.cairn.core.CoreState;
 import dev.cairn.proto.trace.TraceHeader;
 import dev.cairn.shell.cli.TraceCommand.UpToBreak;
-import dev.cairn.core.CoreState;
 import dev.cairn.shell.trace.Digester;
 import dev.cairn.shell.trace.EventCodec;
 import dev.cairn.shell.trace.Replay;
@@ -110,6 +110,12 @@ final class TraceDiffCommand implements Callable<Integer> {
               + hl.getFirstStep() + ".." + (step - 1) + ") are " + earlier + "'s, with identical events, outcomes and "
               + "digests, from the state " + earlier + " reaches at step " + hl.getFirstStep() + "; " + earlier
               + " goes on at step " + step);
+          return OK;
+        }
+        if (later != null && same == 0 && (earlier == a ? ea : eb).isEmpty()) {
+          long step = (later == a ? ea : eb).get().step();
+          out.println("CONTINUES: " + later + " starts at step " + step + " from the state " + earlier
+              + " ends in, with its history: no step in common to compare (consecutive files of one trace)");
           return OK;
         }
         if (ea.isEmpty() || eb.isEmpty()) {

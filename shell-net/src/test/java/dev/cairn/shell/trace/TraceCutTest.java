@@ -158,6 +158,14 @@ class TraceCutTest {
     assertThat(toTheEnd.code()).as(toTheEnd.out() + toTheEnd.err()).isZero();
     assertThat(toTheEnd.out()).contains("SAME: " + (STEPS - 900) + " steps").contains(tail + " starts at step 900");
 
+    Path next = dir.resolve("next.trace");
+    assertThat(TraceFiles.cairn(args(List.of(whole), "--from", "701", "--to", "750", "--out", next.toString()))
+        .code()).isZero();
+    TraceFiles.Run consecutive = TraceFiles.cairn("trace", "diff", window.toString(), next.toString());
+    assertThat(consecutive.code()).as(consecutive.out() + consecutive.err()).isZero();
+    assertThat(consecutive.out()).contains("CONTINUES: " + next + " starts at step 701 from the state " + window
+        + " ends in");
+
     TraceFiles.Run apart = TraceFiles.cairn("trace", "diff", window.toString(), tail.toString());
     assertThat(apart.code()).isEqualTo(1);
     assertThat(apart.out()).contains("DIVERGE before step 900: no step in common, " + window + " ends after step 700");
