@@ -25,6 +25,15 @@ class HandshakeSlotsTest {
     assertThat(Node.handshakeSlots(0, 0)).isEqualTo(Node.HANDSHAKE_SLOTS_MIN);
   }
 
+  /** A node with {@code p2p} config lines, {@code slots} handshake slots, a 3 s handshake timeout, reporting to {@code metrics}. */
+  private static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group) throws Exception {
+    Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), TestNodes.freePort(), p2p,
+        TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), slots);
+    return Node.start(new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(), s.core(),
+        s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(), s.maxHandshakingInbound(),
+        s.persister(), metrics, s.initialBannedIds()), group, null);
+  }
+
   /**
    * A connection closed for want of a handshake slot never reaches the core or its trace, and is
    * logged at debug level only: it is counted in {@code cairn_inbound_refused_total}.
@@ -39,12 +48,7 @@ class HandshakeSlotsTest {
     List<WirePeer.Conn> conns = new ArrayList<>();
     java.net.Socket silent = null;
     try {
-      int port = TestNodes.freePort();
-      Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), port, "max_num_inbound_peers = 1\n",
-          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 1);
-      node = Node.start(new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(), s.core(),
-          s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(), s.maxHandshakingInbound(),
-          s.persister(), metrics, s.initialBannedIds()), nodeGroup, null);
+      node = startMeasured("max_num_inbound_peers = 1\n", 1, metrics, nodeGroup);
       // a connection that never starts its handshake holds the one slot (for the 3 s handshake timeout)
       silent = new java.net.Socket(node.listenAddress().ip(), node.listenAddress().port());
       WirePeer peer = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:42000");
@@ -74,12 +78,7 @@ class HandshakeSlotsTest {
     NodeMetrics metrics = NodeMetrics.start(new MetricsConfig(true, "127.0.0.1:0", "cometbft"));
     Node node = null;
     try {
-      int port = TestNodes.freePort();
-      Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), port, "",
-          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 4);
-      node = Node.start(new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(), s.core(),
-          s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(), s.maxHandshakingInbound(),
-          s.persister(), metrics, s.initialBannedIds()), nodeGroup, null);
+      node = startMeasured("", 4, metrics, nodeGroup);
       try (java.net.Socket junk = new java.net.Socket(node.listenAddress().ip(), node.listenAddress().port())) {
         byte[] notAKey = new byte[64];
         java.util.Arrays.fill(notAKey, (byte) 0xff); // a varint that never ends
