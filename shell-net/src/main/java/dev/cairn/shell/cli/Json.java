@@ -64,7 +64,7 @@ final class Json {
 
   /** HOST:PORT, an IPv6 host in brackets ({@code [::]:26656}), as a dialer reads it back. */
   static String address(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return dev.cairn.shell.p2p.NetAddresses.hostPort(host, port);
   }
 
   static String line(ObjectNode node) {

@@ -131,7 +131,7 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
         return 1;
       }
       InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-      String listenAddr = IpText.format(bound.getAddress()) + ":" + bound.getPort();
+      String listenAddr = NetAddresses.hostPort(IpText.format(bound.getAddress()), bound.getPort());
       settings.set(wire.settings(key, listenAddr, random));
       ObjectNode ready = Json.object();
       ready.put("event", "listening");

@@ -84,6 +84,15 @@ final class StartCommand implements Callable<Integer> {
       err.println("cairn start: [p2p] laddr needs a fixed port (the node's own address is part of its configuration)");
       return 2;
     }
+    if (cfg.p2p().externalAddress().isPresent()) {
+      HostPort external = cfg.p2p().externalAddress().get();
+      String problem = externalProblem(external, dev.cairn.shell.p2p.HostResolver.system());
+      if (problem != null) {
+        err.println("cairn start: " + dir.resolve("config").resolve("config.toml") + ": [p2p] external_address = \""
+            + external + "\": " + problem);
+        return 1;
+      }
+    }
     try (HomeLock lock = HomeLock.take(dir)) {
       return run(out, err, dir, runFor, cfg, key, laddr);
     } catch (HomeLock.InUse e) {
@@ -135,7 +144,8 @@ final class StartCommand implements Callable<Integer> {
     }
     Files.createDirectories(bookFile.toAbsolutePath().getParent());
     long seed = cfg.cairn().prngSeed().orElse(new SecureRandom().nextLong());
-    String advertised = cfg.p2p().externalAddress().map(HostPort::toString).orElse(laddr.toString());
+    // the NodeInfo's listen_addr: external_address when set, else laddr (CometBFT's choice)
+    String advertised = cfg.p2p().externalAddress().orElse(laddr).toString();
     MConnConfig mconn = new MConnConfig(cfg.p2p().maxPacketMsgPayloadSize(), cfg.p2p().flushThrottleTimeout(),
         MConnConfig.defaults().pingInterval(), MConnConfig.defaults().pongTimeout(), cfg.p2p().sendRate(),
         cfg.p2p().recvRate());
@@ -168,7 +178,7 @@ final class StartCommand implements Callable<Integer> {
           Node.initialState(settings), seed)).orElse(null);
       Node node;
       try {
-        node = Node.start(settings, group, tracer);
+        node = Node.start(settings, group, tracer, List.of(), advertised);
       } catch (Exception e) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (tracer != null) {
@@ -251,6 +261,29 @@ final class StartCommand implements Callable<Integer> {
     TraceWriter.Options d = TraceWriter.Options.defaults(file);
     return new TraceWriter.Options(file, tc.maxFileBytes(), tc.maxFiles(), d.queueCapacity(), d.maxBlock(),
         d.specHash(), tc.checkpointInterval());
+  }
+
+  /**
+   * Why peers could not dial {@code external} (what the node advertises as its NodeInfo's
+   * {@code listen_addr}), or null: port 0; the unspecified IP; a name that does not resolve
+   * (CometBFT resolves it at start and refuses to run: its peers would refuse that NodeInfo).
+   */
+  static String externalProblem(HostPort external, dev.cairn.shell.p2p.HostResolver resolver) {
+    if (external.port() == 0) {
+      return "needs a port other than 0: peers dial this address";
+    }
+    java.net.InetAddress ip = IpText.parse(external.host());
+    if (ip == null) {
+      try {
+        ip = resolver.resolve(external.host());
+      } catch (java.net.UnknownHostException e) {
+        return "the host '" + external.host() + "' does not resolve; peers would refuse a NodeInfo with it";
+      }
+    }
+    if (ip.isAnyLocalAddress()) {
+      return "is the unspecified address; give the public IP or DNS name peers reach this node at";
+    }
+    return null;
   }
 
   private static String canonical(String host) {

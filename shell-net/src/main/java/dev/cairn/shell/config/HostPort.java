@@ -98,6 +98,6 @@ public record HostPort(String host, int port) {
 
   @Override
   public String toString() {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return dev.cairn.shell.p2p.NetAddresses.hostPort(host, port);
   }
 }

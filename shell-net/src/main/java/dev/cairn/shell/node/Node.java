@@ -231,11 +231,21 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(Settings settings, EventLoopGroup group, Driver.StepObserver observer,
       List<Reactor> reactors) throws InterruptedException {
+    return start(settings, group, observer, reactors,
+        dev.cairn.shell.p2p.NetAddresses.hostPort(settings.listenHost(), settings.listenPort()));
+  }
+
+  /**
+   * Like {@link #start(Settings, EventLoopGroup, Driver.StepObserver, List)}, advertising {@code
+   * advertised} ({@code HOST:PORT}, an IPv6 host in brackets) as the NodeInfo's {@code listen_addr},
+   * as CometBFT advertises {@code [p2p] external_address} when it is set, else {@code laddr}.
+   */
+  public static Node start(Settings settings, EventLoopGroup group, Driver.StepObserver observer,
+      List<Reactor> reactors, String advertised) throws InterruptedException {
     if (settings.listenPort() == 0) {
       throw new IllegalArgumentException("listen port must be fixed (our own address is part of the core config)");
     }
     EventLoop loop = group.next();
-    String advertised = settings.listenHost() + ":" + settings.listenPort();
     Node node = new Node(settings, loop, advertised, observer, reactors);
     node.bind();
     return node;
@@ -599,22 +609,32 @@ public final class Node implements AutoCloseable {
 
   /**
    * The address a peer says it listens on ({@code NodeInfo.listen_addr}), for the address book.
-   * When it is unusable (unparsable, or the unspecified IP), the connection's IP with the
-   * advertised port is used instead, so an inbound peer that listens on 0.0.0.0 is still
-   * reachable in a local network.
+   * An unspecified IP (a peer listening on 0.0.0.0) with a port is taken at the connection's IP,
+   * so such a peer is still reachable in a local network. A peer that gives no address it can be
+   * dialed at (port 0, as {@code cairn probe} and other clients that do not listen; or an
+   * unparsable one) is known by the address we dialed when we dialed it; an inbound one by the
+   * unspecified address, which the book refuses as invalid, as CometBFT's refuses such a
+   * NodeInfo's address: it is never stored, dialed or passed on.
    */
-  private NodeAddress listenAddressOf(Conn conn) {
-    String advertised = conn.session.remoteInfo().listenAddr();
+  static NodeAddress listenAddressOf(NodeAddress connection, boolean outbound, String advertised) {
+    NodeAddress none = outbound ? connection : new NodeAddress(connection.id(), "0.0.0.0", 0);
     try {
-      NetAddress a = NetAddresses.parse(conn.address.id().hex() + "@" + NetAddresses.removeProtocol(advertised),
+      NetAddress a = NetAddresses.parse(connection.id().hex() + "@" + NetAddresses.removeProtocol(advertised),
           HostResolver.none());
-      if (!a.ip().isAnyLocalAddress()) {
-        return new NodeAddress(conn.address.id(), a.ipText(), a.port());
+      if (a.port() == 0) {
+        return none;
       }
-      return new NodeAddress(conn.address.id(), conn.address.ip(), a.port());
+      if (!a.ip().isAnyLocalAddress()) {
+        return new NodeAddress(connection.id(), a.ipText(), a.port());
+      }
+      return new NodeAddress(connection.id(), connection.ip(), a.port());
     } catch (Exception e) {
-      return conn.outbound ? conn.address : new NodeAddress(conn.address.id(), conn.address.ip(), conn.address.port());
+      return none;
     }
+  }
+
+  private NodeAddress listenAddressOf(Conn conn) {
+    return listenAddressOf(conn.address, conn.outbound, conn.session.remoteInfo().listenAddr());
   }
 
   private void onClosed(Conn conn, Throwable cause) {

@@ -56,6 +56,11 @@ public final class NetAddresses {
     return new NetAddress(id, ip, port);
   }
 
+  /** {@code HOST:PORT}, an IPv6 host in brackets, as Go's {@code net.JoinHostPort} writes it (and reads it back). */
+  public static String hostPort(String host, int port) {
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
   /**
    * Go's {@code removeProtocolIfDefined}: if the string contains {@code "://"}, keep the piece
    * between the first and the second occurrence (for one occurrence: everything after it).

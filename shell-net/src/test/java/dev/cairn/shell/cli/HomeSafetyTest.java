@@ -71,6 +71,28 @@ class HomeSafetyTest {
     }
   }
 
+  /**
+   * The external address is what the node advertises (NodeInfo {@code listen_addr}): one peers
+   * cannot dial stops the start, naming the key, before anything is written.
+   */
+  @Test
+  void anExternalAddressPeersCannotDialIsRefused() throws Exception {
+    Path home = home("external");
+    String toml = Files.readString(config(home));
+    for (String bad : List.of("0.0.0.0:26656", "203.0.113.9:0", "no-such-host.invalid:26656")) {
+      Files.writeString(config(home), toml.replaceFirst("(?m)^external_address = .*$", "external_address = \"" + bad
+          + "\""));
+      CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+      assertThat(r.exit()).as(bad).isEqualTo(1);
+      assertThat(r.err()).contains("[p2p] external_address = \"" + bad + "\": ");
+      assertThat(r.out()).doesNotContain("\"started\"");
+    }
+    assertThat(StartCommand.externalProblem(dev.cairn.shell.config.HostPort.parse("node.example:26656"),
+        h -> java.net.InetAddress.getByName("198.51.100.4"))).as("a name that resolves").isNull();
+    assertThat(StartCommand.externalProblem(dev.cairn.shell.config.HostPort.parse("[::]:26656"), h -> null))
+        .contains("unspecified");
+  }
+
   /** An error a command throws is one line, named by that command, as its own messages are. */
   @Test
   void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {

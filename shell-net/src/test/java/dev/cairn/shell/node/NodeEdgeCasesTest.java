@@ -3,6 +3,7 @@ package dev.cairn.shell.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.core.NodeAddress;
+import dev.cairn.core.NodeId;
 import dev.cairn.core.book.AddressBook;
 import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.mconn.MConnConfig;
@@ -59,6 +60,48 @@ class NodeEdgeCasesTest {
         .isTrue();
     session.send(PexMessages.CHANNEL, PexMessages.encodeRequest());
     assertThat(c.received.poll(3, TimeUnit.SECONDS)).isInstanceOf(PexMessages.Addrs.class);
+  }
+
+  /**
+   * A client that does not listen (as {@code cairn probe}: {@code listen_addr} {@code
+   * tcp://0.0.0.0:0}) never reaches the book, nor the addresses we pass on: it cannot be dialed.
+   * A peer that listens does (the control), and both see the address the node advertises.
+   */
+  @Test
+  void aPeerThatDoesNotListenIsNotLearnedAndTheAdvertisedAddressIsSent() throws Exception {
+    node = Node.start(TestNodes.settings(NodeKey.generate(RANDOM), TestNodes.freePort(), "addr_book_strict = false\n",
+        TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 16), nodeGroup, null, List.of(),
+        "[2001:db8::7]:26656");
+    Node a = node;
+    WirePeer listening = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27999");
+    WirePeer.Conn l = listening.dial(peers, a.listenAddress(), s -> { }, (s, pex) -> { });
+    PeerSession ls = l.ready.get(5, TimeUnit.SECONDS);
+    assertThat(ls.remoteInfo().listenAddr()).isEqualTo("[2001:db8::7]:26656");
+    ls.send(PexMessages.CHANNEL, PexMessages.encodeRequest());
+    assertThat(l.received.poll(3, TimeUnit.SECONDS)).isInstanceOf(PexMessages.Addrs.class);
+    assertThat(TestNodes.status(a).knownAddresses()).as("the listening peer is learned").isEqualTo(1);
+
+    WirePeer client = WirePeer.fresh(TestNodes.NETWORK, "tcp://0.0.0.0:0");
+    WirePeer.Conn c = client.dial(peers, a.listenAddress(), s -> { }, (s, pex) -> { });
+    PeerSession session = c.ready.get(5, TimeUnit.SECONDS);
+    session.send(PexMessages.CHANNEL, PexMessages.encodeRequest());
+    // the step that answers is the step that would have learned its address
+    assertThat(c.received.poll(3, TimeUnit.SECONDS)).isInstanceOf(PexMessages.Addrs.class);
+    assertThat(TestNodes.status(a).knownAddresses()).as("the client is not learned").isEqualTo(1);
+  }
+
+  @Test
+  void aListenAddressWithoutAPortIsNoAddress() {
+    NodeId id = NodeId.of("ab".repeat(20));
+    NodeAddress conn = new NodeAddress(id, "10.0.0.5", 51234);
+    assertThat(Node.listenAddressOf(conn, false, "tcp://0.0.0.0:0")).isEqualTo(new NodeAddress(id, "0.0.0.0", 0));
+    assertThat(Node.listenAddressOf(conn, false, "10.0.0.5:0")).isEqualTo(new NodeAddress(id, "0.0.0.0", 0));
+    assertThat(Node.listenAddressOf(conn, false, "not an address")).isEqualTo(new NodeAddress(id, "0.0.0.0", 0));
+    assertThat(Node.listenAddressOf(conn, true, "tcp://0.0.0.0:0")).as("we dialed it there").isEqualTo(conn);
+    assertThat(Node.listenAddressOf(conn, false, "tcp://0.0.0.0:26656")).as("listening on every interface")
+        .isEqualTo(new NodeAddress(id, "10.0.0.5", 26656));
+    assertThat(Node.listenAddressOf(conn, false, "[2001:db8::1]:26656"))
+        .isEqualTo(new NodeAddress(id, "2001:db8::1", 26656));
   }
 
   /**
