@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
  * {@code cairn listen --laddr tcp://127.0.0.1:PORT --network CHAIN_ID}: accept connections,
  * handshake, answer PexRequests with the given addresses (CometBFT's rate rule applies: two free
  * requests, then at most one per 10 s, else disconnect and ban), answer pings, and print one JSON
- * line per event. Stops on SIGINT/SIGTERM or after {@code --duration}.
+ * line per event. Stops on SIGINT/SIGTERM/SIGHUP or after {@code --duration}.
  */
 @Command(name = "listen", mixinStandardHelpOptions = true,
     description = "Accept CometBFT peers, answer PEX and log every received message as a JSON line.")

@@ -79,12 +79,12 @@ final class TraceShowCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--follow"}, description = "keep printing the steps a running node records, as it records "
       + "them: into its next file when it rotates, and into its new run when it is started again; from the end of "
-      + "what is recorded unless --from says where; until SIGINT or SIGTERM (exit 0), or past --to") boolean follow;
+      + "what is recorded unless --from says where; until SIGINT, SIGTERM or SIGHUP (exit 0), or past --to") boolean follow;
 
   /** How often a followed trace is looked at again when nothing new was read. */
   static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(100);
 
-  /** Stops a follow (the command's SIGINT and SIGTERM; a test's own). */
+  /** Stops a follow (the command's SIGINT, SIGTERM and SIGHUP; a test's own). */
   java.util.function.BooleanSupplier followStop;
 
   /**
@@ -118,7 +118,7 @@ final class TraceShowCommand implements Callable<Integer> {
         return BROKEN;
       }
       if (follow && followStop == null) {
-        followStop = Signals.stopAsked(); // SIGINT and SIGTERM are the follow's from now on: it ends with exit 0
+        followStop = Signals.stopAsked(); // SIGINT, SIGTERM and SIGHUP are the follow's from now on: it ends with exit 0
       }
       return states || effects || changes ? replaying(out) : reading(out);
     } catch (IOException | TraceFormatException e) {

@@ -52,13 +52,13 @@ final class TraceValidateCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--follow"}, description = "validate the trace a running node is writing, as it writes "
       + "it: the file from its first step, then its next files when it rotates and its new run when it is started "
-      + "again; until SIGINT or SIGTERM (exit 0 when every step so far is valid) or a step that is not (exit 1)")
+      + "again; until SIGINT, SIGTERM or SIGHUP (exit 0 when every step so far is valid) or a step that is not (exit 1)")
   boolean follow;
 
   /** How often a followed trace is looked at again when nothing new was read. */
   static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(200);
 
-  /** Stops a follow (the command's SIGINT and SIGTERM; a test's own). */
+  /** Stops a follow (the command's SIGINT, SIGTERM and SIGHUP; a test's own). */
   java.util.function.BooleanSupplier followStop;
 
   @Override
@@ -196,7 +196,7 @@ final class TraceValidateCommand implements Callable<Integer> {
         err.println(line);
         err.flush();
       });
-      // SIGINT and SIGTERM are the follow's from now on: it ends with exit 0 and its OK line
+      // SIGINT, SIGTERM and SIGHUP are the follow's from now on: it ends with exit 0 and its OK line
       TraceFollower follower = new TraceFollower(FOLLOW_POLL, followStop != null ? followStop : Signals.stopAsked());
       Validate.Result r = session.follow(file, Validate.CORE, progress, follower, line -> {
         out.println(line);

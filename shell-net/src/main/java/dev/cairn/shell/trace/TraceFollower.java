@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
  * file's last); the last {@value #HEADERS_KEPT} headers read are kept to know a new run from a
  * file already followed.
  *
- * <p>It stops when {@code stop} says so (the command's SIGINT or SIGTERM) or its thread is
+ * <p>It stops when {@code stop} says so (the command's SIGINT, SIGTERM or SIGHUP) or its thread is
  * interrupted, looked at before each wait; {@code waiting} is run before each wait (where a
  * command knows it has read all there is).
  */

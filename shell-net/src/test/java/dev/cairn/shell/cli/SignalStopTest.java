@@ -1,0 +1,72 @@
+package dev.cairn.shell.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A node stopped by a signal, in a process of its own as an operator runs it: SIGTERM (a service
+ * manager), SIGINT (Ctrl-C) and SIGHUP (its terminal closed) each stop it cleanly, exit 0, with its
+ * address book saved and its trace closed with its trailer.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SignalStopTest {
+
+  @TempDir Path dir;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "INT", "HUP"})
+  void aSignalStopsTheNodeCleanly(String signal) throws Exception {
+    Path home = dir.resolve("home");
+    assertThat(CliRun.cairn("init", "--home", home.toString(), "--network", "test-chain").exit()).isZero();
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path config = home.resolve("config").resolve("config.toml");
+    Files.writeString(config, Files.readString(config)
+        .replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:" + port + "\""));
+    Path trace = dir.resolve("node.trace");
+
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process node = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Cairn.class.getName(),
+        "start", "--home", home.toString(), "--trace", trace.toString())
+        .redirectError(dir.resolve("stderr.txt").toFile()).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      String first = CompletableFuture.supplyAsync(() -> {
+        try {
+          return out.readLine();
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      }).get(60, TimeUnit.SECONDS);
+      assertThat(first).as("the started line (stderr: %s)", dir.resolve("stderr.txt")).contains("\"started\"");
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid())).inheritIO().start();
+      assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("the node stops").isTrue();
+      assertThat(node.exitValue()).as("exit status after SIG%s", signal).isZero();
+      List<String> rest = out.lines().toList();
+      assertThat(rest).anyMatch(l -> l.contains("\"stopped\""));
+    } finally {
+      node.destroyForcibly();
+    }
+    assertThat(home.resolve("config").resolve("addrbook.json")).as("the book is saved").exists();
+    CliRun.Result replay = CliRun.cairn("trace", "replay", trace.toString());
+    assertThat(replay.exit()).as(replay.out() + replay.err()).isZero();
+    assertThat(replay.out()).as("closed with its trailer").doesNotContain("no trailer");
+  }
+}
