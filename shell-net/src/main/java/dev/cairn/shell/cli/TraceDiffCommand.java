@@ -26,9 +26,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code cairn trace diff}: the first step where two traces diverge ({@link TraceCommand}). */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-    description = "Name the first step where two traces diverge (event, outcome or digest). Traces that start at "
+    description = "Name the first step where two traces diverge (event, outcome or digest), comparing the steps both "
+        + "hold: a trace that ends earlier (a cut, a node stopped sooner) is not a divergence. Traces that start at "
         + "different steps (a cut and the trace it was cut from) are compared where they overlap, once the earlier "
-        + "one, replayed, is found to reach the state the later one starts from.")
+        + "one, replayed, is found to reach the state the later one starts from. Status 0 the same, 1 they diverge, "
+        + "2 a broken file or no step in common.")
 final class TraceDiffCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -56,6 +58,10 @@ final class TraceDiffCommand implements Callable<Integer> {
         later = aFirst ? b : a;
         long start = (aFirst ? hb : ha).getFirstStep();
         String lead = lead(earlier, later, start);
+        if (lead != null && lead.startsWith(NO_STEP_IN_COMMON)) {
+          err.println("cairn trace diff: " + lead);
+          return BROKEN;
+        }
         if (lead != null) {
           out.println(lead);
           return lead.startsWith("BROKEN") ? BROKEN : DIFFERS;
@@ -103,15 +109,6 @@ final class TraceDiffCommand implements Callable<Integer> {
           }
           return OK;
         }
-        if (later != null && (later == a ? ea : eb).isEmpty()) {
-          long step = (ea.isPresent() ? ea : eb).get().step();
-          TraceHeader hl = later == a ? ha : hb;
-          out.println("SAME: " + later + " is a window of " + earlier + ": its " + same + " steps ("
-              + hl.getFirstStep() + ".." + (step - 1) + ") are " + earlier + "'s, with identical events, outcomes and "
-              + "digests, from the state " + earlier + " reaches at step " + hl.getFirstStep() + "; " + earlier
-              + " goes on at step " + step);
-          return OK;
-        }
         if (later != null && same == 0 && (earlier == a ? ea : eb).isEmpty()) {
           long step = (later == a ? ea : eb).get().step();
           out.println("CONTINUES: " + later + " starts at step " + step + " from the state " + earlier
@@ -119,10 +116,24 @@ final class TraceDiffCommand implements Callable<Integer> {
           return OK;
         }
         if (ea.isEmpty() || eb.isEmpty()) {
+          // one file ends, the other goes on: they are compared on the steps both hold
+          Path ended = ea.isEmpty() ? a : b;
+          Path goesOn = ea.isEmpty() ? b : a;
           long step = (ea.isPresent() ? ea : eb).get().step();
-          out.println("DIVERGE at step " + step + ": " + (ea.isEmpty() ? a : b) + " ends after " + same
-              + " steps, " + (ea.isEmpty() ? b : a) + " goes on");
-          return DIFFERS;
+          if (same == 0) {
+            err.println("cairn trace diff: no step in common: " + ended + " holds no step from step " + step
+                + ", where " + goesOn + " goes on");
+            return BROKEN;
+          }
+          out.println("SAME: the " + same + " steps both hold (" + (step - same) + ".." + (step - 1) + ") are"
+              + " identical: events, outcomes and digests" + (later == null ? ""
+              : ", " + later + " starting from the state " + earlier + " reaches at its first step")
+              + "; " + ended + " ends there, " + goesOn + " goes on at step " + step
+              + (later != null && ended == later ? " (" + later + " is a window of " + earlier + ")" : ""));
+          if ((ended == a ? ra : rb).trailer().isEmpty()) {
+            out.println("  " + ended + " has no trailer (its writer did not close it): it may have been cut short");
+          }
+          return OK;
         }
         TraceReader.Entry x = ea.get();
         TraceReader.Entry y = eb.get();
@@ -142,6 +153,9 @@ final class TraceDiffCommand implements Callable<Integer> {
       out.flush();
     }
   }
+
+  /** How {@link #lead} begins when the two files hold no step in common: nothing to compare (status 2). */
+  private static final String NO_STEP_IN_COMMON = "no step in common: ";
 
   /**
    * Whether {@code later}, which starts at step {@code start}, starts where {@code earlier} is
@@ -164,7 +178,7 @@ final class TraceDiffCommand implements Callable<Integer> {
               + TraceCommand.message(e);
         }
         if (next.isEmpty()) {
-          return "DIVERGE before step " + start + ": no step in common, " + earlier + " ends " + (last < 0 ? "before"
+          return NO_STEP_IN_COMMON + earlier + " ends " + (last < 0 ? "before any step"
               : "after step " + last) + " and " + later + " starts at step " + start;
         }
         if (next.get().mismatch().isPresent()) {

@@ -146,11 +146,27 @@ class TraceCutTest {
         .code()).isZero();
     TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", whole.toString(), window.toString());
     assertThat(diff.code()).as(diff.out() + diff.err()).isZero();
-    assertThat(diff.out()).contains("SAME: " + window + " is a window of " + whole + ": its 401 steps (300..700) are")
-        .contains(whole + " goes on at step 701");
+    assertThat(diff.out()).contains("SAME: the 401 steps both hold (300..700) are identical")
+        .contains(window + " ends there, " + whole + " goes on at step 701 (" + window + " is a window of " + whole + ")");
     TraceFiles.Run reversed = TraceFiles.cairn("trace", "diff", window.toString(), whole.toString());
     assertThat(reversed.code()).as(reversed.out() + reversed.err()).isZero();
     assertThat(reversed.out()).contains("is a window of");
+
+    Path head = dir.resolve("head.trace");
+    assertThat(TraceFiles.cairn(args(List.of(whole), "--from", "0", "--to", "10", "--out", head.toString()))
+        .code()).isZero();
+    TraceFiles.Run fromZero = TraceFiles.cairn("trace", "diff", whole.toString(), head.toString());
+    assertThat(fromZero.code()).as("a window from step 0: " + fromZero.out() + fromZero.err()).isZero();
+    assertThat(fromZero.out()).contains("SAME: the 11 steps both hold (0..10)")
+        .contains(head + " ends there, " + whole + " goes on at step 11");
+
+    Path overlapping = dir.resolve("overlapping.trace");
+    assertThat(TraceFiles.cairn(args(List.of(whole), "--from", "650", "--to", "800", "--out",
+        overlapping.toString())).code()).isZero();
+    TraceFiles.Run overlap = TraceFiles.cairn("trace", "diff", window.toString(), overlapping.toString());
+    assertThat(overlap.code()).as(overlap.out() + overlap.err()).isZero();
+    assertThat(overlap.out()).contains("SAME: the 51 steps both hold (650..700)")
+        .contains(window + " ends there, " + overlapping + " goes on at step 701").doesNotContain("window of");
 
     Path tail = dir.resolve("tail.trace");
     assertThat(TraceFiles.cairn(args(List.of(whole), "--from", "900", "--out", tail.toString())).code()).isZero();
@@ -167,8 +183,9 @@ class TraceCutTest {
         + " ends in");
 
     TraceFiles.Run apart = TraceFiles.cairn("trace", "diff", window.toString(), tail.toString());
-    assertThat(apart.code()).isEqualTo(1);
-    assertThat(apart.out()).contains("DIVERGE before step 900: no step in common, " + window + " ends after step 700");
+    assertThat(apart.code()).as("nothing to compare").isEqualTo(2);
+    assertThat(apart.err()).contains("cairn trace diff: no step in common: " + window + " ends after step 700 and "
+        + tail + " starts at step 900");
 
     Path altered = TraceFiles.rewrite(whole, dir.resolve("altered.trace"), l -> {
       l.set(400, l.get(400).toBuilder().setEvent(l.get(399).getEvent()).build());
