@@ -132,10 +132,22 @@ final class StartCommand implements Callable<Integer> {
     if (loaded.isPresent()) {
       book = AddrBookMapping.toCore(bookFile, core.peer().book(), loaded.get());
       bannedIds = AddrBookMapping.bannedIds(loaded.get());
-      for (var left : AddrBookMapping.leftOut(core.peer().book(), loaded.get()).entrySet()) {
-        log.warn("event=addrbook_entries_left_out file={} reason={} count={} addresses={} why=\"{}; not saved back\"",
-            bookFile, left.getKey().name().toLowerCase(java.util.Locale.ROOT), left.getValue().size(),
-            firstOf(left.getValue()), leftOutWhy(left.getKey()));
+      var leftOut = AddrBookMapping.leftOut(core.peer().book(), loaded.get());
+      if (!leftOut.isEmpty()) {
+        // the node saves its book without them: the file as it was is kept beside it first
+        Path kept = keptBook(bookFile, java.time.Instant.now());
+        try {
+          Files.copy(bookFile, kept, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        } catch (java.io.IOException e) {
+          err.println("cairn start: " + bookFile + " holds entries the config now refuses, and a copy of it could not"
+              + " be kept (" + dev.cairn.shell.node.FailureReasons.describe(e) + "); nothing was changed");
+          return 1;
+        }
+        for (var left : leftOut.entrySet()) {
+          log.warn("event=addrbook_entries_left_out file={} reason={} count={} addresses={} kept_in={}"
+              + " why=\"{}; not saved back\"", bookFile, left.getKey().name().toLowerCase(java.util.Locale.ROOT),
+              left.getValue().size(), firstOf(left.getValue()), kept, leftOutWhy(left.getKey()));
+        }
       }
     } else {
       byte[] k = new byte[12];
@@ -210,6 +222,19 @@ final class StartCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Where the address book is kept as it was before entries the config now refuses are dropped
+   * from it: {@code STEM.STAMP.EXT} beside it (STAMP the UTC time, as {@code 20261124T051500Z}).
+   */
+  static Path keptBook(Path bookFile, java.time.Instant now) {
+    String name = bookFile.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(now);
+    String kept = dot > 0 ? name.substring(0, dot) + "." + stamp + name.substring(dot) : name + "." + stamp;
+    return bookFile.resolveSibling(kept);
   }
 
   /** At most this many addresses of a kind left out of the book are named in its log line. */

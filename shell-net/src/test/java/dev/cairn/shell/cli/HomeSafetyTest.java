@@ -93,6 +93,38 @@ class HomeSafetyTest {
         .contains("unspecified");
   }
 
+  /**
+   * Entries of addrbook.json the config now refuses (here: one with the node's own ID) are not
+   * loaded and not saved back, but the file as it was is kept beside the book first.
+   */
+  @Test
+  void aBookWithEntriesTheConfigRefusesIsKeptAsItWas() throws Exception {
+    Path home = home("refused");
+    String self = CliRun.cairn("show-node-id", "--home", home.toString()).out().strip();
+    String example;
+    try (var in = HomeSafetyTest.class.getResourceAsStream("/dev/cairn/shell/store/addrbook.example.json")) {
+      example = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String original = example.replace("2d6ea4296e321edc08897614e2a24c4bc3e71d63", self);
+    Path book = home.resolve("config").resolve("addrbook.json");
+    Files.writeString(book, original);
+
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<Path> kept;
+    try (Stream<Path> files = Files.list(book.getParent())) {
+      kept = files.filter(f -> f.getFileName().toString().matches("addrbook\\.\\d{8}T\\d{6}Z\\.json")).toList();
+    }
+    assertThat(kept).as("one copy kept beside the book").hasSize(1);
+    assertThat(Files.readString(kept.get(0))).isEqualTo(original);
+    assertThat(Files.readString(book)).as("saved without the node's own entry").doesNotContain(self)
+        .contains("35aeeb5a43ab2064d3e174dbbe76e191d8218423");
+    assertThat(StartCommand.keptBook(Path.of("c", "addrbook.json"), java.time.Instant.parse("2026-11-24T05:15:00Z")))
+        .isEqualTo(Path.of("c", "addrbook.20261124T051500Z.json"));
+    assertThat(StartCommand.keptBook(Path.of("book"), java.time.Instant.parse("2026-11-24T05:15:00Z")))
+        .isEqualTo(Path.of("book.20261124T051500Z"));
+  }
+
   /** An error a command throws is one line, named by that command, as its own messages are. */
   @Test
   void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {
