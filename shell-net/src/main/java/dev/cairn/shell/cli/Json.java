@@ -57,7 +57,8 @@ final class Json {
   /** A socket address as {@code host:port} ({@code [v6]:port}), without Java's leading {@code /}. */
   static String address(java.net.SocketAddress a) {
     if (a instanceof java.net.InetSocketAddress i) {
-      return address(i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString(), i.getPort());
+      return address(i.getAddress() != null ? dev.cairn.shell.p2p.IpText.format(i.getAddress()) : i.getHostString(),
+          i.getPort());
     }
     return String.valueOf(a);
   }

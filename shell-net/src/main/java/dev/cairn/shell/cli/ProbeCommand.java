@@ -66,6 +66,10 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
       err.println("cairn probe: " + e.getMessage());
       return 2;
     }
+    if (addr.port() == 0) {
+      err.println("cairn probe: '" + target + "' has port 0, which cannot be dialed");
+      return 2;
+    }
     NodeId dialed;
     try {
       dialed = NodeId.of(addr.id());

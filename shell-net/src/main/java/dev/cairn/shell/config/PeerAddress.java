@@ -16,7 +16,7 @@ public record PeerAddress(NodeId id, HostPort hostPort) {
   }
 
   /**
-   * Parses {@code id@host:port}.
+   * Parses {@code id@host:port}: a peer to dial, so port 0 is refused.
    *
    * @throws IllegalArgumentException with the rule broken
    */
@@ -38,11 +38,16 @@ public record PeerAddress(NodeId id, HostPort hostPort) {
       throw new IllegalArgumentException("peer \"" + text + "\" has ID \"" + id
           + "\", which is not 40 lowercase hex characters");
     }
+    HostPort hostPort;
     try {
-      return new PeerAddress(NodeId.of(id), HostPort.parse(s.substring(at + 1)));
+      hostPort = HostPort.parse(s.substring(at + 1));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("peer \"" + text + "\" " + e.getMessage(), e);
     }
+    if (hostPort.port() == 0) {
+      throw new IllegalArgumentException("peer \"" + text + "\" has port 0, which cannot be dialed");
+    }
+    return new PeerAddress(NodeId.of(id), hostPort);
   }
 
   @Override

@@ -14,7 +14,12 @@ public final class FailureReasons {
       root = root.getCause();
     }
     if (root instanceof ConnectException) {
-      return "connection refused: " + message(root);
+      String m = message(root); // Netty's: "Connection refused: /127.0.0.1:26656"
+      return m.regionMatches(true, 0, "connection refused", 0, 18) ? "connection refused" + m.substring(18)
+          : "connection refused: " + m;
+    }
+    if (root instanceof java.nio.channels.UnresolvedAddressException) {
+      return "the host name does not resolve";
     }
     if (root instanceof ClosedChannelException) {
       return "connection closed by the peer";

@@ -14,7 +14,7 @@ class JsonTest {
     assertThat(Json.address("::", 26656)).isEqualTo("[::]:26656");
     assertThat(Json.address("2001:db8::1", 1)).isEqualTo("[2001:db8::1]:1");
     assertThat(Json.address("127.0.0.1", 26656)).isEqualTo("127.0.0.1:26656");
-    assertThat(Json.address(new InetSocketAddress(InetAddress.getByName("::1"), 9100))).isEqualTo("[0:0:0:0:0:0:0:1]:9100");
+    assertThat(Json.address(new InetSocketAddress(InetAddress.getByName("::1"), 9100))).isEqualTo("[::1]:9100");
     assertThat(Json.address(new InetSocketAddress(InetAddress.getByName("10.0.0.2"), 9100))).isEqualTo("10.0.0.2:9100");
   }
 }

@@ -148,6 +148,11 @@ class ProbeListenTest {
     assertThat(bad.err()).contains("invalid address 'not-an-address'");
     assertThat(bad.err().split("invalid address", -1)).as("said once: " + bad.err()).hasSize(2);
 
+    CliRun.Result portZero = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:0", "--network",
+        "probe-chain");
+    assertThat(portZero.exit()).as("a usage error, nothing dialed").isEqualTo(2);
+    assertThat(portZero.err()).contains("has port 0, which cannot be dialed");
+
     // a timeout before the dial ends: its one line, not also the dial's failure as the loop stops
     CliRun.Result late = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@10.255.255.1:26656",
         "--network", "probe-chain", "--timeout", "1ms");

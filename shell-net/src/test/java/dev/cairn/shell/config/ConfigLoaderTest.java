@@ -253,6 +253,8 @@ class ConfigLoaderTest {
         Arguments.of("[p2p]\nseeds = \"abc@1.2.3.4:26656\"", "seeds", "not 40 lowercase hex"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4\"", "persistent_peers", "port is missing"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:x\"", "persistent_peers", "not a number"),
+        Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:0\"", "persistent_peers", "port 0, which cannot"),
+        Arguments.of("[p2p]\nseeds = \"" + id + "@seed.example:0\"", "seeds", "port 0, which cannot"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id.toUpperCase() + "@1.2.3.4:1\"", "persistent_peers",
             "lowercase"),
         Arguments.of("[p2p]\nunconditional_peer_ids = \"" + id + ",zz\"", "unconditional_peer_ids", "\"zz\""),
