@@ -44,6 +44,7 @@ public final class CoreConfigs {
       HostResolver resolver) {
     P2pConfig p2p = config.p2p();
     CairnConfig cairn = config.cairn();
+    checkIds(p2p, self);
     BookConfig book = new BookConfig(256, 64, 64, 64, 32, 4, 4, 1000, BookConfig.MAX_BANNED,
         p2p.addrBookStrict(), TreePSet.from(p2p.privatePeerIds()), TreePSet.from(ourAddresses), self);
     int maxConnected = p2p.maxNumInboundPeers() + p2p.maxNumOutboundPeers();
@@ -70,6 +71,28 @@ public final class CoreConfigs {
         d.crawlRecordRetention(), d.maxCrawled(), d.seedDisconnectWaitPeriod(), d.seedBiasTowardsNew(),
         (int) Math.max(d.maxPeers(), bound));
     return new CoreConfig(peer, pex);
+  }
+
+  /**
+   * The rules on peer IDs the core holds its config to, said in config.toml's terms: this node's
+   * own ID in {@code private_peer_ids} or {@code unconditional_peer_ids}, one peer at two
+   * addresses in {@code persistent_peers}.
+   */
+  static void checkIds(P2pConfig p2p, NodeId self) {
+    if (p2p.privatePeerIds().contains(self)) {
+      throw new IllegalArgumentException("[p2p] private_peer_ids lists this node's own ID " + self);
+    }
+    if (p2p.unconditionalPeerIds().contains(self)) {
+      throw new IllegalArgumentException("[p2p] unconditional_peer_ids lists this node's own ID " + self);
+    }
+    java.util.Map<NodeId, PeerAddress> seen = new java.util.HashMap<>();
+    for (PeerAddress a : p2p.persistentPeers()) {
+      PeerAddress first = seen.putIfAbsent(a.id(), a);
+      if (first != null && !first.equals(a)) {
+        throw new IllegalArgumentException("[p2p] persistent_peers lists " + a.id() + " at two addresses ("
+            + first.hostPort() + " and " + a.hostPort() + "); one address per peer");
+      }
+    }
   }
 
   private static PSortedSet<NodeAddress> resolveAll(List<PeerAddress> in, HostResolver resolver, String key,

@@ -336,8 +336,9 @@ public final class AddrBookFile {
         throw bad(path, "must be an array of bucket indices or null, found " + kind(n));
       }
       if (n.size() > type.bucketsPerAddressMax()) {
-        throw bad(path, "a " + type.name().toLowerCase(java.util.Locale.ROOT) + " address sits in at most "
-            + type.bucketsPerAddressMax() + " bucket(s), found " + n.size());
+        int max = type.bucketsPerAddressMax();
+        throw bad(path, (type == BucketKind.OLD ? "an old" : "a new") + " address sits in at most " + max
+            + (max == 1 ? " bucket" : " buckets") + ", found " + n.size());
       }
       List<Integer> out = new ArrayList<>(n.size());
       for (int i = 0; i < n.size(); i++) {

@@ -125,6 +125,30 @@ class HomeSafetyTest {
         .isEqualTo(Path.of("book.20261124T051500Z"));
   }
 
+  /** Peer ID rules of the config are said in config.toml's keys, with what breaks them. */
+  @Test
+  void peerIdRulesAreSaidInTheConfigsTerms() throws Exception {
+    Path home = home("ids");
+    String self = CliRun.cairn("show-node-id", "--home", home.toString()).out().strip();
+    String other = "35aeeb5a43ab2064d3e174dbbe76e191d8218423";
+    String toml = Files.readString(config(home));
+    java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put("private_peer_ids = \"" + self + "\"", "[p2p] private_peer_ids lists this node's own ID " + self);
+    cases.put("unconditional_peer_ids = \"" + self + "\"",
+        "[p2p] unconditional_peer_ids lists this node's own ID " + self);
+    cases.put("persistent_peers = \"" + other + "@10.0.0.1:26656," + other + "@10.0.0.2:26656\"",
+        "[p2p] persistent_peers lists " + other + " at two addresses (10.0.0.1:26656 and 10.0.0.2:26656)");
+    for (var c : cases.entrySet()) {
+      String key = c.getKey().substring(0, c.getKey().indexOf(' '));
+      Files.writeString(config(home), toml.replaceFirst("(?m)^" + key + " = .*$", java.util.regex.Matcher
+          .quoteReplacement(c.getKey())));
+      CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+      assertThat(r.exit()).as(c.getKey()).isEqualTo(1);
+      assertThat(r.err()).contains("config.toml: " + c.getValue()).doesNotContain("invalid peer config")
+          .doesNotContain("privateIds");
+    }
+  }
+
   /** An error a command throws is one line, named by that command, as its own messages are. */
   @Test
   void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {
