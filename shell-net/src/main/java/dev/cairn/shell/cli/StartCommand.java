@@ -84,6 +84,12 @@ final class StartCommand implements Callable<Integer> {
       err.println("cairn start: [p2p] laddr needs a fixed port (the node's own address is part of its configuration)");
       return 2;
     }
+    if (cfg.cairn().metrics().clashesWith(laddr)) {
+      err.println("cairn start: " + dir.resolve("config").resolve("config.toml") + ": prometheus_listen_addr = \""
+          + cfg.cairn().metrics().listenAddress() + "\" takes the port of [p2p] laddr = \"" + laddr
+          + "\"; give the metrics server a port of its own");
+      return 1;
+    }
     if (cfg.p2p().externalAddress().isPresent()) {
       HostPort external = cfg.p2p().externalAddress().get();
       String problem = externalProblem(external, dev.cairn.shell.p2p.HostResolver.system());

@@ -17,6 +17,30 @@ public record MetricsConfig(boolean prometheus, String listenAddress, String nam
     Objects.requireNonNull(namespace, "namespace");
   }
 
+  /**
+   * Whether the metrics server, when on, would take the port {@code laddr} listens on: the same
+   * port on the same host, or on every interface on either side. (Only a {@code HOST:PORT} that
+   * parses is compared; a malformed one is refused where the server starts.)
+   */
+  public boolean clashesWith(HostPort laddr) {
+    if (!prometheus) {
+      return false;
+    }
+    String text = listenAddress.startsWith("tcp://") ? listenAddress.substring("tcp://".length()) : listenAddress;
+    HostPort mine;
+    try {
+      mine = HostPort.parse(text.startsWith(":") ? "0.0.0.0" + text : text);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    return mine.port() == laddr.port() && (mine.host().equals(laddr.host()) || everywhere(mine.host())
+        || everywhere(laddr.host()));
+  }
+
+  private static boolean everywhere(String host) {
+    return host.equals("0.0.0.0") || host.equals("::");
+  }
+
   /** CometBFT's defaults: off, {@code :26660}, namespace {@code cometbft}. */
   public static MetricsConfig defaults() {
     return new MetricsConfig(false, ":26660", "cometbft");

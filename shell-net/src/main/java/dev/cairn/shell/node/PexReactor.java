@@ -129,5 +129,21 @@ final class PexReactor implements Reactor, Inbox<Message> {
     public String typeName() {
       return "p2p_Message";
     }
+
+    /**
+     * The oneof's member, read from the first tag alone (no decoding): {@code pex_request = 1}
+     * (tag {@code 0x0a}), {@code pex_addrs = 2} (tag {@code 0x12}); anything else keeps the
+     * wrapper's name, so the label takes one of three values whatever a peer sends.
+     */
+    @Override
+    public String typeNameOf(byte[] encoded) {
+      if (encoded.length > 0 && encoded[0] == 0x0a) {
+        return "p2p_PexRequest";
+      }
+      if (encoded.length > 0 && encoded[0] == 0x12) {
+        return "p2p_PexAddrs";
+      }
+      return typeName();
+    }
   }
 }

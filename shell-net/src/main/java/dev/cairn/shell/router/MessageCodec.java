@@ -24,6 +24,15 @@ public interface MessageCodec<M> {
    */
   String typeName();
 
+  /**
+   * The type CometBFT's metrics label one encoded message with: a channel whose type wraps
+   * others in a {@code oneof} (PEX's {@code p2p.Message}) is labelled by the wrapped message, as
+   * CometBFT unwraps before labelling ({@code p2p_PexRequest}); by default, {@link #typeName()}.
+   */
+  default String typeNameOf(byte[] encoded) {
+    return typeName();
+  }
+
   /** The codec of a protobuf message type, given its default instance. */
   static <M extends MessageLite> MessageCodec<M> protobuf(M defaultInstance) {
     Objects.requireNonNull(defaultInstance, "defaultInstance");

@@ -224,7 +224,7 @@ public final class Router {
       return false;
     }
     ChannelDescriptor d = ch.spec().descriptor();
-    metrics.messageReceived(from, channelId, ch.spec().codec().typeName(), bytes.length);
+    metrics.messageReceived(from, channelId, ch.spec().codec().typeNameOf(bytes), bytes.length);
     if (bytes.length > d.recvMessageCapacity()) {
       report(from, new PeerError(channelId, PeerError.Kind.MESSAGE_TOO_LARGE,
           bytes.length + " bytes, more than the channel's " + d.recvMessageCapacity()));
@@ -291,18 +291,19 @@ public final class Router {
     Future<MConnection.Offer> f = ch.spec().overflow() == ChannelSpec.Overflow.DROP
         ? r.link.trySend(ch.id(), bytes)
         : r.link.send(ch.id(), bytes);
+    String type = ch.spec().codec().typeNameOf(bytes);
     if (f.isDone()) {
-      return counted(peer, ch, bytes.length, f.getNow());
+      return counted(peer, ch, type, bytes.length, f.getNow());
     }
-    f.addListener(done -> counted(peer, ch, bytes.length, f.getNow()));
+    f.addListener(done -> counted(peer, ch, type, bytes.length, f.getNow()));
     return SendResult.WAITING;
   }
 
-  private SendResult counted(NodeId peer, RouterChannel<?> ch, int length, MConnection.Offer offer) {
+  private SendResult counted(NodeId peer, RouterChannel<?> ch, String type, int length, MConnection.Offer offer) {
     return switch (offer == null ? MConnection.Offer.CLOSED : offer) {
       case QUEUED -> {
         ch.stats().sent.increment();
-        metrics.messageSent(peer, ch.id(), ch.spec().codec().typeName(), length);
+        metrics.messageSent(peer, ch.id(), type, length);
         yield SendResult.QUEUED;
       }
       case QUEUE_FULL -> {

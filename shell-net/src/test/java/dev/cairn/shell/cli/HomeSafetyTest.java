@@ -149,6 +149,24 @@ class HomeSafetyTest {
     }
   }
 
+  /** A metrics server on the node's own port is refused up front, naming both keys, not blamed on laddr later. */
+  @Test
+  void aMetricsPortThatIsTheListenPortIsRefused() throws Exception {
+    Path home = home("metrics");
+    String toml = Files.readString(config(home));
+    String laddr = toml.lines().filter(l -> l.startsWith("laddr = ")).findFirst().orElseThrow();
+    String port = laddr.substring(laddr.lastIndexOf(':') + 1, laddr.length() - 1);
+    Files.writeString(config(home), toml.replaceFirst("(?m)^prometheus = .*$", "prometheus = true")
+        .replaceFirst("(?m)^prometheus_listen_addr = .*$", "prometheus_listen_addr = \":" + port + "\""));
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("prometheus_listen_addr = \":" + port + "\" takes the port of [p2p] laddr");
+    assertThat(new dev.cairn.shell.config.MetricsConfig(true, "127.0.0.2:" + port, "cometbft")
+        .clashesWith(dev.cairn.shell.config.HostPort.parse("127.0.0.1:" + port))).as("another host").isFalse();
+    assertThat(new dev.cairn.shell.config.MetricsConfig(false, ":" + port, "cometbft")
+        .clashesWith(dev.cairn.shell.config.HostPort.parse("127.0.0.1:" + port))).as("metrics off").isFalse();
+  }
+
   /** An error a command throws is one line, named by that command, as its own messages are. */
   @Test
   void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {
