@@ -84,6 +84,15 @@ final class StartCommand implements Callable<Integer> {
       err.println("cairn start: [p2p] laddr needs a fixed port (the node's own address is part of its configuration)");
       return 2;
     }
+    if (!cfg.p2p().pex()) {
+      // CometBFT's pex = false leaves the PEX reactor out; this node has no other reactor, so it
+      // would advertise no channel at all, and CometBFT refuses a peer it shares no channel with
+      err.println("cairn start: " + dir.resolve("config").resolve("config.toml") + ": [p2p] pex = false: this node"
+          + " runs the PEX reactor alone, so without it it would share no channel with any peer (CometBFT refuses"
+          + " such a peer); set pex = true (a validator behind sentries stays unknown through the sentries'"
+          + " private_peer_ids, not through its own pex)");
+      return 1;
+    }
     if (cfg.cairn().metrics().clashesWith(laddr)) {
       err.println("cairn start: " + dir.resolve("config").resolve("config.toml") + ": prometheus_listen_addr = \""
           + cfg.cairn().metrics().listenAddress() + "\" takes the port of [p2p] laddr = \"" + laddr

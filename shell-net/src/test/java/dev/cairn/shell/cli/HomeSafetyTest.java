@@ -167,6 +167,18 @@ class HomeSafetyTest {
         .clashesWith(dev.cairn.shell.config.HostPort.parse("127.0.0.1:" + port))).as("metrics off").isFalse();
   }
 
+  /** pex = false is refused, not ignored: the node would share no channel with any peer. */
+  @Test
+  void pexOffIsRefusedNotIgnored() throws Exception {
+    Path home = home("nopex");
+    String toml = Files.readString(config(home));
+    Files.writeString(config(home), toml.replaceFirst("(?m)^pex = .*$", "pex = false"));
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("[p2p] pex = false: this node runs the PEX reactor alone");
+    assertThat(r.out()).doesNotContain("\"started\"");
+  }
+
   /** An error a command throws is one line, named by that command, as its own messages are. */
   @Test
   void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {
