@@ -145,6 +145,8 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
         stop.await(stopAfter.toMillis(), TimeUnit.MILLISECONDS);
       }
       server.close().syncUninterruptibly();
+      // the connections close (each says so) before the last line
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       ObjectNode done = Json.object();
       done.put("event", "stopped");
       emit(out, done);
