@@ -223,9 +223,9 @@ public final class ConfigLoader {
         s.string("prometheus_listen_addr", d.listenAddress()),
         s.string("namespace", d.namespace()));
     Validation.listenAddress(s, m.listenAddress());
-    if (!m.namespace().matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+    if (!m.namespace().isEmpty() && !m.namespace().matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
       throw s.bad("namespace", Section.quote(m.namespace()),
-          "must be a Prometheus name: letters, digits and '_', not starting with a digit");
+          "must be a Prometheus name: letters, digits and '_', not starting with a digit (or empty: no prefix)");
     }
     return m;
   }

@@ -70,7 +70,8 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   private final ConcurrentHashMap<NodeId, PeerSeries> connected = new ConcurrentHashMap<>();
 
   private PrometheusNodeMetrics(String namespace, Optional<ListenAddress> listen) throws IOException {
-    String p2p = namespace + "_p2p_";
+    // an empty namespace gives CometBFT's unprefixed names, as Go's BuildFQName does: p2p_peers
+    String p2p = namespace.isEmpty() ? "p2p_" : namespace + "_p2p_";
     peers = Gauge.builder().name(p2p + "peers").help("Number of peers.").register(registry);
     peerReceiveBytes = counter(p2p + "peer_receive_bytes_total",
         "Number of bytes received from a given peer.", "peer_id", "chID");
@@ -120,7 +121,7 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   }
 
   static String checkedNamespace(String namespace) {
-    if (!PROMETHEUS_NAME.matcher(namespace).matches()) {
+    if (!namespace.isEmpty() && !PROMETHEUS_NAME.matcher(namespace).matches()) {
       throw new IllegalArgumentException("namespace = \"" + namespace
           + "\": must be a Prometheus name: letters, digits and '_', not starting with a digit");
     }

@@ -113,6 +113,15 @@ public class NodeMetricsTest {
   }
 
   @Test
+  void anEmptyNamespaceGivesUnprefixedNamesAsCometBftDoes() throws Exception {
+    NodeMetrics m = started("");
+    m.peerConnected(ALICE);
+    Scrape s = scrape(m);
+    assertThat(s.value("p2p_peers")).isEqualTo(1.0);
+    assertThat(s.text()).doesNotContain("_p2p_peers").doesNotContain("cometbft_");
+  }
+
+  @Test
   void coreStepsCountEventsRejectionsByReasonKindAndLatency() throws Exception {
     NodeMetrics m = started("cometbft");
     m.coreStep("DialFailed", Outcome.ACCEPTED, 3_000);
