@@ -259,6 +259,21 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
    * files of different runs, or two files of one segment, are not held to one history.
    */
   static List<List<Path>> rotatedSets(List<Path> files) throws IOException, TraceFormatException {
+    List<List<Path>> sets = new java.util.ArrayList<>();
+    for (List<Path> trace : traces(files)) {
+      if (trace.size() > 1) {
+        sets.add(inStepOrder(trace));
+      }
+    }
+    return sets;
+  }
+
+  /**
+   * {@code files} as the traces they are: the files of one run (the same core config and PRNG
+   * seed, each segment once) together, in the order first named; every other file alone (another
+   * node's, another run's, a second copy of a segment).
+   */
+  static List<List<Path>> traces(List<Path> files) throws IOException, TraceFormatException {
     java.util.Map<String, List<Path>> runs = new java.util.LinkedHashMap<>();
     java.util.Map<String, java.util.Set<Integer>> segments = new java.util.HashMap<>();
     java.util.Set<String> repeated = new java.util.HashSet<>();
@@ -272,13 +287,15 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         }
       }
     }
-    List<List<Path>> sets = new java.util.ArrayList<>();
+    List<List<Path>> out = new java.util.ArrayList<>();
     for (var e : runs.entrySet()) {
-      if (e.getValue().size() > 1 && !repeated.contains(e.getKey())) {
-        sets.add(inStepOrder(e.getValue()));
+      if (repeated.contains(e.getKey())) {
+        e.getValue().forEach(f -> out.add(List.of(f)));
+      } else {
+        out.add(e.getValue());
       }
     }
-    return sets;
+    return out;
   }
 
   /**

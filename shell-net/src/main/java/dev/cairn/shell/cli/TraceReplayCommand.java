@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
     description = "Re-run the core from the trace's header and verify every step's outcome and effects digest, "
         + "and the state digest at each checkpoint and at the end of the file. The files of one rotated trace are "
         + "replayed as one history, each checked to continue the one before it (up to --jobs of them at once, each "
-        + "from the state its header holds; the report is in step order).")
+        + "from the state its header holds; the report is in step order). Files of other runs or other nodes "
+        + "(a directory of traces) are replayed side by side, each trace on its own.")
 final class TraceReplayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -105,6 +106,38 @@ final class TraceReplayCommand implements Callable<Integer> {
       err.println("cairn trace replay: --jobs must be at least 1, got " + parallel);
       return BROKEN;
     }
+    List<List<Path>> traces;
+    try {
+      traces = TraceCommand.traces(files);
+    } catch (IOException | TraceFormatException e) {
+      return broken(err, e);
+    }
+    if (traces.size() == 1) {
+      return replayTrace(traces.get(0), at, parallel, out, err);
+    }
+    if (at != null) {
+      err.println("cairn trace replay: --at needs the files of one trace; these are " + traces.size() + " traces"
+          + " (other runs or nodes): give the files of one");
+      return BROKEN;
+    }
+    // several traces side by side (several nodes' files, or runs of one node): each replayed alone
+    int worst = OK;
+    int ok = 0;
+    for (List<Path> trace : traces) {
+      out.println("## " + String.join(" ", trace.stream().map(Path::toString).toList()));
+      out.flush();
+      int status = replayTrace(trace, null, parallel, out, err);
+      ok += status == OK ? 1 : 0;
+      worst = Math.max(worst, status);
+    }
+    out.println((worst == OK ? "OK: " : "NOT OK: ") + ok + " of " + traces.size() + " traces replayed identically"
+        + " (each a run of its own: one node's run, or the files of one rotated trace)");
+    out.flush();
+    return worst;
+  }
+
+  /** One trace: a file, or the files of one rotated trace replayed as one history. */
+  private int replayTrace(List<Path> files, TracePoint at, int parallel, PrintWriter out, PrintWriter err) {
     if (files.size() == 1) {
       FilesProgress progress = new FilesProgress("replay", files, err);
       progress.file(files.get(0));

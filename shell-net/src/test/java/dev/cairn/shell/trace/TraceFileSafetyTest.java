@@ -91,21 +91,42 @@ class TraceFileSafetyTest {
     assertThat(dir.resolve("nodir")).doesNotExist();
   }
 
-  /** Two nodes' traces given as one: said to be another node's, whichever command reads them as one history. */
+  /**
+   * Two nodes' traces given together: replay takes them side by side, each on its own, as validate
+   * does (a directory of traces); summary, which reads its files as one history, says the second is
+   * another node's.
+   */
   @Test
   void anotherNodesTraceGivenAsTheNextFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
     Path validator = dir.resolve("validator.trace");
     Path seed = dir.resolve("seed.trace");
     SmallWorldRun.generate(60, 3, false).record(TraceWriter.Options.defaults(validator));
     SmallWorldRun.generate(60, 3, true).record(TraceWriter.Options.defaults(seed));
-    Path second = seed;
 
-    for (String command : List.of("replay", "summary")) {
-      TraceFiles.Run r = TraceFiles.cairn("trace", command, validator.toString(), second.toString());
-      assertThat(r.code()).as(command + ": " + r.err()).isNotZero();
-      assertThat(r.out() + r.err()).as(command).contains("it is another node's trace (node ")
-          .doesNotContain("started again with another configuration");
-    }
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", validator.toString(), seed.toString());
+    assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
+    assertThat(replay.out()).contains("## " + validator).contains("## " + seed)
+        .contains("OK: 2 of 2 traces replayed identically").doesNotContain("BREAK");
+    TraceFiles.Run at = TraceFiles.cairn("trace", "replay", validator.toString(), seed.toString(), "--at", "3");
+    assertThat(at.code()).isEqualTo(2);
+    assertThat(at.err()).contains("--at needs the files of one trace; these are 2 traces");
+
+    TraceFiles.Run summary = TraceFiles.cairn("trace", "summary", validator.toString(), seed.toString());
+    assertThat(summary.code()).as(summary.err()).isNotZero();
+    assertThat(summary.out() + summary.err()).contains("it is another node's trace (node ")
+        .doesNotContain("started again with another configuration");
+  }
+
+  /** A killed run and the next run of the same node: two traces, each replayed on its own, not a break. */
+  @Test
+  void twoRunsOfOneNodeAreReplayedSideBySide(@TempDir Path dir) throws Exception {
+    Path first = dir.resolve("node.20261124T050000Z.trace");
+    Path next = dir.resolve("node.trace");
+    SmallWorldRun.generate(60, 3, false).record(TraceWriter.Options.defaults(first));
+    SmallWorldRun.generate(80, 4, false).record(TraceWriter.Options.defaults(next));
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", first.toString(), next.toString());
+    assertThat(replay.code()).as(replay.out() + replay.err()).isZero();
+    assertThat(replay.out()).contains("OK: 2 of 2 traces replayed identically").doesNotContain("BREAK");
   }
 
   /**
