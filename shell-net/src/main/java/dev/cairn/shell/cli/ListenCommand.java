@@ -173,6 +173,16 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
         return null;
       }
     }
+    // served as given (a test peer may want to send odd answers), but said
+    java.util.Set<NodeAddress> seen = new java.util.HashSet<>();
+    for (NodeAddress a : out) {
+      if (!seen.add(a)) {
+        err.println("cairn listen: warning: --addrs lists " + a + " more than once; served as given");
+      }
+      if (a.port() == 0) {
+        err.println("cairn listen: warning: --addrs entry " + a + " has port 0, which cannot be dialed; served as given");
+      }
+    }
     if (out.size() > PexMessages.MAX_ADDRESSES) {
       err.println("cairn listen: --addrs lists " + out.size() + " addresses; a PexAddrs carries at most "
           + PexMessages.MAX_ADDRESSES);
