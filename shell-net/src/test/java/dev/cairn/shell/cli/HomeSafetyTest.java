@@ -34,6 +34,14 @@ class HomeSafetyTest {
     return home.resolve("config").resolve("config.toml");
   }
 
+  /** {@code start} for 300 ms after config.toml's line of {@code key} is set to {@code line}. */
+  private static CliRun.Result startWith(Path home, String key, String line) throws IOException {
+    String toml = Files.readString(config(home));
+    Files.writeString(config(home), toml.replaceFirst("(?m)^" + key + " = .*$",
+        java.util.regex.Matcher.quoteReplacement(line)));
+    return CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+  }
+
   /** A home with its own free loopback port. */
   private Path home(String name) throws IOException {
     Path home = dir.resolve(name);
@@ -78,11 +86,8 @@ class HomeSafetyTest {
   @Test
   void anExternalAddressPeersCannotDialIsRefused() throws Exception {
     Path home = home("external");
-    String toml = Files.readString(config(home));
     for (String bad : List.of("0.0.0.0:26656", "203.0.113.9:0", "no-such-host.invalid:26656")) {
-      Files.writeString(config(home), toml.replaceFirst("(?m)^external_address = .*$", "external_address = \"" + bad
-          + "\""));
-      CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+      CliRun.Result r = startWith(home, "external_address", "external_address = \"" + bad + "\"");
       assertThat(r.exit()).as(bad).isEqualTo(1);
       assertThat(r.err()).contains("[p2p] external_address = \"" + bad + "\": ");
       assertThat(r.out()).doesNotContain("\"started\"");
@@ -139,10 +144,8 @@ class HomeSafetyTest {
     cases.put("persistent_peers = \"" + other + "@10.0.0.1:26656," + other + "@10.0.0.2:26656\"",
         "[p2p] persistent_peers lists " + other + " at two addresses (10.0.0.1:26656 and 10.0.0.2:26656)");
     for (var c : cases.entrySet()) {
-      String key = c.getKey().substring(0, c.getKey().indexOf(' '));
-      Files.writeString(config(home), toml.replaceFirst("(?m)^" + key + " = .*$", java.util.regex.Matcher
-          .quoteReplacement(c.getKey())));
-      CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+      Files.writeString(config(home), toml); // one rule broken at a time
+      CliRun.Result r = startWith(home, c.getKey().substring(0, c.getKey().indexOf(' ')), c.getKey());
       assertThat(r.exit()).as(c.getKey()).isEqualTo(1);
       assertThat(r.err()).contains("config.toml: " + c.getValue()).doesNotContain("invalid peer config")
           .doesNotContain("privateIds");
@@ -170,10 +173,7 @@ class HomeSafetyTest {
   /** pex = false is refused, not ignored: the node would share no channel with any peer. */
   @Test
   void pexOffIsRefusedNotIgnored() throws Exception {
-    Path home = home("nopex");
-    String toml = Files.readString(config(home));
-    Files.writeString(config(home), toml.replaceFirst("(?m)^pex = .*$", "pex = false"));
-    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    CliRun.Result r = startWith(home("nopex"), "pex", "pex = false");
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
     assertThat(r.err()).contains("[p2p] pex = false: this node runs the PEX reactor alone");
     assertThat(r.out()).doesNotContain("\"started\"");
@@ -182,10 +182,7 @@ class HomeSafetyTest {
   /** An error a command throws is one line, named by that command, as its own messages are. */
   @Test
   void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {
-    Path home = home("float");
-    String toml = Files.readString(config(home));
-    Files.writeString(config(home), toml.replaceFirst("(?m)^max_num_inbound_peers = .*$", "max_num_inbound_peers = 1e3"));
-    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    CliRun.Result r = startWith(home("float"), "max_num_inbound_peers", "max_num_inbound_peers = 1e3");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err().strip()).startsWith("cairn start: ").contains("max_num_inbound_peers").contains("(write 1000)")
         .doesNotContain("\n").doesNotContain("Exception");
