@@ -172,7 +172,7 @@ final class StartCommand implements Callable<Integer> {
     Files.createDirectories(bookFile.toAbsolutePath().getParent());
     long seed = cfg.cairn().prngSeed().orElse(new SecureRandom().nextLong());
     // the NodeInfo's listen_addr: external_address when set, else laddr (CometBFT's choice)
-    String advertised = cfg.p2p().externalAddress().orElse(laddr).toString();
+    String advertised = advertised(cfg.p2p().externalAddress().orElse(laddr), dev.cairn.shell.p2p.HostResolver.system());
     MConnConfig mconn = new MConnConfig(cfg.p2p().maxPacketMsgPayloadSize(), cfg.p2p().flushThrottleTimeout(),
         MConnConfig.defaults().pingInterval(), MConnConfig.defaults().pongTimeout(), cfg.p2p().sendRate(),
         cfg.p2p().recvRate());
@@ -324,6 +324,18 @@ final class StartCommand implements Callable<Integer> {
       return "is the unspecified address; give the public IP or DNS name peers reach this node at";
     }
     return null;
+  }
+
+  /**
+   * The NodeInfo's {@code listen_addr} for {@code address}: a DNS name is resolved here, once, and
+   * its IP advertised, since peers that validate a NodeInfo without resolving names (Cairn's own:
+   * no DNS lookup on a peer's word) refuse one (CometBFT resolves it when it validates).
+   */
+  static String advertised(HostPort address, dev.cairn.shell.p2p.HostResolver resolver) throws java.io.IOException {
+    if (IpText.parse(address.host()) != null) {
+      return address.toString();
+    }
+    return dev.cairn.shell.p2p.NetAddresses.hostPort(IpText.format(resolver.resolve(address.host())), address.port());
   }
 
   private static String canonical(String host) {

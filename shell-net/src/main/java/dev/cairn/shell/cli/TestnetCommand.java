@@ -238,7 +238,7 @@ final class TestnetCommand implements Callable<Integer> {
 
   /** Many nodes' decision lines would drown the progress: keep WARN unless the operator chose a level. */
   private static void quietNodeLogs() {
-    if (System.getenv("CAIRN_NODE_LOG_LEVEL") == null
+    if (System.getenv("CAIRN_NODE_LOG_LEVEL") == null && System.getenv("CAIRN_LOG_LEVEL") == null
         && org.slf4j.LoggerFactory.getLogger("dev.cairn.shell.node") instanceof ch.qos.logback.classic.Logger l) {
       l.setLevel(ch.qos.logback.classic.Level.WARN);
     }

@@ -152,6 +152,15 @@ public final class MConnection {
     return ch == null ? 0 : ch.queue.size();
   }
 
+  /** Messages waiting on every channel (CometBFT's sum of its channels' {@code SendQueueSize}). */
+  public int queuedTotal() {
+    int n = 0;
+    for (Channel ch : channels) {
+      n += ch.queue.size();
+    }
+    return n;
+  }
+
   /** Whether packets are packed but not yet handed out for flushing (the flush throttle holds them). */
   public boolean hasUnflushed() {
     return outLen > 0;

@@ -103,6 +103,11 @@ public final class MConnectionHandler extends ChannelDuplexHandler {
     return core != null && (core.hasPendingSends() || core.hasUnflushed() || !waiting.isEmpty());
   }
 
+  /** Messages queued to send, on every channel, and those waiting for room in a queue (on the event loop). */
+  public int queuedMessages() {
+    return (core == null ? 0 : core.queuedTotal()) + waiting.size();
+  }
+
   /** Writes and flushes what is packed now, without waiting for the flush throttle (on the event loop). */
   public void flushNow() {
     if (core != null) {

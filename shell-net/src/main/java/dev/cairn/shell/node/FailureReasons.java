@@ -13,8 +13,11 @@ public final class FailureReasons {
     while (root.getCause() != null && root.getCause() != root && shouldUnwrap(root)) {
       root = root.getCause();
     }
+    if (root instanceof io.netty.channel.ConnectTimeoutException || root instanceof java.net.SocketTimeoutException) {
+      return withoutSlash(message(root)); // "connection timed out after 1000 ms: 127.0.0.1:27041"
+    }
     if (root instanceof ConnectException) {
-      String m = message(root); // Netty's: "Connection refused: /127.0.0.1:26656"
+      String m = withoutSlash(message(root)); // Netty's: "Connection refused: /127.0.0.1:26656"
       return m.regionMatches(true, 0, "connection refused", 0, 18) ? "connection refused" + m.substring(18)
           : "connection refused: " + m;
     }
@@ -49,6 +52,11 @@ public final class FailureReasons {
     String file = f.getFile() == null ? "" : ": " + f.getFile();
     String other = f.getOtherFile() == null ? "" : " -> " + f.getOtherFile();
     return what + file + other;
+  }
+
+  /** Java's text of a socket address has a leading slash when it has no host name ({@code /127.0.0.1:1}). */
+  private static String withoutSlash(String m) {
+    return m.replace(": /", ": ");
   }
 
   private static boolean shouldUnwrap(Throwable t) {

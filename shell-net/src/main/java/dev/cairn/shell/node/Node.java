@@ -276,6 +276,31 @@ public final class Node implements AutoCloseable {
     listenAddress = new NodeAddress(settings.key().id(), IpText.format(bound.getAddress()), bound.getPort());
     log.info("event=listening node={} addr={}", settings.key().id(), listenAddress);
     driver.post(new CoreEvent.Peer(new PeerEvent.Started()));
+    pendingReport = loop.scheduleAtFixedRate(this::reportPending, PENDING_REPORT_PERIOD.toMillis(),
+        PENDING_REPORT_PERIOD.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** How often each admitted peer's queued messages are reported ({@code peer_pending_send_bytes}), as CometBFT. */
+  static final Duration PENDING_REPORT_PERIOD = Duration.ofSeconds(10);
+
+  private io.netty.util.concurrent.ScheduledFuture<?> pendingReport;
+
+  /**
+   * Reports what is queued to each admitted peer, on the loop that runs their connections: the
+   * messages on every channel, as CometBFT's {@code peer_pending_send_bytes} counts them (queue
+   * entries, despite its name).
+   */
+  /** {@link #reportPending} now, on the node's loop (for tests). */
+  CompletableFuture<Void> reportPendingNow() {
+    return CompletableFuture.runAsync(this::reportPending, loop);
+  }
+
+  private void reportPending() {
+    for (Conn c : admitted.values()) {
+      if (c.session != null) {
+        settings.metrics().pendingSendBytes(c.address.id(), c.session.queuedMessages());
+      }
+    }
   }
 
   /** Metrics of one step; runs before the driver swaps in the step's state. */
@@ -380,7 +405,7 @@ public final class Node implements AutoCloseable {
   private void onInbound(Channel ch) {
     if (handshakingInbound >= settings.maxHandshakingInbound()) {
       // Like CometBFT's listener limit: refuse before spending a handshake on it.
-      log.debug("event=inbound_refused reason=too_many_handshakes remote={}", ch.remoteAddress());
+      log.debug("event=inbound_refused reason=too_many_handshakes node={} remote={}", id(), text(ch.remoteAddress()));
       settings.metrics().inboundRefused(InboundRefusal.TOO_MANY_HANDSHAKES);
       ch.close();
       return;
@@ -448,7 +473,7 @@ public final class Node implements AutoCloseable {
   private void inboundHandshakeEnded(InetSocketAddress remote, Throwable cause) {
     if (hungUp(cause)) {
       settings.metrics().inboundRefused(InboundRefusal.CLOSED_IN_HANDSHAKE);
-      log.debug("event=handshake_failed dir=in remote={} reason=\"{}\"", remote,
+      log.debug("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), text(remote),
           cause == null ? "closed by the peer" : FailureReasons.describe(cause));
       return;
     }
@@ -456,23 +481,55 @@ public final class Node implements AutoCloseable {
     long passedOver = handshakeFailureLines.take();
     String reason = FailureReasons.describe(cause);
     if (passedOver < 0) {
-      log.debug("event=handshake_failed dir=in remote={} reason=\"{}\"", remote, reason);
+      log.debug("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), text(remote), reason);
     } else if (passedOver == 0) {
-      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), remote, reason);
+      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), text(remote), reason);
     } else {
-      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\" not_logged_before={}", id(), remote,
+      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\" not_logged_before={}", id(), text(remote),
           reason, passedOver);
     }
   }
 
-  /** The peer closed the connection before its handshake ended, rather than failing it. */
+  /** {@code IP:PORT} of a socket address, an IPv6 IP in brackets and short form (not Java's {@code /IP:PORT}). */
+  static String text(java.net.SocketAddress a) {
+    return a instanceof InetSocketAddress i && i.getAddress() != null
+        ? NetAddresses.hostPort(IpText.format(i.getAddress()), i.getPort()) : String.valueOf(a);
+  }
+
+  /**
+   * The peer closed the connection before its handshake ended, rather than failing it: a clean
+   * close, a close in the middle of a handshake message, or a reset (a client that connected and
+   * went away once our first bytes were on their way).
+   */
   static boolean hungUp(Throwable cause) {
     return cause == null
         || cause instanceof dev.cairn.shell.secret.SecretConnectionException e
             && (e.reason() == dev.cairn.shell.secret.SecretConnectionException.Reason.TRUNCATED_EPHEMERAL
                 || e.reason() == dev.cairn.shell.secret.SecretConnectionException.Reason.TRUNCATED)
         || cause instanceof dev.cairn.shell.p2p.HandshakeException h
-            && h.reason() == dev.cairn.shell.p2p.HandshakeException.Reason.CONNECTION_CLOSED;
+            && h.reason() == dev.cairn.shell.p2p.HandshakeException.Reason.CONNECTION_CLOSED
+        || reset(cause);
+  }
+
+  /** A transport error that says the peer reset or closed the connection (no protocol error). */
+  static boolean reset(Throwable cause) {
+    if (!(cause instanceof java.io.IOException) || cause instanceof dev.cairn.shell.secret.SecretConnectionException
+        || cause instanceof dev.cairn.shell.p2p.HandshakeException) {
+      return false;
+    }
+    String m = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    return cause instanceof java.nio.channels.ClosedChannelException || m.contains("connection reset")
+        || m.contains("broken pipe");
+  }
+
+  /** The dial ran out of time: connecting ({@code dial_timeout}) or in a handshake ({@code handshake_timeout}). */
+  static boolean timedOut(Throwable cause) {
+    return cause instanceof io.netty.channel.ConnectTimeoutException
+        || cause instanceof java.net.SocketTimeoutException
+        || cause instanceof dev.cairn.shell.secret.SecretConnectionException e
+            && e.reason() == dev.cairn.shell.secret.SecretConnectionException.Reason.HANDSHAKE_TIMEOUT
+        || cause instanceof dev.cairn.shell.p2p.HandshakeException h
+            && h.reason() == dev.cairn.shell.p2p.HandshakeException.Reason.TIMEOUT;
   }
 
   // ---------------------------------------------------------------- outbound
@@ -654,9 +711,8 @@ public final class Node implements AutoCloseable {
       case HANDSHAKING -> {
         if (conn.outbound) {
           dialFailures++;
-          settings.metrics().dial(cause instanceof java.net.ConnectException
-              || cause instanceof io.netty.channel.ConnectTimeoutException
-              ? DialOutcome.CONNECT_FAILED : DialOutcome.HANDSHAKE_FAILED);
+          settings.metrics().dial(timedOut(cause) ? DialOutcome.TIMED_OUT
+              : cause instanceof java.net.ConnectException ? DialOutcome.CONNECT_FAILED : DialOutcome.HANDSHAKE_FAILED);
           log.info("event=dial_failed node={} addr={} reason=\"{}\"", id(), conn.address,
               cause == null ? "closed" : FailureReasons.describe(cause));
           driver.post(new CoreEvent.Peer(new PeerEvent.DialFailed(conn.address)));
@@ -771,6 +827,9 @@ public final class Node implements AutoCloseable {
   public void close() {
     CompletableFuture<BookPersister.Snapshot> last = new CompletableFuture<>();
     loop.execute(() -> {
+      if (pendingReport != null) {
+        pendingReport.cancel(false);
+      }
       if (server != null) {
         server.close();
       }

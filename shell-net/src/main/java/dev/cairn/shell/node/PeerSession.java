@@ -49,6 +49,11 @@ public final class PeerSession implements dev.cairn.shell.router.PeerLink {
   }
 
   /** Queues a message on a channel the peer advertised, waiting for queue room like Go's {@code Send}. */
+  /** Messages queued to this peer, not yet sent (on the connection's event loop). */
+  public int queuedMessages() {
+    return mconn.queuedMessages();
+  }
+
   public Future<MConnection.Offer> send(int channelId, byte[] message) {
     return mconn.send(channelId, message);
   }

@@ -96,6 +96,11 @@ class HomeSafetyTest {
         h -> java.net.InetAddress.getByName("198.51.100.4"))).as("a name that resolves").isNull();
     assertThat(StartCommand.externalProblem(dev.cairn.shell.config.HostPort.parse("[::]:26656"), h -> null))
         .contains("unspecified");
+    assertThat(StartCommand.advertised(dev.cairn.shell.config.HostPort.parse("node.example:26656"),
+        h -> java.net.InetAddress.getByName("2001:db8::4"))).as("a name is advertised as its IP")
+        .isEqualTo("[2001:db8::4]:26656");
+    assertThat(StartCommand.advertised(dev.cairn.shell.config.HostPort.parse("198.51.100.4:26656"), h -> null))
+        .isEqualTo("198.51.100.4:26656");
   }
 
   /**

@@ -12,9 +12,30 @@ class FailureReasonsTest {
   @Test
   void aRefusedConnectionIsSaidOnce() {
     assertThat(FailureReasons.describe(new ConnectException("Connection refused: /127.0.0.1:27099")))
-        .isEqualTo("connection refused: /127.0.0.1:27099");
+        .isEqualTo("connection refused: 127.0.0.1:27099");
     assertThat(FailureReasons.describe(new ConnectException("connect timed out")))
         .isEqualTo("connection refused: connect timed out");
+  }
+
+  @Test
+  void aTimeoutIsATimeoutNotARefusal() {
+    assertThat(FailureReasons.describe(new io.netty.channel.ConnectTimeoutException(
+        "connection timed out after 1000 ms: /127.0.0.1:27041")))
+        .isEqualTo("connection timed out after 1000 ms: 127.0.0.1:27041");
+    assertThat(Node.timedOut(new io.netty.channel.ConnectTimeoutException("x"))).isTrue();
+    assertThat(Node.timedOut(new dev.cairn.shell.p2p.HandshakeException(
+        dev.cairn.shell.p2p.HandshakeException.Reason.TIMEOUT, "x"))).isTrue();
+    assertThat(Node.timedOut(new ConnectException("refused"))).isFalse();
+  }
+
+  @Test
+  void aResetInTheHandshakeIsAHangUpNotAFailure() {
+    assertThat(Node.hungUp(new java.io.IOException("Connection reset"))).isTrue();
+    assertThat(Node.hungUp(new java.io.IOException("recvAddress(..) failed: Connection reset by peer"))).isTrue();
+    assertThat(Node.hungUp(null)).isTrue();
+    assertThat(Node.hungUp(new java.io.IOException("No route to host"))).isFalse();
+    assertThat(Node.hungUp(new dev.cairn.shell.p2p.HandshakeException(
+        dev.cairn.shell.p2p.HandshakeException.Reason.WRONG_NETWORK, "peer is on network x"))).isFalse();
   }
 
   @Test
