@@ -175,6 +175,14 @@ public final class ConfigLoader {
     Section cairnSection = Section.of(root, "cairn", fileName, warnings, exact);
     CairnConfig cairn = readCairn(cairnSection, p2p, cometMoniker, cometMetrics);
     cairnSection.warnUnknown();
+    for (String key : List.of("prometheus", "prometheus_listen_addr", "namespace")) {
+      var comet = instrumentation.written(key);
+      var own = cairnSection.written(key);
+      if (comet.isPresent() && own.isPresent() && !comet.equals(own)) {
+        warnings.add(fileName + " [instrumentation] " + key + " = " + comet.get() + " is overridden by [cairn] "
+            + key + " = " + own.get() + " (the [cairn] key wins: set it there, or remove it to use this one)");
+      }
+    }
     Validation.check(p2pSection, p2p, cairnSection, cairn);
     for (var it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();

@@ -74,6 +74,12 @@ final class Section {
     }
   }
 
+  /** The key's value as written, if the section has it (without counting it as read). */
+  java.util.Optional<String> written(String key) {
+    JsonNode n = table == null ? null : table.get(key);
+    return n == null ? java.util.Optional.empty() : java.util.Optional.of(render(n));
+  }
+
   private JsonNode get(String key) {
     read.add(key);
     return table.get(key);

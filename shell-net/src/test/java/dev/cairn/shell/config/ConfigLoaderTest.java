@@ -162,6 +162,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anInstrumentationKeyTheCairnSectionOverridesIsNamed() throws Exception {
+    NodeConfig c = ConfigLoader.parse("[instrumentation]\nprometheus = true\n[cairn]\nprometheus = false\n",
+        "config.toml", GENESIS);
+    assertThat(c.cairn().metrics().prometheus()).as("the [cairn] key wins").isFalse();
+    assertThat(c.warnings()).singleElement().asString()
+        .contains("[instrumentation] prometheus = true is overridden by [cairn] prometheus = false");
+    assertThat(ConfigLoader.parse("[instrumentation]\nprometheus = true\n[cairn]\nprometheus = true\n",
+        "config.toml", GENESIS).warnings()).as("the same value: nothing to say").isEmpty();
+    assertThat(ConfigLoader.parse("[instrumentation]\nprometheus = true\n", "config.toml", GENESIS).cairn()
+        .metrics().prometheus()).isTrue();
+  }
+
+  @Test
   void upnpOfV034_isAcceptedWithAWarning() throws Exception {
     NodeConfig c = ConfigLoader.parse("[p2p]\nupnp = false\n", "config.toml", GENESIS);
     assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
