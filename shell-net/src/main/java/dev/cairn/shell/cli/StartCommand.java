@@ -205,7 +205,8 @@ final class StartCommand implements Callable<Integer> {
           Node.initialState(settings), seed)).orElse(null);
       Node node;
       try {
-        node = Node.start(settings, group, tracer, List.of(), advertised);
+        node = Node.start(settings, group, tracer, List.of(),
+            new Node.Options(advertised, cfg.p2p().allowDuplicateIp()));
       } catch (Exception e) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (tracer != null) {

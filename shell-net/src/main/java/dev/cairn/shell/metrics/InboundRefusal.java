@@ -18,7 +18,9 @@ public enum InboundRefusal {
    */
   HANDSHAKE_FAILED,
   /** The peer closed the connection before its handshake ended (a port scan, a health check). */
-  CLOSED_IN_HANDSHAKE;
+  CLOSED_IN_HANDSHAKE,
+  /** Another inbound connection comes from the same IP and {@code allow_duplicate_ip} is false. */
+  DUPLICATE_IP;
 
   /** The {@code reason} label value, e.g. {@code too_many_handshakes}. */
   public String label() {

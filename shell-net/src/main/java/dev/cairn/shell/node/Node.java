@@ -186,13 +186,16 @@ public final class Node implements AutoCloseable {
   private Channel server;
   private NodeAddress listenAddress;
   private int handshakingInbound;
+  /** {@code [p2p] allow_duplicate_ip}: when false, one inbound connection per remote IP. */
+  private final boolean allowDuplicateIp;
   private long dials;
   private long dialFailures;
 
-  private Node(Settings settings, EventLoop loop, String advertisedListenAddr, Driver.StepObserver observer,
+  private Node(Settings settings, EventLoop loop, Options options, Driver.StepObserver observer,
       List<Reactor> reactors) {
     this.settings = settings;
     this.loop = loop;
+    this.allowDuplicateIp = options.allowDuplicateIp();
     this.pex = new PexReactor(settings.key().id(), event -> driver().post(event), FLUSH_STOP_MAX);
     List<Reactor> all = new ArrayList<>();
     all.add(pex);
@@ -200,7 +203,7 @@ public final class Node implements AutoCloseable {
     this.router = new Router(all, loop, settings.metrics(), this::onPeerError);
     pex.attach(router);
     NodeInfo info = new NodeInfo(new NodeInfo.ProtocolVersion(8, 11, 0), settings.key().id().hex(),
-        advertisedListenAddr, settings.network(), dev.cairn.shell.Version.VERSION,
+        options.advertised(), settings.network(), dev.cairn.shell.Version.VERSION,
         router.channelIds(), settings.moniker(), new NodeInfo.Other("off", ""));
     this.pipeline = new PeerPipeline.Settings(settings.key(), info, router.descriptors(), settings.mconn(),
         settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.none(), new SecureRandom());
@@ -231,22 +234,36 @@ public final class Node implements AutoCloseable {
    */
   public static Node start(Settings settings, EventLoopGroup group, Driver.StepObserver observer,
       List<Reactor> reactors) throws InterruptedException {
-    return start(settings, group, observer, reactors,
-        dev.cairn.shell.p2p.NetAddresses.hostPort(settings.listenHost(), settings.listenPort()));
+    return start(settings, group, observer, reactors, Options.of(settings));
   }
 
   /**
-   * Like {@link #start(Settings, EventLoopGroup, Driver.StepObserver, List)}, advertising {@code
-   * advertised} ({@code HOST:PORT}, an IPv6 host in brackets) as the NodeInfo's {@code listen_addr},
-   * as CometBFT advertises {@code [p2p] external_address} when it is set, else {@code laddr}.
+   * What a node run by {@code cairn start} takes from config.toml beyond {@link Settings}: the
+   * address it advertises as its NodeInfo's {@code listen_addr} ({@code HOST:PORT}, an IPv6 host in
+   * brackets: CometBFT advertises {@code [p2p] external_address} when it is set, else {@code laddr}),
+   * and whether an inbound connection is admitted from an IP another inbound connection comes from
+   * ({@code [p2p] allow_duplicate_ip}: CometBFT's default, false, refuses it).
    */
+  public record Options(String advertised, boolean allowDuplicateIp) {
+    public Options {
+      Objects.requireNonNull(advertised, "advertised");
+    }
+
+    /** laddr advertised, duplicate IPs allowed: a local network's nodes, tests. */
+    public static Options of(Settings settings) {
+      return new Options(dev.cairn.shell.p2p.NetAddresses.hostPort(settings.listenHost(), settings.listenPort()),
+          true);
+    }
+  }
+
+  /** Like {@link #start(Settings, EventLoopGroup, Driver.StepObserver, List)}, with {@code options}. */
   public static Node start(Settings settings, EventLoopGroup group, Driver.StepObserver observer,
-      List<Reactor> reactors, String advertised) throws InterruptedException {
+      List<Reactor> reactors, Options options) throws InterruptedException {
     if (settings.listenPort() == 0) {
       throw new IllegalArgumentException("listen port must be fixed (our own address is part of the core config)");
     }
     EventLoop loop = group.next();
-    Node node = new Node(settings, loop, advertised, observer, reactors);
+    Node node = new Node(settings, loop, options, observer, reactors);
     node.bind();
     return node;
   }
@@ -410,8 +427,17 @@ public final class Node implements AutoCloseable {
       ch.close();
       return;
     }
-    handshakingInbound++;
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
+    if (!allowDuplicateIp && inboundFrom(remote.getAddress())) {
+      // CometBFT's ConnDuplicateIPFilter: one inbound connection per IP, refused before its handshake
+      log.debug("event=inbound_refused reason=duplicate_ip node={} remote={}", id(), text(remote));
+      settings.metrics().inboundRefused(InboundRefusal.DUPLICATE_IP);
+      ch.close();
+      return;
+    }
+    handshakingInbound++;
+    inboundChannels.add(ch);
+    ch.closeFuture().addListener(f -> inboundChannels.remove(ch));
     PeerPipeline.install(ch.pipeline(), pipeline, null, new PeerListener() {
       Conn conn;
 
@@ -457,6 +483,19 @@ public final class Node implements AutoCloseable {
         onClosed(conn, cause);
       }
     });
+  }
+
+  /** Open inbound connections, in handshake or admitted (on the node's loop). */
+  private final java.util.Set<Channel> inboundChannels = new java.util.HashSet<>();
+
+  /** Whether an open inbound connection comes from {@code ip}. */
+  private boolean inboundFrom(java.net.InetAddress ip) {
+    for (Channel c : inboundChannels) {
+      if (c.remoteAddress() instanceof InetSocketAddress r && ip.equals(r.getAddress())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Inbound handshake failures logged at info per minute; the rest at debug, counted in the next. */

@@ -27,11 +27,56 @@ class HandshakeSlotsTest {
 
   /** A node with {@code p2p} config lines, {@code slots} handshake slots, a 3 s handshake timeout, reporting to {@code metrics}. */
   private static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group) throws Exception {
+    return startMeasured(p2p, slots, metrics, group, true);
+  }
+
+  private static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group,
+      boolean allowDuplicateIp) throws Exception {
     Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), TestNodes.freePort(), p2p,
         TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), slots);
-    return Node.start(new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(), s.core(),
-        s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(), s.maxHandshakingInbound(),
-        s.persister(), metrics, s.initialBannedIds()), group, null);
+    Node.Settings measured = new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(),
+        s.core(), s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(),
+        s.maxHandshakingInbound(), s.persister(), metrics, s.initialBannedIds());
+    return Node.start(measured, group, null, List.of(),
+        new Node.Options(Node.Options.of(measured).advertised(), allowDuplicateIp));
+  }
+
+  /**
+   * With {@code allow_duplicate_ip = false} (CometBFT's default), a second inbound connection from
+   * an IP already connected is closed before its handshake and counted; once the first is gone,
+   * that IP is welcome again.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aSecondInboundConnectionFromOneIpIsRefusedWhenDuplicatesAreNotAllowed() throws Exception {
+    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    EventLoopGroup clients = EventLoops.newGroup(2);
+    NodeMetrics metrics = NodeMetrics.start(new MetricsConfig(true, "127.0.0.1:0", "cometbft"));
+    Node node = null;
+    List<WirePeer.Conn> conns = new ArrayList<>();
+    try {
+      node = startMeasured("", 4, metrics, nodeGroup, false);
+      Node a = node;
+      WirePeer first = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27990");
+      conns.add(first.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
+      conns.get(0).ready.get(5, TimeUnit.SECONDS);
+      WirePeer second = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27991");
+      conns.add(second.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
+      assertThat(conns.get(1).closed.get(10, TimeUnit.SECONDS)).as("closed before its handshake").isFalse();
+      assertThat(dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics)
+          .value("cairn_inbound_refused_total{reason=\"duplicate_ip\"}")).isEqualTo(1.0);
+      assertThat(conns.get(0).closed).as("the first stays").isNotDone();
+
+      conns.get(0).ready.get().close();
+      conns.get(0).closed.get(10, TimeUnit.SECONDS);
+      assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(a).inbound().isEmpty())).isTrue();
+      WirePeer third = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27992");
+      conns.add(third.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
+      conns.get(2).ready.get(5, TimeUnit.SECONDS); // throws if refused: the IP is welcome again
+    } finally {
+      TestNodes.closeAll(conns, node, clients, nodeGroup);
+      metrics.close();
+    }
   }
 
   /**
