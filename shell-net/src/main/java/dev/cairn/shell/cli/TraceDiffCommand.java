@@ -74,8 +74,12 @@ final class TraceDiffCommand implements Callable<Integer> {
           }
         }
       } else if (!ha.getCoreState().equals(hb.getCoreState()) || ha.getPreviousDigest() != hb.getPreviousDigest()) {
+        String how = ha.getPrngSeed() != hb.getPrngSeed()
+            ? "other runs: PRNG seeds " + ha.getPrngSeed() + " and " + hb.getPrngSeed()
+            : !ha.getCoreState().equals(hb.getCoreState()) ? "the states before the first step differ"
+            : "the histories before it differ (previous digests)";
         out.println("DIVERGE before the first step: the initial states differ (both start at step "
-            + ha.getFirstStep() + ")");
+            + ha.getFirstStep() + "; " + how + ")");
         return DIFFERS;
       }
       long same = 0;
@@ -138,6 +142,15 @@ final class TraceDiffCommand implements Callable<Integer> {
         TraceReader.Entry x = ea.get();
         TraceReader.Entry y = eb.get();
         String what = difference(x, y);
+        if (what != null && !x.sameEvent(y)) {
+          String undecodable = undecodable(a, x);
+          undecodable = undecodable != null ? undecodable : undecodable(b, y);
+          if (undecodable != null) {
+            out.println("BROKEN: the " + same + " steps before it are identical in both files");
+            err.println("cairn trace diff: " + undecodable);
+            return BROKEN;
+          }
+        }
         if (what != null) {
           out.println("DIVERGE at step " + x.step() + ": " + what);
           out.println("  A: " + line(ha, x));
@@ -200,6 +213,17 @@ final class TraceDiffCommand implements Callable<Integer> {
             + " reaches after step " + (start - 1);
       }
       return null;
+    }
+  }
+
+  /** Why the event of {@code r} in {@code file} cannot be decoded, or null when it can. */
+  private static String undecodable(Path file, TraceReader.Entry r) {
+    try {
+      EventCodec.decode(r.event());
+      return null;
+    } catch (EventCodec.InvalidEventException e) {
+      return file + ": the event of step " + r.step() + " (record at byte offset " + r.offset()
+          + ") cannot be decoded: " + e.getMessage();
     }
   }
 

@@ -33,12 +33,23 @@ public record MetricsConfig(boolean prometheus, String listenAddress, String nam
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return mine.port() == laddr.port() && (mine.host().equals(laddr.host()) || everywhere(mine.host())
-        || everywhere(laddr.host()));
+    if (mine.port() != laddr.port()) {
+      return false;
+    }
+    java.util.Set<java.net.InetAddress> a = addresses(mine.host());
+    java.util.Set<java.net.InetAddress> b = addresses(laddr.host());
+    return a.stream().anyMatch(java.net.InetAddress::isAnyLocalAddress)
+        || b.stream().anyMatch(java.net.InetAddress::isAnyLocalAddress)
+        || a.stream().anyMatch(b::contains) || mine.host().equals(laddr.host());
   }
 
-  private static boolean everywhere(String host) {
-    return host.equals("0.0.0.0") || host.equals("::");
+  /** The addresses a host names: itself for an IP, what it resolves to for a name (none if it does not). */
+  private static java.util.Set<java.net.InetAddress> addresses(String host) {
+    try {
+      return java.util.Set.of(java.net.InetAddress.getAllByName(host));
+    } catch (java.net.UnknownHostException e) {
+      return java.util.Set.of();
+    }
   }
 
   /** CometBFT's defaults: off, {@code :26660}, namespace {@code cometbft}. */

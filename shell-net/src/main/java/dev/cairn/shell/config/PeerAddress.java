@@ -31,7 +31,9 @@ public record PeerAddress(NodeId id, HostPort hostPort) {
     }
     int at = s.indexOf('@');
     if (at < 0) {
-      throw new IllegalArgumentException("peer \"" + text + "\" must be id@host:port, the node ID is missing");
+      String missing = NodeId.isValid(s) ? "the address is missing" : s.contains(":") ? "the node ID is missing"
+          : "no '@' separates a node ID from an address";
+      throw new IllegalArgumentException("peer \"" + text + "\" must be id@host:port, " + missing);
     }
     String id = s.substring(0, at);
     if (!NodeId.isValid(id)) {

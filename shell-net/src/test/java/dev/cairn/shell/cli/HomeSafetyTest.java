@@ -171,6 +171,8 @@ class HomeSafetyTest {
     assertThat(r.err()).contains("prometheus_listen_addr = \":" + port + "\" takes the port of [p2p] laddr");
     assertThat(new dev.cairn.shell.config.MetricsConfig(true, "127.0.0.2:" + port, "cometbft")
         .clashesWith(dev.cairn.shell.config.HostPort.parse("127.0.0.1:" + port))).as("another host").isFalse();
+    assertThat(new dev.cairn.shell.config.MetricsConfig(true, "localhost:" + port, "cometbft")
+        .clashesWith(dev.cairn.shell.config.HostPort.parse("127.0.0.1:" + port))).as("a name for the same host").isTrue();
     assertThat(new dev.cairn.shell.config.MetricsConfig(false, ":" + port, "cometbft")
         .clashesWith(dev.cairn.shell.config.HostPort.parse("127.0.0.1:" + port))).as("metrics off").isFalse();
   }

@@ -267,6 +267,7 @@ class ConfigLoaderTest {
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4\"", "persistent_peers", "port is missing"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:x\"", "persistent_peers", "not a number"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:0\"", "persistent_peers", "port 0, which cannot"),
+        Arguments.of("[p2p]\npersistent_peers = \"" + id + "\"", "persistent_peers", "id@host:port, the address is missing"),
         Arguments.of("[p2p]\nseeds = \"" + id + "@seed.example:0\"", "seeds", "port 0, which cannot"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id.toUpperCase() + "@1.2.3.4:1\"", "persistent_peers",
             "lowercase"),

@@ -191,6 +191,15 @@ class TraceCutTest {
       l.set(400, l.get(400).toBuilder().setEvent(l.get(399).getEvent()).build());
       return l;
     });
+    Path undecodable = TraceFiles.rewrite(whole, dir.resolve("undecodable.trace"), l -> {
+      l.set(17, l.get(17).toBuilder().setEvent(dev.cairn.proto.trace.Event.getDefaultInstance()).build());
+      return l;
+    });
+    TraceFiles.Run broken = TraceFiles.cairn("trace", "diff", whole.toString(), undecodable.toString());
+    assertThat(broken.code()).as("a broken file, not a divergence: " + broken.out()).isEqualTo(2);
+    assertThat(broken.err()).contains(undecodable + ": the event of step 17").contains("cannot be decoded");
+    assertThat(broken.out()).contains("BROKEN: the 17 steps before it are identical in both files");
+
     TraceFiles.Run inside = TraceFiles.cairn("trace", "diff", altered.toString(), window.toString());
     assertThat(inside.code()).isEqualTo(1);
     assertThat(inside.out()).contains("DIVERGE at step 400: the events differ");
