@@ -234,8 +234,16 @@ final class StartCommand implements Callable<Integer> {
       if (tracer != null) {
         tracer.close(); // after the loop stopped: no step can follow
       }
-      out.println(Json.line(Json.object().put("event", "stopped").put("address_book", bookFile.toString())));
+      boolean saved = node.bookSavedOnClose();
+      out.println(Json.line(Json.object().put("event", "stopped").put("address_book", bookFile.toString())
+          .put("address_book_saved", saved)));
       out.flush();
+      if (!saved) {
+        // what the node learned since its last save is lost: not a clean stop
+        err.println("cairn start: the address book could not be saved to " + bookFile + " as the node stopped"
+            + " (see the persist_failed_on_close line); the file holds the last save");
+        return 1;
+      }
     }
     return 0;
   }

@@ -882,8 +882,16 @@ public final class Node implements AutoCloseable {
     });
     try {
       settings.persister().flush(last.get());
+      bookSavedOnClose = true;
     } catch (Exception e) {
       log.warn("event=persist_failed_on_close node={} reason=\"{}\"", id(), e.getMessage());
     }
+  }
+
+  private volatile boolean bookSavedOnClose;
+
+  /** After {@link #close}: whether the address book was saved as the node stopped. */
+  public boolean bookSavedOnClose() {
+    return bookSavedOnClose;
   }
 }

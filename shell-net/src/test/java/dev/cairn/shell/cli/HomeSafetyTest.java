@@ -186,6 +186,24 @@ class HomeSafetyTest {
     assertThat(r.out()).doesNotContain("\"started\"");
   }
 
+  /**
+   * A book the node cannot save as it stops (here a directory took its name while the node ran)
+   * is not a clean stop: the stopped line says so and the status is 1.
+   */
+  @Test
+  void aBookThatCannotBeSavedAtTheStopIsSaid() throws Exception {
+    Path home = home("unsaved");
+    Path trace = dir.resolve("unsaved.trace");
+    CompletableFuture<CliRun.Result> run = running(home, trace);
+    Path book = home.resolve("config").resolve("addrbook.json");
+    Files.deleteIfExists(book);
+    Files.createDirectories(book.resolve("in-the-way"));
+    CliRun.Result r = run.get(30, TimeUnit.SECONDS);
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("\"address_book_saved\":false");
+    assertThat(r.err()).contains("the address book could not be saved to " + book);
+  }
+
   /** An error a command throws is one line, named by that command, as its own messages are. */
   @Test
   void aConfigErrorIsOneLineNamedByTheCommand() throws Exception {
