@@ -278,7 +278,7 @@ final class StartCommand implements Callable<Integer> {
     return switch (why) {
       case PRIVATE -> "its ID is in [p2p] private_peer_ids";
       case PRIVATE_SOURCE -> "it was learned from a peer in [p2p] private_peer_ids";
-      case SELF -> "it is this node (its ID, or one of its listen or external addresses)";
+      case SELF -> "it is this node (its own node ID)";
       case NON_ROUTABLE -> "it is not routable and [p2p] addr_book_strict is true";
       default -> "the book refuses it (" + why + ")";
     };
