@@ -302,16 +302,16 @@ public final class Node implements AutoCloseable {
 
   private io.netty.util.concurrent.ScheduledFuture<?> pendingReport;
 
-  /**
-   * Reports what is queued to each admitted peer, on the loop that runs their connections: the
-   * messages on every channel, as CometBFT's {@code peer_pending_send_bytes} counts them (queue
-   * entries, despite its name).
-   */
   /** {@link #reportPending} now, on the node's loop (for tests). */
   CompletableFuture<Void> reportPendingNow() {
     return CompletableFuture.runAsync(this::reportPending, loop);
   }
 
+  /**
+   * Reports what is queued to each admitted peer, on the loop that runs their connections: the
+   * messages on every channel, as CometBFT's {@code peer_pending_send_bytes} counts them (queue
+   * entries, despite its name).
+   */
   private void reportPending() {
     for (Conn c : admitted.values()) {
       if (c.session != null) {
