@@ -508,7 +508,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
           before = st.step().state();
         }
         if (reads.broken()) {
-          out.println("BROKEN: " + done + " up to the step before the broken record (" + UpToBreak.WHY + ")");
+          out.println("BROKEN: " + done + " up to the step before the broken record (" + reads.why() + ")");
           return new Walked(BROKEN, first);
         }
         if (replay.endMismatch().isPresent()) {
@@ -529,7 +529,11 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
    * file broken before its first record is refused as before.
    */
   static final class UpToBreak {
+    /** Why a file ends in a record cut short. */
     static final String WHY = "a node that stopped while writing leaves its last record cut short";
+    /** Why a record before the end does not read. */
+    static final String CORRUPT = "a record inside the file does not read: the file was damaged or altered after it"
+        + " was written";
 
     @FunctionalInterface
     interface Read<T> {
@@ -538,6 +542,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
 
     private final PrintWriter err;
     private boolean broken;
+    private boolean truncated;
 
     UpToBreak(PrintWriter err) {
       this.err = err;
@@ -552,12 +557,18 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         }
         err.println("cairn trace: " + message(e));
         broken = true;
+        truncated = e.getMessage() != null && e.getMessage().contains(": truncated: ");
         return Optional.empty();
       }
     }
 
     boolean broken() {
       return broken;
+    }
+
+    /** Why the file broke, as far as its reader tells: cut short at its end, or damaged inside. */
+    String why() {
+      return truncated ? WHY : CORRUPT;
     }
   }
 

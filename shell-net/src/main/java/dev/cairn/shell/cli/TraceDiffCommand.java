@@ -88,7 +88,7 @@ final class TraceDiffCommand implements Callable<Integer> {
         Optional<TraceReader.Entry> eb = reads.broken() ? Optional.empty() : reads.next(rb::next);
         if (reads.broken()) {
           out.println("BROKEN: the " + same + " steps before the broken record are identical in both files ("
-              + UpToBreak.WHY + ")");
+              + reads.why() + ")");
           return BROKEN;
         }
         if (ea.isEmpty() && eb.isEmpty()) {

@@ -364,7 +364,7 @@ final class TraceReplayCommand implements Callable<Integer> {
         }
       }
       if (reads.broken()) {
-        out.println("BROKEN: the " + count + " steps before the broken record replayed identically (" + UpToBreak.WHY
+        out.println("BROKEN: the " + count + " steps before the broken record replayed identically (" + reads.why()
             + ")");
         return BROKEN;
       }

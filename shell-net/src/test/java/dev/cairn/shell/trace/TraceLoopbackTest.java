@@ -217,7 +217,24 @@ class TraceLoopbackTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("truncated: record 5 at byte offset " + at).doesNotContain("Exception");
     // the records before the cut are replayed, as after a node stopped while writing
-    assertThat(run.out()).contains("BROKEN: the 5 steps before the broken record replayed identically");
+    assertThat(run.out()).contains("BROKEN: the 5 steps before the broken record replayed identically")
+        .contains("a node that stopped while writing leaves its last record cut short");
+
+    // a record inside the file that does not read is not a node that stopped while writing
+    Path damaged = dir.resolve("damaged.trace");
+    byte[] bad = all.clone();
+    bad[(int) at] = (byte) 0xff; // the length of record 5: a varint that never ends
+    bad[(int) at + 1] = (byte) 0xff;
+    bad[(int) at + 2] = (byte) 0xff;
+    bad[(int) at + 3] = (byte) 0xff;
+    bad[(int) at + 4] = (byte) 0xff;
+    bad[(int) at + 5] = (byte) 0xff;
+    Files.write(damaged, bad);
+    TraceFiles.Run inside = TraceFiles.cairn("trace", "replay", damaged.toString());
+    assertThat(inside.code()).isEqualTo(2);
+    assertThat(inside.err()).contains("corrupt").contains("byte offset " + at);
+    assertThat(inside.out()).contains("the file was damaged or altered").doesNotContain("stopped while writing");
+
     TraceFiles.Run timeline = TraceFiles.cairn("trace", "timeline", cut.toString(), "--out",
         dir.resolve("cut.png").toString());
     assertThat(timeline.code()).isEqualTo(2);
