@@ -241,7 +241,8 @@ final class StartCommand implements Callable<Integer> {
       if (!saved) {
         // what the node learned since its last save is lost: not a clean stop
         err.println("cairn start: the address book could not be saved to " + bookFile + " as the node stopped"
-            + " (see the persist_failed_on_close line); the file holds the last save");
+            + " (see the persist_failed_on_close line); what an earlier save wrote there, if anything, is left as it"
+            + " was");
         return 1;
       }
     }

@@ -276,15 +276,29 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   static List<List<Path>> traces(List<Path> files) throws IOException, TraceFormatException {
     java.util.Map<String, List<Path>> runs = new java.util.LinkedHashMap<>();
     java.util.Map<String, java.util.Set<Integer>> segments = new java.util.HashMap<>();
+    java.util.Map<TraceHeader, Path> headers = new java.util.HashMap<>();
+    java.util.Map<String, String> copies = new java.util.HashMap<>();
     java.util.Set<String> repeated = new java.util.HashSet<>();
     for (Path f : files) {
       try (TraceReader r = TraceReader.open(f)) {
         TraceHeader h = r.header();
         String run = h.getPrngSeed() + ":" + HexFormat.of().formatHex(h.getCoreConfig().toByteArray());
+        Path same = headers.putIfAbsent(h, f);
+        if (same != null) {
+          copies.putIfAbsent(run, same + " and " + f + " are one file of one trace (segment " + h.getSegment()
+              + ", the same header: a copy?); give one of them");
+        }
         runs.computeIfAbsent(run, k -> new java.util.ArrayList<>()).add(f);
         if (!segments.computeIfAbsent(run, k -> new java.util.HashSet<>()).add(h.getSegment())) {
           repeated.add(run);
         }
+      }
+    }
+    for (var c : copies.entrySet()) {
+      // copies of a one-file trace are traces side by side; a copy among a rotated trace's files
+      // would split it into files of their own and hide a file missing from it
+      if (segments.get(c.getKey()).size() > 1) {
+        throw new TraceFormatException(c.getValue());
       }
     }
     List<List<Path>> out = new java.util.ArrayList<>();
@@ -530,7 +544,8 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
    */
   static final class UpToBreak {
     /** Why a file ends in a record cut short. */
-    static final String WHY = "a node that stopped while writing leaves its last record cut short";
+    static final String WHY = "a node that stopped while writing leaves its last record cut short; a length damaged"
+        + " inside the file reads the same way";
     /** Why a record before the end does not read. */
     static final String CORRUPT = "a record inside the file does not read: the file was damaged or altered after it"
         + " was written";

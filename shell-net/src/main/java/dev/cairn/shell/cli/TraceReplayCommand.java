@@ -122,15 +122,23 @@ final class TraceReplayCommand implements Callable<Integer> {
     }
     // several traces side by side (several nodes' files, or runs of one node): each replayed alone
     int worst = OK;
-    int ok = 0;
+    int[] by = new int[3];
     for (List<Path> trace : traces) {
-      out.println("## " + String.join(" ", trace.stream().map(Path::toString).toList()));
+      List<Path> ordered;
+      try {
+        ordered = TraceCommand.inStepOrder(trace);
+      } catch (IOException | TraceFormatException e) {
+        ordered = trace;
+      }
+      out.println("## " + String.join(" ", ordered.stream().map(Path::toString).toList()));
       out.flush();
       int status = replayTrace(trace, null, parallel, out, err);
-      ok += status == OK ? 1 : 0;
+      by[Math.min(2, Math.max(0, status))]++;
       worst = Math.max(worst, status);
     }
-    out.println((worst == OK ? "OK: " : "NOT OK: ") + ok + " of " + traces.size() + " traces replayed identically"
+    out.println((worst == OK ? "OK: " : "NOT OK: ") + by[OK] + " of " + traces.size() + " traces replayed identically"
+        + (by[DIFFERS] == 0 ? "" : ", " + by[DIFFERS] + " differ from their records")
+        + (by[BROKEN] == 0 ? "" : ", " + by[BROKEN] + " broken")
         + " (each a run of its own: one node's run, or the files of one rotated trace)");
     out.flush();
     return worst;

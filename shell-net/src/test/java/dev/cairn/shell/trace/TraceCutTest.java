@@ -113,6 +113,23 @@ class TraceCutTest {
         .isEqualTo(steps(TraceFiles.cairn("trace", "show", whole.toString(), "--from", "150", "--to", "1000").out()));
   }
 
+  /** A copy among a rotated trace's files is refused: it would split the trace and hide a missing file. */
+  @Test
+  void aCopyAmongARotatedTracesFilesIsRefused() throws Exception {
+    List<Path> files = rotatedFiles();
+    Path copy = Files.copy(files.get(2), dir.resolve("copy.trace.bak"));
+    List<String> a = new ArrayList<>(List.of("trace", "replay"));
+    files.forEach(f -> a.add(f.toString()));
+    a.add(copy.toString());
+    TraceFiles.Run replay = TraceFiles.cairn(a.toArray(String[]::new));
+    assertThat(replay.code()).as(replay.out() + replay.err()).isEqualTo(2);
+    assertThat(replay.err()).contains(copy + " are one file of one trace").contains("a copy?");
+    a.set(1, "validate");
+    TraceFiles.Run validate = TraceFiles.cairn(a.toArray(String[]::new));
+    assertThat(validate.code()).isEqualTo(2);
+    assertThat(validate.err()).contains("a copy?");
+  }
+
   @Test
   void theWholeTraceWithoutAWindow_joinsARotatedTraceIntoOneFile() throws Exception {
     Path out = dir.resolve("joined.trace");
