@@ -417,7 +417,6 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     }
   }
 
-
   /** Writes the trailer (the digest of the state after the file's last step) and closes the file. */
   private void endFile() {
     if (out == null) {
