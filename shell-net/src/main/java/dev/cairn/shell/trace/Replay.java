@@ -482,8 +482,10 @@ public final class Replay implements AutoCloseable {
     byte[] st = digester.state(state);
     if (!java.util.Arrays.equals(st, tr.stateDigest())) {
       endMismatch = Optional.of("state digest differs at the trailer (at byte offset " + tr.offset() + "): recorded "
-          + hex(tr.stateDigest()) + ", replayed " + hex(st) + "; every outcome and effect matched, so the state"
-          + " diverged in steps " + window(tr.step()));
+          + hex(tr.stateDigest()) + ", replayed " + hex(st) + (verifiedStateStep == tr.step()
+          ? "; the checkpoint of step " + tr.step() + " verified that very state, so the trailer itself was damaged"
+              + " or altered"
+          : "; every outcome and effect matched, so the state diverged in steps " + window(tr.step())));
       return;
     }
     if (verifiedStateStep != tr.step()) {

@@ -117,6 +117,33 @@ class TraceFileSafetyTest {
         .doesNotContain("started again with another configuration");
   }
 
+  /**
+   * A trailer whose state digest differs right after a checkpoint that verified that state is the
+   * trailer's own damage, not a divergence over an empty window of steps.
+   */
+  @Test
+  void aDamagedTrailerAfterACheckpointIsSaidToBeDamage(@TempDir Path dir) throws Exception {
+    Path t = dir.resolve("t.trace");
+    SmallWorldRun.generate(60, 3, false).record(new TraceWriter.Options(t, 64L << 20, 16, 1 << 16,
+        Duration.ofSeconds(1), SpecHash.fromClasspath(), 20));
+    TraceFiles.Parsed p = TraceFiles.parse(t);
+    var last = p.records().get(p.records().size() - 1);
+    assertThat(last.getStateDigest().isEmpty()).as("the last step is a checkpoint").isFalse();
+    byte[] flipped = last.getStateDigest().toByteArray();
+    flipped[0] ^= 1;
+    List<dev.cairn.proto.trace.TraceRecord> records = new java.util.ArrayList<>(p.records());
+    records.add(dev.cairn.proto.trace.TraceRecord.newBuilder().setTrailer(true).setStep(last.getStep())
+        .setEffectsDigest(last.getEffectsDigest()).setStateDigest(com.google.protobuf.ByteString.copyFrom(flipped))
+        .build());
+    Path damaged = dir.resolve("damaged.trace");
+    TraceFiles.write(damaged, p.header(), records);
+    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", damaged.toString());
+    assertThat(replay.code()).as(replay.out() + replay.err()).isEqualTo(1);
+    assertThat(replay.out()).contains("state digest differs at the trailer")
+        .contains("the checkpoint of step " + last.getStep() + " verified that very state, so the trailer itself was"
+            + " damaged or altered").doesNotContain("diverged in steps");
+  }
+
   /** A killed run and the next run of the same node: two traces, each replayed on its own, not a break. */
   @Test
   void twoRunsOfOneNodeAreReplayedSideBySide(@TempDir Path dir) throws Exception {
