@@ -82,13 +82,15 @@ public final class FileLocks {
       }
       // this process holds no lock on it, so closing this handle drops none
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-        return ch.tryLock() == null; // closing the channel releases it
-      } catch (OverlappingFileLockException e) {
-        return true;
+        try {
+          return ch.tryLock() == null; // closing the channel releases it
+        } catch (OverlappingFileLockException e) {
+          return true;
+        } catch (IOException e) {
+          return false; // no locks on this file system: nothing can be held
+        }
       } catch (AccessDeniedException e) {
-        return false;
-      } catch (IOException e) {
-        return false; // no locks on this file system: nothing can be held
+        return false; // nobody may write it: no writer holds it
       }
     }
   }
