@@ -409,9 +409,9 @@ public record AddressBook(
     }
   }
 
-  /** Why {@code add} would refuse (addr, src) regardless of the book's content, if it would. */
   /**
-   * Why {@code cfg} refuses the address {@code addr} learned from {@code src}, if it does: {@link
+   * Why {@code cfg} refuses the address {@code addr} learned from {@code src}, whatever the book
+   * holds, if it does: {@link
    * AddOutcome#INVALID}, {@link AddOutcome#PRIVATE}, {@link AddOutcome#PRIVATE_SOURCE}, {@link
    * AddOutcome#SELF} or {@link AddOutcome#NON_ROUTABLE}. {@link #restore} leaves such entries out;
    * the shell says which.
