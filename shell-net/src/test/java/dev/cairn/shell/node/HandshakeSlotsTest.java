@@ -25,20 +25,9 @@ class HandshakeSlotsTest {
     assertThat(Node.handshakeSlots(0, 0)).isEqualTo(Node.HANDSHAKE_SLOTS_MIN);
   }
 
-  /** A node with {@code p2p} config lines, {@code slots} handshake slots, a 3 s handshake timeout, reporting to {@code metrics}. */
+  /** {@link TestNodes#startMeasured} with duplicate IPs admitted. */
   private static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group) throws Exception {
-    return startMeasured(p2p, slots, metrics, group, true);
-  }
-
-  private static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group,
-      boolean allowDuplicateIp) throws Exception {
-    Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), TestNodes.freePort(), p2p,
-        TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), slots);
-    Node.Settings measured = new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(),
-        s.core(), s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(),
-        s.maxHandshakingInbound(), s.persister(), metrics, s.initialBannedIds());
-    return Node.start(measured, group, null, List.of(),
-        new Node.Options(Node.Options.of(measured).advertised(), allowDuplicateIp));
+    return TestNodes.startMeasured(p2p, slots, metrics, group, true);
   }
 
   /**
@@ -55,7 +44,7 @@ class HandshakeSlotsTest {
     Node node = null;
     List<WirePeer.Conn> conns = new ArrayList<>();
     try {
-      node = startMeasured("", 4, metrics, nodeGroup, false);
+      node = TestNodes.startMeasured("", 4, metrics, nodeGroup, false);
       Node a = node;
       WirePeer first = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27990");
       conns.add(first.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));

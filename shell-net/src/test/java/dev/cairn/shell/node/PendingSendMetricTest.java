@@ -3,11 +3,9 @@ package dev.cairn.shell.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.shell.config.MetricsConfig;
-import dev.cairn.shell.crypto.NodeKey;
 import dev.cairn.shell.metrics.NodeMetrics;
 import dev.cairn.shell.metrics.NodeMetricsTest;
 import io.netty.channel.EventLoopGroup;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +24,7 @@ class PendingSendMetricTest {
     Node node = null;
     WirePeer.Conn conn = null;
     try {
-      Node.Settings s = TestNodes.settings(NodeKey.generate(new SecureRandom()), TestNodes.freePort(), "",
-          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 4);
-      node = Node.start(new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(), s.core(),
-          s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(), s.maxHandshakingInbound(),
-          s.persister(), metrics, s.initialBannedIds()), nodeGroup, null);
+      node = TestNodes.startMeasured("", 4, metrics, nodeGroup, true);
       Node a = node;
       WirePeer peer = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27998");
       conn = peer.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { });

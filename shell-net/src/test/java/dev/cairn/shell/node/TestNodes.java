@@ -61,6 +61,21 @@ final class TestNodes {
         maxHandshakingInbound, persister, NodeMetrics.disabled());
   }
 
+  /**
+   * Starts a node with {@code p2p} config lines, {@code slots} handshake slots and a 3 s handshake
+   * timeout that reports to {@code metrics} and admits duplicate IPs as {@code allowDuplicateIp} says.
+   */
+  static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group,
+      boolean allowDuplicateIp) throws Exception {
+    Node.Settings s = settings(NodeKey.generate(new java.security.SecureRandom()), freePort(), p2p, emptyBook(),
+        BookPersister.NONE, Duration.ofSeconds(3), slots);
+    Node.Settings measured = new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(),
+        s.core(), s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(),
+        s.maxHandshakingInbound(), s.persister(), metrics, s.initialBannedIds());
+    return Node.start(measured, group, null, List.of(),
+        new Node.Options(Node.Options.of(measured).advertised(), allowDuplicateIp));
+  }
+
   static AddressBook emptyBook() {
     return AddressBook.empty(BookKey.of("0123456789abcdef01234567"));
   }
