@@ -56,11 +56,7 @@ final class Json {
 
   /** A socket address as {@code host:port} ({@code [v6]:port}), without Java's leading {@code /}. */
   static String address(java.net.SocketAddress a) {
-    if (a instanceof java.net.InetSocketAddress i) {
-      return address(i.getAddress() != null ? dev.cairn.shell.p2p.IpText.format(i.getAddress()) : i.getHostString(),
-          i.getPort());
-    }
-    return String.valueOf(a);
+    return dev.cairn.shell.p2p.NetAddresses.hostPort(a);
   }
 
   /** HOST:PORT, an IPv6 host in brackets ({@code [::]:26656}), as a dialer reads it back. */

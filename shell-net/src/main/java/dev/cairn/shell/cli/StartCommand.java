@@ -256,8 +256,7 @@ final class StartCommand implements Callable<Integer> {
   static Path keptBook(Path bookFile, java.time.Instant now) {
     String name = bookFile.getFileName().toString();
     int dot = name.lastIndexOf('.');
-    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-        .withZone(java.time.ZoneOffset.UTC).format(now);
+    String stamp = EarlierTrace.stamp(now);
     String kept = dot > 0 ? name.substring(0, dot) + "." + stamp + name.substring(dot) : name + "." + stamp;
     return bookFile.resolveSibling(kept);
   }

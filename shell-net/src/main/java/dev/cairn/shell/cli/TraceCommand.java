@@ -277,7 +277,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     java.util.Map<String, List<Path>> runs = new java.util.LinkedHashMap<>();
     java.util.Map<String, java.util.Set<Integer>> segments = new java.util.HashMap<>();
     java.util.Map<TraceHeader, Path> headers = new java.util.HashMap<>();
-    java.util.Map<String, String> copies = new java.util.HashMap<>();
+    java.util.Map<String, String> copies = new java.util.LinkedHashMap<>(); // the first copy named is said
     java.util.Set<String> repeated = new java.util.HashSet<>();
     for (Path f : files) {
       try (TraceReader r = TraceReader.open(f)) {

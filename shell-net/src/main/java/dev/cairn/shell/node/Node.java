@@ -422,7 +422,7 @@ public final class Node implements AutoCloseable {
   private void onInbound(Channel ch) {
     if (handshakingInbound >= settings.maxHandshakingInbound()) {
       // Like CometBFT's listener limit: refuse before spending a handshake on it.
-      log.debug("event=inbound_refused reason=too_many_handshakes node={} remote={}", id(), text(ch.remoteAddress()));
+      log.debug("event=inbound_refused reason=too_many_handshakes node={} remote={}", id(), NetAddresses.hostPort(ch.remoteAddress()));
       settings.metrics().inboundRefused(InboundRefusal.TOO_MANY_HANDSHAKES);
       ch.close();
       return;
@@ -430,7 +430,7 @@ public final class Node implements AutoCloseable {
     InetSocketAddress remote = (InetSocketAddress) ch.remoteAddress();
     if (!allowDuplicateIp && inboundFrom(remote.getAddress())) {
       // CometBFT's ConnDuplicateIPFilter: one inbound connection per IP, refused before its handshake
-      log.debug("event=inbound_refused reason=duplicate_ip node={} remote={}", id(), text(remote));
+      log.debug("event=inbound_refused reason=duplicate_ip node={} remote={}", id(), NetAddresses.hostPort(remote));
       settings.metrics().inboundRefused(InboundRefusal.DUPLICATE_IP);
       ch.close();
       return;
@@ -512,7 +512,7 @@ public final class Node implements AutoCloseable {
   private void inboundHandshakeEnded(InetSocketAddress remote, Throwable cause) {
     if (hungUp(cause)) {
       settings.metrics().inboundRefused(InboundRefusal.CLOSED_IN_HANDSHAKE);
-      log.debug("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), text(remote),
+      log.debug("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), NetAddresses.hostPort(remote),
           cause == null ? "closed by the peer" : FailureReasons.describe(cause));
       return;
     }
@@ -520,19 +520,13 @@ public final class Node implements AutoCloseable {
     long passedOver = handshakeFailureLines.take();
     String reason = FailureReasons.describe(cause);
     if (passedOver < 0) {
-      log.debug("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), text(remote), reason);
+      log.debug("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), NetAddresses.hostPort(remote), reason);
     } else if (passedOver == 0) {
-      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), text(remote), reason);
+      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\"", id(), NetAddresses.hostPort(remote), reason);
     } else {
-      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\" not_logged_before={}", id(), text(remote),
+      log.info("event=handshake_failed dir=in node={} remote={} reason=\"{}\" not_logged_before={}", id(), NetAddresses.hostPort(remote),
           reason, passedOver);
     }
-  }
-
-  /** {@code IP:PORT} of a socket address, an IPv6 IP in brackets and short form (not Java's {@code /IP:PORT}). */
-  static String text(java.net.SocketAddress a) {
-    return a instanceof InetSocketAddress i && i.getAddress() != null
-        ? NetAddresses.hostPort(IpText.format(i.getAddress()), i.getPort()) : String.valueOf(a);
   }
 
   /**

@@ -62,6 +62,17 @@ public final class NetAddresses {
   }
 
   /**
+   * {@code IP:PORT} of a socket address: the IP in its short form (RFC 5952), in brackets when
+   * IPv6, never Java's {@code /IP:PORT}; an unresolved one by its host name.
+   */
+  public static String hostPort(java.net.SocketAddress a) {
+    if (a instanceof java.net.InetSocketAddress i) {
+      return hostPort(i.getAddress() != null ? IpText.format(i.getAddress()) : i.getHostString(), i.getPort());
+    }
+    return String.valueOf(a);
+  }
+
+  /**
    * Go's {@code removeProtocolIfDefined}: if the string contains {@code "://"}, keep the piece
    * between the first and the second occurrence (for one occurrence: everything after it).
    */

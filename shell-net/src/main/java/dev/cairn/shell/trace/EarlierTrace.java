@@ -36,6 +36,11 @@ public final class EarlierTrace {
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
+  /** The UTC moment as a file name takes it, e.g. {@code 20261122T031200Z} (a kept run's, a kept book's). */
+  public static String stamp(java.time.Instant at) {
+    return STAMP.format(at);
+  }
+
   /** Earlier runs kept beside the trace being written. */
   public static final int KEPT_RUNS = 3;
 
