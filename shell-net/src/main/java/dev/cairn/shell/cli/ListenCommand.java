@@ -15,7 +15,6 @@ import dev.cairn.shell.p2p.HostResolver;
 import dev.cairn.shell.p2p.NetAddress;
 import dev.cairn.shell.p2p.NetAddressException;
 import dev.cairn.shell.p2p.NetAddresses;
-import dev.cairn.shell.p2p.IpText;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -131,7 +130,7 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
         return 1;
       }
       InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-      String listenAddr = NetAddresses.hostPort(IpText.format(bound.getAddress()), bound.getPort());
+      String listenAddr = NetAddresses.hostPort(bound);
       settings.set(wire.settings(key, listenAddr, random));
       ObjectNode ready = Json.object();
       ready.put("event", "listening");
