@@ -46,6 +46,7 @@ public final class Cairn implements java.util.concurrent.Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    LogLevels.correct(System.getenv()).forEach(System.err::println);
     System.exit(commandLine().execute(args));
   }
 

@@ -123,7 +123,8 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
           err.println("cairn probe: " + (cause == null
               ? (session == null ? "peer closed the connection during the handshake"
                   : "peer closed the connection before answering the PexRequest")
-              : FailureReasons.describe(cause)));
+              : (session == null ? "the handshake failed: " : "no PexAddrs answer: ")
+                  + FailureReasons.describe(cause)));
         }
       }
     };

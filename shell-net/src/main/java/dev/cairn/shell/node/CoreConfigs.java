@@ -44,9 +44,11 @@ public final class CoreConfigs {
       HostResolver resolver) {
     P2pConfig p2p = config.p2p();
     CairnConfig cairn = config.cairn();
-    checkIds(p2p, self);
+    checkIds(p2p);
+    PSortedSet<NodeId> privateIds = withoutSelf(p2p.privatePeerIds(), "private_peer_ids", self);
+    PSortedSet<NodeId> unconditionalIds = withoutSelf(p2p.unconditionalPeerIds(), "unconditional_peer_ids", self);
     BookConfig book = new BookConfig(256, 64, 64, 64, 32, 4, 4, 1000, BookConfig.MAX_BANNED,
-        p2p.addrBookStrict(), TreePSet.from(p2p.privatePeerIds()), TreePSet.from(ourAddresses), self);
+        p2p.addrBookStrict(), privateIds, TreePSet.from(ourAddresses), self);
     int maxConnected = p2p.maxNumInboundPeers() + p2p.maxNumOutboundPeers();
     MaintenanceThresholds t = cairn.thresholds();
     Duration persistentCap = p2p.persistentPeersMaxDialPeriod().isZero()
@@ -61,11 +63,11 @@ public final class CoreConfigs {
         t.minThreshold(), t.minTarget(), t.maxTarget(), t.maxThreshold(),
         cairn.retryDelayMin(), cairn.retryDelayMax(), persistentCap, cairn.retryJitterMax(),
         cairn.disconnectCooldown(), Duration.ofSeconds(30), 16, Duration.ofHours(24),
-        persistent, TreePSet.from(p2p.unconditionalPeerIds()))
+        persistent, unconditionalIds)
         .withIdleInboundEviction(cairn.idleInboundEviction());
     PexConfig d = PexConfig.defaults();
     PSortedSet<NodeAddress> seeds = resolveAll(p2p.seeds(), resolver, "seeds", self);
-    long bound = (long) maxConnected + cairn.maxConnectedUpgrade() + p2p.unconditionalPeerIds().size();
+    long bound = (long) maxConnected + cairn.maxConnectedUpgrade() + unconditionalIds.size();
     PexConfig pex = new PexConfig(p2p.seedMode(), seeds, d.ensurePeersPeriod(), d.minReceiveRequestInterval(),
         d.freeRequests(), d.maxAddressesPerMessage(), d.banTime(), d.crawlPeriod(), d.minTimeBetweenCrawls(),
         d.crawlRecordRetention(), d.maxCrawled(), d.seedDisconnectWaitPeriod(), d.seedBiasTowardsNew(),
@@ -74,17 +76,22 @@ public final class CoreConfigs {
   }
 
   /**
-   * The rules on peer IDs the core holds its config to, said in config.toml's terms: this node's
-   * own ID in {@code private_peer_ids} or {@code unconditional_peer_ids}, one peer at two
-   * addresses in {@code persistent_peers}.
+   * {@code ids} without this node's own ID, which is skipped with a warning as in {@code
+   * persistent_peers}: one list shared by the config of every node of a set (validators and their
+   * sentries) names each of them, and CometBFT starts with it.
    */
-  static void checkIds(P2pConfig p2p, NodeId self) {
-    if (p2p.privatePeerIds().contains(self)) {
-      throw new IllegalArgumentException("[p2p] private_peer_ids lists this node's own ID " + self);
+  private static PSortedSet<NodeId> withoutSelf(List<NodeId> ids, String key, NodeId self) {
+    if (ids.contains(self)) {
+      log.warn("event=config_skip key={} peer={} reason=our_own_id", key, self);
     }
-    if (p2p.unconditionalPeerIds().contains(self)) {
-      throw new IllegalArgumentException("[p2p] unconditional_peer_ids lists this node's own ID " + self);
-    }
+    return TreePSet.from(ids).minus(self);
+  }
+
+  /**
+   * The core's rule on persistent peers, said in config.toml's terms: one peer at two addresses
+   * in {@code persistent_peers} is refused.
+   */
+  static void checkIds(P2pConfig p2p) {
     java.util.Map<NodeId, PeerAddress> seen = new java.util.HashMap<>();
     for (PeerAddress a : p2p.persistentPeers()) {
       PeerAddress first = seen.putIfAbsent(a.id(), a);

@@ -27,6 +27,9 @@ public final class FailureReasons {
     if (root instanceof ClosedChannelException) {
       return "connection closed by the peer";
     }
+    if (root instanceof java.io.IOException && lost(root.getMessage()) != null) {
+      return lost(root.getMessage());
+    }
     if (root instanceof java.nio.file.FileSystemException f) {
       return fileProblem(f);
     }
@@ -57,6 +60,25 @@ public final class FailureReasons {
   /** Java's text of a socket address has a leading slash when it has no host name ({@code /127.0.0.1:1}). */
   private static String withoutSlash(String m) {
     return m.replace(": /", ": ");
+  }
+
+  /**
+   * The system's words for a connection the peer ended (Java's and Netty's native transport's:
+   * "Broken pipe", "Connection reset by peer", "writeAddress(..) failed: Broken pipe"), said as
+   * what happened; null for another message.
+   */
+  private static String lost(String m) {
+    if (m == null) {
+      return null;
+    }
+    String lower = m.toLowerCase(java.util.Locale.ROOT);
+    if (lower.contains("broken pipe")) {
+      return "the peer closed the connection (broken pipe: written to after it was closed)";
+    }
+    if (lower.contains("connection reset")) {
+      return "the peer reset the connection";
+    }
+    return null;
   }
 
   private static boolean shouldUnwrap(Throwable t) {

@@ -135,25 +135,46 @@ class HomeSafetyTest {
         .isEqualTo(Path.of("book.20261124T051500Z"));
   }
 
-  /** Peer ID rules of the config are said in config.toml's keys, with what breaks them. */
+  /** The persistent-peer rule of the config is said in config.toml's key, with what breaks it. */
   @Test
   void peerIdRulesAreSaidInTheConfigsTerms() throws Exception {
     Path home = home("ids");
+    String other = "35aeeb5a43ab2064d3e174dbbe76e191d8218423";
+    CliRun.Result r = startWith(home, "persistent_peers",
+        "persistent_peers = \"" + other + "@10.0.0.1:26656," + other + "@10.0.0.2:26656\"");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("config.toml: [p2p] persistent_peers lists " + other
+            + " at two addresses (10.0.0.1:26656 and 10.0.0.2:26656)")
+        .doesNotContain("invalid peer config");
+  }
+
+  /**
+   * This node's own ID in {@code private_peer_ids} or {@code unconditional_peer_ids} (one list
+   * shared by the configs of a validator and its sentries) is skipped with a warning, as in {@code
+   * persistent_peers}, and the node starts with the rest of the list, as CometBFT does.
+   */
+  @Test
+  void ownIdInAnIdListIsSkippedWithAWarning() throws Exception {
+    Path home = home("own-ids");
     String self = CliRun.cairn("show-node-id", "--home", home.toString()).out().strip();
     String other = "35aeeb5a43ab2064d3e174dbbe76e191d8218423";
     String toml = Files.readString(config(home));
-    java.util.Map<String, String> cases = new java.util.LinkedHashMap<>();
-    cases.put("private_peer_ids = \"" + self + "\"", "[p2p] private_peer_ids lists this node's own ID " + self);
-    cases.put("unconditional_peer_ids = \"" + self + "\"",
-        "[p2p] unconditional_peer_ids lists this node's own ID " + self);
-    cases.put("persistent_peers = \"" + other + "@10.0.0.1:26656," + other + "@10.0.0.2:26656\"",
-        "[p2p] persistent_peers lists " + other + " at two addresses (10.0.0.1:26656 and 10.0.0.2:26656)");
-    for (var c : cases.entrySet()) {
-      Files.writeString(config(home), toml); // one rule broken at a time
-      CliRun.Result r = startWith(home, c.getKey().substring(0, c.getKey().indexOf(' ')), c.getKey());
-      assertThat(r.exit()).as(c.getKey()).isEqualTo(1);
-      assertThat(r.err()).contains("config.toml: " + c.getValue()).doesNotContain("invalid peer config")
-          .doesNotContain("privateIds");
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        dev.cairn.shell.node.CoreConfigs.class);
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      for (String key : List.of("private_peer_ids", "unconditional_peer_ids")) {
+        Files.writeString(config(home), toml);
+        lines.list.clear();
+        CliRun.Result r = startWith(home, key, key + " = \"" + other + "," + self + "\"");
+        assertThat(r.exit()).as(key + ": " + r.err()).isZero();
+        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).as(key)
+            .containsExactly("event=config_skip key=" + key + " peer=" + self + " reason=our_own_id");
+      }
+    } finally {
+      logger.detachAppender(lines);
     }
   }
 

@@ -122,6 +122,28 @@ class ProbeListenTest {
         .extracting(n -> n.get("peer").asText()).contains("2d6ea4296e321edc08897614e2a24c4bc3e71d63");
   }
 
+  /** A peer that resets the connection in the handshake: said as the handshake's failure, in words. */
+  @Test
+  void probeOfAPeerThatResetsTheHandshakeSaysSo() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> resetter = CompletableFuture.runAsync(() -> {
+        try (Socket s = server.accept()) {
+          s.getInputStream().readNBytes(34); // the probe's ephemeral key
+          s.setSoLinger(true, 0); // close with a reset
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      CliRun.Result r = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + server.getLocalPort(),
+          "--network", "probe-chain");
+      resetter.get(10, TimeUnit.SECONDS);
+      assertThat(r.exit()).isEqualTo(1);
+      assertThat(r.err().lines().toList()).as(r.err()).hasSize(1);
+      assertThat(r.err()).as(r.err()).containsAnyOf("the handshake failed: the peer reset the connection",
+          "peer closed the connection during the handshake");
+    }
+  }
+
   @Test
   void probeFailures_exitNonZeroWithOneLineNamingTheReason() throws Exception {
     CliRun.Result wrongNet = run("probe", listenerAddress, "--network", "other-chain");

@@ -44,4 +44,17 @@ class FailureReasonsTest {
         .as("as a bind's future reports it").isEqualTo("the host name does not resolve");
     assertThat(FailureReasons.describe(new UnresolvedAddressException())).isEqualTo("the host name does not resolve");
   }
+
+  @Test
+  void aConnectionThePeerEndedIsSaidAsWhatHappened() {
+    assertThat(FailureReasons.describe(new java.io.IOException("Broken pipe")))
+        .isEqualTo("the peer closed the connection (broken pipe: written to after it was closed)");
+    assertThat(FailureReasons.describe(new java.io.IOException("writeAddress(..) failed: Broken pipe")))
+        .as("Netty's native transport").startsWith("the peer closed the connection");
+    assertThat(FailureReasons.describe(new java.net.SocketException("Connection reset")))
+        .isEqualTo("the peer reset the connection");
+    assertThat(FailureReasons.describe(new java.io.IOException("recvAddress(..) failed: Connection reset by peer")))
+        .isEqualTo("the peer reset the connection");
+    assertThat(FailureReasons.describe(new java.io.IOException("No route to host"))).isEqualTo("No route to host");
+  }
 }
