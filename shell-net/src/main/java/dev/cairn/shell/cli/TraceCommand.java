@@ -279,9 +279,11 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     java.util.Map<TraceHeader, Path> headers = new java.util.HashMap<>();
     java.util.Map<String, String> copies = new java.util.LinkedHashMap<>(); // the first copy named is said
     java.util.Set<String> repeated = new java.util.HashSet<>();
+    java.util.Map<Path, TraceHeader> byName = new java.util.LinkedHashMap<>();
     for (Path f : files) {
       try (TraceReader r = TraceReader.open(f)) {
         TraceHeader h = r.header();
+        byName.putIfAbsent(f.toAbsolutePath().normalize(), h);
         String run = h.getPrngSeed() + ":" + HexFormat.of().formatHex(h.getCoreConfig().toByteArray());
         Path same = headers.putIfAbsent(h, f);
         if (same != null) {
@@ -293,6 +295,10 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
           repeated.add(run);
         }
       }
+    }
+    String misnamed = misnamed(byName);
+    if (misnamed != null) {
+      throw new TraceFormatException(misnamed);
     }
     for (var c : copies.entrySet()) {
       // copies of a one-file trace are traces side by side; a copy among a rotated trace's files
@@ -310,6 +316,42 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
       }
     }
     return out;
+  }
+
+  /**
+   * A file named as file {@code N} of another given file's rotated trace ({@code X.N} beside
+   * {@code X}, as the writer names them) whose header is of another run, or of another segment:
+   * taken for what its header says, it would make a trace of its own and hide the file of {@code
+   * X}'s trace it stands in for. Null when every such name agrees with its header.
+   */
+  private static String misnamed(java.util.Map<Path, TraceHeader> byName) {
+    for (var e : byName.entrySet()) {
+      String name = e.getKey().getFileName().toString();
+      int dot = name.lastIndexOf('.');
+      if (dot <= 0 || dot == name.length() - 1 || !name.substring(dot + 1).chars().allMatch(Character::isDigit)
+          || name.length() - dot - 1 > 9) {
+        continue;
+      }
+      int n = Integer.parseInt(name.substring(dot + 1));
+      Path first = e.getKey().resolveSibling(name.substring(0, dot));
+      TraceHeader base = byName.get(first);
+      if (n == 0 || base == null || base.getSegment() != 0) {
+        continue;
+      }
+      TraceHeader h = e.getValue();
+      boolean sameRun = h.getPrngSeed() == base.getPrngSeed() && h.getCoreConfig().equals(base.getCoreConfig());
+      if (!sameRun) {
+        return e.getKey() + " is named as file " + n + " of " + first + "'s rotated trace, but its header is of"
+            + " another run (PRNG seed " + h.getPrngSeed() + ", not " + base.getPrngSeed()
+            + (h.getCoreConfig().equals(base.getCoreConfig()) ? "" : "; another core config")
+            + "): a file of another run renamed? give the runs' files apart";
+      }
+      if (h.getSegment() != n) {
+        return e.getKey() + " is named as file " + n + " of " + first + "'s rotated trace, but its header says"
+            + " file " + h.getSegment() + ": renamed? give the files under the names the node wrote";
+      }
+    }
+    return null;
   }
 
   /**

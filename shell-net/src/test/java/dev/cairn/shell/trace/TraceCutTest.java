@@ -130,6 +130,40 @@ class TraceCutTest {
     assertThat(validate.err()).contains("a copy?");
   }
 
+  /**
+   * A file named as one of a rotated trace's files whose header is of another run (or of another
+   * file of the run) is refused by replay and validate, as cut and summary report a break there:
+   * taken as a trace of its own it would hide the file it stands in for.
+   */
+  @Test
+  void aFileOfAnotherRunUnderARotatedTracesNameIsRefused() throws Exception {
+    Path mixed = Files.createDirectories(dir.resolve("mixed"));
+    List<Path> files = new ArrayList<>();
+    for (Path f : rotatedFiles()) {
+      files.add(Files.copy(f, mixed.resolve(f.getFileName())));
+    }
+    Path second = mixed.resolve("node.trace.2");
+    assertThat(files).contains(second);
+    List<String> a = new ArrayList<>(List.of("trace", "replay"));
+    files.forEach(f -> a.add(f.toString()));
+    assertThat(TraceFiles.cairn(a.toArray(String[]::new)).code()).as("the files as written").isZero();
+
+    TraceFiles.withHeader(Files.readAllBytes(second), second, h -> h.toBuilder().setPrngSeed(h.getPrngSeed() + 1).build());
+    for (String command : List.of("replay", "validate")) {
+      a.set(1, command);
+      TraceFiles.Run r = TraceFiles.cairn(a.toArray(String[]::new));
+      assertThat(r.code()).as(command + ": " + r.out() + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(command).contains(second + " is named as file 2 of " + mixed.resolve("node.trace")
+          + "'s rotated trace, but its header is of another run");
+    }
+
+    Files.copy(whole, second, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // the run's, but file 0
+    a.set(1, "replay");
+    TraceFiles.Run r = TraceFiles.cairn(a.toArray(String[]::new));
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(second + " is named as file 2 of").contains("but its header says file 0");
+  }
+
   @Test
   void theWholeTraceWithoutAWindow_joinsARotatedTraceIntoOneFile() throws Exception {
     Path out = dir.resolve("joined.trace");
