@@ -106,6 +106,7 @@ final class TestnetCommand implements Callable<Integer> {
       err.println("cairn testnet: " + e.getMessage());
       return 2;
     }
+    plan.fewNodesNote().ifPresent(w -> err.println("cairn testnet: note: " + w));
     plan.tightInboundWarning().ifPresent(w -> err.println("cairn testnet: note: " + w));
     Files.createDirectories(out);
     quietNodeLogs();

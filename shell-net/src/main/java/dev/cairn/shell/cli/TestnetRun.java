@@ -48,8 +48,7 @@ final class TestnetRun {
   static long convergedAt(List<Sample> samples) {
     long at = -1;
     for (Sample s : samples) {
-      boolean ok = s.statuses().stream().filter(x -> !x.seed())
-          .allMatch(x -> x.outbound().size() >= x.outboundTarget());
+      boolean ok = dev.cairn.shell.node.LocalNetwork.converged(s.statuses());
       if (ok && at < 0) {
         at = s.elapsedMillis();
       } else if (!ok) {

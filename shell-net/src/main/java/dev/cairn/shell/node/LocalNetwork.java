@@ -55,15 +55,6 @@ public final class LocalNetwork implements AutoCloseable {
       if (pexPeriod.isNegative() || pexPeriod.isZero()) {
         throw new IllegalArgumentException("--pex-period must be positive, got " + GoDuration.format(pexPeriod));
       }
-      // Every outbound link is another node's inbound link: with T outbound each among M
-      // non-seeds, a node may need 2T distinct partners (T it dials, T that dial it). Below that
-      // the target is refused; at or above it random dialing can still corner a node below
-      // target in a small network (tightInboundWarning, stuckBelowTarget), rarely with room.
-      if (2 * maxOutbound > nodes - seeds - 1) {
-        throw new IllegalArgumentException("--outbound " + maxOutbound + " is not safely reachable with "
-            + (nodes - seeds) + " non-seed nodes: it needs at least 2 x outbound + 1 = " + (2 * maxOutbound + 1)
-            + " of them");
-      }
     }
 
     int nonSeeds() {
@@ -76,6 +67,21 @@ public final class LocalNetwork implements AutoCloseable {
      */
     public int roomyInbound() {
       return nonSeeds() - 1 + seeds;
+    }
+
+    /**
+     * A note when the non-seeds are too few for all of them to reach {@code maxOutbound}: every
+     * outbound link is another node's inbound one, so each node needs 2 x outbound + 1 non-seeds
+     * (itself, those it dials, those that dial it). The run then converges when each node is at
+     * its target or linked to every other non-seed. Empty when there are enough.
+     */
+    public Optional<String> fewNodesNote() {
+      if (2 * maxOutbound + 1 <= nonSeeds()) {
+        return Optional.empty();
+      }
+      return Optional.of("--outbound " + maxOutbound + " cannot be reached by every one of " + nonSeeds()
+          + " non-seed nodes (that takes 2 x outbound + 1 = " + (2 * maxOutbound + 1) + " of them); the network"
+          + " converges when each is at its target or linked to every other non-seed");
     }
 
     /**
@@ -236,15 +242,23 @@ public final class LocalNetwork implements AutoCloseable {
     return out;
   }
 
-  /** Whether every non-seed node has reached its outbound target. */
+  /**
+   * Whether every non-seed node is settled: at its outbound target, or below it but linked to every
+   * other non-seed ({@link dev.cairn.shell.report.Snapshot#settled}). In a small network the others
+   * can all dial one node before it dials enough of them; it then has every link the network can
+   * give it, and no rule of CometBFT or Cairn turns an inbound link into an outbound one.
+   */
   public static boolean converged(List<Node.Status> statuses) {
-    return statuses.stream().filter(s -> !s.seed()).allMatch(s -> s.outbound().size() >= s.outboundTarget());
+    List<Node.Status> nonSeeds = statuses.stream().filter(s -> !s.seed()).toList();
+    return nonSeeds.stream().allMatch(s -> s.outbound().size() >= s.outboundTarget()
+        || nonSeeds.stream().allMatch(y -> y == s || s.outbound().contains(y.id()) || s.inbound().contains(y.id())));
   }
 
   /**
    * The non-seeds below their outbound target that have nobody left to dial, one sentence each:
    * every other non-seed is already connected to it, or has its inbound full (at the plan's
-   * {@code maxInbound}). Random dialing can reach such a state in a small network; no rule of
+   * {@code maxInbound}), and at least one is full (a node linked to every other one is settled, not
+   * stuck: {@link #converged}). Random dialing can reach such a state in a small network; no rule of
    * CometBFT or Cairn turns an inbound link into an outbound one or frees a full inbound, so it
    * lasts until some connection closes. Empty when every node below target has a candidate.
    */
@@ -253,7 +267,7 @@ public final class LocalNetwork implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (Node.Status s : nonSeeds) {
       int[] c = connectedAndFull(plan, s, nonSeeds);
-      if (s.outbound().size() < s.outboundTarget() && c[0] + c[1] == nonSeeds.size() - 1) {
+      if (s.outbound().size() < s.outboundTarget() && c[1] > 0 && c[0] + c[1] == nonSeeds.size() - 1) {
         out.add(String.format("%s has %d/%d outbound and nobody left to dial: of the %d other non-seeds,"
             + " %d are connected to it and %d have their inbound full (%d)", s.moniker(), s.outbound().size(),
             s.outboundTarget(), nonSeeds.size() - 1, c[0], c[1], plan.maxInbound()));

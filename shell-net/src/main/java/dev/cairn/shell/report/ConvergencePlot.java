@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /**
  * How a testnet converged, as a line chart over time: on the left axis the number of non-seed
- * nodes at their outbound target (with a dashed line at all of them), on the right axis the
+ * nodes {@linkplain Snapshot#settled settled} (with a dashed line at all of them), on the right axis the
  * mean number of peers per node. Drawing depends only on the snapshots.
  */
 public final class ConvergencePlot {
@@ -75,7 +75,7 @@ public final class ConvergencePlot {
         centred(g, "no snapshots", (TOP + HEIGHT - BOTTOM) / 2);
       } else {
         drawTargetLine(g);
-        drawSeries(g, timeAxis, atTargetAxis, Palette.SERIES_AT_TARGET, s -> s.atOutboundTargetCount());
+        drawSeries(g, timeAxis, atTargetAxis, Palette.SERIES_AT_TARGET, Snapshot::settledCount);
         drawSeries(g, timeAxis, peersAxis, Palette.SERIES_PEERS, Snapshot::meanPeersPerNode);
       }
       drawTitleAndLegend(g);
@@ -143,7 +143,7 @@ public final class ConvergencePlot {
     g.setFont(labelFont);
     centred(g, "time (s)", HEIGHT - 18);
     g.setColor(Palette.awt(Palette.SERIES_AT_TARGET));
-    vertical(g, "non-seed nodes at outbound target", 24, -Math.PI / 2);
+    vertical(g, "non-seed nodes settled", 24, -Math.PI / 2);
     g.setColor(Palette.awt(Palette.SERIES_PEERS).darker());
     vertical(g, "mean peers per node", WIDTH - 24, Math.PI / 2);
   }
@@ -185,7 +185,7 @@ public final class ConvergencePlot {
         + Plural.of(last == null ? 0 : last.seedCount(), "seed") + ")", 30);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     FontMetrics fm = g.getFontMetrics();
-    String first = "non-seed nodes at outbound target (left axis)";
+    String first = "non-seed nodes settled: at outbound target or linked to all (left axis)";
     String second = "mean peers per node (right axis)";
     double total = 34 + fm.stringWidth(first) + 40 + 34 + fm.stringWidth(second);
     double x = (WIDTH - total) / 2;

@@ -35,9 +35,29 @@ public record Snapshot(long elapsedMillis, List<NodeStatus> nodes) {
     return nodes.size() - nonSeedCount();
   }
 
-  /** Non-seed nodes with at least their target of outbound peers. */
-  public int atOutboundTargetCount() {
-    return (int) nodes.stream().filter(NodeStatus::atOutboundTarget).count();
+  /**
+   * Whether non-seed {@code n} is settled: at its outbound target, or below it but linked to every
+   * other non-seed (in a small network the others can all dial it first; no rule turns an inbound
+   * link into an outbound one, and it has every link the network can give it). Seeds never are.
+   */
+  public boolean settled(NodeStatus n) {
+    return !n.seed() && (n.atOutboundTarget() || linkedToAll(n));
+  }
+
+  /** Whether non-seed {@code n} is below its outbound target and linked to every other non-seed. */
+  public boolean linkedToAllBelowTarget(NodeStatus n) {
+    return !n.seed() && !n.atOutboundTarget() && linkedToAll(n);
+  }
+
+  private boolean linkedToAll(NodeStatus n) {
+    java.util.Set<String> linked = new java.util.HashSet<>(n.outboundPeers());
+    linked.addAll(n.inboundPeers());
+    return nodes.stream().filter(y -> !y.seed() && y != n).allMatch(y -> linked.contains(y.nodeId()));
+  }
+
+  /** Non-seed nodes that are {@link #settled}. */
+  public int settledCount() {
+    return (int) nodes.stream().filter(this::settled).count();
   }
 
   /** Mean of outbound plus inbound connections over all nodes; 0 without nodes. */

@@ -29,7 +29,7 @@ public final class SummaryTable {
   public static String of(Snapshot s) {
     List<String[]> body = new ArrayList<>();
     s.nodes().stream().sorted(Comparator.comparing(NodeStatus::moniker, SummaryTable::compareNatural)
-        .thenComparing(NodeStatus::nodeId)).forEach(n -> body.add(row(n)));
+        .thenComparing(NodeStatus::nodeId)).forEach(n -> body.add(row(n, s.linkedToAllBelowTarget(n))));
     String[] totals = totals(s);
     int[] widths = widths(body, totals);
     StringBuilder out = new StringBuilder();
@@ -41,9 +41,11 @@ public final class SummaryTable {
     return out.toString();
   }
 
-  private static String[] row(NodeStatus n) {
+  /** {@code linkedToAll}: below target but linked to every other non-seed, marked {@code all} after its count. */
+  private static String[] row(NodeStatus n, boolean linkedToAll) {
     String id = n.nodeId().length() <= ID_PREFIX_LENGTH ? n.nodeId() : n.nodeId().substring(0, ID_PREFIX_LENGTH);
-    return new String[] {n.moniker(), id, n.seed() ? "seed" : "", n.outboundPeers().size() + "/" + n.outboundTarget(),
+    return new String[] {n.moniker(), id, n.seed() ? "seed" : "",
+        (linkedToAll ? "all " : "") + n.outboundPeers().size() + "/" + n.outboundTarget(),
         Integer.toString(n.inboundPeers().size()), Integer.toString(n.knownAddresses()),
         Long.toString(n.dials()), Long.toString(n.dialFailures())};
   }

@@ -74,7 +74,7 @@ final class TopologyLayout {
       double sin = Math.sin(angle);
       boolean rightHalf = cos >= -1e-9;
       double degrees = Math.toDegrees(angle) + (rightHalf ? 0 : 180);
-      Kind kind = v.seed() ? Kind.SEED : v.atOutboundTarget() ? Kind.AT_TARGET : Kind.BELOW_TARGET;
+      Kind kind = v.seed() ? Kind.SEED : s.settled(v) ? Kind.AT_TARGET : Kind.BELOW_TARGET;
       nodes.add(new PlacedNode(v, kind, centreX + ring * cos, centreY + ring * sin, angle,
           v.seed() ? seedRadius : nodeRadius, centreX + (ring + labelGap) * cos, centreY + (ring + labelGap) * sin,
           degrees, !rightHalf, label(v.moniker())));
@@ -97,10 +97,10 @@ final class TopologyLayout {
     }
     legendEdgeX = x + 8;
 
-    long atTarget = s.atOutboundTargetCount();
+    long atTarget = s.settledCount();
     title = String.format(Locale.ROOT, "Testnet topology at t = %.1f s", s.elapsedSeconds());
     subtitle = String.format(Locale.ROOT,
-        "%s (%s) \u00b7 %s \u00b7 %d/%d non-seed nodes at outbound target",
+        "%s (%s) \u00b7 %s \u00b7 %d/%d non-seed nodes at outbound target or linked to all",
         Plural.of(n, "node"), Plural.of(s.seedCount(), "seed"), Plural.of(edges.size(), "connection"),
         atTarget, s.nonSeedCount());
   }
@@ -108,8 +108,8 @@ final class TopologyLayout {
   static String legendText(Kind k) {
     return switch (k) {
       case SEED -> "seed";
-      case AT_TARGET -> "at outbound target";
-      case BELOW_TARGET -> "below outbound target";
+      case AT_TARGET -> "at target or linked to all";
+      case BELOW_TARGET -> "below target";
     };
   }
 

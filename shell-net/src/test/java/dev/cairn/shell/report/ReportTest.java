@@ -34,7 +34,7 @@ class ReportTest {
   @Test
   void topologyPngDecodesAtItsSizeAndShowsNodesOfEveryKindDrawn() throws IOException {
     Snapshot early = RUN_16.get(4); // some nodes below target, some at it
-    assertThat(early.atOutboundTargetCount()).isBetween(1, early.nonSeedCount() - 1);
+    assertThat(early.settledCount()).isBetween(1, early.nonSeedCount() - 1);
     TopologyImage topology = TopologyImage.of(early);
     BufferedImage png = ImageIO.read(new ByteArrayInputStream(topology.png()));
 
@@ -148,7 +148,11 @@ class ReportTest {
         new NodeStatus(a, "seed0", true, 0, List.of(), List.of(b), 30, 5, 1),
         new NodeStatus(b, "node0", false, 2, List.of(a, c), List.of(), 20, 40, 3),
         new NodeStatus(c, "node1", false, 2, List.of(), List.of(b), 19, 75, 4)));
-    assertThat(ProgressLine.of(s)).isEqualTo("t=3.2s  at-target 1/2  peers/node 1.3  known/node 23  dials 120 (fail 8)");
+    // node1 is below its target but linked to the only other non-seed: settled
+    assertThat(ProgressLine.of(s)).isEqualTo("t=3.2s  settled 2/2  peers/node 1.3  known/node 23  dials 120 (fail 8)");
+    Snapshot apart = new Snapshot(3240, List.of(s.nodes().get(0), s.nodes().get(1),
+        new NodeStatus(c, "node1", false, 2, List.of(), List.of(), 19, 75, 4)));
+    assertThat(ProgressLine.of(apart)).startsWith("t=3.2s  settled 1/2  ");
   }
 
   @Test
@@ -163,7 +167,7 @@ class ReportTest {
     assertThat(SummaryTable.of(s)).isEqualTo("""
         moniker  id        seed  out/target  in  known  dials  failures
         -------  --------  ----  ----------  --  -----  -----  --------
-        node9    cccccccc               0/2   1     19     75         4
+        node9    cccccccc           all 0/2   1     19     75         4
         node10   bbbbbbbb               2/2   0     20     40         3
         seed0    aaaaaaaa  seed         0/0   1     30      5         1
         -------  --------  ----  ----------  --  -----  -----  --------
