@@ -154,9 +154,25 @@ final class TraceFiles {
    * D and E, which list A as a persistent peer, so one of them is refused. Lets them run for at
    * least 2.5 s and until A is connected to B and C and holds its one inbound peer (at most 30 s:
    * a slow machine gets the same network, not a shorter history); the caller closes the nodes it
-   * gets back.
+   * gets back. A port found free and taken by another process before its node bound it (another
+   * program's connection given it as its local port) is tried again with new ports, up to three
+   * times.
    */
   static List<Node> runFiveNodes(EventLoopGroup group,
+      java.util.function.Function<Node.Settings, dev.cairn.shell.node.Driver.StepObserver> observerOfA)
+      throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return runFiveNodesOnce(group, observerOfA);
+      } catch (IllegalStateException e) {
+        if (attempt == 3 || !(e.getCause() instanceof java.net.BindException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static List<Node> runFiveNodesOnce(EventLoopGroup group,
       java.util.function.Function<Node.Settings, dev.cairn.shell.node.Driver.StepObserver> observerOfA)
       throws Exception {
     java.security.SecureRandom random = new java.security.SecureRandom();
