@@ -109,6 +109,8 @@ public final class Replay implements AutoCloseable {
   private boolean started;
   private Exception readError; // thrown once every record before it is consumed
   private long previousDigest;
+  private long replayedDigest; // the effects digest replayed for the last record compared
+  private boolean digestDiffered; // that digest is not the recorded one (the outcome was)
   private long verifiedStateStep; // the last step whose state digest matched; first step - 1 for the header's
   private long checkpoints;
   private long lastStep;
@@ -403,8 +405,12 @@ public final class Replay implements AutoCloseable {
     }
   }
 
-  /** Checks one stepped record against its record; a mismatch ends the replay. */
-  private Stepped verify(Job j) {
+  /**
+   * Checks one stepped record against its record; a mismatch ends the replay. A record whose
+   * effects digest alone was damaged in the file ({@link #digestAloneDamaged}) is a corrupt
+   * record, not a mismatch.
+   */
+  private Stepped verify(Job j) throws TraceFormatException {
     TraceReader.Entry entry = j.entry;
     CoreEvent event = j.event;
     if (j.failure != null) {
@@ -421,6 +427,13 @@ public final class Replay implements AutoCloseable {
     String m = compare(entry, event, step);
     state = step.state();
     lastStep = entry.step();
+    if (m != null && digestDiffered && nextVerifiesFrom(replayedDigest)) {
+      ended = true;
+      cancelled = true;
+      wake(stepper);
+      throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": "
+          + digestDamage(entry.effectsDigest(), replayedDigest), entry.index());
+    }
     if (m != null) {
       ended = true;
       cancelled = true;
@@ -428,6 +441,56 @@ public final class Replay implements AutoCloseable {
       return new Stepped(entry, event, step, Optional.of(where(entry) + ": " + m));
     }
     return new Stepped(entry, event, step, Optional.empty());
+  }
+
+  /**
+   * Whether the record after the one just verified, whose effects digest differs, verifies when
+   * chained from {@code replayed}, the digest replayed for it (or, when it was the file's last,
+   * whether the trailer's copy of its digest is {@code replayed}). The writer chained each digest
+   * from the one it computed itself, so then the recorded digest is not the one written: the
+   * record's bytes were damaged, and its step is the recorded one. Reads and steps the next record
+   * (the replay ends after this in either case).
+   */
+  private boolean nextVerifiesFrom(long replayed) {
+    try {
+      Job n;
+      if (started) {
+        readAhead();
+        if (consumed >= submitted()) {
+          return reader.trailer().map(t -> t.effectsDigest() == replayed).orElse(false);
+        }
+        n = awaitStep(consumed);
+      } else {
+        Optional<TraceReader.Entry> e = reader.next();
+        if (e.isEmpty()) {
+          return reader.trailer().map(t -> t.effectsDigest() == replayed).orElse(false);
+        }
+        n = job(e.get());
+        n.step = core.step(config, state, n.now, n.wallNow, n.event);
+      }
+      return n.failure == null && n.step != null && digestAloneDamaged(n.entry, n.step, replayed, effects);
+    } catch (IOException | TraceFormatException | RuntimeException x) {
+      return false; // the next record does not read or step: nothing to tell from it
+    }
+  }
+
+  /**
+   * Whether {@code next}, the record after one whose effects digest differs, verifies when its
+   * chain starts from {@code replayed}, the digest replayed for that one: then the writer computed
+   * {@code replayed} there too, and only the recorded digest was damaged (shared with validate).
+   */
+  static boolean digestAloneDamaged(TraceReader.Entry next, Step<CoreState, CoreEffect> nextStep, long replayed,
+      EffectsDigest effects) {
+    boolean rejected = nextStep.outcome() instanceof Outcome.Rejected;
+    return rejected == next.rejected()
+        && next.digestOver(effects, replayed, nextStep.outcome(), nextStep.effects()) == next.effectsDigest();
+  }
+
+  /** What a damaged effects digest is said as. */
+  static String digestDamage(long recorded, long replayed) {
+    return "its effects digest reads " + hex(recorded) + " where the node wrote " + hex(replayed)
+        + " (the record after it, or the trailer, verifies from that one): the file's bytes were damaged there;"
+        + " the step itself is the recorded one";
   }
 
   private static String where(TraceReader.Entry entry) {
@@ -443,7 +506,9 @@ public final class Replay implements AutoCloseable {
           + (step.outcome() instanceof Outcome.Rejected x ? "; reason now: " + x.reason() : "");
     }
     long d = r.digestOver(effects, previousDigest, step.outcome(), step.effects());
+    replayedDigest = d;
     if (d != r.effectsDigest()) {
+      digestDiffered = true;
       return "effects digest differs: recorded " + hex(r.effectsDigest()) + ", replayed " + hex(d)
           + " (the step's effects or outcome differ, or its event, times or step number were altered, or a record"
           + " before it was removed)";

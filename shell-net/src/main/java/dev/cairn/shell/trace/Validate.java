@@ -772,6 +772,9 @@ public final class Validate {
         if (!judged) { // before the window: replayed and checked against its record only
           long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
           String m = record(entry, event, traced, d, digester);
+          if (m != null && follow == null && digestAloneDamaged(reader, entry, stepper, config, traced, d, effects)) {
+            throw damaged(reader, entry, d);
+          }
           if (m != null) {
             batch.add(new Item(entry, event, state, traced, null, m, null, null, Optional.empty(), steps, false));
             break;
@@ -788,6 +791,9 @@ public final class Validate {
         PairChecker.Prepared prepared = pairs == null ? null : pairs.prepare(state, now, wall, event, traced);
         long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
         String m = record(entry, event, traced, d, digester);
+        if (m != null && follow == null && digestAloneDamaged(reader, entry, stepper, config, traced, d, effects)) {
+          throw damaged(reader, entry, d);
+        }
         batch.add(new Item(entry, event, state, traced, prepared, m, null, null, Optional.empty(), steps, true));
         if (m != null) {
           break;
@@ -951,6 +957,37 @@ public final class Validate {
       }
     }
     return String.join(" ", out);
+  }
+
+  /**
+   * Whether {@code entry}, stepped as {@code traced} with the recorded outcome but effects digest
+   * {@code d} where another is recorded, has only its digest damaged in the file: the next record
+   * verifies from {@code d} ({@link Replay#digestAloneDamaged}), or the trailer names {@code d}.
+   * Reads and steps the next record (validation ends after this either way). Not asked of a
+   * followed file, whose next record may not be written yet.
+   */
+  private static boolean digestAloneDamaged(TraceReader reader, TraceReader.Entry entry, Stepper stepper,
+      CoreConfig config, Core.Traced traced, long d, EffectsDigest effects) {
+    if ((traced.step().outcome() instanceof Outcome.Rejected) != entry.rejected() || d == entry.effectsDigest()) {
+      return false; // another outcome, or a state digest that differs: not the digest's own damage
+    }
+    try {
+      Optional<TraceReader.Entry> next = reader.next();
+      if (next.isEmpty()) {
+        return reader.trailer().map(t -> t.effectsDigest() == d).orElse(false);
+      }
+      TraceReader.Entry n = next.get();
+      Core.Traced t = stepper.step(config, traced.step().state(), new MonoTime(n.monoNanos()),
+          new WallTime(n.wallMillis()), decode(reader, n));
+      return Replay.digestAloneDamaged(n, t.step(), d, effects);
+    } catch (IOException | TraceFormatException | RuntimeException x) {
+      return false; // the next record does not read or step: nothing to tell from it
+    }
+  }
+
+  private static TraceFormatException damaged(TraceReader reader, TraceReader.Entry entry, long d) {
+    return new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
+        + " at byte offset " + entry.offset() + "): " + Replay.digestDamage(entry.effectsDigest(), d), entry.index());
   }
 
   private static CoreEvent decode(TraceReader reader, TraceReader.Entry entry) throws TraceFormatException {

@@ -144,6 +144,55 @@ class TraceFileSafetyTest {
             + " damaged or altered").doesNotContain("diverged in steps");
   }
 
+  /**
+   * A byte flipped in a record's effects digest is damage, said as such (status 2 from replay and
+   * validate, naming the record and its byte offset): the record after it verifies from the digest
+   * replayed there, so the step is the recorded one. An altered event is still a difference.
+   */
+  @Test
+  void aDamagedEffectsDigestIsSaidToBeDamageNotADifference(@TempDir Path dir) throws Exception {
+    Path t = dir.resolve("t.trace");
+    SmallWorldRun.generate(300, 3, false).record(new TraceWriter.Options(t, 64L << 20, 16, 1 << 16,
+        Duration.ofSeconds(1), SpecHash.fromClasspath(), 64));
+    TraceFiles.Parsed p = TraceFiles.parse(t);
+    dev.cairn.proto.trace.TraceRecord trailer;
+    try (TraceReader reader = TraceReader.open(t)) {
+      while (reader.next().isPresent()) {
+        // to the end, where the trailer is
+      }
+      TraceReader.Trailer tr = reader.trailer().orElseThrow();
+      trailer = dev.cairn.proto.trace.TraceRecord.newBuilder().setTrailer(true).setStep(tr.step())
+          .setEffectsDigest(tr.effectsDigest()).setStateDigest(com.google.protobuf.ByteString.copyFrom(tr.stateDigest()))
+          .build();
+    }
+    int last = p.records().size() - 1;
+    for (int k : new int[] {5, 200, last}) {
+      long step = p.records().get(k).getStep();
+      Path damaged = TraceFiles.rewrite(t, dir.resolve("digest" + k + ".trace"), l -> {
+        l.set(k, l.get(k).toBuilder().setEffectsDigest(l.get(k).getEffectsDigest() ^ (1L << 40)).build());
+        l.add(trailer); // the last step's digest is verified by the trailer's copy of it
+        return l;
+      });
+      for (String command : List.of("replay", "validate")) {
+        TraceFiles.Run r = TraceFiles.cairn("trace", command, damaged.toString());
+        assertThat(r.code()).as(command + " " + k + ": " + r.out() + r.err()).isEqualTo(2);
+        assertThat(r.out() + r.err()).as(command + " " + k)
+            .contains("corrupt step " + step + " (record " + k + " at byte offset ")
+            .contains("the file's bytes were damaged there").doesNotContain("MISMATCH").doesNotContain("INVALID");
+      }
+    }
+    // the digests of two records in a row: the second does not verify from the first's, a difference
+    Path two = TraceFiles.rewrite(t, dir.resolve("two.trace"), l -> {
+      for (int k = 200; k <= 201; k++) {
+        l.set(k, l.get(k).toBuilder().setEffectsDigest(l.get(k).getEffectsDigest() ^ 1).build());
+      }
+      return l;
+    });
+    TraceFiles.Run r = TraceFiles.cairn("trace", "replay", two.toString());
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("MISMATCH at step " + p.records().get(200).getStep());
+  }
+
   /** A killed run and the next run of the same node: two traces, each replayed on its own, not a break. */
   @Test
   void twoRunsOfOneNodeAreReplayedSideBySide(@TempDir Path dir) throws Exception {

@@ -372,13 +372,16 @@ class TraceValidateTest {
 
   @Test
   void aStepOfTheSpecUnlikeItsRecordNamesTheActionsEnabledBeforeIt() throws Exception {
-    // the step is one of the spec (its pair is checked and matches) but its effects digest was
-    // altered: the failure is the record's, and the actions enabled before it, found by
+    // the step is one of the spec (its pair is checked and matches) but its effects digest, and the
+    // next one's, were altered (the next not verifying from the one replayed, this is not a damaged
+    // digest alone): the failure is the record's, and the actions enabled before it, found by
     // enumeration with the spec's own operators, include the recorded one
     List<TraceRecord> rs = TraceFiles.parse(trace).records();
     int k = firstAccepted(rs, Event.SumCase.PEER_READY);
     Path bad = TraceFiles.rewrite(trace, dir.resolve("digest.trace"), l -> {
-      l.set(k, l.get(k).toBuilder().setEffectsDigest(l.get(k).getEffectsDigest() ^ 1).build());
+      for (int i = k; i <= k + 1; i++) {
+        l.set(i, l.get(i).toBuilder().setEffectsDigest(l.get(i).getEffectsDigest() ^ 1).build());
+      }
       return l;
     });
     for (int jobs : new int[] {1, 2}) {
