@@ -152,7 +152,7 @@ class TraceFileSafetyTest {
   @Test
   void aDamagedEffectsDigestIsSaidToBeDamageNotADifference(@TempDir Path dir) throws Exception {
     Path t = dir.resolve("t.trace");
-    SmallWorldRun.generate(300, 3, false).record(new TraceWriter.Options(t, 64L << 20, 16, 1 << 16,
+    SmallWorldRun.generate(1200, 3, false).record(new TraceWriter.Options(t, 64L << 20, 16, 1 << 16,
         Duration.ofSeconds(1), SpecHash.fromClasspath(), 64));
     TraceFiles.Parsed p = TraceFiles.parse(t);
     dev.cairn.proto.trace.TraceRecord trailer;
@@ -166,7 +166,7 @@ class TraceFileSafetyTest {
           .build();
     }
     int last = p.records().size() - 1;
-    for (int k : new int[] {5, 200, last}) {
+    for (int k : new int[] {5, 900, last}) { // 900: past the records replay steps on its own thread, ahead
       long step = p.records().get(k).getStep();
       Path damaged = TraceFiles.rewrite(t, dir.resolve("digest" + k + ".trace"), l -> {
         l.set(k, l.get(k).toBuilder().setEffectsDigest(l.get(k).getEffectsDigest() ^ (1L << 40)).build());
