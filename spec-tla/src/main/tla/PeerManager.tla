@@ -45,11 +45,13 @@ CONSTANTS
   PersistentFailureCap,   \* saturation of persistentDialFailures (Java: Integer.MAX_VALUE)
   SeedMode,               \* PeerConfig.seedMode (from PexConfig.seedMode in the composition)
   IdleInboundEviction,    \* PeerConfig.idleInboundEviction
-  Private                 \* BookConfig.privateIds: IDs the book refuses (Pex.tla's, in the composition)
+  Private,                \* BookConfig.privateIds: IDs the book refuses (Pex.tla's, in the composition)
+  Seeds                   \* PeerConfig.seedIds: never picked from the book (Pex.tla's, in the composition)
 
 ASSUME ConfigValid ==
   /\ Self \notin Peer
   /\ Persistent \subseteq Peer /\ Unconditional \subseteq Peer /\ Private \subseteq Peer
+  /\ Seeds \subseteq Peer
   /\ \A n \in {MaxInbound, MaxOutbound, MaxConnected, MaxConnectedUpgrade} : n \in Nat
   /\ MaxOutbound <= MaxConnected /\ MaxInbound <= MaxConnected
   /\ MaxConnected <= MaxInbound + MaxOutbound
@@ -321,8 +323,8 @@ DialPersistentIn(st, todo) ==
   ELSE UNION {UNION {DialPersistentIn(s2, dialable \ {p}) : s2 \in TryDial(st, p)} :
                 p \in PersistentNext(dialable)}
 
-\* Any eligible peers (known, not persistent, dialable) up to the budget.
-PickEligible(st, p) == Known(st, p) /\ p \notin Persistent /\ Dialable(st, p)
+\* Any eligible peers (known, not persistent, not a seed, dialable) up to the budget.
+PickEligible(st, p) == Known(st, p) /\ p \notin Persistent /\ p \notin Seeds /\ Dialable(st, p)
 IsPick(budget, S) == Cardinality(S) <= Max(budget, 0)
 PickChoices(st, budget) == {S \in SUBSET {p \in Peer : PickEligible(st, p)} : IsPick(budget, S)}
 
@@ -641,7 +643,7 @@ FreeSlot ==
      /\ c.connectedNotEvicting + c.dialing < MaxTarget
 
 DialableCandidate ==
-  \E p \in Peer : Known(Cur, p) /\ p \notin Persistent /\ Dialable(Cur, p)
+  \E p \in Peer : Known(Cur, p) /\ p \notin Persistent /\ p \notin Seeds /\ Dialable(Cur, p)
 
 FreeSlotLeadsToDial ==
   (FreeSlot /\ DialableCandidate) ~> (DialIssued \/ ~(FreeSlot /\ DialableCandidate))

@@ -92,6 +92,17 @@ class CoreTest {
     assertThat(Core.nextDeadline(out.state())).contains(T0.plusMillis(30_000));
   }
 
+  /** The seeds are one key for both machines: PEX's seeds are the PeerManager's seed IDs; others are refused. */
+  @Test
+  void theSeedsOfPexAreThePeerManagersSeedIds() {
+    CoreConfig cfg = new CoreConfig(PEER, PexConfig.defaults().withSeeds(TreePSet.from(List.of(addr(500), addr(501)))));
+    assertThat(cfg.peer().seedIds()).containsExactly(id(500), id(501));
+    assertThat(CFG.peer().seedIds()).isEmpty();
+    assertThatThrownBy(() -> new CoreConfig(PEER.withSeedIds(TreePSet.singleton(id(7))), PexConfig.defaults()
+        .withSeeds(TreePSet.singleton(addr(500))))).hasMessageContaining("peer.seedIds")
+        .hasMessageContaining("pex.seeds (seeds)");
+  }
+
   @Test
   void usesSeedsIfNeeded_fromStartToDialingWhatTheSeedTold() {
     // TestPEXReactorUsesSeedsIfNeeded, composed: seed dialed, asked, its addresses dialed

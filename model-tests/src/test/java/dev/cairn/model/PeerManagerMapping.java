@@ -86,6 +86,8 @@ public final class PeerManagerMapping {
     modelValues(tla.constant("Persistent")).forEach(p -> persistent.add(address(p)));
     TreeSet<NodeId> unconditional = new TreeSet<>();
     modelValues(tla.constant("Unconditional")).forEach(p -> unconditional.add(id(p)));
+    TreeSet<NodeId> seeds = new TreeSet<>();
+    modelValues(tla.constant("Seeds")).forEach(p -> seeds.add(id(p)));
     PeerConfig d = PeerConfig.defaults(BookConfig.defaults(id(self)));
     config = new PeerConfig(d.book(),
         (Integer) tla.constant("MaxInbound"), (Integer) tla.constant("MaxOutbound"),
@@ -96,7 +98,8 @@ public final class PeerManagerMapping {
         (Boolean) tla.constant("DisconnectCooldownOn") ? d.disconnectCooldown() : Duration.ZERO,
         d.maintenanceInterval(), maxDialAttempts, d.unreachableRetryTime(),
         TreePSet.from(persistent), TreePSet.from(unconditional),
-        (Boolean) tla.constant("SeedMode"), (Boolean) tla.constant("IdleInboundEviction"));
+        (Boolean) tla.constant("SeedMode"), (Boolean) tla.constant("IdleInboundEviction"),
+        TreePSet.from(seeds));
   }
 
   private void bind(TlaModelValue v) {

@@ -47,6 +47,10 @@ import org.pcollections.TreePSet;
  *                                ({@link DisconnectReason#EVICTED_IDLE}); PEX learns an idle peer's listen address
  *                                only with its first accepted message. Off: CometBFT's behaviour (a full inbound
  *                                refuses newcomers, an inbound peer's address is learned when it comes up)
+ * @param seedIds                 the IDs of {@code seeds}: dialed for addresses only, by PEX, when the book needs
+ *                                them; never picked from the book as outbound peers (PEX disconnects a seed once
+ *                                it answered, so a node short of peers would otherwise dial it again at every
+ *                                cool-down). Set from {@code PexConfig.seeds} by {@code CoreConfig}
  */
 public record PeerConfig(
     BookConfig book,
@@ -69,7 +73,8 @@ public record PeerConfig(
     PSortedSet<NodeAddress> persistentPeers,
     PSortedSet<NodeId> unconditionalPeerIds,
     boolean seedMode,
-    boolean idleInboundEviction) {
+    boolean idleInboundEviction,
+    PSortedSet<NodeId> seedIds) {
 
   /** Upper bound of every connection limit, so counts and sums never overflow. */
   public static final int MAX_PEERS_BOUND = 10_000;
@@ -78,6 +83,7 @@ public record PeerConfig(
     Objects.requireNonNull(book, "book");
     Objects.requireNonNull(persistentPeers, "persistentPeers");
     Objects.requireNonNull(unconditionalPeerIds, "unconditionalPeerIds");
+    Objects.requireNonNull(seedIds, "seedIds");
     nonNegative("maxInbound (max_num_inbound_peers)", maxInbound);
     nonNegative("maxOutbound (max_num_outbound_peers)", maxOutbound);
     nonNegative("maxConnected", maxConnected);
@@ -169,7 +175,20 @@ public record PeerConfig(
     this(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade, minThreshold, minTarget,
         maxTarget, maxThreshold, minRetryTime, maxRetryTime, maxRetryTimePersistent, retryTimeJitter,
         disconnectCooldown, maintenanceInterval, maxDialAttempts, unreachableRetryTime, persistentPeers,
-        unconditionalPeerIds, seedMode, false);
+        unconditionalPeerIds, seedMode, false, TreePSet.empty());
+  }
+
+  /** Without seeds ({@code seedIds} empty): the shape of this record before {@code seedIds}. */
+  public PeerConfig(BookConfig book, int maxInbound, int maxOutbound, int maxConnected,
+      int maxConnectedUpgrade, int minThreshold, int minTarget, int maxTarget, int maxThreshold,
+      Duration minRetryTime, Duration maxRetryTime, Duration maxRetryTimePersistent,
+      Duration retryTimeJitter, Duration disconnectCooldown, Duration maintenanceInterval,
+      int maxDialAttempts, Duration unreachableRetryTime, PSortedSet<NodeAddress> persistentPeers,
+      PSortedSet<NodeId> unconditionalPeerIds, boolean seedMode, boolean idleInboundEviction) {
+    this(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade, minThreshold, minTarget,
+        maxTarget, maxThreshold, minRetryTime, maxRetryTime, maxRetryTimePersistent, retryTimeJitter,
+        disconnectCooldown, maintenanceInterval, maxDialAttempts, unreachableRetryTime, persistentPeers,
+        unconditionalPeerIds, seedMode, idleInboundEviction, TreePSet.empty());
   }
 
   /**
@@ -200,14 +219,14 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, peers, unconditionalPeerIds, seedMode, idleInboundEviction);
+        maxDialAttempts, unreachableRetryTime, peers, unconditionalPeerIds, seedMode, idleInboundEviction, seedIds);
   }
 
   public PeerConfig withUnconditionalPeerIds(PSortedSet<NodeId> ids) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, ids, seedMode, idleInboundEviction);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, ids, seedMode, idleInboundEviction, seedIds);
   }
 
   public PeerConfig withLimits(int maxInbound, int maxOutbound, int maxConnected, int maxConnectedUpgrade,
@@ -215,7 +234,8 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, idleInboundEviction);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds,
+        seedMode, idleInboundEviction, seedIds);
   }
 
   public PeerConfig withRetry(Duration minRetryTime, Duration maxRetryTime,
@@ -223,28 +243,44 @@ public record PeerConfig(
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, idleInboundEviction);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds,
+        seedMode, idleInboundEviction, seedIds);
   }
 
   public PeerConfig withBook(BookConfig book) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, idleInboundEviction);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds,
+        seedMode, idleInboundEviction, seedIds);
   }
 
   public PeerConfig withSeedMode(boolean value) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, value, idleInboundEviction);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds,
+        value, idleInboundEviction, seedIds);
   }
 
   public PeerConfig withIdleInboundEviction(boolean value) {
     return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
         minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
         maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
-        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, value);
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, value, seedIds);
+  }
+
+  public PeerConfig withSeedIds(PSortedSet<NodeId> ids) {
+    return new PeerConfig(book, maxInbound, maxOutbound, maxConnected, maxConnectedUpgrade,
+        minThreshold, minTarget, maxTarget, maxThreshold, minRetryTime, maxRetryTime,
+        maxRetryTimePersistent, retryTimeJitter, disconnectCooldown, maintenanceInterval,
+        maxDialAttempts, unreachableRetryTime, persistentPeers, unconditionalPeerIds, seedMode, idleInboundEviction,
+        ids);
+  }
+
+  /** Whether {@code id} is a configured seed's ({@link #seedIds}). */
+  public boolean isSeed(NodeId id) {
+    return !seedIds.isEmpty() && seedIds.contains(id);
   }
 
   public NodeId self() {

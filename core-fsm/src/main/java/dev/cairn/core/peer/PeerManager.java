@@ -913,7 +913,8 @@ public final class PeerManager {
 
   /**
    * CometBFT's ensurePeers: the bias towards new addresses grows with the outbound count
-   * ({@code min(out, 8) × 10 + 10}); {@link #PICK_TRIES} picks per free slot.
+   * ({@code min(out, 8) × 10 + 10}); {@link #PICK_TRIES} picks per free slot. A configured seed is
+   * never picked ({@link PeerConfig#seedIds}): PEX dials seeds for addresses when the book needs them.
    */
   static void dialBookPicks(PeerConfig cfg, Tx tx, WallTime wallNow, NodeAddress[] persistentPeers) {
     Counts c = tx.counts();
@@ -931,8 +932,8 @@ public final class PeerManager {
     }
     while (budget > 0) {
       PeerState now = tx.s;
-      Predicate<KnownAddress> eligible =
-          ka -> !isAmong(ka.id(), persistent) && dialable(cfg, now, ka.id(), wallNow);
+      Predicate<KnownAddress> eligible = ka -> !isAmong(ka.id(), persistent) && !cfg.isSeed(ka.id())
+          && dialable(cfg, now, ka.id(), wallNow);
       Pick p = now.book().pickAddress(bias, now.prng(), eligible, PICK_TRIES);
       tx.s = tx.s.withPrng(p.prng());
       if (p.picked().isEmpty()) {

@@ -100,6 +100,26 @@ class PeerManagerTest {
     assertThat(out).isEqualTo(accepted(expected, new Dial(addr(5))));
   }
 
+  /**
+   * A configured seed in the book is never picked as an outbound peer: PEX dials seeds for
+   * addresses, and disconnects them once they answered, so a node short of peers would dial its
+   * seed again at every cool-down. Another address of the book is picked as before.
+   */
+  @Test
+  void started_neverPicksAConfiguredSeedFromTheBook() {
+    PeerState s = idle(bookWith(CFG, 1));
+    assertThat(step(CFG, s, new Started()).effects()).as("not a seed: picked").contains(new Dial(addr(1)));
+    PeerConfig seeds = CFG.withSeedIds(TreePSet.singleton(id(1)));
+    assertThat(seeds.isSeed(id(1))).isTrue();
+    assertThat(step(seeds, s, new Started()).effects()).noneMatch(e -> e instanceof Dial);
+    PeerState two = idle(bookWith(CFG, 1, 2));
+    assertThat(step(seeds, two, new Started()).effects()).filteredOn(e -> e instanceof Dial)
+        .containsExactly(new Dial(addr(2)));
+    // the seed is dialed when asked for (PEX's hand-off), as any address
+    var asked = step(seeds, step(seeds, s, new Started()).state(), new DialRequested(addr(1)));
+    assertThat(asked.effects()).contains(new Dial(addr(1)));
+  }
+
   @Test
   void started_twice_isRejected() {
     PeerState s = idle(emptyBook()).withStarted(true)

@@ -415,9 +415,11 @@ class TraceFormatTest {
    * 1 000 steps, a checkpoint every 100: its book of 1 150 entries and 17 bans), still replays:
    * its checkpoints are checked with version 2's book digest. Under a version 3 header the same
    * records break at the first checkpoint, so the version decides the digest. The file was
-   * recorded by core revision 1; its header is given this build's revision, whose one change
-   * since (an address with an expired ban still on record is refused) this run never meets: every
-   * step's digest still matches, which the replay checks.
+   * recorded by core revision 1 with state encoding 57a5f8d3a4c0; its header is given this build's
+   * revision, state encoding and the same config in this build's encoding (the synthetic mix's:
+   * the peer config has had the seeds' IDs since, none here). The changes of the core since (an
+   * address with an expired ban still on record is refused; a configured seed is never picked from
+   * the book) this run never meets: every step's digest still matches, which the replay checks.
    */
   @Test
   void aVersionTwoTraceReplays_itsCheckpointsDigestedAsVersionTwoDid() throws Exception {
@@ -429,15 +431,18 @@ class TraceFormatTest {
     TraceHeader h = TraceFiles.header(recorded);
     assertThat(h.getFormatVersion()).isEqualTo(2);
     assertThat(h.getCoreRevision()).isEqualTo(1);
-    Path v2 = TraceFiles.withHeader(recorded, dir.resolve("format-v2.trace"),
-        x -> x.toBuilder().setCoreRevision(Core.REVISION).build());
+    com.google.protobuf.ByteString config = com.google.protobuf.ByteString.copyFrom(
+        CanonicalCodec.encodeConfig(SyntheticRun.generate(1, 1).config()));
+    Path v2 = TraceFiles.withHeader(recorded, dir.resolve("format-v2.trace"), x -> x.toBuilder()
+        .setCoreRevision(Core.REVISION).setStateEncoding(CanonicalCodec.schema()).setCoreConfig(config).build());
     TraceFiles.Run ok = TraceFiles.cairn("trace", "replay", v2.toString());
     assertThat(ok.code()).as(ok.err()).isZero();
     assertThat(ok.out()).contains("1000 steps replayed").contains("the state digest at 10 checkpoints");
     assertThat(TraceFiles.cairn("trace", "show", v2.toString(), "--to", "0").out()).contains("trace format 2)");
 
-    Path asV3 = TraceFiles.withHeader(recorded, dir.resolve("format-v2-as-v3.trace"),
-        x -> x.toBuilder().setCoreRevision(Core.REVISION).setFormatVersion(3).build());
+    Path asV3 = TraceFiles.withHeader(recorded, dir.resolve("format-v2-as-v3.trace"), x -> x.toBuilder()
+        .setCoreRevision(Core.REVISION).setStateEncoding(CanonicalCodec.schema()).setCoreConfig(config)
+        .setFormatVersion(3).build());
     TraceFiles.Run broken = TraceFiles.cairn("trace", "replay", asV3.toString());
     assertThat(broken.code()).isEqualTo(1);
     assertThat(broken.out() + broken.err()).contains("MISMATCH at step 99").contains("state digest differs");
