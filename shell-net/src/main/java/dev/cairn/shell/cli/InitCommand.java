@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
  * {@code cairn init}: creates a home with {@code config/config.toml} (CometBFT's {@code [p2p]}
  * keys and defaults plus Cairn's {@code [cairn]} section), {@code config/node_key.json} and
  * {@code data/}. An existing home is never overwritten unless {@code --force} is given, and
- * even then an existing node key is kept: a node's identity is not something to lose by a flag.
+ * even then an existing node key is kept (a node's identity is not something to lose by a flag)
+ * and the config as it was is copied beside the new one. On a home whose config is there but
+ * whose node key is missing, init without {@code --force} creates the key alone.
  */
 @Command(name = "init", mixinStandardHelpOptions = true,
     description = "Create a node home: config/config.toml, config/node_key.json, data/.")
@@ -38,7 +40,8 @@ final class InitCommand implements Callable<Integer> {
   @Option(names = "--moniker", paramLabel = "NAME", description = "node name advertised in NodeInfo")
   String moniker;
 
-  @Option(names = "--force", description = "rewrite config.toml of an existing home (the node key is kept)")
+  @Option(names = "--force", description = "rewrite config.toml of an existing home (the node key is kept, the old config copied"
+      + " to config.STAMP.toml)")
   boolean force;
 
   @Override
@@ -49,8 +52,13 @@ final class InitCommand implements Callable<Integer> {
     Path config = HomeOption.configDir(dir).resolve("config.toml");
     Path keyFile = HomeOption.nodeKeyFile(dir);
     if (Files.exists(config) && !force) {
+      if (!Files.exists(keyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && network == null && moniker == null) {
+        return keyOnly(dir, config, keyFile, out, err);
+      }
       err.println("cairn init: " + config + " already exists; not overwriting it (use --force to rewrite"
-          + " the config; the node key is always kept)");
+          + " the config, kept first as a copy beside it; "
+          + (Files.exists(keyFile) ? "the node key is always kept)" : "without --network or --moniker, init only"
+          + " creates the missing node key)"));
       return 1;
     }
     StringBuilder toml = new StringBuilder();
@@ -77,6 +85,12 @@ final class InitCommand implements Callable<Integer> {
     }
     Files.createDirectories(HomeOption.configDir(dir));
     Files.createDirectories(dir.resolve("data"));
+    Path kept = null;
+    if (Files.exists(config)) { // --force: the config as it was stays beside the new one
+      kept = config.resolveSibling("config." + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+          .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".toml");
+      Files.copy(config, kept, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    }
     ConfigWriter.write(dir, cfg);
     boolean newKey = !Files.exists(keyFile);
     NodeKey key = NodeKey.loadOrGenerate(keyFile, new SecureRandom());
@@ -84,7 +98,28 @@ final class InitCommand implements Callable<Integer> {
         .put("home", dir.toString())
         .put("node_id", key.id().hex())
         .put("network", cfg.network())
-        .put("node_key", newKey ? "generated" : "kept")));
+        .put("node_key", newKey ? "generated" : "kept")
+        .put("config_kept_in", kept == null ? null : kept.toString())));
+    return 0;
+  }
+
+  /**
+   * A home whose config is there and whose node key is not (deleted, or not copied with the
+   * config): the key is created and the config kept as it is. The new key is a new node ID, which
+   * the peers that list the old one must be given.
+   */
+  private int keyOnly(Path dir, Path config, Path keyFile, PrintWriter out, PrintWriter err) throws Exception {
+    ConfigLoader.load(dir); // the config must still be one: nothing is written for a broken one
+    Files.createDirectories(dir.resolve("data"));
+    NodeKey key = NodeKey.loadOrGenerate(keyFile, new SecureRandom());
+    err.println("cairn init: " + config + " kept as it is; " + keyFile + " was missing and is generated: this node's"
+        + " ID is now " + key.id().hex() + " (peers that list its old ID in persistent_peers, seeds or"
+        + " unconditional_peer_ids must be given the new one)");
+    out.println(Json.line(Json.object()
+        .put("home", dir.toString())
+        .put("node_id", key.id().hex())
+        .put("node_key", "generated")
+        .put("config", "kept")));
     return 0;
   }
 

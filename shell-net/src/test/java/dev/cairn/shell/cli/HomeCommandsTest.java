@@ -106,8 +106,41 @@ class HomeCommandsTest {
     assertThat(configAfter).isNotEqualTo(configBefore).contains("second-chain").contains("renamed")
         .doesNotContain("test-chain");
     assertThat(Files.readAllBytes(nodeKey())).as("node_key.json byte for byte").isEqualTo(keyBefore);
-    assertThat(Json.MAPPER.readTree(forced.out().lines().findFirst().orElseThrow()).get("node_key").asText())
-        .isEqualTo("kept");
+    JsonNode line = Json.MAPPER.readTree(forced.out().lines().findFirst().orElseThrow());
+    assertThat(line.get("node_key").asText()).isEqualTo("kept");
+    Path kept = Path.of(line.get("config_kept_in").asText());
+    assertThat(kept.getFileName().toString()).matches("config\\.\\d{8}T\\d{6}Z\\.toml");
+    assertThat(Files.readString(kept)).as("the config as it was, beside the new one").isEqualTo(configBefore);
+  }
+
+  /**
+   * A home whose node key went missing: start says to run init, and init (without --force) creates
+   * the key alone, keeping the config byte for byte and saying that the ID is a new one.
+   */
+  @Test
+  void initOnAHomeWithoutItsKeyCreatesTheKeyAndKeepsTheConfig() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    String oldId = NodeKey.load(nodeKey()).id().hex();
+    Files.writeString(config(), Files.readString(config()).replaceFirst("(?m)^moniker = .*$", "moniker = \"mine\""));
+    byte[] configBefore = Files.readAllBytes(config());
+    Files.delete(nodeKey());
+    CliRun.Result start = run("start", "--home", home.toString(), "--duration", "100ms");
+    assertThat(start.exit()).isNotZero();
+    assertThat(start.err()).contains("node_key.json does not exist; run 'cairn init' first");
+
+    CliRun.Result r = init();
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readAllBytes(config())).as("config.toml byte for byte").isEqualTo(configBefore);
+    String newId = NodeKey.load(nodeKey()).id().hex();
+    assertThat(newId).isNotEqualTo(oldId);
+    assertThat(r.err()).contains("kept as it is").contains("this node's ID is now " + newId);
+    JsonNode line = Json.MAPPER.readTree(r.out().lines().findFirst().orElseThrow());
+    assertThat(line.get("node_key").asText()).isEqualTo("generated");
+    assertThat(line.get("config").asText()).isEqualTo("kept");
+    // with a key there, init without --force refuses as before
+    CliRun.Result again = init();
+    assertThat(again.exit()).isEqualTo(1);
+    assertThat(again.err()).contains("already exists").contains("the node key is always kept");
   }
 
   @Test
