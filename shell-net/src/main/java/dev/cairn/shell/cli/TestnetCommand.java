@@ -67,7 +67,8 @@ final class TestnetCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--seed", defaultValue = "1",
-      description = "seed of the nodes' random choices (default: ${DEFAULT-VALUE})")
+      description = "seed of the nodes' random choices (default: ${DEFAULT-VALUE}); the network's timing still"
+          + " varies from run to run, and with it the topology")
   long seed;
 
   @Option(names = "--interval", defaultValue = "500ms", paramLabel = "DURATION",
@@ -98,6 +99,17 @@ final class TestnetCommand implements Callable<Integer> {
     if (Files.exists(out) && !Files.isDirectory(out)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "invalid --out '" + out
           + "': it exists and is not a directory");
+    }
+    for (String name : TestnetRun.OUTPUTS) { // found before the run, not after it
+      Path f = out.resolve(name);
+      if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isWritable(f)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "invalid --out '" + out + "': " + f
+            + " cannot be written (permission, or an immutable file)");
+      }
+    }
+    if (Files.isDirectory(out) && !Files.isWritable(out)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "invalid --out '" + out
+          + "': the directory cannot be written");
     }
     LocalNetwork.Plan plan;
     try {
@@ -143,11 +155,13 @@ final class TestnetCommand implements Callable<Integer> {
           break;
         }
         if (elapsed >= limit.toMillis()) {
-          stuck = LocalNetwork.stuckBelowTarget(plan, st);
+          stuck = why(plan, st, now, holdFor, limit);
           stuck.forEach(l -> err.println("cairn testnet: " + l));
           break;
         }
-        if (stop.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
+        // the last sample is taken when --duration ends, however long the interval
+        long wait = Math.max(1, Math.min(every.toMillis(), limit.toMillis() - elapsed));
+        if (stop.await(wait, TimeUnit.MILLISECONDS)) {
           err.println("cairn testnet: interrupted");
           break;
         }
@@ -155,7 +169,14 @@ final class TestnetCommand implements Callable<Integer> {
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
-    TestnetRun.Report report = TestnetRun.write(out, samples, converged, stuck);
+    TestnetRun.Report report;
+    try {
+      report = TestnetRun.write(out, samples, converged, stuck);
+    } catch (java.io.IOException e) { // the run's result is still said, on the terminal
+      err.println("cairn testnet: cannot write the results to " + out + ": "
+          + dev.cairn.shell.node.FailureReasons.describe(e));
+      report = TestnetRun.unwritten(samples, converged, stuck);
+    }
     stdout.print(report.summary());
     if (traces != null) {
       stdout.println("traces: " + traces + "; check every decision against the spec with: ./cairn trace validate "
@@ -164,6 +185,27 @@ final class TestnetCommand implements Callable<Integer> {
     stdout.println(Json.line(result(report, converged, stuck)));
     stdout.flush();
     return converged ? 0 : 1;
+  }
+
+  /**
+   * Why a run that reached {@code --duration} did not converge, one sentence each: the nodes left
+   * below target with nobody to dial; else every node settled but not yet for {@code --hold}; else
+   * the nodes below target that still had somebody to dial.
+   */
+  static List<String> why(LocalNetwork.Plan plan, List<Node.Status> st, boolean settled, Duration hold,
+      Duration limit) {
+    List<String> stuck = LocalNetwork.stuckBelowTarget(plan, st);
+    if (!stuck.isEmpty()) {
+      return stuck;
+    }
+    if (settled) {
+      return List.of("every non-seed node is settled, but not yet for --hold " + GoDuration.format(hold)
+          + " when --duration " + GoDuration.format(limit) + " ended");
+    }
+    List<String> below = LocalNetwork.belowTargetWithCandidate(plan, st).stream().map(Node.Status::moniker).toList();
+    return List.of(below.size() + " non-seed node" + (below.size() == 1 ? " was" : "s were")
+        + " below target with somebody left to dial when --duration " + GoDuration.format(limit) + " ended: "
+        + String.join(", ", below));
   }
 
   private ObjectNode result(TestnetRun.Report report, boolean converged, List<String> stuck) {

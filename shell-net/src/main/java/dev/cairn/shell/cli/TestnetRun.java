@@ -28,6 +28,10 @@ final class TestnetRun {
   /** Files written and the summary text. */
   record Report(String summary, long convergedAtMillis, List<Path> files) {}
 
+  /** The files a run writes into its directory. */
+  static final List<String> OUTPUTS = List.of("summary.txt", "samples.json", "topology.png", "topology.svg",
+      "convergence.png");
+
   private TestnetRun() {}
 
   /** The sample in the report package's terms (IDs as hex, sorted). */
@@ -60,17 +64,13 @@ final class TestnetRun {
 
   /**
    * Writes the summary, the samples and the pictures. {@code stuck} explains a run that did not
-   * converge: the nodes left below target with nobody to dial ({@link
-   * dev.cairn.shell.node.LocalNetwork#stuckBelowTarget}), one sentence each.
+   * converge, one sentence each ({@link TestnetCommand#why}).
    */
   static Report write(Path dir, List<Sample> samples, boolean converged, List<String> stuck) throws IOException {
     List<Path> files = new ArrayList<>();
-    Snapshot last = samples.isEmpty() ? new Snapshot(0, List.of()) : snapshot(samples.get(samples.size() - 1));
+    Snapshot last = last(samples);
     long at = converged ? convergedAt(samples) : -1;
-    String summary = (converged
-        ? String.format(Locale.ROOT, "converged after %.1f s%n", at / 1000.0)
-        : "did not converge in time\n" + stuck.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()))
-        + SummaryTable.of(last);
+    String summary = summary(samples, converged, stuck);
     Path summaryFile = dir.resolve("summary.txt");
     Files.writeString(summaryFile, summary, StandardCharsets.UTF_8);
     files.add(summaryFile);
@@ -79,6 +79,23 @@ final class TestnetRun {
     files.add(json);
     files.addAll(writePictures(dir, samples, last));
     return new Report(summary, at, files);
+  }
+
+  /** The report of a run whose files could not be written: its summary alone, no file. */
+  static Report unwritten(List<Sample> samples, boolean converged, List<String> stuck) {
+    return new Report(summary(samples, converged, stuck), converged ? convergedAt(samples) : -1, List.of());
+  }
+
+  private static Snapshot last(List<Sample> samples) {
+    return samples.isEmpty() ? new Snapshot(0, List.of()) : snapshot(samples.get(samples.size() - 1));
+  }
+
+  private static String summary(List<Sample> samples, boolean converged, List<String> stuck) {
+    long at = converged ? convergedAt(samples) : -1;
+    return (converged
+        ? String.format(Locale.ROOT, "converged after %.1f s%n", at / 1000.0)
+        : "did not converge in time\n" + stuck.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()))
+        + SummaryTable.of(last(samples));
   }
 
   static String samplesJson(List<Sample> samples) {

@@ -52,6 +52,10 @@ public final class LocalNetwork implements AutoCloseable {
       if (maxInbound < 0) {
         throw new IllegalArgumentException("--inbound must not be negative, got " + maxInbound);
       }
+      if (maxInbound == 0 && nodes - seeds > 1) {
+        throw new IllegalArgumentException("--inbound 0 leaves no non-seed node room for another's connection:"
+            + " the " + (nodes - seeds) + " non-seed nodes could never connect to each other");
+      }
       if (pexPeriod.isNegative() || pexPeriod.isZero()) {
         throw new IllegalArgumentException("--pex-period must be positive, got " + GoDuration.format(pexPeriod));
       }

@@ -50,9 +50,10 @@ public final class SummaryTable {
         Long.toString(n.dials()), Long.toString(n.dialFailures())};
   }
 
+  /** Out/target sums the non-seeds' (a seed's crawl connections come and go, and it has no target to reach). */
   private static String[] totals(Snapshot s) {
-    long out = s.nodes().stream().mapToLong(n -> n.outboundPeers().size()).sum();
-    long target = s.nodes().stream().mapToLong(NodeStatus::outboundTarget).sum();
+    long out = s.nodes().stream().filter(n -> !n.seed()).mapToLong(n -> n.outboundPeers().size()).sum();
+    long target = s.nodes().stream().filter(n -> !n.seed()).mapToLong(NodeStatus::outboundTarget).sum();
     long in = s.nodes().stream().mapToLong(n -> n.inboundPeers().size()).sum();
     long known = s.nodes().stream().mapToLong(NodeStatus::knownAddresses).sum();
     return new String[] {"total", s.nodes().size() + " nodes", Integer.toString(s.seedCount()), out + "/" + target,

@@ -105,6 +105,8 @@ class TestnetCommandTest {
     java.util.Map<java.util.List<String>, String> refused = new java.util.LinkedHashMap<>();
     refused.put(java.util.List.of("--nodes", "100000"), "--nodes must be between 2 and 256");
     refused.put(java.util.List.of("--inbound", "-1"), "--inbound must not be negative, got -1");
+    refused.put(java.util.List.of("--inbound", "0"), "--inbound 0 leaves no non-seed node room for another's"
+        + " connection: the 14 non-seed nodes could never connect to each other");
     refused.put(java.util.List.of("--pex-period", "0s"), "--pex-period must be positive, got 0s");
     refused.put(java.util.List.of("--interval", "0s"), "invalid --interval '0s': must be at least 50ms");
     refused.put(java.util.List.of("--interval", "1ns"), "invalid --interval '1ns': must be at least 50ms");
@@ -124,6 +126,36 @@ class TestnetCommandTest {
     }
     assertThat(out).as("nothing written").doesNotExist();
     assertThat(java.nio.file.Files.readString(file)).isEqualTo("mine");
+  }
+
+  /**
+   * A run that reaches --duration says why it did not converge, whatever the case: nodes settled
+   * but not for --hold, or nodes below target that still had somebody to dial. The last sample is
+   * taken as --duration ends, even with a longer --interval.
+   */
+  @Test
+  void aRunThatEndsUnconvergedSaysWhy(@TempDir Path out) throws Exception {
+    dev.cairn.shell.node.LocalNetwork.Plan plan = new dev.cairn.shell.node.LocalNetwork.Plan(4, 1, 1, 16, java.time.Duration.ofSeconds(2), 1);
+    dev.cairn.core.NodeId a = dev.cairn.core.NodeId.of("a".repeat(40));
+    dev.cairn.core.NodeId b = dev.cairn.core.NodeId.of("b".repeat(40));
+    dev.cairn.core.NodeId c = dev.cairn.core.NodeId.of("c".repeat(40));
+    java.util.List<dev.cairn.shell.node.Node.Status> below = java.util.List.of(
+        new dev.cairn.shell.node.Node.Status(a, "node0", false, 1, java.util.List.of(b), java.util.List.of(), 3, 0, 0, 0, 0),
+        new dev.cairn.shell.node.Node.Status(b, "node1", false, 1, java.util.List.of(), java.util.List.of(a), 3, 0, 0, 0, 0),
+        new dev.cairn.shell.node.Node.Status(c, "node2", false, 1, java.util.List.of(), java.util.List.of(), 3, 0, 0, 0, 0));
+    assertThat(TestnetCommand.why(plan, below, false, java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3)))
+        .containsExactly("2 non-seed nodes were below target with somebody left to dial when --duration 3s ended:"
+            + " node1, node2");
+    assertThat(TestnetCommand.why(plan, below, true, java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(3)))
+        .containsExactly("every non-seed node is settled, but not yet for --hold 2s when --duration 3s ended");
+
+    long t0 = System.nanoTime();
+    CliRun.Result r = CliRun.cairn("testnet", "--nodes", "4", "--seeds", "1", "--outbound", "1", "--interval", "20s",
+        "--duration", "1s", "--hold", "1m", "--out", out.toString());
+    long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+    assertThat(seconds).as("--duration 1s, not the 20 s interval").isLessThan(15);
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out()).contains("did not converge in time").contains("when --duration 1s ended");
   }
 
   @Test
