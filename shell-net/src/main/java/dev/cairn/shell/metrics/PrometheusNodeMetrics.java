@@ -103,6 +103,17 @@ final class PrometheusNodeMetrics implements NodeMetrics {
     bookNew = Gauge.builder().name("cairn_address_book_new").help("Addresses in new buckets.").register(registry);
     bookOld = Gauge.builder().name("cairn_address_book_old").help("Addresses in old buckets.").register(registry);
     bookBanned = Gauge.builder().name("cairn_address_book_banned").help("Banned peers.").register(registry);
+    // every value of a label Cairn defines is served from the start, at 0: a rate() over it has data
+    // before the first increment (the core's rejection reasons and the router's causes stay open)
+    for (DialOutcome o : DialOutcome.values()) {
+      dials.labelValues(o.label());
+    }
+    for (InboundRefusal r : InboundRefusal.values()) {
+      inboundRefused.labelValues(r.label());
+    }
+    for (DisconnectReason r : DisconnectReason.values()) {
+      evictions.labelValues(r.name().toLowerCase(java.util.Locale.ROOT));
+    }
     server = listen.isEmpty() ? Optional.empty() : Optional.of(startServer(listen.get()));
     endpoint = server.map(s -> new InetSocketAddress(listen.get().host().orElse("0.0.0.0"), s.getPort()));
   }

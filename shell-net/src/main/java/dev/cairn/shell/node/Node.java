@@ -742,7 +742,9 @@ public final class Node implements AutoCloseable {
     }
     switch (was) {
       case HANDSHAKING -> {
-        if (conn.outbound) {
+        if (conn.outbound && stopping) { // a dial the stopping node cut short: not the peer's failure
+          log.debug("event=dial_cancelled node={} addr={} reason=node_stopping", id(), conn.address);
+        } else if (conn.outbound) {
           dialFailures++;
           settings.metrics().dial(timedOut(cause) ? DialOutcome.TIMED_OUT
               : cause instanceof java.net.ConnectException ? DialOutcome.CONNECT_FAILED : DialOutcome.HANDSHAKE_FAILED);
@@ -858,6 +860,7 @@ public final class Node implements AutoCloseable {
   /** Stops listening, closes every connection, persists the book and stops the driver. */
   @Override
   public void close() {
+    stopping = true;
     CompletableFuture<BookPersister.Snapshot> last = new CompletableFuture<>();
     loop.execute(() -> {
       if (pendingReport != null) {
@@ -883,6 +886,8 @@ public final class Node implements AutoCloseable {
   }
 
   private volatile boolean bookSavedOnClose;
+  /** Set as {@link #close} begins: dials cut short from then on are not the peers' failures. */
+  private volatile boolean stopping;
 
   /** After {@link #close}: whether the address book was saved as the node stopped. */
   public boolean bookSavedOnClose() {
