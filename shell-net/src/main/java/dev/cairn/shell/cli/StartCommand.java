@@ -132,7 +132,10 @@ final class StartCommand implements Callable<Integer> {
     }
 
     Path bookFile = dir.resolve(cfg.p2p().addrBookFile());
-    String bookProblem = bookFileProblem(bookFile);
+    String bookProblem = bookOfAnotherRunningHome(bookFile, dir);
+    if (bookProblem == null) {
+      bookProblem = bookFileProblem(bookFile);
+    }
     if (bookProblem != null) {
       err.println("cairn start: [p2p] addr_book_file = \"" + cfg.p2p().addrBookFile() + "\": " + bookProblem);
       return 1;
@@ -182,6 +185,9 @@ final class StartCommand implements Callable<Integer> {
         for (EarlierTrace.Moved m : EarlierTrace.setAside(traceTarget.get())) {
           if (m.to() != null) {
             log.info("event=earlier_trace_kept from={} to={}", m.from(), m.to());
+          } else if (m.heldNoStep()) {
+            log.info("event=old_trace_deleted file={} reason=\"it held no step (empty, or cut inside its first"
+                + " bytes)\"", m.from());
           } else {
             log.info("event=old_trace_deleted file={} reason=\"more than {} earlier runs kept\"", m.from(),
                 EarlierTrace.KEPT_RUNS);
@@ -301,8 +307,66 @@ final class StartCommand implements Callable<Integer> {
     } catch (IOException e) {
       return "cannot follow its link: " + dev.cairn.shell.node.FailureReasons.describe(e);
     }
-    return dev.cairn.shell.store.DurableFiles.cannotCreateIn(target.toAbsolutePath().getParent())
-        .map(why -> "cannot write there: " + why).orElse(null);
+    String why = dev.cairn.shell.store.DurableFiles.cannotCreateIn(target.toAbsolutePath().getParent())
+        .map(w -> "cannot write there: " + w).orElse(null);
+    return why != null ? why : cannotReplace(target);
+  }
+
+  /**
+   * Why {@code file} is not this node's to keep, or null: it is the book of another home (its
+   * {@code config/}) whose node is running, which would save over this node's saves and be saved
+   * over by them, each writing the other's own ID and private peers into its book.
+   */
+  static String bookOfAnotherRunningHome(Path file, Path home) {
+    try {
+      Path real = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath().normalize();
+      Path config = real.getParent();
+      if (config == null || config.getFileName() == null || !config.getFileName().toString().equals("config")
+          || config.getParent() == null) {
+        return null;
+      }
+      Path other = config.getParent();
+      if (Files.exists(home) && Files.isSameFile(other, home)) {
+        return null;
+      }
+      Path lock = HomeLock.file(other);
+      if (dev.cairn.shell.store.FileLocks.held(lock)) {
+        return "it is the address book of the home " + other + ", which a running node uses (" + lock
+            + " is locked); give this node a book of its own";
+      }
+      return null;
+    } catch (IOException e) {
+      return null; // not a file of another home that can be looked at: the checks after this one decide
+    }
+  }
+
+  /**
+   * Why the book at {@code file} cannot be replaced as a save replaces it (a new file moved over
+   * it), or null: it is replaced by a copy of itself, the same bytes, which finds an immutable
+   * file or a directory that refuses renames before the first save does. The book is untouched
+   * when that fails.
+   */
+  static String cannotReplace(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return null; // nothing there yet: the first save creates it
+    }
+    Path copy = file.resolveSibling(file.getFileName() + ".start-check.tmp");
+    try {
+      Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+      Files.move(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return null;
+    } catch (IOException e) {
+      return "it cannot be replaced by a new save (" + dev.cairn.shell.node.FailureReasons.describe(e)
+          + "; an immutable file?)";
+    } finally {
+      try {
+        Files.deleteIfExists(copy);
+      } catch (IOException ignored) {
+        // a copy that cannot be deleted is left as the one thing this check wrote
+      }
+    }
   }
 
   /** The writer's limits from {@code [cairn]}: rotation size, files kept, checkpoint interval. */

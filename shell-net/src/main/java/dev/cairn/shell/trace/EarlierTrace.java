@@ -46,8 +46,16 @@ public final class EarlierTrace {
 
   private EarlierTrace() {}
 
-  /** A file renamed out of the way ({@code to} present), or an old kept one deleted ({@code to} null). */
-  public record Moved(Path from, Path to) {}
+  /**
+   * A file renamed out of the way ({@code to} present), or deleted ({@code to} null): an old kept
+   * one past the runs kept, or one that {@code heldNoStep}.
+   */
+  public record Moved(Path from, Path to, boolean heldNoStep) {
+    /** A file renamed ({@code to} present) or an old kept one deleted past the runs kept. */
+    public Moved(Path from, Path to) {
+      this(from, to, false);
+    }
+  }
 
   /** Refused: {@code file} would overwrite something that is not a trace, or cannot be written. */
   public static final class Refused extends Exception {
@@ -102,6 +110,13 @@ public final class EarlierTrace {
       if (start == null) {
         start = startOf(p);
       }
+    }
+    if (set.size() == 1 && holdsNoStep(set.firstEntry().getValue())) {
+      // nothing recorded: not a run to keep (nor one to count among the kept), so deleted
+      Path empty = set.firstEntry().getValue();
+      Files.delete(empty);
+      canCreate(dir.resolve(name));
+      return List.of(new Moved(empty, null, true));
     }
     if (start == null) {
       start = Files.getLastModifiedTime(set.firstEntry().getValue()).toInstant();
@@ -237,7 +252,20 @@ public final class EarlierTrace {
    * cut before its header): nothing else is read, moved or deleted.
    */
   private static boolean startsAsTrace(Path p) throws IOException {
-    return Files.isRegularFile(p) && (Files.size(p) == 0 || TraceFormat.startsWithMagic(p));
+    return Files.isRegularFile(p) && (holdsNoStep(p) || TraceFormat.startsWithMagic(p));
+  }
+
+  /**
+   * Whether {@code p} is a trace that ended before its magic was whole: empty, or a beginning of
+   * the magic (a node killed as it created the file). It holds no header and no step.
+   */
+  static boolean holdsNoStep(Path p) throws IOException {
+    long size = Files.size(p);
+    if (size >= TraceFormat.MAGIC.length) {
+      return false;
+    }
+    byte[] b = Files.readAllBytes(p);
+    return java.util.Arrays.equals(b, 0, b.length, TraceFormat.MAGIC, 0, b.length);
   }
 
   /** The run's start from {@code p}'s header, or null if it has no readable header. */

@@ -178,6 +178,51 @@ class HomeSafetyTest {
     }
   }
 
+  /**
+   * The book of another home whose node runs is refused: the two nodes would save over each
+   * other's books, each writing its own ID and private peers into the other's. The running node's
+   * book is left as it is.
+   */
+  @Test
+  void theBookOfAnotherRunningHomeIsRefused() throws Exception {
+    Path a = home("book-owner");
+    Path b = home("book-borrower");
+    Path trace = dir.resolve("owner.trace");
+    CompletableFuture<CliRun.Result> owner = running(a, trace);
+    Path book = a.resolve("config").resolve("addrbook.json");
+    byte[] before = Files.exists(book) ? Files.readAllBytes(book) : null;
+    CliRun.Result r = startWith(b, "addr_book_file", "addr_book_file = \""
+        + book.toString().replace("\\", "\\\\") + "\"");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("it is the address book of the home " + a.toRealPath())
+        .contains("which a running node uses");
+    assertThat(r.out()).doesNotContain("\"started\"");
+    if (before != null) {
+      assertThat(Files.readAllBytes(book)).isEqualTo(before);
+    }
+    assertThat(owner.get(30, TimeUnit.SECONDS).exit()).isZero();
+    // once that node stopped, the book may be taken over (an operator moving a node's book)
+    assertThat(startWith(b, "addr_book_file", "addr_book_file = \"" + book.toString().replace("\\", "\\\\")
+        + "\"").exit()).isZero();
+  }
+
+  /**
+   * A book that cannot be replaced as a save replaces it is found at the start, and is left
+   * untouched; one that can is replaced by the same bytes, and nothing else is left beside it.
+   */
+  @Test
+  void aBookThatCannotBeReplacedIsFoundAtTheStart() throws Exception {
+    Path book = Files.writeString(dir.resolve("addrbook.json"), "{\"key\":\"k\",\"addrs\":[]}");
+    assertThat(StartCommand.cannotReplace(book)).isNull();
+    assertThat(Files.readString(book)).isEqualTo("{\"key\":\"k\",\"addrs\":[]}");
+    assertThat(names(dir)).containsExactly("addrbook.json");
+    Path inTheWay = Files.createDirectories(dir.resolve("addrbook.json.start-check.tmp").resolve("full"));
+    assertThat(StartCommand.cannotReplace(book)).startsWith("it cannot be replaced by a new save (");
+    assertThat(Files.readString(book)).isEqualTo("{\"key\":\"k\",\"addrs\":[]}");
+    assertThat(inTheWay).isDirectory();
+    assertThat(StartCommand.cannotReplace(dir.resolve("none.json"))).as("no book yet").isNull();
+  }
+
   /** A metrics server on the node's own port is refused up front, naming both keys, not blamed on laddr later. */
   @Test
   void aMetricsPortThatIsTheListenPortIsRefused() throws Exception {

@@ -193,6 +193,29 @@ class TraceFileSafetyTest {
     assertThat(r.out()).contains("MISMATCH at step " + p.records().get(200).getStep());
   }
 
+  /**
+   * A trace file that holds no step (empty, or the first bytes of its magic: a node killed as it
+   * created it) is deleted at the next start rather than kept as a run, so it never takes the
+   * place of a kept run that has steps; a file that only looks alike is still refused.
+   */
+  @Test
+  void aTraceThatHeldNoStepIsDeletedNotKept(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("e.trace");
+    Path kept = Files.copy(trace, dir.resolve("e.20260101T000000Z.trace"));
+    for (byte[] bytes : List.of(new byte[0], "CAIRN".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+      Files.write(target, bytes);
+      List<EarlierTrace.Moved> moved = EarlierTrace.setAside(target);
+      assertThat(moved).containsExactly(new EarlierTrace.Moved(target, null, true));
+      assertThat(target).doesNotExist();
+      assertThat(kept).exists();
+      try (var s = Files.list(dir)) {
+        assertThat(s.count()).as("nothing else made or removed").isEqualTo(1);
+      }
+    }
+    Files.writeString(target, "CAIRX");
+    assertThatThrownBy(() -> EarlierTrace.setAside(target)).hasMessageContaining("is not a Cairn trace");
+  }
+
   /** A killed run and the next run of the same node: two traces, each replayed on its own, not a break. */
   @Test
   void twoRunsOfOneNodeAreReplayedSideBySide(@TempDir Path dir) throws Exception {
