@@ -128,8 +128,9 @@ public final class ConfigWriter {
         "idle_inbound_eviction", Boolean.toString(c.idleInboundEviction()));
     TraceConfig tc = c.trace();
     sb.append("# File to record every core event in, for 'cairn trace show|replay|validate', relative\n")
-        .append("# to the home. Empty: no trace. A file is rotated after trace_max_file_bytes (the previous\n")
-        .append("# ones become trace_file.1, .2, ...) and trace_max_files are kept. Every\n")
+        .append("# to the home. Empty: no trace. After trace_max_file_bytes the recording goes on in a new\n")
+        .append("# file (trace_file, then trace_file.1, .2, ...: the highest number is the newest), and the\n")
+        .append("# trace_max_files newest are kept. Every\n")
         .append("# trace_checkpoint_interval steps a record carries a digest of the whole core state (0: only\n")
         .append("# at the end of each file), so a replay names the window where it diverged.\n")
         .append("trace_file = ").append(tomlString(tc.file().orElse(""))).append('\n')
