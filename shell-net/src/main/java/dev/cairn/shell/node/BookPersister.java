@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the address book off the driver's loop. Requests coalesce: only the newest book
- * waiting is written, so a burst of changes costs one write, and the queue holds at most one
- * book. Writes are atomic and durable (temp file, fsync, rename, fsync of the directory).
+ * waiting is written, at most once a second, so a burst of changes costs one write, and the queue
+ * holds at most one book. Writes are atomic and durable (temp file, fsync, rename, fsync of the directory).
  */
 public interface BookPersister {
 
@@ -76,6 +76,7 @@ public interface BookPersister {
       if (waiting.getAndSet(snapshot) == null) {
         try {
           writer.execute(() -> {
+            awaitGap();
             Snapshot b = waiting.getAndSet(null);
             if (b != null) {
               try {
@@ -106,7 +107,29 @@ public interface BookPersister {
     }
 
     private synchronized void write(Snapshot s) throws StoreException {
-      AddrBookFile.save(file, AddrBookMapping.fromCore(s.book(), s.bannedIds()));
+      try {
+        AddrBookFile.save(file, AddrBookMapping.fromCore(s.book(), s.bannedIds()));
+      } finally {
+        lastWrite = System.nanoTime();
+      }
     }
+
+    /**
+     * Waits, on the writer's thread, until {@link #MIN_GAP} has passed since the last write (or
+     * the node is closing): the changes of that time coalesce into one write of the newest book.
+     * A busy node, whose book changes with nearly every connection, writes about once a second
+     * rather than once per change (each write is two fsyncs), and a failing save is said as often.
+     */
+    private void awaitGap() {
+      long until = lastWrite + MIN_GAP.toNanos();
+      while (!flushed && System.nanoTime() - until < 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(until - System.nanoTime(), 50_000_000L));
+      }
+    }
+
+    /** The shortest time between two writes of the book while the node runs. */
+    static final java.time.Duration MIN_GAP = java.time.Duration.ofSeconds(1);
+
+    private volatile long lastWrite = System.nanoTime() - MIN_GAP.toNanos();
   }
 }

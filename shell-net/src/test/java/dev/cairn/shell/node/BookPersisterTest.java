@@ -32,4 +32,34 @@ class BookPersisterTest {
         .doesNotThrowAnyException();
     assertThat(Files.readAllBytes(file)).as("the book written on close").isEqualTo(flushed);
   }
+
+  /**
+   * Changes within a second of a write coalesce: the next write comes no sooner than {@link
+   * BookPersister.FilePersister#MIN_GAP} after it, and holds the newest book submitted meanwhile.
+   */
+  @Test
+  void writesAreAtLeastASecondApartAndTheNewestBookIsWritten(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("addrbook.json");
+    BookPersister p = BookPersister.toFile(file);
+    dev.cairn.core.NodeId second = dev.cairn.core.NodeId.of("2".repeat(40));
+    dev.cairn.core.NodeId third = dev.cairn.core.NodeId.of("3".repeat(40));
+    p.submit(new BookPersister.Snapshot(TestNodes.emptyBook(), TreePMap.singleton(BANNED, new WallTime(1_700_000_000_000L))));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (!(Files.exists(file) && Files.readString(file).contains(BANNED.hex())) && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    long firstWritten = System.nanoTime();
+    assertThat(Files.readString(file)).contains(BANNED.hex());
+    p.submit(new BookPersister.Snapshot(TestNodes.emptyBook(), TreePMap.singleton(second, new WallTime(1_700_000_000_000L))));
+    p.submit(new BookPersister.Snapshot(TestNodes.emptyBook(), TreePMap.singleton(third, new WallTime(1_700_000_000_000L))));
+    while (!Files.readString(file).contains(third.hex()) && System.nanoTime() < deadline) {
+      assertThat(Files.readString(file)).as("the book in between is never written").doesNotContain(second.hex());
+      Thread.sleep(5);
+    }
+    long gap = System.nanoTime() - firstWritten;
+    assertThat(Files.readString(file)).contains(third.hex()).doesNotContain(BANNED.hex());
+    assertThat(gap).as("the second write waited for the gap").isGreaterThanOrEqualTo(
+        BookPersister.FilePersister.MIN_GAP.toNanos() - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
+    p.flush(new BookPersister.Snapshot(TestNodes.emptyBook(), TreePMap.empty()));
+  }
 }
