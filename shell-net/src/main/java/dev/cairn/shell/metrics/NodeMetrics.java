@@ -100,6 +100,13 @@ public interface NodeMetrics extends AutoCloseable {
   /** The core told the shell to close a connection it had admitted, for {@code reason}. */
   void peerEvicted(DisconnectReason reason);
 
+  /**
+   * PEX let a peer go gracefully, without a ban ({@code reason}: a {@link
+   * dev.cairn.core.pex.PexDisconnectReason}'s name in lower case, or {@code seed_answered_request}
+   * for seed mode's answer-then-disconnect); {@code cairn_pex_disconnects_total{reason}}.
+   */
+  void pexDisconnected(String reason);
+
   /** An inbound connection the shell closed before the core saw it; {@code cairn_inbound_refused_total{reason}}. */
   void inboundRefused(InboundRefusal reason);
 

@@ -49,6 +49,9 @@ enum NoopNodeMetrics implements NodeMetrics {
   public void peerEvicted(DisconnectReason reason) {}
 
   @Override
+  public void pexDisconnected(String reason) {}
+
+  @Override
   public void inboundRefused(InboundRefusal reason) {}
 
   @Override

@@ -58,6 +58,7 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   private final Counter bans;
   private final Counter evictions;
   private final Counter inboundRefused;
+  private final Counter pexDisconnects;
   private final Gauge bookNew;
   private final Gauge bookOld;
   private final Gauge bookBanned;
@@ -100,6 +101,8 @@ final class PrometheusNodeMetrics implements NodeMetrics {
     evictions = counter("cairn_evictions_total", "Admitted connections the core closed, by reason.", "reason");
     inboundRefused = counter("cairn_inbound_refused_total",
         "Inbound connections the shell closed before the core saw them, by reason.", "reason");
+    pexDisconnects = counter("cairn_pex_disconnects_total",
+        "Connections PEX let go gracefully (no ban), by reason.", "reason");
     bookNew = Gauge.builder().name("cairn_address_book_new").help("Addresses in new buckets.").register(registry);
     bookOld = Gauge.builder().name("cairn_address_book_old").help("Addresses in old buckets.").register(registry);
     bookBanned = Gauge.builder().name("cairn_address_book_banned").help("Banned peers.").register(registry);
@@ -113,6 +116,9 @@ final class PrometheusNodeMetrics implements NodeMetrics {
     }
     for (DisconnectReason r : DisconnectReason.values()) {
       evictions.labelValues(r.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    for (String r : PEX_DISCONNECT_REASONS) {
+      pexDisconnects.labelValues(r);
     }
     server = listen.isEmpty() ? Optional.empty() : Optional.of(startServer(listen.get()));
     endpoint = server.map(s -> new InetSocketAddress(listen.get().host().orElse("0.0.0.0"), s.getPort()));
@@ -233,6 +239,19 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   @Override
   public void peerEvicted(DisconnectReason reason) {
     evictions.labelValues(reason.name().toLowerCase(java.util.Locale.ROOT)).inc();
+  }
+
+  /** The values of {@code cairn_pex_disconnects_total}'s label ({@link NodeMetrics#pexDisconnected}). */
+  static final java.util.List<String> PEX_DISCONNECT_REASONS = java.util.stream.Stream.concat(
+      java.util.Arrays.stream(dev.cairn.core.pex.PexDisconnectReason.values())
+          .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)),
+      java.util.stream.Stream.of("seed_answered_request")).toList();
+
+  @Override
+  public void pexDisconnected(String reason) {
+    if (PEX_DISCONNECT_REASONS.contains(reason)) {
+      pexDisconnects.labelValues(reason).inc();
+    }
   }
 
   @Override

@@ -196,7 +196,8 @@ public final class Node implements AutoCloseable {
     this.settings = settings;
     this.loop = loop;
     this.allowDuplicateIp = options.allowDuplicateIp();
-    this.pex = new PexReactor(settings.key().id(), event -> driver().post(event), FLUSH_STOP_MAX);
+    this.pex = new PexReactor(settings.key().id(), event -> driver().post(event), FLUSH_STOP_MAX,
+        settings.metrics());
     List<Reactor> all = new ArrayList<>();
     all.add(pex);
     all.addAll(reactors);

@@ -41,10 +41,13 @@ final class PexReactor implements Reactor, Inbox<Message> {
   private final Predicate<CoreEvent> post;
   private final NodeId self;
   private final Duration flushStopMax;
+  private final dev.cairn.shell.metrics.NodeMetrics metrics;
   private Router router;
   private RouterChannel<Message> channel;
 
-  PexReactor(NodeId self, Predicate<CoreEvent> post, Duration flushStopMax) {
+  PexReactor(NodeId self, Predicate<CoreEvent> post, Duration flushStopMax,
+      dev.cairn.shell.metrics.NodeMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.self = Objects.requireNonNull(self, "self");
     this.post = Objects.requireNonNull(post, "post");
     this.flushStopMax = Objects.requireNonNull(flushStopMax, "flushStopMax");
@@ -100,10 +103,12 @@ final class PexReactor implements Reactor, Inbox<Message> {
       case PexEffect.SendPexAddrsThenDisconnect a -> {
         channel.send(a.peer(), PexMessages.addrs(a.addresses()));
         router.closeAfterFlush(a.peer(), flushStopMax);
+        metrics.pexDisconnected("seed_answered_request");
       }
       case PexEffect.DisconnectPeer d -> {
         if (router.close(d.peer())) {
           log.info("event=disconnect node={} peer={} reason={}", self, d.peer(), d.reason());
+          metrics.pexDisconnected(d.reason().name().toLowerCase(java.util.Locale.ROOT));
         }
       }
     }

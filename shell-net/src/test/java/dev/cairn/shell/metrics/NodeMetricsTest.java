@@ -198,8 +198,19 @@ public class NodeMetricsTest {
     m.inboundRefused(InboundRefusal.SIMULTANEOUS_DIAL);
     m.addressBook(120, 30, 2);
     m.addressBook(118, 31, 3); // a gauge shows the latest report, not a sum
+    Scrape before = scrape(m);
+    assertThat(before.value("cairn_pex_disconnects_total{reason=\"seed_answered\"}")).as("served at 0 from the start")
+        .isEqualTo(0.0);
+    assertThat(before.value("cairn_inbound_refused_total{reason=\"duplicate_ip\"}")).isEqualTo(0.0);
+    assertThat(before.value("cairn_evictions_total{reason=\"evicted_idle\"}")).isEqualTo(0.0);
+    m.pexDisconnected("seed_answered");
+    m.pexDisconnected("seed_answered_request");
+    m.pexDisconnected("made_up"); // not a reason PEX has: not a series
 
     Scrape s = scrape(m);
+    assertThat(s.value("cairn_pex_disconnects_total{reason=\"seed_answered\"}")).isEqualTo(1.0);
+    assertThat(s.value("cairn_pex_disconnects_total{reason=\"seed_answered_request\"}")).isEqualTo(1.0);
+    assertThat(s.text()).doesNotContain("made_up");
     assertThat(s.value("cairn_dials_total{outcome=\"succeeded\"}")).isEqualTo(1.0);
     assertThat(s.value("cairn_dials_total{outcome=\"connect_failed\"}")).isEqualTo(2.0);
     assertThat(s.value("cairn_dials_total{outcome=\"handshake_failed\"}")).isEqualTo(1.0);
