@@ -684,12 +684,19 @@ public final class Node implements AutoCloseable {
         }
         log.info("event={} node={} peer={} addr={}", conn.outbound ? "dialed" : "accepted", id(),
             conn.address.id(), conn.address);
-      } else if (conn.phase == Phase.CLOSED && step.isAccepted()) {
-        // Closed while the core was deciding: it was admitted, so it must hear of the close.
-        driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
-      } else if (conn.phase == Phase.DELIVERED) {
-        conn.phase = Phase.REFUSED;
-        conn.channel.close();
+      } else {
+        if (conn.phase == Phase.DELIVERED) {
+          conn.phase = Phase.REFUSED;
+          conn.channel.close();
+        }
+        // Admitted by this step but closed: closed while the core was deciding, or admitted and
+        // evicted in the same step (its arrival took the node above max_threshold and it ranked
+        // lowest; the Disconnect refused it before this). The core counts it connected until it
+        // hears of the close, and would refuse the peer as a duplicate meanwhile.
+        Connection inCore = step.isAccepted() ? step.state().peer().connected().get(conn.address.id()) : null;
+        if (inCore != null && inCore.address().equals(conn.address)) {
+          driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
+        }
       }
     };
     if (!driver.post(new CoreEvent.Peer(event), then)) {
