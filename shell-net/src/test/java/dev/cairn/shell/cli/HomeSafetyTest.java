@@ -179,6 +179,28 @@ class HomeSafetyTest {
   }
 
   /**
+   * A probe's connection (an inbound peer that gives no address it listens on: its listen address
+   * is refused as invalid, by its IP) is a step outside the spec's abstraction, which has no IPs:
+   * the node's trace still validates, the step counted as outside the abstraction, not INVALID.
+   */
+  @Test
+  void aProbedNodesTraceValidates() throws Exception {
+    Path home = home("probed");
+    Path trace = dir.resolve("probed.trace");
+    String id = CliRun.cairn("show-node-id", "--home", home.toString()).out().strip();
+    String laddr = Files.readString(config(home)).lines().filter(l -> l.startsWith("laddr = ")).findFirst()
+        .orElseThrow();
+    String port = laddr.substring(laddr.lastIndexOf(':') + 1, laddr.length() - 1);
+    CompletableFuture<CliRun.Result> node = running(home, trace);
+    CliRun.Result probe = CliRun.cairn("probe", id + "@127.0.0.1:" + port, "--network", "test-chain");
+    assertThat(probe.exit()).as(probe.err()).isZero();
+    assertThat(node.get(30, TimeUnit.SECONDS).exit()).isZero();
+    CliRun.Result v = CliRun.cairn("trace", "validate", trace.toString());
+    assertThat(v.exit()).as(v.out() + v.err()).isZero();
+    assertThat(v.out()).contains("outside abstraction");
+  }
+
+  /**
    * The book of another home whose node runs is refused: the two nodes would save over each
    * other's books, each writing its own ID and private peers into the other's. The running node's
    * book is left as it is.

@@ -315,6 +315,24 @@ public final class CoreMapping {
    * Then the upgrade decisions of {@code InboundAccepted} and {@code DialSucceeded}, which compare
    * scores, are outside the abstraction: not compared (their spec successors still count).
    */
+  /** The drops decided by an address's IP, which the spec does not model (Pex.tla: one address per node). */
+  static final Set<DropReason> IP_CHECKS = java.util.EnumSet.of(DropReason.INVALID, DropReason.NON_ROUTABLE);
+
+  /**
+   * Whether the step from {@code before} to {@code after} refused an address by its IP (invalid, or
+   * not routable under {@code addr_book_strict}): a PEX answer or an inbound peer's listen address
+   * the book would never hold. The spec has no IPs (an address is a node), so such a step is
+   * outside the abstraction: the spec would learn the address.
+   */
+  public boolean refusedByIp(CoreState before, CoreState after) {
+    for (DropReason r : IP_CHECKS) {
+      if (after.pex().dropped().getOrDefault(r, 0L) > before.pex().dropped().getOrDefault(r, 0L)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public boolean applicable(CoreLetter l, CoreState s) {
     if (!l.action().equals("InboundAccepted") && !l.action().equals("DialSucceeded")
         && !l.action().equals("PeerReported")) {
@@ -419,7 +437,7 @@ public final class CoreMapping {
       case "dropped" -> {
         Set<Object> dropped = new TreeSet<>();
         for (Map.Entry<DropReason, Long> e : x.dropped().entrySet()) {
-          if (e.getValue() > 0) {
+          if (e.getValue() > 0 && !IP_CHECKS.contains(e.getKey())) { // Java-only: not a reason of the spec
             dropped.add(lower(e.getKey()));
           }
         }

@@ -135,6 +135,13 @@ public final class CoreStepValidator {
     return out;
   }
 
+  /** The verdict of a step that refused an address by its IP ({@link CoreMapping#refusedByIp}): not compared. */
+  static Verdict outsideByIp(CoreLetter l) {
+    return new Verdict(Kind.OUTSIDE_ABSTRACTION, l, List.of(), Optional.empty(), Optional.empty(),
+        "an address was refused by its IP (invalid, or not routable under addr_book_strict): IP checks are"
+            + " Java-only, the spec has none");
+  }
+
   /** The spec-level state Java reached in an accepted step (all variables, step ones included). */
   public Map<String, Object> reached(CoreState before, CoreLetter l, Core.Traced traced, MonoTime now) {
     Map<String, Object> pre = mapping.alpha(before, now);
@@ -154,6 +161,9 @@ public final class CoreStepValidator {
     if (!mapping.applicable(l, before)) {
       return new Verdict(Kind.OUTSIDE_ABSTRACTION, l, successors(spec, l), Optional.empty(), Optional.empty(),
           "a connected peer's score is outside ScoreMin..ScoreMax");
+    }
+    if (traced.step().isAccepted() && mapping.refusedByIp(before, traced.step().state())) {
+      return outsideByIp(l);
     }
     if (!traced.step().isAccepted()) {
       List<TlaState> succ = successorsWithLift(spec, l);

@@ -669,7 +669,7 @@ public final class PairChecker {
       return new Prepared(before, now, traced, alphaBefore, l, l.withLift(lift(before, wallNow)), false, List.of(),
           null, null, null, null);
     }
-    if (!mapping.applicable(l, before)) {
+    if (!mapping.applicable(l, before) || mapping.refusedByIp(before, traced.step().state())) {
       return new Prepared(before, now, traced, alphaBefore, l, null, false, List.of(), null, null, null, null);
     }
     long j1 = System.nanoTime();
@@ -956,6 +956,9 @@ public final class PairChecker {
       return Optional.of(enumerate(alphaBefore, lifted, p.before, p.now, p.traced));
     }
     if (!p.applicable) {
+      if (p.traced.step().isAccepted() && mapping.refusedByIp(p.before, p.traced.step().state())) {
+        return Optional.of(CoreStepValidator.outsideByIp(l));
+      }
       return Optional.of(enumerate(alphaBefore, l, p.before, p.now, p.traced));
     }
     if (!p.javaBroken.isEmpty()) {
