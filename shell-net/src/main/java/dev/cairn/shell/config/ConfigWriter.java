@@ -115,7 +115,8 @@ public final class ConfigWriter {
     line(sb, "Extra connection slots used to replace a connected peer by a better-scored one.",
         "max_connected_upgrade", Integer.toString(c.maxConnectedUpgrade()));
     sb.append("# Redial delay after n failed dials: n * retry_delay_min plus a uniform jitter below\n")
-        .append("# retry_jitter_max, capped at retry_delay_max. Persistent peers are retried forever.\n")
+        .append("# retry_jitter_max, capped at retry_delay_max. Persistent peers are retried forever;\n")
+        .append("# another address, after 16 failed dials in a row, is next tried retry_delay_max later.\n")
         .append("retry_delay_min = ").append(duration(c.retryDelayMin())).append('\n')
         .append("retry_delay_max = ").append(duration(c.retryDelayMax())).append('\n')
         .append("retry_jitter_max = ").append(duration(c.retryJitterMax())).append("\n\n");
