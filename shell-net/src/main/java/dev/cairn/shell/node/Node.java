@@ -569,6 +569,10 @@ public final class Node implements AutoCloseable {
   // ---------------------------------------------------------------- outbound
 
   private void dial(NodeAddress addr) {
+    if (stopping) { // the core's answer to the disconnects of a stopping node: nothing to start now
+      log.debug("event=dial_skipped node={} addr={} reason=node_stopping", id(), addr);
+      return;
+    }
     Conn existing = conns.get(addr);
     if (existing != null && existing.phase != Phase.CLOSED) {
       log.debug("event=dial_skipped addr={} reason=connection_exists", addr);

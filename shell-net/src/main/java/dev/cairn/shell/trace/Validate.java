@@ -627,9 +627,14 @@ public final class Validate {
             return new Run(failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now,
                 wall, "-", Check.RECORD, item.recordMismatch() + " (before the window: replayed, not judged)")), null, false);
           }
-          Optional<CoreStepValidator.Verdict> v = mode == Mode.ENUMERATE
-              ? validator.validate(state, now, wall, event, item.traced())
-              : pairs.judge(item.prepared());
+          Optional<CoreStepValidator.Verdict> v;
+          try {
+            v = mode == Mode.ENUMERATE
+                ? validator.validate(state, now, wall, event, item.traced())
+                : pairs.judge(item.prepared());
+          } catch (RuntimeException x) {
+            throw cannotJudge(entry, event, steps, x);
+          }
           if (perStep != null && v.isPresent()) {
             perStep.add(v.get().kind());
           }
@@ -788,7 +793,12 @@ public final class Validate {
           // while the judging thread waits for steps, it renames the pairs it looks up itself
           pairs.renameWhilePreparing(queue.size() >= 2);
         }
-        PairChecker.Prepared prepared = pairs == null ? null : pairs.prepare(state, now, wall, event, traced);
+        PairChecker.Prepared prepared;
+        try {
+          prepared = pairs == null ? null : pairs.prepare(state, now, wall, event, traced);
+        } catch (RuntimeException x) {
+          throw cannotJudge(entry, event, steps, x);
+        }
         long d = entry.digestOver(effects, previous, traced.step().outcome(), traced.step().effects());
         String m = record(entry, event, traced, d, digester);
         if (m != null && follow == null && digestAloneDamaged(reader, entry, stepper, config, traced, d, effects)) {
@@ -988,6 +998,18 @@ public final class Validate {
   private static TraceFormatException damaged(TraceReader reader, TraceReader.Entry entry, long d) {
     return new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
         + " at byte offset " + entry.offset() + "): " + Replay.digestDamage(entry.effectsDigest(), d), entry.index());
+  }
+
+  /**
+   * A step TLC could not evaluate (a value too large for it to build, such as the subsets of a
+   * PEX answer of hundreds of addresses), named with its record: the steps before it were judged.
+   */
+  private static IllegalStateException cannotJudge(TraceReader.Entry entry, CoreEvent event, long judgedBefore,
+      RuntimeException x) {
+    return new IllegalStateException("cannot judge step " + entry.step() + " (record " + entry.index()
+        + " at byte offset " + entry.offset() + ", " + EventCodec.name(event) + "): TLC: " + x.getMessage()
+        + "; the steps before it were judged (validate a window that ends before it with --to "
+        + (entry.step() - 1) + ", or one that starts after it with --from " + (entry.step() + 1) + ")", x);
   }
 
   private static CoreEvent decode(TraceReader reader, TraceReader.Entry entry) throws TraceFormatException {
