@@ -337,17 +337,22 @@ BookPicks(st) ==
   IN {[st EXCEPT !.dialing = @ \cup S, !.out = @ \cup {Dial(p) : p \in S}] :
         S \in PickChoices(st, budget)}
 
-\* A seed makes no book picks: it dials persistent peers and PEX's crawls.
-Maintain(st) ==
-  UNION {UNION {IF SeedMode THEN {s2} ELSE BookPicks(s2) :
+\* A seed makes no book picks: it dials persistent peers and PEX's crawls. Nor
+\* does a step without picks (~picks): the end of a dial, a retry delay or a
+\* cool-down; book picks follow news (an address learned, a slot freed) and the
+\* maintenance timer, so that failing dials do not chain into more dials.
+Maintain(st, picks) ==
+  UNION {UNION {IF SeedMode \/ ~picks THEN {s2} ELSE BookPicks(s2) :
                   s2 \in DialPersistentIn(s1, Persistent)} :
            s1 \in Trim(st)}
 
 \* Tx.finish: maintain once started, then PersistBook when the book changed
 \* since s0 (the state the event found).
-Finish(s0, st) ==
+FinishWith(s0, st, picks) ==
   {IF ~SameBook(r.book, s0.book) THEN Emit(r, PersistBook) ELSE r :
-     r \in IF st.started THEN Maintain(st) ELSE {st}}
+     r \in IF st.started THEN Maintain(st, picks) ELSE {st}}
+
+Finish(s0, st) == FinishWith(s0, st, TRUE)
 
 \* An accepted event with effects only, the state untouched (refusals).
 Only(s0, effects) == {[s0 EXCEPT !.out = effects]}
@@ -407,12 +412,12 @@ OnDialFailed(s0, p) ==
      IF p \in Persistent
      THEN LET n == IF p \in DOMAIN st.persistentDialFailures
                    THEN Min(st.persistentDialFailures[p] + 1, PersistentFailureCap) ELSE 1
-          IN Finish(s0, Arm([st EXCEPT !.persistentDialFailures = Put(@, p, n)], RetryDial(p)))
+          IN FinishWith(s0, Arm([st EXCEPT !.persistentDialFailures = Put(@, p, n)], RetryDial(p)), FALSE)
      ELSE IF Known(st, p)
      \* from MaxDialAttempts failures on, the retry delay is unreachableRetryTime (time is
      \* abstract here): given up on for a while, never banned, so its inbound is still accepted
-     THEN Finish(s0, Arm([st EXCEPT !.book[p].attempts = Min(@ + 1, MaxDialAttempts)], RetryDial(p)))
-     ELSE Finish(s0, st)
+     THEN FinishWith(s0, Arm([st EXCEPT !.book[p].attempts = Min(@ + 1, MaxDialAttempts)], RetryDial(p)), FALSE)
+     ELSE FinishWith(s0, st, FALSE)
 
 \* @see PeerManager.onInboundAccepted
 OnInboundAccepted(s0, p) ==
@@ -483,7 +488,7 @@ OnTimerFired(s0, fired) ==
   ELSE LET s1 == [s0 EXCEPT !.timers = @ \ fired]
        IN IF MaintenanceKey \in fired
           THEN UNION {Finish(s0, s2) : s2 \in Reinstated(Arm(s1, MaintenanceKey))}
-          ELSE Finish(s0, s1)
+          ELSE FinishWith(s0, s1, FALSE)
 
 -----------------------------------------------------------------------------
 (* The actions, one per PeerEvent record: a handler applied to Cur. (Not  *)

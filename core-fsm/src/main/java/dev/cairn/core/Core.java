@@ -50,11 +50,12 @@ public final class Core {
    * as when PEX answers began drawing among home slots: revision 1; when an address whose ban had
    * expired but was still on record stopped being learned back into the book before the bans were
    * lifted: revision 2; when configured seeds stopped being picked from the book as outbound peers:
-   * revision 3). A trace records it, and a
+   * revision 3; when the end of a dial, a retry delay or a cool-down stopped making book picks,
+   * which follow news and the maintenance timer: revision 4). A trace records it, and a
    * replay refuses a trace of another revision, whose digests this core would not reproduce.
    * Traces written before it was recorded read as revision 0.
    */
-  public static final int REVISION = 3;
+  public static final int REVISION = 4;
 
   /** Sub-steps one shell event may cause; more means the machines feed each other in a loop (a bug). */
   static final int MAX_SUB_STEPS = 10_000;

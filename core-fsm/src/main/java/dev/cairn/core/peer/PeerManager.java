@@ -211,14 +211,14 @@ public final class PeerManager {
         // peer's own inbound connections too, so a node back from an outage would find itself
         // banned by every peer that kept dialing it. Only our dials stop.
         tx.arm(new TimerKey.RetryDial(id), now.plusNanos(cfg.unreachableRetryTime().toNanos()));
-        return tx.finish(cfg, now, wallNow);
+        return tx.finishWithoutPicks(cfg, now, wallNow);
       }
     } else {
-      return tx.finish(cfg, now, wallNow); // an operator's dial of an address we do not keep
+      return tx.finishWithoutPicks(cfg, now, wallNow); // an operator's dial of an address we do not keep
     }
     long delay = tx.retryDelayNanos(cfg, failures, persistent);
     tx.arm(new TimerKey.RetryDial(id), now.plusNanos(delay));
-    return tx.finish(cfg, now, wallNow);
+    return tx.finishWithoutPicks(cfg, now, wallNow);
   }
 
   /** @see "PeerManager.tla InboundAccepted" */
@@ -373,11 +373,12 @@ public final class PeerManager {
           tx.arm(TimerKey.MAINTENANCE, now.plusNanos(cfg.maintenanceInterval().toNanos()));
           tx.reinstateExpiredBans(cfg, wallNow);
         }
-        case TimerKey.RetryDial r -> { } // the peer may be dialed again: maintain() below decides
-        case TimerKey.DisconnectCooldown d -> { }
+        case TimerKey.RetryDial r -> { } // the peer may be dialed again: a persistent one now, a book one
+        case TimerKey.DisconnectCooldown d -> { } // at the next maintenance or news
       }
     }
-    return tx.finish(cfg, now, wallNow);
+    return expired.contains(TimerKey.MAINTENANCE) ? tx.finish(cfg, now, wallNow)
+        : tx.finishWithoutPicks(cfg, now, wallNow);
   }
 
   // ---------------------------------------------------------------- queries used by handlers and invariants
@@ -625,8 +626,22 @@ public final class PeerManager {
     }
 
     Step<PeerState, PeerEffect> finish(PeerConfig cfg, MonoTime now, WallTime wallNow) {
+      return finish(cfg, now, wallNow, true);
+    }
+
+    /**
+     * {@link #finish} without book picks: a step that only ends a dial, a retry delay or a
+     * cool-down. Book picks follow news (an address learned, a slot freed) and the maintenance
+     * timer, as CometBFT's ensure-peers round: failing dials do not chain into more dials (a PEX
+     * answer of unreachable addresses made a node dial them as fast as they failed).
+     */
+    Step<PeerState, PeerEffect> finishWithoutPicks(PeerConfig cfg, MonoTime now, WallTime wallNow) {
+      return finish(cfg, now, wallNow, false);
+    }
+
+    private Step<PeerState, PeerEffect> finish(PeerConfig cfg, MonoTime now, WallTime wallNow, boolean picks) {
       if (s.started()) {
-        maintain(cfg, this, now, wallNow);
+        maintain(cfg, this, now, wallNow, picks);
       }
       if (s.book() != initial.book()) {
         out.add(new PersistBook(s.book()));
@@ -841,13 +856,13 @@ public final class PeerManager {
    *
    * @see "PeerManager.tla Maintain"
    */
-  static void maintain(PeerConfig cfg, Tx tx, MonoTime now, WallTime wallNow) {
+  static void maintain(PeerConfig cfg, Tx tx, MonoTime now, WallTime wallNow, boolean picks) {
     trimAboveMaxThreshold(cfg, tx);
     // the persistent peers once per maintenance (a walk of the config's sorted set), for both
     NodeAddress[] persistent = cfg.persistentPeers().isEmpty() ? NO_ADDRESSES
         : cfg.persistentPeers().toArray(NO_ADDRESSES);
     dialPersistentPeers(cfg, tx, wallNow, persistent);
-    if (!cfg.seedMode()) {
+    if (!cfg.seedMode() && picks) {
       dialBookPicks(cfg, tx, wallNow, persistent);
     }
   }

@@ -597,9 +597,14 @@ class PeerManagerTest {
     assertRejected(step(CFG, s, new TimerFired()), "no timer expired");
   }
 
+  /**
+   * TestPeerManager_DialNext_WakeOnDialFailedRetry, as CometBFT's ensure-peers round has it: the
+   * end of a book peer's retry delay makes it dialable, and the next maintenance dials it (the end
+   * of a delay makes no book pick, so failing dials do not chain into more dials); a persistent
+   * peer is dialed as its delay ends.
+   */
   @Test
   void timerFired_retry_letsThePeerBeDialedAgain() {
-    // TestPeerManager_DialNext_WakeOnDialFailedRetry
     AddressBook book = bookWith(CFG, 1).markAttempt(id(1), WALL);
     MonoTime retryAt = after(Duration.ofMillis(300));
     MonoTime maintenanceAt = after(Duration.ofSeconds(30));
@@ -608,9 +613,37 @@ class PeerManagerTest {
     // before the deadline: rejected, nothing dialed
     assertRejected(step(CFG, s, after(Duration.ofMillis(299)), new TimerFired()), "no timer expired");
     var out = step(CFG, s, retryAt, new TimerFired());
-    assertThat(out.effects()).containsExactly(new Dial(addr(1)));
-    assertThat(out.state().dialing()).containsEntry(id(1), addr(1));
+    assertThat(out.effects()).isEmpty();
     assertThat(out.state().timers().deadlines()).containsOnlyKeys(TimerKey.MAINTENANCE);
+    var maintained = step(CFG, out.state(), maintenanceAt, new TimerFired());
+    assertThat(maintained.effects()).containsExactly(new Dial(addr(1)));
+    assertThat(maintained.state().dialing()).containsEntry(id(1), addr(1));
+
+    PeerConfig cfg = persistent(CFG, 5);
+    PeerState p = idle(emptyBook()).withStarted(true).withTimers(Timers.empty()
+        .arm(TimerKey.MAINTENANCE, maintenanceAt).arm(new TimerKey.RetryDial(id(5)), retryAt));
+    assertThat(step(cfg, p, retryAt, new TimerFired()).effects()).as("a persistent peer: at once")
+        .containsExactly(new Dial(addr(5)));
+  }
+
+  /**
+   * A failed dial makes no book pick: a PEX answer of unreachable addresses does not turn the node
+   * into a dialer of them as fast as they fail; the next maintenance dials again.
+   */
+  @Test
+  void dialFailed_makesNoBookPick_theNextMaintenanceDoes() {
+    PeerConfig cfg = CFG.withLimits(2, 1, 3, 0, 0, 1, 2, 3); // one outbound slot: one dial at a time
+    PeerState s = idle(bookWith(cfg, 1, 2, 3)).withStarted(true)
+        .withTimers(Timers.empty().arm(TimerKey.MAINTENANCE, after(Duration.ofSeconds(30))));
+    var learned = step(cfg, s, new AddressesLearned(List.of(addr(4)), SOURCE));
+    List<NodeAddress> dialed = learned.effects().stream().filter(e -> e instanceof Dial)
+        .map(e -> ((Dial) e).address()).toList();
+    assertThat(dialed).as("news (an address learned): a pick for the free slot").hasSize(1);
+    var failed = step(cfg, learned.state(), new DialFailed(dialed.get(0)));
+    assertThat(failed.effects()).as("three other addresses could be dialed, and are not yet")
+        .noneMatch(e -> e instanceof Dial);
+    var maintained = step(cfg, failed.state(), after(Duration.ofSeconds(30)), new TimerFired());
+    assertThat(maintained.effects()).anyMatch(e -> e instanceof Dial);
   }
 
   @Test
