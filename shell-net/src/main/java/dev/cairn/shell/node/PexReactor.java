@@ -103,6 +103,7 @@ final class PexReactor implements Reactor, Inbox<Message> {
       case PexEffect.SendPexAddrsThenDisconnect a -> {
         channel.send(a.peer(), PexMessages.addrs(a.addresses()));
         router.closeAfterFlush(a.peer(), flushStopMax);
+        log.info("event=disconnect node={} peer={} reason=SEED_ANSWERED_REQUEST", self, a.peer());
         metrics.pexDisconnected("seed_answered_request");
       }
       case PexEffect.DisconnectPeer d -> {
