@@ -87,8 +87,8 @@ final class InitCommand implements Callable<Integer> {
     Files.createDirectories(dir.resolve("data"));
     Path kept = null;
     if (Files.exists(config)) { // --force: the config as it was stays beside the new one
-      kept = config.resolveSibling("config." + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-          .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.now()) + ".toml");
+      kept = config.resolveSibling("config." + dev.cairn.shell.trace.EarlierTrace.stamp(java.time.Instant.now())
+          + ".toml");
       Files.copy(config, kept, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
     }
     ConfigWriter.write(dir, cfg);

@@ -2,7 +2,6 @@ package dev.cairn.shell.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cairn.core.NodeId;
 import dev.cairn.shell.node.Node;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import dev.cairn.shell.report.ConvergencePlot;
-import dev.cairn.shell.report.NodeStatus;
 import dev.cairn.shell.report.ProgressLine;
 import dev.cairn.shell.report.Snapshot;
 import dev.cairn.shell.report.SummaryTable;
@@ -36,13 +34,7 @@ final class TestnetRun {
 
   /** The sample in the report package's terms (IDs as hex, sorted). */
   static Snapshot snapshot(Sample s) {
-    List<NodeStatus> nodes = new ArrayList<>();
-    for (Node.Status st : s.statuses()) {
-      nodes.add(new NodeStatus(st.id().hex(), st.moniker(), st.seed(), st.outboundTarget(),
-          st.outbound().stream().map(NodeId::hex).toList(), st.inbound().stream().map(NodeId::hex).toList(),
-          st.knownAddresses(), st.dials(), st.dialFailures()));
-    }
-    return new Snapshot(s.elapsedMillis(), nodes);
+    return dev.cairn.shell.node.LocalNetwork.snapshot(s.elapsedMillis(), s.statuses());
   }
 
   static String progressLine(Sample s) {

@@ -248,15 +248,28 @@ public final class LocalNetwork implements AutoCloseable {
 
   /**
    * Whether every non-seed node is settled: at its outbound target, or below it but linked to every
-   * other non-seed ({@link dev.cairn.shell.report.Snapshot#settled}). In a small network the others
-   * can all dial one node before it dials enough of them; it then has every link the network can
-   * give it, and no rule of CometBFT or Cairn turns an inbound link into an outbound one.
+   * other non-seed ({@link dev.cairn.shell.report.Snapshot#settled}, the one rule the summary and
+   * the pictures show). In a small network the others can all dial one node before it dials enough
+   * of them; it then has every link the network can give it, and no rule of CometBFT or Cairn
+   * turns an inbound link into an outbound one.
    */
   public static boolean converged(List<Node.Status> statuses) {
-    List<Node.Status> nonSeeds = statuses.stream().filter(s -> !s.seed()).toList();
-    return nonSeeds.stream().allMatch(s -> s.outbound().size() >= s.outboundTarget()
-        || nonSeeds.stream().allMatch(y -> y == s || s.outbound().contains(y.id()) || s.inbound().contains(y.id())));
+    dev.cairn.shell.report.Snapshot s = snapshot(0, statuses);
+    return s.settledCount() == s.nonSeedCount();
   }
+
+  /** {@code statuses} in the report package's terms (IDs as hex, sorted), at {@code elapsedMillis}. */
+  public static dev.cairn.shell.report.Snapshot snapshot(long elapsedMillis, List<Node.Status> statuses) {
+    List<dev.cairn.shell.report.NodeStatus> nodes = new ArrayList<>();
+    for (Node.Status st : statuses) {
+      nodes.add(new dev.cairn.shell.report.NodeStatus(st.id().hex(), st.moniker(), st.seed(), st.outboundTarget(),
+          st.outbound().stream().map(dev.cairn.core.NodeId::hex).toList(),
+          st.inbound().stream().map(dev.cairn.core.NodeId::hex).toList(), st.knownAddresses(), st.dials(),
+          st.dialFailures()));
+    }
+    return new dev.cairn.shell.report.Snapshot(elapsedMillis, nodes);
+  }
+
 
   /**
    * The non-seeds below their outbound target that have nobody left to dial, one sentence each:

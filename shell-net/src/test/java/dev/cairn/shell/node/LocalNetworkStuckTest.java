@@ -101,7 +101,7 @@ class LocalNetworkStuckTest {
     n.link(1, 2).link(1, 3).link(2, 3).link(3, 4).link(4, 5).link(5, 6).link(6, 1); // the others at target
     assertThat(LocalNetwork.stuckBelowTarget(roomy, n.statuses())).isEmpty();
     assertThat(LocalNetwork.converged(n.statuses())).isTrue();
-    var snapshot = snapshot(n.statuses());
+    var snapshot = LocalNetwork.snapshot(0, n.statuses());
     assertThat(snapshot.settledCount()).isEqualTo(7);
     assertThat(snapshot.nodes()).filteredOn(snapshot::linkedToAllBelowTarget)
         .extracting(dev.cairn.shell.report.NodeStatus::moniker).containsExactly("node0");
@@ -110,14 +110,7 @@ class LocalNetworkStuckTest {
     n.in.get(0).remove(id(6)); // node6 no longer linked to node0: node0 has somebody to dial
     n.out.get(6).remove(id(0));
     assertThat(LocalNetwork.converged(n.statuses())).isFalse();
-    assertThat(snapshot(n.statuses()).settledCount()).as("node0 and node6, below target, not linked").isEqualTo(5);
-  }
-
-  /** The statuses as the testnet's pictures and table see them. */
-  private static dev.cairn.shell.report.Snapshot snapshot(List<Node.Status> statuses) {
-    return new dev.cairn.shell.report.Snapshot(0, statuses.stream().map(st -> new dev.cairn.shell.report.NodeStatus(
-        st.id().hex(), st.moniker(), st.seed(), st.outboundTarget(), st.outbound().stream().map(NodeId::hex).toList(),
-        st.inbound().stream().map(NodeId::hex).toList(), st.knownAddresses(), st.dials(), st.dialFailures())).toList());
+    assertThat(LocalNetwork.snapshot(0, n.statuses()).settledCount()).as("node0 and node6, below target, not linked").isEqualTo(5);
   }
 
   @Test
