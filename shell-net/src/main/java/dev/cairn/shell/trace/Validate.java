@@ -1007,7 +1007,7 @@ public final class Validate {
   private static IllegalStateException cannotJudge(TraceReader.Entry entry, CoreEvent event, long judgedBefore,
       RuntimeException x) {
     return new IllegalStateException("cannot judge step " + entry.step() + " (record " + entry.index()
-        + " at byte offset " + entry.offset() + ", " + EventCodec.name(event) + "): TLC: " + x.getMessage()
+        + " at byte offset " + entry.offset() + ", " + EventCodec.name(event) + "): the check failed: " + x.getMessage()
         + "; the steps before it were judged (validate a window that ends before it with --to "
         + (entry.step() - 1) + ", or one that starts after it with --from " + (entry.step() + 1) + ")", x);
   }
