@@ -20,6 +20,8 @@
 (*    projected away by the refinement mapping.                            *)
 (*  - The address book is per-peer data (unknown / known / banned, and the *)
 (*    failed-dial count); buckets and placement are Java-only (jqwik).     *)
+(*    Which entries a full new bucket pushes out of the book is the        *)
+(*    environment's (ForgetChoices), bounded by what Java can push out.    *)
 (*  - Counters saturate at small constants (ScoreMin..ScoreMax,            *)
 (*    MaxDialAttempts, PersistentFailureCap) so the state space is finite. *)
 (***************************************************************************)
@@ -46,12 +48,14 @@ CONSTANTS
   SeedMode,               \* PeerConfig.seedMode (from PexConfig.seedMode in the composition)
   IdleInboundEviction,    \* PeerConfig.idleInboundEviction
   Private,                \* BookConfig.privateIds: IDs the book refuses (Pex.tla's, in the composition)
+  NewBucketSize,          \* BookConfig.newBucketSize: a new bucket is full at this many entries
   Seeds                   \* PeerConfig.seedIds: never picked from the book (Pex.tla's, in the composition)
 
 ASSUME ConfigValid ==
   /\ Self \notin Peer
   /\ Persistent \subseteq Peer /\ Unconditional \subseteq Peer /\ Private \subseteq Peer
   /\ Seeds \subseteq Peer
+  /\ NewBucketSize \in Nat \ {0}
   /\ \A n \in {MaxInbound, MaxOutbound, MaxConnected, MaxConnectedUpgrade} : n \in Nat
   /\ MaxOutbound <= MaxConnected /\ MaxInbound <= MaxConnected
   /\ MaxConnected <= MaxInbound + MaxOutbound
@@ -239,6 +243,48 @@ CoolDown(st, p) ==
 (* (TraceCore.tla) ranges over the part of the universe that the step's       *)
 (* successor shows, under the same condition.                                 *)
 
+\* AddressBook.Draft.expireNew: storing an entry in a full new bucket first drops
+\* one of the bucket's entries, and an entry dropped from its last bucket leaves
+\* the book. The spec has no buckets, so which known peers leave is a choice: any
+\* of them (but those in keep), at most one per entry the step stores (adds), and
+\* only once the book knows NewBucketSize peers (a bucket cannot be full before).
+MayPushOut(st, adds) == adds > 0 /\ Cardinality({p \in Peer : Known(st, p)}) >= NewBucketSize
+ForgetChoices(st, keep, adds) ==
+  IF ~MayPushOut(st, adds) THEN {{}}
+  ELSE {F \in SUBSET {p \in Peer \ keep : Known(st, p)} : Cardinality(F) <= adds}
+
+\* The peers of F unknown again, one EXCEPT per peer (as KnowAll).
+RECURSIVE ForgetAll(_, _)
+ForgetAll(b, F) ==
+  IF F = {} THEN b
+  ELSE LET p == CHOOSE q \in F : TRUE
+       IN ForgetAll([b EXCEPT ![p] = [status |-> "unknown", attempts |-> 0]], F \ {p})
+
+\* Tx.forget and Tx.pruneForgotten: the peers F left the book, and with them their
+\* timers (a persistent peer's excepted) and the scores of those not connected.
+Forget(st, F) ==
+  IF F = {} THEN st
+  ELSE [st EXCEPT !.book = ForgetAll(@, F),
+                  !.timers = {k \in @ : k = MaintenanceKey \/ k.peer \notin F \ Persistent},
+                  !.scores = [q \in DOMAIN @ \ (F \ DOMAIN st.connected) |-> @[q]]]
+
+\* AddressBook.addAll: a known peer of the batch L that a full bucket pushed out
+\* before the batch came to it is stored again, as a fresh entry (no failed dials;
+\* its timers and score stay). Only a peer with failed dials shows it. Each such
+\* peer, as each of F, was pushed out by one entry the batch stored.
+RenewChoices(st, L, F) ==
+  IF ~MayPushOut(st, Cardinality(L)) THEN {{}}
+  ELSE {R \in SUBSET {p \in L \ F : Known(st, p) /\ st.book[p].attempts > 0} :
+          Cardinality(F) + Cardinality(R) <= Cardinality(L)}
+
+RECURSIVE RenewAll(_, _)
+RenewAll(b, R) ==
+  IF R = {} THEN b
+  ELSE LET p == CHOOSE q \in R : TRUE
+       IN RenewAll([b EXCEPT ![p].attempts = 0], R \ {p})
+
+Renew(st, R) == IF R = {} THEN st ELSE [st EXCEPT !.book = RenewAll(@, R)]
+
 \* The bans that may have expired: any of them.
 ReinstateUniverse(st) == {p \in Peer : BookBanned(st, p)} \cup st.bannedIds
 ReinstateChoices(st) == SUBSET ReinstateUniverse(st)
@@ -248,16 +294,19 @@ ReinstateChoices(st) == SUBSET ReinstateUniverse(st)
 \* again, unless the book refuses its ID (AddressBook.liftBan: a private ID's
 \* ban and entry are forgotten, as v0.34's ReinstateBadPeers re-adds through
 \* addAddress, which refuses it); an expired ban by ID is forgotten and adds
-\* nothing to the book.
+\* nothing to the book. An entry back in the book may push others out of it.
 Reinstated(st) ==
-  {IF E = {} THEN st  \* (the same value as below: DOMAIN st.book = Peer)
-   ELSE [st EXCEPT !.book = [p \in Peer |-> IF p \in E /\ BookBanned(st, p)
-                                            THEN IF p \in Private
-                                                 THEN [status |-> "unknown", attempts |-> 0]
-                                                 ELSE [@[p] EXCEPT !.status = "known"]
-                                            ELSE @[p]],
-                   !.bannedIds = @ \ E] :
-     E \in ReinstateChoices(st)}
+  UNION {LET r == IF E = {} THEN st  \* (the same value as below: DOMAIN st.book = Peer)
+                  ELSE [st EXCEPT !.book = [p \in Peer |-> IF p \in E /\ BookBanned(st, p)
+                                                        THEN IF p \in Private
+                                                             THEN [status |-> "unknown", attempts |-> 0]
+                                                             ELSE [@[p] EXCEPT !.status = "known"]
+                                                        ELSE @[p]],
+                              !.bannedIds = @ \ E]
+             \* each entry back in the book is stored in a new bucket
+             back == IF E = {} THEN 0 ELSE Cardinality({p \in E : BookBanned(st, p) /\ p \notin Private})
+         IN {Forget(r, F) : F \in ForgetChoices(r, {}, back)} :
+           E \in ReinstateChoices(st)}
 
 \* Tx.ban: a peer in the book, dialed or connected outbound (a dialable
 \* address) is banned in the book, one record per peer; one connected inbound
@@ -378,10 +427,14 @@ KnowAll(b, L) ==
        IN KnowAll([b EXCEPT ![p] = [status |-> "known", attempts |-> 0]], L \ {p})
 
 \* @see PeerManager.onAddressesLearned (one source; the book filters Self,
-\* private IDs and its bans, the PeerManager the bans by ID)
+\* private IDs and its bans, the PeerManager the bans by ID). L: the peers the
+\* book stores (the unknown ones learned, the known ones given one more bucket
+\* or none), each of which may push a known peer out of a full bucket.
 OnAddressesLearned(s0, addresses) ==
-  Finish(s0, [s0 EXCEPT !.book = KnowAll(@, {p \in (addresses \cap Peer) \ Private :
-                                               @[p].status = "unknown" /\ p \notin s0.bannedIds})])
+  LET L == {p \in (addresses \cap Peer) \ Private : ~BookBanned(s0, p) /\ p \notin s0.bannedIds}
+      st == [s0 EXCEPT !.book = KnowAll(@, {p \in L : @[p].status = "unknown"})]
+  IN UNION {UNION {Finish(s0, Renew(Forget(st, F), R)) : R \in RenewChoices(st, L, F)} :
+              F \in ForgetChoices(st, {}, Cardinality(L))}
 
 \* @see PeerManager.onDialRequested
 OnDialRequested(s0, p) ==
@@ -402,7 +455,11 @@ OnDialSucceeded(s0, p) ==
        ELSE UNION {LET c == Connect(st, p, "outbound", v)
                        f == [c EXCEPT !.persistentDialFailures = Del(@, p)]
                        g == Cancel(f, RetryDial(p))
-                   IN Finish(s0, IF Known(g, p) THEN [g EXCEPT !.book[p].attempts = 0] ELSE g) :
+                       \* markGood: a promotion into a full old bucket demotes one entry
+                       \* to a new bucket, which may push another out of the book
+                       h == IF Known(g, p) THEN [g EXCEPT !.book[p].attempts = 0] ELSE g
+                   IN UNION {Finish(s0, Forget(h, F)) :
+                               F \in ForgetChoices(h, {p}, IF Known(g, p) THEN 1 ELSE 0)} :
                      v \in admission}
 
 \* @see PeerManager.onDialFailed

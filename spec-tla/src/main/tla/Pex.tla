@@ -44,6 +44,7 @@ CONSTANTS
   IdleInboundEviction,
   \* the address book's (BookConfig), read through PeerView
   Private,                  \* BookConfig.privateIds
+  NewBucketSize,            \* BookConfig.newBucketSize
   NeedAddressThreshold,     \* BookConfig.needAddressThreshold
   \* PEX's (PexConfig)
   SeedMode,                 \* PexConfig.seedMode

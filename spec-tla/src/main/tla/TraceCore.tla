@@ -24,7 +24,9 @@
 (*    did not pass (no other sub-step of a timer step touches it);         *)
 (*  - a pruned crawl record is absent from t unless the round crawls the   *)
 (*    peer again (then RequestDial is handed off); "old" matters only for  *)
-(*    the peers the round crawls.                                          *)
+(*    the peers the round crawls;                                          *)
+(*  - a peer a full bucket pushed out of the book is unknown in t, or      *)
+(*    known without failed dials if the same batch stored it again.       *)
 (* Orders: a step's hand-offs (Core.tla HandOffs) and a crawl round's      *)
 (* records (Pex.tla RecordCrawls) are applied in every order of their set. *)
 (* Java applies them in the order PEX produced them, which the checker     *)
@@ -122,6 +124,32 @@ CountsOf(conn, evict, dials, uncond) ==
 \* PeerManager.tla (the book's domain is Peer: {p \in Peer : BookBanned(st, p)} is
 \* the book's banned peers \cap Peer): a ban that expired is not one in t.
 TraceReinstateChoices(st) == SUBSET ExpiredBans(Peer, st.book, st.bannedIds, book', bannedIds')
+\* The peers known in the book b and unknown in the book c. Evaluated in Java
+\* (TraceOperators.LeftBook: one pass over the two books side by side).
+LeftBook(b, c) == {p \in DOMAIN b : b[p].status = "known" /\ c[p].status = "unknown"}
+\* The peers of S known with failed dials in the book b and known without any in the
+\* book c. Evaluated in Java (TraceOperators.Renewed: each entry found by a binary search).
+Renewed(S, b, c) ==
+  {p \in S : b[p].status = "known" /\ b[p].attempts > 0 /\ c[p].status = "known" /\ c[p].attempts = 0}
+\* PeerManager.tla's ForgetChoices: the known peers of st that t does not know are
+\* those a full bucket pushed out. A step stores addresses in one sub-step at most
+\* (AddressesLearned) and nothing learns them back after it, so t shows the whole
+\* choice of the sub-step that pushes them out, and a later one finds it made
+\* (its peers are unknown by then). A step that pushes peers out in two sub-steps
+\* is refused here and judged by enumeration.
+TraceForgetChoices(st, keep, adds) ==
+  IF adds = 0 THEN {{}}
+  ELSE LET F == LeftBook(st.book, book') \ keep
+       IN IF F # {} /\ Cardinality(F) <= adds
+             /\ CountWithStatus(st.book, Peer, "known") >= NewBucketSize
+          THEN {F} ELSE {{}}
+\* PeerManager.tla's RenewChoices: the peers of the batch with failed dials in st that
+\* t shows without any (nothing else in a step that learns addresses clears them).
+TraceRenewChoices(st, L, F) ==
+  LET R == IF L = {} THEN {} ELSE Renewed(L \ F, st.book, book')
+  IN IF R # {} /\ Cardinality(F) + Cardinality(R) <= Cardinality(L)
+        /\ CountWithStatus(st.book, Peer, "known") >= NewBucketSize
+     THEN {R} ELSE {{}}
 TraceTrimChoices(st, cand, k) == {E \in SUBSET (cand \cap StepTrimmed) : PM!IsTrim(st, cand, k, E)}
 TracePickChoices(st, budget) ==
   {S \in SUBSET {p \in StepDials \cap Peer : PM!PickEligible(st, p)} : PM!IsPick(budget, S)}

@@ -88,6 +88,7 @@ public final class PeerManagerMapping {
     modelValues(tla.constant("Unconditional")).forEach(p -> unconditional.add(id(p)));
     TreeSet<NodeId> seeds = new TreeSet<>();
     modelValues(tla.constant("Seeds")).forEach(p -> seeds.add(id(p)));
+    // CometBFT's buckets, whatever the model's NewBucketSize (CoreMapping says why)
     PeerConfig d = PeerConfig.defaults(BookConfig.defaults(id(self)));
     config = new PeerConfig(d.book(),
         (Integer) tla.constant("MaxInbound"), (Integer) tla.constant("MaxOutbound"),

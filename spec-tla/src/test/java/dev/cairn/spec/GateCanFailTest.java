@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
  * check must make TLC exit 12 naming OutboundWithinLimit, with a trace whose last step is the
  * mutated action and whose last state really holds more outbound connections than allowed; and a
  * mutant that gives up on a persistent peer after one failed dial must make TLC exit 13 with a
- * liveness counterexample in which the peer's dial failed and it is never dialed again.
+ * liveness counterexample in which the peer's dial failed and it is never dialed again; and a
+ * mutant whose learning step pushes peers out of the book but keeps their timers must make TLC
+ * exit 12 naming TimersOnlyForKnownPeers.
  */
 class GateCanFailTest {
 
@@ -39,6 +41,26 @@ class GateCanFailTest {
     long outbound = connected.values().stream().filter("outbound"::equals).count();
     assertThat(outbound).as("outbound connections in the violating state %s", connected)
         .isGreaterThan(1);  // MaxOutbound = 1 in the model
+  }
+
+  @Test
+  void mutantThatKeepsTheTimersOfPeersPushedOutOfTheBookIsCaught() {
+    TlcModel mutant = TlcModel.find(SpecDirs.test(), "MCPeerManagerForgetMutant").orElseThrow();
+    TlcResult r = TlcRunner.run(mutant, List.of(SpecDirs.main()), SpecDirs.tlcOut(),
+        TlcRunner.Options.defaults());
+
+    assertThat(r.status()).as(r.failureReport()).isEqualTo(12);
+    Counterexample cex = r.counterexample().orElseThrow();
+    assertThat(cex.violated()).contains("TimersOnlyForKnownPeers");
+    assertThat(cex.last().action()).isEqualTo("AddressesLearnedKeepingTimers");
+    // the last step pushed a peer out of the book whose timer is still armed
+    Map<?, ?> book = (Map<?, ?>) cex.last().variables().get("book");
+    Collection<?> timers = (Collection<?>) cex.last().variables().get("timers");
+    assertThat(timers).anySatisfy(k -> {
+      Object peer = ((Map<?, ?>) k).get("peer");
+      assertThat(peer).isNotNull();
+      assertThat(((Map<?, ?>) book.get(peer)).get("status")).isEqualTo("unknown");
+    });
   }
 
   @Test

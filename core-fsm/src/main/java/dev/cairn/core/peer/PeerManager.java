@@ -808,6 +808,8 @@ public final class PeerManager {
      * {@link #pruneForgotten} for the peers that just left the book, named by the book: the
      * invariants (timers and scores only for known peers) held before, so only these can break
      * them now, and no scan of every timer and score is needed.
+     *
+     * @see "PeerManager.tla Forget (which peers leave: ForgetChoices, the environment's there)"
      */
     void forget(PeerConfig cfg, List<NodeId> leftTheBook) {
       for (NodeId id : leftTheBook) {

@@ -938,7 +938,7 @@ public final class Validate {
     int skipped = 0;
     int bits = 0;
     for (CoreLetter l : letters) {
-      int b = PairChecker.choiceBits(alpha, l);
+      int b = PairChecker.choiceBits(alpha, l, mapping.config().peer().book().newBucketSize());
       if (b > PairChecker.MAX_ENUMERATED_CHOICE_BITS) {
         skipped++;
         bits = Math.max(bits, b);

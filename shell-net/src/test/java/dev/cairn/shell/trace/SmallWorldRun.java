@@ -11,6 +11,7 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
 import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.BookConfig;
 import dev.cairn.core.book.BookKey;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.pex.PexConfig;
@@ -101,6 +102,12 @@ public final class SmallWorldRun {
   /** The same with the network addressed as {@code addresses} says. */
   public static SmallWorldRun generate(int count, long worldSeed, boolean seedNode, int others,
       UnaryOperator<PexConfig> pex, Addresses addresses) {
+    return generate(count, worldSeed, seedNode, others, pex, UnaryOperator.identity(), addresses);
+  }
+
+  /** The same with the node's book config changed by {@code book} (buckets small enough to fill, say). */
+  public static SmallWorldRun generate(int count, long worldSeed, boolean seedNode, int others,
+      UnaryOperator<PexConfig> pex, UnaryOperator<BookConfig> book, Addresses addresses) {
     Random ids = new Random(11);
     Random ips = new Random(13);
     List<NodeAddress> network = new ArrayList<>();
@@ -132,7 +139,8 @@ public final class SmallWorldRun {
       throw new IllegalStateException(e);
     }
     CoreConfig loaded = CoreConfigs.from(cfg, self.id(), List.of(self), HostResolver.none());
-    CoreConfig config = new CoreConfig(loaded.peer(), pex.apply(loaded.pex()));
+    CoreConfig config = new CoreConfig(loaded.peer().withBook(book.apply(loaded.peer().book())),
+        pex.apply(loaded.pex()));
     CoreState initial = CoreState.initial(AddressBook.empty(BookKey.of("00112233445566778899aabb")), 7);
     List<NodeAddress> world = new ArrayList<>(network);
     world.remove(self);

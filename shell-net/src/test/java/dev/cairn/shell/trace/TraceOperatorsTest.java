@@ -39,7 +39,7 @@ class TraceOperatorsTest {
   void eachIsItsDefinition() throws Exception {
     assertThat(TraceOperators.METHODS).extracting(Method::getName)
         .containsExactlyInAnyOrder("TraceSameBook", "ExpiredBans", "CountWithStatus", "SubsetWithStatus",
-            "CountsOf", "TracePut", "TraceDel", "ScoreOf", "StatusOf");
+            "CountsOf", "TracePut", "TraceDel", "ScoreOf", "StatusOf", "LeftBook", "Renewed");
     SmallWorldRun world = SmallWorldRun.generate(600, 3, false);
     try (TraceModel model = TraceModel.load(world.config(), TraceValidateTest.idsOf(world), dir)) {
       Tla tla = model.tla();
@@ -147,6 +147,32 @@ class TraceOperatorsTest {
       }
       assertThat(expired).as("bans expired").isGreaterThan(500);
       assertThat(held).as("bans held").isGreaterThan(500);
+
+      // LeftBook and Renewed: each book against the next, a random one and itself (the same
+      // object: none left), over random parts of the peers for Renewed
+      int left = 0;
+      int renewed = 0;
+      for (int i = 0; i + 1 < books.size(); i++) {
+        Set<Object> part = new java.util.LinkedHashSet<>();
+        for (Object p : peers) {
+          if (r.nextInt(2) == 0) {
+            part.add(p);
+          }
+        }
+        Value b = TlaValues.toTla(books.get(i));
+        for (Value c : List.of(TlaValues.toTla(books.get(i + 1)), TlaValues.toTla(books.get(r.nextInt(books.size()))),
+            b)) {
+          Object spec = tla.eval("LeftBook", any, b, c);
+          assertThat(TlaValues.fromTla(TraceOperators.LeftBook(b, c))).as("left %s for %s", b, c).isEqualTo(spec);
+          left += ((Set<?>) spec).size();
+          Object specRenewed = tla.eval("Renewed", any, part, b, c);
+          assertThat(TlaValues.fromTla(TraceOperators.Renewed(TlaValues.toTla(part), b, c)))
+              .as("renewed of %s from %s to %s", part, b, c).isEqualTo(specRenewed);
+          renewed += ((Set<?>) specRenewed).size();
+        }
+      }
+      assertThat(left).as("peers that left a book").isGreaterThan(500);
+      assertThat(renewed).as("peers renewed").isGreaterThan(20);
 
       // CountWithStatus and SubsetWithStatus: over all the peers (a trace model's books are
       // functions over all of Peer) and over random parts of them; answers of known peers, of

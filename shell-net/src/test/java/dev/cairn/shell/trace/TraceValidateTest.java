@@ -139,6 +139,138 @@ class TraceValidateTest {
     assertThat(rs.valid()).as(() -> rs.failure().map(Validate.Failure::describe).orElse("")).isTrue();
   }
 
+  /**
+   * A node whose network crowds one new bucket (a thousand nodes in one /16, one source group):
+   * its full bucket pushes known peers out of the book as it learns others, and every such step
+   * is a step of the spec (the book's choice of whom to push out is read off the result).
+   */
+  @Test
+  void aCrowdedNodesBookPushesPeersOutAndItsTraceValidates() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(4000, 5, false, 1_000);
+    assertThat(stepsPushingPeersOut(world)).as("steps whose full bucket pushed a known peer out").isGreaterThan(100);
+    Path f = dir.resolve("crowded.trace");
+    world.record(TraceWriter.Options.defaults(f));
+    try (Validate.Session session = new Validate.Session()) {
+      Validate.Result r = session.validate(f, Validate.CORE, Validate.Mode.PAIRS, null);
+      assertThat(r.failure()).as(() -> r.failure().get().describe()).isEmpty();
+      assertThat(r.endMismatch()).isEmpty();
+      assertThat(r.steps()).isEqualTo(4000);
+      assertThat(r.verdicts()).doesNotContainKey(CoreStepValidator.Kind.NOT_A_STEP);
+      assertThat(session.lastStats().enumerated).isZero();
+    }
+  }
+
+  /**
+   * Buckets of two entries in a network of eight nodes: peers are pushed out of the book (and
+   * some stored again by the same answer) in models small enough to enumerate, where the checks
+   * read off the result and the spec's every choice agree at every step.
+   */
+  @Test
+  void pushedOutPeersAgreeWithEnumeration() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(1500, 3, false, 2, UnaryOperator.identity(),
+        b -> b.withBuckets(1, 2, 1, 2, 1, 1, 1), SmallWorldRun.Addresses.PRIVATE);
+    assertThat(stepsPushingPeersOut(world)).as("steps whose full bucket pushed a known peer out").isGreaterThan(20);
+    Path f = dir.resolve("small-buckets.trace");
+    world.record(TraceWriter.Options.defaults(f));
+    Validate.Result r = assertSameVerdicts(f, Validate.CORE);
+    assertThat(r.valid()).as(() -> r.failure().map(Validate.Failure::describe).orElse("")).isTrue();
+    assertThat(r.steps()).isEqualTo(1500);
+  }
+
+  /**
+   * A core whose book forgets a known peer in a step that stores nothing (a peer becoming ready):
+   * its trace replays (the same core), and the spec refuses that step, in a model small enough
+   * to enumerate and, once its book holds a full bucket's worth of peers (a book that may push
+   * peers out when it stores one), in one that is not.
+   */
+  @Test
+  void aBookThatForgetsAPeerWithoutCauseIsRejected() throws Exception {
+    for (SmallWorldRun world : List.of(
+        SmallWorldRun.generate(1500, 3, false, 2, UnaryOperator.identity(),
+            b -> b.withBuckets(1, 2, 1, 2, 1, 1, 1), SmallWorldRun.Addresses.PRIVATE),
+        SmallWorldRun.generate(3000, 5, false, 1_000))) {
+      int minBook = world.config().peer().book().newBucketSize() + 1;
+      Path f = dir.resolve("forgetting-" + minBook + ".trace");
+      ForgettingMutant recorder = new ForgettingMutant(minBook);
+      recordWith(world, recorder, f);
+      long at = recorder.mutatedAt.orElseThrow();
+      Validate.Result r = Validate.run(f, new ForgettingMutant(minBook));
+      Validate.Failure fail = r.failure().orElseThrow();
+      assertThat(fail.check()).as(fail.describe()).isEqualTo(Validate.Check.SPEC);
+      assertThat(fail.step()).as(fail.describe()).isEqualTo(at);
+    }
+  }
+
+  /**
+   * At the first accepted PeerReady whose book holds at least {@code minBook} entries and knows a
+   * peer with nothing else about it (not dialed, not connected, no timer, no score), that peer's
+   * entry is removed from the book.
+   */
+  static final class ForgettingMutant implements Validate.Stepper {
+    private final int minBook;
+    private boolean done;
+    Optional<Long> mutatedAt = Optional.empty();
+    private long step;
+
+    ForgettingMutant(int minBook) {
+      this.minBook = minBook;
+    }
+
+    @Override
+    public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
+      Core.Traced t = Core.traced(config, state, now, wallNow, event);
+      long current = step++;
+      Step<CoreState, CoreEffect> st = t.step();
+      if (done || !(event instanceof CoreEvent.PeerReady) || !st.isAccepted()
+          || st.state().peer().book().size() < minBook) {
+        return t;
+      }
+      dev.cairn.core.peer.PeerState p = st.state().peer();
+      Set<NodeId> timed = new HashSet<>();
+      p.timers().deadlines().keySet().forEach(k -> {
+        if (k instanceof dev.cairn.core.peer.TimerKey.RetryDial d) {
+          timed.add(d.peer());
+        } else if (k instanceof dev.cairn.core.peer.TimerKey.DisconnectCooldown d) {
+          timed.add(d.peer());
+        }
+      });
+      Optional<NodeId> idle = p.book().entries().stream().map(dev.cairn.core.book.KnownAddress::id)
+          .filter(id -> !p.dialing().containsKey(id) && !p.connected().containsKey(id) && !timed.contains(id)
+              && !p.scores().containsKey(id) && !config.peer().isPersistent(id))
+          .findFirst();
+      if (idle.isEmpty()) {
+        return t;
+      }
+      dev.cairn.core.peer.PeerState forgot = new dev.cairn.core.peer.PeerState(p.book().remove(idle.get()),
+          p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(), p.scores(), p.persistentDialFailures(),
+          p.timers(), p.prng(), p.started(), p.bannedIds(), p.idleInbound(), p.occupied());
+      done = true;
+      mutatedAt = Optional.of(current);
+      return new Core.Traced(Step.accepted(st.state().withPeer(forgot), st.effects()), t.subSteps());
+    }
+  }
+
+  /** How many steps of {@code world} push a known peer out of the book (not by a ban). */
+  static int stepsPushingPeersOut(SmallWorldRun world) {
+    CoreState s = world.initial();
+    int steps = 0;
+    for (SyntheticRun.Timed t : world.events()) {
+      dev.cairn.core.book.AddressBook before = s.peer().book();
+      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
+      dev.cairn.core.book.AddressBook after = s.peer().book();
+      if (after == before) {
+        continue;
+      }
+      for (dev.cairn.core.book.KnownAddress ka : before.entries()) {
+        if (after.get(ka.id()).isEmpty() && !after.isBanned(ka.id(), t.wall())) {
+          steps++;
+          break;
+        }
+      }
+    }
+    return steps;
+  }
+
   @Test
   void aTraceRecordedAgainstAnotherSpecVersionIsValidatedWithANote() throws Exception {
     Path same = dir.resolve("same-spec.trace");
@@ -683,7 +815,7 @@ class TraceValidateTest {
         List<Object> step = new ArrayList<>();
         var letter = model.mapping().fromJava(t.event(), state, t.now());
         if (letter.isPresent() && dev.cairn.spec.mapping.PairChecker.choiceBits(model.mapping().alpha(state, t.now()),
-            letter.get()) <= 10) {
+            letter.get(), world.config().peer().book().newBucketSize()) <= 10) {
           TlaState before = validator.specState(model.mapping().alpha(state, t.now()));
           for (TlaState succ : validator.successors(before, letter.get())) {
             step.add(List.of(succ.variables(), model.tla().violatedInvariants(succ)));

@@ -169,6 +169,10 @@ public final class CoreMapping {
     TreeSet<NodeId> privateIds = new TreeSet<>();
     privates.forEach(p -> privateIds.add(id(p)));
     BookConfig b = BookConfig.defaults(id(self));
+    // CometBFT's buckets: a model's few peers never fill one, so its Java book never pushes a
+    // peer out. The model's NewBucketSize, smaller, lets TLC explore books that do (a spec that
+    // may push out more allows every step of one that pushes out less); Java's pushing out is
+    // checked on recorded traces of crowded books (shell-net TraceValidateTest).
     BookConfig book = new BookConfig(b.newBucketCount(), b.newBucketSize(), b.oldBucketCount(),
         b.oldBucketSize(), b.newBucketsPerGroup(), b.oldBucketsPerGroup(), b.maxNewBucketsPerAddress(),
         (Integer) tla.constant("NeedAddressThreshold"), b.maxBanned(), b.strict(),

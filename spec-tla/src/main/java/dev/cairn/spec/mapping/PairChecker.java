@@ -75,6 +75,8 @@ public final class PairChecker {
    */
   static final Map<String, String> NARROWED_CHOICES = Map.ofEntries(
       Map.entry("PeerManager!ReinstateChoices", "TraceReinstateChoices"),
+      Map.entry("PeerManager!ForgetChoices", "TraceForgetChoices"),
+      Map.entry("PeerManager!RenewChoices", "TraceRenewChoices"),
       Map.entry("PeerManager!TrimChoices", "TraceTrimChoices"),
       Map.entry("PeerManager!PickChoices", "TracePickChoices"),
       Map.entry("PeerManager!PersistentNext", "TracePersistentNext"),
@@ -1131,7 +1133,7 @@ public final class PairChecker {
   private CoreStepValidator.Verdict enumerate(Alpha alphaBefore, CoreLetter l, CoreState before, MonoTime now,
       Core.Traced traced) {
     unnarrow();
-    int bits = choiceBits(mapping.alpha(before, now), l);
+    int bits = choiceBits(mapping.alpha(before, now), l, mapping.config().peer().book().newBucketSize());
     if (bits > MAX_ENUMERATED_CHOICE_BITS) {
       return new CoreStepValidator.Verdict(CoreStepValidator.Kind.NOT_A_STEP, l, List.of(), Optional.empty(),
           Optional.empty(), "Java's result is not a step of " + l + " with the choices it shows (book picks, answers,"
@@ -1147,11 +1149,12 @@ public final class PairChecker {
 
   /**
    * About how many bits of choice the spec leaves in a step of letter {@code l} from an abstract
-   * state: a book pick or a PEX answer ranges over subsets of the known peers, a ban expiry over
+   * state: a book pick or a PEX answer ranges over subsets of the known peers, and so does the
+   * choice of those a full bucket pushes out once {@code newBucketSize} are known, a ban expiry over
    * subsets of the banned ones, a PEX round over subsets of the open windows, a crawl round
    * over subsets of the connected peers and of the crawl records (twice).
    */
-  public static int choiceBits(Map<String, Object> abstractState, CoreLetter l) {
+  public static int choiceBits(Map<String, Object> abstractState, CoreLetter l, int newBucketSize) {
     Map<?, ?> book = CoreMapping.asMap(abstractState.get("book"));
     int known = 0;
     int banned = 0;
@@ -1165,6 +1168,9 @@ public final class PairChecker {
     }
     banned += ((java.util.Collection<?>) abstractState.get("bannedIds")).size();
     int bits = known + banned;
+    if (known >= newBucketSize) {
+      bits += known; // which known peers a full bucket pushes out
+    }
     if (l.action().equals("TimerFired") && !l.pexFired().isEmpty()) {
       bits += CoreMapping.asMap(abstractState.get("lastAddrsReceived")).size();
       if (l.pexFired().contains("CrawlPeers")) {

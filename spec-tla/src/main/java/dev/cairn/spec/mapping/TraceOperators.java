@@ -41,6 +41,7 @@ public final class TraceOperators {
   private static final UniqueString STATUS = UniqueString.uniqueStringOf("status");
   private static final Value BANNED = new StringValue("banned");
   private static final Value KNOWN = new StringValue("known");
+  private static final Value UNKNOWN = new StringValue("unknown");
   private static final UniqueString ATTEMPTS = UniqueString.uniqueStringOf("attempts");
   private static final Value INBOUND = new StringValue("inbound");
   private static final Value OUTBOUND = new StringValue("outbound");
@@ -134,6 +135,71 @@ public final class TraceOperators {
   }
 
   /**
+   * {@code LeftBook(b, c) == {p \in DOMAIN b : b[p].status = "known" /\ c[p].status = "unknown"}}:
+   * the peers known in the function {@code b} and unknown in {@code c}, the peers a full bucket
+   * pushed out of the book. When both are functions over the same domain (a trace model's books:
+   * over all of {@code Peer}), one pass over the two side by side; otherwise each entry of {@code
+   * c} is found by a binary search of its domain ({@link #entry}). The same book twice leaves none
+   * (its entries are not read).
+   *
+   * @throws EvalException where TLC's evaluation fails: an argument of the wrong kind, an entry
+   *     without a status, a peer known in {@code b} outside the domain of {@code c}
+   */
+  public static Value LeftBook(Value b, Value c) {
+    FcnRcdValue fb = function(b, "LeftBook");
+    FcnRcdValue fc = function(c, "LeftBook");
+    Value[] domain = fb.getDomainAsValues();
+    if (b == c) {
+      return new SetEnumValue(new Value[0], true); // (its entries not read)
+    }
+    Value[] cDomain = fc.getDomainAsValues();
+    boolean aligned = domain.length == cDomain.length && Arrays.equals(domain, cDomain);
+    Value[] out = new Value[domain.length];
+    int n = 0;
+    for (int i = 0; i < domain.length; i++) {
+      if (!status(fb.values[i]).equals(KNOWN)) {
+        continue;
+      }
+      Value now = aligned ? fc.values[i] : entry(fc, domain[i]);
+      if (status(now).equals(UNKNOWN)) {
+        out[n++] = domain[i];
+      }
+    }
+    return new SetEnumValue(Arrays.copyOf(out, n), false).normalize();
+  }
+
+  /**
+   * {@code Renewed(S, b, c) == {p \in S : b[p].status = "known" /\ b[p].attempts > 0 /\
+   * c[p].status = "known" /\ c[p].attempts = 0}}: the elements of the set {@code S} known with
+   * failed dials in the function {@code b} and known without any in {@code c}, the peers a batch
+   * pushed out of the book and stored again. Each entry is found by a binary search of the
+   * functions' domains ({@link #entry}): {@code S} is one PEX answer, {@code b} and {@code c}
+   * hold a thousand peers in a public node's model.
+   *
+   * @throws EvalException where TLC's evaluation fails: an argument of the wrong kind, an element
+   *     of {@code S} outside a domain, an entry without a status or (when known) its attempts
+   */
+  public static Value Renewed(Value s, Value b, Value c) {
+    SetEnumValue ss = set(s, "Renewed");
+    FcnRcdValue fb = function(b, "Renewed");
+    FcnRcdValue fc = function(c, "Renewed");
+    Value[] out = new Value[ss.elems.size()];
+    int n = 0;
+    for (int k = 0; k < ss.elems.size(); k++) {
+      Value p = ss.elems.elementAt(k);
+      Value before = entry(fb, p);
+      if (!status(before).equals(KNOWN) || integer(field(before, ATTEMPTS)) <= 0) {
+        continue;
+      }
+      Value after = entry(fc, p);
+      if (status(after).equals(KNOWN) && integer(field(after, ATTEMPTS)) == 0) {
+        out[n++] = p;
+      }
+    }
+    return new SetEnumValue(Arrays.copyOf(out, n), false).normalize();
+  }
+
+  /**
    * {@code ScoreOf(p, sc, b, top, max, min, topScore)}: {@code PeerManager.tla}'s {@code Score} of
    * {@code p} from the scores {@code sc} (a function to integers) and the book {@code b}:
    * {@code topScore} for an element of the set {@code top}, else the score capped at {@code max}
@@ -173,7 +239,7 @@ public final class TraceOperators {
     if (v instanceof IntValue i) {
       return i.val;
     }
-    throw new EvalException(tlc2.output.EC.GENERAL, "ScoreOf: not an integer: " + v);
+    throw new EvalException(tlc2.output.EC.GENERAL, "not an integer: " + v);
   }
 
   /** The field {@code name} of a record, or TLC's error. */

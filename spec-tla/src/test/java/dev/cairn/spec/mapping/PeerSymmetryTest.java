@@ -91,8 +91,11 @@ class PeerSymmetryTest {
     Path dir = Path.of(System.getProperty("cairn.tla.main", "src/main/tla"));
     List<String> known = List.of(
         "Core.tla: ELSE LET e == CHOOSE e \\in U : TRUE IN", // U: the one update a PeerManager step publishes
-        // KnowAll: each peer chosen gets the same value, so every order gives the same book
+        // KnowAll, ForgetAll, RenewAll: each peer chosen gets the same value (or the same
+        // change), so every order gives the same book
         "PeerManager.tla: ELSE LET p == CHOOSE q \\in L : TRUE",
+        "PeerManager.tla: ELSE LET p == CHOOSE q \\in F : TRUE",
+        "PeerManager.tla: ELSE LET p == CHOOSE q \\in R : TRUE",
         "TraceCore.tla: TracePersistentNext(todo) == {CHOOSE p \\in todo : \\A q \\in todo : Rank[p] <= Rank[q]}");
     List<String> found = new java.util.ArrayList<>();
     for (String m : TraceModel.MODULES) {
