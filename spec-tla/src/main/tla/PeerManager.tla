@@ -49,6 +49,7 @@ CONSTANTS
   IdleInboundEviction,    \* PeerConfig.idleInboundEviction
   Private,                \* BookConfig.privateIds: IDs the book refuses (Pex.tla's, in the composition)
   NewBucketSize,          \* BookConfig.newBucketSize: a new bucket is full at this many entries
+  MaxBanned,              \* BookConfig.maxBanned: the most bans kept in the book, and by ID
   Seeds                   \* PeerConfig.seedIds: never picked from the book (Pex.tla's, in the composition)
 
 ASSUME ConfigValid ==
@@ -56,6 +57,7 @@ ASSUME ConfigValid ==
   /\ Persistent \subseteq Peer /\ Unconditional \subseteq Peer /\ Private \subseteq Peer
   /\ Seeds \subseteq Peer
   /\ NewBucketSize \in Nat \ {0}
+  /\ MaxBanned \in Nat \ {0}
   /\ \A n \in {MaxInbound, MaxOutbound, MaxConnected, MaxConnectedUpgrade} : n \in Nat
   /\ MaxOutbound <= MaxConnected /\ MaxInbound <= MaxConnected
   /\ MaxConnected <= MaxInbound + MaxOutbound
@@ -308,10 +310,20 @@ Reinstated(st) ==
          IN {Forget(r, F) : F \in ForgetChoices(r, {}, back)} :
            E \in ReinstateChoices(st)}
 
+\* AddressBook.Draft.addBan and Tx.banById: a ban recorded past MaxBanned bans
+\* (the book's, or those by ID) drops the ban that expires first. Time is
+\* abstract here, so it is any one of them, the new one included.
+BookBanDrops(st) ==
+  LET B == {q \in Peer : BookBanned(st, q)}
+  IN IF Cardinality(B) <= MaxBanned THEN {{}} ELSE {{q} : q \in B}
+IdBanDrops(st) ==
+  IF Cardinality(st.bannedIds) <= MaxBanned THEN {{}} ELSE {{q} : q \in st.bannedIds}
+
 \* Tx.ban: a peer in the book, dialed or connected outbound (a dialable
 \* address) is banned in the book, one record per peer; one connected inbound
 \* and not in the book by its ID alone (its remote socket is not dialable);
-\* any other peer leaves no record.
+\* any other peer leaves no record. A peer whose book ban is dropped (D) is
+\* unknown; one whose ban by ID is, is banned no more.
 Ban(st, p) ==
   LET inBook == \/ Known(st, p) \/ BookBanned(st, p) \/ p \in st.dialing
                 \/ p \in DOMAIN st.connected /\ st.connected[p] = "outbound"
@@ -320,11 +332,15 @@ Ban(st, p) ==
            ELSE IF p \in DOMAIN st.connected
            THEN [st EXCEPT !.bannedIds = @ \cup {p}]
            ELSE st
-      d == IF p \in b.dialing THEN StopDialing(b, p) ELSE b
-      e == IF p \in DOMAIN d.connected /\ p \notin DOMAIN d.evicting
-           THEN Evict(d, p, "banned") ELSE d
-      t == Cancel(Cancel(e, RetryDial(p)), DisconnectCooldown(p))
-  IN IF p \in DOMAIN t.connected THEN t ELSE [t EXCEPT !.scores = Del(@, p)]
+  IN {LET c == IF D = {} THEN b
+               ELSE IF inBook THEN [b EXCEPT !.book = ForgetAll(@, D)]
+               ELSE [b EXCEPT !.bannedIds = @ \ D]
+          d == IF p \in c.dialing THEN StopDialing(c, p) ELSE c
+          e == IF p \in DOMAIN d.connected /\ p \notin DOMAIN d.evicting
+               THEN Evict(d, p, "banned") ELSE d
+          t == Cancel(Cancel(e, RetryDial(p)), DisconnectCooldown(p))
+      IN IF p \in DOMAIN t.connected THEN t ELSE [t EXCEPT !.scores = Del(@, p)] :
+        D \in IF inBook THEN BookBanDrops(b) ELSE IdBanDrops(b)}
 
 -----------------------------------------------------------------------------
 (* Maintain (PeerManager.maintain): a set of possible results.              *)
@@ -537,7 +553,7 @@ OnPeerBanned(s0, p) ==
   ELSE IF p \in Persistent \cup Unconditional
   THEN Finish(s0, IF p \in DOMAIN s0.connected /\ p \notin DOMAIN s0.evicting
                   THEN Evict(s0, p, "banned") ELSE s0)
-  ELSE Finish(s0, Ban(s0, p))
+  ELSE UNION {Finish(s0, r) : r \in Ban(s0, p)}
 
 \* @see PeerManager.onTimerFired: the expired timers are the environment's.
 OnTimerFired(s0, fired) ==
@@ -671,8 +687,7 @@ PersistentFailuresOnlyForPersistent == DOMAIN persistentDialFailures \subseteq P
 MaintenanceArmedWhenStarted == started => MaintenanceKey \in timers
 
 \* One record per banned peer: never both a ban by ID and a ban in the book.
-\* (Java also bounds bannedIds by the book's maxBanned; the spec has no
-\* bound on bans.)
+\* (Both are bounded by MaxBanned: Ban drops one past it.)
 BannedIdsWithinBound == \A p \in bannedIds : book[p].status # "banned"
 
 -----------------------------------------------------------------------------

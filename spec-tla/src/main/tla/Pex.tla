@@ -45,6 +45,7 @@ CONSTANTS
   \* the address book's (BookConfig), read through PeerView
   Private,                  \* BookConfig.privateIds
   NewBucketSize,            \* BookConfig.newBucketSize
+  MaxBanned,                \* BookConfig.maxBanned
   NeedAddressThreshold,     \* BookConfig.needAddressThreshold
   \* PEX's (PexConfig)
   SeedMode,                 \* PexConfig.seedMode

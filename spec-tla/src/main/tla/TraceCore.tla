@@ -26,7 +26,9 @@
 (*    peer again (then RequestDial is handed off); "old" matters only for  *)
 (*    the peers the round crawls;                                          *)
 (*  - a peer a full bucket pushed out of the book is unknown in t, or      *)
-(*    known without failed dials if the same batch stored it again.       *)
+(*    known without failed dials if the same batch stored it again;       *)
+(*  - a ban dropped past MaxBanned is not held in t (a dropped book ban    *)
+(*    leaves its peer unknown).                                            *)
 (* Orders: a step's hand-offs (Core.tla HandOffs) and a crawl round's      *)
 (* records (Pex.tla RecordCrawls) are applied in every order of their set. *)
 (* Java applies them in the order PEX produced them, which the checker     *)
@@ -124,9 +126,9 @@ CountsOf(conn, evict, dials, uncond) ==
 \* PeerManager.tla (the book's domain is Peer: {p \in Peer : BookBanned(st, p)} is
 \* the book's banned peers \cap Peer): a ban that expired is not one in t.
 TraceReinstateChoices(st) == SUBSET ExpiredBans(Peer, st.book, st.bannedIds, book', bannedIds')
-\* The peers known in the book b and unknown in the book c. Evaluated in Java
-\* (TraceOperators.LeftBook: one pass over the two books side by side).
-LeftBook(b, c) == {p \in DOMAIN b : b[p].status = "known" /\ c[p].status = "unknown"}
+\* The peers with status s in the book b and unknown in the book c. Evaluated in
+\* Java (TraceOperators.LeftBook: one pass over the two books side by side).
+LeftBook(b, c, s) == {p \in DOMAIN b : b[p].status = s /\ c[p].status = "unknown"}
 \* The peers of S known with failed dials in the book b and known without any in the
 \* book c. Evaluated in Java (TraceOperators.Renewed: each entry found by a binary search).
 Renewed(S, b, c) ==
@@ -139,7 +141,7 @@ Renewed(S, b, c) ==
 \* is refused here and judged by enumeration.
 TraceForgetChoices(st, keep, adds) ==
   IF adds = 0 THEN {{}}
-  ELSE LET F == LeftBook(st.book, book') \ keep
+  ELSE LET F == LeftBook(st.book, book', "known") \ keep
        IN IF F # {} /\ Cardinality(F) <= adds
              /\ CountWithStatus(st.book, Peer, "known") >= NewBucketSize
           THEN {F} ELSE {{}}
@@ -150,6 +152,15 @@ TraceRenewChoices(st, L, F) ==
   IN IF R # {} /\ Cardinality(F) + Cardinality(R) <= Cardinality(L)
         /\ CountWithStatus(st.book, Peer, "known") >= NewBucketSize
      THEN {R} ELSE {{}}
+\* PeerManager.tla's BookBanDrops and IdBanDrops: past MaxBanned bans, the ban
+\* dropped is one t shows dropped (a peer banned before and unknown in t; a ban by
+\* ID that t does not hold).
+TraceBookBanDrops(st) ==
+  IF CountWithStatus(st.book, Peer, "banned") <= MaxBanned THEN {{}}
+  ELSE {{q} : q \in LeftBook(st.book, book', "banned")}
+TraceIdBanDrops(st) ==
+  IF Cardinality(st.bannedIds) <= MaxBanned THEN {{}}
+  ELSE {{q} : q \in st.bannedIds \ bannedIds'}
 TraceTrimChoices(st, cand, k) == {E \in SUBSET (cand \cap StepTrimmed) : PM!IsTrim(st, cand, k, E)}
 TracePickChoices(st, budget) ==
   {S \in SUBSET {p \in StepDials \cap Peer : PM!PickEligible(st, p)} : PM!IsPick(budget, S)}

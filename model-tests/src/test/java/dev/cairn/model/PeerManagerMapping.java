@@ -89,7 +89,8 @@ public final class PeerManagerMapping {
     TreeSet<NodeId> seeds = new TreeSet<>();
     modelValues(tla.constant("Seeds")).forEach(p -> seeds.add(id(p)));
     // CometBFT's buckets, whatever the model's NewBucketSize (CoreMapping says why)
-    PeerConfig d = PeerConfig.defaults(BookConfig.defaults(id(self)));
+    PeerConfig d = PeerConfig.defaults(
+        BookConfig.defaults(id(self)).withMaxBanned((Integer) tla.constant("MaxBanned")));
     config = new PeerConfig(d.book(),
         (Integer) tla.constant("MaxInbound"), (Integer) tla.constant("MaxOutbound"),
         (Integer) tla.constant("MaxConnected"), (Integer) tla.constant("MaxConnectedUpgrade"),

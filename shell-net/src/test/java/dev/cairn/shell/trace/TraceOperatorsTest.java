@@ -162,9 +162,12 @@ class TraceOperatorsTest {
         Value b = TlaValues.toTla(books.get(i));
         for (Value c : List.of(TlaValues.toTla(books.get(i + 1)), TlaValues.toTla(books.get(r.nextInt(books.size()))),
             b)) {
-          Object spec = tla.eval("LeftBook", any, b, c);
-          assertThat(TlaValues.fromTla(TraceOperators.LeftBook(b, c))).as("left %s for %s", b, c).isEqualTo(spec);
-          left += ((Set<?>) spec).size();
+          for (String status : List.of("known", "banned")) {
+            Object spec = tla.eval("LeftBook", any, b, c, status);
+            assertThat(TlaValues.fromTla(TraceOperators.LeftBook(b, c, TlaValues.toTla(status))))
+                .as("%s left %s for %s", status, b, c).isEqualTo(spec);
+            left += ((Set<?>) spec).size();
+          }
           Object specRenewed = tla.eval("Renewed", any, part, b, c);
           assertThat(TlaValues.fromTla(TraceOperators.Renewed(TlaValues.toTla(part), b, c)))
               .as("renewed of %s from %s to %s", part, b, c).isEqualTo(specRenewed);

@@ -178,6 +178,52 @@ class TraceValidateTest {
   }
 
   /**
+   * Bans past the book's {@code maxBanned}: the ban that expires first is dropped (its peer
+   * unknown again), in a model small enough to enumerate, where the checks agree with the spec's
+   * every choice, and in a public node's model, where the ban dropped is read off the result.
+   */
+  @Test
+  void bansDroppedPastTheBoundValidate() throws Exception {
+    SmallWorldRun small = SmallWorldRun.generate(1500, 3, false, 2, UnaryOperator.identity(),
+        b -> b.withMaxBanned(1), SmallWorldRun.Addresses.PRIVATE);
+    assertThat(stepsDroppingBans(small)).as("steps that dropped a book ban past the bound").isGreaterThan(5);
+    Path f = dir.resolve("few-bans.trace");
+    small.record(TraceWriter.Options.defaults(f));
+    Validate.Result r = assertSameVerdicts(f, Validate.CORE);
+    assertThat(r.valid()).as(() -> r.failure().map(Validate.Failure::describe).orElse("")).isTrue();
+
+    SmallWorldRun open = SmallWorldRun.generate(6000, 5, false, 1_000, UnaryOperator.identity(),
+        b -> b.withMaxBanned(20), SmallWorldRun.Addresses.ROUTABLE);
+    assertThat(stepsDroppingBans(open)).as("steps that dropped a book ban past the bound").isGreaterThan(20);
+    Path g = dir.resolve("public-few-bans.trace");
+    open.record(TraceWriter.Options.defaults(g));
+    try (Validate.Session session = new Validate.Session()) {
+      Validate.Result p = session.validate(g, Validate.CORE, Validate.Mode.PAIRS, null);
+      assertThat(p.failure()).as(() -> p.failure().get().describe()).isEmpty();
+      assertThat(p.steps()).isEqualTo(6000);
+      assertThat(session.lastStats().enumerated).isZero();
+    }
+  }
+
+  /** How many steps of {@code world} drop a ban from the book (its peer neither banned nor known after). */
+  static int stepsDroppingBans(SmallWorldRun world) {
+    CoreState s = world.initial();
+    int steps = 0;
+    for (SyntheticRun.Timed t : world.events()) {
+      dev.cairn.core.book.AddressBook before = s.peer().book();
+      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
+      dev.cairn.core.book.AddressBook after = s.peer().book();
+      for (dev.cairn.core.book.KnownAddress ka : before.bannedEntries()) {
+        if (!after.bans().containsKey(ka.id()) && after.get(ka.id()).isEmpty()) {
+          steps++;
+          break;
+        }
+      }
+    }
+    return steps;
+  }
+
+  /**
    * A core whose book forgets a known peer in a step that stores nothing (a peer becoming ready):
    * its trace replays (the same core), and the spec refuses that step, in a model small enough
    * to enumerate and, once its book holds a full bucket's worth of peers (a book that may push

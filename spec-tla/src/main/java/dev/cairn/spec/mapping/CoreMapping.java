@@ -175,7 +175,7 @@ public final class CoreMapping {
     // checked on recorded traces of crowded books (shell-net TraceValidateTest).
     BookConfig book = new BookConfig(b.newBucketCount(), b.newBucketSize(), b.oldBucketCount(),
         b.oldBucketSize(), b.newBucketsPerGroup(), b.oldBucketsPerGroup(), b.maxNewBucketsPerAddress(),
-        (Integer) tla.constant("NeedAddressThreshold"), b.maxBanned(), b.strict(),
+        (Integer) tla.constant("NeedAddressThreshold"), (Integer) tla.constant("MaxBanned"), b.strict(),
         TreePSet.from(privateIds), b.ourAddresses(), b.self());
     PeerConfig d = PeerConfig.defaults(book);
     PeerConfig peer = new PeerConfig(book,

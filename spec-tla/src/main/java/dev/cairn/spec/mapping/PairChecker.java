@@ -77,6 +77,8 @@ public final class PairChecker {
       Map.entry("PeerManager!ReinstateChoices", "TraceReinstateChoices"),
       Map.entry("PeerManager!ForgetChoices", "TraceForgetChoices"),
       Map.entry("PeerManager!RenewChoices", "TraceRenewChoices"),
+      Map.entry("PeerManager!BookBanDrops", "TraceBookBanDrops"),
+      Map.entry("PeerManager!IdBanDrops", "TraceIdBanDrops"),
       Map.entry("PeerManager!TrimChoices", "TraceTrimChoices"),
       Map.entry("PeerManager!PickChoices", "TracePickChoices"),
       Map.entry("PeerManager!PersistentNext", "TracePersistentNext"),

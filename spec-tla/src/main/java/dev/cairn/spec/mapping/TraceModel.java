@@ -330,6 +330,7 @@ public final class TraceModel implements AutoCloseable {
     line(b, "Private", set(p.book().privateIds(), names));
     line(b, "NeedAddressThreshold", p.book().needAddressThreshold());
     line(b, "NewBucketSize", p.book().newBucketSize());
+    line(b, "MaxBanned", p.book().maxBanned());
     line(b, "SeedMode", x.seedMode() ? "TRUE" : "FALSE");
     List<NodeId> seeds = new ArrayList<>();
     for (NodeAddress a : x.seeds()) {

@@ -135,17 +135,18 @@ public final class TraceOperators {
   }
 
   /**
-   * {@code LeftBook(b, c) == {p \in DOMAIN b : b[p].status = "known" /\ c[p].status = "unknown"}}:
-   * the peers known in the function {@code b} and unknown in {@code c}, the peers a full bucket
-   * pushed out of the book. When both are functions over the same domain (a trace model's books:
-   * over all of {@code Peer}), one pass over the two side by side; otherwise each entry of {@code
-   * c} is found by a binary search of its domain ({@link #entry}). The same book twice leaves none
-   * (its entries are not read).
+   * {@code LeftBook(b, c, s) == {p \in DOMAIN b : b[p].status = s /\ c[p].status = "unknown"}}:
+   * the peers with status {@code s} in the function {@code b} and unknown in {@code c}, the peers
+   * a full bucket pushed out of the book ({@code "known"}) or whose ban was dropped past the
+   * bound ({@code "banned"}). When both are functions over the same domain (a trace model's
+   * books: over all of {@code Peer}), one pass over the two side by side; otherwise each entry of
+   * {@code c} is found by a binary search of its domain ({@link #entry}). The same book twice
+   * leaves none (its entries are not read).
    *
    * @throws EvalException where TLC's evaluation fails: an argument of the wrong kind, an entry
-   *     without a status, a peer known in {@code b} outside the domain of {@code c}
+   *     without a status, a peer with status {@code s} in {@code b} outside the domain of {@code c}
    */
-  public static Value LeftBook(Value b, Value c) {
+  public static Value LeftBook(Value b, Value c, Value s) {
     FcnRcdValue fb = function(b, "LeftBook");
     FcnRcdValue fc = function(c, "LeftBook");
     Value[] domain = fb.getDomainAsValues();
@@ -157,7 +158,7 @@ public final class TraceOperators {
     Value[] out = new Value[domain.length];
     int n = 0;
     for (int i = 0; i < domain.length; i++) {
-      if (!status(fb.values[i]).equals(KNOWN)) {
+      if (!status(fb.values[i]).equals(s)) {
         continue;
       }
       Value now = aligned ? fc.values[i] : entry(fc, domain[i]);
