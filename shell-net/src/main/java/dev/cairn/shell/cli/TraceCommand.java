@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "trace", mixinStandardHelpOptions = true,
     description = "Show, sum up, replay, compare, validate and cut the core traces a node recorded.",
     subcommands = {TraceShowCommand.class, TraceReplayCommand.class, TraceDiffCommand.class,
-        TraceTimelineCommand.class, TraceValidateCommand.class, TraceCutCommand.class, TraceSummaryCommand.class})
+        TraceTimelineCommand.class, TraceValidateCommand.class, TraceCutCommand.class, TraceSummaryCommand.class,
+        TraceConfigCommand.class})
 final class TraceCommand implements java.util.concurrent.Callable<Integer> {
 
   static final int OK = 0;
