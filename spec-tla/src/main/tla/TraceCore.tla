@@ -137,8 +137,9 @@ Renewed(S, b, c) ==
 \* those a full bucket pushed out. A step stores addresses in one sub-step at most
 \* (AddressesLearned) and nothing learns them back after it, so t shows the whole
 \* choice of the sub-step that pushes them out, and a later one finds it made
-\* (its peers are unknown by then). A step that pushes peers out in two sub-steps
-\* is refused here and judged by enumeration.
+\* (its peers are unknown by then). A step whose first sub-step that may push
+\* out may not push them all out is refused here, and judged by enumeration where
+\* the model is small enough (a step of Java's pushes out in one sub-step only).
 TraceForgetChoices(st, keep, adds) ==
   IF adds = 0 THEN {{}}
   ELSE LET F == LeftBook(st.book, book', "known") \ keep
