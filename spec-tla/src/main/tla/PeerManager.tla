@@ -50,6 +50,7 @@ CONSTANTS
   Private,                \* BookConfig.privateIds: IDs the book refuses (Pex.tla's, in the composition)
   NewBucketSize,          \* BookConfig.newBucketSize: a new bucket is full at this many entries
   MaxBanned,              \* BookConfig.maxBanned: the most bans kept in the book, and by ID
+  MaxAddressesPerEvent,   \* PeerManager.MAX_ADDRESSES_PER_EVENT: the most addresses one AddressesLearned stores
   Seeds                   \* PeerConfig.seedIds: never picked from the book (Pex.tla's, in the composition)
 
 ASSUME ConfigValid ==
@@ -58,6 +59,7 @@ ASSUME ConfigValid ==
   /\ Seeds \subseteq Peer
   /\ NewBucketSize \in Nat \ {0}
   /\ MaxBanned \in Nat \ {0}
+  /\ MaxAddressesPerEvent \in Nat \ {0}
   /\ \A n \in {MaxInbound, MaxOutbound, MaxConnected, MaxConnectedUpgrade} : n \in Nat
   /\ MaxOutbound <= MaxConnected /\ MaxInbound <= MaxConnected
   /\ MaxConnected <= MaxInbound + MaxOutbound
@@ -273,11 +275,11 @@ Forget(st, F) ==
 \* AddressBook.addAll: a known peer of the batch L that a full bucket pushed out
 \* before the batch came to it is stored again, as a fresh entry (no failed dials;
 \* its timers and score stay). Only a peer with failed dials shows it. Each such
-\* peer, as each of F, was pushed out by one entry the batch stored.
-RenewChoices(st, L, F) ==
-  IF ~MayPushOut(st, Cardinality(L)) THEN {{}}
+\* peer, as each of F, was pushed out by one of the adds entries the batch stored.
+RenewChoices(st, L, F, adds) ==
+  IF ~MayPushOut(st, adds) THEN {{}}
   ELSE {R \in SUBSET {p \in L \ F : Known(st, p) /\ st.book[p].attempts > 0} :
-          Cardinality(F) + Cardinality(R) <= Cardinality(L)}
+          Cardinality(F) + Cardinality(R) <= adds}
 
 RECURSIVE RenewAll(_, _)
 RenewAll(b, R) ==
@@ -445,12 +447,16 @@ KnowAll(b, L) ==
 \* @see PeerManager.onAddressesLearned (one source; the book filters Self,
 \* private IDs and its bans, the PeerManager the bans by ID). L: the peers the
 \* book stores (the unknown ones learned, the known ones given one more bucket
-\* or none), each of which may push a known peer out of a full bucket.
+\* or none). Each address the batch stores may push a known peer out of a full
+\* bucket, and a batch may name a peer at several addresses (each stored, as
+\* one more bucket of its entry): the spec, an address per peer, cannot count
+\* them, so the bound is the most addresses an event carries.
 OnAddressesLearned(s0, addresses) ==
   LET L == {p \in (addresses \cap Peer) \ Private : ~BookBanned(s0, p) /\ p \notin s0.bannedIds}
       st == [s0 EXCEPT !.book = KnowAll(@, {p \in L : @[p].status = "unknown"})]
-  IN UNION {UNION {Finish(s0, Renew(Forget(st, F), R)) : R \in RenewChoices(st, L, F)} :
-              F \in ForgetChoices(st, {}, Cardinality(L))}
+      stores == IF L = {} THEN 0 ELSE MaxAddressesPerEvent
+  IN UNION {UNION {Finish(s0, Renew(Forget(st, F), R)) : R \in RenewChoices(st, L, F, stores)} :
+              F \in ForgetChoices(st, {}, stores)}
 
 \* @see PeerManager.onDialRequested
 OnDialRequested(s0, p) ==

@@ -46,6 +46,7 @@ CONSTANTS
   Private,                  \* BookConfig.privateIds
   NewBucketSize,            \* BookConfig.newBucketSize
   MaxBanned,                \* BookConfig.maxBanned
+  MaxAddressesPerEvent,     \* PeerManager.MAX_ADDRESSES_PER_EVENT
   NeedAddressThreshold,     \* BookConfig.needAddressThreshold
   \* PEX's (PexConfig)
   SeedMode,                 \* PexConfig.seedMode

@@ -148,9 +148,9 @@ TraceForgetChoices(st, keep, adds) ==
           THEN {F} ELSE {{}}
 \* PeerManager.tla's RenewChoices: the peers of the batch with failed dials in st that
 \* t shows without any (nothing else in a step that learns addresses clears them).
-TraceRenewChoices(st, L, F) ==
+TraceRenewChoices(st, L, F, adds) ==
   LET R == IF L = {} THEN {} ELSE Renewed(L \ F, st.book, book')
-  IN IF R # {} /\ Cardinality(F) + Cardinality(R) <= Cardinality(L)
+  IN IF R # {} /\ Cardinality(F) + Cardinality(R) <= adds
         /\ CountWithStatus(st.book, Peer, "known") >= NewBucketSize
      THEN {R} ELSE {{}}
 \* PeerManager.tla's BookBanDrops and IdBanDrops: past MaxBanned bans, the ban

@@ -88,6 +88,13 @@ public final class SmallWorldRun {
      */
     PRIVATE,
     /**
+     * As {@link #PRIVATE}, and every answer names each of its nodes at two addresses, its own and
+     * one in the next /16 (a node that moved, or a liar): the book may store the second as one
+     * more bucket of the entry, another group's, so a batch stores more addresses than it names
+     * peers.
+     */
+    PRIVATE_TWICE,
+    /**
      * Public IPv4 addresses drawn over a few thousand /16 groups, with {@code addr_book_strict =
      * true} (CometBFT's default): as a node on the internet sees its network, spread over the
      * new buckets.
@@ -115,7 +122,7 @@ public final class SmallWorldRun {
       byte[] b = new byte[20];
       ids.nextBytes(b);
       String ip = switch (addresses) {
-        case PRIVATE -> "10.1." + (i / 200) + "." + (1 + i % 200);
+        case PRIVATE, PRIVATE_TWICE -> "10.1." + (i / 200) + "." + (1 + i % 200);
         case ROUTABLE -> PUBLIC_FIRST_OCTETS[ips.nextInt(PUBLIC_FIRST_OCTETS.length)] + "." + ips.nextInt(256)
             + "." + ips.nextInt(256) + "." + (1 + ips.nextInt(254));
       };
@@ -144,7 +151,8 @@ public final class SmallWorldRun {
     CoreState initial = CoreState.initial(AddressBook.empty(BookKey.of("00112233445566778899aabb")), 7);
     List<NodeAddress> world = new ArrayList<>(network);
     world.remove(self);
-    return new SmallWorldRun(config, initial, simulate(config, initial, world, count, worldSeed));
+    return new SmallWorldRun(config, initial,
+        simulate(config, initial, world, count, worldSeed, addresses == Addresses.PRIVATE_TWICE));
   }
 
   private static String text(NodeAddress a) {
@@ -180,7 +188,7 @@ public final class SmallWorldRun {
   }
 
   private static List<SyntheticRun.Timed> simulate(CoreConfig config, CoreState initial, List<NodeAddress> others,
-      int count, long seed) {
+      int count, long seed, boolean twice) {
     Random r = new Random(seed);
     List<SyntheticRun.Timed> out = new ArrayList<>();
     Deque<CoreEvent> world = new ArrayDeque<>();
@@ -211,7 +219,7 @@ public final class SmallWorldRun {
       Step<CoreState, CoreEffect> st = Core.step(config, s, now, wall, ev);
       out.add(new SyntheticRun.Timed(now, wall, ev));
       s = st.state();
-      react(r, s, st.effects(), world, others);
+      react(r, s, st.effects(), world, others, twice);
     }
     return List.copyOf(out);
   }
@@ -234,15 +242,23 @@ public final class SmallWorldRun {
     return new CoreEvent.Peer(new PeerEvent.PeerDisconnected(s.peer().connected().get(p).address()));
   }
 
-  /** 20 % of dials fail; a PEX request is answered with 1–8 of the other nodes; PEX's closes are carried out. */
+  /**
+   * 20 % of dials fail; a PEX request is answered with 1–8 of the other nodes (each also at a
+   * second address, in the next /16, when {@code twice}); PEX's closes are carried out.
+   */
   private static void react(Random r, CoreState s, List<CoreEffect> effects, Deque<CoreEvent> world,
-      List<NodeAddress> others) {
+      List<NodeAddress> others, boolean twice) {
     SyntheticRun.react(r, s, effects, world, 2, rr -> {
       List<NodeAddress> reply = new ArrayList<>();
       for (int i = 0, n = 1 + rr.nextInt(8); i < n; i++) {
         NodeAddress a = others.get(rr.nextInt(others.size()));
         if (!reply.contains(a)) {
           reply.add(a);
+          if (twice) {
+            String[] q = a.ip().split("\\.");
+            reply.add(new NodeAddress(a.id(), q[0] + "." + (Integer.parseInt(q[1]) + 1) + "." + q[2] + "." + q[3],
+                a.port()));
+          }
         }
       }
       return reply;

@@ -161,6 +161,38 @@ class TraceValidateTest {
   }
 
   /**
+   * Answers that name each peer at two addresses: the book stores both (the second as one more
+   * bucket of the entry), so one batch may push out more peers than it names, and the spec,
+   * which sees one address per peer, must allow it.
+   */
+  @Test
+  void answersNamingPeersTwiceValidate() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(4000, 5, false, 1_000, UnaryOperator.identity(),
+        UnaryOperator.identity(), SmallWorldRun.Addresses.PRIVATE_TWICE);
+    CoreState s = world.initial();
+    int beyond = 0;
+    for (SyntheticRun.Timed t : world.events()) {
+      dev.cairn.core.book.AddressBook before = s.peer().book();
+      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
+      dev.cairn.core.book.AddressBook after = s.peer().book();
+      if (t.event() instanceof CoreEvent.PexMessage m && m.event() instanceof dev.cairn.core.pex.PexEvent.PexAddrsReceived a) {
+        long named = a.addresses().stream().map(dev.cairn.core.NodeAddress::id).distinct().count();
+        long pushed = before.entries().stream().filter(k -> !after.contains(k.id())
+            && !after.bans().containsKey(k.id())).count();
+        beyond += pushed > named ? 1 : 0;
+      }
+    }
+    assertThat(beyond).as("answers that pushed out more peers than they named").isPositive();
+    Path f = dir.resolve("twice.trace");
+    world.record(TraceWriter.Options.defaults(f));
+    try (Validate.Session session = new Validate.Session()) {
+      Validate.Result r = session.validate(f, Validate.CORE, Validate.Mode.PAIRS, null);
+      assertThat(r.failure()).as(() -> r.failure().get().describe()).isEmpty();
+      assertThat(r.steps()).isEqualTo(4000);
+    }
+  }
+
+  /**
    * Buckets of two entries in a network of eight nodes: peers are pushed out of the book (and
    * some stored again by the same answer) in models small enough to enumerate, where the checks
    * read off the result and the spec's every choice agree at every step.

@@ -4,6 +4,7 @@ import dev.cairn.core.CoreConfig;
 import dev.cairn.core.NodeAddress;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.peer.PeerConfig;
+import dev.cairn.core.peer.PeerManager;
 import dev.cairn.core.pex.PexConfig;
 import dev.cairn.spec.Tla;
 import dev.cairn.spec.TlaModelValue;
@@ -331,6 +332,7 @@ public final class TraceModel implements AutoCloseable {
     line(b, "NeedAddressThreshold", p.book().needAddressThreshold());
     line(b, "NewBucketSize", p.book().newBucketSize());
     line(b, "MaxBanned", p.book().maxBanned());
+    line(b, "MaxAddressesPerEvent", PeerManager.MAX_ADDRESSES_PER_EVENT);
     line(b, "SeedMode", x.seedMode() ? "TRUE" : "FALSE");
     List<NodeId> seeds = new ArrayList<>();
     for (NodeAddress a : x.seeds()) {
