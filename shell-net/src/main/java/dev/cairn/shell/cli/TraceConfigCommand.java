@@ -35,36 +35,42 @@ import picocli.CommandLine.Spec;
     description = "Print the configuration the node's core ran with, as the trace's header recorded it: the "
         + "peer manager's limits with the thresholds derived from them (peer.minThreshold, peer.minTarget, "
         + "peer.maxTarget, peer.maxThreshold), its timings, the peers it treats apart (persistent, unconditional, "
-        + "private, seeds), and PEX's and the address book's settings.")
+        + "private, seeds), and PEX's and the address book's settings. Exit 2 when a file is broken (the others "
+        + "are still printed).")
 final class TraceConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "FILE", description = "a trace file (any file of a rotated trace: each holds the "
-      + "configuration)") Path file;
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "a trace file (any file of a rotated trace: each "
+      + "holds the configuration), or several: each file's configuration after its header line") List<Path> files;
 
-  @Option(names = "--json", description = "one JSON object, for tools such as jq: the file's header and "
+  @Option(names = "--json", description = "one JSON object per file, for tools such as jq: the file's header and "
       + "the configuration") boolean json;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    try (Replay r = Replay.open(file)) {
-      JsonNode config = ValueJson.node(r.config());
-      if (json) {
-        ObjectNode o = TraceJson.header(file, r.header());
-        o.set("config", config);
-        out.println(TraceJson.line(o));
-      } else {
-        out.println(headerLine(file, r.header()));
-        for (String line : lines("", config)) {
-          out.println(line);
+    int status = OK;
+    try {
+      for (Path file : files) {
+        try (Replay r = Replay.open(file)) {
+          JsonNode config = ValueJson.node(r.config());
+          if (json) {
+            ObjectNode o = TraceJson.header(file, r.header());
+            o.set("config", config);
+            out.println(TraceJson.line(o));
+          } else {
+            out.println(headerLine(file, r.header()));
+            for (String line : lines("", config)) {
+              out.println(line);
+            }
+          }
+        } catch (IOException | TraceFormatException e) {
+          out.flush();
+          status = broken(err, e); // and on to the next file
         }
       }
-      return OK;
-    } catch (IOException | TraceFormatException e) {
-      out.flush();
-      return broken(err, e);
+      return status;
     } finally {
       out.flush();
     }

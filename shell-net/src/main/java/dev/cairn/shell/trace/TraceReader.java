@@ -245,16 +245,27 @@ public final class TraceReader implements AutoCloseable {
   }
 
   /**
-   * Why {@code file} cannot be read as a trace file: a directory, something else than a file, or
-   * nothing, then with the rotated files of its trace that are there (a node keeping a few
-   * deletes the oldest, {@code FILE} itself first).
+   * Why {@code file} cannot be read as a trace file: an empty name, a directory, something else
+   * than a file, a link to nothing, or nothing, then with the rotated files of its trace that are
+   * there (a node keeping a few deletes the oldest, {@code FILE} itself first).
    */
   static String notAFile(Path file) {
+    if (file.toString().isEmpty()) {
+      return "an empty file name (it names the current directory), not a trace file";
+    }
     if (Files.isDirectory(file)) {
       return file + " is a directory, not a trace file";
     }
     if (Files.exists(file)) {
       return file + " is not a regular file (a device, a pipe or a socket?)";
+    }
+    if (Files.isSymbolicLink(file)) {
+      try {
+        return file + " is a symbolic link to " + Files.readSymbolicLink(file)
+            + ", which does not exist (or is a loop of links)";
+      } catch (IOException e) {
+        return file + " is a symbolic link that cannot be read";
+      }
     }
     String rotated = "";
     Path name = file.getFileName();

@@ -77,5 +77,34 @@ class TraceConfigTest {
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err()).contains(cut.toString()).contains("offset").doesNotContain("Exception");
     assertThat(c.out()).doesNotContain("peer.maxInbound");
+
+    // several files: each one's configuration, a broken one said and the others still printed
+    TraceFiles.Run both = TraceFiles.cairn("trace", "config", f.toString(), cut.toString(), f.toString());
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.out().split("\n# ", -1)).hasSize(2);
+    assertThat(both.out().lines().filter(l -> l.startsWith("peer.maxInbound = "))).hasSize(2);
+    assertThat(both.err()).contains(cut.toString()).contains("offset");
+  }
+
+  @Test
+  void aLinkToNothingAndAnEmptyNameAreSaidSo() throws Exception {
+    Path dangling = dir.resolve("dangling.trace");
+    Files.createSymbolicLink(dangling, dir.resolve("gone").resolve("x.trace"));
+    TraceFiles.Run r = TraceFiles.cairn("trace", "config", dangling.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains(dangling + " is a symbolic link to " + dir.resolve("gone").resolve("x.trace")
+        + ", which does not exist").doesNotContain("rotated");
+
+    Path a = dir.resolve("loop-a.trace");
+    Path b = dir.resolve("loop-b.trace");
+    Files.createSymbolicLink(a, b);
+    Files.createSymbolicLink(b, a);
+    TraceFiles.Run loop = TraceFiles.cairn("trace", "show", a.toString());
+    assertThat(loop.code()).isEqualTo(2);
+    assertThat(loop.err()).contains(a + " is a symbolic link to " + b).contains("loop").doesNotContain("rotated");
+
+    TraceFiles.Run empty = TraceFiles.cairn("trace", "config", "");
+    assertThat(empty.code()).isEqualTo(2);
+    assertThat(empty.err()).contains("an empty file name");
   }
 }
