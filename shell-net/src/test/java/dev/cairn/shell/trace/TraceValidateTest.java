@@ -193,6 +193,59 @@ class TraceValidateTest {
   }
 
   /**
+   * A PexAddrs of more entries than a message may carry, naming fewer peers than that (an
+   * attacker repeating addresses): PEX refuses it as oversized, the spec (an address per peer)
+   * sees a message within the bound, so the step is outside the abstraction, in both ways of
+   * checking (where TLC's enumeration of a 200-peer answer once failed on its set limit). The
+   * same answer one entry shorter is judged.
+   */
+  @Test
+  void anAnswerOversizedOnlyByRepeatsIsOutsideTheAbstraction() throws Exception {
+    int max = SmallWorldRun.generate(10, 3, false, 2).config().pex().maxAddressesPerMessage();
+    for (int[] shape : new int[][] {{15, max + 5}, {200, max + 1}, {15, max}}) {
+      SmallWorldRun world = SmallWorldRun.generate(1500, 3, false, 2);
+      Path f = dir.resolve("repeats-" + shape[0] + "-" + shape[1] + ".trace");
+      boolean[] injected = {false};
+      CoreState[] state = {world.initial()};
+      long recorded = 0;
+      try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(f), world.config(), state[0], world.prngSeed())) {
+        for (SyntheticRun.Timed t : world.events()) {
+          CoreEvent e = t.event();
+          if (!injected[0] && !state[0].pex().requestsSent().isEmpty()) {
+            List<dev.cairn.core.NodeAddress> list = new ArrayList<>();
+            java.util.Random r = new java.util.Random(shape[0]);
+            for (int i = 0; i < shape[0]; i++) {
+              byte[] b = new byte[20];
+              r.nextBytes(b);
+              list.add(new dev.cairn.core.NodeAddress(NodeId.of(java.util.HexFormat.of().formatHex(b)),
+                  "10.9." + (i / 200) + "." + (1 + i % 200), 26656));
+            }
+            for (int i = 0; list.size() < shape[1]; i++) {
+              list.add(list.get(i % shape[0]));
+            }
+            e = new CoreEvent.PexMessage(new dev.cairn.core.pex.PexEvent.PexAddrsReceived(
+                state[0].pex().requestsSent().firstKey(), list));
+            injected[0] = true;
+          }
+          Step<CoreState, CoreEffect> st = Core.traced(world.config(), state[0], t.now(), t.wall(), e).step();
+          w.onStep(t.now(), t.wall(), e, st, 0);
+          state[0] = st.state();
+          recorded++;
+          if (injected[0]) {
+            break; // the world's next events were made for the answer it sent, not this one
+          }
+        }
+      }
+      assertThat(injected[0]).isTrue();
+      Validate.Result r = assertSameVerdicts(f, Validate.CORE);
+      assertThat(r.valid()).as(() -> r.failure().map(Validate.Failure::describe).orElse("")).isTrue();
+      assertThat(r.steps()).isEqualTo(recorded);
+      assertThat(r.verdicts().getOrDefault(CoreStepValidator.Kind.OUTSIDE_ABSTRACTION, 0L))
+          .as("shape %s", java.util.Arrays.toString(shape)).isEqualTo(shape[1] > max ? 1L : 0L);
+    }
+  }
+
+  /**
    * Buckets of two entries in a network of eight nodes: peers are pushed out of the book (and
    * some stored again by the same answer) in models small enough to enumerate, where the checks
    * read off the result and the spec's every choice agree at every step.

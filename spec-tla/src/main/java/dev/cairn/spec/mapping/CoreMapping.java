@@ -337,6 +337,26 @@ public final class CoreMapping {
     return false;
   }
 
+  /**
+   * Whether event {@code e} carries more addresses than its message (a PexAddrs, at most {@code
+   * maxAddressesPerMessage}) or event (an AddressesLearned, at most {@link
+   * dev.cairn.core.peer.PeerManager#MAX_ADDRESSES_PER_EVENT}) may, counted as Java counts them (each
+   * address), while the spec, whose address is a peer, counts its peers: a PexAddrs naming peers
+   * at more than one address (an attacker's, say) is refused as oversized by PEX and within the
+   * bound in the spec, and the spec does not bound an AddressesLearned at all. Such a step is
+   * outside the abstraction: not compared.
+   */
+  public boolean countedApart(CoreEvent e) {
+    if (e instanceof CoreEvent.PexMessage m && m.event() instanceof PexEvent.PexAddrsReceived r) {
+      int max = config.pex().maxAddressesPerMessage();
+      return r.addresses().size() > max && r.addresses().stream().map(NodeAddress::id).distinct().count() <= max;
+    }
+    if (e instanceof CoreEvent.Peer p && p.event() instanceof PeerEvent.AddressesLearned l) {
+      return l.addresses().size() > dev.cairn.core.peer.PeerManager.MAX_ADDRESSES_PER_EVENT;
+    }
+    return false;
+  }
+
   public boolean applicable(CoreLetter l, CoreState s) {
     if (!l.action().equals("InboundAccepted") && !l.action().equals("DialSucceeded")
         && !l.action().equals("PeerReported")) {

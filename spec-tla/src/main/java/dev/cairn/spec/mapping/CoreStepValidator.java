@@ -142,6 +142,13 @@ public final class CoreStepValidator {
             + " Java-only, the spec has none");
   }
 
+  /** The verdict of a step whose event counts its addresses apart from its peers ({@link CoreMapping#countedApart}). */
+  static Verdict outsideByCount(CoreLetter l) {
+    return new Verdict(Kind.OUTSIDE_ABSTRACTION, l, List.of(), Optional.empty(), Optional.empty(),
+        "the event's addresses are more than its message or event may carry while its peers are not: Java counts"
+            + " addresses, the spec (an address per peer) peers");
+  }
+
   /** The spec-level state Java reached in an accepted step (all variables, step ones included). */
   public Map<String, Object> reached(CoreState before, CoreLetter l, Core.Traced traced, MonoTime now) {
     Map<String, Object> pre = mapping.alpha(before, now);
@@ -209,6 +216,9 @@ public final class CoreStepValidator {
     Optional<CoreLetter> letter = mapping.fromJava(e, before, now);
     if (letter.isEmpty()) {
       return Optional.empty();
+    }
+    if (mapping.countedApart(e)) {
+      return Optional.of(outsideByCount(letter.get()));
     }
     CoreLetter l = letter.get().withLift(mapping.lift(before, wallNow));
     return Optional.of(compare(specState(mapping.alpha(before, now)), l, before, now, traced));

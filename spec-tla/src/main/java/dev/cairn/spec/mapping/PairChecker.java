@@ -635,6 +635,8 @@ public final class PairChecker {
     private Check check;
     private Renamed renamed;
     private long renameNanos;
+    /** Whether the event is outside the abstraction ({@link CoreMapping#countedApart}): not judged. */
+    private boolean outside;
 
     private Prepared(CoreState before, MonoTime now, Core.Traced traced, Alpha alphaBefore, CoreLetter letter,
         CoreLetter lifted, boolean applicable, List<String> javaBroken, Alpha reached, Alpha stepped,
@@ -669,6 +671,11 @@ public final class PairChecker {
       return new Prepared(before, now, traced, alphaBefore, null, null, false, List.of(), null, null, null, null);
     }
     CoreLetter l = letter.get();
+    if (mapping.countedApart(e)) {
+      Prepared p = new Prepared(before, now, traced, alphaBefore, l, null, false, List.of(), null, null, null, null);
+      p.outside = true;
+      return p;
+    }
     if (!traced.step().isAccepted()) {
       return new Prepared(before, now, traced, alphaBefore, l, l.withLift(lift(before, wallNow)), false, List.of(),
           null, null, null, null);
@@ -837,7 +844,7 @@ public final class PairChecker {
     outstanding.removeIf(c -> c.done.getCount() == 0);
     Map<Key, Check> started = new HashMap<>();
     for (Prepared p : prepared) {
-      if (p == null || p.letter == null || p.lifted != null || !p.applicable || !p.javaBroken.isEmpty()
+      if (p == null || p.letter == null || p.outside || p.lifted != null || !p.applicable || !p.javaBroken.isEmpty()
           || p.key == null || p.check != null || pairs.containsKey(p.key)) {
         continue;
       }
@@ -938,6 +945,9 @@ public final class PairChecker {
     }
     if (p.letter == null) {
       return Optional.empty();
+    }
+    if (p.outside) {
+      return Optional.of(CoreStepValidator.outsideByCount(p.letter));
     }
     CoreLetter l = p.letter;
     Alpha alphaBefore = p.alphaBefore;
@@ -1151,8 +1161,9 @@ public final class PairChecker {
 
   /**
    * About how many bits of choice the spec leaves in a step of letter {@code l} from an abstract
-   * state: a book pick or a PEX answer ranges over subsets of the known peers, and so does the
-   * choice of those a full bucket pushes out once {@code newBucketSize} are known, a ban expiry over
+   * state: a book pick or a PEX answer ranges over subsets of the known peers (those the step
+   * learns included), and so does the choice of those a full bucket pushes out once {@code
+   * newBucketSize} are known, a ban expiry over
    * subsets of the banned ones, a PEX round over subsets of the open windows, a crawl round
    * over subsets of the connected peers and of the crawl records (twice).
    */
@@ -1170,8 +1181,15 @@ public final class PairChecker {
     }
     banned += ((java.util.Collection<?>) abstractState.get("bannedIds")).size();
     int bits = known + banned;
-    if (known >= newBucketSize) {
-      bits += known; // which known peers a full bucket pushes out
+    // the addresses a step learns join the known peers its choices range over
+    int learned = switch (l.action()) {
+      case "PexAddrsReceived" -> ((java.util.Collection<?>) l.args().get(1)).size();
+      case "AddressesLearned" -> ((java.util.Collection<?>) l.args().get(0)).size();
+      default -> 0;
+    };
+    bits += learned;
+    if (known + learned >= newBucketSize) {
+      bits += known + learned; // which known peers a full bucket pushes out
     }
     if (l.action().equals("TimerFired") && !l.pexFired().isEmpty()) {
       bits += CoreMapping.asMap(abstractState.get("lastAddrsReceived")).size();
