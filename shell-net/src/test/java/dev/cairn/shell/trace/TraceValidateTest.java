@@ -12,6 +12,7 @@ import dev.cairn.core.MonoTime;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.Step;
 import dev.cairn.core.WallTime;
+import dev.cairn.core.book.AddressBook;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.pex.PexConfig;
@@ -292,14 +293,28 @@ class TraceValidateTest {
 
   /** How many steps of {@code world} drop a ban from the book (its peer neither banned nor known after). */
   static int stepsDroppingBans(SmallWorldRun world) {
+    return stepsLosing(world, AddressBook::bannedEntries);
+  }
+
+  /** How many steps of {@code world} push a known peer out of the book (not by a ban). */
+  static int stepsPushingPeersOut(SmallWorldRun world) {
+    return stepsLosing(world, AddressBook::entries);
+  }
+
+  /** How many steps of {@code world} leave a peer of {@code before}'s {@code of} neither known nor banned. */
+  private static int stepsLosing(SmallWorldRun world,
+      java.util.function.Function<AddressBook, List<dev.cairn.core.book.KnownAddress>> of) {
     CoreState s = world.initial();
     int steps = 0;
     for (SyntheticRun.Timed t : world.events()) {
-      dev.cairn.core.book.AddressBook before = s.peer().book();
+      AddressBook before = s.peer().book();
       s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
-      dev.cairn.core.book.AddressBook after = s.peer().book();
-      for (dev.cairn.core.book.KnownAddress ka : before.bannedEntries()) {
-        if (!after.bans().containsKey(ka.id()) && after.get(ka.id()).isEmpty()) {
+      AddressBook after = s.peer().book();
+      if (after == before) {
+        continue;
+      }
+      for (dev.cairn.core.book.KnownAddress ka : of.apply(before)) {
+        if (after.get(ka.id()).isEmpty() && !after.bans().containsKey(ka.id())) {
           steps++;
           break;
         }
@@ -307,6 +322,7 @@ class TraceValidateTest {
     }
     return steps;
   }
+
 
   /**
    * A core whose book forgets a known peer in a step that stores nothing (a peer becoming ready):
@@ -337,24 +353,18 @@ class TraceValidateTest {
    * peer with nothing else about it (not dialed, not connected, no timer, no score), that peer's
    * entry is removed from the book.
    */
-  static final class ForgettingMutant implements Validate.Stepper {
+  static final class ForgettingMutant extends OnceMutant {
     private final int minBook;
-    private boolean done;
-    Optional<Long> mutatedAt = Optional.empty();
-    private long step;
 
     ForgettingMutant(int minBook) {
       this.minBook = minBook;
     }
 
     @Override
-    public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
-      Core.Traced t = Core.traced(config, state, now, wallNow, event);
-      long current = step++;
-      Step<CoreState, CoreEffect> st = t.step();
-      if (done || !(event instanceof CoreEvent.PeerReady) || !st.isAccepted()
-          || st.state().peer().book().size() < minBook) {
-        return t;
+    Optional<Step<CoreState, CoreEffect>> mutate(CoreConfig config, CoreEvent event, Step<CoreState, CoreEffect> st,
+        long current) {
+      if (!(event instanceof CoreEvent.PeerReady) || !st.isAccepted() || st.state().peer().book().size() < minBook) {
+        return Optional.empty();
       }
       dev.cairn.core.peer.PeerState p = st.state().peer();
       Set<NodeId> timed = new HashSet<>();
@@ -369,37 +379,10 @@ class TraceValidateTest {
           .filter(id -> !p.dialing().containsKey(id) && !p.connected().containsKey(id) && !timed.contains(id)
               && !p.scores().containsKey(id) && !config.peer().isPersistent(id))
           .findFirst();
-      if (idle.isEmpty()) {
-        return t;
-      }
-      dev.cairn.core.peer.PeerState forgot = new dev.cairn.core.peer.PeerState(p.book().remove(idle.get()),
+      return idle.map(id -> Step.accepted(st.state().withPeer(new dev.cairn.core.peer.PeerState(p.book().remove(id),
           p.dialing(), p.connected(), p.ready(), p.evicting(), p.upgrading(), p.scores(), p.persistentDialFailures(),
-          p.timers(), p.prng(), p.started(), p.bannedIds(), p.idleInbound(), p.occupied());
-      done = true;
-      mutatedAt = Optional.of(current);
-      return new Core.Traced(Step.accepted(st.state().withPeer(forgot), st.effects()), t.subSteps());
+          p.timers(), p.prng(), p.started(), p.bannedIds(), p.idleInbound(), p.occupied())), st.effects()));
     }
-  }
-
-  /** How many steps of {@code world} push a known peer out of the book (not by a ban). */
-  static int stepsPushingPeersOut(SmallWorldRun world) {
-    CoreState s = world.initial();
-    int steps = 0;
-    for (SyntheticRun.Timed t : world.events()) {
-      dev.cairn.core.book.AddressBook before = s.peer().book();
-      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
-      dev.cairn.core.book.AddressBook after = s.peer().book();
-      if (after == before) {
-        continue;
-      }
-      for (dev.cairn.core.book.KnownAddress ka : before.entries()) {
-        if (after.get(ka.id()).isEmpty() && !after.isBanned(ka.id(), t.wall())) {
-          steps++;
-          break;
-        }
-      }
-    }
-    return steps;
   }
 
   @Test
@@ -687,10 +670,7 @@ class TraceValidateTest {
    * the peer's update to the reactors. Its trace is self-consistent (stepping it with the same
    * mutant reproduces every digest), so only the spec can reject it.
    */
-  static final class Mutant implements Validate.Stepper {
-    private boolean done;
-    Optional<Long> mutatedAt = Optional.empty();
-    private long step;
+  static final class Mutant extends OnceMutant {
     private final long from;
 
     Mutant() {
@@ -703,20 +683,46 @@ class TraceValidateTest {
     }
 
     @Override
-    public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
-      Core.Traced t = Core.traced(config, state, now, wallNow, event);
-      long current = step++;
-      Step<CoreState, CoreEffect> st = t.step();
-      if (done || current < from || !(event instanceof CoreEvent.PeerReady) || !st.isAccepted()) {
-        return t;
+    Optional<Step<CoreState, CoreEffect>> mutate(CoreConfig config, CoreEvent event, Step<CoreState, CoreEffect> st,
+        long current) {
+      if (current < from || !(event instanceof CoreEvent.PeerReady) || !st.isAccepted()) {
+        return Optional.empty();
       }
       List<CoreEffect> kept = new ArrayList<>(st.effects());
       if (!kept.removeIf(e -> e instanceof CoreEffect.Peer p && p.effect() instanceof PeerEffect.PublishPeerUpdate)) {
+        return Optional.empty();
+      }
+      return Optional.of(Step.accepted(st.state(), kept));
+    }
+  }
+
+  /**
+   * A core that changes one step and steps as the real one otherwise: the first step {@link
+   * #mutate} changes (its number in {@link #mutatedAt}).
+   */
+  abstract static class OnceMutant implements Validate.Stepper {
+    private boolean done;
+    Optional<Long> mutatedAt = Optional.empty();
+    private long step;
+
+    /** The changed step for the real core's {@code st} of {@code event}, the {@code current}-th; empty to keep it. */
+    abstract Optional<Step<CoreState, CoreEffect>> mutate(CoreConfig config, CoreEvent event,
+        Step<CoreState, CoreEffect> st, long current);
+
+    @Override
+    public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
+      Core.Traced t = Core.traced(config, state, now, wallNow, event);
+      long current = step++;
+      if (done) {
+        return t;
+      }
+      Optional<Step<CoreState, CoreEffect>> changed = mutate(config, event, t.step(), current);
+      if (changed.isEmpty()) {
         return t;
       }
       done = true;
       mutatedAt = Optional.of(current);
-      return new Core.Traced(Step.accepted(st.state(), kept), t.subSteps());
+      return new Core.Traced(changed.get(), t.subSteps());
     }
   }
 
@@ -1028,18 +1034,12 @@ class TraceValidateTest {
    * effect is dropped; the state is the real core's. The pair checker applies a round's hand-offs
    * in the order PEX produced them only: that shortcut must still refuse the step.
    */
-  static final class CrawlMutant implements Validate.Stepper {
-    private boolean done;
-    Optional<Long> mutatedAt = Optional.empty();
-    private long step;
-
+  static final class CrawlMutant extends OnceMutant {
     @Override
-    public Core.Traced step(CoreConfig config, CoreState state, MonoTime now, WallTime wallNow, CoreEvent event) {
-      Core.Traced t = Core.traced(config, state, now, wallNow, event);
-      long current = step++;
-      Step<CoreState, CoreEffect> st = t.step();
-      if (done || !(event instanceof CoreEvent.TimerFired) || !st.isAccepted()) {
-        return t;
+    Optional<Step<CoreState, CoreEffect>> mutate(CoreConfig config, CoreEvent event, Step<CoreState, CoreEffect> st,
+        long current) {
+      if (!(event instanceof CoreEvent.TimerFired) || !st.isAccepted()) {
+        return Optional.empty();
       }
       List<CoreEffect> kept = new ArrayList<>(st.effects());
       int last = -1;
@@ -1051,12 +1051,10 @@ class TraceValidateTest {
         }
       }
       if (dials < 2) {
-        return t;
+        return Optional.empty();
       }
       kept.remove(last);
-      done = true;
-      mutatedAt = Optional.of(current);
-      return new Core.Traced(Step.accepted(st.state(), kept), t.subSteps());
+      return Optional.of(Step.accepted(st.state(), kept));
     }
   }
 
