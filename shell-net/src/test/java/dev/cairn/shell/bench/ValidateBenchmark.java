@@ -43,6 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li><b>public</b> ({@code longPublic}): {@value LongTraces#EVENTS} steps of an ordinary node of a
  *       network of {@value TraceBenchmark#PUBLIC_NODES} nodes on public addresses (TraceBenchmark's
  *       {@code public} node): its model has about a thousand peers, and its states hardly repeat.
+ *   <li><b>crowded</b> ({@code longCrowded}): the same steps of the same node with its network in
+ *       one /16 (TraceBenchmark's {@code crowded} node): one new bucket fills, and about one step
+ *       in seven pushes known peers out of the book, which the checks read off the result.
  * </ul>
  *
  * <p>The {@code events} counter gives validated events per second. {@code loopback} loads the
@@ -118,10 +121,15 @@ public class ValidateBenchmark {
     }
   }
 
-  /** The public node's trace (TraceBenchmark's {@code public} life). */
+  /**
+   * The public node's trace (TraceBenchmark's {@code public} life), and the crowded node's (its
+   * {@code crowded} life: the same network in one /16, whose full bucket pushes a known peer out
+   * of the book in about one step of seven).
+   */
   @State(Scope.Benchmark)
   public static class PublicTrace {
     Path trace;
+    Path crowded;
     Path dir;
 
     @Setup(Level.Trial)
@@ -129,6 +137,7 @@ public class ValidateBenchmark {
       dir = Files.createTempDirectory("validate-bench");
       trace = recorded(dir, "public", SmallWorldRun.generate(LongTraces.EVENTS, 5, false, TraceBenchmark.PUBLIC_NODES,
           UnaryOperator.identity(), SmallWorldRun.Addresses.ROUTABLE));
+      crowded = recorded(dir, "crowded", SmallWorldRun.generate(LongTraces.EVENTS, 5, false, TraceBenchmark.PUBLIC_NODES));
     }
 
     @TearDown(Level.Trial)
@@ -212,6 +221,12 @@ public class ValidateBenchmark {
   public long longPublic(PublicTrace t, Loaded l, Counts c) throws Exception {
     l.load(t.trace);
     return validateLoaded(l, t.trace, c);
+  }
+
+  @Benchmark
+  public long longCrowded(PublicTrace t, Loaded l, Counts c) throws Exception {
+    l.load(t.crowded);
+    return validateLoaded(l, t.crowded, c);
   }
 
   private static long validateFresh(List<Path> traces, Counts c) throws Exception {
