@@ -111,10 +111,7 @@ class HomeSafetyTest {
   void aBookWithEntriesTheConfigRefusesIsKeptAsItWas() throws Exception {
     Path home = home("refused");
     String self = CliRun.cairn("show-node-id", "--home", home.toString()).out().strip();
-    String example;
-    try (var in = HomeSafetyTest.class.getResourceAsStream("/dev/cairn/shell/store/addrbook.example.json")) {
-      example = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    }
+    String example = dev.cairn.shell.SharedExamples.text("addrbook.example.json");
     String original = example.replace("2d6ea4296e321edc08897614e2a24c4bc3e71d63", self);
     Path book = home.resolve("config").resolve("addrbook.json");
     Files.writeString(book, original);

@@ -112,9 +112,7 @@ class ProbeListenTest {
   @Test
   void probeWithAKeyFileUsesThatIdentity(@TempDir Path dir) throws Exception {
     Path key = dir.resolve("node_key.json");
-    Path example = Path.of(System.getProperty("cairn.vectors", "../shared/vectors")).resolve("../examples/node_key.example.json");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(example),
-        "CometBFT example node_key.json not found next to the vectors at " + example + "; skipping");
+    Path example = dev.cairn.shell.SharedExamples.path("node_key.example.json");
     Files.copy(example, key);
     assertThat(run("probe", listenerAddress, "--network", "probe-chain", "--key", key.toString()).exit()).isZero();
     assertThat(listenEventsOnce(e -> count(e, "peer_connected") > 0))

@@ -32,7 +32,7 @@ class ConfigLoaderTest {
 
   @Test
   void cometBftDefaultsFile_parsesToTheDefaults() throws Exception {
-    NodeConfig c = ConfigLoader.parse(resource("config_p2p_defaults_v0.38.toml"), "config.toml", GENESIS);
+    NodeConfig c = ConfigLoader.parse(dev.cairn.shell.SharedExamples.text("config_p2p_defaults_v0.38.toml"), "config.toml", GENESIS);
     assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
     assertThat(c.cairn()).isEqualTo(CairnConfig.defaults(40, 10));
     assertThat(c.network()).isEqualTo("test-chain");

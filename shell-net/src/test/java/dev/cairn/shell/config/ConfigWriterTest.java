@@ -59,7 +59,7 @@ class ConfigWriterTest {
     String text = ConfigWriter.render(defaults("x"));
     int start = text.indexOf("\n[p2p]") + 1;
     String p2p = text.substring(start, text.indexOf("#####", start));
-    String example = ConfigLoaderTest.resource("config_p2p_defaults_v0.38.toml");
+    String example = dev.cairn.shell.SharedExamples.text("config_p2p_defaults_v0.38.toml");
     String exampleP2p = example.substring(example.indexOf("[p2p]"));
     assertThat(p2p.strip()).isEqualTo(exampleP2p.strip());
   }

@@ -20,6 +20,7 @@ import dev.cairn.core.peer.Feedback;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.pex.PexEvent;
 import dev.cairn.proto.trace.Event;
+import dev.cairn.shell.SharedExamples;
 import dev.cairn.shell.config.ConfigException;
 import dev.cairn.shell.config.ConfigLoader;
 import dev.cairn.shell.config.ConfigWriter;
@@ -461,7 +462,8 @@ final class DecoderTargets {
         List.of(StoreException.class),
         () -> {
           List<byte[]> s = new ArrayList<>();
-          byte[] example = resource("/dev/cairn/shell/store/addrbook.example.json");
+          // CometBFT's example book when it is there (beside the vectors), else a book of two entries
+          byte[] example = SharedExamples.ifPresent("addrbook.example.json").orElseGet(DecoderTargets::twoEntryBook);
           s.add(example);
           try {
             AddrBookDocument doc = AddrBookFile.parse(BOOK_FILE, example);
@@ -488,7 +490,7 @@ final class DecoderTargets {
         List.of(ConfigException.class),
         () -> {
           List<byte[]> s = new ArrayList<>();
-          s.add(resource("/dev/cairn/shell/config/config_p2p_defaults_v0.38.toml"));
+          SharedExamples.ifPresent("config_p2p_defaults_v0.38.toml").ifPresent(s::add);
           s.add(resource("/dev/cairn/shell/config/full_cometbft_config.toml"));
           try {
             NodeConfig c = ConfigLoader.parse("[p2p]\npersistent_peers = \"" + PEER.hex() + "@203.0.113.7:26656\"\n"
@@ -659,6 +661,19 @@ final class DecoderTargets {
       w += p.length;
     }
     return out;
+  }
+
+  /** A book in CometBFT's format with a new entry in two buckets and an old one. */
+  private static byte[] twoEntryBook() {
+    String a = "{\"id\":\"7e5700000000000000000000000000000000a11c\",\"ip\":\"192.0.2.44\",\"port\":26656}";
+    String b = "{\"id\":\"" + PEER.hex() + "\",\"ip\":\"198.51.100.90\",\"port\":26656}";
+    String never = "\"0001-01-01T00:00:00Z\"";
+    return ("{\"key\":\"00112233445566778899aabb\",\"addrs\":["
+        + "{\"addr\":" + a + ",\"src\":" + b + ",\"buckets\":[3,250],\"attempts\":2,\"bucket_type\":1,"
+        + "\"last_attempt\":\"2025-03-04T05:06:07.25Z\",\"last_success\":" + never + ",\"last_ban_time\":" + never + "},"
+        + "{\"addr\":" + b + ",\"src\":" + b + ",\"buckets\":[9],\"attempts\":0,\"bucket_type\":2,"
+        + "\"last_attempt\":\"2025-03-04T05:06:07+01:00\",\"last_success\":\"2025-03-04T05:06:07+01:00\","
+        + "\"last_ban_time\":" + never + "}]}").getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] resource(String name) {

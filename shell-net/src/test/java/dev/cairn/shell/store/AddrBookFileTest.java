@@ -3,7 +3,6 @@ package dev.cairn.shell.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,9 +26,7 @@ class AddrBookFileTest {
   @TempDir Path dir;
 
   static byte[] example() throws Exception {
-    try (InputStream in = AddrBookFileTest.class.getResourceAsStream("addrbook.example.json")) {
-      return in.readAllBytes();
-    }
+    return dev.cairn.shell.SharedExamples.bytes("addrbook.example.json");
   }
 
   @Test
