@@ -143,6 +143,25 @@ final class StartCommand implements Callable<Integer> {
     if (Files.isSymbolicLink(bookFile)) {
       bookFile = bookFile.toRealPath(); // written where the link points: the link stays a link
     }
+    java.util.Optional<java.nio.channels.FileChannel> bookLock;
+    try {
+      bookLock = lockBook(bookFile, dir);
+    } catch (BookInUse e) {
+      err.println("cairn start: [p2p] addr_book_file = \"" + cfg.p2p().addrBookFile() + "\": " + e.getMessage());
+      return 1;
+    }
+    try {
+      return run(out, err, dir, runFor, cfg, key, laddr, core, bookFile);
+    } finally {
+      if (bookLock.isPresent()) {
+        bookLock.get().close(); // releases the lock
+      }
+    }
+  }
+
+  /** The node, run while the locks on its home and on its book are held. */
+  private int run(PrintWriter out, PrintWriter err, Path dir, java.time.Duration runFor, NodeConfig cfg, NodeKey key,
+      HostPort laddr, CoreConfig core, Path bookFile) throws Exception {
     AddressBook book;
     org.pcollections.PSortedMap<dev.cairn.core.NodeId, dev.cairn.core.WallTime> bannedIds =
         org.pcollections.TreePMap.empty();
@@ -313,31 +332,66 @@ final class StartCommand implements Callable<Integer> {
   }
 
   /**
-   * Why {@code file} is not this node's to keep, or null: it is the book of another home (its
-   * {@code config/}) whose node is running, which would save over this node's saves and be saved
-   * over by them, each writing the other's own ID and private peers into its book.
+   * Why {@code file} is not this node's to keep, or null: it lies in another home (its {@code
+   * config/}, or any folder below the home) whose node is running, which would save over this
+   * node's saves and be saved over by them, each writing the other's own ID and private peers into
+   * its book. A book outside every home is guarded by its own lock ({@link #lockBook}).
    */
   static String bookOfAnotherRunningHome(Path file, Path home) {
     try {
       Path real = Files.exists(file) ? file.toRealPath() : file.toAbsolutePath().normalize();
-      Path config = real.getParent();
-      if (config == null || config.getFileName() == null || !config.getFileName().toString().equals("config")
-          || config.getParent() == null) {
-        return null;
-      }
-      Path other = config.getParent();
-      if (Files.exists(home) && Files.isSameFile(other, home)) {
-        return null;
-      }
-      Path lock = HomeLock.file(other);
-      if (dev.cairn.shell.store.FileLocks.held(lock)) {
-        return "it is the address book of the home " + other + ", which a running node uses (" + lock
-            + " is locked); give this node a book of its own";
+      for (Path other = real.getParent(); other != null; other = other.getParent()) {
+        if (!Files.isDirectory(other)) {
+          continue; // a folder the first save would make
+        }
+        if (Files.exists(home) && Files.isSameFile(other, home)) {
+          return null; // in this node's home, which its lock guards
+        }
+        Path lock = HomeLock.file(other);
+        if (Files.isRegularFile(lock) && dev.cairn.shell.store.FileLocks.held(lock)) {
+          String what = real.getParent().equals(other.resolve("config")) ? "the address book of the home "
+              : "a file of the home ";
+          return "it is " + what + other + ", which a running node uses (" + lock
+              + " is locked); give this node a book of its own";
+        }
       }
       return null;
     } catch (IOException e) {
       return null; // not a file of another home that can be looked at: the checks after this one decide
     }
+  }
+
+  /** The book is kept by another running node: the message names the file and its lock. */
+  static final class BookInUse extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    BookInUse(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The lock this node holds on a book outside its home ({@code BOOK.lock} beside it) while it
+   * runs, so that two nodes given the same book elsewhere (a shared folder) do not save over each
+   * other's saves; none for a book in the home, which the home's lock guards. The lock file stays;
+   * only its lock tells, and the operating system drops it when the process ends.
+   */
+  static java.util.Optional<java.nio.channels.FileChannel> lockBook(Path book, Path home)
+      throws IOException, BookInUse {
+    Path parent = book.toAbsolutePath().normalize().getParent();
+    Files.createDirectories(parent); // the book's folder: made here, as the first save would
+    Path real = parent.toRealPath().resolve(book.getFileName());
+    if (real.startsWith(home.toRealPath())) {
+      return java.util.Optional.empty();
+    }
+    Path lock = real.resolveSibling(real.getFileName() + ".lock");
+    var ch = dev.cairn.shell.store.FileLocks.openLocked(lock, java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.WRITE);
+    if (ch.isEmpty()) {
+      throw new BookInUse("it is the address book of another running node (" + lock
+          + " is locked); give this node a book of its own");
+    }
+    return ch;
   }
 
   /**

@@ -225,6 +225,65 @@ class HomeSafetyTest {
         + "\"").exit()).isZero();
   }
 
+  /** config.toml's {@code addr_book_file} set to {@code book}. */
+  private static void bookAt(Path home, Path book) throws IOException {
+    String toml = Files.readString(config(home));
+    Files.writeString(config(home), toml.replaceFirst("(?m)^addr_book_file = .*$",
+        java.util.regex.Matcher.quoteReplacement("addr_book_file = \"" + book.toString().replace("\\", "\\\\")
+            + "\"")));
+  }
+
+  /**
+   * A book outside every home (a shared folder) given to two nodes: the second start is refused
+   * while the first runs, naming the book's lock, and the first node's book is left as it is;
+   * once the first stopped, the second may take the book over.
+   */
+  @Test
+  void aBookOutsideTheHomesIsKeptByOneRunningNodeAtATime() throws Exception {
+    Path a = home("shared-a");
+    Path b = home("shared-b");
+    Path book = dir.resolve("shared").resolve("addrbook.json");
+    bookAt(a, book);
+    bookAt(b, book);
+    CompletableFuture<CliRun.Result> first = running(a, dir.resolve("shared-a.trace"));
+    assertThat(book.resolveSibling("addrbook.json.lock")).as("the lock beside the book").isRegularFile();
+    byte[] before = Files.exists(book) ? Files.readAllBytes(book) : null;
+    CliRun.Result r = CliRun.cairn("start", "--home", b.toString(), "--duration", "300ms");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("addr_book_file = \"" + book + "\"")
+        .contains("it is the address book of another running node (" + book.getParent().toRealPath().resolve(
+            "addrbook.json.lock") + " is locked)");
+    assertThat(r.out()).doesNotContain("\"started\"");
+    if (before != null) {
+      assertThat(Files.readAllBytes(book)).isEqualTo(before);
+    }
+    assertThat(first.get(30, TimeUnit.SECONDS).exit()).isZero();
+    assertThat(book).as("saved by the first node as it stopped").isRegularFile();
+    CliRun.Result after = CliRun.cairn("start", "--home", b.toString(), "--duration", "300ms");
+    assertThat(after.exit()).as(after.err()).isZero();
+  }
+
+  /**
+   * A book anywhere in another running node's home, not only its {@code config/}, is that node's:
+   * refused, naming the home and its lock. A book in the node's own home takes no lock of its own.
+   */
+  @Test
+  void aBookInAnotherRunningHomesFolderIsRefused() throws Exception {
+    Path a = home("folder-owner");
+    Path b = home("folder-borrower");
+    CompletableFuture<CliRun.Result> owner = running(a, dir.resolve("folder-owner.trace"));
+    Path book = a.resolve("data").resolve("books").resolve("b.json");
+    bookAt(b, book);
+    CliRun.Result r = CliRun.cairn("start", "--home", b.toString(), "--duration", "300ms");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("it is a file of the home " + a.toRealPath())
+        .contains(HomeLock.file(a.toRealPath()) + " is locked");
+    assertThat(book).doesNotExist();
+    assertThat(owner.get(30, TimeUnit.SECONDS).exit()).isZero();
+    assertThat(a.resolve("config").resolve("addrbook.json.lock")).as("no lock file for a book in its home")
+        .doesNotExist();
+  }
+
   /**
    * A book that cannot be replaced as a save replaces it is found at the start, and is left
    * untouched; one that can is replaced by the same bytes, and nothing else is left beside it.
