@@ -151,6 +151,12 @@ final class StartCommand implements Callable<Integer> {
       return 1;
     }
     try {
+      // only once the book is this node's: the check replaces it by a copy of itself
+      String replaceProblem = cannotReplace(bookFile);
+      if (replaceProblem != null) {
+        err.println("cairn start: [p2p] addr_book_file = \"" + cfg.p2p().addrBookFile() + "\": " + replaceProblem);
+        return 1;
+      }
       return run(out, err, dir, runFor, cfg, key, laddr, core, bookFile);
     } finally {
       if (bookLock.isPresent()) {
@@ -313,6 +319,7 @@ final class StartCommand implements Callable<Integer> {
    * Why the address book cannot be kept at {@code file}, or null: a link to nothing, or a
    * directory where no file can be written (the book is written beside itself, then moved into
    * place: a failure found only at the first save would lose every address learned until then).
+   * Whether it can be replaced is tried once the node holds the book ({@link #cannotReplace}).
    */
   static String bookFileProblem(Path file) {
     if (Files.isSymbolicLink(file) && !Files.exists(file)) {
@@ -328,7 +335,7 @@ final class StartCommand implements Callable<Integer> {
     }
     String why = dev.cairn.shell.store.DurableFiles.cannotCreateIn(target.toAbsolutePath().getParent())
         .map(w -> "cannot write there: " + w).orElse(null);
-    return why != null ? why : cannotReplace(target);
+    return why;
   }
 
   /**

@@ -245,20 +245,22 @@ class HomeSafetyTest {
     Path book = dir.resolve("shared").resolve("addrbook.json");
     bookAt(a, book);
     bookAt(b, book);
+    assertThat(CliRun.cairn("start", "--home", a.toString(), "--duration", "300ms").exit()).isZero();
+    assertThat(book).as("saved by a first run").isRegularFile();
     CompletableFuture<CliRun.Result> first = running(a, dir.resolve("shared-a.trace"));
     assertThat(book.resolveSibling("addrbook.json.lock")).as("the lock beside the book").isRegularFile();
-    byte[] before = Files.exists(book) ? Files.readAllBytes(book) : null;
+    byte[] before = Files.readAllBytes(book);
+    Object file = Files.readAttributes(book, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
     CliRun.Result r = CliRun.cairn("start", "--home", b.toString(), "--duration", "300ms");
     assertThat(r.exit()).as(r.err()).isEqualTo(1);
     assertThat(r.err()).contains("addr_book_file = \"" + book + "\"")
         .contains("it is the address book of another running node (" + book.getParent().toRealPath().resolve(
             "addrbook.json.lock") + " is locked)");
     assertThat(r.out()).doesNotContain("\"started\"");
-    if (before != null) {
-      assertThat(Files.readAllBytes(book)).isEqualTo(before);
-    }
+    assertThat(Files.readAllBytes(book)).isEqualTo(before);
+    assertThat(Files.readAttributes(book, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+        .as("not even replaced by a copy of itself (the start's check that it can be)").isEqualTo(file);
     assertThat(first.get(30, TimeUnit.SECONDS).exit()).isZero();
-    assertThat(book).as("saved by the first node as it stopped").isRegularFile();
     CliRun.Result after = CliRun.cairn("start", "--home", b.toString(), "--duration", "300ms");
     assertThat(after.exit()).as(after.err()).isZero();
   }
