@@ -135,7 +135,7 @@ final class TraceShowCommand implements Callable<Integer> {
 
   /** Whether an effect of the step names {@code --peer} (a dial, a disconnect, an update of it). */
   private boolean effectsName(Replay.Stepped st) {
-    return st.step() != null && st.step().effects().stream().anyMatch(f -> TraceText.effect(f).contains(peer));
+    return st.step() != null && st.step().effects().stream().anyMatch(f -> TraceText.namesId(TraceText.effect(f), peer));
   }
 
   /**
@@ -143,7 +143,7 @@ final class TraceShowCommand implements Callable<Integer> {
    * {@code --max-changes}, then one saying how many more there were.
    */
   private List<String> changeLines(List<String> all) {
-    List<String> kept = peer == null ? all : all.stream().filter(l -> l.contains(peer)).toList();
+    List<String> kept = peer == null ? all : all.stream().filter(l -> TraceText.namesId(l, peer)).toList();
     if (kept.size() <= maxChanges) {
       return kept;
     }

@@ -322,9 +322,21 @@ public final class EventCodec {
     };
   }
 
-  /** The peers an event concerns (for {@code --peer}). */
+  /**
+   * Whether the event names a node whose ID starts with {@code idPrefix} (for {@code --peer}): in
+   * its fields, a timer's key included, and among all the addresses it carries (its text lists
+   * only the first few). An address's IP or port is not an ID: {@code --peer 26} is not every
+   * peer at port 26656.
+   */
   public static boolean concerns(CoreEvent event, String idPrefix) {
-    return fields(event).contains(idPrefix);
+    java.util.Set<dev.cairn.core.NodeId> ids = new java.util.HashSet<>();
+    Validate.ids(event, ids);
+    for (dev.cairn.core.NodeId id : ids) {
+      if (id.hex().startsWith(idPrefix)) {
+        return true;
+      }
+    }
+    return TraceText.namesId(fields(event), idPrefix);
   }
 
   private static String list(List<NodeAddress> as) {

@@ -39,6 +39,31 @@ public final class TraceText {
   }
 
   /** An effect: its command and fields. */
+  /**
+   * Whether {@code text} names a node ID that starts with {@code idPrefix} (lowercase hex): a
+   * whole ID of 40 hex digits, not a part of an address's IP or port, nor of a longer hex word.
+   */
+  public static boolean namesId(String text, String idPrefix) {
+    int n = dev.cairn.core.NodeId.HEX_LENGTH;
+    for (int at = text.indexOf(idPrefix); at >= 0; at = text.indexOf(idPrefix, at + 1)) {
+      if (at > 0 && hex(text.charAt(at - 1)) || at + n > text.length()) {
+        continue;
+      }
+      boolean whole = true;
+      for (int i = at + idPrefix.length(); i < at + n && whole; i++) {
+        whole = hex(text.charAt(i));
+      }
+      if (whole && (at + n == text.length() || !hex(text.charAt(at + n)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean hex(char c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
   public static String effect(CoreEffect e) {
     return switch (e) {
       case CoreEffect.Peer p -> switch (p.effect()) {
