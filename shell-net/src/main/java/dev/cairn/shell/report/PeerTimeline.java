@@ -8,6 +8,7 @@ import dev.cairn.core.NodeId;
 import dev.cairn.core.peer.Connection;
 import dev.cairn.core.peer.Direction;
 import dev.cairn.core.peer.DisconnectReason;
+import dev.cairn.core.pex.PexEffect;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.peer.PeerState;
@@ -157,6 +158,11 @@ public record PeerTimeline(List<Lane> lanes, double seconds, long firstStep, lon
           boolean ban = d.reason() == DisconnectReason.BANNED;
           mark(d.peer(), ban ? MarkKind.BANNED : MarkKind.DISCONNECT, step, d.reason().name().toLowerCase(Locale.ROOT));
           bannedMarked |= ban;
+        } else if (f instanceof CoreEffect.Pex(PexEffect.DisconnectPeer d)) {
+          mark(d.peer(), MarkKind.DISCONNECT, step, d.reason().name().toLowerCase(Locale.ROOT));
+        } else if (f instanceof CoreEffect.Pex(PexEffect.SendPexAddrsThenDisconnect a)) {
+          mark(a.peer(), MarkKind.DISCONNECT, step,
+              TraceSummary.SEED_ANSWERED_REQUEST.toLowerCase(Locale.ROOT));
         }
       }
       if (event instanceof CoreEvent.Peer(PeerEvent.PeerBanned b) && !bannedMarked) {

@@ -9,6 +9,7 @@ import dev.cairn.core.CoreState;
 import dev.cairn.core.NodeId;
 import dev.cairn.core.Step;
 import dev.cairn.core.peer.Direction;
+import dev.cairn.core.peer.DisconnectReason;
 import dev.cairn.core.peer.PeerEffect;
 import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.shell.cli.CliRun;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.imageio.ImageIO;
@@ -86,7 +88,9 @@ class PeerTimelineTest {
           dialFailed++;
         }
         disconnects += st.effects().stream()
-            .filter(f -> f instanceof CoreEffect.Peer(PeerEffect.Disconnect d)).count();
+            .filter(f -> f instanceof CoreEffect.Peer(PeerEffect.Disconnect d)
+                || f instanceof CoreEffect.Pex(dev.cairn.core.pex.PexEffect.DisconnectPeer p)
+                || f instanceof CoreEffect.Pex(dev.cairn.core.pex.PexEffect.SendPexAddrsThenDisconnect a)).count();
       }
       PeerTimeline t = b.build();
 
@@ -109,6 +113,41 @@ class PeerTimelineTest {
         }
       }
     }
+  }
+
+  /**
+   * A seed's disconnects are PEX's: the peers it crawled and the inbound peers it answered and let
+   * go. Each is a tick on its peer's lane, with PEX's reason.
+   */
+  @Test
+  void aSeedsDisconnectsAreMarkedWithPexsReasons() {
+    dev.cairn.shell.trace.SmallWorldRun seed = dev.cairn.shell.trace.SmallWorldRun.generate(1_500, 5, true);
+    PeerTimeline.Builder b = new PeerTimeline.Builder(seed.initial(), p -> false);
+    CoreState s = seed.initial();
+    Map<String, Long> want = new TreeMap<>();
+    for (int i = 0; i < seed.events().size(); i++) {
+      SyntheticRun.Timed t = seed.events().get(i);
+      Step<CoreState, CoreEffect> st = Core.step(seed.config(), s, t.now(), t.wall(), t.event());
+      b.observe(i, t.now().nanos(), t.wall().epochMillis(), t.event(), st.state(), st.effects());
+      s = st.state();
+      for (CoreEffect f : st.effects()) {
+        switch (f) {
+          case CoreEffect.Peer(PeerEffect.Disconnect d) when d.reason() != DisconnectReason.BANNED ->
+              want.merge(d.reason().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
+          case CoreEffect.Pex(dev.cairn.core.pex.PexEffect.DisconnectPeer d) ->
+              want.merge(d.reason().name().toLowerCase(Locale.ROOT), 1L, Long::sum);
+          case CoreEffect.Pex(dev.cairn.core.pex.PexEffect.SendPexAddrsThenDisconnect a) ->
+              want.merge("seed_answered_request", 1L, Long::sum);
+          default -> { }
+        }
+      }
+    }
+    Map<String, Long> marked = new TreeMap<>();
+    for (Lane l : b.build().lanes()) {
+      l.marks().stream().filter(m -> m.kind() == MarkKind.DISCONNECT)
+          .forEach(m -> marked.merge(m.detail(), 1L, Long::sum));
+    }
+    assertThat(marked).isEqualTo(want).containsKeys("crawled", "seed_answered_request");
   }
 
   static CliRun.Result cairn(String... args) {
