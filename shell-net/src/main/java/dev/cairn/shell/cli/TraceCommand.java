@@ -175,19 +175,50 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   static final String POINT_HELP = "a step number, a time (2026-11-22T03:12:00Z, or 03:12 UTC: the first such "
-      + "moment of the trace) or a time since the file's first record (+90s)";
+      + "moment of the trace) or a time since the trace's first record (+90s)";
 
   /**
    * The window of {@code --from} and {@code --to} over one file; a time of day is the first such
-   * moment of the rotated trace's oldest file kept ({@link TraceSegments#resolve}).
+   * moment of the rotated trace's oldest file kept, and a time since the trace's first record is
+   * counted from that file's first record ({@link TraceSegments#resolve}), whichever file is given.
    */
   static TracePoint.Window window(Path file, TraceHeader h, TracePoint from, TracePoint to) {
-    if (from instanceof TracePoint.TimeOfDay || to instanceof TracePoint.TimeOfDay) {
+    if (unresolved(from) || unresolved(to)) {
       TraceSegments segments = TraceSegments.of(file, h);
       from = from == null ? null : segments.resolve(from);
       to = to == null ? null : segments.resolve(to);
     }
     return new TracePoint.Window(from, to, h);
+  }
+
+  /**
+   * {@code h} with the monotonic time of the trace's first record (of its oldest file kept) as its
+   * start, so that a step's {@code +seconds} printed from any file of a rotated trace is the time
+   * {@code --from +S} names.
+   */
+  static TraceHeader fromTraceStart(Path file, TraceHeader h) {
+    long start = TraceSegments.of(file, h).segments().get(0).startMono();
+    return start == h.getStartMonoNanos() ? h : h.toBuilder().setStartMonoNanos(start).build();
+  }
+
+  private static boolean unresolved(TracePoint p) {
+    return p instanceof TracePoint.TimeOfDay || p instanceof TracePoint.SinceStart;
+  }
+
+  /**
+   * {@code p} as a message names it: a time of day with the moment it was taken for (the date is
+   * the trace's), a time since the first record with that record's time.
+   */
+  static String shown(Path file, TraceHeader h, TracePoint p) {
+    if (!unresolved(p)) {
+      return String.valueOf(p);
+    }
+    TracePoint r = TraceSegments.of(file, h).resolve(p);
+    if (r instanceof TracePoint.Wall w) {
+      return p + " (" + w.at() + ")";
+    }
+    TraceSegments.Segment oldest = TraceSegments.of(file, h).segments().get(0);
+    return p + " (" + oldest.file().getFileName() + " starts at " + oldest.start() + ")";
   }
 
   /** "; FILE.3 holds it (…)" when another file of the rotated trace holds {@code p}, else "". */
@@ -220,10 +251,6 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     } catch (RuntimeException e) {
       return null; // the replay that reads it names what is wrong with it
     }
-  }
-
-  static String range(TracePoint from, TracePoint to) {
-    return (from == null ? "the first step" : from.toString()) + " .. " + (to == null ? "the last" : to.toString());
   }
 
   /**
@@ -505,7 +532,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     boolean one = ordered.size() == 1;
     return from == null && to == null
         ? (one ? file + " holds" : "the files given hold") + " no step" + what + " (a header only)"
-        : "no step of " + (one ? file : "the files given") + " is in " + range(from, to)
+        : "no step of " + (one ? file : "the files given") + " is in "
+            + (from == null ? "the first step" : shown(file, first, from)) + " .. "
+            + (to == null ? "the last" : shown(file, first, to))
             + (one ? elsewhere(file, first, from) : "");
   }
 

@@ -165,16 +165,12 @@ final class TraceReplayCommand implements Callable<Integer> {
     TracePoint point = at;
     if (at != null) {
       TraceHeader oldest = named.get(0).header();
-      point = at instanceof TracePoint.TimeOfDay d
-          ? new TracePoint.Wall(d.after(java.time.Instant.ofEpochMilli(oldest.getStartWallMillis()))) : at;
+      // from the trace's oldest file kept, as the other commands count (whichever of its files are given)
+      point = TraceSegments.of(named.get(0).file(), oldest).resolve(at);
       for (Named n : named) {
-        if (holder == null || starts(n.header(), point, oldest)) {
+        if (holder == null || starts(n.header(), point)) {
           holder = n;
         }
-      }
-      if (point instanceof TracePoint.SinceStart since) { // since the first record of the first file
-        long base = holder.header().getStartMonoNanos() - oldest.getStartMonoNanos();
-        point = new TracePoint.SinceStart(since.since().minusNanos(Math.min(base, since.since().toNanos())));
       }
     }
     FilesProgress progress = new FilesProgress("replay", named.stream().map(Named::file).toList(), err);
@@ -293,11 +289,11 @@ final class TraceReplayCommand implements Callable<Integer> {
   }
 
   /** Whether the file of {@code h} starts at or before {@code p} (a step or a moment of the run). */
-  private static boolean starts(TraceHeader h, TracePoint p, TraceHeader oldest) {
+  private static boolean starts(TraceHeader h, TracePoint p) {
     return switch (p) {
       case TracePoint.Step s -> h.getFirstStep() <= s.step();
       case TracePoint.Wall w -> h.getStartWallMillis() <= w.at().toEpochMilli();
-      case TracePoint.SinceStart s -> h.getStartMonoNanos() - oldest.getStartMonoNanos() <= s.since().toNanos();
+      case TracePoint.Mono m -> h.getStartMonoNanos() <= m.nanos();
       default -> false;
     };
   }
@@ -319,12 +315,18 @@ final class TraceReplayCommand implements Callable<Integer> {
       TraceHeader h = replay.header();
       end.initial = replay.state();
       long first = h.getFirstStep();
-      TracePoint point = at instanceof TracePoint.TimeOfDay ? TraceSegments.of(file, h).resolve(at) : at;
+      TracePoint point = at instanceof TracePoint.TimeOfDay || at instanceof TracePoint.SinceStart
+          ? TraceSegments.of(file, h).resolve(at) : at;
       Long atStep = point instanceof TracePoint.Step n ? n.step() : null;
       // --at TIME: the state after the last step of the window up to it
       TracePoint.Window upTo = point != null && point.isTime() ? new TracePoint.Window(null, point, h) : null;
       if (atStep != null && atStep < first) {
         err.println("cairn trace replay: step " + atStep + " is before this file's first step " + first
+            + elsewhere(file, h, point));
+        return BROKEN;
+      }
+      if (point instanceof TracePoint.Mono m && m.nanos() < h.getStartMonoNanos()) {
+        err.println("cairn trace replay: " + point + " is before this file's first step " + first
             + elsewhere(file, h, point));
         return BROKEN;
       }

@@ -8,7 +8,6 @@ import static dev.cairn.shell.cli.TraceCommand.broken;
 import static dev.cairn.shell.cli.TraceCommand.elsewhere;
 import static dev.cairn.shell.cli.TraceCommand.headerLine;
 import static dev.cairn.shell.cli.TraceCommand.inStepOrder;
-import static dev.cairn.shell.cli.TraceCommand.range;
 import static dev.cairn.shell.cli.TraceCommand.window;
 
 import dev.cairn.core.CoreEffect;
@@ -161,7 +160,8 @@ final class TraceShowCommand implements Callable<Integer> {
     if (!any && (from != null || to != null)) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("cairn trace show: no step of " + (files.size() == 1 ? file : "the files given") + " is in "
-          + range(from, to) + (files.size() == 1 ? elsewhere(file, h, from) : ""));
+          + (from == null ? "the first step" : TraceCommand.shown(file, h, from)) + " .. "
+          + (to == null ? "the last" : TraceCommand.shown(file, h, to)) + (files.size() == 1 ? elsewhere(file, h, from) : ""));
       err.flush();
       return BROKEN;
     }
@@ -434,6 +434,7 @@ final class TraceShowCommand implements Callable<Integer> {
       try (TraceReader r = source.reader(file)) {
         header = r.header();
         walk.file(file, header);
+        TraceHeader timed = TraceCommand.fromTraceStart(file, header);
         for (Optional<TraceReader.Entry> e = r.next(); e.isPresent() && !source.stopAsked(); e = r.next()) {
           TraceReader.Entry rec = e.get();
           boolean in = walk.admits(rec);
@@ -452,8 +453,8 @@ final class TraceShowCommand implements Callable<Integer> {
           }
           if (selected(event)) {
             headers.print();
-            out.println(json ? TraceJson.line(TraceJson.step(r.header(), rec, event))
-                : TraceText.record(r.header(), rec, event));
+            out.println(json ? TraceJson.line(TraceJson.step(timed, rec, event))
+                : TraceText.record(timed, rec, event));
           }
         }
         closed = r.trailer().isPresent();
@@ -480,6 +481,7 @@ final class TraceShowCommand implements Callable<Integer> {
       try (Replay replay = source.replay(file)) {
         header = replay.header();
         walk.file(file, header);
+        TraceHeader timed = TraceCommand.fromTraceStart(file, header);
         dev.cairn.core.CoreState before = replay.state();
         for (Optional<Replay.Stepped> s = replay.next(); s.isPresent() && !source.stopAsked(); s = replay.next()) {
           Replay.Stepped st = s.get();
@@ -494,9 +496,9 @@ final class TraceShowCommand implements Callable<Integer> {
           if (in && (selected(st.event()) || peer != null && (effectsName(st) || !lines.isEmpty()))) {
             headers.print();
             if (json) {
-              out.println(TraceJson.line(stepJson(replay.header(), st, lines)));
+              out.println(TraceJson.line(stepJson(timed, st, lines)));
             } else {
-              out.println(TraceText.record(replay.header(), st.entry(), st.event()));
+              out.println(TraceText.record(timed, st.entry(), st.event()));
               if (effects && st.step() != null) {
                 for (CoreEffect f : st.step().effects()) {
                   out.println("         -> " + TraceText.effect(f));

@@ -14,7 +14,8 @@ import java.util.HexFormat;
 
 /**
  * {@code trace show --json}: one JSON object per line, for tools ({@code jq}) rather than people.
- * A file's header line, then one line per step: its number, seconds since the file's first record,
+ * A file's header line, then one line per step: its number, seconds since the trace's first record
+ * (the header given: {@code show} gives the start of the trace's oldest file kept),
  * wall time, the event (its {@code type} and fields, named as in {@link ValueJson}), and the
  * outcome; the command adds the effects, changes and state when asked.
  */

@@ -21,9 +21,11 @@ import java.time.format.DateTimeParseException;
  *   <li>{@code 2026-11-22T03:12:00Z} (or with an offset, {@code +01:00}, or without a zone: UTC):
  *       the node's wall clock, as {@code trace show} prints it;
  *   <li>{@code 03:12}, {@code 03:12:30}, {@code 03:12:30.250}: a time of day (UTC), the first
- *       such moment at or after the file's first record;
- *   <li>{@code +90s}, {@code +1m30s}, {@code +250ms}: the node's monotonic clock since the file's
- *       first record, as the {@code +seconds} column of {@code trace show} counts it.
+ *       such moment from the trace's first record, read to the precision given: {@code 03:12}
+ *       names the minute the trace starts in, not the next day's;
+ *   <li>{@code +90s}, {@code +1m30s}, {@code +250ms}: the node's monotonic clock since the first
+ *       record of the trace (of its oldest file kept), as the {@code +seconds} column of {@code
+ *       trace show} counts it: the same moment whichever of its files is given.
  * </ul>
  *
  * <p>A moment becomes steps by the order of the records, so that a wall clock set back during the
@@ -40,7 +42,7 @@ public sealed interface TracePoint {
 
   /** How to write each form, for messages. */
   String FORMS = "a step number (1200), a time (2026-11-22T03:12:00Z, or a time of day in UTC: 03:12, "
-      + "03:12:30.5) or a time since the file's first record (+90s, +1m30s)";
+      + "03:12:30.5) or a time since the trace's first record (+90s, +1m30s)";
 
   /** Step {@code step}. */
   record Step(long step) implements TracePoint {
@@ -58,13 +60,20 @@ public sealed interface TracePoint {
     }
   }
 
-  /** A time of day (UTC): the first such moment at or after the file's first record. */
+  /**
+   * A time of day (UTC): the first such moment from the trace's first record, read to the precision
+   * it is written in (a minute, a second, or finer): 15:06 names the minute in which a trace that
+   * starts at 15:06:31 starts, not 15:06 the next day.
+   */
   record TimeOfDay(LocalTime time) implements TracePoint {
-    /** The moment this names in a file whose first record is at {@code start}. */
+    /** The moment this names in a trace whose first record is at {@code start}. */
     public Instant after(Instant start) {
-      LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+      java.time.temporal.ChronoUnit precision = time.getNano() != 0 ? java.time.temporal.ChronoUnit.NANOS
+          : time.getSecond() != 0 ? java.time.temporal.ChronoUnit.SECONDS : java.time.temporal.ChronoUnit.MINUTES;
+      Instant from = start.truncatedTo(precision);
+      LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
       Instant at = LocalDateTime.of(day, time).toInstant(ZoneOffset.UTC);
-      return at.isBefore(start) ? at.plus(Duration.ofDays(1)) : at;
+      return at.isBefore(from) ? at.plus(Duration.ofDays(1)) : at;
     }
 
     @Override
@@ -73,11 +82,31 @@ public sealed interface TracePoint {
     }
   }
 
-  /** A moment of the node's monotonic clock, {@code since} after the file's first record. */
+  /**
+   * A moment of the node's monotonic clock, {@code since} after the trace's first record (of its
+   * oldest file kept); made a {@link Mono} once that record is known.
+   */
   record SinceStart(Duration since) implements TracePoint {
     @Override
     public String toString() {
-      return "+" + GoDuration.format(since) + " since the file's first record";
+      return "+" + GoDuration.format(since) + " since the trace's first record";
+    }
+  }
+
+  /**
+   * A {@link SinceStart} resolved: the node's monotonic clock reading {@code nanos}, {@code since}
+   * after the first record at {@code startNanos} (the clock of one run: every file of a rotated
+   * trace reads it).
+   */
+  record Mono(long nanos, SinceStart since) implements TracePoint {
+    /** {@code since} after the first record whose monotonic time is {@code startNanos}. */
+    public static Mono of(SinceStart since, long startNanos) {
+      return new Mono(Math.addExact(startNanos, since.since().toNanos()), since);
+    }
+
+    @Override
+    public String toString() {
+      return since.toString();
     }
   }
 
@@ -208,6 +237,7 @@ public sealed interface TracePoint {
       return switch (p) {
         case Step s -> step >= s.step();
         case SinceStart s -> mono - startMono >= s.since().toNanos();
+        case Mono m -> mono >= m.nanos();
         default -> wall >= millisCeil(at);
       };
     }
@@ -216,6 +246,7 @@ public sealed interface TracePoint {
       return switch (p) {
         case Step s -> step > s.step();
         case SinceStart s -> mono - startMono > s.since().toNanos();
+        case Mono m -> mono > m.nanos();
         default -> wall > millisFloor(at);
       };
     }

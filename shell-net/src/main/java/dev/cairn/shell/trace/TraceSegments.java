@@ -21,8 +21,11 @@ public final class TraceSegments {
   /** Most files of a rotated trace looked at (the writer keeps far fewer by default). */
   static final int MAX_SEGMENTS = 10_000;
 
-  /** One file of a rotated trace: its segment number, first step and the time of its first record. */
-  public record Segment(Path file, int segment, long firstStep, Instant start) {}
+  /**
+   * One file of a rotated trace: its segment number, first step and the time of its first record,
+   * by the wall clock and by the monotonic one.
+   */
+  public record Segment(Path file, int segment, long firstStep, Instant start, long startMono) {}
 
   private final Segment self;
   private final List<Segment> segments;
@@ -93,7 +96,8 @@ public final class TraceSegments {
   }
 
   private static Segment segment(Path file, TraceHeader h) {
-    return new Segment(file, h.getSegment(), h.getFirstStep(), Instant.ofEpochMilli(h.getStartWallMillis()));
+    return new Segment(file, h.getSegment(), h.getFirstStep(), Instant.ofEpochMilli(h.getStartWallMillis()),
+        h.getStartMonoNanos());
   }
 
   /** Whether a later file of the rotated trace was found (the trace goes on after this one). */
@@ -107,11 +111,17 @@ public final class TraceSegments {
   }
 
   /**
-   * {@code p} with a time of day made a moment: the first such moment at or after the first record
-   * of the oldest file kept (the start of what was recorded); other points as they are.
+   * {@code p} with a time of day made a moment (the first such moment from the first record of the
+   * oldest file kept, the start of what was recorded), and a time since the trace's first record
+   * made a reading of the monotonic clock from that same record; other points as they are.
    */
   public TracePoint resolve(TracePoint p) {
-    return p instanceof TracePoint.TimeOfDay d ? new TracePoint.Wall(d.after(segments.get(0).start())) : p;
+    Segment oldest = segments.get(0);
+    return switch (p) {
+      case TracePoint.TimeOfDay d -> new TracePoint.Wall(d.after(oldest.start()));
+      case TracePoint.SinceStart s -> TracePoint.Mono.of(s, oldest.startMono());
+      case null, default -> p;
+    };
   }
 
   /**
@@ -122,7 +132,7 @@ public final class TraceSegments {
    */
   public Optional<String> elsewhere(TracePoint p) {
     if (p instanceof TracePoint.SinceStart || p instanceof TracePoint.TimeOfDay) {
-      return Optional.empty();
+      return Optional.empty(); // not resolved
     }
     int at = -1;
     for (int i = 0; i < segments.size(); i++) {
@@ -153,7 +163,8 @@ public final class TraceSegments {
     return switch (p) {
       case TracePoint.Step st -> s.firstStep() <= st.step();
       case TracePoint.Wall w -> !s.start().isAfter(w.at());
-      default -> false; // a time of day is resolved, and a time since a first record is about one file
+      case TracePoint.Mono m -> s.startMono() <= m.nanos();
+      default -> false; // resolved first
     };
   }
 }

@@ -38,7 +38,6 @@ public final class TraceText {
         r.rejected() ? "  [rejected: " + r.rejectedReason() + "]" : "");
   }
 
-  /** An effect: its command and fields. */
   /**
    * Whether {@code text} names a node ID that starts with {@code idPrefix} (lowercase hex): a
    * whole ID of 40 hex digits, not a part of an address's IP or port, nor of a longer hex word.
@@ -64,6 +63,7 @@ public final class TraceText {
     return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
   }
 
+  /** An effect: its command and fields. */
   public static String effect(CoreEffect e) {
     return switch (e) {
       case CoreEffect.Peer p -> switch (p.effect()) {

@@ -115,6 +115,23 @@ class TracePointTest {
     assertThat(new TracePoint.TimeOfDay(LocalTime.of(23, 30)).after(start)).isEqualTo(start);
   }
 
+  /**
+   * A time of day is read to its precision: the minute (or second) the trace starts in is that
+   * day's, not the next day's, though the first record comes some seconds (or milliseconds) into it.
+   */
+  @Test
+  void aTimeOfDayNamesTheMinuteOrSecondTheTraceStartsIn() {
+    Instant start = Instant.parse("2026-11-24T15:06:31.314Z");
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 6)).after(start)).isEqualTo(Instant.parse(
+        "2026-11-24T15:06:00Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 6, 31)).after(start)).isEqualTo(Instant.parse(
+        "2026-11-24T15:06:31Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 6, 31, 200_000_000)).after(start))
+        .as("finer than the first record: the next day's").isEqualTo(Instant.parse("2026-11-25T15:06:31.200Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 5)).after(start)).as("the minute before: the next day's")
+        .isEqualTo(Instant.parse("2026-11-25T15:05:00Z"));
+  }
+
   @Test
   void aWindowIsOneRunOfStepsEvenWhenTheWallClockGoesBack() {
     TraceHeader h = TraceHeader.newBuilder().setStartMonoNanos(1_000).setStartWallMillis(100).build();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,5 +136,75 @@ class ValidateWindowTest {
     TraceFiles.Run none = TraceFiles.cairn(outside.toArray(String[]::new));
     assertThat(none.code()).isEqualTo(2);
     assertThat(none.err()).contains("no step of the files given is in step 100000");
+  }
+
+  /**
+   * A time since the trace's first record is counted from the first record of its oldest file,
+   * whichever files are given: show, summary and validate agree on the steps of such a window over
+   * every file; a file given alone says which file holds the moment.
+   */
+  @Test
+  void aTimeSinceTheFirstRecordIsTheTracesWhicheverFileIsGiven() throws Exception {
+    Path ring = dir.resolve("offsets/v.trace");
+    Files.createDirectories(ring.getParent());
+    TraceWriter.Options d = TraceWriter.Options.defaults(ring);
+    SmallWorldRun.generate(1000, 3, false, 2).record(new TraceWriter.Options(ring, 24 * 1024, 100,
+        d.queueCapacity(), d.maxBlock(), SpecHash.ABSENT, 128));
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
+      files.add(TraceWriter.segmentPath(ring, i));
+    }
+    assertThat(files).hasSizeGreaterThan(3);
+    long start;
+    try (TraceReader r = TraceReader.open(files.get(0))) {
+      start = r.header().getStartMonoNanos();
+    }
+    java.util.NavigableMap<Long, Long> monoByStep = new java.util.TreeMap<>();
+    for (Path f : files) {
+      try (TraceReader r = TraceReader.open(f)) {
+        for (var e = r.next(); e.isPresent(); e = r.next()) {
+          monoByStep.put(e.get().step(), e.get().monoNanos());
+        }
+      }
+    }
+    long[] firsts = TracePointTest.firstSteps(files, 4);
+    assertThat(firsts[3]).as("the third file holds several steps").isGreaterThan(firsts[2] + 2);
+    long fromNanos = monoByStep.get(firsts[2] + 1) - start;
+    long toNanos = monoByStep.get(firsts[3] + 1) - start;
+    List<Long> want = monoByStep.entrySet().stream()
+        .filter(e -> e.getValue() - start >= fromNanos && e.getValue() - start <= toNanos).map(e -> e.getKey()).toList();
+    assertThat(want).hasSizeGreaterThan(1).contains(firsts[2] + 1, firsts[3]);
+    String from = "+" + fromNanos + "ns";
+    String to = "+" + toNanos + "ns";
+    List<String> all = new ArrayList<>(List.of("trace", "show"));
+    files.forEach(f -> all.add(f.toString()));
+    all.addAll(List.of("--from", from, "--to", to));
+    TraceFiles.Run show = TraceFiles.cairn(all.toArray(String[]::new));
+    assertThat(show.code()).as(show.err()).isZero();
+    assertThat(show.out().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> Long.parseLong(l.strip().split("\\s+")[0])).toList()).containsExactlyElementsOf(want);
+    // its +seconds column counts from the trace's first record too, so it can be given back as --from
+    String line = show.out().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).findFirst().orElseThrow();
+    double secs = Double.parseDouble(line.strip().split("\\s+")[1].replace("s", ""));
+    assertThat(secs).isCloseTo((monoByStep.get(want.get(0)) - start) / 1e9, org.assertj.core.api.Assertions.within(1e-6));
+    all.set(1, "summary");
+    all.add("--json");
+    TraceFiles.Run summary = TraceFiles.cairn(all.toArray(String[]::new));
+    assertThat(summary.code()).as(summary.err()).isZero();
+    assertThat(summary.out()).contains("\"steps\":" + want.size());
+    all.set(1, "validate");
+    all.remove("--json");
+    TraceFiles.Run validate = TraceFiles.cairn(all.toArray(String[]::new));
+    assertThat(validate.code()).as(validate.out() + validate.err()).isZero();
+    long judged = validate.out().lines().filter(l -> l.contains(": OK: "))
+        .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(": OK: ") + 6).split(" ")[0])).sum();
+    assertThat(judged).as(validate.out()).isEqualTo(want.size());
+    // the first file alone: the moment is in a later file, which is named
+    TraceFiles.Run at = TraceFiles.cairn("trace", "replay", files.get(0).toString(), "--at", from);
+    assertThat(at.code()).as(at.out() + at.err()).isEqualTo(2);
+    assertThat(at.err()).contains(files.get(2) + " holds +").contains("since the trace's first record");
+    // a later file alone counts from the trace's first record too
+    TraceFiles.Run there = TraceFiles.cairn("trace", "replay", files.get(2).toString(), "--at", from);
+    assertThat(there.code()).as(there.out() + there.err()).isZero();
+    assertThat(there.out()).contains("after step " + (firsts[2] + 1) + ":");
   }
 }
