@@ -119,7 +119,35 @@ final class TraceShowCommand implements Callable<Integer> {
       if (follow && followStop == null) {
         followStop = Signals.stopAsked(); // SIGINT, SIGTERM and SIGHUP are the follow's from now on: it ends with exit 0
       }
-      return states || effects || changes ? replaying(out) : reading(out);
+      List<List<Path>> traces = follow ? List.of(files) : TraceCommand.traces(files);
+      if (traces.size() == 1) {
+        return states || effects || changes ? replaying(out) : reading(out);
+      }
+      // traces side by side (several nodes', several runs'): each walked on its own, with its own window
+      List<Path> all = files;
+      int worst = OK;
+      int empty = 0;
+      try {
+        for (List<Path> trace : traces) {
+          files = trace;
+          sideBySide = true;
+          nothing = false;
+          int status = states || effects || changes ? replaying(out) : reading(out);
+          if (nothing) {
+            empty++;
+          } else {
+            worst = Math.max(worst, status);
+          }
+        }
+      } finally {
+        files = all;
+        sideBySide = false;
+      }
+      if (empty == traces.size()) {
+        err.println("cairn trace show: no step of the files given is in the window");
+        return BROKEN;
+      }
+      return worst;
     } catch (IOException | TraceFormatException e) {
       out.flush();
       return broken(err, e);
@@ -127,6 +155,11 @@ final class TraceShowCommand implements Callable<Integer> {
       out.flush();
     }
   }
+
+  /** Walking one of several traces given side by side ({@link #call}). */
+  private boolean sideBySide;
+  /** That trace held no step of the window. */
+  private boolean nothing;
 
   private boolean selected(CoreEvent event) {
     return peer == null || EventCodec.concerns(event, peer);
@@ -157,6 +190,14 @@ final class TraceShowCommand implements Callable<Integer> {
    * timeline and validate.
    */
   private int nothingIn(Path file, TraceHeader h, boolean any) {
+    if (!any && (from != null || to != null) && sideBySide) {
+      // one trace of several: said where its steps would be, and the others go on
+      PrintWriter out = spec.commandLine().getOut();
+      out.println(json ? TraceJson.line(Json.object().put("trace", file.toString()).put("steps", 0))
+          : "# " + file + (files.size() > 1 ? " and " + (files.size() - 1) + " more" : "") + ": no step in the window");
+      nothing = true;
+      return OK;
+    }
     if (!any && (from != null || to != null)) {
       PrintWriter err = spec.commandLine().getErr();
       err.println("cairn trace show: no step of " + (files.size() == 1 ? file : "the files given") + " is in "

@@ -69,7 +69,39 @@ final class TraceSummaryCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * One summary per trace given: the files of one run together, every other file (another node's,
+   * another run's) on its own, each with its own window; one JSON object per line with --json. A
+   * trace with no step in the window says so in a line of its own; only when none has one is the
+   * window an argument the files cannot serve (status 2).
+   */
   private int summary(PrintWriter out, PrintWriter err) throws IOException, TraceFormatException {
+    List<List<Path>> traces = TraceCommand.traces(files);
+    if (traces.size() == 1) {
+      return summary(traces.get(0), false, out, err);
+    }
+    int worst = OK;
+    int empty = 0;
+    for (List<Path> trace : traces) {
+      int status = summary(trace, true, out, err);
+      if (status == NO_STEP) {
+        empty++;
+      } else {
+        worst = Math.max(worst, status);
+      }
+    }
+    if (empty == traces.size()) {
+      err.println("cairn trace summary: no step of the files given is in the window");
+      return BROKEN;
+    }
+    return worst;
+  }
+
+  /** A trace with no step in the window, among several (not a status the command returns). */
+  private static final int NO_STEP = -1;
+
+  private int summary(List<Path> files, boolean among, PrintWriter out, PrintWriter err)
+      throws IOException, TraceFormatException {
     List<Path> ordered = inStepOrder(files);
     TraceSummary.Builder[] summary = {null};
     NodeId[] self = {null};
@@ -86,6 +118,12 @@ final class TraceSummaryCommand implements Callable<Integer> {
     int status = walked.status();
     TraceHeader first = walked.first();
     if (summary[0] == null) {
+      if (among && status == OK && (from != null || to != null)) {
+        String what = ordered.get(0) + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more" : "");
+        out.println(json ? Json.line(Json.object().put("trace", what).put("steps", 0))
+            : "# " + what + ": no step in the window");
+        return NO_STEP;
+      }
       err.println("cairn trace summary: " + TraceCommand.noStep(ordered, first, from, to, ""));
       return status == OK ? BROKEN : status;
     }
