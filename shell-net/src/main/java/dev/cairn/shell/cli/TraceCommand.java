@@ -299,30 +299,30 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
 
   /**
    * {@code files} as the traces they are: the files of one run (the same core config and PRNG
-   * seed, each segment once) together, in the order first named; every other file alone (another
-   * node's, another run's, a second copy of a segment).
+   * seed, each segment once) together, in the order first named; when that seed and config have a
+   * segment twice (runs of a node whose seed is fixed), the files of each run by the name the
+   * writer gave them ({@link #baseName}); every other file alone (another node's, another run's, a
+   * second copy of a segment).
    */
   static List<List<Path>> traces(List<Path> files) throws IOException, TraceFormatException {
-    java.util.Map<String, List<Path>> runs = new java.util.LinkedHashMap<>();
-    java.util.Map<String, java.util.Set<Integer>> segments = new java.util.HashMap<>();
+    // the files of each seed and config, in the order first named, each with its header
+    java.util.Map<String, List<Path>> nodes = new java.util.LinkedHashMap<>();
+    java.util.Map<Path, TraceHeader> headerOf = new java.util.HashMap<>();
     java.util.Map<TraceHeader, Path> headers = new java.util.HashMap<>();
     java.util.Map<String, String> copies = new java.util.LinkedHashMap<>(); // the first copy named is said
-    java.util.Set<String> repeated = new java.util.HashSet<>();
     java.util.Map<Path, TraceHeader> byName = new java.util.LinkedHashMap<>();
     for (Path f : files) {
       try (TraceReader r = TraceReader.open(f)) {
         TraceHeader h = r.header();
         byName.putIfAbsent(f.toAbsolutePath().normalize(), h);
-        String run = h.getPrngSeed() + ":" + HexFormat.of().formatHex(h.getCoreConfig().toByteArray());
+        headerOf.put(f, h);
+        String node = h.getPrngSeed() + ":" + HexFormat.of().formatHex(h.getCoreConfig().toByteArray());
         Path same = headers.putIfAbsent(h, f);
         if (same != null) {
-          copies.putIfAbsent(run, same + " and " + f + " are one file of one trace (segment " + h.getSegment()
+          copies.putIfAbsent(node, same + " and " + f + " are one file of one trace (segment " + h.getSegment()
               + ", the same header: a copy?); give one of them");
         }
-        runs.computeIfAbsent(run, k -> new java.util.ArrayList<>()).add(f);
-        if (!segments.computeIfAbsent(run, k -> new java.util.HashSet<>()).add(h.getSegment())) {
-          repeated.add(run);
-        }
+        nodes.computeIfAbsent(node, k -> new java.util.ArrayList<>()).add(f);
       }
     }
     String misnamed = misnamed(byName);
@@ -332,19 +332,46 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     for (var c : copies.entrySet()) {
       // copies of a one-file trace are traces side by side; a copy among a rotated trace's files
       // would split it into files of their own and hide a file missing from it
-      if (segments.get(c.getKey()).size() > 1) {
+      if (nodes.get(c.getKey()).stream().map(f -> headerOf.get(f).getSegment()).distinct().count() > 1) {
         throw new TraceFormatException(c.getValue());
       }
     }
     List<List<Path>> out = new java.util.ArrayList<>();
-    for (var e : runs.entrySet()) {
-      if (repeated.contains(e.getKey())) {
-        e.getValue().forEach(f -> out.add(List.of(f)));
-      } else {
-        out.add(e.getValue());
+    for (List<Path> node : nodes.values()) {
+      if (distinctSegments(node, headerOf)) {
+        out.add(node); // one run, whatever the files are called: a file renamed is still held to its history
+        continue;
+      }
+      // several runs with one seed (a prng_seed fixed in the config): a node started again set its
+      // earlier run's files aside under a name of their own (EarlierTrace), which keeps them apart
+      java.util.Map<String, List<Path>> byBase = new java.util.LinkedHashMap<>();
+      for (Path f : node) {
+        byBase.computeIfAbsent(baseName(f, headerOf.get(f)), k -> new java.util.ArrayList<>()).add(f);
+      }
+      for (List<Path> run : byBase.values()) {
+        if (distinctSegments(run, headerOf)) {
+          out.add(run);
+        } else {
+          run.forEach(f -> out.add(List.of(f)));
+        }
       }
     }
     return out;
+  }
+
+  private static boolean distinctSegments(List<Path> files, java.util.Map<Path, TraceHeader> headerOf) {
+    return files.stream().map(f -> headerOf.get(f).getSegment()).distinct().count() == files.size();
+  }
+
+  /**
+   * The name of the first file of the rotated trace {@code file} (header {@code h}) is one of, as
+   * the writer names its files ({@code X}, {@code X.1}, {@code X.2}, …): its own name without the
+   * {@code .N} of its segment; a file renamed otherwise is taken by its own name.
+   */
+  static String baseName(Path file, TraceHeader h) {
+    String name = file.getFileName().toString();
+    String suffix = "." + h.getSegment();
+    return h.getSegment() > 0 && name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
   }
 
   /**

@@ -1,0 +1,87 @@
+package dev.cairn.shell.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.Core;
+import dev.cairn.core.CoreEffect;
+import dev.cairn.core.CoreState;
+import dev.cairn.core.Step;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two runs of one node with a {@code prng_seed} fixed in its config: the same seed and config in
+ * every header. The earlier run's files were set aside under a name of their own when the node
+ * started again, which keeps the runs apart, so a file missing from either is a break, not a run
+ * of its own.
+ */
+class RunsApartTest {
+
+  @TempDir static Path dir;
+  private static final List<Path> EARLIER = new ArrayList<>();
+  private static final List<Path> LATER = new ArrayList<>();
+
+  @BeforeAll
+  static void record() {
+    SmallWorldRun world = SmallWorldRun.generate(600, 4, false);
+    Path earlier = dir.resolve("n.20261124T150605Z.trace");
+    Path later = dir.resolve("n.trace");
+    world.record(TraceFiles.options(earlier, 12 * 1024));
+    // the node started again from where the earlier run left its state after 300 steps, same seed
+    CoreState s = world.initial();
+    for (int i = 0; i < 300; i++) {
+      SyntheticRun.Timed t = world.events().get(i);
+      s = Core.step(world.config(), s, t.now(), t.wall(), t.event()).state();
+    }
+    try (TraceWriter w = new TraceWriter(TraceFiles.options(later, 12 * 1024), world.config(), s, world.prngSeed())) {
+      for (int i = 300; i < world.events().size(); i++) {
+        SyntheticRun.Timed t = world.events().get(i);
+        Step<CoreState, CoreEffect> st = Core.step(world.config(), s, t.now(), t.wall(), t.event());
+        w.onStep(t.now(), t.wall(), t.event(), st, 0);
+        s = st.state();
+      }
+    }
+    for (int i = 0; Files.exists(TraceWriter.segmentPath(earlier, i)); i++) {
+      EARLIER.add(TraceWriter.segmentPath(earlier, i));
+    }
+    for (int i = 0; Files.exists(TraceWriter.segmentPath(later, i)); i++) {
+      LATER.add(TraceWriter.segmentPath(later, i));
+    }
+  }
+
+  private static TraceFiles.Run cairn(String command, List<Path> files) {
+    List<String> args = new ArrayList<>(List.of("trace", command));
+    files.forEach(f -> args.add(f.toString()));
+    return TraceFiles.cairn(args.toArray(String[]::new));
+  }
+
+  @Test
+  void twoRunsWithOneSeedAreTwoTraces() {
+    assertThat(EARLIER).hasSizeGreaterThan(2);
+    assertThat(LATER).hasSizeGreaterThan(2);
+    List<Path> all = new ArrayList<>(EARLIER);
+    all.addAll(LATER);
+    TraceFiles.Run r = cairn("replay", all);
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).contains("OK: 2 of 2 traces replayed identically");
+  }
+
+  @Test
+  void aFileMissingFromOneRunIsABreak() {
+    List<Path> gap = new ArrayList<>(EARLIER);
+    gap.addAll(LATER);
+    gap.remove(LATER.get(1));
+    TraceFiles.Run r = cairn("replay", gap);
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("BREAK between " + LATER.get(0) + " and " + LATER.get(2))
+        .contains("a file of the rotated trace is missing");
+    TraceFiles.Run v = cairn("validate", gap);
+    assertThat(v.code()).as(v.out() + v.err()).isEqualTo(1);
+    assertThat(v.out()).contains("BREAK");
+  }
+}
