@@ -565,6 +565,16 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
             + (one ? elsewhere(file, first, from) : "");
   }
 
+  /**
+   * What to say when the walk stopped at a break (the line above says which) before any step of
+   * the window: not that the files hold none, which only the files after the break could tell.
+   */
+  static String stoppedBefore(TracePoint from, TracePoint to) {
+    return "the files were read up to the break above, before any step of the window "
+        + (from == null ? "the first step" : from) + " .. " + (to == null ? "the last" : to)
+        + "; the files after the break may hold it: give them alone";
+  }
+
   /** One replayed step of a window ({@link #replayWindow}), with the state before it. */
   @FunctionalInterface
   interface WindowStep {

@@ -124,7 +124,8 @@ final class TraceSummaryCommand implements Callable<Integer> {
             : "# " + what + ": no step in the window");
         return NO_STEP;
       }
-      err.println("cairn trace summary: " + TraceCommand.noStep(ordered, first, from, to, ""));
+      err.println("cairn trace summary: " + (status == OK ? TraceCommand.noStep(ordered, first, from, to, "")
+          : TraceCommand.stoppedBefore(from, to)));
       return status == OK ? BROKEN : status;
     }
     TraceSummary s = summary[0].build();

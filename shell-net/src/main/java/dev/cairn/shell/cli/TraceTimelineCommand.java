@@ -102,8 +102,9 @@ final class TraceTimelineCommand implements Callable<Integer> {
       int status = walked.status();
       TraceHeader first = walked.first();
       if (timeline[0] == null) {
-        err.println("cairn trace timeline: " + TraceCommand.noStep(ordered, first, from, to, " to draw"));
-        return BROKEN;
+        err.println("cairn trace timeline: " + (status == OK ? TraceCommand.noStep(ordered, first, from, to, " to draw")
+            : TraceCommand.stoppedBefore(from, to)));
+        return status == OK ? BROKEN : status;
       }
       PeerTimeline all = timeline[0].build();
       PeerTimeline chosen = peer == null ? all : all.only(peer);

@@ -131,8 +131,11 @@ final class TraceValidateCommand implements Callable<Integer> {
             status = Math.max(status, TraceCommand.DIFFERS);
           } else if (r.broken().isPresent()) {
             err.println("cairn trace: " + r.broken().get());
+            // cut short at its end (a node that stopped while writing), or damaged inside: as replay says it
+            String why = r.broken().get().contains(": truncated: ") ? TraceCommand.UpToBreak.WHY
+                : TraceCommand.UpToBreak.CORRUPT;
             out.println(prefix + "BROKEN: the " + r.steps() + " steps before the broken record are steps of the spec"
-                + " and of the record (a node that stopped while writing leaves its last record cut short)");
+                + " and of the record (" + why + ")");
             status = Math.max(status, TraceCommand.BROKEN);
           } else if (r.endMismatch().isPresent()) {
             out.println(prefix + "INVALID at the end of the file: " + r.endMismatch().get());

@@ -80,6 +80,20 @@ class RunsApartTest {
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out()).contains("BREAK between " + LATER.get(0) + " and " + LATER.get(2))
         .contains("a file of the rotated trace is missing");
+    // a window past the gap: summary stops at it, and does not say the files hold no step of it
+    long inThird;
+    try (TraceReader third = TraceReader.open(LATER.get(2))) {
+      inThird = third.header().getFirstStep() + 1;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    List<String> args = new ArrayList<>(List.of("trace", "summary"));
+    gap.stream().filter(LATER::contains).forEach(f -> args.add(f.toString()));
+    args.addAll(List.of("--from", Long.toString(inThird), "--to", Long.toString(inThird)));
+    TraceFiles.Run s = TraceFiles.cairn(args.toArray(String[]::new));
+    assertThat(s.code()).as(s.out() + s.err()).isEqualTo(1);
+    assertThat(s.err()).contains("the files were read up to the break above, before any step of the window")
+        .doesNotContain("no step of");
     TraceFiles.Run v = cairn("validate", gap);
     assertThat(v.code()).as(v.out() + v.err()).isEqualTo(1);
     assertThat(v.out()).contains("BREAK");

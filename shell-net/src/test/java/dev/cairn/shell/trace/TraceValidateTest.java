@@ -1184,7 +1184,8 @@ class TraceValidateTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("truncated: record 5 at byte offset " + at).doesNotContain("\tat ");
     // the records before the cut are validated, as after a node stopped while writing
-    assertThat(run.out()).contains("BROKEN: the 5 steps before the broken record are steps of the spec");
+    assertThat(run.out()).contains("BROKEN: the 5 steps before the broken record are steps of the spec")
+        .contains("a node that stopped while writing leaves its last record cut short");
     Path foreign = dir.resolve("notes.txt");
     Files.writeString(foreign, "this is not a trace, just some notes\n");
     TraceFiles.Run f = TraceFiles.cairn("trace", "validate", foreign.toString());
@@ -1199,7 +1200,9 @@ class TraceValidateTest {
     TraceFiles.Run c = TraceFiles.cairn("trace", "validate", corrupt.toString());
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err()).contains("corrupt record 3 at byte offset " + rec).doesNotContain("\tat ");
-    assertThat(c.out()).contains("BROKEN: the 3 steps before the broken record are steps of the spec");
+    assertThat(c.out()).contains("BROKEN: the 3 steps before the broken record are steps of the spec")
+        .as("damage inside the file is not said to be a record cut short").contains("damaged or altered")
+        .doesNotContain("leaves its last record cut short");
     // with a good file: each file is judged, the status is the worst
     TraceFiles.Run both = TraceFiles.cairn("trace", "validate", trace.toString(), corrupt.toString());
     assertThat(both.code()).isEqualTo(2);
