@@ -151,6 +151,18 @@ final class TraceDiffCommand implements Callable<Integer> {
             return BROKEN;
           }
         }
+        if (what != null && x.sameEvent(y) && x.effectsDigest() != y.effectsDigest()
+            && DIGEST_ALONE.equals(what) && ha.getCoreRevision() == hb.getCoreRevision()) {
+          // the same core, from the same state (every step before is the same), on the same event at
+          // the same times decides the same: one of the two digests is not what its node wrote
+          out.println("BROKEN at step " + x.step() + ": the effects digests differ, with the same event, times and"
+              + " outcome after " + same + " identical steps: the core decides the same from the same state, so one"
+              + " file's digest was damaged or altered (`cairn trace replay` of each file names which), unless the"
+              + " files were recorded by two builds whose cores decide differently under one revision");
+          out.println("  A: " + line(ha, x));
+          out.println("  B: " + line(hb, y));
+          return BROKEN;
+        }
         if (what != null) {
           out.println("DIVERGE at step " + x.step() + ": " + what);
           out.println("  A: " + line(ha, x));
@@ -227,6 +239,9 @@ final class TraceDiffCommand implements Callable<Integer> {
     }
   }
 
+  /** Two steps alike but for their effects digests. */
+  private static final String DIGEST_ALONE = "the effects differ (digest)";
+
   private static String difference(TraceReader.Entry x, TraceReader.Entry y) {
     if (!x.sameEvent(y)) {
       return "the events differ";
@@ -238,7 +253,7 @@ final class TraceDiffCommand implements Callable<Integer> {
       return "the outcomes differ";
     }
     if (x.effectsDigest() != y.effectsDigest()) {
-      return "the effects differ (digest)";
+      return DIGEST_ALONE;
     }
     if (x.stateDiffers(y)) {
       return "the resulting states differ (checkpoint digest)";

@@ -541,7 +541,8 @@ public final class Replay implements AutoCloseable {
     TraceReader.Trailer tr = t.get();
     if (tr.effectsDigest() != previousDigest) {
       endMismatch = Optional.of("the trailer (at byte offset " + tr.offset() + ") names digest " + hex(tr.effectsDigest())
-          + " for step " + tr.step() + ", whose replayed digest is " + hex(previousDigest));
+          + " for step " + tr.step() + ", whose replayed digest is " + hex(previousDigest) + (tr.step() == lastStep
+          ? "; that step's own record carries the replayed digest, so the trailer itself was damaged or altered" : ""));
       return;
     }
     byte[] st = digester.state(state);

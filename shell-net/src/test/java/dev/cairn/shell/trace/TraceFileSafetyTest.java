@@ -142,6 +142,15 @@ class TraceFileSafetyTest {
     assertThat(replay.out()).contains("state digest differs at the trailer")
         .contains("the checkpoint of step " + last.getStep() + " verified that very state, so the trailer itself was"
             + " damaged or altered").doesNotContain("diverged in steps");
+    // the trailer's copy of the last step's effects digest damaged: said as the trailer's damage too
+    records.set(records.size() - 1, records.get(records.size() - 1).toBuilder().setStateDigest(
+        last.getStateDigest()).setEffectsDigest(last.getEffectsDigest() ^ 4).build());
+    Path copy = dir.resolve("copy.trace");
+    TraceFiles.write(copy, p.header(), records);
+    TraceFiles.Run digest = TraceFiles.cairn("trace", "replay", copy.toString());
+    assertThat(digest.code()).as(digest.out() + digest.err()).isEqualTo(1);
+    assertThat(digest.out()).contains("the trailer (at byte offset ").contains("that step's own record carries the"
+        + " replayed digest, so the trailer itself was damaged or altered");
   }
 
   /**
@@ -180,6 +189,11 @@ class TraceFileSafetyTest {
             .contains("corrupt step " + step + " (record " + k + " at byte offset ")
             .contains("the file's bytes were damaged there").doesNotContain("MISMATCH").doesNotContain("INVALID");
       }
+      // diff against the file as written: the damage, not a divergence
+      TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", damaged.toString(), t.toString());
+      assertThat(diff.code()).as("diff " + k + ": " + diff.out() + diff.err()).isEqualTo(2);
+      assertThat(diff.out()).startsWith("BROKEN at step " + step + ": the effects digests differ")
+          .contains("one file's digest was damaged or altered").doesNotContain("DIVERGE");
     }
     // the digests of two records in a row: the second does not verify from the first's, a difference
     Path two = TraceFiles.rewrite(t, dir.resolve("two.trace"), l -> {
