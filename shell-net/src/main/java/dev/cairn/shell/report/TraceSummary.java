@@ -51,7 +51,10 @@ public record TraceSummary(long firstStep, long lastStep, long firstWallMillis, 
 
     static Counts of(CoreState s) {
       PeerState p = s.peer();
-      return new Counts(p.connected().size(), p.occupied().inbound(), p.occupied().outbound(), p.dialing().size(),
+      // the connections by direction (a peer being evicted, or an unconditional one, holds no slot, and is one)
+      int inbound = (int) p.connected().values().stream()
+          .filter(c -> c.direction() == dev.cairn.core.peer.Direction.INBOUND).count();
+      return new Counts(p.connected().size(), inbound, p.connected().size() - inbound, p.dialing().size(),
           p.book().size(), p.book().nNew(), p.book().nOld(), p.book().bannedEntries().size() + p.bannedIds().size());
     }
   }

@@ -101,8 +101,10 @@ class TraceSummaryTest {
     }
     CoreState end = steps.get(to).state();
     CoreState start = from == 0 ? world.initial() : steps.get(from - 1).state();
+    long inbound = end.peer().connected().values().stream()
+        .filter(c -> c.direction() == dev.cairn.core.peer.Direction.INBOUND).count();
     return Map.of("events", events, "rejected", rejected, "decisions", decisions, "disconnects", disconnects,
-        "addressesSent", sent, "afterConnected", (long) end.peer().connected().size(),
+        "addressesSent", sent, "afterConnected", (long) end.peer().connected().size(), "afterInbound", inbound,
         "afterBook", (long) end.peer().book().size(), "beforeBook", (long) start.peer().book().size());
   }
 
@@ -115,7 +117,8 @@ class TraceSummaryTest {
   private static Map<String, Object> actual(JsonNode n) {
     return Map.of("events", counts(n.get("events")), "rejected", counts(n.get("rejected")), "decisions",
         counts(n.get("decisions")), "disconnects", counts(n.get("disconnects")), "addressesSent",
-        n.get("addressesSent").asLong(), "afterConnected", n.get("after").get("connected").asLong(), "afterBook",
+        n.get("addressesSent").asLong(), "afterConnected", n.get("after").get("connected").asLong(),
+        "afterInbound", n.get("after").get("inbound").asLong(), "afterBook",
         n.get("after").get("book").asLong(), "beforeBook", n.get("before").get("book").asLong());
   }
 
