@@ -78,7 +78,7 @@ final class TraceShowCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--follow"}, description = "keep printing the steps a running node records, as it records "
       + "them: into its next file when it rotates, and into its new run when it is started again; from the end of "
-      + "what is recorded unless --from says where; until SIGINT, SIGTERM or SIGHUP (exit 0), or past --to") boolean follow;
+      + "what is recorded unless --from (or --to: from the first step) says where; until SIGINT, SIGTERM or SIGHUP (exit 0), or past --to") boolean follow;
 
   /** How often a followed trace is looked at again when nothing new was read. */
   static final java.time.Duration FOLLOW_POLL = java.time.Duration.ofMillis(100);
@@ -352,7 +352,9 @@ final class TraceShowCommand implements Callable<Integer> {
       this.walk = walk;
       this.out = out;
       follower = follow ? new TraceFollower(FOLLOW_POLL, followStop).beforeEachWait(this::caughtUp) : null;
-      quiet = follow && from == null;
+      // --to names an end: the window is read from its start (from the end of what is recorded,
+      // a --to already passed would print nothing and say the file holds no step of it)
+      quiet = follow && from == null && to == null;
     }
 
     /** Whether a stop was asked while the follow catches up (after that, its waits see it). */

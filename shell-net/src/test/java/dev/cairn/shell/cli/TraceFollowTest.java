@@ -234,6 +234,21 @@ class TraceFollowTest {
     }
   }
 
+  /**
+   * --to without --from reads the window from the first step: from the end of what is recorded a
+   * --to already passed would print nothing.
+   */
+  @Test
+  void toAloneReadsFromTheFirstStep() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = recording(file, 64L << 20, 0)) {
+      node.steps(50);
+      Follow f = new Follow("trace", "show", "--follow", "--to", "3", file.toString());
+      assertThat(f.awaitEnd()).as(f.out()).isZero();
+      assertThat(stepNumbers(f.out())).isEqualTo(range(0, 3));
+    }
+  }
+
   /** A directory is no trace to wait for: both follows say what it is at once, as without --follow. */
   @Test
   void aDirectoryIsRefusedNotWaitedFor() throws Exception {
