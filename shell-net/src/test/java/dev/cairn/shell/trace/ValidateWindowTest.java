@@ -107,19 +107,25 @@ class ValidateWindowTest {
     assertThat(whole.out()).contains("BROKEN: the 300 steps before the broken record");
   }
 
-  @Test
-  void theFilesOfARotatedTraceOutsideTheWindowAreSaidNotFailed() throws Exception {
-    Path ring = dir.resolve("ring/v.trace");
+  /** The files of a 1 000-step life recorded at {@code ring}, rotated at 24 KiB, in segment order. */
+  private static List<Path> rotated(Path ring) throws Exception {
     Files.createDirectories(ring.getParent());
     TraceWriter.Options d = TraceWriter.Options.defaults(ring);
     SmallWorldRun.generate(1000, 3, false, 2).record(new TraceWriter.Options(ring, 24 * 1024, 100,
         d.queueCapacity(), d.maxBlock(), SpecHash.ABSENT, 128));
-    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("trace", "validate"));
-    java.util.List<Path> files = new java.util.ArrayList<>();
+    List<Path> files = new ArrayList<>();
     for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
       files.add(TraceWriter.segmentPath(ring, i));
-      args.add(TraceWriter.segmentPath(ring, i).toString());
     }
+    return files;
+  }
+
+  @Test
+  void theFilesOfARotatedTraceOutsideTheWindowAreSaidNotFailed() throws Exception {
+    Path ring = dir.resolve("ring/v.trace");
+    List<Path> files = rotated(ring);
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("trace", "validate"));
+    files.forEach(f -> args.add(f.toString()));
     assertThat(files).hasSizeGreaterThan(2);
     long[] firsts = TracePointTest.firstSteps(files, 3);
     long from = firsts[1] + 1;
@@ -145,15 +151,7 @@ class ValidateWindowTest {
    */
   @Test
   void aTimeSinceTheFirstRecordIsTheTracesWhicheverFileIsGiven() throws Exception {
-    Path ring = dir.resolve("offsets/v.trace");
-    Files.createDirectories(ring.getParent());
-    TraceWriter.Options d = TraceWriter.Options.defaults(ring);
-    SmallWorldRun.generate(1000, 3, false, 2).record(new TraceWriter.Options(ring, 24 * 1024, 100,
-        d.queueCapacity(), d.maxBlock(), SpecHash.ABSENT, 128));
-    List<Path> files = new ArrayList<>();
-    for (int i = 0; Files.exists(TraceWriter.segmentPath(ring, i)); i++) {
-      files.add(TraceWriter.segmentPath(ring, i));
-    }
+    List<Path> files = rotated(dir.resolve("offsets/v.trace"));
     assertThat(files).hasSizeGreaterThan(3);
     long start;
     try (TraceReader r = TraceReader.open(files.get(0))) {
