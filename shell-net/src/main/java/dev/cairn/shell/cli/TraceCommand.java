@@ -186,7 +186,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     if (unresolved(from) || unresolved(to)) {
       TraceSegments segments = TraceSegments.of(file, h);
       from = from == null ? null : segments.resolve(from);
-      to = to == null ? null : segments.resolve(to);
+      to = to == null ? null : segments.resolveEnd(from, to);
     }
     return new TracePoint.Window(from, to, h);
   }
@@ -346,7 +346,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
       // earlier run's files aside under a name of their own (EarlierTrace), which keeps them apart
       java.util.Map<String, List<Path>> byBase = new java.util.LinkedHashMap<>();
       for (Path f : node) {
-        byBase.computeIfAbsent(baseName(f, headerOf.get(f)), k -> new java.util.ArrayList<>()).add(f);
+        // and by folder: runs kept apart in folders of their own may keep the names they were written under
+        Path folder = f.toAbsolutePath().normalize().getParent();
+        byBase.computeIfAbsent(folder + "/" + baseName(f, headerOf.get(f)), k -> new java.util.ArrayList<>()).add(f);
       }
       for (List<Path> run : byBase.values()) {
         if (distinctSegments(run, headerOf)) {
@@ -599,7 +601,19 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     TraceHeader first = null;
     long expected = -1;
     for (Path f : ordered) {
-      try (Replay replay = Replay.open(f)) {
+      Replay opened;
+      try {
+        opened = Replay.open(f);
+      } catch (TraceFormatException e) {
+        if (expected < 0) {
+          throw e; // the first file: nothing to report on
+        }
+        // a later file broken from its start: the files before it are still reported on
+        err.println("cairn trace: " + message(e));
+        out.println("BROKEN: " + done + " up to the step before " + f + ", which does not read from its start");
+        return new Walked(BROKEN, first);
+      }
+      try (Replay replay = opened) {
         progress.file(f);
         if (window == null) {
           first = replay.header();
@@ -613,7 +627,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
           return new Walked(DIFFERS, first);
         }
         dev.cairn.core.CoreState before = replay.state();
-        UpToBreak reads = new UpToBreak(err);
+        UpToBreak reads = new UpToBreak(err, expected >= 0);
         for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
@@ -666,18 +680,25 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private final PrintWriter err;
+    /** Records of earlier files were read: a file broken at its first record breaks there too. */
+    private final boolean after;
     private boolean broken;
     private boolean truncated;
 
     UpToBreak(PrintWriter err) {
+      this(err, false);
+    }
+
+    UpToBreak(PrintWriter err, boolean after) {
       this.err = err;
+      this.after = after;
     }
 
     <T> Optional<T> next(Read<T> read) throws IOException, TraceFormatException {
       try {
         return read.next();
       } catch (TraceFormatException e) {
-        if (!e.hasRecordsBefore()) {
+        if (!e.hasRecordsBefore() && !after) {
           throw e;
         }
         err.println("cairn trace: " + message(e));

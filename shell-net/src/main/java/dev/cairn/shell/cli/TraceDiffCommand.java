@@ -159,14 +159,14 @@ final class TraceDiffCommand implements Callable<Integer> {
               + " outcome after " + same + " identical steps: the core decides the same from the same state, so one"
               + " file's digest was damaged or altered (`cairn trace replay` of each file names which), unless the"
               + " files were recorded by two builds whose cores decide differently under one revision");
-          out.println("  A: " + line(ha, x));
-          out.println("  B: " + line(hb, y));
+          out.println("  A: " + line(TraceCommand.fromTraceStart(a, ha), x));
+          out.println("  B: " + line(TraceCommand.fromTraceStart(b, hb), y));
           return BROKEN;
         }
         if (what != null) {
           out.println("DIVERGE at step " + x.step() + ": " + what);
-          out.println("  A: " + line(ha, x));
-          out.println("  B: " + line(hb, y));
+          out.println("  A: " + line(TraceCommand.fromTraceStart(a, ha), x));
+          out.println("  B: " + line(TraceCommand.fromTraceStart(b, hb), y));
           return DIFFERS;
         }
         same++;

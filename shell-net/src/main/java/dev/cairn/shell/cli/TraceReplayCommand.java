@@ -357,7 +357,7 @@ final class TraceReplayCommand implements Callable<Integer> {
         progress.accept(st.entry().offset());
         last = st.stepNumber();
         if (atStep != null && atStep == last) {
-          printState(out, h, "after step " + last, st);
+          printState(out, TraceCommand.fromTraceStart(file, h), "after step " + last, st);
           printed = true;
         }
         if (upTo != null && !printed) {
@@ -368,7 +368,8 @@ final class TraceReplayCommand implements Callable<Integer> {
                 + elsewhere(file, h, point));
             return BROKEN;
           } else {
-            printState(out, h, "at " + point + ", after step " + atOrBefore.stepNumber(), atOrBefore);
+            printState(out, TraceCommand.fromTraceStart(file, h), "at " + point + ", after step "
+                + atOrBefore.stepNumber(), atOrBefore);
             printed = true;
           }
         }
@@ -391,7 +392,8 @@ final class TraceReplayCommand implements Callable<Integer> {
               + " at " + java.time.Instant.ofEpochMilli(atOrBefore.entry().wallMillis()) + "); " + later.get());
           return BROKEN;
         }
-        printState(out, h, "at " + point + ", after step " + last + (segments.hasLater() ? ""
+        printState(out, TraceCommand.fromTraceStart(file, h), "at " + point + ", after step " + last
+            + (segments.hasLater() ? ""
             : ", the last step recorded"), atOrBefore);
         printed = true;
       }

@@ -21,8 +21,9 @@ import java.time.format.DateTimeParseException;
  *   <li>{@code 2026-11-22T03:12:00Z} (or with an offset, {@code +01:00}, or without a zone: UTC):
  *       the node's wall clock, as {@code trace show} prints it;
  *   <li>{@code 03:12}, {@code 03:12:30}, {@code 03:12:30.250}: a time of day (UTC), the first
- *       such moment from the trace's first record, read to the precision given: {@code 03:12}
- *       names the minute the trace starts in, not the next day's;
+ *       such moment from 12 hours before the trace's first record: a moment a little before the
+ *       trace starts is that day's (before its first step, not the next day's), one later in a
+ *       long trace the next day's; a window's end is the first such moment from its start;
  *   <li>{@code +90s}, {@code +1m30s}, {@code +250ms}: the node's monotonic clock since the first
  *       record of the trace (of its oldest file kept), as the {@code +seconds} column of {@code
  *       trace show} counts it: the same moment whichever of its files is given.
@@ -61,16 +62,23 @@ public sealed interface TracePoint {
   }
 
   /**
-   * A time of day (UTC): the first such moment from the trace's first record, read to the precision
-   * it is written in (a minute, a second, or finer): 15:06 names the minute in which a trace that
-   * starts at 15:06:31 starts, not 15:06 the next day.
+   * A time of day (UTC): the first such moment from {@link #LOOK_BACK} before the trace's first
+   * record. A responder reading a time off a log names a moment near the trace: 15:06 for a trace
+   * that starts at 15:06:31 is the minute it starts in, 15:45 for one that starts at 15:46:57 is
+   * before its first step (not 15:45 the next day), and 03:00 for one that starts at 15:46 the
+   * next morning's.
    */
   record TimeOfDay(LocalTime time) implements TracePoint {
+    /** How far before a trace's first record a time of day may name a moment of that day. */
+    public static final Duration LOOK_BACK = Duration.ofHours(12);
+
     /** The moment this names in a trace whose first record is at {@code start}. */
     public Instant after(Instant start) {
-      java.time.temporal.ChronoUnit precision = time.getNano() != 0 ? java.time.temporal.ChronoUnit.NANOS
-          : time.getSecond() != 0 ? java.time.temporal.ChronoUnit.SECONDS : java.time.temporal.ChronoUnit.MINUTES;
-      Instant from = start.truncatedTo(precision);
+      return atOrAfter(start.minus(LOOK_BACK));
+    }
+
+    /** The first such moment at or after {@code from} (a window's end after its start). */
+    public Instant atOrAfter(Instant from) {
       LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
       Instant at = LocalDateTime.of(day, time).toInstant(ZoneOffset.UTC);
       return at.isBefore(from) ? at.plus(Duration.ofDays(1)) : at;

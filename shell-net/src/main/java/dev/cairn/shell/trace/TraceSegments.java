@@ -125,6 +125,18 @@ public final class TraceSegments {
   }
 
   /**
+   * {@code to}, a window's end, resolved as {@link #resolve} does, but a time of day after the
+   * window's start {@code from} (resolved): the first such moment from it, so that a window of two
+   * times of day never runs backwards.
+   */
+  public TracePoint resolveEnd(TracePoint from, TracePoint to) {
+    if (to instanceof TracePoint.TimeOfDay d && from instanceof TracePoint.Wall w) {
+      return new TracePoint.Wall(d.atOrAfter(w.at()));
+    }
+    return resolve(to);
+  }
+
+  /**
    * Where {@code p} (a step or a moment, resolved) lies if not in the file these were found from:
    * the file of the rotated trace that holds it, or that it is before the oldest file kept. Empty
    * when that file is the one (or when nothing is known: a time since a file's first record is

@@ -227,7 +227,7 @@ public final class Validate {
         if (from != null || to != null) {
           TraceSegments segments = TraceSegments.of(file, r.header());
           TracePoint f = from == null ? null : segments.resolve(from);
-          TracePoint t = to == null ? null : segments.resolve(to);
+          TracePoint t = to == null ? null : segments.resolveEnd(f, to);
           window = new TracePoint.Window(f, t, r.header());
           scan = new TracePoint.Window(f, t, r.header());
         }

@@ -98,4 +98,54 @@ class RunsApartTest {
     assertThat(v.code()).as(v.out() + v.err()).isEqualTo(1);
     assertThat(v.out()).contains("BREAK");
   }
+
+  /**
+   * Runs kept in folders of their own under the names they were written under (copied off before a
+   * restart, or two homes' traces): a file missing from one is still a break.
+   */
+  @Test
+  void runsInFoldersOfTheirOwnAreTwoTraces() throws Exception {
+    Path x = Files.createDirectories(dir.resolve("apart/x"));
+    Path y = Files.createDirectories(dir.resolve("apart/y"));
+    List<Path> given = new ArrayList<>();
+    for (int i = 0; i < EARLIER.size(); i++) {
+      if (i != 1) { // the earlier run's second file is missing
+        given.add(Files.copy(EARLIER.get(i), TraceWriter.segmentPath(x.resolve("n.trace"), i)));
+      }
+    }
+    for (int i = 0; i < LATER.size(); i++) {
+      given.add(Files.copy(LATER.get(i), TraceWriter.segmentPath(y.resolve("n.trace"), i)));
+    }
+    TraceFiles.Run r = cairn("replay", given);
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("BREAK between " + x.resolve("n.trace") + " and "
+        + TraceWriter.segmentPath(x.resolve("n.trace"), 2));
+  }
+
+  /**
+   * A later file broken from its first record: summary still sums the steps of the files before
+   * it, and says where it stopped.
+   */
+  @Test
+  void aLaterFileBrokenAtItsFirstRecordEndsTheSumThere() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("first-record"));
+    List<Path> copies = new ArrayList<>();
+    for (int i = 0; i < LATER.size(); i++) {
+      copies.add(Files.copy(LATER.get(i), TraceWriter.segmentPath(d.resolve("n.trace"), i)));
+    }
+    Path third = copies.get(2);
+    byte[] bytes = Files.readAllBytes(third);
+    int at = (int) TraceFiles.offsetOf(third, 0);
+    bytes[at + 1] = (byte) 0xff;
+    bytes[at + 2] = (byte) 0xff;
+    Files.write(third, bytes);
+    long firstOfThird;
+    try (TraceReader h = TraceReader.open(third)) {
+      firstOfThird = h.header().getFirstStep();
+    }
+    TraceFiles.Run s = cairn("summary", copies);
+    assertThat(s.code()).as(s.out() + s.err()).isEqualTo(2);
+    assertThat(s.out()).contains(": steps 0.." + (firstOfThird - 1) + " (" + firstOfThird + " steps)")
+        .contains("BROKEN: summed up to the step before the broken record");
+  }
 }

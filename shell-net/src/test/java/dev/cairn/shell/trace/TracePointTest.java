@@ -116,20 +116,29 @@ class TracePointTest {
   }
 
   /**
-   * A time of day is read to its precision: the minute (or second) the trace starts in is that
-   * day's, not the next day's, though the first record comes some seconds (or milliseconds) into it.
+   * A time of day names the moment near the trace: from 12 hours before its first record, so the
+   * minute (or second, or millisecond) it starts in, or a moment a little before it, is that day's,
+   * not the next day's; a window's end is the first such moment from its start.
    */
   @Test
-  void aTimeOfDayNamesTheMinuteOrSecondTheTraceStartsIn() {
+  void aTimeOfDayNamesTheMomentNearTheTrace() {
     Instant start = Instant.parse("2026-11-24T15:06:31.314Z");
     assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 6)).after(start)).isEqualTo(Instant.parse(
         "2026-11-24T15:06:00Z"));
-    assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 6, 31)).after(start)).isEqualTo(Instant.parse(
-        "2026-11-24T15:06:31Z"));
     assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 6, 31, 200_000_000)).after(start))
-        .as("finer than the first record: the next day's").isEqualTo(Instant.parse("2026-11-25T15:06:31.200Z"));
-    assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 5)).after(start)).as("the minute before: the next day's")
-        .isEqualTo(Instant.parse("2026-11-25T15:05:00Z"));
+        .as("a fraction before the first record").isEqualTo(Instant.parse("2026-11-24T15:06:31.200Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(15, 5)).after(start)).as("the minute before: that day's")
+        .isEqualTo(Instant.parse("2026-11-24T15:05:00Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(4, 0)).after(start)).as("11 hours before")
+        .isEqualTo(Instant.parse("2026-11-24T04:00:00Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(3, 0)).after(start)).as("12 hours after, in a long trace")
+        .isEqualTo(Instant.parse("2026-11-25T03:00:00Z"));
+    // a window of two times of day across the 12-hour line still runs forwards
+    Instant from = new TracePoint.TimeOfDay(LocalTime.of(3, 0)).after(start);
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(3, 10)).atOrAfter(from)).isEqualTo(Instant.parse(
+        "2026-11-25T03:10:00Z"));
+    assertThat(new TracePoint.TimeOfDay(LocalTime.of(3, 10)).after(start)).as("alone, that day's")
+        .isEqualTo(Instant.parse("2026-11-24T03:10:00Z"));
   }
 
   @Test

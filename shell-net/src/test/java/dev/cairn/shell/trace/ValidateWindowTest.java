@@ -182,7 +182,7 @@ class ValidateWindowTest {
     assertThat(show.out().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).map(l -> Long.parseLong(l.strip().split("\\s+")[0])).toList()).containsExactlyElementsOf(want);
     // its +seconds column counts from the trace's first record too, so it can be given back as --from
     String line = show.out().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).findFirst().orElseThrow();
-    double secs = Double.parseDouble(line.strip().split("\\s+")[1].replace("s", ""));
+    double secs = seconds(line);
     assertThat(secs).isCloseTo((monoByStep.get(want.get(0)) - start) / 1e9, org.assertj.core.api.Assertions.within(1e-6));
     all.set(1, "summary");
     all.add("--json");
@@ -204,5 +204,16 @@ class ValidateWindowTest {
     TraceFiles.Run there = TraceFiles.cairn("trace", "replay", files.get(2).toString(), "--at", from);
     assertThat(there.code()).as(there.out() + there.err()).isZero();
     assertThat(there.out()).contains("after step " + (firsts[2] + 1) + ":");
+    String stateLine = there.out().lines().filter(l -> l.startsWith("# state at ")).findFirst().orElseThrow();
+    assertThat(seconds(stateLine.substring(stateLine.indexOf(": ") + 2)))
+        .as("the state's line counts from the trace's first record too").isCloseTo(
+            (monoByStep.get(firsts[2] + 1) - start) / 1e9, org.assertj.core.api.Assertions.within(1e-6));
+  }
+
+  /** The {@code +seconds} column of a step's line as {@code trace show} prints it. */
+  private static double seconds(String line) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*[0-9]+\\s+([+-])\\s*([0-9.]+)s").matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    return (m.group(1).equals("-") ? -1 : 1) * Double.parseDouble(m.group(2));
   }
 }
