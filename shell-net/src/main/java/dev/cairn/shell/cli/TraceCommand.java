@@ -358,6 +358,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         }
       }
     }
+    // in the order they were recorded (a node's runs one after the other), the order named among equals
+    out.sort(java.util.Comparator.comparingLong((List<Path> t) -> t.stream()
+        .mapToLong(f -> headerOf.get(f).getStartWallMillis()).min().orElse(0)));
     return out;
   }
 

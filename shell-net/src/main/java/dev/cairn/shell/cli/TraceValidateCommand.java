@@ -61,6 +61,18 @@ final class TraceValidateCommand implements Callable<Integer> {
   /** Stops a follow (the command's SIGINT, SIGTERM and SIGHUP; a test's own). */
   java.util.function.BooleanSupplier followStop;
 
+  /** {@code p} as a message names it, with the moment a time of day was taken for ({@link TraceCommand#shown}). */
+  private static String shown(Path file, TracePoint p, String absent) {
+    if (p == null) {
+      return absent;
+    }
+    try (dev.cairn.shell.trace.TraceReader r = dev.cairn.shell.trace.TraceReader.open(file)) {
+      return TraceCommand.shown(file, r.header(), p);
+    } catch (IOException | TraceFormatException | RuntimeException e) {
+      return p.toString();
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -166,7 +178,7 @@ final class TraceValidateCommand implements Callable<Integer> {
       }
       if ((from != null || to != null) && steps == 0 && status == TraceCommand.OK) {
         err.println("cairn trace validate: no step of " + (files.size() == 1 ? files.get(0) : "the files given")
-            + " is in " + (from == null ? "the first step" : from) + " .. " + (to == null ? "the last" : to));
+            + " is in " + shown(files.get(0), from, "the first step") + " .. " + shown(files.get(0), to, "the last"));
         status = TraceCommand.BROKEN;
       }
       if (files.size() > 1) {
