@@ -298,11 +298,12 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /**
-   * {@code files} as the traces they are: the files of one run (the same core config and PRNG
-   * seed, each segment once) together, in the order first named; when that seed and config have a
-   * segment twice (runs of a node whose seed is fixed), the files of each run by the name the
-   * writer gave them ({@link #baseName}); every other file alone (another node's, another run's, a
-   * second copy of a segment).
+   * {@code files} as the traces they are, in the order they were recorded (by their first
+   * records' wall clock; the order named among equals): the files of one run (the same core
+   * config and PRNG seed, each segment once) together, in the order named; when that seed and
+   * config have a segment twice (runs of a node whose seed is fixed), the files of each run by
+   * their folder and the name the writer gave them ({@link #baseName}); every other file alone
+   * (another node's, another run's, a second copy of a segment).
    */
   static List<List<Path>> traces(List<Path> files) throws IOException, TraceFormatException {
     // the files of each seed and config, in the order first named, each with its header
