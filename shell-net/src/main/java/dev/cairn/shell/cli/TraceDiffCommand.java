@@ -83,6 +83,7 @@ final class TraceDiffCommand implements Callable<Integer> {
         return DIFFERS;
       }
       long same = 0;
+      TraceReader.Entry lastSame = null; // the last step alike in both files
       while (true) {
         Optional<TraceReader.Entry> ea = reads.next(ra::next);
         Optional<TraceReader.Entry> eb = reads.broken() ? Optional.empty() : reads.next(rb::next);
@@ -98,6 +99,15 @@ final class TraceDiffCommand implements Callable<Integer> {
             if (!java.util.Arrays.equals(ta.stateDigest(), tb.stateDigest())) {
               out.println("DIVERGE after the last step: the final states differ (trailer digest)");
               return DIFFERS;
+            }
+            if (lastSame != null && ta.step() == lastSame.step() && tb.step() == lastSame.step()
+                && ta.effectsDigest() != tb.effectsDigest()) {
+              // a trailer copies its last step's effects digest, alike in both files: one copy is damaged
+              Path damaged = ta.effectsDigest() != lastSame.effectsDigest() ? a : b;
+              out.println("BROKEN after the last step: the trailer of " + damaged + " names another effects digest"
+                  + " for step " + lastSame.step() + " than that step's record, alike in both files: the trailer was"
+                  + " damaged or altered");
+              return BROKEN;
             }
             if (ta.step() != tb.step() || ta.effectsDigest() != tb.effectsDigest()) {
               out.println("DIVERGE after the last step: the trailers differ (their step or effects digest)");
@@ -170,6 +180,7 @@ final class TraceDiffCommand implements Callable<Integer> {
           return DIFFERS;
         }
         same++;
+        lastSame = x;
       }
     } catch (IOException | TraceFormatException e) {
       out.flush();

@@ -737,6 +737,7 @@ public final class Validate {
       boolean resumed = follow != null && follow.record() > 0;
       CoreState state = resumed ? follow.state() : initial;
       long previous = resumed ? follow.previousDigest() : reader.header().getPreviousDigest();
+      long lastStep = -1; // the last step whose record matched its replay
       boolean pastWindow = false;
       last = null;
       for (Optional<TraceReader.Entry> o = reader.next(); o.isPresent() && !stop.get(); o = reader.next()) {
@@ -785,6 +786,7 @@ public final class Validate {
             break;
           }
           previous = d;
+          lastStep = entry.step();
           state = traced.step().state();
           steps++;
           continue;
@@ -809,6 +811,7 @@ public final class Validate {
           break;
         }
         previous = d;
+        lastStep = entry.step();
         state = traced.step().state();
         steps++;
         if (batch.size() == BATCH) {
@@ -827,7 +830,9 @@ public final class Validate {
           TraceReader.Trailer tr = t.get();
           if (tr.effectsDigest() != previous) {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names effects digest "
-                + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous));
+                + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous)
+                + (tr.step() == lastStep ? "; step " + lastStep + "'s own record carries the validated digest, so the"
+                + " trailer itself was damaged or altered" : ""));
           } else if (!java.util.Arrays.equals(digester.state(state), tr.stateDigest())) {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
           }

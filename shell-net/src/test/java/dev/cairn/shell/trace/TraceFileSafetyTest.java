@@ -151,6 +151,14 @@ class TraceFileSafetyTest {
     assertThat(digest.code()).as(digest.out() + digest.err()).isEqualTo(1);
     assertThat(digest.out()).contains("the trailer (at byte offset ").contains("that step's own record carries the"
         + " replayed digest, so the trailer itself was damaged or altered");
+    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", t.toString(), copy.toString());
+    assertThat(diff.code()).as(diff.out() + diff.err()).isEqualTo(2);
+    assertThat(diff.out()).contains("BROKEN after the last step: the trailer of " + copy + " names another effects"
+        + " digest for step " + last.getStep());
+    TraceFiles.Run validated = TraceFiles.cairn("trace", "validate", copy.toString());
+    assertThat(validated.code()).as(validated.out() + validated.err()).isEqualTo(1);
+    assertThat(validated.out()).contains("INVALID at the end of the file").contains("step " + last.getStep()
+        + "'s own record carries the validated digest, so the trailer itself was damaged or altered");
   }
 
   /**
