@@ -40,6 +40,12 @@ public sealed interface PexEffect {
    * tendermint#2092: closing before the flush lost the answer). No ban.
    */
   record SendPexAddrsThenDisconnect(NodeId peer, List<NodeAddress> addresses) implements ShellEffect {
+    /**
+     * The reason this disconnect is told by (the shell's log and metrics, a trace's summary): no
+     * {@link PexDisconnectReason} names it, the effect itself is the reason.
+     */
+    public static final String REASON = "SEED_ANSWERED_REQUEST";
+
     public SendPexAddrsThenDisconnect {
       Objects.requireNonNull(peer, "peer");
       addresses = List.copyOf(addresses);

@@ -355,7 +355,7 @@ final class StartCommand implements Callable<Integer> {
           return null; // in this node's home, which its lock guards
         }
         Path lock = HomeLock.file(other);
-        if (Files.isRegularFile(lock) && dev.cairn.shell.store.FileLocks.held(lock)) {
+        if (dev.cairn.shell.store.FileLocks.held(lock)) { // a regular file that a running node locks
           String what = real.getParent().equals(other.resolve("config")) ? "the address book of the home "
               : "a file of the home ";
           return "it is " + what + other + ", which a running node uses (" + lock

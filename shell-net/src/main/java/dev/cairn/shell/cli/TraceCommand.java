@@ -213,11 +213,11 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     if (!unresolved(p)) {
       return String.valueOf(p);
     }
-    TracePoint r = TraceSegments.of(file, h).resolve(p);
-    if (r instanceof TracePoint.Wall w) {
+    TraceSegments segments = TraceSegments.of(file, h);
+    if (segments.resolve(p) instanceof TracePoint.Wall w) {
       return p + " (" + w.at() + ")";
     }
-    TraceSegments.Segment oldest = TraceSegments.of(file, h).segments().get(0);
+    TraceSegments.Segment oldest = segments.segments().get(0);
     return p + " (" + oldest.file().getFileName() + " starts at " + oldest.start() + ")";
   }
 

@@ -245,7 +245,8 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   static final java.util.List<String> PEX_DISCONNECT_REASONS = java.util.stream.Stream.concat(
       java.util.Arrays.stream(dev.cairn.core.pex.PexDisconnectReason.values())
           .map(r -> r.name().toLowerCase(java.util.Locale.ROOT)),
-      java.util.stream.Stream.of("seed_answered_request")).toList();
+      java.util.stream.Stream.of(dev.cairn.core.pex.PexEffect.SendPexAddrsThenDisconnect.REASON
+          .toLowerCase(java.util.Locale.ROOT))).toList();
 
   @Override
   public void pexDisconnected(String reason) {

@@ -103,8 +103,8 @@ final class PexReactor implements Reactor, Inbox<Message> {
       case PexEffect.SendPexAddrsThenDisconnect a -> {
         channel.send(a.peer(), PexMessages.addrs(a.addresses()));
         router.closeAfterFlush(a.peer(), flushStopMax);
-        log.info("event=disconnect node={} peer={} reason=SEED_ANSWERED_REQUEST", self, a.peer());
-        metrics.pexDisconnected("seed_answered_request");
+        log.info("event=disconnect node={} peer={} reason={}", self, a.peer(), PexEffect.SendPexAddrsThenDisconnect.REASON);
+        metrics.pexDisconnected(PexEffect.SendPexAddrsThenDisconnect.REASON.toLowerCase(java.util.Locale.ROOT));
       }
       case PexEffect.DisconnectPeer d -> {
         if (router.close(d.peer())) {

@@ -162,7 +162,7 @@ public record PeerTimeline(List<Lane> lanes, double seconds, long firstStep, lon
           mark(d.peer(), MarkKind.DISCONNECT, step, d.reason().name().toLowerCase(Locale.ROOT));
         } else if (f instanceof CoreEffect.Pex(PexEffect.SendPexAddrsThenDisconnect a)) {
           mark(a.peer(), MarkKind.DISCONNECT, step,
-              TraceSummary.SEED_ANSWERED_REQUEST.toLowerCase(Locale.ROOT));
+              PexEffect.SendPexAddrsThenDisconnect.REASON.toLowerCase(Locale.ROOT));
         }
       }
       if (event instanceof CoreEvent.Peer(PeerEvent.PeerBanned b) && !bannedMarked) {

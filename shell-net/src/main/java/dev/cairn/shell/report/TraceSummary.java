@@ -33,13 +33,6 @@ public record TraceSummary(long firstStep, long lastStep, long firstWallMillis, 
     long addressesSent, long addressesReceived, int peersNamed, List<Map.Entry<NodeId, Long>> mostNamed,
     int untrackedPeers, Counts start, Counts end) {
 
-  /**
-   * The reason a seed's answer-then-disconnect is logged with ({@code PexReactor}): no {@link
-   * dev.cairn.core.pex.PexDisconnectReason} names it, the effect itself says it.
-   */
-  public static final String SEED_ANSWERED_REQUEST = "SEED_ANSWERED_REQUEST";
-
-
   public static final int MAX_PEERS = 100_000;
 
   /** How many of the most named peers are listed. */
@@ -127,7 +120,7 @@ public record TraceSummary(long firstStep, long lastStep, long firstWallMillis, 
               case PexEffect.SendPexAddrsThenDisconnect a -> {
                 // a seed lets an inbound peer go once its answer is flushed (the reactor's reason)
                 addressesSent += a.addresses().size();
-                disconnects.merge("PEX " + SEED_ANSWERED_REQUEST, 1L, Long::sum);
+                disconnects.merge("PEX " + PexEffect.SendPexAddrsThenDisconnect.REASON, 1L, Long::sum);
               }
               case PexEffect.DisconnectPeer d -> disconnects.merge("PEX " + d.reason(), 1L, Long::sum);
               case PexEffect.SendPexRequest r -> { }

@@ -54,10 +54,8 @@ class RunsApartTest {
     }
   }
 
-  private static TraceFiles.Run cairn(String command, List<Path> files) {
-    List<String> args = new ArrayList<>(List.of("trace", command));
-    files.forEach(f -> args.add(f.toString()));
-    return TraceFiles.cairn(args.toArray(String[]::new));
+  private static TraceFiles.Run cairn(String command, List<Path> files, String... more) {
+    return TraceFiles.cairn(TracePointTest.args(command, files, more));
   }
 
   @Test
@@ -87,10 +85,8 @@ class RunsApartTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-    List<String> args = new ArrayList<>(List.of("trace", "summary"));
-    gap.stream().filter(LATER::contains).forEach(f -> args.add(f.toString()));
-    args.addAll(List.of("--from", Long.toString(inThird), "--to", Long.toString(inThird)));
-    TraceFiles.Run s = TraceFiles.cairn(args.toArray(String[]::new));
+    TraceFiles.Run s = cairn("summary", gap.stream().filter(LATER::contains).toList(), "--from",
+        Long.toString(inThird), "--to", Long.toString(inThird));
     assertThat(s.code()).as(s.out() + s.err()).isEqualTo(1);
     assertThat(s.err()).contains("the files were read up to the break above, before any step of the window")
         .doesNotContain("no step of");

@@ -439,7 +439,8 @@ class TracePointTest {
     return err.lines().filter(l -> !l.startsWith("replay ")).toList();
   }
 
-  private static String[] args(String command, List<Path> files, String... more) {
+  /** {@code cairn trace COMMAND FILES... MORE...}'s arguments. */
+  static String[] args(String command, List<Path> files, String... more) {
     List<String> args = new ArrayList<>(List.of("trace", command));
     files.forEach(f -> args.add(f.toString()));
     args.addAll(List.of(more));
