@@ -221,7 +221,9 @@ public final class Replay implements AutoCloseable {
 
   /**
    * Once {@link #next} has returned empty: how the file's end differs from the replay, if it
-   * does (the trailer's state digest is not the replayed final state's).
+   * does (the trailer's state digest is not the replayed final state's). A trailer that
+   * contradicts what its own step's record verified is a damaged file instead: {@link #next}
+   * throws.
    */
   public Optional<String> endMismatch() {
     return endMismatch;
@@ -533,31 +535,51 @@ public final class Replay implements AutoCloseable {
         + ")";
   }
 
-  private void checkTrailer() {
+  /**
+   * Checks the file's end against the replay. A trailer that disagrees with a state or digest its
+   * own step's record already verified was itself damaged: that is a broken file (thrown, as a
+   * damaged record is), not a replay that differs.
+   */
+  private void checkTrailer() throws TraceFormatException {
     Optional<TraceReader.Trailer> t = reader.trailer();
     if (t.isEmpty() || state == null) {
       return;
     }
     TraceReader.Trailer tr = t.get();
     if (tr.effectsDigest() != previousDigest) {
+      if (tr.step() == lastStep) {
+        throw damagedTrailer(tr, "it names effects digest " + hex(tr.effectsDigest()) + " for step " + tr.step()
+            + ", whose own record carries the replayed digest " + hex(previousDigest));
+      }
       endMismatch = Optional.of("the trailer (at byte offset " + tr.offset() + ") names digest " + hex(tr.effectsDigest())
-          + " for step " + tr.step() + ", whose replayed digest is " + hex(previousDigest) + (tr.step() == lastStep
-          ? "; that step's own record carries the replayed digest, so the trailer itself was damaged or altered" : ""));
+          + " for step " + tr.step() + ", whose replayed digest is " + hex(previousDigest));
       return;
     }
     byte[] st = digester.state(state);
     if (!java.util.Arrays.equals(st, tr.stateDigest())) {
+      if (verifiedStateStep == tr.step()) {
+        throw damagedTrailer(tr, "its state digest " + hex(tr.stateDigest()) + " is not the state the checkpoint of"
+            + " step " + tr.step() + " verified (" + hex(st) + ")");
+      }
       endMismatch = Optional.of("state digest differs at the trailer (at byte offset " + tr.offset() + "): recorded "
-          + hex(tr.stateDigest()) + ", replayed " + hex(st) + (verifiedStateStep == tr.step()
-          ? "; the checkpoint of step " + tr.step() + " verified that very state, so the trailer itself was damaged"
-              + " or altered"
-          : "; every outcome and effect matched, so the state diverged in steps " + window(tr.step())));
+          + hex(tr.stateDigest()) + ", replayed " + hex(st) + "; every outcome and effect matched, so the state"
+          + " diverged in steps " + window(tr.step()));
       return;
     }
     if (verifiedStateStep != tr.step()) {
       verifiedStateStep = tr.step();
       checkpoints++;
     }
+  }
+
+  private TraceFormatException damagedTrailer(TraceReader.Trailer tr, String how) {
+    return damagedTrailer(reader.file(), tr, how);
+  }
+
+  /** The trailer {@code tr} of {@code file} damaged or altered: {@code how}. */
+  static TraceFormatException damagedTrailer(java.nio.file.Path file, TraceReader.Trailer tr, String how) {
+    return new TraceFormatException(file + ": corrupt trailer (record " + tr.record() + ") at byte offset "
+        + tr.offset() + ": " + how + ", so the trailer itself was damaged or altered", tr.record());
   }
 
   static String hex(byte[] b) {

@@ -146,7 +146,7 @@ public final class TraceReader implements AutoCloseable {
   }
 
   /** What the trailer of a closed file says: the state digest after its last step. */
-  public record Trailer(long step, long effectsDigest, byte[] stateDigest, long offset) {}
+  public record Trailer(long step, long effectsDigest, byte[] stateDigest, long offset, long record) {}
 
   /**
    * How a reader of a file that its writer is still writing ({@link #follow}) waits at the end of
@@ -349,7 +349,7 @@ public final class TraceReader implements AutoCloseable {
             + ") and carry a state digest and no event", index);
       }
       trailer = new Trailer(f.step, f.effectsDigest, Arrays.copyOfRange(bytes, f.stateOff, f.stateOff + f.stateLen),
-          at);
+          at, index);
       index++;
       return next();
     }

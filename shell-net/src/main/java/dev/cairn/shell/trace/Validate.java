@@ -738,6 +738,7 @@ public final class Validate {
       CoreState state = resumed ? follow.state() : initial;
       long previous = resumed ? follow.previousDigest() : reader.header().getPreviousDigest();
       long lastStep = -1; // the last step whose record matched its replay
+      long verifiedStateStep = -1; // the last checkpoint whose state digest matched
       boolean pastWindow = false;
       last = null;
       for (Optional<TraceReader.Entry> o = reader.next(); o.isPresent() && !stop.get(); o = reader.next()) {
@@ -787,6 +788,7 @@ public final class Validate {
           }
           previous = d;
           lastStep = entry.step();
+          verifiedStateStep = entry.isCheckpoint() ? lastStep : verifiedStateStep;
           state = traced.step().state();
           steps++;
           continue;
@@ -812,6 +814,7 @@ public final class Validate {
         }
         previous = d;
         lastStep = entry.step();
+        verifiedStateStep = entry.isCheckpoint() ? lastStep : verifiedStateStep;
         state = traced.step().state();
         steps++;
         if (batch.size() == BATCH) {
@@ -828,12 +831,18 @@ public final class Validate {
         Optional<TraceReader.Trailer> t = pastWindow ? Optional.empty() : reader.trailer();
         if (t.isPresent()) {
           TraceReader.Trailer tr = t.get();
+          if (tr.effectsDigest() != previous && tr.step() == lastStep) {
+            throw Replay.damagedTrailer(reader.file(), tr, "it names effects digest " + Replay.hex(tr.effectsDigest())
+                + " for step " + tr.step() + ", whose own record carries the validated digest " + Replay.hex(previous));
+          }
           if (tr.effectsDigest() != previous) {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names effects digest "
-                + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous)
-                + (tr.step() == lastStep ? "; step " + lastStep + "'s own record carries the validated digest, so the"
-                + " trailer itself was damaged or altered" : ""));
+                + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous));
           } else if (!java.util.Arrays.equals(digester.state(state), tr.stateDigest())) {
+            if (verifiedStateStep == tr.step()) {
+              throw Replay.damagedTrailer(reader.file(), tr, "its state digest is not the state the checkpoint of step "
+                  + tr.step() + " verified");
+            }
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
           }
         }

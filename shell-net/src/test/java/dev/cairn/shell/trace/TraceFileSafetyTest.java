@@ -118,11 +118,13 @@ class TraceFileSafetyTest {
   }
 
   /**
-   * A trailer whose state digest differs right after a checkpoint that verified that state is the
-   * trailer's own damage, not a divergence over an empty window of steps.
+   * A trailer whose state digest differs right after a checkpoint that verified that state, or
+   * whose copy of the last step's effects digest differs from that step's verified record, is the
+   * trailer's own damage: a broken file (status 2) in every command that reads to the end, naming
+   * the trailer's record and byte offset, not a divergence over an empty window of steps.
    */
   @Test
-  void aDamagedTrailerAfterACheckpointIsSaidToBeDamage(@TempDir Path dir) throws Exception {
+  void aDamagedTrailerIsABrokenFileInEveryCommand(@TempDir Path dir) throws Exception {
     Path t = dir.resolve("t.trace");
     SmallWorldRun.generate(60, 3, false).record(new TraceWriter.Options(t, 64L << 20, 16, 1 << 16,
         Duration.ofSeconds(1), SpecHash.fromClasspath(), 20));
@@ -135,30 +137,51 @@ class TraceFileSafetyTest {
     records.add(dev.cairn.proto.trace.TraceRecord.newBuilder().setTrailer(true).setStep(last.getStep())
         .setEffectsDigest(last.getEffectsDigest()).setStateDigest(com.google.protobuf.ByteString.copyFrom(flipped))
         .build());
-    Path damaged = dir.resolve("damaged.trace");
-    TraceFiles.write(damaged, p.header(), records);
-    TraceFiles.Run replay = TraceFiles.cairn("trace", "replay", damaged.toString());
-    assertThat(replay.code()).as(replay.out() + replay.err()).isEqualTo(1);
-    assertThat(replay.out()).contains("state digest differs at the trailer")
-        .contains("the checkpoint of step " + last.getStep() + " verified that very state, so the trailer itself was"
-            + " damaged or altered").doesNotContain("diverged in steps");
-    // the trailer's copy of the last step's effects digest damaged: said as the trailer's damage too
-    records.set(records.size() - 1, records.get(records.size() - 1).toBuilder().setStateDigest(
-        last.getStateDigest()).setEffectsDigest(last.getEffectsDigest() ^ 4).build());
-    Path copy = dir.resolve("copy.trace");
-    TraceFiles.write(copy, p.header(), records);
-    TraceFiles.Run digest = TraceFiles.cairn("trace", "replay", copy.toString());
-    assertThat(digest.code()).as(digest.out() + digest.err()).isEqualTo(1);
-    assertThat(digest.out()).contains("the trailer (at byte offset ").contains("that step's own record carries the"
-        + " replayed digest, so the trailer itself was damaged or altered");
-    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", t.toString(), copy.toString());
+    int trailerRecord = records.size() - 1;
+    Path stateDamaged = dir.resolve("state.trace");
+    TraceFiles.write(stateDamaged, p.header(), records);
+    // the trailer's copy of the last step's effects digest damaged
+    records.set(trailerRecord, records.get(trailerRecord).toBuilder().setStateDigest(last.getStateDigest())
+        .setEffectsDigest(last.getEffectsDigest() ^ 4).build());
+    Path digestDamaged = dir.resolve("digest.trace");
+    TraceFiles.write(digestDamaged, p.header(), records);
+
+    String named = "corrupt trailer (record " + trailerRecord + ") at byte offset ";
+    for (Path damaged : List.of(stateDamaged, digestDamaged)) {
+      String what = damaged == stateDamaged
+          ? "is not the state the checkpoint of step " + last.getStep() + " verified"
+          : "whose own record carries the";
+      for (List<String> command : List.of(List.of("replay"), List.of("validate"), List.of("show", "--effects"),
+          List.of("summary"), List.of("timeline"), List.of("cut", "--from", "3", "--out", dir.resolve("cut-"
+              + damaged.getFileName()).toString()))) {
+        List<String> args = new java.util.ArrayList<>(List.of("trace"));
+        args.add(command.get(0));
+        args.add(damaged.toString());
+        args.addAll(command.subList(1, command.size()));
+        TraceFiles.Run r = TraceFiles.cairn(args.toArray(String[]::new));
+        String as = damaged.getFileName() + " " + command + ": " + r.out() + r.err();
+        assertThat(r.code()).as(as).isEqualTo(2);
+        assertThat(r.err()).as(as).contains(named).contains(what)
+            .contains("so the trailer itself was damaged or altered");
+        assertThat(r.out()).as(as).doesNotContain("MISMATCH").doesNotContain("INVALID")
+            .doesNotContain("diverged in steps");
+        if (command.get(0).equals("show")) { // every step shown, then the break said on stderr, as for any break
+          assertThat(r.out()).as(as).contains(" " + last.getStep() + "  +");
+        } else if (!command.get(0).equals("cut")) {
+          assertThat(r.out()).as(as).contains("BROKEN");
+        } else { // the steps before the break are written, as from any broken file
+          assertThat(r.out()).as(as).contains("steps 3.." + last.getStep())
+              .contains("(the trace breaks after step " + last.getStep() + ")");
+        }
+      }
+      TraceFiles.Run cutReplayed = TraceFiles.cairn("trace", "replay", dir.resolve("cut-" + damaged.getFileName())
+          .toString());
+      assertThat(cutReplayed.code()).as(cutReplayed.out() + cutReplayed.err()).isZero();
+    }
+    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", t.toString(), digestDamaged.toString());
     assertThat(diff.code()).as(diff.out() + diff.err()).isEqualTo(2);
-    assertThat(diff.out()).contains("BROKEN after the last step: the trailer of " + copy + " names another effects"
-        + " digest for step " + last.getStep());
-    TraceFiles.Run validated = TraceFiles.cairn("trace", "validate", copy.toString());
-    assertThat(validated.code()).as(validated.out() + validated.err()).isEqualTo(1);
-    assertThat(validated.out()).contains("INVALID at the end of the file").contains("step " + last.getStep()
-        + "'s own record carries the validated digest, so the trailer itself was damaged or altered");
+    assertThat(diff.out()).contains("BROKEN after the last step: the trailer of " + digestDamaged
+        + " names another effects digest for step " + last.getStep());
   }
 
   /**
