@@ -523,7 +523,12 @@ OnPeerReady(s0, p) ==
   IF p \notin DOMAIN s0.connected \/ p \in s0.ready \/ p \in DOMAIN s0.evicting THEN {}
   ELSE {[s0 EXCEPT !.ready = @ \cup {p}, !.out = {PublishPeerUpdate(p, "up")}]}
 
-\* @see PeerManager.onPeerDisconnected
+\* @see PeerManager.onPeerDisconnected. A node has one address here; Java
+\* also gets late events of an earlier socket of a node (a disconnect naming it
+\* at another address than its connection's, a dial result at another address
+\* than its dial's), tells them by their address and changes nothing. Those are
+\* not steps of this spec: trace validation holds Java to changing nothing
+\* there (CoreMapping.atAnotherAddress).
 OnPeerDisconnected(s0, p) ==
   IF p \notin DOMAIN s0.connected THEN {}
   ELSE LET s1 == [s0 EXCEPT !.connected = Del(@, p), !.evicting = Del(@, p),

@@ -250,6 +250,94 @@ class TraceValidateTest {
   }
 
   /**
+   * Late events of an earlier socket: a dial's result naming a node at another address than the
+   * one it is being dialed at (or, for a success, connected outbound at), a disconnect naming it
+   * at another address than its connection's. Java tells them by their address and changes
+   * nothing (a success closes that socket); the spec, an address per node, would take them for
+   * the current dial's or connection's. Such steps are outside the abstraction, in both ways of
+   * checking; a core that takes the late disconnect for the current connection's is rejected at
+   * that step.
+   */
+  @Test
+  void lateEventsOfAnotherSocketAreOutsideTheAbstraction() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(1500, 3, false, 2);
+    Path f = dir.resolve("late.trace");
+    Set<String> injected = new TreeSet<>();
+    long recorded = recordWithLateEvents(world, Validate.CORE, f, injected, new long[1]);
+    assertThat(injected).containsExactly("DialFailed", "DialSucceeded", "DialSucceededConnected", "PeerDisconnected");
+    Validate.Result r = assertSameVerdicts(f, Validate.CORE);
+    assertThat(r.valid()).as(() -> r.failure().map(Validate.Failure::describe).orElse("")).isTrue();
+    assertThat(r.steps()).isEqualTo(recorded);
+    assertThat(r.verdicts().getOrDefault(CoreStepValidator.Kind.OUTSIDE_ABSTRACTION, 0L)).isEqualTo(4L);
+
+    // a core that takes a late disconnect for the current connection's: it disconnects the peer
+    Validate.Stepper mutant = (config, s, now, wall, e) -> {
+      if (e instanceof CoreEvent.Peer(PeerEvent.PeerDisconnected d)) {
+        dev.cairn.core.peer.Connection c = s.peer().connected().get(d.address().id());
+        if (c != null && !c.address().equals(d.address())) {
+          return Core.traced(config, s, now, wall, new CoreEvent.Peer(new PeerEvent.PeerDisconnected(c.address())));
+        }
+      }
+      return Core.traced(config, s, now, wall, e);
+    };
+    Path m = dir.resolve("late-mutant.trace");
+    long[] disconnectAt = new long[1];
+    recordWithLateEvents(world, mutant, m, new TreeSet<>(), disconnectAt);
+    Validate.Result bad = assertSameVerdicts(m, mutant);
+    assertThat(bad.failure()).isPresent();
+    assertThat(bad.failure().get().step()).isEqualTo(disconnectAt[0]);
+    assertThat(bad.failure().get().reason()).contains("is connected at").contains("changed its state");
+  }
+
+  /**
+   * Records {@code world}'s events stepped by {@code stepper}, with one late event of each kind
+   * put before the first world event at which it can be ({@code injected} names those put;
+   * {@code disconnectAt[0]} is the late disconnect's step). Returns the steps recorded.
+   */
+  private static long recordWithLateEvents(SmallWorldRun world, Validate.Stepper stepper, Path f, Set<String> injected,
+      long[] disconnectAt) throws Exception {
+    CoreState state = world.initial();
+    long recorded = 0;
+    try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(f), world.config(), state, world.prngSeed())) {
+      for (SyntheticRun.Timed t : world.events()) {
+        List<CoreEvent> events = new ArrayList<>();
+        var ps = state.peer();
+        if (!ps.dialing().isEmpty()) {
+          dev.cairn.core.NodeAddress a = ps.dialing().values().iterator().next();
+          dev.cairn.core.NodeAddress late = new dev.cairn.core.NodeAddress(a.id(), a.ip(), a.port() + 1);
+          if (injected.add("DialFailed")) {
+            events.add(new CoreEvent.Peer(new PeerEvent.DialFailed(late)));
+          } else if (injected.add("DialSucceeded")) {
+            events.add(new CoreEvent.Peer(new PeerEvent.DialSucceeded(late)));
+          }
+        }
+        for (var c : ps.connected().entrySet()) {
+          dev.cairn.core.NodeAddress a = c.getValue().address();
+          dev.cairn.core.NodeAddress late = new dev.cairn.core.NodeAddress(a.id(), a.ip(), a.port() + 1);
+          if (c.getValue().direction() == dev.cairn.core.peer.Direction.OUTBOUND && !ps.dialing().containsKey(a.id())
+              && injected.add("DialSucceededConnected")) {
+            events.add(new CoreEvent.Peer(new PeerEvent.DialSucceeded(late)));
+          } else if (injected.add("PeerDisconnected")) {
+            disconnectAt[0] = recorded + events.size();
+            events.add(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(late)));
+          }
+        }
+        events.add(t.event());
+        for (CoreEvent e : events) {
+          Step<CoreState, CoreEffect> st = stepper.step(world.config(), state, t.now(), t.wall(), e).step();
+          if (e != t.event() && stepper == Validate.CORE) {
+            assertThat(st.state()).as("a late event changes nothing: %s", e).isEqualTo(state);
+          }
+          w.onStep(t.now(), t.wall(), e, st, 0);
+          state = st.state();
+          recorded++;
+        }
+      }
+    }
+    return recorded;
+  }
+
+  /**
    * Buckets of two entries in a network of eight nodes: peers are pushed out of the book (and
    * some stored again by the same answer) in models small enough to enumerate, where the checks
    * read off the result and the spec's every choice agree at every step.

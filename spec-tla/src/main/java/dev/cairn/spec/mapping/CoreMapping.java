@@ -357,6 +357,46 @@ public final class CoreMapping {
     return false;
   }
 
+  /**
+   * Why event {@code e} names its node at an address other than the one the node's dial or
+   * admitted connection in {@code s} is at, or empty when it does not: a {@code DialSucceeded} or
+   * {@code DialFailed} of a node being dialed at another address, a {@code DialSucceeded} of a node
+   * not being dialed but connected outbound at another, a {@code PeerDisconnected} of a node
+   * connected at another. Java tells such a late event of an earlier socket from the current one
+   * by its address; the spec (an address per node) cannot, and would take it for the current
+   * one's. Such a step is outside the abstraction; Java must leave its state as it was
+   * ({@link CoreStepValidator#outsideByAddress}).
+   */
+  public Optional<String> atAnotherAddress(CoreEvent e, CoreState s) {
+    if (!(e instanceof CoreEvent.Peer p)) {
+      return Optional.empty();
+    }
+    PeerState ps = s.peer();
+    return switch (p.event()) {
+      case PeerEvent.DialSucceeded d -> {
+        NodeAddress dialing = ps.dialing().get(d.address().id());
+        yield dialing != null ? another(d.address(), dialing, "being dialed")
+            : outboundAt(ps, d.address().id()).flatMap(c -> another(d.address(), c, "connected outbound"));
+      }
+      case PeerEvent.DialFailed d -> Optional.ofNullable(ps.dialing().get(d.address().id()))
+          .flatMap(a -> another(d.address(), a, "being dialed"));
+      case PeerEvent.PeerDisconnected d -> Optional.ofNullable(ps.connected().get(d.address().id()))
+          .flatMap(c -> another(d.address(), c.address(), "connected"));
+      default -> Optional.empty();
+    };
+  }
+
+  private static Optional<NodeAddress> outboundAt(PeerState s, NodeId id) {
+    Connection c = s.connected().get(id);
+    return c != null && c.direction() == dev.cairn.core.peer.Direction.OUTBOUND ? Optional.of(c.address())
+        : Optional.empty();
+  }
+
+  private static Optional<String> another(NodeAddress named, NodeAddress current, String what) {
+    return named.equals(current) ? Optional.empty()
+        : Optional.of("the event names " + named + " while " + named.id() + " is " + what + " at " + current);
+  }
+
   public boolean applicable(CoreLetter l, CoreState s) {
     if (!l.action().equals("InboundAccepted") && !l.action().equals("DialSucceeded")
         && !l.action().equals("PeerReported")) {

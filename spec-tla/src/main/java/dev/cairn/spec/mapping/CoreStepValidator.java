@@ -1,11 +1,15 @@
 package dev.cairn.spec.mapping;
 
 import dev.cairn.core.Core;
+import dev.cairn.core.CoreEffect;
 import dev.cairn.core.CoreEvent;
 import dev.cairn.core.CoreInvariants;
 import dev.cairn.core.CoreState;
 import dev.cairn.core.MonoTime;
+import dev.cairn.core.NodeAddress;
 import dev.cairn.core.WallTime;
+import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.core.peer.PeerEvent;
 import dev.cairn.core.peer.PeerInvariants;
 import dev.cairn.core.pex.PexInvariants;
 import dev.cairn.spec.Tla;
@@ -135,6 +139,37 @@ public final class CoreStepValidator {
     return out;
   }
 
+  /**
+   * The verdict of a step whose event names its node at another address than its dial or
+   * connection ({@link CoreMapping#atAnotherAddress}, {@code why}): outside the abstraction when
+   * Java left its state as it was and sent at most a {@code Disconnect} of that address (the
+   * socket the event came from); a failure, naming what changed, otherwise.
+   */
+  static Verdict outsideByAddress(CoreLetter l, String why, CoreEvent e, CoreState before, Core.Traced traced) {
+    CoreState after = traced.step().state();
+    NodeAddress named = switch (((CoreEvent.Peer) e).event()) {
+      case PeerEvent.DialSucceeded d -> d.address();
+      case PeerEvent.DialFailed d -> d.address();
+      case PeerEvent.PeerDisconnected d -> d.address();
+      default -> throw new IllegalArgumentException(e.toString());
+    };
+    List<CoreEffect> others = new ArrayList<>();
+    for (CoreEffect f : traced.step().effects()) {
+      if (!(f instanceof CoreEffect.Peer(PeerEffect.Disconnect d) && d.address().equals(named))) {
+        others.add(f);
+      }
+    }
+    if (!after.equals(before) || !others.isEmpty()) {
+      return new Verdict(Kind.DIFFERENT_RESULT, l, List.of(), Optional.empty(), Optional.empty(), why
+          + ": a late event of another socket, which must change nothing but may close that socket, yet Java "
+          + (!after.equals(before) ? "changed its state" : "") + (!after.equals(before) && !others.isEmpty() ? " and " : "")
+          + (others.isEmpty() ? "" : "gave " + others));
+    }
+    return new Verdict(Kind.OUTSIDE_ABSTRACTION, l, List.of(), Optional.empty(), Optional.empty(), why
+        + ": Java tells a late event of another socket by its address and changes nothing; the spec has an address"
+        + " per node");
+  }
+
   /** The verdict of a step that refused an address by its IP ({@link CoreMapping#refusedByIp}): not compared. */
   static Verdict outsideByIp(CoreLetter l) {
     return new Verdict(Kind.OUTSIDE_ABSTRACTION, l, List.of(), Optional.empty(), Optional.empty(),
@@ -219,6 +254,10 @@ public final class CoreStepValidator {
     }
     if (mapping.countedApart(e)) {
       return Optional.of(outsideByCount(letter.get()));
+    }
+    Optional<String> another = mapping.atAnotherAddress(e, before);
+    if (another.isPresent()) {
+      return Optional.of(outsideByAddress(letter.get(), another.get(), e, before, traced));
     }
     CoreLetter l = letter.get().withLift(mapping.lift(before, wallNow));
     return Optional.of(compare(specState(mapping.alpha(before, now)), l, before, now, traced));

@@ -635,8 +635,11 @@ public final class PairChecker {
     private Check check;
     private Renamed renamed;
     private long renameNanos;
-    /** Whether the event is outside the abstraction ({@link CoreMapping#countedApart}): not judged. */
-    private boolean outside;
+    /**
+     * The verdict of an event outside the abstraction ({@link CoreMapping#countedApart},
+     * {@link CoreMapping#atAnotherAddress}), not judged by TLC; null for the others.
+     */
+    private CoreStepValidator.Verdict outside;
 
     private Prepared(CoreState before, MonoTime now, Core.Traced traced, Alpha alphaBefore, CoreLetter letter,
         CoreLetter lifted, boolean applicable, List<String> javaBroken, Alpha reached, Alpha stepped,
@@ -673,7 +676,13 @@ public final class PairChecker {
     CoreLetter l = letter.get();
     if (mapping.countedApart(e)) {
       Prepared p = new Prepared(before, now, traced, alphaBefore, l, null, false, List.of(), null, null, null, null);
-      p.outside = true;
+      p.outside = CoreStepValidator.outsideByCount(l);
+      return p;
+    }
+    Optional<String> another = mapping.atAnotherAddress(e, before);
+    if (another.isPresent()) {
+      Prepared p = new Prepared(before, now, traced, alphaBefore, l, null, false, List.of(), null, null, null, null);
+      p.outside = CoreStepValidator.outsideByAddress(l, another.get(), e, before, traced);
       return p;
     }
     if (!traced.step().isAccepted()) {
@@ -844,7 +853,7 @@ public final class PairChecker {
     outstanding.removeIf(c -> c.done.getCount() == 0);
     Map<Key, Check> started = new HashMap<>();
     for (Prepared p : prepared) {
-      if (p == null || p.letter == null || p.outside || p.lifted != null || !p.applicable || !p.javaBroken.isEmpty()
+      if (p == null || p.letter == null || p.outside != null || p.lifted != null || !p.applicable || !p.javaBroken.isEmpty()
           || p.key == null || p.check != null || pairs.containsKey(p.key)) {
         continue;
       }
@@ -946,8 +955,8 @@ public final class PairChecker {
     if (p.letter == null) {
       return Optional.empty();
     }
-    if (p.outside) {
-      return Optional.of(CoreStepValidator.outsideByCount(p.letter));
+    if (p.outside != null) {
+      return Optional.of(p.outside);
     }
     CoreLetter l = p.letter;
     Alpha alphaBefore = p.alphaBefore;
