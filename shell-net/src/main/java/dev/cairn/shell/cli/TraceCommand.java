@@ -422,6 +422,14 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
    * replay prints it. A file that cannot be read ends the check there: its reader reports it.
    */
   static boolean chainBroken(List<Path> ordered, PrintWriter out) {
+    return chainBreak(ordered, out) >= 0;
+  }
+
+  /**
+   * The index in {@code ordered} (a rotated trace's files in step order) of the first file that
+   * does not continue the one before it, its {@code BREAK} line printed; -1 when each does.
+   */
+  static int chainBreak(List<Path> ordered, PrintWriter out) {
     for (int i = 1; i < ordered.size(); i++) {
       Path before = ordered.get(i - 1);
       Path next = ordered.get(i);
@@ -435,13 +443,13 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         String why = continues(a.header(), lastStep, lastDigest, next, b.header());
         if (why != null) {
           out.println("BREAK between " + before + " and " + next + ": " + why);
-          return true;
+          return i;
         }
       } catch (IOException | TraceFormatException | RuntimeException e) {
-        return false;
+        return -1;
       }
     }
-    return false;
+    return -1;
   }
 
   /**

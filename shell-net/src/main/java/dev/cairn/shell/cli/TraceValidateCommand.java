@@ -11,6 +11,7 @@ import dev.cairn.shell.trace.Validate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.HexFormat;
@@ -100,14 +101,20 @@ final class TraceValidateCommand implements Callable<Integer> {
       err.println("cairn trace validate: --jobs must be at least 1, got " + jobs);
       return TraceCommand.BROKEN;
     }
+    // a trace whose files do not form one history is judged up to its break; the others wholly
+    Map<Path, Path> afterBreak = new HashMap<>();
     if (files.size() > 1) {
       try {
         for (List<Path> rotated : TraceCommand.rotatedSets(files)) {
-          if (TraceCommand.chainBroken(rotated, out)) {
-            out.flush();
-            return TraceCommand.DIFFERS;
+          int at = TraceCommand.chainBreak(rotated, out);
+          if (at >= 0) {
+            status = TraceCommand.DIFFERS;
+            for (Path f : rotated.subList(at, rotated.size())) {
+              afterBreak.put(f, rotated.get(at));
+            }
           }
         }
+        out.flush();
       } catch (IOException | TraceFormatException e) {
         err.println("cairn trace: " + TraceCommand.message(e));
         return TraceCommand.BROKEN;
@@ -120,6 +127,11 @@ final class TraceValidateCommand implements Callable<Integer> {
       }
       for (Path file : files) {
         String prefix = files.size() > 1 ? file + ": " : "";
+        if (afterBreak.containsKey(file)) {
+          out.println(prefix + "not judged: " + (afterBreak.get(file).equals(file) ? "it does" : afterBreak.get(file)
+              + " does") + " not continue the file before it (the BREAK above)");
+          continue;
+        }
         long f0 = System.nanoTime();
         long load0 = session.loadNanos();
         try {

@@ -90,9 +90,19 @@ class RunsApartTest {
     assertThat(s.code()).as(s.out() + s.err()).isEqualTo(1);
     assertThat(s.err()).contains("the files were read up to the break above, before any step of the window")
         .doesNotContain("no step of");
+    // validate judges the other run wholly and this one up to its break, and says which it did not judge
     TraceFiles.Run v = cairn("validate", gap);
     assertThat(v.code()).as(v.out() + v.err()).isEqualTo(1);
-    assertThat(v.out()).contains("BREAK");
+    assertThat(v.out()).contains("BREAK between " + LATER.get(0) + " and " + LATER.get(2));
+    for (Path judged : EARLIER) {
+      assertThat(v.out()).contains(judged + ": OK: ");
+    }
+    assertThat(v.out()).contains(LATER.get(0) + ": OK: ")
+        .contains(LATER.get(2) + ": not judged: it does not continue the file before it (the BREAK above)")
+        .doesNotContain(LATER.get(2) + ": OK");
+    for (Path after : LATER.subList(3, LATER.size())) {
+      assertThat(v.out()).contains(after + ": not judged: " + LATER.get(2) + " does not continue the file before it");
+    }
   }
 
   /**
