@@ -145,7 +145,7 @@ public record PeerConfig(
       throw bad("persistentPeers (persistent_peers) has " + limitedPersistent
           + " peers that are not unconditional, more than maxOutbound (max_num_outbound_peers) = "
           + maxOutbound + ": they could never all be connected; raise the limit or list them in"
-          + " unconditionalPeerIds");
+          + " unconditionalPeerIds (unconditional_peer_ids)");
     }
   }
 

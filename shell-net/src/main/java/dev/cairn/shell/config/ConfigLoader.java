@@ -101,7 +101,9 @@ public final class ConfigLoader {
 
   /**
    * Reads the top-level {@code chain_id} of a genesis file, streaming, so a genesis of hundreds
-   * of megabytes is not held in memory.
+   * of megabytes is not held in memory. The whole file is read: one that is not one well-formed
+   * JSON object (cut short, or followed by more text), or names its {@code chain_id} twice (which
+   * readers would take differently: the first, or the last as Go does), is refused.
    *
    * @return empty when the file does not exist
    */
@@ -112,6 +114,7 @@ public final class ConfigLoader {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new ConfigException(where, "must hold a JSON object", null);
       }
+      String chainId = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
@@ -119,11 +122,24 @@ public final class ConfigLoader {
           if (value != JsonToken.VALUE_STRING) {
             throw new ConfigException(where, "chain_id", p.getText(), "must be a string");
           }
-          return Optional.of(p.getText());
+          if (chainId != null) {
+            throw new ConfigException(where, "chain_id", Section.quote(p.getText()), "is the second chain_id of the"
+                + " file " + position(p.currentLocation()) + ", after " + Section.quote(chainId) + "; a genesis names"
+                + " its chain once");
+          }
+          chainId = p.getText();
         }
         p.skipChildren();
       }
-      throw new ConfigException(where, "has no top-level chain_id", null);
+      JsonToken after = p.nextToken();
+      if (after != null) {
+        throw new ConfigException(where, "is not valid JSON " + position(p.currentLocation()) + ": more text follows"
+            + " the genesis object", null);
+      }
+      if (chainId == null) {
+        throw new ConfigException(where, "has no top-level chain_id", null);
+      }
+      return Optional.of(chainId);
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (JsonProcessingException e) {
@@ -132,6 +148,10 @@ public final class ConfigLoader {
       throw new ConfigException(where, Files.isDirectory(genesisFile) ? "is a directory, not a file"
           : "cannot be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
+  }
+
+  private static String position(com.fasterxml.jackson.core.JsonLocation loc) {
+    return "at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
   }
 
   /**
@@ -183,6 +203,7 @@ public final class ConfigLoader {
             + key + " = " + own.get() + " (the [cairn] key wins: set it there, or remove it to use this one)");
       }
     }
+    refuseSectionKeysAtTop(root, fileName, p2pSection, cairnSection, top);
     Validation.check(p2pSection, p2p, cairnSection, cairn);
     for (var it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();
@@ -193,6 +214,28 @@ public final class ConfigLoader {
     }
     String network = network(cairnSection, cairn.network(), genesisChainId);
     return new NodeConfig(network, p2p, cairn, warnings);
+  }
+
+  /**
+   * Refuses a key of {@code [p2p]} or {@code [cairn]} written before any section header, where
+   * TOML puts it at the top level and it would be ignored: a missing or misplaced header would
+   * otherwise leave every setting of the section at its default (the listen address among them),
+   * unnoticed.
+   */
+  private static void refuseSectionKeysAtTop(JsonNode root, String fileName, Section p2p, Section cairn, Section top)
+      throws ConfigException {
+    for (var it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (root.get(key).isObject() || top.keysRead().contains(key)) {
+        continue;
+      }
+      String section = p2p.keysRead().contains(key) ? "p2p" : cairn.keysRead().contains(key) ? "cairn" : null;
+      if (section != null) {
+        throw new ConfigException(fileName, key, Section.render(root.get(key)), "is written before any [section]"
+            + " header, where it is ignored, but it is a [" + section + "] key: write it under [" + section + "] (is"
+            + " the [" + section + "] header missing or misplaced?)");
+      }
+    }
   }
 
   private static P2pConfig readP2p(Section s) throws ConfigException {

@@ -57,7 +57,9 @@ public final class ConfigWriter {
         "addr_book_strict", Boolean.toString(p.addrBookStrict()));
     line(sb, "Maximum number of inbound peers", "max_num_inbound_peers",
         Integer.toString(p.maxNumInboundPeers()));
-    line(sb, "Maximum number of outbound peers to connect to, excluding persistent peers",
+    line(sb, "Maximum number of outbound peers to connect to. Persistent peers count toward it (as CometBFT's own\n"
+        + "count does, whatever its comment says), unless listed in unconditional_peer_ids: more persistent peers\n"
+        + "than this are refused at start, as they could never all be connected",
         "max_num_outbound_peers", Integer.toString(p.maxNumOutboundPeers()));
     line(sb, "List of node IDs, to which a connection will be (re)established ignoring any existing limits",
         "unconditional_peer_ids", ids(p.unconditionalPeerIds()));

@@ -74,6 +74,11 @@ final class Section {
     }
   }
 
+  /** The keys its readers asked for, whether written or not: the section's known keys once read. */
+  java.util.Set<String> keysRead() {
+    return java.util.Collections.unmodifiableSet(read);
+  }
+
   /** The key's value as written, if the section has it (without counting it as read). */
   java.util.Optional<String> written(String key) {
     JsonNode n = table == null ? null : table.get(key);

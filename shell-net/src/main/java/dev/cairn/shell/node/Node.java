@@ -357,6 +357,18 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /**
+   * The fields a {@code BANNED} disconnect of {@code peer} adds to its log line: what led to it
+   * ({@link #banCause}) and, for a persistent or unconditional peer, that no ban was recorded
+   * (such a peer is disconnected and dialed again, never banned, so no {@code event=ban} line
+   * says why).
+   */
+  static String bannedWhy(dev.cairn.core.peer.PeerConfig cfg, CoreEvent event, NodeId peer) {
+    String spared = cfg.isPersistent(peer) ? "persistent" : cfg.isUnconditional(peer) ? "unconditional" : null;
+    return " cause=\"" + banCause(event, peer) + "\"" + (spared == null ? ""
+        : " ban=\"not recorded: " + spared + " peers are disconnected, never banned\"");
+  }
+
   /** What led the core to ban {@code peer} at the step of {@code event}, for the log. */
   static String banCause(CoreEvent event, NodeId peer) {
     if (event instanceof CoreEvent.PexMessage m) {
@@ -827,13 +839,13 @@ public final class Node implements AutoCloseable {
   private void execute(CoreEvent cause, List<CoreEffect> effects) {
     for (CoreEffect effect : effects) {
       switch (effect) {
-        case CoreEffect.Peer p -> executePeer(p.effect());
+        case CoreEffect.Peer p -> executePeer(cause, p.effect());
         case CoreEffect.Pex p -> executePex(p.effect());
       }
     }
   }
 
-  private void executePeer(PeerEffect effect) {
+  private void executePeer(CoreEvent cause, PeerEffect effect) {
     switch (effect) {
       case PeerEffect.Dial d -> dial(d.address());
       case PeerEffect.Disconnect d -> {
@@ -845,11 +857,14 @@ public final class Node implements AutoCloseable {
         if (c == null) {
           return;
         }
+        String banned = d.reason() == dev.cairn.core.peer.DisconnectReason.BANNED
+            ? bannedWhy(settings.core().peer(), cause, d.peer()) : "";
         if (c.error != null) {
-          log.info("event=disconnect node={} peer={} addr={} reason={} error=\"{}\"", id(), d.peer(), d.address(),
-              d.reason(), c.error);
+          log.info("event=disconnect node={} peer={} addr={} reason={}{} error=\"{}\"", id(), d.peer(), d.address(),
+              d.reason(), banned, c.error);
         } else {
-          log.info("event=disconnect node={} peer={} addr={} reason={}", id(), d.peer(), d.address(), d.reason());
+          log.info("event=disconnect node={} peer={} addr={} reason={}{}", id(), d.peer(), d.address(), d.reason(),
+              banned);
         }
         settings.metrics().peerEvicted(d.reason());
         if (c.phase == Phase.DELIVERED) {

@@ -153,6 +153,27 @@ class ConfigLoaderTest {
     assertThat(t.maxThreshold()).isLessThanOrEqualTo(2);
   }
 
+  /**
+   * A [p2p] or [cairn] key before any header (the header left out, or moved below it) would be
+   * ignored, every setting of the section left at its default: the listen address on every
+   * interface. It is refused, naming the key and its section. CometBFT's own top-level keys are not.
+   */
+  @Test
+  void aSectionsKeyBeforeAnyHeader_isRefusedNamingItsSection() throws Exception {
+    assertThatThrownBy(() -> ConfigLoader.parse("moniker = \"n\"\nladdr = \"tcp://127.0.0.1:32001\"\n"
+        + "persistent_peers = \"\"\n[cairn]\nnetwork = \"test-chain\"\n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config.toml laddr = \"tcp://127.0.0.1:32001\": is written before any [section] header, where it"
+            + " is ignored, but it is a [p2p] key: write it under [p2p] (is the [p2p] header missing or misplaced?)");
+    assertThatThrownBy(() -> ConfigLoader.parse("network = \"test-chain\"\n[p2p]\npex = true\n", "config.toml",
+        GENESIS)).isInstanceOf(ConfigException.class).hasMessageContaining("network").hasMessageContaining(
+            "it is a [cairn] key: write it under [cairn]");
+    NodeConfig c = ConfigLoader.parse("version = \"1.0.0\"\nproxy_app = \"tcp://127.0.0.1:26658\"\nmoniker = \"n\"\n"
+        + "db_backend = \"goleveldb\"\nlog_level = \"info\"\nfilter_peers = false\n[p2p]\n"
+        + "laddr = \"tcp://127.0.0.1:32001\"\n", "config.toml", GENESIS);
+    assertThat(c.p2p().listenAddress().toString()).contains("127.0.0.1:32001");
+  }
+
   @Test
   void aMisspeltSection_isNamedInAWarningWhileCometBftsOwnAreNot() throws Exception {
     NodeConfig c = ConfigLoader.parse("[p2pp]\nmax_num_inbound_peers = 3\n[consensus]\ntimeout_commit = \"1s\"\n"
@@ -230,6 +251,24 @@ class ConfigLoaderTest {
     Files.writeString(config.resolve("genesis.json"), "{\"app_hash\": \"\"}");
     assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("genesis.json").hasMessageContaining("no top-level chain_id");
+    // the whole file is read: cut short after its chain_id, followed by more text, or naming two chains
+    Files.writeString(config.resolve("genesis.json"), "{\"chain_id\":\"test-chain\", \"validators\": [ {\"addr");
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("genesis.json").hasMessageContaining("not valid JSON at line 1");
+    Files.writeString(config.resolve("genesis.json"), "{\"chain_id\":\"test-chain\"} garbage {");
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("genesis.json").hasMessageContaining("not valid JSON");
+    Files.writeString(config.resolve("genesis.json"), "{\"chain_id\":\"test-chain\"}\n{\"chain_id\":\"b\"}");
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("genesis.json: is not valid JSON at line 2, column ")
+        .hasMessageContaining("more text follows the genesis object");
+    Files.writeString(config.resolve("genesis.json"), "{\"chain_id\":\"first\",\n\"chain_id\":\"second\"}");
+    assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("genesis.json chain_id = \"second\": is the second chain_id of the file at line 2")
+        .hasMessageContaining("after \"first\"");
+    // a chain_id inside another object is not the genesis's
+    Files.writeString(config.resolve("genesis.json"), "{\"app_state\":{\"chain_id\":\"inner\"},\"chain_id\":\"c\"}\n");
+    assertThat(ConfigLoader.load(home).network()).isEqualTo("c");
   }
 
   @Test

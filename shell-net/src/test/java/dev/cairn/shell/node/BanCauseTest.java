@@ -27,6 +27,31 @@ class BanCauseTest {
         + " addresses (3)");
   }
 
+  /**
+   * A persistent or unconditional peer is disconnected, never banned, so no {@code event=ban}
+   * line follows: its {@code BANNED} disconnect line carries the cause, and says no ban was
+   * recorded. An ordinary peer's carries the cause alone (its {@code event=ban} line follows).
+   */
+  @Test
+  void aBannedDisconnectSaysWhyAndWhetherTheBanWasRecorded() {
+    NodeId unconditional = NodeId.of("cc".repeat(20));
+    dev.cairn.core.peer.PeerConfig cfg = dev.cairn.core.peer.PeerConfig.defaults(
+        dev.cairn.core.book.BookConfig.defaults(NodeId.of("00".repeat(20))))
+        .withPersistentPeers(org.pcollections.TreePSet.singleton(new NodeAddress(PEER, "1.2.3.4", 26656)))
+        .withUnconditionalPeerIds(org.pcollections.TreePSet.singleton(unconditional));
+    CoreEvent malformed = new CoreEvent.PexMessage(new PexEvent.PexMessageMalformed(PEER,
+        "PexAddrs entry 5 is invalid: NetAddress.ip 'fe80::1%eth0' is not an IP literal"));
+    assertThat(Node.bannedWhy(cfg, malformed, PEER)).isEqualTo(" cause=\"it sent a malformed PEX message: PexAddrs"
+        + " entry 5 is invalid: NetAddress.ip 'fe80::1%eth0' is not an IP literal\" ban=\"not recorded: persistent"
+        + " peers are disconnected, never banned\"");
+    CoreEvent soon = new CoreEvent.PexMessage(new PexEvent.PexRequestReceived(unconditional));
+    assertThat(Node.bannedWhy(cfg, soon, unconditional)).isEqualTo(" cause=\"it sent a PexRequest too soon after its"
+        + " last one\" ban=\"not recorded: unconditional peers are disconnected, never banned\"");
+    CoreEvent other = new CoreEvent.PexMessage(new PexEvent.PexRequestReceived(OTHER));
+    assertThat(Node.bannedWhy(cfg, other, OTHER)).isEqualTo(" cause=\"it sent a PexRequest too soon after its last"
+        + " one\"");
+  }
+
   @Test
   void aBanAnotherPeersMessageLedToNamesTheEventOnly() {
     assertThat(Node.banCause(new CoreEvent.PexMessage(new PexEvent.PexRequestReceived(OTHER)), PEER))
