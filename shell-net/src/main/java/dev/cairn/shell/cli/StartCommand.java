@@ -80,9 +80,26 @@ final class StartCommand implements Callable<Integer> {
     }
     NodeKey key = NodeKey.load(keyFile);
     HostPort laddr = cfg.p2p().listenAddress();
+    Path configFile = dir.resolve("config").resolve("config.toml");
     if (laddr.port() == 0) {
-      err.println("cairn start: [p2p] laddr needs a fixed port (the node's own address is part of its configuration)");
-      return 2;
+      err.println("cairn start: " + configFile + ": [p2p] laddr = \"tcp://" + laddr + "\": needs a fixed port (the node's"
+          + " own address is part of its configuration)");
+      return 1;
+    }
+    if (IpText.parse(laddr.host()) == null) {
+      try {
+        dev.cairn.shell.p2p.HostResolver.system().resolve(laddr.host());
+      } catch (java.net.UnknownHostException e) {
+        err.println("cairn start: " + configFile + ": [p2p] laddr = \"tcp://" + laddr + "\": the host '" + laddr.host()
+            + "' does not resolve, so the node has nothing to listen on");
+        return 1;
+      }
+    }
+    Path data = dir.resolve("data");
+    if (Files.exists(data) && !Files.isDirectory(data)) {
+      err.println("cairn start: " + data + " is not a directory: the home's data folder (the node's lock, and its"
+          + " book by default) must be one; move the file away");
+      return 1;
     }
     if (!cfg.p2p().pex()) {
       // CometBFT's pex = false leaves the PEX reactor out; this node has no other reactor, so it

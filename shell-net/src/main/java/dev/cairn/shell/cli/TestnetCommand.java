@@ -120,7 +120,13 @@ final class TestnetCommand implements Callable<Integer> {
     }
     plan.fewNodesNote().ifPresent(w -> err.println("cairn testnet: note: " + w));
     plan.tightInboundWarning().ifPresent(w -> err.println("cairn testnet: note: " + w));
-    Files.createDirectories(out);
+    try {
+      Files.createDirectories(out);
+    } catch (java.io.IOException e) { // a plan refused before starting, as the checks above
+      err.println("cairn testnet: invalid --out '" + out + "': the directory cannot be created: "
+          + dev.cairn.shell.node.FailureReasons.describe(e));
+      return 2;
+    }
     quietNodeLogs();
     CountDownLatch stop = Signals.stopLatch();
     EventLoopGroup group = EventLoops.newGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));

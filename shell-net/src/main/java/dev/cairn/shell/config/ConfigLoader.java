@@ -94,7 +94,7 @@ public final class ConfigLoader {
         case FileContent.Present p -> p.utf8();
       };
     } catch (StoreException e) {
-      throw new ConfigException(configFile.toString(), e.getMessage(), e);
+      throw new ConfigException(configFile.toString(), e.problem(), e);
     }
     return parse(text, configFile.getFileName().toString(), genesisChainId(genesisFile));
   }
@@ -143,7 +143,7 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (JsonProcessingException e) {
-      throw new ConfigException(where, "is not valid JSON " + position(e, true) + ": " + e.getOriginalMessage(), e);
+      throw new ConfigException(where, "is not valid JSON " + position(e, true) + ": " + dev.cairn.shell.store.AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new ConfigException(where, Files.isDirectory(genesisFile) ? "is a directory, not a file"
           : "cannot be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
@@ -178,7 +178,7 @@ public final class ConfigLoader {
     try {
       root = TOML.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(fileName, "is not valid TOML " + position(e, false) + ": " + e.getOriginalMessage(), e);
+      throw new ConfigException(fileName, "is not valid TOML " + position(e, false) + ": " + dev.cairn.shell.store.AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       root = TOML.createObjectNode();
@@ -364,6 +364,8 @@ public final class ConfigLoader {
       nonNegative(p2pSection, "flush_throttle_timeout", p2p.flushThrottleTimeout());
       positive(p2pSection, "handshake_timeout", p2p.handshakeTimeout());
       positive(p2pSection, "dial_timeout", p2p.dialTimeout());
+      likelyTooShort(p2pSection, "handshake_timeout", p2p.handshakeTimeout(), "the two handshakes");
+      likelyTooShort(p2pSection, "dial_timeout", p2p.dialTimeout(), "a TCP connect");
       if (p2p.seedMode() && !p2p.pex()) {
         throw p2pSection.bad("seed_mode", "true", "needs pex = true: a seed crawls and answers through PEX");
       }
@@ -429,6 +431,18 @@ public final class ConfigLoader {
     private static void nonNegative(Section s, String key, Duration d) throws ConfigException {
       if (d.isNegative()) {
         throw s.bad(key, Section.quote(GoDuration.format(d)), "must not be negative");
+      }
+    }
+
+    /** Below this a handshake or a dial across the internet rarely finishes: said in a warning. */
+    static final Duration SHORTEST_LIKELY = Duration.ofMillis(500);
+
+    private static void likelyTooShort(Section s, String key, Duration d, String what) {
+      if (d.compareTo(SHORTEST_LIKELY) < 0) {
+        s.warn(key, "= " + Section.quote(GoDuration.format(d)) + " is shorter than " + what + " take between"
+            + " distant hosts (round trips of 100-300 ms); most peers will time out (CometBFT's default: "
+            + Section.quote(GoDuration.format(key.equals("dial_timeout") ? P2pConfig.defaults().dialTimeout()
+                : P2pConfig.defaults().handshakeTimeout())) + ")");
       }
     }
 

@@ -195,9 +195,17 @@ public final class AddrBookFile {
     return "at byte " + offset + " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
-  /** Jackson's message without its placeholder for the (undisclosed) source. */
-  private static String jacksonMessage(JsonProcessingException e) {
-    return e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
+  /**
+   * Jackson's message without its placeholder for the (undisclosed) source, nor the name of the
+   * library setting behind a limit (a reader of the message cannot change it).
+   */
+  static String jacksonMessage(JsonProcessingException e) {
+    return withoutLibrarySettings(e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "["));
+  }
+
+  /** {@code message} without Jackson's {@code , from `StreamReadConstraints...`} notes. */
+  public static String withoutLibrarySettings(String message) {
+    return message == null ? null : message.replaceAll(",? from `[^`]*`", "");
   }
 
   static String kind(JsonNode n) {
@@ -208,7 +216,8 @@ public final class AddrBookFile {
       case ARRAY -> "an array";
       case OBJECT, POJO -> "an object";
       case STRING -> "the string " + GoJson.quote(n.textValue());
-      case NUMBER -> "the number " + n.asText();
+      case NUMBER -> n.isDouble() && !Double.isFinite(n.doubleValue()) ? "a number too large for any field"
+          : "the number " + n.asText();
       case BOOLEAN -> "the boolean " + n.asText();
       case NULL -> "null";
       case BINARY -> "binary data";

@@ -12,15 +12,23 @@ import java.util.Objects;
 public final class StoreException extends Exception {
 
   private final Path file;
+  private final String problem;
 
   public StoreException(Path file, String problem) {
     super(Objects.requireNonNull(file, "file") + ": " + problem);
     this.file = file;
+    this.problem = problem;
   }
 
   public StoreException(Path file, String problem, Throwable cause) {
     super(Objects.requireNonNull(file, "file") + ": " + problem, cause);
     this.file = file;
+    this.problem = problem;
+  }
+
+  /** What is wrong with the file, without its name (for a message that names it already). */
+  public String problem() {
+    return problem;
   }
 
   /** The file the problem is in. */

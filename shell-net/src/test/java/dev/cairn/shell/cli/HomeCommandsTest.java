@@ -300,6 +300,54 @@ class HomeCommandsTest {
     }
   }
 
+  /**
+   * What the operator wrote is named once, with its key: a config that is not text, a laddr
+   * without a port or with a host that does not resolve, a data folder that is a file; and a
+   * handshake timeout no handshake can meet is warned about.
+   */
+  @Test
+  void aHomesBadFilesAndAddressesAreNamedOnceWithTheirKey() throws Exception {
+    assertThat(init("--network", "test-chain").exit()).isZero();
+    useFreeLoopbackPort();
+    String valid = Files.readString(config());
+    Files.write(config(), new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0xc3, 0x28});
+    CliRun.Result binary = run("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(binary.exit()).isEqualTo(1);
+    assertThat(binary.err().strip()).isEqualTo("cairn start: " + config() + ": is not valid UTF-8 text: Input length = 1");
+
+    Files.writeString(config(), valid.replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:0\""));
+    CliRun.Result port0 = run("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(port0.exit()).isEqualTo(1);
+    assertThat(port0.err()).contains(config() + ": [p2p] laddr = \"tcp://127.0.0.1:0\": needs a fixed port");
+
+    Files.writeString(config(), valid.replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://no.such.host.invalid:32301\""));
+    CliRun.Result unresolved = run("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(unresolved.exit()).isEqualTo(1);
+    assertThat(unresolved.err().strip()).isEqualTo("cairn start: " + config() + ": [p2p] laddr = \"tcp://"
+        + "no.such.host.invalid:32301\": the host 'no.such.host.invalid' does not resolve, so the node has nothing to"
+        + " listen on");
+
+    Files.writeString(config(), valid);
+    Path data = home.resolve("data");
+    try (var files = Files.list(data)) {
+      assertThat(files).as("init leaves data/ empty").isEmpty();
+    }
+    Files.delete(data);
+    Files.writeString(data, "not a folder");
+    CliRun.Result dataFile = run("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(dataFile.exit()).isEqualTo(1);
+    assertThat(dataFile.err()).contains(data + " is not a directory").doesNotContain("already exists");
+    assertThat(Files.readString(data)).isEqualTo("not a folder");
+    Files.delete(data);
+    Files.createDirectory(data);
+
+    Files.writeString(config(), valid.replaceFirst("(?m)^handshake_timeout = .*$", "handshake_timeout = \"1ns\""));
+    CliRun.Result shortTimeout = run("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(shortTimeout.exit()).as(shortTimeout.err()).isZero();
+    assertThat(shortTimeout.err()).contains("warning: config.toml [p2p] handshake_timeout = \"1ns\" is shorter than"
+        + " the two handshakes take between distant hosts").contains("CometBFT's default: \"20s\"");
+  }
+
   @Test
   void aNodeKeyThatIsNotTextIsNamedAsSuch() throws Exception {
     assertThat(init("--network", "test-chain").exit()).isZero();

@@ -113,6 +113,8 @@ class TestnetCommandTest {
     refused.put(java.util.List.of("--duration", "0s"), "invalid --duration '0s': must be positive");
     refused.put(java.util.List.of("--out", file.toString()), "it exists and is not a directory");
     refused.put(java.util.List.of("--out", ""), "invalid --out '': names no directory");
+    refused.put(java.util.List.of("--out", file.resolve("below").toString()), "invalid --out '" + file.resolve("below")
+        + "': the directory cannot be created");
     for (var e : refused.entrySet()) {
       java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("testnet"));
       if (!e.getKey().contains("--out")) {

@@ -31,7 +31,8 @@ class ConfigWriterTest {
         List.of(new PeerAddress(a, new HostPort("seed.example.org", 26656))),
         List.of(new PeerAddress(b, new HostPort("2001:db8::1", 26656)), new PeerAddress(a, new HostPort("10.0.0.1", 1))),
         "config/book \"quoted\".json", false, 100, 25, List.of(b), Duration.ofSeconds(90), Duration.ofMillis(10),
-        2048, 0, 1, true, true, List.of(a, b), true, Duration.ofMillis(1500), Duration.ofNanos(1500));
+        // sub-millisecond digits in the dial timeout (under 500 ms it would be warned about)
+        2048, 0, 1, true, true, List.of(a, b), true, Duration.ofMillis(1500), Duration.ofSeconds(1).plusNanos(1500));
     CairnConfig c = new CairnConfig(Optional.of("my-chain"), "node \\ one", OptionalLong.of(Long.MIN_VALUE),
         new MaintenanceThresholds(1, 10, 20, 24), 7, Duration.ofMillis(1), Duration.ofHours(2).plusMillis(5),
         Duration.ofSeconds(3), Duration.ZERO, true, new TraceConfig(Optional.of("data/trace.pb"), 1L << 30, 3, 0),
