@@ -163,11 +163,17 @@ final class Section {
     String text = string(key, "");
     List<PeerAddress> out = new ArrayList<>();
     for (String item : splitList(text)) {
+      PeerAddress a;
       try {
-        out.add(PeerAddress.parse(item));
+        a = PeerAddress.parse(item);
       } catch (IllegalArgumentException e) {
         throw bad(key, quote(text), e.getMessage());
       }
+      if (out.contains(a)) { // the same entry twice: one peer, said so (another address of it is refused later)
+        warn(key, "lists " + a + " twice; the repeat is ignored");
+        continue;
+      }
+      out.add(a);
     }
     return out;
   }

@@ -175,6 +175,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aPeerListedTwiceAlike_isKeptOnceWithAWarning() throws Exception {
+    String a = "aa".repeat(20) + "@10.0.0.1:26656";
+    NodeConfig c = ConfigLoader.parse("[p2p]\npersistent_peers = \"" + a + "," + a + "\"\nseeds = \"" + a + "\"\n",
+        "config.toml", GENESIS);
+    assertThat(c.p2p().persistentPeers()).hasSize(1);
+    assertThat(c.warnings()).containsExactly("config.toml [p2p] persistent_peers lists " + a + " twice; the repeat"
+        + " is ignored");
+  }
+
+  @Test
   void aMisspeltSection_isNamedInAWarningWhileCometBftsOwnAreNot() throws Exception {
     NodeConfig c = ConfigLoader.parse("[p2pp]\nmax_num_inbound_peers = 3\n[consensus]\ntimeout_commit = \"1s\"\n"
         + "[mempool]\nsize = 5000\n", "config.toml", GENESIS);
