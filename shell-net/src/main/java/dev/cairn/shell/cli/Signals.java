@@ -14,17 +14,34 @@ final class Signals {
 
   private Signals() {}
 
+  /**
+   * The stop signals this process was started with ignored, which it cannot handle: a shell that
+   * is not interactive starts its background jobs ({@code cmd &}) with SIGINT ignored, and
+   * {@code nohup} ignores SIGHUP. Known once {@link #stopLatch} ran.
+   */
+  private static final java.util.Set<String> IGNORED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   @SuppressWarnings("restriction")
   static CountDownLatch stopLatch() {
     CountDownLatch stop = new CountDownLatch(1);
     for (String name : STOP_SIGNALS) {
       try {
-        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+        // the JVM leaves a signal the process started with ignored as it is, and says so by
+        // returning the ignoring disposition instead of installing the handler
+        if (sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown())
+            == sun.misc.SignalHandler.SIG_IGN) {
+          IGNORED.add(name);
+        }
       } catch (IllegalArgumentException | UnsupportedOperationException e) {
         // Signal not available on this platform: fall back to the JVM's default behaviour.
       }
     }
     return stop;
+  }
+
+  /** The stop signals this process ignores (it was started with them ignored), in {@link #STOP_SIGNALS} order. */
+  static java.util.List<String> ignored() {
+    return STOP_SIGNALS.stream().filter(IGNORED::contains).toList();
   }
 
   /**

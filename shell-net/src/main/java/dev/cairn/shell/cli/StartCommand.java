@@ -240,6 +240,14 @@ final class StartCommand implements Callable<Integer> {
       }
     }
     CountDownLatch stop = Signals.stopLatch();
+    List<String> ignored = Signals.ignored();
+    if (!ignored.isEmpty()) {
+      err.println("cairn start: note: this process was started with " + ignored.stream().map(n -> "SIG" + n)
+          .collect(java.util.stream.Collectors.joining(" and ")) + " ignored (a script's background job, or nohup),"
+          + " which it cannot undo; stop the node with " + Signals.STOP_SIGNALS.stream().filter(n -> !ignored.contains(n))
+          .map(n -> "SIG" + n).collect(java.util.stream.Collectors.joining(" or ")));
+      err.flush();
+    }
     try (NodeMetrics metrics = NodeMetrics.start(cfg.cairn().metrics())) {
       EventLoopGroup group = EventLoops.newGroup(1);
       TraceConfig tc = cfg.cairn().trace();

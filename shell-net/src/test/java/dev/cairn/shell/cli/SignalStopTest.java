@@ -69,4 +69,46 @@ class SignalStopTest {
     assertThat(replay.exit()).as(replay.out() + replay.err()).isZero();
     assertThat(replay.out()).as("closed with its trailer").doesNotContain("no trailer");
   }
+
+  /**
+   * A node a script starts in the background ({@code cairn start &}) inherits SIGINT ignored, and
+   * cannot handle it: it says so as it starts, naming the signals that still stop it, and SIGTERM
+   * does.
+   */
+  @org.junit.jupiter.api.Test
+  void aNodeStartedWithSigintIgnoredSaysWhichSignalsStopIt() throws Exception {
+    Path home = dir.resolve("home");
+    assertThat(CliRun.cairn("init", "--home", home.toString(), "--network", "test-chain").exit()).isZero();
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path config = home.resolve("config").resolve("config.toml");
+    Files.writeString(config, Files.readString(config)
+        .replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:" + port + "\""));
+    String java = ProcessHandle.current().info().command().orElse("java");
+    // the shell's trap '' INT is what a non-interactive shell does for its background jobs
+    Process node = new ProcessBuilder("sh", "-c", "trap '' INT; exec \"$0\" \"$@\"", java, "-cp",
+        System.getProperty("java.class.path"), Cairn.class.getName(), "start", "--home", home.toString())
+        .redirectError(dir.resolve("stderr.txt").toFile()).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+      String first = CompletableFuture.supplyAsync(() -> {
+        try {
+          return out.readLine();
+        } catch (java.io.IOException e) {
+          return null;
+        }
+      }).get(60, TimeUnit.SECONDS);
+      assertThat(first).as("the started line").contains("\"started\"");
+      assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("cairn start: note: this process was started"
+          + " with SIGINT ignored").contains("stop the node with SIGTERM or SIGHUP");
+      assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(node.pid())).start().waitFor(10, TimeUnit.SECONDS))
+          .isTrue();
+      assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("SIGTERM stops it").isTrue();
+      assertThat(node.exitValue()).isZero();
+    } finally {
+      node.destroyForcibly();
+    }
+  }
 }
