@@ -51,4 +51,20 @@ final class HomeOption {
   static Path nodeKeyFile(Path home) {
     return configDir(home).resolve("node_key.json");
   }
+
+  /**
+   * What is wrong with the home's {@code data} folder, if anything: there and not a directory
+   * (a file, or a symbolic link to nothing). Absent is fine: it is created.
+   */
+  static java.util.Optional<String> dataProblem(Path home) {
+    Path data = home.resolve("data");
+    if (!java.nio.file.Files.exists(data, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        || java.nio.file.Files.isDirectory(data)) {
+      return java.util.Optional.empty();
+    }
+    String what = java.nio.file.Files.isSymbolicLink(data) && !java.nio.file.Files.exists(data)
+        ? "a symbolic link to nothing" : "not a directory";
+    return java.util.Optional.of(data + " is " + what + ": the home's data folder (the node's lock, and its book by"
+        + " default) must be a directory; move it away");
+  }
 }

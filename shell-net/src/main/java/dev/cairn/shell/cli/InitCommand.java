@@ -83,6 +83,11 @@ final class InitCommand implements Callable<Integer> {
     if (Files.exists(keyFile)) {
       NodeKey.load(keyFile); // kept: it must be a key
     }
+    Optional<String> dataProblem = HomeOption.dataProblem(dir);
+    if (dataProblem.isPresent()) {
+      err.println("cairn init: " + dataProblem.get());
+      return 1;
+    }
     Files.createDirectories(HomeOption.configDir(dir));
     Files.createDirectories(dir.resolve("data"));
     Path kept = null;
@@ -110,6 +115,11 @@ final class InitCommand implements Callable<Integer> {
    */
   private int keyOnly(Path dir, Path config, Path keyFile, PrintWriter out, PrintWriter err) throws Exception {
     ConfigLoader.load(dir); // the config must still be one: nothing is written for a broken one
+    Optional<String> dataProblem = HomeOption.dataProblem(dir);
+    if (dataProblem.isPresent()) {
+      err.println("cairn init: " + dataProblem.get());
+      return 1;
+    }
     Files.createDirectories(dir.resolve("data"));
     NodeKey key = NodeKey.loadOrGenerate(keyFile, new SecureRandom());
     err.println("cairn init: " + config + " kept as it is; " + keyFile + " was missing and is generated: this node's"

@@ -39,6 +39,34 @@ final class Signals {
     return stop;
   }
 
+  /**
+   * What an operator should know when this process was started with stop signals ignored: which
+   * ones, what usually ignores them, and which signals still stop it; empty when none is ignored.
+   */
+  static java.util.Optional<String> ignoredNote() {
+    return ignoredNote(ignored());
+  }
+
+  /** {@link #ignoredNote()} for the stop signals {@code ignored} ({@code INT}, {@code TERM}, {@code HUP}). */
+  static java.util.Optional<String> ignoredNote(java.util.List<String> ignored) {
+    if (ignored.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    java.util.List<String> why = new java.util.ArrayList<>();
+    if (ignored.contains("INT")) {
+      why.add("a script's background job ignores SIGINT");
+    }
+    if (ignored.contains("HUP")) {
+      why.add("nohup ignores SIGHUP");
+    }
+    java.util.List<String> still = STOP_SIGNALS.stream().filter(n -> !ignored.contains(n)).map(n -> "SIG" + n).toList();
+    return java.util.Optional.of("this process was started with " + String.join(" and ", ignored.stream()
+        .map(n -> "SIG" + n).toList()) + " ignored" + (why.isEmpty() ? "" : " (" + String.join("; ", why) + ")")
+        + ", which it cannot undo; " + (still.isEmpty() ? "no signal stops it gracefully: give --duration, or start it"
+        + " where SIGTERM reaches it (SIGKILL stops it without saving its address book)"
+        : "stop the node with " + String.join(" or ", still)));
+  }
+
   /** The stop signals this process ignores (it was started with them ignored), in {@link #STOP_SIGNALS} order. */
   static java.util.List<String> ignored() {
     return STOP_SIGNALS.stream().filter(IGNORED::contains).toList();

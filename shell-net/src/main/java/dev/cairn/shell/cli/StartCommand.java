@@ -95,10 +95,9 @@ final class StartCommand implements Callable<Integer> {
         return 1;
       }
     }
-    Path data = dir.resolve("data");
-    if (Files.exists(data) && !Files.isDirectory(data)) {
-      err.println("cairn start: " + data + " is not a directory: the home's data folder (the node's lock, and its"
-          + " book by default) must be one; move the file away");
+    Optional<String> dataProblem = HomeOption.dataProblem(dir);
+    if (dataProblem.isPresent()) {
+      err.println("cairn start: " + dataProblem.get());
       return 1;
     }
     if (!cfg.p2p().pex()) {
@@ -240,14 +239,10 @@ final class StartCommand implements Callable<Integer> {
       }
     }
     CountDownLatch stop = Signals.stopLatch();
-    List<String> ignored = Signals.ignored();
-    if (!ignored.isEmpty()) {
-      err.println("cairn start: note: this process was started with " + ignored.stream().map(n -> "SIG" + n)
-          .collect(java.util.stream.Collectors.joining(" and ")) + " ignored (a script's background job, or nohup),"
-          + " which it cannot undo; stop the node with " + Signals.STOP_SIGNALS.stream().filter(n -> !ignored.contains(n))
-          .map(n -> "SIG" + n).collect(java.util.stream.Collectors.joining(" or ")));
+    Signals.ignoredNote().ifPresent(note -> {
+      err.println("cairn start: note: " + note);
       err.flush();
-    }
+    });
     try (NodeMetrics metrics = NodeMetrics.start(cfg.cairn().metrics())) {
       EventLoopGroup group = EventLoops.newGroup(1);
       TraceConfig tc = cfg.cairn().trace();

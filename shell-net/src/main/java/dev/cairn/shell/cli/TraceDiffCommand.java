@@ -96,6 +96,16 @@ final class TraceDiffCommand implements Callable<Integer> {
           if (ra.trailer().isPresent() && rb.trailer().isPresent()) {
             TraceReader.Trailer ta = ra.trailer().get();
             TraceReader.Trailer tb = rb.trailer().get();
+            if (!java.util.Arrays.equals(ta.stateDigest(), tb.stateDigest()) && lastSame != null
+                && lastSame.isCheckpoint() && ta.step() == lastSame.step() && tb.step() == lastSame.step()) {
+              // the last step's checkpoint, alike in both files, names the state both trailers copy
+              Path damaged = lastSame.stateDigest().map(d -> java.util.Arrays.equals(d, ta.stateDigest())).orElse(false)
+                  ? b : a;
+              out.println("BROKEN after the last step: the trailer of " + damaged + " names another state digest"
+                  + " than the checkpoint of step " + lastSame.step() + ", alike in both files: the trailer was"
+                  + " damaged or altered");
+              return BROKEN;
+            }
             if (!java.util.Arrays.equals(ta.stateDigest(), tb.stateDigest())) {
               out.println("DIVERGE after the last step: the final states differ (trailer digest)");
               return DIFFERS;

@@ -201,7 +201,7 @@ final class TraceReplayCommand implements Callable<Integer> {
           String broken = continues(previous, n);
           if (broken != null) {
             out.println("BREAK between " + files(named, n) + ": " + broken);
-            out.flush();
+            notReplayed(out, named, named.indexOf(n));
             return DIFFERS;
           }
         }
@@ -210,7 +210,7 @@ final class TraceReplayCommand implements Callable<Integer> {
           if (!java.util.Arrays.equals(previous.stateDigest, run.initialDigest())) {
             out.println("BREAK before " + n.file() + ": its initial state (header) is not the state the file before "
                 + "it ends in");
-            out.flush();
+            notReplayed(out, named, named.indexOf(n));
             return DIFFERS;
           }
         }
@@ -219,6 +219,7 @@ final class TraceReplayCommand implements Callable<Integer> {
         err.print(run.err());
         err.flush();
         if (run.status() != OK) {
+          notReplayed(out, named, named.indexOf(n) + 1);
           return run.status();
         }
         steps += run.end().steps;
@@ -238,6 +239,16 @@ final class TraceReplayCommand implements Callable<Integer> {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** Names the files of {@code named} from {@code from} on, which a break or failure left unreplayed. */
+  private static void notReplayed(PrintWriter out, List<Named> named, int from) {
+    if (from < named.size()) {
+      List<Path> left = named.subList(from, named.size()).stream().map(Named::file).toList();
+      out.println("not replayed: " + (left.size() == 1 ? "1 file" : left.size() + " files") + " from there on ("
+          + left.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(", ")) + ")");
+    }
+    out.flush();
   }
 
   /** A file's replay, waited for; a failure of the core or the JVM is rethrown as the command's. */

@@ -203,7 +203,7 @@ public final class ConfigLoader {
             + key + " = " + own.get() + " (the [cairn] key wins: set it there, or remove it to use this one)");
       }
     }
-    refuseSectionKeysAtTop(root, fileName, p2pSection, cairnSection, top);
+    refuseSectionKeysAtTop(root, fileName, p2pSection, instrumentation, cairnSection, top);
     Validation.check(p2pSection, p2p, cairnSection, cairn);
     for (var it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();
@@ -222,18 +222,28 @@ public final class ConfigLoader {
    * otherwise leave every setting of the section at its default (the listen address among them),
    * unnoticed.
    */
-  private static void refuseSectionKeysAtTop(JsonNode root, String fileName, Section p2p, Section cairn, Section top)
-      throws ConfigException {
+  private static void refuseSectionKeysAtTop(JsonNode root, String fileName, Section p2p, Section instrumentation,
+      Section cairn, Section top) throws ConfigException {
     for (var it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (root.get(key).isObject() || top.keysRead().contains(key)) {
         continue;
       }
-      String section = p2p.keysRead().contains(key) ? "p2p" : cairn.keysRead().contains(key) ? "cairn" : null;
-      if (section != null) {
+      List<String> sections = new ArrayList<>();
+      if (p2p.keysRead().contains(key)) {
+        sections.add("p2p");
+      }
+      if (instrumentation.keysRead().contains(key)) {
+        sections.add("instrumentation");
+      }
+      if (cairn.keysRead().contains(key)) {
+        sections.add("cairn");
+      }
+      if (!sections.isEmpty()) {
+        String named = sections.stream().map(n -> "[" + n + "]").collect(java.util.stream.Collectors.joining(" or "));
         throw new ConfigException(fileName, key, Section.render(root.get(key)), "is written before any [section]"
-            + " header, where it is ignored, but it is a [" + section + "] key: write it under [" + section + "] (is"
-            + " the [" + section + "] header missing or misplaced?)");
+            + " header, where it is ignored, but it is a key of " + named + ": write it under its section (is the "
+            + named + " header missing or misplaced?)");
       }
     }
   }
@@ -364,8 +374,8 @@ public final class ConfigLoader {
       nonNegative(p2pSection, "flush_throttle_timeout", p2p.flushThrottleTimeout());
       positive(p2pSection, "handshake_timeout", p2p.handshakeTimeout());
       positive(p2pSection, "dial_timeout", p2p.dialTimeout());
-      likelyTooShort(p2pSection, "handshake_timeout", p2p.handshakeTimeout(), "the two handshakes");
-      likelyTooShort(p2pSection, "dial_timeout", p2p.dialTimeout(), "a TCP connect");
+      likelyTooShort(p2pSection, "handshake_timeout", p2p.handshakeTimeout(), "the two handshakes take");
+      likelyTooShort(p2pSection, "dial_timeout", p2p.dialTimeout(), "a TCP connect takes");
       if (p2p.seedMode() && !p2p.pex()) {
         throw p2pSection.bad("seed_mode", "true", "needs pex = true: a seed crawls and answers through PEX");
       }
@@ -439,7 +449,7 @@ public final class ConfigLoader {
 
     private static void likelyTooShort(Section s, String key, Duration d, String what) {
       if (d.compareTo(SHORTEST_LIKELY) < 0) {
-        s.warn(key, "= " + Section.quote(GoDuration.format(d)) + " is shorter than " + what + " take between"
+        s.warn(key, "= " + Section.quote(GoDuration.format(d)) + " is shorter than " + what + " between"
             + " distant hosts (round trips of 100-300 ms); most peers will time out (CometBFT's default: "
             + Section.quote(GoDuration.format(key.equals("dial_timeout") ? P2pConfig.defaults().dialTimeout()
                 : P2pConfig.defaults().handshakeTimeout())) + ")");

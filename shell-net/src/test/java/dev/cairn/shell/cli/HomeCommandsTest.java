@@ -338,6 +338,18 @@ class HomeCommandsTest {
     assertThat(dataFile.exit()).isEqualTo(1);
     assertThat(dataFile.err()).contains(data + " is not a directory").doesNotContain("already exists");
     assertThat(Files.readString(data)).isEqualTo("not a folder");
+    Path other = home.resolve("another-home");
+    Files.createDirectories(other);
+    Files.writeString(other.resolve("data"), "not a folder");
+    CliRun.Result initOnFile = run("init", "--home", other.toString(), "--network", "test-chain");
+    assertThat(initOnFile.exit()).isEqualTo(1);
+    assertThat(initOnFile.err()).contains(other.resolve("data") + " is not a directory");
+    assertThat(other.resolve("config")).as("a refused init writes nothing").doesNotExist();
+    Files.delete(data);
+    Files.createSymbolicLink(data, home.resolve("nowhere"));
+    CliRun.Result dangling = run("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(dangling.exit()).isEqualTo(1);
+    assertThat(dangling.err()).contains(data + " is a symbolic link to nothing");
     Files.delete(data);
     Files.createDirectory(data);
 

@@ -70,6 +70,20 @@ class SignalStopTest {
     assertThat(replay.out()).as("closed with its trailer").doesNotContain("no trailer");
   }
 
+  /** The note names what ignored each signal, and the signals left; with none left, what to do instead. */
+  @org.junit.jupiter.api.Test
+  void theNoteNamesTheSignalsLeftOrWhatToDoWithoutThem() {
+    assertThat(Signals.ignoredNote(List.of())).isEmpty();
+    assertThat(Signals.ignoredNote(List.of("INT")).orElseThrow()).isEqualTo("this process was started with SIGINT"
+        + " ignored (a script's background job ignores SIGINT), which it cannot undo; stop the node with SIGTERM or"
+        + " SIGHUP");
+    assertThat(Signals.ignoredNote(List.of("TERM")).orElseThrow()).isEqualTo("this process was started with SIGTERM"
+        + " ignored, which it cannot undo; stop the node with SIGINT or SIGHUP");
+    assertThat(Signals.ignoredNote(List.of("INT", "TERM", "HUP")).orElseThrow()).contains("with SIGINT and SIGTERM"
+        + " and SIGHUP ignored (a script's background job ignores SIGINT; nohup ignores SIGHUP)")
+        .contains("no signal stops it gracefully: give --duration").doesNotContain("stop the node with");
+  }
+
   /**
    * A node a script starts in the background ({@code cairn start &}) inherits SIGINT ignored, and
    * cannot handle it: it says so as it starts, naming the signals that still stop it, and SIGTERM

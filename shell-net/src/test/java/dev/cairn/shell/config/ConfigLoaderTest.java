@@ -164,10 +164,13 @@ class ConfigLoaderTest {
         + "persistent_peers = \"\"\n[cairn]\nnetwork = \"test-chain\"\n", "config.toml", GENESIS))
         .isInstanceOf(ConfigException.class)
         .hasMessage("config.toml laddr = \"tcp://127.0.0.1:32001\": is written before any [section] header, where it"
-            + " is ignored, but it is a [p2p] key: write it under [p2p] (is the [p2p] header missing or misplaced?)");
+            + " is ignored, but it is a key of [p2p]: write it under its section (is the [p2p] header missing or"
+            + " misplaced?)");
     assertThatThrownBy(() -> ConfigLoader.parse("network = \"test-chain\"\n[p2p]\npex = true\n", "config.toml",
         GENESIS)).isInstanceOf(ConfigException.class).hasMessageContaining("network").hasMessageContaining(
-            "it is a [cairn] key: write it under [cairn]");
+            "it is a key of [cairn]: write it under its section");
+    assertThatThrownBy(() -> ConfigLoader.parse("prometheus = true\n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("it is a key of [instrumentation] or [cairn]");
     NodeConfig c = ConfigLoader.parse("version = \"1.0.0\"\nproxy_app = \"tcp://127.0.0.1:26658\"\nmoniker = \"n\"\n"
         + "db_backend = \"goleveldb\"\nlog_level = \"info\"\nfilter_peers = false\n[p2p]\n"
         + "laddr = \"tcp://127.0.0.1:32001\"\n", "config.toml", GENESIS);

@@ -77,7 +77,9 @@ class RunsApartTest {
     TraceFiles.Run r = cairn("replay", gap);
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out()).contains("BREAK between " + LATER.get(0) + " and " + LATER.get(2))
-        .contains("a file of the rotated trace is missing");
+        .contains("a file of the rotated trace is missing")
+        .contains("not replayed: " + (LATER.size() - 2 == 1 ? "1 file" : (LATER.size() - 2) + " files")
+            + " from there on (" + LATER.get(2));
     // a window past the gap: summary stops at it, and does not say the files hold no step of it
     long inThird;
     try (TraceReader third = TraceReader.open(LATER.get(2))) {

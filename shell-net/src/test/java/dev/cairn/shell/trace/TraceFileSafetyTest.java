@@ -182,6 +182,12 @@ class TraceFileSafetyTest {
     assertThat(diff.code()).as(diff.out() + diff.err()).isEqualTo(2);
     assertThat(diff.out()).contains("BROKEN after the last step: the trailer of " + digestDamaged
         + " names another effects digest for step " + last.getStep());
+    for (List<Path> pair : List.of(List.of(t, stateDamaged), List.of(stateDamaged, t))) {
+      TraceFiles.Run state = TraceFiles.cairn("trace", "diff", pair.get(0).toString(), pair.get(1).toString());
+      assertThat(state.code()).as(state.out() + state.err()).isEqualTo(2);
+      assertThat(state.out()).contains("BROKEN after the last step: the trailer of " + stateDamaged
+          + " names another state digest than the checkpoint of step " + last.getStep());
+    }
   }
 
   /**
