@@ -250,6 +250,10 @@ public final class ConfigLoader {
 
   private static P2pConfig readP2p(Section s) throws ConfigException {
     P2pConfig d = P2pConfig.defaults();
+    for (String test : List.of("test_dial_fail", "test_fuzz", "test_fuzz_config")) {
+      s.ignore(test, "is a CometBFT setting for its own tests (failing dials, a fuzzed connection) that Cairn"
+          + " ignores");
+    }
     if (s.has("upnp")) {
       s.bool("upnp", false);
       s.warn("upnp", "is a CometBFT v0.34 setting that Cairn ignores (no UPnP port mapping)");

@@ -63,6 +63,14 @@ final class Section {
     return table.has(key);
   }
 
+  /** A key Cairn knows and does not use, whatever its value: said in a warning when written. */
+  void ignore(String key, String why) {
+    if (table.has(key)) {
+      read.add(key);
+      warn(key, why);
+    }
+  }
+
   /** Warns about every key of the table that no reader asked for. */
   void warnUnknown() {
     Iterator<String> names = table.fieldNames();

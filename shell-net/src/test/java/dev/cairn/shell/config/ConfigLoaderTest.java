@@ -178,6 +178,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void cometBftsTestSettings_areNamedAsIgnoredNotAsMisspelt() throws Exception {
+    NodeConfig c = ConfigLoader.parse("[p2p]\ntest_dial_fail = false\ntest_fuzz = false\n"
+        + "[p2p.test_fuzz_config]\nmode = 0\nmax_delay = \"3s\"\nprob_drop_rw = 0.2\n", "config.toml", GENESIS);
+    assertThat(c.p2p()).isEqualTo(P2pConfig.defaults());
+    assertThat(c.warnings()).hasSize(3).allSatisfy(w -> assertThat(w).contains("is a CometBFT setting for its own"
+        + " tests").doesNotContain("misspelt"));
+  }
+
+  @Test
   void aPeerListedTwiceAlike_isKeptOnceWithAWarning() throws Exception {
     String a = "aa".repeat(20) + "@10.0.0.1:26656";
     NodeConfig c = ConfigLoader.parse("[p2p]\npersistent_peers = \"" + a + "," + a + "\"\nseeds = \"" + a + "\"\n",
