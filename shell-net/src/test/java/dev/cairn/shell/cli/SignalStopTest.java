@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,31 +31,12 @@ class SignalStopTest {
   @ParameterizedTest
   @ValueSource(strings = {"TERM", "INT", "HUP"})
   void aSignalStopsTheNodeCleanly(String signal) throws Exception {
-    Path home = dir.resolve("home");
-    assertThat(CliRun.cairn("init", "--home", home.toString(), "--network", "test-chain").exit()).isZero();
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path config = home.resolve("config").resolve("config.toml");
-    Files.writeString(config, Files.readString(config)
-        .replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:" + port + "\""));
+    Path home = homeOnAFreePort();
     Path trace = dir.resolve("node.trace");
-
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process node = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Cairn.class.getName(),
-        "start", "--home", home.toString(), "--trace", trace.toString())
+    Process node = new ProcessBuilder(javaCairn("start", "--home", home.toString(), "--trace", trace.toString()))
         .redirectError(dir.resolve("stderr.txt").toFile()).start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-      String first = CompletableFuture.supplyAsync(() -> {
-        try {
-          return out.readLine();
-        } catch (java.io.IOException e) {
-          return null;
-        }
-      }).get(60, TimeUnit.SECONDS);
-      assertThat(first).as("the started line (stderr: %s)", dir.resolve("stderr.txt")).contains("\"started\"");
+      BufferedReader out = started(node);
       Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.pid())).inheritIO().start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
       assertThat(node.waitFor(60, TimeUnit.SECONDS)).as("the node stops").isTrue();
@@ -71,7 +53,7 @@ class SignalStopTest {
   }
 
   /** The note names what ignored each signal, and the signals left; with none left, what to do instead. */
-  @org.junit.jupiter.api.Test
+  @Test
   void theNoteNamesTheSignalsLeftOrWhatToDoWithoutThem() {
     assertThat(Signals.ignoredNote(List.of())).isEmpty();
     assertThat(Signals.ignoredNote(List.of("INT")).orElseThrow()).isEqualTo("this process was started with SIGINT"
@@ -89,32 +71,15 @@ class SignalStopTest {
    * cannot handle it: it says so as it starts, naming the signals that still stop it, and SIGTERM
    * does.
    */
-  @org.junit.jupiter.api.Test
+  @Test
   void aNodeStartedWithSigintIgnoredSaysWhichSignalsStopIt() throws Exception {
-    Path home = dir.resolve("home");
-    assertThat(CliRun.cairn("init", "--home", home.toString(), "--network", "test-chain").exit()).isZero();
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    Path config = home.resolve("config").resolve("config.toml");
-    Files.writeString(config, Files.readString(config)
-        .replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:" + port + "\""));
-    String java = ProcessHandle.current().info().command().orElse("java");
+    Path home = homeOnAFreePort();
+    List<String> command = new java.util.ArrayList<>(List.of("sh", "-c", "trap '' INT; exec \"$0\" \"$@\""));
     // the shell's trap '' INT is what a non-interactive shell does for its background jobs
-    Process node = new ProcessBuilder("sh", "-c", "trap '' INT; exec \"$0\" \"$@\"", java, "-cp",
-        System.getProperty("java.class.path"), Cairn.class.getName(), "start", "--home", home.toString())
-        .redirectError(dir.resolve("stderr.txt").toFile()).start();
+    command.addAll(javaCairn("start", "--home", home.toString()));
+    Process node = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile()).start();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-      String first = CompletableFuture.supplyAsync(() -> {
-        try {
-          return out.readLine();
-        } catch (java.io.IOException e) {
-          return null;
-        }
-      }).get(60, TimeUnit.SECONDS);
-      assertThat(first).as("the started line").contains("\"started\"");
+      started(node);
       assertThat(Files.readString(dir.resolve("stderr.txt"))).contains("cairn start: note: this process was started"
           + " with SIGINT ignored").contains("stop the node with SIGTERM or SIGHUP");
       assertThat(new ProcessBuilder("kill", "-TERM", Long.toString(node.pid())).start().waitFor(10, TimeUnit.SECONDS))
@@ -124,5 +89,41 @@ class SignalStopTest {
     } finally {
       node.destroyForcibly();
     }
+  }
+
+  /** A home made by {@code cairn init} whose laddr is a free loopback port. */
+  private Path homeOnAFreePort() throws Exception {
+    Path home = dir.resolve("home");
+    assertThat(CliRun.cairn("init", "--home", home.toString(), "--network", "test-chain").exit()).isZero();
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path config = home.resolve("config").resolve("config.toml");
+    Files.writeString(config, Files.readString(config)
+        .replaceFirst("(?m)^laddr = .*$", "laddr = \"tcp://127.0.0.1:" + port + "\""));
+    return home;
+  }
+
+  /** This JVM's java running cairn with {@code args}, in a process of its own. */
+  private static List<String> javaCairn(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), Cairn.class.getName()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
+  /** The node's output, once it printed its started line (within a minute). */
+  private BufferedReader started(Process node) throws Exception {
+    BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+    String first = CompletableFuture.supplyAsync(() -> {
+      try {
+        return out.readLine();
+      } catch (java.io.IOException e) {
+        return null;
+      }
+    }).get(60, TimeUnit.SECONDS);
+    assertThat(first).as("the started line (stderr: %s)", dir.resolve("stderr.txt")).contains("\"started\"");
+    return out;
   }
 }
