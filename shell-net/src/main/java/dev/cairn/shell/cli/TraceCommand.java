@@ -421,6 +421,11 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
    * their headers and records alone (no replay); the first break is printed on {@code out} as
    * replay prints it. A file that cannot be read ends the check there: its reader reports it.
    */
+  /** {@code n} steps in the number they take: {@code "1 step"}, {@code "3 steps"}. */
+  static String steps(long n) {
+    return n + (n == 1 ? " step" : " steps");
+  }
+
   static boolean chainBroken(List<Path> ordered, PrintWriter out) {
     return chainBreak(ordered, out) >= 0;
   }

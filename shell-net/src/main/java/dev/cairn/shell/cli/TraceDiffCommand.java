@@ -88,8 +88,8 @@ final class TraceDiffCommand implements Callable<Integer> {
         Optional<TraceReader.Entry> ea = reads.next(ra::next);
         Optional<TraceReader.Entry> eb = reads.broken() ? Optional.empty() : reads.next(rb::next);
         if (reads.broken()) {
-          out.println("BROKEN: the " + same + " steps before the broken record are identical in both files ("
-              + reads.why() + ")");
+          out.println("BROKEN: the " + TraceCommand.steps(same) + " before the broken record "
+              + (same == 1 ? "is" : "are") + " identical in both files (" + reads.why() + ")");
           return BROKEN;
         }
         if (ea.isEmpty() && eb.isEmpty()) {
@@ -166,7 +166,8 @@ final class TraceDiffCommand implements Callable<Integer> {
           String undecodable = undecodable(a, x);
           undecodable = undecodable != null ? undecodable : undecodable(b, y);
           if (undecodable != null) {
-            out.println("BROKEN: the " + same + " steps before it are identical in both files");
+            out.println("BROKEN: the " + TraceCommand.steps(same) + " before it " + (same == 1 ? "is" : "are")
+                + " identical in both files");
             err.println("cairn trace diff: " + undecodable);
             return BROKEN;
           }

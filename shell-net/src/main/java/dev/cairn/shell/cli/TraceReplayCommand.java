@@ -386,8 +386,8 @@ final class TraceReplayCommand implements Callable<Integer> {
         }
       }
       if (reads.broken()) {
-        out.println("BROKEN: the " + count + " steps before the broken record replayed identically (" + reads.why()
-            + ")");
+        out.println("BROKEN: the " + TraceCommand.steps(count) + " before the broken record replayed identically ("
+            + reads.why() + ")");
         return BROKEN;
       }
       if (replay.endMismatch().isPresent()) {

@@ -151,19 +151,22 @@ final class TraceValidateCommand implements Callable<Integer> {
           steps += r.steps();
           if (r.failure().isPresent()) {
             out.println(prefix + "INVALID at " + r.failure().get().describe());
-            out.println("  " + r.steps() + " steps before it are steps of the spec and of the record" + replayed);
+            out.println("  " + TraceCommand.steps(r.steps()) + " before it "
+                + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec and of the record" + replayed);
             status = Math.max(status, TraceCommand.DIFFERS);
           } else if (r.broken().isPresent()) {
             err.println("cairn trace: " + r.broken().get());
             // cut short at its end (a node that stopped while writing), or damaged inside: as replay says it
             String why = r.broken().get().contains(": truncated: ") ? TraceCommand.UpToBreak.WHY
                 : TraceCommand.UpToBreak.CORRUPT;
-            out.println(prefix + "BROKEN: the " + r.steps() + " steps before the broken record are steps of the spec"
+            out.println(prefix + "BROKEN: the " + TraceCommand.steps(r.steps()) + " before the broken record "
+                + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec"
                 + " and of the record (" + why + ")");
             status = Math.max(status, TraceCommand.BROKEN);
           } else if (r.endMismatch().isPresent()) {
             out.println(prefix + "INVALID at the end of the file: " + r.endMismatch().get());
-            out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+            out.println("  " + TraceCommand.steps(r.steps()) + " before it "
+                + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec and of the record");
             status = Math.max(status, TraceCommand.DIFFERS);
           } else if (!windowed && r.steps() == 0) {
             out.println(prefix + "OK: no step recorded: the file holds its header only");
@@ -232,17 +235,20 @@ final class TraceValidateCommand implements Callable<Integer> {
       double secs = (System.nanoTime() - t0) / 1e9;
       if (r.failure().isPresent()) {
         out.println("INVALID at " + r.failure().get().describe());
-        out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+        out.println("  " + TraceCommand.steps(r.steps()) + " before it "
+            + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec and of the record");
         return TraceCommand.DIFFERS;
       }
       if (r.endMismatch().isPresent()) {
         out.println("INVALID at the end of the file: " + r.endMismatch().get());
-        out.println("  " + r.steps() + " steps before it are steps of the spec and of the record");
+        out.println("  " + TraceCommand.steps(r.steps()) + " before it "
+            + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec and of the record");
         return TraceCommand.DIFFERS;
       }
       if (r.broken().isPresent()) {
         err.println("cairn trace: " + r.broken().get());
-        out.println("BROKEN: the " + r.steps() + " steps before the broken record are steps of the spec and of the "
+        out.println("BROKEN: the " + TraceCommand.steps(r.steps()) + " before the broken record "
+            + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec and of the "
             + "record");
         return TraceCommand.BROKEN;
       }

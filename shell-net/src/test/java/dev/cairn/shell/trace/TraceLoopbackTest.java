@@ -268,6 +268,19 @@ class TraceLoopbackTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("corrupt record 3 at byte offset " + at).doesNotContain("\tat ");
     assertThat(run.out()).contains("BROKEN: the 3 steps before the broken record replayed identically");
+    // one step before the break: said in the singular, by every command that reports it
+    int second = (int) TraceFiles.offsetOf(trace, 1);
+    byte[] early = all.clone();
+    early[second + 1] = (byte) 0xff;
+    early[second + 2] = (byte) 0xff;
+    Path one = dir.resolve("corrupt-after-one.trace");
+    Files.write(one, early);
+    assertThat(TraceFiles.cairn("trace", "replay", one.toString()).out())
+        .contains("BROKEN: the 1 step before the broken record replayed identically");
+    assertThat(TraceFiles.cairn("trace", "validate", one.toString()).out())
+        .contains("BROKEN: the 1 step before the broken record is a step of the spec and of the record");
+    assertThat(TraceFiles.cairn("trace", "diff", trace.toString(), one.toString()).out())
+        .contains("BROKEN: the 1 step before the broken record is identical in both files");
     byte[] huge = all.clone();
     huge[at] = (byte) 0xff;
     huge[at + 1] = (byte) 0xff;
