@@ -226,6 +226,19 @@ final class TraceFiles {
     throw new IllegalArgumentException("no record " + index);
   }
 
+  /**
+   * A copy of {@code file} at {@code out} whose record {@code index} does not decode (its first
+   * field tag made one of wire type 7, which does not exist); returns the record's byte offset.
+   */
+  static int corruptRecord(Path file, int index, Path out) throws Exception {
+    int at = (int) offsetOf(file, index);
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    bytes[at + 1] = (byte) 0xff;
+    bytes[at + 2] = (byte) 0xff;
+    java.nio.file.Files.write(out, bytes);
+    return at;
+  }
+
   /** The outcome of one {@code cairn} invocation. */
   record Run(int code, String out, String err) {}
 

@@ -269,12 +269,8 @@ class TraceLoopbackTest {
     assertThat(run.err()).contains("corrupt record 3 at byte offset " + at).doesNotContain("\tat ");
     assertThat(run.out()).contains("BROKEN: the 3 steps before the broken record replayed identically");
     // one step before the break: said in the singular, by every command that reports it
-    int second = (int) TraceFiles.offsetOf(trace, 1);
-    byte[] early = all.clone();
-    early[second + 1] = (byte) 0xff;
-    early[second + 2] = (byte) 0xff;
     Path one = dir.resolve("corrupt-after-one.trace");
-    Files.write(one, early);
+    TraceFiles.corruptRecord(trace, 1, one);
     assertThat(TraceFiles.cairn("trace", "replay", one.toString()).out())
         .contains("BROKEN: the 1 step before the broken record replayed identically");
     assertThat(TraceFiles.cairn("trace", "validate", one.toString()).out())

@@ -1279,12 +1279,8 @@ class TraceValidateTest {
     TraceFiles.Run f = TraceFiles.cairn("trace", "validate", foreign.toString());
     assertThat(f.code()).isEqualTo(2);
     assertThat(f.err()).contains("is not a Cairn trace").contains("byte offset 0");
-    int rec = (int) TraceFiles.offsetOf(trace, 3);
-    byte[] bad = all.clone();
-    bad[rec + 1] = (byte) 0xff;
-    bad[rec + 2] = (byte) 0xff;
     Path corrupt = dir.resolve("corrupt.trace");
-    Files.write(corrupt, bad);
+    int rec = TraceFiles.corruptRecord(trace, 3, corrupt);
     TraceFiles.Run c = TraceFiles.cairn("trace", "validate", corrupt.toString());
     assertThat(c.code()).isEqualTo(2);
     assertThat(c.err()).contains("corrupt record 3 at byte offset " + rec).doesNotContain("\tat ");
