@@ -82,8 +82,8 @@ final class StartCommand implements Callable<Integer> {
     HostPort laddr = cfg.p2p().listenAddress();
     Path configFile = dir.resolve("config").resolve("config.toml");
     if (laddr.port() == 0) {
-      err.println("cairn start: " + configFile + ": [p2p] laddr = \"tcp://" + laddr + "\": needs a fixed port (the node's"
-          + " own address is part of its configuration)");
+      err.println("cairn start: " + configFile + ": [p2p] laddr = \"tcp://" + laddr + "\": needs a fixed port (the"
+          + " node's own address is part of its configuration)");
       return 1;
     }
     if (IpText.parse(laddr.host()) == null) {

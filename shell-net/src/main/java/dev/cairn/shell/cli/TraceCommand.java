@@ -416,16 +416,16 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     return null;
   }
 
-  /**
-   * Whether {@code ordered} (files of one rotated trace, in step order) form one history, read from
-   * their headers and records alone (no replay); the first break is printed on {@code out} as
-   * replay prints it. A file that cannot be read ends the check there: its reader reports it.
-   */
   /** {@code n} steps in the number they take: {@code "1 step"}, {@code "3 steps"}. */
   static String steps(long n) {
     return n + (n == 1 ? " step" : " steps");
   }
 
+  /**
+   * Whether {@code ordered} (files of one rotated trace, in step order) form one history, read from
+   * their headers and records alone (no replay); the first break is printed on {@code out} as
+   * replay prints it. A file that cannot be read ends the check there: its reader reports it.
+   */
   static boolean chainBroken(List<Path> ordered, PrintWriter out) {
     return chainBreak(ordered, out) >= 0;
   }

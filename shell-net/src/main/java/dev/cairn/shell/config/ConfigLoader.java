@@ -7,8 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.cairn.core.NodeId;
-import dev.cairn.shell.store.FileContent;
+import dev.cairn.shell.store.AddrBookFile;
 import dev.cairn.shell.store.DurableFiles;
+import dev.cairn.shell.store.FileContent;
 import dev.cairn.shell.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,7 +144,8 @@ public final class ConfigLoader {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (JsonProcessingException e) {
-      throw new ConfigException(where, "is not valid JSON " + position(e, true) + ": " + dev.cairn.shell.store.AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
+      throw new ConfigException(where, "is not valid JSON " + position(e, true) + ": "
+          + AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new ConfigException(where, Files.isDirectory(genesisFile) ? "is a directory, not a file"
           : "cannot be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
@@ -178,7 +180,8 @@ public final class ConfigLoader {
     try {
       root = TOML.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(fileName, "is not valid TOML " + position(e, false) + ": " + dev.cairn.shell.store.AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
+      throw new ConfigException(fileName, "is not valid TOML " + position(e, false) + ": "
+          + AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       root = TOML.createObjectNode();
@@ -217,10 +220,10 @@ public final class ConfigLoader {
   }
 
   /**
-   * Refuses a key of {@code [p2p]} or {@code [cairn]} written before any section header, where
-   * TOML puts it at the top level and it would be ignored: a missing or misplaced header would
-   * otherwise leave every setting of the section at its default (the listen address among them),
-   * unnoticed.
+   * Refuses a key of {@code [p2p]}, {@code [instrumentation]} or {@code [cairn]} written before
+   * any section header, where TOML puts it at the top level and it would be ignored: a missing or
+   * misplaced header would otherwise leave every setting of the section at its default (the
+   * listen address among them), unnoticed.
    */
   private static void refuseSectionKeysAtTop(JsonNode root, String fileName, Section p2p, Section instrumentation,
       Section cairn, Section top) throws ConfigException {

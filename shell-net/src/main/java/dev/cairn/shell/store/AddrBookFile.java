@@ -199,7 +199,7 @@ public final class AddrBookFile {
    * Jackson's message without its placeholder for the (undisclosed) source, nor the name of the
    * library setting behind a limit (a reader of the message cannot change it).
    */
-  static String jacksonMessage(JsonProcessingException e) {
+  private static String jacksonMessage(JsonProcessingException e) {
     return withoutLibrarySettings(e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "["));
   }
 
