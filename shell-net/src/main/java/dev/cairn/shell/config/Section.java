@@ -104,7 +104,7 @@ final class Section {
       return absent;
     }
     if (!n.isTextual()) {
-      throw bad(key, render(n), "must be a string in double quotes");
+      throw bad(key, render(n), "must be a quoted string (\"…\" or '…')");
     }
     return n.textValue();
   }
