@@ -165,7 +165,7 @@ public final class ConfigLoader {
     if (loc == null) {
       return "at an unknown position";
     }
-    return "at line " + loc.getLineNr() + (column ? ", column " + loc.getColumnNr() : "");
+    return column ? position(loc) : "at line " + loc.getLineNr();
   }
 
   /**

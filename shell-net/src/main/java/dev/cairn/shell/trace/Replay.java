@@ -546,21 +546,14 @@ public final class Replay implements AutoCloseable {
       return;
     }
     TraceReader.Trailer tr = t.get();
+    byte[] st = digester.state(state);
+    refuseDamagedTrailer(reader.file(), tr, lastStep, previousDigest, verifiedStateStep, st, "replayed");
     if (tr.effectsDigest() != previousDigest) {
-      if (tr.step() == lastStep) {
-        throw damagedTrailer(tr, "it names effects digest " + hex(tr.effectsDigest()) + " for step " + tr.step()
-            + ", whose own record carries the replayed digest " + hex(previousDigest));
-      }
       endMismatch = Optional.of("the trailer (at byte offset " + tr.offset() + ") names digest " + hex(tr.effectsDigest())
           + " for step " + tr.step() + ", whose replayed digest is " + hex(previousDigest));
       return;
     }
-    byte[] st = digester.state(state);
     if (!java.util.Arrays.equals(st, tr.stateDigest())) {
-      if (verifiedStateStep == tr.step()) {
-        throw damagedTrailer(tr, "its state digest " + hex(tr.stateDigest()) + " is not the state the checkpoint of"
-            + " step " + tr.step() + " verified (" + hex(st) + ")");
-      }
       endMismatch = Optional.of("state digest differs at the trailer (at byte offset " + tr.offset() + "): recorded "
           + hex(tr.stateDigest()) + ", replayed " + hex(st) + "; every outcome and effect matched, so the state"
           + " diverged in steps " + window(tr.step()));
@@ -572,14 +565,30 @@ public final class Replay implements AutoCloseable {
     }
   }
 
-  private TraceFormatException damagedTrailer(TraceReader.Trailer tr, String how) {
-    return damagedTrailer(reader.file(), tr, how);
-  }
-
-  /** The trailer {@code tr} of {@code file} damaged or altered: {@code how}. */
-  static TraceFormatException damagedTrailer(java.nio.file.Path file, TraceReader.Trailer tr, String how) {
-    return new TraceFormatException(file + ": corrupt trailer (record " + tr.record() + ") at byte offset "
-        + tr.offset() + ": " + how + ", so the trailer itself was damaged or altered", tr.record());
+  /**
+   * Throws when the trailer {@code tr} of {@code file} contradicts what its own step's record
+   * verified, so that the trailer itself was damaged: its copy of the last step's effects digest
+   * is not {@code digest}, which that step's record ({@code lastStep}) carries, or its state digest
+   * is not {@code stateDigest}, which the checkpoint of that step ({@code verifiedStateStep})
+   * verified. A trailer that differs otherwise is the caller's mismatch to report.
+   *
+   * @param how what the steps were: {@code "replayed"}, {@code "validated"}
+   */
+  static void refuseDamagedTrailer(java.nio.file.Path file, TraceReader.Trailer tr, long lastStep, long digest,
+      long verifiedStateStep, byte[] stateDigest, String how) throws TraceFormatException {
+    String damage = null;
+    if (tr.effectsDigest() != digest && tr.step() == lastStep) {
+      damage = "it names effects digest " + hex(tr.effectsDigest()) + " for step " + tr.step()
+          + ", whose own record carries the " + how + " digest " + hex(digest);
+    } else if (tr.effectsDigest() == digest && !java.util.Arrays.equals(stateDigest, tr.stateDigest())
+        && verifiedStateStep == tr.step()) {
+      damage = "its state digest " + hex(tr.stateDigest()) + " is not the state the checkpoint of step " + tr.step()
+          + " verified (" + hex(stateDigest) + ")";
+    }
+    if (damage != null) {
+      throw new TraceFormatException(file + ": corrupt trailer (record " + tr.record() + ") at byte offset "
+          + tr.offset() + ": " + damage + ", so the trailer itself was damaged or altered", tr.record());
+    }
   }
 
   static String hex(byte[] b) {

@@ -831,18 +831,13 @@ public final class Validate {
         Optional<TraceReader.Trailer> t = pastWindow ? Optional.empty() : reader.trailer();
         if (t.isPresent()) {
           TraceReader.Trailer tr = t.get();
-          if (tr.effectsDigest() != previous && tr.step() == lastStep) {
-            throw Replay.damagedTrailer(reader.file(), tr, "it names effects digest " + Replay.hex(tr.effectsDigest())
-                + " for step " + tr.step() + ", whose own record carries the validated digest " + Replay.hex(previous));
-          }
+          byte[] finalState = digester.state(state);
+          Replay.refuseDamagedTrailer(reader.file(), tr, lastStep, previous, verifiedStateStep, finalState,
+              "validated");
           if (tr.effectsDigest() != previous) {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names effects digest "
                 + Replay.hex(tr.effectsDigest()) + ", the validated steps end at " + Replay.hex(previous));
-          } else if (!java.util.Arrays.equals(digester.state(state), tr.stateDigest())) {
-            if (verifiedStateStep == tr.step()) {
-              throw Replay.damagedTrailer(reader.file(), tr, "its state digest is not the state the checkpoint of step "
-                  + tr.step() + " verified");
-            }
+          } else if (!java.util.Arrays.equals(finalState, tr.stateDigest())) {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
           }
         }
