@@ -365,6 +365,25 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     return out;
   }
 
+  /**
+   * {@code files} in step order when they are the files of one trace ({@link #traces}: a file
+   * renamed into another's rotated trace, or a copy among its files, is refused as there); null
+   * after saying on {@code err} that they are several traces, which {@code command} takes {@code
+   * oneAtATime} ("draw one at a time").
+   */
+  static List<Path> oneTrace(List<Path> files, String command, String oneAtATime, PrintWriter err)
+      throws IOException, TraceFormatException {
+    List<List<Path>> traces = traces(files);
+    if (traces.size() > 1) {
+      err.println("cairn trace " + command + ": the files given are " + traces.size() + " traces (" + traces.stream()
+          .map(t -> t.get(0).getFileName() + (t.size() > 1 ? " and " + (t.size() - 1) + " more" : ""))
+          .limit(4).collect(java.util.stream.Collectors.joining(", ")) + (traces.size() > 4 ? ", …" : "")
+          + ": other nodes' or other runs'); " + oneAtATime);
+      return null;
+    }
+    return inStepOrder(files);
+  }
+
   private static boolean distinctSegments(List<Path> files, java.util.Map<Path, TraceHeader> headerOf) {
     return files.stream().map(f -> headerOf.get(f).getSegment()).distinct().count() == files.size();
   }
@@ -585,10 +604,15 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /**
-   * What to say when the walk stopped at a break (the line above says which) before any step of
-   * the window: not that the files hold none, which only the files after the break could tell.
+   * What to say when the walk stopped at a break or a step unlike its record (the line above says
+   * which) before any step of the window: not that the files hold none, which only the files after
+   * the break could tell. Without a window, it stopped at the trace's first step: {@code nothing}
+   * ("nothing to draw") is said.
    */
-  static String stoppedBefore(TracePoint from, TracePoint to) {
+  static String stoppedBefore(TracePoint from, TracePoint to, String nothing) {
+    if (from == null && to == null) {
+      return nothing + ": the trace's first step did not replay (the line above says why)";
+    }
     return "the files were read up to the break above, before any step of the window "
         + (from == null ? "the first step" : from) + " .. " + (to == null ? "the last" : to)
         + "; the files after the break may hold it: give them alone";

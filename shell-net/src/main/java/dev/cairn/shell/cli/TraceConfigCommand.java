@@ -1,5 +1,6 @@
 package dev.cairn.shell.cli;
 
+import static dev.cairn.shell.cli.TraceCommand.BROKEN;
 import static dev.cairn.shell.cli.TraceCommand.OK;
 import static dev.cairn.shell.cli.TraceCommand.broken;
 import static dev.cairn.shell.cli.TraceCommand.headerLine;
@@ -51,6 +52,9 @@ final class TraceConfigCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int status = OK;
+    if (TraceCommand.namedTwice(files, err)) {
+      return BROKEN;
+    }
     try {
       for (Path file : files) {
         try (Replay r = Replay.open(file)) {

@@ -86,7 +86,11 @@ final class TraceCutCommand implements Callable<Integer> {
   }
 
   private int cut(TraceCut cut, PrintWriter out, PrintWriter err) throws IOException, TraceFormatException {
-    List<Path> ordered = TraceCommand.inStepOrder(files);
+    // one trace, its files refused as replay refuses them (renamed, copied, another node's)
+    List<Path> ordered = TraceCommand.oneTrace(files, "cut", "cut one at a time", err);
+    if (ordered == null) {
+      return BROKEN;
+    }
     if (ordered.size() > 1 && TraceCommand.chainBroken(ordered, out)) {
       return DIFFERS;
     }

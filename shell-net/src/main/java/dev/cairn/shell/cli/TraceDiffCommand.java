@@ -106,6 +106,12 @@ final class TraceDiffCommand implements Callable<Integer> {
                   + " damaged or altered");
               return BROKEN;
             }
+            if (Replay.stateDigestDamaged(ta.stateDigest(), tb.stateDigest())) {
+              out.println("BROKEN after the last step: the trailers' state digests are " + Replay.bitsApart(
+                  ta.stateDigest(), tb.stateDigest()) + " of " + 8 * tb.stateDigest().length + " bits apart (" + DAMAGE
+                  + ")");
+              return BROKEN;
+            }
             if (!java.util.Arrays.equals(ta.stateDigest(), tb.stateDigest())) {
               out.println("DIVERGE after the last step: the final states differ (trailer digest)");
               return DIFFERS;
@@ -124,7 +130,7 @@ final class TraceDiffCommand implements Callable<Integer> {
               return DIFFERS;
             }
           }
-          out.println("SAME: " + same + " steps, identical events, outcomes and digests" + (later == null ? ""
+          out.println("SAME: " + TraceCommand.steps(same) + ", identical events, outcomes and digests" + (later == null ? ""
               : "; " + later + " starts at step " + (later == a ? ha : hb).getFirstStep() + " from the state "
               + earlier + " reaches there"));
           if (ra.trailer().isPresent() != rb.trailer().isPresent()) {
@@ -149,8 +155,8 @@ final class TraceDiffCommand implements Callable<Integer> {
                 + ", where " + goesOn + " goes on");
             return BROKEN;
           }
-          out.println("SAME: the " + same + " steps both hold (" + (step - same) + ".." + (step - 1) + ") are"
-              + " identical: events, outcomes and digests" + (later == null ? ""
+          out.println("SAME: the " + TraceCommand.steps(same) + " both hold (" + (step - same) + ".." + (step - 1)
+              + ") " + (same == 1 ? "is" : "are") + " identical: events, outcomes and digests" + (later == null ? ""
               : ", " + later + " starting from the state " + earlier + " reaches at its first step")
               + "; " + ended + " ends there, " + goesOn + " goes on at step " + step
               + (later != null && ended == later ? " (" + later + " is a window of " + earlier + ")" : ""));
@@ -180,6 +186,16 @@ final class TraceDiffCommand implements Callable<Integer> {
               + " outcome after " + same + " identical steps: the core decides the same from the same state, so one"
               + " file's digest was damaged or altered (`cairn trace replay` of each file names which), unless the"
               + " files were recorded by two builds whose cores decide differently under one revision");
+          out.println("  A: " + line(TraceCommand.fromTraceStart(a, ha), x));
+          out.println("  B: " + line(TraceCommand.fromTraceStart(b, hb), y));
+          return BROKEN;
+        }
+        if (STATE_ALONE.equals(what)
+            && Replay.stateDigestDamaged(x.stateDigest().orElseThrow(), y.stateDigest().orElseThrow())) {
+          out.println("BROKEN at step " + x.step() + ": the checkpoints' state digests are " + Replay.bitsApart(
+              x.stateDigest().orElseThrow(), y.stateDigest().orElseThrow()) + " of "
+              + 8 * x.stateDigest().orElseThrow().length + " bits apart (" + DAMAGE + "), after " + same
+              + " identical steps");
           out.println("  A: " + line(TraceCommand.fromTraceStart(a, ha), x));
           out.println("  B: " + line(TraceCommand.fromTraceStart(b, hb), y));
           return BROKEN;
@@ -263,6 +279,11 @@ final class TraceDiffCommand implements Callable<Integer> {
 
   /** Two steps alike but for their effects digests. */
   private static final String DIGEST_ALONE = "the effects differ (digest)";
+  /** Two steps alike but for their checkpoints' state digests. */
+  private static final String STATE_ALONE = "the resulting states differ (checkpoint digest)";
+  /** Why two state digests a few bits apart are one digest damaged ({@link Replay#stateDigestDamaged}). */
+  private static final String DAMAGE = "the digests of two different states differ in about half their bits: one"
+      + " file's digest was damaged or altered, `cairn trace replay` of each file names which";
 
   private static String difference(TraceReader.Entry x, TraceReader.Entry y) {
     if (!x.sameEvent(y)) {
@@ -278,7 +299,7 @@ final class TraceDiffCommand implements Callable<Integer> {
       return DIGEST_ALONE;
     }
     if (x.stateDiffers(y)) {
-      return "the resulting states differ (checkpoint digest)";
+      return STATE_ALONE;
     }
     return null;
   }

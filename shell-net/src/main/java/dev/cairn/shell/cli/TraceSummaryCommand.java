@@ -124,8 +124,14 @@ final class TraceSummaryCommand implements Callable<Integer> {
             : "# " + what + ": no step in the window");
         return NO_STEP;
       }
+      if (status == OK && from == null && to == null) { // a header alone: a trace of no step, as replay says
+        String what = ordered.get(0) + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more" : "");
+        out.println(json ? Json.line(Json.object().put("trace", what).put("steps", 0))
+            : "# " + what + ": no step recorded (a header only)");
+        return OK;
+      }
       err.println("cairn trace summary: " + (status == OK ? TraceCommand.noStep(ordered, first, from, to, "")
-          : TraceCommand.stoppedBefore(from, to)));
+          : TraceCommand.stoppedBefore(from, to, "nothing to sum up")));
       return status == OK ? BROKEN : status;
     }
     TraceSummary s = summary[0].build();

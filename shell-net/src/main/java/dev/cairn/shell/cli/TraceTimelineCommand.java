@@ -68,16 +68,11 @@ final class TraceTimelineCommand implements Callable<Integer> {
     Path target;
     List<Path> ordered;
     try {
-      List<List<Path>> traces = TraceCommand.traces(files);
-      if (traces.size() > 1) {
-        // one picture is one node's run: several would be drawn as the first one's alone
-        err.println("cairn trace timeline: the files given are " + traces.size() + " traces (" + traces.stream()
-            .map(t -> t.get(0).getFileName() + (t.size() > 1 ? " and " + (t.size() - 1) + " more" : ""))
-            .limit(4).collect(java.util.stream.Collectors.joining(", ")) + (traces.size() > 4 ? ", …" : "")
-            + ": other nodes' or other runs'); draw one at a time");
+      // one picture is one node's run: several would be drawn as the first one's alone
+      ordered = TraceCommand.oneTrace(files, "timeline", "draw one at a time", err);
+      if (ordered == null) {
         return BROKEN;
       }
-      ordered = inStepOrder(files);
     } catch (IOException | TraceFormatException e) {
       return broken(err, e);
     }
@@ -103,7 +98,7 @@ final class TraceTimelineCommand implements Callable<Integer> {
       TraceHeader first = walked.first();
       if (timeline[0] == null) {
         err.println("cairn trace timeline: " + (status == OK ? TraceCommand.noStep(ordered, first, from, to, " to draw")
-            : TraceCommand.stoppedBefore(from, to)));
+            : TraceCommand.stoppedBefore(from, to, "nothing to draw")));
         return status == OK ? BROKEN : status;
       }
       PeerTimeline all = timeline[0].build();

@@ -111,6 +111,7 @@ public final class Replay implements AutoCloseable {
   private long previousDigest;
   private long replayedDigest; // the effects digest replayed for the last record compared
   private boolean digestDiffered; // that digest is not the recorded one (the outcome was)
+  private byte[] damagedState; // the replayed state digest, when the recorded one is it damaged
   private long verifiedStateStep; // the last step whose state digest matched; first step - 1 for the header's
   private long checkpoints;
   private long lastStep;
@@ -436,6 +437,13 @@ public final class Replay implements AutoCloseable {
       throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": "
           + digestDamage(entry.effectsDigest(), replayedDigest), entry.index());
     }
+    if (m != null && damagedState != null) {
+      ended = true;
+      cancelled = true;
+      wake(stepper);
+      throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": "
+          + checkpointDamage(entry.stateDigest().orElseThrow(), damagedState), entry.index());
+    }
     if (m != null) {
       ended = true;
       cancelled = true;
@@ -519,6 +527,9 @@ public final class Replay implements AutoCloseable {
     if (r.isCheckpoint()) {
       byte[] st = digester.state(step.state());
       if (!r.stateDigestEquals(st)) {
+        if (stateDigestDamaged(r.stateDigest().orElseThrow(), st)) {
+          damagedState = st;
+        }
         return "state digest differs at this checkpoint: recorded " + hex(r.stateDigest().orElseThrow())
             + ", replayed " + hex(st) + "; every outcome and effect matched, so the state diverged in steps "
             + window(r.step());
@@ -527,6 +538,49 @@ public final class Replay implements AutoCloseable {
       checkpoints++;
     }
     return null;
+  }
+
+  /**
+   * The share of a state digest's bits (one in {@value}) in which a recorded digest may differ from
+   * the replayed one and be taken for that digest damaged in the file. The digests of two different
+   * states differ in about half of their bits: for the 128-bit digest, 64 ± 6, and in 16 or fewer
+   * with a chance below 10^-18. A flipped bit or two damaged bytes are within it.
+   */
+  static final int DAMAGED_DIGEST_SHARE = 8;
+
+  /**
+   * Whether {@code recorded}, a state digest read from the file, is {@code replayed}, the digest of
+   * the state the replay reached, with a few bits damaged: they differ, in at most one bit in
+   * {@value #DAMAGED_DIGEST_SHARE}. A state that really differs would differ in about half of them.
+   */
+  public static boolean stateDigestDamaged(byte[] recorded, byte[] replayed) {
+    int apart = bitsApart(recorded, replayed);
+    return apart > 0 && apart <= 8 * replayed.length / DAMAGED_DIGEST_SHARE;
+  }
+
+  /** The bits in which two digests differ; all of the longer one's when their lengths differ. */
+  public static int bitsApart(byte[] a, byte[] b) {
+    if (a.length != b.length) {
+      return 8 * Math.max(a.length, b.length);
+    }
+    int n = 0;
+    for (int i = 0; i < a.length; i++) {
+      n += Integer.bitCount((a[i] ^ b[i]) & 0xff);
+    }
+    return n;
+  }
+
+  /** What a damaged state digest ({@link #stateDigestDamaged}) is said as. */
+  static String stateDigestDamage(byte[] recorded, byte[] replayed) {
+    return "its state digest reads " + hex(recorded) + " where the state replayed there has " + hex(replayed) + ", "
+        + bitsApart(recorded, replayed) + " of " + 8 * replayed.length + " bits apart (the digests of two different"
+        + " states differ in about half their bits)";
+  }
+
+  /** What a checkpoint whose state digest alone was damaged ({@link #stateDigestDamaged}) is said as. */
+  static String checkpointDamage(byte[] recorded, byte[] replayed) {
+    return stateDigestDamage(recorded, replayed) + ": the file's bytes were damaged there; every outcome and effect"
+        + " matched the record";
   }
 
   private String window(long step) {
@@ -570,7 +624,9 @@ public final class Replay implements AutoCloseable {
    * verified, so that the trailer itself was damaged: its copy of the last step's effects digest
    * is not {@code digest}, which that step's record ({@code lastStep}) carries, or its state digest
    * is not {@code stateDigest}, which the checkpoint of that step ({@code verifiedStateStep})
-   * verified. A trailer that differs otherwise is the caller's mismatch to report.
+   * verified, or its state digest is {@code stateDigest} with a few bits damaged ({@link
+   * #stateDigestDamaged}) while its effects digest is the last step's. A trailer that differs
+   * otherwise is the caller's mismatch to report.
    *
    * @param how what the steps were: {@code "replayed"}, {@code "validated"}
    */
@@ -584,6 +640,8 @@ public final class Replay implements AutoCloseable {
         && verifiedStateStep == tr.step()) {
       damage = "its state digest " + hex(tr.stateDigest()) + " is not the state the checkpoint of step " + tr.step()
           + " verified (" + hex(stateDigest) + ")";
+    } else if (tr.effectsDigest() == digest && stateDigestDamaged(tr.stateDigest(), stateDigest)) {
+      damage = stateDigestDamage(tr.stateDigest(), stateDigest);
     }
     if (damage != null) {
       throw new TraceFormatException(file + ": corrupt trailer (record " + tr.record() + ") at byte offset "

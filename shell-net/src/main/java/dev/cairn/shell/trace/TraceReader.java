@@ -205,8 +205,7 @@ public final class TraceReader implements AutoCloseable {
     pos += length;
     if (header.getFormatVersion() == 0 || header.getCairnVersion().isEmpty()) {
       // every cairn writes its version and a format version from 1 up: this header lost them
-      throw new TraceFormatException(file + ": corrupt header (byte offsets " + headerAt + ".."
-          + (headerAt + length - 1) + "): it names no "
+      throw new TraceFormatException(file + ": corrupt header (" + span(headerAt, length) + "): it names no "
           + (header.getFormatVersion() == 0 ? "trace format version" : "cairn version") + ", which every cairn writes");
     }
     if (header.getFormatVersion() < TraceFormat.OLDEST_READ || header.getFormatVersion() > TraceFormat.VERSION) {
@@ -219,10 +218,14 @@ public final class TraceReader implements AutoCloseable {
     // after the version: a file of another version is refused for that, whatever its header holds
     String sealed = TraceFormat.headerDigestProblem(raw, header);
     if (sealed != null) {
-      throw new TraceFormatException(file + ": corrupt header (byte offsets " + headerAt + ".."
-          + (headerAt + length - 1) + "): " + sealed);
+      throw new TraceFormatException(file + ": corrupt header (" + span(headerAt, length) + "): " + sealed);
     }
     nextStep = header.getFirstStep();
+  }
+
+  /** Where {@code length} bytes from byte offset {@code at} lie, in words: an empty span too. */
+  private static String span(long at, int length) {
+    return length == 0 ? "0 bytes, at byte offset " + at : "byte offsets " + at + ".." + (at + length - 1);
   }
 
   public static TraceReader open(Path file) throws IOException, TraceFormatException {

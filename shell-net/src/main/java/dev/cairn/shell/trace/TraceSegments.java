@@ -138,7 +138,8 @@ public final class TraceSegments {
 
   /**
    * Where {@code p} (a step or a moment, resolved) lies if not in the file these were found from:
-   * the file of the rotated trace that holds it, or that it is before the oldest file kept. Empty
+   * the file of the rotated trace that holds it, that it is before the oldest file kept, or, for a
+   * step, that it is after the last step the newest file holds (read to its end to know). Empty
    * when that file is the one (or when nothing is known: a time since a file's first record is
    * about that file).
    */
@@ -164,11 +165,31 @@ public final class TraceSegments {
       return Optional.empty();
     }
     String span = "from step " + s.firstStep() + " at " + s.start();
+    if (at == segments.size() - 1 && p instanceof TracePoint.Step st) { // the newest file: has the trace reached it?
+      Optional<TraceReader.Entry> last = lastRecord(s.file());
+      if (last.isPresent() && last.get().step() < st.step()) {
+        return Optional.of(p + " is after the last step recorded: step " + last.get().step() + " at "
+            + Instant.ofEpochMilli(last.get().wallMillis()) + ", in " + s.file() + ", the newest file of this trace");
+      }
+    }
     if (at + 1 < segments.size() && segments.get(at + 1).segment() == s.segment() + 1) {
       Segment next = segments.get(at + 1);
       span += " to step " + (next.firstStep() - 1) + ", before " + next.start();
     }
     return Optional.of(s.file() + " holds " + p + " (" + span + ")");
+  }
+
+  /** The last record of {@code file} that reads; empty if none does. */
+  private static Optional<TraceReader.Entry> lastRecord(Path file) {
+    Optional<TraceReader.Entry> last = Optional.empty();
+    try (TraceReader r = TraceReader.open(file)) {
+      for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
+        last = e;
+      }
+    } catch (IOException | TraceFormatException | RuntimeException e) {
+      // the records up to the break
+    }
+    return last;
   }
 
   private static boolean startsBy(Segment s, TracePoint p) {

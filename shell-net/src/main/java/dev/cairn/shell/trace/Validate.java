@@ -782,6 +782,7 @@ public final class Validate {
           if (m != null && follow == null && digestAloneDamaged(reader, entry, stepper, config, traced, d, effects)) {
             throw damaged(reader, entry, d);
           }
+          refuseDamagedCheckpoint(reader, entry, m, traced, digester);
           if (m != null) {
             batch.add(new Item(entry, event, state, traced, null, m, null, null, Optional.empty(), steps, false));
             break;
@@ -808,6 +809,7 @@ public final class Validate {
         if (m != null && follow == null && digestAloneDamaged(reader, entry, stepper, config, traced, d, effects)) {
           throw damaged(reader, entry, d);
         }
+        refuseDamagedCheckpoint(reader, entry, m, traced, digester);
         batch.add(new Item(entry, event, state, traced, prepared, m, null, null, Optional.empty(), steps, true));
         if (m != null) {
           break;
@@ -892,6 +894,24 @@ public final class Validate {
       return "state digest differs at this checkpoint";
     }
     return null;
+  }
+
+  /**
+   * Throws when the record mismatch {@code m} of {@code entry} is its checkpoint's state digest
+   * alone, damaged in the file: a few bits from the digest of the state stepped to ({@link
+   * Replay#stateDigestDamaged}), as replay says it.
+   */
+  private static void refuseDamagedCheckpoint(TraceReader reader, TraceReader.Entry entry, String m,
+      Core.Traced traced, Digester digester) throws TraceFormatException {
+    if (m == null || !entry.isCheckpoint() || !m.startsWith("state digest differs")) {
+      return;
+    }
+    byte[] stepped = digester.state(traced.step().state());
+    byte[] recorded = entry.stateDigest().orElseThrow();
+    if (Replay.stateDigestDamaged(recorded, stepped)) {
+      throw new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
+          + " at byte offset " + entry.offset() + "): " + Replay.checkpointDamage(recorded, stepped), entry.index());
+    }
   }
 
   private static Failure failure(PairChecker pairs, CoreStepValidator validator, TraceReader.Entry entry,

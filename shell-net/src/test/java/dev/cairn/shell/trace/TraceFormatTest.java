@@ -324,12 +324,11 @@ class TraceFormatTest {
 
   @Test
   void aStateThatDivergesWithoutEffectsIsNamedWithItsWindow() throws Exception {
-    // the state digest of the checkpoint at step 249 no longer matches: replay names steps 200..249
+    // the checkpoint at step 249 names another state (the one of step 199, as a state that went
+    // back would): replay names steps 200..249
     Path bad = TraceFiles.rewrite(trace, dir.resolve("state.trace"), l -> {
       TraceRecord r = l.get(249);
-      byte[] d = r.getStateDigest().toByteArray();
-      d[0] ^= 1;
-      l.set(249, r.toBuilder().setStateDigest(ByteString.copyFrom(d)).build());
+      l.set(249, r.toBuilder().setStateDigest(l.get(199).getStateDigest()).build());
       return l;
     });
     TraceFiles.Run run = TraceFiles.cairn("trace", "replay", bad.toString());
@@ -339,6 +338,35 @@ class TraceFormatTest {
         .contains("249 steps before it replayed identically");
     TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", trace.toString(), bad.toString());
     assertThat(diff.out()).contains("DIVERGE at step 249: the resulting states differ (checkpoint digest)");
+  }
+
+  /**
+   * A bit flipped in a checkpoint's state digest is the file's damage, not a state that diverged:
+   * the digests of two different states differ in about half their bits, so a digest a few bits
+   * from the replayed state's is that digest damaged (status 2 from replay, validate and diff,
+   * naming the record and its byte offset).
+   */
+  @Test
+  void aStateDigestAFewBitsFromTheReplayedOneIsDamage() throws Exception {
+    Path bad = TraceFiles.rewrite(trace, dir.resolve("flipped.trace"), l -> {
+      TraceRecord r = l.get(249);
+      byte[] d = r.getStateDigest().toByteArray();
+      d[0] ^= 1;
+      d[15] ^= (byte) 0xff; // 9 bits in all
+      l.set(249, r.toBuilder().setStateDigest(ByteString.copyFrom(d)).build());
+      return l;
+    });
+    long offset = TraceFiles.offsetOf(bad, 249);
+    for (String command : List.of("replay", "validate")) {
+      TraceFiles.Run run = TraceFiles.cairn("trace", command, bad.toString());
+      assertThat(run.code()).as(command + ": " + run.out() + run.err()).isEqualTo(2);
+      assertThat(run.err()).as(command).contains("corrupt step 249 (record 249 at byte offset " + offset + ")")
+          .contains("9 of 128 bits apart").contains("the file's bytes were damaged there");
+      assertThat(run.out()).as(command).contains("BROKEN").doesNotContain("diverged in steps");
+    }
+    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", trace.toString(), bad.toString());
+    assertThat(diff.code()).as(diff.out() + diff.err()).isEqualTo(2);
+    assertThat(diff.out()).contains("BROKEN at step 249: the checkpoints' state digests are 9 of 128 bits apart");
   }
 
   @Test
@@ -356,7 +384,12 @@ class TraceFormatTest {
     }
     byte[] broken = all.clone();
     int digestAt = indexOf(all, t.stateDigest(), (int) t.offset());
-    broken[digestAt] ^= 1;
+    // another state's digest there (the trailer's own, each byte shifted: about half the bits differ)
+    for (int i = 0; i < t.stateDigest().length; i++) {
+      broken[digestAt + i] = all[digestAt + (i + 1) % t.stateDigest().length];
+    }
+    assertThat(Replay.stateDigestDamaged(java.util.Arrays.copyOfRange(broken, digestAt,
+        digestAt + t.stateDigest().length), t.stateDigest())).as("far apart: another state's").isFalse();
     Path bad = dir.resolve("trailer.trace");
     Files.write(bad, broken);
     TraceFiles.Run run = TraceFiles.cairn("trace", "replay", bad.toString());
@@ -368,6 +401,20 @@ class TraceFormatTest {
         dir.resolve("trailer.png").toString());
     assertThat(drawn.code()).as(drawn.out() + drawn.err()).isEqualTo(1);
     assertThat(drawn.out()).contains("MISMATCH at the end of the file: state digest differs at the trailer");
+    // a bit of the trailer's state digest flipped, after a step that is no checkpoint: its damage
+    byte[] flipped = all.clone();
+    flipped[digestAt + 5] ^= 0x10;
+    Path flippedTrailer = dir.resolve("flipped-trailer.trace");
+    Files.write(flippedTrailer, flipped);
+    for (String command : List.of("replay", "validate", "summary")) {
+      TraceFiles.Run f = TraceFiles.cairn("trace", command, flippedTrailer.toString());
+      assertThat(f.code()).as(command + ": " + f.out() + f.err()).isEqualTo(2);
+      assertThat(f.err()).as(command).contains("corrupt trailer (record " + (STEPS + 7) + ") at byte offset "
+          + t.offset()).contains("1 of 128 bits apart").contains("so the trailer itself was damaged or altered");
+    }
+    TraceFiles.Run flippedDiff = TraceFiles.cairn("trace", "diff", longer.toString(), flippedTrailer.toString());
+    assertThat(flippedDiff.code()).as(flippedDiff.out() + flippedDiff.err()).isEqualTo(2);
+    assertThat(flippedDiff.out()).contains("BROKEN after the last step: the trailers' state digests are 1 of 128 bits");
     // cut before the trailer: a valid file whose end is checked by its effects only
     Path cut = dir.resolve("untrailed.trace");
     Files.write(cut, java.util.Arrays.copyOf(all, (int) t.offset()));
