@@ -32,8 +32,8 @@ import picocli.CommandLine.Spec;
  * name, the order of a rotated trace's files, and the progress over them.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true,
-    description = "Show, sum up, replay, compare, validate and cut the core traces a node recorded, and print "
-        + "the configuration they were recorded with.",
+    description = "Show, sum up, replay, compare, validate, cut and draw (a timeline of each peer) the core traces "
+        + "a node recorded, and print the configuration they were recorded with.",
     subcommands = {TraceShowCommand.class, TraceReplayCommand.class, TraceDiffCommand.class,
         TraceTimelineCommand.class, TraceValidateCommand.class, TraceCutCommand.class, TraceSummaryCommand.class,
         TraceConfigCommand.class})
