@@ -105,6 +105,59 @@ class TlaPeerManagerTest {
         .anySatisfy(t -> assertThat(t.get("bannedIds")).isEqualTo(Set.of(P2)));
   }
 
+  /**
+   * Every invariant of the cfg can fail: a reachable state (started, p1 being dialed, p2 known)
+   * changed in one way breaks the named invariant. TLC holds each one state by state, so one
+   * weakened (say {@code inbound <= MaxInbound + 1}) would pass the model check unnoticed but fail
+   * here.
+   */
+  @Test
+  void everyInvariantOfTheCfgFailsOnAStateThatBreaksIt() {
+    TlaState s1 = tla.successors(unstartedWithBook("known"), "Started").get(0);
+    TlaModelValue self = TlaModelValue.of("self");
+    Map<String, Object> p2Unknown = Map.of("status", "unknown", "attempts", 0);
+    Map<String, Object> p1Unknown = Map.of("status", "unknown", "attempts", 0);
+    Map<String, Object> maintenance = Map.of("kind", "Maintenance");
+    // each invariant, and the changes to s1 that break it
+    Map<String, Map<String, Object>> breaking = new java.util.LinkedHashMap<>();
+    breaking.put("TypeOK", Map.of("book", Map.of(P1, p1Unknown, P2, Map.of("status", "known", "attempts", 99))));
+    breaking.put("ConnectedWithinLimit", Map.of("dialing", Set.of(),
+        "connected", Map.of(P1, "inbound", P2, "outbound", self, "outbound")));
+    breaking.put("OutboundWithinLimit", Map.of("dialing", Set.of(), "connected", Map.of(P1, "outbound", P2, "outbound")));
+    breaking.put("InboundWithinLimit", Map.of("dialing", Set.of(), "connected", Map.of(P1, "inbound", P2, "inbound")));
+    breaking.put("DialingWithinLimit", Map.of("dialing", Set.of(P1, P2, self)));
+    breaking.put("OneConnectionPerPeer", Map.of("dialing", Set.of(), "connected", Map.of(self, "inbound")));
+    breaking.put("OneDialPerPeer", Map.of("dialing", Set.of(self)));
+    breaking.put("DialingDisjointConnected", Map.of("connected", Map.of(P1, "outbound")));
+    breaking.put("ReadyAndEvictingConnected", Map.of("ready", Set.of(P2)));
+    breaking.put("ReservationFromHigherScore", Map.of("upgrading", Map.of(P2, P1)));
+    breaking.put("BannedNeverDialedOrAccepted", Map.of("bannedIds", Set.of(P1)));
+    breaking.put("SelfNeverDialed", Map.of("dialing", Set.of(P1, self)));
+    breaking.put("PersistentNeverEvictedForNonPersistent", Map.of("dialing", Set.of(),
+        "connected", Map.of(P1, "inbound"), "evicting", Map.of(P1, "evicted_for_upgrade")));
+    breaking.put("TimersOnlyForKnownPeers", Map.of("book", Map.of(P1, p1Unknown, P2, p2Unknown),
+        "timers", Set.of(maintenance, Map.of("kind", "RetryDial", "peer", P2))));
+    breaking.put("ScoresOnlyForKnownPeers", Map.of("book", Map.of(P1, p1Unknown, P2, p2Unknown),
+        "scores", Map.of(P2, 0)));
+    breaking.put("PersistentFailuresOnlyForPersistent", Map.of("persistentDialFailures", Map.of(P2, 1)));
+    breaking.put("MaintenanceArmedWhenStarted", Map.of("timers", Set.of()));
+    breaking.put("BannedIdsWithinBound", Map.of("dialing", Set.of(),
+        "book", Map.of(P1, p1Unknown, P2, Map.of("status", "banned", "attempts", 0)), "bannedIds", Set.of(P2)));
+    breaking.put("IdleInboundAreLimitedInbound", Map.of("idleInbound", Set.of(P2)));
+    breaking.put("EvictedIdleOnlyIdle", Map.of("dialing", Set.of(),
+        "connected", Map.of(P2, "inbound"), "evicting", Map.of(P2, "evicted_idle")));
+
+    assertThat(tla.violatedInvariants(s1)).as("the state before any change").isEmpty();
+    assertThat(breaking.keySet()).as("every invariant of the cfg").containsExactlyInAnyOrderElementsOf(
+        tla.invariantNames());
+    for (var e : breaking.entrySet()) {
+      Map<String, Object> vars = new java.util.LinkedHashMap<>(s1.variables());
+      vars.putAll(e.getValue());
+      assertThat(tla.violatedInvariants(tla.state(vars))).as("%s broken by %s", e.getKey(), e.getValue())
+          .contains(e.getKey());
+    }
+  }
+
   @Test
   void invariantsOfTheCfgCatchABrokenState() {
     TlaState s1 = tla.successors(unstartedWithBook("known"), "Started").get(0);

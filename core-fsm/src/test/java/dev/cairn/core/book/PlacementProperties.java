@@ -50,4 +50,56 @@ class PlacementProperties {
     assertThat(viaNumber).isEqualTo(viaString);
     assertThat(h.hashV4(v4, srcGroup)).isEqualTo(h.hash(group, srcGroup, -1));
   }
+
+  /**
+   * One source group spreads the address groups it sends over its {@code newBucketsPerGroup}
+   * slots, each a new bucket of its own: addresses of 2 000 /16 groups from one source fill every
+   * slot (a slot is missed with a chance below 10^-26), and land in exactly the buckets of those
+   * slots, which are about as many as the slots (a few share a bucket of the 256). A placement that
+   * lost the slot would put every address of a source in one bucket, and let one source reach
+   * the whole table if it lost the source.
+   */
+  @net.jqwik.api.Example
+  void aSourceGroupReachesItsNewBucketsPerGroupBucketsAndNoOthers() {
+    BookConfig cfg = BookConfig.defaults(Fixtures.id(1));
+    Placement.Hasher h = new Placement.Hasher(KEY);
+    for (String src : new String[] {"1.2.0.0", "200.10.0.0", "2001:db8::"}) {
+      java.util.Set<Integer> slots = new java.util.TreeSet<>();
+      java.util.Set<Integer> buckets = new java.util.TreeSet<>();
+      for (int g = 0; g < 2000; g++) {
+        String group = (g / 250 + 11) + "." + (g % 250) + ".0.0";
+        int slot = Placement.newBucketSlot(cfg, h, group, src);
+        slots.add(slot);
+        buckets.add(Placement.newBucket(cfg, KEY, group, src));
+      }
+      java.util.Set<Integer> ofSlots = new java.util.TreeSet<>();
+      for (int slot = 0; slot < cfg.newBucketsPerGroup(); slot++) {
+        ofSlots.add(Placement.newBucket(cfg, h, src, slot));
+      }
+      assertThat(slots).as("slots of %s", src).hasSize(cfg.newBucketsPerGroup());
+      assertThat(buckets).as("buckets of %s", src).isEqualTo(ofSlots)
+          .hasSizeGreaterThan(cfg.newBucketsPerGroup() * 3 / 4);
+    }
+  }
+
+  /**
+   * The addresses of one /16 group spread over its {@code oldBucketsPerGroup} old buckets and no
+   * more, and two groups reach different ones.
+   */
+  @net.jqwik.api.Example
+  void anAddressGroupReachesItsOldBucketsPerGroupBuckets() {
+    BookConfig cfg = BookConfig.defaults(Fixtures.id(1));
+    java.util.Map<String, java.util.Set<Integer>> byGroup = new java.util.TreeMap<>();
+    for (String group : new String[] {"23.45", "99.1"}) {
+      java.util.Set<Integer> buckets = new java.util.TreeSet<>();
+      for (int i = 0; i < 500; i++) {
+        dev.cairn.core.NodeAddress a = new dev.cairn.core.NodeAddress(Fixtures.id(i + 2),
+            group + "." + (i / 200) + "." + (i % 200 + 1), 26656);
+        buckets.add(Placement.oldBucket(cfg, KEY, a));
+      }
+      assertThat(buckets).as("old buckets of %s.0.0", group).hasSizeBetween(2, cfg.oldBucketsPerGroup());
+      byGroup.put(group, buckets);
+    }
+    assertThat(byGroup.get("23.45")).isNotEqualTo(byGroup.get("99.1"));
+  }
 }
