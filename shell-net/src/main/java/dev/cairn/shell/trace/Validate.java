@@ -782,7 +782,7 @@ public final class Validate {
           if (m != null && follow == null && digestAloneDamaged(reader, entry, stepper, config, traced, d, effects)) {
             throw damaged(reader, entry, d);
           }
-          refuseDamagedCheckpoint(reader, entry, m, traced, digester);
+          refuseDamagedCheckpoint(reader, entry, m, traced, d, digester);
           if (m != null) {
             batch.add(new Item(entry, event, state, traced, null, m, null, null, Optional.empty(), steps, false));
             break;
@@ -809,7 +809,7 @@ public final class Validate {
         if (m != null && follow == null && digestAloneDamaged(reader, entry, stepper, config, traced, d, effects)) {
           throw damaged(reader, entry, d);
         }
-        refuseDamagedCheckpoint(reader, entry, m, traced, digester);
+        refuseDamagedCheckpoint(reader, entry, m, traced, d, digester);
         batch.add(new Item(entry, event, state, traced, prepared, m, null, null, Optional.empty(), steps, true));
         if (m != null) {
           break;
@@ -898,12 +898,13 @@ public final class Validate {
 
   /**
    * Throws when the record mismatch {@code m} of {@code entry} is its checkpoint's state digest
-   * alone, damaged in the file: a few bits from the digest of the state stepped to ({@link
-   * Replay#stateDigestDamaged}), as replay says it.
+   * alone (the outcome and the effects digest {@code d} matched), damaged in the file: a few bits
+   * from the digest of the state stepped to ({@link Replay#stateDigestDamaged}), as replay says it.
    */
   private static void refuseDamagedCheckpoint(TraceReader reader, TraceReader.Entry entry, String m,
-      Core.Traced traced, Digester digester) throws TraceFormatException {
-    if (m == null || !entry.isCheckpoint() || !m.startsWith("state digest differs")) {
+      Core.Traced traced, long d, Digester digester) throws TraceFormatException {
+    boolean rejected = traced.step().outcome() instanceof Outcome.Rejected;
+    if (m == null || !entry.isCheckpoint() || rejected != entry.rejected() || d != entry.effectsDigest()) {
       return;
     }
     byte[] stepped = digester.state(traced.step().state());
