@@ -123,7 +123,8 @@ class TlaPeerManagerTest {
     breaking.put("TypeOK", Map.of("book", Map.of(P1, p1Unknown, P2, Map.of("status", "known", "attempts", 99))));
     breaking.put("ConnectedWithinLimit", Map.of("dialing", Set.of(),
         "connected", Map.of(P1, "inbound", P2, "outbound", self, "outbound")));
-    breaking.put("OutboundWithinLimit", Map.of("dialing", Set.of(), "connected", Map.of(P1, "outbound", P2, "outbound")));
+    breaking.put("OutboundWithinLimit", Map.of("dialing", Set.of(),
+        "connected", Map.of(P1, "outbound", P2, "outbound")));
     breaking.put("InboundWithinLimit", Map.of("dialing", Set.of(), "connected", Map.of(P1, "inbound", P2, "inbound")));
     breaking.put("DialingWithinLimit", Map.of("dialing", Set.of(P1, P2, self)));
     breaking.put("OneConnectionPerPeer", Map.of("dialing", Set.of(), "connected", Map.of(self, "inbound")));

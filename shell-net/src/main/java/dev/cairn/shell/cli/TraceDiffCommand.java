@@ -130,7 +130,8 @@ final class TraceDiffCommand implements Callable<Integer> {
               return DIFFERS;
             }
           }
-          out.println("SAME: " + TraceCommand.steps(same) + ", identical events, outcomes and digests" + (later == null ? ""
+          out.println("SAME: " + TraceCommand.steps(same) + ", identical events, outcomes and digests"
+              + (later == null ? ""
               : "; " + later + " starts at step " + (later == a ? ha : hb).getFirstStep() + " from the state "
               + earlier + " reaches there"));
           if (ra.trailer().isPresent() != rb.trailer().isPresent()) {

@@ -50,7 +50,8 @@ final class TraceSummaryCommand implements Callable<Integer> {
   @Option(names = "--to", paramLabel = "STEP|TIME", converter = PointConverter.class,
       description = "last step to count: the same forms") TracePoint to;
 
-  @Option(names = "--json", description = "one JSON object per trace (one line each), for tools such as jq") boolean json;
+  @Option(names = "--json", description = "one JSON object per trace (one line each), for tools such as jq")
+  boolean json;
 
   @Override
   public Integer call() {

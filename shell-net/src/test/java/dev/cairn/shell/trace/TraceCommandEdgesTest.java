@@ -132,6 +132,17 @@ class TraceCommandEdgesTest {
   }
 
   @Test
+  void aWindowOfOneStepIsSaidInTheSingular() {
+    Path one = dir.resolve("one-step.trace");
+    TraceFiles.Run cut = TraceFiles.cairn("trace", "cut", whole.toString(), "--from", "7", "--to", "7", "--out",
+        one.toString());
+    assertThat(cut.code()).as(cut.out() + cut.err()).isZero();
+    TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", whole.toString(), one.toString());
+    assertThat(diff.code()).as(diff.out() + diff.err()).isZero();
+    assertThat(diff.out()).contains("SAME: the 1 step both hold (7..7) is identical");
+  }
+
+  @Test
   void aHeaderOfNoBytesIsNamedAsSuch() throws Exception {
     // a header of no bytes past the magic: named as such, not as byte offsets 9..8
     byte[] magic = java.util.Arrays.copyOf(Files.readAllBytes(whole), TraceFormat.MAGIC.length);
