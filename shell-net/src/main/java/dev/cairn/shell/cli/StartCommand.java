@@ -105,8 +105,10 @@ final class StartCommand implements Callable<Integer> {
       // would advertise no channel at all, and CometBFT refuses a peer it shares no channel with
       err.println("cairn start: " + dir.resolve("config").resolve("config.toml") + ": [p2p] pex = false: this node"
           + " runs the PEX reactor alone, so without it it would share no channel with any peer (CometBFT refuses"
-          + " such a peer); set pex = true (a validator behind sentries stays unknown through the sentries'"
-          + " private_peer_ids, not through its own pex)");
+          + " such a peer); set pex = true. Cairn is the p2p layer of a seed, a sentry or a crawler: a validator"
+          + " behind sentries runs CometBFT with pex = false, and Cairn sentries keep it unknown through their"
+          + " private_peer_ids (a Cairn node in the validator's place exchanges addresses like any other, and"
+          + " becomes known)");
       return 1;
     }
     if (cfg.cairn().metrics().clashesWith(laddr)) {

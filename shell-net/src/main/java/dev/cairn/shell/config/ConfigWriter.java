@@ -63,7 +63,8 @@ public final class ConfigWriter {
         "max_num_outbound_peers", Integer.toString(p.maxNumOutboundPeers()));
     line(sb, "List of node IDs, to which a connection will be (re)established ignoring any existing limits",
         "unconditional_peer_ids", ids(p.unconditionalPeerIds()));
-    line(sb, "Maximum pause when redialing a persistent peer (if zero, exponential backoff is used)",
+    line(sb, "Maximum pause when redialing a persistent peer (if zero, [cairn] retry_delay_max). Cairn's redial\n"
+        + "delay grows linearly with the failed dials, as [cairn] says, not exponentially as CometBFT's",
         "persistent_peers_max_dial_period", duration(p.persistentPeersMaxDialPeriod()));
     line(sb, "Time to wait before flushing messages out on the connection",
         "flush_throttle_timeout", duration(p.flushThrottleTimeout()));

@@ -166,7 +166,9 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (!finished) {
       fail(ctx, new HandshakeException(HandshakeException.Reason.CONNECTION_CLOSED,
-          "connection closed during the NodeInfo exchange"));
+          "connection closed during the NodeInfo exchange (a peer that refuses the connection closes it here:"
+              + " one already connected to us, as when two nodes dial each other at once and keep the other"
+              + " connection, or one that expected another node or chain)"));
     }
     super.channelInactive(ctx);
   }

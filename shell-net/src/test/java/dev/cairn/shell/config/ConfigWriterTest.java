@@ -57,8 +57,9 @@ class ConfigWriterTest {
 
   /**
    * The [p2p] section written is CometBFT's template with its defaults: the same keys and values
-   * in the same order, and the same comments but one, which says how Cairn counts persistent
-   * peers (CometBFT's says "excluding persistent peers", which neither its code nor Cairn does).
+   * in the same order, and the same comments but two: one says how Cairn counts persistent peers
+   * (CometBFT's says "excluding persistent peers", which neither its code nor Cairn does), the other
+   * how it redials them (linearly, where CometBFT's backs off exponentially).
    */
   @Test
   void renderedP2pSection_isCometBftsTemplateWithItsDefaults() throws Exception {
@@ -73,7 +74,12 @@ class ConfigWriterTest {
         + "# count does, whatever its comment says), unless listed in unconditional_peer_ids: more persistent peers\n"
         + "# than this are refused at start, as they could never all be connected\n";
     assertThat(p2p).contains(ours);
-    assertThat(p2p.replace(ours, theirs).strip()).isEqualTo(exampleP2p.strip());
+    String theirsRedial = "# Maximum pause when redialing a persistent peer (if zero, exponential backoff is used)\n";
+    assertThat(exampleP2p).contains(theirsRedial);
+    String oursRedial = "# Maximum pause when redialing a persistent peer (if zero, [cairn] retry_delay_max). Cairn's"
+        + " redial\n# delay grows linearly with the failed dials, as [cairn] says, not exponentially as CometBFT's\n";
+    assertThat(p2p).contains(oursRedial);
+    assertThat(p2p.replace(ours, theirs).replace(oursRedial, theirsRedial).strip()).isEqualTo(exampleP2p.strip());
   }
 
   @Test
