@@ -67,8 +67,9 @@ final class TestnetCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--seed", defaultValue = "1",
-      description = "seed of the nodes' random choices (default: ${DEFAULT-VALUE}); the network's timing still"
-          + " varies from run to run, and with it the topology")
+      description = "seed of the nodes' random choices (default: ${DEFAULT-VALUE}); the nodes' keys (and so their"
+          + " IDs) and their books' keys are drawn afresh at every run, and the network's timing varies from run"
+          + " to run, so the topology does too")
   long seed;
 
   @Option(names = "--interval", defaultValue = "500ms", paramLabel = "DURATION",
@@ -102,6 +103,10 @@ final class TestnetCommand implements Callable<Integer> {
     }
     for (String name : TestnetRun.OUTPUTS) { // found before the run, not after it
       Path f = out.resolve(name);
+      if (Files.isDirectory(f)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "invalid --out '" + out + "': " + f
+            + " is a directory, where the run writes a file");
+      }
       if (Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isWritable(f)) {
         throw new CommandLine.ParameterException(spec.commandLine(), "invalid --out '" + out + "': " + f
             + " cannot be written (permission, or an immutable file)");
@@ -115,7 +120,15 @@ final class TestnetCommand implements Callable<Integer> {
     try {
       plan = new LocalNetwork.Plan(nodes, seeds, outbound, inbound, parse("--pex-period", pexPeriod), seed);
     } catch (IllegalArgumentException e) {
-      err.println("cairn testnet: " + e.getMessage());
+      boolean defaultSeeds = e.getMessage().startsWith("--seeds")
+          && !spec.commandLine().getParseResult().hasMatchedOption("--seeds");
+      err.println("cairn testnet: " + e.getMessage() + (defaultSeeds ? " (the default --seeds)" : ""));
+      return 2;
+    }
+    Path traces = trace ? out.resolve("traces") : null;
+    String traceProblem = traces == null ? null : traceProblem(traces, plan);
+    if (traceProblem != null) { // a plan refused before any node starts
+      err.println("cairn testnet: --trace: " + traceProblem);
       return 2;
     }
     plan.fewNodesNote().ifPresent(w -> err.println("cairn testnet: note: " + w));
@@ -134,9 +147,9 @@ final class TestnetCommand implements Callable<Integer> {
     boolean converged = false;
     List<String> stuck = List.of();
     long t0 = System.nanoTime();
-    err.printf("cairn testnet: %d nodes (%d seeds), outbound target %d, on 127.0.0.1; output in %s%n",
-        nodes, seeds, outbound, out);
-    Path traces = trace ? out.resolve("traces") : null;
+    err.printf("cairn testnet: %d nodes (%d seed%s), outbound target %d, on 127.0.0.1; output in %s%n",
+        nodes, seeds, seeds == 1 ? "" : "s", outbound, out);
+    boolean interrupted = false;
     if (traces != null) {
       clearTraces(traces, err);
       writeManifest(traces, plan);
@@ -169,28 +182,73 @@ final class TestnetCommand implements Callable<Integer> {
         long wait = Math.max(1, Math.min(every.toMillis(), limit.toMillis() - elapsed));
         if (stop.await(wait, TimeUnit.MILLISECONDS)) {
           err.println("cairn testnet: interrupted");
+          interrupted = true;
           break;
         }
       }
     } finally {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
+    if (interrupted) {
+      stuck = List.of("interrupted after " + String.format(java.util.Locale.ROOT, "%.1f s",
+          samples.isEmpty() ? 0.0 : samples.get(samples.size() - 1).elapsedMillis() / 1000.0)
+          + ", before it converged (--duration " + GoDuration.format(limit) + ")");
+    }
+    String planLine = String.format(java.util.Locale.ROOT, "plan: --nodes %d --seeds %d --outbound %d --inbound %d"
+        + " --pex-period %s --seed %d --duration %s --hold %s --interval %s%s%n", nodes, seeds, outbound, inbound,
+        pexPeriod, seed, duration, hold, interval, trace ? " --trace" : "");
     TestnetRun.Report report;
+    List<Path> written = new ArrayList<>();
+    boolean unwritten = false;
     try {
-      report = TestnetRun.write(out, samples, converged, stuck);
+      report = TestnetRun.write(out, planLine, samples, converged, interrupted, stuck, written);
     } catch (java.io.IOException e) { // the run's result is still said, on the terminal
       err.println("cairn testnet: cannot write the results to " + out + ": "
-          + dev.cairn.shell.node.FailureReasons.describe(e));
-      report = TestnetRun.unwritten(samples, converged, stuck);
+          + dev.cairn.shell.node.FailureReasons.describe(e)
+          + (written.isEmpty() ? "" : "; written: " + written.stream().map(p -> p.getFileName().toString())
+              .collect(java.util.stream.Collectors.joining(", ")))
+          + "; any other of " + String.join(", ", TestnetRun.OUTPUTS) + " there is an earlier run's");
+      report = TestnetRun.unwritten(planLine, samples, converged, interrupted, stuck, written);
+      unwritten = true;
     }
     stdout.print(report.summary());
     if (traces != null) {
       stdout.println("traces: " + traces + "; check every decision against the spec with: ./cairn trace validate "
           + traces.resolve("*.trace"));
     }
-    stdout.println(Json.line(result(report, converged, stuck)));
+    ObjectNode result = result(report, converged, stuck);
+    result.put("interrupted", interrupted);
+    stdout.println(Json.line(result));
     stdout.flush();
-    return converged ? 0 : 1;
+    return unwritten ? 2 : interrupted ? INTERRUPTED : converged ? 0 : 1;
+  }
+
+  /** The exit status of a run stopped by SIGINT, SIGTERM or SIGHUP before it ended: 128 + SIGINT's 2, as shells do. */
+  static final int INTERRUPTED = 130;
+
+  /**
+   * Why the nodes of {@code plan} could not record their traces in {@code dir}, or null: a file of
+   * a node's trace name that is not a trace (the user's, never overwritten), or one a running node
+   * writes (another testnet into the same --out). Found before any node starts.
+   */
+  static String traceProblem(Path dir, LocalNetwork.Plan plan) {
+    for (int i = 0; i < plan.nodes(); i++) {
+      Path f = dir.resolve((i < plan.seeds() ? "seed" + i : "node" + (i - plan.seeds())) + ".trace");
+      if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        continue;
+      }
+      try {
+        if (!Files.isRegularFile(f) || !dev.cairn.shell.trace.TraceFormat.startsWithMagic(f)) {
+          return f + " exists and is not a Cairn trace; not overwriting it (move it, or choose another --out)";
+        }
+        if (dev.cairn.shell.store.FileLocks.held(f)) {
+          return f + " is being written by a running node (another testnet into the same --out?)";
+        }
+      } catch (java.io.IOException e) {
+        return f + " cannot be read: " + dev.cairn.shell.node.FailureReasons.describe(e);
+      }
+    }
+    return null;
   }
 
   /**

@@ -55,39 +55,47 @@ final class TestnetRun {
   }
 
   /**
-   * Writes the summary, the samples and the pictures. {@code stuck} explains a run that did not
-   * converge, one sentence each ({@link TestnetCommand#why}).
+   * Writes the summary (its first line {@code plan}, the options of the run), the samples and the
+   * pictures, adding each file to {@code written} as it is written (so that a failure part-way
+   * leaves the list of what was). {@code stuck} explains a run that did not converge, one sentence
+   * each ({@link TestnetCommand#why}), or that was {@code interrupted}.
    */
-  static Report write(Path dir, List<Sample> samples, boolean converged, List<String> stuck) throws IOException {
-    List<Path> files = new ArrayList<>();
+  static Report write(Path dir, String plan, List<Sample> samples, boolean converged, boolean interrupted,
+      List<String> stuck, List<Path> written) throws IOException {
     Snapshot last = last(samples);
     long at = converged ? convergedAt(samples) : -1;
-    String summary = summary(samples, converged, stuck);
+    String summary = summary(plan, samples, converged, interrupted, stuck);
     Path summaryFile = dir.resolve("summary.txt");
     Files.writeString(summaryFile, summary, StandardCharsets.UTF_8);
-    files.add(summaryFile);
+    written.add(summaryFile);
     Path json = dir.resolve("samples.json");
     Files.writeString(json, samplesJson(samples), StandardCharsets.UTF_8);
-    files.add(json);
-    files.addAll(writePictures(dir, samples, last));
-    return new Report(summary, at, files);
+    written.add(json);
+    writePictures(dir, samples, last, written);
+    return new Report(summary, at, List.copyOf(written));
   }
 
-  /** The report of a run whose files could not be written: its summary alone, no file. */
-  static Report unwritten(List<Sample> samples, boolean converged, List<String> stuck) {
-    return new Report(summary(samples, converged, stuck), converged ? convergedAt(samples) : -1, List.of());
+  /** The report of a run whose files could not all be written: its summary, and the files that were. */
+  static Report unwritten(String plan, List<Sample> samples, boolean converged, boolean interrupted,
+      List<String> stuck, List<Path> written) {
+    return new Report(summary(plan, samples, converged, interrupted, stuck), converged ? convergedAt(samples) : -1,
+        List.copyOf(written));
   }
 
   private static Snapshot last(List<Sample> samples) {
     return samples.isEmpty() ? new Snapshot(0, List.of()) : snapshot(samples.get(samples.size() - 1));
   }
 
-  private static String summary(List<Sample> samples, boolean converged, List<String> stuck) {
+  private static String summary(String plan, List<Sample> samples, boolean converged, boolean interrupted,
+      List<String> stuck) {
     long at = converged ? convergedAt(samples) : -1;
-    return (converged
+    return plan + (converged
         ? String.format(Locale.ROOT, "converged after %.1f s%n", at / 1000.0)
-        : "did not converge in time\n" + stuck.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()))
-        + SummaryTable.of(last(samples));
+        : (interrupted ? "interrupted\n" : "did not converge in time\n")
+            + stuck.stream().map(l -> "  " + l + "\n").collect(Collectors.joining()))
+        + SummaryTable.of(last(samples))
+        + "(out/target's total counts the non-seed nodes; each row is read from its node at about the same moment,"
+        + " so a connection opening or closing then shows at one end only)\n";
   }
 
   static String samplesJson(List<Sample> samples) {
@@ -114,17 +122,20 @@ final class TestnetRun {
     return arr.toPrettyString();
   }
 
-  private static List<Path> writePictures(Path dir, List<Sample> samples, Snapshot last) throws IOException {
+  private static void writePictures(Path dir, List<Sample> samples, Snapshot last, List<Path> written)
+      throws IOException {
     if (samples.isEmpty()) {
-      return List.of();
+      return;
     }
     TopologyImage topology = TopologyImage.of(last);
     Path png = dir.resolve("topology.png");
     Files.write(png, topology.png());
+    written.add(png);
     Path svg = dir.resolve("topology.svg");
     Files.writeString(svg, topology.svg(), StandardCharsets.UTF_8);
+    written.add(svg);
     Path plot = dir.resolve("convergence.png");
     Files.write(plot, ConvergencePlot.of(samples.stream().map(TestnetRun::snapshot).toList()).png());
-    return List.of(png, svg, plot);
+    written.add(plot);
   }
 }

@@ -39,12 +39,13 @@ public final class LocalNetwork implements AutoCloseable {
     public static final int MAX_NODES = 256;
 
     public Plan {
-      if (nodes < 2 || nodes > MAX_NODES) {
-        throw new IllegalArgumentException("--nodes must be between 2 and " + MAX_NODES + " (the nodes of one process),"
-            + " got " + nodes);
+      if (nodes < 3 || nodes > MAX_NODES) {
+        throw new IllegalArgumentException("--nodes must be between 3 and " + MAX_NODES + " (a seed and two non-seed"
+            + " nodes to meet through it, at most the nodes of one process), got " + nodes);
       }
-      if (seeds < 1 || seeds >= nodes) {
-        throw new IllegalArgumentException("--seeds must be between 1 and nodes - 1 = " + (nodes - 1) + ", got " + seeds);
+      if (seeds < 1 || seeds > nodes - 2) {
+        throw new IllegalArgumentException("--seeds must be between 1 and nodes - 2 = " + (nodes - 2) + " (at least"
+            + " two non-seed nodes, to meet), got " + seeds);
       }
       if (maxOutbound < 1) {
         throw new IllegalArgumentException("--outbound must be at least 1, got " + maxOutbound);
@@ -285,9 +286,10 @@ public final class LocalNetwork implements AutoCloseable {
     for (Node.Status s : nonSeeds) {
       int[] c = connectedAndFull(plan, s, nonSeeds);
       if (s.outbound().size() < s.outboundTarget() && c[1] > 0 && c[0] + c[1] == nonSeeds.size() - 1) {
-        out.add(String.format("%s has %d/%d outbound and nobody left to dial: of the %d other non-seeds,"
-            + " %d are connected to it and %d have their inbound full (%d)", s.moniker(), s.outbound().size(),
-            s.outboundTarget(), nonSeeds.size() - 1, c[0], c[1], plan.maxInbound()));
+        out.add(String.format("%s has %d/%d outbound and nobody left to dial: of the %d other non-seed%s,"
+            + " %d %s connected to it and %d %s their inbound full (%d)", s.moniker(), s.outbound().size(),
+            s.outboundTarget(), nonSeeds.size() - 1, nonSeeds.size() == 2 ? "" : "s", c[0], c[0] == 1 ? "is" : "are",
+            c[1], c[1] == 1 ? "has" : "have", plan.maxInbound()));
       }
     }
     return out;

@@ -52,6 +52,36 @@ class SignalStopTest {
     assertThat(replay.out()).as("closed with its trailer").doesNotContain("no trailer");
   }
 
+  /**
+   * A testnet stopped by SIGINT before it ended says it was interrupted (not that it ran out of
+   * time), in its summary, summary.txt and JSON line, and exits 130, as a shell's interrupted
+   * command does.
+   */
+  @Test
+  void anInterruptedTestnetSaysSo() throws Exception {
+    Path out = dir.resolve("net");
+    Path stderr = dir.resolve("testnet-stderr.txt");
+    Process net = new ProcessBuilder(javaCairn("testnet", "--nodes", "6", "--seeds", "1", "--duration", "90s",
+        "--hold", "90s", "--out", out.toString())).redirectError(stderr.toFile()).start();
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!(Files.exists(stderr) && Files.readString(stderr).contains("t=")) && System.nanoTime() < until) {
+        Thread.sleep(100);
+      }
+      assertThat(Files.readString(stderr)).as("a first sample").contains("t=");
+      assertThat(new ProcessBuilder("kill", "-INT", Long.toString(net.pid())).start().waitFor(10, TimeUnit.SECONDS))
+          .isTrue();
+      String said = new String(net.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(net.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(net.exitValue()).as(said + Files.readString(stderr)).isEqualTo(TestnetCommand.INTERRUPTED);
+      assertThat(said).contains("interrupted\n  interrupted after ").contains("\"interrupted\":true")
+          .doesNotContain("did not converge in time");
+      assertThat(Files.readString(out.resolve("summary.txt"))).contains("interrupted after ");
+    } finally {
+      net.destroyForcibly();
+    }
+  }
+
   /** The note names what ignored each signal, and the signals left; with none left, what to do instead. */
   @Test
   void theNoteNamesTheSignalsLeftOrWhatToDoWithoutThem() {

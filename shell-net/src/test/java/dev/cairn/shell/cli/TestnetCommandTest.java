@@ -33,9 +33,14 @@ class TestnetCommandTest {
     assertThat(exit).as(stderr.toString()).isZero();
 
     List<String> lines = stdout.toString().lines().toList();
-    assertThat(lines.get(0)).startsWith("converged after");
+    assertThat(lines.get(0)).isEqualTo("plan: --nodes 12 --seeds 1 --outbound 2 --inbound 11 --pex-period 500ms"
+        + " --seed 1 --duration 40s --hold 500ms --interval 500ms");
+    assertThat(lines.get(1)).startsWith("converged after");
+    assertThat(Files.readString(out.resolve("summary.txt"))).startsWith(lines.get(0) + "\n" + lines.get(1));
     JsonNode result = Json.MAPPER.readTree(lines.get(lines.size() - 1));
     assertThat(result.get("converged").asBoolean()).isTrue();
+    assertThat(result.get("interrupted").asBoolean()).isFalse();
+    assertThat(result.get("files")).hasSize(5);
     assertThat(stderr.toString()).contains("settled").doesNotContain("note:");
     assertThat(result.get("stuck")).isEmpty();
 
@@ -103,7 +108,11 @@ class TestnetCommandTest {
     Path file = java.nio.file.Files.writeString(dir.resolve("afile"), "mine");
     Path out = dir.resolve("out");
     java.util.Map<java.util.List<String>, String> refused = new java.util.LinkedHashMap<>();
-    refused.put(java.util.List.of("--nodes", "100000"), "--nodes must be between 2 and 256");
+    refused.put(java.util.List.of("--nodes", "100000"), "--nodes must be between 3 and 256");
+    refused.put(java.util.List.of("--nodes", "2", "--seeds", "1"), "--nodes must be between 3 and 256");
+    refused.put(java.util.List.of("--nodes", "4", "--seeds", "3"), "--seeds must be between 1 and nodes - 2 = 2"
+        + " (at least two non-seed nodes, to meet), got 3");
+    refused.put(java.util.List.of("--nodes", "3"), "got 2 (the default --seeds)");
     refused.put(java.util.List.of("--inbound", "-1"), "--inbound must not be negative, got -1");
     refused.put(java.util.List.of("--inbound", "0"), "--inbound 0 leaves no non-seed node room for another's"
         + " connection: the 14 non-seed nodes could never connect to each other");
@@ -128,6 +137,23 @@ class TestnetCommandTest {
     }
     assertThat(out).as("nothing written").doesNotExist();
     assertThat(java.nio.file.Files.readString(file)).isEqualTo("mine");
+
+    // a directory where the run writes a file, and a file of a node's trace name that is not a trace
+    Path clash = java.nio.file.Files.createDirectories(dir.resolve("clash").resolve("topology.png"));
+    CliRun.Result r = CliRun.cairn("testnet", "--nodes", "4", "--seeds", "1", "--out", clash.getParent().toString());
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains(clash + " is a directory, where the run writes a file");
+    Path mine = java.nio.file.Files.createDirectories(dir.resolve("mine").resolve("traces")).resolve("node0.trace");
+    java.nio.file.Files.writeString(mine, "my own");
+    r = CliRun.cairn("testnet", "--nodes", "4", "--seeds", "1", "--trace", "--out", dir.resolve("mine").toString());
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--trace: " + mine + " exists and is not a Cairn trace; not overwriting it")
+        .doesNotContain("seeds), outbound target");
+    try (var left = java.nio.file.Files.list(mine.getParent())) {
+      assertThat(left.map(f -> f.getFileName().toString()).toList()).as("no node started, no manifest")
+          .containsExactly("node0.trace");
+    }
+    assertThat(java.nio.file.Files.readString(mine)).isEqualTo("my own");
   }
 
   /**
