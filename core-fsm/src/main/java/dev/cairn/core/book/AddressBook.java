@@ -113,7 +113,7 @@ public record AddressBook(
    * private ID, our own ID or address, or non-routable in strict mode) are left out: the config
    * changed, the file is not corrupt.
    *
-   * @throws IllegalArgumentException naming the entry and the rule it breaks
+   * @throws RestoreException naming the entry, its position and the rule it breaks
    */
   public static AddressBook restore(
       BookConfig cfg, BookKey key, List<KnownAddress> entries, List<KnownAddress> banned) {
@@ -124,26 +124,32 @@ public record AddressBook(
     for (KnownAddress ka : entries) {
       canonical.putIfAbsent(ka.addr(), ka.addr());
     }
-    for (KnownAddress loaded : entries) {
-      KnownAddress ka = shared(loaded, canonical);
+    for (int i = 0; i < entries.size(); i++) {
+      KnownAddress ka = shared(entries.get(i), canonical);
       String where = "addrbook entry " + ka.addr();
-      if (!IpClass.isValid(ka.addr().ip())) {
-        throw new IllegalArgumentException(where + ": IP '" + ka.addr().ip() + "' is not a valid IP");
-      }
+      int at = i;
+      IpClass.invalidReason(ka.addr().ip()).ifPresent(why -> {
+        throw new RestoreException(false, at, where + ": IP '" + ka.addr().ip() + "' cannot be a peer's address: "
+            + why);
+      });
       if (!IpClass.isIp(ka.src().ip())) {
-        throw new IllegalArgumentException(where + ": source IP '" + ka.src().ip() + "' is not an IP");
+        throw new RestoreException(false, i, where + ": source IP '" + ka.src().ip() + "' is not an IP");
       }
       if (d.lookup.containsKey(ka.id())) {
-        throw new IllegalArgumentException(where + ": ID " + ka.id() + " appears more than once");
+        throw new RestoreException(false, i, where + ": ID " + ka.id() + " appears more than once");
       }
-      checkBuckets(cfg, ka, where);
+      try {
+        checkBuckets(cfg, ka, where);
+      } catch (IllegalArgumentException e) {
+        throw new RestoreException(false, i, e.getMessage());
+      }
       if (refusal(cfg, ka.addr(), ka.src()).isPresent()) {
         continue;
       }
       int capacity = ka.isNew() ? cfg.newBucketSize() : cfg.oldBucketSize();
       for (int idx : ka.buckets()) {
         if (d.table(ka.type()).size(idx) >= capacity) {
-          throw new IllegalArgumentException(where + ": " + name(ka.type()) + " bucket " + idx
+          throw new RestoreException(false, i, where + ": " + name(ka.type()) + " bucket " + idx
               + " already holds " + capacity + " entries, its capacity ("
               + (ka.isNew() ? "newBucketSize" : "oldBucketSize") + "=" + capacity + ")");
         }
@@ -155,19 +161,43 @@ public record AddressBook(
       throw new IllegalArgumentException("addrbook holds " + banned.size()
           + " bans, more than maxBanned=" + cfg.maxBanned());
     }
-    for (KnownAddress ka : banned) {
+    for (int i = 0; i < banned.size(); i++) {
+      KnownAddress ka = banned.get(i);
       String where = "addrbook ban entry " + ka.addr();
       if (!ka.buckets().isEmpty()) {
-        throw new IllegalArgumentException(where + ": a banned entry must be in no bucket, found "
+        throw new RestoreException(true, i, where + ": a banned entry must be in no bucket, found "
             + ka.buckets());
       }
       if (d.lookup.containsKey(ka.id()) || d.bans.containsKey(ka.id())) {
-        throw new IllegalArgumentException(where + ": ID " + ka.id()
+        throw new RestoreException(true, i, where + ": ID " + ka.id()
             + " is banned and also listed elsewhere in the file");
       }
       d.bans = d.bans.plus(ka.id(), ka);
     }
     return d.book();
+  }
+
+  /**
+   * An entry {@link #restore} refuses, with its position: the {@code index}-th of the entries, or of
+   * the bans when {@code banned}.
+   */
+  public static final class RestoreException extends IllegalArgumentException {
+    private final boolean banned;
+    private final int index;
+
+    RestoreException(boolean banned, int index, String message) {
+      super(message);
+      this.banned = banned;
+      this.index = index;
+    }
+
+    public boolean banned() {
+      return banned;
+    }
+
+    public int index() {
+      return index;
+    }
   }
 
   /** {@code ka} with its source and its "never" times replaced by shared equal objects. */

@@ -33,6 +33,25 @@ public final class IpClass {
     return b != null && valid(b);
   }
 
+  /**
+   * Why {@code ip} is not {@link #isValid valid} (Go's {@code NetAddress.Valid}) as a peer's
+   * address, in words; empty when it is.
+   */
+  public static java.util.Optional<String> invalidReason(String ip) {
+    byte[] b = parse(ip);
+    if (b == null) {
+      return java.util.Optional.of("it is not an IPv4 or IPv6 address");
+    }
+    if (valid(b)) {
+      return java.util.Optional.empty();
+    }
+    if (isV4(b) && v4Bits(b) == -1) {
+      return java.util.Optional.of("it is the broadcast address");
+    }
+    return java.util.Optional.of(unspecified(b) || isV4(b) ? "it is the unspecified address, which names no host"
+        : "it is in 2001:db8::/32, the range kept for documentation (RFC 3849)");
+  }
+
   /** Go {@code Local}: loopback, or {@code 0.0.0.0/8}. */
   public static boolean isLocal(String ip) {
     byte[] b = parse(ip);

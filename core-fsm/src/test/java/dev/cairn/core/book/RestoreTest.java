@@ -106,11 +106,22 @@ class RestoreTest {
   }
 
   @Test
-  void invalidIp_isRefused() {
-    KnownAddress bad = entry(addr(1, "0.0.0.0"), BucketType.NEW, 1);
-    assertThatThrownBy(() -> AddressBook.restore(CFG, KEY, List.of(bad), List.of()))
-        .hasMessageContaining("addrbook entry " + bad.addr())
-        .hasMessageContaining("is not a valid IP");
+  void invalidIp_isRefusedSayingWhyAndWhere() {
+    KnownAddress good = entry(addr(2, "8.8.8.8"), BucketType.NEW, 1);
+    java.util.Map<String, String> why = java.util.Map.of(
+        "0.0.0.0", "it is the unspecified address", "::", "it is the unspecified address",
+        "255.255.255.255", "it is the broadcast address", "2001:db8::1", "the range kept for documentation (RFC 3849)");
+    for (var e : why.entrySet()) {
+      KnownAddress bad = entry(addr(1, e.getKey()), BucketType.NEW, 1);
+      assertThatThrownBy(() -> AddressBook.restore(CFG, KEY, List.of(good, bad), List.of()))
+          .isInstanceOfSatisfying(AddressBook.RestoreException.class, x -> {
+            org.assertj.core.api.Assertions.assertThat(x.index()).isEqualTo(1);
+            org.assertj.core.api.Assertions.assertThat(x.banned()).isFalse();
+          })
+          .hasMessageContaining("addrbook entry " + bad.addr())
+          .hasMessageContaining("IP '" + e.getKey() + "' cannot be a peer's address: ")
+          .hasMessageContaining(e.getValue());
+    }
   }
 
   @Test

@@ -154,9 +154,14 @@ final class TestnetCommand implements Callable<Integer> {
       clearTraces(traces, err);
       writeManifest(traces, plan);
     }
-    try (LocalNetwork net = LocalNetwork.start(plan, group, traces)) {
+    try (LocalNetwork net = LocalNetwork.start(plan, group, traces, () -> stop.getCount() == 0)) {
       long convergedAt = -1;
       while (true) {
+        if (stop.getCount() == 0) { // while the nodes started
+          err.println("cairn testnet: interrupted");
+          interrupted = true;
+          break;
+        }
         long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         List<Node.Status> st = net.statuses();
         TestnetRun.Sample sample = new TestnetRun.Sample(elapsed, st);
@@ -191,8 +196,8 @@ final class TestnetCommand implements Callable<Integer> {
     }
     if (interrupted) {
       stuck = List.of("interrupted after " + String.format(java.util.Locale.ROOT, "%.1f s",
-          samples.isEmpty() ? 0.0 : samples.get(samples.size() - 1).elapsedMillis() / 1000.0)
-          + ", before it converged (--duration " + GoDuration.format(limit) + ")");
+          (System.nanoTime() - t0) / 1e9) + ", before it converged (--duration " + GoDuration.format(limit) + ")"
+          + (samples.isEmpty() ? ", while its nodes started: no sample taken" : ""));
     }
     String planLine = String.format(java.util.Locale.ROOT, "plan: --nodes %d --seeds %d --outbound %d --inbound %d"
         + " --pex-period %s --seed %d --duration %s --hold %s --interval %s%s%n", nodes, seeds, outbound, inbound,

@@ -125,9 +125,19 @@ public final class LocalNetwork implements AutoCloseable {
    * is not null.
    */
   public static LocalNetwork start(Plan plan, EventLoopGroup group, java.nio.file.Path traceDir) throws Exception {
+    return start(plan, group, traceDir, () -> false);
+  }
+
+  /**
+   * {@link #start(Plan, EventLoopGroup, java.nio.file.Path)}, starting no more nodes once {@code
+   * stopped} says so (an operator's interrupt while a large network starts): the network then
+   * holds the nodes started so far.
+   */
+  public static LocalNetwork start(Plan plan, EventLoopGroup group, java.nio.file.Path traceDir,
+      java.util.function.BooleanSupplier stopped) throws Exception {
     LocalNetwork net = new LocalNetwork(plan, traceDir);
     try {
-      net.startAll(group);
+      net.startAll(group, stopped);
     } catch (Exception e) {
       net.close();
       throw e;
@@ -135,7 +145,7 @@ public final class LocalNetwork implements AutoCloseable {
     return net;
   }
 
-  private void startAll(EventLoopGroup group) throws Exception {
+  private void startAll(EventLoopGroup group, java.util.function.BooleanSupplier stopped) throws Exception {
     SecureRandom random = new SecureRandom();
     List<NodeKey> keys = new ArrayList<>();
     List<Integer> ports = freePorts(plan.nodes());
@@ -146,7 +156,7 @@ public final class LocalNetwork implements AutoCloseable {
     for (int i = 0; i < plan.seeds(); i++) {
       seedAddrs.add(keys.get(i).id().hex() + "@127.0.0.1:" + ports.get(i));
     }
-    for (int i = 0; i < plan.nodes(); i++) {
+    for (int i = 0; i < plan.nodes() && !stopped.getAsBoolean(); i++) {
       boolean seed = i < plan.seeds();
       String moniker = seed ? "seed" + i : "node" + (i - plan.seeds());
       NodeConfig cfg = config(seed, moniker, seedAddrs, ports.get(i));
@@ -330,8 +340,12 @@ public final class LocalNetwork implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Node n : nodes) {
-      n.close();
+    // all at once: each close waits for its node's event loop to stop it, and one after the other
+    // a network of hundreds took seconds to stop after an interrupt
+    try (var closing = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (Node n : nodes) {
+        closing.execute(n::close);
+      }
     }
     for (dev.cairn.shell.trace.TraceWriter t : traces) {
       t.close(); // after its node: every step the node took is in its trace, which ends with its trailer

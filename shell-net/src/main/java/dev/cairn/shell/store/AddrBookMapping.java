@@ -38,6 +38,9 @@ public final class AddrBookMapping {
   public static AddressBook toCore(Path file, BookConfig cfg, AddrBookDocument doc) throws StoreException {
     try {
       return AddressBook.restore(cfg, BookKey.of(doc.key()), entries(doc.addrs()), entries(doc.banned()));
+    } catch (AddressBook.RestoreException e) { // named where the file holds it, as the reader's own errors are
+      throw new StoreException(file, (e.banned() ? AddrBookFile.BANNED_FIELD : "addrs") + "[" + e.index() + "]: "
+          + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new StoreException(file, e.getMessage(), e);
     }

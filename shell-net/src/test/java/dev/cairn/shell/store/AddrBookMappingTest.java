@@ -94,6 +94,20 @@ class AddrBookMappingTest {
     assertThat(AddrBookMapping.leftOut(LAX, doc)).as("nothing refused, nothing named").isEmpty();
   }
 
+  /** An entry the core refuses is named where the file holds it, and why, as the reader's own refusals are. */
+  @Test
+  void anEntryTheCoreRefusesIsNamedByItsPositionInTheFile() throws Exception {
+    String ok = AddrBookFileTest.entry(AddrBookFileTest.addr(AddrBookFileTest.ID_A, "8.8.8.8"), "[1]", 1);
+    String broadcast = AddrBookFileTest.entry(AddrBookFileTest.addr(AddrBookFileTest.ID_B, "255.255.255.255"), "[2]",
+        1);
+    AddrBookDocument doc = AddrBookFile.parse(FILE, AddrBookFileTest.book(ok, broadcast)
+        .getBytes(StandardCharsets.UTF_8));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> AddrBookMapping.toCore(FILE, LAX, doc))
+        .isInstanceOf(dev.cairn.shell.store.StoreException.class)
+        .hasMessageContaining("addrs[1]: addrbook entry " + AddrBookFileTest.ID_B + "@255.255.255.255:26656: IP"
+            + " '255.255.255.255' cannot be a peer's address: it is the broadcast address");
+  }
+
   @Test
   void bans_surviveTheFile_andIpsAreCanonical() throws Exception {
     NodeAddress peer = new NodeAddress(NodeId.of("00112233445566778899aabbccddeeff00112233"), "2a01:4f8::1", 26656);
