@@ -253,7 +253,8 @@ final class StartCommand implements Callable<Integer> {
       Node.Settings settings = new Node.Settings(key, cfg.network(), cfg.cairn().moniker(), laddr.host(),
           laddr.port(), core, seed, book, mconn, cfg.p2p().handshakeTimeout(), cfg.p2p().dialTimeout(),
           Node.handshakeSlots(cfg.p2p().maxNumInboundPeers(), cfg.p2p().unconditionalPeerIds().size()),
-          BookPersister.toFile(bookFile), metrics, bannedIds);
+          BookPersister.toFile(bookFile, loaded.map(AddrBookMapping.Times::of).orElse(AddrBookMapping.Times.NONE)),
+          metrics, bannedIds);
       TraceWriter tracer = traceFile.map(f -> new TraceWriter(traceOptions(f, tc), core,
           Node.initialState(settings), seed)).orElse(null);
       Node node;

@@ -43,7 +43,15 @@ public interface BookPersister {
 
   /** A persister writing CometBFT's addrbook.json at {@code file}. */
   static BookPersister toFile(Path file) {
-    return new FilePersister(file);
+    return toFile(file, dev.cairn.shell.store.AddrBookMapping.Times.NONE);
+  }
+
+  /**
+   * A persister writing CometBFT's addrbook.json at {@code file}, the times the node did not change
+   * written as {@code loaded}, the file read at start, held them (sub-millisecond digits included).
+   */
+  static BookPersister toFile(Path file, dev.cairn.shell.store.AddrBookMapping.Times loaded) {
+    return new FilePersister(file, loaded);
   }
 
   /** The file persister. */
@@ -57,8 +65,11 @@ public interface BookPersister {
       return t;
     });
 
-    FilePersister(Path file) {
+    private final dev.cairn.shell.store.AddrBookMapping.Times loaded;
+
+    FilePersister(Path file, dev.cairn.shell.store.AddrBookMapping.Times loaded) {
       this.file = file;
+      this.loaded = loaded;
     }
 
     /**
@@ -108,7 +119,7 @@ public interface BookPersister {
 
     private synchronized void write(Snapshot s) throws StoreException {
       try {
-        AddrBookFile.save(file, AddrBookMapping.fromCore(s.book(), s.bannedIds()));
+        AddrBookFile.save(file, AddrBookMapping.fromCore(s.book(), s.bannedIds(), loaded));
       } finally {
         lastWrite = System.nanoTime();
       }

@@ -21,9 +21,10 @@ import org.pcollections.TreePSet;
  * Between the file's {@link AddrBookDocument} and the core's {@link AddressBook}.
  *
  * <p>Two things change on the way: IPs are put in canonical form (the core compares IP text),
- * and timestamps become the core's {@link WallTime}, whole milliseconds in UTC (sub-millisecond
- * digits and the file's offsets are dropped; Go's zero time is {@link WallTime#NEVER}). Entries
- * are written back sorted by ID, each with its buckets in ascending order.
+ * and timestamps become the core's {@link WallTime}, whole milliseconds in UTC (Go's zero time is
+ * {@link WallTime#NEVER}). Entries are written back sorted by ID, each with its buckets in
+ * ascending order, and each time as the file read at start held it ({@link Times}: CometBFT's
+ * nanoseconds and offset) while the core still has that millisecond, else in UTC milliseconds.
  */
 public final class AddrBookMapping {
 
@@ -71,11 +72,58 @@ public final class AddrBookMapping {
   /** The file content for the core's book and its bans by ID alone, each sorted by ID. */
   public static AddrBookDocument fromCore(AddressBook book,
       org.pcollections.PSortedMap<dev.cairn.core.NodeId, WallTime> bannedIds) {
+    return fromCore(book, bannedIds, Times.NONE);
+  }
+
+  /**
+   * {@link #fromCore(AddressBook, org.pcollections.PSortedMap)}, each time written as {@code
+   * loaded} read it where the core's millisecond is that time's: the sub-millisecond digits and the
+   * offset CometBFT wrote (Go's times carry nanoseconds) are kept for what the node did not change.
+   */
+  public static AddrBookDocument fromCore(AddressBook book,
+      org.pcollections.PSortedMap<dev.cairn.core.NodeId, WallTime> bannedIds, Times loaded) {
     List<AddrBookDocument.BannedId> ids = new ArrayList<>(bannedIds.size());
     for (var e : bannedIds.entrySet()) {
-      ids.add(new AddrBookDocument.BannedId(e.getKey().hex(), time(e.getValue())));
+      ids.add(new AddrBookDocument.BannedId(e.getKey().hex(), loaded.time(e.getKey().hex() + " until", e.getValue())));
     }
-    return new AddrBookDocument(book.key().hex(), json(book.entries()), json(book.bannedEntries()), ids);
+    return new AddrBookDocument(book.key().hex(), json(book.entries(), loaded), json(book.bannedEntries(), loaded),
+        ids);
+  }
+
+  /**
+   * The times a file held, as written (with their sub-millisecond digits and offsets), by entry
+   * ID and field: at most three per entry of the file, which is bounded ({@link AddrBookFile}).
+   */
+  public static final class Times {
+    /** No file read: every time written from the core's milliseconds, in UTC. */
+    public static final Times NONE = new Times(java.util.Map.of());
+    private final java.util.Map<String, OffsetDateTime> written;
+
+    private Times(java.util.Map<String, OffsetDateTime> written) {
+      this.written = written;
+    }
+
+    /** The times of {@code doc}, the file as read. */
+    public static Times of(AddrBookDocument doc) {
+      java.util.Map<String, OffsetDateTime> m = new java.util.HashMap<>();
+      for (List<KnownAddressJson> list : List.of(doc.addrs(), doc.banned())) {
+        for (KnownAddressJson e : list) {
+          m.put(e.addr().id() + " last_attempt", e.lastAttempt());
+          m.put(e.addr().id() + " last_success", e.lastSuccess());
+          m.put(e.addr().id() + " last_ban_time", e.lastBanTime());
+        }
+      }
+      for (AddrBookDocument.BannedId b : doc.bannedIds()) {
+        m.put(b.id() + " until", b.until());
+      }
+      return new Times(m);
+    }
+
+    /** The time {@code key} was written as, if the core's {@code t} is still that time; else {@code t} in UTC. */
+    OffsetDateTime time(String key, WallTime t) {
+      OffsetDateTime was = written.get(key);
+      return was != null && wall(was).equals(t) ? was : AddrBookMapping.time(t);
+    }
   }
 
   /** The bans by ID alone a file holds. */
@@ -97,14 +145,16 @@ public final class AddrBookMapping {
     return out;
   }
 
-  private static List<KnownAddressJson> json(List<KnownAddress> in) {
+  private static List<KnownAddressJson> json(List<KnownAddress> in, Times loaded) {
     List<KnownAddressJson> out = new ArrayList<>(in.size());
     for (KnownAddress k : in) {
+      String id = k.addr().id().hex();
       out.add(new KnownAddressJson(json(k.addr()), json(k.src()), Optional.of(List.copyOf(k.buckets())),
           k.attempts(), switch (k.type()) {
             case NEW -> BucketKind.NEW;
             case OLD -> BucketKind.OLD;
-          }, time(k.lastAttempt()), time(k.lastSuccess()), time(k.lastBanTime())));
+          }, loaded.time(id + " last_attempt", k.lastAttempt()), loaded.time(id + " last_success", k.lastSuccess()),
+          loaded.time(id + " last_ban_time", k.lastBanTime())));
     }
     return out;
   }

@@ -94,6 +94,29 @@ class AddrBookMappingTest {
     assertThat(AddrBookMapping.leftOut(LAX, doc)).as("nothing refused, nothing named").isEmpty();
   }
 
+  /**
+   * A book read and saved again keeps each time as the file wrote it (CometBFT's nanoseconds, its
+   * offset) unless the node changed it: the example comes back byte for byte; a time the node
+   * changed is written from the core's milliseconds, in UTC.
+   */
+  @Test
+  void savedAgain_theTimesTheNodeDidNotChangeAreWrittenAsTheFileHeldThem() throws Exception {
+    byte[] bytes = AddrBookFileTest.example();
+    AddrBookDocument original = AddrBookFile.parse(FILE, bytes);
+    AddressBook book = AddrBookMapping.toCore(FILE, LAX, original);
+    AddrBookMapping.Times times = AddrBookMapping.Times.of(original);
+    String again = AddrBookFile.render(AddrBookMapping.fromCore(book, AddrBookMapping.bannedIds(original), times));
+    assertThat(again).contains("\"last_attempt\": \"2024-05-01T10:11:12.123456789Z\"")
+        .contains("\"last_success\": \"2024-05-01T10:15:00.5+02:00\"")
+        .isEqualTo(AddrBookFile.render(original));
+
+    NodeId a = NodeId.of(AddrBookFileTest.ID_A);
+    AddressBook tried = book.markAttempt(a, new WallTime(Instant.parse("2026-11-24T12:00:00.042Z").toEpochMilli()));
+    String after = AddrBookFile.render(AddrBookMapping.fromCore(tried, AddrBookMapping.bannedIds(original), times));
+    assertThat(after).contains("\"last_attempt\": \"2026-11-24T12:00:00.042Z\"")
+        .contains("\"last_success\": \"2024-05-01T10:15:00.5+02:00\"");
+  }
+
   /** An entry the core refuses is named where the file holds it, and why, as the reader's own refusals are. */
   @Test
   void anEntryTheCoreRefusesIsNamedByItsPositionInTheFile() throws Exception {
