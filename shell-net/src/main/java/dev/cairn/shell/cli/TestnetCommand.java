@@ -195,8 +195,12 @@ final class TestnetCommand implements Callable<Integer> {
       group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
     if (interrupted) {
+      long settledAt = TestnetRun.convergedAt(samples); // every non-seed settled since, not yet for --hold
       stuck = List.of("interrupted after " + String.format(java.util.Locale.ROOT, "%.1f s",
-          (System.nanoTime() - t0) / 1e9) + ", before it converged (--duration " + GoDuration.format(limit) + ")"
+          (System.nanoTime() - t0) / 1e9) + (settledAt >= 0
+              ? String.format(java.util.Locale.ROOT, ", during --hold %s: every non-seed node settled at %.1f s",
+                  GoDuration.format(holdFor), settledAt / 1000.0)
+              : ", before it converged (--duration " + GoDuration.format(limit) + ")")
           + (samples.isEmpty() ? ", while its nodes started: no sample taken" : ""));
     }
     String planLine = String.format(java.util.Locale.ROOT, "plan: --nodes %d --seeds %d --outbound %d --inbound %d"
@@ -237,6 +241,13 @@ final class TestnetCommand implements Callable<Integer> {
    * writes (another testnet into the same --out). Found before any node starts.
    */
   static String traceProblem(Path dir, LocalNetwork.Plan plan) {
+    if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+      return dir + " exists and is not a directory: the nodes' traces go there";
+    }
+    Path manifest = dir.resolve(MANIFEST);
+    if (Files.exists(manifest, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(manifest)) {
+      return manifest + " is not a file: the run writes there which traces are its nodes'";
+    }
     for (int i = 0; i < plan.nodes(); i++) {
       Path f = dir.resolve((i < plan.seeds() ? "seed" + i : "node" + (i - plan.seeds())) + ".trace");
       if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

@@ -133,16 +133,20 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /**
-   * Whether a file is given twice (under one name or two: {@code a.trace} and {@code ./a.trace}),
+   * Whether a file is given twice (under one name or two: {@code a.trace} and {@code ./a.trace}, a
+   * link, a hard link),
    * which would otherwise read as two runs; if so, says which on {@code err}. Files that cannot be
    * resolved are left to their opening, which reports them.
    */
   static boolean namedTwice(List<Path> files, PrintWriter err) {
-    java.util.Map<Path, Path> seen = new java.util.HashMap<>();
+    java.util.Map<Object, Path> seen = new java.util.HashMap<>();
     for (Path f : files) {
-      Path real;
+      Object real;
       try {
-        real = f.toRealPath();
+        // the file itself (device and inode where the system says): a hard link is the same file too
+        Object key = java.nio.file.Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class)
+            .fileKey();
+        real = key != null ? key : f.toRealPath();
       } catch (IOException e) {
         continue;
       }
@@ -609,9 +613,14 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
    * the break could tell. Without a window, it stopped at the trace's first step: {@code nothing}
    * ("nothing to draw") is said.
    */
-  static String stoppedBefore(TracePoint from, TracePoint to, String nothing) {
+  static String stoppedBefore(TracePoint from, TracePoint to, String nothing, boolean mismatch) {
     if (from == null && to == null) {
       return nothing + ": the trace's first step did not replay (the line above says why)";
+    }
+    if (mismatch) { // a step unlike its record, at or before the window's first
+      return nothing + ": the trace did not replay as recorded up to the window " + (from == null ? "the first step"
+          : from) + " .. "
+          + (to == null ? "the last" : to) + " (the line above says where)";
     }
     return "the files were read up to the break above, before any step of the window "
         + (from == null ? "the first step" : from) + " .. " + (to == null ? "the last" : to)
@@ -625,7 +634,12 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /** How {@link #replayWindow} ended: its status, and the header of the first file. */
-  record Walked(int status, TraceHeader first) {}
+  /** How a walk ended: its status, the first file's header, and whether a step unlike its record ended it. */
+  record Walked(int status, TraceHeader first, boolean mismatch) {
+    Walked(int status, TraceHeader first) {
+      this(status, first, false);
+    }
+  }
 
   /**
    * Replays the files of one trace in step order and hands each step in the window {@code from ..
@@ -641,6 +655,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     TracePoint.Window window = null;
     TraceHeader first = null;
     long expected = -1;
+    boolean handed = false; // a step of the window handed to each
     for (Path f : ordered) {
       Replay opened;
       try {
@@ -672,8 +687,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         for (Optional<Replay.Stepped> s = reads.next(replay::next); s.isPresent(); s = reads.next(replay::next)) {
           Replay.Stepped st = s.get();
           if (st.mismatch().isPresent()) {
-            out.println("MISMATCH at " + st.mismatch().get() + "; " + done + " up to the step before it");
-            return new Walked(DIFFERS, first);
+            out.println("MISMATCH at " + st.mismatch().get() + "; " + (handed ? done + " up to the step before it"
+                : "no step of the window before it"));
+            return new Walked(DIFFERS, first, true);
           }
           expected = st.stepNumber() + 1;
           progress.step(st.entry().offset());
@@ -683,6 +699,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
           }
           if (in) {
             each.step(replay, before, st);
+            handed = true;
           }
           before = st.step().state();
         }
@@ -712,6 +729,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     static final String WHY = "a node that stopped while writing leaves its last record cut short; a length damaged"
         + " inside the file reads the same way";
     /** Why a record before the end does not read. */
+    /** Why a record before the end reads but holds a digest damaged: the step replayed as recorded. */
+    static final String DAMAGED = "a digest a record holds was damaged, the step itself replayed as recorded: the file"
+        + " was damaged or altered after it was written";
     static final String CORRUPT = "a record inside the file does not read: the file was damaged or altered after it"
         + " was written";
 
@@ -724,7 +744,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     /** Records of earlier files were read: a file broken at its first record breaks there too. */
     private final boolean after;
     private boolean broken;
-    private boolean truncated;
+    private String why = CORRUPT;
 
     UpToBreak(PrintWriter err) {
       this(err, false);
@@ -744,18 +764,30 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         }
         err.println("cairn trace: " + message(e));
         broken = true;
-        truncated = e.getMessage() != null && e.getMessage().contains(": truncated: ");
+        why = why(e.getMessage());
         return Optional.empty();
       }
+    }
+
+    /** Why a file broke, from its reader's message: cut short at its end, a digest damaged, or damaged inside. */
+    static String why(String message) {
+      if (message == null) {
+        return CORRUPT;
+      }
+      if (message.contains(": truncated: ")) {
+        return WHY;
+      }
+      return message.contains("the file's bytes were damaged there")
+          || message.contains("so the trailer itself was damaged or altered") ? DAMAGED : CORRUPT;
     }
 
     boolean broken() {
       return broken;
     }
 
-    /** Why the file broke, as far as its reader tells: cut short at its end, or damaged inside. */
+    /** Why the file broke, as far as its reader tells ({@link #why(String)}). */
     String why() {
-      return truncated ? WHY : CORRUPT;
+      return why;
     }
   }
 

@@ -107,9 +107,9 @@ final class TraceDiffCommand implements Callable<Integer> {
               return BROKEN;
             }
             if (Replay.stateDigestDamaged(ta.stateDigest(), tb.stateDigest())) {
-              out.println("BROKEN after the last step: the trailers' state digests are " + Replay.bitsApart(
-                  ta.stateDigest(), tb.stateDigest()) + " of " + 8 * tb.stateDigest().length + " bits apart (" + DAMAGE
-                  + ")");
+              out.println("BROKEN after the last step: the trailers' state digests (at byte offset " + ta.offset()
+                  + " of " + a + " and " + tb.offset() + " of " + b + ") are " + Replay.bitsApart(ta.stateDigest(),
+                  tb.stateDigest()) + " of " + 8 * tb.stateDigest().length + " bits apart (" + DAMAGE + ")");
               return BROKEN;
             }
             if (!java.util.Arrays.equals(ta.stateDigest(), tb.stateDigest())) {
@@ -193,7 +193,8 @@ final class TraceDiffCommand implements Callable<Integer> {
         }
         if (STATE_ALONE.equals(what)
             && Replay.stateDigestDamaged(x.stateDigest().orElseThrow(), y.stateDigest().orElseThrow())) {
-          out.println("BROKEN at step " + x.step() + ": the checkpoints' state digests are " + Replay.bitsApart(
+          out.println("BROKEN at step " + x.step() + ": the checkpoints' state digests (records at byte offset "
+              + x.offset() + " of " + a + " and " + y.offset() + " of " + b + ") are " + Replay.bitsApart(
               x.stateDigest().orElseThrow(), y.stateDigest().orElseThrow()) + " of "
               + 8 * x.stateDigest().orElseThrow().length + " bits apart (" + DAMAGE + "), after " + same
               + " identical steps");

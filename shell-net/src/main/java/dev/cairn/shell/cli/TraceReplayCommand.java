@@ -408,6 +408,12 @@ final class TraceReplayCommand implements Callable<Integer> {
             : ", the last step recorded"), atOrBefore);
         printed = true;
       }
+      if (at != null && !printed && count > 0 && point instanceof TracePoint.Step st && st.step() > last
+          && !TraceSegments.of(file, h).hasLater()) { // past the newest file: past the trace
+        err.println("cairn trace replay: " + at + " is after the last step recorded: step " + last + ", in " + file
+            + ", the newest file of this trace");
+        return BROKEN;
+      }
       if (at != null && !printed) {
         err.println("cairn trace replay: " + at + " is not in " + file + (count == 0 ? " (it holds no step)"
             : " (steps " + first + ".." + last + ")") + elsewhere(file, h, point));

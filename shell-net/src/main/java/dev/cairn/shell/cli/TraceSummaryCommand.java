@@ -132,7 +132,7 @@ final class TraceSummaryCommand implements Callable<Integer> {
         return OK;
       }
       err.println("cairn trace summary: " + (status == OK ? TraceCommand.noStep(ordered, first, from, to, "")
-          : TraceCommand.stoppedBefore(from, to, "nothing to sum up")));
+          : TraceCommand.stoppedBefore(from, to, "nothing to sum up", walked.mismatch())));
       return status == OK ? BROKEN : status;
     }
     TraceSummary s = summary[0].build();

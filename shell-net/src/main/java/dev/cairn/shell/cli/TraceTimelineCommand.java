@@ -98,7 +98,7 @@ final class TraceTimelineCommand implements Callable<Integer> {
       TraceHeader first = walked.first();
       if (timeline[0] == null) {
         err.println("cairn trace timeline: " + (status == OK ? TraceCommand.noStep(ordered, first, from, to, " to draw")
-            : TraceCommand.stoppedBefore(from, to, "nothing to draw")));
+            : TraceCommand.stoppedBefore(from, to, "nothing to draw", walked.mismatch())));
         return status == OK ? BROKEN : status;
       }
       PeerTimeline all = timeline[0].build();

@@ -157,8 +157,7 @@ final class TraceValidateCommand implements Callable<Integer> {
           } else if (r.broken().isPresent()) {
             err.println("cairn trace: " + r.broken().get());
             // cut short at its end (a node that stopped while writing), or damaged inside: as replay says it
-            String why = r.broken().get().contains(": truncated: ") ? TraceCommand.UpToBreak.WHY
-                : TraceCommand.UpToBreak.CORRUPT;
+            String why = TraceCommand.UpToBreak.why(r.broken().get());
             out.println(prefix + "BROKEN: the " + TraceCommand.steps(r.steps()) + " before the broken record "
                 + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec"
                 + " and of the record (" + why + ")");

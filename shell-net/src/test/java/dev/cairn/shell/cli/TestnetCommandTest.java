@@ -154,6 +154,11 @@ class TestnetCommandTest {
           .containsExactly("node0.trace");
     }
     assertThat(java.nio.file.Files.readString(mine)).isEqualTo("my own");
+    Path tracesAFile = java.nio.file.Files.createDirectories(dir.resolve("file-traces"));
+    java.nio.file.Files.writeString(tracesAFile.resolve("traces"), "x");
+    r = CliRun.cairn("testnet", "--nodes", "4", "--seeds", "1", "--trace", "--out", tracesAFile.toString());
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--trace: " + tracesAFile.resolve("traces") + " exists and is not a directory");
   }
 
   /**

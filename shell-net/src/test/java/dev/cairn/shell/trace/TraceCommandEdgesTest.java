@@ -48,6 +48,11 @@ class TraceCommandEdgesTest {
     assertThat(past.code()).as(past.out() + past.err()).isEqualTo(2);
     assertThat(past.err()).contains("step " + (last + 1000) + " is after the last step recorded: step " + last)
         .contains(newest + ", the newest file of this trace").doesNotContain(newest + " holds");
+    // all the files given: the same
+    TraceFiles.Run all = cairn("replay", ROTATED, "--at", "" + (last + 1));
+    assertThat(all.code()).as(all.out() + all.err()).isEqualTo(2);
+    assertThat(all.err()).contains("step " + (last + 1) + " is after the last step recorded: step " + last + ", in "
+        + newest + ", the newest file of this trace");
     // a step the newest file holds is still named with it
     TraceFiles.Run there = TraceFiles.cairn("trace", "replay", ROTATED.get(0).toString(), "--at", "" + last);
     assertThat(there.code()).isEqualTo(2);
@@ -75,6 +80,22 @@ class TraceCommandEdgesTest {
   }
 
   @Test
+  void aWindowWhoseFirstStepIsUnlikeItsRecordLeavesNothingToSumUp() throws Exception {
+    Path bad = TraceFiles.rewrite(whole, dir.resolve("fifth.trace"), l -> {
+      TraceRecord r = l.get(5);
+      l.set(5, r.toBuilder().setEffectsDigest(r.getEffectsDigest() ^ 0x5a5a5a5a5a5a5a5aL)
+          .setEvent(l.get(6).getEvent()).build());
+      return l;
+    });
+    TraceFiles.Run r = cairn("summary", List.of(bad), "--from", "5");
+    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
+    assertThat(r.out()).contains("MISMATCH at step 5").contains("no step of the window before it")
+        .doesNotContain("summed up to the step before it");
+    assertThat(r.err()).contains("nothing to sum up: the trace did not replay as recorded up to the window step 5")
+        .doesNotContain("break above");
+  }
+
+  @Test
   void aHeaderAloneIsATraceOfNoStep() throws Exception {
     byte[] all = Files.readAllBytes(whole);
     Path header = dir.resolve("header-only.trace");
@@ -88,12 +109,15 @@ class TraceCommandEdgesTest {
   }
 
   @Test
-  void everyCommandRefusesAFileGivenTwice() {
+  void everyCommandRefusesAFileGivenTwice() throws Exception {
+    Path hardLink = Files.createLink(dir.resolve("hard.trace"), whole);
     for (String command : List.of("config", "replay", "show", "summary", "validate")) {
-      TraceFiles.Run r = cairn(command, List.of(whole, whole));
-      assertThat(r.code()).as(command + ": " + r.out() + r.err()).isEqualTo(2);
-      assertThat(r.err()).as(command).contains(whole + " is named twice");
-      assertThat(r.out()).as(command).isEmpty();
+      for (Path again : List.of(whole, hardLink)) {
+        TraceFiles.Run r = cairn(command, List.of(whole, again));
+        assertThat(r.code()).as(command + ": " + r.out() + r.err()).isEqualTo(2);
+        assertThat(r.err()).as(command).contains(again + " is named twice");
+        assertThat(r.out()).as(command).isEmpty();
+      }
     }
   }
 

@@ -79,7 +79,8 @@ class TraceConfigTest {
     assertThat(c.out()).doesNotContain("peer.maxInbound");
 
     // several files: each one's configuration, a broken one said and the others still printed
-    TraceFiles.Run both = TraceFiles.cairn("trace", "config", f.toString(), cut.toString(), f.toString());
+    Path copy = Files.copy(f, dir.resolve("copy.trace"));
+    TraceFiles.Run both = TraceFiles.cairn("trace", "config", f.toString(), cut.toString(), copy.toString());
     assertThat(both.code()).isEqualTo(2);
     assertThat(both.out().split("\n# ", -1)).hasSize(2);
     assertThat(both.out().lines().filter(l -> l.startsWith("peer.maxInbound = "))).hasSize(2);

@@ -366,7 +366,11 @@ class TraceFormatTest {
     }
     TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", trace.toString(), bad.toString());
     assertThat(diff.code()).as(diff.out() + diff.err()).isEqualTo(2);
-    assertThat(diff.out()).contains("BROKEN at step 249: the checkpoints' state digests are 9 of 128 bits apart");
+    assertThat(diff.out()).contains("BROKEN at step 249: the checkpoints' state digests (records at byte offset "
+        + TraceFiles.offsetOf(trace, 249) + " of " + trace + " and " + offset + " of " + bad + ") are 9 of 128 bits"
+        + " apart");
+    TraceFiles.Run replayed = TraceFiles.cairn("trace", "replay", bad.toString());
+    assertThat(replayed.out()).contains("(a digest a record holds was damaged, the step itself replayed as recorded");
   }
 
   @Test
@@ -414,7 +418,8 @@ class TraceFormatTest {
     }
     TraceFiles.Run flippedDiff = TraceFiles.cairn("trace", "diff", longer.toString(), flippedTrailer.toString());
     assertThat(flippedDiff.code()).as(flippedDiff.out() + flippedDiff.err()).isEqualTo(2);
-    assertThat(flippedDiff.out()).contains("BROKEN after the last step: the trailers' state digests are 1 of 128 bits");
+    assertThat(flippedDiff.out()).contains("BROKEN after the last step: the trailers' state digests (at byte offset "
+        + t.offset() + " of " + longer + " and " + t.offset() + " of " + flippedTrailer + ") are 1 of 128 bits");
     // cut before the trailer: a valid file whose end is checked by its effects only
     Path cut = dir.resolve("untrailed.trace");
     Files.write(cut, java.util.Arrays.copyOf(all, (int) t.offset()));
