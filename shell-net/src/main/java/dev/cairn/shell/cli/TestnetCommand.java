@@ -232,7 +232,7 @@ final class TestnetCommand implements Callable<Integer> {
     return unwritten ? 2 : interrupted ? INTERRUPTED : converged ? 0 : 1;
   }
 
-  /** The exit status of a run stopped by SIGINT, SIGTERM or SIGHUP before it ended: 128 + SIGINT's 2, as shells do. */
+  /** The exit status of a run stopped by SIGINT, SIGTERM or SIGHUP: 128 + SIGINT's 2, as shells say it. */
   static final int INTERRUPTED = 130;
 
   /**
@@ -248,8 +248,8 @@ final class TestnetCommand implements Callable<Integer> {
     if (Files.exists(manifest, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(manifest)) {
       return manifest + " is not a file: the run writes there which traces are its nodes'";
     }
-    for (int i = 0; i < plan.nodes(); i++) {
-      Path f = dir.resolve((i < plan.seeds() ? "seed" + i : "node" + (i - plan.seeds())) + ".trace");
+    for (String name : traceNames(plan)) {
+      Path f = dir.resolve(name);
       if (!Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
@@ -348,11 +348,16 @@ final class TestnetCommand implements Callable<Integer> {
   /** Names in {@code dir}'s {@link #MANIFEST} the trace files of {@code plan}'s nodes. */
   static void writeManifest(Path dir, LocalNetwork.Plan plan) throws java.io.IOException {
     Files.createDirectories(dir);
+    Files.write(dir.resolve(MANIFEST), traceNames(plan));
+  }
+
+  /** The names of the trace files of {@code plan}'s nodes: {@code seedK.trace}, then {@code nodeK.trace}. */
+  static List<String> traceNames(LocalNetwork.Plan plan) {
     List<String> names = new ArrayList<>();
     for (int i = 0; i < plan.nodes(); i++) {
       names.add((i < plan.seeds() ? "seed" + i : "node" + (i - plan.seeds())) + ".trace");
     }
-    Files.write(dir.resolve(MANIFEST), names);
+    return names;
   }
 
   private Duration parse(String name, String value) {
