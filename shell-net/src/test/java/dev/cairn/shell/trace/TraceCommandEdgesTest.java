@@ -34,6 +34,16 @@ class TraceCommandEdgesTest {
     world.record(TraceFiles.options(whole, 64L << 20));
   }
 
+  /** A copy of the whole trace named {@code name} whose step {@code k} has the next step's event and another digest. */
+  private static Path withStepAltered(String name, int k) throws Exception {
+    return TraceFiles.rewrite(whole, dir.resolve(name), l -> {
+      TraceRecord r = l.get(k);
+      l.set(k, r.toBuilder().setEffectsDigest(r.getEffectsDigest() ^ 0x5a5a5a5a5a5a5a5aL)
+          .setEvent(l.get(k + 1).getEvent()).build());
+      return l;
+    });
+  }
+
   private static TraceFiles.Run cairn(String command, List<Path> files, String... more) {
     return TraceFiles.cairn(TracePointTest.args(command, files, more));
   }
@@ -61,12 +71,7 @@ class TraceCommandEdgesTest {
 
   @Test
   void aFirstStepUnlikeItsRecordLeavesNothingToSumUpOrDraw() throws Exception {
-    Path bad = TraceFiles.rewrite(whole, dir.resolve("first.trace"), l -> {
-      TraceRecord r = l.get(0);
-      l.set(0, r.toBuilder().setEffectsDigest(r.getEffectsDigest() ^ 0x5a5a5a5a5a5a5a5aL)
-          .setEvent(l.get(1).getEvent()).build());
-      return l;
-    });
+    Path bad = withStepAltered("first.trace", 0);
     for (String command : List.of("summary", "timeline")) {
       TraceFiles.Run r = cairn(command, List.of(bad), command.equals("timeline")
           ? new String[] {"--out", dir.resolve("first.png").toString()} : new String[0]);
@@ -81,12 +86,7 @@ class TraceCommandEdgesTest {
 
   @Test
   void aWindowWhoseFirstStepIsUnlikeItsRecordLeavesNothingToSumUp() throws Exception {
-    Path bad = TraceFiles.rewrite(whole, dir.resolve("fifth.trace"), l -> {
-      TraceRecord r = l.get(5);
-      l.set(5, r.toBuilder().setEffectsDigest(r.getEffectsDigest() ^ 0x5a5a5a5a5a5a5a5aL)
-          .setEvent(l.get(6).getEvent()).build());
-      return l;
-    });
+    Path bad = withStepAltered("fifth.trace", 5);
     TraceFiles.Run r = cairn("summary", List.of(bad), "--from", "5");
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(1);
     assertThat(r.out()).contains("MISMATCH at step 5").contains("no step of the window before it")
