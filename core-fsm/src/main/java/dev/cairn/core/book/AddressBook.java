@@ -138,10 +138,9 @@ public record AddressBook(
       if (d.lookup.containsKey(ka.id())) {
         throw new RestoreException(false, i, where + ": ID " + ka.id() + " appears more than once");
       }
-      try {
-        checkBuckets(cfg, ka, where);
-      } catch (IllegalArgumentException e) {
-        throw new RestoreException(false, i, e.getMessage());
+      String buckets = bucketProblem(cfg, ka, where);
+      if (buckets != null) {
+        throw new RestoreException(false, i, buckets);
       }
       if (refusal(cfg, ka.addr(), ka.src()).isPresent()) {
         continue;
@@ -211,31 +210,30 @@ public record AddressBook(
     return t.isNever() ? WallTime.NEVER : t;
   }
 
-  private static void checkBuckets(BookConfig cfg, KnownAddress ka, String where) {
+  /** Why {@code ka}'s buckets break the rules of a restored entry (named {@code where}), or null. */
+  private static String bucketProblem(BookConfig cfg, KnownAddress ka, String where) {
     int n = ka.buckets().size();
     switch (ka.type()) {
       case NEW -> {
         if (n < 1 || n > cfg.maxNewBucketsPerAddress()) {
-          throw new IllegalArgumentException(where + ": a new entry must be in 1.."
-              + cfg.maxNewBucketsPerAddress() + " new buckets (maxNewBucketsPerAddress), found "
-              + n + " " + ka.buckets());
+          return where + ": a new entry must be in 1.." + cfg.maxNewBucketsPerAddress()
+              + " new buckets (maxNewBucketsPerAddress), found " + n + " " + ka.buckets();
         }
       }
       case OLD -> {
         if (n != 1) {
-          throw new IllegalArgumentException(where
-              + ": an old entry must be in exactly 1 old bucket, found " + n + " " + ka.buckets());
+          return where + ": an old entry must be in exactly 1 old bucket, found " + n + " " + ka.buckets();
         }
       }
     }
     int count = ka.isNew() ? cfg.newBucketCount() : cfg.oldBucketCount();
     for (int idx : ka.buckets()) {
       if (idx < 0 || idx >= count) {
-        throw new IllegalArgumentException(where + ": " + name(ka.type()) + " bucket index " + idx
-            + " is outside 0.." + (count - 1) + " ("
-            + (ka.isNew() ? "newBucketCount" : "oldBucketCount") + "=" + count + ")");
+        return where + ": " + name(ka.type()) + " bucket index " + idx + " is outside 0.." + (count - 1) + " ("
+            + (ka.isNew() ? "newBucketCount" : "oldBucketCount") + "=" + count + ")";
       }
     }
+    return null;
   }
 
   private static String name(BucketType t) {

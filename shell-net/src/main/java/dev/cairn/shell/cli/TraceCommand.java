@@ -462,12 +462,9 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
       Path before = ordered.get(i - 1);
       Path next = ordered.get(i);
       try (TraceReader a = TraceReader.open(before); TraceReader b = TraceReader.open(next)) {
-        long lastStep = a.header().getFirstStep() - 1;
-        long lastDigest = a.header().getPreviousDigest();
-        for (var e = a.next(); e.isPresent(); e = a.next()) {
-          lastStep = e.get().step();
-          lastDigest = e.get().effectsDigest();
-        }
+        var last = a.last();
+        long lastStep = last.map(TraceReader.Entry::step).orElse(a.header().getFirstStep() - 1);
+        long lastDigest = last.map(TraceReader.Entry::effectsDigest).orElse(a.header().getPreviousDigest());
         String why = continues(a.header(), lastStep, lastDigest, next, b.header());
         if (why != null) {
           out.println("BREAK between " + before + " and " + next + ": " + why);
@@ -764,28 +761,25 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
         }
         err.println("cairn trace: " + message(e));
         broken = true;
-        why = why(e.getMessage());
+        why = why(e);
         return Optional.empty();
       }
     }
 
-    /** Why a file broke, from its reader's message: cut short at its end, a digest damaged, or damaged inside. */
-    static String why(String message) {
-      if (message == null) {
-        return CORRUPT;
-      }
-      if (message.contains(": truncated: ")) {
-        return WHY;
-      }
-      return message.contains("the file's bytes were damaged there")
-          || message.contains("so the trailer itself was damaged or altered") ? DAMAGED : CORRUPT;
+    /** Why a file broke, as its reader tells ({@link TraceFormatException#kind}). */
+    static String why(TraceFormatException e) {
+      return switch (e.kind()) {
+        case CUT_SHORT -> WHY;
+        case DIGEST_DAMAGED -> DAMAGED;
+        case CORRUPT -> CORRUPT;
+      };
     }
 
     boolean broken() {
       return broken;
     }
 
-    /** Why the file broke, as far as its reader tells ({@link #why(String)}). */
+    /** Why the file broke, as far as its reader tells ({@link #why(TraceFormatException)}). */
     String why() {
       return why;
     }

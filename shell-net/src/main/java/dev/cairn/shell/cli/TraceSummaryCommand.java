@@ -119,17 +119,13 @@ final class TraceSummaryCommand implements Callable<Integer> {
     int status = walked.status();
     TraceHeader first = walked.first();
     if (summary[0] == null) {
-      if (among && status == OK && (from != null || to != null)) {
+      boolean window = from != null || to != null;
+      // a window of none of a trace's steps (among several traces), or a header alone: a trace of no step
+      if (status == OK && (among && window || !window)) {
         String what = ordered.get(0) + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more" : "");
         out.println(json ? Json.line(Json.object().put("trace", what).put("steps", 0))
-            : "# " + what + ": no step in the window");
-        return NO_STEP;
-      }
-      if (status == OK && from == null && to == null) { // a header alone: a trace of no step, as replay says
-        String what = ordered.get(0) + (ordered.size() > 1 ? " and " + (ordered.size() - 1) + " more" : "");
-        out.println(json ? Json.line(Json.object().put("trace", what).put("steps", 0))
-            : "# " + what + ": no step recorded (a header only)");
-        return OK;
+            : "# " + what + (window ? ": no step in the window" : ": no step recorded (a header only)"));
+        return window ? NO_STEP : OK;
       }
       err.println("cairn trace summary: " + (status == OK ? TraceCommand.noStep(ordered, first, from, to, "")
           : TraceCommand.stoppedBefore(from, to, "nothing to sum up", walked.mismatch())));

@@ -155,7 +155,7 @@ final class TraceValidateCommand implements Callable<Integer> {
                 + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec and of the record" + replayed);
             status = Math.max(status, TraceCommand.DIFFERS);
           } else if (r.broken().isPresent()) {
-            err.println("cairn trace: " + r.broken().get());
+            err.println("cairn trace: " + r.broken().get().getMessage());
             // cut short at its end (a node that stopped while writing), or damaged inside: as replay says it
             String why = TraceCommand.UpToBreak.why(r.broken().get());
             out.println(prefix + "BROKEN: the " + TraceCommand.steps(r.steps()) + " before the broken record "
@@ -245,7 +245,7 @@ final class TraceValidateCommand implements Callable<Integer> {
         return TraceCommand.DIFFERS;
       }
       if (r.broken().isPresent()) {
-        err.println("cairn trace: " + r.broken().get());
+        err.println("cairn trace: " + r.broken().get().getMessage());
         out.println("BROKEN: the " + TraceCommand.steps(r.steps()) + " before the broken record "
             + (r.steps() == 1 ? "is a step" : "are steps") + " of the spec and of the "
             + "record");

@@ -435,14 +435,16 @@ public final class Replay implements AutoCloseable {
       cancelled = true;
       wake(stepper);
       throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": "
-          + digestDamage(entry.effectsDigest(), replayedDigest), entry.index());
+          + digestDamage(entry.effectsDigest(), replayedDigest), entry.index(),
+          TraceFormatException.Kind.DIGEST_DAMAGED);
     }
     if (m != null && damagedState != null) {
       ended = true;
       cancelled = true;
       wake(stepper);
       throw new TraceFormatException(reader.file() + ": corrupt " + where(entry) + ": "
-          + checkpointDamage(entry.stateDigest().orElseThrow(), damagedState), entry.index());
+          + checkpointDamage(entry.stateDigest().orElseThrow(), damagedState), entry.index(),
+          TraceFormatException.Kind.DIGEST_DAMAGED);
     }
     if (m != null) {
       ended = true;
@@ -645,7 +647,8 @@ public final class Replay implements AutoCloseable {
     }
     if (damage != null) {
       throw new TraceFormatException(file + ": corrupt trailer (record " + tr.record() + ") at byte offset "
-          + tr.offset() + ": " + damage + ", so the trailer itself was damaged or altered", tr.record());
+          + tr.offset() + ": " + damage + ", so the trailer itself was damaged or altered", tr.record(),
+          TraceFormatException.Kind.DIGEST_DAMAGED);
     }
   }
 

@@ -192,7 +192,8 @@ public final class TraceReader implements AutoCloseable {
     long at = offset();
     int length = frame(TraceFormat.MAX_HEADER_BYTES, "header");
     if (length < 0) {
-      throw new TraceFormatException(file + ": truncated: the file ends at byte offset " + at + " before its header");
+      throw new TraceFormatException(file + ": truncated: the file ends at byte offset " + at + " before its header",
+          -1, TraceFormatException.Kind.CUT_SHORT);
     }
     byte[] raw = Arrays.copyOfRange(buf, pos, pos + length);
     try {
@@ -312,6 +313,15 @@ public final class TraceReader implements AutoCloseable {
     return Optional.ofNullable(trailer);
   }
 
+  /** Reads the rest of the file: its last record, or empty when none is left to read. */
+  public Optional<Entry> last() throws IOException, TraceFormatException {
+    Optional<Entry> last = Optional.empty();
+    for (Optional<Entry> e = next(); e.isPresent(); e = next()) {
+      last = e;
+    }
+    return last;
+  }
+
   /** The next record, or empty at the end of the file (after the trailer, if any). */
   public Optional<Entry> next() throws IOException, TraceFormatException {
     if (ended) {
@@ -412,7 +422,7 @@ public final class TraceReader implements AutoCloseable {
           return -1;
         }
         throw new TraceFormatException(file + ": truncated: " + name.get() + " at byte offset " + at
-            + " ends inside its length prefix", rec);
+            + " ends inside its length prefix", rec, TraceFormatException.Kind.CUT_SHORT);
       }
       int b = buf[pos++];
       length |= (long) (b & 0x7f) << shift;
@@ -432,7 +442,8 @@ public final class TraceReader implements AutoCloseable {
     if (lim - pos < length && !fill((int) length)) {
       long have = lim - pos;
       throw new TraceFormatException(file + ": truncated: " + name.get() + " at byte offset " + at + " needs " + length
-          + " bytes, the file ends after " + have + " (at byte offset " + (offset() + have) + ")", rec);
+          + " bytes, the file ends after " + have + " (at byte offset " + (offset() + have) + ")", rec,
+          TraceFormatException.Kind.CUT_SHORT);
     }
     return (int) length;
   }

@@ -179,17 +179,13 @@ public final class TraceSegments {
     return Optional.of(s.file() + " holds " + p + " (" + span + ")");
   }
 
-  /** The last record of {@code file} that reads; empty if none does. */
+  /** The last record of {@code file}; empty if the file does not read to its end. */
   private static Optional<TraceReader.Entry> lastRecord(Path file) {
-    Optional<TraceReader.Entry> last = Optional.empty();
     try (TraceReader r = TraceReader.open(file)) {
-      for (Optional<TraceReader.Entry> e = r.next(); e.isPresent(); e = r.next()) {
-        last = e;
-      }
+      return r.last();
     } catch (IOException | TraceFormatException | RuntimeException e) {
-      // the records up to the break
+      return Optional.empty(); // the step is then only said to be in that file, as before
     }
-    return last;
   }
 
   private static boolean startsBy(Segment s, TracePoint p) {

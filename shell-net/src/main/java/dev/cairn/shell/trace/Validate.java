@@ -106,10 +106,10 @@ public final class Validate {
    * steps} before it were validated, and no failure was found among them.
    */
   public record Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
-      Optional<String> endMismatch, Optional<String> broken, long replayedBefore) {
+      Optional<String> endMismatch, Optional<TraceFormatException> broken, long replayedBefore) {
     /** A validation of the whole file: no step was only replayed. */
     public Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
-        Optional<String> endMismatch, Optional<String> broken) {
+        Optional<String> endMismatch, Optional<TraceFormatException> broken) {
       this(steps, nodes, verdicts, failure, endMismatch, broken, 0);
     }
 
@@ -373,7 +373,7 @@ public final class Validate {
               if (!follower.setAside()) {
                 return new Result(steps, peers + 1, verdicts, Optional.empty(), Optional.empty(), r.broken());
               }
-              notes.accept("# " + current + ": its run ended inside a record: " + r.broken().get());
+              notes.accept("# " + current + ": its run ended inside a record: " + r.broken().get().getMessage());
               break;
             }
             if (run.replaced()) {
@@ -602,7 +602,7 @@ public final class Validate {
                 throw x;
               }
               return new Run(new Result(steps, nodes, verdicts, Optional.empty(), Optional.empty(),
-                  Optional.of(x.getMessage()), item.steps() - steps), null, false);
+                  Optional.of(x), item.steps() - steps), null, false);
             }
             if (item.readError() instanceof RuntimeException x) {
               throw x;
@@ -911,7 +911,8 @@ public final class Validate {
     byte[] recorded = entry.stateDigest().orElseThrow();
     if (Replay.stateDigestDamaged(recorded, stepped)) {
       throw new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
-          + " at byte offset " + entry.offset() + "): " + Replay.checkpointDamage(recorded, stepped), entry.index());
+          + " at byte offset " + entry.offset() + "): " + Replay.checkpointDamage(recorded, stepped), entry.index(),
+          TraceFormatException.Kind.DIGEST_DAMAGED);
     }
   }
 
@@ -1027,7 +1028,8 @@ public final class Validate {
 
   private static TraceFormatException damaged(TraceReader reader, TraceReader.Entry entry, long d) {
     return new TraceFormatException(reader.file() + ": corrupt step " + entry.step() + " (record " + entry.index()
-        + " at byte offset " + entry.offset() + "): " + Replay.digestDamage(entry.effectsDigest(), d), entry.index());
+        + " at byte offset " + entry.offset() + "): " + Replay.digestDamage(entry.effectsDigest(), d), entry.index(),
+        TraceFormatException.Kind.DIGEST_DAMAGED);
   }
 
   /**
