@@ -218,11 +218,20 @@ public final class ConvergencePlot {
     g.setTransform(saved);
   }
 
-  /** A value axis from 0 to a "nice" maximum with ticks at 1, 2 or 5 times a power of ten. */
+  /**
+   * A value axis from 0 to a "nice" maximum with ticks at 1, 2 or 5 times a power of ten: of the
+   * steps giving about five to eight ticks, the one whose last tick is nearest the data (a run of
+   * 30.5 s is drawn to 35, not 40).
+   */
   record Axis(double max, double step) {
 
     static Axis of(double dataMax) {
-      double step = niceStep(dataMax / 5);
+      Axis coarse = of(dataMax, niceStep(dataMax / 5));
+      Axis fine = of(dataMax, niceStep(dataMax / 8));
+      return fine.max < coarse.max ? fine : coarse;
+    }
+
+    private static Axis of(double dataMax, double step) {
       return new Axis(Math.ceil(dataMax / step - 1e-9) * step, step);
     }
 

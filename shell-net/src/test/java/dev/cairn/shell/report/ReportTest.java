@@ -134,6 +134,10 @@ class ReportTest {
     assertThat(ConvergencePlot.Axis.integers(17)).isEqualTo(new ConvergencePlot.Axis(20, 5));
     assertThat(ConvergencePlot.Axis.integers(3)).isEqualTo(new ConvergencePlot.Axis(3, 1));
     assertThat(ConvergencePlot.Axis.of(8.1).ticks()).containsExactly(0.0, 2.0, 4.0, 6.0, 8.0, 10.0);
+    // a run's last snapshot just past a round number is drawn to the next tick, not a whole step on
+    assertThat(ConvergencePlot.Axis.of(30.5)).isEqualTo(new ConvergencePlot.Axis(35, 5));
+    assertThat(ConvergencePlot.Axis.of(30.0)).isEqualTo(new ConvergencePlot.Axis(30, 10));
+    assertThat(ConvergencePlot.Axis.of(61.2).ticks()).containsExactly(0.0, 10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 70.0);
     assertThat(ConvergencePlot.Axis.of(1.0).format(0.4)).isEqualTo("0.4");
   }
 
