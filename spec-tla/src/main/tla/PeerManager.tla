@@ -198,12 +198,17 @@ IdleVictims(st, p) ==
   IF ~Limited(p) \/ Counts(st).connectedAll >= MaxConnected + MaxConnectedUpgrade THEN {}
   ELSE {v \in st.idleInbound : v \notin DOMAIN st.evicting /\ v \notin DOMAIN st.upgrading}
 
+(* A dial is refused when as many are in flight as outbound and upgrade      *)
+(* slots together: an upgrade dial whose reservation was dropped (its       *)
+(* victim's score rose) keeps dialing, and the upgrades that followed it    *)
+(* would otherwise pile dials up past the limit (core revision 5).          *)
 DialRoom(st, p) ==
   IF ~Limited(p) THEN {{}}
   ELSE LET c == Counts(st)
            outFull == c.outbound + c.dialing >= MaxOutbound
            totalFull == c.connectedNotEvicting + c.dialing >= MaxConnected
-       IN IF c.connectedAll + c.dialing >= MaxConnected + MaxConnectedUpgrade THEN {}
+       IN IF \/ c.connectedAll + c.dialing >= MaxConnected + MaxConnectedUpgrade
+             \/ c.dialing >= MaxOutbound + MaxConnectedUpgrade THEN {}
           ELSE IF ~outFull /\ ~totalFull THEN {{}}
           ELSE {{v} : v \in Victims(st, p, IF outFull THEN {"outbound"} ELSE Direction)}
 
@@ -347,13 +352,21 @@ Ban(st, p) ==
 -----------------------------------------------------------------------------
 (* Maintain (PeerManager.maintain): a set of possible results.              *)
 
-\* The k lowest-scored of cand (ties: any of them).
+\* Whether connected peer e goes before o in a trim: inbound peers first (the
+\* outbound ones are those the node chose: eclipse resistance), then the lower
+\* score.
+TrimsFirst(st, e, o) ==
+  IF st.connected[e] = st.connected[o] THEN Score(st, e) <= Score(st, o)
+  ELSE st.connected[e] = "inbound"
+
+\* The k first of cand in trim order (ties: any of them).
 IsTrim(st, cand, k, E) ==
   /\ Cardinality(E) = k
-  /\ \A e \in E, o \in cand \ E : Score(st, e) <= Score(st, o)
+  /\ \A e \in E, o \in cand \ E : TrimsFirst(st, e, o)
 TrimChoices(st, cand, k) == {E \in SUBSET cand : IsTrim(st, cand, k, E)}
 
-\* trimAboveMaxThreshold: the lowest-scored non-persistent limited peers.
+\* trimAboveMaxThreshold: non-persistent limited peers, inbound first, then the
+\* lowest-scored.
 Trim(st) ==
   LET n == Counts(st).connectedNotEvicting
       cand == {p \in DOMAIN st.connected :
@@ -699,7 +712,10 @@ MaintenanceArmedWhenStarted == started => MaintenanceKey \in timers
 
 \* One record per banned peer: never both a ban by ID and a ban in the book.
 \* (Both are bounded by MaxBanned: Ban drops one past it.)
-BannedIdsWithinBound == \A p \in bannedIds : book[p].status # "banned"
+\* One record per banned peer, and at most MaxBanned bans by ID (IdBanDrops).
+BannedIdsWithinBound ==
+  /\ Cardinality(bannedIds) <= MaxBanned
+  /\ \A p \in bannedIds : book[p].status # "banned"
 
 -----------------------------------------------------------------------------
 (* Liveness. Each property needs only part of the environment to be fair;  *)

@@ -51,11 +51,13 @@ public final class Core {
    * expired but was still on record stopped being learned back into the book before the bans were
    * lifted: revision 2; when configured seeds stopped being picked from the book as outbound peers:
    * revision 3; when the end of a dial, a retry delay or a cool-down stopped making book picks,
-   * which follow news and the maintenance timer: revision 4). A trace records it, and a
+   * which follow news and the maintenance timer: revision 4; when a dial was refused with as many
+   * dials in flight as outbound and upgrade slots together, which dials of dropped upgrade
+   * reservations had let pile up: revision 5). A trace records it, and a
    * replay refuses a trace of another revision, whose digests this core would not reproduce.
    * Traces written before it was recorded read as revision 0.
    */
-  public static final int REVISION = 4;
+  public static final int REVISION = 5;
 
   /** Sub-steps one shell event may cause; more means the machines feed each other in a loop (a bug). */
   static final int MAX_SUB_STEPS = 10_000;

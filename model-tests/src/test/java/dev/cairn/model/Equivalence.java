@@ -258,6 +258,11 @@ public final class Equivalence {
 
   /** Replays letters (a fixture) step by step, checking each as {@link #check} does. */
   public Run replay(String init, List<Label> letters) {
+    return replay(init, letters, v -> {});
+  }
+
+  /** The same, handing every letter's verdict to {@code seen} as it is given. */
+  public Run replay(String init, List<Label> letters, java.util.function.Consumer<Verdict> seen) {
     long t0 = System.nanoTime();
     TlaState s = initialState(init);
     JavaDriver.World w = driver.start(vars(s));
@@ -265,6 +270,7 @@ public final class Equivalence {
     for (Label l : letters) {
       done.add(l);
       Verdict v = check(s, w, l);
+      seen.accept(v);
       if (!v.ok()) {
         return new Run(init, done, Optional.of(v), done.size(), 0, System.nanoTime() - t0);
       }
@@ -282,6 +288,11 @@ public final class Equivalence {
    * a Java rejection must meet a disabled spec action, invariants hold on both sides.
    */
   public Run javaInSpec(List<Integer> choices) {
+    return javaInSpec(choices, v -> {});
+  }
+
+  /** The same, handing every letter's verdict to {@code seen} as it is given. */
+  public Run javaInSpec(List<Integer> choices, java.util.function.Consumer<Verdict> seen) {
     long t0 = System.nanoTime();
     List<TlaState> inits = initialStates();
     TlaState s = inits.get(Math.floorMod(choices.isEmpty() ? 0 : choices.get(0), inits.size()));
@@ -305,6 +316,7 @@ public final class Equivalence {
       Label l = enabled.get(Math.floorMod(choices.get(i), enabled.size()));
       done.add(l);
       Verdict v = check(s, w, l);
+      seen.accept(v);
       if (!v.ok()) {
         return new Run(init, done, Optional.of(v), done.size(), 0, System.nanoTime() - t0);
       }

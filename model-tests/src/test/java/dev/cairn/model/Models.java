@@ -5,21 +5,35 @@ import java.nio.file.Path;
 
 /**
  * The one spec this JVM holds (TLC holds one spec per JVM): {@code MCPeerManager} at its cfg
- * bounds, loaded once by the first test class that needs it. The mutant of the counterexample
- * test runs in a child JVM.
+ * bounds, loaded by the first test class that needs it, or {@code MCPeerManagerTrim} (three
+ * peers, trimming above the threshold) for {@link TrimModelTest}, which loads the default back
+ * when it is done. The mutant of the counterexample test runs in a child JVM.
  */
 public final class Models {
 
+  static final String DEFAULT = "MCPeerManager";
+  static final String TRIM = "MCPeerManagerTrim";
+
   private static Tla tla;
+  private static String loaded;
   private static PeerManagerMapping mapping;
 
   private Models() {}
 
-  /** Loads the committed spec, if this JVM has not yet. */
+  /** Loads the committed spec at {@code MCPeerManager}'s bounds, if this JVM has not yet. */
   static synchronized void load() {
+    load(DEFAULT);
+  }
+
+  /** Loads the committed spec at the bounds of {@code model} (its module and cfg), if it is not the one loaded. */
+  static synchronized void load(String model) {
+    if (tla != null && !model.equals(loaded)) {
+      release();
+    }
     if (tla == null) {
       dev.cairn.model.core.CoreModels.release();
-      tla = Tla.load(specDir(), "MCPeerManager", "MCPeerManager");
+      tla = Tla.load(specDir(), model, model);
+      loaded = model;
       mapping = new PeerManagerMapping(tla);
     }
   }
@@ -29,17 +43,23 @@ public final class Models {
     if (tla != null) {
       tla.close();
       tla = null;
+      loaded = null;
       mapping = null;
     }
   }
 
+  /** The loaded spec ({@code MCPeerManager} if none is). */
   static synchronized Tla tla() {
-    load();
+    if (tla == null) {
+      load();
+    }
     return tla;
   }
 
   static synchronized PeerManagerMapping mapping() {
-    load();
+    if (tla == null) {
+      load();
+    }
     return mapping;
   }
 

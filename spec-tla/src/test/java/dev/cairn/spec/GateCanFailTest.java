@@ -91,6 +91,30 @@ class GateCanFailTest {
     }
   }
 
+  /**
+   * {@code FreeSlotLeadsToDial}'s fairness ({@code PickFairness}) is strong fairness of a
+   * maintenance round that dials: a PeerManager whose book picks never dial must still fail it,
+   * or the property would hold by its assumption alone.
+   */
+  @Test
+  void bookPicksThatNeverDialFailFreeSlotLeadsToDial() {
+    TlcModel mutant = TlcModel.find(SpecDirs.test(), "MCPeerManagerPickMutant").orElseThrow();
+    TlcResult r = TlcRunner.run(mutant, List.of(SpecDirs.main()), SpecDirs.tlcOut(),
+        TlcRunner.Options.defaults());
+
+    assertThat(r.status()).as(r.failureReport()).isEqualTo(13);
+    assertThat(r.output()).contains("Temporal properties were violated");
+    Counterexample cex = r.counterexample().orElseThrow();
+    assertThat(cex.kind()).isEqualTo(Counterexample.Kind.TEMPORAL_PROPERTY);
+    // nothing is ever dialed: the known peer waits beside a free slot for ever
+    for (Counterexample.TraceState s : cex.states()) {
+      if (!s.action().equals("Stuttering")) {
+        assertThat(size(s.variables().get("dialing"))).as("dialing in state %d", s.number()).isZero();
+      }
+    }
+    assertThat(cex.states()).anyMatch(s -> Boolean.TRUE.equals(s.variables().get("started")));
+  }
+
   @Test
   void parseErrorIsReportedAs150() throws Exception {
     java.nio.file.Path dir = SpecDirs.tlcOut().resolve("broken-spec");

@@ -157,6 +157,10 @@ class TlaPeerManagerTest {
       assertThat(tla.violatedInvariants(tla.state(vars))).as("%s broken by %s", e.getKey(), e.getValue())
           .contains(e.getKey());
     }
+    // its other conjunct: more bans by ID than MaxBanned (1 here)
+    Map<String, Object> vars = new java.util.LinkedHashMap<>(s1.variables());
+    vars.putAll(Map.of("book", Map.of(P1, p1Unknown, P2, p2Unknown), "bannedIds", Set.of(P1, P2)));
+    assertThat(tla.violatedInvariants(tla.state(vars))).as("two bans by ID").contains("BannedIdsWithinBound");
   }
 
   @Test

@@ -53,8 +53,8 @@ public final class PeerManager {
   /** v0.35 {@code PeerScorePersistent} (int16 max): persistent and unconditional peers. */
   public static final int SCORE_PERSISTENT = 32767;
 
-  /** Highest score reactor feedback can give a non-persistent peer. */
-  public static final int SCORE_MUTABLE_MAX = 32766;
+  /** Highest score reactor feedback can give a non-persistent peer ({@code PeerManager.tla} ScoreMax). */
+  public static final int SCORE_MAX = 32766;
 
   /** Lowest score (int16 min). */
   public static final int SCORE_MIN = -32768;
@@ -323,7 +323,7 @@ public final class PeerManager {
     }
     int old = s.scores().getOrDefault(peer, 0);
     int updated = switch (feedback) {
-      case GOOD -> Math.min(SCORE_MUTABLE_MAX, old + 1);
+      case GOOD -> Math.min(SCORE_MAX, old + 1);
       case BAD -> Math.max(SCORE_MIN, old - 1);
     };
     Tx tx = new Tx(cfg, s.withScores(s.scores().plus(peer, updated)));
@@ -398,14 +398,14 @@ public final class PeerManager {
 
   /**
    * v0.35 {@code Score}: persistent and unconditional peers score {@link #SCORE_PERSISTENT};
-   * others their reactor feedback (at most {@link #SCORE_MUTABLE_MAX}) minus their consecutive
+   * others their reactor feedback (at most {@link #SCORE_MAX}) minus their consecutive
    * failed dials, at least {@link #SCORE_MIN}.
    */
   public static int score(PeerConfig cfg, PeerState s, NodeId id) {
     if (cfg.isPersistent(id) || cfg.isUnconditional(id)) {
       return SCORE_PERSISTENT;
     }
-    long mutable = Math.min(SCORE_MUTABLE_MAX, s.scores().getOrDefault(id, 0));
+    long mutable = Math.min(SCORE_MAX, s.scores().getOrDefault(id, 0));
     long failures = s.book().get(id).map(KnownAddress::attempts).orElse(0);
     return (int) Math.max(SCORE_MIN, mutable - failures);
   }
@@ -541,7 +541,10 @@ public final class PeerManager {
     if (!cfg.isLimited(id)) {
       return Optional.of(Optional.empty());
     }
-    if (c.connectedAll() + c.dialing() >= cfg.maxConnected() + cfg.maxConnectedUpgrade()) {
+    if (c.connectedAll() + c.dialing() >= cfg.maxConnected() + cfg.maxConnectedUpgrade()
+        || c.dialing() >= cfg.maxOutbound() + cfg.maxConnectedUpgrade()) {
+      // the second: an upgrade dial whose reservation was dropped (its victim's score rose) still
+      // dials, and the upgrades after it would pile dials past the limit (core revision 5)
       return Optional.empty();
     }
     boolean outboundFull = c.outboundWithDialing() >= cfg.maxOutbound();

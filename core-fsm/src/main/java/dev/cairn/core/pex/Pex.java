@@ -33,7 +33,6 @@ import dev.cairn.core.pex.PexEvent.PexRequestReceived;
 import dev.cairn.core.pex.PexEvent.Started;
 import dev.cairn.core.pex.PexEvent.TimerFired;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,13 +56,13 @@ public final class Pex {
   public static Step<PexState, PexEffect> step(
       PexConfig cfg, PexState s, PeerView view, MonoTime now, WallTime wallNow, PexEvent event) {
     return switch (event) {
-      case Started e -> onStarted(cfg, s, view, now, wallNow);
+      case Started e -> onPexStarted(cfg, s, view, now, wallNow);
       case PeerUp e -> onPeerUp(cfg, s, view, now, e);
       case PeerDown e -> onPeerDown(s, e.peer());
       case PexRequestReceived e -> onPexRequestReceived(cfg, s, view, now, wallNow, e.peer());
       case PexAddrsReceived e -> onPexAddrsReceived(cfg, s, view, now, e);
       case PexMessageMalformed e -> onPexMessageMalformed(cfg, s, e.peer());
-      case TimerFired e -> onTimerFired(cfg, s, view, now, wallNow);
+      case TimerFired e -> onPexTimerFired(cfg, s, view, now, wallNow);
     };
   }
 
@@ -80,9 +79,9 @@ public final class Pex {
    * (thundering herd); otherwise it runs now. Seed mode crawls now (v0.34 dials the seeds or
    * crawls the book at start).
    *
-   * @see "Pex.tla Started"
+   * @see "Pex.tla OnPexStarted"
    */
-  static Step<PexState, PexEffect> onStarted(
+  static Step<PexState, PexEffect> onPexStarted(
       PexConfig cfg, PexState s, PeerView view, MonoTime now, WallTime wallNow) {
     if (s.started()) {
       return Step.rejected(s, "already started");
@@ -104,7 +103,7 @@ public final class Pex {
    * source; an outbound peer is asked for addresses when the book needs more (in seed mode
    * always: we dialed it to crawl it).
    *
-   * @see "Pex.tla PeerUp"
+   * @see "Pex.tla OnPeerUp"
    */
   static Step<PexState, PexEffect> onPeerUp(
       PexConfig cfg, PexState s, PeerView view, MonoTime now, PeerUp e) {
@@ -141,7 +140,7 @@ public final class Pex {
    * window, so a reconnecting peer starts afresh (as the Go peer on its side does). Crawl
    * records are kept: they are about the ID, not the connection.
    *
-   * @see "Pex.tla PeerDown"
+   * @see "Pex.tla OnPeerDown"
    */
   static Step<PexState, PexEffect> onPeerDown(PexState s, NodeId id) {
     if (!s.peers().containsKey(id)) {
@@ -161,7 +160,7 @@ public final class Pex {
    * check (free requests, then one per window; a request inside the window is abuse) and an
    * unbiased selection.
    *
-   * @see "Pex.tla PexRequestReceived"
+   * @see "Pex.tla OnPexRequestReceived"
    */
   static Step<PexState, PexEffect> onPexRequestReceived(
       PexConfig cfg, PexState s, PeerView view, MonoTime now, WallTime wallNow, NodeId id) {
@@ -205,7 +204,7 @@ public final class Pex {
    * sender's self-reported address as source. Seed mode frees the slot of a crawled peer; a node
    * that is not a seed frees the slot of a configured seed it dialed, once it answered.
    *
-   * @see "Pex.tla PexAddrsReceived"
+   * @see "Pex.tla OnPexAddrsReceived"
    */
   static Step<PexState, PexEffect> onPexAddrsReceived(
       PexConfig cfg, PexState s, PeerView view, MonoTime now, PexAddrsReceived e) {
@@ -243,7 +242,7 @@ public final class Pex {
   /**
    * Bytes on channel 0x00 that did not decode: as v0.34's conversion error, disconnect and ban.
    *
-   * @see "Pex.tla PexMessageMalformed"
+   * @see "Pex.tla OnPexMessageMalformed"
    */
   static Step<PexState, PexEffect> onPexMessageMalformed(PexConfig cfg, PexState s, NodeId id) {
     if (!s.peers().containsKey(id)) {
@@ -257,8 +256,8 @@ public final class Pex {
     return tx.finish();
   }
 
-  /** @see "Pex.tla TimerFired" */
-  static Step<PexState, PexEffect> onTimerFired(
+  /** @see "Pex.tla OnPexTimerFired" */
+  static Step<PexState, PexEffect> onPexTimerFired(
       PexConfig cfg, PexState s, PeerView view, MonoTime now, WallTime wallNow) {
     List<PexTimerKey> expired = new ArrayList<>();
     for (Map.Entry<PexTimerKey, MonoTime> e : s.timers().entrySet()) {

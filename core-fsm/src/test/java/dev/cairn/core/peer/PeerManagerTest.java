@@ -5,6 +5,7 @@ import static dev.cairn.core.peer.Fixtures.SELF;
 import static dev.cairn.core.peer.Fixtures.SOURCE;
 import static dev.cairn.core.peer.Fixtures.WALL;
 import static dev.cairn.core.peer.Fixtures.addr;
+import static dev.cairn.core.peer.Fixtures.bookConfig;
 import static dev.cairn.core.peer.Fixtures.bookWith;
 import static dev.cairn.core.peer.Fixtures.connect;
 import static dev.cairn.core.peer.Fixtures.dialing;
@@ -189,6 +190,27 @@ class PeerManagerTest {
     assertRejected(step(CFG, banned, new DialRequested(addr(2))), "banned");
     PeerState full = dialing(s, 3);
     assertRejected(step(CFG, full, new DialRequested(addr(4))), "no outbound slot");
+  }
+
+  /**
+   * An upgrade dial keeps dialing when its reservation is dropped (the victim's score rose), so a
+   * second upgrade over the same victim found a free reservation and dialed too: two dials in
+   * flight with one outbound slot and no upgrade slot, past {@code DialingWithinLimit}. TLC found
+   * it with three peers ({@code MCPeerManagerTrim}); since core revision 5 the second is refused.
+   */
+  @Test
+  void dialRequested_afterADroppedUpgradeReservation_staysWithinTheDialLimit() {
+    PeerConfig cfg = PeerConfig.defaults(bookConfig()).withLimits(2, 1, 3, 0, 0, 1, 1, 2);
+    PeerState s = score(connect(idle(emptyBook()), 3, Direction.OUTBOUND), 3, -1);
+    var first = step(cfg, s, new DialRequested(addr(1)));
+    assertThat(first.isAccepted()).as(first.toString()).isTrue();
+    assertThat(first.state().upgrading()).containsEntry(id(3), id(1)); // an upgrade over peer 3
+    s = step(cfg, first.state(), new PeerReported(id(3), Feedback.GOOD)).state();
+    assertThat(s.upgrading()).as("peer 3 now scores as well as peer 1: no victim").isEmpty();
+    assertThat(s.dialing()).containsOnlyKeys(id(1)); // the dial goes on
+    s = step(cfg, s, new PeerReported(id(3), Feedback.BAD)).state();
+    assertRejected(step(cfg, s, new DialRequested(addr(2))), "no outbound slot");
+    assertThat(PeerInvariants.violations(cfg, s)).isEmpty();
   }
 
   // ---------------------------------------------------------------- DialSucceeded
@@ -477,8 +499,8 @@ class PeerManagerTest {
     PeerState s = connect(idle(emptyBook()), 1, Direction.INBOUND);
     var good = step(CFG, s, new PeerReported(id(1), Feedback.GOOD));
     assertThat(good).isEqualTo(accepted(score(s, 1, 1)));
-    var capped = step(CFG, score(s, 1, PeerManager.SCORE_MUTABLE_MAX), new PeerReported(id(1), Feedback.GOOD));
-    assertThat(capped.state().scores()).containsEntry(id(1), PeerManager.SCORE_MUTABLE_MAX);
+    var capped = step(CFG, score(s, 1, PeerManager.SCORE_MAX), new PeerReported(id(1), Feedback.GOOD));
+    assertThat(capped.state().scores()).containsEntry(id(1), PeerManager.SCORE_MAX);
     var floor = step(CFG, score(s, 1, PeerManager.SCORE_MIN), new PeerReported(id(1), Feedback.BAD));
     assertThat(floor.state().scores()).containsEntry(id(1), PeerManager.SCORE_MIN);
     assertRejected(step(CFG, s, new PeerReported(id(2), Feedback.BAD)), "not connected");

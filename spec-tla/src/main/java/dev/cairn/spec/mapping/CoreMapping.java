@@ -308,7 +308,7 @@ public final class CoreMapping {
     }
     int now = peer.scores().getOrDefault(id, 0);
     // where the model's bound is Java's own (a recorded node's model), both saturate alike
-    return good ? now < scoreMax || scoreMax >= dev.cairn.core.peer.PeerManager.SCORE_MUTABLE_MAX
+    return good ? now < scoreMax || scoreMax >= dev.cairn.core.peer.PeerManager.SCORE_MAX
         : now > scoreMin || scoreMin <= dev.cairn.core.peer.PeerManager.SCORE_MIN;
   }
 

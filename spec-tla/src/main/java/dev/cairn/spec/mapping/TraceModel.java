@@ -31,7 +31,7 @@ import util.UniqueString;
  * header state, its events, its config), one model value each ({@code n1}, {@code n2}, …: the
  * seeds, persistent, unconditional and private peers first, then the others, each group in ID
  * order; {@code self} for the node). Scores keep Java's full range
- * ({@code PeerManager.SCORE_MIN..SCORE_MUTABLE_MAX}), so no step falls outside the abstraction.
+ * ({@code PeerManager.SCORE_MIN..SCORE_MAX}), so no step falls outside the abstraction.
  *
  * <p>The spec modules are read from the classpath ({@code tla/} in this module's jar: exactly the
  * modules the build model-checked) and written, with a generated constant module
@@ -42,7 +42,7 @@ public final class TraceModel implements AutoCloseable {
 
   /** The modules of the composed spec, as packaged under {@code tla/}. */
   public static final List<String> MODULES = List.of("Core.tla", "PeerManager.tla", "Pex.tla", "TraceCore.tla");
-  /** PeerManager.SCORE_MIN and SCORE_MUTABLE_MAX. */
+  /** PeerManager.SCORE_MIN and SCORE_MAX. */
   public static final int SCORE_MIN = -32768;
   public static final int SCORE_MAX = 32766;
   /** Java counts persistent dial failures without a cap; the model saturates far beyond any run. */

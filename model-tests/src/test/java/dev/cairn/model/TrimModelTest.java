@@ -1,0 +1,106 @@
+package dev.cairn.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.core.NodeId;
+import dev.cairn.core.peer.DisconnectReason;
+import dev.cairn.core.peer.PeerEffect;
+import dev.cairn.spec.TlaModelValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trim above {@code MaxThreshold} held to the spec at {@code MCPeerManagerTrim.cfg}'s bounds
+ * (three ordinary peers, 2 in / 1 out / 3 total over thresholds 0 &lt; 1 ≤ 1 &lt; 2), where a third
+ * connection is trimmed back to one: at {@code MCPeerManager}'s bounds no trim can happen, so the
+ * other checks never compare one. Java evicts inbound peers first, then the lowest score; a spec
+ * that ranked by score alone let TLC and every check pass while it refused Java's trims.
+ */
+class TrimModelTest {
+
+  @BeforeAll
+  static void load() {
+    Models.load(Models.TRIM);
+  }
+
+  @AfterAll
+  static void release() {
+    Models.release(); // the next class loads the default model again
+  }
+
+  /**
+   * The node dials the peer its book pick chooses (every peer is known); that peer, reported bad,
+   * stays when the two others connect inbound past the threshold: both inbound peers are trimmed,
+   * the one choice the spec allows. A spec ranking by score alone refused it (it allowed only the
+   * outbound peer and one inbound peer).
+   */
+  @Test
+  void anInboundPeerIsTrimmedBeforeAnOutboundOneWithALowerScore() {
+    Equivalence eq = Models.real();
+    String init = "p1=known p2=known p3=known";
+    List<Equivalence.Verdict> started = new ArrayList<>();
+    assertThat(eq.replay(init, List.of(Label.parse("Started")), started::add).divergence()).isEmpty();
+    var dialing = started.getFirst().java().step().state().dialing().keySet();
+    assertThat(dialing).as("the book pick at start").hasSize(1);
+    PeerManagerMapping m = Models.mapping();
+    List<String> peers = new ArrayList<>(List.of("p1", "p2", "p3"));
+    String out = peers.stream().filter(p -> dialing.contains(m.id(new TlaModelValue(p)))).findFirst().orElseThrow();
+    peers.remove(out);
+    List<Label> letters = List.of("Started", "DialSucceeded " + out, "PeerReady " + out, "PeerReported " + out + " bad",
+        "InboundAccepted " + peers.get(0), "InboundAccepted " + peers.get(1)).stream().map(Label::parse).toList();
+    List<Equivalence.Verdict> verdicts = new ArrayList<>();
+    Equivalence.Run run = eq.replay(init, letters, verdicts::add);
+    assertThat(run.divergence()).as(() -> run.divergence().map(Equivalence.Verdict::detail).orElse("") + "\n"
+        + run.fixture("trim").text()).isEmpty();
+    assertThat(run.steps()).isEqualTo(letters.size());
+    Equivalence.Verdict last = verdicts.getLast();
+    assertThat(last.kind()).isEqualTo(Equivalence.Kind.MATCHED);
+    assertThat(trimmed(last)).containsExactlyInAnyOrder(m.id(new TlaModelValue(peers.get(0))),
+        m.id(new TlaModelValue(peers.get(1))));
+    assertThat(last.spec()).as("the spec's successors").hasSize(1);
+  }
+
+  /** Check 1 (Java ⊆ spec) on random chains at these bounds, which must reach trims to say anything. */
+  @Test
+  void everyJavaTrimIsOneTheSpecAllows() {
+    Random r = new Random(20261124);
+    int runsWithTrims = 0;
+    int trims = 0;
+    for (int run = 0; run < 600; run++) {
+      List<Integer> choices = new ArrayList<>();
+      for (int i = 0, n = 2 + r.nextInt(79); i < n; i++) {
+        choices.add(r.nextInt(10_001));
+      }
+      int[] seen = {0};
+      Equivalence.Run res = Models.real().javaInSpec(choices, v -> {
+        if (v.kind() == Equivalence.Kind.MATCHED && !trimmed(v).isEmpty()) {
+          seen[0]++;
+        }
+      });
+      assertThat(res.divergence())
+          .as(() -> "Java left the spec:\n" + res.divergence().orElseThrow().detail() + "\nfixture (saved to "
+              + res.fixture("check 1 at trim bounds").save("trim-java-in-spec") + "):\n"
+              + res.fixture("check 1 (Java ⊆ spec), MCPeerManagerTrim").text())
+          .isEmpty();
+      trims += seen[0];
+      runsWithTrims += seen[0] > 0 ? 1 : 0;
+    }
+    assertThat(runsWithTrims).as("runs that trimmed (%d trims)", trims).isGreaterThanOrEqualTo(10);
+  }
+
+  private static Set<NodeId> trimmed(Equivalence.Verdict v) {
+    Set<NodeId> out = new TreeSet<>();
+    for (PeerEffect e : v.java().step().effects()) {
+      if (e instanceof PeerEffect.Disconnect d && d.reason() == DisconnectReason.ABOVE_MAX_THRESHOLD) {
+        out.add(d.peer());
+      }
+    }
+    return out;
+  }
+}
