@@ -32,9 +32,18 @@ public final class PexMessages {
   public record Request() implements Pex {}
 
   /** {@code PexAddrs}, addresses in the order received. */
-  public record Addrs(List<NodeAddress> addresses) implements Pex {
+  /**
+   * A PexAddrs: the addresses it gives, and how many of its entries were left out for an ID that
+   * is no node ID (not 40 lowercase hex characters: empty, upper case, another length), with the
+   * first such entry's problem.
+   */
+  public record Addrs(List<NodeAddress> addresses, int idsLeftOut, String firstIdProblem) implements Pex {
     public Addrs {
       addresses = List.copyOf(addresses);
+    }
+
+    public Addrs(List<NodeAddress> addresses) {
+      this(addresses, 0, "");
     }
   }
 
@@ -74,15 +83,28 @@ public final class PexMessages {
           throw new PexProtocolException(
               "PexAddrs lists " + raw.size() + " addresses, more than the " + MAX_ADDRESSES + " allowed");
         }
+        // An IP that does not parse or a port past 16 bits fails the message, as CometBFT's
+        // NetAddressFromProto fails it. An ID is not checked there: CometBFT books take any hex
+        // (upper case too) and pass such entries on, so an honest peer may relay one; the entry
+        // is left out, and the rest of the message kept, as CometBFT's book refuses it alone.
         List<NodeAddress> out = new ArrayList<>(raw.size());
+        int idsLeftOut = 0;
+        String firstIdProblem = "";
         for (int i = 0; i < raw.size(); i++) {
+          NodeAddress a;
           try {
-            out.add(ProtoMapping.fromProto(raw.get(i)));
+            a = ProtoMapping.fromProto(raw.get(i));
+          } catch (ProtoMapping.InvalidIdException e) {
+            if (idsLeftOut++ == 0) {
+              firstIdProblem = "entry " + i + ": " + e.getMessage();
+            }
+            continue;
           } catch (IllegalArgumentException e) {
             throw new PexProtocolException("PexAddrs entry " + i + " is invalid: " + e.getMessage());
           }
+          out.add(a);
         }
-        return new Addrs(out);
+        return new Addrs(out, idsLeftOut, firstIdProblem);
       }
       case SUM_NOT_SET:
       default:

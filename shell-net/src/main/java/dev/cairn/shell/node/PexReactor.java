@@ -74,7 +74,13 @@ final class PexReactor implements Reactor, Inbox<Message> {
     try {
       event = switch (PexMessages.fromProto(message)) {
         case PexMessages.Request r -> new PexEvent.PexRequestReceived(from);
-        case PexMessages.Addrs a -> new PexEvent.PexAddrsReceived(from, a.addresses());
+        case PexMessages.Addrs a -> {
+          if (a.idsLeftOut() > 0) {
+            log.debug("event=pex_entries_left_out node={} peer={} count={} first=\"{}\"", self, from,
+                a.idsLeftOut(), a.firstIdProblem());
+          }
+          yield new PexEvent.PexAddrsReceived(from, a.addresses());
+        }
       };
     } catch (PexMessages.PexProtocolException e) {
       event = new PexEvent.PexMessageMalformed(from, e.getMessage());

@@ -84,9 +84,18 @@ public final class ProtoMapping {
         .build();
   }
 
+  /** A wire address whose IP and port are fine and whose ID is no node ID. */
+  public static final class InvalidIdException extends IllegalArgumentException {
+    InvalidIdException(String message) {
+      super(message);
+    }
+  }
+
   /**
    * A PEX address from the wire. The IP must be a literal (no DNS), is canonicalised, and the
-   * port must fit 16 bits; anything else is an {@link IllegalArgumentException} naming the field.
+   * port must fit 16 bits; anything else is an {@link IllegalArgumentException} naming the field,
+   * checked in that order: an ID that is not 40 lowercase hex characters, with a good IP and port,
+   * is an {@link InvalidIdException}.
    */
   public static NodeAddress fromProto(dev.cairn.proto.p2p.NetAddress p) {
     java.net.InetAddress ip = dev.cairn.shell.p2p.IpText.parse(p.getIp());
@@ -96,6 +105,11 @@ public final class ProtoMapping {
     if (p.getPort() < 0 || p.getPort() > 65535) {
       throw new IllegalArgumentException(
           "NetAddress.port " + Integer.toUnsignedString(p.getPort()) + " does not fit 16 bits");
+    }
+    if (!NodeId.isValid(p.getId())) {
+      String id = p.getId();
+      throw new InvalidIdException("NetAddress.id '" + (id.length() > 64 ? id.substring(0, 64) + "…" : id)
+          + "' is not a node ID (40 lowercase hex characters)");
     }
     return new NodeAddress(NodeId.of(p.getId()), dev.cairn.shell.p2p.IpText.format(ip), p.getPort());
   }

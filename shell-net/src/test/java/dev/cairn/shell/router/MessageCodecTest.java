@@ -41,4 +41,39 @@ class MessageCodecTest {
         () -> MessageCodec.protobuf(Message.getDefaultInstance()).decode(cut));
     assertThat(e.getMessage()).contains("p2p_Message");
   }
+
+  private static dev.cairn.proto.p2p.NetAddress wire(String id, String ip, int port) {
+    return dev.cairn.proto.p2p.NetAddress.newBuilder().setId(id).setIp(ip).setPort(port).build();
+  }
+
+  /**
+   * An entry whose ID is no node ID (upper case, empty, short) is left out and the rest of the
+   * PexAddrs kept: CometBFT does not check the ID when it decodes, its books hold such entries and
+   * honest CometBFT peers pass them on, so failing the message would ban them. An IP that does
+   * not parse or a port past 16 bits still fails it, as it fails CometBFT's NetAddressFromProto.
+   */
+  @Test
+  void anEntryWithAnInvalidIdIsLeftOutAndTheRestKept() throws Exception {
+    String good = "ab".repeat(20);
+    Message m = Message.newBuilder().setPexAddrs(dev.cairn.proto.p2p.PexAddrs.newBuilder()
+        .addAddrs(wire("AB".repeat(20), "198.51.100.1", 26656))
+        .addAddrs(wire(good, "8.8.8.8", 26656))
+        .addAddrs(wire("", "9.9.9.9", 26656))
+        .addAddrs(wire("abc", "9.9.9.8", 26656))).build();
+    PexMessages.Addrs a = (PexMessages.Addrs) PexMessages.decode(m.toByteArray());
+    assertThat(a.addresses()).extracting(x -> x.id().hex() + "@" + x.ip()).containsExactly(good + "@8.8.8.8");
+    assertThat(a.idsLeftOut()).isEqualTo(3);
+    assertThat(a.firstIdProblem()).isEqualTo("entry 0: NetAddress.id '" + "AB".repeat(20)
+        + "' is not a node ID (40 lowercase hex characters)");
+
+    Message badIp = Message.newBuilder().setPexAddrs(dev.cairn.proto.p2p.PexAddrs.newBuilder()
+        .addAddrs(wire(good, "8.8.8.8", 26656)).addAddrs(wire("", "not-an-ip", 26656))).build();
+    PexMessages.PexProtocolException e = assertThrows(PexMessages.PexProtocolException.class,
+        () -> PexMessages.decode(badIp.toByteArray()));
+    assertThat(e.getMessage()).isEqualTo("PexAddrs entry 1 is invalid: NetAddress.ip 'not-an-ip' is not an IP literal");
+    Message badPort = Message.newBuilder().setPexAddrs(dev.cairn.proto.p2p.PexAddrs.newBuilder()
+        .addAddrs(wire(good, "8.8.8.8", 70000))).build();
+    assertThat(assertThrows(PexMessages.PexProtocolException.class, () -> PexMessages.decode(badPort.toByteArray()))
+        .getMessage()).isEqualTo("PexAddrs entry 0 is invalid: NetAddress.port 70000 does not fit 16 bits");
+  }
 }
