@@ -165,6 +165,8 @@ public final class Node implements AutoCloseable {
     java.util.ArrayDeque<Early> early;
     /** The peer error that made us report the peer, if any (for the disconnect's log line). */
     PeerError error;
+    /** It sent more than {@link #EARLY_MESSAGES_MAX} messages before it was admitted: closed, said once. */
+    boolean overflowed;
 
     Conn(NodeAddress address, boolean outbound) {
       this.address = address;
@@ -375,12 +377,20 @@ public final class Node implements AutoCloseable {
       boolean fromIt = m.event() instanceof dev.cairn.core.pex.PexEvent.FromPeer f && f.peer().equals(peer);
       String what = switch (m.event()) {
         case dev.cairn.core.pex.PexEvent.PexMessageMalformed x -> "malformed PEX message: " + x.reason();
-        case dev.cairn.core.pex.PexEvent.PexAddrsReceived x ->
-            "PexAddrs it was not asked for, or with too many addresses (" + x.addresses().size() + ")";
+        case dev.cairn.core.pex.PexEvent.PexAddrsReceived x -> x.addresses().size() > PexMessages.MAX_ADDRESSES
+            ? "PexAddrs with too many addresses (" + x.addresses().size() + ", more than " + PexMessages.MAX_ADDRESSES
+                + ")"
+            : "PexAddrs it was not asked for (" + x.addresses().size() + " address"
+                + (x.addresses().size() == 1 ? "" : "es") + ")";
         case dev.cairn.core.pex.PexEvent.PexRequestReceived x -> "PexRequest too soon after its last one";
         default -> eventName(event);
       };
       return fromIt ? "it sent a " + what : eventName(event);
+    }
+    if (event instanceof CoreEvent.Peer p && (p.event() instanceof dev.cairn.core.peer.PeerEvent.InboundAccepted a
+        && a.remote().id().equals(peer) || p.event() instanceof dev.cairn.core.peer.PeerEvent.DialSucceeded d
+        && d.address().id().equals(peer))) {
+      return "it connected while a ban of it is on record (the event=ban line of its ban says why)";
     }
     return eventName(event);
   }
@@ -790,6 +800,12 @@ public final class Node implements AutoCloseable {
   /** Messages held per connection while the core decides on it (CometBFT's PEX queue holds 10). */
   static final int EARLY_MESSAGES_MAX = 16;
 
+  /** Early-message overflows logged at warn per minute; the rest at debug, counted in the next. */
+  static final int EARLY_OVERFLOW_LINES_PER_MINUTE = 10;
+
+  private final LogBudget earlyOverflowLines =
+      new LogBudget(EARLY_OVERFLOW_LINES_PER_MINUTE, Duration.ofMinutes(1), System::nanoTime);
+
   private void onMessage(Conn conn, int channelId, byte[] message) {
     if (conn == null) {
       return;
@@ -798,9 +814,23 @@ public final class Node implements AutoCloseable {
       if (conn.early == null) {
         conn.early = new java.util.ArrayDeque<>();
       }
+      if (conn.overflowed) {
+        return; // decoded from the bytes read before the close: dropped unsaid
+      }
       if (conn.early.size() >= EARLY_MESSAGES_MAX) {
-        log.warn("event=early_messages_overflow node={} peer={} held={}", id(), conn.address.id(), EARLY_MESSAGES_MAX);
+        // once per connection, within a budget across them: a peer that floods from fresh keys
+        // would otherwise write a line per message it sent, and fill the operator's disk
+        conn.overflowed = true;
+        conn.early.clear();
+        conn.channel.config().setAutoRead(false);
         conn.channel.close();
+        long passedOver = earlyOverflowLines.take();
+        if (passedOver < 0) {
+          log.debug("event=early_messages_overflow node={} peer={} held={}", id(), conn.address.id(), EARLY_MESSAGES_MAX);
+        } else {
+          log.warn("event=early_messages_overflow node={} peer={} held={}{}", id(), conn.address.id(), EARLY_MESSAGES_MAX,
+              passedOver == 0 ? "" : " not_logged_before=" + passedOver);
+        }
         return;
       }
       conn.early.add(new Early(channelId, message));

@@ -16,8 +16,12 @@ import java.util.function.Function;
  * either when a user event names the authenticated peer (the SecretConnection's "established"
  * event, recognised by {@code authenticatedIdOf}) or, when built with a known peer ID, as soon as
  * the channel is active. On success it fires {@link PeerHandshakeCompleted}, passes on any bytes
- * that followed the NodeInfo and removes itself. On failure or timeout (3 s by default, Go's
- * separate NodeInfo deadline) it fires the {@link HandshakeException} and closes the channel.
+ * that followed the NodeInfo and removes itself. On failure or timeout it fires the {@link
+ * HandshakeException} and closes the channel. Started by an event, its deadline counts from the
+ * connection's start (the channel active with this handler in its pipeline), so the SecretConnection and the NodeInfo
+ * exchange share one deadline: a peer that stalls the first almost to its end and then the second
+ * holds a handshake slot once, not twice (Go gives each its own 3 s). Started on a known peer, it
+ * counts from the start.
  * Inbound bytes that arrive before the start are held back (at most 10240 + 10 of them).
  */
 public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter {
@@ -34,6 +38,7 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
   private ByteBuf early;
   private ScheduledFuture<?> deadline;
   private boolean finished;
+  private long addedNanos; // when the connection was up with the handler in its pipeline
 
   private NodeInfoHandshakeHandler(NodeInfo ours, HostResolver resolver, Duration timeout,
       Function<Object, NodeId> authenticatedIdOf, NodeId knownPeer) {
@@ -61,6 +66,7 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    addedNanos = System.nanoTime();
     if (knownPeer != null && ctx.channel().isActive()) {
       start(ctx, knownPeer);
     }
@@ -68,6 +74,7 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    addedNanos = System.nanoTime(); // a dial's connect time is dial_timeout's, not the handshake's
     if (knownPeer != null) {
       start(ctx, knownPeer);
     }
@@ -89,9 +96,12 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
     }
     exchange = new NodeInfoExchange(ours, peer, resolver);
     ctx.writeAndFlush(Unpooled.wrappedBuffer(exchange.outbound()));
-    deadline = ctx.executor().schedule(() -> fail(ctx, new HandshakeException(
-        HandshakeException.Reason.TIMEOUT, "no NodeInfo from peer within " + timeout.toMillis() + " ms")),
-        timeout.toNanos(), TimeUnit.NANOSECONDS);
+    long left = knownPeer != null ? timeout.toNanos()
+        : Math.max(0, timeout.toNanos() - (System.nanoTime() - addedNanos));
+    deadline = ctx.executor().schedule(() -> fail(ctx, new HandshakeException(HandshakeException.Reason.TIMEOUT,
+        "no NodeInfo from peer within " + timeout.toMillis() + " ms"
+            + (knownPeer != null ? "" : " of the connection's start (both handshakes share the deadline)"))),
+        left, TimeUnit.NANOSECONDS);
     if (early != null) {
       ByteBuf held = early;
       early = null;

@@ -23,8 +23,14 @@ class BanCauseTest {
         .isEqualTo("it sent a PexRequest too soon after its last one");
     NodeAddress a = new NodeAddress(OTHER, "1.2.3.4", 26656);
     assertThat(Node.banCause(new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(PEER,
-        Collections.nCopies(3, a))), PEER)).isEqualTo("it sent a PexAddrs it was not asked for, or with too many"
-        + " addresses (3)");
+        Collections.nCopies(3, a))), PEER)).isEqualTo("it sent a PexAddrs it was not asked for (3 addresses)");
+    assertThat(Node.banCause(new CoreEvent.PexMessage(new PexEvent.PexAddrsReceived(PEER,
+        Collections.nCopies(251, a))), PEER)).isEqualTo("it sent a PexAddrs with too many addresses (251, more than"
+        + " 250)");
+    // a banned peer that connects again: its disconnect says so, not only the event's name
+    assertThat(Node.banCause(new CoreEvent.Peer(new dev.cairn.core.peer.PeerEvent.InboundAccepted(
+        new NodeAddress(PEER, "1.2.3.4", 40000))), PEER))
+        .isEqualTo("it connected while a ban of it is on record (the event=ban line of its ban says why)");
   }
 
   /**

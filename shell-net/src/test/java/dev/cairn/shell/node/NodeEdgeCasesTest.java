@@ -134,6 +134,42 @@ class NodeEdgeCasesTest {
   }
 
   /**
+   * A peer that floods messages before the core has decided on its connection is closed after
+   * {@link Node#EARLY_MESSAGES_MAX} of them, with one {@code early_messages_overflow} line: the
+   * messages decoded from the same read after the close are dropped unsaid (they used to log a
+   * line each, so a peer could write megabytes of log a second from fresh keys). The peer shares
+   * the node's event loop and flushes at once, so its flood lands in the node's reads before the
+   * core's decision can come back.
+   */
+  @Test
+  void aFloodBeforeAdmissionClosesTheConnectionWithOneLogLine() throws Exception {
+    Node a = start("", BookPersister.NONE);
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Node.class);
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      int floods = 5;
+      for (int i = 0; i < floods; i++) {
+        WirePeer p = new WirePeer(NodeKey.generate(RANDOM), TestNodes.NETWORK, "127.0.0.1:1", Duration.ofSeconds(3),
+            MConnConfig.defaults().withFlushThrottle(Duration.ZERO),
+            new dev.cairn.shell.mconn.ChannelDescriptor(0x00, 1, 1000, 4096, 64000));
+        WirePeer.Conn c = p.dial(nodeGroup, a.listenAddress(), s -> {
+          for (int m = 0; m < 500; m++) {
+            s.trySend(PexMessages.CHANNEL, PexMessages.encodeRequest());
+          }
+        }, (s, pex) -> { });
+        assertThat(c.closed.get(10, TimeUnit.SECONDS)).as("flood %d: closed after its handshake", i).isTrue();
+      }
+      List<String> overflows = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .filter(m -> m.startsWith("event=early_messages_overflow")).toList();
+      assertThat(overflows).as("one line per flooding connection").hasSizeBetween(1, floods);
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  /**
    * With the default {@code addr_book_strict = true}, an inbound peer on a loopback or private
    * address has no routable listen address for the book, so the core bans it by ID alone
    * ({@code bannedIds}); such a ban must still reach addrbook.json and hold after a restart

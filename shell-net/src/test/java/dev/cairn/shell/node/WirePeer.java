@@ -41,10 +41,16 @@ final class WirePeer {
   }
 
   WirePeer(NodeKey key, String network, String listenAddr, Duration handshakeTimeout, MConnConfig mconn) {
+    this(key, network, listenAddr, handshakeTimeout, mconn, StandardChannels.PEX);
+  }
+
+  /** With its own PEX channel descriptor (a send queue long enough to flood, say). */
+  WirePeer(NodeKey key, String network, String listenAddr, Duration handshakeTimeout, MConnConfig mconn,
+      dev.cairn.shell.mconn.ChannelDescriptor pex) {
     this.key = key;
     NodeInfo info = new NodeInfo(new NodeInfo.ProtocolVersion(8, 11, 0), key.id().hex(), listenAddr, network,
-        "test", List.of(StandardChannels.PEX.id()), "wire-peer", new NodeInfo.Other("", ""));
-    this.settings = new PeerPipeline.Settings(key, info, List.of(StandardChannels.PEX), mconn,
+        "test", List.of(pex.id()), "wire-peer", new NodeInfo.Other("", ""));
+    this.settings = new PeerPipeline.Settings(key, info, List.of(pex), mconn,
         handshakeTimeout, handshakeTimeout, HostResolver.none(), RANDOM);
   }
 
