@@ -66,7 +66,7 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    addedNanos = System.nanoTime();
+    addedNanos = ctx.executor().ticker().nanoTime();
     if (knownPeer != null && ctx.channel().isActive()) {
       start(ctx, knownPeer);
     }
@@ -74,7 +74,7 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    addedNanos = System.nanoTime(); // a dial's connect time is dial_timeout's, not the handshake's
+    addedNanos = ctx.executor().ticker().nanoTime(); // a dial's connect time is dial_timeout's, not the handshake's
     if (knownPeer != null) {
       start(ctx, knownPeer);
     }
@@ -97,7 +97,7 @@ public final class NodeInfoHandshakeHandler extends ChannelInboundHandlerAdapter
     exchange = new NodeInfoExchange(ours, peer, resolver);
     ctx.writeAndFlush(Unpooled.wrappedBuffer(exchange.outbound()));
     long left = knownPeer != null ? timeout.toNanos()
-        : Math.max(0, timeout.toNanos() - (System.nanoTime() - addedNanos));
+        : Math.max(0, timeout.toNanos() - (ctx.executor().ticker().nanoTime() - addedNanos));
     deadline = ctx.executor().schedule(() -> fail(ctx, new HandshakeException(HandshakeException.Reason.TIMEOUT,
         "no NodeInfo from peer within " + timeout.toMillis() + " ms"
             + (knownPeer != null ? "" : " of the connection's start (both handshakes share the deadline)"))),

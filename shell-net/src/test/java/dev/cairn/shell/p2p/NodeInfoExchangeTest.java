@@ -194,6 +194,35 @@ class NodeInfoExchangeTest {
     assertThat(((HandshakeException) tail.errors.get(0)).reason()).isEqualTo(HandshakeException.Reason.TIMEOUT);
   }
 
+  /**
+   * Started by the SecretConnection's event, the NodeInfo exchange has what is left of the
+   * deadline since the connection's start: a peer that stalls the first handshake almost to its
+   * end and then the second holds the slot for the deadline once, not twice.
+   */
+  @Test
+  void bothHandshakesShareTheDeadlineFromTheConnectionsStart() {
+    JsonNode s = sides();
+    NodeInfo a = side(s.get("A"));
+    NodeInfo b = side(s.get("B"));
+    Tail tail = new Tail();
+    EmbeddedChannel ch = new EmbeddedChannel();
+    ch.freezeTime();
+    ch.pipeline().addLast(NodeInfoHandshakeHandler.afterEvent(a, HostResolver.none(), Duration.ofMillis(1000),
+        ev -> ev instanceof Authenticated x ? x.id() : null), tail);
+    ch.advanceTimeBy(700, TimeUnit.MILLISECONDS); // the SecretConnection took 700 ms of the 1000
+    ch.pipeline().fireUserEventTriggered(new Authenticated(NodeId.of(b.defaultNodeId())));
+    ch.advanceTimeBy(299, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).isTrue();
+    ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isOpen()).as("1000 ms after the connection's start, not 1000 ms after the NodeInfo sent").isFalse();
+    assertThat(tail.errors).hasSize(1);
+    HandshakeException e = (HandshakeException) tail.errors.get(0);
+    assertThat(e.reason()).isEqualTo(HandshakeException.Reason.TIMEOUT);
+    assertThat(e.getMessage()).contains("within 1000 ms of the connection's start");
+  }
+
   @Test
   void handlerClosesOnAWrongNetwork() {
     JsonNode s = sides();
