@@ -2,6 +2,7 @@ package dev.cairn.shell.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,6 +52,25 @@ final class HomeOption {
   static Path nodeKeyFile(Path home) {
     return configDir(home).resolve("node_key.json");
   }
+  /**
+   * The problem of a node key file that is a symbolic link to nothing (a secrets mount that is not
+   * mounted), if it is one: such a key is never replaced by a new one, which would be another node.
+   */
+  static Optional<String> danglingKeyProblem(Path keyFile) {
+    if (!Files.isSymbolicLink(keyFile) || Files.exists(keyFile)) {
+      return Optional.empty();
+    }
+    String target;
+    try {
+      target = Files.readSymbolicLink(keyFile).toString();
+    } catch (java.io.IOException e) {
+      target = "a file that cannot be read";
+    }
+    return Optional.of(keyFile + " is a symbolic link to " + target + ", which does not exist (a secrets mount that"
+        + " is not mounted?): mount or restore the key it points to; a new key, which would be another node, is"
+        + " never put in its place");
+  }
+
 
   /**
    * What is wrong with the home's {@code data} folder, if anything: there and not a directory

@@ -51,6 +51,11 @@ final class InitCommand implements Callable<Integer> {
     Path dir = home.resolve();
     Path config = HomeOption.configDir(dir).resolve("config.toml");
     Path keyFile = HomeOption.nodeKeyFile(dir);
+    Optional<String> dangling = HomeOption.danglingKeyProblem(keyFile);
+    if (dangling.isPresent()) { // with or without --force: the key is never replaced
+      err.println("cairn init: " + dangling.get());
+      return 1;
+    }
     if (Files.exists(config) && !force) {
       if (!Files.exists(keyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && network == null && moniker == null) {
         return keyOnly(dir, config, keyFile, out, err);

@@ -21,6 +21,11 @@ final class ShowNodeIdCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path keyFile = HomeOption.nodeKeyFile(home.resolve());
+    java.util.Optional<String> dangling = HomeOption.danglingKeyProblem(keyFile);
+    if (dangling.isPresent()) {
+      spec.commandLine().getErr().println("cairn show-node-id: " + dangling.get());
+      return 1;
+    }
     if (!Files.exists(keyFile)) {
       spec.commandLine().getErr().println("cairn show-node-id: " + keyFile + " does not exist; run 'cairn init' first");
       return 1;

@@ -74,6 +74,11 @@ final class StartCommand implements Callable<Integer> {
     NodeConfig cfg = ConfigLoader.load(dir);
     cfg.warnings().forEach(w -> err.println("cairn start: warning: " + w));
     Path keyFile = HomeOption.nodeKeyFile(dir);
+    Optional<String> dangling = HomeOption.danglingKeyProblem(keyFile);
+    if (dangling.isPresent()) {
+      err.println("cairn start: " + dangling.get());
+      return 1;
+    }
     if (!Files.exists(keyFile)) {
       err.println("cairn start: " + keyFile + " does not exist; run 'cairn init' first");
       return 1;
@@ -183,9 +188,43 @@ final class StartCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Whether {@code a} and {@code b} name one file, whether or not it exists yet: their folders
+   * resolved through links where they exist, then the names compared (a hard link, the same file).
+   */
+  static boolean sameFile(Path a, Path b) {
+    try {
+      if (Files.exists(a) && Files.exists(b)) {
+        return Files.isSameFile(a, b);
+      }
+    } catch (java.io.IOException e) {
+      // fall back on the names
+    }
+    return resolvedName(a).equals(resolvedName(b));
+  }
+
+  private static Path resolvedName(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    try {
+      if (Files.isSymbolicLink(abs)) {
+        return abs.toRealPath();
+      }
+      Path parent = abs.getParent();
+      return parent != null && Files.isDirectory(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
+    } catch (java.io.IOException e) {
+      return abs;
+    }
+  }
+
   /** The node, run while the locks on its home and on its book are held. */
   private int run(PrintWriter out, PrintWriter err, Path dir, java.time.Duration runFor, NodeConfig cfg, NodeKey key,
       HostPort laddr, CoreConfig core, Path bookFile) throws Exception {
+    // a save a crash cut short leaves its temporary file beside the book: no save runs yet
+    int stale = dev.cairn.shell.store.DurableFiles.removeStaleTemporaries(bookFile);
+    if (stale > 0) {
+      log.info("event=stale_temporaries_removed file={} count={} reason=\"left by saves a crash cut short\"",
+          bookFile, stale);
+    }
     AddressBook book;
     org.pcollections.PSortedMap<dev.cairn.core.NodeId, dev.cairn.core.WallTime> bannedIds =
         org.pcollections.TreePMap.empty();
@@ -223,6 +262,12 @@ final class StartCommand implements Callable<Integer> {
         MConnConfig.defaults().pingInterval(), MConnConfig.defaults().pongTimeout(), cfg.p2p().sendRate(),
         cfg.p2p().recvRate());
     Optional<Path> traceTarget = Optional.ofNullable(trace).or(() -> cfg.cairn().trace().file().map(dir::resolve));
+    if (traceTarget.isPresent() && sameFile(traceTarget.get(), bookFile)) {
+      // the book's first save would rename over the trace (or the trace's start over the book)
+      err.println("cairn start: the trace file " + traceTarget.get() + " is the address book ([p2p] addr_book_file = \""
+          + cfg.p2p().addrBookFile() + "\"): give the trace a file of its own");
+      return 1;
+    }
     if (traceTarget.isPresent()) {
       try {
         for (EarlierTrace.Moved m : EarlierTrace.setAside(traceTarget.get())) {
@@ -255,6 +300,18 @@ final class StartCommand implements Callable<Integer> {
           Node.handshakeSlots(cfg.p2p().maxNumInboundPeers(), cfg.p2p().unconditionalPeerIds().size()),
           BookPersister.toFile(bookFile, loaded.map(AddrBookMapping.Times::of).orElse(AddrBookMapping.Times.NONE)),
           metrics, bannedIds);
+      if (traceFile.isPresent()) {
+        // every file of a rotated trace starts with the whole state: a bound below a few of those
+        // keeps little more than headers (rotation then deletes the steps an incident needs)
+        long header = dev.cairn.shell.trace.CanonicalCodec.encodeState(Node.initialState(settings)).length
+            + (long) dev.cairn.shell.trace.CanonicalCodec.encodeConfig(core).length;
+        if (tc.maxFileBytes() < 4 * header) {
+          log.warn("event=trace_files_small file={} trace_max_file_bytes={} header_bytes={} why=\"each file starts"
+              + " with the whole state, about {} bytes now: files this small hold few steps each, and the {} kept"
+              + " (trace_max_files) little history; give trace_max_file_bytes at least 10 times the header\"",
+              traceFile.get(), tc.maxFileBytes(), header, header, tc.maxFiles());
+        }
+      }
       TraceWriter tracer = traceFile.map(f -> new TraceWriter(traceOptions(f, tc), core,
           Node.initialState(settings), seed)).orElse(null);
       Node node;
@@ -434,6 +491,9 @@ final class StartCommand implements Callable<Integer> {
     if (!Files.isRegularFile(file)) {
       return null; // nothing there yet: the first save creates it
     }
+    if (!Files.isReadable(file)) {
+      return "it cannot be read (permission denied to this user)";
+    }
     Path copy = file.resolveSibling(file.getFileName() + ".start-check.tmp");
     try {
       Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -442,8 +502,10 @@ final class StartCommand implements Callable<Integer> {
           java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return null;
     } catch (IOException e) {
+      boolean refused = e instanceof java.nio.file.AccessDeniedException
+          || String.valueOf(e.getMessage()).contains("Operation not permitted");
       return "it cannot be replaced by a new save (" + dev.cairn.shell.node.FailureReasons.describe(e)
-          + "; an immutable file?)";
+          + (refused ? "; an immutable file, or a folder this user may not write?)" : ")");
     } finally {
       try {
         Files.deleteIfExists(copy);

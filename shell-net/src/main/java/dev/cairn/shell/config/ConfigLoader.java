@@ -207,9 +207,19 @@ public final class ConfigLoader {
       }
     }
     refuseSectionKeysAtTop(root, fileName, p2pSection, instrumentation, cairnSection, top);
+    refuseOtherFiles(top);
+    if (!cairnSection.has("moniker") && !monikerValid(cairn.moniker())) {
+      throw top.bad("moniker", Section.quote(cairn.moniker()), MONIKER_RULE); // CometBFT's own key, not [cairn]'s
+    }
     Validation.check(p2pSection, p2p, cairnSection, cairn);
     for (var it = root.fieldNames(); it.hasNext(); ) {
       String name = it.next();
+      String lower = name.toLowerCase(java.util.Locale.ROOT);
+      if (root.get(name).isObject() && !SECTIONS.contains(name) && SECTIONS.contains(lower)) {
+        // CometBFT reads keys whatever their case; Cairn would read none of this section's
+        throw new ConfigException(fileName, "[" + name + "] is written in another case than [" + lower + "]: write"
+            + " [" + lower + "], or none of its keys is read (the listen address and the peers among them)", null);
+      }
       if (root.get(name).isObject() && !SECTIONS.contains(name)) {
         warnings.add(fileName + " [" + name + "] is not a section of CometBFT's config or Cairn's and is ignored"
             + " (misspelt?)");
@@ -225,6 +235,32 @@ public final class ConfigLoader {
    * misplaced header would otherwise leave every setting of the section at its default (the
    * listen address among them), unnoticed.
    */
+  /**
+   * CometBFT's {@code node_key_file} and {@code genesis_file} may name other files than a
+   * home's {@code config/node_key.json} and {@code config/genesis.json}, which are the ones Cairn
+   * reads: a node started on such a config would run under another identity (or chain) than the
+   * CometBFT node it stands in for, unnoticed. Other values are refused.
+   */
+  private static void refuseOtherFiles(Section top) throws ConfigException {
+    for (var key : java.util.Map.of("node_key_file", "config/node_key.json", "genesis_file", "config/genesis.json")
+        .entrySet()) {
+      String value = top.string(key.getKey(), key.getValue());
+      if (!sameRelativePath(value, key.getValue())) {
+        throw top.bad(key.getKey(), Section.quote(value), "Cairn reads " + key.getValue() + " of the home and no other"
+            + " file: move or link the file there, and set " + key.getKey() + " = \"" + key.getValue() + "\" (or"
+            + " remove the key)");
+      }
+    }
+  }
+
+  private static boolean sameRelativePath(String written, String expected) {
+    try {
+      return java.nio.file.Path.of(written).normalize().equals(java.nio.file.Path.of(expected));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
+  }
+
   private static void refuseSectionKeysAtTop(JsonNode root, String fileName, Section p2p, Section instrumentation,
       Section cairn, Section top) throws ConfigException {
     for (var it = root.fieldNames(); it.hasNext(); ) {

@@ -66,7 +66,8 @@ public final class DurableFiles {
       // createTempFile makes the file 0600 on POSIX, so secrets are never briefly readable
       temp = Files.createTempFile(dir, "." + file.getFileName() + ".", TEMP_SUFFIX);
     } catch (IOException e) {
-      throw new StoreException(file, "cannot create a temporary file in " + dir + ": " + e, e);
+      throw new StoreException(file, "cannot create a temporary file in " + dir + ": "
+          + dev.cairn.shell.node.FailureReasons.describe(e), e);
     }
     boolean renamed = false;
     try {
@@ -87,7 +88,8 @@ public final class DurableFiles {
         syncDirectory(dir);
       }
     } catch (IOException e) {
-      throw new StoreException(file, "write failed, previous content kept: " + e, e);
+      throw new StoreException(file, "write failed (" + dev.cairn.shell.node.FailureReasons.describe(e) + "); "
+          + (Files.exists(file) ? "the file as it was is kept" : "nothing was written"), e);
     } finally {
       if (!renamed) {
         deleteQuietly(temp);
@@ -118,7 +120,7 @@ public final class DurableFiles {
     } catch (NoSuchFileException e) {
       return new FileContent.Absent(path); // removed between the check and the open
     } catch (IOException e) {
-      throw new StoreException(path, "cannot be read: " + e, e);
+      throw new StoreException(path, "cannot be read: " + dev.cairn.shell.node.FailureReasons.describe(e), e);
     }
     if (bytes.length > maxBytes) {
       throw new StoreException(path, "is larger than the limit of " + maxBytes + " bytes");

@@ -507,4 +507,67 @@ class HomeSafetyTest {
     assertThat(r.err()).contains("--moniker").contains("moniker = \"a\\nb\"").contains("printable ASCII");
     assertThat(config(home)).doesNotExist();
   }
+
+  /**
+   * A save that a crash (kill -9) cut short leaves its temporary file beside the book; the next
+   * start removes such files before its first save, so that a node that keeps crashing does not
+   * fill the disk with them. The book itself and other files are untouched.
+   */
+  @Test
+  void aStartRemovesTheTemporariesOfSavesACrashCutShort() throws Exception {
+    Path home = home("stale-temporaries");
+    Path config = home.resolve("config");
+    Path stale1 = Files.writeString(config.resolve(".addrbook.json.123456.tmp"), "{\"key\":");
+    Path stale2 = Files.createFile(config.resolve(".addrbook.json.99.tmp"));
+    Path other = Files.writeString(config.resolve(".other.json.5.tmp"), "not the book's");
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(stale1).doesNotExist();
+    assertThat(stale2).doesNotExist();
+    assertThat(other).exists();
+    assertThat(config.resolve("addrbook.json")).exists();
+  }
+
+  /**
+   * A trace file that is the address book is refused before anything is written: the book's
+   * first save would rename over the trace (and a trace started over a book would end it).
+   */
+  @Test
+  void aTraceFileThatIsTheAddressBookIsRefused() throws Exception {
+    Path home = home("trace-is-book");
+    CliRun.Result r = startWith(home, "trace_file", "trace_file = \"config/addrbook.json\"");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("the trace file ").contains("is the address book ([p2p] addr_book_file = "
+        + "\"config/addrbook.json\"): give the trace a file of its own");
+    assertThat(r.out()).doesNotContain("\"started\"");
+    assertThat(home.resolve("config").resolve("addrbook.json")).doesNotExist();
+    CliRun.Result viaOption = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms", "--trace",
+        home.resolve("data").resolve("..").resolve("config").resolve("addrbook.json").toString());
+    assertThat(viaOption.exit()).as(viaOption.err()).isEqualTo(1);
+    assertThat(viaOption.err()).contains("is the address book");
+  }
+
+  /**
+   * A node key that is a symbolic link to nothing (a secrets mount not mounted) is neither a
+   * missing key nor replaced: start, show-node-id and init (with --force too) refuse it, naming
+   * the link's target, and the link stays a link.
+   */
+  @Test
+  void aNodeKeyLinkedToNothingIsNeverReplaced() throws Exception {
+    Path home = home("dangling-key");
+    Path key = home.resolve("config").resolve("node_key.json");
+    Path target = dir.resolve("secrets-not-mounted").resolve("node_key.json");
+    Files.delete(key);
+    Files.createSymbolicLink(key, target);
+    for (String[] args : List.of(new String[] {"start", "--home", home.toString(), "--duration", "300ms"},
+        new String[] {"show-node-id", "--home", home.toString()},
+        new String[] {"init", "--home", home.toString()},
+        new String[] {"init", "--home", home.toString(), "--force", "--network", "test-chain"})) {
+      CliRun.Result r = CliRun.cairn(args);
+      assertThat(r.exit()).as(String.join(" ", args) + ": " + r.err()).isEqualTo(1);
+      assertThat(r.err()).as(args[0]).contains(key + " is a symbolic link to " + target + ", which does not exist");
+      assertThat(Files.isSymbolicLink(key)).as("after " + String.join(" ", args)).isTrue();
+    }
+    assertThat(target).doesNotExist();
+  }
 }

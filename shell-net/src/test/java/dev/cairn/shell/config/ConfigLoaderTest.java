@@ -390,7 +390,36 @@ class ConfigLoaderTest {
         Arguments.of("[instrumentation]\nprometheus_listen_addr = \":abc\"", "prometheus_listen_addr",
             "[host]:port"),
         Arguments.of("[cairn]\nnamespace = \"9lives\"", "namespace", "Prometheus name"),
-        Arguments.of("[instrumentation]\nprometheus = \"true\"", "prometheus", "true or false"));
+        Arguments.of("[instrumentation]\nprometheus = \"true\"", "prometheus", "true or false"),
+        // CometBFT's own files elsewhere: Cairn would run as another node, or on another chain
+        Arguments.of("node_key_file = \"secrets/nk.json\"", "node_key_file", "Cairn reads config/node_key.json"),
+        Arguments.of("genesis_file = \"/etc/chain/genesis.json\"", "genesis_file", "Cairn reads config/genesis.json"),
+        // CometBFT's top-level moniker is named as itself, not as [cairn] moniker
+        Arguments.of("moniker = \"n\u0153ud\"", "moniker", "must"));
+  }
+
+  @Test
+  void cometBftsOwnFileKeysAtTheirDefaultsAreRead() throws Exception {
+    NodeConfig c = ConfigLoader.parse("node_key_file = \"config/node_key.json\"\ngenesis_file = \"./config/genesis.json\"\n"
+        + "moniker = \"ok\"\n[p2p]\n", "config.toml", GENESIS);
+    assertThat(c.cairn().moniker()).isEqualTo("ok");
+    assertThat(c.warnings()).isEmpty();
+  }
+
+  @Test
+  void aTopLevelMonikerIsBlamedAsItself() {
+    assertThatThrownBy(() -> ConfigLoader.parse("moniker = \"\"\n[p2p]\n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config.toml moniker = \"\": ")
+        .hasMessageNotContaining("[cairn]");
+  }
+
+  /** CometBFT reads keys whatever their case; Cairn refuses a section it would read nothing of. */
+  @Test
+  void aKnownSectionInAnotherCaseIsRefused() {
+    assertThatThrownBy(() -> ConfigLoader.parse("[P2P]\nladdr = \"tcp://127.0.0.1:1\"\n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config.toml: [P2P] is written in another case than [p2p]: write [p2p], or none of its keys is"
+            + " read (the listen address and the peers among them)");
   }
 
   @ParameterizedTest(name = "{1}: {0}")
