@@ -40,7 +40,8 @@ MCNext ==
 (* reachable and honest, and one more node a that only s knows. The        *)
 (* network is abstract and stable: a dial succeeds, the router readies a   *)
 (* connected peer, s answers our request with a's address, a connection    *)
-(* closes only when we asked. No inbound connections, no operator events.  *)
+(* closes only when we asked (an eviction, or PEX's close of the seed once *)
+(* it has answered). No inbound connections, no operator events.           *)
 (* No VIEW (the fairness reads outbox) and no symmetry (unsound for        *)
 (* liveness).                                                              *)
 
@@ -48,32 +49,41 @@ MCLiveInit == Init /\ \A p \in Peer : book[p].status = "unknown"
 
 SeedAnswers == PexAddrsReceived(s, {a})
 
+\* A dial of a peer that is no seed (a book pick). The spec's pick may miss
+\* (Java's of a sole candidate does not); a redial of the seed does not count,
+\* or a node that redials its seed for ever would satisfy the fairness.
+BookDialIssued == \E p \in Peer \ Seeds : p \notin dialing /\ p \in dialing'
+
 MCLiveNext ==
   \/ Started
   \/ \E p \in Peer : \/ p \in dialing /\ DialSucceeded(p)
                      \/ PeerReady(p)
                      \/ p \in DOMAIN evicting /\ PeerDisconnected(p)
+                     \/ p \in disconnecting /\ PeerDisconnected(p)
   \/ s \in requestsSent /\ SeedAnswers
   \/ \E f \in SUBSET timers, g \in SUBSET pexTimers : TimerFired(f, g)
 
 \* The node starts; dials end in a connection; connections become ready;
-\* the seed answers; evictions complete; time passes every deadline; a
-\* random book pick that may dial is eventually made (strong fairness, as
-\* PeerManager's PickFairness).
+\* the seed answers; evictions and PEX's closes complete; time passes every
+\* deadline; a random book pick that may dial a peer that is no seed is
+\* eventually made (strong fairness, as PeerManager's PickFairness).
 MCLiveFairness ==
   /\ WF_vars(Started)
   /\ \A p \in Peer : WF_vars(p \in dialing /\ DialSucceeded(p))
   /\ \A p \in Peer : WF_vars(PeerReady(p))
   /\ \A p \in Peer : WF_vars(p \in DOMAIN evicting /\ PeerDisconnected(p))
+  /\ \A p \in Peer : WF_vars(p \in disconnecting /\ PeerDisconnected(p))
   /\ WF_vars(s \in requestsSent /\ SeedAnswers)
   /\ WF_vars(TimerFired(timers, pexTimers))
-  /\ SF_vars(TimerFired(timers, pexTimers) /\ PM!DialIssued')
+  /\ SF_vars(TimerFired(timers, pexTimers) /\ BookDialIssued)
 
 MCLiveSpec == MCLiveInit /\ [][MCLiveNext]_vars /\ MCLiveFairness
 
 \* The node learns the addresses it lacks from the seed...
 LearnsAddresses == <>(\A p \in Peer \ Seeds : book[p].status = "known")
 
-\* ...and fills its outbound slots (the seed's and a's) and keeps them.
-ReachesOutboundTarget == <>[](PM!Counts(PM!Cur).outbound = MaxOutbound)
+\* ...and connects out to the peer the seed named, and keeps it. (The seed
+\* itself is let go once it has answered, so both outbound slots cannot stay
+\* taken: a node that kept its seed as a peer would be cometbft#486.)
+KeepsTheLearnedPeer == <>[](a \in DOMAIN connected /\ connected[a] = "outbound")
 =============================================================================
