@@ -56,6 +56,30 @@ final class InitCommand implements Callable<Integer> {
       err.println("cairn init: " + dangling.get());
       return 1;
     }
+    if (!Files.exists(HomeLock.file(dir))) {
+      return initHome(dir, config, keyFile, out, err); // no node runs here: a running one holds that file
+    }
+    // a running node holds its home's lock: its files are not rewritten under it
+    HomeLock lock;
+    try {
+      lock = HomeLock.take(dir);
+    } catch (HomeLock.InUse e) {
+      err.println("cairn init: the home " + dir + " is in use by a running node (" + HomeLock.file(dir)
+          + " is locked); stop it first: init does not rewrite a running node's files");
+      return 1;
+    } catch (java.io.IOException e) {
+      lock = null; // a home this user may not write: initHome says so
+    }
+    try {
+      return initHome(dir, config, keyFile, out, err);
+    } finally {
+      if (lock != null) {
+        lock.close();
+      }
+    }
+  }
+
+  private int initHome(Path dir, Path config, Path keyFile, PrintWriter out, PrintWriter err) throws Exception {
     if (Files.exists(config) && !force) {
       if (!Files.exists(keyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS) && network == null && moniker == null) {
         return keyOnly(dir, config, keyFile, out, err);

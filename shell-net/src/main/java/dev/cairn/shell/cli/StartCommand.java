@@ -233,15 +233,22 @@ final class StartCommand implements Callable<Integer> {
       book = AddrBookMapping.toCore(bookFile, core.peer().book(), loaded.get());
       bannedIds = AddrBookMapping.bannedIds(loaded.get());
       var leftOut = AddrBookMapping.leftOut(core.peer().book(), loaded.get());
-      if (!leftOut.isEmpty()) {
+      List<String> unknown = dev.cairn.shell.store.AddrBookFile.unknownFields(Files.readAllBytes(bookFile), 6);
+      if (!leftOut.isEmpty() || !unknown.isEmpty()) {
         // the node saves its book without them: the file as it was is kept beside it first
         Path kept = keptBook(bookFile, java.time.Instant.now());
         try {
           Files.copy(bookFile, kept, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         } catch (java.io.IOException e) {
-          err.println("cairn start: " + bookFile + " holds entries the config now refuses, and a copy of it could not"
-              + " be kept (" + dev.cairn.shell.node.FailureReasons.describe(e) + "); nothing was changed");
+          err.println("cairn start: " + bookFile + " holds " + (leftOut.isEmpty() ? "fields this build does not know"
+              : "entries the config now refuses") + ", and a copy of it could not be kept ("
+              + dev.cairn.shell.node.FailureReasons.describe(e) + "); nothing was changed");
           return 1;
+        }
+        if (!unknown.isEmpty()) {
+          log.warn("event=addrbook_fields_not_kept file={} fields={} kept_in={} why=\"written by another tool or a"
+              + " newer build; this build's saves write the book without them\"", bookFile,
+              String.join(",", unknown), kept);
         }
         for (var left : leftOut.entrySet()) {
           log.warn("event=addrbook_entries_left_out file={} reason={} count={} addresses={} kept_in={}"

@@ -106,6 +106,60 @@ public final class AddrBookFile {
     return new AddrBookDocument(key, addrs, banned, bannedIds);
   }
 
+  private static final java.util.Set<String> TOP_FIELDS = java.util.Set.of("key", "addrs", BANNED_FIELD,
+      BANNED_IDS_FIELD);
+  private static final java.util.Set<String> ENTRY_FIELDS = java.util.Set.of("addr", "src", "buckets", "attempts",
+      "bucket_type", "last_attempt", "last_success", "last_ban_time");
+  private static final java.util.Set<String> ADDRESS_FIELDS = java.util.Set.of("id", "ip", "port");
+  private static final java.util.Set<String> BANNED_ID_FIELDS = java.util.Set.of("id", "until");
+
+  /**
+   * The fields of a book {@link #parse} reads that this build does not know (written by a newer
+   * build or another tool), by their JSON path ({@code version}, {@code addrs[3].note}), in file
+   * order and at most {@code max}: a save writes the book without them.
+   */
+  public static List<String> unknownFields(byte[] bytes, int max) {
+    List<String> out = new ArrayList<>();
+    JsonNode root;
+    try {
+      root = JSON.readTree(bytes);
+    } catch (IOException e) {
+      return out; // parse says what is wrong with it
+    }
+    if (root == null || !root.isObject()) {
+      return out;
+    }
+    unknown(root, "", TOP_FIELDS, out, max);
+    for (String list : List.of("addrs", BANNED_FIELD)) {
+      JsonNode entries = root.get(list);
+      for (int i = 0; entries != null && entries.isArray() && i < entries.size(); i++) {
+        JsonNode e = entries.get(i);
+        String path = list + "[" + i + "]";
+        unknown(e, path + ".", ENTRY_FIELDS, out, max);
+        for (String a : List.of("addr", "src")) {
+          unknown(e.get(a), path + "." + a + ".", ADDRESS_FIELDS, out, max);
+        }
+      }
+    }
+    JsonNode ids = root.get(BANNED_IDS_FIELD);
+    for (int i = 0; ids != null && ids.isArray() && i < ids.size(); i++) {
+      unknown(ids.get(i), BANNED_IDS_FIELD + "[" + i + "].", BANNED_ID_FIELDS, out, max);
+    }
+    return out;
+  }
+
+  private static void unknown(JsonNode n, String prefix, java.util.Set<String> known, List<String> out, int max) {
+    if (n == null || !n.isObject()) {
+      return;
+    }
+    for (var it = n.fieldNames(); it.hasNext() && out.size() < max; ) {
+      String f = it.next();
+      if (!known.contains(f)) {
+        out.add(prefix + f);
+      }
+    }
+  }
+
   /** Go's {@code MarshalIndent(book, "", "\t")}, plus {@code cairn_banned} when there are bans. */
   public static String render(AddrBookDocument book) {
     StringBuilder sb = new StringBuilder(256 + 480 * (book.addrs().size() + book.banned().size()));

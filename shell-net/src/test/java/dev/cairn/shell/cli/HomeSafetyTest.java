@@ -132,6 +132,33 @@ class HomeSafetyTest {
         .isEqualTo(Path.of("book.20261124T051500Z"));
   }
 
+  /**
+   * Fields of addrbook.json this build does not read (a newer build's, another tool's) are named,
+   * and the file as it was is kept beside the book before a save writes it without them; a book
+   * with none keeps no copy.
+   */
+  @Test
+  void aBookWithFieldsThisBuildDoesNotReadIsKeptAsItWas() throws Exception {
+    Path home = home("unknown-fields");
+    String example = dev.cairn.shell.SharedExamples.text("addrbook.example.json");
+    String original = example.replaceFirst("\\{", "{\"version\": 99,").replaceFirst("\"attempts\"", "\"note\": 1, \"attempts\"");
+    Path book = home.resolve("config").resolve("addrbook.json");
+    Files.writeString(book, original);
+    assertThat(dev.cairn.shell.store.AddrBookFile.unknownFields(original.getBytes(java.nio.charset.StandardCharsets.UTF_8), 6))
+        .containsExactly("version", "addrs[0].note");
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(r.exit()).as(r.err()).isZero();
+    List<Path> kept;
+    try (Stream<Path> files = Files.list(book.getParent())) {
+      kept = files.filter(f -> f.getFileName().toString().matches("addrbook\\.\\d{8}T\\d{6}Z\\.json")).toList();
+    }
+    assertThat(kept).as("one copy kept beside the book").hasSize(1);
+    assertThat(Files.readString(kept.get(0))).isEqualTo(original);
+    assertThat(Files.readString(book)).doesNotContain("\"version\"").doesNotContain("\"note\"");
+    assertThat(dev.cairn.shell.store.AddrBookFile.unknownFields(example.getBytes(java.nio.charset.StandardCharsets.UTF_8), 6))
+        .as("CometBFT's own example").isEmpty();
+  }
+
   /** The persistent-peer rule of the config is said in config.toml's key, with what breaks it. */
   @Test
   void peerIdRulesAreSaidInTheConfigsTerms() throws Exception {
@@ -569,5 +596,20 @@ class HomeSafetyTest {
       assertThat(Files.isSymbolicLink(key)).as("after " + String.join(" ", args)).isTrue();
     }
     assertThat(target).doesNotExist();
+  }
+
+  /** init --force does not rewrite a running node's config: the home's lock refuses it; after the node ends, it may. */
+  @Test
+  void initForceOfARunningNodesHomeIsRefused() throws Exception {
+    Path home = home("running-init");
+    byte[] before = Files.readAllBytes(config(home));
+    CompletableFuture<CliRun.Result> node = running(home, dir.resolve("running-init.trace"));
+    CliRun.Result r = CliRun.cairn("init", "--home", home.toString(), "--force", "--network", "test-chain");
+    assertThat(r.exit()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("is in use by a running node").contains("init does not rewrite a running node's files");
+    assertThat(Files.readAllBytes(config(home))).isEqualTo(before);
+    assertThat(node.get(30, TimeUnit.SECONDS).exit()).isZero();
+    CliRun.Result after = CliRun.cairn("init", "--home", home.toString(), "--force", "--network", "test-chain");
+    assertThat(after.exit()).as(after.err()).isZero();
   }
 }
