@@ -332,6 +332,17 @@ final class StartCommand implements Callable<Integer> {
         }
         throw e;
       }
+      Optional<String> traceFailure = tracer == null ? Optional.empty() : tracer.awaitFirstFlush(
+          java.time.Duration.ofSeconds(5));
+      if (traceFailure.isPresent()) {
+        // asked for a trace and cannot write one (a full disk, say): not a node to leave running
+        node.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        tracer.close();
+        err.println("cairn start: the trace " + traceFile.get() + " could not be written (" + traceFailure.get()
+            + "): the node was stopped, as it was asked to record its decisions");
+        return 1;
+      }
       out.println(Json.line(Json.object()
           .put("event", "started")
           .put("node_id", key.id().hex())

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -134,6 +135,9 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   private final int wakeCheck; // onStep looks whether the writer thread idles every wakeCheck + 1 puts
   private final Thread thread;
   private volatile boolean failed;
+  private volatile String failure = ""; // why it failed, once it has
+  private volatile boolean firstFlushed; // the first file's header and first records reached the system
+  private long flushed; // steps whose bytes a flush handed to the system (writer thread)
   private volatile boolean closing;
   private final long[] counters = new long[4 * PAD]; // TAIL, HEAD, SLEEPING (see PAD)
   private long tail; // driver thread only: the last tail it published
@@ -260,8 +264,22 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     return written;
   }
 
+  /**
+   * Waits, at most {@code max}, until the first steps are flushed to the file or the writer fails:
+   * the reason it failed (a full disk, a file that cannot be created), or empty once they are
+   * flushed (or still not, at the end of the wait).
+   */
+  public Optional<String> awaitFirstFlush(java.time.Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (!firstFlushed && !failed && System.nanoTime() < deadline) {
+      Thread.sleep(2);
+    }
+    return failed ? Optional.of(failure) : Optional.empty();
+  }
+
   private void fail(String why) {
     if (!failed) {
+      failure = why;
       failed = true;
       log.error("event=trace_stopped file={} reason=\"{}\" steps_written={}", options.file(), why, written);
     }
@@ -280,6 +298,8 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
           }
           if (out != null) {
             out.flush();
+            flushed = recorded;
+            firstFlushed = true;
           }
           COUNTERS.setVolatile(counters, SLEEPING, 1L);
           if ((long) COUNTERS.getVolatile(counters, TAIL) == t && !closing) {
@@ -308,6 +328,7 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         written = recorded;
       }
     } catch (IOException e) {
+      written = flushed; // what the buffer held did not reach the file
       fail("I/O error: " + e.getMessage());
       try {
         out.close();
@@ -318,7 +339,9 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
     } catch (RuntimeException e) {
       fail("cannot encode a step: " + e);
     } finally {
-      written = recorded;
+      if (!failed) {
+        written = recorded;
+      }
       endFile();
     }
   }

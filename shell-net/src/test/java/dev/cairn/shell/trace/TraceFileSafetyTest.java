@@ -39,6 +39,31 @@ class TraceFileSafetyTest {
     }
   }
 
+  /**
+   * A writer that cannot create its file (here its folder is a file; a full disk fails the same
+   * way, at the first flush) says why to whoever waits for its first steps, so that {@code cairn
+   * start} stops a node asked to record instead of running on without its trace; one that can
+   * writes them and says nothing.
+   */
+  @Test
+  void aWriterThatCannotWriteItsFileSaysWhyToWhoeverWaitsForIt(@TempDir Path dir) throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+    try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(notADirectory.resolve("t.trace")),
+        run.config(), run.initial(), run.prngSeed())) {
+      run.feed(w);
+      assertThat(w.awaitFirstFlush(java.time.Duration.ofSeconds(10))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .startsWith("I/O error: ");
+      assertThat(w.failed()).isTrue();
+      assertThat(w.written()).as("nothing reached a file").isZero();
+    }
+    try (TraceWriter w = new TraceWriter(TraceWriter.Options.defaults(dir.resolve("ok.trace")), run.config(),
+        run.initial(), run.prngSeed())) {
+      run.feed(w);
+      assertThat(w.awaitFirstFlush(java.time.Duration.ofSeconds(10))).isEmpty();
+      assertThat(dir.resolve("ok.trace")).isNotEmptyFile();
+    }
+  }
+
   @Test
   void timelineRefusesToDrawOverATrace(@TempDir Path dir) throws Exception {
     Path copy = Files.copy(trace, dir.resolve("t.trace"));
