@@ -180,6 +180,11 @@ public final class ConfigLoader {
     try {
       root = TOML.readTree(text);
     } catch (JsonProcessingException e) {
+      // the parser reports a key or table written twice where it noticed, without its name
+      Optional<String> twice = writtenTwice(text);
+      if (twice.isPresent()) {
+        throw new ConfigException(fileName, "is not valid TOML: " + twice.get(), e);
+      }
       throw new ConfigException(fileName, "is not valid TOML " + position(e, false) + ": "
           + AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
     }
@@ -235,6 +240,94 @@ public final class ConfigLoader {
    * misplaced header would otherwise leave every setting of the section at its default (the
    * listen address among them), unnoticed.
    */
+  private static final java.util.regex.Pattern TABLE_LINE =
+      java.util.regex.Pattern.compile("^\\s*\\[\\s*([A-Za-z0-9_.\\-]+)\\s*\\]\\s*(#.*)?$");
+  private static final java.util.regex.Pattern KEY_LINE =
+      java.util.regex.Pattern.compile("^\\s*([A-Za-z0-9_\\-]+)\\s*=(.*)$");
+
+  /**
+   * The first key written twice in one table, or table header written twice, of a config.toml
+   * that does not parse, as {@code [p2p] pex is set twice (lines 12 and 63)}: the parser stops at
+   * such a file without naming either. Lines inside a value that spans several (an array, a
+   * multi-line string) are passed over; {@code [[arrays of tables]]} end the scan.
+   */
+  static Optional<String> writtenTwice(String text) {
+    Map<String, Integer> tables = new java.util.HashMap<>();
+    Map<String, Integer> keys = new java.util.HashMap<>();
+    String table = "";
+    String[] lines = text.split("\n", -1);
+    int open = 0; // brackets of a multi-line array still open
+    String fence = null; // the quote of a multi-line string still open
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i];
+      if (fence != null) {
+        if (line.contains(fence)) {
+          fence = null;
+        }
+        continue;
+      }
+      if (open > 0) {
+        open += depth(line);
+        continue;
+      }
+      if (line.strip().startsWith("[[")) {
+        return Optional.empty();
+      }
+      var t = TABLE_LINE.matcher(line);
+      if (t.matches()) {
+        table = t.group(1);
+        Integer first = tables.putIfAbsent(table, i + 1);
+        if (first != null) {
+          return Optional.of("[" + table + "] is written twice (lines " + first + " and " + (i + 1) + ")");
+        }
+        continue;
+      }
+      var k = KEY_LINE.matcher(line);
+      if (k.matches()) {
+        String where = (table.isEmpty() ? "" : "[" + table + "] ") + k.group(1);
+        Integer first = keys.putIfAbsent(table + "\u0000" + k.group(1), i + 1);
+        if (first != null) {
+          return Optional.of(where + " is set twice (lines " + first + " and " + (i + 1) + ")");
+        }
+        String value = k.group(2).strip();
+        for (String q : List.of("\"\"\"", "'''")) {
+          if (value.startsWith(q) && value.indexOf(q, 3) < 0) {
+            fence = q;
+          }
+        }
+        if (fence == null && value.startsWith("[")) {
+          open = depth(value);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Opening minus closing brackets outside quoted strings and comments. */
+  private static int depth(String s) {
+    int d = 0;
+    char quote = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (quote != 0) {
+        if (c == '\\' && quote == '"') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '#') {
+        break;
+      } else if (c == '[') {
+        d++;
+      } else if (c == ']') {
+        d--;
+      }
+    }
+    return d;
+  }
+
   /**
    * CometBFT's {@code node_key_file} and {@code genesis_file} may name other files than a
    * home's {@code config/node_key.json} and {@code config/genesis.json}, which are the ones Cairn

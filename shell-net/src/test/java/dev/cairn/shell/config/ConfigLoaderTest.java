@@ -413,6 +413,19 @@ class ConfigLoaderTest {
         .hasMessageNotContaining("[cairn]");
   }
 
+  /** A key or table written twice is named with both lines (the parser names neither, and a wrong line). */
+  @Test
+  void aKeyOrTableWrittenTwiceIsNamedWithBothLines() {
+    String toml = "moniker = \"m\"\n[p2p]\npex = true\npersistent_peers = [\n  \"pex = 1\",\n]\n"
+        + "laddr = \"tcp://127.0.0.1:1\"\n[cairn]\npex = 3\n[p2p]\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(toml, "config.toml", GENESIS)).isInstanceOf(ConfigException.class)
+        .hasMessage("config.toml: is not valid TOML: [p2p] is written twice (lines 2 and 10)");
+    String key = "[p2p]\npex = true\nseed_mode = false\n\n# again\npex = false\n";
+    assertThatThrownBy(() -> ConfigLoader.parse(key, "config.toml", GENESIS)).isInstanceOf(ConfigException.class)
+        .hasMessage("config.toml: is not valid TOML: [p2p] pex is set twice (lines 2 and 6)");
+    assertThat(ConfigLoader.writtenTwice("a = \"\"\"\nb = 1\nb = 2\n\"\"\"\nb = 3\n")).as("inside a string").isEmpty();
+  }
+
   /** CometBFT reads keys whatever their case; Cairn refuses a section it would read nothing of. */
   @Test
   void aKnownSectionInAnotherCaseIsRefused() {
