@@ -108,7 +108,13 @@ final class InitCommand implements Callable<Integer> {
           + genesisFile + "; leave --network out to take the genesis's, or give the same");
       return 2;
     }
-    NodeConfig cfg = ConfigLoader.parse(toml.toString(), "the command line (--network, --moniker)", genesis);
+    NodeConfig cfg;
+    try {
+      cfg = ConfigLoader.parse(toml.toString(), "the command line (--network, --moniker)", genesis);
+    } catch (dev.cairn.shell.config.ConfigException e) {
+      err.println("cairn init: " + e.getMessage());
+      return 2; // an argument the command cannot take, as --network against genesis.json's chain
+    }
     if (Files.exists(keyFile)) {
       NodeKey.load(keyFile); // kept: it must be a key
     }

@@ -411,4 +411,14 @@ class HomeCommandsTest {
       throw new AssertionError("not a JSON line: " + line, e);
     }
   }
+
+  /** A --network value init cannot take is an argument refused (status 2), as one that differs from genesis.json's chain. */
+  @Test
+  void aNetworkArgumentInitCannotTakeEndsInStatusTwo() throws Exception {
+    Path other = home.resolve("bad-network");
+    CliRun.Result r = run("init", "--home", other.toString(), "--network", "a\u0001b");
+    assertThat(r.exit()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("network").contains("control character");
+    assertThat(other.resolve("config")).as("nothing written").doesNotExist();
+  }
 }
