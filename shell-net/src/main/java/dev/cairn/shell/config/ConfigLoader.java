@@ -97,6 +97,9 @@ public final class ConfigLoader {
     } catch (StoreException e) {
       throw new ConfigException(configFile.toString(), e.problem(), e);
     }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a byte-order mark some editors write: not part of the TOML (as in addrbook.json)
+    }
     return parse(text, configFile.getFileName().toString(), genesisChainId(genesisFile));
   }
 

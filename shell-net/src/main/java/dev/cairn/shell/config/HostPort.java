@@ -32,6 +32,10 @@ public record HostPort(String host, int port) {
    * @throws IllegalArgumentException with the rule broken
    */
   public static HostPort parse(String text) {
+    if (text.indexOf(';') >= 0) {
+      // "id@a:1;id@b:2": two entries run together
+      throw new IllegalArgumentException("holds two addresses run together: entries are separated by commas");
+    }
     int colon = text.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException("must be host:port, the port is missing");

@@ -259,6 +259,9 @@ public final class AddrBookFile {
 
   /** {@code message} without Jackson's {@code , from `StreamReadConstraints...`} notes. */
   public static String withoutLibrarySettings(String message) {
+    if (message != null && message.startsWith("Trailing token")) {
+      return "something follows the first JSON value (two documents in one file?)";
+    }
     return message == null ? null : message.replaceAll(",? from `[^`]*`", "");
   }
 

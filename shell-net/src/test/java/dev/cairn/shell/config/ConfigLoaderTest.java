@@ -264,6 +264,10 @@ class ConfigLoaderTest {
     Files.writeString(config.resolve("genesis.json"), genesis);
     NodeConfig c = ConfigLoader.load(home);
     assertThat(c.network()).isEqualTo("cosmoshub-4");
+    // a byte-order mark before the TOML, as some editors write one, is not a token of it
+    Files.writeString(config.resolve("config.toml"), "\uFEFF" + resource("full_cometbft_config.toml"));
+    assertThat(ConfigLoader.load(home).p2p()).isEqualTo(c.p2p());
+    Files.writeString(config.resolve("config.toml"), resource("full_cometbft_config.toml"));
     Files.writeString(config.resolve("genesis.json"), "{\"chain_id\": 7}");
     assertThatThrownBy(() -> ConfigLoader.load(home)).isInstanceOf(ConfigException.class)
         .hasMessageContaining("genesis.json chain_id = 7: must be a string");
@@ -325,6 +329,8 @@ class ConfigLoaderTest {
         Arguments.of("[p2p]\nexternal_address = \"bad host!:1\"", "external_address", "neither an IP address nor a DNS name"),
         Arguments.of("[p2p]\nseeds = \"1.2.3.4:26656\"", "seeds", "node ID is missing"),
         Arguments.of("[p2p]\nseeds = \"abc@1.2.3.4:26656\"", "seeds", "not 40 lowercase hex"),
+        Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:26656;" + id + "@1.2.3.5:26656\"",
+            "persistent_peers", "entries are separated by commas"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4\"", "persistent_peers", "port is missing"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:x\"", "persistent_peers", "not a number"),
         Arguments.of("[p2p]\npersistent_peers = \"" + id + "@1.2.3.4:0\"", "persistent_peers", "port 0, which cannot"),

@@ -135,6 +135,8 @@ class AddrBookFileTest {
             "not valid JSON at byte 43 (line 1, column 44): Unexpected end-of-input"),
         Arguments.of("syntax", "{\"key\" \"x\"}", "not valid JSON at byte 7"),
         Arguments.of("trailing garbage", book(ok) + "}", "not valid JSON"),
+        Arguments.of("two documents", book(ok) + book(ok),
+            "something follows the first JSON value (two documents in one file?)"),
         Arguments.of("top-level array", "[]", "top level must be an object"),
         Arguments.of("key missing", "{\"addrs\":[]}", "key: must be a string"),
         Arguments.of("key short", "{\"key\":\"abc\",\"addrs\":[]}", "key: must be 24 lowercase hex"),
