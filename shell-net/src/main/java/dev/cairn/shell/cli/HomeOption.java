@@ -84,7 +84,7 @@ final class HomeOption {
     }
     String what = java.nio.file.Files.isSymbolicLink(data) && !java.nio.file.Files.exists(data)
         ? "a symbolic link to nothing" : "not a directory";
-    return java.util.Optional.of(data + " is " + what + ": the home's data folder (the node's lock, and its book by"
-        + " default) must be a directory; move it away");
+    return java.util.Optional.of(data + " is " + what + ": the home's data folder (where a running node keeps its"
+        + " lock) must be a directory; move it away");
   }
 }
