@@ -49,6 +49,11 @@ public record PeerAddress(NodeId id, HostPort hostPort) {
     if (hostPort.port() == 0) {
       throw new IllegalArgumentException("peer \"" + text + "\" has port 0, which cannot be dialed");
     }
+    if (hostPort.host().equals("0.0.0.0") || hostPort.host().equals("::")) {
+      // a dial of it reaches this machine itself on Linux, not the peer
+      throw new IllegalArgumentException("peer \"" + text + "\" has the unspecified address " + hostPort.host()
+          + ", which names no host to dial");
+    }
     return new PeerAddress(NodeId.of(id), hostPort);
   }
 
