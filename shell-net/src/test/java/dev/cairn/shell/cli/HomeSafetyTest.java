@@ -118,12 +118,7 @@ class HomeSafetyTest {
 
     CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
     assertThat(r.exit()).as(r.err()).isZero();
-    List<Path> kept;
-    try (Stream<Path> files = Files.list(book.getParent())) {
-      kept = files.filter(f -> f.getFileName().toString().matches("addrbook\\.\\d{8}T\\d{6}Z\\.json")).toList();
-    }
-    assertThat(kept).as("one copy kept beside the book").hasSize(1);
-    assertThat(Files.readString(kept.get(0))).isEqualTo(original);
+    assertKeptAsItWas(book, original);
     assertThat(Files.readString(book)).as("saved without the node's own entry").doesNotContain(self)
         .contains("35aeeb5a43ab2064d3e174dbbe76e191d8218423");
     assertThat(StartCommand.keptBook(Path.of("c", "addrbook.json"), java.time.Instant.parse("2026-11-24T05:15:00Z")))
@@ -148,15 +143,20 @@ class HomeSafetyTest {
         .containsExactly("version", "addrs[0].note");
     CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
     assertThat(r.exit()).as(r.err()).isZero();
+    assertKeptAsItWas(book, original);
+    assertThat(Files.readString(book)).doesNotContain("\"version\"").doesNotContain("\"note\"");
+    assertThat(dev.cairn.shell.store.AddrBookFile.unknownFields(example.getBytes(java.nio.charset.StandardCharsets.UTF_8), 6))
+        .as("CometBFT's own example").isEmpty();
+  }
+
+  /** One copy of the book as it was ({@code addrbook.STAMP.json}) lies beside it. */
+  private static void assertKeptAsItWas(Path book, String original) throws IOException {
     List<Path> kept;
     try (Stream<Path> files = Files.list(book.getParent())) {
       kept = files.filter(f -> f.getFileName().toString().matches("addrbook\\.\\d{8}T\\d{6}Z\\.json")).toList();
     }
     assertThat(kept).as("one copy kept beside the book").hasSize(1);
     assertThat(Files.readString(kept.get(0))).isEqualTo(original);
-    assertThat(Files.readString(book)).doesNotContain("\"version\"").doesNotContain("\"note\"");
-    assertThat(dev.cairn.shell.store.AddrBookFile.unknownFields(example.getBytes(java.nio.charset.StandardCharsets.UTF_8), 6))
-        .as("CometBFT's own example").isEmpty();
   }
 
   /** The persistent-peer rule of the config is said in config.toml's key, with what breaks it. */
