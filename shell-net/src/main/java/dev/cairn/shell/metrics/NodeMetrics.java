@@ -107,6 +107,13 @@ public interface NodeMetrics extends AutoCloseable {
    */
   void pexDisconnected(String reason);
 
+  /**
+   * Received PEX addresses not handed to the book, by reason: the core's {@code DropReason}s in
+   * lower case, and {@code invalid_id} for entries the shell left out of a PexAddrs for an ID that
+   * is no node ID; {@code cairn_pex_addresses_dropped_total{reason}}.
+   */
+  void pexAddressesDropped(String reason, long count);
+
   /** An inbound connection the shell closed before the core saw it; {@code cairn_inbound_refused_total{reason}}. */
   void inboundRefused(InboundRefusal reason);
 

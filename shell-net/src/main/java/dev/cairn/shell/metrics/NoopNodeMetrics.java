@@ -52,6 +52,9 @@ enum NoopNodeMetrics implements NodeMetrics {
   public void pexDisconnected(String reason) {}
 
   @Override
+  public void pexAddressesDropped(String reason, long count) {}
+
+  @Override
   public void inboundRefused(InboundRefusal reason) {}
 
   @Override

@@ -59,6 +59,7 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   private final Counter evictions;
   private final Counter inboundRefused;
   private final Counter pexDisconnects;
+  private final Counter pexAddressesDropped;
   private final Gauge bookNew;
   private final Gauge bookOld;
   private final Gauge bookBanned;
@@ -103,6 +104,8 @@ final class PrometheusNodeMetrics implements NodeMetrics {
         "Inbound connections the shell closed before the core saw them, by reason.", "reason");
     pexDisconnects = counter("cairn_pex_disconnects_total",
         "Connections PEX let go gracefully (no ban), by reason.", "reason");
+    pexAddressesDropped = counter("cairn_pex_addresses_dropped_total",
+        "Received PEX addresses not handed to the address book, by reason.", "reason");
     bookNew = Gauge.builder().name("cairn_address_book_new").help("Addresses in new buckets.").register(registry);
     bookOld = Gauge.builder().name("cairn_address_book_old").help("Addresses in old buckets.").register(registry);
     bookBanned = Gauge.builder().name("cairn_address_book_banned").help("Banned peers.").register(registry);
@@ -119,6 +122,9 @@ final class PrometheusNodeMetrics implements NodeMetrics {
     }
     for (String r : PEX_DISCONNECT_REASONS) {
       pexDisconnects.labelValues(r);
+    }
+    for (String r : PEX_DROP_REASONS) {
+      pexAddressesDropped.labelValues(r);
     }
     server = listen.isEmpty() ? Optional.empty() : Optional.of(startServer(listen.get()));
     endpoint = server.map(s -> new InetSocketAddress(listen.get().host().orElse("0.0.0.0"), s.getPort()));
@@ -252,6 +258,18 @@ final class PrometheusNodeMetrics implements NodeMetrics {
   public void pexDisconnected(String reason) {
     if (PEX_DISCONNECT_REASONS.contains(reason)) {
       pexDisconnects.labelValues(reason).inc();
+    }
+  }
+
+  /** The values of {@code cairn_pex_addresses_dropped_total}'s label ({@link NodeMetrics#pexAddressesDropped}). */
+  static final java.util.List<String> PEX_DROP_REASONS = java.util.stream.Stream.concat(
+      java.util.Arrays.stream(dev.cairn.core.pex.DropReason.values()).map(r -> r.name().toLowerCase(java.util.Locale.ROOT)),
+      java.util.stream.Stream.of("invalid_id")).toList();
+
+  @Override
+  public void pexAddressesDropped(String reason, long count) {
+    if (count > 0 && PEX_DROP_REASONS.contains(reason)) {
+      pexAddressesDropped.labelValues(reason).inc(count);
     }
   }
 

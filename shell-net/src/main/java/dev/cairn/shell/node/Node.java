@@ -327,6 +327,14 @@ public final class Node implements AutoCloseable {
   private void observed(CoreEvent event, Step<CoreState, CoreEffect> step, long nanos) {
     NodeMetrics metrics = settings.metrics();
     metrics.coreStep(eventName(event), step.outcome(), nanos);
+    var droppedBefore = driver.state().pex().dropped();
+    var droppedAfter = step.state().pex().dropped();
+    if (droppedAfter != droppedBefore) {
+      for (var d : droppedAfter.entrySet()) {
+        metrics.pexAddressesDropped(d.getKey().name().toLowerCase(java.util.Locale.ROOT),
+            d.getValue() - droppedBefore.getOrDefault(d.getKey(), 0L));
+      }
+    }
     var before = driver.state().peer();
     var after = step.state().peer();
     if (before.book() != after.book() || before.bannedIds() != after.bannedIds()) {

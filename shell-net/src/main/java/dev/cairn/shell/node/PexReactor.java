@@ -76,6 +76,7 @@ final class PexReactor implements Reactor, Inbox<Message> {
         case PexMessages.Request r -> new PexEvent.PexRequestReceived(from);
         case PexMessages.Addrs a -> {
           if (a.idsLeftOut() > 0) {
+            metrics.pexAddressesDropped("invalid_id", a.idsLeftOut());
             log.debug("event=pex_entries_left_out node={} peer={} count={} first=\"{}\"", self, from,
                 a.idsLeftOut(), a.firstIdProblem());
           }

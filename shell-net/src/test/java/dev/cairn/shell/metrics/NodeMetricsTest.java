@@ -180,6 +180,9 @@ public class NodeMetricsTest {
       String label = r.name().toLowerCase(java.util.Locale.ROOT);
       assertThat(text).as("disconnect reason %s", label).contains("`" + label + "`");
     }
+    for (String r : PrometheusNodeMetrics.PEX_DROP_REASONS) {
+      assertThat(text).as("PEX drop reason %s", r).contains("`" + r + "`");
+    }
   }
 
   @Test
@@ -206,11 +209,18 @@ public class NodeMetricsTest {
     m.pexDisconnected("seed_answered");
     m.pexDisconnected("seed_answered_request");
     m.pexDisconnected("made_up"); // not a reason PEX has: not a series
+    assertThat(before.value("cairn_pex_addresses_dropped_total{reason=\"invalid_id\"}")).isEqualTo(0.0);
+    m.pexAddressesDropped("invalid_id", 3);
+    m.pexAddressesDropped("non_routable", 2);
+    m.pexAddressesDropped("non_routable", 1);
+    m.pexAddressesDropped("made_up", 5);
 
     Scrape s = scrape(m);
     assertThat(s.value("cairn_pex_disconnects_total{reason=\"seed_answered\"}")).isEqualTo(1.0);
     assertThat(s.value("cairn_pex_disconnects_total{reason=\"seed_answered_request\"}")).isEqualTo(1.0);
     assertThat(s.text()).doesNotContain("made_up");
+    assertThat(s.value("cairn_pex_addresses_dropped_total{reason=\"invalid_id\"}")).isEqualTo(3.0);
+    assertThat(s.value("cairn_pex_addresses_dropped_total{reason=\"non_routable\"}")).isEqualTo(3.0);
     assertThat(s.value("cairn_dials_total{outcome=\"succeeded\"}")).isEqualTo(1.0);
     assertThat(s.value("cairn_dials_total{outcome=\"connect_failed\"}")).isEqualTo(2.0);
     assertThat(s.value("cairn_dials_total{outcome=\"handshake_failed\"}")).isEqualTo(1.0);
