@@ -251,6 +251,9 @@ final class Section {
     if (n.isObject()) {
       return "{...}";
     }
+    if (n.isBigDecimal()) {
+      return n.decimalValue().toPlainString(); // 40.0 stays 40.0, not 4E+1
+    }
     return n.toString();
   }
 

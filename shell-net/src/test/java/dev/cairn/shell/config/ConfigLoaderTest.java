@@ -435,6 +435,14 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.writtenTwice("a = \"\"\"\nb = 1\nb = 2\n\"\"\"\nb = 3\n")).as("inside a string").isEmpty();
   }
 
+  /** A float is quoted back in plain digits, as written, not in exponent form. */
+  @Test
+  void aFloatIsQuotedInPlainDigits() {
+    assertThatThrownBy(() -> ConfigLoader.parse("[p2p]\nmax_num_outbound_peers = 40.0\n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("max_num_outbound_peers = 40")
+        .hasMessageNotContaining("E+");
+  }
+
   /** CometBFT reads keys whatever their case; Cairn refuses a section it would read nothing of. */
   @Test
   void aKnownSectionInAnotherCaseIsRefused() {
