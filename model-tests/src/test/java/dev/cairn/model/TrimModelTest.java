@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The trim above {@code MaxThreshold} held to the spec at {@code MCPeerManagerTrim.cfg}'s bounds
- * (three ordinary peers, 2 in / 1 out / 3 total over thresholds 0 &lt; 1 ≤ 1 &lt; 2), where a third
- * connection is trimmed back to one: at {@code MCPeerManager}'s bounds no trim can happen, so the
+ * (three ordinary peers, 3 in / 1 out / 3 total over thresholds 0 &lt; 1 ≤ 1 &lt; 2), where a third
+ * connection is trimmed back to one (two inbound peers before an outbound one; among three inbound
+ * peers, the lowest scores): at {@code MCPeerManager}'s bounds no trim can happen, so the
  * other checks never compare one. Java evicts inbound peers first, then the lowest score; a spec
  * that ranked by score alone let TLC and every check pass while it refused Java's trims.
  */
@@ -64,6 +65,35 @@ class TrimModelTest {
     assertThat(trimmed(last)).containsExactlyInAnyOrder(m.id(new TlaModelValue(peers.get(0))),
         m.id(new TlaModelValue(peers.get(1))));
     assertThat(last.spec()).as("the spec's successors").hasSize(1);
+  }
+
+  /**
+   * Three inbound peers, the one with the largest ID scored lowest: the trim of two keeps one of
+   * the others and never the low one, so a rank by direction alone (ties by ID) or a spec that
+   * ignored scores within a direction is caught. The node's dial at start fails first, so that
+   * every peer connects inbound (the failure lowers its peer's score too, which keeps the answer).
+   */
+  @Test
+  void amongInboundPeersTheLowestScoreIsTrimmed() {
+    Equivalence eq = Models.real();
+    String init = "p1=known p2=known p3=known";
+    List<Equivalence.Verdict> started = new ArrayList<>();
+    assertThat(eq.replay(init, List.of(Label.parse("Started")), started::add).divergence()).isEmpty();
+    PeerManagerMapping m = Models.mapping();
+    String dialed = List.of("p1", "p2", "p3").stream()
+        .filter(p -> started.getFirst().java().step().state().dialing().containsKey(m.id(new TlaModelValue(p))))
+        .findFirst().orElseThrow();
+    List<Label> letters = List.of("Started", "DialFailed " + dialed, "InboundAccepted p3", "PeerReady p3",
+        "PeerReported p3 bad", "InboundAccepted p1", "InboundAccepted p2").stream().map(Label::parse).toList();
+    List<Equivalence.Verdict> verdicts = new ArrayList<>();
+    Equivalence.Run run = eq.replay(init, letters, verdicts::add);
+    assertThat(run.divergence()).as(() -> run.divergence().map(Equivalence.Verdict::detail).orElse("") + "\n"
+        + run.fixture("trim by score").text()).isEmpty();
+    Equivalence.Verdict last = verdicts.getLast();
+    assertThat(last.kind()).isEqualTo(Equivalence.Kind.MATCHED);
+    assertThat(trimmed(last)).hasSize(2).contains(m.id(new TlaModelValue("p3")));
+    // the spec allows exactly the two trims that take p3 (a spec blind to scores would allow three)
+    assertThat(last.spec()).as("the spec's successors").hasSize(2);
   }
 
   /** Check 1 (Java ⊆ spec) on random chains at these bounds, which must reach trims to say anything. */
