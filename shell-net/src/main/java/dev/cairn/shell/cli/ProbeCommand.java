@@ -70,6 +70,11 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
       err.println("cairn probe: '" + target + "' has port 0, which cannot be dialed");
       return 2;
     }
+    if (addr.ip().isAnyLocalAddress()) { // a dial of it reaches this machine, not the node named
+      err.println("cairn probe: '" + target + "' has the unspecified address " + addr.ipText()
+          + ", which names no host to dial");
+      return 2;
+    }
     NodeId dialed;
     try {
       dialed = NodeId.of(addr.id());

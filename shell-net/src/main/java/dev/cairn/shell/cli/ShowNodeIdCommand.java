@@ -26,6 +26,16 @@ final class ShowNodeIdCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("cairn show-node-id: " + dangling.get());
       return 1;
     }
+    if (Files.exists(home.resolve().resolve("config").resolve("config.toml"))) {
+      try {
+        dev.cairn.shell.config.ConfigLoader.load(home.resolve());
+      } catch (dev.cairn.shell.config.ConfigException e) {
+        if (e.key().filter("node_key_file"::equals).isPresent()) { // the node would not run as the key this prints
+          spec.commandLine().getErr().println("cairn show-node-id: " + e.getMessage());
+          return 1;
+        }
+      }
+    }
     if (!Files.exists(keyFile)) {
       spec.commandLine().getErr().println("cairn show-node-id: " + keyFile + " does not exist; run 'cairn init' first");
       return 1;

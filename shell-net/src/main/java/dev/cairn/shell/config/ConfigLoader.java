@@ -100,7 +100,7 @@ public final class ConfigLoader {
     if (text.startsWith("\uFEFF")) {
       text = text.substring(1); // a byte-order mark some editors write: not part of the TOML (as in addrbook.json)
     }
-    return parse(text, configFile.getFileName().toString(), genesisChainId(genesisFile));
+    return parse(text, configFile.getFileName().toString(), genesisChainId(genesisFile), Optional.of(home));
   }
 
   /**
@@ -148,10 +148,10 @@ public final class ConfigLoader {
       return Optional.empty();
     } catch (JsonProcessingException e) {
       throw new ConfigException(where, "is not valid JSON " + position(e, true) + ": "
-          + AddrBookFile.withoutLibrarySettings(e.getOriginalMessage()), e);
+          + AddrBookFile.jacksonMessage(e), e);
     } catch (IOException e) {
       throw new ConfigException(where, Files.isDirectory(genesisFile) ? "is a directory, not a file"
-          : "cannot be read: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+          : "cannot be read: " + dev.cairn.shell.node.FailureReasons.describe(e), e);
     }
   }
 
@@ -178,6 +178,12 @@ public final class ConfigLoader {
    * @param genesisChainId genesis.json's chain ID, which wins over {@code [cairn] network}
    */
   public static NodeConfig parse(String text, String fileName, Optional<String> genesisChainId)
+      throws ConfigException {
+    return parse(text, fileName, genesisChainId, Optional.empty());
+  }
+
+  /** The same for the config of {@code home}, against which CometBFT's file keys are resolved. */
+  static NodeConfig parse(String text, String fileName, Optional<String> genesisChainId, Optional<Path> home)
       throws ConfigException {
     JsonNode root;
     try {
@@ -215,7 +221,7 @@ public final class ConfigLoader {
       }
     }
     refuseSectionKeysAtTop(root, fileName, p2pSection, instrumentation, cairnSection, top);
-    refuseOtherFiles(top);
+    refuseOtherFiles(top, home);
     if (!cairnSection.has("moniker") && !monikerValid(cairn.moniker())) {
       throw top.bad("moniker", Section.quote(cairn.moniker()), MONIKER_RULE); // CometBFT's own key, not [cairn]'s
     }
@@ -226,7 +232,8 @@ public final class ConfigLoader {
       if (root.get(name).isObject() && !SECTIONS.contains(name) && SECTIONS.contains(lower)) {
         // CometBFT reads keys whatever their case; Cairn would read none of this section's
         throw new ConfigException(fileName, "[" + name + "] is written in another case than [" + lower + "]: write"
-            + " [" + lower + "], or none of its keys is read (the listen address and the peers among them)", null);
+            + " [" + lower + "], or none of its keys is read" + (lower.equals("p2p")
+                ? " (the listen address and the peers among them)" : ""), null);
       }
       if (root.get(name).isObject() && !SECTIONS.contains(name)) {
         warnings.add(fileName + " [" + name + "] is not a section of CometBFT's config or Cairn's and is ignored"
@@ -337,15 +344,39 @@ public final class ConfigLoader {
    * reads: a node started on such a config would run under another identity (or chain) than the
    * CometBFT node it stands in for, unnoticed. Other values are refused.
    */
-  private static void refuseOtherFiles(Section top) throws ConfigException {
+  private static void refuseOtherFiles(Section top, Optional<Path> home) throws ConfigException {
     for (var key : java.util.Map.of("node_key_file", "config/node_key.json", "genesis_file", "config/genesis.json")
         .entrySet()) {
       String value = top.string(key.getKey(), key.getValue());
-      if (!sameRelativePath(value, key.getValue())) {
+      boolean same = home.isPresent() ? sameFileInHome(home.get(), value, key.getValue())
+          : isAbsolute(value) || sameRelativePath(value, key.getValue()); // an absolute one is judged with the home
+      if (!same) {
         throw top.bad(key.getKey(), Section.quote(value), "Cairn reads " + key.getValue() + " of the home and no other"
             + " file: move or link the file there, and set " + key.getKey() + " = \"" + key.getValue() + "\" (or"
             + " remove the key)");
       }
+    }
+  }
+
+  private static boolean isAbsolute(String written) {
+    try {
+      return Path.of(written).isAbsolute();
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code written}, resolved against {@code home} as CometBFT resolves it, is the home's {@code expected}. */
+  private static boolean sameFileInHome(Path home, String written, String expected) {
+    try {
+      Path a = home.resolve(written).toAbsolutePath().normalize();
+      Path b = home.resolve(expected).toAbsolutePath().normalize();
+      if (a.equals(b)) {
+        return true;
+      }
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (java.nio.file.InvalidPathException | IOException e) {
+      return false;
     }
   }
 

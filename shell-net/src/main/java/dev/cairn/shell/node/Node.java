@@ -797,8 +797,10 @@ public final class Node implements AutoCloseable {
       }
       case ADMITTED -> {
         settings.metrics().peerDisconnected(conn.address.id());
+        // after an overflow the close is this node's: what the cut read said (a frame cut short) is not
         log.info("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
-            conn.error != null ? conn.error : cause == null ? "closed" : FailureReasons.describe(cause));
+            conn.overflowed ? "closed by this node: early_messages_overflow"
+                : conn.error != null ? conn.error : cause == null ? "closed" : FailureReasons.describe(cause));
         driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
       }
       case DELIVERED, REFUSED, CLOSED -> { }

@@ -253,7 +253,7 @@ public final class AddrBookFile {
    * Jackson's message without its placeholder for the (undisclosed) source, nor the name of the
    * library setting behind a limit (a reader of the message cannot change it).
    */
-  private static String jacksonMessage(JsonProcessingException e) {
+  public static String jacksonMessage(JsonProcessingException e) {
     return withoutLibrarySettings(e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "["));
   }
 

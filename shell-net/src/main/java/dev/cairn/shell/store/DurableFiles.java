@@ -137,9 +137,16 @@ public final class DurableFiles {
       return found;
     }
     String glob = "." + globEscape(file.getFileName().toString()) + ".*" + TEMP_SUFFIX;
+    // exactly what write names them (the name, digits, the suffix), and files alone: ".a.json.*.tmp"
+    // also matches the temporaries of a book named "a.json.other.json" in the same folder
+    java.util.regex.Pattern exact = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(
+        "." + file.getFileName() + ".") + "\\d+" + java.util.regex.Pattern.quote(TEMP_SUFFIX));
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, glob)) {
       for (Path p : ds) {
-        found.add(p);
+        if (exact.matcher(p.getFileName().toString()).matches()
+            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          found.add(p);
+        }
       }
     } catch (IOException e) {
       throw new StoreException(file, "cannot list " + dir + " for temporary files: " + e, e);
@@ -162,7 +169,7 @@ public final class DurableFiles {
           removed++;
         }
       } catch (IOException e) {
-        throw new StoreException(p, "cannot remove stale temporary file: " + e, e);
+        throw new StoreException(p, "cannot remove stale temporary file: " + dev.cairn.shell.node.FailureReasons.describe(e), e);
       }
     }
     return removed;

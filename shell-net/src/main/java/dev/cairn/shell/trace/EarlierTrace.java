@@ -256,16 +256,28 @@ public final class EarlierTrace {
   }
 
   /**
-   * Whether {@code p} is a trace that ended before its magic was whole: empty, or a beginning of
-   * the magic (a node killed as it created the file). It holds no header and no step.
+   * Whether {@code p} is a trace that ended before its header was whole: empty, a beginning of
+   * the magic (a node killed as it created the file), or the magic and a header cut short (a disk
+   * that filled as the header was written). It holds no step.
    */
   static boolean holdsNoStep(Path p) throws IOException {
     long size = Files.size(p);
-    if (size >= TraceFormat.MAGIC.length) {
+    if (size < TraceFormat.MAGIC.length) {
+      // a file the system sizes at 0 (in /proc, say) may read longer: compare what is there
+      byte[] b = Files.readAllBytes(p);
+      return b.length < TraceFormat.MAGIC.length
+          && java.util.Arrays.equals(b, 0, b.length, TraceFormat.MAGIC, 0, b.length);
+    }
+    if (!TraceFormat.startsWithMagic(p)) {
       return false;
     }
-    byte[] b = Files.readAllBytes(p);
-    return java.util.Arrays.equals(b, 0, b.length, TraceFormat.MAGIC, 0, b.length);
+    try (TraceReader r = TraceReader.open(p)) {
+      return false; // the header reads: whatever follows, it is a run
+    } catch (TraceFormatException e) {
+      return e.kind() == TraceFormatException.Kind.CUT_SHORT && e.record() < 0;
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /** The run's start from {@code p}'s header, or null if it has no readable header. */

@@ -612,4 +612,27 @@ class HomeSafetyTest {
     CliRun.Result after = CliRun.cairn("init", "--home", home.toString(), "--force", "--network", "test-chain");
     assertThat(after.exit()).as(after.err()).isZero();
   }
+
+  /**
+   * CometBFT's node_key_file is resolved against the home: the home's own key written as an
+   * absolute path is accepted, another file refused by start and by show-node-id (which would
+   * print an ID the node never runs as).
+   */
+  @Test
+  void nodeKeyFileIsJudgedAgainstTheHome() throws Exception {
+    Path home = home("node-key-file");
+    String toml = Files.readString(config(home));
+    Path key = home.resolve("config").resolve("node_key.json").toAbsolutePath();
+    Files.writeString(config(home), "node_key_file = \"" + key + "\"\n" + toml);
+    CliRun.Result same = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+    assertThat(same.exit()).as(same.err()).isZero();
+    Files.writeString(config(home), "node_key_file = \"config/other_key.json\"\n" + toml);
+    for (String[] args : List.of(new String[] {"start", "--home", home.toString(), "--duration", "300ms"},
+        new String[] {"show-node-id", "--home", home.toString()})) {
+      CliRun.Result r = CliRun.cairn(args);
+      assertThat(r.exit()).as(args[0] + ": " + r.err()).isEqualTo(1);
+      assertThat(r.err()).as(args[0]).contains("node_key_file = \"config/other_key.json\": Cairn reads config/node_key.json");
+      assertThat(r.out()).as(args[0]).isEmpty();
+    }
+  }
 }

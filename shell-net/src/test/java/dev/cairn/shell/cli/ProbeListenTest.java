@@ -173,6 +173,10 @@ class ProbeListenTest {
         "probe-chain");
     assertThat(portZero.exit()).as("a usage error, nothing dialed").isEqualTo(2);
     assertThat(portZero.err()).contains("has port 0, which cannot be dialed");
+    CliRun.Result unspecified = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@0.0.0.0:26656", "--network",
+        "probe-chain");
+    assertThat(unspecified.exit()).as("a usage error, nothing dialed (it would reach this machine)").isEqualTo(2);
+    assertThat(unspecified.err()).contains("has the unspecified address 0.0.0.0, which names no host to dial");
 
     // a timeout before the dial ends: its one line, not also the dial's failure as the loop stops
     CliRun.Result late = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@10.255.255.1:26656",

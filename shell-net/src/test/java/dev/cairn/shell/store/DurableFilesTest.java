@@ -154,10 +154,15 @@ class DurableFilesTest {
     Path t1 = Files.writeString(dir.resolve(".addrbook.json.123.tmp"), "half");
     Files.writeString(dir.resolve(".node_key.json.9.tmp"), "other target");
     Files.writeString(dir.resolve("addrbook.json.tmp"), "not ours");
+    // another book in the folder, "addrbook.json.other.json": its temporaries match the glob, not the name
+    Files.writeString(dir.resolve(".addrbook.json.other.json.4242.tmp"), "another book's save");
+    Files.createDirectories(dir.resolve(".addrbook.json.77.tmp")).resolve("x");
     assertThat(DurableFiles.staleTemporaries(f)).containsExactly(t1);
     assertThat(DurableFiles.removeStaleTemporaries(f)).isEqualTo(1);
     assertThat(t1).doesNotExist();
     assertThat(dir.resolve(".node_key.json.9.tmp")).exists();
     assertThat(dir.resolve("addrbook.json.tmp")).exists();
+    assertThat(dir.resolve(".addrbook.json.other.json.4242.tmp")).exists();
+    assertThat(dir.resolve(".addrbook.json.77.tmp")).isDirectory();
   }
 }

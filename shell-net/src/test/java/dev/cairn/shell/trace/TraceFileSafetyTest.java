@@ -278,7 +278,11 @@ class TraceFileSafetyTest {
   void aTraceThatHeldNoStepIsDeletedNotKept(@TempDir Path dir) throws Exception {
     Path target = dir.resolve("e.trace");
     Path kept = Files.copy(trace, dir.resolve("e.20260101T000000Z.trace"));
-    for (byte[] bytes : List.of(new byte[0], "CAIRN".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+    byte[] whole = Files.readAllBytes(trace);
+    // empty, a beginning of the magic, the magic alone, and the magic with a header cut short (a full disk)
+    for (byte[] bytes : List.of(new byte[0], "CAIRN".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        java.util.Arrays.copyOf(whole, TraceFormat.MAGIC.length),
+        java.util.Arrays.copyOf(whole, TraceFormat.MAGIC.length + 40))) {
       Files.write(target, bytes);
       List<EarlierTrace.Moved> moved = EarlierTrace.setAside(target);
       assertThat(moved).containsExactly(new EarlierTrace.Moved(target, null, true));
@@ -290,6 +294,11 @@ class TraceFileSafetyTest {
     }
     Files.writeString(target, "CAIRX");
     assertThatThrownBy(() -> EarlierTrace.setAside(target)).hasMessageContaining("is not a Cairn trace");
+    // a file the system sizes at 0 but reads longer (as in /proc) is no trace either, and said so
+    Path proc = Path.of("/proc/self/status");
+    if (Files.isReadable(proc)) {
+      assertThat(EarlierTrace.holdsNoStep(proc)).isFalse();
+    }
   }
 
   /** A killed run and the next run of the same node: two traces, each replayed on its own, not a break. */
