@@ -181,6 +181,10 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
       if (a.port() == 0) {
         err.println("cairn listen: warning: --addrs entry " + a + " has port 0, which cannot be dialed; served as given");
       }
+      if (a.ip().equals("0.0.0.0") || a.ip().equals("::")) {
+        err.println("cairn listen: warning: --addrs entry " + a + " has the unspecified address, which names no host"
+            + " to dial; served as given");
+      }
     }
     if (out.size() > PexMessages.MAX_ADDRESSES) {
       err.println("cairn listen: --addrs lists " + out.size() + " addresses; a PexAddrs carries at most "

@@ -71,6 +71,9 @@ final class StartCommand implements Callable<Integer> {
     Path dir = home.resolve();
     java.time.Duration runFor = duration == null ? null
         : CliDurations.parse(spec.commandLine(), "--duration", duration, false);
+    if (trace != null && trace.toString().isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trace '' names no file");
+    }
     NodeConfig cfg = ConfigLoader.load(dir);
     cfg.warnings().forEach(w -> err.println("cairn start: warning: " + w));
     Path keyFile = HomeOption.nodeKeyFile(dir);

@@ -253,7 +253,7 @@ public final class ConfigLoader {
   private static final java.util.regex.Pattern TABLE_LINE =
       java.util.regex.Pattern.compile("^\\s*\\[\\s*([A-Za-z0-9_.\\-]+)\\s*\\]\\s*(#.*)?$");
   private static final java.util.regex.Pattern KEY_LINE =
-      java.util.regex.Pattern.compile("^\\s*([A-Za-z0-9_\\-]+)\\s*=(.*)$");
+      java.util.regex.Pattern.compile("^\\s*(?:([A-Za-z0-9_\\-]+)|\"([A-Za-z0-9_\\-]+)\"|'([A-Za-z0-9_\\-]+)')\\s*=(.*)$");
 
   /**
    * The first key written twice in one table, or table header written twice, of a config.toml
@@ -294,12 +294,14 @@ public final class ConfigLoader {
       }
       var k = KEY_LINE.matcher(line);
       if (k.matches()) {
-        String where = (table.isEmpty() ? "" : "[" + table + "] ") + k.group(1);
-        Integer first = keys.putIfAbsent(table + "\u0000" + k.group(1), i + 1);
+        // a bare key and the same key quoted ("pex", 'pex') are one key
+        String key = k.group(1) != null ? k.group(1) : k.group(2) != null ? k.group(2) : k.group(3);
+        String where = (table.isEmpty() ? "" : "[" + table + "] ") + key;
+        Integer first = keys.putIfAbsent(table + "\u0000" + key, i + 1);
         if (first != null) {
           return Optional.of(where + " is set twice (lines " + first + " and " + (i + 1) + ")");
         }
-        String value = k.group(2).strip();
+        String value = k.group(4).strip();
         for (String q : List.of("\"\"\"", "'''")) {
           if (value.startsWith(q) && value.indexOf(q, 3) < 0) {
             fence = q;

@@ -434,6 +434,8 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse(key, "config.toml", GENESIS)).isInstanceOf(ConfigException.class)
         .hasMessage("config.toml: is not valid TOML: [p2p] pex is set twice (lines 2 and 6)");
     assertThat(ConfigLoader.writtenTwice("a = \"\"\"\nb = 1\nb = 2\n\"\"\"\nb = 3\n")).as("inside a string").isEmpty();
+    assertThat(ConfigLoader.writtenTwice("[p2p]\npex = true\n\"pex\" = false\n")).as("a quoted key is the same key")
+        .contains("[p2p] pex is set twice (lines 2 and 3)");
   }
 
   /** A float is quoted back in plain digits, as written, not in exponent form. */
