@@ -236,10 +236,12 @@ class ProbeListenTest {
   void listenSaysWhatItServesAsGiven() {
     String a = "2d6ea4296e321edc08897614e2a24c4bc3e71d63@203.0.113.10:26656";
     CliRun.Result r = run("listen", "--laddr", "tcp://127.0.0.1:0", "--network", "probe-chain", "--duration",
-        "200ms", "--addrs", a + "," + a + ",35aeeb5a43ab2064d3e174dbbe76e191d8218423@203.0.113.11:0");
+        "200ms", "--addrs", a + "," + a + ",35aeeb5a43ab2064d3e174dbbe76e191d8218423@203.0.113.11:0,"
+            + "ab".repeat(20) + "@0.0.0.0:26656");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.err()).contains("warning: --addrs lists " + a + " more than once; served as given")
-        .contains("203.0.113.11:0 has port 0, which cannot be dialed; served as given");
+        .contains("203.0.113.11:0 has port 0, which cannot be dialed; served as given")
+        .contains("0.0.0.0:26656 has the unspecified address, which names no host to dial; served as given");
   }
 
   @Test
