@@ -43,25 +43,12 @@ class TrimModelTest {
    */
   @Test
   void anInboundPeerIsTrimmedBeforeAnOutboundOneWithALowerScore() {
-    Equivalence eq = Models.real();
-    String init = "p1=known p2=known p3=known";
-    List<Equivalence.Verdict> started = new ArrayList<>();
-    assertThat(eq.replay(init, List.of(Label.parse("Started")), started::add).divergence()).isEmpty();
-    var dialing = started.getFirst().java().step().state().dialing().keySet();
-    assertThat(dialing).as("the book pick at start").hasSize(1);
-    PeerManagerMapping m = Models.mapping();
+    String out = dialedAtStart();
     List<String> peers = new ArrayList<>(List.of("p1", "p2", "p3"));
-    String out = peers.stream().filter(p -> dialing.contains(m.id(new TlaModelValue(p)))).findFirst().orElseThrow();
     peers.remove(out);
-    List<Label> letters = List.of("Started", "DialSucceeded " + out, "PeerReady " + out, "PeerReported " + out + " bad",
-        "InboundAccepted " + peers.get(0), "InboundAccepted " + peers.get(1)).stream().map(Label::parse).toList();
-    List<Equivalence.Verdict> verdicts = new ArrayList<>();
-    Equivalence.Run run = eq.replay(init, letters, verdicts::add);
-    assertThat(run.divergence()).as(() -> run.divergence().map(Equivalence.Verdict::detail).orElse("") + "\n"
-        + run.fixture("trim").text()).isEmpty();
-    assertThat(run.steps()).isEqualTo(letters.size());
-    Equivalence.Verdict last = verdicts.getLast();
-    assertThat(last.kind()).isEqualTo(Equivalence.Kind.MATCHED);
+    Equivalence.Verdict last = lastStep("trim", "Started", "DialSucceeded " + out, "PeerReady " + out,
+        "PeerReported " + out + " bad", "InboundAccepted " + peers.get(0), "InboundAccepted " + peers.get(1));
+    PeerManagerMapping m = Models.mapping();
     assertThat(trimmed(last)).containsExactlyInAnyOrder(m.id(new TlaModelValue(peers.get(0))),
         m.id(new TlaModelValue(peers.get(1))));
     assertThat(last.spec()).as("the spec's successors").hasSize(1);
@@ -75,22 +62,9 @@ class TrimModelTest {
    */
   @Test
   void amongInboundPeersTheLowestScoreIsTrimmed() {
-    Equivalence eq = Models.real();
-    String init = "p1=known p2=known p3=known";
-    List<Equivalence.Verdict> started = new ArrayList<>();
-    assertThat(eq.replay(init, List.of(Label.parse("Started")), started::add).divergence()).isEmpty();
+    Equivalence.Verdict last = lastStep("trim by score", "Started", "DialFailed " + dialedAtStart(),
+        "InboundAccepted p3", "PeerReady p3", "PeerReported p3 bad", "InboundAccepted p1", "InboundAccepted p2");
     PeerManagerMapping m = Models.mapping();
-    String dialed = List.of("p1", "p2", "p3").stream()
-        .filter(p -> started.getFirst().java().step().state().dialing().containsKey(m.id(new TlaModelValue(p))))
-        .findFirst().orElseThrow();
-    List<Label> letters = List.of("Started", "DialFailed " + dialed, "InboundAccepted p3", "PeerReady p3",
-        "PeerReported p3 bad", "InboundAccepted p1", "InboundAccepted p2").stream().map(Label::parse).toList();
-    List<Equivalence.Verdict> verdicts = new ArrayList<>();
-    Equivalence.Run run = eq.replay(init, letters, verdicts::add);
-    assertThat(run.divergence()).as(() -> run.divergence().map(Equivalence.Verdict::detail).orElse("") + "\n"
-        + run.fixture("trim by score").text()).isEmpty();
-    Equivalence.Verdict last = verdicts.getLast();
-    assertThat(last.kind()).isEqualTo(Equivalence.Kind.MATCHED);
     assertThat(trimmed(last)).hasSize(2).contains(m.id(new TlaModelValue("p3")));
     // the spec allows exactly the two trims that take p3 (a spec blind to scores would allow three)
     assertThat(last.spec()).as("the spec's successors").hasSize(2);
@@ -122,6 +96,32 @@ class TrimModelTest {
       runsWithTrims += seen[0] > 0 ? 1 : 0;
     }
     assertThat(runsWithTrims).as("runs that trimmed (%d trims)", trims).isGreaterThanOrEqualTo(10);
+  }
+
+  private static final String INIT = "p1=known p2=known p3=known";
+
+  /** The peer the node's book pick dials at start (every peer known): Java's PRNG chooses it. */
+  private static String dialedAtStart() {
+    List<Equivalence.Verdict> started = new ArrayList<>();
+    assertThat(Models.real().replay(INIT, List.of(Label.parse("Started")), started::add).divergence()).isEmpty();
+    var dialing = started.getFirst().java().step().state().dialing().keySet();
+    assertThat(dialing).as("the book pick at start").hasSize(1);
+    PeerManagerMapping m = Models.mapping();
+    return List.of("p1", "p2", "p3").stream().filter(p -> dialing.contains(m.id(new TlaModelValue(p))))
+        .findFirst().orElseThrow();
+  }
+
+  /** Replays {@code letters} from {@link #INIT}, which must conform throughout; the last step's verdict, matched. */
+  private static Equivalence.Verdict lastStep(String name, String... letters) {
+    List<Label> labels = java.util.Arrays.stream(letters).map(Label::parse).toList();
+    List<Equivalence.Verdict> verdicts = new ArrayList<>();
+    Equivalence.Run run = Models.real().replay(INIT, labels, verdicts::add);
+    assertThat(run.divergence()).as(() -> run.divergence().map(Equivalence.Verdict::detail).orElse("") + "\n"
+        + run.fixture(name).text()).isEmpty();
+    assertThat(run.steps()).isEqualTo(labels.size());
+    Equivalence.Verdict last = verdicts.getLast();
+    assertThat(last.kind()).isEqualTo(Equivalence.Kind.MATCHED);
+    return last;
   }
 
   private static Set<NodeId> trimmed(Equivalence.Verdict v) {
