@@ -191,34 +191,6 @@ final class StartCommand implements Callable<Integer> {
     }
   }
 
-  /**
-   * Whether {@code a} and {@code b} name one file, whether or not it exists yet: their folders
-   * resolved through links where they exist, then the names compared (a hard link, the same file).
-   */
-  static boolean sameFile(Path a, Path b) {
-    try {
-      if (Files.exists(a) && Files.exists(b)) {
-        return Files.isSameFile(a, b);
-      }
-    } catch (java.io.IOException e) {
-      // fall back on the names
-    }
-    return resolvedName(a).equals(resolvedName(b));
-  }
-
-  private static Path resolvedName(Path p) {
-    Path abs = p.toAbsolutePath().normalize();
-    try {
-      if (Files.isSymbolicLink(abs)) {
-        return abs.toRealPath();
-      }
-      Path parent = abs.getParent();
-      return parent != null && Files.isDirectory(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
-    } catch (java.io.IOException e) {
-      return abs;
-    }
-  }
-
   /** The node, run while the locks on its home and on its book are held. */
   private int run(PrintWriter out, PrintWriter err, Path dir, java.time.Duration runFor, NodeConfig cfg, NodeKey key,
       HostPort laddr, CoreConfig core, Path bookFile) throws Exception {
@@ -272,7 +244,7 @@ final class StartCommand implements Callable<Integer> {
         MConnConfig.defaults().pingInterval(), MConnConfig.defaults().pongTimeout(), cfg.p2p().sendRate(),
         cfg.p2p().recvRate());
     Optional<Path> traceTarget = Optional.ofNullable(trace).or(() -> cfg.cairn().trace().file().map(dir::resolve));
-    if (traceTarget.isPresent() && sameFile(traceTarget.get(), bookFile)) {
+    if (traceTarget.isPresent() && dev.cairn.shell.store.DurableFiles.sameFile(traceTarget.get(), bookFile)) {
       // the book's first save would rename over the trace (or the trace's start over the book)
       err.println("cairn start: the trace file " + traceTarget.get() + " is the address book ([p2p] addr_book_file = \""
           + cfg.p2p().addrBookFile() + "\"): give the trace a file of its own");

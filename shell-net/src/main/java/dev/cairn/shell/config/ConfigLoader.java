@@ -371,13 +371,8 @@ public final class ConfigLoader {
   /** Whether {@code written}, resolved against {@code home} as CometBFT resolves it, is the home's {@code expected}. */
   private static boolean sameFileInHome(Path home, String written, String expected) {
     try {
-      Path a = home.resolve(written).toAbsolutePath().normalize();
-      Path b = home.resolve(expected).toAbsolutePath().normalize();
-      if (a.equals(b)) {
-        return true;
-      }
-      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-    } catch (java.nio.file.InvalidPathException | IOException e) {
+      return DurableFiles.sameFile(home.resolve(written), home.resolve(expected));
+    } catch (java.nio.file.InvalidPathException e) {
       return false;
     }
   }

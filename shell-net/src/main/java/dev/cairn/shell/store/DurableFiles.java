@@ -128,6 +128,35 @@ public final class DurableFiles {
     return bytes.length == 0 ? new FileContent.Empty(path) : new FileContent.Present(path, bytes);
   }
 
+  /**
+   * Whether {@code a} and {@code b} name one file, whether or not it exists yet: the file itself
+   * when both exist (a link, a hard link), else their folders resolved through links where they
+   * exist, then the names compared.
+   */
+  public static boolean sameFile(Path a, Path b) {
+    try {
+      if (Files.exists(a) && Files.exists(b)) {
+        return Files.isSameFile(a, b);
+      }
+    } catch (IOException e) {
+      // fall back on the names
+    }
+    return resolvedName(a).equals(resolvedName(b));
+  }
+
+  private static Path resolvedName(Path p) {
+    Path abs = p.toAbsolutePath().normalize();
+    try {
+      if (Files.isSymbolicLink(abs)) {
+        return abs.toRealPath();
+      }
+      Path parent = abs.getParent();
+      return parent != null && Files.isDirectory(parent) ? parent.toRealPath().resolve(abs.getFileName()) : abs;
+    } catch (IOException e) {
+      return abs;
+    }
+  }
+
   /** Temporary files that an interrupted {@link #write} of {@code target} left behind. */
   public static List<Path> staleTemporaries(Path target) throws StoreException {
     Path file = target.toAbsolutePath();
