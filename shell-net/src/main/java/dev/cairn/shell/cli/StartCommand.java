@@ -299,7 +299,7 @@ final class StartCommand implements Callable<Integer> {
       Node node;
       try {
         node = Node.start(settings, group, tracer, List.of(),
-            new Node.Options(advertised, cfg.p2p().allowDuplicateIp()));
+            new Node.Options(advertised, cfg.p2p().allowDuplicateIp(), cfg.cairn().maxHandshakesPerGroup()));
       } catch (Exception e) {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         if (tracer != null) {

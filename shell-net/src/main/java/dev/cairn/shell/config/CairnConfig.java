@@ -25,6 +25,9 @@ import java.util.OptionalLong;
  *     full takes the slot of the inbound peer that has sent nothing PEX accepted for the longest
  *     since its admission, and a silent inbound peer's address is not learned (the cold-start
  *     Sybil flood in SECURITY.md); off by default, as CometBFT behaves
+ * @param maxHandshakesPerGroup {@code max_handshakes_per_group}: inbound handshakes run at once
+ *     from addresses of one /16 (IPv6 /32) group; more are closed before their handshake, so that
+ *     one network cannot hold every handshake slot (CometBFT has no such limit)
  * @param trace {@code trace_file}, {@code trace_max_file_bytes}, {@code trace_max_files}, {@code
  *     trace_checkpoint_interval}: recording of the core's event trace
  * @param metrics {@code prometheus}, {@code prometheus_listen_addr}, {@code namespace}
@@ -40,8 +43,12 @@ public record CairnConfig(
     Duration retryJitterMax,
     Duration disconnectCooldown,
     boolean idleInboundEviction,
+    int maxHandshakesPerGroup,
     TraceConfig trace,
     MetricsConfig metrics) {
+
+  /** {@code max_handshakes_per_group} when absent: a fifth of the 40 slots of CometBFT's default inbound limit. */
+  public static final int MAX_HANDSHAKES_PER_GROUP_DEFAULT = 8;
 
   public CairnConfig {
     Objects.requireNonNull(network, "network");
@@ -74,6 +81,7 @@ public record CairnConfig(
         Duration.ofSeconds(5),
         Duration.ofSeconds(2),
         false,
+        MAX_HANDSHAKES_PER_GROUP_DEFAULT,
         TraceConfig.defaults(),
         MetricsConfig.defaults());
   }

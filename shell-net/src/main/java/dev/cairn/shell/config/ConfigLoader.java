@@ -488,6 +488,7 @@ public final class ConfigLoader {
         s.duration("retry_jitter_max", d.retryJitterMax()),
         s.duration("disconnect_cooldown", d.disconnectCooldown()),
         s.bool("idle_inbound_eviction", d.idleInboundEviction()),
+        (int) s.integer("max_handshakes_per_group", d.maxHandshakesPerGroup(), 1, Integer.MAX_VALUE),
         trace,
         readMetrics(s, cometMetrics));
   }

@@ -130,6 +130,9 @@ public final class ConfigWriter {
         + "protection against a Sybil flood of idle connections. Off: CometBFT's behaviour. An\n"
         + "honest peer that never speaks PEX (pex = false) can lose its slot when it is on.",
         "idle_inbound_eviction", Boolean.toString(c.idleInboundEviction()));
+    line(sb, "Inbound handshakes run at once from addresses of one /16 (IPv6 /32) network; more are\n"
+        + "closed before their handshake, so that one network cannot hold every handshake slot.",
+        "max_handshakes_per_group", Integer.toString(c.maxHandshakesPerGroup()));
     TraceConfig tc = c.trace();
     sb.append("# File to record every core event in, for 'cairn trace show|replay|validate', relative\n")
         .append("# to the home. Empty: no trace. After trace_max_file_bytes the recording goes on in a new\n")

@@ -8,6 +8,11 @@ package dev.cairn.shell.metrics;
 public enum InboundRefusal {
   /** All inbound handshake slots were busy: closed before its handshake. */
   TOO_MANY_HANDSHAKES,
+  /**
+   * {@code max_handshakes_per_group} handshakes from addresses of the same /16 (IPv6 /32) were
+   * under way: closed before its handshake.
+   */
+  TOO_MANY_HANDSHAKES_FROM_GROUP,
   /** A live connection from the same address and ID was already there: closed after its handshake. */
   DUPLICATE_CONNECTION,
   /** We dialed the same peer at the same moment and our outbound connection is the one kept. */

@@ -11,6 +11,7 @@ import dev.cairn.core.WallTime;
 import org.pcollections.PSortedMap;
 import org.pcollections.TreePMap;
 import dev.cairn.core.book.AddressBook;
+import dev.cairn.core.book.IpClass;
 import dev.cairn.core.peer.Connection;
 import dev.cairn.core.peer.Direction;
 import dev.cairn.core.peer.PeerEffect;
@@ -190,6 +191,10 @@ public final class Node implements AutoCloseable {
   private int handshakingInbound;
   /** {@code [p2p] allow_duplicate_ip}: when false, one inbound connection per remote IP. */
   private final boolean allowDuplicateIp;
+  /** {@code [cairn] max_handshakes_per_group}: inbound handshakes at once from one /16 (IPv6 /32). */
+  private final int maxHandshakesPerGroup;
+  /** Inbound handshakes under way by the group of their remote address; no group maps to 0. */
+  private final Map<String, Integer> handshakingByGroup = new HashMap<>();
   private long dials;
   private long dialFailures;
 
@@ -198,6 +203,7 @@ public final class Node implements AutoCloseable {
     this.settings = settings;
     this.loop = loop;
     this.allowDuplicateIp = options.allowDuplicateIp();
+    this.maxHandshakesPerGroup = options.maxHandshakesPerGroup();
     this.pex = new PexReactor(settings.key().id(), event -> driver().post(event), FLUSH_STOP_MAX,
         settings.metrics());
     List<Reactor> all = new ArrayList<>();
@@ -245,17 +251,23 @@ public final class Node implements AutoCloseable {
    * address it advertises as its NodeInfo's {@code listen_addr} ({@code HOST:PORT}, an IPv6 host in
    * brackets: CometBFT advertises {@code [p2p] external_address} when it is set, else {@code laddr}),
    * and whether an inbound connection is admitted from an IP another inbound connection comes from
-   * ({@code [p2p] allow_duplicate_ip}: CometBFT's default, false, refuses it).
+   * ({@code [p2p] allow_duplicate_ip}: CometBFT's default, false, refuses it), and how many inbound
+   * handshakes may run at once from addresses of one group, the /16 of an IPv4 address or the /32
+   * of an IPv6 one, as the address book groups them ({@code [cairn] max_handshakes_per_group};
+   * CometBFT has no such limit).
    */
-  public record Options(String advertised, boolean allowDuplicateIp) {
+  public record Options(String advertised, boolean allowDuplicateIp, int maxHandshakesPerGroup) {
     public Options {
       Objects.requireNonNull(advertised, "advertised");
+      if (maxHandshakesPerGroup < 1) {
+        throw new IllegalArgumentException("maxHandshakesPerGroup must be at least 1: " + maxHandshakesPerGroup);
+      }
     }
 
-    /** laddr advertised, duplicate IPs allowed: a local network's nodes, tests. */
+    /** laddr advertised, duplicate IPs allowed, no limit by group: a local network's nodes, tests. */
     public static Options of(Settings settings) {
       return new Options(dev.cairn.shell.p2p.NetAddresses.hostPort(settings.listenHost(), settings.listenPort()),
-          true);
+          true, Integer.MAX_VALUE);
     }
   }
 
@@ -466,7 +478,17 @@ public final class Node implements AutoCloseable {
       ch.close();
       return;
     }
+    String group = IpClass.groupKey(IpText.format(remote.getAddress()), false);
+    if (handshakingByGroup.getOrDefault(group, 0) >= maxHandshakesPerGroup) {
+      // many addresses of one network holding the handshake slots (SECURITY.md, "fresh identities")
+      log.debug("event=inbound_refused reason=too_many_handshakes_from_group node={} remote={} group={}", id(),
+          NetAddresses.hostPort(remote), group);
+      settings.metrics().inboundRefused(InboundRefusal.TOO_MANY_HANDSHAKES_FROM_GROUP);
+      ch.close();
+      return;
+    }
     handshakingInbound++;
+    handshakingByGroup.merge(group, 1, Integer::sum);
     inboundChannels.add(ch);
     ch.closeFuture().addListener(f -> inboundChannels.remove(ch));
     PeerPipeline.install(ch.pipeline(), pipeline, null, new PeerListener() {
@@ -474,7 +496,7 @@ public final class Node implements AutoCloseable {
 
       @Override
       public void onPeerReady(PeerSession session) {
-        handshakingInbound--;
+        handshakeEnded(group);
         NodeAddress addr = new NodeAddress(session.remoteId(), IpText.format(remote.getAddress()), remote.getPort());
         conn = new Conn(addr, false);
         conn.channel = ch;
@@ -507,13 +529,19 @@ public final class Node implements AutoCloseable {
       @Override
       public void onPeerClosed(Channel channel, PeerSession session, Throwable cause) {
         if (conn == null) {
-          handshakingInbound--;
+          handshakeEnded(group);
           inboundHandshakeEnded(remote, cause);
           return;
         }
         onClosed(conn, cause);
       }
     });
+  }
+
+  /** An inbound handshake from an address of {@code group} ended, admitted or not: its slot is free. */
+  private void handshakeEnded(String group) {
+    handshakingInbound--;
+    handshakingByGroup.computeIfPresent(group, (g, n) -> n == 1 ? null : n - 1);
   }
 
   /** Open inbound connections, in handshake or admitted (on the node's loop). */

@@ -100,6 +100,7 @@ class ConfigLoaderTest {
         retry_jitter_max = "0s"
         disconnect_cooldown = "10s"
         idle_inbound_eviction = true
+        max_handshakes_per_group = 3
         trace_file = "data/trace.bin"
         trace_max_file_bytes = 4096
         trace_max_files = 2
@@ -112,7 +113,7 @@ class ConfigLoaderTest {
     assertThat(c.network()).isEqualTo("cairn-net");
     assertThat(c.cairn()).isEqualTo(new CairnConfig(Optional.of("cairn-net"), "from-cairn", OptionalLong.of(-42),
         new MaintenanceThresholds(2, 3, 45, 70), 0, Duration.ofSeconds(1), Duration.ofHours(1), Duration.ZERO,
-        Duration.ofSeconds(10), true, new TraceConfig(Optional.of("data/trace.bin"), 4096, 2, 64),
+        Duration.ofSeconds(10), true, 3, new TraceConfig(Optional.of("data/trace.bin"), 4096, 2, 64),
         new MetricsConfig(false, "127.0.0.1:9100", "tendermint")));
   }
 
@@ -391,6 +392,8 @@ class ConfigLoaderTest {
         Arguments.of("[cairn]\nretry_jitter_max = \"-1ms\"", "retry_jitter_max", "must not be negative"),
         Arguments.of("[cairn]\ndisconnect_cooldown = \"2 s\"", "disconnect_cooldown", "unknown unit \" s\""),
         Arguments.of("[cairn]\nidle_inbound_eviction = \"yes\"", "idle_inbound_eviction", "must be true or false"),
+        Arguments.of("[cairn]\nmax_handshakes_per_group = 0", "max_handshakes_per_group", "must be at least 1"),
+        Arguments.of("[cairn]\nmax_handshakes_per_group = \"8\"", "max_handshakes_per_group", "must be a whole number"),
         Arguments.of("[cairn]\ntrace_file = false", "trace_file", "must be a quoted string"),
         Arguments.of("[cairn]\ntrace_max_file_bytes = 100", "trace_max_file_bytes", "must be at least 1024"),
         Arguments.of("[cairn]\ntrace_max_files = 0", "trace_max_files", "must be at least 1"),

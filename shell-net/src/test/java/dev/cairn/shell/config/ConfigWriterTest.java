@@ -20,7 +20,7 @@ class ConfigWriterTest {
     CairnConfig d = CairnConfig.defaults(40, 10);
     CairnConfig c = new CairnConfig(Optional.of(network), d.moniker(), d.prngSeed(), d.thresholds(),
         d.maxConnectedUpgrade(), d.retryDelayMin(), d.retryDelayMax(), d.retryJitterMax(), d.disconnectCooldown(),
-        d.idleInboundEviction(), d.trace(), d.metrics());
+        d.idleInboundEviction(), d.maxHandshakesPerGroup(), d.trace(), d.metrics());
     return new NodeConfig(network, P2pConfig.defaults(), c, List.of());
   }
 
@@ -35,7 +35,7 @@ class ConfigWriterTest {
         2048, 0, 1, true, true, List.of(a, b), true, Duration.ofMillis(1500), Duration.ofSeconds(1).plusNanos(1500));
     CairnConfig c = new CairnConfig(Optional.of("my-chain"), "node \\ one", OptionalLong.of(Long.MIN_VALUE),
         new MaintenanceThresholds(1, 10, 20, 24), 7, Duration.ofMillis(1), Duration.ofHours(2).plusMillis(5),
-        Duration.ofSeconds(3), Duration.ZERO, true, new TraceConfig(Optional.of("data/trace.pb"), 1L << 30, 3, 0),
+        Duration.ofSeconds(3), Duration.ZERO, true, 5, new TraceConfig(Optional.of("data/trace.pb"), 1L << 30, 3, 0),
         new MetricsConfig(true, "127.0.0.1:26660", "cairn"));
     return new NodeConfig("my-chain", p, c, List.of());
   }
@@ -105,7 +105,7 @@ class ConfigWriterTest {
     // the old outbound-only band for 10 out: valid, but no longer what 40 + 10 derive
     CairnConfig c = new CairnConfig(dc.network(), dc.moniker(), dc.prngSeed(), new MaintenanceThresholds(4, 5, 8, 9),
         dc.maxConnectedUpgrade(), dc.retryDelayMin(), dc.retryDelayMax(), dc.retryJitterMax(),
-        dc.disconnectCooldown(), dc.idleInboundEviction(), dc.trace(), dc.metrics());
+        dc.disconnectCooldown(), dc.idleInboundEviction(), dc.maxHandshakesPerGroup(), dc.trace(), dc.metrics());
     NodeConfig written = new NodeConfig(d.network(), d.p2p(), c, List.of());
     String text = ConfigWriter.render(written);
     assertThat(text).contains("\nmin_threshold = 4\nmin_target = 5\nmax_target = 8\nmax_threshold = 9\n");

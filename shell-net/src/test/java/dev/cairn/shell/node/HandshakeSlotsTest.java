@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How many inbound handshakes a node runs at once, and what a peer over its inbound limit sees. */
 class HandshakeSlotsTest {
@@ -65,6 +67,116 @@ class HandshakeSlotsTest {
     } finally {
       TestNodes.closeAll(conns, node, clients, nodeGroup);
       metrics.close();
+    }
+  }
+
+  /**
+   * With {@code max_handshakes_per_group = 2}, a third connection from the same /16 (here
+   * 127.0.0.0/16) while two of its handshakes are under way is closed before its handshake and
+   * counted; a group's slot is given back when its handshake ends, whether the peer was admitted
+   * or the connection closed.
+   */
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void handshakesFromOneGroupAreLimitedAndTheirSlotsGivenBack() throws Exception {
+    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    EventLoopGroup clients = EventLoops.newGroup(2);
+    NodeMetrics metrics = NodeMetrics.start(new MetricsConfig(true, "127.0.0.1:0", "cometbft"));
+    Node node = null;
+    List<WirePeer.Conn> conns = new ArrayList<>();
+    List<java.net.Socket> silent = new ArrayList<>();
+    String refused = "cairn_inbound_refused_total{reason=\"too_many_handshakes_from_group\"}";
+    try {
+      node = TestNodes.startMeasured("", 16, metrics, nodeGroup, true, 2);
+      Node a = node;
+      holdTwoHandshakes(a, silent);
+      WirePeer third = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27993");
+      conns.add(third.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
+      assertThat(conns.get(0).closed.get(10, TimeUnit.SECONDS)).as("closed before its handshake").isFalse();
+      assertThat(dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics).value(refused)).isEqualTo(1.0);
+
+      for (java.net.Socket s : silent) {
+        s.close(); // the handshakes end: the group's slots come back
+      }
+      silent.clear();
+      for (int i = 0; i < 3; i++) { // one at a time: each admitted peer gives its slot back
+        WirePeer honest = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:" + (27994 + i));
+        WirePeer.Conn c = honest.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { });
+        conns.add(c);
+        c.ready.get(10, TimeUnit.SECONDS); // throws if refused
+      }
+      assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(a).inbound().size() == 3)).isTrue();
+
+      holdTwoHandshakes(a, silent);
+      WirePeer last = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27999");
+      conns.add(last.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
+      assertThat(conns.get(4).closed.get(10, TimeUnit.SECONDS)).as("the limit holds again").isFalse();
+      assertThat(dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics).value(refused)).isEqualTo(2.0);
+      assertThat(dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics)
+          .value("cairn_inbound_refused_total{reason=\"too_many_handshakes\"}")).as("the node's slots were not full")
+          .isEqualTo(0.0);
+    } finally {
+      for (java.net.Socket s : silent) {
+        s.close();
+      }
+      TestNodes.closeAll(conns, node, clients, nodeGroup);
+      metrics.close();
+    }
+  }
+
+  /**
+   * Sixteen silent connections from 127.0.0.1 hold every one of a node's 16 handshake slots and
+   * keep a peer of another network (127.1.0.1, another /16) out; with {@code
+   * max_handshakes_per_group = 8} they hold eight, and that peer is admitted.
+   */
+  @ParameterizedTest(name = "max_handshakes_per_group = {0}")
+  @ValueSource(ints = {Integer.MAX_VALUE, 8})
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void oneNetworkCannotHoldEverySlotWhenGroupsAreLimited(int perGroup) throws Exception {
+    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    EventLoopGroup clients = EventLoops.newGroup(2);
+    NodeMetrics metrics = NodeMetrics.start(new MetricsConfig(true, "127.0.0.1:0", "cometbft"));
+    Node node = null;
+    List<WirePeer.Conn> conns = new ArrayList<>();
+    List<java.net.Socket> silent = new ArrayList<>();
+    try {
+      node = TestNodes.startMeasured("", 16, metrics, nodeGroup, true, perGroup);
+      for (int i = 0; i < 16; i++) {
+        silent.add(new java.net.Socket(node.listenAddress().ip(), node.listenAddress().port()));
+      }
+      String fromGroup = "cairn_inbound_refused_total{reason=\"too_many_handshakes_from_group\"}";
+      Node a = node;
+      // the node has taken or refused every silent connection before the peer knocks
+      assertThat(TestNodes.eventually(Duration.ofSeconds(2), () -> dev.cairn.shell.metrics.NodeMetricsTest
+          .scrape(metrics).value(fromGroup) == (perGroup == 8 ? 8.0 : 0.0))).isTrue();
+      WirePeer other = WirePeer.fresh(TestNodes.NETWORK, "127.1.0.1:27990");
+      conns.add(other.dialFrom(clients, "127.1.0.1", a.listenAddress(), x -> { }, (x, pex) -> { }));
+      if (perGroup == 8) {
+        conns.get(0).ready.get(2, TimeUnit.SECONDS); // throws if refused
+        assertThat(TestNodes.eventually(Duration.ofSeconds(2), () -> TestNodes.status(a).inbound().size() == 1))
+            .isTrue();
+      } else {
+        assertThat(conns.get(0).closed.get(2, TimeUnit.SECONDS)).as("closed before its handshake").isFalse();
+        assertThat(dev.cairn.shell.metrics.NodeMetricsTest.scrape(metrics)
+            .value("cairn_inbound_refused_total{reason=\"too_many_handshakes\"}")).isEqualTo(1.0);
+      }
+    } finally {
+      for (java.net.Socket s : silent) {
+        s.close();
+      }
+      TestNodes.closeAll(conns, node, clients, nodeGroup);
+      metrics.close();
+    }
+  }
+
+  /** Opens two connections to {@code node} that never start their handshake, once the node has taken both. */
+  private static void holdTwoHandshakes(Node node, List<java.net.Socket> out) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      java.net.Socket s = new java.net.Socket(node.listenAddress().ip(), node.listenAddress().port());
+      out.add(s);
+      // the node speaks first in a SecretConnection: its ephemeral key shows the handshake began
+      s.setSoTimeout(5_000);
+      assertThat(s.getInputStream().read()).as("the node began the handshake").isGreaterThanOrEqualTo(0);
     }
   }
 

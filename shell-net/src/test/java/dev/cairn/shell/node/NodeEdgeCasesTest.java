@@ -71,7 +71,7 @@ class NodeEdgeCasesTest {
   void aPeerThatDoesNotListenIsNotLearnedAndTheAdvertisedAddressIsSent() throws Exception {
     node = Node.start(TestNodes.settings(NodeKey.generate(RANDOM), TestNodes.freePort(), "addr_book_strict = false\n",
         TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 16), nodeGroup, null, List.of(),
-        new Node.Options("[2001:db8::7]:26656", true));
+        new Node.Options("[2001:db8::7]:26656", true, Integer.MAX_VALUE));
     Node a = node;
     WirePeer listening = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:27999");
     WirePeer.Conn l = listening.dial(peers, a.listenAddress(), s -> { }, (s, pex) -> { });

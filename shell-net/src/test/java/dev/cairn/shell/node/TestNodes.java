@@ -67,13 +67,19 @@ final class TestNodes {
    */
   static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group,
       boolean allowDuplicateIp) throws Exception {
+    return startMeasured(p2p, slots, metrics, group, allowDuplicateIp, Integer.MAX_VALUE);
+  }
+
+  /** {@link #startMeasured(String, int, NodeMetrics, EventLoopGroup, boolean)} with a limit of handshakes per group. */
+  static Node startMeasured(String p2p, int slots, NodeMetrics metrics, EventLoopGroup group,
+      boolean allowDuplicateIp, int maxHandshakesPerGroup) throws Exception {
     Node.Settings s = settings(NodeKey.generate(new java.security.SecureRandom()), freePort(), p2p, emptyBook(),
         BookPersister.NONE, Duration.ofSeconds(3), slots);
     Node.Settings measured = new Node.Settings(s.key(), s.network(), s.moniker(), s.listenHost(), s.listenPort(),
         s.core(), s.prngSeed(), s.initialBook(), s.mconn(), s.handshakeTimeout(), s.dialTimeout(),
         s.maxHandshakingInbound(), s.persister(), metrics, s.initialBannedIds());
     return Node.start(measured, group, null, List.of(),
-        new Node.Options(Node.Options.of(measured).advertised(), allowDuplicateIp));
+        new Node.Options(Node.Options.of(measured).advertised(), allowDuplicateIp, maxHandshakesPerGroup));
   }
 
   static AddressBook emptyBook() {

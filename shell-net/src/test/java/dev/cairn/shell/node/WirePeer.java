@@ -110,11 +110,21 @@ final class WirePeer {
   /** Dials {@code target} from this peer. */
   Conn dial(EventLoopGroup group, NodeAddress target, Consumer<PeerSession> onReady,
       BiConsumer<PeerSession, PexMessages.Pex> onPex) {
+    return dialFrom(group, null, target, onReady, onPex);
+  }
+
+  /**
+   * Dials {@code target} from this peer, from the local IP {@code localIp} (null: the system's
+   * choice): on loopback, 127.1.0.1 is another /16 group than 127.0.0.1.
+   */
+  Conn dialFrom(EventLoopGroup group, String localIp, NodeAddress target, Consumer<PeerSession> onReady,
+      BiConsumer<PeerSession, PexMessages.Pex> onPex) {
     Conn conn = new Conn(onReady, onPex);
+    InetSocketAddress remote = new InetSocketAddress(target.ip(), target.port());
     new Bootstrap().group(group).channel(EventLoops.socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
         .handler(PeerPipeline.initializer(settings, target.id(), conn))
-        .connect(target.ip(), target.port())
+        .connect(remote, localIp == null ? null : new InetSocketAddress(localIp, 0))
         .addListener(f -> {
           if (!f.isSuccess()) {
             conn.ready.completeExceptionally(f.cause());
