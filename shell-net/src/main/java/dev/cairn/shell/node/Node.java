@@ -374,9 +374,28 @@ public final class Node implements AutoCloseable {
     for (NodeId id : now) {
       if (!was.contains(id)) {
         settings.metrics().peerBanned();
-        log.info("event=ban node={} peer={} cause=\"{}\"", id(), id, banCause(event, id));
+        long passedOver = banLines.take();
+        if (passedOver < 0) {
+          log.debug("event=ban node={} peer={} cause=\"{}\"", id(), id, banCause(event, id));
+        } else {
+          log.info("event=ban node={} peer={} cause=\"{}\"{}", id(), id, banCause(event, id), notLogged(passedOver));
+        }
       }
     }
+  }
+
+  /** Info lines per minute about bans ({@code ban}, and {@code disconnect} with {@code BANNED}); the rest at debug. */
+  static final int BAN_LINES_PER_MINUTE = 60;
+
+  /**
+   * The ban lines' budget: a peer with throw-away identities can be banned hundreds of times a
+   * second (one handshake and one bad message each); {@code cairn_bans_total} counts every ban.
+   */
+  private final LogBudget banLines = new LogBudget(BAN_LINES_PER_MINUTE, Duration.ofMinutes(1), System::nanoTime);
+
+  /** The {@code not_logged_before} field of a line taken from a budget after {@code passedOver} lines were not. */
+  private static String notLogged(long passedOver) {
+    return passedOver == 0 ? "" : " not_logged_before=" + passedOver;
   }
 
   /**
@@ -925,14 +944,18 @@ public final class Node implements AutoCloseable {
         if (c == null) {
           return;
         }
-        String banned = d.reason() == dev.cairn.core.peer.DisconnectReason.BANNED
-            ? bannedWhy(settings.core().peer(), cause, d.peer()) : "";
-        if (c.error != null) {
-          log.info("event=disconnect node={} peer={} addr={} reason={}{} error=\"{}\"", id(), d.peer(), d.address(),
-              d.reason(), banned, c.error);
-        } else {
-          log.info("event=disconnect node={} peer={} addr={} reason={}{}", id(), d.peer(), d.address(), d.reason(),
+        boolean isBan = d.reason() == dev.cairn.core.peer.DisconnectReason.BANNED;
+        String banned = isBan ? bannedWhy(settings.core().peer(), cause, d.peer()) : "";
+        long passedOver = isBan ? banLines.take() : 0;
+        if (passedOver < 0) {
+          log.debug("event=disconnect node={} peer={} addr={} reason={}{}", id(), d.peer(), d.address(), d.reason(),
               banned);
+        } else if (c.error != null) {
+          log.info("event=disconnect node={} peer={} addr={} reason={}{} error=\"{}\"{}", id(), d.peer(), d.address(),
+              d.reason(), banned, c.error, notLogged(passedOver));
+        } else {
+          log.info("event=disconnect node={} peer={} addr={} reason={}{}{}", id(), d.peer(), d.address(), d.reason(),
+              banned, notLogged(passedOver));
         }
         settings.metrics().peerEvicted(d.reason());
         if (c.phase == Phase.DELIVERED) {

@@ -20,7 +20,7 @@ public interface HostResolver {
   /** A resolver that knows no names at all (for nodes that must only see IP literals). */
   static HostResolver none() {
     return host -> {
-      throw new UnknownHostException("no resolver configured for host '" + host + "'");
+      throw new UnknownHostException("no resolver configured for host " + PeerText.quote(host));
     };
   }
 }

@@ -23,7 +23,7 @@ public final class NetAddressException extends Exception {
   private final String input;
 
   public NetAddressException(Reason reason, String input, String detail) {
-    super("invalid address '" + input + "': " + detail);
+    super("invalid address " + PeerText.quote(input) + ": " + detail);
     this.reason = reason;
     this.input = input;
   }

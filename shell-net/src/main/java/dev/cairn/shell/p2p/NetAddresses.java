@@ -45,11 +45,11 @@ public final class NetAddresses {
         throw new NetAddressException(
             NetAddressException.Reason.LOOKUP_FAILED,
             input,
-            "host '" + host + "' is not an IP and did not resolve: " + e.getMessage());
+            "host " + PeerText.quote(host) + " is not an IP and did not resolve: " + e.getMessage());
       }
       if (ip == null) {
         throw new NetAddressException(
-            NetAddressException.Reason.LOOKUP_FAILED, input, "host '" + host + "' resolved to nothing");
+            NetAddressException.Reason.LOOKUP_FAILED, input, "host " + PeerText.quote(host) + " resolved to nothing");
       }
     }
     int port = parsePort(hostPort[1], input);
@@ -97,15 +97,15 @@ public final class NetAddresses {
       return "no ID";
     }
     if (id.length() % 2 != 0) {
-      return "ID '" + id + "' is not hex: odd length " + id.length();
+      return "ID " + PeerText.quote(id) + " is not hex: odd length " + id.length();
     }
     for (int i = 0; i < id.length(); i++) {
       if (Character.digit(id.charAt(i), 16) < 0 || id.charAt(i) > 127) {
-        return "ID '" + id + "' is not hex: '" + id.charAt(i) + "' at " + i;
+        return "ID " + PeerText.quote(id) + " is not hex: " + PeerText.quote(String.valueOf(id.charAt(i))) + " at " + i;
       }
     }
     if (id.length() / 2 != ID_BYTES) {
-      return "ID '" + id + "' is " + id.length() / 2 + " bytes, want " + ID_BYTES;
+      return "ID " + PeerText.quote(id) + " is " + id.length() / 2 + " bytes, want " + ID_BYTES;
     }
     return null;
   }
@@ -114,41 +114,41 @@ public final class NetAddresses {
   static String[] splitHostPort(String hostPort, String input) throws NetAddressException {
     int colon = hostPort.lastIndexOf(':');
     if (colon < 0) {
-      throw bad(input, "missing port in '" + hostPort + "'");
+      throw bad(input, "missing port in " + PeerText.quote(hostPort));
     }
     String host;
     int afterHost;
     if (hostPort.startsWith("[")) {
       int close = hostPort.indexOf(']');
       if (close < 0) {
-        throw bad(input, "missing ']' in '" + hostPort + "'");
+        throw bad(input, "missing ']' in " + PeerText.quote(hostPort));
       }
       if (close + 1 == hostPort.length()) {
-        throw bad(input, "missing port in '" + hostPort + "'");
+        throw bad(input, "missing port in " + PeerText.quote(hostPort));
       }
       if (close + 1 != colon) {
-        throw bad(input, hostPort.charAt(close + 1) == ':' ? "too many colons in '" + hostPort + "'"
-            : "missing port in '" + hostPort + "'");
+        throw bad(input, hostPort.charAt(close + 1) == ':' ? "too many colons in " + PeerText.quote(hostPort)
+            : "missing port in " + PeerText.quote(hostPort));
       }
       host = hostPort.substring(1, close);
       afterHost = close + 1;
       if (hostPort.indexOf('[', 1) >= 0) {
-        throw bad(input, "unexpected '[' in '" + hostPort + "'");
+        throw bad(input, "unexpected '[' in " + PeerText.quote(hostPort));
       }
       if (hostPort.indexOf(']', close + 1) >= 0) {
-        throw bad(input, "unexpected ']' in '" + hostPort + "'");
+        throw bad(input, "unexpected ']' in " + PeerText.quote(hostPort));
       }
     } else {
       host = hostPort.substring(0, colon);
       afterHost = colon;
       if (host.indexOf(':') >= 0) {
-        throw bad(input, "too many colons in '" + hostPort + "'");
+        throw bad(input, "too many colons in " + PeerText.quote(hostPort));
       }
       if (hostPort.indexOf('[') >= 0) {
-        throw bad(input, "unexpected '[' in '" + hostPort + "'");
+        throw bad(input, "unexpected '[' in " + PeerText.quote(hostPort));
       }
       if (hostPort.indexOf(']') >= 0) {
-        throw bad(input, "unexpected ']' in '" + hostPort + "'");
+        throw bad(input, "unexpected ']' in " + PeerText.quote(hostPort));
       }
     }
     return new String[] {host, hostPort.substring(afterHost + 1)};
@@ -158,14 +158,14 @@ public final class NetAddresses {
   static int parsePort(String s, String input) throws NetAddressException {
     if (s.isEmpty()) {
       throw new NetAddressException(
-          NetAddressException.Reason.INVALID_PORT, input, "port '" + s + "' is not a number in 0..65535");
+          NetAddressException.Reason.INVALID_PORT, input, "port " + PeerText.quote(s) + " is not a number in 0..65535");
     }
     long value = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < '0' || c > '9') {
         throw new NetAddressException(
-            NetAddressException.Reason.INVALID_PORT, input, "port '" + s + "' is not a decimal number");
+            NetAddressException.Reason.INVALID_PORT, input, "port " + PeerText.quote(s) + " is not a decimal number");
       }
       value = value * 10 + (c - '0');
       if (value > 65535) {

@@ -98,7 +98,7 @@ public record NodeInfo(
     }
     if (!version.isEmpty() && !isAsciiText(version)) {
       throw new InvalidNodeInfoException(
-          "version", "must be printable ASCII and not only spaces", "got '" + version + "'");
+          "version", "must be printable ASCII and not only spaces", "got " + PeerText.quote(version));
     }
     if (channels.size() > MAX_CHANNELS) {
       throw new InvalidNodeInfoException(
@@ -114,17 +114,17 @@ public record NodeInfo(
     }
     if (!isAsciiText(moniker)) {
       throw new InvalidNodeInfoException(
-          "moniker", "must be non-empty printable ASCII and not only spaces", "got '" + moniker + "'");
+          "moniker", "must be non-empty printable ASCII and not only spaces", "got " + PeerText.quote(moniker));
     }
     switch (other.txIndex()) {
       case "", "on", "off" -> { }
       default -> throw new InvalidNodeInfoException(
-          "other.tx_index", "must be 'on', 'off' or empty", "got '" + other.txIndex() + "'");
+          "other.tx_index", "must be 'on', 'off' or empty", "got " + PeerText.quote(other.txIndex()));
     }
     String rpc = other.rpcAddress();
     if (!rpc.isEmpty() && !isAsciiText(rpc)) {
       throw new InvalidNodeInfoException(
-          "other.rpc_address", "must be printable ASCII and not only spaces", "got '" + rpc + "'");
+          "other.rpc_address", "must be printable ASCII and not only spaces", "got " + PeerText.quote(rpc));
     }
   }
 
@@ -142,7 +142,7 @@ public record NodeInfo(
     if (!network.equals(peer.network)) {
       throw new HandshakeException(
           HandshakeException.Reason.WRONG_NETWORK,
-          "peer is on network '" + peer.network + "', we are on '" + network + "'");
+          "peer is on network " + PeerText.quote(peer.network) + ", we are on " + PeerText.quote(network));
     }
     if (channels.isEmpty()) {
       return;

@@ -100,7 +100,7 @@ public final class ProtoMapping {
   public static NodeAddress fromProto(dev.cairn.proto.p2p.NetAddress p) {
     java.net.InetAddress ip = dev.cairn.shell.p2p.IpText.parse(p.getIp());
     if (ip == null) {
-      throw new IllegalArgumentException("NetAddress.ip '" + p.getIp() + "' is not an IP literal");
+      throw new IllegalArgumentException("NetAddress.ip " + dev.cairn.shell.p2p.PeerText.quote(p.getIp()) + " is not an IP literal");
     }
     if (p.getPort() < 0 || p.getPort() > 65535) {
       throw new IllegalArgumentException(
@@ -108,8 +108,8 @@ public final class ProtoMapping {
     }
     if (!NodeId.isValid(p.getId())) {
       String id = p.getId();
-      throw new InvalidIdException("NetAddress.id '" + (id.length() > 64 ? id.substring(0, 64) + "…" : id)
-          + "' is not a node ID (40 lowercase hex characters)");
+      throw new InvalidIdException("NetAddress.id " + dev.cairn.shell.p2p.PeerText.quote(id)
+          + " is not a node ID (40 lowercase hex characters)");
     }
     return new NodeAddress(NodeId.of(p.getId()), dev.cairn.shell.p2p.IpText.format(ip), p.getPort());
   }

@@ -316,7 +316,7 @@ public final class EventCodec {
       case CoreEvent.PexMessage m -> switch (m.event()) {
         case PexEvent.PexRequestReceived r -> "peer=" + r.peer();
         case PexEvent.PexAddrsReceived a -> "peer=" + a.peer() + " addresses=" + list(a.addresses());
-        case PexEvent.PexMessageMalformed x -> "peer=" + x.peer() + " reason=\"" + x.reason() + "\"";
+        case PexEvent.PexMessageMalformed x -> "peer=" + x.peer() + " reason=\"" + dev.cairn.shell.p2p.PeerText.printable(x.reason()) + "\"";
       };
       case CoreEvent.TimerFired t -> "";
     };

@@ -170,6 +170,48 @@ class NodeEdgeCasesTest {
   }
 
   /**
+   * Throw-away identities banned in a burst, each for an unasked PexAddrs whose IP is a long text
+   * with a line end and a terminal escape in it: the ban lines stay within {@link
+   * Node#BAN_LINES_PER_MINUTE} at info (the rest go to debug), and no line carries the peer's text
+   * raw or more than {@link dev.cairn.shell.p2p.PeerText#MAX_CHARS} characters of it.
+   */
+  @Test
+  void bansInABurstLogWithinTheirBudgetAndNeverAPeersTextRaw() throws Exception {
+    Node a = start("", BookPersister.NONE);
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Node.class);
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    logger.addAppender(lines);
+    String forged = "1.2.3.4\n2026-01-01T00:00:00.000Z INFO  d.c.shell.node.Node event=accepted \u001b[31m"
+        + "x".repeat(10_000);
+    byte[] addrs = dev.cairn.proto.p2p.Message.newBuilder().setPexAddrs(dev.cairn.proto.p2p.PexAddrs.newBuilder()
+        .addAddrs(dev.cairn.proto.p2p.NetAddress.newBuilder().setId(NodeKey.generate(RANDOM).id().hex())
+            .setIp(forged).setPort(26656))).build().toByteArray();
+    int bans = Node.BAN_LINES_PER_MINUTE / 2 + 5; // two lines a ban: more than the budget
+    try {
+      for (int i = 0; i < bans; i++) {
+        WirePeer p = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:1");
+        WirePeer.Conn c = p.dial(peers, a.listenAddress(), s -> s.trySend(PexMessages.CHANNEL, addrs), (s, pex) -> { });
+        assertThat(c.closed.get(10, TimeUnit.SECONDS)).as("identity %d: closed after its handshake", i).isTrue();
+      }
+      List<String> info = lines.list.stream()
+          .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+      List<String> banLines = info.stream()
+          .filter(m -> m.startsWith("event=ban ") || m.startsWith("event=disconnect ") && m.contains("reason=BANNED"))
+          .toList();
+      assertThat(banLines).as("ban lines at info").hasSize(Node.BAN_LINES_PER_MINUTE);
+      assertThat(banLines.get(0)).contains("malformed PEX message").contains("\\n2026-01-01").contains("\\x1b[31m")
+          .containsPattern("… \\(10\\d{3} characters\\)");
+      for (String m : info) {
+        assertThat(m).doesNotContain("\n").doesNotContain("\u001b").hasSizeLessThan(800);
+      }
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  /**
    * With the default {@code addr_book_strict = true}, an inbound peer on a loopback or private
    * address has no routable listen address for the book, so the core bans it by ID alone
    * ({@code bannedIds}); such a ban must still reach addrbook.json and hold after a restart
