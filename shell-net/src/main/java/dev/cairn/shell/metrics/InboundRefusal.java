@@ -13,7 +13,10 @@ public enum InboundRefusal {
    * under way: closed before its handshake.
    */
   TOO_MANY_HANDSHAKES_FROM_GROUP,
-  /** A live connection from the same address and ID was already there: closed after its handshake. */
+  /**
+   * The peer was connected already by a connection it dialed (or one from the same address): the
+   * established one is kept, as CometBFT keeps it; closed after its handshake.
+   */
   DUPLICATE_CONNECTION,
   /** We dialed the same peer at the same moment and our outbound connection is the one kept. */
   SIMULTANEOUS_DIAL,

@@ -168,6 +168,11 @@ public final class Node implements AutoCloseable {
     PeerError error;
     /** It sent more than {@link #EARLY_MESSAGES_MAX} messages before it was admitted: closed, said once. */
     boolean overflowed;
+    /**
+     * What waits for this connection's end to reach the core: the connection of the same peer
+     * kept in its place, told to the core only after it ({@link #deliverAfterClosing}).
+     */
+    Runnable afterClose;
 
     Conn(NodeAddress address, boolean outbound) {
       this.address = address;
@@ -529,6 +534,16 @@ public final class Node implements AutoCloseable {
         }
         conns.put(addr, conn);
         Conn rival = liveConnectionTo(addr.id(), conn);
+        if (rival != null && !rival.outbound) {
+          // The peer is here already by a connection it dialed: the established one is kept, as
+          // CometBFT's switch keeps it (a peer that restarted is admitted once its old connection ends)
+          log.debug("event=inbound_refused reason=duplicate_connection node={} peer={} kept={}", id(), addr,
+              rival.address);
+          settings.metrics().inboundRefused(InboundRefusal.DUPLICATE_CONNECTION);
+          conn.phase = Phase.REFUSED;
+          ch.close();
+          return;
+        }
         if (rival != null && keepsOwnDial(addr.id())) {
           // Both of us dialed at once: the connection dialed by the smaller ID survives.
           log.debug("event=simultaneous_dial node={} peer={} kept=outbound", id(), addr.id());
@@ -719,20 +734,37 @@ public final class Node implements AutoCloseable {
     return id().compareTo(peer) < 0;
   }
 
-  /** Closes {@code rival} (if any) and, once it is closed, tells the core of {@code conn}. */
+  /**
+   * Closes {@code rival} (if any) and, once the core has heard of its end (its {@code
+   * PeerDisconnected} or {@code DialFailed}, or its refusal), tells the core of {@code conn}: told
+   * before, the core would refuse {@code conn} as a duplicate of the peer it still counts
+   * connected, and the peer would be left with no connection at all.
+   */
   private void deliverAfterClosing(Conn rival, Conn conn, PeerEvent event) {
     if (rival == null) {
       deliverHandshaken(conn, event);
       return;
     }
     conn.phase = Phase.DELIVERED; // held: not handshaking any more, not yet known to the core
-    rival.channel.close().addListener(f -> {
-      if (conn.channel.isActive()) {
+    rival.afterClose = () -> {
+      if (conn.phase == Phase.DELIVERED && conn.channel.isActive()) {
         deliverHandshaken(conn, event);
-      } else {
-        conn.phase = Phase.REFUSED;
+      } else if (conn.outbound) {
+        // our dial ended while it was held: the core still waits for its outcome
+        conn.phase = Phase.CLOSED;
+        driver.post(new CoreEvent.Peer(new PeerEvent.DialFailed(conn.address)));
       }
-    });
+    };
+    rival.channel.close();
+  }
+
+  /** Runs what waited for {@code conn}'s end to reach the core, once. */
+  private static void runAfterClose(Conn conn) {
+    Runnable next = conn.afterClose;
+    conn.afterClose = null;
+    if (next != null) {
+      next.run();
+    }
   }
 
   /** The core hears of a handshaken connection; if it admits it, the peer is made ready. */
@@ -778,11 +810,13 @@ public final class Node implements AutoCloseable {
         if (inCore != null && inCore.address().equals(conn.address)) {
           driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
         }
+        runAfterClose(conn);
       }
     };
     if (!driver.post(new CoreEvent.Peer(event), then)) {
       conn.phase = Phase.REFUSED;
       conn.channel.close();
+      runAfterClose(conn);
     }
   }
 
@@ -851,6 +885,9 @@ public final class Node implements AutoCloseable {
         driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
       }
       case DELIVERED, REFUSED, CLOSED -> { }
+    }
+    if (was != Phase.DELIVERED) { // a delivered one's end reaches the core through its step (deliverHandshaken)
+      runAfterClose(conn);
     }
   }
 
