@@ -220,7 +220,7 @@ public final class Node implements AutoCloseable {
         options.advertised(), settings.network(), dev.cairn.shell.Version.VERSION,
         router.channelIds(), settings.moniker(), new NodeInfo.Other("off", ""));
     this.pipeline = new PeerPipeline.Settings(settings.key(), info, router.descriptors(), settings.mconn(),
-        settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.none(), new SecureRandom());
+        settings.handshakeTimeout(), settings.handshakeTimeout(), HostResolver.namesUnresolved(), new SecureRandom());
     Driver.StepObserver counting = (now, wallNow, event, step, nanos) -> {
       observed(event, step, nanos);
       if (observer != null) {

@@ -170,6 +170,26 @@ class NodeEdgeCasesTest {
   }
 
   /**
+   * A peer whose NodeInfo advertises a host name ({@code external_address} set to a name, as
+   * CometBFT allows) is admitted; its address is not learned from the name (the node resolves no
+   * names), so the book stays without it.
+   */
+  @Test
+  void aPeerAdvertisingAHostNameIsAdmittedAndItsNameNotLearned() throws Exception {
+    Node a = start("", BookPersister.NONE);
+    WirePeer p = new WirePeer(NodeKey.generate(RANDOM), TestNodes.NETWORK, "node.example.com:26656",
+        Duration.ofSeconds(3));
+    WirePeer.Conn c = p.dial(peers, a.listenAddress(), s -> { }, (s, pex) -> { });
+    c.ready.get(5, TimeUnit.SECONDS);
+    assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(a).inbound().contains(p.id())))
+        .isTrue();
+    Thread.sleep(200);
+    assertThat(c.closed).as("kept").isNotDone();
+    assertThat(a.driver().state().peer().book().size()).isZero();
+    c.ready.get().close();
+  }
+
+  /**
    * Throw-away identities banned in a burst, each for an unasked PexAddrs whose IP is a long text
    * with a line end and a terminal escape in it: the ban lines stay within {@link
    * Node#BAN_LINES_PER_MINUTE} at info (the rest go to debug), and no line carries the peer's text
