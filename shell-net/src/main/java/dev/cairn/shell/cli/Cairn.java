@@ -53,6 +53,7 @@ public final class Cairn implements java.util.concurrent.Callable<Integer> {
   /** The configured command line, shared by {@link #main} and tests. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Cairn());
+    giveVersion(cl); // every subcommand's --version promises it, not only the top command's
     cl.setExecutionExceptionHandler(
         (ex, cmd, parsed) -> {
           // One line naming the reason, never a stack trace: operators read this.
@@ -60,6 +61,14 @@ public final class Cairn implements java.util.concurrent.Callable<Integer> {
           return 1;
         });
     return cl;
+  }
+
+  /** Sets the version of {@code cl} on each of its subcommands, at every depth. */
+  private static void giveVersion(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(cl.getCommandSpec().versionProvider());
+      giveVersion(sub);
+    }
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -112,7 +112,11 @@ final class InitCommand implements Callable<Integer> {
     try {
       cfg = ConfigLoader.parse(toml.toString(), "the command line (--network, --moniker)", genesis);
     } catch (dev.cairn.shell.config.ConfigException e) {
-      err.println("cairn init: " + e.getMessage());
+      // the option that gave the value, not the key it is written to
+      String option = e.key().map(k -> k.endsWith("network") ? "--network" : k.endsWith("moniker") ? "--moniker" : null)
+          .orElse(null);
+      err.println("cairn init: " + (option != null && e.value().isPresent()
+          ? option + " " + e.value().get() + ": " + e.rule() : e.getMessage()));
       return 2; // an argument the command cannot take, as --network against genesis.json's chain
     }
     if (Files.exists(keyFile)) {

@@ -55,18 +55,18 @@ final class ListenCommand implements java.util.concurrent.Callable<Integer> {
   @Mixin WireOptions wire;
 
   @Option(names = "--laddr", defaultValue = "tcp://127.0.0.1:26656", paramLabel = "tcp://HOST:PORT",
-      description = "listen address (port 0 picks a free port)")
+      description = "listen address (port 0 picks a free port; default: ${DEFAULT-VALUE})")
   String laddr;
 
   @Option(names = "--addrs", split = ",", paramLabel = "ID@IP:PORT",
       description = "addresses to answer PexRequests with (at most 250)")
   List<String> addrs = new ArrayList<>();
 
-  @Option(names = "--duration", paramLabel = "DURATION", description = "stop after this long")
+  @Option(names = "--duration", paramLabel = "DURATION", description = "stop after this long (default: run until signalled)")
   String duration;
 
   @Option(names = "--pex-min-interval", defaultValue = "10s", paramLabel = "DURATION",
-      description = "least gap between a peer's PexRequests after its two free ones")
+      description = "least gap between a peer's PexRequests after its two free ones (default: ${DEFAULT-VALUE}, as CometBFT)")
   String pexMinInterval;
 
   /** Bans this listener remembers at most; past it the oldest ban is forgotten. */

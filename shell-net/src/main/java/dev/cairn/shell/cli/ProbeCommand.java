@@ -96,7 +96,7 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         if (!session.remoteInfo().hasChannel(PexMessages.CHANNEL)) {
           err.println("cairn probe: peer " + session.remoteId() + " does not advertise the PEX channel");
-          result.complete(3);
+          result.complete(1);
           session.close();
           return;
         }
@@ -117,7 +117,7 @@ final class ProbeCommand implements java.util.concurrent.Callable<Integer> {
           }
         } catch (PexMessages.PexProtocolException e) {
           err.println("cairn probe: peer sent a bad PEX message: " + e.getMessage());
-          result.complete(4);
+          result.complete(1);
           session.close();
         }
       }

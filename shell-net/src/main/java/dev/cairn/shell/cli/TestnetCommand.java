@@ -222,8 +222,8 @@ final class TestnetCommand implements Callable<Integer> {
     }
     stdout.print(report.summary());
     if (traces != null) {
-      stdout.println("traces: " + traces + "; check every decision against the spec with: ./cairn trace validate "
-          + traces.resolve("*.trace"));
+      stdout.println("traces: " + traces + "; check every decision against the spec with: "
+          + System.getProperty("cairn.command", "cairn") + " trace validate " + traces.resolve("*.trace"));
     }
     ObjectNode result = result(report, converged, stuck);
     result.put("interrupted", interrupted);

@@ -50,6 +50,23 @@ class CliHelpTest {
     assertThat(CliRun.cairn("help", "trace").exit()).isZero();
   }
 
+  /** Every command's help offers {@code --version}: each prints the same version line. */
+  @Test
+  void everyCommandPrintsTheVersion() {
+    List<CommandLine> all = new ArrayList<>();
+    collect(Cairn.commandLine(), all);
+    for (CommandLine c : all) {
+      if (c.getCommandSpec().mixinStandardHelpOptions()) {
+        List<String> args = new ArrayList<>(List.of(c.getCommandSpec().qualifiedName(" ").split(" ")));
+        args.remove(0); // "cairn"
+        args.add("--version");
+        CliRun.Result r = CliRun.cairn(args.toArray(String[]::new));
+        assertThat(r.exit()).as(String.join(" ", args)).isZero();
+        assertThat(r.out().strip()).as(String.join(" ", args)).isEqualTo("cairn " + dev.cairn.shell.Version.VERSION);
+      }
+    }
+  }
+
   private static void collect(CommandLine c, List<CommandLine> out) {
     out.add(c);
     c.getSubcommands().values().forEach(s -> collect(s, out));

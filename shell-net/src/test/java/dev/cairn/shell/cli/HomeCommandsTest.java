@@ -418,7 +418,11 @@ class HomeCommandsTest {
     Path other = home.resolve("bad-network");
     CliRun.Result r = run("init", "--home", other.toString(), "--network", "a\u0001b");
     assertThat(r.exit()).as(r.err()).isEqualTo(2);
-    assertThat(r.err()).contains("network").contains("control character");
+    assertThat(r.err()).startsWith("cairn init: --network ").contains("control character");
     assertThat(other.resolve("config")).as("nothing written").doesNotExist();
+    CliRun.Result tooLong = run("init", "--home", other.toString(), "--network", "c".repeat(51));
+    assertThat(tooLong.exit()).isEqualTo(2);
+    assertThat(tooLong.err().strip()).isEqualTo("cairn init: --network \"" + "c".repeat(51)
+        + "\": must have at most 50 characters (CometBFT's chain ID limit)");
   }
 }

@@ -146,13 +146,13 @@ class ProbeListenTest {
   @Test
   void probeFailures_exitNonZeroWithOneLineNamingTheReason() throws Exception {
     CliRun.Result wrongNet = run("probe", listenerAddress, "--network", "other-chain");
-    assertThat(wrongNet.exit()).isNotZero();
+    assertThat(wrongNet.exit()).as("a peer or network that failed").isEqualTo(1);
     assertThat(wrongNet.err().lines().toList()).hasSize(1);
     assertThat(wrongNet.err()).contains("WRONG_NETWORK").contains("other-chain");
 
     String wrongId = "2d6ea4296e321edc08897614e2a24c4bc3e71d63@" + listenerAddress.substring(41);
     CliRun.Result mismatch = run("probe", wrongId, "--network", "probe-chain");
-    assertThat(mismatch.exit()).isNotZero();
+    assertThat(mismatch.exit()).as("a peer or network that failed").isEqualTo(1);
     assertThat(mismatch.err()).contains("ID_MISMATCH").contains("2d6ea4296e321edc08897614e2a24c4bc3e71d63");
 
     int closedPort;
@@ -161,11 +161,11 @@ class ProbeListenTest {
     }
     CliRun.Result refused = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@127.0.0.1:" + closedPort,
         "--network", "probe-chain");
-    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.exit()).as("a peer or network that failed").isEqualTo(1);
     assertThat(refused.err()).contains("refused");
 
     CliRun.Result bad = run("probe", "not-an-address", "--network", "probe-chain");
-    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.exit()).as("an argument refused").isEqualTo(2);
     assertThat(bad.err()).contains("invalid address 'not-an-address'");
     assertThat(bad.err().split("invalid address", -1)).as("said once: " + bad.err()).hasSize(2);
 
@@ -181,7 +181,7 @@ class ProbeListenTest {
     // a timeout before the dial ends: its one line, not also the dial's failure as the loop stops
     CliRun.Result late = run("probe", "2d6ea4296e321edc08897614e2a24c4bc3e71d63@10.255.255.1:26656",
         "--network", "probe-chain", "--timeout", "1ms");
-    assertThat(late.exit()).isNotZero();
+    assertThat(late.exit()).as("a peer or network that failed").isEqualTo(1);
     assertThat(late.err().lines().toList()).as(late.err()).hasSize(1);
   }
 
