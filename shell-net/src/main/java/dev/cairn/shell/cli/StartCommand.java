@@ -240,6 +240,13 @@ final class StartCommand implements Callable<Integer> {
     long seed = cfg.cairn().prngSeed().orElse(new SecureRandom().nextLong());
     // the NodeInfo's listen_addr: external_address when set, else laddr (CometBFT's choice)
     String advertised = advertised(cfg.p2p().externalAddress().orElse(laddr), dev.cairn.shell.p2p.HostResolver.system());
+    if (cfg.p2p().externalAddress().isEmpty() && IpText.parse(laddr.host()) != null
+        && IpText.parse(laddr.host()).isAnyLocalAddress()) {
+      log.warn("event=advertised_unspecified advertised={} why=\"[p2p] external_address is empty, so the node"
+          + " advertises its laddr, which names no host: CometBFT peers learn no address of this node from it, and"
+          + " others find it only where it is configured by hand; set external_address to the IP or name peers"
+          + " reach this node at\"", advertised);
+    }
     MConnConfig mconn = new MConnConfig(cfg.p2p().maxPacketMsgPayloadSize(), cfg.p2p().flushThrottleTimeout(),
         MConnConfig.defaults().pingInterval(), MConnConfig.defaults().pongTimeout(), cfg.p2p().sendRate(),
         cfg.p2p().recvRate());
@@ -540,8 +547,9 @@ final class StartCommand implements Callable<Integer> {
 
   /**
    * The NodeInfo's {@code listen_addr} for {@code address}: a DNS name is resolved here, once, and
-   * its IP advertised, since peers that validate a NodeInfo without resolving names (Cairn's own:
-   * no DNS lookup on a peer's word) refuse one (CometBFT resolves it when it validates).
+   * its IP advertised, since peers that take no DNS look-up on a peer's word learn no address from
+   * a name (Cairn's own admit such a peer but do not store the name; CometBFT resolves it when it
+   * validates, and refuses a name that does not resolve).
    */
   static String advertised(HostPort address, dev.cairn.shell.p2p.HostResolver resolver) throws java.io.IOException {
     if (IpText.parse(address.host()) != null) {

@@ -58,6 +58,13 @@ public final class CoreConfigs {
       persistentCap = cairn.retryDelayMin();
     }
     PSortedSet<NodeAddress> persistent = resolveAll(p2p.persistentPeers(), resolver, "persistent_peers", self);
+    long limited = persistent.stream().map(NodeAddress::id).filter(id -> !unconditionalIds.contains(id)).count();
+    if (limited > p2p.maxNumOutboundPeers()) {
+      // the core's rule (PeerConfig), said in config.toml's terms
+      throw new IllegalArgumentException("[p2p] persistent_peers lists " + limited + " peers that are not in"
+          + " unconditional_peer_ids, more than max_num_outbound_peers = " + p2p.maxNumOutboundPeers()
+          + ": they could never all be connected; raise max_num_outbound_peers or list them in unconditional_peer_ids");
+    }
     PeerConfig peer = new PeerConfig(book,
         p2p.maxNumInboundPeers(), p2p.maxNumOutboundPeers(), maxConnected, cairn.maxConnectedUpgrade(),
         t.minThreshold(), t.minTarget(), t.maxTarget(), t.maxThreshold(),

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The logging configuration the jar ships: it parses without a complaint (a broken file makes
  * Logback print a stack trace and fall back to its defaults), and a line starts with the UTC
- * instant the trace commands print and read, whatever the machine's zone.
+ * instant the trace commands print and read, whatever the machine's zone, and no message spans two lines.
  */
 class LogFormatTest {
 
@@ -46,6 +46,11 @@ class LogFormatTest {
       event.setTimeStamp(Instant.parse("2026-11-22T03:12:00.250Z").toEpochMilli());
       String line = new String(encoder.encode(event), StandardCharsets.UTF_8);
       assertThat(line).startsWith("2026-11-22T03:12:00.250Z INFO ").contains("event=listening");
+      // every line is one line: a control character that reached a message is written as '?'
+      LoggingEvent forged = new LoggingEvent("x", logger, Level.INFO,
+          "event=x reason=\"a\n2026-11-22T03:12:00.250Z INFO forged\u001b[31m\r\"", null, null);
+      String one = new String(encoder.encode(forged), StandardCharsets.UTF_8);
+      assertThat(one).endsWith("event=x reason=\"a?2026-11-22T03:12:00.250Z INFO forged?[31m?\"" + System.lineSeparator());
       context.stop();
     } finally {
       TimeZone.setDefault(saved);

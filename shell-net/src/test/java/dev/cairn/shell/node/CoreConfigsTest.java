@@ -35,4 +35,23 @@ class CoreConfigsTest {
     CoreConfig set = from(base + "retry_delay_max = \"10m\"\n");
     assertThat(set.peer().unreachableRetryTime()).isEqualTo(Duration.ofMinutes(10));
   }
+
+  /**
+   * More persistent peers than outbound slots is refused in config.toml's terms (the core's own
+   * check names its fields); our own ID in the list and unconditional peers do not count.
+   */
+  @Test
+  void morePersistentPeersThanOutboundSlotsIsRefusedInTheFilesTerms() throws Exception {
+    String a = "aa".repeat(20) + "@10.0.0.2:26656";
+    String b = "bb".repeat(20) + "@10.0.0.3:26656";
+    String self = SELF.hex() + "@10.0.0.1:26656";
+    String tooMany = "[p2p]\nladdr = \"tcp://10.0.0.1:26656\"\nmax_num_outbound_peers = 1\npersistent_peers = \""
+        + a + "," + b + "," + self + "\"\n[cairn]\nnetwork = \"n\"\n";
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> from(tooMany))
+        .hasMessage("[p2p] persistent_peers lists 2 peers that are not in unconditional_peer_ids, more than"
+            + " max_num_outbound_peers = 1: they could never all be connected; raise max_num_outbound_peers or list"
+            + " them in unconditional_peer_ids");
+    CoreConfig fits = from(tooMany.replace("[cairn]", "unconditional_peer_ids = \"" + "bb".repeat(20) + "\"\n[cairn]"));
+    assertThat(fits.peer().persistentPeers()).hasSize(2);
+  }
 }
