@@ -28,8 +28,9 @@ import java.util.OptionalLong;
  * Loads {@code config/config.toml} and {@code config/genesis.json} from a CometBFT-style home
  * directory. A complete CometBFT config.toml loads: sections other than {@code [p2p]}, {@code
  * [cairn]} and {@code [instrumentation]} are ignored silently. Unknown keys inside {@code [p2p]}
- * or {@code [cairn]} are accepted with a warning naming the key (a typo must not pass
- * unnoticed, and a newer CometBFT key must not stop the node). Every value is checked; the
+ * are accepted with a warning naming the key (a typo must not pass unnoticed, and a newer
+ * CometBFT key must not stop the node); inside {@code [cairn]}, Cairn's own section, they are
+ * refused, with the known key they likely misspell (a misspelt switch would leave a defence off). Every value is checked; the
  * first bad one is reported as a {@link ConfigException} naming the key, the value and the
  * rule.
  */
@@ -211,7 +212,7 @@ public final class ConfigLoader {
     String cometMoniker = top.string("moniker", "cairn");
     Section cairnSection = Section.of(root, "cairn", fileName, warnings, exact);
     CairnConfig cairn = readCairn(cairnSection, p2p, cometMoniker, cometMetrics);
-    cairnSection.warnUnknown();
+    cairnSection.refuseUnknown();
     for (String key : List.of("prometheus", "prometheus_listen_addr", "namespace")) {
       var comet = instrumentation.written(key);
       var own = cairnSection.written(key);

@@ -82,6 +82,52 @@ final class Section {
     }
   }
 
+  /**
+   * Refuses the first key of the table that no reader asked for, naming the known key it is
+   * likely a misspelling of: for Cairn's own section, where a misspelt switch (a defence left off)
+   * must not pass as a warning.
+   */
+  void refuseUnknown() throws ConfigException {
+    Iterator<String> names = table == null ? java.util.Collections.emptyIterator() : table.fieldNames();
+    while (names.hasNext()) {
+      String key = names.next();
+      if (!read.contains(key)) {
+        String nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (String known : new java.util.TreeSet<>(read)) {
+          int d = editDistance(key, known);
+          if (d < best) {
+            best = d;
+            nearest = known;
+          }
+        }
+        throw bad(key, render(table.get(key)), "is not a key of this section"
+            + (nearest != null && best <= Math.max(2, key.length() / 4) ? " (did you mean " + nearest + "?)" : "")
+            + "; this section is Cairn's own, so a key it does not know is refused, not ignored");
+      }
+    }
+  }
+
+  /** Levenshtein distance: the fewest one-character insertions, deletions and changes from a to b. */
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int change = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(change, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
   /** The keys its readers asked for, whether written or not: the section's known keys once read. */
   java.util.Set<String> keysRead() {
     return java.util.Collections.unmodifiableSet(read);

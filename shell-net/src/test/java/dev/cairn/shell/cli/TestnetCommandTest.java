@@ -63,7 +63,8 @@ class TestnetCommandTest {
         "--duration", "10s", "--hold", "500ms", "--pex-period", "500ms", "--trace", "--out", out.toString());
     assertThat(run.exit()).as(run.err()).isIn(0, 1);
     Path traces = out.resolve("traces");
-    assertThat(run.out()).contains("traces: " + traces).contains("./cairn trace validate");
+    // the hint names the launcher as it was typed (here, in-process, none: the plain name)
+    assertThat(run.out()).contains("traces: " + traces).contains("the spec with: cairn trace validate ");
     java.util.List<String> files;
     try (var l = java.nio.file.Files.list(traces)) {
       files = l.filter(p -> !p.getFileName().toString().equals(TestnetCommand.MANIFEST)).map(Path::toString)

@@ -227,13 +227,31 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void unknownKeysInP2pOrCairn_areWarnedAboutByName_otherSectionsNot() throws Exception {
-    String toml = "[p2p]\nmax_num_inbund_peers = 3\n[cairn]\nnetwrok = \"x\"\n[rpc]\nwhatever = 1\n"
+  void unknownKeysInP2p_areWarnedAboutByName_otherSectionsNot() throws Exception {
+    String toml = "[p2p]\nmax_num_inbund_peers = 3\n[rpc]\nwhatever = 1\n"
         + "[instrumentation]\nmax_open_connections = 3\n";
     NodeConfig c = ConfigLoader.parse(toml, "config.toml", GENESIS);
-    assertThat(c.warnings()).hasSize(2);
-    assertThat(c.warnings().get(0)).contains("[p2p] max_num_inbund_peers").contains("not a known key");
-    assertThat(c.warnings().get(1)).contains("[cairn] netwrok");
+    assertThat(c.warnings()).singleElement().asString().contains("[p2p] max_num_inbund_peers")
+        .contains("not a known key");
+  }
+
+  /** Cairn's own section refuses a key it does not know, naming the key it likely misspells. */
+  @Test
+  void unknownKeysInCairn_areRefusedWithTheNearestKnownKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nidle_inbound_evicton = true\n", "config.toml", GENESIS))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config.toml [cairn] idle_inbound_evicton = true: is not a key of this section (did you mean"
+            + " idle_inbound_eviction?); this section is Cairn's own, so a key it does not know is refused, not ignored");
+    assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nwhatever = 1\n", "config.toml", GENESIS))
+        .hasMessage("config.toml [cairn] whatever = 1: is not a key of this section; this section is Cairn's own,"
+            + " so a key it does not know is refused, not ignored");
+  }
+
+  @Test
+  void editDistanceCountsOneCharacterEdits() {
+    assertThat(Section.editDistance("netwrok", "network")).isEqualTo(2);
+    assertThat(Section.editDistance("", "abc")).isEqualTo(3);
+    assertThat(Section.editDistance("trace_file", "trace_file")).isZero();
   }
 
   @Test
