@@ -236,13 +236,31 @@ public final class Router {
 
   /**
    * The connection of a routed peer failed. A protocol violation found by the MConnection
-   * (unknown channel, a message over the channel's capacity, a bad packet) is a peer error like
-   * those the router finds itself; liveness failures (pong timeout) and plain closes are not.
-   * Returns whether it was reported as a peer error. Call before {@link #removePeer}.
+   * (unknown channel, a message over the channel's capacity, a bad packet) or by the
+   * SecretConnection beneath it (a frame that fails authentication or announces more than 1024
+   * data bytes: CometBFT stops the peer for error on either) is a peer error like those the
+   * router finds itself; liveness failures (pong timeout) and plain closes are not. Returns
+   * whether it was reported as a peer error. Call before {@link #removePeer}.
    */
   public boolean connectionFailed(NodeId id, Throwable cause) {
     checkLoop();
-    if (!(cause instanceof MConnException e)) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof dev.cairn.shell.secret.SecretConnectionException s) {
+        return switch (s.reason()) {
+          case BAD_FRAME_TAG, FRAME_LENGTH_TOO_LARGE ->
+              report(id, new PeerError(PeerError.NO_CHANNEL, PeerError.Kind.PROTOCOL_VIOLATION, s.getMessage()));
+          default -> false;
+        };
+      }
+      if (t instanceof MConnException) {
+        break;
+      }
+    }
+    Throwable m = cause;
+    while (m != null && !(m instanceof MConnException) && m.getCause() != m) {
+      m = m.getCause();
+    }
+    if (!(m instanceof MConnException e)) {
       return false;
     }
     PeerError.Kind kind = switch (e.reason()) {

@@ -201,7 +201,27 @@ class RouterTest {
     assertThat(router.connectionFailed(P1, new MConnException(MConnException.Reason.PONG_TIMEOUT, "slow"))).isFalse();
     assertThat(router.connectionFailed(P1, null)).isFalse();
     assertThat(router.connectionFailed(P1, new java.io.IOException("reset"))).isFalse();
+    assertThat(router.connectionFailed(P1, new dev.cairn.shell.secret.SecretConnectionException(
+        dev.cairn.shell.secret.SecretConnectionException.Reason.TRUNCATED, "cut"))).isFalse();
     assertThat(errors).isEmpty();
+  }
+
+  /**
+   * A SecretConnection frame that fails authentication or is too long, after admission, is a
+   * protocol violation of the peer, as CometBFT stops the peer for error; found wrapped as the
+   * pipeline passes it too.
+   */
+  @Test
+  void aBadSecretFrameIsAPeerError() {
+    Router router = router(new Recording(List.of(spec(0x30, ChannelSpec.Overflow.DROP))));
+    router.addPeer(new FakeLink(P1));
+    var bad = new dev.cairn.shell.secret.SecretConnectionException(
+        dev.cairn.shell.secret.SecretConnectionException.Reason.BAD_FRAME_TAG, "frame 7 failed authentication");
+    assertThat(router.connectionFailed(P1, new io.netty.handler.codec.DecoderException(bad))).isTrue();
+    assertThat(errors).singleElement().satisfies(e -> {
+      assertThat(e.getValue().kind()).isEqualTo(PeerError.Kind.PROTOCOL_VIOLATION);
+      assertThat(e.getValue().toString()).contains("BAD_FRAME_TAG");
+    });
   }
 
   @Test
