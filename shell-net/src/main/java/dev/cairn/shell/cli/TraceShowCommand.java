@@ -396,6 +396,19 @@ final class TraceShowCommand implements Callable<Integer> {
         }
         return null;
       }
+      if (m.get().missed().isPresent()) {
+        TraceFollower.Missed missed = m.get().missed().get();
+        if (json) {
+          var o = Json.object();
+          o.putObject("deleted").put("from", missed.fromStep()).put("to", missed.toStep());
+          out.println(TraceJson.line(o.put("following", m.get().file().toString())));
+        } else {
+          out.println("# " + missed.describe("read") + "; going on at step " + (missed.toStep() + 1) + " in "
+              + m.get().file());
+        }
+        out.flush();
+        walk.expected = -1; // said here: not a gap between the files given
+      }
       if (m.get().newRun()) {
         TraceHeader first;
         try (TraceReader r = TraceReader.follow(m.get().file(), follower.tail(m.get().file()))) {

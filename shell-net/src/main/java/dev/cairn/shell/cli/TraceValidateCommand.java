@@ -53,7 +53,8 @@ final class TraceValidateCommand implements Callable<Integer> {
 
   @Option(names = {"-f", "--follow"}, description = "validate the trace a running node is writing, as it writes "
       + "it: the file from its first step, then its next files when it rotates and its new run when it is started "
-      + "again; until SIGINT, SIGTERM or SIGHUP (exit 0 when every step so far is valid) or a step that is not (exit 1)")
+      + "again; until SIGINT, SIGTERM or SIGHUP (exit 0 when every step so far is valid; 1 when rotation deleted steps "
+      + "before they were judged) or a step that is not (exit 1)")
   boolean follow;
 
   /** How often a followed trace is looked at again when nothing new was read. */
@@ -251,11 +252,16 @@ final class TraceValidateCommand implements Callable<Integer> {
             + "record");
         return TraceCommand.BROKEN;
       }
-      out.println("OK: " + r.steps() + (r.steps() == 1 ? " step is a step" : " steps are steps") + " of Core.tla"
+      // steps deleted before they were judged: a part of the trace missing, a BREAK as in a replay of its files
+      String missed = r.missed().stream().map(m -> m.describe("judged")).collect(java.util.stream.Collectors.joining(
+          "; "));
+      out.println((missed.isEmpty() ? "OK: " : "BREAK: " + missed + "; the ") + r.steps()
+          + (r.steps() == 1 ? " step" : " steps") + (missed.isEmpty() ? "" : " judged")
+          + (r.steps() == 1 ? " is a step" : " are steps") + " of Core.tla"
           + (r.steps() == 0 ? "" : " (" + counts(r.verdicts()) + ") with " + (r.nodes() - 1) + " peers in the model")
           + "; every outcome and digest matches the record (followed for " + String.format(Locale.ROOT, "%.1f s", secs)
           + ", spec loaded " + session.loads() + (session.loads() == 1 ? " time)" : " times)"));
-      return TraceCommand.OK;
+      return missed.isEmpty() ? TraceCommand.OK : TraceCommand.DIFFERS;
     } catch (IOException | TraceFormatException e) {
       err.println("cairn trace: " + TraceCommand.message(e));
       return TraceCommand.BROKEN;

@@ -34,8 +34,31 @@ public final class TraceFollower {
   /** Headers of the files followed that are kept to tell a new run's file from one already read. */
   static final int HEADERS_KEPT = 64;
 
-  /** What follows a file that ended. */
-  public record Move(Path file, boolean newRun) {}
+  /**
+   * What follows a file that ended: {@code file}, the first of a new run of the node or a later
+   * file of the same run; {@code missed} when that file does not continue the one before it, the
+   * files between them deleted by the writer's rotation before the follow reached them.
+   */
+  public record Move(Path file, boolean newRun, Optional<Missed> missed) {
+    public Move(Path file, boolean newRun) {
+      this(file, newRun, Optional.empty());
+    }
+  }
+
+  /**
+   * Steps {@code fromStep..toStep} of a followed run, which the files {@code first} to {@code
+   * last} held: the node's writer deleted them (it keeps its newest files only) before a follow
+   * that fell behind could read them.
+   */
+  public record Missed(long fromStep, long toStep, Path first, Path last) {
+    /** "steps 14..48 (FILE.3 to FILE.5) were deleted by rotation before they could be {@code done}". */
+    public String describe(String done) {
+      boolean one = fromStep == toStep;
+      String files = first.equals(last) ? first.toString() : first + " to " + last;
+      return (one ? "step " + fromStep : "steps " + fromStep + ".." + toStep) + " (" + files + ") "
+          + (one ? "was deleted by rotation before it" : "were deleted by rotation before they") + " could be " + done;
+    }
+  }
 
   private final Duration poll;
   private final BooleanSupplier stop;
@@ -142,10 +165,11 @@ public final class TraceFollower {
   /**
    * Waits for the file after {@code file} (the one {@link #tail} was last given), whose header is
    * {@code header} and whose last step read is {@code lastStep}: the next segment, once {@code
-   * file} was closed with its trailer and a file continues it, or a new run's first file once its
-   * run ended (it was set aside, or the next segment belongs to another run). Empty when asked to
-   * stop, or when {@code file} is not named as a node writes its trace (a file set aside: no file
-   * follows it).
+   * file} was closed with its trailer and a file continues it; when the writer's rotation deleted
+   * the next segment before it was read, the oldest later segment of the run still there (its
+   * {@link Move#missed} names the steps lost); or a new run's first file once its run ended (it
+   * was set aside, or the next segment belongs to another run). Empty when asked to stop, or when
+   * {@code file} is not named as a node writes its trace (a file set aside: no file follows it).
    */
   public Optional<Move> next(Path file, TraceHeader header, long lastStep, boolean closed) throws IOException {
     remember(header);
@@ -167,6 +191,12 @@ public final class TraceFollower {
             return Optional.of(new Move(nextSegment, false));
           }
           ended = true; // another run's segment: ours was set aside
+        } else if (h.isEmpty()) {
+          // not there (or its header not written yet): a later file of the run means it was deleted
+          Optional<Move> later = laterOfRun(base, header, lastStep);
+          if (later.isPresent()) {
+            return later;
+          }
         }
         if (key == null || !key.equals(key(file))) {
           ended = true; // renamed or removed: a new run set it aside, or rotation removed it
@@ -182,6 +212,40 @@ public final class TraceFollower {
         return Optional.empty();
       }
     }
+  }
+
+  /**
+   * The oldest segment of {@code header}'s run after the one that follows it ({@code base}'s
+   * segment {@code header.segment + 2} or later) still on disk, as a move past the steps after
+   * {@code lastStep} that the segments before it held; empty when the oldest later segment whose
+   * header reads is of another run, or there is none. A segment is written only once the one
+   * before it is closed, so a later one there means the next one was deleted, not that it is yet
+   * to come.
+   */
+  private Optional<Move> laterOfRun(Path base, TraceHeader header, long lastStep) throws IOException {
+    Path dir = base.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    int next = header.getSegment() + 1;
+    for (int segment : EarlierTrace.existingSet(dir, base.getFileName().toString()).tailMap(next + 1).keySet()) {
+      Path later = TraceWriter.segmentPath(base, segment); // named as given
+      Optional<TraceHeader> h = headerOf(later);
+      if (h.isEmpty()) {
+        continue; // gone since it was listed, or damaged: the one after it
+      }
+      if (seen.contains(h.get()) || !sameRun(h.get(), header) || h.get().getFirstStep() <= lastStep + 1) {
+        return Optional.empty();
+      }
+      return Optional.of(new Move(later, false, Optional.of(new Missed(lastStep + 1, h.get().getFirstStep() - 1,
+          TraceWriter.segmentPath(base, next), TraceWriter.segmentPath(base, segment - 1)))));
+    }
+    return Optional.empty();
+  }
+
+  /** Whether two headers are of one run: the same seed and the same configuration. */
+  private static boolean sameRun(TraceHeader a, TraceHeader b) {
+    return a.getPrngSeed() == b.getPrngSeed() && a.getCoreConfig().equals(b.getCoreConfig());
   }
 
   /**

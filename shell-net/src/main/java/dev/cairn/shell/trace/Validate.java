@@ -103,18 +103,37 @@ public final class Validate {
   /**
    * What a validation found. {@code broken} names where the file stops being a trace (a record
    * cut short, as a node stopped while writing leaves its last one, or corrupt): the {@code
-   * steps} before it were validated, and no failure was found among them.
+   * steps} before it were validated, and no failure was found among them. {@code missed} lists
+   * the steps a followed validation could not judge: the node's rotation deleted their files
+   * before it reached them ({@link Session#follow}).
    */
   public record Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
-      Optional<String> endMismatch, Optional<TraceFormatException> broken, long replayedBefore) {
+      Optional<String> endMismatch, Optional<TraceFormatException> broken, long replayedBefore,
+      List<TraceFollower.Missed> missed) {
+    public Result {
+      missed = List.copyOf(missed);
+    }
+
+    /** A validation that judged every step it came to. */
+    public Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
+        Optional<String> endMismatch, Optional<TraceFormatException> broken, long replayedBefore) {
+      this(steps, nodes, verdicts, failure, endMismatch, broken, replayedBefore, List.of());
+    }
+
     /** A validation of the whole file: no step was only replayed. */
     public Result(long steps, int nodes, Map<CoreStepValidator.Kind, Long> verdicts, Optional<Failure> failure,
         Optional<String> endMismatch, Optional<TraceFormatException> broken) {
       this(steps, nodes, verdicts, failure, endMismatch, broken, 0);
     }
 
+    /** Whether every step was judged valid, none missed. */
     public boolean valid() {
-      return failure.isEmpty() && endMismatch.isEmpty() && broken.isEmpty();
+      return failure.isEmpty() && endMismatch.isEmpty() && broken.isEmpty() && missed.isEmpty();
+    }
+
+    /** This result, with {@code missed} the steps its follow could not judge. */
+    Result missing(List<TraceFollower.Missed> m) {
+      return new Result(steps, nodes, verdicts, failure, endMismatch, broken, replayedBefore, m);
     }
   }
 
@@ -307,6 +326,14 @@ public final class Validate {
 
     private Result followHere(Path given, Stepper stepper, StepProgress progress, TraceFollower follower,
         java.util.function.Consumer<String> notes) throws IOException, TraceFormatException {
+      List<TraceFollower.Missed> missed = new ArrayList<>();
+      return followFiles(given, stepper, progress, follower, notes, missed).missing(missed);
+    }
+
+    /** {@link #followHere}, adding to {@code missed} each span of steps rotation deleted before it was read. */
+    private Result followFiles(Path given, Stepper stepper, StepProgress progress, TraceFollower follower,
+        java.util.function.Consumer<String> notes, List<TraceFollower.Missed> missed)
+        throws IOException, TraceFormatException {
       long steps = 0;
       int peers = 0;
       Map<CoreStepValidator.Kind, Long> verdicts = new EnumMap<>(CoreStepValidator.Kind.class);
@@ -414,6 +441,12 @@ public final class Validate {
           break;
         }
         current = next.get().file();
+        if (next.get().missed().isPresent()) {
+          TraceFollower.Missed m = next.get().missed().get();
+          missed.add(m);
+          notes.accept("# " + m.describe("judged") + "; going on at step " + (m.toStep() + 1) + " in " + current);
+          continue;
+        }
         notes.accept("# " + current + (next.get().newRun() ? ": a new run of the node (started again)"
             : ": the trace goes on in this file"));
       }

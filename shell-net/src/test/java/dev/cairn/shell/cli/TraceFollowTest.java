@@ -381,6 +381,53 @@ class TraceFollowTest {
     }
   }
 
+  /**
+   * A follow that fell behind while the node's rotation deleted files it had not read yet: it says
+   * which steps it lost, and goes on from the oldest later file of the run still there (it waited
+   * for the deleted file for ever before).
+   */
+  @Test
+  void aFileDeletedByRotationBeforeItWasRead_isSaidAndTheFollowGoesOnPastIt() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = recording(file, 16 * 1024, 0)) {
+      node.steps(600);
+    }
+    assertThat(TraceWriter.segmentPath(file, 4)).as("rotated").exists();
+    long[] firsts = new long[5];
+    for (int i = 0; i < 5; i++) {
+      try (TraceReader r = TraceReader.open(TraceWriter.segmentPath(file, i))) {
+        firsts[i] = r.header().getFirstStep();
+      }
+    }
+    // the files the follow has not reached yet, deleted as a node keeping its newest files does
+    Files.delete(TraceWriter.segmentPath(file, 2));
+    Files.delete(TraceWriter.segmentPath(file, 3));
+    Follow f = new Follow("trace", "show", "--follow", "--from", "0", file.toString());
+    f.until("step 599", o -> stepNumbers(o).contains(599L));
+    assertThat(f.stop()).isZero();
+    assertThat(f.out()).contains("# steps " + firsts[2] + ".." + (firsts[4] - 1) + " (" + TraceWriter.segmentPath(file, 2)
+        + " to " + TraceWriter.segmentPath(file, 3) + ") were deleted by rotation before they could be read; going on "
+        + "at step " + firsts[4] + " in " + TraceWriter.segmentPath(file, 4));
+    List<Long> printed = range(0, firsts[2] - 1);
+    printed.addAll(range(firsts[4], 599));
+    assertThat(stepNumbers(f.out())).isEqualTo(printed);
+    assertThat(f.out()).doesNotContain("are in none of the files given");
+
+    // validate --follow judges the files left, and its verdict is not a plain OK: a part is missing
+    Follow v = new Follow("trace", "validate", "--follow", file.toString());
+    v.until("the follow to catch up", o -> o.contains("# read all that was recorded"));
+    v.stop.set(true);
+    v.thread.join(Duration.ofSeconds(30));
+    assertThat(v.thread.isAlive()).isFalse();
+    assertThat(v.exit).as(v.out()).isEqualTo(1);
+    assertThat(v.out()).contains("# steps " + firsts[2] + ".." + (firsts[4] - 1) + " (" + TraceWriter.segmentPath(file,
+        2) + " to " + TraceWriter.segmentPath(file, 3) + ") were deleted by rotation before they could be judged; going "
+        + "on at step " + firsts[4] + " in " + TraceWriter.segmentPath(file, 4))
+        .contains("BREAK: steps " + firsts[2] + ".." + (firsts[4] - 1))
+        .contains("the " + (600 - (firsts[4] - firsts[2])) + " steps judged are steps of Core.tla")
+        .doesNotContain("OK:");
+  }
+
   /** Waits until the newest segment of {@code file}'s trace holds step {@code step}; returns it. */
   private static Path newestHolding(Path file, long step) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
