@@ -184,7 +184,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   /**
    * The window of {@code --from} and {@code --to} over one file; a time of day is the first such
    * moment of the rotated trace's oldest file kept, and a time since the trace's first record is
-   * counted from that file's first record ({@link TraceSegments#resolve}), whichever file is given.
+   * counted from its run's first record ({@link TraceSegments#resolve}), whichever file is given.
    */
   static TracePoint.Window window(Path file, TraceHeader h, TracePoint from, TracePoint to) {
     if (unresolved(from) || unresolved(to)) {
@@ -196,12 +196,12 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
   }
 
   /**
-   * {@code h} with the monotonic time of the trace's first record (of its oldest file kept) as its
-   * start, so that a step's {@code +seconds} printed from any file of a rotated trace is the time
-   * {@code --from +S} names.
+   * {@code h} with the monotonic time of its run's first record as its start ({@link
+   * TraceSegments#startMonoOf}), so that a step's {@code +seconds} printed from any file of a
+   * rotated trace is the time {@code --from +S} names, and stays so as the oldest files are deleted.
    */
   static TraceHeader fromTraceStart(Path file, TraceHeader h) {
-    long start = TraceSegments.of(file, h).segments().get(0).startMono();
+    long start = TraceSegments.startMonoOf(file, h);
     return start == h.getStartMonoNanos() ? h : h.toBuilder().setStartMonoNanos(start).build();
   }
 
@@ -221,8 +221,7 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
     if (segments.resolve(p) instanceof TracePoint.Wall w) {
       return p + " (" + w.at() + ")";
     }
-    TraceSegments.Segment oldest = segments.segments().get(0);
-    return p + " (" + oldest.file().getFileName() + " starts at " + oldest.start() + ")";
+    return p + " (" + segments.startNamed() + ")";
   }
 
   /** "; FILE.3 holds it (…)" when another file of the rotated trace holds {@code p}, else "". */

@@ -118,9 +118,11 @@ public final class TraceCut implements AutoCloseable {
           .setStartMonoNanos(entry.monoNanos())
           .setStartWallMillis(entry.wallMillis())
           .setSegment(0)
+          .clearRunStartMonoNanos() // a trace of its own: its times count from its first step
+          .clearRunStartWallMillis()
           .build();
       stream.write(TraceFormat.MAGIC);
-      TraceFormat.sealed(h).writeDelimitedTo(stream);
+      TraceFormat.writeSealed(h, stream);
       digester = Digester.forFormat(header.getFormatVersion());
       first = entry.step();
     } else if (entry.step() != last + 1) {

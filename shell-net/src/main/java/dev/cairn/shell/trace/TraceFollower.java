@@ -234,18 +234,14 @@ public final class TraceFollower {
       if (h.isEmpty()) {
         continue; // gone since it was listed, or damaged: the one after it
       }
-      if (seen.contains(h.get()) || !sameRun(h.get(), header) || h.get().getFirstStep() <= lastStep + 1) {
+      if (seen.contains(h.get()) || !TraceSegments.sameRun(h.get(), header)
+          || h.get().getFirstStep() <= lastStep + 1) {
         return Optional.empty();
       }
       return Optional.of(new Move(later, false, Optional.of(new Missed(lastStep + 1, h.get().getFirstStep() - 1,
           TraceWriter.segmentPath(base, next), TraceWriter.segmentPath(base, segment - 1)))));
     }
     return Optional.empty();
-  }
-
-  /** Whether two headers are of one run: the same seed and the same configuration. */
-  private static boolean sameRun(TraceHeader a, TraceHeader b) {
-    return a.getPrngSeed() == b.getPrngSeed() && a.getCoreConfig().equals(b.getCoreConfig());
   }
 
   /**

@@ -48,13 +48,21 @@ public final class TraceFormat {
   }
 
   /**
-   * {@code header} with its {@code header_digest} set to the XXH64 of its encoding without it, as
-   * the writer seals each file's header; the reader checks it ({@link #headerDigestProblem}).
+   * Writes {@code header} sealed, length-delimited, as the writer writes each file's header: its
+   * encoding without {@code header_digest}, then that field, the XXH64 of those bytes, last
+   * (protobuf would encode it before the fields numbered above it); the reader checks it ({@link
+   * #headerDigestProblem}). Returns the bytes written.
    */
-  public static dev.cairn.proto.trace.TraceHeader sealed(dev.cairn.proto.trace.TraceHeader header) {
-    var open = header.toBuilder().clearHeaderDigest().build();
-    byte[] bytes = open.toByteArray();
-    return open.toBuilder().setHeaderDigest(Xxh64.hash(bytes, 0, bytes.length)).build();
+  public static long writeSealed(dev.cairn.proto.trace.TraceHeader header, java.io.OutputStream out)
+      throws java.io.IOException {
+    byte[] open = header.toBuilder().clearHeaderDigest().build().toByteArray();
+    int length = open.length + HEADER_DIGEST_BYTES;
+    var coded = com.google.protobuf.CodedOutputStream.newInstance(out, 16);
+    coded.writeUInt32NoTag(length);
+    coded.writeRawBytes(open);
+    coded.writeFixed64(dev.cairn.proto.trace.TraceHeader.HEADER_DIGEST_FIELD_NUMBER, Xxh64.hash(open, 0, open.length));
+    coded.flush();
+    return com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(length) + length;
   }
 
   /**

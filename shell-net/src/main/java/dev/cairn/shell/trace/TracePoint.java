@@ -91,8 +91,9 @@ public sealed interface TracePoint {
   }
 
   /**
-   * A moment of the node's monotonic clock, {@code since} after the trace's first record (of its
-   * oldest file kept); made a {@link Mono} once that record is known.
+   * A moment of the node's monotonic clock, {@code since} after the trace's first record (its
+   * run's, as its files' headers name it: {@link TraceSegments#startMonoOf}); made a {@link Mono}
+   * once that record is known.
    */
   record SinceStart(Duration since) implements TracePoint {
     @Override

@@ -29,10 +29,37 @@ public final class TraceSegments {
 
   private final Segment self;
   private final List<Segment> segments;
+  private final TraceHeader header;
 
-  private TraceSegments(Segment self, List<Segment> segments) {
+  private TraceSegments(Segment self, List<Segment> segments, TraceHeader header) {
     this.self = self;
     this.segments = segments;
+    this.header = header;
+  }
+
+  /**
+   * The monotonic time a time since the trace's start counts from in the file with header {@code
+   * h}: its run's first record, which the header names ({@code run_start_mono_nanos}) in every file
+   * of the run, so that it does not move when the oldest files are deleted; for a file whose
+   * header does not name it (written before it did, or a window cut from a trace), the first
+   * record of the oldest file of its trace found beside {@code file} ({@link #startMono}).
+   */
+  public static long startMonoOf(Path file, TraceHeader h) {
+    return h.hasRunStartMonoNanos() ? h.getRunStartMonoNanos() : of(file, h).startMono();
+  }
+
+  /** The monotonic time {@link #resolve} counts a time since the trace's start from ({@link #startMonoOf}). */
+  public long startMono() {
+    return header.hasRunStartMonoNanos() ? header.getRunStartMonoNanos() : segments.get(0).startMono();
+  }
+
+  /** Where a time since the trace's start counts from, in words: the run's first record and its time. */
+  public String startNamed() {
+    if (header.hasRunStartMonoNanos()) {
+      return "from the run's first record, at " + Instant.ofEpochMilli(header.getRunStartWallMillis());
+    }
+    Segment oldest = segments.get(0);
+    return oldest.file().getFileName() + " starts at " + oldest.start();
   }
 
   /**
@@ -47,7 +74,7 @@ public final class TraceSegments {
     int k = header.getSegment();
     String suffix = "." + k;
     if (k > 0 && !name.endsWith(suffix)) {
-      return new TraceSegments(self, List.of(self));
+      return new TraceSegments(self, List.of(self), header);
     }
     String base = k == 0 ? name : name.substring(0, name.length() - suffix.length());
     Path dir = file.toAbsolutePath().getParent();
@@ -72,15 +99,19 @@ public final class TraceSegments {
       // the directory cannot be listed: the file alone
     }
     found.sort(Comparator.comparingInt(Segment::segment));
-    return new TraceSegments(self, List.copyOf(found));
+    return new TraceSegments(self, List.copyOf(found), header);
   }
 
   /**
    * Whether two headers are of one run: the same seed and the same configuration (a node started
-   * again writes a new trace over the same names, with a seed of its own unless one is configured).
+   * again writes a new trace over the same names, with a seed of its own unless one is configured),
+   * and the same start of the run where both name it (which tells apart runs of one seed).
    */
-  private static boolean sameRun(TraceHeader a, TraceHeader b) {
-    return a.getPrngSeed() == b.getPrngSeed() && a.getCoreConfig().equals(b.getCoreConfig());
+  static boolean sameRun(TraceHeader a, TraceHeader b) {
+    return a.getPrngSeed() == b.getPrngSeed() && a.getCoreConfig().equals(b.getCoreConfig())
+        && (!a.hasRunStartMonoNanos() || !b.hasRunStartMonoNanos()
+            || a.getRunStartMonoNanos() == b.getRunStartMonoNanos()
+            && a.getRunStartWallMillis() == b.getRunStartWallMillis());
   }
 
   private static Integer numbered(String base, String name) {
@@ -113,13 +144,14 @@ public final class TraceSegments {
   /**
    * {@code p} with a time of day made a moment (the first such moment from the first record of the
    * oldest file kept, the start of what was recorded), and a time since the trace's first record
-   * made a reading of the monotonic clock from that same record; other points as they are.
+   * made a reading of the monotonic clock from the run's first record ({@link #startMono}); other
+   * points as they are.
    */
   public TracePoint resolve(TracePoint p) {
     Segment oldest = segments.get(0);
     return switch (p) {
       case TracePoint.TimeOfDay d -> new TracePoint.Wall(d.after(oldest.start()));
-      case TracePoint.SinceStart s -> TracePoint.Mono.of(s, oldest.startMono());
+      case TracePoint.SinceStart s -> TracePoint.Mono.of(s, startMono());
       case null, default -> p;
     };
   }

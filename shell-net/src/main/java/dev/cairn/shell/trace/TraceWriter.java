@@ -154,6 +154,8 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   private long nextStep;
   private long recorded; // steps written; published to {@code written} with the head
   private int segment = -1;
+  private long runStartMono; // the run's first record, named in every file's header
+  private long runStartWall;
   private OutputStream out;
   private long fileBytes;
   private boolean recordsInFile;
@@ -391,6 +393,10 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
 
   private void open(Pending first) throws IOException {
     segment++;
+    if (segment == 0) {
+      runStartMono = first.now().nanos();
+      runStartWall = first.wallNow().epochMillis();
+    }
     Path path = segmentPath(options.file(), segment);
     Path dir = path.toAbsolutePath().getParent();
     if (dir != null) {
@@ -411,15 +417,15 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
         .setPrngSeed(seed)
         .setStartMonoNanos(first.now().nanos())
         .setStartWallMillis(first.wallNow().epochMillis())
+        .setRunStartMonoNanos(runStartMono)
+        .setRunStartWallMillis(runStartWall)
         .setFirstStep(nextStep)
         .setSegment(segment)
         .setCheckpointInterval(options.checkpointInterval())
         .setPreviousDigest(lastDigest);
     options.specHash().digest().ifPresent(d -> h.setSpecHash(ByteString.copyFrom(d)).setSpecHashPresent(true));
-    TraceHeader header = TraceFormat.sealed(h.build());
     out.write(TraceFormat.MAGIC);
-    header.writeDelimitedTo(out);
-    fileBytes = TraceFormat.MAGIC.length + delimitedSize(header.getSerializedSize());
+    fileBytes = TraceFormat.MAGIC.length + TraceFormat.writeSealed(h.build(), out);
   }
 
   /**
@@ -461,10 +467,6 @@ public final class TraceWriter implements Driver.StepObserver, AutoCloseable {
   /** The file of rotation {@code segment}: {@code file} itself, then {@code file.1}, {@code file.2}, … */
   public static Path segmentPath(Path file, int segment) {
     return segment == 0 ? file : file.resolveSibling(file.getFileName() + "." + segment);
-  }
-
-  private static long delimitedSize(int size) {
-    return com.google.protobuf.CodedOutputStream.computeUInt32SizeNoTag(size) + size;
   }
 
   /** The config this writer records (for tests). */

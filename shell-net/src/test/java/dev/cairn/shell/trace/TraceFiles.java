@@ -83,7 +83,7 @@ final class TraceFiles {
   static void write(Path file, TraceHeader header, List<TraceRecord> records) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
       out.write(TraceFormat.MAGIC);
-      TraceFormat.sealed(header).writeDelimitedTo(out);
+      TraceFormat.writeSealed(header, out);
       for (TraceRecord r : records) {
         r.writeDelimitedTo(out);
       }
@@ -99,7 +99,7 @@ final class TraceFiles {
     int headerEnd = headerEnd(file);
     try (OutputStream out = Files.newOutputStream(to)) {
       out.write(TraceFormat.MAGIC);
-      TraceFormat.sealed(edit.apply(h)).writeDelimitedTo(out);
+      TraceFormat.writeSealed(edit.apply(h), out);
       out.write(file, headerEnd, file.length - headerEnd);
     }
     return to;

@@ -500,6 +500,39 @@ class TracePointTest {
         .contains("(steps 0.." + (firsts[2] - 1) + ")");
   }
 
+  /**
+   * The {@code +seconds} column and a time since the trace's start ({@code --from +S}) count from
+   * the run's first record, which every file's header names: they stay where they were when the
+   * node deletes its oldest files (they counted from the oldest file left, and moved).
+   */
+  @Test
+  void aTimeSinceTheStartStaysWhereItWasWhenTheOldestFilesAreDeleted() throws Exception {
+    List<Path> ring = ringFiles();
+    Path kept = Files.createDirectories(dir.resolve("kept")).resolve("k.trace");
+    List<Path> files = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      files.add(Files.copy(ring.get(i), TraceWriter.segmentPath(kept, i)));
+    }
+    long step = firstSteps(files, 5)[3];
+    long sinceMs = (times.get((int) step)[1] - times.get(0)[1]) / 1_000_000; // at or before the step
+    String seconds = String.format(java.util.Locale.ROOT, "+%10.6fs", (times.get((int) step)[1] - times.get(0)[1])
+        / 1e9);
+    String[] show = {"trace", "show", files.get(3).toString(), "--from", Long.toString(step), "--to",
+        Long.toString(step)};
+    String[] since = {"trace", "show", files.get(3).toString(), "--from", "+" + sinceMs + "ms"};
+    for (int deleted = 0; deleted <= 2; deleted++) {
+      if (deleted > 0) {
+        Files.delete(files.get(deleted - 1)); // as a node keeping its newest files does
+      }
+      TraceFiles.Run line = TraceFiles.cairn(show);
+      assertThat(line.code()).as(line.err()).isZero();
+      assertThat(line.out()).as("with the %d oldest files deleted", deleted).contains(step + "  " + seconds + "  ");
+      TraceFiles.Run from = TraceFiles.cairn(since);
+      assertThat(from.code()).as(from.err()).isZero();
+      assertThat(printedSteps(from.out())).as("with the %d oldest files deleted", deleted).first().isEqualTo(step);
+    }
+  }
+
   @Test
   void onlyTheReadableFilesOfTheSameRotatedTraceAreItsSegments() throws Exception {
     List<Path> ring = ringFiles();
