@@ -7,6 +7,7 @@ import dev.cairn.shell.trace.TraceFormatException;
 import dev.cairn.shell.trace.TracePoint;
 import dev.cairn.shell.trace.TraceReader;
 import dev.cairn.shell.trace.TraceSegments;
+import dev.cairn.shell.trace.Validate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -103,6 +104,40 @@ final class TraceCommand implements java.util.concurrent.Callable<Integer> {
       return true;
     }
     return false;
+  }
+
+  /** Most IDs a message about an ambiguous {@code --peer} lists. */
+  static final int PEERS_LISTED = 8;
+
+  /**
+   * Whether {@code --peer} (a well-formed prefix: {@link #badPeer}) names no peer of {@code
+   * files} or more than one, after saying so on {@code err}: a typo would otherwise select
+   * nothing, and a short prefix several peers merged into one story, silently. The peers are all
+   * those the files name ({@link Validate#peersNamed}), so a window that holds no step of the
+   * peer is no error; a prefix none of them starts with is not refused when a file could not be
+   * read to its end (its reading then says why).
+   */
+  static boolean notOnePeer(String peer, List<Path> files, String command, PrintWriter err) {
+    if (peer == null) {
+      return false;
+    }
+    java.util.Set<dev.cairn.core.NodeId> named = new java.util.TreeSet<>();
+    boolean whole = true;
+    for (Path f : files) {
+      whole &= Validate.peersNamed(f, named);
+    }
+    List<String> matching = named.stream().map(dev.cairn.core.NodeId::hex).filter(id -> id.startsWith(peer)).toList();
+    if (matching.size() == 1 || matching.isEmpty() && !whole) {
+      return false;
+    }
+    String where = files.size() == 1 ? String.valueOf(files.get(0)) : "the files given";
+    err.println("cairn trace " + command + ": --peer " + peer + (matching.isEmpty()
+        ? " names no peer of " + where + ": no node ID it holds starts with it"
+        : " names " + matching.size() + " peers of " + where + ": " + String.join(", ",
+            matching.subList(0, Math.min(PEERS_LISTED, matching.size())))
+            + (matching.size() > PEERS_LISTED ? ", … " + (matching.size() - PEERS_LISTED) + " more" : "")
+            + "; give enough of its digits to name one"));
+    return true;
   }
 
   /**

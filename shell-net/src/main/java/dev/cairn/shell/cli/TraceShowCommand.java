@@ -108,7 +108,8 @@ final class TraceShowCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (TraceCommand.namedTwice(files, err) || TraceCommand.badPeer(peer, "show", err)) {
+    if (TraceCommand.namedTwice(files, err) || TraceCommand.badPeer(peer, "show", err)
+        || !follow && TraceCommand.notOnePeer(peer, files, "show", err)) { // a followed trace may name it later
       return TraceCommand.BROKEN;
     }
     try {

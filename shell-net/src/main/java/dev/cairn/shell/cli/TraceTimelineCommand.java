@@ -76,6 +76,9 @@ final class TraceTimelineCommand implements Callable<Integer> {
     } catch (IOException | TraceFormatException e) {
       return broken(err, e);
     }
+    if (TraceCommand.notOnePeer(peer, ordered, "timeline", err)) {
+      return BROKEN;
+    }
     Path file = ordered.get(0);
     target = png != null ? png : file.resolveSibling(file.getFileName() + ".png");
     if (TraceCommand.wouldOverwriteATrace(target, files, "timeline", err)

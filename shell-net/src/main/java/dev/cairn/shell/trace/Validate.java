@@ -1086,6 +1086,31 @@ public final class Validate {
     }
   }
 
+  /**
+   * Adds the peers the trace file {@code file} names to {@code out}: those its header's
+   * configuration names (persistent, unconditional and private peers, seeds; not the node
+   * itself), those its header's state names, and those the events of its records name. Returns
+   * whether all of it was read: false when the file does not open, its header does not decode
+   * (another build's state encoding) or a record does not read (the command that reads the file
+   * reports why), having added what was read before.
+   */
+  public static boolean peersNamed(Path file, Set<NodeId> out) {
+    try (TraceReader reader = TraceReader.open(file)) {
+      CoreConfig config = CanonicalCodec.decodeConfig(reader.header().getCoreConfig().toByteArray());
+      config.peer().persistentPeers().forEach(a -> out.add(a.id()));
+      out.addAll(config.peer().unconditionalPeerIds());
+      out.addAll(config.peer().book().privateIds());
+      config.pex().seeds().forEach(a -> out.add(a.id()));
+      ids(CanonicalCodec.decodeState(reader.header().getCoreState().toByteArray(), config), out);
+      for (Optional<TraceReader.Entry> e = reader.next(); e.isPresent(); e = reader.next()) {
+        ids(decode(reader, e.get()), out);
+      }
+      return true;
+    } catch (IOException | TraceFormatException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The node IDs a state names. */
   static void ids(CoreState cs, Set<NodeId> out) {
     PeerState s = cs.peer();

@@ -349,8 +349,50 @@ class TraceFileSafetyTest {
         assertThat(r.err()).as("%s --peer '%s'", command, bad).contains("--peer").contains("hex digits");
       }
     }
-    TraceFiles.Run prefix = TraceFiles.cairn("trace", "show", trace.toString(), "--peer", "0");
-    assertThat(prefix.code()).as(prefix.err()).isZero();
+  }
+
+  /**
+   * A prefix that names no peer of the trace, or several, is refused by name (show printed
+   * nothing, timeline drew an empty picture, or both merged two peers into one story, with exit 0);
+   * one that names one peer is taken, even for a window that holds no step of it.
+   */
+  @Test
+  void aPeerPrefixMustNameOnePeerOfTheTrace() throws Exception {
+    java.util.Set<dev.cairn.core.NodeId> named = new java.util.TreeSet<>();
+    assertThat(Validate.peersNamed(trace, named)).isTrue();
+    List<String> ids = named.stream().map(dev.cairn.core.NodeId::hex).toList();
+    String none = java.util.stream.IntStream.range(0, 1 << 16).mapToObj(i -> String.format("%04x", i))
+        .filter(p -> ids.stream().noneMatch(id -> id.startsWith(p))).findFirst().orElseThrow();
+    String shared = java.util.stream.IntStream.range(0, 16).mapToObj(Integer::toHexString)
+        .filter(p -> ids.stream().filter(id -> id.startsWith(p)).count() >= 2).findFirst().orElseThrow();
+    List<String> both = ids.stream().filter(id -> id.startsWith(shared)).toList();
+    String one = ids.get(0).substring(0, 12);
+    Path png = TraceFileSafetyTest.shared.resolve("peer.png");
+    for (String command : List.of("show", "timeline")) {
+      TraceFiles.Run unknown = peer(command, none, png);
+      assertThat(unknown.code()).as(command + ": " + unknown.err()).isEqualTo(2);
+      assertThat(unknown.err()).contains("--peer " + none + " names no peer of " + trace);
+      TraceFiles.Run ambiguous = peer(command, shared, png);
+      assertThat(ambiguous.code()).as(command + ": " + ambiguous.err()).isEqualTo(2);
+      assertThat(ambiguous.err()).contains("--peer " + shared + " names " + both.size() + " peers of " + trace)
+          .contains(both.get(0)).contains(both.get(1));
+      assertThat(ambiguous.out()).as(command).isEmpty();
+      TraceFiles.Run taken = peer(command, one, png);
+      assertThat(taken.code()).as(command + ": " + taken.err()).isZero();
+    }
+    assertThat(png).as("no picture of an unknown or ambiguous peer; only of the one named").exists();
+    TraceFiles.Run window = TraceFiles.cairn("trace", "show", trace.toString(), "--peer", one, "--to", "0");
+    assertThat(window.code()).as("a window without the peer's steps: " + window.err()).isZero();
+  }
+
+  private static TraceFiles.Run peer(String command, String prefix, Path png) throws Exception {
+    Files.deleteIfExists(png);
+    TraceFiles.Run r = command.equals("show") ? TraceFiles.cairn("trace", "show", trace.toString(), "--peer", prefix)
+        : TraceFiles.cairn("trace", "timeline", trace.toString(), "--peer", prefix, "--out", png.toString());
+    if (r.code() != 0) {
+      assertThat(png).as("%s --peer %s wrote no picture", command, prefix).doesNotExist();
+    }
+    return r;
   }
 
   @Test
