@@ -68,17 +68,22 @@ public final class TraceFormat {
   /**
    * Why the encoded header {@code raw} (which decoded to {@code header}) does not match its
    * {@code header_digest}, or null when it does or has none in a format before {@link #SEALED_FROM}.
+   * It is checked before the version the header names, so that a damaged version is named as the
+   * damage it is: a later format keeps this field and its rule ({@code trace.proto}), and a header
+   * that names a later version but is not sealed so (no digest, or not last) is left to the
+   * version check, which says it needs a newer cairn.
    */
   static String headerDigestProblem(byte[] raw, dev.cairn.proto.trace.TraceHeader header) {
     long digest = header.getHeaderDigest();
+    boolean later = header.getFormatVersion() > VERSION;
     if (digest == 0) {
-      return header.getFormatVersion() < SEALED_FROM ? null
+      return header.getFormatVersion() < SEALED_FROM || later ? null
           : "it has no digest, which every header of format " + SEALED_FROM + " and later carries (its length or "
               + "its last bytes changed)";
     }
     int n = raw.length - HEADER_DIGEST_BYTES;
     if (n < 0 || (raw[n] & 0xff) != 0x81 || raw[n + 1] != 0x01 || readLongLe(raw, n + 2) != digest) {
-      return "its digest is not its last field";
+      return later ? null : "its digest is not its last field";
     }
     long actual = Xxh64.hash(raw, 0, n);
     return actual == digest ? null

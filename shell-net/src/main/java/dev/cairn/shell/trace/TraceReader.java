@@ -209,17 +209,17 @@ public final class TraceReader implements AutoCloseable {
       throw new TraceFormatException(file + ": corrupt header (" + span(headerAt, length) + "): it names no "
           + (header.getFormatVersion() == 0 ? "trace format version" : "cairn version") + ", which every cairn writes");
     }
+    // before the version: a bit flipped in it is a damaged header, not a file of a newer format
+    String sealed = TraceFormat.headerDigestProblem(raw, header);
+    if (sealed != null) {
+      throw new TraceFormatException(file + ": corrupt header (" + span(headerAt, length) + "): " + sealed);
+    }
     if (header.getFormatVersion() < TraceFormat.OLDEST_READ || header.getFormatVersion() > TraceFormat.VERSION) {
       throw new TraceFormatException(file + ": trace format version " + header.getFormatVersion()
           + " (written by cairn " + header.getCairnVersion() + "); this cairn reads versions " + TraceFormat.OLDEST_READ
           + " to " + TraceFormat.VERSION
           + (header.getFormatVersion() < TraceFormat.VERSION
               ? " only: replay the file with the cairn that wrote it" : ": it needs a newer cairn"));
-    }
-    // after the version: a file of another version is refused for that, whatever its header holds
-    String sealed = TraceFormat.headerDigestProblem(raw, header);
-    if (sealed != null) {
-      throw new TraceFormatException(file + ": corrupt header (" + span(headerAt, length) + "): " + sealed);
     }
     nextStep = header.getFirstStep();
   }

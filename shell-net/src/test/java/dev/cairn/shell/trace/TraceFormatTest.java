@@ -567,23 +567,50 @@ class TraceFormatTest {
         .doesNotContain("the cairn that wrote it");
   }
 
-  /** Version 1 digested otherwise; a version from a newer build is not guessed at. */
+  /**
+   * Version 1 digested otherwise (and had no header digest); a version from a newer build is not
+   * guessed at, whether its header is sealed as this format seals it or laid out otherwise.
+   */
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(ints = {1, 5})
-  void aVersionThisBuildDoesNotReadIsRefusedWithAClearMessage(int version) throws Exception {
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"1", "5", "5 unsealed"})
+  void aVersionThisBuildDoesNotReadIsRefusedWithAClearMessage(String written) throws Exception {
+    int version = Integer.parseInt(written.substring(0, 1));
     TraceHeader h;
     try (TraceReader r = TraceReader.open(trace)) {
       h = r.header().toBuilder().setFormatVersion(version).build();
     }
-    Path other = dir.resolve("v" + version + ".trace");
+    Path other = dir.resolve("v" + written.replace(' ', '-') + ".trace");
     try (OutputStream out = Files.newOutputStream(other)) {
       out.write(TraceFormat.MAGIC);
-      h.writeDelimitedTo(out);
+      if (version == 5 && !written.endsWith("unsealed")) {
+        TraceFormat.writeSealed(h, out);
+      } else {
+        h.toBuilder().clearHeaderDigest().build().writeDelimitedTo(out);
+      }
     }
     TraceFiles.Run run = TraceFiles.cairn("trace", "replay", other.toString());
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("trace format version " + version).contains("this cairn reads versions 2 to 4")
-        .contains(version == 1 ? "only: replay the file with the cairn that wrote it" : "it needs a newer cairn");
+        .contains(version == 1 ? "only: replay the file with the cairn that wrote it" : "it needs a newer cairn")
+        .doesNotContain("corrupt");
+  }
+
+  /**
+   * A bit flipped in the header's format version is damage the header's digest shows, named with
+   * the header's byte offsets: it was read as a file of a newer format that needs a newer cairn.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 3, 4, 5, 6})
+  void aBitFlippedInTheVersionIsADamagedHeader(int bit) throws Exception {
+    byte[] bytes = Files.readAllBytes(trace);
+    int body = TraceFiles.headerEnd(bytes) - TraceFiles.header(bytes).getSerializedSize();
+    assertThat(bytes[body]).as("format_version is the header's first field").isEqualTo((byte) 0x08);
+    bytes[body + 1] ^= (byte) (1 << bit);
+    Path flipped = Files.write(dir.resolve("flipped-version-" + bit + ".trace"), bytes);
+    TraceFiles.Run run = TraceFiles.cairn("trace", "show", flipped.toString());
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains(flipped + ": corrupt header (byte offsets " + body + "..")
+        .contains("its digest does not match its bytes").doesNotContain("newer cairn").doesNotContain("Exception");
   }
 
   /**
