@@ -267,7 +267,7 @@ final class RecordCodec {
           f.stateOff = pos[0];
           pos[0] += f.stateLen;
         }
-        case 7 -> f.rejected = varint(b, pos, end) != 0;
+        case 7 -> f.rejected = bool(b, pos, end, "7 (rejected)", at);
         case 8 -> {
           int n = length(b, pos, end);
           f.reason = new String(b, pos[0], n, StandardCharsets.UTF_8);
@@ -284,11 +284,24 @@ final class RecordCodec {
           f.effectsDigest = v;
           pos[0] += 8;
         }
-        case 10 -> f.trailer = varint(b, pos, end) != 0;
+        case 10 -> f.trailer = bool(b, pos, end, "10 (trailer)", at);
         default -> skip(b, pos, end, wire, number, at);
       }
     }
     return f;
+  }
+
+  /**
+   * A bool field's value: 0 or 1, as every writer encodes it; another value (protobuf reads any
+   * other as true) is a damaged byte, which must not turn a record into a trailer or a rejection.
+   */
+  private static boolean bool(byte[] b, int[] pos, int end, String field, int at) throws Malformed {
+    long v = varint(b, pos, end);
+    if (v != 0 && v != 1) {
+      throw new Malformed("field " + field + " is a bool of value " + Long.toUnsignedString(v) + ", not 0 or 1 (byte "
+          + at + " of the record)");
+    }
+    return v == 1;
   }
 
   private static void skip(byte[] b, int[] pos, int end, int wire, int number, int at) throws Malformed {

@@ -97,6 +97,58 @@ class TraceFormatTest {
         .setStateDigest(ByteString.copyFrom(state)).setTrailer(true).build().toByteArray());
   }
 
+  /**
+   * A bool of a record ({@code rejected}, {@code trailer}) is 0 or 1; another byte there is
+   * damage, named with the record and its offset: 0x11 read as true, turning a step into a
+   * rejection or a record into the file's trailer.
+   */
+  @Test
+  void aBoolThatIsNeitherZeroNorOneIsACorruptRecord() throws Exception {
+    // record 5 recorded as rejected (its replay would differ, but the reader stops before that)
+    Path rejected = TraceFiles.rewrite(trace, dir.resolve("rejected.trace"), records -> {
+      records.set(5, records.get(5).toBuilder().setRejected(true).setRejectedReason("not dialing").build());
+      return records;
+    });
+    long[][] records = new long[2][]; // record, byte offset, field tag: the rejected step's and the trailer
+    try (TraceReader r = TraceReader.open(rejected)) {
+      for (var e = r.next(); e.isPresent(); e = r.next()) {
+        if (e.get().rejected()) {
+          records[0] = new long[] {e.get().index(), e.get().offset(), 7 << 3};
+        }
+      }
+    }
+    try (TraceReader r = TraceReader.open(trace)) {
+      r.last();
+      TraceReader.Trailer t = r.trailer().orElseThrow();
+      records[1] = new long[] {t.record(), t.offset(), 10 << 3};
+    }
+    assertThat(records[0][0]).isEqualTo(5);
+    for (long[] rec : records) {
+      byte[] bytes = Files.readAllBytes(rec == records[0] ? rejected : trace);
+      int at = (int) rec[1];
+      int length = 0;
+      for (int shift = 0; ; shift += 7) {
+        byte b = bytes[at++];
+        length |= (b & 0x7f) << shift;
+        if (b >= 0) {
+          break;
+        }
+      }
+      int field = -1;
+      for (int i = at; i < at + length - 1 && field < 0; i++) {
+        field = bytes[i] == (byte) rec[2] && bytes[i + 1] == 1 ? i + 1 : -1;
+      }
+      assertThat(field).as("the bool of record %d", rec[0]).isPositive();
+      bytes[field] = 0x11;
+      Path damaged = Files.write(dir.resolve("bool-" + rec[0] + ".trace"), bytes);
+      TraceFiles.Run run = TraceFiles.cairn("trace", "replay", damaged.toString());
+      assertThat(run.code()).as(run.out()).isEqualTo(2);
+      assertThat(run.err()).contains("corrupt record " + rec[0] + " at byte offset " + rec[1] + ": field "
+          + (rec[2] == 10 << 3 ? "10 (trailer)" : "7 (rejected)") + " is a bool of value 17, not 0 or 1")
+          .doesNotContain("\tat ");
+    }
+  }
+
   @Test
   void handWrittenEventsAreProtobufsBytes() {
     NodeId a = NodeId.of("0a".repeat(20));
