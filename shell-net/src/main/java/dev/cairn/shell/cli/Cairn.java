@@ -45,9 +45,22 @@ public final class Cairn implements java.util.concurrent.Callable<Integer> {
     return CommandLine.ExitCode.USAGE;
   }
 
+  /**
+   * Runs the command line and exits with its status. The JVM running out of heap is said in one
+   * line (status 1), as the handler below says an exception.
+   */
   public static void main(String[] args) {
     LogLevels.correct(System.getenv()).forEach(System.err::println);
-    System.exit(commandLine().execute(args));
+    int status;
+    try {
+      status = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands only exceptions to the handler: an error would end in a stack trace
+      System.err.println("cairn: out of memory: the JVM's heap (at most " + (Runtime.getRuntime().maxMemory() >> 20)
+          + " MiB) is too small for this command (CAIRN_JAVA_OPTS=-Xmx… gives it more)");
+      status = 1;
+    }
+    System.exit(status);
   }
 
   /** The configured command line, shared by {@link #main} and tests. */

@@ -195,12 +195,15 @@ public final class TraceReader implements AutoCloseable {
       throw new TraceFormatException(file + ": truncated: the file ends at byte offset " + at + " before its header",
           -1, TraceFormatException.Kind.CUT_SHORT);
     }
-    byte[] raw = Arrays.copyOfRange(buf, pos, pos + length);
+    byte[] raw;
     try {
+      raw = Arrays.copyOfRange(buf, pos, pos + length);
       header = TraceHeader.parseFrom(raw);
     } catch (InvalidProtocolBufferException e) {
       throw new TraceFormatException(file + ": corrupt header at byte offset " + at + ": its " + length
           + " bytes are not a trace header (" + protobufProblem(e) + ")");
+    } catch (OutOfMemoryError e) {
+      throw tooLarge("header", at, length);
     }
     long headerAt = offset();
     pos += length;
@@ -439,13 +442,31 @@ public final class TraceReader implements AutoCloseable {
       throw new TraceFormatException(file + ": corrupt " + name.get() + " at byte offset " + at + ": length " + length
           + " exceeds the limit of " + max + " bytes", rec);
     }
-    if (lim - pos < length && !fill((int) length)) {
+    boolean filled;
+    try {
+      filled = lim - pos >= length || fill((int) length);
+    } catch (OutOfMemoryError e) {
+      throw tooLarge(name.get(), at, length);
+    }
+    if (!filled) {
       long have = lim - pos;
       throw new TraceFormatException(file + ": truncated: " + name.get() + " at byte offset " + at + " needs " + length
           + " bytes, the file ends after " + have + " (at byte offset " + (offset() + have) + ")", rec,
           TraceFormatException.Kind.CUT_SHORT);
     }
     return (int) length;
+  }
+
+  /**
+   * That the frame {@code what} at byte offset {@code at}, {@code length} bytes long by its length
+   * prefix, is more than this JVM's heap holds: a damaged length (the file holds that many bytes,
+   * but they are not the frame), or a frame that needs more heap than the JVM was given.
+   */
+  private TraceFormatException tooLarge(String what, long at, long length) {
+    return new TraceFormatException(file + ": " + what + " at byte offset " + at + " claims " + length
+        + " bytes (its length prefix), more than this JVM's heap can hold to read it (at most "
+        + (Runtime.getRuntime().maxMemory() >> 20) + " MiB): a damaged length prefix, or a file that needs a larger"
+        + " heap (CAIRN_JAVA_OPTS=-Xmx…)", what.equals("header") ? -1 : index);
   }
 
   /**

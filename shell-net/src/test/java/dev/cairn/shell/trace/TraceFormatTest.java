@@ -620,6 +620,39 @@ class TraceFormatTest {
   }
 
   /**
+   * A header whose length prefix claims more than the JVM's heap holds (200 MiB, under the
+   * format's limit, and the file holds that many bytes) is refused with one line naming it, status
+   * 2, in a JVM given 64 MiB: it ended in an OutOfMemoryError's stack trace, status 1.
+   */
+  @Test
+  void aHeaderLargerThanTheHeapIsSaidNotThrown() throws Exception {
+    Path huge = dir.resolve("huge-header.trace");
+    int length = 200 << 20;
+    try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.write(TraceFormat.MAGIC);
+      for (int v = length; ; v >>>= 7) {
+        if ((v & ~0x7f) == 0) {
+          f.write(v);
+          break;
+        }
+        f.write(v & 0x7f | 0x80);
+      }
+      f.setLength(f.getFilePointer() + length); // its bytes, all zero (a sparse file)
+    }
+    Path out = dir.resolve("huge-out.txt");
+    Path err = dir.resolve("huge-err.txt");
+    Process p = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"), dev.cairn.shell.cli.Cairn.class.getName(), "trace", "show",
+        huge.toString()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String said = Files.readString(err);
+    assertThat(p.exitValue()).as(said).isEqualTo(2);
+    assertThat(said).contains(huge + ": header at byte offset 8 claims " + length + " bytes (its length prefix), more "
+        + "than this JVM's heap can hold to read it").doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+    Files.delete(huge);
+  }
+
+  /**
    * Version 1 digested otherwise (and had no header digest); a version from a newer build is not
    * guessed at, whether its header is sealed as this format seals it or laid out otherwise.
    */
