@@ -74,6 +74,14 @@ final class StartCommand implements Callable<Integer> {
     if (trace != null && trace.toString().isEmpty()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trace '' names no file");
     }
+    Path traceDir = trace == null ? null : trace.toAbsolutePath().getParent();
+    if (traceDir != null && !Files.isDirectory(traceDir)) {
+      // as trace cut --out: a typo in a path given here is not made into directories ([cairn]
+      // trace_file, resolved against the home, still has its directory made, data/traces/ say)
+      err.println("cairn start: --trace " + trace + ": its directory " + traceDir
+          + (Files.exists(traceDir) ? " is not a directory" : " does not exist (create it first, or name another)"));
+      return 1;
+    }
     NodeConfig cfg = ConfigLoader.load(dir);
     cfg.warnings().forEach(w -> err.println("cairn start: warning: " + w));
     Path keyFile = HomeOption.nodeKeyFile(dir);

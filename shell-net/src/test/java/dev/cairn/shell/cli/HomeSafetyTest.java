@@ -470,6 +470,36 @@ class HomeSafetyTest {
     }
   }
 
+  /**
+   * A --trace whose directory does not exist is refused before anything is written, naming it, as
+   * trace cut refuses such an --out: start made every missing directory, at any depth. The
+   * config's trace_file, resolved against the home, still has its directory made.
+   */
+  @Test
+  void aTraceOnTheCommandLineInADirectoryThatIsNotThereIsRefused() throws Exception {
+    Path home = home("trace-dir");
+    Path missing = dir.resolve("no/such/dir");
+    Path trace = missing.resolve("x.trace");
+
+    CliRun.Result r = CliRun.cairn("start", "--home", home.toString(), "--trace", trace.toString(), "--duration",
+        "300ms");
+
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.err()).contains("cairn start: --trace " + trace + ": its directory " + missing + " does not exist");
+    assertThat(r.err().lines()).as("one line: " + r.err()).hasSize(1);
+    assertThat(r.out()).doesNotContain("\"started\"");
+    assertThat(dir.resolve("no")).as("no directory made").doesNotExist();
+    Path aFile = Files.writeString(dir.resolve("a-file"), "x");
+    CliRun.Result underAFile = CliRun.cairn("start", "--home", home.toString(), "--trace",
+        aFile.resolve("x.trace").toString(), "--duration", "300ms");
+    assertThat(underAFile.exit()).isEqualTo(1);
+    assertThat(underAFile.err()).contains("its directory " + aFile + " is not a directory");
+
+    CliRun.Result configured = startWith(home, "trace_file", "trace_file = \"traces/node.trace\"");
+    assertThat(configured.exit()).as(configured.err()).isZero();
+    assertThat(home.resolve("traces").resolve("node.trace")).exists();
+  }
+
   @Test
   void anAddressBookThatCouldNotBeSavedStopsTheStart() throws Exception {
     Path home = home("a");
