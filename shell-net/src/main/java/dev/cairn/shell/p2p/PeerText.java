@@ -16,8 +16,8 @@ public final class PeerText {
   /**
    * {@code s} in single quotes: a backslash, a quote of either kind, a line end, a tab or another
    * character outside printable ASCII escaped ({@code \\}, {@code \'}, {@code \"}, {@code \n},
-   * {@code \r}, {@code \t}, {@code \x1b}, and a backslash, "u" and four hex digits above 0xff); beyond {@value #MAX_CHARS} characters,
-   * the length ({@code '…'… (60000 characters)}).
+   * {@code \r}, {@code \t}, {@code \x1b}, and a backslash, "u" and four hex digits above 0xff);
+   * beyond {@value #MAX_CHARS} characters, the length ({@code '…'… (60000 characters)}).
    */
   public static String quote(String s) {
     int shown = Math.min(s.length(), MAX_CHARS);
@@ -34,10 +34,8 @@ public final class PeerText {
         default -> {
           if (c >= 0x20 && c < 0x7f) {
             sb.append(c);
-          } else if (c < 0x100) {
-            sb.append(String.format("\\x%02x", (int) c));
           } else {
-            sb.append(String.format("\\u%04x", (int) c));
+            escape(sb, c);
           }
         }
       }
@@ -47,6 +45,21 @@ public final class PeerText {
       sb.append("… (").append(s.length()).append(" characters)");
     }
     return sb.toString();
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /**
+   * {@code \xNN} for a character below 0x100, else a backslash, "u" and four hex digits, written
+   * without a formatter: a peer's text may be all such characters.
+   */
+  private static void escape(StringBuilder sb, char c) {
+    sb.append('\\');
+    if (c < 0x100) {
+      sb.append('x').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+    } else {
+      sb.append('u').append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
+    }
   }
 
   /**
@@ -73,10 +86,8 @@ public final class PeerText {
         default -> {
           if (c >= 0x20 && c < 0x7f) {
             sb.append(c);
-          } else if (c < 0x100) {
-            sb.append(String.format("\\x%02x", (int) c));
           } else {
-            sb.append(String.format("\\u%04x", (int) c));
+            escape(sb, c);
           }
         }
       }
