@@ -533,7 +533,8 @@ public final class Node implements AutoCloseable {
           return;
         }
         conns.put(addr, conn);
-        Conn rival = liveConnectionTo(addr.id(), conn);
+        Conn inboundRival = liveInboundConnectionTo(addr.id(), conn);
+        Conn rival = inboundRival != null ? inboundRival : liveConnectionTo(addr.id(), conn);
         if (rival != null && !rival.outbound) {
           // The peer is here already by a connection it dialed: the established one is kept, as
           // CometBFT's switch keeps it (a peer that restarted is admitted once its old connection ends)
@@ -729,6 +730,22 @@ public final class Node implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Another inbound connection of {@code peer} that is alive: admitted, or held while the core
+   * hears of it or while it waits for a rival's end. Looked for before any outbound one, so that
+   * two of the peer's connections that finish their handshakes together never both wait for the
+   * end of our dial (one would then be neither told to the core nor closed).
+   */
+  private Conn liveInboundConnectionTo(NodeId peer, Conn except) {
+    for (Conn c : conns.values()) {
+      if (c != except && !c.outbound && c.address.id().equals(peer) && c.phase != Phase.CLOSED
+          && c.phase != Phase.REFUSED) {
+        return c;
+      }
+    }
+    return null;
+  }
+
   /** Whether our own dial to {@code peer} is the connection to keep. */
   private boolean keepsOwnDial(NodeId peer) {
     return id().compareTo(peer) < 0;
@@ -743,6 +760,19 @@ public final class Node implements AutoCloseable {
   private void deliverAfterClosing(Conn rival, Conn conn, PeerEvent event) {
     if (rival == null) {
       deliverHandshaken(conn, event);
+      return;
+    }
+    if (rival.afterClose != null) {
+      // another connection of the peer already waits for this rival's end: that one is kept
+      log.debug("event=connection_refused reason=duplicate_connection node={} peer={}", id(), conn.address);
+      if (conn.outbound) { // the core still waits for our dial's outcome
+        conn.phase = Phase.CLOSED;
+        driver.post(new CoreEvent.Peer(new PeerEvent.DialFailed(conn.address)));
+      } else {
+        settings.metrics().inboundRefused(InboundRefusal.DUPLICATE_CONNECTION);
+        conn.phase = Phase.REFUSED;
+      }
+      conn.channel.close();
       return;
     }
     conn.phase = Phase.DELIVERED; // held: not handshaking any more, not yet known to the core

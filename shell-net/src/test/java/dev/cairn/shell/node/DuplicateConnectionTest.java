@@ -133,4 +133,68 @@ class DuplicateConnectionTest {
       TestNodes.closeAll(conns, node, clients, nodeGroup);
     }
   }
+
+  /**
+   * The node is connected to a persistent peer it dialed, whose ID sorts first, and that peer
+   * opens five connections at once: however their handshakes interleave with the close of the
+   * node's own connection, exactly one connection of the peer stays open and the node counts the
+   * peer connected once. (Two that finished together once both waited for the end of the node's
+   * dial: one was then neither told to the core nor closed, and shut the peer out later.)
+   */
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void manyConnectionsOfAPeerAtOnceLeaveExactlyOne() throws Exception {
+    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    EventLoopGroup clients = EventLoops.newGroup(2);
+    Node node = null;
+    List<WirePeer.Conn> conns = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<WirePeer.Conn> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Channel server = null;
+    try {
+      NodeKey nodeKey = NodeKey.generate(RANDOM);
+      NodeKey peerKey;
+      do {
+        peerKey = NodeKey.generate(RANDOM);
+      } while (peerKey.id().compareTo(nodeKey.id()) >= 0);
+      int peerPort = TestNodes.freePort();
+      WirePeer p = new WirePeer(peerKey, TestNodes.NETWORK, "127.0.0.1:" + peerPort, Duration.ofSeconds(3));
+      server = p.listen(clients, peerPort, () -> {
+        WirePeer.Conn c = new WirePeer.Conn(x -> { }, (x, pex) -> { });
+        accepted.add(c);
+        return c;
+      });
+      node = Node.start(TestNodes.settings(nodeKey, TestNodes.freePort(),
+          "persistent_peers = \"" + peerKey.id().hex() + "@127.0.0.1:" + peerPort + "\"\n",
+          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 16), nodeGroup, null);
+      Node a = node;
+      for (int round = 0; round < 6; round++) {
+        assertThat(TestNodes.eventually(Duration.ofSeconds(10), () -> TestNodes.status(a).outbound().contains(p.id())))
+            .as("round %d: the node dialed its persistent peer", round).isTrue();
+        List<WirePeer.Conn> burst = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+          burst.add(p.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
+        }
+        conns.addAll(burst);
+        Thread.sleep(1_500); // every handshake ended, every refusal and close done
+        long open = java.util.stream.Stream.concat(accepted.stream(), conns.stream())
+            .filter(c -> c.ready.isDone() && !c.ready.isCompletedExceptionally() && !c.closed.isDone()).count();
+        assertThat(open).as("round %d: connections of the peer left open", round).isEqualTo(1);
+        var status = TestNodes.status(a);
+        assertThat(java.util.stream.Stream.concat(status.inbound().stream(), status.outbound().stream()))
+            .as("round %d", round).containsExactly(p.id());
+        List<WirePeer.Conn> old = java.util.stream.Stream.concat(accepted.stream(), conns.stream()).toList();
+        old.forEach(c -> c.ready.thenAccept(x -> x.close()));
+        assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> old.stream().allMatch(c -> c.closed.isDone())))
+            .as("round %d: all closed before the next", round).isTrue();
+      }
+    } finally {
+      if (server != null) {
+        server.close().sync();
+      }
+      for (WirePeer.Conn c : accepted) {
+        c.ready.thenAccept(s -> s.close());
+      }
+      TestNodes.closeAll(conns, node, clients, nodeGroup);
+    }
+  }
 }
