@@ -389,6 +389,17 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** Info lines per minute of admitted connections ({@code dialed}, {@code accepted}, {@code disconnected}). */
+  static final int CONNECTION_LINES_PER_MINUTE = 600;
+
+  /**
+   * The connection lines' budget: ten a second, more than a busy seed's peers come and go, and
+   * what keeps one source with throw-away identities (a handshake and a close each, hundreds a
+   * second) from writing hundreds of kilobytes of log a second; the metrics count every one.
+   */
+  private final LogBudget connectionLines =
+      new LogBudget(CONNECTION_LINES_PER_MINUTE, Duration.ofMinutes(1), System::nanoTime);
+
   /** Info lines per minute about bans ({@code ban}, and {@code disconnect} with {@code BANNED}); the rest at debug. */
   static final int BAN_LINES_PER_MINUTE = 60;
 
@@ -825,8 +836,14 @@ public final class Node implements AutoCloseable {
             onMessage(conn, m.channelId(), m.message());
           }
         }
-        log.info("event={} node={} peer={} addr={}", conn.outbound ? "dialed" : "accepted", id(),
-            conn.address.id(), conn.address);
+        long passedOver = connectionLines.take();
+        if (passedOver < 0) {
+          log.debug("event={} node={} peer={} addr={}", conn.outbound ? "dialed" : "accepted", id(),
+              conn.address.id(), conn.address);
+        } else {
+          log.info("event={} node={} peer={} addr={}{}", conn.outbound ? "dialed" : "accepted", id(),
+              conn.address.id(), conn.address, notLogged(passedOver));
+        }
       } else {
         if (conn.phase == Phase.DELIVERED) {
           conn.phase = Phase.REFUSED;
@@ -909,9 +926,16 @@ public final class Node implements AutoCloseable {
       case ADMITTED -> {
         settings.metrics().peerDisconnected(conn.address.id());
         // after an overflow the close is this node's: what the cut read said (a frame cut short) is not
-        log.info("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
-            conn.overflowed ? "closed by this node: early_messages_overflow"
-                : conn.error != null ? conn.error : cause == null ? "closed" : FailureReasons.describe(cause));
+        String why = conn.overflowed ? "closed by this node: early_messages_overflow"
+            : conn.error != null ? conn.error.toString() : cause == null ? "closed" : FailureReasons.describe(cause);
+        long passedOver = connectionLines.take();
+        if (passedOver < 0) {
+          log.debug("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
+              why);
+        } else {
+          log.info("event=disconnected node={} peer={} addr={} reason=\"{}\"{}", id(), conn.address.id(),
+              conn.address, why, notLogged(passedOver));
+        }
         driver.post(new CoreEvent.Peer(new PeerEvent.PeerDisconnected(conn.address)));
       }
       case DELIVERED, REFUSED, CLOSED -> { }

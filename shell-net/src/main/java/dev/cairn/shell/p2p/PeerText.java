@@ -17,7 +17,7 @@ public final class PeerText {
    * {@code s} in single quotes: a backslash, a quote of either kind, a line end, a tab or another
    * character outside printable ASCII escaped ({@code \\}, {@code \'}, {@code \"}, {@code \n},
    * {@code \r}, {@code \t}, {@code \x1b}, and a backslash, "u" and four hex digits above 0xff);
-   * beyond {@value #MAX_CHARS} characters, the length ({@code '…'… (60000 characters)}).
+   * beyond {@value #MAX_CHARS} characters, the length ({@code '…'... (60000 characters)}).
    */
   public static String quote(String s) {
     int shown = Math.min(s.length(), MAX_CHARS);
@@ -42,7 +42,7 @@ public final class PeerText {
     }
     sb.append('\'');
     if (s.length() > shown) {
-      sb.append("… (").append(s.length()).append(" characters)");
+      sb.append("... (").append(s.length()).append(" characters)");
     }
     return sb.toString();
   }

@@ -222,10 +222,40 @@ class NodeEdgeCasesTest {
           .toList();
       assertThat(banLines).as("ban lines at info").hasSize(Node.BAN_LINES_PER_MINUTE);
       assertThat(banLines.get(0)).contains("malformed PEX message").contains("\\n2026-01-01").contains("\\x1b[31m")
-          .containsPattern("… \\(10\\d{3} characters\\)");
+          .containsPattern("'\\.\\.\\. \\(10\\d{3} characters\\)");
       for (String m : info) {
         assertThat(m).doesNotContain("\n").doesNotContain("\u001b").hasSizeLessThan(800);
       }
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  /**
+   * Peers that connect and leave in a burst (throw-away identities, a handshake and a close each):
+   * their {@code accepted} and {@code disconnected} lines stay within {@link
+   * Node#CONNECTION_LINES_PER_MINUTE} at info, the rest at debug.
+   */
+  @Test
+  void connectionsInABurstLogWithinTheirBudget() throws Exception {
+    Node a = start("", BookPersister.NONE);
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Node.class);
+    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    lines.start();
+    logger.addAppender(lines);
+    int count = Node.CONNECTION_LINES_PER_MINUTE / 2 + 20; // two lines each: more than the budget
+    try {
+      for (int i = 0; i < count; i++) {
+        WirePeer.Conn c = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:1").dial(peers, a.listenAddress(),
+            s -> { }, (s, pex) -> { });
+        c.ready.get(10, TimeUnit.SECONDS).close();
+        c.closed.get(10, TimeUnit.SECONDS);
+      }
+      assertThat(TestNodes.eventually(Duration.ofSeconds(10), () -> TestNodes.status(a).inbound().isEmpty())).isTrue();
+      long info = lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .filter(m -> m.startsWith("event=accepted ") || m.startsWith("event=disconnected ")).count();
+      assertThat(info).isEqualTo(Node.CONNECTION_LINES_PER_MINUTE);
     } finally {
       logger.detachAppender(lines);
     }

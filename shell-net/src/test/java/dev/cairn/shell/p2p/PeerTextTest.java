@@ -27,7 +27,7 @@ class PeerTextTest {
   @Test
   void longTextIsCutAndItsLengthGiven() {
     String q = PeerText.quote("x".repeat(60_000));
-    assertThat(q).isEqualTo("'" + "x".repeat(PeerText.MAX_CHARS) + "'… (60000 characters)");
+    assertThat(q).isEqualTo("'" + "x".repeat(PeerText.MAX_CHARS) + "'... (60000 characters)");
     assertThat(PeerText.quote("y".repeat(PeerText.MAX_CHARS))).isEqualTo("'" + "y".repeat(PeerText.MAX_CHARS) + "'");
   }
 
