@@ -36,7 +36,7 @@ final class WireOptions {
       description = "chain ID the peer must be on")
   String network;
 
-  @Option(names = "--moniker", defaultValue = "cairn", description = "moniker advertised in NodeInfo")
+  @Option(names = "--moniker", defaultValue = "cairn", description = "moniker advertised in NodeInfo (default: ${DEFAULT-VALUE})")
   String moniker;
 
   @Option(names = "--handshake-timeout", defaultValue = "3s", paramLabel = "DURATION",

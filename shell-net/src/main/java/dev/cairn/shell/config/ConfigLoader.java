@@ -212,7 +212,11 @@ public final class ConfigLoader {
     String cometMoniker = top.string("moniker", "cairn");
     Section cairnSection = Section.of(root, "cairn", fileName, warnings, exact);
     CairnConfig cairn = readCairn(cairnSection, p2p, cometMoniker, cometMetrics);
-    cairnSection.refuseUnknown();
+    java.util.Map<String, String> elsewhere = new java.util.HashMap<>();
+    p2pSection.keysRead().forEach(k -> elsewhere.put(k, "[p2p]"));
+    top.keysRead().forEach(k -> elsewhere.putIfAbsent(k, "the file's top (before any table)"));
+    cairnSection.keysRead().forEach(elsewhere::remove);
+    cairnSection.refuseUnknown(elsewhere);
     for (String key : List.of("prometheus", "prometheus_listen_addr", "namespace")) {
       var comet = instrumentation.written(key);
       var own = cairnSection.written(key);

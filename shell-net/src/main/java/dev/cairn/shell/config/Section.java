@@ -83,28 +83,34 @@ final class Section {
   }
 
   /**
-   * Refuses the first key of the table that no reader asked for, naming the known key it is
-   * likely a misspelling of: for Cairn's own section, where a misspelt switch (a defence left off)
-   * must not pass as a warning.
+   * Refuses the first key of the table that no reader asked for, naming the section it belongs to
+   * when {@code elsewhere} (key to section) knows it, else the known key it likely misspells: for
+   * Cairn's own section, where a misspelt switch (a defence left off) must not pass as a warning.
    */
-  void refuseUnknown() throws ConfigException {
+  void refuseUnknown(java.util.Map<String, String> elsewhere) throws ConfigException {
     Iterator<String> names = table == null ? java.util.Collections.emptyIterator() : table.fieldNames();
     while (names.hasNext()) {
       String key = names.next();
-      if (!read.contains(key)) {
-        String nearest = null;
-        int best = Integer.MAX_VALUE;
-        for (String known : new java.util.TreeSet<>(read)) {
-          int d = editDistance(key, known);
-          if (d < best) {
-            best = d;
-            nearest = known;
-          }
-        }
-        throw bad(key, render(table.get(key)), "is not a key of this section"
-            + (nearest != null && best <= Math.max(2, key.length() / 4) ? " (did you mean " + nearest + "?)" : "")
-            + "; this section is Cairn's own, so a key it does not know is refused, not ignored");
+      if (read.contains(key)) {
+        continue;
       }
+      String where = elsewhere.get(key);
+      if (where != null) {
+        throw bad(key, render(table.get(key)), "is a key of " + where + ", not of this section: a key belongs"
+            + " to the table whose header comes last above it, so move it above [cairn] (under " + where + ")");
+      }
+      String nearest = null;
+      int best = Integer.MAX_VALUE;
+      for (String known : new java.util.TreeSet<>(read)) {
+        int d = editDistance(key.toLowerCase(java.util.Locale.ROOT), known);
+        if (d < best) {
+          best = d;
+          nearest = known;
+        }
+      }
+      throw bad(key, render(table.get(key)), "is not a key of this section"
+          + (nearest != null && best <= Math.max(2, key.length() / 4) ? " (did you mean " + nearest + "?)" : "")
+          + "; this section is Cairn's own, so a key it does not know is refused, not ignored");
     }
   }
 

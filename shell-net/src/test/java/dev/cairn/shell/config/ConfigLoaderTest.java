@@ -242,6 +242,11 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("config.toml [cairn] idle_inbound_evicton = true: is not a key of this section (did you mean"
             + " idle_inbound_eviction?); this section is Cairn's own, so a key it does not know is refused, not ignored");
+    assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nIDLE_INBOUND_EVICTION = true\n", "config.toml", GENESIS))
+        .hasMessageContaining("(did you mean idle_inbound_eviction?)");
+    assertThatThrownBy(() -> ConfigLoader.parse("[p2p]\n[cairn]\nallow_duplicate_ip = true\n", "config.toml", GENESIS))
+        .hasMessage("config.toml [cairn] allow_duplicate_ip = true: is a key of [p2p], not of this section: a key"
+            + " belongs to the table whose header comes last above it, so move it above [cairn] (under [p2p])");
     assertThatThrownBy(() -> ConfigLoader.parse("[cairn]\nwhatever = 1\n", "config.toml", GENESIS))
         .hasMessage("config.toml [cairn] whatever = 1: is not a key of this section; this section is Cairn's own,"
             + " so a key it does not know is refused, not ignored");
