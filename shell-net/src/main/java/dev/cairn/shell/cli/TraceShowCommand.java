@@ -405,14 +405,14 @@ final class TraceShowCommand implements Callable<Integer> {
           out.println(TraceJson.line(o.put("following", m.get().file().toString())));
         } else {
           out.println("# " + missed.describe("read") + "; going on at step " + (missed.toStep() + 1) + " in "
-              + m.get().file());
+              + m.get().file() + (m.get().newRun() ? ", of the node's new run" : ""));
         }
         out.flush();
         walk.expected = -1; // said here: not a gap between the files given
       }
       if (m.get().newRun()) {
         TraceHeader first;
-        try (TraceReader r = TraceReader.follow(m.get().file(), follower.tail(m.get().file()))) {
+        try (TraceReader r = follower.reader(m.get().file(), follower.tail(m.get().file()))) {
           first = r.header();
         } catch (TraceFormatException e) {
           return follower.stopped() ? null : next(m.get().file(), null, false); // it ended as it began
@@ -447,11 +447,12 @@ final class TraceShowCommand implements Callable<Integer> {
     }
 
     TraceReader reader(Path file) throws IOException, TraceFormatException {
-      return live() ? TraceReader.follow(file, follower.tail(file)) : TraceReader.open(file);
+      // read from the follower's handle of it: the node's rotation may delete it at any time
+      return live() ? follower.reader(file, follower.tail(file)) : TraceReader.open(file);
     }
 
     Replay replay(Path file) throws IOException, TraceFormatException {
-      return live() ? Replay.follow(file, follower.tail(file)) : Replay.open(file);
+      return live() ? Replay.follow(follower.reader(file, follower.tail(file))) : Replay.open(file);
     }
 
     /** Whether steps are printed (not while a follow catches up with what was recorded before it). */
@@ -475,8 +476,11 @@ final class TraceShowCommand implements Callable<Integer> {
       return true;
     }
 
-    /** The status when the walk ends. */
-    int end() {
+    /** The status when the walk ends (the file the follow held open is let go). */
+    int end() throws IOException {
+      if (follower != null) {
+        follower.close();
+      }
       return follower != null && (follower.stopped() || endedByRun) ? OK : walk.end();
     }
   }

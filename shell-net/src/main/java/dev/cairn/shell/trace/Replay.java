@@ -152,6 +152,11 @@ public final class Replay implements AutoCloseable {
     return replay(TraceReader.follow(file, tail), Core::step, true);
   }
 
+  /** Replays what {@code reader} (a {@link TraceFollower#reader}) reads, as {@link #follow} does. */
+  public static Replay follow(TraceReader reader) throws IOException, TraceFormatException {
+    return replay(reader, Core::step, true);
+  }
+
   /** Replays {@code file} stepping with {@code core} (tests: a core that fails at a chosen record). */
   static Replay open(Path file, StepFunction core) throws IOException, TraceFormatException {
     return replay(TraceReader.open(file), core, false);

@@ -1,7 +1,10 @@
 package dev.cairn.shell.trace;
 
 import dev.cairn.proto.trace.TraceHeader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,8 +31,12 @@ import java.util.function.BooleanSupplier;
  * <p>It stops when {@code stop} says so (the command's SIGINT, SIGTERM or SIGHUP) or its thread is
  * interrupted, looked at before each wait; {@code waiting} is run before each wait (where a
  * command knows it has read all there is).
+ *
+ * <p>The file followed is held open from the moment it is chosen ({@link #reader}): the writer's
+ * rotation may delete it at any time after that, and its steps are still read. A file chosen but
+ * deleted before it could be opened is steps lost, and the follow looks again past it.
  */
-public final class TraceFollower {
+public final class TraceFollower implements AutoCloseable {
 
   /** Headers of the files followed that are kept to tell a new run's file from one already read. */
   static final int HEADERS_KEPT = 64;
@@ -69,6 +76,9 @@ public final class TraceFollower {
   private boolean stopped;
   private boolean waited; // it has waited once: it had read what was written
   private boolean setAside;
+  private Path heldFile; // the file held open, its handle, and its key when it was opened
+  private RandomAccessFile held;
+  private Object heldKey;
 
   /**
    * @param poll how long to wait before looking at the files again
@@ -99,7 +109,7 @@ public final class TraceFollower {
    */
   public TraceReader.Tail tail(Path file) throws IOException {
     setAside = false;
-    Object key = key(file);
+    Object key = file.equals(heldFile) ? heldKey : key(file);
     current = file;
     currentKey = key;
     return () -> {
@@ -112,6 +122,68 @@ public final class TraceFollower {
       }
       return true;
     };
+  }
+
+  /**
+   * A reader of {@code file} (the one {@link #tail} was given, or a {@link Move}'s) that reads the
+   * follower's handle of it: opened now unless held already (a {@link Move}'s file is held once it
+   * is chosen), and held until another file is. A file deleted after it was opened is still read to
+   * its end; {@code tail} null reads what is there now as a whole file.
+   */
+  public TraceReader reader(Path file, TraceReader.Tail tail) throws IOException, TraceFormatException {
+    if (!file.equals(heldFile) && (!Files.isRegularFile(file) || !hold(file))) {
+      throw new TraceFormatException(TraceReader.notAFile(file));
+    }
+    RandomAccessFile f = held;
+    InputStream in = new InputStream() {
+      private long at;
+
+      @Override
+      public int read() throws IOException {
+        byte[] b = new byte[1];
+        int n = read(b, 0, 1);
+        return n < 0 ? -1 : b[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        synchronized (f) { // a reader of its own position: several may read the one handle
+          f.seek(at);
+          int n = f.read(b, off, len);
+          at += Math.max(n, 0);
+          return n;
+        }
+      }
+      // closing a reader leaves the handle held: the next reader of the file starts from it
+    };
+    return TraceReader.of(file, in, tail);
+  }
+
+  /** Holds {@code file} open in place of the file held before; false when it is not there (or cannot be opened). */
+  private boolean hold(Path file) throws IOException {
+    RandomAccessFile f;
+    try {
+      f = new RandomAccessFile(file.toFile(), "r");
+    } catch (FileNotFoundException e) {
+      return false; // deleted since it was looked at (reading it by its name says why else it cannot be)
+    }
+    close();
+    held = f;
+    heldFile = file;
+    heldKey = key(file); // while it is held, the name still names it unless it was deleted in between
+    return true;
+  }
+
+  /** Lets go of the file held open. */
+  @Override
+  public void close() throws IOException {
+    if (held != null) {
+      RandomAccessFile f = held;
+      held = null;
+      heldFile = null;
+      heldKey = null;
+      f.close();
+    }
   }
 
   /** Whether following stopped because {@code stop} said so (or the thread was interrupted). */
@@ -168,8 +240,10 @@ public final class TraceFollower {
    * file} was closed with its trailer and a file continues it; when the writer's rotation deleted
    * the next segment before it was read, the oldest later segment of the run still there (its
    * {@link Move#missed} names the steps lost); or a new run's first file once its run ended (it
-   * was set aside, or the next segment belongs to another run). Empty when asked to stop, or when
-   * {@code file} is not named as a node writes its trace (a file set aside: no file follows it).
+   * was set aside, or the next segment belongs to another run). The file moved to is held open
+   * ({@link #reader}); one deleted before it could be opened is passed over as lost, and the follow
+   * looks again. Empty when asked to stop, or when {@code file} is not named as a node writes its
+   * trace (a file set aside: no file follows it).
    */
   public Optional<Move> next(Path file, TraceHeader header, long lastStep, boolean closed) throws IOException {
     remember(header);
@@ -188,7 +262,10 @@ public final class TraceFollower {
         Optional<TraceHeader> h = headerOf(nextSegment);
         if (h.isPresent() && !seen.contains(h.get())) {
           if (h.get().getFirstStep() == lastStep + 1 && h.get().getPrngSeed() == header.getPrngSeed()) {
-            return Optional.of(new Move(nextSegment, false));
+            if (hold(nextSegment)) {
+              return Optional.of(new Move(nextSegment, false));
+            }
+            continue; // deleted by rotation just now: a later file of the run is there
           }
           ended = true; // another run's segment: ours was set aside
         } else if (h.isEmpty()) {
@@ -205,7 +282,10 @@ public final class TraceFollower {
       if (ended) {
         Optional<TraceHeader> h = headerOf(base);
         if (h.isPresent() && !seen.contains(h.get()) && h.get().getSegment() == 0) {
-          return Optional.of(new Move(base, true));
+          if (hold(base)) {
+            return Optional.of(new Move(base, true));
+          }
+          continue; // the new run's rotation deleted it just now
         }
       }
       if (!await()) {
@@ -237,6 +317,9 @@ public final class TraceFollower {
       if (seen.contains(h.get()) || !TraceSegments.sameRun(h.get(), header)
           || h.get().getFirstStep() <= lastStep + 1) {
         return Optional.empty();
+      }
+      if (!hold(later)) {
+        continue; // deleted since its header was read: the one after it
       }
       return Optional.of(new Move(later, false, Optional.of(new Missed(lastStep + 1, h.get().getFirstStep() - 1,
           TraceWriter.segmentPath(base, next), TraceWriter.segmentPath(base, segment - 1)))));

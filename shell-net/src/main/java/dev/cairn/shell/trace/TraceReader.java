@@ -291,6 +291,15 @@ public final class TraceReader implements AutoCloseable {
     return file + " does not exist" + rotated;
   }
 
+  /**
+   * Reads {@code in}, the bytes of {@code file} from its start (a file held open by a follow, which
+   * may have been deleted since), as {@link #follow} does with {@code tail}, or as a whole file when
+   * {@code tail} is null.
+   */
+  static TraceReader of(Path file, InputStream in, Tail tail) throws IOException, TraceFormatException {
+    return open(file, in, tail);
+  }
+
   private static TraceReader open(Path file, InputStream in, Tail tail) throws IOException, TraceFormatException {
     try {
       return new TraceReader(file, in, tail);

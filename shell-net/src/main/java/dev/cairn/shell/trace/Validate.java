@@ -327,7 +327,11 @@ public final class Validate {
     private Result followHere(Path given, Stepper stepper, StepProgress progress, TraceFollower follower,
         java.util.function.Consumer<String> notes) throws IOException, TraceFormatException {
       List<TraceFollower.Missed> missed = new ArrayList<>();
-      return followFiles(given, stepper, progress, follower, notes, missed).missing(missed);
+      try {
+        return followFiles(given, stepper, progress, follower, notes, missed).missing(missed);
+      } finally {
+        follower.close();
+      }
     }
 
     /** {@link #followHere}, adding to {@code missed} each span of steps rotation deleted before it was read. */
@@ -359,7 +363,7 @@ public final class Validate {
         dev.cairn.proto.trace.TraceHeader header = null;
         long fileSteps = 0;
         boolean closed = false;
-        try (Replay r = Replay.follow(current, tail)) {
+        try (Replay r = Replay.follow(follower.reader(current, tail))) {
           config = r.config();
           initial = r.state();
           header = r.header();
@@ -377,11 +381,11 @@ public final class Validate {
         if (header != null) {
           Set<NodeId> seen = new TreeSet<>();
           ids(initial, seen);
-          namedFrom(current, header, 0, seen);
+          namedFrom(follower, current, header, 0, seen);
           TraceModel.Plan plan = TraceModel.plan(config, seen, spares(seen.size()));
           TraceModel model = modelFor(plan);
           Follow f = new Follow(0, initial, header.getPreviousDigest(), tail, Set.copyOf(plan.ids().values()), header,
-              follower::stopAskedWhileCatchingUp);
+              follower::stopAskedWhileCatchingUp, follower);
           while (true) {
             Run run = steps(current, config, initial, model, stepper, Mode.PAIRS, null, progress, 0, null, jobs, f);
             Result r = run.result();
@@ -421,14 +425,14 @@ public final class Validate {
               more.removeAll(plan.spares());
               more.addAll(at.added());
               ids(at.state(), more);
-              namedFrom(current, header, at.record(), more);
+              namedFrom(follower, current, header, at.record(), more);
               plan = TraceModel.plan(config, more, spares(more.size()));
               notes.accept("# " + current + ": step " + (header.getFirstStep() + at.record()) + " names a node the "
                   + "model had no room for: validating on in a model of " + (plan.ids().size() - 1) + " peers");
             }
             model = modelFor(plan);
             f = new Follow(at.record(), at.state(), at.previousDigest(), tail, Set.copyOf(plan.ids().values()), header,
-                follower::stopAskedWhileCatchingUp);
+                follower::stopAskedWhileCatchingUp, follower);
           }
         }
         if (follower.stopped()) {
@@ -444,7 +448,8 @@ public final class Validate {
         if (next.get().missed().isPresent()) {
           TraceFollower.Missed m = next.get().missed().get();
           missed.add(m);
-          notes.accept("# " + m.describe("judged") + "; going on at step " + (m.toStep() + 1) + " in " + current);
+          notes.accept("# " + m.describe("judged") + "; going on at step " + (m.toStep() + 1) + " in " + current
+              + (next.get().newRun() ? ", of the node's new run" : ""));
           continue;
         }
         notes.accept("# " + current + (next.get().newRun() ? ": a new run of the node (started again)"
@@ -456,11 +461,11 @@ public final class Validate {
     /**
      * Adds the nodes the whole records of {@code file} (whose header is {@code header}) name from
      * record {@code from} on to {@code out} (a record cut at the end, still being written, is left
-     * out).
+     * out), read from {@code follower}'s handle of it: the writer's rotation may have deleted it.
      */
-    private static void namedFrom(Path file, dev.cairn.proto.trace.TraceHeader header, long from, Set<NodeId> out)
-        throws IOException {
-      try (TraceReader reader = TraceReader.open(file)) {
+    private static void namedFrom(TraceFollower follower, Path file, dev.cairn.proto.trace.TraceHeader header,
+        long from, Set<NodeId> out) throws IOException {
+      try (TraceReader reader = follower.reader(file, null)) {
         if (!reader.header().equals(header)) {
           return; // the name names another file now: the validation meets that and says so
         }
@@ -558,11 +563,13 @@ public final class Validate {
   /**
    * A validation of a file still being written ({@link Session#follow}): the record it starts at,
    * with the state before it and the effects digest of the step before it; how its reader waits
-   * for the writer; and the nodes the model has values for (a step naming another one stops it,
-   * to be resumed in a model that has).
+   * for the writer; the nodes the model has values for (a step naming another one stops it, to be
+   * resumed in a model that has); and the follower, whose handle of the file it is read from (the
+   * writer's rotation may have deleted the file since it was opened).
    */
   private record Follow(long record, CoreState state, long previousDigest, TraceReader.Tail tail,
-      Set<NodeId> modelIds, dev.cairn.proto.trace.TraceHeader header, java.util.function.BooleanSupplier stop) {}
+      Set<NodeId> modelIds, dev.cairn.proto.trace.TraceHeader header, java.util.function.BooleanSupplier stop,
+      TraceFollower follower) {}
 
   /** Where a followed validation stopped for a model that names more nodes: {@code added}. */
   private record Resume(long record, CoreState state, long previousDigest, Set<NodeId> added) {}
@@ -756,7 +763,7 @@ public final class Validate {
       }
       return !stop.get() && follow.tail().awaitMore();
     };
-    try (TraceReader reader = tail == null ? TraceReader.open(file) : TraceReader.follow(file, tail)) {
+    try (TraceReader reader = tail == null ? TraceReader.open(file) : follow.follower().reader(file, tail)) {
       EffectsDigest effects = new EffectsDigest();
       Digester digester = Digester.forFormat(reader.header().getFormatVersion());
       if (follow != null && !reader.header().equals(follow.header())) {

@@ -89,12 +89,12 @@ class ValidateFollowTest {
 
   /**
    * The node starts again while the validation lags behind it: the file it was judging is renamed,
-   * and its name now names the new run's file. Reopened there (for a model that names a new node),
-   * the validation does not judge the new file from the old run's state: it says which steps of the
-   * old run went unjudged, and judges the new run from its start.
+   * and its name now names the new run's file. Resumed (in a model that names a new node), the
+   * validation reads on from the file it holds open, not from the new file by that name: every step
+   * of the old run is judged, then the new run from its start.
    */
   @Test
-  void aFileSetAsideByTheNodesNewRunWhileTheValidationLags_isSaidAndTheNewRunIsJudged() throws Exception {
+  void aFileSetAsideByTheNodesNewRunWhileTheValidationLags_isJudgedToItsEndAndTheNewRunIsJudged() throws Exception {
     SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
     Path file = dir.resolve("node.trace");
     java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
@@ -132,15 +132,70 @@ class ValidateFollowTest {
     release.countDown();
     Validate.Result r = f.end();
     assertThat(r.valid()).as("%s %s", r, f.notes).isTrue();
-    String setAside = f.notes.stream().filter(n -> n.contains("was set aside by the node's new run")).findFirst()
-        .orElseThrow(() -> new AssertionError("no note of the file set aside: " + f.notes));
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("its steps from (\\d+) on were not judged")
-        .matcher(setAside);
-    assertThat(m.find()).as(setAside).isTrue();
-    long judgedOfTheFirstRun = Long.parseLong(m.group(1));
-    assertThat(judgedOfTheFirstRun).isBetween(6L, 99L);
-    assertThat(f.notes).anyMatch(n -> n.contains("a new run of the node"));
-    assertThat(r.steps()).as("%s", f.notes).isEqualTo(judgedOfTheFirstRun + 50);
+    assertThat(f.notes).anyMatch(n -> n.contains("names a node the model had no room for"))
+        .anyMatch(n -> n.contains("a new run of the node")).noneMatch(n -> n.contains("were not judged"));
+    assertThat(r.steps()).as("%s", f.notes).isEqualTo(100 + 50);
+  }
+
+  /**
+   * The node's rotation deletes the file being judged while the validation lags behind it, before
+   * the model grows at a step naming a new node: the validation goes on from the file it holds open
+   * (it reopened it by its name, found nothing there and ended with "does not exist" before), then
+   * names the steps of the files deleted before it reached them, and its verdict is not valid.
+   */
+  @Test
+  void aFileDeletedByRotationWhileItIsJudged_isJudgedToItsEndAndTheLostStepsAreNamed() throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
+    Path file = dir.resolve("node.trace");
+    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Validate.Stepper lagging = new Validate.Stepper() {
+      private int calls;
+
+      @Override
+      public dev.cairn.core.Core.Traced step(dev.cairn.core.CoreConfig config, dev.cairn.core.CoreState state,
+          dev.cairn.core.MonoTime now, dev.cairn.core.WallTime wall, dev.cairn.core.CoreEvent event) {
+        if (++calls == 6) { // the validation falls behind here, before the model grows
+          blocked.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return dev.cairn.core.Core.traced(config, state, now, wall, event);
+      }
+    };
+    Following f;
+    try (LiveRecording node = new LiveRecording(world, file, 16 * 1024, 0)) {
+      node.steps(1);
+      LiveRecording.awaitRecords(file, 1);
+      f = new Following(file, lagging);
+      f.caughtUp();
+      node.steps(99);
+      assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+      node.steps(1_400);
+    }
+    int newest = 0;
+    while (java.nio.file.Files.exists(TraceWriter.segmentPath(file, newest + 1))) {
+      newest++;
+    }
+    assertThat(newest).as("rotated").isGreaterThan(3);
+    for (int i = 0; i < newest - 2; i++) { // the node keeps its newest three files
+      java.nio.file.Files.delete(TraceWriter.segmentPath(file, i));
+    }
+    release.countDown();
+    Validate.Result r = f.end();
+    assertThat(f.notes).as("the model grew in the deleted file").anyMatch(n -> n.startsWith("# " + file + ": step ")
+        && n.contains("names a node the model had no room for"));
+    assertThat(r.failure()).as("%s", f.notes).isEmpty();
+    assertThat(r.broken()).as("%s", f.notes).isEmpty();
+    assertThat(r.missed()).as("%s", f.notes).hasSize(1);
+    TraceFollower.Missed missed = r.missed().get(0);
+    assertThat(missed.first()).isEqualTo(TraceWriter.segmentPath(file, 1));
+    assertThat(missed.last()).isEqualTo(TraceWriter.segmentPath(file, newest - 3));
+    assertThat(r.valid()).isFalse();
+    assertThat(r.steps()).as("%s", f.notes).isEqualTo(1_500 - (missed.toStep() - missed.fromStep() + 1));
   }
 
   /**
