@@ -117,7 +117,7 @@ public final class TraceFollower implements AutoCloseable {
         return false;
       }
       if (key != null && !key.equals(key(file))) {
-        setAside = true; // set aside by a new run's start, or removed: nothing more will be written to it
+        setAside = true; // set aside by a new run's start, or deleted by rotation: nothing more will be written to it
         return false;
       }
       return true;
@@ -242,8 +242,9 @@ public final class TraceFollower implements AutoCloseable {
    * {@link Move#missed} names the steps lost); or a new run's first file once its run ended (it
    * was set aside, or the next segment belongs to another run). The file moved to is held open
    * ({@link #reader}); one deleted before it could be opened is passed over as lost, and the follow
-   * looks again. Empty when asked to stop, or when {@code file} is not named as a node writes its
-   * trace (a file set aside: no file follows it).
+   * looks again. A {@code file} deleted by rotation while it was read is not a new run: it was read
+   * to its trailer, and the files of its run after it are looked for. Empty when asked to stop, or
+   * when {@code file} is not named as a node writes its trace (a file set aside: no file follows it).
    */
   public Optional<Move> next(Path file, TraceHeader header, long lastStep, boolean closed) throws IOException {
     remember(header);
@@ -253,7 +254,9 @@ public final class TraceFollower implements AutoCloseable {
     }
     Path nextSegment = TraceWriter.segmentPath(base, header.getSegment() + 1);
     Object key = file.equals(current) ? currentKey : null; // as it was when the file was opened
-    boolean cut = !closed || setAside; // no trailer: no segment of this run follows it
+    // no trailer: no segment of this run follows it (a file that was set aside, or deleted by
+    // rotation, and read to its trailer, may be followed by one: rotation deletes closed files)
+    boolean cut = !closed;
     while (true) {
       boolean ended = cut;
       if (!cut) {

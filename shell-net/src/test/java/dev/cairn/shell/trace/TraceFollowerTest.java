@@ -49,6 +49,44 @@ class TraceFollowerTest {
   }
 
   /**
+   * A follow that was caught up in a file (waiting for its writer) and paused while the writer
+   * closed it and rotated past it three times, deleting it and the two after it: the name no
+   * longer names the file, yet this is no new run. It goes on in the oldest later file of the run,
+   * naming the steps lost (it waited for a new run's first file for ever before).
+   */
+  @Test
+  void aFileDeletedByRotationUnderAPausedFollow_isNoNewRun() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
+      node.steps(600);
+    }
+    assertThat(TraceWriter.segmentPath(file, 4)).as("rotated").exists();
+    TraceFollower follower = stoppingAfter(20);
+    TraceReader.Tail tail = follower.tail(file);
+    Read read;
+    try (TraceReader r = follower.reader(file, tail)) {
+      read = readAll(r);
+      for (int i = 0; i < 3; i++) {
+        Files.delete(TraceWriter.segmentPath(file, i)); // the node keeps its newest files
+      }
+      assertThat(tail.awaitMore()).as("the file is no longer there to grow").isFalse();
+    }
+    assertThat(read.closed()).as("read to its trailer from the handle held").isTrue();
+    assertThat(follower.setAside()).isTrue();
+
+    Optional<TraceFollower.Move> m = follower.next(file, read.header(), read.lastStep(), read.closed());
+
+    Path oldestLeft = TraceWriter.segmentPath(file, 3);
+    assertThat(m).as("the follow goes on, not waiting for a new run").isPresent();
+    assertThat(m.get().file()).isEqualTo(oldestLeft);
+    assertThat(m.get().newRun()).isFalse();
+    assertThat(m.get().missed().orElseThrow().describe("read")).isEqualTo("steps " + (read.lastStep() + 1) + ".."
+        + (firstStep(oldestLeft) - 1) + " (" + TraceWriter.segmentPath(file, 1) + " to "
+        + TraceWriter.segmentPath(file, 2) + ") were deleted by rotation before they could be read");
+    follower.close();
+  }
+
+  /**
    * The file a follow moves to is held open once it is chosen: the writer's rotation deleting it
    * before its reader is opened loses none of its steps (the reader said it did not exist before,
    * and the follow ended there).
