@@ -240,11 +240,13 @@ public final class TraceFollower implements AutoCloseable {
    * file} was closed with its trailer and a file continues it; when the writer's rotation deleted
    * the next segment before it was read, the oldest later segment of the run still there (its
    * {@link Move#missed} names the steps lost); or a new run's first file once its run ended (it
-   * was set aside, or the next segment belongs to another run). The file moved to is held open
-   * ({@link #reader}); one deleted before it could be opened is passed over as lost, and the follow
-   * looks again. A {@code file} deleted by rotation while it was read is not a new run: it was read
-   * to its trailer, and the files of its run after it are looked for. Empty when asked to stop, or
-   * when {@code file} is not named as a node writes its trace (a file set aside: no file follows it).
+   * was set aside, or the next segment belongs to another run), or, when the new run's rotation
+   * deleted that too, the oldest file of the new run left (its {@link Move#missed} names the new
+   * run's first steps). The file moved to is held open ({@link #reader}); one deleted before it
+   * could be opened is passed over as lost, and the follow looks again. A {@code file} deleted by
+   * rotation while it was read is not a new run: it was read to its trailer, and the files of its
+   * run after it are looked for. Empty when asked to stop, or when {@code file} is not named as a
+   * node writes its trace (a file set aside: no file follows it).
    */
   public Optional<Move> next(Path file, TraceHeader header, long lastStep, boolean closed) throws IOException {
     remember(header);
@@ -290,6 +292,12 @@ public final class TraceFollower implements AutoCloseable {
           }
           continue; // the new run's rotation deleted it just now
         }
+        if (h.isEmpty()) {
+          Optional<Move> later = newRunPastRotation(base, header);
+          if (later.isPresent()) {
+            return later;
+          }
+        }
       }
       if (!await()) {
         return Optional.empty();
@@ -326,6 +334,36 @@ public final class TraceFollower implements AutoCloseable {
       }
       return Optional.of(new Move(later, false, Optional.of(new Missed(lastStep + 1, h.get().getFirstStep() - 1,
           TraceWriter.segmentPath(base, next), TraceWriter.segmentPath(base, segment - 1)))));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * After {@code header}'s run ended, when the new run's first file ({@code base}) is not there: the
+   * oldest later segment of a run not followed yet, as a move into that new run past its first
+   * steps, which the segments before it held (its own rotation deleted them before the follow
+   * looked); empty when there is none.
+   */
+  private Optional<Move> newRunPastRotation(Path base, TraceHeader header) throws IOException {
+    Path dir = base.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    for (int segment : EarlierTrace.existingSet(dir, base.getFileName().toString()).tailMap(1).keySet()) {
+      Path later = TraceWriter.segmentPath(base, segment); // named as given
+      Optional<TraceHeader> h = headerOf(later);
+      if (h.isEmpty()) {
+        continue; // gone since it was listed, or its header not written yet
+      }
+      if (seen.contains(h.get()) || TraceSegments.sameRun(h.get(), header) || h.get().getSegment() != segment
+          || h.get().getFirstStep() == 0) {
+        return Optional.empty(); // a file of the run that ended, or not one the new run's rotation left
+      }
+      if (!hold(later)) {
+        continue;
+      }
+      return Optional.of(new Move(later, true, Optional.of(new Missed(0, h.get().getFirstStep() - 1, base,
+          TraceWriter.segmentPath(base, segment - 1)))));
     }
     return Optional.empty();
   }

@@ -87,6 +87,44 @@ class TraceFollowerTest {
   }
 
   /**
+   * The node started again while the follow was paused, and its new run rotated past its first
+   * files and deleted them before the follow looked: the follow goes on in the oldest file of the
+   * new run left, naming its first steps as deleted (it stayed at the old run's last file before).
+   */
+  @Test
+  void aNewRunWhoseFirstFilesRotationDeleted_isFollowedFromItsOldestFileLeft() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(WORLD, file, 64L << 20, 0)) {
+      node.steps(100);
+    }
+    TraceFollower follower = stoppingAfter(20);
+    TraceReader.Tail tail = follower.tail(file);
+    Read read;
+    try (TraceReader r = follower.reader(file, tail)) {
+      read = readAll(r);
+    }
+    assertThat(read.lastStep()).isEqualTo(99);
+    EarlierTrace.setAside(file); // the node starts again
+    try (LiveRecording again = new LiveRecording(WORLD, file, 16 * 1024, 100)) {
+      again.steps(600);
+    }
+    assertThat(TraceWriter.segmentPath(file, 3)).as("the new run rotated").exists();
+    Files.delete(file);
+    Files.delete(TraceWriter.segmentPath(file, 1));
+
+    Optional<TraceFollower.Move> m = follower.next(file, read.header(), read.lastStep(), read.closed());
+
+    Path oldestLeft = TraceWriter.segmentPath(file, 2);
+    assertThat(m).as("the follow goes on into the new run").isPresent();
+    assertThat(m.get().file()).isEqualTo(oldestLeft);
+    assertThat(m.get().newRun()).isTrue();
+    assertThat(m.get().missed().orElseThrow().describe("read")).isEqualTo("steps 0.." + (firstStep(oldestLeft) - 1)
+        + " (" + file + " to " + TraceWriter.segmentPath(file, 1)
+        + ") were deleted by rotation before they could be read");
+    follower.close();
+  }
+
+  /**
    * The file a follow moves to is held open once it is chosen: the writer's rotation deleting it
    * before its reader is opened loses none of its steps (the reader said it did not exist before,
    * and the follow ended there).
