@@ -24,20 +24,10 @@ public final class PeerText {
     StringBuilder sb = new StringBuilder(shown + 24).append('\'');
     for (int i = 0; i < shown; i++) {
       char c = s.charAt(i);
-      switch (c) {
-        case '\\' -> sb.append("\\\\");
-        case '\'' -> sb.append("\\'");
-        case '"' -> sb.append("\\\"");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c >= 0x20 && c < 0x7f) {
-            sb.append(c);
-          } else {
-            escape(sb, c);
-          }
-        }
+      if (c == '\\' || c == '\'' || c == '"') {
+        sb.append('\\').append(c);
+      } else {
+        append(sb, c);
       }
     }
     sb.append('\'');
@@ -47,51 +37,47 @@ public final class PeerText {
     return sb.toString();
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  /**
-   * {@code \xNN} for a character below 0x100, else a backslash, "u" and four hex digits, written
-   * without a formatter: a peer's text may be all such characters.
-   */
-  private static void escape(StringBuilder sb, char c) {
-    sb.append('\\');
-    if (c < 0x100) {
-      sb.append('x').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-    } else {
-      sb.append('u').append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf]).append(HEX[c & 0xf]);
-    }
-  }
-
   /**
    * {@code s} as it is when it is printable ASCII, else with each other character escaped as
    * {@link #quote} escapes it (quotes and backslashes left as they are): for text already
    * recorded, such as a reason read from a trace written before peers' text was quoted.
    */
   public static String printable(String s) {
-    boolean plain = true;
-    for (int i = 0; i < s.length() && plain; i++) {
-      char c = s.charAt(i);
-      plain = c >= 0x20 && c < 0x7f;
-    }
-    if (plain) {
+    if (s.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
       return s;
     }
     StringBuilder sb = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c >= 0x20 && c < 0x7f) {
-            sb.append(c);
-          } else {
-            escape(sb, c);
-          }
+      append(sb, s.charAt(i));
+    }
+    return sb.toString();
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /**
+   * {@code c} as it is when it is printable ASCII, else escaped: {@code \n}, {@code \r}, {@code
+   * \t}, {@code \xNN} below 0x100, else a backslash, "u" and four hex digits, written without a
+   * formatter (a peer's text may be all such characters).
+   */
+  private static void append(StringBuilder sb, char c) {
+    if (c >= 0x20 && c < 0x7f) {
+      sb.append(c);
+      return;
+    }
+    sb.append('\\');
+    switch (c) {
+      case '\n' -> sb.append('n');
+      case '\r' -> sb.append('r');
+      case '\t' -> sb.append('t');
+      default -> {
+        if (c < 0x100) {
+          sb.append('x').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+        } else {
+          sb.append('u').append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
+              .append(HEX[c & 0xf]);
         }
       }
     }
-    return sb.toString();
   }
 }

@@ -80,6 +80,61 @@ class DuplicateConnectionTest {
   }
 
   /**
+   * A node (its ID drawn to sort above its peer's) whose persistent peer is a wire peer listening
+   * on loopback; the connections the peer accepted from the node and those it dialed are closed
+   * with the node.
+   */
+  private static final class LowerPersistentPeer implements AutoCloseable {
+    final EventLoopGroup nodeGroup = EventLoops.newGroup(1);
+    final EventLoopGroup clients = EventLoops.newGroup(2);
+    final List<WirePeer.Conn> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<WirePeer.Conn> dialed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final WirePeer peer;
+    final Channel server;
+    final Node node;
+
+    LowerPersistentPeer() throws Exception {
+      NodeKey nodeKey = NodeKey.generate(RANDOM);
+      NodeKey peerKey;
+      do {
+        peerKey = NodeKey.generate(RANDOM);
+      } while (peerKey.id().compareTo(nodeKey.id()) >= 0);
+      int peerPort = TestNodes.freePort();
+      peer = new WirePeer(peerKey, TestNodes.NETWORK, "127.0.0.1:" + peerPort, Duration.ofSeconds(3));
+      server = peer.listen(clients, peerPort, () -> {
+        WirePeer.Conn c = new WirePeer.Conn(x -> { }, (x, pex) -> { });
+        accepted.add(c);
+        return c;
+      });
+      node = Node.start(TestNodes.settings(nodeKey, TestNodes.freePort(),
+          "persistent_peers = \"" + peerKey.id().hex() + "@127.0.0.1:" + peerPort + "\"\n",
+          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 16), nodeGroup, null);
+    }
+
+    /** Waits until the node's dial of its peer is admitted. */
+    void awaitOwnDial(String as) throws Exception {
+      assertThat(TestNodes.eventually(Duration.ofSeconds(10), () -> TestNodes.status(node).outbound().contains(peer.id())))
+          .as(as).isTrue();
+    }
+
+    /** The peer dials the node. */
+    WirePeer.Conn dial() {
+      WirePeer.Conn c = peer.dial(clients, node.listenAddress(), x -> { }, (x, pex) -> { });
+      dialed.add(c);
+      return c;
+    }
+
+    @Override
+    public void close() throws Exception {
+      server.close().sync();
+      for (WirePeer.Conn c : accepted) {
+        c.ready.thenAccept(x -> x.close());
+      }
+      TestNodes.closeAll(dialed, node, clients, nodeGroup);
+    }
+  }
+
+  /**
    * The node is connected to a persistent peer it dialed, and that peer, whose ID sorts first,
    * dials the node too: by the simultaneous-dial rule both sides keep the peer's dial, so the node
    * closes its own connection and admits the inbound one, telling the core of it only after the
@@ -88,49 +143,16 @@ class DuplicateConnectionTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void theRivalsEndReachesTheCoreBeforeTheConnectionKeptInItsPlace() throws Exception {
-    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
-    EventLoopGroup clients = EventLoops.newGroup(2);
-    Node node = null;
-    List<WirePeer.Conn> conns = new ArrayList<>();
-    List<WirePeer.Conn> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Channel server = null;
-    try {
-      // the node's ID must sort above the peer's: draw the node's key until a fresh peer key sorts below it
-      NodeKey nodeKey = NodeKey.generate(RANDOM);
-      NodeKey peerKey;
-      do {
-        peerKey = NodeKey.generate(RANDOM);
-      } while (peerKey.id().compareTo(nodeKey.id()) >= 0);
-      int peerPort = TestNodes.freePort();
-      WirePeer p = new WirePeer(peerKey, TestNodes.NETWORK, "127.0.0.1:" + peerPort, Duration.ofSeconds(3));
-      server = p.listen(clients, peerPort, () -> {
-        WirePeer.Conn c = new WirePeer.Conn(x -> { }, (x, pex) -> { });
-        accepted.add(c);
-        return c;
-      });
-      node = Node.start(TestNodes.settings(nodeKey, TestNodes.freePort(),
-          "persistent_peers = \"" + peerKey.id().hex() + "@127.0.0.1:" + peerPort + "\"\n",
-          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 16), nodeGroup, null);
-      Node a = node;
-      assertThat(TestNodes.eventually(Duration.ofSeconds(10), () -> TestNodes.status(a).outbound().contains(p.id())))
-          .as("the node dialed its persistent peer").isTrue();
-
-      conns.add(p.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
-      conns.get(0).ready.get(5, TimeUnit.SECONDS);
-      assertThat(accepted.get(0).closed.get(5, TimeUnit.SECONDS)).as("the node closed its own dial").isTrue();
-      assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(a).inbound().contains(p.id())))
-          .as("the peer's dial is admitted in its place").isTrue();
+    try (LowerPersistentPeer t = new LowerPersistentPeer()) {
+      t.awaitOwnDial("the node dialed its persistent peer");
+      WirePeer.Conn in = t.dial();
+      in.ready.get(5, TimeUnit.SECONDS);
+      assertThat(t.accepted.get(0).closed.get(5, TimeUnit.SECONDS)).as("the node closed its own dial").isTrue();
+      assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(t.node).inbound()
+          .contains(t.peer.id()))).as("the peer's dial is admitted in its place").isTrue();
       Thread.sleep(300);
-      assertThat(conns.get(0).closed).as("and stays").isNotDone();
-      assertThat(TestNodes.status(a).outbound()).isEmpty();
-    } finally {
-      if (server != null) {
-        server.close().sync();
-      }
-      for (WirePeer.Conn c : accepted) {
-        c.ready.thenAccept(s -> s.close());
-      }
-      TestNodes.closeAll(conns, node, clients, nodeGroup);
+      assertThat(in.closed).as("and stays").isNotDone();
+      assertThat(TestNodes.status(t.node).outbound()).isEmpty();
     }
   }
 
@@ -144,57 +166,24 @@ class DuplicateConnectionTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void manyConnectionsOfAPeerAtOnceLeaveExactlyOne() throws Exception {
-    EventLoopGroup nodeGroup = EventLoops.newGroup(1);
-    EventLoopGroup clients = EventLoops.newGroup(2);
-    Node node = null;
-    List<WirePeer.Conn> conns = new java.util.concurrent.CopyOnWriteArrayList<>();
-    List<WirePeer.Conn> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Channel server = null;
-    try {
-      NodeKey nodeKey = NodeKey.generate(RANDOM);
-      NodeKey peerKey;
-      do {
-        peerKey = NodeKey.generate(RANDOM);
-      } while (peerKey.id().compareTo(nodeKey.id()) >= 0);
-      int peerPort = TestNodes.freePort();
-      WirePeer p = new WirePeer(peerKey, TestNodes.NETWORK, "127.0.0.1:" + peerPort, Duration.ofSeconds(3));
-      server = p.listen(clients, peerPort, () -> {
-        WirePeer.Conn c = new WirePeer.Conn(x -> { }, (x, pex) -> { });
-        accepted.add(c);
-        return c;
-      });
-      node = Node.start(TestNodes.settings(nodeKey, TestNodes.freePort(),
-          "persistent_peers = \"" + peerKey.id().hex() + "@127.0.0.1:" + peerPort + "\"\n",
-          TestNodes.emptyBook(), BookPersister.NONE, Duration.ofSeconds(3), 16), nodeGroup, null);
-      Node a = node;
+    try (LowerPersistentPeer t = new LowerPersistentPeer()) {
       for (int round = 0; round < 6; round++) {
-        assertThat(TestNodes.eventually(Duration.ofSeconds(10), () -> TestNodes.status(a).outbound().contains(p.id())))
-            .as("round %d: the node dialed its persistent peer", round).isTrue();
-        List<WirePeer.Conn> burst = new ArrayList<>();
+        t.awaitOwnDial("round " + round + ": the node dialed its persistent peer");
         for (int i = 0; i < 5; i++) {
-          burst.add(p.dial(clients, a.listenAddress(), x -> { }, (x, pex) -> { }));
+          t.dial();
         }
-        conns.addAll(burst);
         Thread.sleep(1_500); // every handshake ended, every refusal and close done
-        long open = java.util.stream.Stream.concat(accepted.stream(), conns.stream())
+        long open = java.util.stream.Stream.concat(t.accepted.stream(), t.dialed.stream())
             .filter(c -> c.ready.isDone() && !c.ready.isCompletedExceptionally() && !c.closed.isDone()).count();
         assertThat(open).as("round %d: connections of the peer left open", round).isEqualTo(1);
-        var status = TestNodes.status(a);
+        var status = TestNodes.status(t.node);
         assertThat(java.util.stream.Stream.concat(status.inbound().stream(), status.outbound().stream()))
-            .as("round %d", round).containsExactly(p.id());
-        List<WirePeer.Conn> old = java.util.stream.Stream.concat(accepted.stream(), conns.stream()).toList();
+            .as("round %d", round).containsExactly(t.peer.id());
+        List<WirePeer.Conn> old = java.util.stream.Stream.concat(t.accepted.stream(), t.dialed.stream()).toList();
         old.forEach(c -> c.ready.thenAccept(x -> x.close()));
         assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> old.stream().allMatch(c -> c.closed.isDone())))
             .as("round %d: all closed before the next", round).isTrue();
       }
-    } finally {
-      if (server != null) {
-        server.close().sync();
-      }
-      for (WirePeer.Conn c : accepted) {
-        c.ready.thenAccept(s -> s.close());
-      }
-      TestNodes.closeAll(conns, node, clients, nodeGroup);
     }
   }
 }

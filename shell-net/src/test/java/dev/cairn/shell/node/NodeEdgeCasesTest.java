@@ -138,8 +138,9 @@ class NodeEdgeCasesTest {
    * {@link Node#EARLY_MESSAGES_MAX} of them, with one {@code early_messages_overflow} line: the
    * messages decoded from the same read after the close are dropped unsaid (they used to log a
    * line each, so a peer could write megabytes of log a second from fresh keys). The peer shares
-   * the node's event loop and flushes at once, so its flood lands in the node's reads before the
-   * core's decision can come back.
+   * the node's event loop and flushes at once, so its flood mostly lands in the node's reads before
+   * the core's decision comes back; a flood that lands after it is a PexRequest flood of an
+   * admitted peer, banned. Either way a flooding peer is named in a few lines, not one a message.
    */
   @Test
   void aFloodBeforeAdmissionClosesTheConnectionWithOneLogLine() throws Exception {
@@ -160,10 +161,14 @@ class NodeEdgeCasesTest {
           }
         }, (s, pex) -> { });
         assertThat(c.closed.get(10, TimeUnit.SECONDS)).as("flood %d: closed after its handshake", i).isTrue();
+        List<String> naming = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+            .filter(m -> m.contains(p.id().hex())).toList();
+        // accepted, then early_messages_overflow and disconnected; or accepted, ban, disconnect, disconnected
+        assertThat(naming).as("flood %d: lines naming the peer", i).hasSizeBetween(1, 4);
       }
       List<String> overflows = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
           .filter(m -> m.startsWith("event=early_messages_overflow")).toList();
-      assertThat(overflows).as("one line per flooding connection").hasSizeBetween(1, floods);
+      assertThat(overflows).as("at most one line per flooding connection").hasSizeLessThanOrEqualTo(floods);
     } finally {
       logger.detachAppender(lines);
     }
