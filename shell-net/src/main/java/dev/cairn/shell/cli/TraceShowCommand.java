@@ -397,19 +397,6 @@ final class TraceShowCommand implements Callable<Integer> {
         }
         return null;
       }
-      if (m.get().missed().isPresent()) {
-        TraceFollower.Missed missed = m.get().missed().get();
-        if (json) {
-          var o = Json.object();
-          o.putObject("deleted").put("from", missed.fromStep()).put("to", missed.toStep());
-          out.println(TraceJson.line(o.put("following", m.get().file().toString())));
-        } else {
-          out.println("# " + missed.describe("read") + "; going on at step " + (missed.toStep() + 1) + " in "
-              + m.get().file() + (m.get().newRun() ? ", of the node's new run" : ""));
-        }
-        out.flush();
-        walk.expected = -1; // said here: not a gap between the files given
-      }
       if (m.get().newRun()) {
         TraceHeader first;
         try (TraceReader r = follower.reader(m.get().file(), follower.tail(m.get().file()))) {
@@ -421,6 +408,19 @@ final class TraceShowCommand implements Callable<Integer> {
           endedByRun = true;
           return null;
         }
+      }
+      if (m.get().missed().isPresent()) { // after the new run is said, when it is one
+        TraceFollower.Missed missed = m.get().missed().get();
+        if (json) {
+          var o = Json.object();
+          o.putObject("deleted").put("from", missed.fromStep()).put("to", missed.toStep());
+          out.println(TraceJson.line(o.put("following", m.get().file().toString())));
+        } else {
+          out.println("# " + missed.describe("read") + "; going on at step " + (missed.toStep() + 1) + " in "
+              + m.get().file() + (m.get().newRun() ? ", of the node's new run" : ""));
+        }
+        out.flush();
+        walk.expected = -1; // said here: not a gap between the files given
       }
       return m.get().file();
     }
