@@ -384,7 +384,7 @@ public final class Validate {
           namedFrom(follower, current, header, 0, seen);
           TraceModel.Plan plan = TraceModel.plan(config, seen, spares(seen.size()));
           TraceModel model = modelFor(plan);
-          Follow f = new Follow(0, initial, header.getPreviousDigest(), tail, Set.copyOf(plan.ids().values()), header,
+          Follow f = new Follow(0, initial, header.getPreviousDigest(), tail, Set.copyOf(plan.ids().values()),
               follower::stopAskedWhileCatchingUp, follower);
           while (true) {
             Run run = steps(current, config, initial, model, stepper, Mode.PAIRS, null, progress, 0, null, jobs, f);
@@ -407,11 +407,6 @@ public final class Validate {
               notes.accept("# " + current + ": its run ended inside a record: " + r.broken().get().getMessage());
               break;
             }
-            if (run.replaced()) {
-              notes.accept("# " + current + " was set aside by the node's new run before it was judged to its end: "
-                  + "its steps from " + (header.getFirstStep() + fileSteps) + " on were not judged");
-              break;
-            }
             if (run.resume() == null) {
               closed = run.closed();
               break;
@@ -431,7 +426,7 @@ public final class Validate {
                   + "model had no room for: validating on in a model of " + (plan.ids().size() - 1) + " peers");
             }
             model = modelFor(plan);
-            f = new Follow(at.record(), at.state(), at.previousDigest(), tail, Set.copyOf(plan.ids().values()), header,
+            f = new Follow(at.record(), at.state(), at.previousDigest(), tail, Set.copyOf(plan.ids().values()),
                 follower::stopAskedWhileCatchingUp, follower);
           }
         }
@@ -547,12 +542,12 @@ public final class Validate {
    */
   private record Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
       PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
-      Optional<String> end, long steps, boolean judged, Resume resume, boolean closed, boolean replaced) {
+      Optional<String> end, long steps, boolean judged, Resume resume, boolean closed) {
     Item(TraceReader.Entry entry, CoreEvent event, CoreState before, Core.Traced traced,
         PairChecker.Prepared prepared, String recordMismatch, String coreFailure, Throwable readError,
         Optional<String> end, long steps, boolean judged) {
       this(entry, event, before, traced, prepared, recordMismatch, coreFailure, readError, end, steps, judged, null,
-          false, false);
+          false);
     }
 
     boolean last() {
@@ -568,22 +563,17 @@ public final class Validate {
    * writer's rotation may have deleted the file since it was opened).
    */
   private record Follow(long record, CoreState state, long previousDigest, TraceReader.Tail tail,
-      Set<NodeId> modelIds, dev.cairn.proto.trace.TraceHeader header, java.util.function.BooleanSupplier stop,
-      TraceFollower follower) {}
+      Set<NodeId> modelIds, java.util.function.BooleanSupplier stop, TraceFollower follower) {}
 
   /** Where a followed validation stopped for a model that names more nodes: {@code added}. */
   private record Resume(long record, CoreState state, long previousDigest, Set<NodeId> added) {}
 
   /**
    * How {@link #steps} ended: its result; where to resume a followed file; whether the file's
-   * trailer was read; whether the file's name named another file when it was opened again (a
-   * followed file set aside by the node's new run).
+   * trailer was read (a followed file is read from the follower's handle, so its name naming
+   * another file since does not matter).
    */
-  private record Run(Result result, Resume resume, boolean closed, boolean replaced) {
-    Run(Result result, Resume resume, boolean closed) {
-      this(result, resume, closed, false);
-    }
-  }
+  private record Run(Result result, Resume resume, boolean closed) {}
 
   /** Items per hand-off between the two threads, and hand-offs in flight. */
   private static final int BATCH = 64;
@@ -651,7 +641,7 @@ public final class Validate {
               throw x;
             }
             return new Run(new Result(steps, nodes, verdicts, Optional.empty(), item.end(), Optional.empty(),
-                item.steps() - steps), item.resume(), item.closed(), item.replaced());
+                item.steps() - steps), item.resume(), item.closed());
           }
           long replayed = item.steps() - steps; // stepped before this item, not judged: before the window
           TraceReader.Entry entry = item.entry();
@@ -766,14 +756,6 @@ public final class Validate {
     try (TraceReader reader = tail == null ? TraceReader.open(file) : follow.follower().reader(file, tail)) {
       EffectsDigest effects = new EffectsDigest();
       Digester digester = Digester.forFormat(reader.header().getFormatVersion());
-      if (follow != null && !reader.header().equals(follow.header())) {
-        // its name names another file now: the node's new run set the followed one aside
-        last = new Item(null, null, null, null, null, null, null, null, Optional.empty(), steps, true, null, false,
-            true);
-        filling[0].add(last);
-        hand(queue, filling[0], stop);
-        return;
-      }
       boolean resumed = follow != null && follow.record() > 0;
       CoreState state = resumed ? follow.state() : initial;
       long previous = resumed ? follow.previousDigest() : reader.header().getPreviousDigest();
@@ -796,7 +778,7 @@ public final class Validate {
           named.removeAll(follow.modelIds());
           if (!named.isEmpty()) { // a node the model has no value for: resumed at this record in one that has
             last = new Item(null, null, null, null, null, null, null, null, Optional.empty(), steps, true,
-                new Resume(entry.index(), state, previous, named), false, false);
+                new Resume(entry.index(), state, previous, named), false);
             break;
           }
         }
@@ -883,7 +865,7 @@ public final class Validate {
             end = Optional.of("the trailer (at byte offset " + tr.offset() + ") names another final state");
           }
         }
-        last = new Item(null, null, null, null, null, null, null, null, end, steps, true, null, t.isPresent(), false);
+        last = new Item(null, null, null, null, null, null, null, null, end, steps, true, null, t.isPresent());
       }
     } catch (IOException | TraceFormatException | RuntimeException | Error x) {
       // handed over in order, so that it is met after the steps before it (an error too: the
