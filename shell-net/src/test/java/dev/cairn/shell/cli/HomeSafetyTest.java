@@ -183,22 +183,18 @@ class HomeSafetyTest {
     String self = CliRun.cairn("show-node-id", "--home", home.toString()).out().strip();
     String other = "35aeeb5a43ab2064d3e174dbbe76e191d8218423";
     String toml = Files.readString(config(home));
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        dev.cairn.shell.node.CoreConfigs.class);
-    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    lines.start();
-    logger.addAppender(lines);
+    dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(dev.cairn.shell.node.CoreConfigs.class);
     try {
       for (String key : List.of("private_peer_ids", "unconditional_peer_ids")) {
         Files.writeString(config(home), toml);
-        lines.list.clear();
+        lines.clear();
         CliRun.Result r = startWith(home, key, key + " = \"" + other + "," + self + "\"");
         assertThat(r.exit()).as(key + ": " + r.err()).isZero();
-        assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).as(key)
+        assertThat(lines.events()).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).as(key)
             .containsExactly("event=config_skip key=" + key + " peer=" + self + " reason=our_own_id");
       }
     } finally {
-      logger.detachAppender(lines);
+      lines.close();
     }
   }
 
@@ -211,23 +207,20 @@ class HomeSafetyTest {
     Path home = home("unspecified");
     String toml = Files.readString(config(home));
     String port = toml.lines().filter(l -> l.startsWith("laddr = ")).findFirst().orElseThrow().replaceAll(".*:(\\d+)\"$", "$1");
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(StartCommand.class);
-    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    lines.start();
-    logger.addAppender(lines);
+    dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(StartCommand.class);
     try {
       CliRun.Result r = startWith(home, "laddr", "laddr = \"tcp://0.0.0.0:" + port + "\"");
       assertThat(r.exit()).as(r.err()).isZero();
-      assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+      assertThat(lines.events()).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
           .filteredOn(m -> m.startsWith("event=advertised_unspecified"))
           .singleElement().asString().contains("advertised=0.0.0.0:" + port).contains("set external_address");
-      lines.list.clear();
+      lines.clear();
       r = startWith(home, "external_address", "external_address = \"203.0.113.7:" + port + "\"");
       assertThat(r.exit()).as(r.err()).isZero();
-      assertThat(lines.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+      assertThat(lines.events()).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
           .noneMatch(m -> m.startsWith("event=advertised_unspecified"));
     } finally {
-      logger.detachAppender(lines);
+      lines.close();
     }
   }
 

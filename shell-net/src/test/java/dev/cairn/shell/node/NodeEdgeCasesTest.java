@@ -145,10 +145,7 @@ class NodeEdgeCasesTest {
   @Test
   void aFloodBeforeAdmissionClosesTheConnectionWithOneLogLine() throws Exception {
     Node a = start("", BookPersister.NONE);
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Node.class);
-    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    lines.start();
-    logger.addAppender(lines);
+    dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(Node.class);
     try {
       int floods = 5;
       for (int i = 0; i < floods; i++) {
@@ -161,16 +158,16 @@ class NodeEdgeCasesTest {
           }
         }, (s, pex) -> { });
         assertThat(c.closed.get(10, TimeUnit.SECONDS)).as("flood %d: closed after its handshake", i).isTrue();
-        List<String> naming = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        List<String> naming = lines.events().stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
             .filter(m -> m.contains(p.id().hex())).toList();
         // accepted, then early_messages_overflow and disconnected; or accepted, ban, disconnect, disconnected
         assertThat(naming).as("flood %d: lines naming the peer", i).hasSizeBetween(1, 4);
       }
-      List<String> overflows = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+      List<String> overflows = lines.events().stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
           .filter(m -> m.startsWith("event=early_messages_overflow")).toList();
       assertThat(overflows).as("at most one line per flooding connection").hasSizeLessThanOrEqualTo(floods);
     } finally {
-      logger.detachAppender(lines);
+      lines.close();
     }
   }
 
@@ -203,10 +200,7 @@ class NodeEdgeCasesTest {
   @Test
   void bansInABurstLogWithinTheirBudgetAndNeverAPeersTextRaw() throws Exception {
     Node a = start("", BookPersister.NONE);
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Node.class);
-    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    lines.start();
-    logger.addAppender(lines);
+    dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(Node.class);
     String forged = "1.2.3.4\n2026-01-01T00:00:00.000Z INFO  d.c.shell.node.Node event=accepted \u001b[31m"
         + "x".repeat(10_000);
     byte[] addrs = dev.cairn.proto.p2p.Message.newBuilder().setPexAddrs(dev.cairn.proto.p2p.PexAddrs.newBuilder()
@@ -219,7 +213,7 @@ class NodeEdgeCasesTest {
         WirePeer.Conn c = p.dial(peers, a.listenAddress(), s -> s.trySend(PexMessages.CHANNEL, addrs), (s, pex) -> { });
         assertThat(c.closed.get(10, TimeUnit.SECONDS)).as("identity %d: closed after its handshake", i).isTrue();
       }
-      List<String> info = lines.list.stream()
+      List<String> info = lines.events().stream()
           .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
           .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
       List<String> banLines = info.stream()
@@ -232,7 +226,7 @@ class NodeEdgeCasesTest {
         assertThat(m).doesNotContain("\n").doesNotContain("\u001b").hasSizeLessThan(800);
       }
     } finally {
-      logger.detachAppender(lines);
+      lines.close();
     }
   }
 
@@ -244,10 +238,7 @@ class NodeEdgeCasesTest {
   @Test
   void connectionsInABurstLogWithinTheirBudget() throws Exception {
     Node a = start("", BookPersister.NONE);
-    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Node.class);
-    var lines = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
-    lines.start();
-    logger.addAppender(lines);
+    dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(Node.class);
     int count = Node.CONNECTION_LINES_PER_MINUTE / 2 + 20; // two lines each: more than the budget
     try {
       for (int i = 0; i < count; i++) {
@@ -257,12 +248,12 @@ class NodeEdgeCasesTest {
         c.closed.get(10, TimeUnit.SECONDS);
       }
       assertThat(TestNodes.eventually(Duration.ofSeconds(10), () -> TestNodes.status(a).inbound().isEmpty())).isTrue();
-      long info = lines.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
+      long info = lines.events().stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.INFO)
           .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
           .filter(m -> m.startsWith("event=accepted ") || m.startsWith("event=disconnected ")).count();
       assertThat(info).isEqualTo(Node.CONNECTION_LINES_PER_MINUTE);
     } finally {
-      logger.detachAppender(lines);
+      lines.close();
     }
   }
 

@@ -87,6 +87,32 @@ class ValidateFollowTest {
         .anyMatch(n -> n.contains("names a node the model had no room for"));
   }
 
+  /** A stepper that stops at its {@code at}-th step until released: a validation that falls behind the node. */
+  private static final class Lagging implements Validate.Stepper {
+    final java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    private final int at;
+    private int calls;
+
+    Lagging(int at) {
+      this.at = at;
+    }
+
+    @Override
+    public dev.cairn.core.Core.Traced step(dev.cairn.core.CoreConfig config, dev.cairn.core.CoreState state,
+        dev.cairn.core.MonoTime now, dev.cairn.core.WallTime wall, dev.cairn.core.CoreEvent event) {
+      if (++calls == at) {
+        blocked.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return dev.cairn.core.Core.traced(config, state, now, wall, event);
+    }
+  }
+
   /**
    * The node starts again while the validation lags behind it: the file it was judging is renamed,
    * and its name now names the new run's file. Resumed (in a model that names a new node), the
@@ -97,25 +123,7 @@ class ValidateFollowTest {
   void aFileSetAsideByTheNodesNewRunWhileTheValidationLags_isJudgedToItsEndAndTheNewRunIsJudged() throws Exception {
     SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
     Path file = dir.resolve("node.trace");
-    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    Validate.Stepper lagging = new Validate.Stepper() {
-      private int calls;
-
-      @Override
-      public dev.cairn.core.Core.Traced step(dev.cairn.core.CoreConfig config, dev.cairn.core.CoreState state,
-          dev.cairn.core.MonoTime now, dev.cairn.core.WallTime wall, dev.cairn.core.CoreEvent event) {
-        if (++calls == 6) { // the validation falls behind here
-          blocked.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return dev.cairn.core.Core.traced(config, state, now, wall, event);
-      }
-    };
+    Lagging lagging = new Lagging(6); // the validation falls behind at its sixth step
     Following f;
     try (LiveRecording node = new LiveRecording(world, file, 64L << 20, 0)) {
       node.steps(1);
@@ -123,13 +131,13 @@ class ValidateFollowTest {
       f = new Following(file, lagging);
       f.caughtUp();
       node.steps(99); // names nodes the first step did not: the model grows at one of them
-      assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(lagging.blocked.await(30, TimeUnit.SECONDS)).isTrue();
     }
     EarlierTrace.setAside(file); // the node starts again
     try (LiveRecording again = new LiveRecording(world, file, 64L << 20, 100)) {
       again.steps(50);
     }
-    release.countDown();
+    lagging.release.countDown();
     Validate.Result r = f.end();
     assertThat(r.valid()).as("%s %s", r, f.notes).isTrue();
     assertThat(f.notes).anyMatch(n -> n.contains("names a node the model had no room for"))
@@ -147,25 +155,7 @@ class ValidateFollowTest {
   void aFileDeletedByRotationWhileItIsJudged_isJudgedToItsEndAndTheLostStepsAreNamed() throws Exception {
     SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
     Path file = dir.resolve("node.trace");
-    java.util.concurrent.CountDownLatch blocked = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    Validate.Stepper lagging = new Validate.Stepper() {
-      private int calls;
-
-      @Override
-      public dev.cairn.core.Core.Traced step(dev.cairn.core.CoreConfig config, dev.cairn.core.CoreState state,
-          dev.cairn.core.MonoTime now, dev.cairn.core.WallTime wall, dev.cairn.core.CoreEvent event) {
-        if (++calls == 6) { // the validation falls behind here, before the model grows
-          blocked.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }
-        return dev.cairn.core.Core.traced(config, state, now, wall, event);
-      }
-    };
+    Lagging lagging = new Lagging(6); // the validation falls behind at its sixth step, before the model grows
     Following f;
     try (LiveRecording node = new LiveRecording(world, file, 16 * 1024, 0)) {
       node.steps(1);
@@ -173,7 +163,7 @@ class ValidateFollowTest {
       f = new Following(file, lagging);
       f.caughtUp();
       node.steps(99);
-      assertThat(blocked.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(lagging.blocked.await(30, TimeUnit.SECONDS)).isTrue();
       node.steps(1_400);
     }
     int newest = 0;
@@ -184,7 +174,7 @@ class ValidateFollowTest {
     for (int i = 0; i < newest - 2; i++) { // the node keeps its newest three files
       java.nio.file.Files.delete(TraceWriter.segmentPath(file, i));
     }
-    release.countDown();
+    lagging.release.countDown();
     Validate.Result r = f.end();
     assertThat(f.notes).as("the model grew in the deleted file").anyMatch(n -> n.startsWith("# " + file + ": step ")
         && n.contains("names a node the model had no room for"));
