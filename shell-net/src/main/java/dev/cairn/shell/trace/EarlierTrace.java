@@ -164,19 +164,15 @@ public final class EarlierTrace {
    * kept (under {@code justKept}) always among them whatever its clock said; returns them.
    */
   private static List<Moved> pruneKept(Path dir, String name, String justKept) throws IOException {
-    int dot = name.lastIndexOf('.');
-    java.util.regex.Pattern kept = dot > 0
-        ? java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name.substring(0, dot) + ".")
-            + "(\\d{8}T\\d{6}Z(?:-\\d+)?)" + java.util.regex.Pattern.quote(name.substring(dot)) + "(?:\\.\\d{1,9})?")
-        : java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name + "-")
-            + "(\\d{8}T\\d{6}Z(?:-\\d+)?)(?:\\.\\d{1,9})?");
     TreeMap<String, List<Path>> runs = new TreeMap<>(EarlierTrace::byStamp);
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-      for (Path p : files) {
-        var m = kept.matcher(p.getFileName().toString());
+    for (var run : keptSets(dir, name).entrySet()) {
+      if (run.getKey().equals(justKept)) {
+        continue;
+      }
+      for (Path p : run.getValue().values()) {
         // only a Cairn trace is ever deleted: a file of another kind named like a kept run stays
-        if (m.matches() && Files.isRegularFile(p) && !m.group(1).equals(justKept) && startsAsTrace(p)) {
-          runs.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(p);
+        if (startsAsTrace(p)) {
+          runs.computeIfAbsent(run.getKey(), k -> new ArrayList<>()).add(p);
         }
       }
     }
@@ -188,6 +184,31 @@ public final class EarlierTrace {
       }
     }
     return deleted;
+  }
+
+  /**
+   * The earlier runs of the trace {@code name} kept in {@code dir} ({@code STEM.STAMP.EXT},
+   * {@code STEM.STAMP.EXT.1}, …): each run's regular files by segment, the runs in the order they
+   * ran (by stamp, then by the {@code -n} of a stamp taken twice).
+   */
+  static TreeMap<String, TreeMap<Integer, Path>> keptSets(Path dir, String name) throws IOException {
+    int dot = name.lastIndexOf('.');
+    java.util.regex.Pattern kept = dot > 0
+        ? java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name.substring(0, dot) + ".")
+            + "(\\d{8}T\\d{6}Z(?:-\\d+)?)" + java.util.regex.Pattern.quote(name.substring(dot)) + "(?:\\.(\\d{1,9}))?")
+        : java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(name + "-")
+            + "(\\d{8}T\\d{6}Z(?:-\\d+)?)(?:\\.(\\d{1,9}))?");
+    TreeMap<String, TreeMap<Integer, Path>> runs = new TreeMap<>(EarlierTrace::byStamp);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path p : files) {
+        var m = kept.matcher(p.getFileName().toString());
+        if (m.matches() && Files.isRegularFile(p)) {
+          int segment = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
+          runs.computeIfAbsent(m.group(1), k -> new TreeMap<>()).put(segment, p);
+        }
+      }
+    }
+    return runs;
   }
 
   /** Kept runs in the order they ran: by stamp, then by the {@code -n} of a stamp taken twice. */

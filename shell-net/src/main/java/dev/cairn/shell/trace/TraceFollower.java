@@ -11,7 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -79,6 +84,15 @@ public final class TraceFollower implements AutoCloseable {
   private Path heldFile; // the file held open, its handle, and its key when it was opened
   private RandomAccessFile held;
   private Object heldKey;
+  private Path liveBase; // the name the node writes its trace under, from the first file moved from
+  /** The headers of the files of runs set aside read so far, the most recent {@value #HEADERS_KEPT}. */
+  private final Map<List<Object>, Optional<TraceHeader>> keptHeaders =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<List<Object>, Optional<TraceHeader>> eldest) {
+          return size() > HEADERS_KEPT;
+        }
+      };
 
   /**
    * @param poll how long to wait before looking at the files again
@@ -227,7 +241,7 @@ public final class TraceFollower implements AutoCloseable {
     if (dir == null || !Files.isDirectory(dir)) {
       return file;
     }
-    java.util.TreeMap<Integer, Path> set = EarlierTrace.existingSet(dir, base.getFileName().toString());
+    TreeMap<Integer, Path> set = EarlierTrace.existingSet(dir, base.getFileName().toString());
     if (set.isEmpty()) {
       return file;
     }
@@ -239,14 +253,17 @@ public final class TraceFollower implements AutoCloseable {
    * {@code header} and whose last step read is {@code lastStep}: the next segment, once {@code
    * file} was closed with its trailer and a file continues it; when the writer's rotation deleted
    * the next segment before it was read, the oldest later segment of the run still there (its
-   * {@link Move#missed} names the steps lost); or a new run's first file once its run ended (it
-   * was set aside, or the next segment belongs to another run), or, when the new run's rotation
-   * deleted that too, the oldest file of the new run left (its {@link Move#missed} names the new
-   * run's first steps). The file moved to is held open ({@link #reader}); one deleted before it
-   * could be opened is passed over as lost, and the follow looks again. A {@code file} deleted by
-   * rotation while it was read is not a new run: it was read to its trailer, and the files of its
-   * run after it are looked for. Empty when asked to stop, or when {@code file} is not named as a
-   * node writes its trace (a file set aside: no file follows it).
+   * {@link Move#missed} names the steps lost); when the node started again while the follow was
+   * behind, the run's later segments where the start set them aside ({@code STEM.STAMP.EXT.N},
+   * {@link EarlierTrace}); once the run ended (it was set aside, or the next segment belongs to
+   * another run), the next run: one set aside in turn by a later start when the follow fell behind
+   * several starts, else the node's current run's first file, or, when that run's rotation deleted
+   * it, the oldest file of the run left (its {@link Move#missed} names the run's first steps). The
+   * file moved to is held open ({@link #reader}); one deleted before it could be opened is passed
+   * over as lost, and the follow looks again. A {@code file} deleted by rotation while it was read
+   * is not a new run: it was read to its trailer, and the files of its run after it are looked
+   * for. Empty when asked to stop, or when {@code file} is not named as a node writes its trace
+   * (FILE or FILE.N).
    */
   public Optional<Move> next(Path file, TraceHeader header, long lastStep, boolean closed) throws IOException {
     remember(header);
@@ -254,6 +271,10 @@ public final class TraceFollower implements AutoCloseable {
     if (base == null) {
       return Optional.empty();
     }
+    if (liveBase == null) {
+      liveBase = base; // the name the node writes; a run it set aside is followed under that run's name
+    }
+    boolean setAsideRun = !base.equals(liveBase); // nothing is added to a run set aside
     Path nextSegment = TraceWriter.segmentPath(base, header.getSegment() + 1);
     Object key = file.equals(current) ? currentKey : null; // as it was when the file was opened
     // no trailer: no segment of this run follows it (a file that was set aside, or deleted by
@@ -262,11 +283,11 @@ public final class TraceFollower implements AutoCloseable {
     while (true) {
       boolean ended = cut;
       if (!cut) {
-        // a segment that continues this file (its run's seed, the next step), looked for every time:
-        // the writer may delete this file (its oldest kept) just before it creates the next
+        // a segment that continues this file (its run, the next step), looked for every time: the
+        // writer may delete this file (its oldest kept) just before it creates the next
         Optional<TraceHeader> h = headerOf(nextSegment);
         if (h.isPresent() && !seen.contains(h.get())) {
-          if (h.get().getFirstStep() == lastStep + 1 && h.get().getPrngSeed() == header.getPrngSeed()) {
+          if (h.get().getFirstStep() == lastStep + 1 && TraceSegments.sameRun(h.get(), header)) {
             if (hold(nextSegment)) {
               return Optional.of(new Move(nextSegment, false));
             }
@@ -280,20 +301,32 @@ public final class TraceFollower implements AutoCloseable {
             return later;
           }
         }
-        if (key == null || !key.equals(key(file))) {
+        if (setAsideRun || key == null || !key.equals(key(file))) {
           ended = true; // renamed or removed: a new run set it aside, or rotation removed it
+        }
+        if (ended && !setAsideRun) {
+          // set aside by a new start while the follow was behind: the run's later files went with it
+          Optional<Move> aside = setAsideOfRun(header, lastStep);
+          if (aside.isPresent()) {
+            return aside;
+          }
         }
       }
       if (ended) {
-        Optional<TraceHeader> h = headerOf(base);
-        if (h.isPresent() && !seen.contains(h.get()) && h.get().getSegment() == 0) {
-          if (hold(base)) {
-            return Optional.of(new Move(base, true));
+        Optional<Move> kept = keptRunAfter(header);
+        if (kept.isPresent()) {
+          return kept;
+        }
+        Optional<TraceHeader> h = headerOf(liveBase);
+        if (h.isPresent() && !seen.contains(h.get()) && h.get().getSegment() == 0
+            && !TraceSegments.sameRun(h.get(), header)) {
+          if (hold(liveBase)) {
+            return Optional.of(new Move(liveBase, true));
           }
           continue; // the new run's rotation deleted it just now
         }
         if (h.isEmpty()) {
-          Optional<Move> later = newRunPastRotation(base, header);
+          Optional<Move> later = newRunPastRotation(liveBase, header);
           if (later.isPresent()) {
             return later;
           }
@@ -303,6 +336,106 @@ public final class TraceFollower implements AutoCloseable {
         return Optional.empty();
       }
     }
+  }
+
+  /** A run a start of the node set aside: its files by segment, and its oldest file whose header reads. */
+  private record KeptRun(TreeMap<Integer, Path> files, Path oldest, TraceHeader first) {}
+
+  /** The runs the node's starts set aside ({@link EarlierTrace#keptSets}) that have a readable file, in the order they ran. */
+  private List<KeptRun> keptRuns() throws IOException {
+    Path dir = liveBase.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<KeptRun> runs = new ArrayList<>();
+    for (TreeMap<Integer, Path> set : EarlierTrace.keptSets(dir, liveBase.getFileName().toString()).values()) {
+      for (Path p : set.values()) {
+        Optional<TraceHeader> h = keptHeaderOf(p);
+        if (h.isPresent()) {
+          runs.add(new KeptRun(set, p, h.get()));
+          break;
+        }
+      }
+    }
+    return runs;
+  }
+
+  /**
+   * The oldest segment after {@code header}'s of its run that a new start of the node set aside
+   * with it, as a move (past the steps the segments before it held, when the node's rotation had
+   * deleted them); empty when the run was not set aside or no later file of it was kept.
+   */
+  private Optional<Move> setAsideOfRun(TraceHeader header, long lastStep) throws IOException {
+    for (KeptRun run : keptRuns()) {
+      if (!TraceSegments.sameRun(run.first(), header)) {
+        continue;
+      }
+      for (var e : run.files().tailMap(header.getSegment() + 1).entrySet()) {
+        Optional<TraceHeader> h = keptHeaderOf(e.getValue());
+        if (h.isEmpty() || seen.contains(h.get()) || !TraceSegments.sameRun(h.get(), header)
+            || h.get().getFirstStep() <= lastStep || !hold(e.getValue())) {
+          continue;
+        }
+        Path setBase = base(e.getValue(), e.getKey());
+        Optional<Missed> missed = h.get().getFirstStep() == lastStep + 1 ? Optional.empty()
+            : Optional.of(new Missed(lastStep + 1, h.get().getFirstStep() - 1,
+                TraceWriter.segmentPath(setBase, header.getSegment() + 1),
+                TraceWriter.segmentPath(setBase, e.getKey() - 1)));
+        return Optional.of(new Move(e.getValue(), false, missed));
+      }
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * When {@code header}'s run ended and it is among the runs set aside, the run set aside after it
+   * (the follow fell behind more than one start of the node), from its oldest file kept, as a new
+   * run (past its first steps when its rotation had deleted them); empty when there is none.
+   */
+  private Optional<Move> keptRunAfter(TraceHeader header) throws IOException {
+    boolean after = false;
+    for (KeptRun run : keptRuns()) {
+      if (!after) {
+        after = TraceSegments.sameRun(run.first(), header);
+        continue;
+      }
+      if (seen.contains(run.first()) || TraceSegments.sameRun(run.first(), header) || !hold(run.oldest())) {
+        continue; // the oldest file deleted since it was read (by a later start's pruning): the run after it
+      }
+      int segment = run.first().getSegment();
+      Path setBase = base(run.oldest(), segment);
+      Optional<Missed> missed = run.first().getFirstStep() == 0 || setBase == null ? Optional.empty()
+          : Optional.of(new Missed(0, run.first().getFirstStep() - 1, setBase,
+              TraceWriter.segmentPath(setBase, segment - 1)));
+      return Optional.of(new Move(run.oldest(), true, missed));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The header of a file of a run set aside, read once: nothing is written to such a file (it is
+   * only deleted), and a follow waiting for the node's next run looks at them at every poll.
+   */
+  private Optional<TraceHeader> keptHeaderOf(Path file) {
+    Object key;
+    try {
+      key = key(file);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (key == null) {
+      return Optional.empty(); // deleted since it was listed
+    }
+    List<Object> at = List.of(file, key); // a name a later start gives again names another file
+    Optional<TraceHeader> h = keptHeaders.get(at);
+    if (h == null) {
+      h = headerOf(file);
+      if (h.isPresent()) {
+        keptHeaders.put(at, h);
+      }
+    }
+    return h;
   }
 
   /**

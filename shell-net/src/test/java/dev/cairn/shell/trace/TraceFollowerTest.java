@@ -156,4 +156,72 @@ class TraceFollowerTest {
     }
     follower.close();
   }
+
+  /** Follows from the move {@code m} until a move into a new run; returns that move and the steps read on the way. */
+  private record Run(TraceFollower.Move next, long steps, long lastStep) {}
+
+  private static Run readRun(TraceFollower follower, Read from, Path fromFile) throws Exception {
+    Read read = from;
+    Path file = fromFile;
+    long steps = 0;
+    while (true) {
+      TraceFollower.Move m = follower.next(file, read.header(), read.lastStep(), read.closed()).orElseThrow();
+      assertThat(m.missed()).as("nothing lost on the way to %s", m.file()).isEmpty();
+      if (m.newRun()) {
+        return new Run(m, steps, read.lastStep());
+      }
+      assertThat(firstStep(m.file())).as("%s continues the file before it", m.file()).isEqualTo(read.lastStep() + 1);
+      file = m.file();
+      try (TraceReader r = follower.reader(file, follower.tail(file))) {
+        read = readAll(r);
+      }
+      steps += read.lastStep() - read.header().getFirstStep() + 1;
+    }
+  }
+
+  /**
+   * The node started twice while the follow was paused more than a file behind: each start set the
+   * run before it aside as a whole. The follow reads the first run's later files where the first
+   * start put them, then the second run where the second start put it, then the node's current
+   * run: every step of each (it moved from the file it held straight to the current run before,
+   * naming nothing).
+   */
+  @Test
+  void runsSetAsideWhileTheFollowWasBehind_areReadInTheOrderTheyRan() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
+      node.steps(400);
+    }
+    assertThat(TraceWriter.segmentPath(file, 2)).as("rotated").exists();
+    TraceFollower follower = stoppingAfter(20);
+    Read first;
+    try (TraceReader r = follower.reader(file, follower.tail(file))) {
+      first = readAll(r);
+    }
+    assertThat(first.closed()).isTrue();
+    var firstAside = EarlierTrace.setAside(file);
+    try (LiveRecording again = new LiveRecording(WORLD, file, 16 * 1024, 400)) {
+      again.steps(300);
+    }
+    Thread.sleep(1_100); // the second run's stamp is a later second than the first's
+    var secondAside = EarlierTrace.setAside(file);
+    try (LiveRecording third = new LiveRecording(WORLD, file, 64L << 20, 700)) {
+      third.steps(100);
+    }
+
+    Run a = readRun(follower, first, file);
+    assertThat(a.lastStep()).as("the first run read to its end").isEqualTo(399);
+    assertThat(a.steps()).as("its files after the one held, under the names its set-aside gave them")
+        .isEqualTo(399 - first.lastStep());
+    assertThat(a.next().file()).as("then the run set aside next").isEqualTo(secondAside.get(0).to());
+    Read second;
+    try (TraceReader r = follower.reader(a.next().file(), follower.tail(a.next().file()))) {
+      second = readAll(r);
+    }
+    Run b = readRun(follower, second, a.next().file());
+    assertThat(b.lastStep()).isEqualTo(299);
+    assertThat(b.next().file()).as("then the node's current run").isEqualTo(file);
+    assertThat(firstAside).extracting(EarlierTrace.Moved::to).doesNotContain(file);
+    follower.close();
+  }
 }

@@ -146,6 +146,44 @@ class ValidateFollowTest {
   }
 
   /**
+   * The node starts again while the validation lags more than a file behind it: the start sets the
+   * whole earlier run aside ({@code node.STAMP.trace}, {@code .1}, …). The validation judges the
+   * earlier run's later files under the names they were given, then the new run: every step (it
+   * moved to the new run after the file it held before, and its verdict was valid without them).
+   */
+  @Test
+  void theEarlierRunsLaterFilesSetAsideByARestartWhileTheValidationLags_areJudgedBeforeTheNewRun()
+      throws Exception {
+    SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
+    Path file = dir.resolve("node.trace");
+    Lagging lagging = new Lagging(6); // the validation falls behind at its sixth step, in the first file
+    Following f;
+    try (LiveRecording node = new LiveRecording(world, file, 16 * 1024, 0)) {
+      node.steps(1);
+      LiveRecording.awaitRecords(file, 1);
+      f = new Following(file, lagging);
+      f.caughtUp();
+      node.steps(99);
+      assertThat(lagging.blocked.await(30, TimeUnit.SECONDS)).isTrue();
+      node.steps(500);
+    }
+    assertThat(TraceWriter.segmentPath(file, 2)).as("rotated").exists();
+    List<EarlierTrace.Moved> moved = EarlierTrace.setAside(file); // the node starts again
+    assertThat(moved).hasSizeGreaterThan(2);
+    try (LiveRecording again = new LiveRecording(world, file, 64L << 20, 600)) {
+      again.steps(50);
+    }
+    lagging.release.countDown();
+    Validate.Result r = f.end();
+    assertThat(r.valid()).as("%s %s", r, f.notes).isTrue();
+    assertThat(r.missed()).isEmpty();
+    assertThat(f.notes).as("the files set aside are named as they are judged")
+        .anyMatch(n -> n.contains(moved.get(1).to().getFileName().toString()))
+        .anyMatch(n -> n.contains("a new run of the node"));
+    assertThat(r.steps()).as("%s", f.notes).isEqualTo(600 + 50);
+  }
+
+  /**
    * The node's rotation deletes the file being judged while the validation lags behind it, before
    * the model grows at a step naming a new node: the validation goes on from the file it holds open
    * (it reopened it by its name, found nothing there and ended with "does not exist" before), then
