@@ -395,4 +395,61 @@ class AddressBookProperties {
     assertThat(book.nOld()).as("old entries").isPositive();
     assertFilterSelectsAsTestingEveryEntry(book, seed, bias, named.minus(letThrough), named);
   }
+
+  /**
+   * The sampler's per-table list of slot addresses, made when a table is first sampled, is kept by
+   * the tables an edit makes from it only while their slots hold the same addresses: through random
+   * edits of a sampled book (attempts, goods, new sources, removals, bans, new entries), each
+   * selection through a few refusable IDs (which reads that list) is the one of testing every
+   * drawn entry (which reads the buckets).
+   */
+  @Property(tries = 40)
+  void selectionsBetweenEditsOfASampledBook_readTheSlotsTheBookHasNow(@ForAll long seed,
+      @ForAll @IntRange(min = 100, max = 400) int n, @ForAll @IntRange(min = 20, max = 80) int edits) {
+    Random r = new Random(seed);
+    AddressBook book = AddressBook.empty(KEY);
+    Prng p = Prng.seeded(seed);
+    List<NodeId> ids = new ArrayList<>();
+    for (int i = 0; i < n + edits; i++) {
+      ids.add(NodeId.of(String.format("%016x%016x%08x", r.nextLong(), r.nextLong(), r.nextInt())));
+    }
+    WallTime now = T0;
+    for (int i = 0; i < n; i++) {
+      AddResult a = book.add(Fixtures.CFG, new NodeAddress(ids.get(i), Fixtures.routableIp(i), 26656),
+          Fixtures.routable(9_000_000L + r.nextInt(4000)), now, p);
+      book = a.book();
+      p = a.prng();
+    }
+    NodeId requester = ids.get(r.nextInt(n));
+    Predicate<KnownAddress> test = ka -> !ka.id().equals(requester);
+    EntryFilter few = new EntryFilter(test, Optional.of(TreePSet.of(requester)));
+    int added = n;
+    for (int e = 0; e < edits; e++) {
+      Selection viaSlots = book.selection(Fixtures.CFG, Prng.seeded(seed + e), few);
+      assertThat(viaSlots).as("after %d edits", e)
+          .isEqualTo(book.selection(Fixtures.CFG, Prng.seeded(seed + e), EntryFilter.testingAll(test)));
+      NodeId id = ids.get(r.nextInt(added));
+      now = now.plusMillis(1 + r.nextInt(60_000));
+      switch (r.nextInt(6)) {
+        case 0 -> book = book.markAttempt(id, now);
+        case 1 -> book = book.markGood(Fixtures.CFG, id, now);
+        case 2 -> book = book.remove(id);
+        case 3 -> book = book.ban(Fixtures.CFG, id, now.plusMillis(3_600_000));
+        case 4 -> { // known from one more source (one more bucket, or the same one), at times at another address
+          int ip = r.nextBoolean() ? ids.indexOf(id) : 100_000 + r.nextInt(1_000_000);
+          AddResult a = book.add(Fixtures.CFG, new NodeAddress(id, Fixtures.routableIp(ip), 26656),
+              Fixtures.routable(9_000_000L + r.nextInt(4000)), now, p);
+          book = a.book();
+          p = a.prng();
+        }
+        default -> {
+          AddResult a = book.add(Fixtures.CFG, new NodeAddress(ids.get(added), Fixtures.routableIp(added), 26656),
+              Fixtures.routable(9_000_000L + r.nextInt(4000)), now, p);
+          added++;
+          book = a.book();
+          p = a.prng();
+        }
+      }
+    }
+  }
 }
