@@ -126,6 +126,15 @@ public final class TraceFollower implements AutoCloseable {
     Object key = file.equals(heldFile) ? heldKey : key(file);
     current = file;
     currentKey = key;
+    if (liveBase != null && !file.equals(liveBase) && !liveBase.equals(base(file, segmentOf(file)))) {
+      // a file of a run a start set aside (STEM.STAMP.EXT.N): its writer is gone, so what is there
+      // is all there is (a node killed before it closed the file left no trailer, and the name it
+      // was set aside under keeps naming it: waiting for it to change would wait for ever)
+      return () -> {
+        setAside = true;
+        return false;
+      };
+    }
     return () -> {
       if (!await()) {
         return false;

@@ -224,4 +224,44 @@ class TraceFollowerTest {
     assertThat(firstAside).extracting(EarlierTrace.Moved::to).doesNotContain(file);
     follower.close();
   }
+
+  /**
+   * The node was killed (no trailer on its last file) and started again while the follow was
+   * paused more than a file behind: the start set the killed run's files aside, its last one ending
+   * without a trailer. The follow reads that file to its end and goes on into the node's new run
+   * (it waited for ever at the end of that file before: its name, given by the start, never changes).
+   */
+  @Test
+  void aKilledRunSetAsideWhileTheFollowWasBehind_endsAtItsLastFileAndTheNewRunFollows() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
+      node.steps(400);
+    }
+    int lastSegment = EarlierTrace.existingSet(dir, "node.trace").lastKey();
+    assertThat(lastSegment).as("rotated").isGreaterThanOrEqualTo(2);
+    Path last = TraceWriter.segmentPath(file, lastSegment);
+    long lastIndex;
+    try (TraceReader r = TraceReader.open(last)) {
+      lastIndex = readAll(r).lastStep() - r.header().getFirstStep();
+    }
+    long cutAt = TraceFiles.offsetOf(last, lastIndex); // killed after the record before the last one
+    try (var f = new java.io.RandomAccessFile(last.toFile(), "rw")) {
+      f.setLength(cutAt);
+    }
+    TraceFollower follower = stoppingAfter(20);
+    Read first;
+    try (TraceReader r = follower.reader(file, follower.tail(file))) {
+      first = readAll(r);
+    }
+    EarlierTrace.setAside(file); // the node starts again
+    try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 400)) {
+      again.steps(100);
+    }
+
+    Run a = readRun(follower, first, file);
+    assertThat(follower.stopped()).as("the killed run's last file ended where its writer stopped").isFalse();
+    assertThat(a.lastStep()).as("the killed run read to its last whole record").isEqualTo(398);
+    assertThat(a.next().file()).as("then the node's new run").isEqualTo(file);
+    follower.close();
+  }
 }
