@@ -397,6 +397,17 @@ final class TraceShowCommand implements Callable<Integer> {
         }
         return null;
       }
+      if (m.get().runRest().isPresent()) { // before the new run is said: the steps lost belong to the run before it
+        TraceFollower.Missed rest = m.get().runRest().get();
+        if (json) {
+          var o = Json.object();
+          o.putObject("deleted").put("from", rest.fromStep()).put("toRunEnd", true);
+          out.println(TraceJson.line(o.put("run", rest.first().toString())));
+        } else {
+          out.println("# " + rest.describe("read"));
+        }
+        out.flush();
+      }
       if (m.get().newRun()) {
         TraceHeader first;
         try (TraceReader r = follower.reader(m.get().file(), follower.tail(m.get().file()))) {

@@ -51,9 +51,13 @@ public final class TraceFollower implements AutoCloseable {
    * file of the same run; {@code missed} when that file does not continue the one before it, the
    * files between them deleted by the writer's rotation before the follow reached them.
    */
-  public record Move(Path file, boolean newRun, Optional<Missed> missed) {
+  public record Move(Path file, boolean newRun, Optional<Missed> missed, Optional<Missed> runRest) {
     public Move(Path file, boolean newRun) {
-      this(file, newRun, Optional.empty());
+      this(file, newRun, Optional.empty(), Optional.empty());
+    }
+
+    public Move(Path file, boolean newRun, Optional<Missed> missed) {
+      this(file, newRun, missed, Optional.empty());
     }
   }
 
@@ -63,8 +67,28 @@ public final class TraceFollower implements AutoCloseable {
    * that fell behind could read them.
    */
   public record Missed(long fromStep, long toStep, Path first, Path last) {
+    /**
+     * The steps after {@code fromStep - 1} of the run whose file {@code file} was followed, if it
+     * had more: the node's starts set the run aside and later deleted it with its older kept runs
+     * ({@link EarlierTrace#KEPT_RUNS}) before the follow reached them; how many there were is not
+     * known ({@link #toStep} is -1).
+     */
+    static Missed restOfRun(long fromStep, Path file) {
+      return new Missed(fromStep, -1, file, file);
+    }
+
+    /** Whether the last step lost is not known: {@link #restOfRun}. */
+    public boolean toRunEnd() {
+      return toStep < 0;
+    }
+
     /** "steps 14..48 (FILE.3 to FILE.5) were deleted by rotation before they could be {@code done}". */
     public String describe(String done) {
+      if (toRunEnd()) {
+        return "any steps from " + fromStep + " on of the run " + first + " belonged to were deleted before they"
+            + " could be " + done + " (its files were set aside by a start of the node and deleted by a later"
+            + " one: it keeps its " + EarlierTrace.KEPT_RUNS + " most recent earlier runs)";
+      }
       boolean one = fromStep == toStep;
       String files = first.equals(last) ? first.toString() : first + " to " + last;
       return (one ? "step " + fromStep : "steps " + fromStep + ".." + toStep) + " (" + files + ") "
@@ -322,7 +346,7 @@ public final class TraceFollower implements AutoCloseable {
         }
       }
       if (ended) {
-        Optional<Move> kept = keptRunAfter(header);
+        Optional<Move> kept = keptRunAfter(file, header, lastStep);
         if (kept.isPresent()) {
           return kept;
         }
@@ -357,7 +381,9 @@ public final class TraceFollower implements AutoCloseable {
       return List.of();
     }
     List<KeptRun> runs = new ArrayList<>();
-    for (TreeMap<Integer, Path> set : EarlierTrace.keptSets(dir, liveBase.getFileName().toString()).values()) {
+    for (TreeMap<Integer, Path> listed : EarlierTrace.keptSets(dir, liveBase.getFileName().toString()).values()) {
+      TreeMap<Integer, Path> set = new TreeMap<>();
+      listed.forEach((segment, p) -> set.put(segment, liveBase.resolveSibling(p.getFileName()))); // named as given
       for (Path p : set.values()) {
         Optional<TraceHeader> h = keptHeaderOf(p);
         if (h.isPresent()) {
@@ -398,16 +424,24 @@ public final class TraceFollower implements AutoCloseable {
   }
 
   /**
-   * When {@code header}'s run ended and it is among the runs set aside, the run set aside after it
-   * (the follow fell behind more than one start of the node), from its oldest file kept, as a new
-   * run (past its first steps when its rotation had deleted them); empty when there is none.
+   * When {@code header}'s run ended, the run set aside after it (the follow fell behind more than
+   * one start of the node), from its oldest file kept, as a new run (past its first steps when its
+   * rotation had deleted them); empty when there is none. When {@code header}'s run is not among
+   * the runs kept (later starts deleted it: the follow read it from the file it held), the oldest
+   * kept run that started after it, and any steps of {@code header}'s run after {@code lastStep}
+   * are named as lost with it ({@link Move#runRest}): {@code file}'s run may have gone on in files
+   * deleted with it.
    */
-  private Optional<Move> keptRunAfter(TraceHeader header) throws IOException {
+  private Optional<Move> keptRunAfter(Path file, TraceHeader header, long lastStep) throws IOException {
+    List<KeptRun> runs = keptRuns();
+    boolean kept = runs.stream().anyMatch(run -> TraceSegments.sameRun(run.first(), header));
     boolean after = false;
-    for (KeptRun run : keptRuns()) {
+    for (KeptRun run : runs) {
       if (!after) {
-        after = TraceSegments.sameRun(run.first(), header);
-        continue;
+        after = kept ? TraceSegments.sameRun(run.first(), header) : runStart(run.first()) > runStart(header);
+        if (kept || !after) {
+          continue;
+        }
       }
       if (seen.contains(run.first()) || TraceSegments.sameRun(run.first(), header) || !hold(run.oldest())) {
         continue; // the oldest file deleted since it was read (by a later start's pruning): the run after it
@@ -417,9 +451,15 @@ public final class TraceFollower implements AutoCloseable {
       Optional<Missed> missed = run.first().getFirstStep() == 0 || setBase == null ? Optional.empty()
           : Optional.of(new Missed(0, run.first().getFirstStep() - 1, setBase,
               TraceWriter.segmentPath(setBase, segment - 1)));
-      return Optional.of(new Move(run.oldest(), true, missed));
+      return Optional.of(new Move(run.oldest(), true, missed,
+          kept ? Optional.empty() : Optional.of(Missed.restOfRun(lastStep + 1, file))));
     }
     return Optional.empty();
+  }
+
+  /** When {@code header}'s run started, by the wall clock (its file's start in traces that do not say). */
+  private static long runStart(TraceHeader header) {
+    return header.hasRunStartWallMillis() ? header.getRunStartWallMillis() : header.getStartWallMillis();
   }
 
   /**

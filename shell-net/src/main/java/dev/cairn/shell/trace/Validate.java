@@ -440,6 +440,11 @@ public final class Validate {
           break;
         }
         current = next.get().file();
+        if (next.get().runRest().isPresent()) {
+          TraceFollower.Missed rest = next.get().runRest().get();
+          missed.add(rest);
+          notes.accept("# " + rest.describe("judged"));
+        }
         if (next.get().missed().isPresent()) {
           TraceFollower.Missed m = next.get().missed().get();
           missed.add(m);

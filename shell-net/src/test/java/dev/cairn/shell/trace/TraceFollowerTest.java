@@ -6,6 +6,8 @@ import dev.cairn.proto.trace.TraceHeader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -262,6 +264,55 @@ class TraceFollowerTest {
     assertThat(follower.stopped()).as("the killed run's last file ended where its writer stopped").isFalse();
     assertThat(a.lastStep()).as("the killed run read to its last whole record").isEqualTo(398);
     assertThat(a.next().file()).as("then the node's new run").isEqualTo(file);
+    follower.close();
+  }
+
+  /**
+   * The node started four times while the follow was paused in its first run's first file: the
+   * last start deleted that run (a node keeps its three most recent earlier runs). The follow reads
+   * the file it holds to its end, names the rest of that run as lost (it may have gone on in the
+   * files deleted), then reads every run kept, in the order they ran, then the node's current run
+   * (it moved to the current run before, skipping the kept runs, naming nothing).
+   */
+  @Test
+  void aRunDeletedByLaterStartsWhileTheFollowWasBehind_isNamedAndTheRunsKeptAreRead() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
+      node.steps(400);
+    }
+    assertThat(TraceWriter.segmentPath(file, 2)).as("rotated").exists();
+    TraceFollower follower = stoppingAfter(20);
+    Read first;
+    try (TraceReader r = follower.reader(file, follower.tail(file))) {
+      first = readAll(r);
+    }
+    List<List<EarlierTrace.Moved>> starts = new ArrayList<>();
+    for (int run = 1; run <= 4; run++) { // runs 1..3 of 100 steps each, then the current run 4
+      starts.add(EarlierTrace.setAside(file));
+      try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 300 + 100 * run)) {
+        again.steps(run < 4 ? 100 : 50);
+      }
+    }
+    assertThat(starts.get(3)).as("the fourth start deleted the first run").anyMatch(m -> m.to() == null);
+
+    TraceFollower.Move m = follower.next(file, first.header(), first.lastStep(), first.closed()).orElseThrow();
+    assertThat(m.runRest().map(r -> r.describe("read"))).contains("any steps from " + (first.lastStep() + 1)
+        + " on of the run " + file + " belonged to were deleted before they could be read (its files were set"
+        + " aside by a start of the node and deleted by a later one: it keeps its 3 most recent earlier runs)");
+    assertThat(m.newRun()).isTrue();
+    assertThat(m.file()).as("the oldest run kept").isEqualTo(starts.get(1).get(0).to());
+    Path at = m.file();
+    for (int run = 2; run <= 4; run++) {
+      Read read;
+      try (TraceReader r = follower.reader(at, follower.tail(at))) {
+        read = readAll(r);
+      }
+      Run rest = readRun(follower, read, at);
+      assertThat(rest.lastStep()).as("run %d read to its end", run - 1).isEqualTo(99);
+      at = rest.next().file();
+      assertThat(rest.next().runRest()).isEmpty();
+      assertThat(at).isEqualTo(run < 4 ? starts.get(run).get(0).to() : file);
+    }
     follower.close();
   }
 }
