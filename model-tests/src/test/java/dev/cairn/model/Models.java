@@ -6,13 +6,15 @@ import java.nio.file.Path;
 /**
  * The one spec this JVM holds (TLC holds one spec per JVM): {@code MCPeerManager} at its cfg
  * bounds, loaded by the first test class that needs it, or {@code MCPeerManagerTrim} (three
- * peers, trimming above the threshold) for {@link TrimModelTest}, which loads the default back
- * when it is done. The mutant of the counterexample test runs in a child JVM.
+ * peers, trimming above the threshold) for {@link TrimModelTest} and its variant with a persistent
+ * peer for {@link TrimPersistentModelTest}, which load the default back when they are done. The mutant of the counterexample test runs in a child JVM.
  */
 public final class Models {
 
   static final String DEFAULT = "MCPeerManager";
   static final String TRIM = "MCPeerManagerTrim";
+  /** {@code MCPeerManagerTrim}'s module with one of its three peers persistent. */
+  static final String TRIM_PERSISTENT = "MCPeerManagerTrimPersistent";
 
   private static Tla tla;
   private static String loaded;
@@ -32,7 +34,8 @@ public final class Models {
     }
     if (tla == null) {
       dev.cairn.model.core.CoreModels.release();
-      tla = Tla.load(specDir(), model, model);
+      // a cfg checks the longest module its name starts with
+      tla = Tla.load(specDir(), model.equals(TRIM_PERSISTENT) ? TRIM : model, model);
       loaded = model;
       mapping = new PeerManagerMapping(tla);
     }

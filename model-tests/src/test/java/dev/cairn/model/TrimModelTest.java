@@ -98,7 +98,7 @@ class TrimModelTest {
     assertThat(runsWithTrims).as("runs that trimmed (%d trims)", trims).isGreaterThanOrEqualTo(10);
   }
 
-  private static final String INIT = "p1=known p2=known p3=known";
+  static final String INIT = "p1=known p2=known p3=known";
 
   /** The peer the node's book pick dials at start (every peer known): Java's PRNG chooses it. */
   private static String dialedAtStart() {
@@ -112,7 +112,7 @@ class TrimModelTest {
   }
 
   /** Replays {@code letters} from {@link #INIT}, which must conform throughout; the last step's verdict, matched. */
-  private static Equivalence.Verdict lastStep(String name, String... letters) {
+  static Equivalence.Verdict lastStep(String name, String... letters) {
     List<Label> labels = java.util.Arrays.stream(letters).map(Label::parse).toList();
     List<Equivalence.Verdict> verdicts = new ArrayList<>();
     Equivalence.Run run = Models.real().replay(INIT, labels, verdicts::add);
@@ -124,7 +124,7 @@ class TrimModelTest {
     return last;
   }
 
-  private static Set<NodeId> trimmed(Equivalence.Verdict v) {
+  static Set<NodeId> trimmed(Equivalence.Verdict v) {
     Set<NodeId> out = new TreeSet<>();
     for (PeerEffect e : v.java().step().effects()) {
       if (e instanceof PeerEffect.Disconnect d && d.reason() == DisconnectReason.ABOVE_MAX_THRESHOLD) {
