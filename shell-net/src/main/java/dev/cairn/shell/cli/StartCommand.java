@@ -216,15 +216,17 @@ final class StartCommand implements Callable<Integer> {
       book = AddrBookMapping.toCore(bookFile, core.peer().book(), loaded.get());
       bannedIds = AddrBookMapping.bannedIds(loaded.get());
       var leftOut = AddrBookMapping.leftOut(core.peer().book(), loaded.get());
+      var overflows = AddrBookMapping.overflows(core.peer().book(), loaded.get());
       List<String> unknown = dev.cairn.shell.store.AddrBookFile.unknownFields(Files.readAllBytes(bookFile), 6);
-      if (!leftOut.isEmpty() || !unknown.isEmpty()) {
+      if (!leftOut.isEmpty() || !overflows.isEmpty() || !unknown.isEmpty()) {
         // the node saves its book without them: the file as it was is kept beside it first
         Path kept = keptBook(bookFile, java.time.Instant.now());
         try {
           Files.copy(bookFile, kept, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         } catch (java.io.IOException e) {
-          err.println("cairn start: " + bookFile + " holds " + (leftOut.isEmpty() ? "fields this build does not know"
-              : "entries the config now refuses") + ", and a copy of it could not be kept ("
+          err.println("cairn start: " + bookFile + " holds " + (!leftOut.isEmpty() ? "entries the config now refuses"
+              : !overflows.isEmpty() ? "buckets fuller than this node's book keeps them"
+              : "fields this build does not know") + ", and a copy of it could not be kept ("
               + dev.cairn.shell.node.FailureReasons.describe(e) + "); nothing was changed");
           return 1;
         }
@@ -232,6 +234,17 @@ final class StartCommand implements Callable<Integer> {
           log.warn("event=addrbook_fields_not_kept file={} fields={} kept_in={} why=\"written by another tool or a"
               + " newer build; this build's saves write the book without them\"", bookFile,
               String.join(",", unknown), kept);
+        }
+        if (!overflows.isEmpty()) {
+          var moved = overflows.stream().map(AddrBookMapping.Overflow::address).toList();
+          var unloaded = overflows.stream().filter(AddrBookMapping.Overflow::leftOut)
+              .map(AddrBookMapping.Overflow::address).distinct().toList();
+          log.warn("event=addrbook_buckets_overfull file={} buckets={} addresses={} left_out={} left_out_addresses={}"
+              + " kept_in={} why=\"buckets holding more than the {} addresses a bucket keeps (CometBFT's book lets one"
+              + " hold {}): the entry with the earliest last attempt left each; an entry left in no bucket is not"
+              + " loaded, nor saved back\"", bookFile, overflows.size(), firstOf(moved), unloaded.size(),
+              firstOf(unloaded), kept, dev.cairn.shell.store.BucketKind.BUCKET_CAPACITY,
+              dev.cairn.shell.store.BucketKind.FILE_BUCKET_CAPACITY);
         }
         for (var left : leftOut.entrySet()) {
           log.warn("event=addrbook_entries_left_out file={} reason={} count={} addresses={} kept_in={}"

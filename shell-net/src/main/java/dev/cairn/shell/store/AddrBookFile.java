@@ -33,7 +33,7 @@ public final class AddrBookFile {
 
   /** Entries of {@code addrs} at most: every new and old bucket full, each address in one. */
   public static final int ENTRIES_MAX =
-      (BucketKind.NEW.bucketCount() + BucketKind.OLD.bucketCount()) * BucketKind.BUCKET_CAPACITY;
+      (BucketKind.NEW.bucketCount() + BucketKind.OLD.bucketCount()) * BucketKind.FILE_BUCKET_CAPACITY;
 
   /** Entries of {@code cairn_banned} at most. */
   public static final int BANNED_MAX = ENTRIES_MAX;
@@ -467,9 +467,10 @@ public final class AddrBookFile {
         KnownAddressJson e = addrs.get(i);
         int[] c = counts[e.bucketType().ordinal()];
         for (int b : e.bucketList()) {
-          if (++c[b] > BucketKind.BUCKET_CAPACITY) {
+          if (++c[b] > BucketKind.FILE_BUCKET_CAPACITY) {
             throw bad("addrs[" + i + "].buckets", e.bucketType().name().toLowerCase() + " bucket " + b
-                + " would hold more than " + BucketKind.BUCKET_CAPACITY + " addresses");
+                + " would hold more than " + BucketKind.FILE_BUCKET_CAPACITY + " addresses (CometBFT's books hold at"
+                + " most " + BucketKind.FILE_BUCKET_CAPACITY + ")");
           }
         }
       }

@@ -14,7 +14,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.pcollections.TreePSet;
 
 /**
@@ -37,11 +39,28 @@ public final class AddrBookMapping {
    *     bucket beyond the configured bucket count, more bans than {@code maxBanned})
    */
   public static AddressBook toCore(Path file, BookConfig cfg, AddrBookDocument doc) throws StoreException {
+    Map<Integer, Set<Integer>> dropped = droppedBuckets(cfg, doc.addrs());
+    List<KnownAddressJson> kept = new ArrayList<>(doc.addrs().size());
+    List<Integer> at = new ArrayList<>(doc.addrs().size()); // each kept entry's position in the file
+    for (int i = 0; i < doc.addrs().size(); i++) {
+      KnownAddressJson e = doc.addrs().get(i);
+      Set<Integer> out = dropped.get(i);
+      if (out != null) {
+        List<Integer> left = e.bucketList().stream().filter(b -> !out.contains(b)).toList();
+        if (left.isEmpty()) {
+          continue;
+        }
+        e = new KnownAddressJson(e.addr(), e.src(), Optional.of(left), e.attempts(), e.bucketType(), e.lastAttempt(),
+            e.lastSuccess(), e.lastBanTime());
+      }
+      kept.add(e);
+      at.add(i);
+    }
     try {
-      return AddressBook.restore(cfg, BookKey.of(doc.key()), entries(doc.addrs()), entries(doc.banned()));
+      return AddressBook.restore(cfg, BookKey.of(doc.key()), entries(kept), entries(doc.banned()));
     } catch (AddressBook.RestoreException e) { // named where the file holds it, as the reader's own errors are
-      throw new StoreException(file, (e.banned() ? AddrBookFile.BANNED_FIELD : "addrs") + "[" + e.index() + "]: "
-          + e.getMessage(), e);
+      throw new StoreException(file, (e.banned() ? AddrBookFile.BANNED_FIELD : "addrs") + "["
+          + (e.banned() ? e.index() : at.get(e.index())) + "]: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new StoreException(file, e.getMessage(), e);
     }
@@ -62,6 +81,68 @@ public final class AddrBookMapping {
           .ifPresent(why -> out.computeIfAbsent(why, w -> new ArrayList<>()).add(addr));
     }
     return out;
+  }
+
+  /**
+   * A bucket of a stored entry that the entry was not loaded into because the file put more
+   * entries in that bucket than the book's bucket size ({@code newBucketSize}, {@code
+   * oldBucketSize}: 64). CometBFT's book tests a bucket's size before it makes room in it ({@code
+   * len(bucket) > size}), so the books it writes hold up to 65 addresses in a bucket; Cairn's keeps
+   * 64. Of such a bucket's entries, those with the earliest last attempt (then the lowest ID) leave
+   * it, as a full bucket's oldest entry leaves it for a new one; {@code leftOut} when that was the
+   * entry's only bucket: it is not loaded, and not saved back.
+   */
+  public record Overflow(NodeAddress address, BucketType type, int bucket, boolean leftOut) {}
+
+  /** The {@link Overflow}s of a parsed file under {@code cfg}, in the file's order of entries. */
+  public static List<Overflow> overflows(BookConfig cfg, AddrBookDocument doc) {
+    Map<Integer, Set<Integer>> dropped = droppedBuckets(cfg, doc.addrs());
+    List<Overflow> out = new ArrayList<>();
+    for (var d : dropped.entrySet()) {
+      KnownAddressJson e = doc.addrs().get(d.getKey());
+      boolean leftOut = d.getValue().containsAll(e.bucketList());
+      for (int b : d.getValue()) {
+        out.add(new Overflow(address(e.addr()), type(e), b, leftOut));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * By position in {@code addrs}, the buckets each entry leaves ({@link Overflow}); entries the
+   * config refuses ({@link #leftOut}) are not loaded and take no room.
+   */
+  private static Map<Integer, Set<Integer>> droppedBuckets(BookConfig cfg, List<KnownAddressJson> addrs) {
+    Map<String, List<Integer>> byBucket = new java.util.TreeMap<>(); // "NEW 17" -> entry positions
+    for (int i = 0; i < addrs.size(); i++) {
+      KnownAddressJson e = addrs.get(i);
+      if (AddressBook.refusal(cfg, address(e.addr()), address(e.src())).isPresent()) {
+        continue;
+      }
+      for (int b : e.bucketList()) {
+        byBucket.computeIfAbsent(e.bucketType() + " " + b, k -> new ArrayList<>()).add(i);
+      }
+    }
+    Map<Integer, Set<Integer>> dropped = new java.util.TreeMap<>();
+    for (var bucket : byBucket.entrySet()) {
+      List<Integer> in = bucket.getValue();
+      KnownAddressJson first = addrs.get(in.get(0));
+      int size = first.bucketType() == BucketKind.NEW ? cfg.newBucketSize() : cfg.oldBucketSize();
+      if (in.size() <= size) {
+        continue;
+      }
+      int b = Integer.parseInt(bucket.getKey().substring(bucket.getKey().indexOf(' ') + 1));
+      in.stream()
+          .sorted(java.util.Comparator.<Integer, WallTime>comparing(i -> wall(addrs.get(i).lastAttempt()))
+              .thenComparing(i -> addrs.get(i).addr().id()))
+          .limit(in.size() - size)
+          .forEach(i -> dropped.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(b));
+    }
+    return dropped;
+  }
+
+  private static BucketType type(KnownAddressJson e) {
+    return e.bucketType() == BucketKind.NEW ? BucketType.NEW : BucketType.OLD;
   }
 
   /** The file content for the core's book: entries and bans, each sorted by ID. */

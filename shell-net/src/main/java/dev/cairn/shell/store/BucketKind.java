@@ -13,6 +13,13 @@ public enum BucketKind {
   /** Addresses one bucket holds at most, new or old. */
   public static final int BUCKET_CAPACITY = 64;
 
+  /**
+   * Addresses one bucket of a file may hold: CometBFT tests a bucket's size before it makes room
+   * in it ({@code len(bucket) > size}), so its books hold one more than {@link #BUCKET_CAPACITY}
+   * ({@link AddrBookMapping.Overflow}: the one more is not loaded into that bucket).
+   */
+  public static final int FILE_BUCKET_CAPACITY = BUCKET_CAPACITY + 1;
+
   private final int code;
   private final int bucketCount;
   private final int bucketsPerAddressMax;

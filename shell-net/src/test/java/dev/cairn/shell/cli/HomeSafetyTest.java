@@ -149,6 +149,41 @@ class HomeSafetyTest {
         .as("CometBFT's own example").isEmpty();
   }
 
+  /**
+   * A book CometBFT wrote with a bucket of 65 addresses (its bucket check is off by one) starts the
+   * node: the entry that leaves the bucket is named, and the file as it was is kept beside the book
+   * first. The node refused to start with it before.
+   */
+  @Test
+  void aCometBftBookWithABucketOfSixtyFive_startsTheNode() throws Exception {
+    Path home = home("overfull");
+    List<String> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < 65; i++) { // none attempted: the lowest ID leaves the bucket
+      entries.add("{\"addr\":{\"id\":\"" + String.format("%040x", 0x1000 + i) + "\",\"ip\":\"203.0.0." + (i + 1)
+          + "\",\"port\":26656},\"src\":{\"id\":\"35aeeb5a43ab2064d3e174dbbe76e191d8218423\",\"ip\":"
+          + "\"198.51.100.7\",\"port\":26656},\"buckets\":[24],\"attempts\":0,\"bucket_type\":1,"
+          + "\"last_attempt\":\"0001-01-01T00:00:00Z\",\"last_success\":\"0001-01-01T00:00:00Z\","
+          + "\"last_ban_time\":\"0001-01-01T00:00:00Z\"}");
+    }
+    String original = "{\"key\":\"9f0c3b5e8d1a2b4c6e7f8091\",\"addrs\":[" + String.join(",", entries) + "]}";
+    Path book = home.resolve("config").resolve("addrbook.json");
+    Files.writeString(book, original);
+
+    List<String> warned;
+    CliRun.Result r;
+    try (dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(StartCommand.class)) {
+      r = CliRun.cairn("start", "--home", home.toString(), "--duration", "300ms");
+      warned = lines.events().stream().map(e -> e.getFormattedMessage())
+          .filter(m -> m.startsWith("event=addrbook_buckets_overfull")).toList();
+    }
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(warned).singleElement().asString().contains("buckets=1 ")
+        .contains("addresses=" + String.format("%040x", 0x1000) + "@203.0.0.1:26656 ").contains("left_out=1 ");
+    assertKeptAsItWas(book, original);
+    assertThat(Files.readString(book)).as("saved with 64 of them").doesNotContain(String.format("%040x", 0x1000))
+        .contains(String.format("%040x", 0x1000 + 64));
+  }
+
   /** One copy of the book as it was ({@code addrbook.STAMP.json}) lies beside it. */
   private static void assertKeptAsItWas(Path book, String original) throws IOException {
     List<Path> kept;

@@ -206,15 +206,21 @@ class AddrBookFileTest {
   }
 
   @Test
-  void overFullBucket_isRefused() {
-    String[] entries = new String[65];
+  void bucketFullerThanCometBftFillsOne_isRefused() throws Exception {
+    String[] cometBftFull = new String[65]; // CometBFT's off-by-one lets a bucket hold 65
+    for (int i = 0; i < cometBftFull.length; i++) {
+      cometBftFull[i] = entry(addr(String.format("%040x", i + 1), "10.0." + (i / 250) + "." + (i % 250 + 1)), "[5]", 2);
+    }
+    assertThat(AddrBookFile.parse(FILE, book(cometBftFull).getBytes(StandardCharsets.UTF_8)).addrs()).hasSize(65);
+    String[] entries = new String[66];
     for (int i = 0; i < entries.length; i++) {
       String id = String.format("%040x", i + 1);
       entries[i] = entry(addr(id, "10.0." + (i / 250) + "." + (i % 250 + 1)), "[5]", 2);
     }
     assertThatThrownBy(() -> AddrBookFile.parse(FILE, book(entries).getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(StoreException.class)
-        .hasMessageContaining("addrs[64].buckets: old bucket 5 would hold more than 64 addresses");
+        .hasMessageContaining("addrs[65].buckets: old bucket 5 would hold more than 65 addresses (CometBFT's books"
+            + " hold at most 65)");
   }
 
   @Test

@@ -157,4 +157,44 @@ class AddrBookMappingTest {
         .hasMessageContaining(AddrBookFileTest.ID_A)
         .hasMessageContaining("1..4 new buckets");
   }
+
+  /**
+   * A book CometBFT wrote with a full bucket holds 65 addresses there (its add tests the size
+   * before it makes room): it loads, the bucket keeping 64. The entry with the earliest last
+   * attempt leaves the bucket: an old entry (in one bucket) is then not loaded; a new entry in
+   * two buckets keeps the other. Both are named. Cairn refused the whole file before.
+   */
+  @Test
+  void aCometBftBookWithBucketsOfSixtyFive_loadsWithTheOldestLeavingEachFullBucket() throws Exception {
+    List<String> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < 65; i++) { // old bucket 5: the entry of i = 7 was attempted first
+      String id = String.format("%040x", 0x1000 + i);
+      String attempt = i == 7 ? "2024-01-01T00:00:00Z" : "2024-06-01T00:00:" + String.format("%02d", i % 60) + "Z";
+      entries.add(AddrBookFileTest.entry(AddrBookFileTest.addr(id, "10.0.0." + (i + 1)), "[5]", 2)
+          .replace("\"last_attempt\":\"0001-01-01T00:00:00Z\"", "\"last_attempt\":\"" + attempt + "\""));
+    }
+    for (int i = 0; i < 65; i++) { // new bucket 9: none attempted, the lowest ID leaves it; it is in bucket 10 too
+      String id = String.format("%040x", 0x2000 + i);
+      entries.add(AddrBookFileTest.entry(AddrBookFileTest.addr(id, "10.0.1." + (i + 1)), i == 0 ? "[9,10]" : "[9]", 1));
+    }
+    AddrBookDocument doc = AddrBookFile.parse(FILE, AddrBookFileTest.book(entries.toArray(String[]::new))
+        .getBytes(StandardCharsets.UTF_8));
+
+    AddressBook book = AddrBookMapping.toCore(FILE, LAX, doc);
+    NodeId oldest = NodeId.of(String.format("%040x", 0x1000 + 7));
+    NodeId lowNew = NodeId.of(String.format("%040x", 0x2000));
+    assertThat(book.nOld()).isEqualTo(64);
+    assertThat(book.get(oldest)).as("left its only bucket: not loaded").isEmpty();
+    assertThat(book.nNew()).isEqualTo(65);
+    assertThat(book.get(lowNew).orElseThrow().buckets()).containsExactly(10);
+    assertThat(AddrBookMapping.overflows(LAX, doc)).containsExactly(
+        new AddrBookMapping.Overflow(address(oldest, "10.0.0.8"), BucketType.OLD, 5, true),
+        new AddrBookMapping.Overflow(address(lowNew, "10.0.1.1"), BucketType.NEW, 9, false));
+    assertThat(AddrBookMapping.overflows(LAX, AddrBookFile.parse(FILE, AddrBookFileTest.example())))
+        .as("a book within its buckets' size").isEmpty();
+  }
+
+  private static NodeAddress address(NodeId id, String ip) {
+    return new NodeAddress(id, ip, 26656);
+  }
 }
