@@ -935,13 +935,8 @@ public record AddressBook(
       }
       // a bit per home slot (per entry) tells whether it was drawn before
       long[] seen = new long[(total + 63) >>> 6];
-      NodeAddress[][] slotAddresses = null;
       if (few != null) {
         markRefused(tables, prefixes, seen);
-        slotAddresses = new NodeAddress[tables.size()][];
-        for (int i = 0; i < slotAddresses.length; i++) {
-          slotAddresses[i] = tables.get(i).slotAddresses();
-        }
       }
       int target = out.size() + k;
       int budget = 8 * k + 64;
@@ -958,15 +953,11 @@ public record AddressBook(
           inTable -= prefixes[t].homes();
           t++;
         }
-        if (few != null) { // with few refusable IDs, the refused slots are marked drawn: no entry is read
-          out.add(slotAddresses[t][inTable]);
-          continue;
-        }
         int b = prefixes[t].bucketOf(inTable);
         int[] ends = prefixes[t].homeEnds();
         Bucket bucket = tables.get(t).get(b);
         int i = bucket.homeSlot(inTable - (b == 0 ? 0 : ends[b - 1]));
-        if (allows(bucket, i)) {
+        if (few != null || allows(bucket, i)) { // with few refusable IDs, the refused slots are marked drawn
           out.add(bucket.get(i).addr());
         }
       }

@@ -1,6 +1,5 @@
 package dev.cairn.core.book;
 
-import dev.cairn.core.NodeAddress;
 import java.util.Arrays;
 
 /**
@@ -27,17 +26,6 @@ public final class BucketTable {
   private final int length;
   /** Cumulative bucket sizes, computed on first use (the table never changes). */
   private Prefix prefix;
-  /** The address of each home slot, computed on first use: {@link #slotAddresses}. */
-  private SlotAddresses slots;
-
-  /** {@link #slotAddresses}, in a final field, so that a table read by another thread sees it whole. */
-  private static final class SlotAddresses {
-    private final NodeAddress[] addresses;
-
-    SlotAddresses(NodeAddress[] addresses) {
-      this.addresses = addresses;
-    }
-  }
 
   /**
    * Cumulative home counts ({@link Bucket#homes}): {@code homeEnds[i]} is the number of home slots
@@ -153,40 +141,6 @@ public final class BucketTable {
     return p;
   }
 
-  /**
-   * The address of the entry of each home slot, numbered as {@link Prefix} numbers them (bucket by
-   * bucket, in the order of {@link Bucket#homeSlot}), computed once per table and kept by the
-   * tables made from it by {@link #with} while their home slots hold the same addresses: a sampler
-   * that need not look at a drawn entry takes its address with one read. Read-only by convention.
-   */
-  NodeAddress[] slotAddresses() {
-    SlotAddresses s = slots;
-    if (s == null) {
-      Prefix p = prefix();
-      NodeAddress[] a = new NodeAddress[p.homes()];
-      int k = 0;
-      for (int b : p.nonEmpty()) {
-        Bucket bucket = get(b);
-        for (int j = 0, n = bucket.homes(); j < n; j++) {
-          a[k++] = bucket.get(bucket.homeSlot(j)).addr();
-        }
-      }
-      s = new SlotAddresses(a);
-      slots = s;
-    }
-    return s.addresses;
-  }
-
-  /** Whether the home slots of {@code a} and {@code b} (as many) hold equal addresses, in order. */
-  private static boolean sameHomeAddresses(Bucket a, Bucket b) {
-    for (int j = 0, n = a.homes(); j < n; j++) {
-      if (!a.get(a.homeSlot(j)).addr().equals(b.get(b.homeSlot(j)).addr())) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** Sum of bucket sizes: each entry once per bucket that holds it. */
   public int references() {
     int n = 0;
@@ -209,9 +163,6 @@ public final class BucketTable {
     if (prefix != null && index < length && get(index).isEmpty() == bucket.isEmpty()
         && get(index).homes() == bucket.homes()) {
       t.prefix = prefix; // the same counts (an entry's record replaced in place): the same prefix
-      if (slots != null && sameHomeAddresses(get(index), bucket)) {
-        t.slots = slots; // and the same addresses in its slots: a record's attempts or times changed
-      }
     }
     return t;
   }
