@@ -168,6 +168,8 @@ public final class Node implements AutoCloseable {
     PeerError error;
     /** It sent more than {@link #EARLY_MESSAGES_MAX} messages before it was admitted: closed, said once. */
     boolean overflowed;
+    /** Why the core closed it ({@code Disconnect}'s reason), when it did: its end's log line says so. */
+    dev.cairn.core.peer.DisconnectReason closedFor;
     /**
      * What waits for this connection's end to reach the core: the connection of the same peer
      * kept in its place, told to the core only after it ({@link #deliverAfterClosing}).
@@ -927,7 +929,9 @@ public final class Node implements AutoCloseable {
         settings.metrics().peerDisconnected(conn.address.id());
         // after an overflow the close is this node's: what the cut read said (a frame cut short) is not
         String why = conn.overflowed ? "closed by this node: early_messages_overflow"
-            : conn.error != null ? conn.error.toString() : cause == null ? "closed" : FailureReasons.describe(cause);
+            : conn.error != null ? conn.error.toString()
+            : conn.closedFor != null ? "closed by this node: " + conn.closedFor
+            : cause == null ? "closed" : FailureReasons.describe(cause);
         long passedOver = connectionLines.take();
         if (passedOver < 0) {
           log.debug("event=disconnected node={} peer={} addr={} reason=\"{}\"", id(), conn.address.id(), conn.address,
@@ -1049,6 +1053,7 @@ public final class Node implements AutoCloseable {
               banned, notLogged(passedOver));
         }
         settings.metrics().peerEvicted(d.reason());
+        c.closedFor = d.reason();
         if (c.phase == Phase.DELIVERED) {
           c.phase = Phase.REFUSED;
         }

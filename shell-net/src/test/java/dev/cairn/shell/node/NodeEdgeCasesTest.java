@@ -225,6 +225,9 @@ class NodeEdgeCasesTest {
       for (String m : info) {
         assertThat(m).doesNotContain("\n").doesNotContain("\u001b").hasSizeLessThan(800);
       }
+      // each connection's end says the node closed it for the ban, past the ban lines' budget too
+      assertThat(info.stream().filter(m -> m.startsWith("event=disconnected "))).hasSize(bans)
+          .allMatch(m -> m.contains("reason=\"closed by this node: BANNED\""));
     } finally {
       lines.close();
     }
