@@ -111,6 +111,72 @@ public record Counterexample(
         .orElseThrow(() -> new IllegalArgumentException("no state " + number + " in the trace"));
   }
 
+  /**
+   * What each step of the trace changed, one line a step: its action, then each variable whose
+   * value changed; a function or record by the keys it gained, lost or changed ({@code k :> v}),
+   * a set or sequence by what it gained ({@code +x}) and lost ({@code -x}). TLC prints a step's
+   * action without its arguments: the changed keys name the peers it was taken with.
+   */
+  public List<String> changes() {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i < states.size(); i++) {
+      TraceState before = states.get(i - 1);
+      TraceState after = states.get(i);
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<String, Object> v : after.variables().entrySet()) {
+        Object was = before.variables().get(v.getKey());
+        if (!java.util.Objects.equals(was, v.getValue())) {
+          parts.add(v.getKey() + ": " + cut(change(was, v.getValue()), CHANGE_CHARS));
+        }
+      }
+      out.add("State " + after.number() + " <" + after.action() + ">: "
+          + (parts.isEmpty() ? "(nothing changed)" : String.join("; ", parts)));
+    }
+    return out;
+  }
+
+  /** The characters of one variable's change in {@link #changes}, past which it is cut. */
+  static final int CHANGE_CHARS = 240;
+
+  private static String change(Object was, Object now) {
+    // TLC prints an empty function as << >>, read as an empty sequence
+    if (was instanceof java.util.Collection<?> c && c.isEmpty() && now instanceof Map<?, ?>) {
+      was = Map.of();
+    }
+    if (now instanceof java.util.Collection<?> c && c.isEmpty() && was instanceof Map<?, ?>) {
+      now = Map.of();
+    }
+    if (was instanceof Map<?, ?> a && now instanceof Map<?, ?> b) {
+      List<String> parts = new ArrayList<>();
+      for (Map.Entry<?, ?> e : b.entrySet()) {
+        if (!a.containsKey(e.getKey())) {
+          parts.add("+" + e.getKey() + " :> " + e.getValue());
+        } else if (!java.util.Objects.equals(a.get(e.getKey()), e.getValue())) {
+          Object old = a.get(e.getKey());
+          parts.add(e.getKey() + " :> " + (old instanceof Map<?, ?> || e.getValue() instanceof Map<?, ?>
+              ? "(" + change(old, e.getValue()) + ")" : old + " -> " + e.getValue()));
+        }
+      }
+      for (Object k : a.keySet()) {
+        if (!b.containsKey(k)) {
+          parts.add("-" + k);
+        }
+      }
+      return String.join(", ", parts);
+    }
+    if (was instanceof java.util.Collection<?> a && now instanceof java.util.Collection<?> b) {
+      List<String> parts = new ArrayList<>();
+      b.stream().filter(x -> !a.contains(x)).forEach(x -> parts.add("+" + x));
+      a.stream().filter(x -> !b.contains(x)).forEach(x -> parts.add("-" + x));
+      return parts.isEmpty() ? was + " -> " + now : String.join(", ", parts);
+    }
+    return was + " -> " + now;
+  }
+
+  private static String cut(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...";
+  }
+
   /** The last state of the trace (the one that violates an invariant). */
   public TraceState last() {
     if (states.isEmpty()) {

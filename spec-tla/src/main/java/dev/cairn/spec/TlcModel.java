@@ -55,6 +55,42 @@ public record TlcModel(String name, Path module, Path cfg) {
     return stem(module, ".tla");
   }
 
+  /** The invariants the cfg asks TLC to check ({@code INVARIANT}/{@code INVARIANTS}), in its order. */
+  public List<String> invariants() {
+    return checked("INVARIANT", "INVARIANTS");
+  }
+
+  /** The temporal and action properties the cfg asks TLC to check ({@code PROPERTY}/{@code PROPERTIES}). */
+  public List<String> properties() {
+    return checked("PROPERTY", "PROPERTIES");
+  }
+
+  /** The cfg's keywords: a name after one of them belongs to that section. */
+  private static final java.util.Set<String> CFG_KEYWORDS = java.util.Set.of("CONSTANT", "CONSTANTS", "INIT", "NEXT",
+      "SPECIFICATION", "INVARIANT", "INVARIANTS", "PROPERTY", "PROPERTIES", "SYMMETRY", "VIEW", "CHECK_DEADLOCK",
+      "CONSTRAINT", "CONSTRAINTS", "ACTION_CONSTRAINT", "ACTION_CONSTRAINTS", "ALIAS", "POSTCONDITION");
+
+  /** The names of the cfg's sections headed by {@code one} or {@code many}. */
+  private List<String> checked(String one, String many) {
+    String text;
+    try {
+      text = Files.readString(cfg);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    text = text.replaceAll("(?s)\\(\\*.*?\\*\\)", " ").replaceAll("\\\\\\*[^\n]*", " ");
+    List<String> out = new ArrayList<>();
+    boolean in = false;
+    for (String token : text.split("\\s+")) {
+      if (CFG_KEYWORDS.contains(token)) {
+        in = token.equals(one) || token.equals(many);
+      } else if (in && !token.isEmpty()) {
+        out.add(token);
+      }
+    }
+    return out;
+  }
+
   private static String stem(Path p, String ext) {
     String f = p.getFileName().toString();
     return f.substring(0, f.length() - ext.length());

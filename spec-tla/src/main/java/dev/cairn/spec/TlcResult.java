@@ -52,6 +52,8 @@ public record TlcResult(
     return "TLC failed on model " + model.name() + " (" + model.module().getFileName() + " with "
         + model.cfg().getFileName() + "): exit " + status + ", " + exit.meaning() + "\n"
         + "full output: " + outputFile + "\n"
-        + "----\n" + body.strip() + "\n----";
+        + "----\n" + body.strip() + "\n----"
+        + counterexample().filter(c -> c.states().size() > 1)
+            .map(c -> "\nwhat each step changed:\n  " + String.join("\n  ", c.changes())).orElse("");
   }
 }

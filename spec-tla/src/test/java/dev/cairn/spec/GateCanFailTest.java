@@ -29,6 +29,10 @@ class GateCanFailTest {
     assertThat(r.output()).contains("Invariant OutboundWithinLimit is violated");
     assertThat(r.failureReport())
         .contains("exit 12", "OutboundWithinLimit", "State 1: <Initial predicate>");
+    // TLC names the last step's action only; the step's changes name the peer it was taken with
+    assertThat(r.failureReport()).contains("what each step changed:")
+        .containsPattern("State " + r.counterexample().orElseThrow().last().number()
+            + " <DialSucceededUnchecked>: [^\\n]*connected: \\+p\\d+ :> outbound");
 
     Counterexample cex = r.counterexample().orElseThrow();
     assertThat(cex.kind()).isEqualTo(Counterexample.Kind.INVARIANT);

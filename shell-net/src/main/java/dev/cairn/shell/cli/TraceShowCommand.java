@@ -590,8 +590,11 @@ final class TraceShowCommand implements Callable<Integer> {
           }
           if (st.mismatch().isPresent()) {
             headers.print();
+            boolean shown = in && !json && (effects || changes || states) && st.step() != null
+                && (selected(st.event()) || peer != null);
             out.println(json ? TraceJson.line(TraceJson.mismatch(st.mismatch().get())) : "MISMATCH "
-                + st.mismatch().get());
+                + st.mismatch().get() + (shown ? "; what is shown of this step above is this build's core's"
+                    + " decision, not the recording node's" : ""));
             return DIFFERS;
           }
           before = st.step().state();

@@ -518,8 +518,8 @@ public final class Replay implements AutoCloseable {
   private String compare(TraceReader.Entry r, CoreEvent event, Step<CoreState, CoreEffect> step) {
     boolean rejected = step.outcome() instanceof Outcome.Rejected;
     if (rejected != r.rejected()) {
-      return "the core " + (rejected ? "rejected" : "accepted") + " " + EventCodec.name(event)
-          + " but the trace says " + (r.rejected() ? "rejected (" + r.rejectedReason() + ")" : "accepted")
+      return "this build's core " + (rejected ? "rejects" : "accepts") + " " + EventCodec.name(event)
+          + " but the node that recorded it " + (r.rejected() ? "rejected it (" + r.rejectedReason() + ")" : "accepted it")
           + (step.outcome() instanceof Outcome.Rejected x ? "; reason now: " + x.reason() : "");
     }
     long d = r.digestOver(effects, previousDigest, step.outcome(), step.effects());
@@ -527,8 +527,9 @@ public final class Replay implements AutoCloseable {
     if (d != r.effectsDigest()) {
       digestDiffered = true;
       return "effects digest differs: recorded " + hex(r.effectsDigest()) + ", replayed " + hex(d)
-          + " (the step's effects or outcome differ, or its event, times or step number were altered, or a record"
-          + " before it was removed)";
+          + ": the node that recorded the step decided otherwise than this build's core does (it ran other code, or"
+          + " failed), or the record was altered (its event, times or step number, or a record before it removed);"
+          + " the trace holds a digest of what the node decided, not the decision itself";
     }
     previousDigest = d;
     if (r.isCheckpoint()) {

@@ -908,14 +908,17 @@ public final class Validate {
       Digester digester) {
     boolean rejected = traced.step().outcome() instanceof Outcome.Rejected;
     if (rejected != r.rejected()) {
-      return "the core " + (rejected ? "rejects" : "accepts") + " " + EventCodec.name(event) + " (and so does the spec)"
-          + " but the trace says " + (r.rejected() ? "rejected (" + r.rejectedReason() + ")" : "accepted")
-          + " (the event was altered, or a record before it was removed)";
+      return "this build's core " + (rejected ? "rejects" : "accepts") + " " + EventCodec.name(event)
+          + ", as the spec does, but the node that recorded it " + (r.rejected() ? "rejected it (" + r.rejectedReason()
+          + ")" : "accepted it") + ": the node decided otherwise (it ran other code, or failed), or the record was"
+          + " altered (its event, or a record before it removed)";
     }
     if (d != r.effectsDigest()) {
       return "effects digest differs: recorded " + Replay.hex(r.effectsDigest()) + ", stepped " + Replay.hex(d)
-          + " (the step's effects differ, or its event, times or step number were altered, or a record before it"
-          + " was removed)";
+          + ": the node that recorded the step decided otherwise than this build's core, whose step the spec allows"
+          + " (the node ran other code, or failed), or the record was altered (its event, times or step number, or a"
+          + " record before it removed); the record holds a digest of the node's decision, so whether the spec"
+          + " allows that decision cannot be told from it";
     }
     if (r.isCheckpoint() && !r.stateDigestEquals(digester.state(traced.step().state()))) {
       return "state digest differs at this checkpoint";
