@@ -173,7 +173,12 @@ class TraceLoopbackTest {
     TraceFiles.Run run = TraceFiles.cairn("trace", "replay", bad.toString());
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
     assertThat(run.out()).contains("MISMATCH at step " + rs.get(k).getStep() + " ")
-        .contains(rs.get(k).getStep() + " steps before it replayed identically");
+        .contains(rs.get(k).getStep() + " steps before it replayed identically")
+        .contains("the node that recorded the step decided otherwise than this build's core does");
+    // show prints this build's decision for the altered step, and says so
+    TraceFiles.Run shown = TraceFiles.cairn("trace", "show", "--effects", bad.toString());
+    assertThat(shown.out()).contains("MISMATCH ").contains("what is shown of this step above is this build's core's"
+        + " decision, not the recording node's");
     TraceFiles.Run diff = TraceFiles.cairn("trace", "diff", trace.toString(), bad.toString());
     assertThat(diff.code()).isEqualTo(1);
     assertThat(diff.out()).contains("DIVERGE at step " + rs.get(k).getStep() + ": the events differ");
