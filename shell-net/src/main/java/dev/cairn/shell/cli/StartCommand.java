@@ -236,7 +236,7 @@ final class StartCommand implements Callable<Integer> {
               String.join(",", unknown), kept);
         }
         if (!overflows.isEmpty()) {
-          var moved = overflows.stream().map(AddrBookMapping.Overflow::address).toList();
+          var moved = overflows.stream().map(AddrBookMapping.Overflow::address).distinct().toList();
           var unloaded = overflows.stream().filter(AddrBookMapping.Overflow::leftOut)
               .map(AddrBookMapping.Overflow::address).distinct().toList();
           log.warn("event=addrbook_buckets_overfull file={} buckets={} addresses={} left_out={} left_out_addresses={}"

@@ -565,7 +565,9 @@ final class TraceShowCommand implements Callable<Integer> {
           if (in && changes && st.step() != null && (peer != null || selected(st.event()))) {
             lines = changeLines(StateChanges.between(before, st.step().state(), Integer.MAX_VALUE));
           }
+          boolean decisionShown = false;
           if (in && (selected(st.event()) || peer != null && (effectsName(st) || !lines.isEmpty()))) {
+            decisionShown = !json && st.step() != null && (effects || changes || states);
             headers.print();
             if (json) {
               out.println(TraceJson.line(stepJson(timed, st, lines)));
@@ -590,8 +592,7 @@ final class TraceShowCommand implements Callable<Integer> {
           }
           if (st.mismatch().isPresent()) {
             headers.print();
-            boolean shown = in && !json && (effects || changes || states) && st.step() != null
-                && (selected(st.event()) || peer != null);
+            boolean shown = decisionShown;
             out.println(json ? TraceJson.line(TraceJson.mismatch(st.mismatch().get())) : "MISMATCH "
                 + st.mismatch().get() + (shown ? "; what is shown of this step above is this build's core's"
                     + " decision, not the recording node's" : ""));

@@ -168,8 +168,11 @@ public final class Node implements AutoCloseable {
     PeerError error;
     /** It sent more than {@link #EARLY_MESSAGES_MAX} messages before it was admitted: closed, said once. */
     boolean overflowed;
-    /** Why the core closed it ({@code Disconnect}'s reason), when it did: its end's log line says so. */
-    dev.cairn.core.peer.DisconnectReason closedFor;
+    /**
+     * Why this node closed it, when it did (the core's {@code Disconnect} reason, PEX's, or its own
+     * stop): its end's log line says so.
+     */
+    String closedFor;
     /**
      * What waits for this connection's end to reach the core: the connection of the same peer
      * kept in its place, told to the core only after it ({@link #deliverAfterClosing}).
@@ -931,6 +934,7 @@ public final class Node implements AutoCloseable {
         String why = conn.overflowed ? "closed by this node: early_messages_overflow"
             : conn.error != null ? conn.error.toString()
             : conn.closedFor != null ? "closed by this node: " + conn.closedFor
+            : stopping ? "closed by this node: stopping"
             : cause == null ? "closed" : FailureReasons.describe(cause);
         long passedOver = connectionLines.take();
         if (passedOver < 0) {
@@ -1053,7 +1057,7 @@ public final class Node implements AutoCloseable {
               banned, notLogged(passedOver));
         }
         settings.metrics().peerEvicted(d.reason());
-        c.closedFor = d.reason();
+        c.closedFor = d.reason().name();
         if (c.phase == Phase.DELIVERED) {
           c.phase = Phase.REFUSED;
         }
@@ -1068,7 +1072,20 @@ public final class Node implements AutoCloseable {
 
   private void executePex(PexEffect.ShellEffect effect) {
     log.debug("event=pex_effect node={} effect={}", id(), effect);
+    switch (effect) {
+      case PexEffect.SendPexAddrsThenDisconnect a -> closing(a.peer(), PexEffect.SendPexAddrsThenDisconnect.REASON);
+      case PexEffect.DisconnectPeer d -> closing(d.peer(), d.reason().name());
+      default -> { }
+    }
     pex.execute(effect);
+  }
+
+  /** Notes on {@code peer}'s connection why this node closes it (the first reason given). */
+  private void closing(NodeId peer, String reason) {
+    Conn c = admitted.get(peer);
+    if (c != null && c.closedFor == null) {
+      c.closedFor = reason;
+    }
   }
 
   /** Stops listening, closes every connection, persists the book and stops the driver. */

@@ -110,7 +110,8 @@ public final class AddrBookMapping {
 
   /**
    * By position in {@code addrs}, the buckets each entry leaves ({@link Overflow}); entries the
-   * config refuses ({@link #leftOut}) are not loaded and take no room.
+   * config refuses ({@link #leftOut}) are not loaded and take no room, and entries in a number of
+   * buckets the book refuses are left as they are, for it to name.
    */
   private static Map<Integer, Set<Integer>> droppedBuckets(BookConfig cfg, List<KnownAddressJson> addrs) {
     Map<String, List<Integer>> byBucket = new java.util.TreeMap<>(); // "NEW 17" -> entry positions
@@ -118,6 +119,10 @@ public final class AddrBookMapping {
       KnownAddressJson e = addrs.get(i);
       if (AddressBook.refusal(cfg, address(e.addr()), address(e.src())).isPresent()) {
         continue;
+      }
+      int n = e.bucketList().size();
+      if (e.bucketType() == BucketKind.OLD ? n != 1 : n < 1 || n > cfg.maxNewBucketsPerAddress()) {
+        continue; // not an entry the book restores: it refuses it, as it is, by its position
       }
       for (int b : e.bucketList()) {
         byBucket.computeIfAbsent(e.bucketType() + " " + b, k -> new ArrayList<>()).add(i);

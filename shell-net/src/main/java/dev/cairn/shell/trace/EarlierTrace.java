@@ -123,15 +123,29 @@ public final class EarlierTrace {
     }
     String stamp = STAMP.format(start);
     String free = archivedName(name.toString(), stamp);
-    for (int n = 2; clashes(dir, free, set.lastKey()); n++) {
+    // past every kept run of the same second, so that runs kept keep the order they ran in (a stamp
+    // whose own run was deleted is not taken again while a later run of that second is kept)
+    int taken = 1;
+    for (String kept : keptSets(dir, name.toString()).keySet()) {
+      if (kept.startsWith(stamp)) {
+        taken = Math.max(taken, suffix(kept));
+      }
+    }
+    if (taken > 1) {
+      stamp = STAMP.format(start) + "-" + (taken + 1);
+      free = archivedName(name.toString(), stamp);
+    }
+    for (int n = taken + 1; clashes(dir, free, set.lastKey()); n++) {
       stamp = STAMP.format(start) + "-" + n;
       free = archivedName(name.toString(), stamp);
     }
     List<Moved> moved = new ArrayList<>();
-    for (var e : set.entrySet()) {
+    // the newest first: a follow of the run, looking for the segment after the one it read, finds
+    // it under its name or under the new one, never a later segment with the one between gone
+    for (var e : set.descendingMap().entrySet()) {
       Path to = dir.resolve(e.getKey() == 0 ? free : free + "." + e.getKey());
       Files.move(e.getValue(), to);
-      moved.add(new Moved(e.getValue(), to));
+      moved.add(0, new Moved(e.getValue(), to));
     }
     moved.addAll(pruneKept(dir, name.toString(), stamp));
     canCreate(dir.resolve(name));
@@ -219,6 +233,20 @@ public final class EarlierTrace {
 
   private static int suffix(String stamp) {
     return stamp.length() > 17 ? Integer.parseInt(stamp.substring(17)) : 1;
+  }
+
+  /**
+   * The name a node writes its trace under, from the name {@code name} a start set a run's file
+   * aside under ({@link #archivedName}, without a segment's suffix): {@code a.STAMP.trace} →
+   * {@code a.trace}, {@code trace-STAMP} → {@code trace}; empty for a name not made so.
+   */
+  static java.util.Optional<String> liveName(String name) {
+    var m = java.util.regex.Pattern.compile("(.+)\\.\\d{8}T\\d{6}Z(?:-\\d+)?(\\.[^.]+)").matcher(name);
+    if (m.matches()) {
+      return java.util.Optional.of(m.group(1) + m.group(2));
+    }
+    m = java.util.regex.Pattern.compile("(.+)-\\d{8}T\\d{6}Z(?:-\\d+)?").matcher(name);
+    return m.matches() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
   }
 
   /** {@code a.trace} → {@code a.STAMP.trace}; without an extension, {@code trace} → {@code trace-STAMP}. */

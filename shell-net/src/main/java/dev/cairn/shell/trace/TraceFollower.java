@@ -85,9 +85,10 @@ public final class TraceFollower implements AutoCloseable {
     /** "steps 14..48 (FILE.3 to FILE.5) were deleted by rotation before they could be {@code done}". */
     public String describe(String done) {
       if (toRunEnd()) {
-        return "any steps from " + fromStep + " on of the run " + first + " belonged to were deleted before they"
-            + " could be " + done + " (its files were set aside by a start of the node and deleted by a later"
-            + " one: it keeps its " + EarlierTrace.KEPT_RUNS + " most recent earlier runs)";
+        return "any steps from " + fromStep + " on of the run " + first + " belonged to, and any runs between it and"
+            + " the oldest run kept, were deleted before they could be " + done + " (a start of the node set them"
+            + " aside and later starts deleted them: it keeps its " + EarlierTrace.KEPT_RUNS + " most recent earlier"
+            + " runs)";
       }
       boolean one = fromStep == toStep;
       String files = first.equals(last) ? first.toString() : first + " to " + last;
@@ -150,6 +151,9 @@ public final class TraceFollower implements AutoCloseable {
     Object key = file.equals(heldFile) ? heldKey : key(file);
     current = file;
     currentKey = key;
+    if (liveBase == null) {
+      liveBase = liveBaseOf(file);
+    }
     if (liveBase != null && !file.equals(liveBase) && !liveBase.equals(base(file, segmentOf(file)))) {
       // a file of a run a start set aside (STEM.STAMP.EXT.N): its writer is gone, so what is there
       // is all there is (a node killed before it closed the file left no trailer, and the name it
@@ -305,7 +309,7 @@ public final class TraceFollower implements AutoCloseable {
       return Optional.empty();
     }
     if (liveBase == null) {
-      liveBase = base; // the name the node writes; a run it set aside is followed under that run's name
+      liveBase = liveBaseOf(file);
     }
     boolean setAsideRun = !base.equals(liveBase); // nothing is added to a run set aside
     Path nextSegment = TraceWriter.segmentPath(base, header.getSegment() + 1);
@@ -346,7 +350,7 @@ public final class TraceFollower implements AutoCloseable {
         }
       }
       if (ended) {
-        Optional<Move> kept = keptRunAfter(file, header, lastStep);
+        Optional<Move> kept = keptRunAfter(file, header, lastStep, closed);
         if (kept.isPresent()) {
           return kept;
         }
@@ -369,6 +373,20 @@ public final class TraceFollower implements AutoCloseable {
         return Optional.empty();
       }
     }
+  }
+
+  /**
+   * The name the node writes its trace under, from the name of a file of it ({@code FILE} or
+   * {@code FILE.N}, or, for a file a start set aside, {@code STEM.STAMP.EXT} or {@code
+   * STEM.STAMP.EXT.N}: the follow of a run set aside goes on into the runs after it); null when
+   * the file is not named as a node writes its trace.
+   */
+  private static Path liveBaseOf(Path file) {
+    Path base = base(file, segmentOf(file));
+    if (base == null) {
+      base = file; // FILE.N where N is not a segment of it: taken as named
+    }
+    return EarlierTrace.liveName(base.getFileName().toString()).map(base::resolveSibling).orElse(base);
   }
 
   /** A run a start of the node set aside: its files by segment, and its oldest file whose header reads. */
@@ -432,9 +450,13 @@ public final class TraceFollower implements AutoCloseable {
    * are named as lost with it ({@link Move#runRest}): {@code file}'s run may have gone on in files
    * deleted with it.
    */
-  private Optional<Move> keptRunAfter(Path file, TraceHeader header, long lastStep) throws IOException {
+  private Optional<Move> keptRunAfter(Path file, TraceHeader header, long lastStep, boolean closed)
+      throws IOException {
     List<KeptRun> runs = keptRuns();
     boolean kept = runs.stream().anyMatch(run -> TraceSegments.sameRun(run.first(), header));
+    if (!kept && runStart(header) == 0) {
+      return Optional.empty(); // a file cut before its header: when its run started is not known
+    }
     boolean after = false;
     for (KeptRun run : runs) {
       if (!after) {
@@ -451,8 +473,9 @@ public final class TraceFollower implements AutoCloseable {
       Optional<Missed> missed = run.first().getFirstStep() == 0 || setBase == null ? Optional.empty()
           : Optional.of(new Missed(0, run.first().getFirstStep() - 1, setBase,
               TraceWriter.segmentPath(setBase, segment - 1)));
+      // a file without its trailer is its run's last: nothing of the run came after it
       return Optional.of(new Move(run.oldest(), true, missed,
-          kept ? Optional.empty() : Optional.of(Missed.restOfRun(lastStep + 1, file))));
+          kept || !closed ? Optional.empty() : Optional.of(Missed.restOfRun(lastStep + 1, file))));
     }
     return Optional.empty();
   }

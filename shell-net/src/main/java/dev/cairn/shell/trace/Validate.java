@@ -87,6 +87,10 @@ public final class Validate {
       }
       for (String e : enabled) {
         b.append("\n    ").append(e);
+        if (e.startsWith(letter + "   [")) {
+          b.append(check == Check.SPEC ? "   <- this step's letter: the spec takes it here, to states other than the"
+              + " one this step reached" : "   <- this step's letter");
+        }
       }
       return b.toString();
     }
@@ -685,7 +689,8 @@ public final class Validate {
           }
           if (item.recordMismatch() != null) {
             return new Run(failed(replayed, steps, nodes, verdicts, failure(pairs, validator, entry, event, state, now, wall,
-                verdict.letter().toString(), Check.RECORD, item.recordMismatch())), null, false);
+                verdict.letter().toString(), Check.RECORD, item.recordMismatch()
+                    + "; the step this build's core takes is one the spec allows")), null, false);
           }
           steps++;
           if (progress != null && (steps & 255) == 0) {
@@ -909,16 +914,16 @@ public final class Validate {
     boolean rejected = traced.step().outcome() instanceof Outcome.Rejected;
     if (rejected != r.rejected()) {
       return "this build's core " + (rejected ? "rejects" : "accepts") + " " + EventCodec.name(event)
-          + ", as the spec does, but the node that recorded it " + (r.rejected() ? "rejected it (" + r.rejectedReason()
-          + ")" : "accepted it") + ": the node decided otherwise (it ran other code, or failed), or the record was"
+          + " but the node that recorded it " + (r.rejected() ? "rejected it (" + r.rejectedReason() + ")"
+          : "accepted it") + ": the node decided otherwise (it ran other code, or failed), or the record was"
           + " altered (its event, or a record before it removed)";
     }
     if (d != r.effectsDigest()) {
       return "effects digest differs: recorded " + Replay.hex(r.effectsDigest()) + ", stepped " + Replay.hex(d)
-          + ": the node that recorded the step decided otherwise than this build's core, whose step the spec allows"
-          + " (the node ran other code, or failed), or the record was altered (its event, times or step number, or a"
-          + " record before it removed); the record holds a digest of the node's decision, so whether the spec"
-          + " allows that decision cannot be told from it";
+          + ": the node that recorded the step decided otherwise than this build's core (it ran other code, or"
+          + " failed), or the record was altered (its event, times or step number, or a record before it removed);"
+          + " the record holds a digest of the node's decision, so whether the spec allows that decision cannot be"
+          + " told from it";
     }
     if (r.isCheckpoint() && !r.stateDigestEquals(digester.state(traced.step().state()))) {
       return "state digest differs at this checkpoint";

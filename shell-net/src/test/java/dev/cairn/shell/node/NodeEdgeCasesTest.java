@@ -63,6 +63,29 @@ class NodeEdgeCasesTest {
   }
 
   /**
+   * A seed answers an inbound peer's request and lets it go: the connection's end is logged as
+   * this node's close for that reason (it said {@code closed}, as if the peer had left).
+   */
+  @Test
+  void aSeedsCloseAfterItsAnswerIsLoggedAsTheNodes() throws Exception {
+    Node a = start("seed_mode = true\n", BookPersister.NONE);
+    try (dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(Node.class)) {
+      WirePeer p = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:1");
+      WirePeer.Conn c = p.dial(peers, a.listenAddress(), s -> { }, (s, pex) -> { });
+      PeerSession session = c.ready.get(5, TimeUnit.SECONDS);
+      assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(a).inbound().contains(p.id())))
+          .isTrue();
+      session.send(PexMessages.CHANNEL, PexMessages.encodeRequest());
+      assertThat(c.closed.get(10, TimeUnit.SECONDS)).as("let go after the answer").isTrue();
+      assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> lines.events().stream()
+          .anyMatch(e -> e.getFormattedMessage().startsWith("event=disconnected ")))).isTrue();
+      assertThat(lines.events().stream().map(e -> e.getFormattedMessage())
+          .filter(m -> m.startsWith("event=disconnected ")))
+          .singleElement().asString().contains("reason=\"closed by this node: SEED_ANSWERED_REQUEST\"");
+    }
+  }
+
+  /**
    * A client that does not listen (as {@code cairn probe}: {@code listen_addr} {@code
    * tcp://0.0.0.0:0}) never reaches the book, nor the addresses we pass on: it cannot be dialed.
    * A peer that listens does (the control), and both see the address the node advertises.

@@ -194,6 +194,29 @@ class AddrBookMappingTest {
         .as("a book within its buckets' size").isEmpty();
   }
 
+  /**
+   * An entry the book refuses, after an entry that left a full bucket and was not loaded: the
+   * error names the refused entry where the file holds it, not where it is among those loaded; and
+   * an entry in more buckets than the book takes is not trimmed into shape by the overflow.
+   */
+  @Test
+  void anEntryTheBookRefusesAfterAnOverflowIsNamedWhereTheFileHoldsIt() throws Exception {
+    List<String> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < 65; i++) { // new bucket 9: the lowest ID leaves it, and the book
+      String id = String.format("%040x", 0x2000 + i);
+      entries.add(AddrBookFileTest.entry(AddrBookFileTest.addr(id, "10.0.1." + (i + 1)), "[9]", 1));
+    }
+    entries.add(AddrBookFileTest.entry(AddrBookFileTest.addr(String.format("%040x", 0x3000), "10.0.2.1"),
+        "[10,11,12,13]", 1)); // four new buckets: three at most in this book
+    AddrBookDocument doc = AddrBookFile.parse(FILE, AddrBookFileTest.book(entries.toArray(String[]::new))
+        .getBytes(StandardCharsets.UTF_8));
+    BookConfig three = LAX.withBuckets(256, 64, 64, 64, 32, 4, 3);
+    assertThat(AddrBookMapping.overflows(three, doc)).extracting(AddrBookMapping.Overflow::address)
+        .extracting(NodeAddress::id).containsExactly(NodeId.of(String.format("%040x", 0x2000)));
+    assertThatThrownBy(() -> AddrBookMapping.toCore(FILE, three, doc)).isInstanceOf(StoreException.class)
+        .hasMessageContaining("addrs[65]: ").hasMessageContaining("a new entry must be in 1..3");
+  }
+
   private static NodeAddress address(NodeId id, String ip) {
     return new NodeAddress(id, ip, 26656);
   }

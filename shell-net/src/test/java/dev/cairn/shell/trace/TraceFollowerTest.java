@@ -297,8 +297,9 @@ class TraceFollowerTest {
 
     TraceFollower.Move m = follower.next(file, first.header(), first.lastStep(), first.closed()).orElseThrow();
     assertThat(m.runRest().map(r -> r.describe("read"))).contains("any steps from " + (first.lastStep() + 1)
-        + " on of the run " + file + " belonged to were deleted before they could be read (its files were set"
-        + " aside by a start of the node and deleted by a later one: it keeps its 3 most recent earlier runs)");
+        + " on of the run " + file + " belonged to, and any runs between it and the oldest run kept, were deleted"
+        + " before they could be read (a start of the node set them aside and later starts deleted them: it keeps"
+        + " its 3 most recent earlier runs)");
     assertThat(m.newRun()).isTrue();
     assertThat(m.file()).as("the oldest run kept").isEqualTo(starts.get(1).get(0).to());
     Path at = m.file();
@@ -313,6 +314,80 @@ class TraceFollowerTest {
       assertThat(rest.next().runRest()).isEmpty();
       assertThat(at).isEqualTo(run < 4 ? starts.get(run).get(0).to() : file);
     }
+    follower.close();
+  }
+
+  /** Cuts {@code file}'s last record off, as a node killed while writing it leaves the file. */
+  private static void killedIn(Path file) throws Exception {
+    long lastIndex;
+    try (TraceReader r = TraceReader.open(file)) {
+      lastIndex = readAll(r).lastStep() - r.header().getFirstStep();
+    }
+    long cutAt = TraceFiles.offsetOf(file, lastIndex);
+    try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(cutAt);
+    }
+  }
+
+  /**
+   * A follow started on a file a start set aside (a killed run's first file): it reads that run's
+   * files to the end of its last one and goes on into the node's current run (it waited for ever at
+   * the end of the killed run's last file before, which has no trailer and whose name never
+   * changes).
+   */
+  @Test
+  void aFollowStartedOnAFileSetAside_readsItsRunThenTheCurrentOne() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
+      node.steps(400);
+    }
+    killedIn(TraceWriter.segmentPath(file, EarlierTrace.existingSet(dir, "node.trace").lastKey()));
+    List<EarlierTrace.Moved> aside = EarlierTrace.setAside(file);
+    try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 400)) {
+      again.steps(100);
+    }
+    Path start = aside.get(0).to();
+    TraceFollower follower = stoppingAfter(20);
+    Read first;
+    try (TraceReader r = follower.reader(start, follower.tail(start))) {
+      first = readAll(r);
+    }
+    Run a = readRun(follower, first, start);
+    assertThat(follower.stopped()).as("no wait at the end of the killed run's last file").isFalse();
+    assertThat(a.lastStep()).isEqualTo(398);
+    assertThat(a.next().file()).as("then the node's current run").isEqualTo(file);
+    assertThat(a.next().runRest()).isEmpty();
+    follower.close();
+  }
+
+  /**
+   * The run being followed was killed in the file the follow holds (no trailer: its last file),
+   * then later starts deleted it: the follow goes on in the oldest run kept, and names no steps of
+   * the killed run as lost, since none came after that file.
+   */
+  @Test
+  void aKilledRunDeletedByLaterStarts_losesNothingAfterItsLastFile() throws Exception {
+    Path file = dir.resolve("node.trace");
+    try (LiveRecording node = new LiveRecording(WORLD, file, 64L << 20, 0)) {
+      node.steps(200);
+    }
+    killedIn(file);
+    TraceFollower follower = stoppingAfter(20);
+    Read first;
+    try (TraceReader r = follower.reader(file, follower.tail(file))) {
+      first = readAll(r);
+    }
+    assertThat(first.closed()).isFalse();
+    List<List<EarlierTrace.Moved>> starts = new ArrayList<>();
+    for (int run = 1; run <= 4; run++) {
+      starts.add(EarlierTrace.setAside(file));
+      try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 100 + 100 * run)) {
+        again.steps(50);
+      }
+    }
+    TraceFollower.Move m = follower.next(file, first.header(), first.lastStep(), first.closed()).orElseThrow();
+    assertThat(m.file()).as("the oldest run kept").isEqualTo(starts.get(1).get(0).to());
+    assertThat(m.runRest()).isEmpty();
     follower.close();
   }
 }

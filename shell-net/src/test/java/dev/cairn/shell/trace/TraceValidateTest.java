@@ -690,8 +690,8 @@ class TraceValidateTest {
     assertThat(r.steps()).isEqualTo(k);
     // the core and the spec both refuse it, the record says accepted
     assertThat(f.check()).isEqualTo(Validate.Check.RECORD);
-    assertThat(f.reason()).contains("this build's core rejects").contains("as the spec does")
-        .contains("the node that recorded it accepted it");
+    assertThat(f.reason()).contains("this build's core rejects").contains("the node that recorded it accepted it")
+        .endsWith("; the step this build's core takes is one the spec allows");
     // the peer that really became ready is among the actions the spec allowed there
     NodeId ready = NodeId.of(rs.get(k).getEvent().getPeerReady().getPeer());
     assertThat(f.enabled()).anyMatch(e -> e.startsWith("PeerReady ") && e.contains(ready.hex().substring(0, 12)));
@@ -846,6 +846,10 @@ class TraceValidateTest {
     assertThat(f.check()).isEqualTo(Validate.Check.SPEC);
     assertThat(f.reason()).contains("DIFFERENT_RESULT").contains("outbox").contains("PublishPeerUpdate");
     assertThat(r.steps()).isEqualTo(mutated);
+    // the step's own letter is among those the spec allows there, to other states: said where it is listed
+    assertThat(f.enabled()).anyMatch(e -> e.startsWith(f.letter() + "   ["));
+    assertThat(f.describe()).contains("   <- this step's letter: the spec takes it here, to states other than the one"
+        + " this step reached");
     // both ways of checking judge every step alike, the mutated one included
     assertSameVerdicts(mutantTrace, Mutant::new);
     // the real core's validation of the same file stops at the same step: its record is not the core's
