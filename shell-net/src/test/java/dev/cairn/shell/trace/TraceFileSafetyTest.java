@@ -463,6 +463,29 @@ class TraceFileSafetyTest {
     assertThat(mixed.out()).contains("BREAK between");
   }
 
+  /**
+   * A node restarted again and again within one second of its trace's first step (a crash loop):
+   * each run set aside takes a stamp past every kept run of that second, so the runs kept are the
+   * most recent, in the order they ran (the stamp of a run deleted by pruning was taken again, and
+   * sorted before the runs kept).
+   */
+  @Test
+  void runsSetAsideWithinOneSecondKeepTheOrderTheyRan(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("c.trace");
+    String stamp = stamp(trace);
+    List<Path> kept = new java.util.ArrayList<>();
+    for (int run = 1; run <= 5; run++) {
+      Files.copy(trace, target);
+      kept.add(EarlierTrace.setAside(target).get(0).to());
+    }
+    assertThat(kept).extracting(p -> p.getFileName().toString()).containsExactly("c." + stamp + ".trace",
+        "c." + stamp + "-2.trace", "c." + stamp + "-3.trace", "c." + stamp + "-4.trace", "c." + stamp + "-5.trace");
+    try (var s = Files.list(dir)) {
+      assertThat(s.map(p -> p.getFileName().toString()).sorted()).as("the three most recent")
+          .containsExactly("c." + stamp + "-3.trace", "c." + stamp + "-4.trace", "c." + stamp + "-5.trace");
+    }
+  }
+
   @Test
   void onlyTheMostRecentEarlierRunsAreKept(@TempDir Path dir) throws Exception {
     Path target = dir.resolve("k.trace");
