@@ -41,6 +41,11 @@ public final class Models {
     }
   }
 
+  /** The name of the model loaded ({@code MCPeerManager} if none is yet). */
+  static synchronized String loaded() {
+    return loaded == null ? DEFAULT : loaded;
+  }
+
   /** Closes the spec, so that another may be loaded (TLC holds one per JVM). */
   public static synchronized void release() {
     if (tla != null) {

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.core.NodeId;
 import dev.cairn.spec.TlaModelValue;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,27 +50,8 @@ class TrimPersistentModelTest {
   @Test
   void everyJavaTrimIsOneTheSpecAllows_withThePersistentPeerConnected() {
     NodeId persistent = Models.mapping().id(new TlaModelValue("p3"));
-    Random r = new Random(20261125);
-    int trimsBesidePersistent = 0;
-    for (int run = 0; run < 600; run++) {
-      List<Integer> choices = new ArrayList<>();
-      for (int i = 0, n = 2 + r.nextInt(79); i < n; i++) {
-        choices.add(r.nextInt(10_001));
-      }
-      int[] seen = {0};
-      Equivalence.Run res = Models.real().javaInSpec(choices, v -> {
-        if (v.kind() == Equivalence.Kind.MATCHED && !TrimModelTest.trimmed(v).isEmpty()
-            && v.java().step().state().connected().containsKey(persistent)) {
-          seen[0]++;
-        }
-      });
-      assertThat(res.divergence())
-          .as(() -> "Java left the spec:\n" + res.divergence().orElseThrow().detail() + "\nfixture (saved to "
-              + res.fixture("check 1 at trim bounds, a persistent peer").save("trim-persistent-java-in-spec")
-              + "):\n" + res.fixture("check 1 (Java ⊆ spec), MCPeerManagerTrimPersistent").text())
-          .isEmpty();
-      trimsBesidePersistent += seen[0];
-    }
-    assertThat(trimsBesidePersistent).as("trims with the persistent peer connected").isGreaterThanOrEqualTo(10);
+    int[] trims = TrimModelTest.javaInSpecRuns(20261125, ", a persistent peer", "trim-persistent-java-in-spec",
+        v -> v.java().step().state().connected().containsKey(persistent));
+    assertThat(trims[0]).as("trims with the persistent peer connected").isGreaterThanOrEqualTo(10);
   }
 }

@@ -241,15 +241,7 @@ class TraceFollowerTest {
     }
     int lastSegment = EarlierTrace.existingSet(dir, "node.trace").lastKey();
     assertThat(lastSegment).as("rotated").isGreaterThanOrEqualTo(2);
-    Path last = TraceWriter.segmentPath(file, lastSegment);
-    long lastIndex;
-    try (TraceReader r = TraceReader.open(last)) {
-      lastIndex = readAll(r).lastStep() - r.header().getFirstStep();
-    }
-    long cutAt = TraceFiles.offsetOf(last, lastIndex); // killed after the record before the last one
-    try (var f = new java.io.RandomAccessFile(last.toFile(), "rw")) {
-      f.setLength(cutAt);
-    }
+    killedIn(TraceWriter.segmentPath(file, lastSegment)); // after the record before the last one
     TraceFollower follower = stoppingAfter(20);
     Read first;
     try (TraceReader r = follower.reader(file, follower.tail(file))) {

@@ -114,6 +114,28 @@ class ValidateFollowTest {
   }
 
   /**
+   * A node recording {@code world} into {@code file} (rotating past {@code maxFileBytes}), followed
+   * by a validation stepping with {@code lagging}, which falls behind at its step; the node records
+   * 100 steps, then {@code more}, and closes its trace while the validation is held there.
+   */
+  private static Following lagsBehind(SmallWorldRun world, Path file, long maxFileBytes, Lagging lagging, int more)
+      throws Exception {
+    Following f;
+    try (LiveRecording node = new LiveRecording(world, file, maxFileBytes, 0)) {
+      node.steps(1);
+      LiveRecording.awaitRecords(file, 1);
+      f = new Following(file, lagging);
+      f.caughtUp();
+      node.steps(99); // names nodes the first step did not: the model grows at one of them
+      assertThat(lagging.blocked.await(30, TimeUnit.SECONDS)).isTrue();
+      if (more > 0) {
+        node.steps(more);
+      }
+    }
+    return f;
+  }
+
+  /**
    * The node starts again while the validation lags behind it: the file it was judging is renamed,
    * and its name now names the new run's file. Resumed (in a model that names a new node), the
    * validation reads on from the file it holds open, not from the new file by that name: every step
@@ -124,15 +146,7 @@ class ValidateFollowTest {
     SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
     Path file = dir.resolve("node.trace");
     Lagging lagging = new Lagging(6); // the validation falls behind at its sixth step
-    Following f;
-    try (LiveRecording node = new LiveRecording(world, file, 64L << 20, 0)) {
-      node.steps(1);
-      LiveRecording.awaitRecords(file, 1);
-      f = new Following(file, lagging);
-      f.caughtUp();
-      node.steps(99); // names nodes the first step did not: the model grows at one of them
-      assertThat(lagging.blocked.await(30, TimeUnit.SECONDS)).isTrue();
-    }
+    Following f = lagsBehind(world, file, 64L << 20, lagging, 0);
     EarlierTrace.setAside(file); // the node starts again
     try (LiveRecording again = new LiveRecording(world, file, 64L << 20, 100)) {
       again.steps(50);
@@ -157,16 +171,7 @@ class ValidateFollowTest {
     SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
     Path file = dir.resolve("node.trace");
     Lagging lagging = new Lagging(6); // the validation falls behind at its sixth step, in the first file
-    Following f;
-    try (LiveRecording node = new LiveRecording(world, file, 16 * 1024, 0)) {
-      node.steps(1);
-      LiveRecording.awaitRecords(file, 1);
-      f = new Following(file, lagging);
-      f.caughtUp();
-      node.steps(99);
-      assertThat(lagging.blocked.await(30, TimeUnit.SECONDS)).isTrue();
-      node.steps(500);
-    }
+    Following f = lagsBehind(world, file, 16 * 1024, lagging, 500);
     assertThat(TraceWriter.segmentPath(file, 2)).as("rotated").exists();
     List<EarlierTrace.Moved> moved = EarlierTrace.setAside(file); // the node starts again
     assertThat(moved).hasSizeGreaterThan(2);
@@ -194,16 +199,7 @@ class ValidateFollowTest {
     SmallWorldRun world = SmallWorldRun.generate(1_600, 9, false);
     Path file = dir.resolve("node.trace");
     Lagging lagging = new Lagging(6); // the validation falls behind at its sixth step, before the model grows
-    Following f;
-    try (LiveRecording node = new LiveRecording(world, file, 16 * 1024, 0)) {
-      node.steps(1);
-      LiveRecording.awaitRecords(file, 1);
-      f = new Following(file, lagging);
-      f.caughtUp();
-      node.steps(99);
-      assertThat(lagging.blocked.await(30, TimeUnit.SECONDS)).isTrue();
-      node.steps(1_400);
-    }
+    Following f = lagsBehind(world, file, 16 * 1024, lagging, 1_400);
     int newest = 0;
     while (java.nio.file.Files.exists(TraceWriter.segmentPath(file, newest + 1))) {
       newest++;
