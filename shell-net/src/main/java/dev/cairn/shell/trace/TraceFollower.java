@@ -378,8 +378,8 @@ public final class TraceFollower implements AutoCloseable {
   /**
    * The name the node writes its trace under, from the name of a file of it ({@code FILE} or
    * {@code FILE.N}, or, for a file a start set aside, {@code STEM.STAMP.EXT} or {@code
-   * STEM.STAMP.EXT.N}: the follow of a run set aside goes on into the runs after it); null when
-   * the file is not named as a node writes its trace.
+   * STEM.STAMP.EXT.N}: the follow of a run set aside goes on into the runs after it); the file's
+   * own name when it is named neither way.
    */
   private static Path liveBaseOf(Path file) {
     Path base = base(file, segmentOf(file));
