@@ -70,6 +70,40 @@ public record TlcModel(String name, Path module, Path cfg) {
       "SPECIFICATION", "INVARIANT", "INVARIANTS", "PROPERTY", "PROPERTIES", "SYMMETRY", "VIEW", "CHECK_DEADLOCK",
       "CONSTRAINT", "CONSTRAINTS", "ACTION_CONSTRAINT", "ACTION_CONSTRAINTS", "ALIAS", "POSTCONDITION");
 
+  /**
+   * {@code text} with its TLA+ comments made spaces: {@code \*} to the end of its line (a {@code
+   * (*} there opens nothing) and {@code (* … *)}, which nest (a {@code \*} inside one ends nothing
+   * but is skipped with it).
+   */
+  static String withoutComments(String text) {
+    StringBuilder b = new StringBuilder(text.length());
+    int depth = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      char next = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+      if (c == '(' && next == '*') {
+        depth++;
+        i++;
+      } else if (depth > 0) {
+        if (c == '*' && next == ')') {
+          depth--;
+          i++;
+          if (depth == 0) {
+            b.append(' ');
+          }
+        }
+      } else if (c == '\\' && next == '*') {
+        while (i + 1 < text.length() && text.charAt(i + 1) != '\n') {
+          i++;
+        }
+        b.append(' ');
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
   /** The names of the cfg's sections headed by {@code one} or {@code many}. */
   private List<String> checked(String one, String many) {
     String text;
@@ -78,7 +112,7 @@ public record TlcModel(String name, Path module, Path cfg) {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    text = text.replaceAll("(?s)\\(\\*.*?\\*\\)", " ").replaceAll("\\\\\\*[^\n]*", " ");
+    text = withoutComments(text);
     List<String> out = new ArrayList<>();
     boolean in = false;
     for (String token : text.split("\\s+")) {

@@ -34,6 +34,16 @@ class TlcModelTest {
     assertThat(m.properties()).containsExactly("Live1", "Live2");
   }
 
+  /** A line comment ends at its line, whatever it holds; block comments nest, and hide line comments. */
+  @Test
+  void commentsAreRemovedAsTlaReadsThem() {
+    assertThat(TlcModel.withoutComments("A \\* a (* in a line comment\nB (* c *) C").split("\\s+"))
+        .containsExactly("A", "B", "C");
+    assertThat(TlcModel.withoutComments("A (* x (* nested *) \\* still in it *) B").split("\\s+"))
+        .containsExactly("A", "B");
+    assertThat(TlcModel.withoutComments("A(*x*)B").split("\\s+")).containsExactly("A", "B");
+  }
+
   @Test
   void theGatesModelsNameWhatTheyCheck() {
     TlcModel trim = TlcModel.find(SpecDirs.main(), "MCPeerManagerTrimPersistent").orElseThrow();
