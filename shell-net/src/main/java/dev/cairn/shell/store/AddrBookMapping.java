@@ -114,7 +114,8 @@ public final class AddrBookMapping {
    * buckets the book refuses are left as they are, for it to name.
    */
   private static Map<Integer, Set<Integer>> droppedBuckets(BookConfig cfg, List<KnownAddressJson> addrs) {
-    Map<String, List<Integer>> byBucket = new java.util.TreeMap<>(); // "NEW 17" -> entry positions
+    // kind -> bucket -> the positions of its entries
+    Map<BucketKind, Map<Integer, List<Integer>>> byBucket = new java.util.EnumMap<>(BucketKind.class);
     for (int i = 0; i < addrs.size(); i++) {
       KnownAddressJson e = addrs.get(i);
       if (AddressBook.refusal(cfg, address(e.addr()), address(e.src())).isPresent()) {
@@ -125,24 +126,19 @@ public final class AddrBookMapping {
         continue; // not an entry the book restores: it refuses it, as it is, by its position
       }
       for (int b : e.bucketList()) {
-        byBucket.computeIfAbsent(e.bucketType() + " " + b, k -> new ArrayList<>()).add(i);
+        byBucket.computeIfAbsent(e.bucketType(), k -> new java.util.TreeMap<>())
+            .computeIfAbsent(b, k -> new ArrayList<>()).add(i);
       }
     }
     Map<Integer, Set<Integer>> dropped = new java.util.TreeMap<>();
-    for (var bucket : byBucket.entrySet()) {
-      List<Integer> in = bucket.getValue();
-      KnownAddressJson first = addrs.get(in.get(0));
-      int size = first.bucketType() == BucketKind.NEW ? cfg.newBucketSize() : cfg.oldBucketSize();
-      if (in.size() <= size) {
-        continue;
-      }
-      int b = Integer.parseInt(bucket.getKey().substring(bucket.getKey().indexOf(' ') + 1));
+    byBucket.forEach((kind, buckets) -> buckets.forEach((b, in) -> {
+      int size = kind == BucketKind.NEW ? cfg.newBucketSize() : cfg.oldBucketSize();
       in.stream()
           .sorted(java.util.Comparator.<Integer, WallTime>comparing(i -> wall(addrs.get(i).lastAttempt()))
               .thenComparing(i -> addrs.get(i).addr().id()))
-          .limit(in.size() - size)
+          .limit(Math.max(0, in.size() - size))
           .forEach(i -> dropped.computeIfAbsent(i, k -> new java.util.TreeSet<>()).add(b));
-    }
+    }));
     return dropped;
   }
 

@@ -121,23 +121,23 @@ public final class EarlierTrace {
     if (start == null) {
       start = Files.getLastModifiedTime(set.firstEntry().getValue()).toInstant();
     }
-    String stamp = STAMP.format(start);
-    String free = archivedName(name.toString(), stamp);
     // past every kept run of the same second, so that runs kept keep the order they ran in (a stamp
     // whose own run was deleted is not taken again while a later run of that second is kept)
-    int taken = 1;
+    String second = STAMP.format(start);
+    int last = 0; // the highest suffix of a kept run of this second (1: the stamp alone)
     for (String kept : keptSets(dir, name.toString()).keySet()) {
-      if (kept.startsWith(stamp)) {
-        taken = Math.max(taken, suffix(kept));
+      if (kept.startsWith(second)) {
+        last = Math.max(last, suffix(kept));
       }
     }
-    if (taken > 1) {
-      stamp = STAMP.format(start) + "-" + (taken + 1);
+    String stamp;
+    String free;
+    for (int n = last + 1; ; n++) {
+      stamp = n == 1 ? second : second + "-" + n;
       free = archivedName(name.toString(), stamp);
-    }
-    for (int n = taken + 1; clashes(dir, free, set.lastKey()); n++) {
-      stamp = STAMP.format(start) + "-" + n;
-      free = archivedName(name.toString(), stamp);
+      if (!clashes(dir, free, set.lastKey())) {
+        break;
+      }
     }
     List<Moved> moved = new ArrayList<>();
     // the newest first: a follow of the run, looking for the segment after the one it read, finds

@@ -52,14 +52,19 @@ class NodeEdgeCasesTest {
   /** Control for the test below: a request sent once the node has admitted the peer is answered. */
   @Test
   void aPexRequestAfterAdmissionIsAnswered() throws Exception {
-    Node a = start("", BookPersister.NONE);
+    WirePeer.Conn c = requestOnceAdmitted(start("", BookPersister.NONE));
+    assertThat(c.received.poll(3, TimeUnit.SECONDS)).isInstanceOf(PexMessages.Addrs.class);
+  }
+
+  /** A fresh peer that dials {@code a}, waits until {@code a} has admitted it, then sends a PexRequest. */
+  private WirePeer.Conn requestOnceAdmitted(Node a) throws Exception {
     WirePeer p = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:1");
     WirePeer.Conn c = p.dial(peers, a.listenAddress(), s -> { }, (s, pex) -> { });
     PeerSession session = c.ready.get(5, TimeUnit.SECONDS);
     assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(a).inbound().contains(p.id())))
         .isTrue();
     session.send(PexMessages.CHANNEL, PexMessages.encodeRequest());
-    assertThat(c.received.poll(3, TimeUnit.SECONDS)).isInstanceOf(PexMessages.Addrs.class);
+    return c;
   }
 
   /**
@@ -70,12 +75,7 @@ class NodeEdgeCasesTest {
   void aSeedsCloseAfterItsAnswerIsLoggedAsTheNodes() throws Exception {
     Node a = start("seed_mode = true\n", BookPersister.NONE);
     try (dev.cairn.shell.LogLines lines = dev.cairn.shell.LogLines.of(Node.class)) {
-      WirePeer p = WirePeer.fresh(TestNodes.NETWORK, "127.0.0.1:1");
-      WirePeer.Conn c = p.dial(peers, a.listenAddress(), s -> { }, (s, pex) -> { });
-      PeerSession session = c.ready.get(5, TimeUnit.SECONDS);
-      assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> TestNodes.status(a).inbound().contains(p.id())))
-          .isTrue();
-      session.send(PexMessages.CHANNEL, PexMessages.encodeRequest());
+      WirePeer.Conn c = requestOnceAdmitted(a);
       assertThat(c.closed.get(10, TimeUnit.SECONDS)).as("let go after the answer").isTrue();
       assertThat(TestNodes.eventually(Duration.ofSeconds(5), () -> lines.events().stream()
           .anyMatch(e -> e.getFormattedMessage().startsWith("event=disconnected ")))).isTrue();

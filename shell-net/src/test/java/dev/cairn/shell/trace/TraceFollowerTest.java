@@ -44,6 +44,20 @@ class TraceFollowerTest {
     return new Read(r.header(), last, r.trailer().isPresent());
   }
 
+  /** A node of {@link #WORLD} recording events {@code from..from+steps-1} into {@code file} as a run, then stopping. */
+  private static void record(Path file, long maxFileBytes, int from, int steps) {
+    try (LiveRecording node = new LiveRecording(WORLD, file, maxFileBytes, from)) {
+      node.steps(steps);
+    }
+  }
+
+  /** {@code file} read through {@code follower}'s handle, with its tail, to where it ends. */
+  private static Read readThrough(TraceFollower follower, Path file) throws Exception {
+    try (TraceReader r = follower.reader(file, follower.tail(file))) {
+      return readAll(r);
+    }
+  }
+
   private static long firstStep(Path file) throws Exception {
     try (TraceReader r = TraceReader.open(file)) {
       return r.header().getFirstStep();
@@ -59,9 +73,7 @@ class TraceFollowerTest {
   @Test
   void aFileDeletedByRotationUnderAPausedFollow_isNoNewRun() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
-      node.steps(600);
-    }
+    record(file, 16 * 1024, 0, 600);
     assertThat(TraceWriter.segmentPath(file, 4)).as("rotated").exists();
     TraceFollower follower = stoppingAfter(20);
     TraceReader.Tail tail = follower.tail(file);
@@ -96,9 +108,7 @@ class TraceFollowerTest {
   @Test
   void aNewRunWhoseFirstFilesRotationDeleted_isFollowedFromItsOldestFileLeft() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 64L << 20, 0)) {
-      node.steps(100);
-    }
+    record(file, 64L << 20, 0, 100);
     TraceFollower follower = stoppingAfter(20);
     TraceReader.Tail tail = follower.tail(file);
     Read read;
@@ -107,9 +117,7 @@ class TraceFollowerTest {
     }
     assertThat(read.lastStep()).isEqualTo(99);
     EarlierTrace.setAside(file); // the node starts again
-    try (LiveRecording again = new LiveRecording(WORLD, file, 16 * 1024, 100)) {
-      again.steps(600);
-    }
+    record(file, 16 * 1024, 100, 600);
     assertThat(TraceWriter.segmentPath(file, 3)).as("the new run rotated").exists();
     Files.delete(file);
     Files.delete(TraceWriter.segmentPath(file, 1));
@@ -134,14 +142,9 @@ class TraceFollowerTest {
   @Test
   void theFileMovedToIsHeldOpen_soRotationDeletingItThenLosesNothing() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
-      node.steps(600);
-    }
+    record(file, 16 * 1024, 0, 600);
     TraceFollower follower = stoppingAfter(20);
-    Read read;
-    try (TraceReader r = follower.reader(file, follower.tail(file))) {
-      read = readAll(r);
-    }
+    Read read = readThrough(follower, file);
     Files.delete(TraceWriter.segmentPath(file, 1));
 
     Optional<TraceFollower.Move> m = follower.next(file, read.header(), read.lastStep(), read.closed());
@@ -191,35 +194,23 @@ class TraceFollowerTest {
   @Test
   void runsSetAsideWhileTheFollowWasBehind_areReadInTheOrderTheyRan() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
-      node.steps(400);
-    }
+    record(file, 16 * 1024, 0, 400);
     assertThat(TraceWriter.segmentPath(file, 2)).as("rotated").exists();
     TraceFollower follower = stoppingAfter(20);
-    Read first;
-    try (TraceReader r = follower.reader(file, follower.tail(file))) {
-      first = readAll(r);
-    }
+    Read first = readThrough(follower, file);
     assertThat(first.closed()).isTrue();
     var firstAside = EarlierTrace.setAside(file);
-    try (LiveRecording again = new LiveRecording(WORLD, file, 16 * 1024, 400)) {
-      again.steps(300);
-    }
+    record(file, 16 * 1024, 400, 300);
     Thread.sleep(1_100); // the second run's stamp is a later second than the first's
     var secondAside = EarlierTrace.setAside(file);
-    try (LiveRecording third = new LiveRecording(WORLD, file, 64L << 20, 700)) {
-      third.steps(100);
-    }
+    record(file, 64L << 20, 700, 100);
 
     Run a = readRun(follower, first, file);
     assertThat(a.lastStep()).as("the first run read to its end").isEqualTo(399);
     assertThat(a.steps()).as("its files after the one held, under the names its set-aside gave them")
         .isEqualTo(399 - first.lastStep());
     assertThat(a.next().file()).as("then the run set aside next").isEqualTo(secondAside.get(0).to());
-    Read second;
-    try (TraceReader r = follower.reader(a.next().file(), follower.tail(a.next().file()))) {
-      second = readAll(r);
-    }
+    Read second = readThrough(follower, a.next().file());
     Run b = readRun(follower, second, a.next().file());
     assertThat(b.lastStep()).isEqualTo(299);
     assertThat(b.next().file()).as("then the node's current run").isEqualTo(file);
@@ -236,21 +227,14 @@ class TraceFollowerTest {
   @Test
   void aKilledRunSetAsideWhileTheFollowWasBehind_endsAtItsLastFileAndTheNewRunFollows() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
-      node.steps(400);
-    }
+    record(file, 16 * 1024, 0, 400);
     int lastSegment = EarlierTrace.existingSet(dir, "node.trace").lastKey();
     assertThat(lastSegment).as("rotated").isGreaterThanOrEqualTo(2);
     killedIn(TraceWriter.segmentPath(file, lastSegment)); // after the record before the last one
     TraceFollower follower = stoppingAfter(20);
-    Read first;
-    try (TraceReader r = follower.reader(file, follower.tail(file))) {
-      first = readAll(r);
-    }
+    Read first = readThrough(follower, file);
     EarlierTrace.setAside(file); // the node starts again
-    try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 400)) {
-      again.steps(100);
-    }
+    record(file, 64L << 20, 400, 100);
 
     Run a = readRun(follower, first, file);
     assertThat(follower.stopped()).as("the killed run's last file ended where its writer stopped").isFalse();
@@ -269,21 +253,14 @@ class TraceFollowerTest {
   @Test
   void aRunDeletedByLaterStartsWhileTheFollowWasBehind_isNamedAndTheRunsKeptAreRead() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
-      node.steps(400);
-    }
+    record(file, 16 * 1024, 0, 400);
     assertThat(TraceWriter.segmentPath(file, 2)).as("rotated").exists();
     TraceFollower follower = stoppingAfter(20);
-    Read first;
-    try (TraceReader r = follower.reader(file, follower.tail(file))) {
-      first = readAll(r);
-    }
+    Read first = readThrough(follower, file);
     List<List<EarlierTrace.Moved>> starts = new ArrayList<>();
     for (int run = 1; run <= 4; run++) { // runs 1..3 of 100 steps each, then the current run 4
       starts.add(EarlierTrace.setAside(file));
-      try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 300 + 100 * run)) {
-        again.steps(run < 4 ? 100 : 50);
-      }
+      record(file, 64L << 20, 300 + 100 * run, run < 4 ? 100 : 50);
     }
     assertThat(starts.get(3)).as("the fourth start deleted the first run").anyMatch(m -> m.to() == null);
 
@@ -296,10 +273,7 @@ class TraceFollowerTest {
     assertThat(m.file()).as("the oldest run kept").isEqualTo(starts.get(1).get(0).to());
     Path at = m.file();
     for (int run = 2; run <= 4; run++) {
-      Read read;
-      try (TraceReader r = follower.reader(at, follower.tail(at))) {
-        read = readAll(r);
-      }
+      Read read = readThrough(follower, at);
       Run rest = readRun(follower, read, at);
       assertThat(rest.lastStep()).as("run %d read to its end", run - 1).isEqualTo(99);
       at = rest.next().file();
@@ -330,20 +304,13 @@ class TraceFollowerTest {
   @Test
   void aFollowStartedOnAFileSetAside_readsItsRunThenTheCurrentOne() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 16 * 1024, 0)) {
-      node.steps(400);
-    }
+    record(file, 16 * 1024, 0, 400);
     killedIn(TraceWriter.segmentPath(file, EarlierTrace.existingSet(dir, "node.trace").lastKey()));
     List<EarlierTrace.Moved> aside = EarlierTrace.setAside(file);
-    try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 400)) {
-      again.steps(100);
-    }
+    record(file, 64L << 20, 400, 100);
     Path start = aside.get(0).to();
     TraceFollower follower = stoppingAfter(20);
-    Read first;
-    try (TraceReader r = follower.reader(start, follower.tail(start))) {
-      first = readAll(r);
-    }
+    Read first = readThrough(follower, start);
     Run a = readRun(follower, first, start);
     assertThat(follower.stopped()).as("no wait at the end of the killed run's last file").isFalse();
     assertThat(a.lastStep()).isEqualTo(398);
@@ -360,22 +327,15 @@ class TraceFollowerTest {
   @Test
   void aKilledRunDeletedByLaterStarts_losesNothingAfterItsLastFile() throws Exception {
     Path file = dir.resolve("node.trace");
-    try (LiveRecording node = new LiveRecording(WORLD, file, 64L << 20, 0)) {
-      node.steps(200);
-    }
+    record(file, 64L << 20, 0, 200);
     killedIn(file);
     TraceFollower follower = stoppingAfter(20);
-    Read first;
-    try (TraceReader r = follower.reader(file, follower.tail(file))) {
-      first = readAll(r);
-    }
+    Read first = readThrough(follower, file);
     assertThat(first.closed()).isFalse();
     List<List<EarlierTrace.Moved>> starts = new ArrayList<>();
     for (int run = 1; run <= 4; run++) {
       starts.add(EarlierTrace.setAside(file));
-      try (LiveRecording again = new LiveRecording(WORLD, file, 64L << 20, 100 + 100 * run)) {
-        again.steps(50);
-      }
+      record(file, 64L << 20, 100 + 100 * run, 50);
     }
     TraceFollower.Move m = follower.next(file, first.header(), first.lastStep(), first.closed()).orElseThrow();
     assertThat(m.file()).as("the oldest run kept").isEqualTo(starts.get(1).get(0).to());
